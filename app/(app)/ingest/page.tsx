@@ -1,0 +1,18 @@
+import type { Metadata } from "next";
+import { GetStarted } from "@/components/get-started";
+import { PageHead } from "@/components/page-head";
+import { can } from "@/lib/auth/permissions";
+import { pageScope } from "@/lib/auth/scope";
+import { requestOrigin } from "@/lib/http/origin";
+
+export const metadata: Metadata = { title: "Ingest" };
+
+export default async function IngestPage() {
+  const scope = await pageScope();
+  return (
+    <>
+      <PageHead title="Ingest" subtitle="Bring traces in: upload files, push from machines, or stream telemetry." />
+      <GetStarted origin={await requestOrigin()} canManageKeys={can(scope.actor, "keys:manage")} />
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+import type { ReactNode } from "react";
+import { Providers } from "@/components/providers";
+import { Nav } from "@/components/shell/nav";
+import { TeamSwitcher } from "@/components/shell/team-switcher";
+import { pageScope } from "@/lib/auth/scope";
+import { signOutAction } from "./actions";
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const scope = await pageScope();
+  return (
+    <div className="shell">
+      <aside className="sidebar">
+        <div className="brand">
+          Token Robin Hood
+          <small>{scope.teamName}</small>
+        </div>
+        <Nav />
+        <div className="sidebar-foot">
+          <TeamSwitcher teams={scope.teams} current={scope.teamId} />
+          <span data-testid="signed-in-as">
+            {scope.actor.email} · <span className="badge">{scope.actor.role.toLowerCase()}</span>
+          </span>
+          <form action={signOutAction}>
+            <button type="submit" className="link-button">
+              Sign out
+            </button>
+          </form>
+        </div>
+      </aside>
+      <main className="main">
+        <Providers>{children}</Providers>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+"use client";
+
+import { useActionState } from "react";
+import { addMemberAction, type MemberFormState } from "./actions";
+
+export function AddMemberForm() {
+  const [state, action, pending] = useActionState<MemberFormState, FormData>(addMemberAction, { error: null, added: null });
+  return (
+    <form action={action} className="inline" data-testid="add-member-form">
+      {state.error ? <div className="notice error" style={{ width: "100%" }}>{state.error}</div> : null}
+      {state.added ? <div className="notice ok" style={{ width: "100%" }}>Added {state.added}. Share the password with them securely.</div> : null}
+      <label>
+        Email
+        <input name="email" type="email" required />
+      </label>
+      <label>
+        Initial password
+        <input name="password" type="password" minLength={10} required autoComplete="new-password" />
+      </label>
+      <label>
+        Role
+        <select name="role" defaultValue="MEMBER">
+          <option value="MEMBER">Member: team totals and own runs</option>
+          <option value="MANAGER">Manager: all of the team&apos;s spend</option>
+          <option value="ADMIN">Admin: members, keys, prices, ownership</option>
+        </select>
+      </label>
+      <button type="submit" disabled={pending}>
+        {pending ? "Adding…" : "Add member"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,16 @@
+import { readFileSync } from "node:fs";
+const f = process.argv[2]!;
+const lines = readFileSync(f).toString().split("\n").filter((l) => l.includes('"type":"assistant"')).map((l) => Buffer.from(l));
+const S = Buffer.from('"role":"assistant","content":['), E = Buffer.from('],"stop_reason":');
+let t = performance.now(); let x = 0;
+for (let r = 0; r < 20; r++) for (const b of lines) x += b.indexOf(S);
+console.log("indexOf", (performance.now() - t).toFixed(1), lines.length * 20);
+t = performance.now();
+for (let r = 0; r < 20; r++) for (const b of lines) x += b.lastIndexOf(E);
+console.log("lastIndexOf", (performance.now() - t).toFixed(1));
+t = performance.now();
+for (let r = 0; r < 20; r++) for (const b of lines) x += b.indexOf(E);
+console.log("indexOf E", (performance.now() - t).toFixed(1));
+t = performance.now();
+for (let r = 0; r < 20; r++) for (const b of lines) x += JSON.parse(b.toString()).uuid.length;
+console.log("full parse", (performance.now() - t).toFixed(1));

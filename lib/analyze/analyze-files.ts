@@ -1,0 +1,93 @@
+/**
+ * Runs the per-file work over many files. Large inputs are spread over worker threads: parsing is
+ * CPU-bound and machines have several cores (ccusage 20 keeps two busy). Each worker holds one
+ * file's calls at a time, so memory follows the number of calls, not the bytes read.
+ */
+import os from "node:os";
+import { Worker } from "node:worker_threads";
+import type { PriceOverride } from "../pricing/price-book";
+import { CallLedger, type AnalyzeReport, type DateRange } from "./report";
+import { MAX_ERRORS_PER_FILE, summarizeFile, type FileSummary } from "./summarize-file";
+import type { TraceFile } from "./trace-files";
+
+export interface AnalyzeOptions {
+  range?: DateRange;
+  overrides?: readonly PriceOverride[];
+  /** Called after each file with the bytes read so far and in all. */
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** Worker threads; 0 reads in this thread. Default: one per core (at most 4) for large inputs. */
+  threads?: number;
+}
+
+/** Below this many bytes starting workers costs more than it saves. */
+const WORKER_THRESHOLD_BYTES = 256 * 1024 * 1024;
+const MAX_THREADS = 4;
+
+export function defaultThreadCount(files: readonly TraceFile[]): number {
+  const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
+  if (totalBytes < WORKER_THRESHOLD_BYTES || files.length < 2) return 0;
+  return Math.min(os.availableParallelism(), MAX_THREADS, files.length);
+}
+
+export async function analyzeFiles(files: readonly TraceFile[], options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
+  const ledger = new CallLedger(options.range);
+  const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
+  let doneBytes = 0;
+  const record = (file: TraceFile, summary: FileSummary): void => {
+    for (const call of summary.calls) ledger.addCall(call);
+    for (const error of summary.errors) ledger.addError(error);
+    if (summary.moreErrors > 0) {
+      ledger.addError({ file: file.absolutePath, line: 0, message: `${summary.moreErrors} more bad lines after the first ${MAX_ERRORS_PER_FILE}` });
+    }
+    doneBytes += file.size;
+    options.onProgress?.(doneBytes, totalBytes);
+  };
+  // Largest first, so no thread is left with one big file at the end.
+  const queue = [...files].sort((a, b) => b.size - a.size);
+  const threads = options.threads ?? defaultThreadCount(queue);
+  if (threads === 0) {
+    for (const file of queue) record(file, await summarizeFile(file, options.overrides));
+  } else {
+    await runInWorkers(queue, threads, options.overrides ?? [], record);
+  }
+  return ledger.report();
+}
+
+interface WorkerReply {
+  summary?: FileSummary;
+  error?: string;
+}
+
+async function runInWorkers(
+  queue: TraceFile[],
+  threads: number,
+  overrides: readonly PriceOverride[],
+  record: (file: TraceFile, summary: FileSummary) => void,
+): Promise<void> {
+  let next = 0;
+  const runWorker = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const worker = new Worker(new URL("./summarize-worker.mjs", import.meta.url), { workerData: { overrides } });
+      let current: TraceFile | undefined;
+      const sendNext = (): void => {
+        current = queue[next++];
+        if (current === undefined) {
+          void worker.terminate().then(() => resolve());
+        } else {
+          worker.postMessage(current);
+        }
+      };
+      worker.on("message", (reply: WorkerReply) => {
+        if (reply.error !== undefined || reply.summary === undefined) {
+          void worker.terminate();
+          reject(new Error(`${current?.absolutePath ?? "a trace file"}: ${reply.error ?? "no result"}`));
+          return;
+        }
+        if (current !== undefined) record(current, reply.summary);
+        sendNext();
+      });
+      worker.on("error", reject);
+      worker.once("online", sendNext);
+    });
+  await Promise.all(Array.from({ length: threads }, runWorker));
+}

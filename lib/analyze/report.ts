@@ -1,0 +1,108 @@
+/**
+ * Folds priced calls into the report of `trh analyze` (CONTRACT.md: totals, days, models,
+ * sessions), after the global de-duplication by call key.
+ */
+import type { CallRow, LineError } from "./summarize-file";
+
+export interface TokenTotals {
+  /** Uncached input. */
+  inputTokens: number;
+  outputTokens: number;
+  /** 5m + 1h cache writes. */
+  cacheWriteTokens: number;
+  cacheReadTokens: number;
+  costUsd: number;
+  /** Billable model calls after de-duplication. */
+  calls: number;
+}
+
+export interface AnalyzeReport {
+  totals: TokenTotals;
+  days: Array<{ date: string } & TokenTotals>;
+  models: Array<{ model: string } & TokenTotals>;
+  sessions: Array<{ sessionId: string; project: string | null } & TokenTotals>;
+  projects: Array<{ project: string | null } & TokenTotals>;
+  /** Models with no known price: their calls count with costUsd 0 and are named here. */
+  unpricedModels: string[];
+  errors: LineError[];
+}
+
+export interface DateRange {
+  /** Inclusive UTC days, YYYY-MM-DD. */
+  since: string | null;
+  until: string | null;
+}
+
+const rowTokens = (row: CallRow): number => row.uncachedInput + row.cacheRead + row.cacheWrite + row.output;
+
+const emptyTotals = (): TokenTotals => ({ inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0, calls: 0 });
+
+function addRow(totals: TokenTotals, row: CallRow): void {
+  totals.inputTokens += row.uncachedInput;
+  totals.outputTokens += row.output;
+  totals.cacheWriteTokens += row.cacheWrite;
+  totals.cacheReadTokens += row.cacheRead;
+  totals.costUsd += row.costUsd;
+  totals.calls += 1;
+}
+
+/**
+ * Every distinct call once. The same call can sit in several files (resumed sessions replay
+ * history, Codex archives mirror sessions, a file read twice): keep the copy with the most tokens.
+ */
+export class CallLedger {
+  private readonly rows = new Map<string, CallRow>();
+  private readonly errors: LineError[] = [];
+  /** FORMATS.md rule 3 across files: a /btw sidechain copy and its original may be read apart. */
+  private readonly mainMessageIds = new Set<string>();
+
+  constructor(private readonly range: DateRange = { since: null, until: null }) {}
+
+  addCall(row: CallRow): void {
+    if (row.mainMessageId !== null) this.mainMessageIds.add(row.mainMessageId);
+    if (this.range.since !== null && row.date < this.range.since) return;
+    if (this.range.until !== null && row.date > this.range.until) return;
+    const existing = this.rows.get(row.callKey);
+    if (existing === undefined || rowTokens(row) > rowTokens(existing)) this.rows.set(row.callKey, row);
+  }
+
+  addError(error: LineError): void {
+    this.errors.push(error);
+  }
+
+  report(): AnalyzeReport {
+    const totals = emptyTotals();
+    const days = new Map<string, TokenTotals>();
+    const models = new Map<string, TokenTotals>();
+    const sessions = new Map<string, { project: string | null; totals: TokenTotals }>();
+    const projects = new Map<string | null, TokenTotals>();
+    const unpriced = new Set<string>();
+    const group = <K>(map: Map<K, TokenTotals>, key: K): TokenTotals => {
+      let entry = map.get(key);
+      if (entry === undefined) map.set(key, (entry = emptyTotals()));
+      return entry;
+    };
+    for (const row of this.rows.values()) {
+      if (row.sidechainMessageId !== null && this.mainMessageIds.has(row.sidechainMessageId)) continue;
+      addRow(totals, row);
+      addRow(group(days, row.date), row);
+      addRow(group(models, row.model), row);
+      addRow(group(projects, row.project), row);
+      let session = sessions.get(row.sessionId);
+      if (session === undefined) sessions.set(row.sessionId, (session = { project: row.project, totals: emptyTotals() }));
+      session.project ??= row.project;
+      addRow(session.totals, row);
+      if (!row.priced) unpriced.add(row.model);
+    }
+    const byCost = (a: TokenTotals, b: TokenTotals): number => b.costUsd - a.costUsd;
+    return {
+      totals,
+      days: [...days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, t]) => ({ date, ...t })),
+      models: [...models].map(([model, t]) => ({ model, ...t })).sort(byCost),
+      sessions: [...sessions].map(([sessionId, s]) => ({ sessionId, project: s.project, ...s.totals })).sort(byCost),
+      projects: [...projects].map(([project, t]) => ({ project, ...t })).sort(byCost),
+      unpricedModels: [...unpriced].sort(),
+      errors: this.errors,
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { can } from "./permissions";
+
+const user = (role: "ADMIN" | "MANAGER" | "MEMBER") => ({ kind: "user" as const, userId: "u", email: "e@example.com", role });
+
+describe("permissions", () => {
+  it("give admin pages to admins only", () => {
+    expect(can(user("ADMIN"), "members:manage")).toBe(true);
+    expect(can(user("MANAGER"), "members:manage")).toBe(false);
+    expect(can(user("MEMBER"), "keys:manage")).toBe(false);
+    expect(can(user("MANAGER"), "ownership:edit")).toBe(false);
+  });
+
+  it("let managers read all spend and members only team aggregates", () => {
+    expect(can(user("MANAGER"), "spend:read-all")).toBe(true);
+    expect(can(user("MEMBER"), "spend:read-all")).toBe(false);
+    expect(can(user("MEMBER"), "spend:read-team")).toBe(true);
+  });
+
+  it("keep key scopes apart", () => {
+    expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["ingest"] }, "spend:read-team")).toBe(false);
+    expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["read"] }, "ingest")).toBe(false);
+    expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["read"] }, "spend:read-all")).toBe(true);
+    expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["ingest", "read"] }, "members:manage")).toBe(false);
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * What each role and key scope may do, in one table. Every server check asks `can()`; pages only
+ * hide what the server would refuse anyway.
+ */
+import type { Role } from "@/lib/generated/prisma/enums";
+import type { ApiScope } from "./api-keys";
+
+export type Permission =
+  | "members:manage" // invite, change roles
+  | "keys:manage" // create and revoke API keys
+  | "prices:manage"
+  | "ownership:edit" // people, projects, rules, assignments
+  | "spend:read-all" // every run and owner's spend
+  | "spend:read-team" // team aggregates (members see their own runs only)
+  | "ingest";
+
+const rolePermissions: Record<Role, readonly Permission[]> = {
+  ADMIN: ["members:manage", "keys:manage", "prices:manage", "ownership:edit", "spend:read-all", "spend:read-team", "ingest"],
+  MANAGER: ["spend:read-all", "spend:read-team", "ingest"],
+  MEMBER: ["spend:read-team", "ingest"],
+};
+
+const scopePermissions: Record<ApiScope, readonly Permission[]> = {
+  read: ["spend:read-all", "spend:read-team"],
+  ingest: ["ingest"],
+};
+
+export type Actor =
+  | { kind: "user"; userId: string; email: string; role: Role }
+  | { kind: "apiKey"; apiKeyId: string; scopes: ApiScope[] };
+
+export function can(actor: Actor, permission: Permission): boolean {
+  if (actor.kind === "user") return rolePermissions[actor.role].includes(permission);
+  return actor.scopes.some((scope) => scopePermissions[scope].includes(permission));
+}

@@ -1,0 +1,96 @@
+/**
+ * The one place where a caller becomes a Scope: a browser session (user + the team chosen in the
+ * team cookie, checked against their memberships) or an API key (its team and scopes). Every
+ * data access takes a Scope; there is no way to query team data without one.
+ */
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { db } from "@/lib/db/client";
+import type { Role } from "@/lib/generated/prisma/enums";
+import { forbidden, unauthorized } from "@/lib/http/errors";
+import { apiKeyMatches, apiKeyPrefix, type ApiScope } from "./api-keys";
+import { auth } from "./auth";
+import { can, type Actor, type Permission } from "./permissions";
+
+export interface Scope {
+  teamId: string;
+  teamSlug: string;
+  teamName: string;
+  actor: Actor;
+}
+
+export interface UserScope extends Scope {
+  actor: Extract<Actor, { kind: "user" }>;
+  /** Every team the user belongs to, for the team switcher. */
+  teams: { id: string; slug: string; name: string; role: Role }[];
+}
+
+export const teamCookie = "trh-team";
+
+/** The signed-in user's scope in their chosen team, or null when signed out or in no team. */
+export async function sessionScope(): Promise<UserScope | null> {
+  const session = await auth();
+  const userId = session?.user?.id;
+  if (!userId) return null;
+  const memberships = await db().membership.findMany({
+    where: { userId },
+    include: { team: true, user: true },
+    orderBy: { createdAt: "asc" },
+  });
+  const chosen = (await cookies()).get(teamCookie)?.value;
+  const current = memberships.find((m) => m.teamId === chosen) ?? memberships[0];
+  if (!current) return null;
+  return {
+    teamId: current.teamId,
+    teamSlug: current.team.slug,
+    teamName: current.team.name,
+    actor: { kind: "user", userId, email: current.user.email, role: current.role },
+    teams: memberships.map((m) => ({ id: m.teamId, slug: m.team.slug, name: m.team.name, role: m.role })),
+  };
+}
+
+/** For pages: the scope, or a redirect to sign-in. With `permission`, a 403 page when not allowed. */
+export async function pageScope(permission?: Permission): Promise<UserScope> {
+  const scope = await sessionScope();
+  if (!scope) redirect("/signin");
+  if (permission && !can(scope.actor, permission)) redirect("/forbidden");
+  return scope;
+}
+
+async function apiKeyScope(key: string): Promise<Scope> {
+  const prefix = apiKeyPrefix(key);
+  if (!prefix) throw unauthorized("the API key is malformed");
+  const candidates = await db().apiKey.findMany({ where: { prefix }, include: { team: true } });
+  const match = candidates.find((candidate) => apiKeyMatches(key, candidate.hash));
+  if (!match) throw unauthorized("the API key is not valid");
+  if (match.revokedAt) throw unauthorized("the API key has been revoked");
+  // Not awaited on purpose: bookkeeping must not slow the request down.
+  void db()
+    .apiKey.update({ where: { teamId_id: { teamId: match.teamId, id: match.id } }, data: { lastUsedAt: new Date() } })
+    .catch(() => {});
+  return {
+    teamId: match.teamId,
+    teamSlug: match.team.slug,
+    teamName: match.team.name,
+    actor: { kind: "apiKey", apiKeyId: match.id, scopes: match.scopes as ApiScope[] },
+  };
+}
+
+/**
+ * For API routes: a Bearer key or the session, and the permission the route needs.
+ * 401 when neither identifies a caller, 403 when the caller may not do this.
+ */
+export async function requestScope(request: Request, permission: Permission): Promise<Scope> {
+  const header = request.headers.get("authorization");
+  let scope: Scope | null;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    if (!match?.[1]) throw unauthorized("the Authorization header must be `Bearer <api key>`");
+    scope = await apiKeyScope(match[1]);
+  } else {
+    scope = await sessionScope();
+  }
+  if (!scope) throw unauthorized();
+  if (!can(scope.actor, permission)) throw forbidden();
+  return scope;
+}

@@ -1,0 +1,131 @@
+/**
+ * `trh analyze [PATH...] [--json] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by day|model|session|project]`
+ * (CONTRACT.md): totals of Claude Code and Codex traces on this machine, no database.
+ */
+import { parseArgs } from "node:util";
+import { analyzeFiles } from "../analyze/analyze-files";
+import type { AnalyzeReport, TokenTotals } from "../analyze/report";
+import { findTraceFiles } from "../analyze/trace-files";
+import { CommandError, UsageError } from "./errors";
+
+const GROUPINGS = ["day", "model", "session", "project"] as const;
+type Grouping = (typeof GROUPINGS)[number];
+
+function parseDay(flag: string, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const time = Date.parse(`${value}T00:00:00Z`);
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+  if (!valid) throw new UsageError(`--${flag} wants a date as YYYY-MM-DD, got "${value}"`);
+  return value;
+}
+
+function readArguments(args: string[]): { paths: string[]; json: boolean; since: string | null; until: string | null; by: Grouping } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: "boolean", default: false },
+        since: { type: "string" },
+        until: { type: "string" },
+        by: { type: "string", default: "day" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const by = values.by ?? "day";
+  if (!(GROUPINGS as readonly string[]).includes(by)) throw new UsageError(`--by wants one of ${GROUPINGS.join("|")}, got "${by}"`);
+  const since = parseDay("since", values.since);
+  const until = parseDay("until", values.until);
+  if (since !== null && until !== null && since > until) throw new UsageError(`--since ${since} is after --until ${until}`);
+  return { paths: positionals, json: values.json ?? false, since, until, by: by as Grouping };
+}
+
+/** A progress bar on stderr, only when a person is watching it. */
+function progressBar(): { update: (done: number, total: number) => void; clear: () => void } {
+  if (!process.stderr.isTTY) return { update: () => {}, clear: () => {} };
+  let lastDrawn = 0;
+  return {
+    update: (done, total) => {
+      const now = Date.now();
+      if (now - lastDrawn < 100 && done < total) return;
+      lastDrawn = now;
+      const width = 30;
+      const filled = total === 0 ? width : Math.round((done / total) * width);
+      const megabytes = (bytes: number): string => (bytes / 1e6).toFixed(0);
+      process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${megabytes(done)}/${megabytes(total)} MB`);
+    },
+    clear: () => {
+      if (lastDrawn > 0) process.stderr.write("\r\x1b[2K");
+    },
+  };
+}
+
+const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+function renderTable(report: AnalyzeReport, by: Grouping): string {
+  const heading = { day: "Date", model: "Model", session: "Session", project: "Project" }[by];
+  const rows: Array<{ label: string; totals: TokenTotals }> =
+    by === "day"
+      ? report.days.map((row) => ({ label: row.date, totals: row }))
+      : by === "model"
+        ? report.models.map((row) => ({ label: row.model, totals: row }))
+        : by === "session"
+          ? report.sessions.map((row) => ({ label: `${row.sessionId}${row.project === null ? "" : ` (${row.project})`}`, totals: row }))
+          : report.projects.map((row) => ({ label: row.project ?? "(unknown)", totals: row }));
+  const cells = (label: string, t: TokenTotals): string[] => [
+    label,
+    integer.format(t.calls),
+    integer.format(t.inputTokens),
+    integer.format(t.outputTokens),
+    integer.format(t.cacheWriteTokens),
+    integer.format(t.cacheReadTokens),
+    money.format(t.costUsd),
+  ];
+  const lines = [
+    [heading, "Calls", "Input", "Output", "Cache write", "Cache read", "Cost"],
+    ...rows.map((row) => cells(row.label, row.totals)),
+    cells("TOTAL", report.totals),
+  ];
+  const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
+  const format = (line: string[]): string =>
+    line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
+  const rule = widths.map((width) => "-".repeat(width)).join("  ");
+  return [format(lines[0]!), rule, ...lines.slice(1, -1).map(format), rule, format(lines[lines.length - 1]!)].join("\n");
+}
+
+export async function analyzeCommand(args: string[]): Promise<number> {
+  const options = readArguments(args);
+  const { files, unreadable, missing } = await findTraceFiles(options.paths);
+  if (missing.length > 0) throw new CommandError(`no such file or directory: ${missing.join(", ")}`);
+
+  const progress = progressBar();
+  let report: AnalyzeReport;
+  try {
+    report = await analyzeFiles(files, { range: { since: options.since, until: options.until }, onProgress: progress.update });
+  } finally {
+    progress.clear();
+  }
+  for (const file of unreadable) report.errors.push({ file: file.file, line: 0, message: file.message });
+
+  if (options.json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+  } else {
+    if (files.length === 0) process.stderr.write("trh analyze: no Claude Code or Codex traces found\n");
+    process.stdout.write(renderTable(report, options.by) + "\n");
+  }
+  if (report.unpricedModels.length > 0) {
+    process.stderr.write(`trh analyze: warning: no price known for ${report.unpricedModels.join(", ")}; their calls are counted at $0\n`);
+  }
+  if (report.errors.length > 0) {
+    const first = report.errors[0]!;
+    process.stderr.write(
+      `trh analyze: warning: skipped ${report.errors.length} unreadable line(s) or file(s), first: ${first.file}:${first.line}: ${first.message}\n`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,26 @@
+/**
+ * Where the data lives: a Postgres server when DATABASE_URL is set, otherwise the embedded PGlite
+ * database in TRH_DATA_DIR (default ./.data). Read in one place so the server, the CLI and the
+ * tests agree.
+ */
+import path from "node:path";
+
+export type DatabaseKind = "embedded" | "postgres";
+
+export function databaseUrl(): string | undefined {
+  const url = process.env.DATABASE_URL?.trim();
+  return url ? url : undefined;
+}
+
+export function databaseKind(): DatabaseKind {
+  return databaseUrl() ? "postgres" : "embedded";
+}
+
+/** The data directory: the embedded database, the generated AUTH_SECRET and the server lock. */
+export function dataDir(): string {
+  return path.resolve(/*turbopackIgnore: true*/ process.env.TRH_DATA_DIR?.trim() || ".data");
+}
+
+export function pgliteDir(): string {
+  return path.join(dataDir(), "pglite");
+}

@@ -1,0 +1,47 @@
+/**
+ * Applies prisma/migrations to the configured database: on `npm start`, before a CLI command that
+ * writes, and in test setup. Uses Prisma's own engine (wasm) so the `_prisma_migrations` table is
+ * the one Prisma tooling expects.
+ */
+import { PGlite } from "@electric-sql/pglite";
+import { mkdirSync } from "node:fs";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { databaseUrl, pgliteDir } from "./config";
+import { noFilters, openSchemaEngine, readMigrationList } from "./schema-engine";
+
+/** adapter-pg given a connection string lets the engine's shadow database replace the main one; pass the parts instead. */
+function pgConfigFromUrl(url: string) {
+  const parsed = new URL(url);
+  return {
+    host: decodeURIComponent(parsed.hostname),
+    port: parsed.port ? Number(parsed.port) : 5432,
+    user: decodeURIComponent(parsed.username) || undefined,
+    password: decodeURIComponent(parsed.password) || undefined,
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,
+    max: 1,
+  };
+}
+
+/** Applies every migration not yet applied; returns their names. */
+export async function applyMigrations(url: string | undefined = databaseUrl()): Promise<string[]> {
+  if (!url) mkdirSync(pgliteDir(), { recursive: true });
+  // We own the pool and the PGlite instance so both are closed when we are done: the engine does
+  // not close them, and an idle pool would keep the process alive.
+  const pool = url ? new pg.Pool(pgConfigFromUrl(url)) : undefined;
+  const pglite = url ? undefined : new PGlite(pgliteDir());
+  const factory = pool ? new PrismaPg(pool) : new PrismaPGlite(pglite!);
+  try {
+    const engine = await openSchemaEngine(factory);
+    try {
+      const result = await engine.applyMigrations({ migrationsList: await readMigrationList(), filters: noFilters });
+      return result.appliedMigrationNames;
+    } finally {
+      engine.free();
+    }
+  } finally {
+    await pool?.end();
+    await pglite?.close();
+  }
+}

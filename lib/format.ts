@@ -1,0 +1,24 @@
+/** Display formats shared by tables, charts and the CLI. */
+
+const usdFormat = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const smallUsdFormat = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 4, maximumFractionDigits: 4 });
+const integerFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+/** Dollars to the cent; amounts under a cent keep four decimals so they do not read as $0.00. */
+export function formatUsd(value: number): string {
+  return value !== 0 && Math.abs(value) < 0.01 ? smallUsdFormat.format(value) : usdFormat.format(value);
+}
+
+/** Token counts with thousands separators. */
+export function formatInteger(value: number): string {
+  return integerFormat.format(value);
+}
+
+/** Compact token counts for axes and tiles: 950, 12.3k, 4.5M, 1.2B. */
+export function formatTokens(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 1e9) return `${(value / 1e9).toFixed(abs >= 1e10 ? 0 : 1)}B`;
+  if (abs >= 1e6) return `${(value / 1e6).toFixed(abs >= 1e7 ? 0 : 1)}M`;
+  if (abs >= 1e3) return `${(value / 1e3).toFixed(abs >= 1e4 ? 0 : 1)}k`;
+  return integerFormat.format(value);
+}

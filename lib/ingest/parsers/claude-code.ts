@@ -1,0 +1,325 @@
+/**
+ * Claude Code transcripts (FORMATS.md, "Claude Code transcripts"): one JSON object per line;
+ * assistant lines carry the usage of one API response, written once per content block.
+ */
+import { isUtf8 } from "node:buffer";
+import { createHash } from "node:crypto";
+import {
+  SUMMARY_MAX_CHARS,
+  TITLE_MAX_CHARS,
+  totalTokens,
+  truncate,
+  type NormalizedCall,
+  type ParseOptions,
+  type SessionEvent,
+  type ToolUse,
+  type TraceEvent,
+} from "../normalized-call";
+import { dateOrNull, isRecord, parseJsonLine, readLineBatches, stringOrNull, tokenCount, type ByteSource } from "./lines";
+
+const SYNTHETIC_MODEL = "<synthetic>";
+const USAGE_MARKER = Buffer.from('"usage"');
+const CONTENT_START = Buffer.from('"role":"assistant","content":[');
+const CONTENT_END = Buffer.from('],"stop_reason":');
+
+/**
+ * Totals need nothing from an assistant message's content (text, thinking, tool inputs: most of
+ * the line's bytes), so it is cut out before parsing. Quotes inside JSON strings are escaped, so
+ * these byte sequences only occur as real keys; anything unexpected (other key orders, a cut that
+ * does not parse, bytes that are not UTF-8) falls back to parsing the whole line.
+ */
+function parseWithoutContent(bytes: Buffer): { value: unknown } | null {
+  const start = bytes.indexOf(CONTENT_START);
+  if (start === -1) return null;
+  const end = bytes.lastIndexOf(CONTENT_END);
+  if (end < start) return null;
+  const slim = Buffer.concat([bytes.subarray(0, start + CONTENT_START.length), bytes.subarray(end)]);
+  if (!isUtf8(slim)) return null;
+  try {
+    return { value: JSON.parse(slim.toString("utf8")) };
+  } catch {
+    return null;
+  }
+}
+
+/** What the file's path says about its run: 2.1.x `<sessionId>/subagents/agent-<id>.jsonl`, 2.0.x `agent-<id>.jsonl`. */
+export function claudeFileIdentity(fileName: string): { sessionId: string | null; agentId: string | null } {
+  const parts = fileName.split(/[\\/]/);
+  const base = parts[parts.length - 1] ?? fileName;
+  const stem = base.endsWith(".jsonl") ? base.slice(0, -".jsonl".length) : base;
+  const agentId = stem.startsWith("agent-") ? stem.slice("agent-".length) : null;
+  if (agentId !== null && parts.length >= 3 && parts[parts.length - 2] === "subagents") {
+    return { sessionId: parts[parts.length - 3] ?? null, agentId };
+  }
+  // 2.0.x subagent files sit beside the session: their lines name the parent session.
+  return { sessionId: agentId === null ? stem : null, agentId };
+}
+
+interface PendingCall {
+  call: NormalizedCall;
+  messageId: string | null;
+  total: number;
+  toolUseIds: Set<string>;
+}
+
+/** Parses one Claude Code transcript. `fileName` is the path relative to its root. */
+export async function* parseClaudeCode(
+  source: ByteSource,
+  fileName: string,
+  options: ParseOptions = { withDetails: false },
+): AsyncGenerator<TraceEvent> {
+  const identity = claudeFileIdentity(fileName);
+  const isSubagentFile = identity.agentId !== null;
+  // Calls are held until the end of the file: rule 1 needs the last streamed copy of each
+  // response, and rule 3 needs to know every non-sidechain message id. Memory grows with the
+  // number of calls, never with the bytes of the file.
+  const pending = new Map<string, PendingCall>();
+  const mainThreadMessageIds = new Set<string>();
+  let sessionEmitted = false;
+  let firstSeen: { sessionId: string; cwd: string | null; gitBranch: string | null; version: string | null; startedAt: Date | null } | null = null;
+
+  for await (const batch of readLineBatches(source)) {
+    const events: TraceEvent[] = [];
+    for (const line of batch) {
+      if (!options.withDetails && !line.unterminated && line.bytes.indexOf(USAGE_MARKER) === -1) continue;
+      const parsed = (!options.withDetails && parseWithoutContent(line.bytes)) || parseJsonLine(line.bytes);
+      if ("error" in parsed) {
+        events.push({ kind: "error", line: line.number, message: parsed.error });
+        continue;
+      }
+      const entry = parsed.value;
+      if (!isRecord(entry)) {
+        events.push({ kind: "error", line: line.number, message: "line is not a JSON object" });
+        continue;
+      }
+      const sessionId = stringOrNull(entry.sessionId) ?? identity.sessionId;
+      if (firstSeen === null && sessionId !== null) {
+        firstSeen = {
+          sessionId,
+          cwd: stringOrNull(entry.cwd),
+          gitBranch: stringOrNull(entry.gitBranch),
+          version: stringOrNull(entry.version),
+          startedAt: dateOrNull(entry.timestamp),
+        };
+      }
+      // Rule 2: progress lines embed copies of subagent messages; only "assistant" lines count.
+      if (isAssistantLine(entry)) {
+        const result = readAssistantLine(entry, sessionId, identity.agentId, fileName, line.number, options.withDetails);
+        if (typeof result === "string") {
+          events.push({ kind: "error", line: line.number, message: result });
+        } else if (result !== null) {
+          mergeCall(pending, result, mainThreadMessageIds);
+        }
+      } else if (entry.type === "user" && options.withDetails && sessionId !== null) {
+        collectToolResults(entry, sessionId, events);
+        if (!sessionEmitted && !isSubagentFile && entry.isSidechain !== true && entry.isMeta !== true) {
+          const title = promptText(entry);
+          if (title !== null) {
+            sessionEmitted = true;
+            events.push(sessionEvent(sessionId, entry, title, firstSeen?.startedAt ?? null));
+          }
+        }
+      }
+    }
+    yield* events;
+  }
+
+  for (const { call, messageId } of pending.values()) {
+    // Rule 3: a /btw side question writes a sidechain copy of a main-thread message.
+    if (call.isSidechain && messageId !== null && mainThreadMessageIds.has(messageId)) continue;
+    yield { kind: "call", call };
+  }
+  if (options.withDetails && !sessionEmitted && !isSubagentFile && firstSeen !== null) {
+    yield {
+      kind: "session",
+      sessionId: firstSeen.sessionId,
+      source: "claude-code",
+      cwd: firstSeen.cwd,
+      gitBranch: firstSeen.gitBranch,
+      repositoryUrl: null,
+      commitSha: null,
+      title: null,
+      cliVersion: firstSeen.version,
+      startedAt: firstSeen.startedAt,
+    };
+  }
+}
+
+/** Assistant lines; the oldest transcripts have no line type, only the message's role. */
+function isAssistantLine(entry: Record<string, unknown>): boolean {
+  if (entry.type === "assistant") return true;
+  return entry.type === undefined && isRecord(entry.message) && entry.message.role === "assistant";
+}
+
+/** Rule 1: keep the copy with the largest token total; tool uses are spread over all copies. */
+function mergeCall(pending: Map<string, PendingCall>, candidate: PendingCall, mainThreadMessageIds: Set<string>): void {
+  if (candidate.messageId !== null && !candidate.call.isSidechain) mainThreadMessageIds.add(candidate.messageId);
+  const existing = pending.get(candidate.call.callKey);
+  if (existing === undefined) {
+    pending.set(candidate.call.callKey, candidate);
+    return;
+  }
+  const [kept, other] = candidate.total > existing.total ? [candidate, existing] : [existing, candidate];
+  for (const toolUse of other.call.toolUses) {
+    if (!kept.toolUseIds.has(toolUse.id)) {
+      kept.toolUseIds.add(toolUse.id);
+      kept.call.toolUses.push(toolUse);
+    }
+  }
+  kept.call.stopReason = candidate.call.stopReason ?? existing.call.stopReason;
+  pending.set(kept.call.callKey, kept);
+}
+
+/** A call, null when the line is no model call, or the reason the line is unusable. */
+function readAssistantLine(
+  entry: Record<string, unknown>,
+  sessionId: string | null,
+  fileAgentId: string | null,
+  fileName: string,
+  lineNumber: number,
+  withDetails: boolean,
+): PendingCall | string | null {
+  const message = entry.message;
+  if (!isRecord(message) || !isRecord(message.usage)) return null;
+  const model = stringOrNull(message.model);
+  if (model === SYNTHETIC_MODEL) return null;
+  if (model === null) return "assistant message without a model";
+  if (sessionId === null) return "assistant line without a sessionId";
+  const timestamp = dateOrNull(entry.timestamp);
+  if (timestamp === null) return "assistant line without a valid timestamp";
+
+  const usage = message.usage;
+  const cacheWriteTotal = tokenCount(usage.cache_creation_input_tokens);
+  let cacheWrite5m = cacheWriteTotal;
+  let cacheWrite1h = 0;
+  if (isRecord(usage.cache_creation)) {
+    const split5m = tokenCount(usage.cache_creation.ephemeral_5m_input_tokens);
+    cacheWrite1h = tokenCount(usage.cache_creation.ephemeral_1h_input_tokens);
+    // The split is authoritative; a total larger than the split keeps the remainder as 5m writes.
+    cacheWrite5m = Math.max(split5m, cacheWriteTotal - cacheWrite1h);
+  }
+
+  const messageId = stringOrNull(message.id);
+  const requestId = stringOrNull(entry.requestId);
+  const uuid = stringOrNull(entry.uuid) ?? `#${lineNumber}`;
+  const callKey = messageId !== null ? `${messageId}:${requestId ?? ""}` : `line:${fileName}:${uuid}`;
+  const toolUses = withDetails ? readToolUses(message.content) : [];
+  const call: NormalizedCall = {
+    source: "claude-code",
+    callKey,
+    messageId,
+    sessionId,
+    agentId: stringOrNull(entry.agentId) ?? fileAgentId,
+    isSidechain: entry.isSidechain === true,
+    timestamp,
+    model,
+    uncachedInput: tokenCount(usage.input_tokens),
+    cacheRead: tokenCount(usage.cache_read_input_tokens),
+    cacheWrite5m,
+    cacheWrite1h,
+    output: tokenCount(usage.output_tokens),
+    reasoning: 0,
+    speed: usage.speed === "fast" ? "fast" : "standard",
+    isApiError: entry.isApiErrorMessage === true,
+    cwd: stringOrNull(entry.cwd),
+    gitBranch: stringOrNull(entry.gitBranch),
+    version: stringOrNull(entry.version),
+    requestId,
+    toolUses,
+    stopReason: stringOrNull(message.stop_reason),
+  };
+  return { call, messageId, total: totalTokens(call), toolUseIds: new Set(toolUses.map((toolUse) => toolUse.id)) };
+}
+
+function readToolUses(content: unknown): ToolUse[] {
+  if (!Array.isArray(content)) return [];
+  const toolUses: ToolUse[] = [];
+  for (const block of content) {
+    if (!isRecord(block) || block.type !== "tool_use") continue;
+    const id = stringOrNull(block.id);
+    if (id === null) continue;
+    const input = isRecord(block.input) ? block.input : {};
+    const command = stringOrNull(input.command);
+    const filePath = stringOrNull(input.file_path) ?? stringOrNull(input.notebook_path) ?? stringOrNull(input.path);
+    toolUses.push({
+      id,
+      name: stringOrNull(block.name) ?? "unknown",
+      inputBytes: Buffer.byteLength(JSON.stringify(block.input ?? null)),
+      command: command === null ? null : truncate(command, SUMMARY_MAX_CHARS),
+      filePath: filePath === null ? null : truncate(filePath, SUMMARY_MAX_CHARS),
+    });
+  }
+  return toolUses;
+}
+
+function collectToolResults(entry: Record<string, unknown>, sessionId: string, events: TraceEvent[]): void {
+  const message = entry.message;
+  if (!isRecord(message) || !Array.isArray(message.content)) return;
+  const timestamp = dateOrNull(entry.timestamp);
+  for (const block of message.content) {
+    if (!isRecord(block) || block.type !== "tool_result") continue;
+    const toolUseId = stringOrNull(block.tool_use_id);
+    if (toolUseId === null) continue;
+    events.push(toolResultEvent(sessionId, toolUseId, timestamp, toolResultText(block.content), block.is_error === true));
+  }
+}
+
+function toolResultText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((part) => (isRecord(part) && typeof part.text === "string" ? part.text : ""))
+    .join("");
+}
+
+export function toolResultEvent(
+  sessionId: string,
+  toolUseId: string,
+  timestamp: Date | null,
+  text: string,
+  isError: boolean,
+): TraceEvent {
+  const outputBytes = Buffer.byteLength(text);
+  return {
+    kind: "toolResult",
+    sessionId,
+    toolUseId,
+    timestamp,
+    outputBytes,
+    outputTokensEstimate: Math.round(outputBytes / 4),
+    outputHash: createHash("sha256").update(text).digest("hex").slice(0, 32),
+    isError,
+  };
+}
+
+/** The user's own words: not tool results, not command or system wrappers (they start with "<"). */
+function promptText(entry: Record<string, unknown>): string | null {
+  const message = entry.message;
+  if (!isRecord(message)) return null;
+  let text: string | null = null;
+  if (typeof message.content === "string") {
+    text = message.content;
+  } else if (Array.isArray(message.content)) {
+    const first = message.content.find((block) => isRecord(block) && block.type === "text" && typeof block.text === "string");
+    text = isRecord(first) ? stringOrNull(first.text) : null;
+  }
+  if (text === null) return null;
+  const trimmed = text.trim();
+  if (trimmed === "" || trimmed.startsWith("<") || trimmed.startsWith("[Request interrupted")) return null;
+  return truncate(trimmed, TITLE_MAX_CHARS);
+}
+
+function sessionEvent(sessionId: string, entry: Record<string, unknown>, title: string, startedAt: Date | null): SessionEvent {
+  return {
+    kind: "session",
+    sessionId,
+    source: "claude-code",
+    cwd: stringOrNull(entry.cwd),
+    gitBranch: stringOrNull(entry.gitBranch),
+    repositoryUrl: null,
+    commitSha: null,
+    title,
+    cliVersion: stringOrNull(entry.version),
+    startedAt: startedAt ?? dateOrNull(entry.timestamp),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Splits a byte stream into lines without ever holding more than the current chunk plus one
+ * partial line (FORMATS.md rule 6: sessions can exceed 500 MB, single lines many MB).
+ */
+import { isUtf8 } from "node:buffer";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+
+export interface RawLine {
+  /** 1-based line number in the file. */
+  number: number;
+  bytes: Buffer;
+  /** The file's last line had no newline: often a write cut short, so it is always checked. */
+  unterminated: boolean;
+}
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+/**
+ * Yields the complete lines of each chunk as one batch, so per-line work stays synchronous.
+ * Lines are views into the chunk, valid until the next batch is requested: the source may reuse
+ * its buffer (the unfinished end of a chunk is copied).
+ */
+export async function* readLineBatches(source: ByteSource): AsyncGenerator<RawLine[]> {
+  let partial: Buffer[] = [];
+  let lineNumber = 0;
+  for await (const piece of source) {
+    const chunk = typeof piece === "string" ? Buffer.from(piece) : Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    const batch: RawLine[] = [];
+    let start = 0;
+    let end = chunk.indexOf(NEWLINE, start);
+    while (end !== -1) {
+      let bytes = chunk.subarray(start, end);
+      if (partial.length > 0) {
+        partial.push(bytes);
+        bytes = Buffer.concat(partial);
+        partial = [];
+      }
+      lineNumber += 1;
+      pushLine(batch, lineNumber, bytes, false);
+      start = end + 1;
+      end = chunk.indexOf(NEWLINE, start);
+    }
+    if (start < chunk.length) partial.push(Buffer.from(chunk.subarray(start)));
+    if (batch.length > 0) yield batch;
+  }
+  if (partial.length > 0) {
+    const batch: RawLine[] = [];
+    pushLine(batch, lineNumber + 1, Buffer.concat(partial), true);
+    if (batch.length > 0) yield batch;
+  }
+}
+
+function pushLine(batch: RawLine[], number: number, bytes: Buffer, unterminated: boolean): void {
+  const trimmed = bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.subarray(0, -1) : bytes;
+  if (trimmed.length > 0) batch.push({ number, bytes: trimmed, unterminated });
+}
+
+/** Decodes and parses one line, or returns the reason it cannot be read. */
+export function parseJsonLine(bytes: Buffer): { value: unknown } | { error: string } {
+  if (!isUtf8(bytes)) return { error: "line is not valid UTF-8" };
+  try {
+    return { value: JSON.parse(bytes.toString("utf8")) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { error: `invalid JSON (${reason.slice(0, 120)})` };
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function stringOrNull(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
+}
+
+/** A non-negative token count, or 0 for anything else (missing, null, negative, not a number). */
+export function tokenCount(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+/** Parses an ISO timestamp; null when absent or invalid. */
+export function dateOrNull(value: unknown): Date | null {
+  if (typeof value !== "string") return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+const FILE_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * A file's bytes in chunks, read synchronously into one reused buffer: many times faster than a
+ * read stream on thousands of small files, for callers (the CLI, worker threads) that own their
+ * thread.
+ */
+export function* readFileChunks(absolutePath: string, chunkBytes: number = FILE_CHUNK_BYTES): Generator<Buffer> {
+  const fd = openSync(absolutePath, "r");
+  try {
+    // Small files (most transcripts) get a buffer of their own size, not a full chunk.
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(chunkBytes, fstatSync(fd).size + 1)));
+    for (;;) {
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

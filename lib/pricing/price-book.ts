@@ -1,0 +1,220 @@
+/**
+ * Prices one model call (FORMATS.md, "Pricing rules").
+ *
+ * List prices come from @pydantic/genai-prices' bundled table (never fetched at run time; updates
+ * arrive with package upgrades and team overrides). The package resolves a model name to its
+ * price entry once per name (memoized: resolution scans hundreds of patterns); the arithmetic is
+ * done here on the entry it returns, the same way the package does it (checked against
+ * calcPrice in price-book.test.ts), so pricing a million calls stays fast.
+ */
+import { calcPrice, type ModelInfo, type ModelPrice, type TieredPrices } from "@pydantic/genai-prices";
+import type { NormalizedCall } from "../ingest/normalized-call";
+
+export type PricedTokens = Pick<
+  NormalizedCall,
+  "model" | "timestamp" | "uncachedInput" | "cacheRead" | "cacheWrite5m" | "cacheWrite1h" | "output" | "speed"
+>;
+
+/** A team's own price for a model (from the database later); wins over list prices once effective. */
+export interface PriceOverride {
+  id: string;
+  /** An exact model name, or a prefix ending in `*` (e.g. `claude-opus-4-*`). */
+  model: string;
+  effectiveFrom: Date;
+  inputPerM: number;
+  outputPerM: number;
+  cacheReadPerM: number;
+  cacheWrite5mPerM: number;
+  cacheWrite1hPerM: number;
+}
+
+export interface CallPrice {
+  costUsd: number;
+  /** False when no price is known: costUsd is then 0 and callers must name the model as unpriced. */
+  priced: boolean;
+  /** Which price applied, e.g. `genai-prices:anthropic/claude-opus-4-6@base` or `override:<id>`. */
+  rule: string;
+  /** The long-context tier that applied to the whole request (e.g. `input>200000`), else null. */
+  tier: string | null;
+}
+
+/**
+ * Fast mode (usage.speed "fast") multiplies the whole price. genai-prices 0.1.8 has no speed
+ * dimension, so the multipliers live here: claude-opus-4-6 x6 per LiteLLM's
+ * model_prices_and_context_window.json. A fast call on a model missing from this table is priced
+ * at the standard rate and says so in its rule.
+ */
+const FAST_MODE_MULTIPLIERS: ReadonlyArray<{ modelPrefix: string; multiplier: number }> = [
+  { modelPrefix: "claude-opus-4-6", multiplier: 6 },
+];
+
+interface PricePeriod {
+  /** Start of validity in ms since epoch; null for the entry's first (undated) prices. */
+  startsAt: number | null;
+  label: string;
+  prices: ModelPrice;
+  /** UTC seconds-of-day window for time-of-day prices (e.g. off-peak discounts), else null. */
+  timeOfDay: { start: number; end: number } | null;
+}
+
+interface ResolvedModel {
+  ruleBase: string;
+  /** Oldest first, as in the package's table. */
+  periods: PricePeriod[];
+}
+
+const resolvedModels = new Map<string, ResolvedModel | null>();
+
+function resolveModel(model: string): ResolvedModel | null {
+  const cached = resolvedModels.get(model);
+  if (cached !== undefined) return cached;
+  let resolved: ResolvedModel | null = null;
+  try {
+    const result = calcPrice({ input_tokens: 0, output_tokens: 0 }, model);
+    if (result !== null) resolved = { ruleBase: `genai-prices:${result.provider.id}/${result.model.id}`, periods: pricePeriods(result.model) };
+  } catch {
+    resolved = null;
+  }
+  resolvedModels.set(model, resolved);
+  return resolved;
+}
+
+function pricePeriods(model: ModelInfo): PricePeriod[] {
+  if (!Array.isArray(model.prices)) return [{ startsAt: null, label: "base", prices: model.prices, timeOfDay: null }];
+  return model.prices.map((conditional) => {
+    const constraint = conditional.constraint;
+    if (constraint === undefined) return { startsAt: null, label: "base", prices: conditional.prices, timeOfDay: null };
+    if (constraint.type === "start_date") {
+      return { startsAt: Date.parse(`${constraint.start_date}T00:00:00Z`), label: constraint.start_date, prices: conditional.prices, timeOfDay: null };
+    }
+    return {
+      startsAt: null,
+      label: `${constraint.start_time}-${constraint.end_time}`,
+      prices: conditional.prices,
+      timeOfDay: { start: secondsOfDay(constraint.start_time), end: secondsOfDay(constraint.end_time) },
+    };
+  });
+}
+
+/** "HH:MM:SS[.fff](Z|±HH:MM)" -> UTC seconds of day. */
+function secondsOfDay(time: string): number {
+  const match = /^(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(time);
+  if (match === null) return 0;
+  const local = Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+  const offset = match[4] === "Z" ? 0 : (match[5] === "+" ? 1 : -1) * (Number(match[6]) * 3600 + Number(match[7]) * 60);
+  return (((local - offset) % 86400) + 86400) % 86400;
+}
+
+/** Same choice as the package: the newest entry whose constraint holds, else the first entry. */
+function periodAt(periods: PricePeriod[], timestamp: Date): PricePeriod {
+  const time = timestamp.getTime();
+  for (let index = periods.length - 1; index >= 0; index--) {
+    const period = periods[index]!;
+    if (period.timeOfDay !== null) {
+      const seconds = (((time / 1000) % 86400) + 86400) % 86400;
+      const { start, end } = period.timeOfDay;
+      if (end < start ? seconds >= start || seconds < end : seconds >= start && seconds < end) return period;
+    } else if (period.startsAt === null || time >= period.startsAt) {
+      return period;
+    }
+  }
+  return periods[0]!;
+}
+
+type PriceValue = number | TieredPrices | undefined;
+
+/** The rate of one price key for a request of `inputTotal` tokens, and the tier start if above one. */
+function rateFor(price: PriceValue, inputTotal: number): { rate: number; tierStart: number | null } | undefined {
+  if (price === undefined) return undefined;
+  if (typeof price === "number") return { rate: price, tierStart: null };
+  let rate = price.base;
+  let tierStart: number | null = null;
+  // Whole-request tiers: once the request's input passes a tier's start, every token is at that rate.
+  for (const tier of price.tiers) {
+    if (inputTotal > tier.start) {
+      rate = tier.price;
+      tierStart = tier.start;
+    }
+  }
+  return { rate, tierStart };
+}
+
+function listPrice(call: PricedTokens, prices: ModelPrice): { costUsd: number; tier: string | null } {
+  const inputTotal = call.uncachedInput + call.cacheRead + call.cacheWrite5m + call.cacheWrite1h;
+  const input = rateFor(prices.input_mtok, inputTotal);
+  // A token kind without its own price is priced as its parent kind, as in the package's units.
+  const cacheRead = rateFor(prices.cache_read_mtok, inputTotal) ?? input;
+  const cacheWrite5m = rateFor(prices.cache_write_mtok, inputTotal) ?? input;
+  const cacheWrite1h = rateFor(prices.cache_write_1h_mtok, inputTotal) ?? cacheWrite5m;
+  const output = rateFor(prices.output_mtok, inputTotal);
+  const perRequest = typeof prices.requests_kcount === "number" ? prices.requests_kcount / 1000 : 0;
+  const costUsd =
+    (call.uncachedInput * (input?.rate ?? 0) +
+      call.cacheRead * (cacheRead?.rate ?? 0) +
+      call.cacheWrite5m * (cacheWrite5m?.rate ?? 0) +
+      call.cacheWrite1h * (cacheWrite1h?.rate ?? 0) +
+      call.output * (output?.rate ?? 0)) /
+      1e6 +
+    perRequest;
+  const tierStart = [input, cacheRead, cacheWrite5m, cacheWrite1h, output].reduce<number | null>(
+    (highest, rate) => (rate?.tierStart != null && (highest === null || rate.tierStart > highest) ? rate.tierStart : highest),
+    null,
+  );
+  return { costUsd, tier: tierStart === null ? null : `input>${tierStart}` };
+}
+
+function matchingOverride(model: string, timestamp: Date, overrides: readonly PriceOverride[]): PriceOverride | null {
+  let best: PriceOverride | null = null;
+  let bestExact = false;
+  for (const override of overrides) {
+    if (override.effectiveFrom.getTime() > timestamp.getTime()) continue;
+    const exact = override.model === model;
+    const prefixMatch = override.model.endsWith("*") && model.startsWith(override.model.slice(0, -1));
+    if (!exact && !prefixMatch) continue;
+    // An exact name beats a prefix; then the most recent price; then the longest prefix.
+    const better =
+      best === null ||
+      (exact && !bestExact) ||
+      (exact === bestExact &&
+        (override.effectiveFrom.getTime() > best.effectiveFrom.getTime() ||
+          (override.effectiveFrom.getTime() === best.effectiveFrom.getTime() && override.model.length > best.model.length)));
+    if (better) {
+      best = override;
+      bestExact = exact;
+    }
+  }
+  return best;
+}
+
+function fastMultiplier(model: string): number | null {
+  const lower = model.toLowerCase();
+  return FAST_MODE_MULTIPLIERS.find((entry) => lower.startsWith(entry.modelPrefix))?.multiplier ?? null;
+}
+
+/** The cost of one call: a team override when one is effective, else the list price at the call's date. */
+export function priceCall(call: PricedTokens, overrides: readonly PriceOverride[] = []): CallPrice {
+  let price: CallPrice;
+  const override = overrides.length > 0 ? matchingOverride(call.model, call.timestamp, overrides) : null;
+  if (override !== null) {
+    const costUsd =
+      (call.uncachedInput * override.inputPerM +
+        call.cacheRead * override.cacheReadPerM +
+        call.cacheWrite5m * override.cacheWrite5mPerM +
+        call.cacheWrite1h * override.cacheWrite1hPerM +
+        call.output * override.outputPerM) /
+      1e6;
+    price = { costUsd, priced: true, rule: `override:${override.id}`, tier: null };
+  } else {
+    const resolved = resolveModel(call.model);
+    if (resolved === null) return { costUsd: 0, priced: false, rule: "unpriced", tier: null };
+    const period = periodAt(resolved.periods, call.timestamp);
+    const { costUsd, tier } = listPrice(call, period.prices);
+    price = { costUsd, priced: true, rule: `${resolved.ruleBase}@${period.label}`, tier };
+  }
+  if (call.speed === "fast") {
+    const multiplier = fastMultiplier(call.model);
+    if (multiplier === null) return { ...price, rule: `${price.rule}+fast:no-multiplier-known` };
+    return { ...price, costUsd: price.costUsd * multiplier, rule: `${price.rule}+fast:x${multiplier}` };
+  }
+  return price;
+}

@@ -1,0 +1,49 @@
+/** One run with its calls in order and each call's tool calls: `GET /api/v1/runs/{id}`. */
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import type { Scope } from "@/lib/auth/scope";
+import { runJoins, runSummaryColumns, type RunSummary } from "./runs-list";
+import { visibleRunsCondition } from "./visible-runs";
+import type { Tokens } from "./tokens";
+
+export const runIdSchema = z.string().uuid("a run id");
+
+export interface RunCall extends Tokens {
+  id: string;
+  timestamp: string;
+  model: string;
+  agentId: string | null;
+  contextTokens: number;
+  priced: boolean;
+  priceRule: string;
+  isApiError: boolean;
+  toolCalls: { id: string; toolUseId: string; name: string; summary: string | null; inputBytes: number; outputBytes: number | null; outputTokens: number | null; isError: boolean }[];
+}
+
+export interface RunDetail {
+  run: RunSummary & { cwd: string | null; gitBranch: string | null; repository: string | null; models: string[] };
+  /** In the order they were made. */
+  calls: RunCall[];
+}
+
+export async function runDetail(scope: Scope, runId: string): Promise<RunDetail | null> {
+  const [run] = await db().$queryRaw<RunDetail["run"][]>`
+    SELECT ${runSummaryColumns}, r.cwd, r."gitBranch", r.repository, r.models ${runJoins}
+    WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
+  if (!run) return null;
+  const calls = await db().$queryRaw<RunCall[]>`
+    SELECT c.id::text AS id, to_json(c.timestamp)#>>'{}' AS timestamp, c.model, c."agentId",
+      c."uncachedInput"::float8 AS "inputTokens", c.output::float8 AS "outputTokens",
+      (c."cacheWrite5m" + c."cacheWrite1h")::float8 AS "cacheWriteTokens", c."cacheRead"::float8 AS "cacheReadTokens",
+      c."costUsd"::float8 AS "costUsd", 1::float8 AS calls, c."contextTokens"::float8 AS "contextTokens",
+      c.priced, c."priceRule", c."isApiError",
+      coalesce((SELECT json_agg(json_build_object(
+          'id', tc.id::text, 'toolUseId', tc."toolUseId", 'name', tc.name, 'summary', tc.summary,
+          'inputBytes', tc."inputBytes", 'outputBytes', tc."outputBytes", 'outputTokens', tc."outputTokens", 'isError', tc."isError")
+          ORDER BY tc.id)
+        FROM "ToolCall" tc WHERE tc."teamId" = c."teamId" AND tc."callId" = c.id), '[]'::json) AS "toolCalls"
+    FROM "Call" c
+    WHERE c."teamId" = ${scope.teamId}::uuid AND c."runId" = ${runId}::uuid
+    ORDER BY c.timestamp, c.id`;
+  return { run, calls };
+}

@@ -1,0 +1,64 @@
+/** The runs of a date range, most expensive first: `GET /api/v1/runs` and the Runs page. */
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { Scope } from "@/lib/auth/scope";
+import { dateRangeSchema } from "./params";
+import { visibleRunsCondition } from "./visible-runs";
+import type { Tokens } from "./tokens";
+
+export const runsQuerySchema = z
+  .object({
+    sort: z.enum(["cost", "startedAt", "calls"]).default("cost"),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .and(dateRangeSchema);
+
+export type RunsQuery = z.output<typeof runsQuerySchema>;
+
+export interface RunSummary extends Tokens {
+  id: string;
+  externalId: string;
+  source: string;
+  title: string | null;
+  startedAt: string;
+  endedAt: string;
+  owner: string | null;
+  project: string | null;
+  task: string | null;
+  model: string | null;
+  outcome: string | null;
+}
+
+const orderBy: Record<RunsQuery["sort"], Prisma.Sql> = {
+  cost: Prisma.sql`r."costUsd" DESC`,
+  startedAt: Prisma.sql`r."startedAt" DESC`,
+  calls: Prisma.sql`r.calls DESC`,
+};
+
+/** Select list shared with the run detail. */
+export const runSummaryColumns = Prisma.sql`
+  r.id::text AS id, r."externalId", r.source, r.title,
+  to_json(r."startedAt")#>>'{}' AS "startedAt", to_json(r."endedAt")#>>'{}' AS "endedAt",
+  coalesce(o.email, o."displayName") AS owner, p.name AS project, t.key AS task,
+  r.models[1] AS model, r.outcome::text AS outcome,
+  r."inputTokens"::float8 AS "inputTokens", r."outputTokens"::float8 AS "outputTokens",
+  r."cacheWriteTokens"::float8 AS "cacheWriteTokens", r."cacheReadTokens"::float8 AS "cacheReadTokens",
+  r."costUsd"::float8 AS "costUsd", r.calls::float8 AS calls`;
+
+export const runJoins = Prisma.sql`
+  FROM "Run" r
+  LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = r."ownerId"
+  LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
+  LEFT JOIN "Task" t ON t."teamId" = r."teamId" AND t.id = r."taskId"`;
+
+export async function runsList(scope: Scope, query: RunsQuery): Promise<RunSummary[]> {
+  const from = new Date(`${query.from}T00:00:00Z`);
+  const toExclusive = new Date(`${query.to}T00:00:00Z`);
+  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  return db().$queryRaw<RunSummary[]>`
+    SELECT ${runSummaryColumns} ${runJoins}
+    WHERE ${visibleRunsCondition(scope)} AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
+    ORDER BY ${orderBy[query.sort]}, r.id
+    LIMIT ${query.limit}`;
+}

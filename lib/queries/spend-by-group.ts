@@ -1,0 +1,63 @@
+/**
+ * Spend for a date range grouped by day, week, owner, project, task or model, with the exact
+ * totals: `GET /api/v1/spend` and the overview tables. Reads the DailySpend rollup only.
+ */
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { Scope } from "@/lib/auth/scope";
+import { dateRangeSchema } from "./params";
+import { pickTokens, sumTokens, type Tokens } from "./tokens";
+
+export const spendGroups = ["day", "week", "owner", "project", "task", "model"] as const;
+export type SpendGroup = (typeof spendGroups)[number];
+
+export const spendQuerySchema = z
+  .object({
+    groupBy: z.enum(spendGroups).default("day"),
+    project: z.string().max(200).optional(),
+    owner: z.string().max(320).optional(),
+  })
+  .and(dateRangeSchema);
+
+export type SpendQuery = z.output<typeof spendQuerySchema>;
+
+/** What an unattributed dimension is called in keys. */
+export const unallocatedKey = "unallocated";
+
+const groupKey: Record<SpendGroup, Prisma.Sql> = {
+  day: Prisma.sql`to_char(d.day, 'YYYY-MM-DD')`,
+  week: Prisma.sql`to_char(date_trunc('week', d.day), 'YYYY-MM-DD')`,
+  owner: Prisma.sql`coalesce(o.email, o."displayName", ${unallocatedKey})`,
+  project: Prisma.sql`coalesce(p.name, ${unallocatedKey})`,
+  task: Prisma.sql`coalesce(t.key, ${unallocatedKey})`,
+  model: Prisma.sql`d.model`,
+};
+
+/** Owners and projects may be named by id, email/name, or "unallocated". */
+function dimensionFilter(column: Prisma.Sql, names: Prisma.Sql[], value: string | undefined): Prisma.Sql {
+  if (value === undefined) return Prisma.empty;
+  if (value === unallocatedKey) return Prisma.sql`AND ${column} = ''`;
+  return Prisma.sql`AND (${column} = ${value} OR ${Prisma.join(names.map((name) => Prisma.sql`${name} = ${value}`), " OR ")})`;
+}
+
+export async function spendByGroup(scope: Scope, query: SpendQuery): Promise<{ rows: ({ key: string } & Tokens)[]; totals: Tokens }> {
+  const from = new Date(`${query.from}T00:00:00Z`);
+  const to = new Date(`${query.to}T00:00:00Z`);
+  const where = Prisma.sql`
+    WHERE d."teamId" = ${scope.teamId}::uuid AND d.day BETWEEN ${from}::date AND ${to}::date
+    ${dimensionFilter(Prisma.sql`d."ownerId"`, [Prisma.sql`o.email`, Prisma.sql`o."displayName"`], query.owner)}
+    ${dimensionFilter(Prisma.sql`d."projectId"`, [Prisma.sql`p.name`], query.project)}`;
+  const joins = Prisma.sql`
+    FROM "DailySpend" d
+    LEFT JOIN "Person" o ON o."teamId" = d."teamId" AND o.id::text = d."ownerId"
+    LEFT JOIN "Project" p ON p."teamId" = d."teamId" AND p.id::text = d."projectId"
+    LEFT JOIN "Task" t ON t."teamId" = d."teamId" AND t.id::text = d."taskId"`;
+  const key = groupKey[query.groupBy];
+  const order = query.groupBy === "day" || query.groupBy === "week" ? Prisma.sql`key` : Prisma.sql`"costUsd" DESC, key`;
+  const [rows, totals] = await Promise.all([
+    db().$queryRaw<({ key: string } & Tokens)[]>`SELECT ${key} AS key, ${sumTokens("d")} ${joins} ${where} GROUP BY 1 ORDER BY ${order}`,
+    db().$queryRaw<Tokens[]>`SELECT ${sumTokens("d")} ${joins} ${where}`,
+  ]);
+  return { rows: rows.map((row) => ({ key: row.key, ...pickTokens(row) })), totals: pickTokens(totals[0]!) };
+}

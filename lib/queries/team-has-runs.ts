@@ -1,0 +1,6 @@
+import { teamDb } from "@/lib/db/team-db";
+
+/** Whether the team has any data yet: pages show how to get started until it does. */
+export async function teamHasRuns(scope: { teamId: string }): Promise<boolean> {
+  return (await teamDb(scope).run.findFirst({ select: { id: true } })) !== null;
+}

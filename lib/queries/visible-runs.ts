@@ -1,0 +1,15 @@
+/**
+ * Which runs a caller may see one by one: managers, admins and read keys see all of the team's;
+ * members see the runs they own (team aggregates stay visible to them elsewhere).
+ */
+import { can } from "@/lib/auth/permissions";
+import type { Scope } from "@/lib/auth/scope";
+import { Prisma } from "@/lib/generated/prisma/client";
+
+/** A SQL condition on the Run aliased `r`. */
+export function visibleRunsCondition(scope: Scope): Prisma.Sql {
+  if (can(scope.actor, "spend:read-all")) return Prisma.sql`r."teamId" = ${scope.teamId}::uuid`;
+  const userId = scope.actor.kind === "user" ? scope.actor.userId : null;
+  return Prisma.sql`r."teamId" = ${scope.teamId}::uuid AND r."ownerId" IN (
+    SELECT id FROM "Person" WHERE "teamId" = ${scope.teamId}::uuid AND "userId" = ${userId}::uuid)`;
+}

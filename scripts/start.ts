@@ -1,0 +1,86 @@
+/**
+ * `npm start`: build when needed, apply migrations, create the first team and admin, then serve.
+ * With the embedded database this process holds the data directory's lock for as long as the
+ * server runs, so CLI commands refuse to open it underneath the server.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { bootstrapFirstAdmin } from "@/lib/admin/members";
+import { authSecret } from "@/lib/auth/secret";
+import { closeDb } from "@/lib/db/client";
+import { databaseKind, dataDir } from "@/lib/db/config";
+import { acquireEmbeddedLock, EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
+import { applyMigrations } from "@/lib/db/migrate";
+
+const root = process.cwd();
+const nextBin = path.join(root, "node_modules", ".bin", "next");
+const sourceFolders = ["app", "components", "lib", "public"];
+const sourceFiles = ["next.config.ts", "package.json", "proxy.ts", "tsconfig.json"];
+
+function newestSourceChange(): number {
+  let newest = 0;
+  const visit = (file: string) => {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      if (path.basename(file) === "generated") return;
+      for (const entry of readdirSync(file)) visit(path.join(file, entry));
+    } else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const name of [...sourceFolders, ...sourceFiles]) visit(path.join(root, name));
+  return newest;
+}
+
+function buildIfNeeded() {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceChange()) return;
+  console.log("Building the app (first start or changed sources)...");
+  const result = spawnSync(nextBin, ["build"], { stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+let releaseLock = () => {};
+if (databaseKind() === "embedded") {
+  try {
+    releaseLock = acquireEmbeddedLock();
+  } catch (error) {
+    if (error instanceof EmbeddedDatabaseBusyError) {
+      console.error(`Cannot start: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+buildIfNeeded();
+const applied = await applyMigrations();
+if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`);
+const first = await bootstrapFirstAdmin();
+await closeDb();
+if (first) {
+  console.log(`Created team "${first.team}" and its admin ${first.email}.`);
+  if (first.generatedPassword) {
+    console.log(`Generated admin password (shown once): ${first.generatedPassword}`);
+  }
+}
+
+const port = process.env.PORT || "3000";
+const server = spawn(nextBin, ["start", "-p", port], {
+  stdio: "inherit",
+  env: {
+    ...process.env,
+    AUTH_SECRET: authSecret(),
+    TRH_DATA_DIR: dataDir(),
+    TRH_EMBEDDED_LOCK_PID: String(process.pid),
+  },
+});
+console.log(`Token Robin Hood: http://localhost:${port} (database: ${databaseKind()})`);
+
+const stop = (signal: NodeJS.Signals) => server.kill(signal);
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+server.on("exit", (code, signal) => {
+  releaseLock();
+  process.exit(code ?? (signal ? 0 : 1));
+});
