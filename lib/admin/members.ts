@@ -72,7 +72,7 @@ export async function addMember(
 }
 
 /** First start: when nobody exists yet, the first team and its admin (CONTRACT.md). */
-export async function bootstrapFirstAdmin(env: NodeJS.ProcessEnv = process.env): Promise<
+export async function bootstrapFirstAdmin(env: Record<string, string | undefined> = process.env): Promise<
   { email: string; team: string; generatedPassword: string | null } | null
 > {
   if ((await db().user.count()) > 0) return null;

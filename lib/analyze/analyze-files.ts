@@ -15,17 +15,20 @@ export interface AnalyzeOptions {
   overrides?: readonly PriceOverride[];
   /** Called after each file with the bytes read so far and in all. */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
-  /** Worker threads; 0 reads in this thread. Default: one per core (at most 4) for large inputs. */
+  /** Worker threads; 0 reads in this thread. Default: defaultThreadCount(files). */
   threads?: number;
+  /** Worker script: the precompiled one of load-engine.ts, else the TypeScript one through tsx. */
+  workerUrl?: URL;
 }
 
-/** Below this many bytes starting workers costs more than it saves. */
-const WORKER_THRESHOLD_BYTES = 256 * 1024 * 1024;
+/** Worker threads that load TypeScript through tsx take ~0.4 s to start: only worth it on large inputs. */
+const TSX_WORKER_THRESHOLD_BYTES = 256 * 1024 * 1024;
 const MAX_THREADS = 4;
 
-export function defaultThreadCount(files: readonly TraceFile[]): number {
+/** One thread per core (at most 4) once the input is large enough to repay starting them. */
+export function defaultThreadCount(files: readonly TraceFile[], thresholdBytes: number = TSX_WORKER_THRESHOLD_BYTES): number {
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
-  if (totalBytes < WORKER_THRESHOLD_BYTES || files.length < 2) return 0;
+  if (totalBytes < thresholdBytes || files.length < 2) return 0;
   return Math.min(os.availableParallelism(), MAX_THREADS, files.length);
 }
 
@@ -48,29 +51,52 @@ export async function analyzeFiles(files: readonly TraceFile[], options: Analyze
   if (threads === 0) {
     for (const file of queue) record(file, await summarizeFile(file, options.overrides));
   } else {
-    await runInWorkers(queue, threads, options.overrides ?? [], record);
+    await runInWorkers(queue, threads, options.workerUrl ?? new URL("./summarize-worker.mjs", import.meta.url), options.overrides ?? [], record);
   }
   return ledger.report();
 }
 
+/** Files go to workers in batches of about this size: one message per file costs more than small files take to read. */
+const BATCH_BYTES = 4 * 1024 * 1024;
+const BATCH_FILES = 256;
+
+function batches(queue: readonly TraceFile[]): TraceFile[][] {
+  const result: TraceFile[][] = [];
+  let current: TraceFile[] = [];
+  let bytes = 0;
+  for (const file of queue) {
+    current.push(file);
+    bytes += file.size;
+    if (bytes >= BATCH_BYTES || current.length >= BATCH_FILES) {
+      result.push(current);
+      current = [];
+      bytes = 0;
+    }
+  }
+  if (current.length > 0) result.push(current);
+  return result;
+}
+
 interface WorkerReply {
-  summary?: FileSummary;
+  summaries?: FileSummary[];
   error?: string;
 }
 
 async function runInWorkers(
   queue: TraceFile[],
   threads: number,
+  workerUrl: URL,
   overrides: readonly PriceOverride[],
   record: (file: TraceFile, summary: FileSummary) => void,
 ): Promise<void> {
+  const pending = batches(queue);
   let next = 0;
   const runWorker = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(new URL("./summarize-worker.mjs", import.meta.url), { workerData: { overrides } });
-      let current: TraceFile | undefined;
+      const worker = new Worker(workerUrl, { workerData: { overrides } });
+      let current: TraceFile[] | undefined;
       const sendNext = (): void => {
-        current = queue[next++];
+        current = pending[next++];
         if (current === undefined) {
           void worker.terminate().then(() => resolve());
         } else {
@@ -78,12 +104,12 @@ async function runInWorkers(
         }
       };
       worker.on("message", (reply: WorkerReply) => {
-        if (reply.error !== undefined || reply.summary === undefined) {
+        if (reply.error !== undefined || reply.summaries === undefined || current === undefined) {
           void worker.terminate();
-          reject(new Error(`${current?.absolutePath ?? "a trace file"}: ${reply.error ?? "no result"}`));
+          reject(new Error(reply.error ?? "an analyze worker gave no result"));
           return;
         }
-        if (current !== undefined) record(current, reply.summary);
+        reply.summaries.forEach((summary, index) => record(current![index]!, summary));
         sendNext();
       });
       worker.on("error", reject);

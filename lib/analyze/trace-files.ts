@@ -2,8 +2,7 @@
  * Finds the trace files `trh analyze` reads: the default Claude Code and Codex folders (or those
  * named by CLAUDE_CONFIG_DIR / CODEX_HOME), or the files and folders given on the command line.
  */
-import { closeSync, openSync, readSync } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { closeSync, openSync, readSync, readdirSync, statSync, type Dirent, type Stats } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { detectFormat, type TraceFormat } from "../ingest/parsers";
@@ -35,7 +34,7 @@ function splitList(value: string | undefined): string[] {
 }
 
 /** Default roots (FORMATS.md): Claude Code projects folders and Codex session folders. */
-export function defaultRoots(env: NodeJS.ProcessEnv = process.env, home: string = os.homedir()): SearchRoot[] {
+export function defaultRoots(env: Readonly<Record<string, string | undefined>> = process.env, home: string = os.homedir()): SearchRoot[] {
   const claudeRoots = splitList(env.CLAUDE_CONFIG_DIR);
   const claudeDirs =
     claudeRoots.length > 0
@@ -52,10 +51,11 @@ export function defaultRoots(env: NodeJS.ProcessEnv = process.env, home: string 
   ];
 }
 
-async function* walkJsonl(dir: string): AsyncGenerator<string> {
-  let entries;
+/** Synchronous on purpose: thousands of small stats cost far less without a thread-pool hop each. */
+function* walkJsonl(dir: string): Generator<string> {
+  let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }
@@ -82,13 +82,21 @@ export function detectFileFormat(absolutePath: string): TraceFormat | null {
   }
 }
 
+function statOrNull(absolutePath: string): Stats | null {
+  try {
+    return statSync(absolutePath);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Lists the trace files under the given paths (files or folders), or under the default roots
  * when none are given. A path that does not exist is an error; default roots may be missing.
  */
 export async function findTraceFiles(
   paths: string[],
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<{ files: TraceFile[]; unreadable: UnreadableFile[]; missing: string[] }> {
   const files: TraceFile[] = [];
   const unreadable: UnreadableFile[] = [];
@@ -100,17 +108,17 @@ export async function findTraceFiles(
   const singleFiles: string[] = [];
   for (const given of paths) {
     const absolute = path.resolve(given);
-    const info = await stat(absolute).catch(() => null);
+    const info = statOrNull(absolute);
     if (info === null) missing.push(given);
     else if (info.isDirectory()) roots.push({ dir: absolute, dedupeGroup: null, isClaudeProjects: path.basename(absolute) === "projects" });
     else singleFiles.push(absolute);
   }
 
-  const add = async (absolutePath: string, fileName: string, projectFolder: string | null): Promise<void> => {
+  const add = (absolutePath: string, fileName: string, projectFolder: string | null): void => {
     if (seenPaths.has(absolutePath)) return;
     seenPaths.add(absolutePath);
     try {
-      const info = await stat(absolutePath);
+      const info = statSync(absolutePath);
       if (info.size === 0) return;
       const format = detectFileFormat(absolutePath);
       if (format === null) unreadable.push({ file: absolutePath, message: "not a Claude Code or Codex trace" });
@@ -121,7 +129,7 @@ export async function findTraceFiles(
   };
 
   for (const root of roots) {
-    for await (const absolutePath of walkJsonl(root.dir)) {
+    for (const absolutePath of walkJsonl(root.dir)) {
       const fileName = path.relative(root.dir, absolutePath);
       if (root.dedupeGroup !== null) {
         const key = `${root.dedupeGroup}:${fileName}`;
@@ -129,10 +137,10 @@ export async function findTraceFiles(
         seenRelative.add(key);
       }
       const projectFolder = root.isClaudeProjects ? (fileName.split(path.sep)[0] ?? null) : null;
-      await add(absolutePath, fileName, projectFolder === fileName ? null : projectFolder);
+      add(absolutePath, fileName, projectFolder === fileName ? null : projectFolder);
     }
   }
   // A single file keeps its last three path segments: enough for `<session>/subagents/agent-<id>.jsonl`.
-  for (const absolutePath of singleFiles) await add(absolutePath, absolutePath.split(path.sep).slice(-3).join(path.sep), null);
+  for (const absolutePath of singleFiles) add(absolutePath, absolutePath.split(path.sep).slice(-3).join(path.sep), null);
   return { files, unreadable, missing };
 }

@@ -3,9 +3,8 @@
  * (CONTRACT.md): totals of Claude Code and Codex traces on this machine, no database.
  */
 import { parseArgs } from "node:util";
-import { analyzeFiles } from "../analyze/analyze-files";
+import { loadAnalyzeEngine } from "../analyze/load-engine";
 import type { AnalyzeReport, TokenTotals } from "../analyze/report";
-import { findTraceFiles } from "../analyze/trace-files";
 import { CommandError, UsageError } from "./errors";
 
 const GROUPINGS = ["day", "model", "session", "project"] as const;
@@ -100,13 +99,19 @@ function renderTable(report: AnalyzeReport, by: Grouping): string {
 
 export async function analyzeCommand(args: string[]): Promise<number> {
   const options = readArguments(args);
-  const { files, unreadable, missing } = await findTraceFiles(options.paths);
+  const engine = await loadAnalyzeEngine();
+  const { files, unreadable, missing } = await engine.findTraceFiles(options.paths);
   if (missing.length > 0) throw new CommandError(`no such file or directory: ${missing.join(", ")}`);
 
   const progress = progressBar();
   let report: AnalyzeReport;
   try {
-    report = await analyzeFiles(files, { range: { since: options.since, until: options.until }, onProgress: progress.update });
+    report = await engine.analyzeFiles(files, {
+      range: { since: options.since, until: options.until },
+      onProgress: progress.update,
+      threads: engine.defaultThreadCount(files, engine.workerThresholdBytes),
+      workerUrl: engine.workerUrl,
+    });
   } finally {
     progress.clear();
   }

@@ -138,3 +138,18 @@ describe("Claude Code parser: details", () => {
     expect(totalsOnly.map((event) => event.kind)).toEqual(["call"]);
   });
 });
+
+describe("Claude Code parser: the fast path agrees with the full parse", () => {
+  it("gives the same calls with and without details on every real transcript", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const path = await import("node:path");
+    const root = path.resolve(import.meta.dirname, "../../../fixtures/real");
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((file) => file.endsWith(".jsonl") && !file.includes("codex") && !file.includes("localpush"));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const text = readFileSync(path.join(root, file));
+      const strip = (events: Awaited<ReturnType<typeof parse>>) => callsOf(events).map(({ toolUses: _toolUses, ...call }) => call);
+      expect(strip(await parse(text, file, false))).toEqual(strip(await parse(text, file, true)));
+    }
+  });
+});

@@ -1,0 +1,10 @@
+import { loadAnalyzeEngine } from "../lib/analyze/load-engine";
+let t = performance.now();
+const engine = await loadAnalyzeEngine();
+console.log("load", (performance.now() - t).toFixed(0), engine.workerUrl.href.slice(-40));
+t = performance.now();
+const { files } = await engine.findTraceFiles([process.argv[2]!]);
+console.log("find", (performance.now() - t).toFixed(0));
+t = performance.now();
+const r = await engine.analyzeFiles(files, { threads: Number(process.argv[3]), workerUrl: engine.workerUrl });
+console.log("analyze", (performance.now() - t).toFixed(0), r.totals.calls);

@@ -1,0 +1,30 @@
+/**
+ * The browser tests' server: a fresh database (a new one on the local Postgres server, or a new
+ * embedded data directory), the admin the tests sign in as, then `npm start`'s own script.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { e2eAdmin } from "./credentials";
+
+const env: NodeJS.ProcessEnv = { ...process.env, TRH_TEAM: e2eAdmin.team, TRH_ADMIN_EMAIL: e2eAdmin.email, TRH_ADMIN_PASSWORD: e2eAdmin.password };
+env.TRH_DATA_DIR = mkdtempSync(path.join(tmpdir(), "trh-e2e-"));
+if (process.env.E2E_DATABASE === "embedded") {
+  env.DATABASE_URL = "";
+} else {
+  const server = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const name = `trh_e2e_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  env.DATABASE_URL = url.toString();
+}
+
+const child = spawn(process.execPath, ["node_modules/.bin/tsx", "scripts/start.ts"], { stdio: "inherit", env });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+child.on("exit", (code) => process.exit(code ?? 0));
