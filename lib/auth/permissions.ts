@@ -27,9 +27,12 @@ const scopePermissions: Record<ApiScope, readonly Permission[]> = {
 
 export type Actor =
   | { kind: "user"; userId: string; email: string; role: Role }
-  | { kind: "apiKey"; apiKeyId: string; scopes: ApiScope[] };
+  | { kind: "apiKey"; apiKeyId: string; scopes: ApiScope[] }
+  /** The local command line (`trh import`): whoever can open the database may do anything. */
+  | { kind: "cli"; osUser: string };
 
 export function can(actor: Actor, permission: Permission): boolean {
+  if (actor.kind === "cli") return true;
   if (actor.kind === "user") return rolePermissions[actor.role].includes(permission);
   return actor.scopes.some((scope) => scopePermissions[scope].includes(permission));
 }

@@ -8,6 +8,8 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   analyze: async () => (await import("./analyze")).analyzeCommand,
+  import: async () => (await import("./import")).importCommand,
+  push: async () => (await import("./push")).pushCommand,
   admin: async () => (await import("./admin")).adminCommand,
 };
 
@@ -15,6 +17,8 @@ const usage = `usage: trh <command> [options]
 
 commands:
   analyze [PATH...] [--json] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by day|model|session|project]
+  import PATH... --team SLUG [--json]
+  push PATH... --url URL --key KEY [--watch]
   admin create-user --email E --password P --team SLUG --role admin|manager|member
   admin create-key --team SLUG --name NAME [--scope ingest|read|all]`;
 

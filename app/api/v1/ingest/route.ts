@@ -1,0 +1,63 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { requestScope } from "@/lib/auth/scope";
+import { badRequest, errorResponse, HttpError, jsonRoute } from "@/lib/http/errors";
+import { acceptedFormatsMessage, IngestInputError, ingestFormats } from "@/lib/ingest/ingest-file";
+import { ingestRequestBody } from "@/lib/ingest/ingest-request";
+
+export const dynamic = "force-dynamic";
+
+const querySchema = z.object({
+  format: z.enum([...ingestFormats, "auto"], { error: acceptedFormatsMessage }).default("auto"),
+  file: z.string().max(1000).optional(),
+});
+
+/**
+ * `POST /api/v1/ingest?format=...&file=<relative path>`: one trace file as the body (gzip with
+ * Content-Encoding: gzip). Answers the batch summary as JSON, or, with Accept:
+ * application/x-ndjson, progress lines first and the summary last (the upload page's bars).
+ */
+export const POST = jsonRoute(async (request) => {
+  const scope = await requestScope(request, "ingest");
+  const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? acceptedFormatsMessage, "unsupported_format");
+  if (!request.body) throw badRequest("the request has no body");
+  const run = (onProgress?: (processedBytes: number) => void) => ingestRequestBody(scope, request, parsed.data, onProgress);
+
+  if (!(request.headers.get("accept") ?? "").includes("application/x-ndjson")) {
+    try {
+      return NextResponse.json(await run());
+    } catch (error) {
+      throw asHttpError(error);
+    }
+  }
+  const totalBytes = Number(request.headers.get("content-length")) || null;
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream({
+    async start(controller) {
+      const send = (value: unknown) => controller.enqueue(encoder.encode(JSON.stringify(value) + "\n"));
+      let last = 0;
+      try {
+        const result = await run((processedBytes) => {
+          // A line per 1% (or 1 MB when the size is unknown) is plenty for a progress bar.
+          const step = totalBytes ? totalBytes / 100 : 1024 * 1024;
+          if (processedBytes - last >= step) {
+            last = processedBytes;
+            send({ type: "progress", processedBytes, totalBytes });
+          }
+        });
+        send({ type: "result", ...result });
+      } catch (error) {
+        const response = errorResponse(asHttpError(error));
+        send({ type: "error", status: response.status, ...(await response.json()) });
+      }
+      controller.close();
+    },
+  });
+  return new Response(stream, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
+});
+
+function asHttpError(error: unknown): unknown {
+  if (error instanceof IngestInputError) return new HttpError(error.status, error.status === 413 ? "too_large" : "unsupported_format", error.message);
+  return error;
+}

@@ -1,0 +1,74 @@
+/**
+ * `trh import PATH... --team SLUG [--json]`: trace files straight into the database (DATABASE_URL
+ * or the embedded one), through the same writer as the server.
+ */
+import { createReadStream } from "node:fs";
+import os from "node:os";
+import { parseArgs } from "node:util";
+import { findTraceFiles } from "@/lib/analyze/trace-files";
+import type { Scope } from "@/lib/auth/scope";
+import { ingestFile, IngestInputError } from "@/lib/ingest/ingest-file";
+import { formatUsd } from "@/lib/format";
+import { withDatabase } from "./database";
+import { CommandError, UsageError } from "./errors";
+import { ProgressLine } from "./progress-line";
+
+export async function importCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { team: { type: "string" }, json: { type: "boolean", default: false } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new UsageError("name at least one file or folder to import");
+  if (!values.team) throw new UsageError("missing --team SLUG");
+  const { files, unreadable, missing } = await findTraceFiles(positionals);
+  if (missing.length > 0) throw new CommandError(`no such file or folder: ${missing.join(", ")}`);
+
+  return withDatabase(async (database) => {
+    const team = await database.team.findUnique({ where: { slug: values.team!.toLowerCase() } });
+    if (!team) throw new CommandError(`no team "${values.team}"; create it with trh admin create-user`);
+    const scope: Scope = { teamId: team.id, teamSlug: team.slug, teamName: team.name, actor: { kind: "cli", osUser: os.userInfo().username } };
+    const runIds = new Set<string>();
+    const errors: { file: string; line: number; message: string }[] = unreadable.map((u) => ({ file: u.file, line: 0, message: u.message }));
+    let calls = 0;
+    let duplicates = 0;
+    let costUsd = 0;
+    const unpriced = new Set<string>();
+    const progress = new ProgressLine(files.reduce((sum, file) => sum + file.size, 0));
+    let doneBytes = 0;
+    for (const file of files) {
+      try {
+        const result = await ingestFile(scope, {
+          format: file.format,
+          fileName: file.fileName,
+          body: { bytes: createReadStream(file.absolutePath), gzip: file.absolutePath.endsWith(".gz"), onRawBytes: (bytes) => progress.update(doneBytes + bytes) },
+        });
+        result.runIds.forEach((id) => runIds.add(id));
+        calls += result.calls;
+        duplicates += result.duplicates;
+        costUsd += result.costUsd;
+        result.unpricedModels.forEach((model) => unpriced.add(model));
+        errors.push(...result.errors.map((e) => ({ file: file.absolutePath, line: e.line, message: e.message })));
+      } catch (error) {
+        if (!(error instanceof IngestInputError)) throw error;
+        errors.push({ file: file.absolutePath, line: 0, message: error.message });
+      }
+      doneBytes += file.size;
+    }
+    progress.done();
+    const summary = { runs: runIds.size, calls, duplicates, errors };
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ ...summary, costUsd, unpricedModels: [...unpriced].sort() }) + "\n");
+    } else {
+      process.stdout.write(
+        `Imported ${files.length} file(s) into team ${team.slug}: ${calls} new call(s) in ${runIds.size} run(s), ` +
+          `${duplicates} duplicate(s) skipped, ${formatUsd(costUsd)} added.\n`,
+      );
+      for (const error of errors) process.stdout.write(`  ${error.file}:${error.line}: ${error.message}\n`);
+      if (unpriced.size > 0) process.stderr.write(`warning: no price for ${[...unpriced].join(", ")}; their calls count $0\n`);
+    }
+    return 0;
+  });
+}

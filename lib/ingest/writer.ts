@@ -1,0 +1,499 @@
+/**
+ * The one writer every way in ends in (upload, `trh import`, `trh push`, the ingest API, OTLP):
+ * normalized events -> priced calls -> runs -> calls, tool calls, run totals and rollups, written
+ * in chunks, each chunk one transaction, so the database never holds half a chunk and a crash
+ * loses at most the chunk in flight. Re-running the same input completes it exactly: every call
+ * has an identity per source, and a call already stored is replaced only by a more complete copy
+ * of itself (a streamed response's later line), with the rollups moved by the difference.
+ */
+import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { priceCall, type PriceOverride } from "@/lib/pricing/price-book";
+import { contextTokens, totalTokens, type NormalizedCall, type SessionEvent, type ToolResultEvent, type TraceEvent, type TraceSource } from "./normalized-call";
+import { traceIdentity } from "./identities";
+
+/** Calls per transaction: big enough for fast bulk statements, small enough to lose little on a crash. */
+const CHUNK_CALLS = 2000;
+/** Errors kept on the batch row; the count is always exact. */
+const STORED_ERRORS = 1000;
+
+export interface IngestError {
+  file?: string;
+  line: number;
+  message: string;
+}
+
+export interface IngestResult {
+  batchId: string;
+  runs: number;
+  /** The runs this input added to or created, to count distinct runs over many files. */
+  runIds: string[];
+  calls: number;
+  duplicates: number;
+  costUsd: number;
+  errors: IngestError[];
+  errorCount: number;
+  unpricedModels: string[];
+}
+
+export interface IngestInput {
+  format: string;
+  fileName: string | null;
+  events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>;
+  /** Identities the transport knows (telemetry user.email) per session id. */
+  sessionEmails?: ReadonlyMap<string, string>;
+}
+
+export interface IngestProgress {
+  calls: number;
+  duplicates: number;
+}
+
+/**
+ * A call's identity in the database. Claude Code's transcripts and its telemetry describe the same
+ * API requests (telemetry's request_id is the transcript's requestId), so both are stored under
+ * source "claude-code" and keyed by request id when there is one: a team that sends both never
+ * counts a request twice, and the copy with the larger (final) counts wins.
+ */
+export function callIdentity(call: NormalizedCall): { source: TraceSource; key: string } {
+  const claudeTelemetry = call.source === "otlp" && call.callKey.startsWith("req:");
+  if (call.source === "claude-code" || claudeTelemetry) {
+    return { source: "claude-code", key: call.requestId ? `req:${call.requestId}` : call.callKey };
+  }
+  return { source: call.source, key: call.callKey };
+}
+
+interface PricedCall {
+  call: NormalizedCall;
+  source: TraceSource;
+  key: string;
+  costUsd: number;
+  priced: boolean;
+  rule: string;
+  tier: string | null;
+}
+
+interface RunRow {
+  id: string;
+  externalId: string;
+  ownerId: string | null;
+  projectId: string | null;
+  taskId: string | null;
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+/** Costs go to numeric(24,12) as text, so no binary rounding creeps into exact sums. */
+const money = (value: number) => value.toFixed(12);
+
+export class IngestWriter {
+  private pending: PricedCall[] = [];
+  private pendingResults: ToolResultEvent[] = [];
+  private readonly sessions = new Map<string, SessionEvent>();
+  private readonly touchedRuns = new Set<string>();
+  private readonly unpriced = new Set<string>();
+  private readonly errors: IngestError[] = [];
+  private errorCount = 0;
+  private calls = 0;
+  private duplicates = 0;
+  private costUsd = 0;
+
+  private constructor(
+    private readonly scope: Scope,
+    readonly batchId: string,
+    private readonly fileName: string | null,
+    private readonly overrides: PriceOverride[],
+    private readonly sessionEmails: ReadonlyMap<string, string>,
+    private readonly onProgress?: (progress: IngestProgress) => void,
+  ) {}
+
+  static async open(scope: Scope, input: Omit<IngestInput, "events">, onProgress?: (progress: IngestProgress) => void): Promise<IngestWriter> {
+    const [batch, overrides] = await Promise.all([
+      db().ingestBatch.create({
+        data: {
+          teamId: scope.teamId,
+          format: input.format,
+          fileName: input.fileName,
+          uploadedById: scope.actor.kind === "user" ? scope.actor.userId : null,
+          apiKeyId: scope.actor.kind === "apiKey" ? scope.actor.apiKeyId : null,
+        },
+      }),
+      db().priceOverride.findMany({ where: { teamId: scope.teamId } }),
+    ]);
+    const priceOverrides = overrides.map((o) => ({
+      id: o.id,
+      model: o.model,
+      effectiveFrom: o.effectiveFrom,
+      inputPerM: Number(o.inputPerM),
+      outputPerM: Number(o.outputPerM),
+      cacheReadPerM: Number(o.cacheReadPerM),
+      cacheWrite5mPerM: Number(o.cacheWrite5mPerM),
+      cacheWrite1hPerM: Number(o.cacheWrite1hPerM),
+    }));
+    return new IngestWriter(scope, batch.id, input.fileName, priceOverrides, input.sessionEmails ?? new Map(), onProgress);
+  }
+
+  async add(event: TraceEvent): Promise<void> {
+    switch (event.kind) {
+      case "call": {
+        const price = priceCall(event.call, this.overrides);
+        if (!price.priced) this.unpriced.add(event.call.model);
+        this.pending.push({ call: event.call, ...callIdentity(event.call), costUsd: price.costUsd, priced: price.priced, rule: price.rule, tier: price.tier });
+        if (this.pending.length >= CHUNK_CALLS) await this.flush();
+        return;
+      }
+      case "toolResult":
+        this.pendingResults.push(event);
+        return;
+      case "session":
+        this.sessions.set(event.sessionId, { ...this.sessions.get(event.sessionId), ...withoutNulls(event) } as SessionEvent);
+        return;
+      case "error":
+        this.errorCount += 1;
+        if (this.errors.length < STORED_ERRORS) this.errors.push({ ...(this.fileName ? { file: this.fileName } : {}), line: event.line, message: event.message });
+        return;
+    }
+  }
+
+  /** Writes what is pending as one transaction. */
+  async flush(): Promise<void> {
+    const chunk = latestCopies(this.pending);
+    const results = this.pendingResults;
+    this.pending = [];
+    this.pendingResults = [];
+    if (chunk.length === 0 && results.length === 0) return;
+    await db().$transaction(
+      async (tx) => {
+        // One writer per team at a time: overlapping uploads then see each other's calls and
+        // never both insert, or both count, the same call.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${this.scope.teamId}))`;
+        const runs = await this.upsertRuns(tx, chunk);
+        const outcome = await this.writeCalls(tx, chunk, runs);
+        await this.writeToolResults(tx, results, runs);
+        await tx.$executeRaw`
+          UPDATE "IngestBatch" SET runs = ${this.touchedRuns.size}, calls = calls + ${outcome.calls},
+            duplicates = duplicates + ${outcome.duplicates}, "costUsd" = "costUsd" + ${money(outcome.costUsd)}::numeric
+          WHERE "teamId" = ${this.scope.teamId}::uuid AND id = ${this.batchId}::uuid`;
+        this.calls += outcome.calls;
+        this.duplicates += outcome.duplicates;
+        this.costUsd += outcome.costUsd;
+      },
+      { timeout: 120_000, maxWait: 120_000 },
+    );
+    this.onProgress?.({ calls: this.calls, duplicates: this.duplicates });
+  }
+
+  /** Flushes the rest, applies session details to runs that got no call here, and closes the batch. */
+  async finish(): Promise<IngestResult> {
+    await this.flush();
+    await this.applySessionDetailsToExistingRuns();
+    await db().ingestBatch.update({
+      where: { teamId_id: { teamId: this.scope.teamId, id: this.batchId } },
+      data: { status: "COMPLETE", finishedAt: new Date(), errors: this.errors as unknown as Prisma.InputJsonValue, errorCount: this.errorCount, runs: this.touchedRuns.size },
+    });
+    return {
+      batchId: this.batchId,
+      runs: this.touchedRuns.size,
+      runIds: [...this.touchedRuns],
+      calls: this.calls,
+      duplicates: this.duplicates,
+      costUsd: this.costUsd,
+      errors: this.errors,
+      errorCount: this.errorCount,
+      unpricedModels: [...this.unpriced].sort(),
+    };
+  }
+
+  /** Marks the batch failed (the chunks already written stay: they are complete and idempotent). */
+  async fail(error: unknown): Promise<void> {
+    await db()
+      .ingestBatch.update({
+        where: { teamId_id: { teamId: this.scope.teamId, id: this.batchId } },
+        data: { status: "FAILED", finishedAt: new Date(), errors: [...this.errors, { line: 0, message: String((error as Error)?.message ?? error) }] as unknown as Prisma.InputJsonValue, errorCount: this.errorCount + 1 },
+      })
+      .catch(() => {});
+  }
+
+  private async upsertRuns(tx: Prisma.TransactionClient, chunk: PricedCall[]): Promise<Map<string, RunRow>> {
+    const bySession = new Map<string, { source: TraceSource; first: Date; last: Date; models: Set<string>; cwd: string | null; branch: string | null }>();
+    for (const { call, source } of chunk) {
+      const run = bySession.get(call.sessionId);
+      if (!run) {
+        bySession.set(call.sessionId, { source, first: call.timestamp, last: call.timestamp, models: new Set([call.model]), cwd: call.cwd, branch: call.gitBranch });
+      } else {
+        if (call.timestamp < run.first) run.first = call.timestamp;
+        if (call.timestamp > run.last) run.last = call.timestamp;
+        run.models.add(call.model);
+        run.cwd ??= call.cwd;
+        run.branch ??= call.gitBranch;
+      }
+    }
+    if (bySession.size === 0) return new Map();
+    const rows = [...bySession.entries()].map(([sessionId, run]) => {
+      const details = this.sessions.get(sessionId);
+      return {
+        sessionId,
+        source: run.source,
+        first: details?.startedAt && details.startedAt < run.first ? details.startedAt : run.first,
+        last: run.last,
+        models: [...run.models].join("\u001f"),
+        cwd: details?.cwd ?? run.cwd,
+        branch: details?.gitBranch ?? run.branch,
+        title: details?.title ?? null,
+        repository: details?.repositoryUrl ?? null,
+        commitSha: details?.commitSha ?? null,
+        cliVersion: details?.cliVersion ?? null,
+      };
+    });
+    const identityIds = await this.identitiesFor(tx, rows.map((row) => ({ sessionId: row.sessionId, cwd: row.cwd })));
+    const col = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
+    const runs = await tx.$queryRaw<RunRow[]>`
+      INSERT INTO "Run" ("teamId", source, "externalId", "startedAt", "endedAt", models, cwd, "gitBranch", title, repository, "commitSha", "cliVersion", "identityId")
+      SELECT ${this.scope.teamId}::uuid, s.source, s.session, s.first, s.last, string_to_array(s.models, chr(31)), s.cwd, s.branch, s.title, s.repository, s.sha, s.version, s.identity
+      FROM unnest(${col("source")}::text[], ${col("sessionId")}::text[], ${col("first")}::timestamptz[], ${col("last")}::timestamptz[],
+        ${col("models")}::text[], ${col("cwd")}::text[], ${col("branch")}::text[], ${col("title")}::text[], ${col("repository")}::text[],
+        ${col("commitSha")}::text[], ${col("cliVersion")}::text[], ${rows.map((row) => identityIds.get(row.sessionId) ?? null)}::uuid[])
+        AS s(source, session, first, last, models, cwd, branch, title, repository, sha, version, identity)
+      ON CONFLICT ("teamId", source, "externalId") DO UPDATE SET
+        "startedAt" = least("Run"."startedAt", excluded."startedAt"),
+        "endedAt" = greatest("Run"."endedAt", excluded."endedAt"),
+        models = ARRAY(SELECT DISTINCT m FROM unnest("Run".models || excluded.models) AS m ORDER BY m),
+        cwd = coalesce("Run".cwd, excluded.cwd),
+        "gitBranch" = coalesce("Run"."gitBranch", excluded."gitBranch"),
+        title = coalesce("Run".title, excluded.title),
+        repository = coalesce("Run".repository, excluded.repository),
+        "commitSha" = coalesce("Run"."commitSha", excluded."commitSha"),
+        "cliVersion" = coalesce("Run"."cliVersion", excluded."cliVersion"),
+        "identityId" = coalesce("Run"."identityId", excluded."identityId"),
+        "updatedAt" = now()
+      RETURNING id::text, "externalId", "ownerId"::text, "projectId"::text, "taskId"::text`;
+    const bySessionId = new Map<string, RunRow>();
+    for (const run of runs) {
+      bySessionId.set(run.externalId, run);
+      this.touchedRuns.add(run.id);
+    }
+    return bySessionId;
+  }
+
+  private async identitiesFor(tx: Prisma.TransactionClient, sessions: { sessionId: string; cwd: string | null }[]): Promise<Map<string, string>> {
+    const wanted = new Map<string, { kind: string; value: string }>();
+    for (const { sessionId, cwd } of sessions) {
+      wanted.set(sessionId, traceIdentity(this.sessionEmails.get(sessionId), cwd, this.scope));
+    }
+    const distinct = [...new Map([...wanted.values()].map((id) => [`${id.kind}\u0000${id.value}`, id])).values()];
+    const rows = await tx.$queryRaw<{ id: string; kind: string; value: string }[]>`
+      INSERT INTO "Identity" ("teamId", kind, value)
+      SELECT ${this.scope.teamId}::uuid, k, v FROM unnest(${distinct.map((d) => d.kind)}::text[], ${distinct.map((d) => d.value)}::text[]) AS t(k, v)
+      ON CONFLICT ("teamId", kind, value) DO UPDATE SET "lastSeenAt" = now()
+      RETURNING id::text, kind, value`;
+    const idOf = new Map(rows.map((row) => [`${row.kind}\u0000${row.value}`, row.id]));
+    return new Map([...wanted.entries()].map(([sessionId, id]) => [sessionId, idOf.get(`${id.kind}\u0000${id.value}`)!]));
+  }
+
+  private async writeCalls(tx: Prisma.TransactionClient, chunk: PricedCall[], runs: Map<string, RunRow>): Promise<{ calls: number; duplicates: number; costUsd: number }> {
+    if (chunk.length === 0) return { calls: 0, duplicates: 0, costUsd: 0 };
+    const existing = await tx.$queryRaw<{ source: string; callKey: string; id: bigint; total: number; costUsd: string; uncachedInput: number; cacheRead: number; cacheWrite5m: number; cacheWrite1h: number; output: number }[]>`
+      SELECT c.source, c."callKey", c.id, (c."uncachedInput" + c."cacheRead" + c."cacheWrite5m" + c."cacheWrite1h" + c.output)::float8 AS total,
+        c."costUsd"::text AS "costUsd", c."uncachedInput", c."cacheRead", c."cacheWrite5m", c."cacheWrite1h", c.output
+      FROM "Call" c JOIN unnest(${chunk.map((c) => c.source)}::text[], ${chunk.map((c) => c.key)}::text[]) AS k(source, key)
+        ON c.source = k.source AND c."callKey" = k.key
+      WHERE c."teamId" = ${this.scope.teamId}::uuid
+      FOR UPDATE OF c`;
+    const stored = new Map(existing.map((row) => [`${row.source}\u0000${row.callKey}`, row]));
+    const inserts: PricedCall[] = [];
+    const upgrades: { priced: PricedCall; old: (typeof existing)[number] }[] = [];
+    let duplicates = 0;
+    for (const priced of chunk) {
+      const old = stored.get(`${priced.source}\u0000${priced.key}`);
+      if (!old) inserts.push(priced);
+      else if (totalTokens(priced.call) > old.total) upgrades.push({ priced, old });
+      else duplicates += 1;
+    }
+
+    // Deltas per (run, day, model) feed run totals and both rollups.
+    const deltas = new Map<string, { runId: string; day: string; model: string; calls: number; input: number; output: number; cacheWrite: number; cacheRead: number; cost: number }>();
+    const addDelta = (runId: string, call: NormalizedCall, sign: 1 | -1, cost: number, isNew: boolean) => {
+      const key = `${runId}\u0000${day(call.timestamp)}\u0000${call.model}`;
+      let delta = deltas.get(key);
+      if (!delta) {
+        delta = { runId, day: day(call.timestamp), model: call.model, calls: 0, input: 0, output: 0, cacheWrite: 0, cacheRead: 0, cost: 0 };
+        deltas.set(key, delta);
+      }
+      if (isNew) delta.calls += 1;
+      delta.input += sign * call.uncachedInput;
+      delta.output += sign * call.output;
+      delta.cacheWrite += sign * (call.cacheWrite5m + call.cacheWrite1h);
+      delta.cacheRead += sign * call.cacheRead;
+      delta.cost += sign * cost;
+    };
+    const runIdOf = (call: NormalizedCall) => runs.get(call.sessionId)!.id;
+
+    let costUsd = 0;
+    const toolUses: { runId: string; callKey: string; source: string; toolUseId: string; name: string; inputBytes: number; summary: string | null; timestamp: Date }[] = [];
+    for (const priced of inserts) {
+      addDelta(runIdOf(priced.call), priced.call, 1, priced.costUsd, true);
+      costUsd += priced.costUsd;
+    }
+    for (const { priced, old } of upgrades) {
+      // The old copy's day and model are the same call's: subtract it where it was counted.
+      const runId = runIdOf(priced.call);
+      const oldCost = Number(old.costUsd);
+      const oldCall = { ...priced.call, uncachedInput: old.uncachedInput, cacheRead: old.cacheRead, cacheWrite5m: old.cacheWrite5m, cacheWrite1h: old.cacheWrite1h, output: old.output };
+      addDelta(runId, oldCall, -1, oldCost, false);
+      addDelta(runId, priced.call, 1, priced.costUsd, false);
+      costUsd += priced.costUsd - oldCost;
+    }
+    for (const priced of [...inserts, ...upgrades.map((u) => u.priced)]) {
+      for (const use of priced.call.toolUses) {
+        toolUses.push({
+          runId: runIdOf(priced.call),
+          callKey: priced.key,
+          source: priced.source,
+          toolUseId: use.id,
+          name: use.name,
+          inputBytes: use.inputBytes,
+          summary: use.command ?? use.filePath,
+          timestamp: priced.call.timestamp,
+        });
+      }
+    }
+
+    const written = [...inserts, ...upgrades.map((u) => u.priced)];
+    if (written.length > 0) {
+      const col = <T>(pick: (p: PricedCall) => T) => written.map(pick);
+      await tx.$executeRaw`
+        INSERT INTO "Call" ("teamId", "runId", source, "callKey", "agentId", "isSidechain", timestamp, model, "uncachedInput", "cacheRead",
+          "cacheWrite5m", "cacheWrite1h", output, reasoning, "contextTokens", speed, "costUsd", priced, "priceRule", "priceTier",
+          "isApiError", "requestId", "stopReason", "batchId")
+        SELECT ${this.scope.teamId}::uuid, t.* , ${this.batchId}::uuid FROM unnest(
+          ${col((p) => runIdOf(p.call))}::uuid[], ${col((p) => p.source)}::text[], ${col((p) => p.key)}::text[], ${col((p) => p.call.agentId)}::text[],
+          ${col((p) => p.call.isSidechain)}::boolean[], ${col((p) => p.call.timestamp)}::timestamptz[], ${col((p) => p.call.model)}::text[],
+          ${col((p) => p.call.uncachedInput)}::int[], ${col((p) => p.call.cacheRead)}::int[], ${col((p) => p.call.cacheWrite5m)}::int[],
+          ${col((p) => p.call.cacheWrite1h)}::int[], ${col((p) => p.call.output)}::int[], ${col((p) => p.call.reasoning)}::int[],
+          ${col((p) => contextTokens(p.call))}::int[], ${col((p) => p.call.speed)}::text[], ${col((p) => money(p.costUsd))}::numeric[],
+          ${col((p) => p.priced)}::boolean[], ${col((p) => p.rule)}::text[], ${col((p) => p.tier)}::text[], ${col((p) => p.call.isApiError)}::boolean[],
+          ${col((p) => p.call.requestId)}::text[], ${col((p) => p.call.stopReason)}::text[]) AS t
+        ON CONFLICT ("teamId", source, "callKey") DO UPDATE SET
+          "uncachedInput" = excluded."uncachedInput", "cacheRead" = excluded."cacheRead", "cacheWrite5m" = excluded."cacheWrite5m",
+          "cacheWrite1h" = excluded."cacheWrite1h", output = excluded.output, reasoning = excluded.reasoning,
+          "contextTokens" = excluded."contextTokens", "costUsd" = excluded."costUsd", priced = excluded.priced,
+          "priceRule" = excluded."priceRule", "priceTier" = excluded."priceTier", "stopReason" = excluded."stopReason",
+          speed = excluded.speed, "batchId" = excluded."batchId"`;
+    }
+    await this.writeToolUses(tx, toolUses);
+    await this.applyDeltas(tx, [...deltas.values()]);
+    return { calls: written.length, duplicates, costUsd };
+  }
+
+  private async writeToolUses(tx: Prisma.TransactionClient, uses: { runId: string; callKey: string; source: string; toolUseId: string; name: string; inputBytes: number; summary: string | null; timestamp: Date }[]) {
+    if (uses.length === 0) return;
+    const col = <K extends keyof (typeof uses)[number]>(key: K) => uses.map((use) => use[key]);
+    await tx.$executeRaw`
+      INSERT INTO "ToolCall" ("teamId", "runId", "callId", "toolUseId", name, "inputBytes", summary, timestamp)
+      SELECT ${this.scope.teamId}::uuid, u.run, c.id, u.tool, u.name, u.bytes, u.summary, u.at
+      FROM unnest(${col("runId")}::uuid[], ${col("source")}::text[], ${col("callKey")}::text[], ${col("toolUseId")}::text[], ${col("name")}::text[],
+        ${col("inputBytes")}::int[], ${col("summary")}::text[], ${col("timestamp")}::timestamptz[]) AS u(run, source, key, tool, name, bytes, summary, at)
+      LEFT JOIN "Call" c ON c."teamId" = ${this.scope.teamId}::uuid AND c.source = u.source AND c."callKey" = u.key
+      ON CONFLICT ("teamId", "runId", "toolUseId") DO UPDATE SET
+        "callId" = excluded."callId", name = excluded.name, "inputBytes" = excluded."inputBytes", summary = excluded.summary, timestamp = excluded.timestamp`;
+  }
+
+  /** Tool results of this chunk; a result whose tool use is not stored yet keeps its row until the use arrives. */
+  private async writeToolResults(tx: Prisma.TransactionClient, results: ToolResultEvent[], runs: Map<string, RunRow>) {
+    if (results.length === 0) return;
+    const sessionIds = [...new Set(results.map((r) => r.sessionId).filter((id) => !runs.has(id)))];
+    if (sessionIds.length > 0) {
+      const known = await tx.$queryRaw<RunRow[]>`
+        SELECT id::text, "externalId", "ownerId"::text, "projectId"::text, "taskId"::text FROM "Run"
+        WHERE "teamId" = ${this.scope.teamId}::uuid AND "externalId" = ANY(${sessionIds}::text[])`;
+      for (const run of known) runs.set(run.externalId, run);
+    }
+    const rows = results.filter((r) => runs.has(r.sessionId));
+    if (rows.length === 0) return;
+    await tx.$executeRaw`
+      INSERT INTO "ToolCall" ("teamId", "runId", "toolUseId", name, "outputBytes", "outputTokens", "outputHash", "isError", timestamp, "resultAt")
+      SELECT ${this.scope.teamId}::uuid, r.run, r.tool, '', r.bytes, r.tokens, r.hash, r.error, coalesce(r.at, now()), r.at
+      FROM unnest(${rows.map((r) => runs.get(r.sessionId)!.id)}::uuid[], ${rows.map((r) => r.toolUseId)}::text[], ${rows.map((r) => r.outputBytes)}::int[],
+        ${rows.map((r) => r.outputTokensEstimate)}::int[], ${rows.map((r) => r.outputHash)}::text[], ${rows.map((r) => r.isError)}::boolean[],
+        ${rows.map((r) => r.timestamp)}::timestamptz[]) AS r(run, tool, bytes, tokens, hash, error, at)
+      ON CONFLICT ("teamId", "runId", "toolUseId") DO UPDATE SET
+        "outputBytes" = excluded."outputBytes", "outputTokens" = excluded."outputTokens", "outputHash" = excluded."outputHash",
+        "isError" = excluded."isError", "resultAt" = excluded."resultAt"`;
+  }
+
+  private async applyDeltas(
+    tx: Prisma.TransactionClient,
+    deltas: { runId: string; day: string; model: string; calls: number; input: number; output: number; cacheWrite: number; cacheRead: number; cost: number }[],
+  ) {
+    if (deltas.length === 0) return;
+    const col = <K extends keyof (typeof deltas)[number]>(key: K) => deltas.map((d) => d[key]);
+    const costs = deltas.map((d) => money(d.cost));
+    const deltaTable = Prisma.sql`unnest(${col("runId")}::uuid[], ${col("day")}::date[], ${col("model")}::text[], ${col("calls")}::int[],
+      ${col("input")}::bigint[], ${col("output")}::bigint[], ${col("cacheWrite")}::bigint[], ${col("cacheRead")}::bigint[], ${costs}::numeric[])
+      AS d(run, day, model, calls, input, output, cache_write, cache_read, cost)`;
+    await tx.$executeRaw`
+      INSERT INTO "RunDaySpend" ("teamId", "runId", day, model, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
+      SELECT ${this.scope.teamId}::uuid, d.run, d.day, d.model, d.calls, d.input, d.output, d.cache_write, d.cache_read, d.cost FROM ${deltaTable}
+      ON CONFLICT ("teamId", "runId", day, model) DO UPDATE SET
+        calls = "RunDaySpend".calls + excluded.calls, "inputTokens" = "RunDaySpend"."inputTokens" + excluded."inputTokens",
+        "outputTokens" = "RunDaySpend"."outputTokens" + excluded."outputTokens",
+        "cacheWriteTokens" = "RunDaySpend"."cacheWriteTokens" + excluded."cacheWriteTokens",
+        "cacheReadTokens" = "RunDaySpend"."cacheReadTokens" + excluded."cacheReadTokens", "costUsd" = "RunDaySpend"."costUsd" + excluded."costUsd"`;
+    await tx.$executeRaw`
+      UPDATE "Run" r SET calls = r.calls + s.calls, "inputTokens" = r."inputTokens" + s.input, "outputTokens" = r."outputTokens" + s.output,
+        "cacheWriteTokens" = r."cacheWriteTokens" + s.cache_write, "cacheReadTokens" = r."cacheReadTokens" + s.cache_read, "costUsd" = r."costUsd" + s.cost
+      FROM (SELECT d.run, sum(d.calls) AS calls, sum(d.input) AS input, sum(d.output) AS output, sum(d.cache_write) AS cache_write,
+              sum(d.cache_read) AS cache_read, sum(d.cost) AS cost FROM ${deltaTable} GROUP BY d.run) s
+      WHERE r."teamId" = ${this.scope.teamId}::uuid AND r.id = s.run`;
+    // DailySpend carries the run's attribution; a run split among owners is rolled up from
+    // RunDaySpend by lib/ownership when its shares are set, so the writer adds whole runs here.
+    await tx.$executeRaw`
+      INSERT INTO "DailySpend" ("teamId", day, "ownerId", "projectId", "taskId", model, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
+      SELECT ${this.scope.teamId}::uuid, d.day, coalesce(r."ownerId"::text, ''), coalesce(r."projectId"::text, ''), coalesce(r."taskId"::text, ''), d.model,
+        sum(d.calls), sum(d.input), sum(d.output), sum(d.cache_write), sum(d.cache_read), sum(d.cost)
+      FROM ${deltaTable} JOIN "Run" r ON r."teamId" = ${this.scope.teamId}::uuid AND r.id = d.run
+      GROUP BY 1, 2, 3, 4, 5, 6
+      ON CONFLICT ("teamId", day, "ownerId", "projectId", "taskId", model) DO UPDATE SET
+        calls = "DailySpend".calls + excluded.calls, "inputTokens" = "DailySpend"."inputTokens" + excluded."inputTokens",
+        "outputTokens" = "DailySpend"."outputTokens" + excluded."outputTokens",
+        "cacheWriteTokens" = "DailySpend"."cacheWriteTokens" + excluded."cacheWriteTokens",
+        "cacheReadTokens" = "DailySpend"."cacheReadTokens" + excluded."cacheReadTokens", "costUsd" = "DailySpend"."costUsd" + excluded."costUsd"`;
+  }
+
+  private async applySessionDetailsToExistingRuns() {
+    for (const [sessionId, details] of this.sessions) {
+      await db().$executeRaw`
+        UPDATE "Run" SET title = coalesce(title, ${details.title}), cwd = coalesce(cwd, ${details.cwd}),
+          "gitBranch" = coalesce("gitBranch", ${details.gitBranch}), repository = coalesce(repository, ${details.repositoryUrl}),
+          "commitSha" = coalesce("commitSha", ${details.commitSha}), "cliVersion" = coalesce("cliVersion", ${details.cliVersion})
+        WHERE "teamId" = ${this.scope.teamId}::uuid AND "externalId" = ${sessionId}`;
+    }
+  }
+}
+
+/** Within one chunk the same call may come twice (two files, a resent line): keep the most complete copy. */
+function latestCopies(calls: PricedCall[]): PricedCall[] {
+  const best = new Map<string, PricedCall>();
+  for (const priced of calls) {
+    const key = `${priced.source}\u0000${priced.key}`;
+    const seen = best.get(key);
+    if (!seen || totalTokens(priced.call) > totalTokens(seen.call)) best.set(key, priced);
+  }
+  return [...best.values()];
+}
+
+function withoutNulls<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}
+
+/** Runs a whole event stream through a writer: the common path of every ingest entry point. */
+export async function ingestEvents(scope: Scope, input: IngestInput, onProgress?: (progress: IngestProgress) => void): Promise<IngestResult> {
+  const writer = await IngestWriter.open(scope, input, onProgress);
+  try {
+    for await (const event of input.events) await writer.add(event);
+    return await writer.finish();
+  } catch (error) {
+    await writer.fail(error);
+    throw error;
+  }
+}
