@@ -82,6 +82,9 @@ interface RunRow {
   taskId: string | null;
 }
 
+/** Postgres text and jsonb refuse NUL characters, which untrusted traces may contain. */
+const pgText = <T extends string | null>(value: T): T => (value === null ? value : (value.replace(/\u0000/g, "\uFFFD") as T));
+
 const day = (date: Date) => date.toISOString().slice(0, 10);
 /** Costs go to numeric(24,12) as text, so no binary rounding creeps into exact sums. */
 const money = (value: number) => value.toFixed(12);
@@ -146,11 +149,12 @@ export class IngestWriter {
         this.pendingResults.push(event);
         return;
       case "session":
-        this.sessions.set(event.sessionId, { ...this.sessions.get(event.sessionId), ...withoutNulls(event) } as SessionEvent);
+        // Later events fill in what earlier ones lacked (Codex session_meta, the first prompt).
+        this.sessions.set(event.sessionId, { ...this.sessions.get(event.sessionId), ...withoutNulls({ ...event, title: pgText(event.title) }) } as SessionEvent);
         return;
       case "error":
         this.errorCount += 1;
-        if (this.errors.length < STORED_ERRORS) this.errors.push({ ...(this.fileName ? { file: this.fileName } : {}), line: event.line, message: event.message });
+        if (this.errors.length < STORED_ERRORS) this.errors.push({ ...(this.fileName ? { file: pgText(this.fileName) } : {}), line: event.line, message: pgText(event.message).slice(0, 500) });
         return;
     }
   }
@@ -237,7 +241,7 @@ export class IngestWriter {
         first: details?.startedAt && details.startedAt < run.first ? details.startedAt : run.first,
         last: run.last,
         models: [...run.models].join("\u001f"),
-        cwd: details?.cwd ?? run.cwd,
+        cwd: pgText(details?.cwd ?? run.cwd),
         branch: details?.gitBranch ?? run.branch,
         title: details?.title ?? null,
         repository: details?.repositoryUrl ?? null,
@@ -352,7 +356,7 @@ export class IngestWriter {
           toolUseId: use.id,
           name: use.name,
           inputBytes: use.inputBytes,
-          summary: use.command ?? use.filePath,
+          summary: pgText(use.command ?? use.filePath),
           timestamp: priced.call.timestamp,
         });
       }
