@@ -7,6 +7,7 @@ import { createGunzip } from "node:zlib";
 import { Readable } from "node:stream";
 import type { Scope } from "@/lib/auth/scope";
 import { detectFormat, parseTraceStream } from "./parsers";
+import { parseNativeStream } from "./parsers/native";
 import type { TraceEvent } from "./normalized-call";
 import { ingestEvents, type IngestProgress, type IngestResult } from "./writer";
 
@@ -45,7 +46,7 @@ export interface FileBody {
 }
 
 /** The body's decompressed bytes, with the size and ratio limits enforced while streaming. */
-async function* decodedBytes(body: FileBody): AsyncGenerator<Buffer> {
+export async function* decodedBytes(body: FileBody): AsyncGenerator<Buffer> {
   let raw = 0;
   const counted = (async function* () {
     for await (const chunk of body.bytes) {
@@ -119,20 +120,16 @@ export async function ingestFile(scope: Scope, input: IngestFileInput, onProgres
   const peeked = await peekFormat(decodedBytes(input.body));
   let format: "claude-code" | "codex" | "native";
   if (input.format === "native") format = "native";
-  else if (input.format === "otlp-json") throw new IngestInputError("otlp-json bodies are whole OTLP requests; send them as one request");
+  else if (input.format === "otlp-json") throw new IngestInputError("otlp-json bodies are whole OTLP requests: see ingest-otlp.ts");
   else if (peeked.empty) format = input.format === "auto" ? "claude-code" : input.format;
   else if (peeked.format === null) throw new IngestInputError(`${input.fileName} is not a trace file this server reads; ${acceptedFormatsMessage}`);
   else if (input.format !== "auto" && peeked.format !== input.format) {
     throw new IngestInputError(`${input.fileName} looks like ${peeked.format}, not ${input.format}; ${acceptedFormatsMessage}`);
   } else format = peeked.format;
-  const events = await parseWith(format, peeked.stream, input.fileName);
+  const events = parseWith(format, peeked.stream, input.fileName);
   return ingestEvents(scope, { format, fileName: input.fileName, events }, onProgress);
 }
 
-async function parseWith(format: "claude-code" | "codex" | "native", stream: AsyncIterable<Buffer>, fileName: string): Promise<AsyncIterable<TraceEvent>> {
-  if (format === "native") {
-    const { parseNativeStream } = await import("./parsers/native");
-    return parseNativeStream(stream, fileName);
-  }
-  return parseTraceStream(format, stream, fileName, { withDetails: true });
+function parseWith(format: "claude-code" | "codex" | "native", stream: AsyncIterable<Buffer>, fileName: string): AsyncIterable<TraceEvent> {
+  return format === "native" ? parseNativeStream(stream, fileName) : parseTraceStream(format, stream, fileName, { withDetails: true });
 }

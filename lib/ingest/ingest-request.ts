@@ -1,6 +1,7 @@
 /** An HTTP request body as one trace file: what `POST /api/v1/ingest` hands to the writer. */
 import type { Scope } from "@/lib/auth/scope";
 import { ingestFile, type IngestFormat } from "./ingest-file";
+import { ingestOtlpRequest } from "./ingest-otlp";
 
 export interface IngestResponseBody {
   runs: number;
@@ -21,11 +22,14 @@ export async function ingestRequestBody(
 ): Promise<IngestResponseBody> {
   const gzip = (request.headers.get("content-encoding") ?? "").toLowerCase().includes("gzip");
   const fileName = query.file ?? "upload.jsonl";
-  const result = await ingestFile(scope, {
-    format: query.format,
-    fileName,
-    body: { bytes: request.body as unknown as AsyncIterable<Uint8Array>, gzip, onRawBytes: onProgress },
-  });
+  const result =
+    query.format === "otlp-json" || (query.format === "auto" && fileName.endsWith(".json"))
+      ? await ingestOtlpRequest(scope, request, "json-auto", fileName)
+      : await ingestFile(scope, {
+          format: query.format,
+          fileName,
+          body: { bytes: request.body as unknown as AsyncIterable<Uint8Array>, gzip, onRawBytes: onProgress },
+        });
   return {
     runs: result.runs,
     calls: result.calls,

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { GetStarted } from "@/components/get-started";
+import { TraceUploader } from "@/components/ingest/trace-uploader";
 import { PageHead } from "@/components/page-head";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
@@ -11,7 +13,10 @@ export default async function IngestPage() {
   const scope = await pageScope();
   return (
     <>
-      <PageHead title="Ingest" subtitle="Bring traces in: upload files, push from machines, or stream telemetry." />
+      <PageHead title="Ingest" subtitle="Bring traces in: upload files, push from machines, or stream telemetry.">
+        <Link href="/ingest/history">Ingest history</Link>
+      </PageHead>
+      <TraceUploader />
       <GetStarted origin={await requestOrigin()} canManageKeys={can(scope.actor, "keys:manage")} />
     </>
   );

@@ -1,0 +1,58 @@
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { e2eAdmin } from "./credentials";
+import { signIn } from "./helpers";
+
+/** Real Claude Code transcripts with known totals (fixtures/real/SOURCES.md: 33 calls, $1.564895). */
+const transcripts = path.resolve("fixtures/real/spotter/test/fixtures/transcripts");
+const transcriptFiles = [
+  "transcripts/4d5611e5-241a-462a-8d15-5122611a9569/subagents/agent-a2898e3.jsonl",
+  "transcripts/4d5611e5-241a-462a-8d15-5122611a9569/subagents/agent-acompact-e1f845.jsonl",
+  "transcripts/ae4a77f8-aedd-4bc1-888f-c94edc91af04/subagents/agent-aac57f5.jsonl",
+  "transcripts/short.jsonl",
+  "transcripts/subagent.jsonl",
+  "transcripts/tool_heavy.jsonl",
+];
+
+async function uploadFolder(page: Page) {
+  await page.getByTestId("upload-folder-input").setInputFiles(transcripts);
+  const summary = page.getByTestId("upload-summary");
+  await expect(summary).toBeVisible({ timeout: 60_000 });
+
+  const rows = page.getByTestId("upload-file-row");
+  await expect(rows).toHaveCount(transcriptFiles.length);
+  for (const file of transcriptFiles) {
+    const row = page.locator(`[data-testid="upload-file-row"][data-file="${file}"]`);
+    await expect(row).toHaveAttribute("data-status", "done");
+    for (const bar of ["upload-progress-upload", "upload-progress-processing"]) {
+      const progress = row.getByTestId(bar);
+      const max = await progress.getAttribute("max");
+      expect(max).not.toBeNull();
+      await expect(progress).toHaveAttribute("value", max!);
+    }
+  }
+  return summary;
+}
+
+test("uploading a folder of transcripts shows per-file progress and the totals; uploading it again adds nothing", async ({ page }) => {
+  test.setTimeout(180_000);
+  await signIn(page, e2eAdmin.email, e2eAdmin.password);
+  await page.goto("/ingest");
+  await expect(page.getByTestId("upload-dropzone")).toBeVisible();
+
+  const first = await uploadFolder(page);
+  await expect(first.locator('[data-stat="files"]')).toHaveText("6");
+  await expect(first.locator('[data-stat="calls"]')).toHaveText("33");
+  await expect(first.locator('[data-stat="duplicates"]')).toHaveText("0");
+  await expect(first.locator('[data-stat="cost"]')).toHaveText("$1.56");
+  await expect(first.locator('[data-stat="errors"]')).toHaveText("0");
+  await expect(page.getByTestId("upload-errors")).toHaveCount(0);
+
+  const second = await uploadFolder(page);
+  await expect(second.locator('[data-stat="calls"]')).toHaveText("0");
+  await expect(second.locator('[data-stat="duplicates"]')).toHaveText("33");
+  await expect(second.locator('[data-stat="cost"]')).toHaveText("$0.00");
+
+  await page.getByRole("link", { name: "Ingest history" }).click();
+  await expect(page.getByTestId("ingest-batch")).toHaveCount(transcriptFiles.length * 2);
+});

@@ -1,0 +1,43 @@
+/**
+ * OTLP/HTTP export requests (Claude Code telemetry, GenAI spans) into the writer. An export
+ * request is small and whole, so it is read into memory (within OTLP_MAX_BYTES) and parsed at once.
+ */
+import type { Scope } from "@/lib/auth/scope";
+import { decodedBytes, IngestInputError } from "./ingest-file";
+import { parseOtlpLogs, parseOtlpTraces, type OtlpParseResult } from "./parsers/otlp";
+import { ingestEvents, type IngestResult } from "./writer";
+
+/** Exporters batch far below this; anything larger is not an export request. */
+const OTLP_MAX_BYTES = 64 * 1024 * 1024;
+
+export type OtlpSignal = "traces" | "logs";
+
+async function readWhole(request: Request): Promise<Uint8Array> {
+  const gzip = (request.headers.get("content-encoding") ?? "").toLowerCase().includes("gzip");
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of decodedBytes({ bytes: request.body as unknown as AsyncIterable<Uint8Array>, gzip })) {
+    size += chunk.byteLength;
+    if (size > OTLP_MAX_BYTES) throw new IngestInputError(`an OTLP request may be at most ${OTLP_MAX_BYTES} bytes`, 413);
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Which signal an OTLP JSON body carries, for `POST /api/v1/ingest?format=otlp-json`. */
+function jsonSignal(body: Uint8Array): OtlpSignal {
+  const head = Buffer.from(body.subarray(0, 4096)).toString("utf8");
+  if (head.includes('"resourceLogs"')) return "logs";
+  if (head.includes('"resourceSpans"')) return "traces";
+  throw new IngestInputError("an otlp-json body must be an OTLP export request with resourceSpans or resourceLogs");
+}
+
+export async function ingestOtlpRequest(scope: Scope, request: Request, signal: OtlpSignal | "json-auto", fileName: string | null = null): Promise<IngestResult> {
+  const body = await readWhole(request);
+  const contentType = signal === "json-auto" ? "application/json" : (request.headers.get("content-type") ?? "application/json");
+  const kind = signal === "json-auto" ? jsonSignal(body) : signal;
+  const parsed: OtlpParseResult = kind === "logs" ? parseOtlpLogs(body, contentType) : parseOtlpTraces(body, contentType);
+  const sessionEmails = new Map<string, string>();
+  for (const [sessionId, identity] of parsed.identities) if (identity.email) sessionEmails.set(sessionId, identity.email);
+  return ingestEvents(scope, { format: `otlp-${kind}`, fileName, events: parsed.events, sessionEmails });
+}
