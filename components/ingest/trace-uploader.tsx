@@ -209,7 +209,7 @@ function UploadSummary({ rows }: { rows: FileRow[] }) {
       <IngestTotalsList
         totals={{
           files: rows.length,
-          runs: sum((result) => result.runs),
+          runs: new Set(results.flatMap(({ result }) => result.runIds)).size,
           calls: sum((result) => result.calls),
           duplicates: sum((result) => result.duplicates),
           costUsd: sum((result) => result.costUsd),

@@ -20,6 +20,8 @@ export interface FileError {
 /** What the server answered for one file. */
 export interface IngestFileResult {
   runs: number;
+  /** The runs the file added to: subagent files fold into their parent's run, so runs are counted by id. */
+  runIds: string[];
   calls: number;
   duplicates: number;
   costUsd: number;

@@ -5,6 +5,8 @@ import { ingestOtlpRequest } from "./ingest-otlp";
 
 export interface IngestResponseBody {
   runs: number;
+  /** Extension to CONTRACT.md: lets a client sending many files count distinct runs. */
+  runIds: string[];
   calls: number;
   duplicates: number;
   costUsd: number;
@@ -32,6 +34,7 @@ export async function ingestRequestBody(
         });
   return {
     runs: result.runs,
+    runIds: result.runIds,
     calls: result.calls,
     duplicates: result.duplicates,
     costUsd: result.costUsd,

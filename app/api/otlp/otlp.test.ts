@@ -81,7 +81,7 @@ describe("OTLP receiver", () => {
   it("accepts protobuf, answers in protobuf, and records the telemetry's user as the run's identity", async () => {
     const message = otlpProtobuf.logs.v1.ExportLogsServiceRequest;
     const body = message.encode(message.fromObject(apiRequestLogs("req_protobuf_only", { input: 3, output: 42, cacheRead: 0, cacheCreation: 0 }))).finish();
-    const response = await post(postLogs, team.ingestKey, body, "application/x-protobuf");
+    const response = await post(postLogs, team.ingestKey, Buffer.from(body), "application/x-protobuf");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/x-protobuf");
     const stored = await db().call.findFirstOrThrow({ where: { teamId: team.teamId, requestId: "req_protobuf_only" } });
