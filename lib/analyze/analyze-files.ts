@@ -1,7 +1,8 @@
 /**
- * Runs the per-file work over many files. Large inputs are spread over worker threads: parsing is
- * CPU-bound and machines have several cores (ccusage 20 keeps two busy). Each worker holds one
- * file's calls at a time, so memory follows the number of calls, not the bytes read.
+ * Runs the per-file work over many files, in this thread or, for large inputs, in worker threads
+ * (parsing is CPU-bound; ccusage 20 keeps two cores busy). Workers hold one batch of files' calls
+ * at a time; the ledger keeps one small row per distinct call, so memory follows the number of
+ * calls, never the bytes read.
  */
 import os from "node:os";
 import { Worker } from "node:worker_threads";
@@ -21,19 +22,22 @@ export interface AnalyzeOptions {
   workerUrl?: URL;
 }
 
-/** Worker threads that load TypeScript through tsx take ~0.4 s to start: only worth it on large inputs. */
-const TSX_WORKER_THRESHOLD_BYTES = 256 * 1024 * 1024;
+/**
+ * Measured on 2 cores (bench/README.md): on 100 MB one thread is as fast as two workers, which
+ * start, warm up and hold a heap each (+40-50 MB RSS); on 400 MB two workers save about a quarter.
+ */
+const WORKER_THRESHOLD_BYTES = 256 * 1024 * 1024;
 const MAX_THREADS = 4;
 
 /** One thread per core (at most 4) once the input is large enough to repay starting them. */
-export function defaultThreadCount(files: readonly TraceFile[], thresholdBytes: number = TSX_WORKER_THRESHOLD_BYTES): number {
+export function defaultThreadCount(files: readonly TraceFile[]): number {
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
-  if (totalBytes < thresholdBytes || files.length < 2) return 0;
+  if (totalBytes < WORKER_THRESHOLD_BYTES || files.length < 2) return 0;
   return Math.min(os.availableParallelism(), MAX_THREADS, files.length);
 }
 
 export async function analyzeFiles(files: readonly TraceFile[], options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
-  const ledger = new CallLedger(options.range);
+  const ledger = new CallLedger(options.range, options.overrides);
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
   let doneBytes = 0;
   const record = (file: TraceFile, summary: FileSummary): void => {
@@ -49,9 +53,9 @@ export async function analyzeFiles(files: readonly TraceFile[], options: Analyze
   const queue = [...files].sort((a, b) => b.size - a.size);
   const threads = options.threads ?? defaultThreadCount(queue);
   if (threads === 0) {
-    for (const file of queue) record(file, await summarizeFile(file, options.overrides));
+    for (const file of queue) record(file, await summarizeFile(file));
   } else {
-    await runInWorkers(queue, threads, options.workerUrl ?? new URL("./summarize-worker.mjs", import.meta.url), options.overrides ?? [], record);
+    await runInWorkers(queue, threads, options.workerUrl ?? new URL("./summarize-worker.mjs", import.meta.url), record);
   }
   return ledger.report();
 }
@@ -59,6 +63,11 @@ export async function analyzeFiles(files: readonly TraceFile[], options: Analyze
 /** Files go to workers in batches of about this size: one message per file costs more than small files take to read. */
 const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCH_FILES = 256;
+/**
+ * Parsing makes many short-lived objects; with the default young generation a worker took about
+ * 30% longer than the main thread on the same files (more garbage collection).
+ */
+const WORKER_YOUNG_GENERATION_MB = 32;
 
 function batches(queue: readonly TraceFile[]): TraceFile[][] {
   const result: TraceFile[][] = [];
@@ -86,14 +95,13 @@ async function runInWorkers(
   queue: TraceFile[],
   threads: number,
   workerUrl: URL,
-  overrides: readonly PriceOverride[],
   record: (file: TraceFile, summary: FileSummary) => void,
 ): Promise<void> {
   const pending = batches(queue);
   let next = 0;
   const runWorker = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(workerUrl, { workerData: { overrides } });
+      const worker = new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       let current: TraceFile[] | undefined;
       const sendNext = (): void => {
         current = pending[next++];

@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { analyzeFiles } from "./analyze-files";
 import type { AnalyzeReport } from "./report";
+import { loadAnalyzeEngine } from "./load-engine";
 import { defaultRoots, findTraceFiles } from "./trace-files";
 import { assistantLine, codexLine, codexTokenCount } from "../ingest/parsers/__fixtures__/trace-lines";
 
@@ -71,6 +72,20 @@ describe("real traces (fixtures/real/SOURCES.md expected totals)", () => {
     expect(tokensOf(threaded)).toEqual(tokensOf(inProcess));
     expect(threaded.totals.costUsd).toBeCloseTo(inProcess.totals.costUsd, 9);
   });
+});
+
+describe("the precompiled engine (load-engine.ts)", () => {
+  it("gives the same report, in this thread and in its worker threads", async () => {
+    const engine = await loadAnalyzeEngine();
+    expect(engine.workerUrl.href).toMatch(/worker\.mjs$/);
+    const { files } = await engine.findTraceFiles([REAL]);
+    const reference = await analyzePaths([REAL], 0);
+    for (const threads of [0, 2]) {
+      const report = await engine.analyzeFiles(files, { threads, workerUrl: engine.workerUrl });
+      expect(tokensOf(report)).toEqual(tokensOf(reference));
+      expect(report.totals.costUsd).toBeCloseTo(reference.totals.costUsd, 9);
+    }
+  }, 60_000);
 });
 
 describe("file discovery", () => {

@@ -2,7 +2,7 @@
  * Loads the analyze engine as one precompiled JavaScript bundle, built with esbuild (shipped with
  * tsx) on first use and cached by a hash of its sources. Loading the TypeScript modules one by one
  * through tsx costs a few hundred milliseconds per thread, more than reading 100 MB of traces;
- * with the bundle, worker threads start in tens of milliseconds and both cores pay off. When the
+ * with the bundle, the command and its worker threads start in tens of milliseconds. When the
  * bundle cannot be built (no esbuild, read-only folders), the TypeScript modules are used as they
  * are: slower to start, same results.
  */
@@ -17,18 +17,12 @@ type EngineModule = typeof import("./engine");
 export interface AnalyzeEngine extends EngineModule {
   /** Worker thread script for analyzeFiles (`workerUrl` option). */
   workerUrl: URL;
-  /** Smallest input worth starting worker threads for with this engine. */
-  workerThresholdBytes: number;
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, "../..");
 const SOURCE_DIRS = ["lib/ingest", "lib/pricing", "lib/analyze"].map((dir) => path.join(REPO, dir));
 
-/** Precompiled workers start fast enough to help from a few tens of MB. */
-const BUNDLED_WORKER_THRESHOLD_BYTES = 24 * 1024 * 1024;
-/** Workers that load TypeScript through tsx take ~0.4 s each to start. */
-const TSX_WORKER_THRESHOLD_BYTES = 256 * 1024 * 1024;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -94,7 +88,7 @@ async function loadBundledEngine(): Promise<AnalyzeEngine> {
   }
   if (outDir === undefined) throw new Error("analyze bundle could not be built");
   const engine = (await import(pathToFileURL(path.join(outDir, "engine.mjs")).href)) as EngineModule;
-  return { ...engine, workerUrl: pathToFileURL(path.join(outDir, "worker.mjs")), workerThresholdBytes: BUNDLED_WORKER_THRESHOLD_BYTES };
+  return { ...engine, workerUrl: pathToFileURL(path.join(outDir, "worker.mjs")) };
 }
 
 export async function loadAnalyzeEngine(): Promise<AnalyzeEngine> {
@@ -102,6 +96,6 @@ export async function loadAnalyzeEngine(): Promise<AnalyzeEngine> {
     return await loadBundledEngine();
   } catch {
     const engine = await import("./engine");
-    return { ...engine, workerUrl: new URL("./summarize-worker.mjs", import.meta.url), workerThresholdBytes: TSX_WORKER_THRESHOLD_BYTES };
+    return { ...engine, workerUrl: new URL("./summarize-worker.mjs", import.meta.url) };
   }
 }

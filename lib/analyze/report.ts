@@ -2,6 +2,7 @@
  * Folds priced calls into the report of `trh analyze` (CONTRACT.md: totals, days, models,
  * sessions), after the global de-duplication by call key.
  */
+import { priceCall, type PriceOverride } from "../pricing/price-book";
 import type { CallRow, LineError } from "./summarize-file";
 
 export interface TokenTotals {
@@ -33,18 +34,21 @@ export interface DateRange {
   until: string | null;
 }
 
-const rowTokens = (row: CallRow): number => row.uncachedInput + row.cacheRead + row.cacheWrite + row.output;
+const rowTokens = (row: CallRow): number => row.uncachedInput + row.cacheRead + row.cacheWrite5m + row.cacheWrite1h + row.output;
 
 const emptyTotals = (): TokenTotals => ({ inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0, calls: 0 });
 
-function addRow(totals: TokenTotals, row: CallRow): void {
+function addRow(totals: TokenTotals, row: CallRow, costUsd: number): void {
   totals.inputTokens += row.uncachedInput;
   totals.outputTokens += row.output;
-  totals.cacheWriteTokens += row.cacheWrite;
+  totals.cacheWriteTokens += row.cacheWrite5m + row.cacheWrite1h;
   totals.cacheReadTokens += row.cacheRead;
-  totals.costUsd += row.costUsd;
+  totals.costUsd += costUsd;
   totals.calls += 1;
 }
+
+/** Inclusive UTC day of a call, YYYY-MM-DD. */
+const utcDay = (time: number): string => new Date(time).toISOString().slice(0, 10);
 
 /**
  * Every distinct call once. The same call can sit in several files (resumed sessions replay
@@ -56,12 +60,20 @@ export class CallLedger {
   /** FORMATS.md rule 3 across files: a /btw sidechain copy and its original may be read apart. */
   private readonly mainMessageIds = new Set<string>();
 
-  constructor(private readonly range: DateRange = { since: null, until: null }) {}
+  private readonly since: number;
+  private readonly untilExclusive: number;
+
+  constructor(
+    range: DateRange = { since: null, until: null },
+    private readonly overrides: readonly PriceOverride[] = [],
+  ) {
+    this.since = range.since === null ? -Infinity : Date.parse(`${range.since}T00:00:00Z`);
+    this.untilExclusive = range.until === null ? Infinity : Date.parse(`${range.until}T00:00:00Z`) + 86_400_000;
+  }
 
   addCall(row: CallRow): void {
     if (row.mainMessageId !== null) this.mainMessageIds.add(row.mainMessageId);
-    if (this.range.since !== null && row.date < this.range.since) return;
-    if (this.range.until !== null && row.date > this.range.until) return;
+    if (row.time < this.since || row.time >= this.untilExclusive) return;
     const existing = this.rows.get(row.callKey);
     if (existing === undefined || rowTokens(row) > rowTokens(existing)) this.rows.set(row.callKey, row);
   }
@@ -84,15 +96,29 @@ export class CallLedger {
     };
     for (const row of this.rows.values()) {
       if (row.sidechainMessageId !== null && this.mainMessageIds.has(row.sidechainMessageId)) continue;
-      addRow(totals, row);
-      addRow(group(days, row.date), row);
-      addRow(group(models, row.model), row);
-      addRow(group(projects, row.project), row);
+      const price = priceCall(
+        {
+          model: row.model,
+          timestamp: new Date(row.time),
+          uncachedInput: row.uncachedInput,
+          cacheRead: row.cacheRead,
+          cacheWrite5m: row.cacheWrite5m,
+          cacheWrite1h: row.cacheWrite1h,
+          output: row.output,
+          speed: row.fast ? "fast" : "standard",
+        },
+        this.overrides,
+      );
+      if (!price.priced) unpriced.add(row.model);
+      const cost = price.costUsd;
+      addRow(totals, row, cost);
+      addRow(group(days, utcDay(row.time)), row, cost);
+      addRow(group(models, row.model), row, cost);
+      addRow(group(projects, row.project), row, cost);
       let session = sessions.get(row.sessionId);
       if (session === undefined) sessions.set(row.sessionId, (session = { project: row.project, totals: emptyTotals() }));
       session.project ??= row.project;
-      addRow(session.totals, row);
-      if (!row.priced) unpriced.add(row.model);
+      addRow(session.totals, row, cost);
     }
     const byCost = (a: TokenTotals, b: TokenTotals): number => b.costUsd - a.costUsd;
     return {

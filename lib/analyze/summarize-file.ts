@@ -1,26 +1,28 @@
-/** The per-file work of `trh analyze`: parse, price, and reduce each call to what the report needs. */
+/**
+ * The per-file work of `trh analyze`: parse and reduce each call to what the report needs.
+ * Pricing happens later, in the ledger, so worker threads never load the price table.
+ */
 import { parseTraceStream, readFileChunks } from "../ingest/parsers";
-import { priceCall, type PriceOverride } from "../pricing/price-book";
 import type { TraceFile } from "./trace-files";
 
-/** One priced call, small enough to keep a few hundred thousand and to pass between threads. */
+/** One call, small enough to keep a few hundred thousand and to pass between threads. */
 export interface CallRow {
   callKey: string;
   /** Set on sidechain calls only: a main-thread call with this message id makes this one a /btw copy. */
   sidechainMessageId: string | null;
   /** Set on main-thread calls only. */
   mainMessageId: string | null;
-  /** UTC day of the call, YYYY-MM-DD. */
-  date: string;
+  /** Milliseconds since the epoch. */
+  time: number;
   model: string;
   sessionId: string;
   project: string | null;
   uncachedInput: number;
   cacheRead: number;
-  cacheWrite: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
   output: number;
-  costUsd: number;
-  priced: boolean;
+  fast: boolean;
 }
 
 export interface LineError {
@@ -47,7 +49,7 @@ function projectName(cwd: string | null, projectFolder: string | null): string |
   return projectFolder;
 }
 
-export async function summarizeFile(file: TraceFile, overrides: readonly PriceOverride[] = []): Promise<FileSummary> {
+export async function summarizeFile(file: TraceFile): Promise<FileSummary> {
   const summary: FileSummary = { calls: [], errors: [], moreErrors: 0 };
   for await (const event of parseTraceStream(file.format, readFileChunks(file.absolutePath), file.fileName, { withDetails: false })) {
     if (event.kind === "error") {
@@ -55,21 +57,20 @@ export async function summarizeFile(file: TraceFile, overrides: readonly PriceOv
       else summary.moreErrors += 1;
     } else if (event.kind === "call") {
       const call = event.call;
-      const price = priceCall(call, overrides);
       summary.calls.push({
         callKey: call.callKey,
         sidechainMessageId: call.isSidechain ? call.messageId : null,
         mainMessageId: call.isSidechain ? null : call.messageId,
-        date: call.timestamp.toISOString().slice(0, 10),
+        time: call.timestamp.getTime(),
         model: call.model,
         sessionId: call.sessionId,
         project: projectName(call.cwd, file.projectFolder),
         uncachedInput: call.uncachedInput,
         cacheRead: call.cacheRead,
-        cacheWrite: call.cacheWrite5m + call.cacheWrite1h,
+        cacheWrite5m: call.cacheWrite5m,
+        cacheWrite1h: call.cacheWrite1h,
         output: call.output,
-        costUsd: price.costUsd,
-        priced: price.priced,
+        fast: call.speed === "fast",
       });
     }
   }

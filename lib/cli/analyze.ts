@@ -109,7 +109,7 @@ export async function analyzeCommand(args: string[]): Promise<number> {
     report = await engine.analyzeFiles(files, {
       range: { since: options.since, until: options.until },
       onProgress: progress.update,
-      threads: engine.defaultThreadCount(files, engine.workerThresholdBytes),
+      threads: engine.defaultThreadCount(files),
       workerUrl: engine.workerUrl,
     });
   } finally {

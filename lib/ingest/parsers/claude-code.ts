@@ -59,7 +59,6 @@ interface PendingCall {
   call: NormalizedCall;
   messageId: string | null;
   total: number;
-  toolUseIds: Set<string>;
 }
 
 /** Parses one Claude Code transcript. `fileName` is the path relative to its root. */
@@ -160,11 +159,9 @@ function mergeCall(pending: Map<string, PendingCall>, candidate: PendingCall, ma
     return;
   }
   const [kept, other] = candidate.total > existing.total ? [candidate, existing] : [existing, candidate];
+  // A response has a handful of tool uses at most: a linear search is cheaper than a set per call.
   for (const toolUse of other.call.toolUses) {
-    if (!kept.toolUseIds.has(toolUse.id)) {
-      kept.toolUseIds.add(toolUse.id);
-      kept.call.toolUses.push(toolUse);
-    }
+    if (!kept.call.toolUses.some((known) => known.id === toolUse.id)) kept.call.toolUses.push(toolUse);
   }
   kept.call.stopReason = candidate.call.stopReason ?? existing.call.stopReason;
   pending.set(kept.call.callKey, kept);
@@ -228,7 +225,7 @@ function readAssistantLine(
     toolUses,
     stopReason: stringOrNull(message.stop_reason),
   };
-  return { call, messageId, total: totalTokens(call), toolUseIds: new Set(toolUses.map((toolUse) => toolUse.id)) };
+  return { call, messageId, total: totalTokens(call) };
 }
 
 function readToolUses(content: unknown): ToolUse[] {

@@ -12,9 +12,8 @@ const CODEX_LINE_TYPE = /"type"\s*:\s*"(session_meta|turn_context|response_item|
 const CLAUDE_ENVELOPE_KEY = /"(sessionId|parentUuid|isSidechain|leafUuid|requestId)"\s*:/;
 
 /**
- * Which format the first lines of a file are in, or null when neither. Lines may be cut short
- * (a first line of many MB is passed as its prefix), so a line that does not parse is matched
- * on its text.
+ * Which format the first lines of a file are in, or null when neither. Lines are matched on their
+ * text, never parsed, so a first line cut short (the prefix of a line of many MB) still tells.
  */
 export function detectFormat(firstLines: string[]): TraceFormat | null {
   for (const line of firstLines) {
