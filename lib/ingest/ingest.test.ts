@@ -15,7 +15,7 @@ import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
 import { createTestTeam, userScope } from "@/lib/testing/fixtures";
-import { assistantLine } from "./parsers/__fixtures__/trace-lines";
+import { assistantLine, userToolResultLine } from "./parsers/__fixtures__/trace-lines";
 import { ingestFile, IngestInputError } from "./ingest-file";
 import { expectedFixtureTotals, ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
 
@@ -94,6 +94,25 @@ describe("any split of a file, in order, gives the same totals", () => {
     expect(totals).toMatchObject({ calls: 1, inputTokens: 100, cacheReadTokens: 1000, outputTokens: 400 });
     // sonnet 4.5: 100 x $3 + 1000 x $0.30 + 400 x $15 per million
     expect(totals.costUsd).toBeCloseTo((100 * 3 + 1000 * 0.3 + 400 * 15) / 1e6, 12);
+  });
+});
+
+describe("work references", () => {
+  it("records the pull request and commit a run produced and marks it proposed", async () => {
+    const scope = await freshScope();
+    const text = [
+      assistantLine({ messageId: "m1", requestId: "r1", content: [{ type: "tool_use", id: "tu1", name: "Bash", input: { command: "git commit -m fix && gh pr create --fill" } }] }),
+      userToolResultLine("tu1", "[fix-cache 9c1d2e3] Fix cache\nhttps://github.com/acme/api/pull/7\n"),
+      assistantLine({ messageId: "m2", requestId: "r2" }),
+    ].join("\n");
+    await ingestFile(scope, { format: "claude-code", fileName: "session-1.jsonl", body: bytesOf(text) });
+    const run = await db().run.findFirstOrThrow({ where: { teamId: scope.teamId } });
+    expect(run.outcome).toBe("PROPOSED");
+    const references = await db().runReference.findMany({ where: { teamId: scope.teamId }, orderBy: { kind: "asc" } });
+    expect(references.map((r) => [r.kind, r.value])).toEqual([["branch", "fix-cache"], ["commit", "9c1d2e3"], ["pr-url", "https://github.com/acme/api/pull/7"]]);
+    const tool = await db().toolCall.findFirstOrThrow({ where: { teamId: scope.teamId, toolUseId: "tu1" } });
+    expect(tool).toMatchObject({ name: "Bash", summary: "git commit -m fix && gh pr create --fill" });
+    expect(tool.callId).not.toBeNull();
   });
 });
 

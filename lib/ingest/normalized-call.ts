@@ -4,6 +4,8 @@
  * `uncachedInput` excludes cache reads and writes, `output` includes reasoning.
  */
 
+import type { WorkReference } from "./references";
+
 export type TraceSource = "claude-code" | "codex" | "otlp" | "native";
 
 /** A tool call the model asked for; only short summaries are kept, never the whole input. */
@@ -65,6 +67,8 @@ export interface ToolResultEvent {
   /** First 32 hex characters of the SHA-256 of the output text: spots repeated identical reads. */
   outputHash: string;
   isError: boolean;
+  /** Commits, pull requests and branches the output shows the run produced. */
+  references: WorkReference[];
 }
 
 export interface SessionEvent {

@@ -423,6 +423,32 @@ export class IngestWriter {
       ON CONFLICT ("teamId", "runId", "toolUseId") DO UPDATE SET
         "outputBytes" = excluded."outputBytes", "outputTokens" = excluded."outputTokens", "outputHash" = excluded."outputHash",
         "isError" = excluded."isError", "resultAt" = excluded."resultAt"`;
+    await this.writeReferences(tx, rows.flatMap((r) => r.references.map((ref) => ({ runId: runs.get(r.sessionId)!.id, ...ref, seenAt: r.timestamp ?? new Date() }))));
+  }
+
+  /**
+   * Commits, pull requests and branches the run's tools produced; a run that produced one and has
+   * no outcome yet becomes "proposed" (a GitHub webhook later accepts or rejects it).
+   */
+  private async writeReferences(tx: Prisma.TransactionClient, references: { runId: string; kind: string; value: string; seenAt: Date }[]) {
+    if (references.length === 0) return;
+    const col = <K extends keyof (typeof references)[number]>(key: K) => references.map((r) => r[key]);
+    await tx.$executeRaw`
+      INSERT INTO "RunReference" ("teamId", "runId", kind, value, "seenAt")
+      SELECT ${this.scope.teamId}::uuid, r.run, r.kind, r.value, r.seen
+      FROM unnest(${col("runId")}::uuid[], ${col("kind")}::text[], ${col("value")}::text[], ${col("seenAt")}::timestamptz[]) AS r(run, kind, value, seen)
+      ON CONFLICT DO NOTHING`;
+    const proposing = [...new Map(references.filter((r) => r.kind !== "branch").map((r) => [r.runId, r])).values()];
+    if (proposing.length === 0) return;
+    await tx.$executeRaw`
+      WITH proposed AS (
+        UPDATE "Run" SET outcome = 'PROPOSED'
+        WHERE "teamId" = ${this.scope.teamId}::uuid AND id = ANY(${proposing.map((r) => r.runId)}::uuid[]) AND outcome IS NULL
+        RETURNING id)
+      INSERT INTO "Outcome" ("teamId", "runId", status, source, evidence, "decidedAt")
+      SELECT ${this.scope.teamId}::uuid, p.id, 'PROPOSED', 'tool-call', e.value, e.seen
+      FROM proposed p JOIN unnest(${proposing.map((r) => r.runId)}::uuid[], ${proposing.map((r) => r.value)}::text[], ${proposing.map((r) => r.seenAt)}::timestamptz[]) AS e(run, value, seen)
+        ON e.run = p.id`;
   }
 
   private async applyDeltas(

@@ -15,6 +15,7 @@ import {
   type ToolUse,
   type TraceEvent,
 } from "../normalized-call";
+import { referencesInToolOutput } from "../references";
 import { dateOrNull, isRecord, parseJsonLine, readLineBatches, stringOrNull, tokenCount, type ByteSource } from "./lines";
 
 const SYNTHETIC_MODEL = "<synthetic>";
@@ -286,6 +287,7 @@ export function toolResultEvent(
     outputTokensEstimate: Math.round(outputBytes / 4),
     outputHash: createHash("sha256").update(text).digest("hex").slice(0, 32),
     isError,
+    references: referencesInToolOutput(text),
   };
 }
 
