@@ -11,6 +11,9 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { priceCall, type PriceOverride } from "@/lib/pricing/price-book";
 import { contextTokens, totalTokens, type NormalizedCall, type SessionEvent, type ToolResultEvent, type TraceEvent, type TraceSource } from "./normalized-call";
+import type { AttributionContext } from "@/lib/ownership/attribution";
+import { addToDailySpend } from "@/lib/ownership/daily-spend";
+import { attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
 import { traceIdentity } from "./identities";
 
 /** Calls per transaction: big enough for fast bulk statements, small enough to lose little on a crash. */
@@ -106,12 +109,13 @@ export class IngestWriter {
     readonly batchId: string,
     private readonly fileName: string | null,
     private readonly overrides: PriceOverride[],
+    private readonly attribution: AttributionContext,
     private readonly sessionEmails: ReadonlyMap<string, string>,
     private readonly onProgress?: (progress: IngestProgress) => void,
   ) {}
 
   static async open(scope: Scope, input: Omit<IngestInput, "events">, onProgress?: (progress: IngestProgress) => void): Promise<IngestWriter> {
-    const [batch, overrides] = await Promise.all([
+    const [batch, overrides, attribution] = await Promise.all([
       db().ingestBatch.create({
         data: {
           teamId: scope.teamId,
@@ -122,6 +126,7 @@ export class IngestWriter {
         },
       }),
       db().priceOverride.findMany({ where: { teamId: scope.teamId } }),
+      loadAttributionContext(db(), scope.teamId),
     ]);
     const priceOverrides = overrides.map((o) => ({
       id: o.id,
@@ -133,7 +138,7 @@ export class IngestWriter {
       cacheWrite5mPerM: Number(o.cacheWrite5mPerM),
       cacheWrite1hPerM: Number(o.cacheWrite1hPerM),
     }));
-    return new IngestWriter(scope, batch.id, input.fileName, priceOverrides, input.sessionEmails ?? new Map(), onProgress);
+    return new IngestWriter(scope, batch.id, input.fileName, priceOverrides, attribution, input.sessionEmails ?? new Map(), onProgress);
   }
 
   async add(event: TraceEvent): Promise<void> {
@@ -172,6 +177,8 @@ export class IngestWriter {
         // never both insert, or both count, the same call.
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${this.scope.teamId}))`;
         const runs = await this.upsertRuns(tx, chunk);
+        // Attribution first, so this chunk's spend lands on the run's owner, project and task.
+        await attributeRunsInTransaction(tx, this.scope.teamId, [...runs.values()].map((run) => run.id), this.attribution);
         const outcome = await this.writeCalls(tx, chunk, runs);
         await this.writeToolResults(tx, results, runs);
         await tx.$executeRaw`
@@ -252,8 +259,9 @@ export class IngestWriter {
     const identityIds = await this.identitiesFor(tx, rows.map((row) => ({ sessionId: row.sessionId, cwd: row.cwd })));
     const col = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
     const runs = await tx.$queryRaw<RunRow[]>`
-      INSERT INTO "Run" ("teamId", source, "externalId", "startedAt", "endedAt", models, cwd, "gitBranch", title, repository, "commitSha", "cliVersion", "identityId")
-      SELECT ${this.scope.teamId}::uuid, s.source, s.session, s.first, s.last, string_to_array(s.models, chr(31)), s.cwd, s.branch, s.title, s.repository, s.sha, s.version, s.identity
+      INSERT INTO "Run" ("teamId", source, "externalId", "startedAt", "endedAt", models, cwd, "gitBranch", title, repository, "commitSha", "cliVersion", "identityId", "apiKeyId")
+      SELECT ${this.scope.teamId}::uuid, s.source, s.session, s.first, s.last, string_to_array(s.models, chr(31)), s.cwd, s.branch, s.title, s.repository, s.sha, s.version, s.identity,
+        ${this.scope.actor.kind === "apiKey" ? this.scope.actor.apiKeyId : null}::uuid
       FROM unnest(${col("source")}::text[], ${col("sessionId")}::text[], ${col("first")}::timestamptz[], ${col("last")}::timestamptz[],
         ${col("models")}::text[], ${col("cwd")}::text[], ${col("branch")}::text[], ${col("title")}::text[], ${col("repository")}::text[],
         ${col("commitSha")}::text[], ${col("cliVersion")}::text[], ${rows.map((row) => identityIds.get(row.sessionId) ?? null)}::uuid[])
@@ -475,19 +483,7 @@ export class IngestWriter {
       FROM (SELECT d.run, sum(d.calls) AS calls, sum(d.input) AS input, sum(d.output) AS output, sum(d.cache_write) AS cache_write,
               sum(d.cache_read) AS cache_read, sum(d.cost) AS cost FROM ${deltaTable} GROUP BY d.run) s
       WHERE r."teamId" = ${this.scope.teamId}::uuid AND r.id = s.run`;
-    // DailySpend carries the run's attribution; a run split among owners is rolled up from
-    // RunDaySpend by lib/ownership when its shares are set, so the writer adds whole runs here.
-    await tx.$executeRaw`
-      INSERT INTO "DailySpend" ("teamId", day, "ownerId", "projectId", "taskId", model, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
-      SELECT ${this.scope.teamId}::uuid, d.day, coalesce(r."ownerId"::text, ''), coalesce(r."projectId"::text, ''), coalesce(r."taskId"::text, ''), d.model,
-        sum(d.calls), sum(d.input), sum(d.output), sum(d.cache_write), sum(d.cache_read), sum(d.cost)
-      FROM ${deltaTable} JOIN "Run" r ON r."teamId" = ${this.scope.teamId}::uuid AND r.id = d.run
-      GROUP BY 1, 2, 3, 4, 5, 6
-      ON CONFLICT ("teamId", day, "ownerId", "projectId", "taskId", model) DO UPDATE SET
-        calls = "DailySpend".calls + excluded.calls, "inputTokens" = "DailySpend"."inputTokens" + excluded."inputTokens",
-        "outputTokens" = "DailySpend"."outputTokens" + excluded."outputTokens",
-        "cacheWriteTokens" = "DailySpend"."cacheWriteTokens" + excluded."cacheWriteTokens",
-        "cacheReadTokens" = "DailySpend"."cacheReadTokens" + excluded."cacheReadTokens", "costUsd" = "DailySpend"."costUsd" + excluded."costUsd"`;
+    await tx.$executeRaw(addToDailySpend(this.scope.teamId, deltaTable));
   }
 
   private async applySessionDetailsToExistingRuns() {

@@ -1,0 +1,321 @@
+/**
+ * Every change an admin makes to cost ownership: rules, manual run assignments, identity links,
+ * people, projects, tasks and splits. Each change is validated, audit-logged with its before and
+ * after, and applied to history (the affected runs are re-attributed and their days' rollups
+ * rebuilt) in the same transaction.
+ */
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { ruleFields, validatePattern } from "./attribution";
+import { daysOfRuns, rebuildDailySpend } from "./daily-spend";
+import { attributeRunsInTransaction, loadAttributionContext } from "./reattribute";
+
+type Tx = Prisma.TransactionClient;
+
+export interface OwnershipActor {
+  teamId: string;
+  userId: string;
+}
+
+const optionalId = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? null : value))
+  .pipe(z.string().uuid().nullable());
+
+export const ruleInputSchema = z
+  .object({
+    name: z.string().trim().min(1, "a name").max(120),
+    matchField: z.enum(ruleFields),
+    pattern: z
+      .string()
+      .trim()
+      .min(1, "a pattern")
+      .max(500)
+      .superRefine((pattern, ctx) => {
+        const problem = validatePattern(pattern);
+        if (problem) ctx.addIssue({ code: "custom", message: `a valid pattern (${problem})` });
+      }),
+    setOwnerId: optionalId,
+    setProjectId: optionalId,
+    setTaskId: optionalId,
+  })
+  .refine((rule) => rule.setOwnerId || rule.setProjectId || rule.setTaskId, "an owner, a project or a task for the rule to set");
+
+export type RuleInput = z.output<typeof ruleInputSchema>;
+
+/** Runs a change in one transaction, serialized with ingest for the team, then re-attributes history. */
+async function change<T>(actor: OwnershipActor, work: (tx: Tx) => Promise<T>, reattribute: string[] | null | false): Promise<T> {
+  return db().$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${actor.teamId}))`;
+      const result = await work(tx);
+      if (reattribute !== false) await attributeRunsInTransaction(tx, actor.teamId, reattribute, await loadAttributionContext(tx, actor.teamId));
+      return result;
+    },
+    { timeout: 300_000, maxWait: 60_000 },
+  );
+}
+
+function audit(tx: Tx, actor: OwnershipActor, action: string, entityType: string, entityId: string | null, before: unknown, after: unknown) {
+  return tx.auditLog.create({
+    data: {
+      teamId: actor.teamId,
+      actorUserId: actor.userId,
+      action,
+      entityType,
+      entityId,
+      before: before === null ? Prisma.DbNull : (before as Prisma.InputJsonValue),
+      after: after === null ? Prisma.DbNull : (after as Prisma.InputJsonValue),
+    },
+  });
+}
+
+/** Checks that the ids a rule or assignment names belong to the team. */
+async function assertTeamTargets(tx: Tx, teamId: string, targets: { ownerId?: string | null; projectId?: string | null; taskId?: string | null }) {
+  const [owner, project, task] = await Promise.all([
+    targets.ownerId ? tx.person.findFirst({ where: { teamId, id: targets.ownerId } }) : true,
+    targets.projectId ? tx.project.findFirst({ where: { teamId, id: targets.projectId } }) : true,
+    targets.taskId ? tx.task.findFirst({ where: { teamId, id: targets.taskId } }) : true,
+  ]);
+  if (!owner || !project || !task) throw new OwnershipError("that owner, project or task is not in this team");
+}
+
+export class OwnershipError extends Error {}
+
+export async function createRule(actor: OwnershipActor, input: z.input<typeof ruleInputSchema>) {
+  const rule = ruleInputSchema.parse(input);
+  return change(
+    actor,
+    async (tx) => {
+      await assertTeamTargets(tx, actor.teamId, { ownerId: rule.setOwnerId, projectId: rule.setProjectId, taskId: rule.setTaskId });
+      const last = await tx.ownershipRule.aggregate({ where: { teamId: actor.teamId }, _max: { position: true } });
+      const created = await tx.ownershipRule.create({ data: { teamId: actor.teamId, ...rule, position: (last._max.position ?? 0) + 1 } });
+      await audit(tx, actor, "rule.create", "OwnershipRule", created.id, null, rule);
+      return created;
+    },
+    null,
+  );
+}
+
+export async function updateRule(actor: OwnershipActor, id: string, input: z.input<typeof ruleInputSchema>) {
+  const rule = ruleInputSchema.parse(input);
+  return change(
+    actor,
+    async (tx) => {
+      const before = await tx.ownershipRule.findFirst({ where: { teamId: actor.teamId, id } });
+      if (!before) throw new OwnershipError("no such rule");
+      await assertTeamTargets(tx, actor.teamId, { ownerId: rule.setOwnerId, projectId: rule.setProjectId, taskId: rule.setTaskId });
+      await tx.ownershipRule.update({ where: { teamId_id: { teamId: actor.teamId, id } }, data: rule });
+      await audit(tx, actor, "rule.update", "OwnershipRule", id, before, rule);
+    },
+    null,
+  );
+}
+
+export async function deleteRule(actor: OwnershipActor, id: string) {
+  return change(
+    actor,
+    async (tx) => {
+      const before = await tx.ownershipRule.findFirst({ where: { teamId: actor.teamId, id } });
+      if (!before) throw new OwnershipError("no such rule");
+      await tx.ownershipRule.delete({ where: { teamId_id: { teamId: actor.teamId, id } } });
+      await audit(tx, actor, "rule.delete", "OwnershipRule", id, before, null);
+    },
+    null,
+  );
+}
+
+/** Moves a rule one place up or down in the order of precedence. */
+export async function moveRule(actor: OwnershipActor, id: string, direction: "up" | "down") {
+  return change(
+    actor,
+    async (tx) => {
+      const rules = await tx.ownershipRule.findMany({ where: { teamId: actor.teamId }, orderBy: { position: "asc" } });
+      const index = rules.findIndex((rule) => rule.id === id);
+      const other = rules[direction === "up" ? index - 1 : index + 1];
+      if (index === -1 || !other) return;
+      const rule = rules[index]!;
+      const order = rules.map((r) => r.id);
+      order.splice(index, 1);
+      order.splice(direction === "up" ? index - 1 : index + 1, 0, id);
+      for (const [position, ruleId] of order.entries()) {
+        await tx.ownershipRule.update({ where: { teamId_id: { teamId: actor.teamId, id: ruleId } }, data: { position: position + 1 } });
+      }
+      await audit(tx, actor, "rule.move", "OwnershipRule", id, { position: rule.position }, { position: order.indexOf(id) + 1 });
+    },
+    null,
+  );
+}
+
+export const assignmentSchema = z.object({
+  runIds: z.array(z.string().uuid()).min(1).max(10_000),
+  ownerId: optionalId.optional(),
+  projectId: optionalId.optional(),
+  taskId: optionalId.optional(),
+});
+
+/**
+ * Manual assignment: beats every rule. A field given as null clears the manual assignment (the
+ * rules decide again); a field left out is not touched.
+ */
+export async function assignRuns(actor: OwnershipActor, input: z.input<typeof assignmentSchema>) {
+  const assignment = assignmentSchema.parse(input);
+  return change(
+    actor,
+    async (tx) => {
+      await assertTeamTargets(tx, actor.teamId, assignment);
+      const before = await tx.run.findMany({
+        where: { teamId: actor.teamId, id: { in: assignment.runIds } },
+        select: { id: true, ownerId: true, projectId: true, taskId: true },
+      });
+      if (before.length !== assignment.runIds.length) throw new OwnershipError("some of those runs are not in this team");
+      const manual = `manual:${actor.userId}`;
+      const data: Prisma.RunUpdateManyMutationInput & { ownerId?: string | null; projectId?: string | null; taskId?: string | null } = {};
+      if (assignment.ownerId !== undefined) Object.assign(data, { ownerId: assignment.ownerId, ownerSetBy: assignment.ownerId ? manual : null });
+      if (assignment.projectId !== undefined) Object.assign(data, { projectId: assignment.projectId, projectSetBy: assignment.projectId ? manual : null });
+      if (assignment.taskId !== undefined) Object.assign(data, { taskId: assignment.taskId, taskSetBy: assignment.taskId ? manual : null });
+      await tx.run.updateMany({ where: { teamId: actor.teamId, id: { in: assignment.runIds } }, data });
+      await audit(tx, actor, "run.assign", "Run", assignment.runIds.length === 1 ? assignment.runIds[0]! : null, { runs: before }, { runIds: assignment.runIds, ...data });
+      // The days of these runs are rebuilt by the re-attribution below only when something changed
+      // there; a manual change is a change in its own right, so rebuild them here.
+      await rebuildDailySpend(tx, actor.teamId, await daysOfRuns(tx, actor.teamId, assignment.runIds));
+    },
+    assignment.runIds,
+  );
+}
+
+export async function linkIdentity(actor: OwnershipActor, identityId: string, personId: string | null) {
+  return change(
+    actor,
+    async (tx) => {
+      const identity = await tx.identity.findFirst({ where: { teamId: actor.teamId, id: identityId } });
+      if (!identity) throw new OwnershipError("no such identity");
+      if (personId) await assertTeamTargets(tx, actor.teamId, { ownerId: personId });
+      await tx.identity.update({ where: { teamId_id: { teamId: actor.teamId, id: identityId } }, data: { personId } });
+      await audit(tx, actor, "identity.link", "Identity", identityId, { personId: identity.personId }, { personId });
+    },
+    null,
+  );
+}
+
+export const personSchema = z.object({
+  displayName: z.string().trim().min(1, "a name").max(200),
+  email: z.string().trim().toLowerCase().email().max(320).optional().or(z.literal("").transform(() => undefined)),
+});
+
+export async function createPerson(actor: OwnershipActor, input: z.input<typeof personSchema>) {
+  const person = personSchema.parse(input);
+  return change(
+    actor,
+    async (tx) => {
+      const created = await tx.person.create({ data: { teamId: actor.teamId, displayName: person.displayName, email: person.email ?? null } });
+      await audit(tx, actor, "person.create", "Person", created.id, null, person);
+      return created;
+    },
+    false,
+  );
+}
+
+/** Merges `sourceId` into `targetId`: identities, runs, shares and rules move over; the source is removed. */
+export async function mergePeople(actor: OwnershipActor, sourceId: string, targetId: string) {
+  if (sourceId === targetId) throw new OwnershipError("pick two different people");
+  return change(
+    actor,
+    async (tx) => {
+      await assertTeamTargets(tx, actor.teamId, { ownerId: sourceId });
+      await assertTeamTargets(tx, actor.teamId, { ownerId: targetId });
+      const source = await tx.person.findFirstOrThrow({ where: { teamId: actor.teamId, id: sourceId } });
+      if (source.userId) throw new OwnershipError("a team member cannot be merged away; merge the other person into them");
+      const affected = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id::text FROM "Run" WHERE "teamId" = ${actor.teamId}::uuid AND "ownerId" = ${sourceId}::uuid
+        UNION SELECT "runId"::text FROM "RunOwnerShare" WHERE "teamId" = ${actor.teamId}::uuid AND "personId" = ${sourceId}::uuid`;
+      await tx.identity.updateMany({ where: { teamId: actor.teamId, personId: sourceId }, data: { personId: targetId } });
+      await tx.run.updateMany({ where: { teamId: actor.teamId, ownerId: sourceId }, data: { ownerId: targetId } });
+      await tx.ownershipRule.updateMany({ where: { teamId: actor.teamId, setOwnerId: sourceId }, data: { setOwnerId: targetId } });
+      await tx.$executeRaw`
+        INSERT INTO "RunOwnerShare" ("teamId", "runId", "personId", percent)
+        SELECT "teamId", "runId", ${targetId}::uuid, percent FROM "RunOwnerShare" WHERE "teamId" = ${actor.teamId}::uuid AND "personId" = ${sourceId}::uuid
+        ON CONFLICT ("teamId", "runId", "personId") DO UPDATE SET percent = "RunOwnerShare".percent + excluded.percent`;
+      await tx.runOwnerShare.deleteMany({ where: { teamId: actor.teamId, personId: sourceId } });
+      await tx.person.delete({ where: { teamId_id: { teamId: actor.teamId, id: sourceId } } });
+      await audit(tx, actor, "person.merge", "Person", targetId, { merged: source }, { into: targetId });
+      await rebuildDailySpend(tx, actor.teamId, await daysOfRuns(tx, actor.teamId, affected.map((run) => run.id)));
+    },
+    null,
+  );
+}
+
+export const projectSchema = z
+  .object({
+    name: z.string().trim().min(1, "a name").max(200),
+    repositoryPattern: z.string().trim().max(500).optional().transform((v) => v || null),
+    pathPattern: z.string().trim().max(500).optional().transform((v) => v || null),
+  })
+  .superRefine((project, ctx) => {
+    for (const pattern of [project.repositoryPattern, project.pathPattern]) {
+      const problem = pattern ? validatePattern(pattern) : null;
+      if (problem) ctx.addIssue({ code: "custom", message: `a valid pattern (${problem})` });
+    }
+  });
+
+export async function createProject(actor: OwnershipActor, input: z.input<typeof projectSchema>) {
+  const project = projectSchema.parse(input);
+  return change(
+    actor,
+    async (tx) => {
+      if (await tx.project.findFirst({ where: { teamId: actor.teamId, name: project.name } })) throw new OwnershipError(`a project named ${project.name} exists`);
+      const created = await tx.project.create({ data: { teamId: actor.teamId, ...project } });
+      await audit(tx, actor, "project.create", "Project", created.id, null, project);
+      return created;
+    },
+    null,
+  );
+}
+
+export const taskSchema = z.object({ key: z.string().trim().min(1, "a key").max(100), title: z.string().trim().max(300).optional() });
+
+export async function createTask(actor: OwnershipActor, input: z.input<typeof taskSchema>) {
+  const task = taskSchema.parse(input);
+  return change(
+    actor,
+    async (tx) => {
+      const created = await tx.task.upsert({
+        where: { teamId_key: { teamId: actor.teamId, key: task.key } },
+        update: { title: task.title ?? undefined },
+        create: { teamId: actor.teamId, key: task.key, title: task.title ?? null },
+      });
+      await audit(tx, actor, "task.create", "Task", created.id, null, task);
+      return created;
+    },
+    false,
+  );
+}
+
+export const splitSchema = z
+  .array(z.object({ personId: z.string().uuid(), percent: z.number().positive().max(100) }))
+  .max(20)
+  .refine((shares) => shares.length === 0 || Math.round(shares.reduce((sum, s) => sum + s.percent, 0) * 10_000) === 1_000_000, "shares that add up to 100%")
+  .refine((shares) => new Set(shares.map((s) => s.personId)).size === shares.length, "each person once");
+
+/** Splits a run's cost among owners by percentage (an empty list removes the split). */
+export async function splitRun(actor: OwnershipActor, runId: string, input: z.input<typeof splitSchema>) {
+  const shares = splitSchema.parse(input);
+  return change(
+    actor,
+    async (tx) => {
+      const run = await tx.run.findFirst({ where: { teamId: actor.teamId, id: runId } });
+      if (!run) throw new OwnershipError("no such run");
+      for (const share of shares) await assertTeamTargets(tx, actor.teamId, { ownerId: share.personId });
+      const before = await tx.runOwnerShare.findMany({ where: { teamId: actor.teamId, runId } });
+      await tx.runOwnerShare.deleteMany({ where: { teamId: actor.teamId, runId } });
+      if (shares.length > 0) {
+        await tx.runOwnerShare.createMany({ data: shares.map((share) => ({ teamId: actor.teamId, runId, personId: share.personId, percent: share.percent.toFixed(4) })) });
+      }
+      await audit(tx, actor, "run.split", "Run", runId, before.map((s) => ({ personId: s.personId, percent: Number(s.percent) })), shares);
+      await rebuildDailySpend(tx, actor.teamId, await daysOfRuns(tx, actor.teamId, [runId]));
+    },
+    false,
+  );
+}
