@@ -1,2 +1,8 @@
-/** The first admin that e2e/serve.ts creates and the tests sign in as. */
+/**
+ * The admin the browser tests sign in as, and the teams e2e/seed.ts gives them: one team per
+ * spec that ingests data, so the specs never see each other's runs whatever order they run in.
+ */
 export const e2eAdmin = { team: "e2e", email: "admin@e2e.example.com", password: "e2e-admin-password" };
+
+export const e2eTeams = ["e2e", "e2e-upload", "e2e-ownership", "e2e-dashboards", "e2e-waste"] as const;
+export type E2eTeam = (typeof e2eTeams)[number];

@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+import { e2eAdmin, type E2eTeam } from "./credentials";
 
 export async function signIn(page: Page, email: string, password: string) {
   await page.goto("/signin");
@@ -11,4 +12,11 @@ export async function signIn(page: Page, email: string, password: string) {
 export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin/);
+}
+
+/** Signs in as the e2e admin and switches to the spec's own team with the sidebar's team switcher. */
+export async function signInToTeam(page: Page, team: E2eTeam) {
+  await signIn(page, e2eAdmin.email, e2eAdmin.password);
+  await page.getByLabel("Team").selectOption({ label: team });
+  await expect(page.locator(".brand small")).toHaveText(team);
 }

@@ -1,8 +1,9 @@
 /**
  * The browser tests' server: a fresh database (a new one on the local Postgres server, or a new
- * embedded data directory), the admin the tests sign in as, then `npm start`'s own script.
+ * embedded data directory), the admin and teams the tests use (seed.ts), then `npm start`'s own
+ * script.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -24,6 +25,9 @@ if (process.env.E2E_DATABASE === "embedded") {
   url.pathname = `/${name}`;
   env.DATABASE_URL = url.toString();
 }
+
+const seeded = spawnSync(process.execPath, ["node_modules/.bin/tsx", "e2e/seed.ts"], { stdio: "inherit", env });
+if (seeded.status !== 0) process.exit(seeded.status ?? 1);
 
 const child = spawn(process.execPath, ["node_modules/.bin/tsx", "scripts/start.ts"], { stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));

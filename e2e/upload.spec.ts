@@ -1,7 +1,6 @@
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { e2eAdmin } from "./credentials";
-import { signIn } from "./helpers";
+import { signInToTeam } from "./helpers";
 
 /** Real Claude Code transcripts with known totals (fixtures/real/SOURCES.md: 33 calls, $1.564895). */
 const transcripts = path.resolve("fixtures/real/spotter/test/fixtures/transcripts");
@@ -36,7 +35,7 @@ async function uploadFolder(page: Page) {
 
 test("uploading a folder of transcripts shows per-file progress and the totals; uploading it again adds nothing", async ({ page }) => {
   test.setTimeout(180_000);
-  await signIn(page, e2eAdmin.email, e2eAdmin.password);
+  await signInToTeam(page, "e2e-upload");
   await page.goto("/ingest");
   await expect(page.getByTestId("upload-dropzone")).toBeVisible();
 

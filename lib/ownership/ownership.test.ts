@@ -69,7 +69,7 @@ describe("cost ownership", () => {
   it("previews a rule without changing anything, then applies it to history", async () => {
     const ana = await createPerson(actor, { displayName: "Ana", email: "ana@example.com" });
     const proposed = { id: "preview", position: 1, matchField: "cwd" as const, pattern: "/home/marco/**", setOwnerId: ana.id, setProjectId: null, setTaskId: null, enabled: true };
-    const moves = await previewRules(team.teamId, [proposed]);
+    const moves = await previewRules(team.teamId, (rules) => [...rules, proposed]);
     const spotterRuns = await db().run.findMany({ where: { teamId: team.teamId, cwd: { startsWith: "/home/marco/" } } });
     expect(moves).toEqual([{ field: "owner", fromId: null, toId: ana.id, runs: spotterRuns.length, costUsd: expect.closeTo(spotterRuns.reduce((sum, r) => sum + Number(r.costUsd), 0), 9) }]);
     expect(await db().run.count({ where: { teamId: team.teamId, ownerId: ana.id } })).toBe(0);

@@ -97,11 +97,13 @@ export interface AttributionMove {
 }
 
 /**
- * What a proposed set of rules would change, without changing anything: per field, how many runs
- * and dollars move from which owner/project/task to which.
+ * What a change to the rules would do, without doing it: `propose` turns the current rules into
+ * the proposed ones; the answer is, per field, how many runs and dollars move from which owner,
+ * project or task to which.
  */
-export async function previewRules(teamId: string, proposedRules: OwnershipRuleInput[]): Promise<AttributionMove[]> {
-  const context = { ...(await loadAttributionContext(db(), teamId)), rules: proposedRules };
+export async function previewRules(teamId: string, propose: (current: OwnershipRuleInput[]) => OwnershipRuleInput[]): Promise<AttributionMove[]> {
+  const current = await loadAttributionContext(db(), teamId);
+  const context = { ...current, rules: propose(current.rules) };
   const runs = await runFacts(db(), teamId, null);
   const moves = new Map<string, AttributionMove>();
   const tasksByKey = new Map((await db().task.findMany({ where: { teamId }, select: { id: true, key: true } })).map((t) => [t.key, t.id]));

@@ -1,18 +1,343 @@
 import type { Metadata } from "next";
-import { GetStarted } from "@/components/get-started";
+import Link from "next/link";
+import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
+import { ActionForm } from "@/components/ownership/action-form";
+import { TargetSelects } from "@/components/ownership/target-selects";
 import { PageHead } from "@/components/page-head";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
-import { requestOrigin } from "@/lib/http/origin";
+import { formatUsd } from "@/lib/format";
+import { ruleFields } from "@/lib/ownership/attribution";
+import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
+import { unallocatedGroups } from "@/lib/queries/unallocated-groups";
+import {
+  assignGroupAction,
+  createPersonAction,
+  createProjectAction,
+  createTaskAction,
+  deleteRuleAction,
+  linkIdentityAction,
+  mergePeopleAction,
+  moveRuleAction,
+  ruleAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Ownership" };
 
+const fieldHelp: Record<(typeof ruleFields)[number], string> = {
+  repository: "repository remote, e.g. github.com/acme/*",
+  cwd: "working directory, e.g. /home/ana/**",
+  branch: "git branch, e.g. feature/*",
+  identity: "email or OS user from the trace, e.g. *@acme.com",
+  model: "model, e.g. claude-opus-*",
+  apiKey: "id of the API key that sent the data",
+  source: "claude-code, codex, otlp or native",
+};
+
 export default async function OwnershipPage() {
   const scope = await pageScope();
+  const admin = can(scope.actor, "ownership:edit");
+  const [setup, queue] = await Promise.all([ownershipSetup(scope), unallocatedGroups(scope)]);
+  const names = namesOf(setup);
   return (
     <>
-      <PageHead title="Ownership" subtitle="Who owns the spend: people, projects, tasks and the rules that assign them." />
-      <GetStarted origin={await requestOrigin()} canManageKeys={can(scope.actor, "keys:manage")} />
+      <PageHead
+        title="Ownership"
+        subtitle={admin ? "Every dollar lands on an owner, or visibly in Unallocated. Rules apply top to bottom; a manual assignment beats them all." : "Who owns the spend. Only admins can change it."}
+      >
+        <Link href="/ownership/audit">Audit log</Link>
+      </PageHead>
+      <nav className="section-nav" aria-label="Ownership sections">
+        <a href="#unallocated">Unallocated</a>
+        <a href="#rules">Rules</a>
+        <a href="#people">People and identities</a>
+        <a href="#projects">Projects and tasks</a>
+      </nav>
+      <GetStartedIfEmpty scope={scope}>
+        <section className="panel" id="unallocated" data-testid="unallocated-queue">
+          <h2>
+            Unallocated: {formatUsd(queue.totalUsd)} in {queue.totalRuns} run{queue.totalRuns === 1 ? "" : "s"}
+          </h2>
+          {queue.groups.length === 0 ? (
+            <p className="muted">Every run has an owner.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th>Runs sharing</th>
+                  <th className="num">Runs</th>
+                  <th className="num">Spend</th>
+                  {admin ? <th>Assign</th> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {queue.groups.map((group) => (
+                  <tr key={`${group.field}:${group.value}`} className="queue-row" data-testid="unallocated-group" data-value={group.value}>
+                    <td>
+                      <span className="badge">{group.field === "cwd" ? "directory" : (group.detail ?? "identity")}</span> <code>{group.value}</code>
+                    </td>
+                    <td className="num">{group.runs}</td>
+                    <td className="num">{formatUsd(group.costUsd)}</td>
+                    {admin ? (
+                      <td>
+                        <ActionForm action={assignGroupAction}>
+                          <input type="hidden" name="field" value={group.field} />
+                          <input type="hidden" name="value" value={group.value} />
+                          <input type="hidden" name="runIds" value={group.runIds.join(",")} />
+                          <TargetSelects people={setup.people} projects={setup.projects} />
+                          <button type="submit" name="intent" value="assign" className="secondary">
+                            Assign these runs
+                          </button>
+                          <button type="submit" name="intent" value="rule">
+                            Make this a rule
+                          </button>
+                        </ActionForm>
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </GetStartedIfEmpty>
+
+      <section className="panel" id="rules">
+        <h2>Rules, in order of precedence</h2>
+        {setup.rules.length === 0 ? <p className="muted">No rules yet.</p> : null}
+        {setup.rules.length > 0 ? (
+          <table data-testid="rules">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Rule</th>
+                <th>When</th>
+                <th>Sets</th>
+                {admin ? <th></th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {setup.rules.map((rule, index) => (
+                <tr key={rule.id}>
+                  <td>{index + 1}</td>
+                  <td>{rule.name}</td>
+                  <td>
+                    {rule.matchField} matches <code>{rule.pattern}</code>
+                  </td>
+                  <td>
+                    {[
+                      rule.setOwnerId && `owner ${names.get(rule.setOwnerId) ?? "?"}`,
+                      rule.setProjectId && `project ${names.get(rule.setProjectId) ?? "?"}`,
+                      rule.setTaskId && `task ${names.get(rule.setTaskId) ?? "?"}`,
+                    ]
+                      .filter(Boolean)
+                      .join(", ")}
+                  </td>
+                  {admin ? (
+                    <td className="rule-order">
+                      <form action={moveRuleAction}>
+                        <input type="hidden" name="id" value={rule.id} />
+                        <button type="submit" name="direction" value="up" className="secondary" disabled={index === 0} aria-label={`Move ${rule.name} up`}>
+                          ↑
+                        </button>
+                        <button type="submit" name="direction" value="down" className="secondary" disabled={index === setup.rules.length - 1} aria-label={`Move ${rule.name} down`}>
+                          ↓
+                        </button>
+                      </form>
+                      <form action={deleteRuleAction}>
+                        <input type="hidden" name="id" value={rule.id} />
+                        <button type="submit" className="danger">
+                          Delete
+                        </button>
+                      </form>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        {admin ? (
+          <>
+            <h2 style={{ marginTop: 18 }}>Add a rule</h2>
+            <ActionForm action={ruleAction} testId="rule-form">
+              <label>
+                Name
+                <input name="name" required maxLength={120} placeholder="Ana's laptop" />
+              </label>
+              <label>
+                When
+                <select name="matchField" defaultValue="cwd">
+                  {ruleFields.map((field) => (
+                    <option key={field} value={field}>
+                      {fieldHelp[field]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                matches (glob, or /regex/)
+                <input name="pattern" required maxLength={500} placeholder="/home/ana/**" />
+              </label>
+              <TargetSelects people={setup.people} projects={setup.projects} tasks={setup.tasks} prefix="set" />
+              <button type="submit" name="intent" value="preview" className="secondary">
+                Preview
+              </button>
+            </ActionForm>
+          </>
+        ) : null}
+      </section>
+
+      <section className="panel" id="people">
+        <h2>People and the identities traces name</h2>
+        <table data-testid="identities">
+          <thead>
+            <tr>
+              <th>Identity</th>
+              <th className="num">Runs</th>
+              <th className="num">Spend</th>
+              <th>Person</th>
+            </tr>
+          </thead>
+          <tbody>
+            {setup.identities.map((identity) => (
+              <tr key={identity.id}>
+                <td>
+                  <span className="badge">{identity.kind}</span> {identity.value}
+                </td>
+                <td className="num">{identity.runs}</td>
+                <td className="num">{formatUsd(identity.costUsd)}</td>
+                <td>
+                  {admin ? (
+                    <form action={linkIdentityAction} className="inline">
+                      <input type="hidden" name="identityId" value={identity.id} />
+                      <select name="personId" defaultValue={identity.personId ?? ""} aria-label={`Person for ${identity.value}`}>
+                        <option value="">(nobody)</option>
+                        {setup.people.map((person) => (
+                          <option key={person.id} value={person.id}>
+                            {person.displayName}
+                          </option>
+                        ))}
+                      </select>
+                      <button type="submit" className="secondary">
+                        Link
+                      </button>
+                    </form>
+                  ) : identity.personId ? (
+                    names.get(identity.personId)
+                  ) : (
+                    <span className="muted">nobody</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="muted" style={{ marginTop: 10 }}>
+          People: {setup.people.map((person) => `${person.displayName}${person.userId ? " (member)" : ""}`).join(", ") || "none yet"}.
+        </p>
+        {admin ? (
+          <div style={{ display: "flex", gap: 28, flexWrap: "wrap" }}>
+            <ActionForm action={createPersonAction} testId="person-form">
+              <label>
+                New person
+                <input name="displayName" required maxLength={200} placeholder="Ana Silva" />
+              </label>
+              <label>
+                Email (optional)
+                <input name="email" type="email" maxLength={320} />
+              </label>
+              <button type="submit">Add person</button>
+            </ActionForm>
+            <ActionForm action={mergePeopleAction}>
+              <label>
+                Merge
+                <select name="sourceId" required>
+                  {setup.people.filter((p) => !p.userId).map((person) => (
+                    <option key={person.id} value={person.id}>
+                      {person.displayName}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                into
+                <select name="targetId" required>
+                  {setup.people.map((person) => (
+                    <option key={person.id} value={person.id}>
+                      {person.displayName}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="submit" className="secondary">
+                Merge
+              </button>
+            </ActionForm>
+          </div>
+        ) : null}
+      </section>
+
+      <section className="panel" id="projects">
+        <h2>Projects and tasks</h2>
+        <table>
+          <thead>
+            <tr>
+              <th>Project</th>
+              <th>Repository pattern</th>
+              <th>Path pattern</th>
+            </tr>
+          </thead>
+          <tbody>
+            {setup.projects.map((project) => (
+              <tr key={project.id}>
+                <td>{project.name}</td>
+                <td>
+                  <code>{project.repositoryPattern ?? ""}</code>
+                </td>
+                <td>
+                  <code>{project.pathPattern ?? ""}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="muted" style={{ marginTop: 10 }}>
+          Tasks come from ticket keys such as ABC-123 in a run&apos;s branch or first prompt, or are made by hand: {setup.tasks.map((task) => task.key).join(", ") || "none yet"}.
+        </p>
+        {admin ? (
+          <div style={{ display: "flex", gap: 28, flexWrap: "wrap" }}>
+            <ActionForm action={createProjectAction}>
+              <label>
+                New project
+                <input name="name" required maxLength={200} />
+              </label>
+              <label>
+                Repository (glob)
+                <input name="repositoryPattern" maxLength={500} placeholder="*github.com/acme/api*" />
+              </label>
+              <label>
+                Path (glob)
+                <input name="pathPattern" maxLength={500} placeholder="**/api{,/**}" />
+              </label>
+              <button type="submit">Add project</button>
+            </ActionForm>
+            <ActionForm action={createTaskAction}>
+              <label>
+                New task key
+                <input name="key" required maxLength={100} placeholder="ABC-123" />
+              </label>
+              <label>
+                Title
+                <input name="title" maxLength={300} />
+              </label>
+              <button type="submit" className="secondary">
+                Add task
+              </button>
+            </ActionForm>
+          </div>
+        ) : null}
+      </section>
     </>
   );
 }

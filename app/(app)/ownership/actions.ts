@@ -1,0 +1,187 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { ZodError } from "zod";
+import { pageScope } from "@/lib/auth/scope";
+import { ruleFields, type RuleField } from "@/lib/ownership/attribution";
+import {
+  assignRuns,
+  createPerson,
+  createProject,
+  createRule,
+  createTask,
+  deleteRule,
+  linkIdentity,
+  mergePeople,
+  moveRule,
+  OwnershipError,
+  ruleInputSchema,
+  splitRun,
+} from "@/lib/ownership/manage";
+import { previewRules } from "@/lib/ownership/reattribute";
+import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
+import { formatUsd } from "@/lib/format";
+
+export interface OwnershipFormState {
+  error: string | null;
+  message: string | null;
+  /** Sentences describing what a rule would move, before it is applied. */
+  preview?: string[];
+}
+
+const text = (form: FormData, name: string) => String(form.get(name) ?? "");
+
+async function editor() {
+  const scope = await pageScope("ownership:edit");
+  return { scope, actor: { teamId: scope.teamId, userId: scope.actor.userId } };
+}
+
+/** Validation and domain errors become a message on the form; anything else is a real failure. */
+async function attempt(work: () => Promise<string>): Promise<OwnershipFormState> {
+  try {
+    const message = await work();
+    revalidatePath("/ownership", "layout");
+    revalidatePath("/", "layout");
+    return { error: null, message };
+  } catch (error) {
+    if (error instanceof ZodError) return { error: error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), message: null };
+    if (error instanceof OwnershipError) return { error: error.message, message: null };
+    throw error;
+  }
+}
+
+function ruleFromForm(form: FormData) {
+  return {
+    name: text(form, "name"),
+    matchField: text(form, "matchField") as RuleField,
+    pattern: text(form, "pattern"),
+    setOwnerId: text(form, "setOwnerId"),
+    setProjectId: text(form, "setProjectId"),
+    setTaskId: text(form, "setTaskId"),
+  };
+}
+
+/** "Preview" shows what the new rule (placed last) would move; "Apply" creates it and re-attributes history. */
+export async function ruleAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
+  const { scope, actor } = await editor();
+  if (text(form, "intent") !== "apply") {
+    const parsed = ruleInputSchema.safeParse(ruleFromForm(form));
+    if (!parsed.success) return { error: parsed.error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), message: null };
+    const setup = await ownershipSetup(scope);
+    const names = namesOf(setup);
+    const moves = await previewRules(scope.teamId, (rules) => [...rules, { ...parsed.data, id: "new", position: Number.MAX_SAFE_INTEGER, enabled: true }]);
+    const label = (id: string | null) => (id === null ? "Unallocated" : id.startsWith("new:") ? `new task ${id.slice(4)}` : (names.get(id) ?? id));
+    return {
+      error: null,
+      message: null,
+      preview:
+        moves.length === 0
+          ? ["This rule would not change any run (earlier rules or manual assignments already decide them)."]
+          : moves.map((move) => `Moves ${formatUsd(move.costUsd)} across ${move.runs} run${move.runs === 1 ? "" : "s"} of ${move.field} from ${label(move.fromId)} to ${label(move.toId)}.`),
+    };
+  }
+  return attempt(async () => {
+    const rule = await createRule(actor, ruleFromForm(form));
+    return `Rule "${rule.name}" applied to history.`;
+  });
+}
+
+export async function moveRuleAction(form: FormData) {
+  const { actor } = await editor();
+  await attempt(async () => {
+    await moveRule(actor, text(form, "id"), text(form, "direction") === "up" ? "up" : "down");
+    return "moved";
+  });
+}
+
+export async function deleteRuleAction(form: FormData) {
+  const { actor } = await editor();
+  await attempt(async () => {
+    await deleteRule(actor, text(form, "id"));
+    return "deleted";
+  });
+}
+
+/** Assigns a whole unallocated group, or makes its shared value a rule. */
+export async function assignGroupAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
+  const { actor } = await editor();
+  const ownerId = text(form, "ownerId");
+  const projectId = text(form, "projectId");
+  if (!ownerId && !projectId) return { error: "Pick an owner or a project.", message: null };
+  if (text(form, "intent") === "rule") {
+    const field = text(form, "field");
+    if (!(ruleFields as readonly string[]).includes(field)) return { error: "Unknown group.", message: null };
+    const value = text(form, "value");
+    // Exact match: glob characters in the value are escaped.
+    const pattern = value.replace(/[\\*?[\]{}()!+@]/g, "\\$&");
+    return attempt(async () => {
+      await createRule(actor, { name: `${field} is ${value}`.slice(0, 120), matchField: field as RuleField, pattern, setOwnerId: ownerId, setProjectId: projectId, setTaskId: "" });
+      return `Rule created: runs where ${field} is ${value} now go to the chosen owner.`;
+    });
+  }
+  const runIds = text(form, "runIds").split(",").filter(Boolean);
+  return attempt(async () => {
+    await assignRuns(actor, { runIds, ...(ownerId ? { ownerId } : {}), ...(projectId ? { projectId } : {}) });
+    return `Assigned ${runIds.length} run${runIds.length === 1 ? "" : "s"}.`;
+  });
+}
+
+export async function linkIdentityAction(form: FormData) {
+  const { actor } = await editor();
+  await attempt(async () => {
+    await linkIdentity(actor, text(form, "identityId"), text(form, "personId") || null);
+    return "linked";
+  });
+}
+
+export async function createPersonAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
+  const { actor } = await editor();
+  return attempt(async () => `Added ${(await createPerson(actor, { displayName: text(form, "displayName"), email: text(form, "email") })).displayName}.`);
+}
+
+export async function mergePeopleAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
+  const { actor } = await editor();
+  return attempt(async () => {
+    await mergePeople(actor, text(form, "sourceId"), text(form, "targetId"));
+    return "Merged.";
+  });
+}
+
+export async function createProjectAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
+  const { actor } = await editor();
+  return attempt(async () => {
+    const project = await createProject(actor, { name: text(form, "name"), repositoryPattern: text(form, "repositoryPattern"), pathPattern: text(form, "pathPattern") });
+    return `Project ${project.name} created; matching runs moved to it.`;
+  });
+}
+
+export async function createTaskAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
+  const { actor } = await editor();
+  return attempt(async () => `Task ${(await createTask(actor, { key: text(form, "key"), title: text(form, "title") })).key} created.`);
+}
+
+/** Manual assignment of one run from its page; "(rules decide)" clears the manual choice. */
+export async function assignRunAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
+  const { actor } = await editor();
+  const pick = (name: string) => {
+    const value = text(form, name);
+    return value === "keep" ? {} : { [name]: value };
+  };
+  return attempt(async () => {
+    await assignRuns(actor, { runIds: [text(form, "runId")], ...pick("ownerId"), ...pick("projectId"), ...pick("taskId") });
+    return "Saved. A manual choice beats every rule.";
+  });
+}
+
+/** Splits one run's cost among owners: lines of "personId=percent". */
+export async function splitRunAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
+  const { actor } = await editor();
+  const shares = form
+    .getAll("personId")
+    .map((personId, index) => ({ personId: String(personId), percent: Number(form.getAll("percent")[index]) }))
+    .filter((share) => share.personId && share.percent > 0);
+  return attempt(async () => {
+    await splitRun(actor, text(form, "runId"), shares);
+    return shares.length === 0 ? "Split removed." : "Split saved.";
+  });
+}

@@ -1,0 +1,80 @@
+import { assignRunAction, splitRunAction } from "@/app/(app)/ownership/actions";
+import { can } from "@/lib/auth/permissions";
+import type { Scope } from "@/lib/auth/scope";
+import { runAttribution, type FieldAttribution } from "@/lib/queries/run-attribution";
+import { ActionForm } from "./action-form";
+
+function Field({ label, value }: { label: string; value: FieldAttribution }) {
+  return (
+    <div data-testid={`run-${label.toLowerCase()}`}>
+      <strong>{label}:</strong> {value.name ?? <span className="muted">unallocated</span>}
+      {value.setBy ? <span className="provenance"> · {value.setBy}</span> : null}
+    </div>
+  );
+}
+
+/** Who owns a run and what decided it; admins can assign it by hand or split it among owners. */
+export async function RunAttributionPanel({ scope, runId }: { scope: Scope; runId: string }) {
+  const attribution = await runAttribution(scope, runId);
+  if (!attribution) return null;
+  const admin = can(scope.actor, "ownership:edit");
+  const choose = (name: string, options: { id: string; label: string }[]) => (
+    <select name={name} defaultValue="keep">
+      <option value="keep">(keep)</option>
+      <option value="">(rules decide)</option>
+      {options.map((option) => (
+        <option key={option.id} value={option.id}>
+          {option.label}
+        </option>
+      ))}
+    </select>
+  );
+  return (
+    <section className="panel" data-testid="run-attribution">
+      <h2>Ownership</h2>
+      <Field label="Owner" value={attribution.owner} />
+      <Field label="Project" value={attribution.project} />
+      <Field label="Task" value={attribution.task} />
+      {attribution.shares.length > 0 ? (
+        <p>Split: {attribution.shares.map((share) => `${share.name} ${share.percent}%`).join(", ")}</p>
+      ) : null}
+      {admin ? (
+        <details style={{ marginTop: 10 }}>
+          <summary>Assign by hand or split</summary>
+          <ActionForm action={assignRunAction}>
+            <input type="hidden" name="runId" value={runId} />
+            <label>Owner {choose("ownerId", attribution.people.map((p) => ({ id: p.id, label: p.displayName })))}</label>
+            <label>Project {choose("projectId", attribution.projects.map((p) => ({ id: p.id, label: p.name })))}</label>
+            <label>Task {choose("taskId", attribution.tasks.map((t) => ({ id: t.id, label: t.key })))}</label>
+            <button type="submit">Save</button>
+          </ActionForm>
+          <ActionForm action={splitRunAction}>
+            <input type="hidden" name="runId" value={runId} />
+            {[0, 1, 2].map((index) => (
+              <span key={index} style={{ display: "contents" }}>
+                <label>
+                  Owner {index + 1}
+                  <select name="personId" defaultValue={attribution.shares[index]?.personId ?? ""}>
+                    <option value="">(none)</option>
+                    {attribution.people.map((person) => (
+                      <option key={person.id} value={person.id}>
+                        {person.displayName}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  %
+                  <input name="percent" type="number" min="0" max="100" step="0.0001" defaultValue={attribution.shares[index]?.percent ?? ""} style={{ width: 90 }} />
+                </label>
+              </span>
+            ))}
+            <button type="submit" className="secondary">
+              Save split
+            </button>
+          </ActionForm>
+        </details>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { signInToTeam } from "./helpers";
+
+const transcripts = path.resolve("fixtures/real/spotter/test/fixtures/transcripts");
+
+function traceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? traceFiles(full) : name.endsWith(".jsonl") ? [full] : [];
+  });
+}
+
+test("an admin turns an unallocated group into a rule; the spend moves to the owner and the audit log shows it", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signInToTeam(page, "e2e-ownership");
+
+  // Data in through the ingest API, with a key made on the API keys page.
+  await page.goto("/settings/api-keys");
+  await page.getByLabel("Name").fill("ownership-spec");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = (await page.getByTestId("new-api-key").textContent())!.trim();
+  for (const file of traceFiles(transcripts)) {
+    const relative = path.relative(transcripts, file);
+    const response = await page.request.post(`/api/v1/ingest?format=claude-code&file=${encodeURIComponent(relative)}`, {
+      headers: { authorization: `Bearer ${key}` },
+      data: readFileSync(file),
+    });
+    expect(response.status()).toBe(200);
+  }
+  const spendByOwner = async () => (await page.request.get("/api/v1/spend?from=2020-01-01&to=2030-12-31&groupBy=owner")).json();
+  const before = await spendByOwner();
+  expect(before.rows.map((row: { key: string }) => row.key)).toEqual(["unallocated"]);
+
+  await page.goto("/ownership");
+  const personForm = page.getByTestId("person-form");
+  await personForm.getByLabel("New person").fill("Ana");
+  await personForm.getByRole("button", { name: "Add person" }).click();
+  await expect(personForm.getByText("Added Ana.")).toBeVisible();
+
+  // The spotter transcripts ran in /home/marco: the queue groups them by that OS user.
+  const group = page.locator('[data-testid="unallocated-group"][data-value="marco"]');
+  await group.getByLabel("Owner").selectOption({ label: "Ana" });
+  await group.getByRole("button", { name: "Make this a rule" }).click();
+  await expect(page.getByTestId("rules")).toContainText("identity is marco");
+
+  const after = await spendByOwner();
+  const ana = after.rows.find((row: { key: string }) => row.key === "Ana");
+  expect(ana.costUsd).toBeCloseTo(before.totals.costUsd, 9);
+  expect(after.totals).toEqual(before.totals);
+
+  await page.goto("/");
+  await expect(page.getByText("Ana").first()).toBeVisible();
+
+  await page.goto("/ownership/audit");
+  await expect(page.getByTestId("audit-log")).toContainText("rule.create");
+  await expect(page.getByTestId("audit-log")).toContainText("identity is marco");
+});

@@ -1,0 +1,12 @@
+/** Before the e2e server starts: the admin, a member of every e2e team (see credentials.ts). */
+import { addMember, ensureTeam } from "@/lib/admin/members";
+import { withDatabase } from "@/lib/cli/database";
+import { e2eAdmin, e2eTeams } from "./credentials";
+
+await withDatabase(async () => {
+  for (const slug of e2eTeams) {
+    const team = await ensureTeam(slug);
+    await addMember(team.id, { email: e2eAdmin.email, password: e2eAdmin.password, role: "ADMIN" });
+  }
+});
+process.exit(0);
