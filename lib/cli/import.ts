@@ -2,12 +2,13 @@
  * `trh import PATH... --team SLUG [--json]`: trace files straight into the database (DATABASE_URL
  * or the embedded one), through the same writer as the server.
  */
-import { createReadStream } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { findTraceFiles } from "@/lib/analyze/trace-files";
 import type { Scope } from "@/lib/auth/scope";
-import { ingestFile, IngestInputError } from "@/lib/ingest/ingest-file";
+import { fileEvents, IngestInputError } from "@/lib/ingest/ingest-file";
+import { readFileChunks } from "@/lib/ingest/parsers";
+import { IngestWriter } from "@/lib/ingest/writer";
 import { formatUsd } from "@/lib/format";
 import { withDatabase } from "./database";
 import { CommandError, UsageError } from "./errors";
@@ -30,34 +31,37 @@ export async function importCommand(args: string[]): Promise<number> {
     const team = await database.team.findUnique({ where: { slug: values.team!.toLowerCase() } });
     if (!team) throw new CommandError(`no team "${values.team}"; create it with trh admin create-user`);
     const scope: Scope = { teamId: team.id, teamSlug: team.slug, teamName: team.name, actor: { kind: "cli", osUser: os.userInfo().username } };
-    const runIds = new Set<string>();
-    const errors: { file: string; line: number; message: string }[] = unreadable.map((u) => ({ file: u.file, line: 0, message: u.message }));
-    let calls = 0;
-    let duplicates = 0;
-    let costUsd = 0;
-    const unpriced = new Set<string>();
+    // One batch for the whole import: few, large transactions instead of one per file.
+    const writer = await IngestWriter.open(scope, { format: "import", fileName: positionals.join(" ").slice(0, 500) });
+    const skipped: { file: string; line: number; message: string }[] = unreadable.map((u) => ({ file: u.file, line: 0, message: u.message }));
     const progress = new ProgressLine(files.reduce((sum, file) => sum + file.size, 0));
     let doneBytes = 0;
-    for (const file of files) {
-      try {
-        const result = await ingestFile(scope, {
-          format: file.format,
-          fileName: file.fileName,
-          body: { bytes: createReadStream(file.absolutePath), gzip: file.absolutePath.endsWith(".gz"), onRawBytes: (bytes) => progress.update(doneBytes + bytes) },
-        });
-        result.runIds.forEach((id) => runIds.add(id));
-        calls += result.calls;
-        duplicates += result.duplicates;
-        costUsd += result.costUsd;
-        result.unpricedModels.forEach((model) => unpriced.add(model));
-        errors.push(...result.errors.map((e) => ({ file: file.absolutePath, line: e.line, message: e.message })));
-      } catch (error) {
-        if (!(error instanceof IngestInputError)) throw error;
-        errors.push({ file: file.absolutePath, line: 0, message: error.message });
+    let result;
+    try {
+      for (const file of files) {
+        try {
+          const { events } = await fileEvents({
+            format: file.format,
+            fileName: file.fileName,
+            body: { bytes: readFileChunks(file.absolutePath), gzip: file.absolutePath.endsWith(".gz"), onRawBytes: (bytes) => progress.update(doneBytes + bytes) },
+          });
+          await writer.addAll(events, file.absolutePath);
+        } catch (error) {
+          if (!(error instanceof IngestInputError)) throw error;
+          skipped.push({ file: file.absolutePath, line: 0, message: error.message });
+        }
+        doneBytes += file.size;
       }
-      doneBytes += file.size;
+      result = await writer.finish();
+    } catch (error) {
+      await writer.fail(error);
+      throw error;
     }
     progress.done();
+    const { calls, duplicates, costUsd } = result;
+    const runIds = new Set(result.runIds);
+    const unpriced = new Set(result.unpricedModels);
+    const errors = [...skipped, ...result.errors.map((e) => ({ file: e.file ?? "", line: e.line, message: e.message }))];
     const summary = { runs: runIds.size, calls, duplicates, errors };
     if (values.json) {
       process.stdout.write(JSON.stringify({ ...summary, costUsd, unpricedModels: [...unpriced].sort() }) + "\n");

@@ -24,6 +24,18 @@ function pgConfigFromUrl(url: string) {
   };
 }
 
+type Query = (sql: string) => Promise<{ rows: unknown[] }>;
+
+/** Migrations Prisma's table records as finished; empty when the table does not exist yet. */
+async function appliedMigrationNames(query: Query): Promise<Set<string>> {
+  try {
+    const { rows } = await query(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+    return new Set((rows as { migration_name: string }[]).map((row) => row.migration_name));
+  } catch {
+    return new Set();
+  }
+}
+
 /** Applies every migration not yet applied; returns their names. */
 export async function applyMigrations(url: string | undefined = databaseUrl()): Promise<string[]> {
   if (!url) mkdirSync(pgliteDir(), { recursive: true });
@@ -33,6 +45,10 @@ export async function applyMigrations(url: string | undefined = databaseUrl()): 
   const pglite = url ? undefined : new PGlite(pgliteDir());
   const factory = pool ? new PrismaPg(pool) : new PrismaPGlite(pglite!);
   try {
+    // Starting the engine costs a second or two; most starts have nothing to apply.
+    const applied = await appliedMigrationNames(pool ? (sql) => pool.query(sql) : (sql) => pglite!.query(sql));
+    const wanted = (await readMigrationList()).migrationDirectories.map((dir) => dir.path);
+    if (wanted.every((name) => applied.has(name))) return [];
     const engine = await openSchemaEngine(factory);
     try {
       const result = await engine.applyMigrations({ migrationsList: await readMigrationList(), filters: noFilters });

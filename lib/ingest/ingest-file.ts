@@ -39,7 +39,7 @@ const DETECT_BYTES = 64 * 1024;
 
 export interface FileBody {
   /** The raw bytes as sent (possibly gzip). */
-  bytes: AsyncIterable<Uint8Array>;
+  bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   gzip: boolean;
   /** Called with the raw bytes read so far, for progress bars. */
   onRawBytes?: (bytes: number) => void;
@@ -112,11 +112,8 @@ export interface IngestFileInput {
   body: FileBody;
 }
 
-/**
- * Ingests one JSONL trace file (claude-code, codex or native). OTLP bodies are whole requests and
- * go through lib/ingest/otlp instead.
- */
-export async function ingestFile(scope: Scope, input: IngestFileInput, onProgress?: (progress: IngestProgress) => void): Promise<IngestResult> {
+/** The events of one JSONL trace file (claude-code, codex or native), format checked or detected. */
+export async function fileEvents(input: IngestFileInput): Promise<{ format: "claude-code" | "codex" | "native"; events: AsyncIterable<TraceEvent> }> {
   const peeked = await peekFormat(decodedBytes(input.body));
   let format: "claude-code" | "codex" | "native";
   if (input.format === "native") format = "native";
@@ -126,7 +123,12 @@ export async function ingestFile(scope: Scope, input: IngestFileInput, onProgres
   else if (input.format !== "auto" && peeked.format !== input.format) {
     throw new IngestInputError(`${input.fileName} looks like ${peeked.format}, not ${input.format}; ${acceptedFormatsMessage}`);
   } else format = peeked.format;
-  const events = parseWith(format, peeked.stream, input.fileName);
+  return { format, events: parseWith(format, peeked.stream, input.fileName) };
+}
+
+/** Ingests one trace file as its own batch (an upload, an API request). OTLP requests go through ingest-otlp.ts. */
+export async function ingestFile(scope: Scope, input: IngestFileInput, onProgress?: (progress: IngestProgress) => void): Promise<IngestResult> {
+  const { format, events } = await fileEvents(input);
   return ingestEvents(scope, { format, fileName: input.fileName, events }, onProgress);
 }
 

@@ -21,11 +21,14 @@ export function referencesInToolOutput(text: string): WorkReference[] {
   const head = text.length > 65_536 ? text.slice(0, 65_536) : text;
   const found = new Map<string, WorkReference>();
   const add = (kind: ReferenceKind, value: string) => found.set(`${kind}:${value}`, { kind, value });
-  for (const match of head.matchAll(PULL_REQUEST_URL)) add("pr-url", match[0]);
-  for (const match of head.matchAll(COMMIT_LINE)) {
-    add("commit", match[2]!);
-    add("branch", match[1]!);
+  // Cheap substring checks first: almost no tool output holds any of these.
+  if (head.includes("/pull/")) for (const match of head.matchAll(PULL_REQUEST_URL)) add("pr-url", match[0]);
+  if (head.includes("] ")) {
+    for (const match of head.matchAll(COMMIT_LINE)) {
+      add("commit", match[2]!);
+      add("branch", match[1]!);
+    }
   }
-  for (const match of head.matchAll(PUSHED_BRANCH)) add("branch", match[1]!);
+  if (head.includes(" -> ")) for (const match of head.matchAll(PUSHED_BRANCH)) add("branch", match[1]!);
   return [...found.values()];
 }

@@ -15,6 +15,7 @@ import type { AttributionContext } from "@/lib/ownership/attribution";
 import { addToDailySpend } from "@/lib/ownership/daily-spend";
 import { attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
 import { traceIdentity } from "./identities";
+import { recomputeRunFindings } from "@/lib/waste/recompute";
 
 /** Calls per transaction: big enough for fast bulk statements, small enough to lose little on a crash. */
 const CHUNK_CALLS = 2000;
@@ -94,6 +95,7 @@ const money = (value: number) => value.toFixed(12);
 
 export class IngestWriter {
   private pending: PricedCall[] = [];
+  private inFlight: Promise<void> | null = null;
   private pendingResults: ToolResultEvent[] = [];
   private readonly sessions = new Map<string, SessionEvent>();
   private readonly touchedRuns = new Set<string>();
@@ -107,7 +109,8 @@ export class IngestWriter {
   private constructor(
     private readonly scope: Scope,
     readonly batchId: string,
-    private readonly fileName: string | null,
+    /** The file being read, named in its line errors; one writer may read many (trh import). */
+    private fileName: string | null,
     private readonly overrides: PriceOverride[],
     private readonly attribution: AttributionContext,
     private readonly sessionEmails: ReadonlyMap<string, string>,
@@ -141,13 +144,39 @@ export class IngestWriter {
     return new IngestWriter(scope, batch.id, input.fileName, priceOverrides, attribution, input.sessionEmails ?? new Map(), onProgress);
   }
 
+  /** Adds every event of one file (or request); its line errors name `fileName`. */
+  async addAll(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>, fileName: string | null = this.fileName): Promise<void> {
+    this.fileName = fileName;
+    let sinceYield = 0;
+    for await (const event of events) {
+      await this.add(event);
+      // Parsing from memory never waits on I/O; step aside now and then so the chunk being
+      // written in the background gets its database answers.
+      if (this.inFlight && ++sinceYield >= 256) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+
+  /**
+   * Starts writing the pending chunk while the caller goes on parsing the next one. One chunk is
+   * in flight at most; waiting for it also surfaces its failure.
+   */
+  private async flushInBackground(): Promise<void> {
+    await this.inFlight;
+    const writing = this.flush();
+    this.inFlight = writing;
+    writing.catch(() => {}); // observed when awaited above or in finish()
+  }
+
   async add(event: TraceEvent): Promise<void> {
     switch (event.kind) {
       case "call": {
         const price = priceCall(event.call, this.overrides);
         if (!price.priced) this.unpriced.add(event.call.model);
         this.pending.push({ call: event.call, ...callIdentity(event.call), costUsd: price.costUsd, priced: price.priced, rule: price.rule, tier: price.tier });
-        if (this.pending.length >= CHUNK_CALLS) await this.flush();
+        if (this.pending.length >= CHUNK_CALLS) await this.flushInBackground();
         return;
       }
       case "toolResult":
@@ -165,7 +194,7 @@ export class IngestWriter {
   }
 
   /** Writes what is pending as one transaction. */
-  async flush(): Promise<void> {
+  private async flush(): Promise<void> {
     const chunk = latestCopies(this.pending);
     const results = this.pendingResults;
     this.pending = [];
@@ -196,12 +225,14 @@ export class IngestWriter {
 
   /** Flushes the rest, applies session details to runs that got no call here, and closes the batch. */
   async finish(): Promise<IngestResult> {
+    await this.inFlight;
     await this.flush();
     await this.applySessionDetailsToExistingRuns();
     await db().ingestBatch.update({
       where: { teamId_id: { teamId: this.scope.teamId, id: this.batchId } },
       data: { status: "COMPLETE", finishedAt: new Date(), errors: this.errors as unknown as Prisma.InputJsonValue, errorCount: this.errorCount, runs: this.touchedRuns.size },
     });
+    await recomputeRunFindings(this.scope.teamId, [...this.touchedRuns]);
     return {
       batchId: this.batchId,
       runs: this.touchedRuns.size,
@@ -217,6 +248,7 @@ export class IngestWriter {
 
   /** Marks the batch failed (the chunks already written stay: they are complete and idempotent). */
   async fail(error: unknown): Promise<void> {
+    await this.inFlight?.catch(() => {});
     await db()
       .ingestBatch.update({
         where: { teamId_id: { teamId: this.scope.teamId, id: this.batchId } },
@@ -486,15 +518,20 @@ export class IngestWriter {
     await tx.$executeRaw(addToDailySpend(this.scope.teamId, deltaTable));
   }
 
+  /** Session details (title, repository...) for runs that already existed, in one statement. */
   private async applySessionDetailsToExistingRuns() {
-    for (const [sessionId, details] of this.sessions) {
-      await db().$executeRaw`
-        UPDATE "Run" SET title = coalesce(title, ${details.title}), cwd = coalesce(cwd, ${details.cwd}),
-          "gitBranch" = coalesce("gitBranch", ${details.gitBranch}), repository = coalesce(repository, ${details.repositoryUrl}),
-          "commitSha" = coalesce("commitSha", ${details.commitSha}), "cliVersion" = coalesce("cliVersion", ${details.cliVersion})
-        WHERE "teamId" = ${this.scope.teamId}::uuid AND "externalId" = ${sessionId}`;
-    }
+    const sessions = [...this.sessions.values()];
+    if (sessions.length === 0) return;
+    const col = <K extends keyof SessionEvent>(key: K) => sessions.map((session) => (session[key] ?? null) as SessionEvent[K] | null);
+    await db().$executeRaw`
+      UPDATE "Run" r SET title = coalesce(r.title, s.title), cwd = coalesce(r.cwd, s.cwd), "gitBranch" = coalesce(r."gitBranch", s.branch),
+        repository = coalesce(r.repository, s.repository), "commitSha" = coalesce(r."commitSha", s.sha), "cliVersion" = coalesce(r."cliVersion", s.version)
+      FROM unnest(${col("sessionId")}::text[], ${col("title")}::text[], ${col("cwd")}::text[], ${col("gitBranch")}::text[],
+        ${col("repositoryUrl")}::text[], ${col("commitSha")}::text[], ${col("cliVersion")}::text[]) AS s(session, title, cwd, branch, repository, sha, version)
+      WHERE r."teamId" = ${this.scope.teamId}::uuid AND r."externalId" = s.session
+        AND (r.title IS NULL OR r.cwd IS NULL OR r."gitBranch" IS NULL OR r.repository IS NULL OR r."commitSha" IS NULL OR r."cliVersion" IS NULL)`;
   }
+
 }
 
 /** Within one chunk the same call may come twice (two files, a resent line): keep the most complete copy. */
@@ -516,7 +553,7 @@ function withoutNulls<T extends object>(value: T): Partial<T> {
 export async function ingestEvents(scope: Scope, input: IngestInput, onProgress?: (progress: IngestProgress) => void): Promise<IngestResult> {
   const writer = await IngestWriter.open(scope, input, onProgress);
   try {
-    for await (const event of input.events) await writer.add(event);
+    await writer.addAll(input.events);
     return await writer.finish();
   } catch (error) {
     await writer.fail(error);
