@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-// The `trh` command. The CLI is TypeScript that shares lib/ with the web app; tsx compiles it on
-// the fly so there is one source of truth and no separate build step for the command line.
-import { register } from "tsx/esm/api";
+// The `trh` command. The CLI is TypeScript that shares lib/ with the web app; cli-bundle.mjs
+// compiles it once and caches it, so there is one source of truth and no build step to remember.
+import { loadCli } from "./cli-bundle.mjs";
 
-register({ tsconfig: new URL("../tsconfig.json", import.meta.url).pathname });
-const { main } = await import("../lib/cli/main.ts");
+const main = await loadCli();
 const code = await main(process.argv.slice(2));
 // Exit once our output is flushed: the database drivers and Prisma's wasm engine leave idle
 // timers behind that would otherwise keep the process alive for seconds after the work is done.

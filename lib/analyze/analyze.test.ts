@@ -7,7 +7,6 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { analyzeFiles } from "./analyze-files";
 import type { AnalyzeReport } from "./report";
-import { loadAnalyzeEngine } from "./load-engine";
 import { defaultRoots, findTraceFiles } from "./trace-files";
 import { assistantLine, codexLine, codexTokenCount } from "../ingest/parsers/__fixtures__/trace-lines";
 
@@ -72,20 +71,6 @@ describe("real traces (fixtures/real/SOURCES.md expected totals)", () => {
     expect(tokensOf(threaded)).toEqual(tokensOf(inProcess));
     expect(threaded.totals.costUsd).toBeCloseTo(inProcess.totals.costUsd, 9);
   });
-});
-
-describe("the precompiled engine (load-engine.ts)", () => {
-  it("gives the same report, in this thread and in its worker threads", async () => {
-    const engine = await loadAnalyzeEngine();
-    expect(engine.workerUrl.href).toMatch(/worker\.mjs$/);
-    const { files } = await engine.findTraceFiles([REAL]);
-    const reference = await analyzePaths([REAL], 0);
-    for (const threads of [0, 2]) {
-      const report = await engine.analyzeFiles(files, { threads, workerUrl: engine.workerUrl });
-      expect(tokensOf(report)).toEqual(tokensOf(reference));
-      expect(report.totals.costUsd).toBeCloseTo(reference.totals.costUsd, 9);
-    }
-  }, 60_000);
 });
 
 describe("file discovery", () => {
@@ -186,6 +171,14 @@ describe("trh analyze command (child process)", () => {
     expect(report.days[0]).toMatchObject({ date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     expect(report.sessions[0]).toHaveProperty("project");
   }, 30_000);
+
+  it("gives the same report from the precompiled bundle's worker threads, from any folder", async () => {
+    const single = JSON.parse((await trh(path.join(REPO, "fixtures/real"), "--json", "--threads", "0")).stdout) as AnalyzeReport;
+    const fromElsewhere = promisify(execFile)(process.execPath, [path.join(REPO, "bin/trh.mjs"), "analyze", path.join(REPO, "fixtures/real"), "--json", "--threads", "2"], { cwd: os.tmpdir() });
+    const threaded = JSON.parse((await fromElsewhere).stdout) as AnalyzeReport;
+    expect(tokensOf(threaded)).toEqual(tokensOf(single));
+    expect(threaded.totals.costUsd).toBeCloseTo(single.totals.costUsd, 9);
+  }, 60_000);
 
   it("filters by UTC day and prints a table with a TOTAL line", async () => {
     const { stdout } = await trh("fixtures/real", "--since", "2026-02-23", "--until", "2026-02-23", "--by", "model");

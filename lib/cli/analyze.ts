@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { loadAnalyzeEngine } from "../analyze/load-engine";
 import type { AnalyzeReport, TokenTotals } from "../analyze/report";
 import { CommandError, UsageError } from "./errors";
+import { ProgressLine } from "./progress-line";
 
 const GROUPINGS = ["day", "model", "session", "project"] as const;
 type Grouping = (typeof GROUPINGS)[number];
@@ -18,7 +19,7 @@ function parseDay(flag: string, value: string | undefined): string | null {
   return value;
 }
 
-function readArguments(args: string[]): { paths: string[]; json: boolean; since: string | null; until: string | null; by: Grouping } {
+function readArguments(args: string[]): { paths: string[]; json: boolean; since: string | null; until: string | null; by: Grouping; threads: number | null } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -29,6 +30,7 @@ function readArguments(args: string[]): { paths: string[]; json: boolean; since:
         since: { type: "string" },
         until: { type: "string" },
         by: { type: "string", default: "day" },
+        threads: { type: "string" },
       },
     });
   } catch (error) {
@@ -40,28 +42,11 @@ function readArguments(args: string[]): { paths: string[]; json: boolean; since:
   const since = parseDay("since", values.since);
   const until = parseDay("until", values.until);
   if (since !== null && until !== null && since > until) throw new UsageError(`--since ${since} is after --until ${until}`);
-  return { paths: positionals, json: values.json ?? false, since, until, by: by as Grouping };
+  const threads = values.threads === undefined ? null : Number(values.threads);
+  if (threads !== null && !(Number.isInteger(threads) && threads >= 0 && threads <= 16)) throw new UsageError(`--threads wants a whole number from 0 to 16, got "${values.threads}"`);
+  return { paths: positionals, json: values.json ?? false, since, until, by: by as Grouping, threads };
 }
 
-/** A progress bar on stderr, only when a person is watching it. */
-function progressBar(): { update: (done: number, total: number) => void; clear: () => void } {
-  if (!process.stderr.isTTY) return { update: () => {}, clear: () => {} };
-  let lastDrawn = 0;
-  return {
-    update: (done, total) => {
-      const now = Date.now();
-      if (now - lastDrawn < 100 && done < total) return;
-      lastDrawn = now;
-      const width = 30;
-      const filled = total === 0 ? width : Math.round((done / total) * width);
-      const megabytes = (bytes: number): string => (bytes / 1e6).toFixed(0);
-      process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${megabytes(done)}/${megabytes(total)} MB`);
-    },
-    clear: () => {
-      if (lastDrawn > 0) process.stderr.write("\r\x1b[2K");
-    },
-  };
-}
 
 const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -99,21 +84,21 @@ function renderTable(report: AnalyzeReport, by: Grouping): string {
 
 export async function analyzeCommand(args: string[]): Promise<number> {
   const options = readArguments(args);
-  const engine = await loadAnalyzeEngine();
+  const engine = loadAnalyzeEngine();
   const { files, unreadable, missing } = await engine.findTraceFiles(options.paths);
   if (missing.length > 0) throw new CommandError(`no such file or directory: ${missing.join(", ")}`);
 
-  const progress = progressBar();
+  const progress = new ProgressLine(files.reduce((sum, file) => sum + file.size, 0));
   let report: AnalyzeReport;
   try {
     report = await engine.analyzeFiles(files, {
       range: { since: options.since, until: options.until },
-      onProgress: progress.update,
-      threads: engine.defaultThreadCount(files),
+      onProgress: (doneBytes) => progress.update(doneBytes),
+      threads: options.threads ?? engine.defaultThreadCount(files),
       workerUrl: engine.workerUrl,
     });
   } finally {
-    progress.clear();
+    progress.done();
   }
   for (const file of unreadable) report.errors.push({ file: file.file, line: 0, message: file.message });
 

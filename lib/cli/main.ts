@@ -16,7 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
 const usage = `usage: trh <command> [options]
 
 commands:
-  analyze [PATH...] [--json] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by day|model|session|project]
+  analyze [PATH...] [--json] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by day|model|session|project] [--threads N]
   import PATH... --team SLUG [--json]
   push PATH... --url URL --key KEY [--watch]
   admin create-user --email E --password P --team SLUG --role admin|manager|member

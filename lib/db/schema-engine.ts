@@ -12,8 +12,10 @@ import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
 
 const require = createRequire(import.meta.url);
 
-export const schemaPath = path.join(process.cwd(), "prisma", "schema.prisma");
-export const migrationsDir = path.join(process.cwd(), "prisma", "migrations");
+/** The app's folder: `trh` sets TRH_APP_ROOT (it may run anywhere); the server runs in it. */
+const appRoot = process.env.TRH_APP_ROOT ?? process.cwd();
+export const schemaPath = path.join(appRoot, "prisma", "schema.prisma");
+export const migrationsDir = path.join(appRoot, "prisma", "migrations");
 
 let engineModule: Promise<typeof import("@prisma/schema-engine-wasm/schema_engine_bg")> | undefined;
 
