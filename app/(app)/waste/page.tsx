@@ -1,18 +1,93 @@
 import type { Metadata } from "next";
-import { GetStarted } from "@/components/get-started";
+import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
+import { AnatomyBars } from "@/components/waste/anatomy-bar";
+import { RecomputeFindings } from "@/components/waste/recompute-findings";
+import { categoryLabel } from "@/components/waste/category-label";
+import { WasteOverTimeChart } from "@/components/waste/waste-over-time-chart";
+import { WasteSummary } from "@/components/waste/waste-summary";
+import { WasteTable } from "@/components/waste/waste-table";
+import { TopFindings } from "@/components/waste/top-findings";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
-import { requestOrigin } from "@/lib/http/origin";
+import { latestSpendDay } from "@/lib/queries/latest-spend-day";
+import { addDays, dateRangeSchema } from "@/lib/queries/params";
+import { rangeCostAnatomy } from "@/lib/waste/queries/cost-anatomy";
+import { topFindings } from "@/lib/waste/queries/top-findings";
+import { wasteByGroup } from "@/lib/waste/queries/waste-by-group";
+import { wasteOverTime } from "@/lib/waste/queries/waste-over-time";
+import { latestRecomputeJob } from "@/lib/waste/recompute-job";
+import { recomputeFindingsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Waste" };
 
-export default async function WastePage() {
+export default async function WastePage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   const scope = await pageScope();
+  const params = await searchParams;
+  // Without a range in the URL: the 30 days ending on the last day with spend (data may be old).
+  const lastDay = params.from || params.to ? null : await latestSpendDay(scope);
+  const range = dateRangeSchema.parse(lastDay ? { from: addDays(lastDay, -29), to: lastDay } : { from: params.from || undefined, to: params.to || undefined });
+  const readAll = can(scope.actor, "spend:read-all");
+  const canRecompute = can(scope.actor, "prices:manage");
+  const [byCategory, byProject, byOwner, overTime, top, anatomy, job] = await Promise.all([
+    wasteByGroup(scope, { ...range, groupBy: "category" }),
+    wasteByGroup(scope, { ...range, groupBy: "project" }),
+    readAll ? wasteByGroup(scope, { ...range, groupBy: "owner" }) : null,
+    wasteOverTime(scope, range),
+    topFindings(scope, range),
+    rangeCostAnatomy(scope, range),
+    canRecompute ? latestRecomputeJob(scope.teamId) : null,
+  ]);
   return (
     <>
-      <PageHead title="Waste" subtitle="Spend that bought nothing, with the calls that prove it." />
-      <GetStarted origin={await requestOrigin()} canManageKeys={can(scope.actor, "keys:manage")} />
+      <PageHead title="Waste" subtitle={`Spend that bought nothing, with the calls that prove it: ${range.from} to ${range.to} (UTC, by run start day)`}>
+        <form className="inline" method="get">
+          <label>
+            From
+            <input type="date" name="from" defaultValue={range.from} />
+          </label>
+          <label>
+            To
+            <input type="date" name="to" defaultValue={range.to} />
+          </label>
+          <button type="submit" className="secondary">
+            Show
+          </button>
+        </form>
+      </PageHead>
+      <GetStartedIfEmpty scope={scope}>
+        <WasteSummary result={byCategory} />
+        {canRecompute ? <RecomputeFindings job={job} action={recomputeFindingsAction} /> : null}
+        <section className="panel">
+          <h2>Wasted dollars by category, per {overTime.bucket}</h2>
+          {overTime.rows.length === 0 ? <p className="muted">No waste found in this period.</p> : <WasteOverTimeChart rows={overTime.rows} />}
+        </section>
+        <TopFindings findings={top} />
+        <div className="waste-grid">
+          <WasteTable
+            title="By category"
+            keyLabel="Category"
+            rows={byCategory.rows}
+            label={categoryLabel}
+            note="Each category is its own sum; a run with no accepted outcome also keeps its other findings, so these rows can add up to more than the total."
+          />
+          <WasteTable title="By project" keyLabel="Project" rows={byProject.rows} />
+          {byOwner ? <WasteTable title="By owner" keyLabel="Owner" rows={byOwner.rows} /> : null}
+        </div>
+        <section className="panel">
+          <h2>Where the money went: runs started in this period</h2>
+          <h3 className="anatomy-title">Whole team</h3>
+          <AnatomyBars anatomy={anatomy.team} />
+          {anatomy.topRuns.map((run) => (
+            <div key={run.runId}>
+              <h3 className="anatomy-title">
+                <a href={`/runs/${run.runId}`}>{run.run}</a>
+              </h3>
+              <AnatomyBars anatomy={run.anatomy} legend={false} />
+            </div>
+          ))}
+        </section>
+      </GetStartedIfEmpty>
     </>
   );
 }

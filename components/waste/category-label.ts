@@ -1,0 +1,13 @@
+/** How each waste category reads on screen; the API keeps CONTRACT.md's exact names. */
+const labels: Record<string, string> = {
+  "cache-miss": "Cache miss",
+  "repeated-tool-output": "Repeated tool output",
+  "oversized-tool-output": "Oversized tool output",
+  retry: "Retry",
+  "context-growth": "Context growth",
+  "no-accepted-outcome": "No accepted outcome",
+};
+
+export function categoryLabel(category: string): string {
+  return labels[category] ?? category;
+}

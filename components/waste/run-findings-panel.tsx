@@ -1,0 +1,50 @@
+import type { Scope } from "@/lib/auth/scope";
+import { formatInteger, formatUsd } from "@/lib/format";
+import { runCostAnatomy } from "@/lib/waste/queries/cost-anatomy";
+import { runFindings } from "@/lib/waste/queries/run-findings";
+import { AnatomyBars } from "./anatomy-bar";
+import { categoryLabel } from "./category-label";
+
+/**
+ * The run drill-down's waste column: each finding with its sentence, its dollars and links to the
+ * calls that prove it (the timeline rows are `id="call-<callId>"`), and where the run's money went.
+ */
+export async function RunFindingsPanel({ scope, runId }: { scope: Scope; runId: string }) {
+  const [findings, anatomy] = await Promise.all([runFindings(scope, runId), runCostAnatomy(scope, runId)]);
+  if (findings === null) return null;
+  return (
+    <section className="panel" data-testid="run-findings">
+      <h2>Waste in this run</h2>
+      {findings.length === 0 ? (
+        <p className="muted">No waste found in this run.</p>
+      ) : (
+        <ol className="findings">
+          {findings.map((finding, index) => (
+            <li key={index} className="finding" data-testid="finding" data-category={finding.category}>
+              <div className="finding-head">
+                <span className="badge">{categoryLabel(finding.category)}</span>
+                <strong>{formatUsd(finding.wastedUsd)}</strong>
+                <span className="muted">{formatInteger(finding.wastedTokens)} tokens</span>
+              </div>
+              <p>{finding.explanation}</p>
+              <p className="finding-calls">
+                Calls:{" "}
+                {finding.callIds.map((callId) => (
+                  <a key={callId} href={`#call-${callId}`} data-testid="finding-call-link">
+                    #{callId}
+                  </a>
+                ))}
+              </p>
+            </li>
+          ))}
+        </ol>
+      )}
+      {anatomy ? (
+        <>
+          <h3 className="anatomy-title">Where the money went</h3>
+          <AnatomyBars anatomy={anatomy} />
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+/** Reads what the detectors need for a batch of runs, inside the caller's transaction. */
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { PriceOverride } from "@/lib/pricing/price-book";
+import { MIN_CALLS_FOR_GROWTH } from "./context-growth";
+import type { RunWasteInput, WasteCall, WasteToolCall } from "./types";
+
+/** A project needs this many runs with a slope before it has a "usual" curve. */
+export const MIN_RUNS_FOR_USUAL_CURVE = 4;
+
+type Reader = Pick<Prisma.TransactionClient, "$queryRaw">;
+
+export async function teamPriceOverrides(tx: Reader, teamId: string): Promise<PriceOverride[]> {
+  const rows = await tx.$queryRaw<(Omit<PriceOverride, "inputPerM" | "outputPerM" | "cacheReadPerM" | "cacheWrite5mPerM" | "cacheWrite1hPerM"> & Record<string, number>)[]>`
+    SELECT id::text, model, "effectiveFrom", "inputPerM"::float8 AS "inputPerM", "outputPerM"::float8 AS "outputPerM",
+      "cacheReadPerM"::float8 AS "cacheReadPerM", "cacheWrite5mPerM"::float8 AS "cacheWrite5mPerM", "cacheWrite1hPerM"::float8 AS "cacheWrite1hPerM"
+    FROM "PriceOverride" WHERE "teamId" = ${teamId}::uuid`;
+  return rows as unknown as PriceOverride[];
+}
+
+export async function loadRunInputs(tx: Reader, teamId: string, runIds: readonly string[], now: Date, overrides: readonly PriceOverride[]): Promise<RunWasteInput[]> {
+  if (runIds.length === 0) return [];
+  const ids = [...runIds];
+  const runs = await tx.$queryRaw<{ id: string; startedAt: Date; endedAt: Date; outcome: string | null; costUsd: number; projectKey: string | null }[]>`
+    SELECT id::text, "startedAt", "endedAt", outcome::text, "costUsd"::float8 AS "costUsd", coalesce("projectId"::text, repository, cwd) AS "projectKey"
+    FROM "Run" WHERE "teamId" = ${teamId}::uuid AND id = ANY(${ids}::uuid[])`;
+  const calls = await tx.$queryRaw<(WasteCall & { runId: string })[]>`
+    SELECT "runId"::text AS "runId", id, "agentId", timestamp, model, speed, "uncachedInput", "cacheRead", "cacheWrite5m", "cacheWrite1h",
+      output, "contextTokens", "costUsd"::float8 AS "costUsd", "isApiError"
+    FROM "Call" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${ids}::uuid[])
+    ORDER BY timestamp, id`;
+  const toolCalls = await tx.$queryRaw<(WasteToolCall & { runId: string })[]>`
+    SELECT "runId"::text AS "runId", id, "callId", name, summary, "outputTokens", "outputHash", "isError", timestamp, "resultAt"
+    FROM "ToolCall" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${ids}::uuid[])
+    ORDER BY id`;
+  const [recordsOutcomes] = await tx.$queryRaw<{ yes: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM "Run" WHERE "teamId" = ${teamId}::uuid AND outcome = 'ACCEPTED') AS yes`;
+  const usual = await usualGrowthByProject(tx, teamId, [...new Set(runs.flatMap((run) => (run.projectKey === null ? [] : [run.projectKey])))]);
+
+  const callsOf = groupBy(calls, (call) => call.runId);
+  const toolsOf = groupBy(toolCalls, (tool) => tool.runId);
+  return runs.map((run) => ({
+    runId: run.id,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    outcome: run.outcome,
+    costUsd: run.costUsd,
+    calls: (callsOf.get(run.id) ?? []).map(({ runId: _run, ...call }) => ({ ...call, speed: call.speed === "fast" ? "fast" : "standard" })),
+    toolCalls: (toolsOf.get(run.id) ?? []).map(({ runId: _run, ...tool }) => tool),
+    overrides,
+    teamRecordsOutcomes: recordsOutcomes?.yes ?? false,
+    now,
+    usualContextGrowthPerCall: run.projectKey === null ? null : (usual.get(run.projectKey) ?? null),
+  }));
+}
+
+/**
+ * The median main-thread context growth per call of each project's runs (project, else
+ * repository, else working directory), the same least-squares slope as growthPerCall.
+ */
+async function usualGrowthByProject(tx: Reader, teamId: string, keys: string[]): Promise<Map<string, number>> {
+  if (keys.length === 0) return new Map();
+  const rows = await tx.$queryRaw<{ key: string; usual: number }[]>`
+    WITH project_runs AS (
+      SELECT id, coalesce("projectId"::text, repository, cwd) AS key FROM "Run"
+      WHERE "teamId" = ${teamId}::uuid AND coalesce("projectId"::text, repository, cwd) = ANY(${keys}::text[])),
+    numbered AS (
+      SELECT c."runId", c."contextTokens", (row_number() OVER (PARTITION BY c."runId" ORDER BY c.timestamp, c.id) - 1) AS n
+      FROM "Call" c JOIN project_runs p ON p.id = c."runId"
+      WHERE c."teamId" = ${teamId}::uuid AND c."agentId" IS NULL AND NOT c."isApiError"),
+    slopes AS (
+      SELECT p.key, regr_slope(n."contextTokens", n.n) AS slope FROM numbered n JOIN project_runs p ON p.id = n."runId"
+      GROUP BY p.key, n."runId" HAVING count(*) >= ${MIN_CALLS_FOR_GROWTH})
+    SELECT key, percentile_cont(0.5) WITHIN GROUP (ORDER BY slope)::float8 AS usual FROM slopes
+    GROUP BY key HAVING count(*) >= ${MIN_RUNS_FOR_USUAL_CURVE}`;
+  return new Map(rows.map((row) => [row.key, row.usual]));
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}

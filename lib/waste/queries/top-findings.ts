@@ -1,0 +1,26 @@
+/** The most expensive findings of a date range, on runs the caller may open. */
+import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
+import type { DateRange } from "@/lib/queries/params";
+import { visibleRunsCondition } from "@/lib/queries/visible-runs";
+
+export interface TopFinding {
+  runId: string;
+  run: string;
+  day: string;
+  category: string;
+  wastedUsd: number;
+  explanation: string;
+  /** The call to look at first. */
+  firstCallId: string;
+}
+
+export async function topFindings(scope: Scope, range: DateRange, limit = 10): Promise<TopFinding[]> {
+  return db().$queryRaw<TopFinding[]>`
+    SELECT f."runId"::text AS "runId", coalesce(r.title, r."externalId") AS run, to_char(f.day, 'YYYY-MM-DD') AS day, f.category,
+      f."wastedUsd"::float8 AS "wastedUsd", f.explanation, f."callIds"[1]::text AS "firstCallId"
+    FROM "Finding" f JOIN "Run" r ON r."teamId" = f."teamId" AND r.id = f."runId"
+    WHERE ${visibleRunsCondition(scope)} AND f.day BETWEEN ${new Date(`${range.from}T00:00:00Z`)}::date AND ${new Date(`${range.to}T00:00:00Z`)}::date
+    ORDER BY f."wastedUsd" DESC, f.id
+    LIMIT ${limit}`;
+}

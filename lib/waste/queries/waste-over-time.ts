@@ -1,0 +1,25 @@
+/** Wasted dollars per day (or week, for long ranges) and category: the Waste page's chart. */
+import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { DateRange } from "@/lib/queries/params";
+
+/** Ranges longer than this are shown by week so the bars stay readable. */
+const DAILY_UP_TO_DAYS = 45;
+
+export interface WasteOverTime {
+  bucket: "day" | "week";
+  rows: { period: string; category: string; wastedUsd: number }[];
+}
+
+export async function wasteOverTime(scope: Scope, range: DateRange): Promise<WasteOverTime> {
+  const from = new Date(`${range.from}T00:00:00Z`);
+  const to = new Date(`${range.to}T00:00:00Z`);
+  const bucket = (to.getTime() - from.getTime()) / 86_400_000 < DAILY_UP_TO_DAYS ? "day" : "week";
+  const period = bucket === "day" ? Prisma.sql`to_char(f.day, 'YYYY-MM-DD')` : Prisma.sql`to_char(date_trunc('week', f.day), 'YYYY-MM-DD')`;
+  const rows = await db().$queryRaw<WasteOverTime["rows"]>`
+    SELECT ${period} AS period, f.category, sum(f."wastedUsd")::float8 AS "wastedUsd"
+    FROM "Finding" f WHERE f."teamId" = ${scope.teamId}::uuid AND f.day BETWEEN ${from}::date AND ${to}::date
+    GROUP BY 1, 2 ORDER BY 1, 2`;
+  return { bucket, rows };
+}

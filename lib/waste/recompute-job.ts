@@ -1,0 +1,43 @@
+/**
+ * Recomputing a whole team's findings as a Job row (kind "recompute-findings") whose done/total
+ * the Waste page shows. It runs in the server process after the request returns; if the process
+ * stops half way the job stays "running" with its progress, and starting it again redoes it
+ * (recompute is idempotent per run).
+ */
+import { db } from "@/lib/db/client";
+import { recomputeTeamFindings } from "./recompute";
+
+export const RECOMPUTE_JOB_KIND = "recompute-findings";
+/** A "running" job older than this is taken to have died with its process. */
+const STALE_AFTER_MS = 60 * 60_000;
+
+export interface RecomputeJobStatus {
+  id: string;
+  status: string;
+  done: number;
+  total: number;
+  error: string | null;
+  createdAt: Date;
+}
+
+export async function latestRecomputeJob(teamId: string): Promise<RecomputeJobStatus | null> {
+  return db().job.findFirst({
+    where: { teamId, kind: RECOMPUTE_JOB_KIND },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, status: true, done: true, total: true, error: true, createdAt: true },
+  });
+}
+
+/** Starts a recompute unless one is already running; returns the job that is running. */
+export async function startRecomputeJob(teamId: string): Promise<RecomputeJobStatus> {
+  const latest = await latestRecomputeJob(teamId);
+  if (latest?.status === "running" && Date.now() - latest.createdAt.getTime() < STALE_AFTER_MS) return latest;
+  const job = await db().job.create({ data: { teamId, kind: RECOMPUTE_JOB_KIND, status: "running" } });
+  const where = { teamId_id: { teamId, id: job.id } };
+  void recomputeTeamFindings(teamId, ({ done, total }) => {
+    void db().job.update({ where, data: { done, total } }).catch(() => {});
+  })
+    .then(({ runs }) => db().job.update({ where, data: { status: "done", done: runs, total: runs, finishedAt: new Date() } }))
+    .catch((error: unknown) => db().job.update({ where, data: { status: "failed", error: String((error as Error)?.message ?? error).slice(0, 500), finishedAt: new Date() } }).catch(() => {}));
+  return { id: job.id, status: job.status, done: 0, total: 0, error: null, createdAt: job.createdAt };
+}

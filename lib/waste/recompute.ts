@@ -1,0 +1,57 @@
+/**
+ * Stores findings: the ingest writer calls recomputeRunFindings for the runs each upload touched;
+ * recomputeTeamFindings redoes a whole team when prices or outcomes change.
+ */
+import { db } from "@/lib/db/client";
+import { detectRunWaste } from "./detect-run-waste";
+import { loadRunInputs, teamPriceOverrides } from "./load-runs";
+
+/** Runs read and written at a time: bounds memory whatever the number of runs. */
+const RUNS_PER_BATCH = 25;
+
+/**
+ * Deletes and rewrites the findings of `runIds` in one transaction, reading and writing
+ * RUNS_PER_BATCH runs at a time. A finding's day is its run's start day (UTC), so all of a run's
+ * findings fall in the same date range as the run does in the runs list.
+ */
+export async function recomputeRunFindings(teamId: string, runIds: string[], now = new Date()): Promise<{ findings: number }> {
+  let findings = 0;
+  await db().$transaction(
+    async (tx) => {
+      // Two uploads touching the same run must not interleave their delete and insert.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`findings:${teamId}`}))`;
+      const overrides = await teamPriceOverrides(tx, teamId);
+      for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
+        const batch = runIds.slice(start, start + RUNS_PER_BATCH);
+        const inputs = await loadRunInputs(tx, teamId, batch, now, overrides);
+        const rows = inputs.flatMap((input) => detectRunWaste(input).map((finding) => ({ runId: input.runId, ...finding })));
+        await tx.$executeRaw`DELETE FROM "Finding" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${batch}::uuid[])`;
+        if (rows.length === 0) continue;
+        await tx.$executeRaw`
+          INSERT INTO "Finding" ("teamId", "runId", category, "wastedTokens", "wastedUsd", "callIds", explanation, day)
+          SELECT ${teamId}::uuid, f.run, f.category, f.tokens, f.usd, string_to_array(f.calls, ',')::bigint[], f.explanation,
+            (r."startedAt" AT TIME ZONE 'UTC')::date
+          FROM unnest(${rows.map((r) => r.runId)}::uuid[], ${rows.map((r) => r.category)}::text[], ${rows.map((r) => Math.round(r.wastedTokens))}::bigint[],
+            ${rows.map((r) => r.wastedUsd.toFixed(12))}::numeric[], ${rows.map((r) => r.callIds.join(","))}::text[], ${rows.map((r) => r.explanation)}::text[])
+            AS f(run, category, tokens, usd, calls, explanation)
+          JOIN "Run" r ON r."teamId" = ${teamId}::uuid AND r.id = f.run`;
+        findings += rows.length;
+      }
+    },
+    { timeout: 600_000, maxWait: 120_000 },
+  );
+  return { findings };
+}
+
+/** Every run of the team, one transaction per batch so progress is kept if it stops half way. */
+export async function recomputeTeamFindings(teamId: string, onProgress?: (progress: { done: number; total: number }) => void): Promise<{ runs: number; findings: number }> {
+  const runs = await db().$queryRaw<{ id: string }[]>`SELECT id::text FROM "Run" WHERE "teamId" = ${teamId}::uuid ORDER BY "startedAt", id`;
+  const now = new Date();
+  let findings = 0;
+  for (let start = 0; start < runs.length; start += RUNS_PER_BATCH * 8) {
+    const batch = runs.slice(start, start + RUNS_PER_BATCH * 8).map((run) => run.id);
+    findings += (await recomputeRunFindings(teamId, batch, now)).findings;
+    onProgress?.({ done: Math.min(start + batch.length, runs.length), total: runs.length });
+  }
+  return { runs: runs.length, findings };
+}
