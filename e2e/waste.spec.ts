@@ -1,14 +1,13 @@
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { formatUsd } from "../lib/format";
-import { e2eAdmin } from "./credentials";
-import { signIn } from "./helpers";
+import { signInToTeam } from "./helpers";
 
 const transcripts = path.resolve("fixtures/real/spotter/test/fixtures/transcripts");
 
 test("the Waste page's total equals the API's, and a finding opens its run at its call", async ({ page }) => {
   test.setTimeout(180_000);
-  await signIn(page, e2eAdmin.email, e2eAdmin.password);
+  await signInToTeam(page, "e2e-waste");
   await page.goto("/ingest");
   await page.getByTestId("upload-folder-input").setInputFiles(transcripts);
   await expect(page.getByTestId("upload-summary")).toBeVisible({ timeout: 60_000 });
@@ -20,7 +19,6 @@ test("the Waste page's total equals the API's, and a finding opens its run at it
   expect(api.totals.wastedUsd).toBeGreaterThan(0);
   await expect(page.getByTestId("waste-total")).toHaveText(formatUsd(api.totals.wastedUsd));
   await expect(page.getByTestId("waste-over-time").locator(".recharts-bar-rectangle").first()).toBeVisible();
-  await page.screenshot({ path: "/tmp/shots-waste-page.png", fullPage: true });
 
   const link = page.getByTestId("top-finding-link").first();
   const href = await link.getAttribute("href");
@@ -30,5 +28,4 @@ test("the Waste page's total equals the API's, and a finding opens its run at it
   await expect(page).toHaveURL(new RegExp(`/runs/[0-9a-f-]+#call-${callId}$`));
   await expect(page.locator(`[id="call-${callId}"]`)).toBeVisible();
   await expect(page.getByTestId("run-findings").getByTestId("finding").first()).toBeVisible();
-  await page.getByTestId("run-findings").screenshot({ path: "/tmp/shots-waste-run-findings.png" });
 });
