@@ -3,6 +3,7 @@ import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
 import { runAttribution, type FieldAttribution } from "@/lib/queries/run-attribution";
 import { ActionForm } from "./action-form";
+import { Choice, personOptions, projectOptions, taskOptions } from "./choice";
 
 function Field({ label, value }: { label: string; value: FieldAttribution }) {
   return (
@@ -19,15 +20,7 @@ export async function RunAttributionPanel({ scope, runId }: { scope: Scope; runI
   if (!attribution) return null;
   const admin = can(scope.actor, "ownership:edit");
   const choose = (name: string, options: { id: string; label: string }[]) => (
-    <select name={name} defaultValue="keep">
-      <option value="keep">(keep)</option>
-      <option value="">(rules decide)</option>
-      {options.map((option) => (
-        <option key={option.id} value={option.id}>
-          {option.label}
-        </option>
-      ))}
-    </select>
+    <Choice name={name} options={[{ id: "keep", label: "(keep)" }, ...options]} empty="(rules decide)" defaultValue="keep" />
   );
   return (
     <section className="panel" data-testid="run-attribution">
@@ -43,9 +36,9 @@ export async function RunAttributionPanel({ scope, runId }: { scope: Scope; runI
           <summary>Assign by hand or split</summary>
           <ActionForm action={assignRunAction}>
             <input type="hidden" name="runId" value={runId} />
-            <label>Owner {choose("ownerId", attribution.people.map((p) => ({ id: p.id, label: p.displayName })))}</label>
-            <label>Project {choose("projectId", attribution.projects.map((p) => ({ id: p.id, label: p.name })))}</label>
-            <label>Task {choose("taskId", attribution.tasks.map((t) => ({ id: t.id, label: t.key })))}</label>
+            <label>Owner {choose("ownerId", personOptions(attribution.people))}</label>
+            <label>Project {choose("projectId", projectOptions(attribution.projects))}</label>
+            <label>Task {choose("taskId", taskOptions(attribution.tasks))}</label>
             <button type="submit">Save</button>
           </ActionForm>
           <ActionForm action={splitRunAction}>
@@ -54,14 +47,7 @@ export async function RunAttributionPanel({ scope, runId }: { scope: Scope; runI
               <span key={index} style={{ display: "contents" }}>
                 <label>
                   Owner {index + 1}
-                  <select name="personId" defaultValue={attribution.shares[index]?.personId ?? ""}>
-                    <option value="">(none)</option>
-                    {attribution.people.map((person) => (
-                      <option key={person.id} value={person.id}>
-                        {person.displayName}
-                      </option>
-                    ))}
-                  </select>
+                  <Choice name="personId" options={personOptions(attribution.people)} empty="(none)" defaultValue={attribution.shares[index]?.personId ?? ""} />
                 </label>
                 <label>
                   %

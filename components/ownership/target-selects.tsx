@@ -1,3 +1,5 @@
+import { Choice, personOptions, projectOptions, taskOptions } from "./choice";
+
 /** Owner / project / task pickers shared by the rule form and the unallocated queue. */
 export function TargetSelects({
   people,
@@ -15,37 +17,16 @@ export function TargetSelects({
     <>
       <label>
         Owner
-        <select name={name("Owner")} defaultValue="">
-          <option value="">(leave as is)</option>
-          {people.map((person) => (
-            <option key={person.id} value={person.id}>
-              {person.displayName}
-            </option>
-          ))}
-        </select>
+        <Choice name={name("Owner")} options={personOptions(people)} empty="(leave as is)" />
       </label>
       <label>
         Project
-        <select name={name("Project")} defaultValue="">
-          <option value="">(leave as is)</option>
-          {projects.map((project) => (
-            <option key={project.id} value={project.id}>
-              {project.name}
-            </option>
-          ))}
-        </select>
+        <Choice name={name("Project")} options={projectOptions(projects)} empty="(leave as is)" />
       </label>
       {tasks ? (
         <label>
           Task
-          <select name={name("Task")} defaultValue="">
-            <option value="">(leave as is)</option>
-            {tasks.map((task) => (
-              <option key={task.id} value={task.id}>
-                {task.key}
-              </option>
-            ))}
-          </select>
+          <Choice name={name("Task")} options={taskOptions(tasks)} empty="(leave as is)" />
         </label>
       ) : null}
     </>

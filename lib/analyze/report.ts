@@ -3,26 +3,16 @@
  * sessions), after the global de-duplication by call key.
  */
 import { priceCall, type PriceOverride } from "../pricing/price-book";
+import type { Tokens } from "../tokens";
 import type { CallRow, LineError } from "./summarize-file";
 
-export interface TokenTotals {
-  /** Uncached input. */
-  inputTokens: number;
-  outputTokens: number;
-  /** 5m + 1h cache writes. */
-  cacheWriteTokens: number;
-  cacheReadTokens: number;
-  costUsd: number;
-  /** Billable model calls after de-duplication. */
-  calls: number;
-}
 
 export interface AnalyzeReport {
-  totals: TokenTotals;
-  days: Array<{ date: string } & TokenTotals>;
-  models: Array<{ model: string } & TokenTotals>;
-  sessions: Array<{ sessionId: string; project: string | null } & TokenTotals>;
-  projects: Array<{ project: string | null } & TokenTotals>;
+  totals: Tokens;
+  days: Array<{ date: string } & Tokens>;
+  models: Array<{ model: string } & Tokens>;
+  sessions: Array<{ sessionId: string; project: string | null } & Tokens>;
+  projects: Array<{ project: string | null } & Tokens>;
   /** Models with no known price: their calls count with costUsd 0 and are named here. */
   unpricedModels: string[];
   errors: LineError[];
@@ -36,9 +26,9 @@ export interface DateRange {
 
 const rowTokens = (row: CallRow): number => row.uncachedInput + row.cacheRead + row.cacheWrite5m + row.cacheWrite1h + row.output;
 
-const emptyTotals = (): TokenTotals => ({ inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0, calls: 0 });
+const emptyTotals = (): Tokens => ({ inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0, calls: 0 });
 
-function addRow(totals: TokenTotals, row: CallRow, costUsd: number): void {
+function addRow(totals: Tokens, row: CallRow, costUsd: number): void {
   totals.inputTokens += row.uncachedInput;
   totals.outputTokens += row.output;
   totals.cacheWriteTokens += row.cacheWrite5m + row.cacheWrite1h;
@@ -84,12 +74,12 @@ export class CallLedger {
 
   report(): AnalyzeReport {
     const totals = emptyTotals();
-    const days = new Map<string, TokenTotals>();
-    const models = new Map<string, TokenTotals>();
-    const sessions = new Map<string, { project: string | null; totals: TokenTotals }>();
-    const projects = new Map<string | null, TokenTotals>();
+    const days = new Map<string, Tokens>();
+    const models = new Map<string, Tokens>();
+    const sessions = new Map<string, { project: string | null; totals: Tokens }>();
+    const projects = new Map<string | null, Tokens>();
     const unpriced = new Set<string>();
-    const group = <K>(map: Map<K, TokenTotals>, key: K): TokenTotals => {
+    const group = <K>(map: Map<K, Tokens>, key: K): Tokens => {
       let entry = map.get(key);
       if (entry === undefined) map.set(key, (entry = emptyTotals()));
       return entry;
@@ -120,7 +110,7 @@ export class CallLedger {
       session.project ??= row.project;
       addRow(session.totals, row, cost);
     }
-    const byCost = (a: TokenTotals, b: TokenTotals): number => b.costUsd - a.costUsd;
+    const byCost = (a: Tokens, b: Tokens): number => b.costUsd - a.costUsd;
     return {
       totals,
       days: [...days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, t]) => ({ date, ...t })),

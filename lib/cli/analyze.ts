@@ -4,7 +4,8 @@
  */
 import { parseArgs } from "node:util";
 import { loadAnalyzeEngine } from "../analyze/load-engine";
-import type { AnalyzeReport, TokenTotals } from "../analyze/report";
+import type { AnalyzeReport } from "../analyze/report";
+import type { Tokens } from "../tokens";
 import { CommandError, UsageError } from "./errors";
 import { ProgressLine } from "./progress-line";
 
@@ -53,7 +54,7 @@ const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD
 
 function renderTable(report: AnalyzeReport, by: Grouping): string {
   const heading = { day: "Date", model: "Model", session: "Session", project: "Project" }[by];
-  const rows: Array<{ label: string; totals: TokenTotals }> =
+  const rows: Array<{ label: string; totals: Tokens }> =
     by === "day"
       ? report.days.map((row) => ({ label: row.date, totals: row }))
       : by === "model"
@@ -61,7 +62,7 @@ function renderTable(report: AnalyzeReport, by: Grouping): string {
         : by === "session"
           ? report.sessions.map((row) => ({ label: `${row.sessionId}${row.project === null ? "" : ` (${row.project})`}`, totals: row }))
           : report.projects.map((row) => ({ label: row.project ?? "(unknown)", totals: row }));
-  const cells = (label: string, t: TokenTotals): string[] => [
+  const cells = (label: string, t: Tokens): string[] => [
     label,
     integer.format(t.calls),
     integer.format(t.inputTokens),

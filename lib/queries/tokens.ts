@@ -3,15 +3,9 @@
  * Sums are exact numerics in the database and cast to double only on the way out.
  */
 import { Prisma } from "@/lib/generated/prisma/client";
+import type { Tokens } from "@/lib/tokens";
 
-export interface Tokens {
-  inputTokens: number;
-  outputTokens: number;
-  cacheWriteTokens: number;
-  cacheReadTokens: number;
-  costUsd: number;
-  calls: number;
-}
+export type { Tokens };
 
 /** Sums of a rollup table (DailySpend, RunDaySpend) aliased `alias`. */
 export function sumTokens(alias: string): Prisma.Sql {

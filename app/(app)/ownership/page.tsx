@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { ActionForm } from "@/components/ownership/action-form";
+import { Choice, personOptions } from "@/components/ownership/choice";
 import { TargetSelects } from "@/components/ownership/target-selects";
 import { PageHead } from "@/components/page-head";
 import { can } from "@/lib/auth/permissions";
@@ -211,14 +212,7 @@ export default async function OwnershipPage() {
                   {admin ? (
                     <form action={linkIdentityAction} className="inline">
                       <input type="hidden" name="identityId" value={identity.id} />
-                      <select name="personId" defaultValue={identity.personId ?? ""} aria-label={`Person for ${identity.value}`}>
-                        <option value="">(nobody)</option>
-                        {setup.people.map((person) => (
-                          <option key={person.id} value={person.id}>
-                            {person.displayName}
-                          </option>
-                        ))}
-                      </select>
+                      <Choice name="personId" options={personOptions(setup.people)} empty="(nobody)" defaultValue={identity.personId ?? ""} label={`Person for ${identity.value}`} />
                       <button type="submit" className="secondary">
                         Link
                       </button>
@@ -252,23 +246,11 @@ export default async function OwnershipPage() {
             <ActionForm action={mergePeopleAction}>
               <label>
                 Merge
-                <select name="sourceId" required>
-                  {setup.people.filter((p) => !p.userId).map((person) => (
-                    <option key={person.id} value={person.id}>
-                      {person.displayName}
-                    </option>
-                  ))}
-                </select>
+                <Choice name="sourceId" options={personOptions(setup.people.filter((p) => !p.userId))} required />
               </label>
               <label>
                 into
-                <select name="targetId" required>
-                  {setup.people.map((person) => (
-                    <option key={person.id} value={person.id}>
-                      {person.displayName}
-                    </option>
-                  ))}
-                </select>
+                <Choice name="targetId" options={personOptions(setup.people)} required />
               </label>
               <button type="submit" className="secondary">
                 Merge
