@@ -1,23 +1,119 @@
 import type { Metadata } from "next";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
+import { OutcomeCostPanel } from "@/components/outcomes/outcome-cost-panel";
+import { ChangeBadge } from "@/components/overview/change-badge";
+import { PeriodPicker } from "@/components/overview/period-picker";
+import { SpendDeltaTable } from "@/components/overview/spend-delta-table";
+import { SpendPerDayChart } from "@/components/overview/spend-per-day-chart";
 import { PageHead } from "@/components/page-head";
-import { SpendTable } from "@/components/spend/spend-table";
+import { RunsTable } from "@/components/runs/runs-table";
+import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
-import { addDays, todayUtc } from "@/lib/queries/params";
-import { spendByGroup } from "@/lib/queries/spend-by-group";
+import { overviewParamsSchema, resolveOverviewPeriod } from "@/lib/dashboard/overview-period";
+import { changeRatio, spendDeltas } from "@/lib/dashboard/spend-deltas";
+import { formatUsd } from "@/lib/format";
+import { dailySpendByGroup } from "@/lib/queries/daily-spend-by-group";
+import { filterChoices } from "@/lib/queries/filter-choices";
+import { latestSpendDay } from "@/lib/queries/latest-spend-day";
+import { addDays } from "@/lib/queries/params";
+import { runsList } from "@/lib/queries/runs-list";
+import { spendByGroup, unallocatedKey, type SpendGroup } from "@/lib/queries/spend-by-group";
 
 export const metadata: Metadata = { title: "Overview" };
 
-export default async function OverviewPage() {
+const breakdowns = [
+  { groupBy: "owner", title: "By owner", keyLabel: "Owner", runsFilter: "owner" },
+  { groupBy: "project", title: "By project", keyLabel: "Project", runsFilter: "project" },
+  { groupBy: "task", title: "By task", keyLabel: "Task", runsFilter: null },
+  { groupBy: "model", title: "By model", keyLabel: "Model", runsFilter: "model" },
+] as const satisfies { groupBy: SpendGroup; title: string; keyLabel: string; runsFilter: string | null }[];
+
+/** The manager's Monday: the period's spend, where it went, what changed, and what it bought. */
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const scope = await pageScope();
-  const to = todayUtc();
-  const from = addDays(to, -6);
+  const canSeeOwners = can(scope.actor, "spend:read-all");
+  const params = overviewParamsSchema.parse(await searchParams);
+  // Members see team aggregates only, never one person's spend (as in GET /api/v1/spend).
+  if (!canSeeOwners) params.owner = undefined;
+  const filters = { owner: params.owner || undefined, project: params.project || undefined };
+  const period = resolveOverviewPeriod(params, await latestSpendDay(scope));
+  const stackBy = params.stackBy && (params.stackBy !== "owner" || canSeeOwners) ? params.stackBy : canSeeOwners ? "owner" : "project";
+  const shown = breakdowns.filter((b) => b.groupBy !== "owner" || canSeeOwners);
+  const current = { from: period.from, to: period.to, ...filters };
+  const previous = { from: period.previousFrom, to: period.previousTo, ...filters };
+
+  const [groups, previousGroups, parts, topRuns, choices, projectSplit] = await Promise.all([
+    Promise.all(shown.map((b) => spendByGroup(scope, { ...current, groupBy: b.groupBy }))),
+    Promise.all(shown.map((b) => spendByGroup(scope, { ...previous, groupBy: b.groupBy }))),
+    dailySpendByGroup(scope, { ...current, stackBy }),
+    runsList(scope, { ...current, sort: "cost", limit: 10 }),
+    filterChoices(scope),
+    spendByGroup(scope, { ...current, groupBy: "project" }),
+  ]);
+  const total = groups[0]!.totals.costUsd;
+  const previousTotal = previousGroups[0]!.totals.costUsd;
+  const unallocatedOf = (rows: { key: string; costUsd: number }[]) => rows.find((row) => row.key === unallocatedKey)?.costUsd ?? 0;
+  const ownerIndex = shown.findIndex((b) => b.groupBy === "owner");
+  const days = Array.from({ length: period.days }, (_, i) => addDays(period.from, i));
+  const runsHref = (filter: string, key: string) => `/runs?${new URLSearchParams({ from: period.from, to: period.to, [filter]: key })}`;
+  const share = (part: number) => (total === 0 ? "–" : `${((part / total) * 100).toFixed(1)}%`);
+
   return (
     <>
-      <PageHead title="Overview" subtitle={`Spend of the last 7 days (${from} to ${to}, UTC)`} />
+      <PageHead
+        title="Overview"
+        subtitle={period.fallbackNote ?? `Spend from ${period.from} to ${period.to} (UTC), compared with ${period.previousFrom} to ${period.previousTo}`}
+      />
       <GetStartedIfEmpty scope={scope}>
-        <SpendTable title="By model" keyLabel="Model" result={await spendByGroup(scope, { from, to, groupBy: "model" })} />
-        <SpendTable title="By day" keyLabel="Day" result={await spendByGroup(scope, { from, to, groupBy: "day" })} />
+        <PeriodPicker period={period} params={params} stackBy={stackBy} canSeeOwners={canSeeOwners} owners={choices.owners} projects={choices.projects} />
+        <section className="panel">
+          <dl className="tiles">
+            <div>
+              <dt>Total spend</dt>
+              <dd data-testid="overview-total" data-usd={total}>
+                {formatUsd(total)}
+              </dd>
+              <dd className="small">
+                <ChangeBadge changeUsd={total - previousTotal} ratio={changeRatio(total, previousTotal)} /> <span className="muted">vs {formatUsd(previousTotal)} before</span>
+              </dd>
+            </div>
+            {ownerIndex >= 0 ? (
+              <div>
+                <dt>No owner</dt>
+                <dd data-testid="unallocated-owner-share">{share(unallocatedOf(groups[ownerIndex]!.rows))}</dd>
+                <dd className="small muted">{formatUsd(unallocatedOf(groups[ownerIndex]!.rows))} unallocated</dd>
+              </div>
+            ) : null}
+            <div>
+              <dt>No project</dt>
+              <dd data-testid="unallocated-project-share">{share(unallocatedOf(projectSplit.rows))}</dd>
+              <dd className="small muted">{formatUsd(unallocatedOf(projectSplit.rows))} unallocated</dd>
+            </div>
+            <div>
+              <dt>Calls</dt>
+              <dd>{groups[0]!.totals.calls.toLocaleString("en-US")}</dd>
+            </div>
+          </dl>
+        </section>
+        <section className="panel">
+          <h2>Spend per day by {stackBy}</h2>
+          <SpendPerDayChart days={days} parts={parts} />
+        </section>
+        <OutcomeCostPanel from={period.from} to={period.to} canSeeOwners={canSeeOwners} />
+        <div className="grid-2">
+          {shown.map((b, i) => (
+            <SpendDeltaTable
+              key={b.groupBy}
+              testId={`spend-by-${b.groupBy}`}
+              title={b.title}
+              keyLabel={b.keyLabel}
+              rows={spendDeltas(groups[i]!.rows, previousGroups[i]!.rows, total)}
+              csvName={`spend-by-${b.groupBy}-${period.from}-${period.to}.csv`}
+              runsLink={b.runsFilter ? (key) => runsHref(b.runsFilter, key) : undefined}
+            />
+          ))}
+        </div>
+        <RunsTable runs={topRuns} title={canSeeOwners ? "Most expensive runs" : "Your most expensive runs"} csvName={`most-expensive-runs-${period.from}-${period.to}.csv`} />
       </GetStartedIfEmpty>
     </>
   );

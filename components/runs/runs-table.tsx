@@ -1,36 +1,67 @@
+import Link from "next/link";
+import { CsvDownloadButton } from "@/components/export/csv-download-button";
 import { formatInteger, formatUsd } from "@/lib/format";
-import type { RunSummary } from "@/lib/queries/runs-list";
+import type { RunSummary, RunsQuery } from "@/lib/queries/runs-list";
 
-export function RunsTable({ runs }: { runs: RunSummary[] }) {
-  if (runs.length === 0) return <p className="panel muted">No runs started in this period.</p>;
+const header = ["id", "externalId", "startedAt", "title", "owner", "project", "task", "model", "outcome", "calls", "costUsd"];
+
+/** Runs with links to their drill-down; with `sortHref`, the cost, start and calls headers sort. */
+export function RunsTable({ runs, title, csvName, sort, sortHref }: {
+  runs: RunSummary[];
+  title: string;
+  csvName: string;
+  sort?: RunsQuery["sort"];
+  sortHref?: (sort: RunsQuery["sort"]) => string;
+}) {
+  const sortable = (label: string, key: RunsQuery["sort"], numeric = false) => (
+    <th className={numeric ? "num" : undefined} aria-sort={sort === key ? "descending" : undefined}>
+      {sortHref ? <Link href={sortHref(key)}>{label}{sort === key ? " ▼" : ""}</Link> : label}
+    </th>
+  );
   return (
-    <section className="panel">
-      <table>
-        <thead>
-          <tr>
-            <th>Started (UTC)</th>
-            <th>Run</th>
-            <th>Model</th>
-            <th>Owner</th>
-            <th>Project</th>
-            <th className="num">Calls</th>
-            <th className="num">Cost</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((run) => (
-            <tr key={run.id}>
-              <td>{run.startedAt.slice(0, 16).replace("T", " ")}</td>
-              <td>{run.title ?? run.externalId}</td>
-              <td>{run.model}</td>
-              <td>{run.owner ?? <span className="muted">unallocated</span>}</td>
-              <td>{run.project ?? <span className="muted">unallocated</span>}</td>
-              <td className="num">{formatInteger(run.calls)}</td>
-              <td className="num">{formatUsd(run.costUsd)}</td>
+    <section className="panel" data-testid="runs-table">
+      <div className="panel-head">
+        <h2>{title}</h2>
+        <CsvDownloadButton
+          filename={csvName}
+          header={header}
+          rows={runs.map((run) => [run.id, run.externalId, run.startedAt, run.title, run.owner, run.project, run.task, run.model, run.outcome, run.calls, run.costUsd])}
+        />
+      </div>
+      {runs.length === 0 ? (
+        <p className="muted">No runs started in this period.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              {sortable("Started (UTC)", "startedAt")}
+              <th>Run</th>
+              <th>Model</th>
+              <th>Owner</th>
+              <th>Project</th>
+              <th>Outcome</th>
+              {sortable("Calls", "calls", true)}
+              {sortable("Cost", "cost", true)}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {runs.map((run) => (
+              <tr key={run.id} data-testid="run-row">
+                <td className="nowrap">{run.startedAt.slice(0, 16).replace("T", " ")}</td>
+                <td className="run-title">
+                  <Link href={`/runs/${run.id}`}>{run.title ?? run.externalId}</Link>
+                </td>
+                <td>{run.model}</td>
+                <td>{run.owner ?? <span className="muted">unallocated</span>}</td>
+                <td>{run.project ?? <span className="muted">unallocated</span>}</td>
+                <td>{run.outcome ? <span className={`badge outcome-${run.outcome.toLowerCase()}`}>{run.outcome.toLowerCase()}</span> : <span className="muted">–</span>}</td>
+                <td className="num">{formatInteger(run.calls)}</td>
+                <td className="num">{formatUsd(run.costUsd)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

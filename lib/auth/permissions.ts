@@ -12,17 +12,19 @@ export type Permission =
   | "ownership:edit" // people, projects, rules, assignments
   | "spend:read-all" // every run and owner's spend
   | "spend:read-team" // team aggregates (members see their own runs only)
-  | "ingest";
+  | "ingest"
+  | "outcomes:write"; // mark runs accepted/rejected (members: their own runs only)
 
 const rolePermissions: Record<Role, readonly Permission[]> = {
-  ADMIN: ["members:manage", "keys:manage", "prices:manage", "ownership:edit", "spend:read-all", "spend:read-team", "ingest"],
-  MANAGER: ["spend:read-all", "spend:read-team", "ingest"],
-  MEMBER: ["spend:read-team", "ingest"],
+  ADMIN: ["members:manage", "keys:manage", "prices:manage", "ownership:edit", "spend:read-all", "spend:read-team", "ingest", "outcomes:write"],
+  MANAGER: ["spend:read-all", "spend:read-team", "ingest", "outcomes:write"],
+  MEMBER: ["spend:read-team", "ingest", "outcomes:write"],
 };
 
 const scopePermissions: Record<ApiScope, readonly Permission[]> = {
   read: ["spend:read-all", "spend:read-team"],
-  ingest: ["ingest"],
+  // Outcomes come from the same machines that send traces (CI, hooks), so ingest keys may post them.
+  ingest: ["ingest", "outcomes:write"],
 };
 
 export type Actor =

@@ -21,29 +21,40 @@ export interface RunCall extends Tokens {
 }
 
 export interface RunDetail {
-  run: RunSummary & { cwd: string | null; gitBranch: string | null; repository: string | null; models: string[] };
+  run: RunSummary & { cwd: string | null; gitBranch: string | null; repository: string | null; models: string[]; projectId: string | null };
   /** In the order they were made. */
   calls: RunCall[];
 }
 
 export async function runDetail(scope: Scope, runId: string): Promise<RunDetail | null> {
   const [run] = await db().$queryRaw<RunDetail["run"][]>`
-    SELECT ${runSummaryColumns}, r.cwd, r."gitBranch", r.repository, r.models ${runJoins}
+    SELECT ${runSummaryColumns}, r.cwd, r."gitBranch", r.repository, r.models, r."projectId"::text AS "projectId" ${runJoins}
     WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
   if (!run) return null;
-  const calls = await db().$queryRaw<RunCall[]>`
-    SELECT c.id::text AS id, to_json(c.timestamp)#>>'{}' AS timestamp, c.model, c."agentId",
-      c."uncachedInput"::float8 AS "inputTokens", c.output::float8 AS "outputTokens",
-      (c."cacheWrite5m" + c."cacheWrite1h")::float8 AS "cacheWriteTokens", c."cacheRead"::float8 AS "cacheReadTokens",
-      c."costUsd"::float8 AS "costUsd", 1::float8 AS calls, c."contextTokens"::float8 AS "contextTokens",
-      c.priced, c."priceRule", c."isApiError",
-      coalesce((SELECT json_agg(json_build_object(
-          'id', tc.id::text, 'toolUseId', tc."toolUseId", 'name', tc.name, 'summary', tc.summary,
-          'inputBytes', tc."inputBytes", 'outputBytes', tc."outputBytes", 'outputTokens', tc."outputTokens", 'isError', tc."isError")
-          ORDER BY tc.id)
-        FROM "ToolCall" tc WHERE tc."teamId" = c."teamId" AND tc."callId" = c.id), '[]'::json) AS "toolCalls"
-    FROM "Call" c
-    WHERE c."teamId" = ${scope.teamId}::uuid AND c."runId" = ${runId}::uuid
-    ORDER BY c.timestamp, c.id`;
-  return { run, calls };
+  // Tool calls are read for the whole run at once (the (teamId, runId, toolUseId) key) and joined
+  // to their calls here: a subquery per call cost a lookup each on runs of thousands of calls.
+  const [calls, toolCalls] = await Promise.all([
+    db().$queryRaw<Omit<RunCall, "toolCalls">[]>`
+      SELECT c.id::text AS id, to_json(c.timestamp)#>>'{}' AS timestamp, c.model, c."agentId",
+        c."uncachedInput"::float8 AS "inputTokens", c.output::float8 AS "outputTokens",
+        (c."cacheWrite5m" + c."cacheWrite1h")::float8 AS "cacheWriteTokens", c."cacheRead"::float8 AS "cacheReadTokens",
+        c."costUsd"::float8 AS "costUsd", 1::float8 AS calls, c."contextTokens"::float8 AS "contextTokens",
+        c.priced, c."priceRule", c."isApiError"
+      FROM "Call" c
+      WHERE c."teamId" = ${scope.teamId}::uuid AND c."runId" = ${runId}::uuid
+      ORDER BY c.timestamp, c.id`,
+    db().$queryRaw<(RunCall["toolCalls"][number] & { callId: string })[]>`
+      SELECT tc.id::text AS id, tc."callId"::text AS "callId", tc."toolUseId", tc.name, tc.summary, tc."inputBytes",
+        tc."outputBytes", tc."outputTokens", tc."isError"
+      FROM "ToolCall" tc
+      WHERE tc."teamId" = ${scope.teamId}::uuid AND tc."runId" = ${runId}::uuid AND tc."callId" IS NOT NULL
+      ORDER BY tc.id`,
+  ]);
+  const toolCallsOf = new Map<string, RunCall["toolCalls"]>();
+  for (const { callId, ...toolCall } of toolCalls) {
+    const list = toolCallsOf.get(callId) ?? [];
+    list.push(toolCall);
+    toolCallsOf.set(callId, list);
+  }
+  return { run, calls: calls.map((call) => ({ ...call, toolCalls: toolCallsOf.get(call.id) ?? [] })) };
 }

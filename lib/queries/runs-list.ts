@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Scope } from "@/lib/auth/scope";
 import { dateRangeSchema } from "./params";
+import { unallocatedKey } from "./spend-by-group";
 import { visibleRunsCondition } from "./visible-runs";
 import type { Tokens } from "./tokens";
 
@@ -11,6 +12,12 @@ export const runsQuerySchema = z
   .object({
     sort: z.enum(["cost", "startedAt", "calls"]).default("cost"),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
+    /** A person's id, email or name, or "unallocated". */
+    owner: z.string().max(320).optional(),
+    /** A project's id or name, or "unallocated". */
+    project: z.string().max(200).optional(),
+    /** Any of the run's models, exactly as the trace names it. */
+    model: z.string().max(200).optional(),
   })
   .and(dateRangeSchema);
 
@@ -52,13 +59,23 @@ export const runJoins = Prisma.sql`
   LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
   LEFT JOIN "Task" t ON t."teamId" = r."teamId" AND t.id = r."taskId"`;
 
+function runFilters(query: RunsQuery): Prisma.Sql {
+  const filters: Prisma.Sql[] = [];
+  if (query.owner === unallocatedKey) filters.push(Prisma.sql`r."ownerId" IS NULL`);
+  else if (query.owner !== undefined) filters.push(Prisma.sql`(r."ownerId"::text = ${query.owner} OR o.email = ${query.owner} OR o."displayName" = ${query.owner})`);
+  if (query.project === unallocatedKey) filters.push(Prisma.sql`r."projectId" IS NULL`);
+  else if (query.project !== undefined) filters.push(Prisma.sql`(r."projectId"::text = ${query.project} OR p.name = ${query.project})`);
+  if (query.model !== undefined) filters.push(Prisma.sql`${query.model} = ANY(r.models)`);
+  return filters.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(filters, " AND ")}`;
+}
+
 export async function runsList(scope: Scope, query: RunsQuery): Promise<RunSummary[]> {
   const from = new Date(`${query.from}T00:00:00Z`);
   const toExclusive = new Date(`${query.to}T00:00:00Z`);
   toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
   return db().$queryRaw<RunSummary[]>`
     SELECT ${runSummaryColumns} ${runJoins}
-    WHERE ${visibleRunsCondition(scope)} AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
+    WHERE ${visibleRunsCondition(scope)} AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} ${runFilters(query)}
     ORDER BY ${orderBy[query.sort]}, r.id
     LIMIT ${query.limit}`;
 }

@@ -41,7 +41,12 @@ function dimensionFilter(column: Prisma.Sql, names: Prisma.Sql[], value: string 
   return Prisma.sql`AND (${column} = ${value} OR ${Prisma.join(names.map((name) => Prisma.sql`${name} = ${value}`), " OR ")})`;
 }
 
-export async function spendByGroup(scope: Scope, query: SpendQuery): Promise<{ rows: ({ key: string } & Tokens)[]; totals: Tokens }> {
+/**
+ * The FROM and WHERE of every DailySpend read: the team, the inclusive day range and the owner and
+ * project filters. Shared with the per-day breakdown so the overview's chart and tables add up to
+ * exactly what `GET /api/v1/spend` answers.
+ */
+export function dailySpendSource(scope: Scope, query: Pick<SpendQuery, "from" | "to" | "owner" | "project">): { joins: Prisma.Sql; where: Prisma.Sql } {
   const from = new Date(`${query.from}T00:00:00Z`);
   const to = new Date(`${query.to}T00:00:00Z`);
   const where = Prisma.sql`
@@ -53,6 +58,16 @@ export async function spendByGroup(scope: Scope, query: SpendQuery): Promise<{ r
     LEFT JOIN "Person" o ON o."teamId" = d."teamId" AND o.id::text = d."ownerId"
     LEFT JOIN "Project" p ON p."teamId" = d."teamId" AND p.id::text = d."projectId"
     LEFT JOIN "Task" t ON t."teamId" = d."teamId" AND t.id::text = d."taskId"`;
+  return { joins, where };
+}
+
+/** The SQL naming a DailySpend row's group, over dailySpendSource's aliases. */
+export function spendGroupKey(groupBy: SpendGroup): Prisma.Sql {
+  return groupKey[groupBy];
+}
+
+export async function spendByGroup(scope: Scope, query: SpendQuery): Promise<{ rows: ({ key: string } & Tokens)[]; totals: Tokens }> {
+  const { joins, where } = dailySpendSource(scope, query);
   const key = groupKey[query.groupBy];
   const order = query.groupBy === "day" || query.groupBy === "week" ? Prisma.sql`key` : Prisma.sql`"costUsd" DESC, key`;
   const [rows, totals] = await Promise.all([

@@ -1,20 +1,50 @@
 import type { Metadata } from "next";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
+import { RunsFilterForm } from "@/components/runs/runs-filter-form";
 import { RunsTable } from "@/components/runs/runs-table";
+import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
-import { runsQuerySchema, runsList } from "@/lib/queries/runs-list";
+import { filterChoices } from "@/lib/queries/filter-choices";
+import { latestSpendDay } from "@/lib/queries/latest-spend-day";
+import { addDays } from "@/lib/queries/params";
+import { runsQuerySchema, runsList, type RunsQuery } from "@/lib/queries/runs-list";
 
 export const metadata: Metadata = { title: "Runs" };
 
+const sortLabels: Record<RunsQuery["sort"], string> = { cost: "most expensive first", startedAt: "latest first", calls: "most calls first" };
+
 export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   const scope = await pageScope();
-  const query = runsQuerySchema.parse(await searchParams);
+  const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, value]) => value !== ""));
+  // Like the overview: with no range given and nothing in the last 30 days, the 30 days up to the last data.
+  let note = "";
+  if (!raw.from && !raw.to) {
+    const latest = await latestSpendDay(scope);
+    const today = new Date().toISOString().slice(0, 10);
+    if (latest && latest < addDays(today, -29)) {
+      raw.from = addDays(latest, -29);
+      raw.to = latest;
+      note = " (the last 30 days with data)";
+    }
+  }
+  const parsed = runsQuerySchema.safeParse(raw);
+  const query = parsed.success ? parsed.data : runsQuerySchema.parse({});
+  const canSeeOwners = can(scope.actor, "spend:read-all");
+  const [runs, choices] = await Promise.all([runsList(scope, query), filterChoices(scope)]);
+  const sortHref = (sort: RunsQuery["sort"]) => {
+    const params = new URLSearchParams(Object.entries({ ...raw, sort }).filter(([, v]) => v !== undefined) as [string, string][]);
+    return `/runs?${params}`;
+  };
   return (
     <>
-      <PageHead title="Runs" subtitle={`Agent sessions started ${query.from} to ${query.to} (UTC), most expensive first`} />
+      <PageHead
+        title="Runs"
+        subtitle={`${canSeeOwners ? "Agent sessions" : "Your agent sessions"} started ${query.from} to ${query.to} (UTC)${note}, ${sortLabels[query.sort]}`}
+      />
       <GetStartedIfEmpty scope={scope}>
-        <RunsTable runs={await runsList(scope, query)} />
+        <RunsFilterForm query={query} choices={choices} canSeeOwners={canSeeOwners} />
+        <RunsTable runs={runs} title={`${runs.length === query.limit ? `First ${query.limit}` : runs.length} runs`} csvName={`runs-${query.from}-${query.to}.csv`} sort={query.sort} sortHref={sortHref} />
       </GetStartedIfEmpty>
     </>
   );

@@ -24,6 +24,9 @@ export default async function SettingsPage() {
             <li>
               <Link href="/settings/api-keys">API keys</Link>: keys for <code>trh push</code>, telemetry and the read API.
             </li>
+            <li>
+              <Link href="/settings/webhooks">GitHub webhook</Link>: merged pull requests mark their runs accepted.
+            </li>
           </ul>
         ) : (
           <p className="muted">Members and API keys are managed by the team&apos;s admins.</p>

@@ -1,0 +1,17 @@
+import { NextResponse } from "next/server";
+import { requestScope } from "@/lib/auth/scope";
+import { badRequest, jsonRoute, notFound } from "@/lib/http/errors";
+import { findDecidableRun, outcomeActor, outcomeRequestSchema, recordOutcomes } from "@/lib/outcomes/record-outcome";
+
+export const dynamic = "force-dynamic";
+
+export const POST = jsonRoute(async (request) => {
+  const scope = await requestScope(request, "outcomes:write");
+  const body = outcomeRequestSchema.parse(await request.json().catch(() => {
+    throw badRequest("the body must be JSON");
+  }));
+  const runId = await findDecidableRun(scope, body.runId !== undefined ? { runId: body.runId } : { externalId: body.externalId! });
+  if (!runId) throw notFound("run");
+  const [outcome] = await recordOutcomes(scope, { runIds: [runId], status: body.status, source: "api", evidence: body.evidence }, outcomeActor(scope));
+  return NextResponse.json({ outcome }, { status: 201 });
+});

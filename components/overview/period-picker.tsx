@@ -1,0 +1,76 @@
+import Link from "next/link";
+import { periodPresets, presetLabels, type OverviewParams, type OverviewPeriod } from "@/lib/dashboard/overview-period";
+import { stackDimensions } from "@/lib/queries/daily-spend-by-group";
+
+/** The overview's filters, all in the URL: preset links, and a plain GET form for the rest. */
+export function PeriodPicker({ period, params, stackBy, canSeeOwners, owners, projects }: {
+  period: OverviewPeriod;
+  params: OverviewParams;
+  stackBy: string;
+  canSeeOwners: boolean;
+  owners: string[];
+  projects: string[];
+}) {
+  const kept = Object.fromEntries(Object.entries({ stackBy: params.stackBy, owner: params.owner, project: params.project }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  return (
+    <section className="panel filters" data-testid="period-picker">
+      <nav className="presets" aria-label="Period">
+        {periodPresets
+          .filter((preset) => preset !== "custom")
+          .map((preset) => (
+            <Link key={preset} href={`/?${new URLSearchParams({ ...kept, period: preset })}`} aria-current={period.preset === preset ? "true" : undefined}>
+              {presetLabels[preset]}
+            </Link>
+          ))}
+      </nav>
+      <form method="get" action="/" className="inline">
+        <label>
+          From
+          <input type="date" name="from" defaultValue={period.from} required />
+        </label>
+        <label>
+          To
+          <input type="date" name="to" defaultValue={period.to} required />
+        </label>
+        <label>
+          Stack by
+          <select name="stackBy" defaultValue={stackBy}>
+            {stackDimensions
+              .filter((dimension) => dimension !== "owner" || canSeeOwners)
+              .map((dimension) => (
+                <option key={dimension} value={dimension}>
+                  {dimension}
+                </option>
+              ))}
+          </select>
+        </label>
+        {canSeeOwners ? (
+          <label>
+            Owner
+            <select name="owner" defaultValue={params.owner ?? ""}>
+              <option value="">all</option>
+              {owners.map((owner) => (
+                <option key={owner} value={owner}>
+                  {owner}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <label>
+          Project
+          <select name="project" defaultValue={params.project ?? ""}>
+            <option value="">all</option>
+            {projects.map((project) => (
+              <option key={project} value={project}>
+                {project}
+              </option>
+            ))}
+          </select>
+        </label>
+        <input type="hidden" name="period" value="custom" />
+        <button type="submit">Apply</button>
+      </form>
+    </section>
+  );
+}

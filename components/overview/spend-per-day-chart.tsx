@@ -1,0 +1,41 @@
+"use client";
+
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { colorFor } from "@/components/charts/color-for";
+import { formatUsd } from "@/lib/format";
+import type { DailySpendPart } from "@/lib/queries/daily-spend-by-group";
+
+/** Series beyond this many are summed into "other": a legend of 30 owners reads as noise. */
+const MAX_SERIES = 8;
+
+export function SpendPerDayChart({ days, parts }: { days: string[]; parts: DailySpendPart[] }) {
+  const totals = new Map<string, number>();
+  for (const part of parts) totals.set(part.key, (totals.get(part.key) ?? 0) + part.costUsd);
+  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([key]) => key);
+  const shown = ranked.length > MAX_SERIES ? ranked.slice(0, MAX_SERIES - 1) : ranked;
+  const series = ranked.length > shown.length ? [...shown, "other"] : shown;
+  const byDay = new Map(days.map((day) => [day, { day } as Record<string, number | string>]));
+  for (const part of parts) {
+    const row = byDay.get(part.day);
+    if (!row) continue;
+    const key = shown.includes(part.key) ? part.key : "other";
+    row[key] = ((row[key] as number | undefined) ?? 0) + part.costUsd;
+  }
+  if (parts.length === 0) return <p className="chart-empty muted">No spend in this period.</p>;
+  return (
+    <div className="chart" data-testid="spend-per-day-chart">
+      <ResponsiveContainer width="100%" height={300}>
+        <BarChart data={[...byDay.values()]} maxBarSize={56} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} fontSize={12} />
+          <YAxis tickFormatter={(value: number) => formatUsd(value)} fontSize={12} width={72} />
+          <Tooltip formatter={(value) => formatUsd(Number(value))} labelFormatter={(day) => `${day} (UTC)`} />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {series.map((key) => (
+            <Bar key={key} dataKey={key} name={key} stackId="spend" fill={colorFor(key)} isAnimationActive={false} />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { resolveOverviewPeriod } from "./overview-period";
+
+// 2026-11-28 is a Saturday.
+const today = "2026-11-28";
+
+describe("overview period", () => {
+  it("defaults to the last 7 days with the 7 before as the previous period", () => {
+    expect(resolveOverviewPeriod({}, today, today)).toMatchObject({ from: "2026-11-22", to: "2026-11-28", previousFrom: "2026-11-15", previousTo: "2026-11-21", days: 7, fallbackNote: null });
+  });
+
+  it("falls back to the last 7 days with data when the default range is empty, and says so", () => {
+    const period = resolveOverviewPeriod({}, "2026-02-10", today);
+    expect(period).toMatchObject({ from: "2026-02-04", to: "2026-02-10", previousFrom: "2026-01-28", previousTo: "2026-02-03" });
+    expect(period.fallbackNote).toContain("2026-02-04 to 2026-02-10");
+  });
+
+  it("keeps an explicitly chosen preset even when it is empty", () => {
+    expect(resolveOverviewPeriod({ period: "last-30-days" }, "2026-02-10", today)).toMatchObject({ from: "2026-10-30", to: "2026-11-28", fallbackNote: null });
+  });
+
+  it("knows ISO weeks", () => {
+    expect(resolveOverviewPeriod({ period: "this-week" }, today, today)).toMatchObject({ from: "2026-11-23", to: "2026-11-28" });
+    expect(resolveOverviewPeriod({ period: "last-week" }, today, today)).toMatchObject({ from: "2026-11-16", to: "2026-11-22", previousFrom: "2026-11-09", previousTo: "2026-11-15" });
+  });
+
+  it("takes a custom range, and repairs a reversed one", () => {
+    expect(resolveOverviewPeriod({ from: "2026-01-01", to: "2026-01-31" }, today, today)).toMatchObject({ preset: "custom", days: 31, previousFrom: "2025-12-01", previousTo: "2025-12-31" });
+    expect(resolveOverviewPeriod({ from: "2026-03-01", to: "2026-01-31" }, today, today)).toMatchObject({ from: "2026-01-25", to: "2026-01-31" });
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * The overview's period from its URL: a preset (last 7 days, this week, last week, last 30 days)
+ * or a custom from/to, and the previous period of the same length that changes are measured
+ * against. With no period in the URL the last 7 days are shown, or, when they hold no spend, the
+ * 7 days up to the last day that has some (traces are often imported long after the fact).
+ */
+import { z } from "zod";
+import { stackDimensionSchema } from "@/lib/queries/daily-spend-by-group";
+import { addDays, todayUtc } from "@/lib/queries/params";
+
+export const periodPresets = ["last-7-days", "this-week", "last-week", "last-30-days", "custom"] as const;
+export type PeriodPreset = (typeof periodPresets)[number];
+
+export const presetLabels: Record<PeriodPreset, string> = {
+  "last-7-days": "Last 7 days",
+  "this-week": "This week",
+  "last-week": "Last week",
+  "last-30-days": "Last 30 days",
+  custom: "Custom",
+};
+
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)));
+
+/** Unknown or malformed values are dropped rather than refused: a shared link should still open. */
+export const overviewParamsSchema = z.object({
+  period: z.enum(periodPresets).optional().catch(undefined),
+  from: isoDay.optional().catch(undefined),
+  to: isoDay.optional().catch(undefined),
+  stackBy: stackDimensionSchema.optional().catch(undefined),
+  owner: z.string().max(320).optional().catch(undefined),
+  project: z.string().max(200).optional().catch(undefined),
+});
+
+export type OverviewParams = z.output<typeof overviewParamsSchema>;
+
+export interface OverviewPeriod {
+  preset: PeriodPreset;
+  from: string;
+  to: string;
+  previousFrom: string;
+  previousTo: string;
+  days: number;
+  /** Set when the default range was empty and the last days with data are shown instead. */
+  fallbackNote: string | null;
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+}
+
+/** Monday of the ISO week (Postgres' date_trunc('week') agrees). */
+function mondayOf(day: string): string {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return addDays(day, -((weekday + 6) % 7));
+}
+
+function presetRange(preset: Exclude<PeriodPreset, "custom">, today: string): { from: string; to: string } {
+  switch (preset) {
+    case "last-7-days":
+      return { from: addDays(today, -6), to: today };
+    case "this-week":
+      return { from: mondayOf(today), to: today };
+    case "last-week": {
+      const monday = addDays(mondayOf(today), -7);
+      return { from: monday, to: addDays(monday, 6) };
+    }
+    case "last-30-days":
+      return { from: addDays(today, -29), to: today };
+  }
+}
+
+export function resolveOverviewPeriod(params: OverviewParams, latestSpendDay: string | null, today = todayUtc()): OverviewPeriod {
+  let preset: PeriodPreset = params.period ?? (params.from || params.to ? "custom" : "last-7-days");
+  let range: { from: string; to: string };
+  let fallbackNote: string | null = null;
+  if (preset === "custom") {
+    const to = params.to ?? today;
+    const from = params.from && params.from <= to ? params.from : addDays(to, -6);
+    range = { from, to };
+  } else {
+    range = presetRange(preset, today);
+    const isDefault = params.period === undefined;
+    if (isDefault && latestSpendDay !== null && latestSpendDay < range.from) {
+      range = { from: addDays(latestSpendDay, -6), to: latestSpendDay };
+      preset = "custom";
+      fallbackNote = `No spend in the last 7 days: showing the last 7 days with data (${range.from} to ${range.to})`;
+    }
+  }
+  const days = daysBetween(range.from, range.to);
+  return { preset, ...range, previousFrom: addDays(range.from, -days), previousTo: addDays(range.from, -1), days, fallbackNote };
+}

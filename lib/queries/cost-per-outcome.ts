@@ -1,0 +1,101 @@
+/**
+ * Cost per accepted outcome: all spend of a period, accepted or not, divided by the outcomes
+ * accepted in it, by week, owner or project: `GET /api/v1/outcomes/cost` and the overview's
+ * outcomes section. Spend comes from the DailySpend rollup (the same numbers as the spend API);
+ * an outcome counts when a run's (or task's) latest decision is ACCEPTED and was made in the
+ * period, so a redelivered webhook or a re-marked run is counted once.
+ */
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { Scope } from "@/lib/auth/scope";
+import { dateRangeSchema } from "./params";
+import { dailySpendSource, spendGroupKey, unallocatedKey } from "./spend-by-group";
+
+export const outcomeCostGroups = ["week", "owner", "project"] as const;
+export type OutcomeCostGroup = (typeof outcomeCostGroups)[number];
+
+export const outcomeCostQuerySchema = z.object({ groupBy: z.enum(outcomeCostGroups).default("week") }).and(dateRangeSchema);
+export type OutcomeCostQuery = z.output<typeof outcomeCostQuerySchema>;
+
+export interface OutcomeCost {
+  spendUsd: number;
+  acceptedOutcomes: number;
+  /** null when nothing was accepted: the cost per outcome is not a number then. */
+  costPerAcceptedUsd: number | null;
+  /** Spend of runs whose outcome is not (or not yet) accepted. */
+  unacceptedSpendUsd: number;
+}
+
+export interface OutcomeCostResult {
+  rows: ({ key: string } & OutcomeCost)[];
+  totals: OutcomeCost;
+}
+
+/** Group keys over a Run aliased r with its owner o and project p (outcomes and unaccepted spend). */
+const runKey: Record<Exclude<OutcomeCostGroup, "week">, Prisma.Sql> = {
+  owner: Prisma.sql`coalesce(o.email, o."displayName", ${unallocatedKey})`,
+  project: Prisma.sql`coalesce(p.name, ${unallocatedKey})`,
+};
+
+function costOf(spendUsd: number, acceptedOutcomes: number, unacceptedSpendUsd: number): OutcomeCost {
+  return { spendUsd, acceptedOutcomes, costPerAcceptedUsd: acceptedOutcomes > 0 ? spendUsd / acceptedOutcomes : null, unacceptedSpendUsd };
+}
+
+export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Promise<OutcomeCostResult> {
+  const from = new Date(`${query.from}T00:00:00Z`);
+  const toExclusive = new Date(`${query.to}T00:00:00Z`);
+  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  const spend = dailySpendSource(scope, query);
+  const grouped = query.groupBy !== "week";
+  // The same grouping over each source: the rollup, the runs' days, the decisions.
+  const spendKey = spendGroupKey(query.groupBy);
+  const dayKey = (day: Prisma.Sql) => Prisma.sql`to_char(date_trunc('week', ${day}), 'YYYY-MM-DD')`;
+  const unacceptedKey = grouped ? runKey[query.groupBy as Exclude<OutcomeCostGroup, "week">] : dayKey(Prisma.sql`s.day`);
+  const acceptedKey = grouped ? runKey[query.groupBy as Exclude<OutcomeCostGroup, "week">] : dayKey(Prisma.sql`(x."decidedAt" AT TIME ZONE 'UTC')::date`);
+  const ownerProjectJoins = (projectId: Prisma.Sql) => Prisma.sql`
+    LEFT JOIN "Person" o ON o."teamId" = ${scope.teamId}::uuid AND o.id = r."ownerId"
+    LEFT JOIN "Project" p ON p."teamId" = ${scope.teamId}::uuid AND p.id = ${projectId}`;
+
+  // One statement gives the rows and the totals (GROUPING SETS), so the totals are exact sums, never
+  // float sums of the rows. Keys are joined as "k:<key>", the total row as "t:".
+  const joinKey = Prisma.sql`CASE WHEN grouping(k) = 1 THEN 't:' ELSE 'k:' || k END`;
+  const rowsAndTotal = await db().$queryRaw<{ key: string; spendUsd: number; acceptedOutcomes: number; unacceptedSpendUsd: number }[]>`
+    WITH spend AS (
+      SELECT ${joinKey} AS key, sum(v) AS usd FROM (SELECT ${spendKey} AS k, d."costUsd" AS v ${spend.joins} ${spend.where}) x
+      GROUP BY GROUPING SETS ((k), ())
+    ), unaccepted AS (
+      SELECT ${joinKey} AS key, sum(v) AS usd FROM (
+        SELECT ${unacceptedKey} AS k, s."costUsd" AS v
+        FROM "RunDaySpend" s JOIN "Run" r ON r."teamId" = s."teamId" AND r.id = s."runId"
+        ${ownerProjectJoins(Prisma.sql`r."projectId"`)}
+        WHERE s."teamId" = ${scope.teamId}::uuid AND s.day >= ${from}::date AND s.day < ${toExclusive}::date
+          AND r.outcome IS DISTINCT FROM 'ACCEPTED') x
+      GROUP BY GROUPING SETS ((k), ())
+    ), latest AS (
+      SELECT DISTINCT ON (coalesce(x."runId", x."taskId")) x.*
+      FROM "Outcome" x WHERE x."teamId" = ${scope.teamId}::uuid
+      ORDER BY coalesce(x."runId", x."taskId"), x."decidedAt" DESC, x.id
+    ), accepted AS (
+      SELECT ${joinKey} AS key, count(*) AS n FROM (
+        SELECT ${acceptedKey} AS k
+        FROM latest x
+        LEFT JOIN "Run" r ON r."teamId" = x."teamId" AND r.id = x."runId"
+        LEFT JOIN "Task" t ON t."teamId" = x."teamId" AND t.id = x."taskId"
+        ${ownerProjectJoins(Prisma.sql`coalesce(r."projectId", t."projectId")`)}
+        WHERE x.status = 'ACCEPTED' AND x."decidedAt" >= ${from} AND x."decidedAt" < ${toExclusive}) x
+      GROUP BY GROUPING SETS ((k), ())
+    )
+    SELECT substr(coalesce(spend.key, accepted.key, unaccepted.key), 3) AS key,
+      coalesce(spend.usd, 0)::float8 AS "spendUsd", coalesce(accepted.n, 0)::int AS "acceptedOutcomes",
+      coalesce(unaccepted.usd, 0)::float8 AS "unacceptedSpendUsd"
+    FROM spend FULL JOIN accepted ON accepted.key = spend.key
+      FULL JOIN unaccepted ON unaccepted.key = coalesce(spend.key, accepted.key)
+    ORDER BY ${grouped ? Prisma.sql`2 DESC, 1` : Prisma.sql`1`}`;
+  const rows = rowsAndTotal.filter((row) => row.key !== "");
+  const total = rowsAndTotal.find((row) => row.key === "");
+  return {
+    rows: rows.map((row) => ({ key: row.key, ...costOf(row.spendUsd, row.acceptedOutcomes, row.unacceptedSpendUsd) })),
+    totals: costOf(total?.spendUsd ?? 0, total?.acceptedOutcomes ?? 0, total?.unacceptedSpendUsd ?? 0),
+  };
+}
