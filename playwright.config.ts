@@ -38,5 +38,7 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     env: { PORT: String(port) },
+    // serve.ts drops its test database when it is asked to stop.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
   },
 });

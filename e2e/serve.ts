@@ -4,7 +4,7 @@
  * script.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -12,18 +12,29 @@ import { e2eAdmin } from "./credentials";
 
 const env: NodeJS.ProcessEnv = { ...process.env, TRH_TEAM: e2eAdmin.team, TRH_ADMIN_EMAIL: e2eAdmin.email, TRH_ADMIN_PASSWORD: e2eAdmin.password };
 env.TRH_DATA_DIR = mkdtempSync(path.join(tmpdir(), "trh-e2e-"));
-if (process.env.E2E_DATABASE === "embedded") {
-  env.DATABASE_URL = "";
-} else {
-  const server = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const name = `trh_e2e_${Date.now()}`;
+const server = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const database = process.env.E2E_DATABASE === "embedded" ? null : `trh_e2e_${Date.now()}`;
+
+async function onServer(sql: string) {
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(sql);
   await admin.end();
+}
+
+if (database === null) {
+  env.DATABASE_URL = "";
+} else {
+  await onServer(`CREATE DATABASE ${database}`);
   const url = new URL(server);
-  url.pathname = `/${name}`;
+  url.pathname = `/${database}`;
   env.DATABASE_URL = url.toString();
+}
+
+/** Leaves nothing behind: the test database and the data directory go with the server. */
+async function cleanUp() {
+  if (database !== null) await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
+  rmSync(env.TRH_DATA_DIR!, { recursive: true, force: true });
 }
 
 const seeded = spawnSync(process.execPath, ["node_modules/.bin/tsx", "e2e/seed.ts"], { stdio: "inherit", env });
@@ -31,4 +42,6 @@ if (seeded.status !== 0) process.exit(seeded.status ?? 1);
 
 const child = spawn(process.execPath, ["node_modules/.bin/tsx", "scripts/start.ts"], { stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
-child.on("exit", (code) => process.exit(code ?? 0));
+child.on("exit", (code) => {
+  void cleanUp().finally(() => process.exit(code ?? 0));
+});

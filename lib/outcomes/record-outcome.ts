@@ -8,6 +8,7 @@ import { z } from "zod";
 import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { recomputeRunFindings } from "@/lib/waste/recompute";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { OutcomeStatus } from "@/lib/generated/prisma/enums";
 
@@ -62,7 +63,7 @@ export async function recordOutcomes(
   if (input.runIds.length === 0) return [];
   const { userId: actorUserId, apiKeyId: actorApiKeyId } = actor;
   const evidence = input.evidence?.slice(0, 2000) ?? null;
-  return db().$transaction(async (tx) => {
+  const recorded = await db().$transaction(async (tx) => {
     const before = await tx.$queryRaw<{ id: string; outcome: OutcomeStatus | null }[]>`
       SELECT id::text AS id, outcome FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND id = ANY(${input.runIds}::uuid[]) FOR UPDATE`;
     const recorded = await tx.$queryRaw<RecordedOutcome[]>`
@@ -90,6 +91,9 @@ export async function recordOutcomes(
     }
     return recorded;
   });
+  // "No accepted outcome" findings depend on the decision.
+  await recomputeRunFindings(scope.teamId, [...new Set(recorded.map((outcome) => outcome.runId))]);
+  return recorded;
 }
 
 /** `POST /api/v1/outcomes`: a run by its id or its session id, and the decision. */

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHead } from "@/components/page-head";
 import { OutcomeButtons } from "@/components/outcomes/outcome-buttons";
+import { RunAttributionPanel } from "@/components/ownership/run-attribution-panel";
 import { CallTimeline, LargestToolOutputs } from "@/components/runs/call-timeline";
 import { ContextChart } from "@/components/runs/context-chart";
 import { RunFindingsPanel } from "@/components/waste/run-findings-panel";
@@ -53,6 +54,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         </dl>
         <OutcomeButtons runId={run.id} outcome={run.outcome} canMark={can(scope.actor, "outcomes:write")} />
       </section>
+      <RunAttributionPanel scope={scope} runId={run.id} />
       <section className="panel">
         <h2>Context growth</h2>
         <p className="muted small">
