@@ -39,11 +39,15 @@ test("an admin turns an unallocated group into a rule; the spend moves to the ow
   await personForm.getByRole("button", { name: "Add person" }).click();
   await expect(personForm.getByText("Added Ana.")).toBeVisible();
 
-  // The spotter transcripts ran in /home/marco: the queue groups them by that OS user.
+  // The spotter transcripts ran as OS users marco and (sanitized) USER: the queue groups them so.
   const group = page.locator('[data-testid="unallocated-group"][data-value="marco"]');
   await group.getByLabel("Owner").selectOption({ label: "Ana" });
   await group.getByRole("button", { name: "Make this a rule" }).click();
   await expect(page.getByTestId("rules")).toContainText("identity is marco");
+  const other = page.locator('[data-testid="unallocated-group"][data-value="USER"]');
+  await other.getByLabel("Owner").selectOption({ label: "Ana" });
+  await other.getByRole("button", { name: "Assign these runs" }).click();
+  await expect(page.getByTestId("unallocated-queue")).toContainText("Unallocated: $0.00 in 0 runs");
 
   const after = await spendByOwner();
   const ana = after.rows.find((row: { key: string }) => row.key === "Ana");
@@ -51,7 +55,8 @@ test("an admin turns an unallocated group into a rule; the spend moves to the ow
   expect(after.totals).toEqual(before.totals);
 
   await page.goto("/");
-  await expect(page.getByText("Ana").first()).toBeVisible();
+  await expect(page.getByTestId("spend-by-owner")).toContainText("Ana");
+  await expect(page.getByTestId("unallocated-owner-share")).toHaveText("0.0%");
 
   await page.goto("/ownership/audit");
   await expect(page.getByTestId("audit-log")).toContainText("rule.create");
