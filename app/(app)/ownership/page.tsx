@@ -262,7 +262,8 @@ export default async function OwnershipPage() {
 
       <section className="panel" id="projects">
         <h2>Projects and tasks</h2>
-        <table>
+        {setup.projects.length === 0 ? <p className="muted">No projects yet: add one with the repository or directory its runs share.</p> : null}
+        <table hidden={setup.projects.length === 0}>
           <thead>
             <tr>
               <th>Project</th>
