@@ -78,6 +78,18 @@ interface PricedCall {
   tier: string | null;
 }
 
+/** A tool the model asked for; the source and key find its call, null when only its result is known. */
+interface ToolUseRow {
+  runId: string;
+  toolUseId: string;
+  source: string | null;
+  callKey: string | null;
+  name: string | null;
+  inputBytes: number | null;
+  summary: string | null;
+  timestamp: Date;
+}
+
 interface RunRow {
   id: string;
   externalId: string;
@@ -209,7 +221,7 @@ export class IngestWriter {
         // Attribution first, so this chunk's spend lands on the run's owner, project and task.
         await attributeRunsInTransaction(tx, this.scope.teamId, [...runs.values()].map((run) => run.id), this.attribution);
         const outcome = await this.writeCalls(tx, chunk, runs);
-        await this.writeToolResults(tx, results, runs);
+        await this.writeToolCalls(tx, outcome.toolUses, results, runs);
         await tx.$executeRaw`
           UPDATE "IngestBatch" SET runs = ${this.touchedRuns.size}, calls = calls + ${outcome.calls},
             duplicates = duplicates + ${outcome.duplicates}, "costUsd" = "costUsd" + ${money(outcome.costUsd)}::numeric
@@ -334,8 +346,8 @@ export class IngestWriter {
     return new Map([...wanted.entries()].map(([sessionId, id]) => [sessionId, idOf.get(`${id.kind}\u0000${id.value}`)!]));
   }
 
-  private async writeCalls(tx: Prisma.TransactionClient, chunk: PricedCall[], runs: Map<string, RunRow>): Promise<{ calls: number; duplicates: number; costUsd: number }> {
-    if (chunk.length === 0) return { calls: 0, duplicates: 0, costUsd: 0 };
+  private async writeCalls(tx: Prisma.TransactionClient, chunk: PricedCall[], runs: Map<string, RunRow>): Promise<{ calls: number; duplicates: number; costUsd: number; toolUses: ToolUseRow[] }> {
+    if (chunk.length === 0) return { calls: 0, duplicates: 0, costUsd: 0, toolUses: [] };
     const existing = await tx.$queryRaw<{ source: string; callKey: string; id: bigint; total: number; costUsd: string; uncachedInput: number; cacheRead: number; cacheWrite5m: number; cacheWrite1h: number; output: number }[]>`
       SELECT c.source, c."callKey", c.id, (c."uncachedInput" + c."cacheRead" + c."cacheWrite5m" + c."cacheWrite1h" + c.output)::float8 AS total,
         c."costUsd"::text AS "costUsd", c."uncachedInput", c."cacheRead", c."cacheWrite5m", c."cacheWrite1h", c.output
@@ -373,7 +385,7 @@ export class IngestWriter {
     const runIdOf = (call: NormalizedCall) => runs.get(call.sessionId)!.id;
 
     let costUsd = 0;
-    const toolUses: { runId: string; callKey: string; source: string; toolUseId: string; name: string; inputBytes: number; summary: string | null; timestamp: Date }[] = [];
+    const toolUses: ToolUseRow[] = [];
     for (const priced of inserts) {
       addDelta(runIdOf(priced.call), priced.call, 1, priced.costUsd, true);
       costUsd += priced.costUsd;
@@ -424,46 +436,61 @@ export class IngestWriter {
           "priceRule" = excluded."priceRule", "priceTier" = excluded."priceTier", "stopReason" = excluded."stopReason",
           speed = excluded.speed, "batchId" = excluded."batchId"`;
     }
-    await this.writeToolUses(tx, toolUses);
     await this.applyDeltas(tx, [...deltas.values()]);
-    return { calls: written.length, duplicates, costUsd };
+    return { calls: written.length, duplicates, costUsd, toolUses };
   }
 
-  private async writeToolUses(tx: Prisma.TransactionClient, uses: { runId: string; callKey: string; source: string; toolUseId: string; name: string; inputBytes: number; summary: string | null; timestamp: Date }[]) {
-    if (uses.length === 0) return;
-    const col = <K extends keyof (typeof uses)[number]>(key: K) => uses.map((use) => use[key]);
-    await tx.$executeRaw`
-      INSERT INTO "ToolCall" ("teamId", "runId", "callId", "toolUseId", name, "inputBytes", summary, timestamp)
-      SELECT ${this.scope.teamId}::uuid, u.run, c.id, u.tool, u.name, u.bytes, u.summary, u.at
-      FROM unnest(${col("runId")}::uuid[], ${col("source")}::text[], ${col("callKey")}::text[], ${col("toolUseId")}::text[], ${col("name")}::text[],
-        ${col("inputBytes")}::int[], ${col("summary")}::text[], ${col("timestamp")}::timestamptz[]) AS u(run, source, key, tool, name, bytes, summary, at)
-      LEFT JOIN "Call" c ON c."teamId" = ${this.scope.teamId}::uuid AND c.source = u.source AND c."callKey" = u.key
-      ON CONFLICT ("teamId", "runId", "toolUseId") DO UPDATE SET
-        "callId" = excluded."callId", name = excluded.name, "inputBytes" = excluded."inputBytes", summary = excluded.summary, timestamp = excluded.timestamp`;
-  }
-
-  /** Tool results of this chunk; a result whose tool use is not stored yet keeps its row until the use arrives. */
-  private async writeToolResults(tx: Prisma.TransactionClient, results: ToolResultEvent[], runs: Map<string, RunRow>) {
-    if (results.length === 0) return;
-    const sessionIds = [...new Set(results.map((r) => r.sessionId).filter((id) => !runs.has(id)))];
-    if (sessionIds.length > 0) {
+  /**
+   * Tool calls in one statement: the uses the chunk's new calls asked for, joined with the results
+   * that came back (usually in the same chunk). A result whose use is stored in another chunk
+   * fills in that row; rows that would not change are not rewritten, so a re-import writes nothing.
+   */
+  private async writeToolCalls(tx: Prisma.TransactionClient, uses: ToolUseRow[], results: ToolResultEvent[], runs: Map<string, RunRow>) {
+    if (uses.length === 0 && results.length === 0) return;
+    const missingSessions = [...new Set(results.map((r) => r.sessionId).filter((id) => !runs.has(id)))];
+    if (missingSessions.length > 0) {
       const known = await tx.$queryRaw<RunRow[]>`
         SELECT id::text, "externalId", "ownerId"::text, "projectId"::text, "taskId"::text FROM "Run"
-        WHERE "teamId" = ${this.scope.teamId}::uuid AND "externalId" = ANY(${sessionIds}::text[])`;
+        WHERE "teamId" = ${this.scope.teamId}::uuid AND "externalId" = ANY(${missingSessions}::text[])`;
       for (const run of known) runs.set(run.externalId, run);
     }
-    const rows = results.filter((r) => runs.has(r.sessionId));
-    if (rows.length === 0) return;
+    const rows = new Map<string, ToolUseRow & { result: ToolResultEvent | null }>();
+    for (const use of uses) rows.set(`${use.runId}\u0000${use.toolUseId}`, { ...use, result: null });
+    for (const result of results) {
+      const runId = runs.get(result.sessionId)?.id;
+      if (!runId) continue; // a result whose run has no stored call yet: nothing to attach it to
+      const key = `${runId}\u0000${result.toolUseId}`;
+      const row = rows.get(key);
+      if (row) row.result = result;
+      else rows.set(key, { runId, toolUseId: result.toolUseId, callKey: null, source: null, name: null, inputBytes: null, summary: null, timestamp: result.timestamp ?? new Date(), result });
+    }
+    if (rows.size === 0) return;
+    const all = [...rows.values()];
+    const col = <T>(pick: (row: (typeof all)[number]) => T) => all.map(pick);
     await tx.$executeRaw`
-      INSERT INTO "ToolCall" ("teamId", "runId", "toolUseId", name, "outputBytes", "outputTokens", "outputHash", "isError", timestamp, "resultAt")
-      SELECT ${this.scope.teamId}::uuid, r.run, r.tool, '', r.bytes, r.tokens, r.hash, r.error, coalesce(r.at, now()), r.at
-      FROM unnest(${rows.map((r) => runs.get(r.sessionId)!.id)}::uuid[], ${rows.map((r) => r.toolUseId)}::text[], ${rows.map((r) => r.outputBytes)}::int[],
-        ${rows.map((r) => r.outputTokensEstimate)}::int[], ${rows.map((r) => r.outputHash)}::text[], ${rows.map((r) => r.isError)}::boolean[],
-        ${rows.map((r) => r.timestamp)}::timestamptz[]) AS r(run, tool, bytes, tokens, hash, error, at)
+      INSERT INTO "ToolCall" ("teamId", "runId", "callId", "toolUseId", name, "inputBytes", summary, timestamp, "outputBytes", "outputTokens", "outputHash", "isError", "resultAt")
+      SELECT ${this.scope.teamId}::uuid, u.run, c.id, u.tool, coalesce(u.name, ''), coalesce(u.bytes, 0), u.summary, u.at, u.out_bytes, u.out_tokens, u.hash, coalesce(u.error, false), u.result_at
+      FROM unnest(${col((r) => r.runId)}::uuid[], ${col((r) => r.source)}::text[], ${col((r) => r.callKey)}::text[], ${col((r) => r.toolUseId)}::text[],
+        ${col((r) => r.name)}::text[], ${col((r) => r.inputBytes)}::int[], ${col((r) => r.summary)}::text[], ${col((r) => r.timestamp)}::timestamptz[],
+        ${col((r) => r.result?.outputBytes ?? null)}::int[], ${col((r) => r.result?.outputTokensEstimate ?? null)}::int[], ${col((r) => r.result?.outputHash ?? null)}::text[],
+        ${col((r) => r.result?.isError ?? null)}::boolean[], ${col((r) => r.result?.timestamp ?? null)}::timestamptz[])
+        AS u(run, source, key, tool, name, bytes, summary, at, out_bytes, out_tokens, hash, error, result_at)
+      LEFT JOIN "Call" c ON c."teamId" = ${this.scope.teamId}::uuid AND c.source = u.source AND c."callKey" = u.key
       ON CONFLICT ("teamId", "runId", "toolUseId") DO UPDATE SET
-        "outputBytes" = excluded."outputBytes", "outputTokens" = excluded."outputTokens", "outputHash" = excluded."outputHash",
-        "isError" = excluded."isError", "resultAt" = excluded."resultAt"`;
-    await this.writeReferences(tx, rows.flatMap((r) => r.references.map((ref) => ({ runId: runs.get(r.sessionId)!.id, ...ref, seenAt: r.timestamp ?? new Date() }))));
+        "callId" = coalesce(excluded."callId", "ToolCall"."callId"),
+        name = CASE WHEN excluded.name = '' THEN "ToolCall".name ELSE excluded.name END,
+        "inputBytes" = CASE WHEN excluded.name = '' THEN "ToolCall"."inputBytes" ELSE excluded."inputBytes" END,
+        summary = CASE WHEN excluded.name = '' THEN "ToolCall".summary ELSE excluded.summary END,
+        timestamp = CASE WHEN excluded.name = '' THEN "ToolCall".timestamp ELSE excluded.timestamp END,
+        "outputBytes" = coalesce(excluded."outputBytes", "ToolCall"."outputBytes"),
+        "outputTokens" = coalesce(excluded."outputTokens", "ToolCall"."outputTokens"),
+        "outputHash" = coalesce(excluded."outputHash", "ToolCall"."outputHash"),
+        "isError" = CASE WHEN excluded."outputHash" IS NULL THEN "ToolCall"."isError" ELSE excluded."isError" END,
+        "resultAt" = coalesce(excluded."resultAt", "ToolCall"."resultAt")
+      WHERE (excluded.name <> '' AND (excluded.name, excluded."inputBytes", excluded.summary, excluded."callId") IS DISTINCT FROM ("ToolCall".name, "ToolCall"."inputBytes", "ToolCall".summary, "ToolCall"."callId"))
+        OR (excluded."outputHash" IS NOT NULL AND (excluded."outputHash", excluded."isError", excluded."outputBytes") IS DISTINCT FROM ("ToolCall"."outputHash", "ToolCall"."isError", "ToolCall"."outputBytes"))`;
+    const withResults = all.flatMap((row) => (row.result ? [{ runId: row.runId, result: row.result }] : []));
+    await this.writeReferences(tx, withResults.flatMap(({ runId, result }) => result.references.map((ref) => ({ runId, ...ref, seenAt: result.timestamp ?? new Date() }))));
   }
 
   /**
