@@ -12,6 +12,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { priceCall, type PriceOverride } from "@/lib/pricing/price-book";
 import { contextTokens, totalTokens, type NormalizedCall, type SessionEvent, type ToolResultEvent, type TraceEvent, type TraceSource } from "./normalized-call";
 import type { AttributionContext } from "@/lib/ownership/attribution";
+import { jsonRows } from "@/lib/db/json-rows";
 import { addToDailySpend } from "@/lib/ownership/daily-spend";
 import { attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
 import { traceIdentity } from "./identities";
@@ -301,15 +302,12 @@ export class IngestWriter {
       };
     });
     const identityIds = await this.identitiesFor(tx, rows.map((row) => ({ sessionId: row.sessionId, cwd: row.cwd })));
-    const col = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
+    const runRows = rows.map((row) => ({ ...row, identity: identityIds.get(row.sessionId) ?? null }));
     const runs = await tx.$queryRaw<RunRow[]>`
       INSERT INTO "Run" ("teamId", source, "externalId", "startedAt", "endedAt", models, cwd, "gitBranch", title, repository, "commitSha", "cliVersion", "identityId", "apiKeyId")
-      SELECT ${this.scope.teamId}::uuid, s.source, s.session, s.first, s.last, string_to_array(s.models, chr(31)), s.cwd, s.branch, s.title, s.repository, s.sha, s.version, s.identity,
+      SELECT ${this.scope.teamId}::uuid, s.source, s."sessionId", s.first, s.last, string_to_array(s.models, chr(31)), s.cwd, s.branch, s.title, s.repository, s."commitSha", s."cliVersion", s.identity,
         ${this.scope.actor.kind === "apiKey" ? this.scope.actor.apiKeyId : null}::uuid
-      FROM unnest(${col("source")}::text[], ${col("sessionId")}::text[], ${col("first")}::timestamptz[], ${col("last")}::timestamptz[],
-        ${col("models")}::text[], ${col("cwd")}::text[], ${col("branch")}::text[], ${col("title")}::text[], ${col("repository")}::text[],
-        ${col("commitSha")}::text[], ${col("cliVersion")}::text[], ${rows.map((row) => identityIds.get(row.sessionId) ?? null)}::uuid[])
-        AS s(source, session, first, last, models, cwd, branch, title, repository, sha, version, identity)
+      FROM ${jsonRows(runRows, `s(source text, "sessionId" text, first timestamptz, last timestamptz, models text, cwd text, branch text, title text, repository text, "commitSha" text, "cliVersion" text, identity uuid)`)}
       ON CONFLICT ("teamId", source, "externalId") DO UPDATE SET
         "startedAt" = least("Run"."startedAt", excluded."startedAt"),
         "endedAt" = greatest("Run"."endedAt", excluded."endedAt"),
@@ -339,7 +337,7 @@ export class IngestWriter {
     const distinct = [...new Map([...wanted.values()].map((id) => [`${id.kind}\u0000${id.value}`, id])).values()];
     const rows = await tx.$queryRaw<{ id: string; kind: string; value: string }[]>`
       INSERT INTO "Identity" ("teamId", kind, value)
-      SELECT ${this.scope.teamId}::uuid, k, v FROM unnest(${distinct.map((d) => d.kind)}::text[], ${distinct.map((d) => d.value)}::text[]) AS t(k, v)
+      SELECT ${this.scope.teamId}::uuid, t.kind, t.value FROM ${jsonRows(distinct, "t(kind text, value text)")}
       ON CONFLICT ("teamId", kind, value) DO UPDATE SET "lastSeenAt" = now()
       RETURNING id::text, kind, value`;
     const idOf = new Map(rows.map((row) => [`${row.kind}\u0000${row.value}`, row.id]));
@@ -351,7 +349,7 @@ export class IngestWriter {
     const existing = await tx.$queryRaw<{ source: string; callKey: string; id: bigint; total: number; costUsd: string; uncachedInput: number; cacheRead: number; cacheWrite5m: number; cacheWrite1h: number; output: number }[]>`
       SELECT c.source, c."callKey", c.id, (c."uncachedInput" + c."cacheRead" + c."cacheWrite5m" + c."cacheWrite1h" + c.output)::float8 AS total,
         c."costUsd"::text AS "costUsd", c."uncachedInput", c."cacheRead", c."cacheWrite5m", c."cacheWrite1h", c.output
-      FROM "Call" c JOIN unnest(${chunk.map((c) => c.source)}::text[], ${chunk.map((c) => c.key)}::text[]) AS k(source, key)
+      FROM "Call" c JOIN ${jsonRows(chunk.map((c) => ({ source: c.source, key: c.key })), "k(source text, key text)")}
         ON c.source = k.source AND c."callKey" = k.key
       WHERE c."teamId" = ${this.scope.teamId}::uuid
       FOR UPDATE OF c`;
@@ -416,19 +414,21 @@ export class IngestWriter {
 
     const written = [...inserts, ...upgrades.map((u) => u.priced)];
     if (written.length > 0) {
-      const col = <T>(pick: (p: PricedCall) => T) => written.map(pick);
+      const rows = written.map((p) => ({
+        run: runIdOf(p.call), source: p.source, key: p.key, agent: p.call.agentId, sidechain: p.call.isSidechain, at: p.call.timestamp,
+        model: p.call.model, input: p.call.uncachedInput, read: p.call.cacheRead, write5m: p.call.cacheWrite5m, write1h: p.call.cacheWrite1h,
+        output: p.call.output, reasoning: p.call.reasoning, context: contextTokens(p.call), speed: p.call.speed, cost: money(p.costUsd),
+        priced: p.priced, rule: p.rule, tier: p.tier, error: p.call.isApiError, request: p.call.requestId, stop: p.call.stopReason,
+      }));
       await tx.$executeRaw`
         INSERT INTO "Call" ("teamId", "runId", source, "callKey", "agentId", "isSidechain", timestamp, model, "uncachedInput", "cacheRead",
           "cacheWrite5m", "cacheWrite1h", output, reasoning, "contextTokens", speed, "costUsd", priced, "priceRule", "priceTier",
           "isApiError", "requestId", "stopReason", "batchId")
-        SELECT ${this.scope.teamId}::uuid, t.* , ${this.batchId}::uuid FROM unnest(
-          ${col((p) => runIdOf(p.call))}::uuid[], ${col((p) => p.source)}::text[], ${col((p) => p.key)}::text[], ${col((p) => p.call.agentId)}::text[],
-          ${col((p) => p.call.isSidechain)}::boolean[], ${col((p) => p.call.timestamp)}::timestamptz[], ${col((p) => p.call.model)}::text[],
-          ${col((p) => p.call.uncachedInput)}::int[], ${col((p) => p.call.cacheRead)}::int[], ${col((p) => p.call.cacheWrite5m)}::int[],
-          ${col((p) => p.call.cacheWrite1h)}::int[], ${col((p) => p.call.output)}::int[], ${col((p) => p.call.reasoning)}::int[],
-          ${col((p) => contextTokens(p.call))}::int[], ${col((p) => p.call.speed)}::text[], ${col((p) => money(p.costUsd))}::numeric[],
-          ${col((p) => p.priced)}::boolean[], ${col((p) => p.rule)}::text[], ${col((p) => p.tier)}::text[], ${col((p) => p.call.isApiError)}::boolean[],
-          ${col((p) => p.call.requestId)}::text[], ${col((p) => p.call.stopReason)}::text[]) AS t
+        SELECT ${this.scope.teamId}::uuid, t.*, ${this.batchId}::uuid FROM ${jsonRows(
+          rows,
+          `t(run uuid, source text, key text, agent text, sidechain boolean, at timestamptz, model text, input int, read int, write5m int, write1h int,
+            output int, reasoning int, context int, speed text, cost numeric, priced boolean, rule text, tier text, error boolean, request text, stop text)`,
+        )}
         ON CONFLICT ("teamId", source, "callKey") DO UPDATE SET
           "uncachedInput" = excluded."uncachedInput", "cacheRead" = excluded."cacheRead", "cacheWrite5m" = excluded."cacheWrite5m",
           "cacheWrite1h" = excluded."cacheWrite1h", output = excluded.output, reasoning = excluded.reasoning,
@@ -466,15 +466,15 @@ export class IngestWriter {
     }
     if (rows.size === 0) return;
     const all = [...rows.values()];
-    const col = <T>(pick: (row: (typeof all)[number]) => T) => all.map(pick);
+    const toolRows = all.map((r) => ({
+      run: r.runId, source: r.source, key: r.callKey, tool: r.toolUseId, name: r.name, bytes: r.inputBytes, summary: r.summary, at: r.timestamp,
+      out_bytes: r.result?.outputBytes ?? null, out_tokens: r.result?.outputTokensEstimate ?? null, hash: r.result?.outputHash ?? null,
+      error: r.result?.isError ?? null, result_at: r.result?.timestamp ?? null,
+    }));
     await tx.$executeRaw`
       INSERT INTO "ToolCall" ("teamId", "runId", "callId", "toolUseId", name, "inputBytes", summary, timestamp, "outputBytes", "outputTokens", "outputHash", "isError", "resultAt")
       SELECT ${this.scope.teamId}::uuid, u.run, c.id, u.tool, coalesce(u.name, ''), coalesce(u.bytes, 0), u.summary, u.at, u.out_bytes, u.out_tokens, u.hash, coalesce(u.error, false), u.result_at
-      FROM unnest(${col((r) => r.runId)}::uuid[], ${col((r) => r.source)}::text[], ${col((r) => r.callKey)}::text[], ${col((r) => r.toolUseId)}::text[],
-        ${col((r) => r.name)}::text[], ${col((r) => r.inputBytes)}::int[], ${col((r) => r.summary)}::text[], ${col((r) => r.timestamp)}::timestamptz[],
-        ${col((r) => r.result?.outputBytes ?? null)}::int[], ${col((r) => r.result?.outputTokensEstimate ?? null)}::int[], ${col((r) => r.result?.outputHash ?? null)}::text[],
-        ${col((r) => r.result?.isError ?? null)}::boolean[], ${col((r) => r.result?.timestamp ?? null)}::timestamptz[])
-        AS u(run, source, key, tool, name, bytes, summary, at, out_bytes, out_tokens, hash, error, result_at)
+      FROM ${jsonRows(toolRows, "u(run uuid, source text, key text, tool text, name text, bytes int, summary text, at timestamptz, out_bytes int, out_tokens int, hash text, error boolean, result_at timestamptz)")}
       LEFT JOIN "Call" c ON c."teamId" = ${this.scope.teamId}::uuid AND c.source = u.source AND c."callKey" = u.key
       ON CONFLICT ("teamId", "runId", "toolUseId") DO UPDATE SET
         "callId" = coalesce(excluded."callId", "ToolCall"."callId"),
@@ -499,11 +499,10 @@ export class IngestWriter {
    */
   private async writeReferences(tx: Prisma.TransactionClient, references: { runId: string; kind: string; value: string; seenAt: Date }[]) {
     if (references.length === 0) return;
-    const col = <K extends keyof (typeof references)[number]>(key: K) => references.map((r) => r[key]);
     await tx.$executeRaw`
       INSERT INTO "RunReference" ("teamId", "runId", kind, value, "seenAt")
-      SELECT ${this.scope.teamId}::uuid, r.run, r.kind, r.value, r.seen
-      FROM unnest(${col("runId")}::uuid[], ${col("kind")}::text[], ${col("value")}::text[], ${col("seenAt")}::timestamptz[]) AS r(run, kind, value, seen)
+      SELECT ${this.scope.teamId}::uuid, r."runId", r.kind, r.value, r."seenAt"
+      FROM ${jsonRows(references, `r("runId" uuid, kind text, value text, "seenAt" timestamptz)`)}
       ON CONFLICT DO NOTHING`;
     const proposing = [...new Map(references.filter((r) => r.kind !== "branch").map((r) => [r.runId, r])).values()];
     if (proposing.length === 0) return;
@@ -513,9 +512,8 @@ export class IngestWriter {
         WHERE "teamId" = ${this.scope.teamId}::uuid AND id = ANY(${proposing.map((r) => r.runId)}::uuid[]) AND outcome IS NULL
         RETURNING id)
       INSERT INTO "Outcome" ("teamId", "runId", status, source, evidence, "decidedAt")
-      SELECT ${this.scope.teamId}::uuid, p.id, 'PROPOSED', 'tool-call', e.value, e.seen
-      FROM proposed p JOIN unnest(${proposing.map((r) => r.runId)}::uuid[], ${proposing.map((r) => r.value)}::text[], ${proposing.map((r) => r.seenAt)}::timestamptz[]) AS e(run, value, seen)
-        ON e.run = p.id`;
+      SELECT ${this.scope.teamId}::uuid, p.id, 'PROPOSED', 'tool-call', e.value, e."seenAt"
+      FROM proposed p JOIN ${jsonRows(proposing, `e("runId" uuid, value text, "seenAt" timestamptz)`)} ON e."runId" = p.id`;
   }
 
   private async applyDeltas(
@@ -523,11 +521,10 @@ export class IngestWriter {
     deltas: { runId: string; day: string; model: string; calls: number; input: number; output: number; cacheWrite: number; cacheRead: number; cost: number }[],
   ) {
     if (deltas.length === 0) return;
-    const col = <K extends keyof (typeof deltas)[number]>(key: K) => deltas.map((d) => d[key]);
-    const costs = deltas.map((d) => money(d.cost));
-    const deltaTable = Prisma.sql`unnest(${col("runId")}::uuid[], ${col("day")}::date[], ${col("model")}::text[], ${col("calls")}::int[],
-      ${col("input")}::bigint[], ${col("output")}::bigint[], ${col("cacheWrite")}::bigint[], ${col("cacheRead")}::bigint[], ${costs}::numeric[])
-      AS d(run, day, model, calls, input, output, cache_write, cache_read, cost)`;
+    const deltaTable = jsonRows(
+      deltas.map((d) => ({ run: d.runId, day: d.day, model: d.model, calls: d.calls, input: d.input, output: d.output, cache_write: d.cacheWrite, cache_read: d.cacheRead, cost: money(d.cost) })),
+      "d(run uuid, day date, model text, calls int, input bigint, output bigint, cache_write bigint, cache_read bigint, cost numeric)",
+    );
     await tx.$executeRaw`
       INSERT INTO "RunDaySpend" ("teamId", "runId", day, model, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
       SELECT ${this.scope.teamId}::uuid, d.run, d.day, d.model, d.calls, d.input, d.output, d.cache_write, d.cache_read, d.cost FROM ${deltaTable}
@@ -549,13 +546,11 @@ export class IngestWriter {
   private async applySessionDetailsToExistingRuns() {
     const sessions = [...this.sessions.values()];
     if (sessions.length === 0) return;
-    const col = <K extends keyof SessionEvent>(key: K) => sessions.map((session) => (session[key] ?? null) as SessionEvent[K] | null);
     await db().$executeRaw`
-      UPDATE "Run" r SET title = coalesce(r.title, s.title), cwd = coalesce(r.cwd, s.cwd), "gitBranch" = coalesce(r."gitBranch", s.branch),
-        repository = coalesce(r.repository, s.repository), "commitSha" = coalesce(r."commitSha", s.sha), "cliVersion" = coalesce(r."cliVersion", s.version)
-      FROM unnest(${col("sessionId")}::text[], ${col("title")}::text[], ${col("cwd")}::text[], ${col("gitBranch")}::text[],
-        ${col("repositoryUrl")}::text[], ${col("commitSha")}::text[], ${col("cliVersion")}::text[]) AS s(session, title, cwd, branch, repository, sha, version)
-      WHERE r."teamId" = ${this.scope.teamId}::uuid AND r."externalId" = s.session
+      UPDATE "Run" r SET title = coalesce(r.title, s.title), cwd = coalesce(r.cwd, s.cwd), "gitBranch" = coalesce(r."gitBranch", s."gitBranch"),
+        repository = coalesce(r.repository, s."repositoryUrl"), "commitSha" = coalesce(r."commitSha", s."commitSha"), "cliVersion" = coalesce(r."cliVersion", s."cliVersion")
+      FROM ${jsonRows(sessions, `s("sessionId" text, title text, cwd text, "gitBranch" text, "repositoryUrl" text, "commitSha" text, "cliVersion" text)`)}
+      WHERE r."teamId" = ${this.scope.teamId}::uuid AND r."externalId" = s."sessionId"
         AND (r.title IS NULL OR r.cwd IS NULL OR r."gitBranch" IS NULL OR r.repository IS NULL OR r."commitSha" IS NULL OR r."cliVersion" IS NULL)`;
   }
 

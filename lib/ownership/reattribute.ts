@@ -5,6 +5,7 @@
  * always add up to the team total.
  */
 import { db } from "@/lib/db/client";
+import { jsonRows } from "@/lib/db/json-rows";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { attributeRun, ruleFields, type Attribution, type AttributionContext, type OwnershipRuleInput, type RuleField, type RunFacts } from "./attribution";
 import { daysOfRuns, rebuildDailySpend } from "./daily-spend";
@@ -44,7 +45,7 @@ async function resolveTicketTasks(tx: Tx, teamId: string, decisions: Attribution
   const keys = [...new Set(decisions.flatMap((d) => (d.task.ticketKey ? [d.task.ticketKey] : [])))];
   if (keys.length === 0) return;
   const rows = await tx.$queryRaw<{ id: string; key: string }[]>`
-    INSERT INTO "Task" ("teamId", key) SELECT ${teamId}::uuid, k FROM unnest(${keys}::text[]) AS k
+    INSERT INTO "Task" ("teamId", key) SELECT ${teamId}::uuid, t.key FROM ${jsonRows(keys.map((key) => ({ key })), "t(key text)")}
     ON CONFLICT ("teamId", key) DO UPDATE SET key = excluded.key
     RETURNING id::text, key`;
   const idOf = new Map(rows.map((row) => [row.key, row.id]));
@@ -64,13 +65,19 @@ export async function attributeRunsInTransaction(tx: Tx, teamId: string, runIds:
   await resolveTicketTasks(tx, teamId, decisions);
   const changed = runs.flatMap((run, index) => (unchanged(run, decisions[index]!) ? [] : [{ run, decision: decisions[index]! }]));
   if (changed.length === 0) return [];
-  const col = (pick: (c: (typeof changed)[number]) => string | null) => changed.map(pick);
+  const updates = changed.map(({ run, decision }) => ({
+    id: run.id,
+    owner: decision.owner.id,
+    owner_by: decision.owner.setBy,
+    project: decision.project.id,
+    project_by: decision.project.setBy,
+    task: decision.task.id,
+    task_by: decision.task.setBy,
+  }));
   await tx.$executeRaw`
     UPDATE "Run" r SET "ownerId" = c.owner, "ownerSetBy" = c.owner_by, "projectId" = c.project, "projectSetBy" = c.project_by,
       "taskId" = c.task, "taskSetBy" = c.task_by, "updatedAt" = now()
-    FROM unnest(${col((c) => c.run.id)}::uuid[], ${col((c) => c.decision.owner.id)}::uuid[], ${col((c) => c.decision.owner.setBy)}::text[],
-      ${col((c) => c.decision.project.id)}::uuid[], ${col((c) => c.decision.project.setBy)}::text[],
-      ${col((c) => c.decision.task.id)}::uuid[], ${col((c) => c.decision.task.setBy)}::text[]) AS c(id, owner, owner_by, project, project_by, task, task_by)
+    FROM ${jsonRows(updates, "c(id uuid, owner uuid, owner_by text, project uuid, project_by text, task uuid, task_by text)")}
     WHERE r."teamId" = ${teamId}::uuid AND r.id = c.id`;
   const runIdsChanged = changed.map((c) => c.run.id);
   await rebuildDailySpend(tx, teamId, await daysOfRuns(tx, teamId, runIdsChanged));

@@ -3,6 +3,7 @@
  * recomputeTeamFindings redoes a whole team when prices or outcomes change.
  */
 import { db } from "@/lib/db/client";
+import { jsonRows } from "@/lib/db/json-rows";
 import { detectRunWaste } from "./detect-run-waste";
 import { loadRunInputs, teamPriceOverrides } from "./load-runs";
 
@@ -31,9 +32,10 @@ export async function recomputeRunFindings(teamId: string, runIds: string[], now
           INSERT INTO "Finding" ("teamId", "runId", category, "wastedTokens", "wastedUsd", "callIds", explanation, day)
           SELECT ${teamId}::uuid, f.run, f.category, f.tokens, f.usd, string_to_array(f.calls, ',')::bigint[], f.explanation,
             (r."startedAt" AT TIME ZONE 'UTC')::date
-          FROM unnest(${rows.map((r) => r.runId)}::uuid[], ${rows.map((r) => r.category)}::text[], ${rows.map((r) => Math.round(r.wastedTokens))}::bigint[],
-            ${rows.map((r) => r.wastedUsd.toFixed(12))}::numeric[], ${rows.map((r) => r.callIds.join(","))}::text[], ${rows.map((r) => r.explanation)}::text[])
-            AS f(run, category, tokens, usd, calls, explanation)
+          FROM ${jsonRows(
+            rows.map((r) => ({ run: r.runId, category: r.category, tokens: Math.round(r.wastedTokens), usd: r.wastedUsd.toFixed(12), calls: r.callIds.join(","), explanation: r.explanation })),
+            "f(run uuid, category text, tokens bigint, usd numeric, calls text, explanation text)",
+          )}
           JOIN "Run" r ON r."teamId" = ${teamId}::uuid AND r.id = f.run`;
         findings += rows.length;
       }
