@@ -23,16 +23,19 @@ export interface AnalyzeOptions {
 }
 
 /**
- * Measured on 2 cores (bench/README.md): on 100 MB one thread is as fast as two workers, which
- * start, warm up and hold a heap each (+40-50 MB RSS); on 400 MB two workers save about a quarter.
+ * Measured on 2 cores with the CLI bundle (bench/README.md): on 104 MB two workers take 0.75 s and
+ * 127 MB against 0.9-1.0 s and 100 MB in one thread; on 400 MB, 1.4 s and 180-200 MB against
+ * 1.7 s and 148 MB. Workers cost a heap each, and the de-duplication ledger grows with the calls,
+ * so past WORKER_MAX_BYTES one thread keeps memory under the 150 MB goal instead.
  */
-const WORKER_THRESHOLD_BYTES = 256 * 1024 * 1024;
+const WORKER_MIN_BYTES = 32 * 1024 * 1024;
+const WORKER_MAX_BYTES = 256 * 1024 * 1024;
 const MAX_THREADS = 4;
 
-/** One thread per core (at most 4) once the input is large enough to repay starting them. */
+/** One thread per core (at most 4) for inputs large enough to repay starting them and small enough to keep memory low. */
 export function defaultThreadCount(files: readonly TraceFile[]): number {
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
-  if (totalBytes < WORKER_THRESHOLD_BYTES || files.length < 2) return 0;
+  if (totalBytes < WORKER_MIN_BYTES || totalBytes > WORKER_MAX_BYTES || files.length < 2) return 0;
   return Math.min(os.availableParallelism(), MAX_THREADS, files.length);
 }
 
