@@ -33,7 +33,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   logger: {
     // A wrong password is an expected event, not a server error worth a stack trace.
     error(error) {
-      if (error.name !== "CredentialsSignin") console.error(error);
+      // `type`, not `name`: class names are minified in the production build.
+      if ((error as Error & { type?: string }).type !== "CredentialsSignin") console.error(error);
     },
   },
   providers: [
