@@ -4,10 +4,10 @@ import Link from "next/link";
  * The empty state of every data page: exactly how a new team gets its traces in. `origin` is the
  * address the browser used, so the commands can be copied as they are.
  */
-export function GetStarted({ origin, canManageKeys }: { origin: string; canManageKeys: boolean }) {
+export function GetStarted({ origin, canManageKeys, title = "No agent runs yet: bring in your traces" }: { origin: string; canManageKeys: boolean; title?: string }) {
   return (
     <section className="panel empty" data-testid="get-started">
-      <h2>No agent runs yet: bring in your traces</h2>
+      <h2>{title}</h2>
       <p className="muted">Pick any of these; they all end in the same place and importing twice never counts anything twice.</p>
       <ol>
         <li>

@@ -36,7 +36,7 @@ function buildIfNeeded() {
   const buildId = path.join(root, ".next", "BUILD_ID");
   if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceChange()) return;
   console.log("Building the app (first start or changed sources)...");
-  const result = spawnSync(nextBin, ["build"], { stdio: "inherit" });
+  const result = spawnSync(nextBin, ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -73,6 +73,8 @@ const server = spawn(nextBin, ["start", "-p", port], {
     AUTH_SECRET: authSecret(),
     TRH_DATA_DIR: dataDir(),
     TRH_EMBEDDED_LOCK_PID: String(process.pid),
+    // Self-hosted and often offline: Next.js's usage telemetry has nowhere to go.
+    NEXT_TELEMETRY_DISABLED: "1",
   },
 });
 console.log(`Token Robin Hood: http://localhost:${port} (database: ${databaseKind()})`);
