@@ -1,9 +1,8 @@
 import { createHmac } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { formatUsd } from "../lib/format";
-import { signInToTeam } from "./helpers";
+import { createKeyOnPage, ingestFolderThroughApi, signInToTeam } from "./helpers";
 
 /** Real Claude Code transcripts with known totals (fixtures/real/SOURCES.md: 33 calls, $1.564895). */
 const transcripts = path.resolve("fixtures/real/spotter/test/fixtures/transcripts");
@@ -11,26 +10,8 @@ const expectedTotalUsd = 1.564895;
 /** The one spotter session on branch spotter-dov (with a compaction subagent). */
 const branchRunSession = "4d5611e5-241a-462a-8d15-5122611a9569";
 
-function traceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? traceFiles(full) : name.endsWith(".jsonl") ? [full] : [];
-  });
-}
-
 async function ingestSpotter(page: Page) {
-  await page.goto("/settings/api-keys");
-  await page.getByLabel("Name").fill("dashboards-spec");
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.getByTestId("new-api-key").textContent())!.trim();
-  for (const file of traceFiles(transcripts)) {
-    const relative = path.relative(transcripts, file);
-    const response = await page.request.post(`/api/v1/ingest?format=claude-code&file=${encodeURIComponent(relative)}`, {
-      headers: { authorization: `Bearer ${key}` },
-      data: readFileSync(file),
-    });
-    expect(response.status()).toBe(200);
-  }
+  await ingestFolderThroughApi(page, await createKeyOnPage(page, "dashboards-spec"), transcripts);
 }
 
 test("overview, runs, drill-down and compare on fixture data; a webhook-accepted run moves cost per accepted outcome", async ({ page }) => {

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import { expect, type Page } from "@playwright/test";
 import { e2eAdmin, type E2eTeam } from "./credentials";
 
@@ -19,4 +21,32 @@ export async function signInToTeam(page: Page, team: E2eTeam) {
   await signIn(page, e2eAdmin.email, e2eAdmin.password);
   await page.getByLabel("Team").selectOption({ label: team });
   await expect(page.locator(".brand small")).toHaveText(team);
+}
+
+/** Creates an API key on the API keys page and returns it (shown once). */
+export async function createKeyOnPage(page: Page, name: string, scope: "ingest" | "read" | "all" = "ingest"): Promise<string> {
+  await page.goto("/settings/api-keys");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Scope").selectOption(scope);
+  await page.getByRole("button", { name: "Create key" }).click();
+  return (await page.getByTestId("new-api-key").textContent())!.trim();
+}
+
+function traceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? traceFiles(full) : name.endsWith(".jsonl") ? [full] : [];
+  });
+}
+
+/** Sends every .jsonl file under `folder` to the ingest API, named by its path inside the folder. */
+export async function ingestFolderThroughApi(page: Page, key: string, folder: string, format = "claude-code") {
+  for (const file of traceFiles(folder)) {
+    const relative = path.relative(folder, file);
+    const response = await page.request.post(`/api/v1/ingest?format=${format}&file=${encodeURIComponent(relative)}`, {
+      headers: { authorization: `Bearer ${key}` },
+      data: readFileSync(file),
+    });
+    expect(response.status()).toBe(200);
+  }
 }

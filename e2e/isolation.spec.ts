@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import type { E2eTeam } from "./credentials";
-import { signInToTeam } from "./helpers";
+import { createKeyOnPage, signInToTeam } from "./helpers";
 
 const transcript = "fixtures/real/spotter/test/fixtures/transcripts/short.jsonl";
 
@@ -14,10 +14,7 @@ const transcript = "fixtures/real/spotter/test/fixtures/transcripts/short.jsonl"
 async function runOfTeam(page: Page, team: E2eTeam): Promise<string> {
   await page.getByLabel("Team").selectOption({ label: team });
   await expect(page.locator(".brand small")).toHaveText(team);
-  await page.goto("/settings/api-keys");
-  await page.getByLabel("Name").fill(`isolation-${team}`);
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.getByTestId("new-api-key").textContent())!.trim();
+  const key = await createKeyOnPage(page, `isolation-${team}`);
   const ingested = await page.request.post("/api/v1/ingest?format=claude-code&file=short.jsonl", { headers: { authorization: `Bearer ${key}` }, data: readFileSync(transcript) });
   expect(ingested.status()).toBe(200);
   const { runs } = await (await page.request.get("/api/v1/runs?from=2020-01-01&to=2030-12-31")).json();

@@ -1,34 +1,15 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { signInToTeam } from "./helpers";
+import { createKeyOnPage, ingestFolderThroughApi, signInToTeam } from "./helpers";
 
 const transcripts = path.resolve("fixtures/real/spotter/test/fixtures/transcripts");
-
-function traceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? traceFiles(full) : name.endsWith(".jsonl") ? [full] : [];
-  });
-}
 
 test("an admin turns an unallocated group into a rule; the spend moves to the owner and the audit log shows it", async ({ page }) => {
   test.setTimeout(120_000);
   await signInToTeam(page, "e2e-ownership");
 
   // Data in through the ingest API, with a key made on the API keys page.
-  await page.goto("/settings/api-keys");
-  await page.getByLabel("Name").fill("ownership-spec");
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.getByTestId("new-api-key").textContent())!.trim();
-  for (const file of traceFiles(transcripts)) {
-    const relative = path.relative(transcripts, file);
-    const response = await page.request.post(`/api/v1/ingest?format=claude-code&file=${encodeURIComponent(relative)}`, {
-      headers: { authorization: `Bearer ${key}` },
-      data: readFileSync(file),
-    });
-    expect(response.status()).toBe(200);
-  }
+  await ingestFolderThroughApi(page, await createKeyOnPage(page, "ownership-spec"), transcripts);
   const spendByOwner = async () => (await page.request.get("/api/v1/spend?from=2020-01-01&to=2030-12-31&groupBy=owner")).json();
   const before = await spendByOwner();
   expect(before.rows.map((row: { key: string }) => row.key)).toEqual(["unallocated"]);
