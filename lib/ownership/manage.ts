@@ -5,6 +5,8 @@
  * rebuilt) in the same transaction.
  */
 import { z } from "zod";
+import { can } from "@/lib/auth/permissions";
+import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ruleFields, validatePattern } from "./attribution";
@@ -13,9 +15,11 @@ import { attributeRunsInTransaction, loadAttributionContext } from "./reattribut
 
 type Tx = Prisma.TransactionClient;
 
-export interface OwnershipActor {
-  teamId: string;
-  userId: string;
+/** Only admins change ownership; checked here, in the one path every change takes. */
+export class OwnershipForbiddenError extends Error {
+  constructor() {
+    super("only admins of the team can change cost ownership");
+  }
 }
 
 const optionalId = z
@@ -46,23 +50,25 @@ export const ruleInputSchema = z
 export type RuleInput = z.output<typeof ruleInputSchema>;
 
 /** Runs a change in one transaction, serialized with ingest for the team, then re-attributes history. */
-async function change<T>(actor: OwnershipActor, work: (tx: Tx) => Promise<T>, reattribute: string[] | null | false): Promise<T> {
+async function change<T>(scope: Scope, work: (tx: Tx) => Promise<T>, reattribute: string[] | null | false): Promise<T> {
+  if (!can(scope.actor, "ownership:edit")) throw new OwnershipForbiddenError();
   return db().$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${actor.teamId}))`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${scope.teamId}))`;
       const result = await work(tx);
-      if (reattribute !== false) await attributeRunsInTransaction(tx, actor.teamId, reattribute, await loadAttributionContext(tx, actor.teamId));
+      if (reattribute !== false) await attributeRunsInTransaction(tx, scope.teamId, reattribute, await loadAttributionContext(tx, scope.teamId));
       return result;
     },
     { timeout: 300_000, maxWait: 60_000 },
   );
 }
 
-function audit(tx: Tx, actor: OwnershipActor, action: string, entityType: string, entityId: string | null, before: unknown, after: unknown) {
+function audit(tx: Tx, scope: Scope, action: string, entityType: string, entityId: string | null, before: unknown, after: unknown) {
   return tx.auditLog.create({
     data: {
-      teamId: actor.teamId,
-      actorUserId: actor.userId,
+      teamId: scope.teamId,
+      actorUserId: scope.actor.kind === "user" ? scope.actor.userId : null,
+      actorApiKeyId: scope.actor.kind === "apiKey" ? scope.actor.apiKeyId : null,
       action,
       entityType,
       entityId,
@@ -84,55 +90,55 @@ async function assertTeamTargets(tx: Tx, teamId: string, targets: { ownerId?: st
 
 export class OwnershipError extends Error {}
 
-export async function createRule(actor: OwnershipActor, input: z.input<typeof ruleInputSchema>) {
-  const rule = ruleInputSchema.parse(input);
+export async function createRule(scope: Scope, input: z.input<typeof ruleInputSchema>) {
   return change(
-    actor,
+    scope,
     async (tx) => {
-      await assertTeamTargets(tx, actor.teamId, { ownerId: rule.setOwnerId, projectId: rule.setProjectId, taskId: rule.setTaskId });
-      const last = await tx.ownershipRule.aggregate({ where: { teamId: actor.teamId }, _max: { position: true } });
-      const created = await tx.ownershipRule.create({ data: { teamId: actor.teamId, ...rule, position: (last._max.position ?? 0) + 1 } });
-      await audit(tx, actor, "rule.create", "OwnershipRule", created.id, null, rule);
+      const rule = ruleInputSchema.parse(input);
+      await assertTeamTargets(tx, scope.teamId, { ownerId: rule.setOwnerId, projectId: rule.setProjectId, taskId: rule.setTaskId });
+      const last = await tx.ownershipRule.aggregate({ where: { teamId: scope.teamId }, _max: { position: true } });
+      const created = await tx.ownershipRule.create({ data: { teamId: scope.teamId, ...rule, position: (last._max.position ?? 0) + 1 } });
+      await audit(tx, scope, "rule.create", "OwnershipRule", created.id, null, rule);
       return created;
     },
     null,
   );
 }
 
-export async function updateRule(actor: OwnershipActor, id: string, input: z.input<typeof ruleInputSchema>) {
-  const rule = ruleInputSchema.parse(input);
+export async function updateRule(scope: Scope, id: string, input: z.input<typeof ruleInputSchema>) {
   return change(
-    actor,
+    scope,
     async (tx) => {
-      const before = await tx.ownershipRule.findFirst({ where: { teamId: actor.teamId, id } });
+      const rule = ruleInputSchema.parse(input);
+      const before = await tx.ownershipRule.findFirst({ where: { teamId: scope.teamId, id } });
       if (!before) throw new OwnershipError("no such rule");
-      await assertTeamTargets(tx, actor.teamId, { ownerId: rule.setOwnerId, projectId: rule.setProjectId, taskId: rule.setTaskId });
-      await tx.ownershipRule.update({ where: { teamId_id: { teamId: actor.teamId, id } }, data: rule });
-      await audit(tx, actor, "rule.update", "OwnershipRule", id, before, rule);
+      await assertTeamTargets(tx, scope.teamId, { ownerId: rule.setOwnerId, projectId: rule.setProjectId, taskId: rule.setTaskId });
+      await tx.ownershipRule.update({ where: { teamId_id: { teamId: scope.teamId, id } }, data: rule });
+      await audit(tx, scope, "rule.update", "OwnershipRule", id, before, rule);
     },
     null,
   );
 }
 
-export async function deleteRule(actor: OwnershipActor, id: string) {
+export async function deleteRule(scope: Scope, id: string) {
   return change(
-    actor,
+    scope,
     async (tx) => {
-      const before = await tx.ownershipRule.findFirst({ where: { teamId: actor.teamId, id } });
+      const before = await tx.ownershipRule.findFirst({ where: { teamId: scope.teamId, id } });
       if (!before) throw new OwnershipError("no such rule");
-      await tx.ownershipRule.delete({ where: { teamId_id: { teamId: actor.teamId, id } } });
-      await audit(tx, actor, "rule.delete", "OwnershipRule", id, before, null);
+      await tx.ownershipRule.delete({ where: { teamId_id: { teamId: scope.teamId, id } } });
+      await audit(tx, scope, "rule.delete", "OwnershipRule", id, before, null);
     },
     null,
   );
 }
 
 /** Moves a rule one place up or down in the order of precedence. */
-export async function moveRule(actor: OwnershipActor, id: string, direction: "up" | "down") {
+export async function moveRule(scope: Scope, id: string, direction: "up" | "down") {
   return change(
-    actor,
+    scope,
     async (tx) => {
-      const rules = await tx.ownershipRule.findMany({ where: { teamId: actor.teamId }, orderBy: { position: "asc" } });
+      const rules = await tx.ownershipRule.findMany({ where: { teamId: scope.teamId }, orderBy: { position: "asc" } });
       const index = rules.findIndex((rule) => rule.id === id);
       const other = rules[direction === "up" ? index - 1 : index + 1];
       if (index === -1 || !other) return;
@@ -141,9 +147,9 @@ export async function moveRule(actor: OwnershipActor, id: string, direction: "up
       order.splice(index, 1);
       order.splice(direction === "up" ? index - 1 : index + 1, 0, id);
       for (const [position, ruleId] of order.entries()) {
-        await tx.ownershipRule.update({ where: { teamId_id: { teamId: actor.teamId, id: ruleId } }, data: { position: position + 1 } });
+        await tx.ownershipRule.update({ where: { teamId_id: { teamId: scope.teamId, id: ruleId } }, data: { position: position + 1 } });
       }
-      await audit(tx, actor, "rule.move", "OwnershipRule", id, { position: rule.position }, { position: order.indexOf(id) + 1 });
+      await audit(tx, scope, "rule.move", "OwnershipRule", id, { position: rule.position }, { position: order.indexOf(id) + 1 });
     },
     null,
   );
@@ -160,41 +166,41 @@ export const assignmentSchema = z.object({
  * Manual assignment: beats every rule. A field given as null clears the manual assignment (the
  * rules decide again); a field left out is not touched.
  */
-export async function assignRuns(actor: OwnershipActor, input: z.input<typeof assignmentSchema>) {
-  const assignment = assignmentSchema.parse(input);
+export async function assignRuns(scope: Scope, input: z.input<typeof assignmentSchema>) {
   return change(
-    actor,
+    scope,
     async (tx) => {
-      await assertTeamTargets(tx, actor.teamId, assignment);
+      const assignment = assignmentSchema.parse(input);
+      await assertTeamTargets(tx, scope.teamId, assignment);
       const before = await tx.run.findMany({
-        where: { teamId: actor.teamId, id: { in: assignment.runIds } },
+        where: { teamId: scope.teamId, id: { in: assignment.runIds } },
         select: { id: true, ownerId: true, projectId: true, taskId: true },
       });
       if (before.length !== assignment.runIds.length) throw new OwnershipError("some of those runs are not in this team");
-      const manual = `manual:${actor.userId}`;
+      const manual = `manual:${scope.actor.kind === "user" ? scope.actor.userId : scope.actor.kind}`;
       const data: Prisma.RunUpdateManyMutationInput & { ownerId?: string | null; projectId?: string | null; taskId?: string | null } = {};
       if (assignment.ownerId !== undefined) Object.assign(data, { ownerId: assignment.ownerId, ownerSetBy: assignment.ownerId ? manual : null });
       if (assignment.projectId !== undefined) Object.assign(data, { projectId: assignment.projectId, projectSetBy: assignment.projectId ? manual : null });
       if (assignment.taskId !== undefined) Object.assign(data, { taskId: assignment.taskId, taskSetBy: assignment.taskId ? manual : null });
-      await tx.run.updateMany({ where: { teamId: actor.teamId, id: { in: assignment.runIds } }, data });
-      await audit(tx, actor, "run.assign", "Run", assignment.runIds.length === 1 ? assignment.runIds[0]! : null, { runs: before }, { runIds: assignment.runIds, ...data });
+      await tx.run.updateMany({ where: { teamId: scope.teamId, id: { in: assignment.runIds } }, data });
+      await audit(tx, scope, "run.assign", "Run", assignment.runIds.length === 1 ? assignment.runIds[0]! : null, { runs: before }, { runIds: assignment.runIds, ...data });
       // The days of these runs are rebuilt by the re-attribution below only when something changed
       // there; a manual change is a change in its own right, so rebuild them here.
-      await rebuildDailySpend(tx, actor.teamId, await daysOfRuns(tx, actor.teamId, assignment.runIds));
+      await rebuildDailySpend(tx, scope.teamId, await daysOfRuns(tx, scope.teamId, assignment.runIds));
     },
-    assignment.runIds,
+    input.runIds,
   );
 }
 
-export async function linkIdentity(actor: OwnershipActor, identityId: string, personId: string | null) {
+export async function linkIdentity(scope: Scope, identityId: string, personId: string | null) {
   return change(
-    actor,
+    scope,
     async (tx) => {
-      const identity = await tx.identity.findFirst({ where: { teamId: actor.teamId, id: identityId } });
+      const identity = await tx.identity.findFirst({ where: { teamId: scope.teamId, id: identityId } });
       if (!identity) throw new OwnershipError("no such identity");
-      if (personId) await assertTeamTargets(tx, actor.teamId, { ownerId: personId });
-      await tx.identity.update({ where: { teamId_id: { teamId: actor.teamId, id: identityId } }, data: { personId } });
-      await audit(tx, actor, "identity.link", "Identity", identityId, { personId: identity.personId }, { personId });
+      if (personId) await assertTeamTargets(tx, scope.teamId, { ownerId: personId });
+      await tx.identity.update({ where: { teamId_id: { teamId: scope.teamId, id: identityId } }, data: { personId } });
+      await audit(tx, scope, "identity.link", "Identity", identityId, { personId: identity.personId }, { personId });
     },
     null,
   );
@@ -205,13 +211,13 @@ export const personSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(320).optional().or(z.literal("").transform(() => undefined)),
 });
 
-export async function createPerson(actor: OwnershipActor, input: z.input<typeof personSchema>) {
-  const person = personSchema.parse(input);
+export async function createPerson(scope: Scope, input: z.input<typeof personSchema>) {
   return change(
-    actor,
+    scope,
     async (tx) => {
-      const created = await tx.person.create({ data: { teamId: actor.teamId, displayName: person.displayName, email: person.email ?? null } });
-      await audit(tx, actor, "person.create", "Person", created.id, null, person);
+      const person = personSchema.parse(input);
+      const created = await tx.person.create({ data: { teamId: scope.teamId, displayName: person.displayName, email: person.email ?? null } });
+      await audit(tx, scope, "person.create", "Person", created.id, null, person);
       return created;
     },
     false,
@@ -219,29 +225,29 @@ export async function createPerson(actor: OwnershipActor, input: z.input<typeof 
 }
 
 /** Merges `sourceId` into `targetId`: identities, runs, shares and rules move over; the source is removed. */
-export async function mergePeople(actor: OwnershipActor, sourceId: string, targetId: string) {
+export async function mergePeople(scope: Scope, sourceId: string, targetId: string) {
   if (sourceId === targetId) throw new OwnershipError("pick two different people");
   return change(
-    actor,
+    scope,
     async (tx) => {
-      await assertTeamTargets(tx, actor.teamId, { ownerId: sourceId });
-      await assertTeamTargets(tx, actor.teamId, { ownerId: targetId });
-      const source = await tx.person.findFirstOrThrow({ where: { teamId: actor.teamId, id: sourceId } });
+      await assertTeamTargets(tx, scope.teamId, { ownerId: sourceId });
+      await assertTeamTargets(tx, scope.teamId, { ownerId: targetId });
+      const source = await tx.person.findFirstOrThrow({ where: { teamId: scope.teamId, id: sourceId } });
       if (source.userId) throw new OwnershipError("a team member cannot be merged away; merge the other person into them");
       const affected = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id::text FROM "Run" WHERE "teamId" = ${actor.teamId}::uuid AND "ownerId" = ${sourceId}::uuid
-        UNION SELECT "runId"::text FROM "RunOwnerShare" WHERE "teamId" = ${actor.teamId}::uuid AND "personId" = ${sourceId}::uuid`;
-      await tx.identity.updateMany({ where: { teamId: actor.teamId, personId: sourceId }, data: { personId: targetId } });
-      await tx.run.updateMany({ where: { teamId: actor.teamId, ownerId: sourceId }, data: { ownerId: targetId } });
-      await tx.ownershipRule.updateMany({ where: { teamId: actor.teamId, setOwnerId: sourceId }, data: { setOwnerId: targetId } });
+        SELECT id::text FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND "ownerId" = ${sourceId}::uuid
+        UNION SELECT "runId"::text FROM "RunOwnerShare" WHERE "teamId" = ${scope.teamId}::uuid AND "personId" = ${sourceId}::uuid`;
+      await tx.identity.updateMany({ where: { teamId: scope.teamId, personId: sourceId }, data: { personId: targetId } });
+      await tx.run.updateMany({ where: { teamId: scope.teamId, ownerId: sourceId }, data: { ownerId: targetId } });
+      await tx.ownershipRule.updateMany({ where: { teamId: scope.teamId, setOwnerId: sourceId }, data: { setOwnerId: targetId } });
       await tx.$executeRaw`
         INSERT INTO "RunOwnerShare" ("teamId", "runId", "personId", percent)
-        SELECT "teamId", "runId", ${targetId}::uuid, percent FROM "RunOwnerShare" WHERE "teamId" = ${actor.teamId}::uuid AND "personId" = ${sourceId}::uuid
+        SELECT "teamId", "runId", ${targetId}::uuid, percent FROM "RunOwnerShare" WHERE "teamId" = ${scope.teamId}::uuid AND "personId" = ${sourceId}::uuid
         ON CONFLICT ("teamId", "runId", "personId") DO UPDATE SET percent = "RunOwnerShare".percent + excluded.percent`;
-      await tx.runOwnerShare.deleteMany({ where: { teamId: actor.teamId, personId: sourceId } });
-      await tx.person.delete({ where: { teamId_id: { teamId: actor.teamId, id: sourceId } } });
-      await audit(tx, actor, "person.merge", "Person", targetId, { merged: source }, { into: targetId });
-      await rebuildDailySpend(tx, actor.teamId, await daysOfRuns(tx, actor.teamId, affected.map((run) => run.id)));
+      await tx.runOwnerShare.deleteMany({ where: { teamId: scope.teamId, personId: sourceId } });
+      await tx.person.delete({ where: { teamId_id: { teamId: scope.teamId, id: sourceId } } });
+      await audit(tx, scope, "person.merge", "Person", targetId, { merged: source }, { into: targetId });
+      await rebuildDailySpend(tx, scope.teamId, await daysOfRuns(tx, scope.teamId, affected.map((run) => run.id)));
     },
     null,
   );
@@ -260,14 +266,14 @@ export const projectSchema = z
     }
   });
 
-export async function createProject(actor: OwnershipActor, input: z.input<typeof projectSchema>) {
-  const project = projectSchema.parse(input);
+export async function createProject(scope: Scope, input: z.input<typeof projectSchema>) {
   return change(
-    actor,
+    scope,
     async (tx) => {
-      if (await tx.project.findFirst({ where: { teamId: actor.teamId, name: project.name } })) throw new OwnershipError(`a project named ${project.name} exists`);
-      const created = await tx.project.create({ data: { teamId: actor.teamId, ...project } });
-      await audit(tx, actor, "project.create", "Project", created.id, null, project);
+      const project = projectSchema.parse(input);
+      if (await tx.project.findFirst({ where: { teamId: scope.teamId, name: project.name } })) throw new OwnershipError(`a project named ${project.name} exists`);
+      const created = await tx.project.create({ data: { teamId: scope.teamId, ...project } });
+      await audit(tx, scope, "project.create", "Project", created.id, null, project);
       return created;
     },
     null,
@@ -276,17 +282,17 @@ export async function createProject(actor: OwnershipActor, input: z.input<typeof
 
 export const taskSchema = z.object({ key: z.string().trim().min(1, "a key").max(100), title: z.string().trim().max(300).optional() });
 
-export async function createTask(actor: OwnershipActor, input: z.input<typeof taskSchema>) {
-  const task = taskSchema.parse(input);
+export async function createTask(scope: Scope, input: z.input<typeof taskSchema>) {
   return change(
-    actor,
+    scope,
     async (tx) => {
+      const task = taskSchema.parse(input);
       const created = await tx.task.upsert({
-        where: { teamId_key: { teamId: actor.teamId, key: task.key } },
+        where: { teamId_key: { teamId: scope.teamId, key: task.key } },
         update: { title: task.title ?? undefined },
-        create: { teamId: actor.teamId, key: task.key, title: task.title ?? null },
+        create: { teamId: scope.teamId, key: task.key, title: task.title ?? null },
       });
-      await audit(tx, actor, "task.create", "Task", created.id, null, task);
+      await audit(tx, scope, "task.create", "Task", created.id, null, task);
       return created;
     },
     false,
@@ -300,21 +306,21 @@ export const splitSchema = z
   .refine((shares) => new Set(shares.map((s) => s.personId)).size === shares.length, "each person once");
 
 /** Splits a run's cost among owners by percentage (an empty list removes the split). */
-export async function splitRun(actor: OwnershipActor, runId: string, input: z.input<typeof splitSchema>) {
-  const shares = splitSchema.parse(input);
+export async function splitRun(scope: Scope, runId: string, input: z.input<typeof splitSchema>) {
   return change(
-    actor,
+    scope,
     async (tx) => {
-      const run = await tx.run.findFirst({ where: { teamId: actor.teamId, id: runId } });
+      const shares = splitSchema.parse(input);
+      const run = await tx.run.findFirst({ where: { teamId: scope.teamId, id: runId } });
       if (!run) throw new OwnershipError("no such run");
-      for (const share of shares) await assertTeamTargets(tx, actor.teamId, { ownerId: share.personId });
-      const before = await tx.runOwnerShare.findMany({ where: { teamId: actor.teamId, runId } });
-      await tx.runOwnerShare.deleteMany({ where: { teamId: actor.teamId, runId } });
+      for (const share of shares) await assertTeamTargets(tx, scope.teamId, { ownerId: share.personId });
+      const before = await tx.runOwnerShare.findMany({ where: { teamId: scope.teamId, runId } });
+      await tx.runOwnerShare.deleteMany({ where: { teamId: scope.teamId, runId } });
       if (shares.length > 0) {
-        await tx.runOwnerShare.createMany({ data: shares.map((share) => ({ teamId: actor.teamId, runId, personId: share.personId, percent: share.percent.toFixed(4) })) });
+        await tx.runOwnerShare.createMany({ data: shares.map((share) => ({ teamId: scope.teamId, runId, personId: share.personId, percent: share.percent.toFixed(4) })) });
       }
-      await audit(tx, actor, "run.split", "Run", runId, before.map((s) => ({ personId: s.personId, percent: Number(s.percent) })), shares);
-      await rebuildDailySpend(tx, actor.teamId, await daysOfRuns(tx, actor.teamId, [runId]));
+      await audit(tx, scope, "run.split", "Run", runId, before.map((s) => ({ personId: s.personId, percent: Number(s.percent) })), shares);
+      await rebuildDailySpend(tx, scope.teamId, await daysOfRuns(tx, scope.teamId, [runId]));
     },
     false,
   );

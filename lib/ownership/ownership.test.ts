@@ -14,7 +14,7 @@ import { previewRules } from "./reattribute";
 
 let team: TestTeam;
 let scope: Scope;
-let actor: { teamId: string; userId: string };
+let actor: Scope;
 
 /**
  * DailySpend grouped by `dimension`, next to the same sums computed from the raw calls and the
@@ -55,7 +55,7 @@ const runOf = (cwdPrefix: string) => db().run.findFirstOrThrow({ where: { teamId
 beforeAll(async () => {
   team = await createTestTeam("owners");
   scope = userScope(team);
-  actor = { teamId: team.teamId, userId: team.adminUserId };
+  actor = scope;
   for (const folder of ["spotter/test/fixtures/transcripts", "sniffly", "claude-code-viewer"]) await ingestFixtureFolder(scope, folder);
 });
 afterAll(closeDb);
@@ -131,9 +131,27 @@ describe("cost ownership", () => {
 
   it("refuses another team's people in rules and assignments", async () => {
     const other = await createTestTeam("owners-other");
-    const stranger = await createPerson({ teamId: other.teamId, userId: other.adminUserId }, { displayName: "Stranger" });
+    const stranger = await createPerson(userScope(other), { displayName: "Stranger" });
     await expect(createRule(actor, { name: "x", matchField: "source", pattern: "*", setOwnerId: stranger.id, setProjectId: "", setTaskId: "" })).rejects.toThrow(/not in this team/);
     const run = await runOf("/home/marco/");
-    await expect(assignRuns({ teamId: other.teamId, userId: other.adminUserId }, { runIds: [run.id], ownerId: stranger.id })).rejects.toThrow(/not in this team/);
+    await expect(assignRuns(userScope(other), { runIds: [run.id], ownerId: stranger.id })).rejects.toThrow(/not in this team/);
+  });
+
+  it("refuses every change from managers, members and keys, and changes nothing", async () => {
+    const run = await runOf("/home/marco/");
+    const before = await db().run.findFirstOrThrow({ where: { teamId: team.teamId, id: run.id } });
+    const outsiders: Scope[] = [
+      userScope(team, "MANAGER"),
+      userScope(team, "MEMBER"),
+      { ...scope, actor: { kind: "apiKey", apiKeyId: "00000000-0000-0000-0000-000000000000", scopes: ["ingest", "read"] } },
+    ];
+    for (const outsider of outsiders) {
+      await expect(assignRuns(outsider, { runIds: [run.id], ownerId: "" })).rejects.toThrow(/only admins/);
+      await expect(createRule(outsider, { name: "x", matchField: "source", pattern: "*", setOwnerId: before.ownerId ?? "", setProjectId: "", setTaskId: "" })).rejects.toThrow(/only admins/);
+      await expect(createPerson(outsider, { displayName: "Mallory" })).rejects.toThrow(/only admins/);
+      await expect(splitRun(outsider, run.id, [])).rejects.toThrow(/only admins/);
+    }
+    expect(await db().run.findFirstOrThrow({ where: { teamId: team.teamId, id: run.id } })).toEqual(before);
+    expect(await db().person.count({ where: { teamId: team.teamId, displayName: "Mallory" } })).toBe(0);
   });
 });

@@ -15,6 +15,7 @@ import {
   mergePeople,
   moveRule,
   OwnershipError,
+  OwnershipForbiddenError,
   ruleInputSchema,
   splitRun,
 } from "@/lib/ownership/manage";
@@ -31,9 +32,9 @@ export interface OwnershipFormState {
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "");
 
-async function editor() {
-  const scope = await pageScope("ownership:edit");
-  return { scope, actor: { teamId: scope.teamId, userId: scope.actor.userId } };
+/** The admin's scope; others are sent to the forbidden page (and lib/ownership refuses them too). */
+function editor() {
+  return pageScope("ownership:edit");
 }
 
 /** Validation and domain errors become a message on the form; anything else is a real failure. */
@@ -45,7 +46,7 @@ async function attempt(work: () => Promise<string>): Promise<OwnershipFormState>
     return { error: null, message };
   } catch (error) {
     if (error instanceof ZodError) return { error: error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), message: null };
-    if (error instanceof OwnershipError) return { error: error.message, message: null };
+    if (error instanceof OwnershipError || error instanceof OwnershipForbiddenError) return { error: error.message, message: null };
     throw error;
   }
 }
@@ -63,7 +64,7 @@ function ruleFromForm(form: FormData) {
 
 /** "Preview" shows what the new rule (placed last) would move; "Apply" creates it and re-attributes history. */
 export async function ruleAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
-  const { scope, actor } = await editor();
+  const scope = await editor();
   if (text(form, "intent") !== "apply") {
     const parsed = ruleInputSchema.safeParse(ruleFromForm(form));
     if (!parsed.success) return { error: parsed.error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), message: null };
@@ -81,30 +82,30 @@ export async function ruleAction(_state: OwnershipFormState, form: FormData): Pr
     };
   }
   return attempt(async () => {
-    const rule = await createRule(actor, ruleFromForm(form));
+    const rule = await createRule(scope, ruleFromForm(form));
     return `Rule "${rule.name}" applied to history.`;
   });
 }
 
 export async function moveRuleAction(form: FormData) {
-  const { actor } = await editor();
+  const scope = await editor();
   await attempt(async () => {
-    await moveRule(actor, text(form, "id"), text(form, "direction") === "up" ? "up" : "down");
+    await moveRule(scope, text(form, "id"), text(form, "direction") === "up" ? "up" : "down");
     return "moved";
   });
 }
 
 export async function deleteRuleAction(form: FormData) {
-  const { actor } = await editor();
+  const scope = await editor();
   await attempt(async () => {
-    await deleteRule(actor, text(form, "id"));
+    await deleteRule(scope, text(form, "id"));
     return "deleted";
   });
 }
 
 /** Assigns a whole unallocated group, or makes its shared value a rule. */
 export async function assignGroupAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
-  const { actor } = await editor();
+  const scope = await editor();
   const ownerId = text(form, "ownerId");
   const projectId = text(form, "projectId");
   if (!ownerId && !projectId) return { error: "Pick an owner or a project.", message: null };
@@ -115,73 +116,73 @@ export async function assignGroupAction(_state: OwnershipFormState, form: FormDa
     // Exact match: glob characters in the value are escaped.
     const pattern = value.replace(/[\\*?[\]{}()!+@]/g, "\\$&");
     return attempt(async () => {
-      await createRule(actor, { name: `${field} is ${value}`.slice(0, 120), matchField: field as RuleField, pattern, setOwnerId: ownerId, setProjectId: projectId, setTaskId: "" });
+      await createRule(scope, { name: `${field} is ${value}`.slice(0, 120), matchField: field as RuleField, pattern, setOwnerId: ownerId, setProjectId: projectId, setTaskId: "" });
       return `Rule created: runs where ${field} is ${value} now go to the chosen owner.`;
     });
   }
   const runIds = text(form, "runIds").split(",").filter(Boolean);
   return attempt(async () => {
-    await assignRuns(actor, { runIds, ...(ownerId ? { ownerId } : {}), ...(projectId ? { projectId } : {}) });
+    await assignRuns(scope, { runIds, ...(ownerId ? { ownerId } : {}), ...(projectId ? { projectId } : {}) });
     return `Assigned ${runIds.length} run${runIds.length === 1 ? "" : "s"}.`;
   });
 }
 
 export async function linkIdentityAction(form: FormData) {
-  const { actor } = await editor();
+  const scope = await editor();
   await attempt(async () => {
-    await linkIdentity(actor, text(form, "identityId"), text(form, "personId") || null);
+    await linkIdentity(scope, text(form, "identityId"), text(form, "personId") || null);
     return "linked";
   });
 }
 
 export async function createPersonAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
-  const { actor } = await editor();
-  return attempt(async () => `Added ${(await createPerson(actor, { displayName: text(form, "displayName"), email: text(form, "email") })).displayName}.`);
+  const scope = await editor();
+  return attempt(async () => `Added ${(await createPerson(scope, { displayName: text(form, "displayName"), email: text(form, "email") })).displayName}.`);
 }
 
 export async function mergePeopleAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
-  const { actor } = await editor();
+  const scope = await editor();
   return attempt(async () => {
-    await mergePeople(actor, text(form, "sourceId"), text(form, "targetId"));
+    await mergePeople(scope, text(form, "sourceId"), text(form, "targetId"));
     return "Merged.";
   });
 }
 
 export async function createProjectAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
-  const { actor } = await editor();
+  const scope = await editor();
   return attempt(async () => {
-    const project = await createProject(actor, { name: text(form, "name"), repositoryPattern: text(form, "repositoryPattern"), pathPattern: text(form, "pathPattern") });
+    const project = await createProject(scope, { name: text(form, "name"), repositoryPattern: text(form, "repositoryPattern"), pathPattern: text(form, "pathPattern") });
     return `Project ${project.name} created; matching runs moved to it.`;
   });
 }
 
 export async function createTaskAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
-  const { actor } = await editor();
-  return attempt(async () => `Task ${(await createTask(actor, { key: text(form, "key"), title: text(form, "title") })).key} created.`);
+  const scope = await editor();
+  return attempt(async () => `Task ${(await createTask(scope, { key: text(form, "key"), title: text(form, "title") })).key} created.`);
 }
 
 /** Manual assignment of one run from its page; "(rules decide)" clears the manual choice. */
 export async function assignRunAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
-  const { actor } = await editor();
+  const scope = await editor();
   const pick = (name: string) => {
     const value = text(form, name);
     return value === "keep" ? {} : { [name]: value };
   };
   return attempt(async () => {
-    await assignRuns(actor, { runIds: [text(form, "runId")], ...pick("ownerId"), ...pick("projectId"), ...pick("taskId") });
+    await assignRuns(scope, { runIds: [text(form, "runId")], ...pick("ownerId"), ...pick("projectId"), ...pick("taskId") });
     return "Saved. A manual choice beats every rule.";
   });
 }
 
 /** Splits one run's cost among owners: lines of "personId=percent". */
 export async function splitRunAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
-  const { actor } = await editor();
+  const scope = await editor();
   const shares = form
     .getAll("personId")
     .map((personId, index) => ({ personId: String(personId), percent: Number(form.getAll("percent")[index]) }))
     .filter((share) => share.personId && share.percent > 0);
   return attempt(async () => {
-    await splitRun(actor, text(form, "runId"), shares);
+    await splitRun(scope, text(form, "runId"), shares);
     return shares.length === 0 ? "Split removed." : "Split saved.";
   });
 }
