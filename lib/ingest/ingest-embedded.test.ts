@@ -8,6 +8,7 @@ import type { Scope } from "@/lib/auth/scope";
 import { closeDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
+import { fuzzIngest } from "@/lib/testing/fuzz-ingest";
 import { expectedFixtureTotals, ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
 import { assistantLine } from "./parsers/__fixtures__/trace-lines";
 import { ingestFile } from "./ingest-file";
@@ -42,6 +43,13 @@ describe("ingest on the embedded database", () => {
     expect(totals.cacheReadTokens).toBe(expected.reduce((sum, e) => sum + e.cacheReadTokens, 0));
     expect(totals.outputTokens).toBe(expected.reduce((sum, e) => sum + e.outputTokens, 0));
     expect(Math.abs(totals.costUsd - expected.reduce((sum, e) => sum + e.costUsd, 0))).toBeLessThanOrEqual(3e-6);
+  });
+
+  it("keeps every valid call of fuzzed input once, in a team of its own each time", async () => {
+    await fuzzIngest(async () => {
+      const team = await ensureTeam(`fuzz-${Math.random().toString(36).slice(2, 10)}`);
+      return { ...scope, teamId: team.id, teamSlug: team.slug, teamName: team.name };
+    }, 6);
   });
 
   it("keeps the good lines of a file with bad ones", async () => {

@@ -17,6 +17,7 @@ import { spendByGroup } from "@/lib/queries/spend-by-group";
 import { createTestTeam, userScope } from "@/lib/testing/fixtures";
 import { assistantLine, userToolResultLine } from "./parsers/__fixtures__/trace-lines";
 import { ingestFile, IngestInputError } from "./ingest-file";
+import { fuzzIngest } from "@/lib/testing/fuzz-ingest";
 import { expectedFixtureTotals, ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
 
 afterAll(closeDb);
@@ -142,6 +143,12 @@ describe("bad input", () => {
     const bomb = gzipSync(Buffer.concat([Buffer.from(assistantLine() + "\n"), Buffer.alloc(64 * 1024 * 1024, 0x20)]));
     const attempt = ingestFile(scope, { format: "claude-code", fileName: "bomb.jsonl.gz", body: { bytes: (async function* () { yield bomb; })(), gzip: true } });
     await expect(attempt).rejects.toMatchObject({ status: 413 });
+  });
+});
+
+describe("fuzzed input", () => {
+  it("keeps every valid call once and never throws, whatever lines surround it", async () => {
+    await fuzzIngest(freshScope);
   });
 });
 
