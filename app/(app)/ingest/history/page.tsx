@@ -7,6 +7,9 @@ import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
 import { teamDb } from "@/lib/db/team-db";
 
+/** A batch still "running" after this long was most likely cut short (server stopped, import killed). */
+const STALE_AFTER_MS = 30 * 60 * 1000;
+
 export const metadata: Metadata = { title: "Ingest history" };
 
 const SHOWN_BATCHES = 200;
@@ -60,6 +63,12 @@ export default async function IngestHistoryPage() {
                 <strong className="upload-path">{batch.fileName ?? "(no file name)"}</strong>{" "}
                 <span className="badge">{batch.format}</span>{" "}
                 <span className={batch.status === "FAILED" ? "badge danger" : "badge"}>{batch.status.toLowerCase()}</span>
+                {batch.status === "RUNNING" && Date.now() - batch.startedAt.getTime() > STALE_AFTER_MS ? (
+                  <span className="muted">
+                    {" "}
+                    started over 30 minutes ago: probably interrupted. Its finished chunks are stored; sending the same files again completes it exactly.
+                  </span>
+                ) : null}
               </div>
               <span className="muted">
                 {batch.startedAt.toISOString().replace("T", " ").slice(0, 19)} UTC · {by}
