@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
 import { spendByGroup } from "@/lib/queries/spend-by-group";

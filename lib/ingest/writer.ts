@@ -91,12 +91,10 @@ interface ToolUseRow {
   timestamp: Date;
 }
 
+/** A run as the writer needs it: its id, found by the session id of its calls. */
 interface RunRow {
   id: string;
   externalId: string;
-  ownerId: string | null;
-  projectId: string | null;
-  taskId: string | null;
 }
 
 /** Postgres text and jsonb refuse NUL characters, which untrusted traces may contain. */
@@ -320,7 +318,7 @@ export class IngestWriter {
         "cliVersion" = coalesce("Run"."cliVersion", excluded."cliVersion"),
         "identityId" = coalesce("Run"."identityId", excluded."identityId"),
         "updatedAt" = now()
-      RETURNING id::text, "externalId", "ownerId"::text, "projectId"::text, "taskId"::text`;
+      RETURNING id::text, "externalId"`;
     const bySessionId = new Map<string, RunRow>();
     for (const run of runs) {
       bySessionId.set(run.externalId, run);
@@ -450,7 +448,7 @@ export class IngestWriter {
     const missingSessions = [...new Set(results.map((r) => r.sessionId).filter((id) => !runs.has(id)))];
     if (missingSessions.length > 0) {
       const known = await tx.$queryRaw<RunRow[]>`
-        SELECT id::text, "externalId", "ownerId"::text, "projectId"::text, "taskId"::text FROM "Run"
+        SELECT id::text, "externalId" FROM "Run"
         WHERE "teamId" = ${this.scope.teamId}::uuid AND "externalId" = ANY(${missingSessions}::text[])`;
       for (const run of known) runs.set(run.externalId, run);
     }
