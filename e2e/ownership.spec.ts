@@ -30,6 +30,12 @@ test("an admin turns an unallocated group into a rule; the spend moves to the ow
   await other.getByRole("button", { name: "Assign these runs" }).click();
   await expect(page.getByTestId("unallocated-queue")).toContainText("Unallocated: $0.00 in 0 runs");
 
+  // Deleting the rule previews first: its runs would go back to Unallocated; nothing changes yet.
+  await page.getByRole("button", { name: "Delete identity is marco" }).click();
+  await expect(page.getByTestId("rule-preview")).toContainText(/Moves \$[\d.]+ across 3 runs of owner from Ana to Unallocated/);
+  await page.reload();
+  await expect(page.getByTestId("rules")).toContainText("identity is marco");
+
   const after = await spendByOwner();
   const ana = after.rows.find((row: { key: string }) => row.key === "Ana");
   expect(ana.costUsd).toBeCloseTo(before.totals.costUsd, 9);

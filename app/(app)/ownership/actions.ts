@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { ZodError } from "zod";
 import { pageScope } from "@/lib/auth/scope";
-import { ruleFields, type RuleField } from "@/lib/ownership/attribution";
+import { ruleFields, type OwnershipRuleInput, type RuleField } from "@/lib/ownership/attribution";
 import {
   assignRuns,
   createPerson,
@@ -18,6 +18,8 @@ import {
   OwnershipForbiddenError,
   ruleInputSchema,
   splitRun,
+  updateRule,
+  type RuleInput,
 } from "@/lib/ownership/manage";
 import { previewRules } from "@/lib/ownership/reattribute";
 import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
@@ -62,45 +64,66 @@ function ruleFromForm(form: FormData) {
   };
 }
 
-/** "Preview" shows what the new rule (placed last) would move; "Apply" creates it and re-attributes history. */
-export async function ruleAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
+const ruleChanges = ["create", "update", "move-up", "move-down", "delete"] as const;
+type RuleChange = (typeof ruleChanges)[number];
+
+/** The rules as they would be after the change, in order, for the preview. */
+function proposeRules(change: RuleChange, id: string, input: RuleInput | null): (rules: OwnershipRuleInput[]) => OwnershipRuleInput[] {
+  return (rules) => {
+    const ordered = [...rules].sort((a, b) => a.position - b.position);
+    const index = ordered.findIndex((rule) => rule.id === id);
+    switch (change) {
+      case "create":
+        return [...ordered, { ...input!, id: "new", position: Number.MAX_SAFE_INTEGER, enabled: true }];
+      case "update":
+        return ordered.map((rule) => (rule.id === id ? { ...rule, ...input! } : rule));
+      case "delete":
+        return ordered.filter((rule) => rule.id !== id);
+      case "move-up":
+      case "move-down": {
+        const target = change === "move-up" ? index - 1 : index + 1;
+        if (index === -1 || target < 0 || target >= ordered.length) return ordered;
+        const moved = [...ordered];
+        [moved[index], moved[target]] = [moved[target]!, moved[index]!];
+        return moved.map((rule, position) => ({ ...rule, position }));
+      }
+    }
+  };
+}
+
+/**
+ * Every rule change (add, edit, reorder, delete) previews first: what would move, in dollars and
+ * runs, from whom to whom. "Apply to history" then makes the change and re-attributes history.
+ */
+export async function ruleChangeAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
   const scope = await editor();
-  if (text(form, "intent") !== "apply") {
-    const parsed = ruleInputSchema.safeParse(ruleFromForm(form));
-    if (!parsed.success) return { error: parsed.error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), message: null };
-    const setup = await ownershipSetup(scope);
-    const names = namesOf(setup);
-    const moves = await previewRules(scope.teamId, (rules) => [...rules, { ...parsed.data, id: "new", position: Number.MAX_SAFE_INTEGER, enabled: true }]);
-    const label = (id: string | null) => (id === null ? "Unallocated" : id.startsWith("new:") ? `new task ${id.slice(4)}` : (names.get(id) ?? id));
-    return {
-      error: null,
-      message: null,
-      preview:
-        moves.length === 0
-          ? ["This rule would not change any run (earlier rules or manual assignments already decide them)."]
-          : moves.map((move) => `Moves ${formatUsd(move.costUsd)} across ${move.runs} run${move.runs === 1 ? "" : "s"} of ${move.field} from ${label(move.fromId)} to ${label(move.toId)}.`),
-    };
+  const change = text(form, "change") as RuleChange;
+  if (!ruleChanges.includes(change)) return { error: "Unknown change.", message: null };
+  const id = text(form, "id");
+  const needsInput = change === "create" || change === "update";
+  if (text(form, "intent") === "apply") {
+    return attempt(async () => {
+      if (change === "create") return `Rule "${(await createRule(scope, ruleFromForm(form))).name}" applied to history.`;
+      if (change === "update") await updateRule(scope, id, ruleFromForm(form));
+      else if (change === "delete") await deleteRule(scope, id);
+      else await moveRule(scope, id, change === "move-up" ? "up" : "down");
+      return "Applied to history.";
+    });
   }
-  return attempt(async () => {
-    const rule = await createRule(scope, ruleFromForm(form));
-    return `Rule "${rule.name}" applied to history.`;
-  });
-}
-
-export async function moveRuleAction(form: FormData) {
-  const scope = await editor();
-  await attempt(async () => {
-    await moveRule(scope, text(form, "id"), text(form, "direction") === "up" ? "up" : "down");
-    return "moved";
-  });
-}
-
-export async function deleteRuleAction(form: FormData) {
-  const scope = await editor();
-  await attempt(async () => {
-    await deleteRule(scope, text(form, "id"));
-    return "deleted";
-  });
+  const parsed = needsInput ? ruleInputSchema.safeParse(ruleFromForm(form)) : null;
+  if (parsed && !parsed.success) return { error: parsed.error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), message: null };
+  const setup = await ownershipSetup(scope);
+  const names = namesOf(setup);
+  const moves = await previewRules(scope.teamId, proposeRules(change, id, parsed?.data ?? null));
+  const label = (target: string | null) => (target === null ? "Unallocated" : target.startsWith("new:") ? `new task ${target.slice(4)}` : (names.get(target) ?? target));
+  return {
+    error: null,
+    message: null,
+    preview:
+      moves.length === 0
+        ? ["This would not change any run (other rules or manual assignments decide them)."]
+        : moves.map((move) => `Moves ${formatUsd(move.costUsd)} across ${move.runs} run${move.runs === 1 ? "" : "s"} of ${move.field} from ${label(move.fromId)} to ${label(move.toId)}.`),
+  };
 }
 
 /** Assigns a whole unallocated group, or makes its shared value a rule. */

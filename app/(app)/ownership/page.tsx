@@ -3,12 +3,12 @@ import Link from "next/link";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { ActionForm } from "@/components/ownership/action-form";
 import { Choice, personOptions } from "@/components/ownership/choice";
+import { RuleFields } from "@/components/ownership/rule-fields";
 import { TargetSelects } from "@/components/ownership/target-selects";
 import { PageHead } from "@/components/page-head";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
 import { formatUsd } from "@/lib/format";
-import { ruleFields } from "@/lib/ownership/attribution";
 import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
 import { unallocatedGroups } from "@/lib/queries/unallocated-groups";
 import {
@@ -16,24 +16,13 @@ import {
   createPersonAction,
   createProjectAction,
   createTaskAction,
-  deleteRuleAction,
   linkIdentityAction,
   mergePeopleAction,
-  moveRuleAction,
-  ruleAction,
+  ruleChangeAction,
 } from "./actions";
 
 export const metadata: Metadata = { title: "Ownership" };
 
-const fieldHelp: Record<(typeof ruleFields)[number], string> = {
-  repository: "repository remote, e.g. github.com/acme/*",
-  cwd: "working directory, e.g. /home/ana/**",
-  branch: "git branch, e.g. feature/*",
-  identity: "email or OS user from the trace, e.g. *@acme.com",
-  model: "model, e.g. claude-opus-*",
-  apiKey: "id of the API key that sent the data",
-  source: "claude-code, codex, otlp or native",
-};
 
 export default async function OwnershipPage() {
   const scope = await pageScope();
@@ -136,21 +125,33 @@ export default async function OwnershipPage() {
                   </td>
                   {admin ? (
                     <td className="rule-order">
-                      <form action={moveRuleAction}>
-                        <input type="hidden" name="id" value={rule.id} />
-                        <button type="submit" name="direction" value="up" className="secondary" disabled={index === 0} aria-label={`Move ${rule.name} up`}>
-                          ↑
-                        </button>
-                        <button type="submit" name="direction" value="down" className="secondary" disabled={index === setup.rules.length - 1} aria-label={`Move ${rule.name} down`}>
-                          ↓
-                        </button>
-                      </form>
-                      <form action={deleteRuleAction}>
-                        <input type="hidden" name="id" value={rule.id} />
-                        <button type="submit" className="danger">
-                          Delete
-                        </button>
-                      </form>
+                      {(["move-up", "move-down", "delete"] as const).map((change) => (
+                        <ActionForm key={change} action={ruleChangeAction}>
+                          <input type="hidden" name="change" value={change} />
+                          <input type="hidden" name="id" value={rule.id} />
+                          <button
+                            type="submit"
+                            name="intent"
+                            value="preview"
+                            className={change === "delete" ? "danger" : "secondary"}
+                            disabled={(change === "move-up" && index === 0) || (change === "move-down" && index === setup.rules.length - 1)}
+                            aria-label={`${change === "delete" ? "Delete" : change === "move-up" ? "Move up" : "Move down"} ${rule.name}`}
+                          >
+                            {change === "delete" ? "Delete" : change === "move-up" ? "↑" : "↓"}
+                          </button>
+                        </ActionForm>
+                      ))}
+                      <details>
+                        <summary>Edit</summary>
+                        <ActionForm action={ruleChangeAction}>
+                          <input type="hidden" name="change" value="update" />
+                          <input type="hidden" name="id" value={rule.id} />
+                          <RuleFields rule={rule} people={setup.people} projects={setup.projects} tasks={setup.tasks} />
+                          <button type="submit" name="intent" value="preview" className="secondary">
+                            Preview
+                          </button>
+                        </ActionForm>
+                      </details>
                     </td>
                   ) : null}
                 </tr>
@@ -161,26 +162,9 @@ export default async function OwnershipPage() {
         {admin ? (
           <>
             <h2 style={{ marginTop: 18 }}>Add a rule</h2>
-            <ActionForm action={ruleAction} testId="rule-form">
-              <label>
-                Name
-                <input name="name" required maxLength={120} placeholder="Ana's laptop" />
-              </label>
-              <label>
-                When
-                <select name="matchField" defaultValue="cwd">
-                  {ruleFields.map((field) => (
-                    <option key={field} value={field}>
-                      {fieldHelp[field]}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label>
-                matches (glob, or /regex/)
-                <input name="pattern" required maxLength={500} placeholder="/home/ana/**" />
-              </label>
-              <TargetSelects people={setup.people} projects={setup.projects} tasks={setup.tasks} prefix="set" />
+            <ActionForm action={ruleChangeAction} testId="rule-form">
+              <input type="hidden" name="change" value="create" />
+              <RuleFields people={setup.people} projects={setup.projects} tasks={setup.tasks} />
               <button type="submit" name="intent" value="preview" className="secondary">
                 Preview
               </button>

@@ -1,0 +1,63 @@
+import { ruleFields } from "@/lib/ownership/attribution";
+import { Choice, personOptions, projectOptions, taskOptions } from "./choice";
+
+const fieldHelp: Record<(typeof ruleFields)[number], string> = {
+  repository: "repository remote, e.g. github.com/acme/*",
+  cwd: "working directory, e.g. /home/ana/**",
+  branch: "git branch, e.g. feature/*",
+  identity: "email or OS user from the trace, e.g. *@acme.com",
+  model: "model, e.g. claude-opus-*",
+  apiKey: "id of the API key that sent the data",
+  source: "claude-code, codex, otlp or native",
+};
+
+interface RuleValues {
+  name: string;
+  matchField: string;
+  pattern: string;
+  setOwnerId: string | null;
+  setProjectId: string | null;
+  setTaskId: string | null;
+}
+
+/** The fields of a rule, empty for a new one or filled with an existing rule's values. */
+export function RuleFields({
+  rule,
+  people,
+  projects,
+  tasks,
+}: {
+  rule?: RuleValues;
+  people: { id: string; displayName: string }[];
+  projects: { id: string; name: string }[];
+  tasks: { id: string; key: string }[];
+}) {
+  return (
+    <>
+      <label>
+        Name
+        <input name="name" required maxLength={120} placeholder="Ana's laptop" defaultValue={rule?.name} />
+      </label>
+      <label>
+        When
+        <Choice name="matchField" options={ruleFields.map((field) => ({ id: field, label: fieldHelp[field] }))} defaultValue={rule?.matchField ?? "cwd"} />
+      </label>
+      <label>
+        matches (glob, or /regex/)
+        <input name="pattern" required maxLength={500} placeholder="/home/ana/**" defaultValue={rule?.pattern} />
+      </label>
+      <label>
+        Owner
+        <Choice name="setOwnerId" options={personOptions(people)} empty="(not set by this rule)" defaultValue={rule?.setOwnerId ?? ""} />
+      </label>
+      <label>
+        Project
+        <Choice name="setProjectId" options={projectOptions(projects)} empty="(not set by this rule)" defaultValue={rule?.setProjectId ?? ""} />
+      </label>
+      <label>
+        Task
+        <Choice name="setTaskId" options={taskOptions(tasks)} empty="(not set by this rule)" defaultValue={rule?.setTaskId ?? ""} />
+      </label>
+    </>
+  );
+}
