@@ -36,6 +36,18 @@ test("an admin turns an unallocated group into a rule; the spend moves to the ow
   await page.reload();
   await expect(page.getByTestId("rules")).toContainText("identity is marco");
 
+  // A new rule keeps its fields from preview to apply.
+  const ruleForm = page.getByTestId("rule-form");
+  await ruleForm.getByLabel("Name").fill("haiku to Ana");
+  await ruleForm.getByLabel("When").selectOption("model");
+  await ruleForm.getByLabel("matches (glob, or /regex/)").fill("claude-haiku-*");
+  await ruleForm.getByLabel("Owner").selectOption({ label: "Ana" });
+  await ruleForm.getByRole("button", { name: "Preview" }).click();
+  await expect(ruleForm.getByTestId("rule-preview")).toContainText("would not change any run");
+  await ruleForm.getByRole("button", { name: "Apply to history" }).click();
+  await expect(ruleForm).toContainText('Rule "haiku to Ana" applied to history.');
+  await expect(page.getByTestId("rules")).toContainText("model matches claude-haiku-*");
+
   const after = await spendByOwner();
   const ana = after.rows.find((row: { key: string }) => row.key === "Ana");
   expect(ana.costUsd).toBeCloseTo(before.totals.costUsd, 9);
