@@ -1,0 +1,108 @@
+/**
+ * `trh push` against the real ingest route: it sends only what is new (complete lines), remembers
+ * per file how far it got, and a Codex file sent in pieces keeps its session and model. The route
+ * handler runs behind a small node:http server, which stands in for Next.js's own.
+ */
+import { execFile } from "node:child_process";
+import { appendFileSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST } from "@/app/api/v1/ingest/route";
+import { closeDb } from "@/lib/db/client";
+import { assistantLine } from "@/lib/ingest/parsers/__fixtures__/trace-lines";
+import { spendByGroup } from "@/lib/queries/spend-by-group";
+import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
+import { wholeRange } from "@/lib/testing/ingest-fixtures";
+
+const run = promisify(execFile);
+let team: TestTeam;
+let server: Server;
+let url: string;
+const dir = mkdtempSync(path.join(tmpdir(), "trh-push-"));
+const state = path.join(dir, "push-state.json");
+const traces = path.join(dir, "projects");
+
+async function push(): Promise<{ files: number; calls: number; duplicates: number; errors: { file: string; line: number }[] }> {
+  const { stdout } = await run(process.execPath, ["bin/trh.mjs", "push", traces, "--url", url, "--key", team.ingestKey, "--json"], {
+    env: { ...process.env, TRH_PUSH_STATE: state },
+  });
+  return JSON.parse(stdout);
+}
+
+beforeAll(async () => {
+  team = await createTestTeam("push");
+  server = createServer((incoming, outgoing) => {
+    const request = new Request(`http://localhost${incoming.url}`, {
+      method: incoming.method,
+      headers: incoming.headers as Record<string, string>,
+      body: Readable.toWeb(incoming) as ReadableStream,
+      duplex: "half",
+    } as RequestInit);
+    void POST(request, undefined as never).then(async (response) => {
+      outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+      outgoing.end(Buffer.from(await response.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  mkdirSync(path.join(traces, "-home-dev-repo"), { recursive: true });
+});
+
+afterAll(async () => {
+  server.close();
+  await closeDb();
+});
+
+const line = (i: number) => assistantLine({ messageId: `push_m${i}`, requestId: `push_r${i}`, input: 100, output: 10, sessionId: "push-session" });
+
+describe("trh push", () => {
+  const file = () => path.join(traces, "-home-dev-repo", "push-session.jsonl");
+
+  it("sends a file once, then only its new complete lines", async () => {
+    writeFileSync(file(), [line(1), line(2), line(3)].join("\n") + "\n");
+    expect(await push()).toMatchObject({ files: 1, calls: 3, duplicates: 0 });
+    expect(await push()).toMatchObject({ files: 0, calls: 0 });
+
+    // A line still being written (no newline yet) waits for the next round.
+    appendFileSync(file(), line(4) + "\n" + line(5).slice(0, 40));
+    expect(await push()).toMatchObject({ files: 1, calls: 1 });
+    appendFileSync(file(), line(5).slice(40) + "\n");
+    expect(await push()).toMatchObject({ files: 1, calls: 1, duplicates: 0 });
+
+    const { totals } = await spendByGroup(userScope(team), { ...wholeRange, groupBy: "day" });
+    expect(totals).toMatchObject({ calls: 5, inputTokens: 500, outputTokens: 50 });
+  });
+
+  it("reports a bad line with its line number in the file, not in the piece sent", async () => {
+    appendFileSync(file(), "{broken\n" + line(6) + "\n");
+    const result = await push();
+    expect(result.calls).toBe(1);
+    expect(result.errors).toEqual([expect.objectContaining({ file: file(), line: 6 })]);
+  });
+
+  it("keeps a Codex rollout's session and model when it is sent in pieces", async () => {
+    const rollout = readFileSync("fixtures/real/localpush/src-tauri/tests/fixtures/codex/2026-02-23/raw/sessions/rollout-2026-02-23T13-19-38-019c8a70-dda7-7f33-98ea-f30553347322.jsonl", "utf8");
+    const lines = rollout.split("\n").filter((l) => l !== "");
+    const codexDir = path.join(dir, "codex");
+    mkdirSync(codexDir, { recursive: true });
+    const codexFile = path.join(codexDir, "rollout-2026-02-23T13-19-38-019c8a70-dda7-7f33-98ea-f30553347322.jsonl");
+    const half = Math.floor(lines.length / 2);
+    writeFileSync(codexFile, lines.slice(0, half).join("\n") + "\n");
+    const pushCodex = async () =>
+      JSON.parse((await run(process.execPath, ["bin/trh.mjs", "push", codexDir, "--url", url, "--key", team.ingestKey, "--json"], { env: { ...process.env, TRH_PUSH_STATE: state } })).stdout);
+    await pushCodex();
+    appendFileSync(codexFile, lines.slice(half).join("\n") + "\n");
+    await pushCodex();
+    const { rows } = await spendByGroup(userScope(team), { ...wholeRange, groupBy: "model" });
+    const codex = rows.find((row) => row.key === "gpt-5.3-codex");
+    // fixtures/real/SOURCES.md, session 13-19-38: 34,469 input (3,456 cached), 431 output, $0.060912.
+    expect(codex).toMatchObject({ inputTokens: 34_469 - 3_456, cacheReadTokens: 3_456, outputTokens: 431 });
+    expect(Math.abs(codex!.costUsd - 0.060912)).toBeLessThanOrEqual(1e-6);
+    expect(rows.map((row) => row.key)).not.toContain("unknown");
+  });
+});
