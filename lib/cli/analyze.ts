@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { loadAnalyzeEngine } from "../analyze/load-engine";
 import type { AnalyzeReport } from "../analyze/report";
 import type { Tokens } from "../tokens";
+import { formatInteger, formatUsd } from "../format";
 import { CommandError, UsageError } from "./errors";
 import { ProgressLine } from "./progress-line";
 
@@ -49,8 +50,6 @@ function readArguments(args: string[]): { paths: string[]; json: boolean; since:
 }
 
 
-const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 function renderTable(report: AnalyzeReport, by: Grouping): string {
   const heading = { day: "Date", model: "Model", session: "Session", project: "Project" }[by];
@@ -64,12 +63,12 @@ function renderTable(report: AnalyzeReport, by: Grouping): string {
           : report.projects.map((row) => ({ label: row.project ?? "(unknown)", totals: row }));
   const cells = (label: string, t: Tokens): string[] => [
     label,
-    integer.format(t.calls),
-    integer.format(t.inputTokens),
-    integer.format(t.outputTokens),
-    integer.format(t.cacheWriteTokens),
-    integer.format(t.cacheReadTokens),
-    money.format(t.costUsd),
+    formatInteger(t.calls),
+    formatInteger(t.inputTokens),
+    formatInteger(t.outputTokens),
+    formatInteger(t.cacheWriteTokens),
+    formatInteger(t.cacheReadTokens),
+    formatUsd(t.costUsd),
   ];
   const lines = [
     [heading, "Calls", "Input", "Output", "Cache write", "Cache read", "Cost"],
