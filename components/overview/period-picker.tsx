@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { periodPresets, presetLabels, type OverviewParams, type OverviewPeriod } from "@/lib/dashboard/overview-period";
 import { stackDimensions } from "@/lib/queries/daily-spend-by-group";
+import { DateRangeFields } from "@/components/filters/date-range-fields";
 
 /** The overview's filters, all in the URL: preset links, and a plain GET form for the rest. */
 export function PeriodPicker({ period, params, stackBy, canSeeOwners, owners, projects }: {
@@ -24,14 +25,7 @@ export function PeriodPicker({ period, params, stackBy, canSeeOwners, owners, pr
           ))}
       </nav>
       <form method="get" action="/" className="inline">
-        <label>
-          From
-          <input type="date" name="from" defaultValue={period.from} required />
-        </label>
-        <label>
-          To
-          <input type="date" name="to" defaultValue={period.to} required />
-        </label>
+        <DateRangeFields from={period.from} to={period.to} />
         <label>
           Stack by
           <select name="stackBy" defaultValue={stackBy}>

@@ -1,5 +1,6 @@
 import type { FilterChoices } from "@/lib/queries/filter-choices";
 import type { RunsQuery } from "@/lib/queries/runs-list";
+import { DateRangeFields } from "@/components/filters/date-range-fields";
 
 /** The runs list's filters as a GET form: the URL holds them, so a filtered list can be shared. */
 export function RunsFilterForm({ query, choices, canSeeOwners }: { query: RunsQuery; choices: FilterChoices; canSeeOwners: boolean }) {
@@ -19,14 +20,7 @@ export function RunsFilterForm({ query, choices, canSeeOwners }: { query: RunsQu
   return (
     <section className="panel">
       <form method="get" action="/runs" className="inline" data-testid="runs-filters">
-        <label>
-          From
-          <input type="date" name="from" defaultValue={query.from} />
-        </label>
-        <label>
-          To
-          <input type="date" name="to" defaultValue={query.to} />
-        </label>
+        <DateRangeFields from={query.from} to={query.to} />
         {canSeeOwners ? select("owner", "Owner", choices.owners) : null}
         {select("project", "Project", choices.projects)}
         {select("model", "Model", choices.models)}

@@ -18,6 +18,7 @@ import { wasteByGroup } from "@/lib/waste/queries/waste-by-group";
 import { wasteOverTime } from "@/lib/waste/queries/waste-over-time";
 import { latestRecomputeJob } from "@/lib/waste/recompute-job";
 import { recomputeFindingsAction } from "./actions";
+import { DateRangeFields } from "@/components/filters/date-range-fields";
 
 export const metadata: Metadata = { title: "Waste" };
 
@@ -42,14 +43,7 @@ export default async function WastePage({ searchParams }: { searchParams: Promis
     <>
       <PageHead title="Waste" subtitle={`Spend that bought nothing, with the calls that prove it: ${range.from} to ${range.to} (UTC, by run start day)`}>
         <form className="inline" method="get">
-          <label>
-            From
-            <input type="date" name="from" defaultValue={range.from} />
-          </label>
-          <label>
-            To
-            <input type="date" name="to" defaultValue={range.to} />
-          </label>
+          <DateRangeFields from={range.from} to={range.to} />
           <button type="submit" className="secondary">
             Show
           </button>
