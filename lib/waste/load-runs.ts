@@ -6,6 +6,12 @@ import type { RunWasteInput, WasteCall, WasteToolCall } from "./types";
 
 /** A project needs this many runs with a slope before it has a "usual" curve. */
 export const MIN_RUNS_FOR_USUAL_CURVE = 4;
+/** The usual curve comes from the project's most recent runs and their first calls, so reading it stays cheap however long the history. */
+const USUAL_CURVE_RUNS = 100;
+const USUAL_CURVE_CALLS = 200;
+
+/** Each project's usual growth, read once per recompute and shared by its batches. */
+export type UsualGrowthCache = Map<string, number | null>;
 
 type Reader = Pick<Prisma.TransactionClient, "$queryRaw">;
 
@@ -17,7 +23,14 @@ export async function teamPriceOverrides(tx: Reader, teamId: string): Promise<Pr
   return rows as unknown as PriceOverride[];
 }
 
-export async function loadRunInputs(tx: Reader, teamId: string, runIds: readonly string[], now: Date, overrides: readonly PriceOverride[]): Promise<RunWasteInput[]> {
+export async function loadRunInputs(
+  tx: Reader,
+  teamId: string,
+  runIds: readonly string[],
+  now: Date,
+  overrides: readonly PriceOverride[],
+  usualGrowth: UsualGrowthCache = new Map(),
+): Promise<RunWasteInput[]> {
   if (runIds.length === 0) return [];
   const ids = [...runIds];
   const runs = await tx.$queryRaw<{ id: string; startedAt: Date; endedAt: Date; outcome: string | null; costUsd: number; projectKey: string | null }[]>`
@@ -34,7 +47,7 @@ export async function loadRunInputs(tx: Reader, teamId: string, runIds: readonly
     ORDER BY id`;
   const [recordsOutcomes] = await tx.$queryRaw<{ yes: boolean }[]>`
     SELECT EXISTS (SELECT 1 FROM "Run" WHERE "teamId" = ${teamId}::uuid AND outcome = 'ACCEPTED') AS yes`;
-  const usual = await usualGrowthByProject(tx, teamId, [...new Set(runs.flatMap((run) => (run.projectKey === null ? [] : [run.projectKey])))]);
+  const usual = await usualGrowthByProject(tx, teamId, [...new Set(runs.flatMap((run) => (run.projectKey === null ? [] : [run.projectKey])))], usualGrowth);
 
   const callsOf = groupBy(calls, (call) => call.runId);
   const toolsOf = groupBy(toolCalls, (tool) => tool.runId);
@@ -55,24 +68,34 @@ export async function loadRunInputs(tx: Reader, teamId: string, runIds: readonly
 
 /**
  * The median main-thread context growth per call of each project's runs (project, else
- * repository, else working directory), the same least-squares slope as growthPerCall.
+ * repository, else working directory), the same least-squares slope as growthPerCall, over the
+ * first USUAL_CURVE_CALLS calls of its USUAL_CURVE_RUNS most recent runs.
  */
-async function usualGrowthByProject(tx: Reader, teamId: string, keys: string[]): Promise<Map<string, number>> {
-  if (keys.length === 0) return new Map();
-  const rows = await tx.$queryRaw<{ key: string; usual: number }[]>`
-    WITH project_runs AS (
-      SELECT id, coalesce("projectId"::text, repository, cwd) AS key FROM "Run"
-      WHERE "teamId" = ${teamId}::uuid AND coalesce("projectId"::text, repository, cwd) = ANY(${keys}::text[])),
-    numbered AS (
-      SELECT c."runId", c."contextTokens", (row_number() OVER (PARTITION BY c."runId" ORDER BY c.timestamp, c.id) - 1) AS n
-      FROM "Call" c JOIN project_runs p ON p.id = c."runId"
-      WHERE c."teamId" = ${teamId}::uuid AND c."agentId" IS NULL AND NOT c."isApiError"),
-    slopes AS (
-      SELECT p.key, regr_slope(n."contextTokens", n.n) AS slope FROM numbered n JOIN project_runs p ON p.id = n."runId"
-      GROUP BY p.key, n."runId" HAVING count(*) >= ${MIN_CALLS_FOR_GROWTH})
-    SELECT key, percentile_cont(0.5) WITHIN GROUP (ORDER BY slope)::float8 AS usual FROM slopes
-    GROUP BY key HAVING count(*) >= ${MIN_RUNS_FOR_USUAL_CURVE}`;
-  return new Map(rows.map((row) => [row.key, row.usual]));
+async function usualGrowthByProject(tx: Reader, teamId: string, keys: string[], cache: UsualGrowthCache): Promise<Map<string, number | null>> {
+  const missing = keys.filter((key) => !cache.has(key));
+  if (missing.length > 0) {
+    // Bounded whatever the history: the project's most recent runs, the first calls of each,
+    // read through the (teamId, runId, timestamp) index.
+    const rows = await tx.$queryRaw<{ key: string; usual: number }[]>`
+      WITH keyed AS (
+        SELECT id, key, row_number() OVER (PARTITION BY key ORDER BY "startedAt" DESC) AS recent
+        FROM (SELECT id, "startedAt", coalesce("projectId"::text, repository, cwd) AS key FROM "Run" WHERE "teamId" = ${teamId}::uuid) r
+        WHERE key = ANY(${missing}::text[])),
+      slopes AS (
+        SELECT k.key, regr_slope(c."contextTokens", c.n) AS slope
+        FROM keyed k CROSS JOIN LATERAL (
+          SELECT first."contextTokens", (row_number() OVER (ORDER BY first.timestamp, first.id) - 1) AS n
+          FROM (SELECT "contextTokens", timestamp, id FROM "Call"
+                WHERE "teamId" = ${teamId}::uuid AND "runId" = k.id AND "agentId" IS NULL AND NOT "isApiError"
+                ORDER BY timestamp, id LIMIT ${USUAL_CURVE_CALLS}) first) c
+        WHERE k.recent <= ${USUAL_CURVE_RUNS}
+        GROUP BY k.key, k.id HAVING count(*) >= ${MIN_CALLS_FOR_GROWTH})
+      SELECT key, percentile_cont(0.5) WITHIN GROUP (ORDER BY slope)::float8 AS usual FROM slopes
+      GROUP BY key HAVING count(*) >= ${MIN_RUNS_FOR_USUAL_CURVE}`;
+    const found = new Map(rows.map((row) => [row.key, row.usual]));
+    for (const key of missing) cache.set(key, found.get(key) ?? null);
+  }
+  return cache;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

@@ -5,7 +5,7 @@
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
 import { detectRunWaste } from "./detect-run-waste";
-import { loadRunInputs, teamPriceOverrides } from "./load-runs";
+import { loadRunInputs, teamPriceOverrides, type UsualGrowthCache } from "./load-runs";
 
 /** Runs read and written at a time: bounds memory whatever the number of runs. */
 const RUNS_PER_BATCH = 25;
@@ -22,9 +22,10 @@ export async function recomputeRunFindings(teamId: string, runIds: string[], now
       // Two uploads touching the same run must not interleave their delete and insert.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`findings:${teamId}`}))`;
       const overrides = await teamPriceOverrides(tx, teamId);
+      const usualGrowth: UsualGrowthCache = new Map();
       for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
         const batch = runIds.slice(start, start + RUNS_PER_BATCH);
-        const inputs = await loadRunInputs(tx, teamId, batch, now, overrides);
+        const inputs = await loadRunInputs(tx, teamId, batch, now, overrides, usualGrowth);
         const rows = inputs.flatMap((input) => detectRunWaste(input).map((finding) => ({ runId: input.runId, ...finding })));
         await tx.$executeRaw`DELETE FROM "Finding" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${batch}::uuid[])`;
         if (rows.length === 0) continue;

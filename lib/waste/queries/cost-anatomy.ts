@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import type { DateRange } from "@/lib/queries/params";
 import { visibleRunsCondition } from "@/lib/queries/visible-runs";
 import { addAnatomy, costAnatomy, emptyAnatomy, type CostAnatomy } from "../cost-anatomy";
-import { loadRunInputs, teamPriceOverrides } from "../load-runs";
+import { loadRunInputs, teamPriceOverrides, type UsualGrowthCache } from "../load-runs";
 
 /** Runs read at a time when summing a range: bounds memory. */
 const RUNS_PER_BATCH = 25;
@@ -40,9 +40,10 @@ export async function rangeCostAnatomy(scope: Scope, range: DateRange, topCount 
   const team = emptyAnatomy();
   const topRuns: RangeAnatomy["topRuns"] = [];
   const now = new Date();
+  const usualGrowth: UsualGrowthCache = new Map();
   for (let start = 0; start < runs.length; start += RUNS_PER_BATCH) {
     const batch = runs.slice(start, start + RUNS_PER_BATCH);
-    for (const input of await loadRunInputs(db(), scope.teamId, batch.map((run) => run.id), now, overrides)) {
+    for (const input of await loadRunInputs(db(), scope.teamId, batch.map((run) => run.id), now, overrides, usualGrowth)) {
       const anatomy = costAnatomy(input);
       addAnatomy(team, anatomy);
       if (top.has(input.runId)) topRuns.push({ runId: input.runId, run: batch.find((run) => run.id === input.runId)!.run, anatomy });
