@@ -342,6 +342,20 @@ export class IngestWriter {
     return new Map([...wanted.entries()].map(([sessionId, id]) => [sessionId, idOf.get(`${id.kind}\u0000${id.value}`)!]));
   }
 
+  /**
+   * Claude Code telemetry reports cache writes without the 5-minute / 1-hour split a transcript
+   * has. When such a copy replaces one that had the split, the split is kept (and the call priced
+   * again): 1-hour writes cost 2x input, 5-minute ones 1.25x.
+   */
+  private keepCacheSplit(priced: PricedCall, old: { cacheWrite1h: number }): PricedCall {
+    const call = priced.call;
+    if (call.cacheWrite1h > 0 || old.cacheWrite1h === 0) return priced;
+    const cacheWrite1h = Math.min(old.cacheWrite1h, call.cacheWrite5m);
+    const merged = { ...call, cacheWrite1h, cacheWrite5m: call.cacheWrite5m - cacheWrite1h };
+    const price = priceCall(merged, this.overrides);
+    return { ...priced, call: merged, costUsd: price.costUsd, priced: price.priced, rule: price.rule, tier: price.tier };
+  }
+
   private async writeCalls(tx: Prisma.TransactionClient, chunk: PricedCall[], runs: Map<string, RunRow>): Promise<{ calls: number; duplicates: number; costUsd: number; toolUses: ToolUseRow[] }> {
     if (chunk.length === 0) return { calls: 0, duplicates: 0, costUsd: 0, toolUses: [] };
     const existing = await tx.$queryRaw<{ source: string; callKey: string; id: bigint; total: number; costUsd: string; uncachedInput: number; cacheRead: number; cacheWrite5m: number; cacheWrite1h: number; output: number }[]>`
@@ -358,7 +372,7 @@ export class IngestWriter {
     for (const priced of chunk) {
       const old = stored.get(`${priced.source}\u0000${priced.key}`);
       if (!old) inserts.push(priced);
-      else if (totalTokens(priced.call) > old.total) upgrades.push({ priced, old });
+      else if (totalTokens(priced.call) > old.total) upgrades.push({ priced: this.keepCacheSplit(priced, old), old });
       else duplicates += 1;
     }
 

@@ -64,7 +64,8 @@ describe("OTLP receiver", () => {
     const scope = userScope(team);
     const imported = await ingestFile(scope, { format: "claude-code", fileName: "short.jsonl", body: { bytes: [readFileSync(transcript)] as unknown as AsyncIterable<Uint8Array>, gzip: false } });
     const before = (await spendByGroup(scope, { ...wholeRange, groupBy: "day" })).totals;
-    const call = await db().call.findFirstOrThrow({ where: { teamId: team.teamId }, orderBy: { timestamp: "asc" } });
+    // A call with 1-hour cache writes: telemetry has no 5m/1h split, and the transcript's must stay.
+    const call = await db().call.findFirstOrThrow({ where: { teamId: team.teamId, cacheWrite1h: { gt: 0 } }, orderBy: { timestamp: "asc" } });
     const requestId = call.requestId!;
 
     const response = await post(postLogs, team.ingestKey, JSON.stringify(apiRequestLogs(requestId, { input: call.uncachedInput, output: call.output + 100, cacheRead: call.cacheRead, cacheCreation: call.cacheWrite5m + call.cacheWrite1h })), "application/json");
@@ -74,6 +75,10 @@ describe("OTLP receiver", () => {
     expect(after.calls).toBe(before.calls);
     expect(after.outputTokens).toBe(before.outputTokens + 100);
     expect(imported.calls).toBe(before.calls);
+    const upgraded = await db().call.findFirstOrThrow({ where: { teamId: team.teamId, id: call.id } });
+    expect(upgraded).toMatchObject({ cacheWrite1h: call.cacheWrite1h, cacheWrite5m: call.cacheWrite5m, output: call.output + 100 });
+    // opus 4.6: the 100 extra output tokens at $25 per million are the only change in cost.
+    expect(Number(upgraded.costUsd) - Number(call.costUsd)).toBeCloseTo((100 * 25) / 1e6, 9);
     const runs = await db().run.findMany({ where: { teamId: team.teamId } });
     expect(runs).toHaveLength(1);
   });
