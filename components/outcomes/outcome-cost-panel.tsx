@@ -23,8 +23,10 @@ const share = (part: number, whole: number) => (whole === 0 ? "–" : `${((part 
  */
 export function OutcomeCostPanel({ from, to, canSeeOwners }: { from: string; to: string; canSeeOwners: boolean }) {
   const [groupBy, setGroupBy] = useState<Exclude<OutcomeCostGroup, "week">>("project");
+  /** The project or owner whose weekly trend is drawn; the whole team when null. */
+  const [trendFor, setTrendFor] = useState<{ dimension: "project" | "owner"; key: string } | null>(null);
   const trendFrom = addDays(to, -(TREND_WEEKS * 7 - 1));
-  const trend = useOutcomeCost({ from: trendFrom, to, groupBy: "week" });
+  const trend = useOutcomeCost({ from: trendFrom, to, groupBy: "week", ...(trendFor ? { [trendFor.dimension]: trendFor.key } : {}) });
   const period = useOutcomeCost({ from, to, groupBy });
   return (
     <section className="panel" data-testid="outcome-cost">
@@ -39,7 +41,14 @@ export function OutcomeCostPanel({ from, to, canSeeOwners }: { from: string; to:
       ) : (
         <OutcomeTiles totals={period.data.totals} />
       )}
-      <h3>Weekly, last {TREND_WEEKS} weeks to {to}</h3>
+      <h3 data-testid="outcome-trend-title">
+        Weekly, last {TREND_WEEKS} weeks to {to}: {trendFor ? `${trendFor.dimension} ${trendFor.key}` : "the whole team"}
+        {trendFor ? (
+          <button type="button" className="link-button inline-link" onClick={() => setTrendFor(null)}>
+            show the whole team
+          </button>
+        ) : null}
+      </h3>
       {trend.isPending ? <div className="chart-loading" aria-busy="true">Loading chart…</div> : trend.isError ? <p className="notice error">{trend.error.message}</p> : <OutcomeTrendChart result={trend.data} from={trendFrom} to={to} />}
       <div className="panel-head">
         <h3>
@@ -57,7 +66,9 @@ export function OutcomeCostPanel({ from, to, canSeeOwners }: { from: string; to:
           />
         ) : null}
       </div>
-      {period.data ? <OutcomeTable result={period.data} keyLabel={groupBy === "owner" ? "Owner" : "Project"} /> : null}
+      {period.data ? (
+        <OutcomeTable result={period.data} keyLabel={groupBy === "owner" ? "Owner" : "Project"} onPick={(key) => setTrendFor({ dimension: groupBy, key })} />
+      ) : null}
     </section>
   );
 }
@@ -122,7 +133,7 @@ function OutcomeTrendChart({ result, from, to }: { result: OutcomeCostResult; fr
   );
 }
 
-function OutcomeTable({ result, keyLabel }: { result: OutcomeCostResult; keyLabel: string }) {
+function OutcomeTable({ result, keyLabel, onPick }: { result: OutcomeCostResult; keyLabel: string; onPick: (key: string) => void }) {
   if (result.rows.length === 0) return <p className="muted">No spend in this period.</p>;
   return (
     <table>
@@ -138,7 +149,11 @@ function OutcomeTable({ result, keyLabel }: { result: OutcomeCostResult; keyLabe
       <tbody>
         {result.rows.map((row) => (
           <tr key={row.key}>
-            <td>{row.key}</td>
+            <td>
+              <button type="button" className="link-button inline-link" onClick={() => onPick(row.key)} title="Draw this one's weekly trend above">
+                {row.key}
+              </button>
+            </td>
             <td className="num">{formatUsd(row.spendUsd)}</td>
             <td className="num">{formatInteger(row.acceptedOutcomes)}</td>
             <td className="num">{row.costPerAcceptedUsd === null ? <span className="muted">–</span> : formatUsd(row.costPerAcceptedUsd)}</td>

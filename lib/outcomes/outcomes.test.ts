@@ -168,6 +168,33 @@ describe("cost per accepted outcome", () => {
   });
 });
 
+describe("cost per accepted outcome for one project", () => {
+  it("filters spend, accepted outcomes and unaccepted spend alike, so a project's trend adds up to its row", async () => {
+    const fresh = await createTestTeam("outcome-project");
+    const freshScope = userScope(fresh);
+    await ingestFixtureFolder(freshScope, "spotter/test/fixtures/transcripts");
+    const { assignRuns, createProject } = await import("@/lib/ownership/manage");
+    const { recordOutcomes } = await import("./record-outcome");
+    const project = await createProject(freshScope, { name: "spotter" });
+    const all = await teamDb(freshScope).run.findMany({ orderBy: { costUsd: "desc" } });
+    await assignRuns(freshScope, { runIds: [all[0]!.id, all[1]!.id], projectId: project.id });
+    await recordOutcomes(freshScope, { runIds: [all[0]!.id, all[2]!.id], status: "ACCEPTED", source: "manual" }, { userId: fresh.adminUserId, apiKeyId: null });
+
+    const today = new Date().toISOString().slice(0, 10);
+    const range = { from: "2000-01-01", to: today };
+    const row = (await costPerOutcome(freshScope, { ...range, groupBy: "project" })).rows.find((r) => r.key === "spotter")!;
+    expect(row).toMatchObject({ acceptedOutcomes: 1, unacceptedSpendUsd: expect.closeTo(Number(all[1]!.costUsd), 9) });
+    expect(row.spendUsd).toBeCloseTo(Number(all[0]!.costUsd) + Number(all[1]!.costUsd), 9);
+    const trend = await costPerOutcome(freshScope, { ...range, groupBy: "week", project: "spotter" });
+    expect(trend.totals).toMatchObject({ acceptedOutcomes: row.acceptedOutcomes });
+    expect(trend.totals.spendUsd).toBeCloseTo(row.spendUsd, 9);
+    expect(trend.totals.unacceptedSpendUsd).toBeCloseTo(row.unacceptedSpendUsd, 9);
+    const unallocated = await costPerOutcome(freshScope, { ...range, groupBy: "week", project: "unallocated" });
+    expect(unallocated.totals.acceptedOutcomes).toBe(1);
+    expect(unallocated.totals.spendUsd + trend.totals.spendUsd).toBeCloseTo((await costPerOutcome(freshScope, { ...range, groupBy: "week" })).totals.spendUsd, 9);
+  });
+});
+
 describe("who may mark a run", () => {
   it("lets a member decide only about their own runs", async () => {
     const { findDecidableRun } = await import("./record-outcome");

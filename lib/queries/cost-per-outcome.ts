@@ -10,12 +10,14 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Scope } from "@/lib/auth/scope";
 import { dateRangeSchema } from "./params";
-import { dailySpendSource, spendGroupKey, unallocatedKey } from "./spend-by-group";
+import { dailySpendSource, dimensionFilter, spendGroupKey, unallocatedKey } from "./spend-by-group";
 
 export const outcomeCostGroups = ["week", "owner", "project"] as const;
 export type OutcomeCostGroup = (typeof outcomeCostGroups)[number];
 
-export const outcomeCostQuerySchema = z.object({ groupBy: z.enum(outcomeCostGroups).default("week") }).and(dateRangeSchema);
+export const outcomeCostQuerySchema = z
+  .object({ groupBy: z.enum(outcomeCostGroups).default("week"), project: z.string().max(200).optional(), owner: z.string().max(320).optional() })
+  .and(dateRangeSchema);
 export type OutcomeCostQuery = z.output<typeof outcomeCostQuerySchema>;
 
 export interface OutcomeCost {
@@ -56,6 +58,10 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
   const ownerProjectJoins = (projectId: Prisma.Sql) => Prisma.sql`
     LEFT JOIN "Person" o ON o."teamId" = ${scope.teamId}::uuid AND o.id = r."ownerId"
     LEFT JOIN "Project" p ON p."teamId" = ${scope.teamId}::uuid AND p.id = ${projectId}`;
+  // The same owner and project filters as the spend, on the runs behind outcomes and unaccepted spend.
+  const runFilters = (projectId: Prisma.Sql) => Prisma.sql`
+    ${dimensionFilter(Prisma.sql`coalesce(r."ownerId"::text, '')`, [Prisma.sql`o.email`, Prisma.sql`o."displayName"`], query.owner)}
+    ${dimensionFilter(Prisma.sql`coalesce(${projectId}::text, '')`, [Prisma.sql`p.name`], query.project)}`;
 
   // One statement gives the rows and the totals (GROUPING SETS), so the totals are exact sums, never
   // float sums of the rows. Keys are joined as "k:<key>", the total row as "t:".
@@ -70,7 +76,7 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
         FROM "RunDaySpend" s JOIN "Run" r ON r."teamId" = s."teamId" AND r.id = s."runId"
         ${ownerProjectJoins(Prisma.sql`r."projectId"`)}
         WHERE s."teamId" = ${scope.teamId}::uuid AND s.day >= ${from}::date AND s.day < ${toExclusive}::date
-          AND r.outcome IS DISTINCT FROM 'ACCEPTED') x
+          AND r.outcome IS DISTINCT FROM 'ACCEPTED' ${runFilters(Prisma.sql`r."projectId"`)}) x
       GROUP BY GROUPING SETS ((k), ())
     ), latest AS (
       SELECT DISTINCT ON (coalesce(x."runId", x."taskId")) x.*
@@ -83,7 +89,8 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
         LEFT JOIN "Run" r ON r."teamId" = x."teamId" AND r.id = x."runId"
         LEFT JOIN "Task" t ON t."teamId" = x."teamId" AND t.id = x."taskId"
         ${ownerProjectJoins(Prisma.sql`coalesce(r."projectId", t."projectId")`)}
-        WHERE x.status = 'ACCEPTED' AND x."decidedAt" >= ${from} AND x."decidedAt" < ${toExclusive}) x
+        WHERE x.status = 'ACCEPTED' AND x."decidedAt" >= ${from} AND x."decidedAt" < ${toExclusive}
+          ${runFilters(Prisma.sql`coalesce(r."projectId", t."projectId")`)}) x
       GROUP BY GROUPING SETS ((k), ())
     )
     SELECT substr(coalesce(spend.key, accepted.key, unaccepted.key), 3) AS key,

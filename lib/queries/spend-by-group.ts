@@ -35,7 +35,7 @@ const groupKey: Record<SpendGroup, Prisma.Sql> = {
 };
 
 /** Owners and projects may be named by id, email/name, or "unallocated". */
-function dimensionFilter(column: Prisma.Sql, names: Prisma.Sql[], value: string | undefined): Prisma.Sql {
+export function dimensionFilter(column: Prisma.Sql, names: Prisma.Sql[], value: string | undefined): Prisma.Sql {
   if (value === undefined) return Prisma.empty;
   if (value === unallocatedKey) return Prisma.sql`AND ${column} = ''`;
   return Prisma.sql`AND (${column} = ${value} OR ${Prisma.join(names.map((name) => Prisma.sql`${name} = ${value}`), " OR ")})`;
