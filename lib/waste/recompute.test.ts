@@ -34,7 +34,6 @@ afterAll(closeDb);
 describe("findings on the real fixtures", () => {
   it("are written at ingest, plausible, and the same after a recompute", async () => {
     const atIngest = await findingsOf(team.teamId);
-    if (process.env.PRINT_FINDINGS) for (const f of atIngest) console.log(`${f.category}\t$${f.wastedUsd.toFixed(4)}\t${f.wastedTokens}\t${f.explanation}`);
     expect(atIngest.length).toBeGreaterThan(0);
     const [spend] = await db().$queryRaw<{ cost: number }[]>`SELECT sum("costUsd")::float8 AS cost FROM "Run" WHERE "teamId" = ${team.teamId}::uuid`;
     for (const finding of atIngest) {
