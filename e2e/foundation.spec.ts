@@ -34,6 +34,11 @@ test("admin sees the shell, creates a member; the member is refused admin pages 
   await form.getByLabel("Role").selectOption("MEMBER");
   await form.getByRole("button", { name: "Add member" }).click();
   await expect(page.getByTestId("members")).toContainText(memberEmail);
+  // The team's only admin cannot demote themselves.
+  const ownRow = page.getByTestId("members").getByRole("row").filter({ hasText: e2eAdmin.email });
+  await ownRow.getByLabel(`Role of ${e2eAdmin.email}`).selectOption("MEMBER");
+  await ownRow.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("A team needs at least one admin")).toBeVisible();
 
   await page.goto("/settings/api-keys");
   await page.getByLabel("Name").fill("laptop");

@@ -2,7 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { ZodError } from "zod";
-import { addMember, changeRole, MemberExistsError, roleSchema } from "@/lib/admin/members";
+import { redirect } from "next/navigation";
+import { addMember, changeRole, LastAdminError, MemberExistsError, roleSchema } from "@/lib/admin/members";
 import { pageScope } from "@/lib/auth/scope";
 
 export interface MemberFormState {
@@ -29,6 +30,11 @@ export async function addMemberAction(_state: MemberFormState, form: FormData): 
 
 export async function changeRoleAction(form: FormData): Promise<void> {
   const scope = await pageScope("members:manage");
-  await changeRole(scope, String(form.get("userId") ?? ""), roleSchema.parse(form.get("role")), scope.actor.userId);
+  try {
+    await changeRole(scope, String(form.get("userId") ?? ""), roleSchema.parse(form.get("role")), scope.actor.userId);
+  } catch (error) {
+    if (error instanceof LastAdminError) redirect("/settings/members?error=last-admin");
+    throw error;
+  }
   revalidatePath("/settings/members");
 }

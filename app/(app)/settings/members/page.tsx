@@ -7,9 +7,10 @@ import { AddMemberForm } from "./add-member-form";
 
 export const metadata: Metadata = { title: "Members" };
 
-export default async function MembersPage() {
+export default async function MembersPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
   const scope = await pageScope("members:manage");
   const members = await listMembers(scope);
+  const { error } = await searchParams;
   return (
     <>
       <PageHead title="Members" subtitle="Who can sign in to this team, and what they may do." />
@@ -18,6 +19,7 @@ export default async function MembersPage() {
         <AddMemberForm />
       </section>
       <section className="panel">
+        {error === "last-admin" ? <div className="notice error">A team needs at least one admin: make someone else admin first.</div> : null}
         <table data-testid="members">
           <thead>
             <tr>
