@@ -51,5 +51,5 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Pages only: API routes answer JSON errors themselves, and static assets need no nonce.
-  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|robots.txt).*)"],
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.svg|robots.txt).*)"],
 };
