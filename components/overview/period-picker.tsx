@@ -2,6 +2,7 @@ import Link from "next/link";
 import { periodPresets, presetLabels, type OverviewParams, type OverviewPeriod } from "@/lib/dashboard/overview-period";
 import { stackDimensions } from "@/lib/queries/daily-spend-by-group";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
+import { FilterSelect } from "@/components/filters/filter-select";
 
 /** The overview's filters, all in the URL: preset links, and a plain GET form for the rest. */
 export function PeriodPicker({ period, params, stackBy, canSeeOwners, owners, projects }: {
@@ -38,30 +39,8 @@ export function PeriodPicker({ period, params, stackBy, canSeeOwners, owners, pr
               ))}
           </select>
         </label>
-        {canSeeOwners ? (
-          <label>
-            Owner
-            <select name="owner" defaultValue={params.owner ?? ""}>
-              <option value="">all</option>
-              {owners.map((owner) => (
-                <option key={owner} value={owner}>
-                  {owner}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
-        <label>
-          Project
-          <select name="project" defaultValue={params.project ?? ""}>
-            <option value="">all</option>
-            {projects.map((project) => (
-              <option key={project} value={project}>
-                {project}
-              </option>
-            ))}
-          </select>
-        </label>
+        {canSeeOwners ? <FilterSelect name="owner" label="Owner" options={owners} value={params.owner} /> : null}
+        <FilterSelect name="project" label="Project" options={projects} value={params.project} />
         <input type="hidden" name="period" value="custom" />
         <button type="submit">Apply</button>
       </form>

@@ -1,5 +1,5 @@
 /** A breakdown of this period beside the previous one: each key's cost, change and share. */
-import type { Tokens } from "@/lib/queries/tokens";
+import type { Tokens } from "@/lib/tokens";
 
 export interface SpendDeltaRow {
   key: string;

@@ -47,11 +47,12 @@ export async function applyMigrations(url: string | undefined = databaseUrl()): 
   try {
     // Starting the engine costs a second or two; most starts have nothing to apply.
     const applied = await appliedMigrationNames(pool ? (sql) => pool.query(sql) : (sql) => pglite!.query(sql));
-    const wanted = (await readMigrationList()).migrationDirectories.map((dir) => dir.path);
+    const migrationsList = await readMigrationList();
+    const wanted = migrationsList.migrationDirectories.map((dir) => dir.path);
     if (wanted.every((name) => applied.has(name))) return [];
     const engine = await openSchemaEngine(factory);
     try {
-      const result = await engine.applyMigrations({ migrationsList: await readMigrationList(), filters: noFilters });
+      const result = await engine.applyMigrations({ migrationsList, filters: noFilters });
       return result.appliedMigrationNames;
     } finally {
       engine.free();

@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import type { Scope } from "@/lib/auth/scope";
 import { runJoins, runSummaryColumns, type RunSummary } from "./runs-list";
 import { visibleRunsCondition } from "./visible-runs";
-import type { Tokens } from "./tokens";
+import type { Tokens } from "@/lib/tokens";
 
 export const runIdSchema = z.string().uuid("a run id");
 

@@ -6,7 +6,7 @@ import type { Scope } from "@/lib/auth/scope";
 import { dateRangeSchema } from "./params";
 import { unallocatedKey } from "./spend-by-group";
 import { visibleRunsCondition } from "./visible-runs";
-import type { Tokens } from "./tokens";
+import type { Tokens } from "@/lib/tokens";
 
 export const runsQuerySchema = z
   .object({

@@ -7,7 +7,8 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Scope } from "@/lib/auth/scope";
 import { dateRangeSchema } from "./params";
-import { pickTokens, sumTokens, type Tokens } from "./tokens";
+import type { Tokens } from "@/lib/tokens";
+import { pickTokens, sumTokens } from "./tokens";
 
 export const spendGroups = ["day", "week", "owner", "project", "task", "model"] as const;
 export type SpendGroup = (typeof spendGroups)[number];

@@ -5,7 +5,6 @@
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
 
-export type { Tokens };
 
 /** Sums of a rollup table (DailySpend, RunDaySpend) aliased `alias`. */
 export function sumTokens(alias: string): Prisma.Sql {
