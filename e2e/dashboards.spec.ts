@@ -80,9 +80,13 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
   await page.goto(outcomesView);
   await expect(page.getByTestId("cost-per-accepted")).toHaveText("none accepted");
 
+  // The run's repository is known only by its folder (/home/marco/projects/spotter): the weakest match.
   const body = JSON.stringify({
     action: "closed",
+    number: 12,
+    repository: { full_name: "marco/spotter", html_url: "https://github.com/marco/spotter" },
     pull_request: {
+      number: 12,
       html_url: "https://github.com/marco/spotter/pull/12",
       merged: true,
       merge_commit_sha: "9f0c2d1e4b5a69788766554433221100ffeeddcc",
@@ -92,7 +96,7 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
   });
   const post = (signature: string) =>
     page.request.post(new URL(webhookUrl).pathname, {
-      headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-hub-signature-256": signature },
+      headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": `dashboards-${signature.slice(7, 19)}`, "x-hub-signature-256": signature },
       data: Buffer.from(body),
     });
   const bad = await post(`sha256=${createHmac("sha256", "not the secret").update(body).digest("hex")}`);
@@ -102,7 +106,7 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
 
   const good = await post(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
   expect(good.status()).toBe(200);
-  expect((await good.json()).matchedRuns).toEqual([branchRun.id]);
+  expect((await good.json()).matchedRuns).toEqual([{ runId: branchRun.id, matchedBy: "branch", repositoryMatch: "folder" }]);
   const after = await (await page.request.get(`/api/v1/outcomes/cost?from=2026-01-01&to=${today}&groupBy=week`)).json();
   expect(after.totals.acceptedOutcomes).toBe(1);
   expect(Math.abs(after.totals.costPerAcceptedUsd - expectedTotalUsd)).toBeLessThanOrEqual(1e-6);
@@ -112,4 +116,5 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
   await page.getByTestId("outcome-cost").screenshot({ path: "/tmp/shots-dash-outcomes.png" });
   await page.goto(`/runs/${branchRun.id}`);
   await expect(page.getByTestId("run-outcome-status")).toHaveText("accepted");
+  await expect(page.getByTestId("run-outcome-explanation")).toHaveText(/^accepted: PR #12 of marco\/spotter, matched by branch within a folder named like the repository/);
 });

@@ -164,6 +164,29 @@ describe("a pull request's runs are those of its repository", () => {
     expect(response.status).toBe(400);
   });
 
+  it("refuses a body without a plausible signature before reading it (401), and one past GitHub's 25 MB cap (413)", async () => {
+    let pulled = 0;
+    const endless = () =>
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled += 1;
+          controller.enqueue(new Uint8Array(1024 * 1024).fill(0x20));
+        },
+      });
+    const post = (headers: Record<string, string>) =>
+      postWebhook(new Request(`http://test/api/v1/webhooks/github/${team.slug}`, { method: "POST", headers, body: endless(), duplex: "half" } as RequestInit), {
+        params: Promise.resolve({ teamSlug: team.slug }),
+      });
+    const unsigned = await post({ "x-github-event": "pull_request", "x-github-delivery": "big-1" });
+    expect(unsigned.status).toBe(401);
+    // A stream's source may be asked for a first chunk when the request is built; never the body.
+    expect(pulled).toBeLessThanOrEqual(2);
+    pulled = 0;
+    const oversized = await post({ "x-github-event": "pull_request", "x-github-delivery": "big-2", "x-hub-signature-256": `sha256=${"0".repeat(64)}` });
+    expect(oversized.status).toBe(413);
+    expect(pulled).toBeLessThanOrEqual(27);
+  });
+
   it("ignores actions that decide nothing", async () => {
     const opened = closedPullRequest();
     opened.action = "labeled";

@@ -24,6 +24,23 @@ export function githubSignature(secret: string, body: Uint8Array): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
 
+/** What a signature header looks like; anything else is refused before the body is read. */
+const SIGNATURE_SHAPE = /^sha256=[0-9a-f]{64}$/i;
+
+/** One answer for "no such team", "no secret set" and "wrong signature": nothing to probe. */
+const refusedDelivery = () => unauthorized("the X-Hub-Signature-256 signature does not match this team's webhook secret");
+
+/**
+ * The team a delivery to this slug is for, with its secret; throws 401 when there is none, the
+ * team has no secret, or the signature header cannot be one: all before a byte of the body is read.
+ */
+export async function webhookTeam(teamSlug: string, signature: string | null): Promise<{ id: string; secret: string }> {
+  if (!signature || !SIGNATURE_SHAPE.test(signature.trim())) throw refusedDelivery();
+  const team = await db().team.findUnique({ where: { slug: teamSlug }, select: { id: true, githubWebhookSecret: true } });
+  if (!team?.githubWebhookSecret) throw refusedDelivery();
+  return { id: team.id, secret: team.githubWebhookSecret };
+}
+
 export function githubSignatureMatches(secret: string, body: Uint8Array, header: string | null): boolean {
   if (!header) return false;
   const expected = Buffer.from(githubSignature(secret, body));
@@ -73,25 +90,16 @@ export type GithubWebhookResult =
 /** A delivery id as GitHub sends it (a GUID); bounded so nobody stores essays in it. */
 const deliveryIdSchema = z.string().min(1).max(100).regex(/^[\w-]+$/);
 
-/** The team whose secret signs deliveries to this slug; null when none (refused like a bad signature). */
-export async function webhookTeam(teamSlug: string): Promise<{ id: string; secret: string } | null> {
-  const team = await db().team.findUnique({ where: { slug: teamSlug }, select: { id: true, githubWebhookSecret: true } });
-  return team?.githubWebhookSecret ? { id: team.id, secret: team.githubWebhookSecret } : null;
-}
-
 /**
- * Verifies, then applies one delivery. Throws 401 (and changes nothing) on an unknown team, a team
- * without a secret or a bad signature; 400 on a pull_request delivery without a usable delivery id.
+ * Verifies, then applies one delivery to the team (from webhookTeam). Throws 401 (and changes
+ * nothing) on a bad signature; 400 on a pull_request delivery without a usable delivery id.
  */
 export async function handleGithubWebhook(
-  team: { id: string; secret: string } | null,
+  team: { id: string; secret: string },
   headers: { event: string | null; deliveryId: string | null; signature: string | null },
   body: Uint8Array,
 ): Promise<GithubWebhookResult> {
-  // One answer for "no such team", "no secret set" and "wrong signature": nothing to probe.
-  if (!team || !githubSignatureMatches(team.secret, body, headers.signature)) {
-    throw unauthorized("the X-Hub-Signature-256 signature does not match this team's webhook secret");
-  }
+  if (!githubSignatureMatches(team.secret, body, headers.signature)) throw refusedDelivery();
   if (headers.event !== "pull_request") return { handled: false, reason: `event ${headers.event ?? "(none)"} is not used` };
   const parsed = pullRequestEvent.safeParse(parseJson(body));
   if (!parsed.success) return { handled: false, reason: "not a pull_request payload" };
