@@ -92,7 +92,8 @@ export async function runsOfPullRequest(scope: { teamId: string }, pr: PullReque
   const head = pr.head ?? pr.base;
   const sameRepository = head.fullName.toLowerCase() === pr.base.fullName.toLowerCase();
   const shas = [pr.headSha, pr.mergeCommitSha].filter((sha): sha is string => !!sha && sha.length >= MIN_SHA_PREFIX).map((sha) => sha.toLowerCase());
-  const branch = sameRepository && pr.headRef === pr.baseRef ? null : pr.headRef;
+  // A deleted fork's branch is nowhere to be found; a same-repository PR's base branch is not its work.
+  const branch = pr.head === null || (sameRepository && pr.headRef === pr.baseRef) ? null : pr.headRef;
   const [baseProjects, headProjects] = await Promise.all([projectsOfRepository(scope.teamId, pr.base), sameRepository ? null : projectsOfRepository(scope.teamId, head)]);
   const inBase = ofRepository(pr.base, baseProjects);
   const inHead = sameRepository ? inBase : ofRepository(head, headProjects!);
