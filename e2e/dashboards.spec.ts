@@ -80,7 +80,14 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
   await page.goto(outcomesView);
   await expect(page.getByTestId("cost-per-accepted")).toHaveText("none accepted");
 
-  // The run's repository is known only by its folder (/home/marco/projects/spotter): the weakest match.
+  // The branch run worked in a worktree (/home/USER/projects/spotter-worktrees/spotter-dov) with no
+  // git remote in its trace: a project with the repository and that path says which repository it is.
+  await page.goto("/ownership");
+  await page.getByLabel("New project").fill("spotter");
+  await page.getByLabel("Repository (glob)").fill("*github.com/marco/spotter*");
+  await page.getByLabel("Path (glob)").fill("**/spotter-worktrees/**");
+  await page.getByRole("button", { name: "Add project" }).click();
+  await expect(page.locator(".notice.ok").first()).toBeVisible();
   const body = JSON.stringify({
     action: "closed",
     number: 12,
@@ -90,7 +97,7 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
       html_url: "https://github.com/marco/spotter/pull/12",
       merged: true,
       merge_commit_sha: "9f0c2d1e4b5a69788766554433221100ffeeddcc",
-      head: { ref: "spotter-dov", sha: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d" },
+      head: { ref: "spotter-dov", sha: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d", repo: { full_name: "marco/spotter", html_url: "https://github.com/marco/spotter" } },
       base: { ref: "master" },
     },
   });
@@ -106,7 +113,7 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
 
   const good = await post(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
   expect(good.status()).toBe(200);
-  expect((await good.json()).matchedRuns).toEqual([{ runId: branchRun.id, matchedBy: "branch", repositoryMatch: "folder" }]);
+  expect((await good.json()).matchedRuns).toEqual([{ runId: branchRun.id, matchedBy: "branch", repositoryMatch: "project" }]);
   const after = await (await page.request.get(`/api/v1/outcomes/cost?from=2026-01-01&to=${today}&groupBy=week`)).json();
   expect(after.totals.acceptedOutcomes).toBe(1);
   expect(Math.abs(after.totals.costPerAcceptedUsd - expectedTotalUsd)).toBeLessThanOrEqual(1e-6);
@@ -116,5 +123,5 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
   await page.getByTestId("outcome-cost").screenshot({ path: "/tmp/shots-dash-outcomes.png" });
   await page.goto(`/runs/${branchRun.id}`);
   await expect(page.getByTestId("run-outcome-status")).toHaveText("accepted");
-  await expect(page.getByTestId("run-outcome-explanation")).toHaveText(/^accepted: PR #12 of marco\/spotter, matched by branch within a folder named like the repository/);
+  await expect(page.getByTestId("run-outcome-explanation")).toHaveText(/^accepted: PR #12 of marco\/spotter, matched by branch within the repository \(the run's project is that repository's\)/);
 });

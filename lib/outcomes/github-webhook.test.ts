@@ -68,11 +68,13 @@ describe("a pull request's runs are those of its repository", () => {
   beforeAll(async () => {
     team = await createTestTeam("webhook-repos");
     secret = await rotateGithubWebhookSecret(userScope(team), team.adminUserId);
-    // Branch `changes` (the PR's head branch) in five places, only three of them Hello-World.
+    // Branch `changes` (the PR's head branch) in many places, only some of them Hello-World.
     await ingest(team, "codex", codexSession("by-remote", "git@github.com:Codertocat/Hello-World.git", "changes"));
     await ingest(team, "codex", codexSession("other-remote", "https://github.com/acme/other.git", "changes"));
     await ingest(team, "native", nativeSession("by-folder", "/home/ana/src/Hello-World", "changes"));
     await ingest(team, "native", nativeSession("other-folder", "/home/ana/src/other-app", "changes"));
+    await ingest(team, "native", nativeSession("in-subfolder", "/home/dan/src/hello-world/packages/web", "changes"));
+    await ingest(team, "native", nativeSession("similar-folder", "/home/dan/src/Hello-World-old", "changes"));
     await ingest(team, "native", nativeSession("by-project", "/home/bob/work/checkout", "feature-x"));
     await ingest(team, "native", nativeSession("other-project", "/home/bob/work/Hello-World", "changes"));
     await ingest(team, "native", nativeSession("on-base", "/home/cy/Hello-World", "master"));
@@ -111,10 +113,11 @@ describe("a pull request's runs are those of its repository", () => {
       new Map([
         [runs["by-remote"], { runId: runs["by-remote"], matchedBy: "branch", repositoryMatch: "remote" }],
         [runs["by-folder"], { runId: runs["by-folder"], matchedBy: "branch", repositoryMatch: "folder" }],
+        [runs["in-subfolder"], { runId: runs["in-subfolder"], matchedBy: "branch", repositoryMatch: "folder" }],
         [runs["by-project"], { runId: runs["by-project"], matchedBy: "commit", repositoryMatch: "project" }],
       ]),
     );
-    for (const session of ["other-remote", "other-folder", "other-project", "on-base"]) expect(await outcomeOf(team, runs[session]!)).toBeNull();
+    for (const session of ["other-remote", "other-folder", "similar-folder", "other-project", "on-base"]) expect(await outcomeOf(team, runs[session]!)).toBeNull();
     expect(await outcomeOf(team, runs["by-remote"]!)).toBe("REJECTED");
 
     // The match and its strength are on the run, in the API and as a sentence.
@@ -140,7 +143,7 @@ describe("a pull request's runs are those of its repository", () => {
 
     const reopened = await (await deliver(team, reopenedPullRequest(), secret)).json();
     expect(reopened).toMatchObject({ applied: true, status: "PROPOSED" });
-    expect(new Set(reopened.decidedRuns)).toEqual(new Set([runs["by-folder"], runs["by-project"]]));
+    expect(new Set(reopened.decidedRuns)).toEqual(new Set([runs["by-folder"], runs["in-subfolder"], runs["by-project"]]));
     expect(await outcomeOf(team, runs["by-folder"]!)).toBe("PROPOSED");
     expect(await outcomeOf(team, runs["by-remote"]!)).toBe("ACCEPTED");
 

@@ -3,7 +3,9 @@
  * by, strongest first,
  *   1. "remote": its git remote (Run.repository) names the repository, when the trace carries one;
  *   2. "project": else its project's repository pattern matches the repository;
- *   3. "folder": else (weakest) its working directory's folder is named like the repository.
+ *   3. "folder": else (weakest) a folder of its working directory is named like the repository
+ *      (the checkout itself, or the checkout a run started in a subfolder or a .claude/worktrees
+ *      worktree of).
  * Each level is used only when the stronger ones say nothing: a run whose remote names another
  * repository is not this PR's, whatever its folder is called. Then, among the repository's runs,
  * what the run produced selects it, strongest first: the PR's URL in its output, a head or merge
@@ -78,8 +80,7 @@ function ofRepository(repository: GithubRepository, projectIds: string[]): Prism
     WHEN r.repository IS NOT NULL THEN EXISTS (
       SELECT 1 FROM unnest(${endings}::text[]) AS e(ending) WHERE right(lower(rtrim(r.repository, '/')), length(e.ending)) = e.ending)
     WHEN p."repositoryPattern" IS NOT NULL THEN r."projectId" = ANY(${projectIds}::uuid[])
-    ELSE r.cwd IS NOT NULL AND (lower(rtrim(r.cwd, '/\\')) = ${folder}
-      OR right(lower(rtrim(r.cwd, '/\\')), ${folder.length + 1}) IN (${`/${folder}`}, ${`\\${folder}`}))
+    ELSE r.cwd IS NOT NULL AND position(${`/${folder}/`} IN '/' || lower(replace(r.cwd, '\\', '/')) || '/') > 0
   END`;
 }
 

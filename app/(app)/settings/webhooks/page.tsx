@@ -25,7 +25,7 @@ export default async function WebhooksPage() {
         </p>
         <p className="muted">
           A pull request&apos;s runs are those of its repository: known by the run&apos;s git remote when the trace carries one, else by its
-          project&apos;s repository pattern, else (weakest) by its working directory&apos;s folder name. Among them, the PR&apos;s URL seen in the
+          project&apos;s repository pattern, else (weakest) by a folder of its working directory named like the repository. Among them, the PR&apos;s URL seen in the
           run&apos;s output, a head or merge commit the run made, or the head branch (the run&apos;s branch, or one it pushed; for a fork, the
           fork&apos;s) selects the runs. Closed and merged: accepted; closed unmerged: rejected; reopened: proposed again. Each run shows which PR
           decided it and how it was matched.
