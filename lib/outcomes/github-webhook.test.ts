@@ -99,8 +99,10 @@ describe("a pull request's runs are those of its repository", () => {
     }
     const changed = new Request(`http://test/api/v1/webhooks/github/${team.slug}`, { method: "POST", headers: deliveryHeaders(body, secret), body: body.replace('"closed"', '"reopened"') });
     expect((await postWebhook(changed, { params: Promise.resolve({ teamSlug: team.slug }) })).status).toBe(401);
-    const unknown = new Request("http://test/api/v1/webhooks/github/no-such-team", { method: "POST", headers: deliveryHeaders(body, secret), body });
-    expect((await postWebhook(unknown, { params: Promise.resolve({ teamSlug: "no-such-team" }) })).status).toBe(401);
+    for (const slug of ["no-such-team", "nul\u0000team"]) {
+      const unknown = new Request("http://test/api/v1/webhooks/github/x", { method: "POST", headers: deliveryHeaders(body, secret), body });
+      expect((await postWebhook(unknown, { params: Promise.resolve({ teamSlug: slug }) })).status).toBe(401);
+    }
     expect(await outcomeRows(team)).toEqual([]);
   });
 

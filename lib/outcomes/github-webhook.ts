@@ -36,6 +36,8 @@ const refusedDelivery = () => unauthorized("the X-Hub-Signature-256 signature do
  */
 export async function webhookTeam(teamSlug: string, signature: string | null): Promise<{ id: string; secret: string }> {
   if (!signature || !SIGNATURE_SHAPE.test(signature.trim())) throw refusedDelivery();
+  // A slug no team can have (a NUL byte, an essay) is not worth a query.
+  if (teamSlug.length > 200 || teamSlug.includes("\u0000")) throw refusedDelivery();
   const team = await db().team.findUnique({ where: { slug: teamSlug }, select: { id: true, githubWebhookSecret: true } });
   if (!team?.githubWebhookSecret) throw refusedDelivery();
   return { id: team.id, secret: team.githubWebhookSecret };
