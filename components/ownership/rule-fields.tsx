@@ -1,4 +1,5 @@
 import { ruleFields } from "@/lib/ownership/attribution";
+import { MAX_MATCHED_CHARS, MAX_PATTERN_CHARS, patternHelp } from "@/lib/ownership/pattern";
 import { Choice, personOptions, projectOptions, taskOptions } from "./choice";
 
 const fieldHelp: Record<(typeof ruleFields)[number], string> = {
@@ -44,7 +45,8 @@ export function RuleFields({
       </label>
       <label>
         matches (glob, or /regex/)
-        <input name="pattern" required maxLength={500} placeholder="/home/ana/**" defaultValue={rule?.pattern} />
+        <input name="pattern" required maxLength={MAX_PATTERN_CHARS} placeholder="/home/ana/**" defaultValue={rule?.pattern} />
+        <PatternHelp />
       </label>
       <label>
         Owner
@@ -59,5 +61,14 @@ export function RuleFields({
         <Choice name="setTaskId" options={taskOptions(tasks)} empty="(not set by this rule)" defaultValue={rule?.setTaskId ?? ""} />
       </label>
     </>
+  );
+}
+
+/** What a pattern may hold: shown under every pattern input, so a refused pattern is no surprise. */
+export function PatternHelp() {
+  return (
+    <small className="muted">
+      {patternHelp} Up to {MAX_PATTERN_CHARS} characters; values longer than {MAX_MATCHED_CHARS} characters match no pattern.
+    </small>
   );
 }

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { ActionForm } from "@/components/ownership/action-form";
 import { Choice, personOptions } from "@/components/ownership/choice";
-import { RuleFields } from "@/components/ownership/rule-fields";
+import { PatternHelp, RuleFields } from "@/components/ownership/rule-fields";
 import { TargetSelects } from "@/components/ownership/target-selects";
 import { PageHead } from "@/components/page-head";
 import { can } from "@/lib/auth/permissions";
@@ -287,6 +287,7 @@ export default async function OwnershipPage() {
                 Path (glob)
                 <input name="pathPattern" maxLength={500} placeholder="**/api{,/**}" />
               </label>
+              <PatternHelp />
               <button type="submit">Add project</button>
             </ActionForm>
             <ActionForm action={createTaskAction}>
