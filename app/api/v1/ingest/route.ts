@@ -2,7 +2,8 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { requestScope } from "@/lib/auth/scope";
 import { badRequest, errorResponse, HttpError, jsonRoute } from "@/lib/http/errors";
-import { acceptedFormatsMessage, IngestInputError, ingestFormats } from "@/lib/ingest/ingest-file";
+import { refuseDeclaredOversize } from "@/lib/http/read-body";
+import { acceptedFormatsMessage, IngestInputError, ingestFormats, maxUploadBytes } from "@/lib/ingest/ingest-file";
 import { ingestRequestBody } from "@/lib/ingest/ingest-request";
 
 export const dynamic = "force-dynamic";
@@ -30,6 +31,8 @@ export const POST = jsonRoute(async (request) => {
     throw badRequest(issue?.message ?? acceptedFormatsMessage, issue?.path[0] === "file" ? "invalid_request" : "unsupported_format");
   }
   if (!request.body) throw badRequest("the request has no body");
+  // The running cap (after gunzip) is enforced while streaming; a declared size over it is refused at once.
+  refuseDeclaredOversize(request, maxUploadBytes());
   const run = (onProgress?: (processedBytes: number) => void) => ingestRequestBody(scope, request, parsed.data, onProgress);
 
   if (!(request.headers.get("accept") ?? "").includes("application/x-ndjson")) {
