@@ -20,6 +20,8 @@ import { recomputeRunFindings } from "@/lib/waste/recompute";
 
 /** Calls per transaction: big enough for fast bulk statements, small enough to lose little on a crash. */
 const CHUNK_CALLS = 2000;
+/** Longest stretch of parsing without letting the server's other requests in. */
+const YIELD_EVERY_MS = 20;
 /** Errors kept on the batch row; the count is always exact. */
 const STORED_ERRORS = 1000;
 
@@ -158,14 +160,15 @@ export class IngestWriter {
   /** Adds every event of one file (or request); its line errors name `fileName`. */
   async addAll(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>, fileName: string | null = this.fileName): Promise<void> {
     this.fileName = fileName;
-    let sinceYield = 0;
+    let lastYield = performance.now();
     for await (const event of events) {
       await this.add(event);
-      // Parsing from memory never waits on I/O; step aside now and then so the chunk being
-      // written in the background gets its database answers.
-      if (this.inFlight && ++sinceYield >= 256) {
-        sinceYield = 0;
+      // Parsing bytes already received never waits on I/O, so it would hold the event loop for
+      // the whole upload: step aside every few milliseconds, so the chunk being written gets its
+      // database answers and the server answers other requests (/api/health) meanwhile.
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
       }
     }
   }
