@@ -1,17 +1,20 @@
 /**
  * Query-string parameters shared by the read API and the pages, validated with zod; above all the
- * one place that reads days (YYYY-MM-DD, UTC) and date ranges. The API refuses a bad day or range
- * with 400 and a message naming the parameter; a page shows a corrected range and says why
- * (`correctedDayRange`), so a shared link still opens. Days outside FIRST_DAY..LAST_DAY, such as
- * year 0000, are refused here: the database cannot store some of them, and no trace has them.
+ * one place that reads days (YYYY-MM-DD, UTC) and date ranges. The API refuses a bad day or a
+ * reversed range with 400 and a message naming the parameter; a page shows a corrected range and
+ * says why (`correctedDayRange`), so a shared link still opens. Days outside FIRST_DAY..LAST_DAY,
+ * such as year 0000, are refused: the database cannot store some of them, and no trace has them.
  */
 import { z } from "zod";
 
-/** The earliest and latest day a query may name. */
-export const FIRST_DAY = "2000-01-01";
-export const LAST_DAY = "2099-12-31";
-/** The longest range, in days (ten years): longer ones are typos or probes, and pages draw every day. */
-export const MAX_RANGE_DAYS = 3660;
+/** The earliest and latest day a query may name: wide enough for "all time" (2000-01-01 to 2100-12-31). */
+export const FIRST_DAY = "1970-01-01";
+export const LAST_DAY = "2199-12-31";
+/**
+ * The longest range a page shows (ten years): pages draw every day of it. The API takes any range
+ * within the bounds: it answers only the days that have data, so a wide range costs nothing more.
+ */
+export const MAX_PAGE_RANGE_DAYS = 3660;
 /** Days of the default range, ending today or at `to`. */
 const DEFAULT_RANGE_DAYS = 30;
 
@@ -54,15 +57,12 @@ function defaultRange(from: string | undefined, to: string | undefined): { from:
   return { from: from ?? latest(addDays(end, -(DEFAULT_RANGE_DAYS - 1)), FIRST_DAY), to: end };
 }
 
-/** An inclusive UTC date range for the API; the last 30 days when not given. Bad ranges are a 400. */
+/** An inclusive UTC date range for the API; the last 30 days when not given. Bad days and reversed ranges are a 400. */
 export const dateRangeSchema = z
   .object({ from: isoDaySchema.optional(), to: isoDaySchema.optional() })
   .transform(({ from, to }) => defaultRange(from, to))
   .superRefine(({ from, to }, ctx) => {
     if (from > to) ctx.addIssue({ code: "custom", path: ["from"], message: `from (${from}) is after to (${to})` });
-    else if (daysBetween(from, to) > MAX_RANGE_DAYS) {
-      ctx.addIssue({ code: "custom", path: ["from"], message: `the range ${from} to ${to} is longer than ${MAX_RANGE_DAYS} days (10 years)` });
-    }
   });
 
 export type DateRange = z.output<typeof dateRangeSchema>;
@@ -94,9 +94,9 @@ export function correctedDayRange(params: { from?: unknown; to?: unknown }, fall
     range = { from: range.to, to: range.from };
     problems.push("from was after to, so they were swapped");
   }
-  if (daysBetween(range.from, range.to) > MAX_RANGE_DAYS) {
-    range = { from: addDays(range.to, -(MAX_RANGE_DAYS - 1)), to: range.to };
-    problems.push(`a range may span at most ${MAX_RANGE_DAYS} days (10 years)`);
+  if (daysBetween(range.from, range.to) > MAX_PAGE_RANGE_DAYS) {
+    range = { from: addDays(range.to, -(MAX_PAGE_RANGE_DAYS - 1)), to: range.to };
+    problems.push(`a page shows at most ${MAX_PAGE_RANGE_DAYS} days (10 years)`);
   }
   const correction = problems.length === 0 ? null : `${problems.join("; ")}: showing ${range.from} to ${range.to}`;
   return { ...range, correction };
