@@ -46,8 +46,8 @@ export function RuleFields({
       <label>
         matches (glob, or /regex/)
         <input name="pattern" required maxLength={MAX_PATTERN_CHARS} placeholder="/home/ana/**" defaultValue={rule?.pattern} />
-        <PatternHelp />
       </label>
+      <PatternHelp />
       <label>
         Owner
         <Choice name="setOwnerId" options={personOptions(people)} empty="(not set by this rule)" defaultValue={rule?.setOwnerId ?? ""} />
