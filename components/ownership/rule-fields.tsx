@@ -1,5 +1,5 @@
 import { ruleFields } from "@/lib/ownership/attribution";
-import { MAX_MATCHED_CHARS, MAX_PATTERN_CHARS, patternHelp } from "@/lib/ownership/pattern";
+import { MAX_MATCHED_CHARS, MAX_PATTERN_CHARS, patternHelp, patternProblem } from "@/lib/ownership/pattern";
 import { Choice, personOptions, projectOptions, taskOptions } from "./choice";
 
 const fieldHelp: Record<(typeof ruleFields)[number], string> = {
@@ -71,4 +71,10 @@ export function PatternHelp() {
       {patternHelp} Up to {MAX_PATTERN_CHARS} characters; values longer than {MAX_MATCHED_CHARS} characters match no pattern.
     </small>
   );
+}
+
+/** A rule saved before patterns ran on RE2 may hold what RE2 refuses: it matches nothing until edited. */
+export function PatternNoLongerAllowed({ pattern }: { pattern: string }) {
+  const problem = patternProblem(pattern);
+  return problem ? <div className="notice error">This pattern matches nothing: {problem}.</div> : null;
 }
