@@ -1,43 +1,47 @@
 /**
- * Reading a request body with a cap that fits its route. The body is read as a stream and counted
- * as it arrives, so an oversized body (Content-Length or chunked alike) is refused with 413 as soon
- * as it passes the cap, never buffered whole first.
+ * Request bodies read as a stream with a running byte cap, so an oversized body (chunked, without
+ * Content-Length, included) is refused with 413 JSON after at most `maxBytes` are held, never
+ * buffered whole first. Each route passes the cap that fits it (SECURITY.md lists them).
  */
 import { HttpError } from "./errors";
 
-export const payloadTooLarge = (maxBytes: number) => new HttpError(413, "payload_too_large", `the body is larger than ${maxBytes} bytes`);
+export const bodyTooLarge = (maxBytes: number) => new HttpError(413, "too_large", `the request body is larger than the limit of ${maxBytes} bytes for this route`);
 
-/** The body's bytes, at most `maxBytes` of them; throws 413 past that (and stops reading). */
-export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
-  // A declared length past the cap is refused before a byte is read.
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) throw payloadTooLarge(maxBytes);
+/** Refuses at once a body whose declared Content-Length is over the cap. */
+export function refuseDeclaredOversize(request: Request, maxBytes: number): void {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) throw bodyTooLarge(maxBytes);
+}
+
+/** The whole body, or a 413 HttpError as soon as more than `maxBytes` arrive. */
+export async function readBodyCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
+  refuseDeclaredOversize(request, maxBytes);
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  const parts: Uint8Array[] = [];
+  let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
+    size += value.byteLength;
+    if (size > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw payloadTooLarge(maxBytes);
+      throw bodyTooLarge(maxBytes);
     }
-    chunks.push(value);
+    parts.push(value);
   }
-  const body = new Uint8Array(total);
+  const body = new Uint8Array(size);
   let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
+  for (const part of parts) {
+    body.set(part, offset);
+    offset += part.byteLength;
   }
   return body;
 }
 
 /** The body as JSON, at most `maxBytes` long; 413 past that, 400 when it is not UTF-8 JSON. */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const bytes = await readBodyBytes(request, maxBytes);
+  const bytes = await readBodyCapped(request, maxBytes);
   try {
     return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {

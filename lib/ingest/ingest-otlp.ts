@@ -3,6 +3,7 @@
  * request is small and whole, so it is read into memory (within OTLP_MAX_BYTES) and parsed at once.
  */
 import type { Scope } from "@/lib/auth/scope";
+import { refuseDeclaredOversize } from "@/lib/http/read-body";
 import { decodedBytes, IngestInputError } from "./ingest-file";
 import { parseOtlpLogs, parseOtlpTraces, type OtlpParseResult } from "./parsers/otlp";
 import { ingestEvents, type IngestResult } from "./writer";
@@ -13,6 +14,7 @@ const OTLP_MAX_BYTES = 64 * 1024 * 1024;
 export type OtlpSignal = "traces" | "logs";
 
 async function readWhole(request: Request): Promise<Uint8Array> {
+  refuseDeclaredOversize(request, OTLP_MAX_BYTES);
   const gzip = (request.headers.get("content-encoding") ?? "").toLowerCase().includes("gzip");
   const parts: Buffer[] = [];
   let size = 0;

@@ -8,6 +8,7 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { databaseKind } from "@/lib/db/config";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { priceCall, type PriceOverride } from "@/lib/pricing/price-book";
 import { contextTokens, totalTokens, type NormalizedCall, type SessionEvent, type ToolResultEvent, type TraceEvent, type TraceSource } from "./normalized-call";
@@ -18,8 +19,14 @@ import { attributeRunsInTransaction, loadAttributionContext } from "@/lib/owners
 import { traceIdentity } from "./identities";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 
-/** Calls per transaction: big enough for fast bulk statements, small enough to lose little on a crash. */
-const CHUNK_CALLS = 2000;
+/**
+ * Calls per transaction: big enough for fast bulk statements, small enough to lose little on a
+ * crash. The embedded database is one connection, so every other request (/api/health included)
+ * waits for the chunk in flight: smaller chunks there keep the server answering during an upload.
+ */
+const chunkCalls = () => (databaseKind() === "embedded" ? 500 : 2000);
+/** Longest stretch of parsing without letting the server's other requests in. */
+const YIELD_EVERY_MS = 20;
 /** Errors kept on the batch row; the count is always exact. */
 const STORED_ERRORS = 1000;
 
@@ -158,14 +165,15 @@ export class IngestWriter {
   /** Adds every event of one file (or request); its line errors name `fileName`. */
   async addAll(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>, fileName: string | null = this.fileName): Promise<void> {
     this.fileName = fileName;
-    let sinceYield = 0;
+    let lastYield = performance.now();
     for await (const event of events) {
       await this.add(event);
-      // Parsing from memory never waits on I/O; step aside now and then so the chunk being
-      // written in the background gets its database answers.
-      if (this.inFlight && ++sinceYield >= 256) {
-        sinceYield = 0;
+      // Parsing bytes already received never waits on I/O, so it would hold the event loop for
+      // the whole upload: step aside every few milliseconds, so the chunk being written gets its
+      // database answers and the server answers other requests (/api/health) meanwhile.
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
       }
     }
   }
@@ -187,7 +195,7 @@ export class IngestWriter {
         const price = priceCall(event.call, this.overrides);
         if (!price.priced) this.unpriced.add(event.call.model);
         this.pending.push({ call: event.call, ...callIdentity(event.call), costUsd: price.costUsd, priced: price.priced, rule: price.rule, tier: price.tier });
-        if (this.pending.length >= CHUNK_CALLS) await this.flushInBackground();
+        if (this.pending.length >= chunkCalls()) await this.flushInBackground();
         return;
       }
       case "toolResult":

@@ -56,7 +56,7 @@ describe("outcomes API", () => {
     const chunked = new Request("http://test/api/v1/outcomes", { method: "POST", headers, body: endless, duplex: "half" } as RequestInit);
     const response = await postOutcome(chunked, {});
     expect(response.status).toBe(413);
-    expect((await response.json()).error.code).toBe("payload_too_large");
+    expect((await response.json()).error.code).toBe("too_large");
     expect(sent).toBeLessThan(64 * 1024);
   });
 

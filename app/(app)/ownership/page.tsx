@@ -3,7 +3,7 @@ import Link from "next/link";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { ActionForm } from "@/components/ownership/action-form";
 import { Choice, personOptions } from "@/components/ownership/choice";
-import { RuleFields } from "@/components/ownership/rule-fields";
+import { PatternHelp, PatternNoLongerAllowed, RuleFields } from "@/components/ownership/rule-fields";
 import { TargetSelects } from "@/components/ownership/target-selects";
 import { PageHead } from "@/components/page-head";
 import { can } from "@/lib/auth/permissions";
@@ -113,6 +113,7 @@ export default async function OwnershipPage() {
                   <td>{rule.name}</td>
                   <td>
                     {rule.matchField} matches <code>{rule.pattern}</code>
+                    <PatternNoLongerAllowed pattern={rule.pattern} />
                   </td>
                   <td>
                     {[
@@ -261,9 +262,11 @@ export default async function OwnershipPage() {
                 <td>{project.name}</td>
                 <td>
                   <code>{project.repositoryPattern ?? ""}</code>
+                  {project.repositoryPattern ? <PatternNoLongerAllowed pattern={project.repositoryPattern} /> : null}
                 </td>
                 <td>
                   <code>{project.pathPattern ?? ""}</code>
+                  {project.pathPattern ? <PatternNoLongerAllowed pattern={project.pathPattern} /> : null}
                 </td>
               </tr>
             ))}
@@ -287,6 +290,7 @@ export default async function OwnershipPage() {
                 Path (glob)
                 <input name="pathPattern" maxLength={500} placeholder="**/api{,/**}" />
               </label>
+              <PatternHelp />
               <button type="submit">Add project</button>
             </ActionForm>
             <ActionForm action={createTaskAction}>

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { jsonRoute } from "@/lib/http/errors";
-import { readBodyBytes } from "@/lib/http/read-body";
+import { readBodyCapped } from "@/lib/http/read-body";
 import { handleGithubWebhook, MAX_WEBHOOK_BODY_BYTES, webhookTeam } from "@/lib/outcomes/github-webhook";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,7 @@ export const POST = jsonRoute<{ params: Promise<{ teamSlug: string }> }>(async (
   // No team, no secret, or no signature that could match: 401 before the body is read.
   const team = await webhookTeam((await params).teamSlug, signature);
   // The signature covers the raw bytes, so the body is read as bytes (capped), never re-serialized.
-  const body = await readBodyBytes(request, MAX_WEBHOOK_BODY_BYTES);
+  const body = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
   const result = await handleGithubWebhook(team, { event: request.headers.get("x-github-event"), deliveryId: request.headers.get("x-github-delivery"), signature }, body);
   return NextResponse.json(result);
 });
