@@ -18,7 +18,7 @@
  */
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { patternMatcher } from "@/lib/ownership/attribution";
+import { storedPatternMatcher } from "@/lib/ownership/pattern";
 import type { PullRequestMatch } from "./record-outcome";
 
 /** A repository as the payload names it. */
@@ -69,7 +69,7 @@ function repositoryNames(repository: GithubRepository): string[] {
 async function projectsOfRepository(teamId: string, repository: GithubRepository): Promise<string[]> {
   const projects = await db().project.findMany({ where: { teamId, repositoryPattern: { not: null } }, select: { id: true, repositoryPattern: true } });
   const names = repositoryNames(repository);
-  return projects.filter((project) => names.some((name) => patternMatcher(project.repositoryPattern!)(name))).map((project) => project.id);
+  return projects.filter((project) => names.some((name) => storedPatternMatcher(project.repositoryPattern!)(name))).map((project) => project.id);
 }
 
 /** A condition on Run r (joined with its Project p) that the run is of the repository, at the run's level. */
