@@ -16,6 +16,7 @@ import { jsonRows } from "@/lib/db/json-rows";
 import { addToDailySpend } from "@/lib/ownership/daily-spend";
 import { attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
 import { traceIdentity } from "./identities";
+import { validEvents } from "./validate-events";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 
 /** Calls per transaction: big enough for fast bulk statements, small enough to lose little on a crash. */
@@ -155,11 +156,11 @@ export class IngestWriter {
     return new IngestWriter(scope, batch.id, input.fileName, priceOverrides, attribution, input.sessionEmails ?? new Map(), onProgress);
   }
 
-  /** Adds every event of one file (or request); its line errors name `fileName`. */
+  /** Adds every event of one file (or request), validated (validate-events.ts); its line errors name `fileName`. */
   async addAll(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>, fileName: string | null = this.fileName): Promise<void> {
     this.fileName = fileName;
     let sinceYield = 0;
-    for await (const event of events) {
+    for await (const event of validEvents(events)) {
       await this.add(event);
       // Parsing from memory never waits on I/O; step aside now and then so the chunk being
       // written in the background gets its database answers.

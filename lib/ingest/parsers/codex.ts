@@ -11,7 +11,7 @@ import {
   type TraceEvent,
 } from "../normalized-call";
 import { toolResultEvent } from "./claude-code";
-import { dateOrNull, isRecord, parseJsonLine, readLineBatches, stringOrNull, tokenCount, type ByteSource } from "./lines";
+import { dateOrNull, isRecord, MAX_JSON_DEPTH, nestedDeeperThan, parseJsonLine, readLineBatches, stringOrNull, tokenCount, type ByteSource } from "./lines";
 
 const RELEVANT_MARKERS = ["token_count", "turn_context", "session_meta"].map((marker) => Buffer.from(`"${marker}"`));
 const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
@@ -108,6 +108,7 @@ export async function* parseCodex(
         }
         events.push({
           kind: "call",
+          line: line.number,
           call: {
             source: "codex",
             callKey: totals !== null ? `${sessionId}:${totals.total}` : `${sessionId}:line:${line.number}`,
@@ -135,7 +136,7 @@ export async function* parseCodex(
         });
         pendingToolUses = [];
       } else if (options.withDetails) {
-        readDetail(entry, payload, sessionId, events, pendingToolUses);
+        readDetail(entry, payload, sessionId, line.number, events, pendingToolUses);
         if (!titleSeen && session !== null && entry.type === "event_msg" && payload.type === "user_message") {
           const text = stringOrNull(payload.message)?.trim();
           if (text) {
@@ -183,6 +184,7 @@ function readDetail(
   entry: Record<string, unknown>,
   payload: Record<string, unknown>,
   sessionId: string,
+  lineNumber: number,
   events: TraceEvent[],
   pendingToolUses: ToolUse[],
 ): void {
@@ -203,6 +205,10 @@ function readDetail(
     const id = stringOrNull(payload.call_id);
     if (id === null) return;
     const output = payload.output;
+    if (nestedDeeperThan(output, MAX_JSON_DEPTH)) {
+      events.push({ kind: "error", line: lineNumber, message: `tool output is nested deeper than ${MAX_JSON_DEPTH} levels: not kept` });
+      return;
+    }
     const text = typeof output === "string" ? output : isRecord(output) ? (stringOrNull(output.content) ?? JSON.stringify(output)) : "";
     const isError = isRecord(output) && isRecord(output.metadata) && typeof output.metadata.exit_code === "number" && output.metadata.exit_code !== 0;
     events.push(toolResultEvent(sessionId, id, dateOrNull(entry.timestamp), text, isError));
