@@ -17,6 +17,7 @@ import { addToDailySpend } from "@/lib/ownership/daily-spend";
 import { attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
 import { traceIdentity } from "./identities";
 import { validEvents } from "./validate-events";
+import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 
 /** Calls per transaction: big enough for fast bulk statements, small enough to lose little on a crash. */
@@ -117,6 +118,7 @@ export class IngestWriter {
   private calls = 0;
   private duplicates = 0;
   private costUsd = 0;
+  private lastHeartbeat = Date.now();
 
   private constructor(
     private readonly scope: Scope,
@@ -162,6 +164,7 @@ export class IngestWriter {
     let sinceYield = 0;
     for await (const event of validEvents(events)) {
       await this.add(event);
+      if (Date.now() - this.lastHeartbeat >= HEARTBEAT_EVERY_MS) await this.heartbeat();
       // Parsing from memory never waits on I/O; step aside now and then so the chunk being
       // written in the background gets its database answers.
       if (this.inFlight && ++sinceYield >= 256) {
@@ -169,6 +172,18 @@ export class IngestWriter {
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
+  }
+
+  /**
+   * Renews the batch's lease (batch-status.ts) while a slow stream yields no chunk; a batch taken
+   * for interrupted that turns out alive is RUNNING again.
+   */
+  private async heartbeat(): Promise<void> {
+    this.lastHeartbeat = Date.now();
+    await db().ingestBatch.updateMany({
+      where: { teamId: this.scope.teamId, id: this.batchId, status: { in: ["RUNNING", "INTERRUPTED"] } },
+      data: { heartbeatAt: new Date(), status: "RUNNING" },
+    });
   }
 
   /**
@@ -224,7 +239,8 @@ export class IngestWriter {
         await this.writeToolCalls(tx, outcome.toolUses, results, runs);
         await tx.$executeRaw`
           UPDATE "IngestBatch" SET runs = ${this.touchedRuns.size}, calls = calls + ${outcome.calls},
-            duplicates = duplicates + ${outcome.duplicates}, "costUsd" = "costUsd" + ${money(outcome.costUsd)}::numeric
+            duplicates = duplicates + ${outcome.duplicates}, "costUsd" = "costUsd" + ${money(outcome.costUsd)}::numeric,
+            "heartbeatAt" = now(), status = 'RUNNING'
           WHERE "teamId" = ${this.scope.teamId}::uuid AND id = ${this.batchId}::uuid`;
         this.calls += outcome.calls;
         this.duplicates += outcome.duplicates;
