@@ -106,7 +106,7 @@ function hostileSuite(database: "postgres" | "embedded") {
     });
 
     for (const hostile of hostileCases(`vt-${database}`)) {
-      it(`${hostile.name}: a line error, the good records stored`, async () => {
+      it(`${hostile.name}: ${hostile.error === null ? "cleaned" : "a line error"}, the good records stored`, async () => {
         const before = await storedCalls(team);
         const response = await ingest(team.ingestKey, `format=${hostile.format}&file=${encodeURIComponent(hostile.file)}`, hostile.body);
         const body = await response.json();

@@ -5,7 +5,11 @@
 import type { Scope } from "@/lib/auth/scope";
 import { decodedBytes, IngestInputError } from "./ingest-file";
 import { parseOtlpLogs, parseOtlpTraces, type OtlpParseResult } from "./parsers/otlp";
+import { idProblem } from "./validate-events";
 import { ingestEvents, type IngestResult } from "./writer";
+
+/** RFC 5321's limit on an address. */
+const MAX_EMAIL_CHARS = 254;
 
 /** Exporters batch far below this; anything larger is not an export request. */
 const OTLP_MAX_BYTES = 64 * 1024 * 1024;
@@ -34,7 +38,10 @@ function jsonSignal(body: Uint8Array): OtlpSignal {
 async function ingestOtlpBody(scope: Scope, body: Uint8Array, kind: OtlpSignal, contentType: string, fileName: string | null): Promise<IngestResult> {
   const parsed: OtlpParseResult = kind === "logs" ? parseOtlpLogs(body, contentType) : parseOtlpTraces(body, contentType);
   const sessionEmails = new Map<string, string>();
-  for (const [sessionId, identity] of parsed.identities) if (identity.email) sessionEmails.set(sessionId, identity.email);
+  for (const [sessionId, identity] of parsed.identities) {
+    // The email becomes an identity key: one that no mailbox can have (too long, NUL, broken Unicode) is ignored.
+    if (identity.email && identity.email.length <= MAX_EMAIL_CHARS && idProblem(identity.email) === null) sessionEmails.set(sessionId, identity.email);
+  }
   return ingestEvents(scope, { format: `otlp-${kind}`, fileName, events: parsed.events, sessionEmails });
 }
 

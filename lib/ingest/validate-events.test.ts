@@ -59,7 +59,7 @@ describe("validate-events", () => {
     expect(validEvent({ kind: "call", line: 7, call: call({ output: -3 }) }, now)).toEqual({ kind: "error", line: 7, message: expect.stringMatching(/^record refused: output -3/) });
     const kept = validEvent({ kind: "call", line: 8, call: call({ gitBranch: "a\u0000b\ud800", cwd: "x".repeat(5000) }) }, now);
     expect(kept).toMatchObject({ kind: "call", line: 8, call: { gitBranch: "a\uFFFDb\uFFFD" } });
-    expect(kept?.kind === "call" && kept.call.cwd?.length).toBe(4096);
+    expect(kept?.kind === "call" && kept.call.cwd?.length).toBe(512);
     expect(validEvent({ kind: "session", sessionId: "bad\u0000", source: "native", cwd: null, gitBranch: null, repositoryUrl: null, commitSha: null, title: null, cliVersion: null, startedAt: null }, now)).toBeNull();
   });
 

@@ -12,7 +12,8 @@
  *   UTF-16 surrogate, an empty session id, call key or model, or more than MAX_ID_CHARS characters
  *   refuse the call, because cleaning an id could merge two runs or two calls into one;
  * - descriptive text (cwd, branch, title, version, stop reason, tool names and summaries, error
- *   messages): NUL and lone surrogates become U+FFFD and the text is cut to a bounded length;
+ *   messages): NUL and lone surrogates become U+FFFD and the text is cut to a bounded length (a
+ *   cwd to MAX_ID_CHARS: the OS user in it becomes a key);
  * - a session or tool result event whose own ids fail the identity rule is dropped (the calls of
  *   that session are reported).
  */
@@ -39,7 +40,7 @@ const SUSPECT_CHARACTER = /[\u0000\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Why a text cannot be stored as an identity, or null when it can. */
-function idProblem(text: string): string | null {
+export function idProblem(text: string): string | null {
   if (text.length > MAX_ID_CHARS) return `is longer than ${MAX_ID_CHARS} characters`;
   if (!SUSPECT_CHARACTER.test(text)) return null;
   if (text.includes("\u0000")) return "contains a NUL character";
@@ -105,10 +106,16 @@ function cleanToolUse(use: ToolUse): ToolUse {
   };
 }
 
+/**
+ * A working directory names the OS user (lib/ingest/identities.ts), which is a unique key: Postgres
+ * refuses index entries over ~2.7 kB, so it is cut where no real path reaches.
+ */
+const MAX_CWD_CHARS = MAX_ID_CHARS;
+
 function cleanCall(call: NormalizedCall): NormalizedCall {
   return {
     ...call,
-    cwd: cleanText(call.cwd),
+    cwd: cleanText(call.cwd, MAX_CWD_CHARS),
     gitBranch: cleanText(call.gitBranch),
     version: cleanText(call.version, 256),
     stopReason: cleanText(call.stopReason, 256),
@@ -120,7 +127,7 @@ function cleanSession(event: SessionEvent, now: number): SessionEvent | null {
   if (idProblem(event.sessionId) !== null || event.sessionId === "") return null;
   return {
     ...event,
-    cwd: cleanText(event.cwd),
+    cwd: cleanText(event.cwd, MAX_CWD_CHARS),
     gitBranch: cleanText(event.gitBranch),
     repositoryUrl: cleanText(event.repositoryUrl),
     commitSha: cleanText(event.commitSha, 256),

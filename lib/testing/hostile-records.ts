@@ -20,14 +20,22 @@ export interface HostileCase {
 
 const DEPTH = 100_000;
 
+/** CJK characters in no repeating pattern (Postgres compresses a repeated one below its index limit). */
+function unrepeatedText(length: number): string {
+  return Array.from({ length }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20_000))).join("");
+}
+
 /** A Claude Code assistant line with its own message and request id. */
-function claudeLine(id: string, overrides: { usage?: Record<string, unknown>; model?: string; sessionId?: string; timestamp?: string; requestId?: string; gitBranch?: string; content?: string } = {}): string {
+function claudeLine(
+  id: string,
+  overrides: { usage?: Record<string, unknown>; model?: string; sessionId?: string; timestamp?: string; requestId?: string; gitBranch?: string; cwd?: string; content?: string } = {},
+): string {
   const usage = { input_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 100, output_tokens: 5, ...overrides.usage };
   // content is spliced in as raw JSON so a 100,000-level nesting need not be built as an object.
   const line = JSON.stringify({
     parentUuid: null,
     isSidechain: false,
-    cwd: "/home/dev/hostile",
+    cwd: overrides.cwd ?? "/home/dev/hostile",
     sessionId: overrides.sessionId ?? "hostile-session",
     version: "2.1.39",
     gitBranch: overrides.gitBranch ?? "main",
@@ -107,6 +115,8 @@ export function hostileCases(prefix: string): HostileCase[] {
     claude("invalid date", (id) => claudeLine(id, { timestamp: "2026-13-45T99:00:00Z" }), refused(/without a valid timestamp/)),
     // Cleaned, not refused: the call counts, the text is stored with U+FFFD.
     claude("NUL and lone surrogate in the branch", (id) => claudeLine(id, { gitBranch: "feat\u0000\udc00", sessionId: `${id}-session` }), null, 3),
+    // The OS user in the cwd becomes an identity key: a path no machine has is cut, not a 500.
+    claude("5,000-character OS user in the cwd", (id) => claudeLine(id, { cwd: `/home/${unrepeatedText(5000)}/repo`, sessionId: `${id}-session` }), null, 3),
     // The call counts (its usage does not depend on the tool input); the line is reported.
     claude("100,000-level deep tool input", (id) => claudeLine(id, { content: deepToolInput() }), refused(/nested deeper than 256 levels/), 3),
     {
@@ -163,6 +173,14 @@ export function hostileCases(prefix: string): HostileCase[] {
       body: otlpLogs([apiRequestRecord(p("q1")), apiRequestRecord(p("q2"), { "session.id": text("bad\u0000") }), apiRequestRecord(p("q3"), { model: text("opus-\udbff") }), apiRequestRecord(p("q4"))]),
       goodCalls: 2,
       error: { line: 2, message: /sessionId contains a NUL character/ },
+    },
+    {
+      name: "OTLP/JSON logs: a NUL in user.email (the identity is ignored, the record kept)",
+      format: "otlp-json",
+      file: `${p("otlp-email")}.json`,
+      body: otlpLogs([apiRequestRecord(p("e1"), { "session.id": text(p("email-session")), "user.email": text("dev\u0000@example.com") })]),
+      goodCalls: 1,
+      error: null,
     },
     {
       name: "OTLP/JSON logs: 100,000-level deep attribute",
