@@ -45,4 +45,10 @@ test("hostile records are line errors, the good records are stored, the server s
   expect(spend.status()).toBe(200);
   expect((await spend.json()).totals.calls).toBe(stored);
   expect((await request.get("/api/health")).status()).toBe(200);
+
+  // The ingest history lists each upload with its status and its errors.
+  await page.goto("/ingest/history");
+  const statuses = page.getByTestId("ingest-batch-status");
+  await expect(statuses.first()).toBeVisible();
+  expect(new Set(await statuses.allTextContents())).toEqual(new Set(["complete"]));
 });
