@@ -45,6 +45,7 @@ describe("validate-events", () => {
       [{ sessionId: "" }, /sessionId is empty/],
       [{ model: "a\u0000b" }, /model contains a NUL/],
       [{ agentId: "\udfff" }, /agentId contains a lone UTF-16 surrogate/],
+      [{ model: "opus\u001fsonnet" }, /model contains a control character/],
       [{ callKey: "k".repeat(513) }, /callKey is longer than 512/],
       [{ timestamp: new Date(Number.NaN) }, /not a valid date/],
       [{ timestamp: new Date("2019-12-31T23:59:59Z") }, /before 2020-01-01/],

@@ -8,8 +8,9 @@
  *   larger); negative, fractional, non-numeric or larger counts refuse the call;
  * - the call's timestamp: from EARLIEST_TIMESTAMP to a day after now; otherwise the call is refused
  *   (a session's start or a tool result's time outside that range is dropped, the event kept);
- * - identities (session id, call key, model, message id, request id, agent id): a NUL, a lone
- *   UTF-16 surrogate, an empty session id, call key or model, or more than MAX_ID_CHARS characters
+ * - identities (session id, call key, model, message id, request id, agent id): a NUL or other
+ *   control character, a lone UTF-16 surrogate, an empty session id, call key or model, or more
+ *   than MAX_ID_CHARS characters
  *   refuse the call, because cleaning an id could merge two runs or two calls into one;
  * - descriptive text (cwd, branch, title, version, stop reason, tool names and summaries, error
  *   messages): NUL and lone surrogates become U+FFFD and the text is cut to a bounded length (a
@@ -34,16 +35,19 @@ const TOKEN_FIELDS = ["uncachedInput", "cacheRead", "cacheWrite5m", "cacheWrite1
 const ID_FIELDS = ["sessionId", "model", "messageId", "requestId", "agentId", "callKey"] as const;
 const REQUIRED_IDS = new Set<string>(["sessionId", "callKey", "model"]);
 
-/** NUL or any surrogate: the fast test; a surrogate may still be half of a valid pair. */
+/** NUL or any surrogate: the fast test for text; a surrogate may still be half of a valid pair. */
 const SUSPECT_CHARACTER = /[\u0000\uD800-\uDFFF]/;
+/** The same for ids, with every control character (the writer joins a run's models on U+001F). */
+const SUSPECT_ID_CHARACTER = /[\u0000-\u001F\u007F\uD800-\uDFFF]/;
 /** A surrogate that is not half of a pair; fixed-width lookarounds keep it linear. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Why a text cannot be stored as an identity, or null when it can. */
 export function idProblem(text: string): string | null {
   if (text.length > MAX_ID_CHARS) return `is longer than ${MAX_ID_CHARS} characters`;
-  if (!SUSPECT_CHARACTER.test(text)) return null;
+  if (!SUSPECT_ID_CHARACTER.test(text)) return null;
   if (text.includes("\u0000")) return "contains a NUL character";
+  if (/[\u0001-\u001F\u007F]/.test(text)) return "contains a control character";
   LONE_SURROGATE.lastIndex = 0;
   return LONE_SURROGATE.test(text) ? "contains a lone UTF-16 surrogate (not valid Unicode)" : null;
 }
