@@ -101,7 +101,7 @@ function countLines(bytes: Buffer): number {
   return count;
 }
 
-/** The latest session_meta and turn_context lines, resent before new lines so they parse alone. */
+/** The session_meta and turn_context lines later lines depend on, resent before new lines so they parse alone. */
 function codexContext(previous: string[], sent: Buffer): string[] {
   // The file's own session_meta (its first), the last one (a fork copies its ancestors' after its
   // own: call keys follow that lineage, see parsers/codex.ts) and the last turn_context (the model).
