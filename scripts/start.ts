@@ -12,6 +12,7 @@ import { closeDb } from "@/lib/db/client";
 import { databaseKind, dataDir } from "@/lib/db/config";
 import { acquireEmbeddedLock, EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
 import { applyMigrations } from "@/lib/db/migrate";
+import { interruptStaleBatches } from "@/lib/ingest/batch-status";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", ".bin", "next");
@@ -56,6 +57,10 @@ if (databaseKind() === "embedded") {
 buildIfNeeded();
 const applied = await applyMigrations();
 if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`);
+// Batches a crash cut off: with the embedded database nothing else can be writing (this process
+// holds its lock), so every RUNNING batch is dead; on Postgres only those whose lease expired.
+const interrupted = await interruptStaleBatches({ everyRunning: databaseKind() === "embedded" });
+if (interrupted > 0) console.log(`Marked ${interrupted} ingest batch(es) cut off earlier as interrupted (see Ingest history).`);
 const first = await bootstrapFirstAdmin();
 await closeDb();
 if (first) {

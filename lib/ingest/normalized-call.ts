@@ -95,6 +95,8 @@ export interface LineErrorEvent {
 
 export interface CallEvent {
   kind: "call";
+  /** 1-based line of the record in its file (for OTLP: its position in the request), named when it is refused. */
+  line: number;
   call: NormalizedCall;
 }
 

@@ -17,6 +17,8 @@ import { jsonRows } from "@/lib/db/json-rows";
 import { addToDailySpend } from "@/lib/ownership/daily-spend";
 import { attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
 import { traceIdentity } from "./identities";
+import { validEvents } from "./validate-events";
+import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 
 /**
@@ -123,6 +125,7 @@ export class IngestWriter {
   private calls = 0;
   private duplicates = 0;
   private costUsd = 0;
+  private lastHeartbeat = Date.now();
 
   private constructor(
     private readonly scope: Scope,
@@ -162,12 +165,13 @@ export class IngestWriter {
     return new IngestWriter(scope, batch.id, input.fileName, priceOverrides, attribution, input.sessionEmails ?? new Map(), onProgress);
   }
 
-  /** Adds every event of one file (or request); its line errors name `fileName`. */
+  /** Adds every event of one file (or request), validated (validate-events.ts); its line errors name `fileName`. */
   async addAll(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>, fileName: string | null = this.fileName): Promise<void> {
     this.fileName = fileName;
     let lastYield = performance.now();
-    for await (const event of events) {
+    for await (const event of validEvents(events)) {
       await this.add(event);
+      if (Date.now() - this.lastHeartbeat >= HEARTBEAT_EVERY_MS) await this.heartbeat();
       // Parsing bytes already received never waits on I/O, so it would hold the event loop for
       // the whole upload: step aside every few milliseconds, so the chunk being written gets its
       // database answers and the server answers other requests (/api/health) meanwhile.
@@ -176,6 +180,18 @@ export class IngestWriter {
         lastYield = performance.now();
       }
     }
+  }
+
+  /**
+   * Renews the batch's lease (batch-status.ts) while a slow stream yields no chunk; a batch taken
+   * for interrupted that turns out alive is RUNNING again.
+   */
+  private async heartbeat(): Promise<void> {
+    this.lastHeartbeat = Date.now();
+    await db().ingestBatch.updateMany({
+      where: { teamId: this.scope.teamId, id: this.batchId, status: { in: ["RUNNING", "INTERRUPTED"] } },
+      data: { heartbeatAt: new Date(), status: "RUNNING" },
+    });
   }
 
   /**
@@ -231,7 +247,8 @@ export class IngestWriter {
         await this.writeToolCalls(tx, outcome.toolUses, results, runs);
         await tx.$executeRaw`
           UPDATE "IngestBatch" SET runs = ${this.touchedRuns.size}, calls = calls + ${outcome.calls},
-            duplicates = duplicates + ${outcome.duplicates}, "costUsd" = "costUsd" + ${money(outcome.costUsd)}::numeric
+            duplicates = duplicates + ${outcome.duplicates}, "costUsd" = "costUsd" + ${money(outcome.costUsd)}::numeric,
+            "heartbeatAt" = now(), status = 'RUNNING'
           WHERE "teamId" = ${this.scope.teamId}::uuid AND id = ${this.batchId}::uuid`;
         this.calls += outcome.calls;
         this.duplicates += outcome.duplicates;

@@ -16,7 +16,7 @@ import {
   type TraceEvent,
 } from "../normalized-call";
 import { referencesInToolOutput } from "../references";
-import { dateOrNull, isRecord, parseJsonLine, readLineBatches, stringOrNull, tokenCount, type ByteSource } from "./lines";
+import { dateOrNull, isRecord, MAX_JSON_DEPTH, nestedDeeperThan, parseJsonLine, readLineBatches, stringOrNull, tokenCount, type ByteSource } from "./lines";
 
 const SYNTHETIC_MODEL = "<synthetic>";
 const USAGE_MARKER = Buffer.from('"usage"');
@@ -60,6 +60,8 @@ interface PendingCall {
   call: NormalizedCall;
   messageId: string | null;
   total: number;
+  /** The line of the copy kept. */
+  line: number;
 }
 
 /** Parses one Claude Code transcript. `fileName` is the path relative to its root. */
@@ -108,7 +110,8 @@ export async function* parseClaudeCode(
         if (typeof result === "string") {
           events.push({ kind: "error", line: line.number, message: result });
         } else if (result !== null) {
-          mergeCall(pending, result, mainThreadMessageIds);
+          if (result.toolInputProblem !== null) events.push({ kind: "error", line: line.number, message: result.toolInputProblem });
+          mergeCall(pending, result.pending, mainThreadMessageIds);
         }
       } else if (entry.type === "user" && options.withDetails && sessionId !== null) {
         collectToolResults(entry, sessionId, events);
@@ -124,10 +127,10 @@ export async function* parseClaudeCode(
     yield* events;
   }
 
-  for (const { call, messageId } of pending.values()) {
+  for (const { call, messageId, line } of pending.values()) {
     // Rule 3: a /btw side question writes a sidechain copy of a main-thread message.
     if (call.isSidechain && messageId !== null && mainThreadMessageIds.has(messageId)) continue;
-    yield { kind: "call", call };
+    yield { kind: "call", line, call };
   }
   if (options.withDetails && !sessionEmitted && !isSubagentFile && firstSeen !== null) {
     yield {
@@ -168,7 +171,10 @@ function mergeCall(pending: Map<string, PendingCall>, candidate: PendingCall, ma
   pending.set(kept.call.callKey, kept);
 }
 
-/** A call, null when the line is no model call, or the reason the line is unusable. */
+/**
+ * A call (with what was wrong with its tool inputs, if anything), null when the line is no model
+ * call, or the reason the line is unusable.
+ */
 function readAssistantLine(
   entry: Record<string, unknown>,
   sessionId: string | null,
@@ -176,7 +182,7 @@ function readAssistantLine(
   fileName: string,
   lineNumber: number,
   withDetails: boolean,
-): PendingCall | string | null {
+): { pending: PendingCall; toolInputProblem: string | null } | string | null {
   const message = entry.message;
   if (!isRecord(message) || !isRecord(message.usage)) return null;
   const model = stringOrNull(message.model);
@@ -201,7 +207,7 @@ function readAssistantLine(
   const requestId = stringOrNull(entry.requestId);
   const uuid = stringOrNull(entry.uuid) ?? `#${lineNumber}`;
   const callKey = messageId !== null ? `${messageId}:${requestId ?? ""}` : `line:${fileName}:${uuid}`;
-  const toolUses = withDetails ? readToolUses(message.content) : [];
+  const { toolUses, problem: toolInputProblem } = withDetails ? readToolUses(message.content) : { toolUses: [], problem: null };
   const call: NormalizedCall = {
     source: "claude-code",
     callKey,
@@ -226,28 +232,40 @@ function readAssistantLine(
     toolUses,
     stopReason: stringOrNull(message.stop_reason),
   };
-  return { call, messageId, total: totalTokens(call) };
+  return { pending: { call, messageId, total: totalTokens(call), line: lineNumber }, toolInputProblem };
 }
 
-function readToolUses(content: unknown): ToolUse[] {
-  if (!Array.isArray(content)) return [];
+/**
+ * The tool uses of a response. A tool input nested deeper than MAX_JSON_DEPTH (hostile or broken:
+ * JSON.stringify would overflow the stack) keeps its tool use without size or summary; the call
+ * still counts (its usage does not depend on it) and the line is reported.
+ */
+function readToolUses(content: unknown): { toolUses: ToolUse[]; problem: string | null } {
+  if (!Array.isArray(content)) return { toolUses: [], problem: null };
   const toolUses: ToolUse[] = [];
+  let problem: string | null = null;
   for (const block of content) {
     if (!isRecord(block) || block.type !== "tool_use") continue;
     const id = stringOrNull(block.id);
     if (id === null) continue;
+    const name = stringOrNull(block.name) ?? "unknown";
+    if (nestedDeeperThan(block.input, MAX_JSON_DEPTH)) {
+      problem = `tool input of ${truncate(name, 100)} is nested deeper than ${MAX_JSON_DEPTH} levels: its size and summary are not kept (the call is counted)`;
+      toolUses.push({ id, name, inputBytes: 0, command: null, filePath: null });
+      continue;
+    }
     const input = isRecord(block.input) ? block.input : {};
     const command = stringOrNull(input.command);
     const filePath = stringOrNull(input.file_path) ?? stringOrNull(input.notebook_path) ?? stringOrNull(input.path);
     toolUses.push({
       id,
-      name: stringOrNull(block.name) ?? "unknown",
+      name,
       inputBytes: Buffer.byteLength(JSON.stringify(block.input ?? null)),
       command: command === null ? null : truncate(command, SUMMARY_MAX_CHARS),
       filePath: filePath === null ? null : truncate(filePath, SUMMARY_MAX_CHARS),
     });
   }
-  return toolUses;
+  return { toolUses, problem };
 }
 
 function collectToolResults(entry: Record<string, unknown>, sessionId: string, events: TraceEvent[]): void {

@@ -82,7 +82,7 @@ export async function* parseNativeStream(source: ByteSource, fileName: string): 
         seenSessions.add(call.sessionId);
         events.push(sessionEvent(result.data, call.timestamp));
       }
-      events.push({ kind: "call", call });
+      events.push({ kind: "call", line: line.number, call });
     }
     yield* events;
   }
