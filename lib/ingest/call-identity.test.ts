@@ -4,17 +4,14 @@
  * their original arrive (FORMATS.md Claude Code rule 3, issue 10), messages without id counted per
  * line (rule 4), each checked against `trh analyze` and across every stored layer.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { analyzeFiles } from "@/lib/analyze/analyze-files";
-import { findTraceFiles } from "@/lib/analyze/trace-files";
 import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
 import { createPerson, splitRun } from "@/lib/ownership/manage";
+import { analyzeTotals } from "@/lib/testing/analyze-totals";
 import { createTestTeam, userScope } from "@/lib/testing/fixtures";
-import { storedTotals, type LayerTotals } from "@/lib/testing/stored-totals";
+import { storedTotals } from "@/lib/testing/stored-totals";
+import type { Tokens } from "@/lib/tokens";
 import { ingestFile } from "./ingest-file";
 import { assistantLine, userToolResultLine } from "./parsers/__fixtures__/trace-lines";
 
@@ -26,23 +23,12 @@ const upload = (scope: Scope, fileName: string, lines: string[], format: "claude
   ingestFile(scope, { format, fileName, body: body(lines.join("\n") + "\n") });
 
 /** Every stored layer holds the same totals, equal to `expected` (cost to 1e-9). */
-async function expectStored(scope: Scope, expected: LayerTotals): Promise<void> {
+async function expectStored(scope: Scope, expected: Tokens): Promise<void> {
   const layers = await storedTotals(scope.teamId);
   for (const [name, totals] of Object.entries(layers)) {
     expect({ layer: name, ...totals, costUsd: 0 }).toEqual({ layer: name, ...expected, costUsd: 0 });
     expect(Math.abs(totals.costUsd - expected.costUsd), name).toBeLessThan(1e-9);
   }
-}
-
-/** What `trh analyze` reports for these files, written under a folder of their own. */
-async function analyzeTotals(files: Record<string, string[]>): Promise<LayerTotals> {
-  const root = mkdtempSync(path.join(tmpdir(), "trh-identity-"));
-  for (const [name, lines] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    writeFileSync(path.join(root, name), lines.join("\n") + "\n");
-  }
-  const report = await analyzeFiles((await findTraceFiles([root])).files, { threads: 0 });
-  return report.totals;
 }
 
 const nativeLine = (sessionId: string, callKey: string, inputTokens = 100, outputTokens = 10) =>

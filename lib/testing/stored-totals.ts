@@ -4,26 +4,18 @@
  * `trh analyze`; any write path that loses a delta shows here as layers that disagree.
  */
 import { db } from "@/lib/db/client";
-
-export interface LayerTotals {
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheWriteTokens: number;
-  cacheReadTokens: number;
-  costUsd: number;
-}
+import type { Tokens } from "@/lib/tokens";
 
 export interface StoredTotals {
-  call: LayerTotals;
-  run: LayerTotals;
-  runDay: LayerTotals;
-  daily: LayerTotals;
+  call: Tokens;
+  run: Tokens;
+  runDay: Tokens;
+  daily: Tokens;
 }
 
-type Row = { [K in keyof LayerTotals]: string | null };
+type Row = { [K in keyof Tokens]: string | null };
 
-const layer = (row: Row | undefined): LayerTotals => ({
+const layer = (row: Row | undefined): Tokens => ({
   calls: Number(row?.calls ?? 0),
   inputTokens: Number(row?.inputTokens ?? 0),
   outputTokens: Number(row?.outputTokens ?? 0),
