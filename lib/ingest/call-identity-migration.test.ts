@@ -62,6 +62,9 @@ const agentFile = `-home-dev-repo/${session}/subagents/agent-q1.jsonl`;
 const mainLines = [
   assistantLine({ sessionId: session, messageId: "msg_up_main", requestId: "req_up_main", input: 900, cacheRead: 30_000, output: 250 }),
   assistantLine({ sessionId: session, messageId: "msg_up_next", requestId: "req_up_next", input: 40, cacheRead: 31_000, output: 60 }),
+  // Rule 4: no message id, counted per line; the old writer keyed these lines by file name.
+  assistantLine({ sessionId: session, messageId: null, requestId: "req_up_old", uuid: "up-line-1", input: 7, output: 11 }),
+  assistantLine({ sessionId: session, messageId: null, requestId: "req_up_old", uuid: "up-line-2", input: 8, output: 12 }),
 ];
 const agentLines = [
   assistantLine({ sessionId: session, messageId: "msg_up_main", requestId: "req_up_btw", isSidechain: true, agentId: "q1", input: 900, cacheRead: 30_000, output: 250 }),
@@ -78,11 +81,13 @@ const textSource = (lines: string[]) => [Buffer.from(lines.join("\n") + "\n")];
 /**
  * What the writer before this migration stored for these uploads, in this order: one row per
  * (team, source, key), the first arrival winning (ON CONFLICT DO NOTHING), native keys as sent,
- * Claude Code keyed by request id, no message ids; run totals and both rollups summed from them.
+ * Claude Code keyed by request id (lines without message id by file name and uuid), no message
+ * ids; run totals and both rollups summed from them.
  */
-async function storeAsTheOldWriterDid(client: pg.Client, teamId: string, calls: NormalizedCall[]): Promise<void> {
-  for (const call of calls) {
-    const key = call.source === "claude-code" && call.requestId ? `req:${call.requestId}` : call.callKey;
+async function storeAsTheOldWriterDid(client: pg.Client, teamId: string, calls: { call: NormalizedCall; fileName: string }[]): Promise<void> {
+  for (const { call, fileName } of calls) {
+    const lineUuid = call.callKey.slice(`line:${call.sessionId}:`.length);
+    const key = call.source !== "claude-code" ? call.callKey : call.messageId === null ? `line:${fileName}:${lineUuid}` : call.requestId ? `req:${call.requestId}` : call.callKey;
     const price = priceCall(call, []);
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO "Run" ("teamId", source, "externalId", "startedAt", "endedAt", models) VALUES ($1, $2, $3, $4, $4, ARRAY[$5])
@@ -123,10 +128,11 @@ const teams: { id: string; slug: string; claudeOrder: "agent first" | "main firs
 beforeAll(async () => {
   await onServer(`CREATE DATABASE ${databaseName}`);
   await migrateToPrevious();
-  const nativeA = await callsOf(parseNativeStream(textSource(toolA), "tool-a.jsonl"));
-  const nativeB = await callsOf(parseNativeStream(textSource(toolB), "tool-b.jsonl"));
-  const main = await callsOf(parseTraceStream("claude-code", textSource(mainLines), mainFile));
-  const agent = await callsOf(parseTraceStream("claude-code", textSource(agentLines), agentFile));
+  const from = (fileName: string) => (calls: NormalizedCall[]) => calls.map((call) => ({ call, fileName }));
+  const nativeA = from("tool-a.jsonl")(await callsOf(parseNativeStream(textSource(toolA), "tool-a.jsonl")));
+  const nativeB = from("tool-b.jsonl")(await callsOf(parseNativeStream(textSource(toolB), "tool-b.jsonl")));
+  const main = from(mainFile)(await callsOf(parseTraceStream("claude-code", textSource(mainLines), mainFile)));
+  const agent = from(agentFile)(await callsOf(parseTraceStream("claude-code", textSource(agentLines), agentFile)));
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   // Two teams with the same keys: the migration must keep teams apart too.
@@ -151,26 +157,29 @@ describe("the call_identity_per_session migration", () => {
   it("keeps every stored call and total, then lets re-sent uploads complete the data exactly once", async () => {
     const before = await Promise.all(teams.map((team) => storedTotals(team.id)));
     // The old identity lost run-b's four calls to run-a's keys and kept the /btw copy.
-    expect(before[0]!.call).toMatchObject({ calls: 4 + 4 });
+    expect(before[0]!.call).toMatchObject({ calls: 4 + 6 });
 
     expect(await applyMigrations(url)).toContain(MIGRATION);
     const after = await Promise.all(teams.map((team) => storedTotals(team.id)));
     expect(after).toEqual(before);
     const nativeKeys = await db().$queryRaw<{ teamId: string; callKey: string }[]>`
       SELECT "teamId"::text, "callKey" FROM "Call" WHERE source = 'native' ORDER BY "teamId", "callKey"`;
+    const lineKeys = await db().$queryRaw<{ callKey: string }[]>`SELECT "callKey" FROM "Call" WHERE "callKey" LIKE 'line:%' ORDER BY 1`;
+    expect(lineKeys.map((row) => row.callKey)).toEqual([`line:${session}:up-line-1`, `line:${session}:up-line-1`, `line:${session}:up-line-2`, `line:${session}:up-line-2`]);
     for (const team of teams) {
       expect(nativeKeys.filter((row) => row.teamId === team.id).map((row) => row.callKey)).toEqual(keys.map((key) => `5:run-a:${key}`));
     }
 
     const expectedClaude = await analyzeTotals({ [mainFile]: mainLines, [agentFile]: agentLines });
-    expect(expectedClaude.calls).toBe(3);
+    expect(expectedClaude.calls).toBe(5);
     for (const team of teams) {
       const scope: Scope = { teamId: team.id, teamSlug: team.slug, teamName: team.slug, actor: { kind: "cli", osUser: "test" } };
       const send = (fileName: string, lines: string[], format: "native" | "claude-code") => ingestFile(scope, { format, fileName, body: { bytes: textSource(lines), gzip: false } });
       const a = await send("tool-a.jsonl", toolA, "native");
       const b = await send("tool-b.jsonl", toolB, "native");
       expect([a.calls, a.duplicates, b.calls, b.duplicates]).toEqual([0, 4, 4, 0]);
-      const arrivals = team.claudeOrder === "agent first" ? [[agentFile, agentLines], [mainFile, mainLines]] as const : [[mainFile, mainLines], [agentFile, agentLines]] as const;
+      // The main file comes back under another name too: the upload page's `projects/...` path.
+      const arrivals = team.claudeOrder === "agent first" ? [[agentFile, agentLines], [mainFile, mainLines]] as const : [[`projects/${mainFile}`, mainLines], [agentFile, agentLines]] as const;
       for (const [fileName, lines] of arrivals) await send(fileName, lines, "claude-code");
 
       const bySource = await db().$queryRaw<{ source: string; calls: number; input: number; read: number; output: number; cost: number }[]>`
@@ -190,7 +199,7 @@ describe("the call_identity_per_session migration", () => {
         expect({ ...layer, costUsd: 0 }).toEqual({ ...layers.call, costUsd: 0 });
         expect(Math.abs(layer.costUsd - layers.call.costUsd)).toBeLessThan(1e-9);
       }
-      expect(layers.call.calls).toBe(8 + 3);
+      expect(layers.call.calls).toBe(8 + 5);
 
       // Idempotent: everything again stores nothing and changes nothing.
       const again = await Promise.all([send("tool-a.jsonl", toolA, "native"), send("tool-b.jsonl", toolB, "native"), send(mainFile, mainLines, "claude-code")]);

@@ -153,4 +153,16 @@ describe("messages without an id", () => {
     expect([again.calls, again.duplicates]).toEqual([0, 2]);
     await expectStored(scope, expected);
   });
+
+  it("are the same calls whatever name their file arrives under (a folder, one file, a dropped folder)", async () => {
+    const session = "4f7c2a10-0000-4000-8000-000000000003";
+    const lines = [
+      assistantLine({ sessionId: session, messageId: null, requestId: null, input: 10, output: 3, uuid: "u-c" }),
+      assistantLine({ sessionId: session, messageId: null, requestId: null, input: 20, output: 4, uuid: "u-d" }),
+    ];
+    const expected = await analyzeTotals({ [`-p/${session}.jsonl`]: lines });
+    const scope = await freshScope();
+    for (const name of [`-p/${session}.jsonl`, `projects/-p/${session}.jsonl`, `${session}.jsonl`]) await upload(scope, name, lines);
+    await expectStored(scope, expected);
+  });
 });

@@ -30,5 +30,5 @@ afterAll(async () => {
 describe("every way in stores what trh analyze computes (embedded database)", () => {
   it("for generated corpora, any grouping, order and mix of paths", async () => {
     await checkEveryPathEqualsAnalyze(() => createTestTeam("paths"), 8);
-  }, 240_000);
+  }, 300_000);
 });

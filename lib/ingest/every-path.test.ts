@@ -12,5 +12,5 @@ afterAll(closeDb);
 describe("every way in stores what trh analyze computes (Postgres)", () => {
   it("for generated corpora, any grouping, order and mix of paths", async () => {
     await checkEveryPathEqualsAnalyze(() => createTestTeam("paths"), 12);
-  }, 240_000);
+  }, 300_000);
 });

@@ -31,6 +31,12 @@ type Path = "import" | "api" | "push";
 interface Upload {
   path: Path;
   files: string[];
+  /**
+   * How the sender names the files: import and push given the folder (paths relative to it) or
+   * each file (its last path segments); the API given the relative path, the path under a dropped
+   * `projects` folder, or the bare file name.
+   */
+  naming: "folder" | "files" | "projects" | "basename";
   /** push only: lines of each file already written when the first round runs. */
   firstRoundLines: Map<string, number>;
 }
@@ -80,7 +86,8 @@ async function send(upload: Upload, corpus: TraceCorpus, root: string, team: Tes
     writeFiles(root, corpus, upload.files);
     // The command opens (and closes) the database itself; the embedded one allows one opener.
     await closeDb();
-    const answer = (await runCommand(importCommand, [root, "--team", team.slug, "--json"])) as { errors: unknown[] };
+    const given = upload.naming === "files" ? upload.files.map((name) => path.join(root, name)) : [root];
+    const answer = (await runCommand(importCommand, [...given, "--team", team.slug, "--json"])) as { errors: unknown[] };
     expect(answer.errors).toEqual([]);
   } else if (upload.path === "api") {
     writeFiles(root, corpus, upload.files);
@@ -89,7 +96,8 @@ async function send(upload: Upload, corpus: TraceCorpus, root: string, team: Tes
     for (const name of upload.files) {
       const file = byName.get(name)!;
       const body = corpus[name]!.map((line) => `${line}\n`).join("");
-      const request = new Request(`http://localhost/api/v1/ingest?format=${file.format}&file=${encodeURIComponent(name)}`, {
+      const fileName = upload.naming === "projects" ? `projects/${name}` : upload.naming === "basename" ? path.basename(name) : name;
+      const request = new Request(`http://localhost/api/v1/ingest?format=${file.format}&file=${encodeURIComponent(fileName)}`, {
         method: "POST",
         headers: { authorization: `Bearer ${team.ingestKey}`, "content-type": "application/x-ndjson" },
         body,
@@ -101,7 +109,8 @@ async function send(upload: Upload, corpus: TraceCorpus, root: string, team: Tes
     }
   } else {
     // Files as they grow: the first lines, pushed; then the rest, pushed again.
-    const args = [root, "--url", serverUrl, "--key", team.ingestKey, "--json"];
+    const given = upload.naming === "files" ? upload.files.map((name) => path.join(root, name)) : [root];
+    const args = [...given, "--url", serverUrl, "--key", team.ingestKey, "--json"];
     writeFiles(root, corpus, upload.files, (file) => upload.firstRoundLines.get(file)!);
     const first = (await runCommand(pushCommand, args)) as { errors: unknown[] };
     writeFiles(root, corpus, upload.files);
@@ -158,7 +167,11 @@ export async function checkEveryPathEqualsAnalyze(newTeam: () => Promise<TestTea
         const corpus = generateCorpus(draw);
         const names = Object.keys(corpus);
         // Any grouping into uploads, any order, some files sent twice, through any path.
-        const uploads: Upload[] = Array.from({ length: draw.int(1, 4) }, () => ({ path: draw.pick(["import", "api", "push"] as const), files: [], firstRoundLines: new Map() }));
+        const uploads: Upload[] = Array.from({ length: draw.int(1, 4) }, () => {
+          const via = draw.pick(["import", "api", "push"] as const);
+          const naming = draw.pick(via === "api" ? (["folder", "projects", "basename"] as const) : (["folder", "files"] as const));
+          return { path: via, naming, files: [], firstRoundLines: new Map() };
+        });
         for (const name of names) {
           draw.pick(uploads).files.push(name);
           if (draw.chance(20)) draw.pick(uploads).files.push(name);
@@ -192,7 +205,8 @@ export async function checkEveryPathEqualsAnalyze(newTeam: () => Promise<TestTea
           FROM "RunDaySpend" WHERE "teamId" = ${team.teamId}::uuid GROUP BY 1`;
         expectSameTotals(fromRows(days), report.days.map((d) => asLayer(d.date, d)), "days");
       }),
-      { numRuns },
+      // A failing case replays its full sequence of uploads for every shrinking step: bound that.
+      { numRuns, interruptAfterTimeLimit: 180_000 },
     );
   } finally {
     if (pushState === undefined) delete process.env.TRH_PUSH_STATE;

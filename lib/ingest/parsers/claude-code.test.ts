@@ -41,10 +41,10 @@ describe("Claude Code parser: counting rules (FORMATS.md)", () => {
     expect(calls.map((call) => call.callKey)).toEqual(["msg_main:req_1", "msg_side_only:req_2"]);
   });
 
-  it("rule 4: messages without an id are counted per line, keyed by file and uuid", async () => {
-    const text = [assistantLine({ messageId: null, uuid: "u1" }), assistantLine({ messageId: null, uuid: "u2" })].join("\n");
+  it("rule 4: messages without an id are counted per line, keyed by session and uuid (else file and line)", async () => {
+    const text = [assistantLine({ messageId: null, uuid: "u1" }), assistantLine({ messageId: null, uuid: "u2" }), JSON.stringify({ ...JSON.parse(assistantLine({ messageId: null })), uuid: undefined })].join("\n");
     const calls = callsOf(await parse(text, "proj/s.jsonl"));
-    expect(calls.map((call) => call.callKey)).toEqual(["line:proj/s.jsonl:u1", "line:proj/s.jsonl:u2"]);
+    expect(calls.map((call) => call.callKey)).toEqual(["line:session-1:u1", "line:session-1:u2", "line:proj/s.jsonl:#3"]);
   });
 
   it("the <synthetic> model is no model call", async () => {

@@ -199,8 +199,10 @@ function readAssistantLine(
 
   const messageId = stringOrNull(message.id);
   const requestId = stringOrNull(entry.requestId);
-  const uuid = stringOrNull(entry.uuid) ?? `#${lineNumber}`;
-  const callKey = messageId !== null ? `${messageId}:${requestId ?? ""}` : `line:${fileName}:${uuid}`;
+  // Rule 4: a message without id counts once per line. The line's uuid names it wherever its file
+  // is found and whatever name it arrives under; only a line without one falls back to its place.
+  const uuid = stringOrNull(entry.uuid);
+  const callKey = messageId !== null ? `${messageId}:${requestId ?? ""}` : uuid !== null ? `line:${sessionId}:${uuid}` : `line:${fileName}:#${lineNumber}`;
   const toolUses = withDetails ? readToolUses(message.content) : [];
   const call: NormalizedCall = {
     source: "claude-code",
