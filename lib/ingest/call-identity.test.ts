@@ -75,7 +75,7 @@ describe("a /btw sidechain copy counts once its original is known, in whatever o
     assistantLine({ sessionId: session, messageId: "msg_next", requestId: "req_next", input: 50, cacheRead: 21_000, output: 80, timestamp: "2026-03-03T10:01:00.000Z" }),
   ];
   // The side question's copy: same message id, new request id, in a subagent-style file.
-  const copy = assistantLine({ sessionId: session, messageId: "msg_main", requestId: "req_btw", isSidechain: true, agentId: "b1", input: 1000, cacheRead: 20_000, output: 300, timestamp: "2026-03-03T10:02:00.000Z", content: [{ type: "tool_use", id: "tu_1", name: "Read", input: { file_path: "/src/a.ts" } }] });
+  const copy = assistantLine({ sessionId: session, messageId: "msg_main", requestId: "req_btw", isSidechain: true, agentId: "b1", input: 1000, cacheRead: 20_000, output: 300, timestamp: "2026-03-05T10:02:00.000Z", content: [{ type: "tool_use", id: "tu_1", name: "Read", input: { file_path: "/src/a.ts" } }] });
   const agentCall = assistantLine({ sessionId: session, messageId: "msg_agent", requestId: "req_agent", isSidechain: true, agentId: "b1", input: 400, cacheWrite5m: 3000, output: 90, timestamp: "2026-03-04T08:00:00.000Z" });
   const mainFile = `-home-dev-repo/${session}.jsonl`;
   const agentFile = `-home-dev-repo/${session}/subagents/agent-b1.jsonl`;
@@ -114,6 +114,12 @@ describe("a /btw sidechain copy counts once its original is known, in whatever o
       expect(Number(share.calls)).toBeCloseTo(3 * percent, 12);
       expect(Number(share.cost)).toBeCloseTo(Number(runRow.costUsd) * percent, 12);
     }
+
+    // The copy's day held nothing else: no empty rollup row is left naming it.
+    const empty = await db().$queryRaw<{ rows: number }[]>`
+      SELECT ((SELECT count(*) FROM "RunDaySpend" WHERE "teamId" = ${scope.teamId}::uuid AND (calls = 0 OR day = '2026-03-05'))
+        + (SELECT count(*) FROM "DailySpend" WHERE "teamId" = ${scope.teamId}::uuid AND (calls = 0 OR day = '2026-03-05')))::int AS rows`;
+    expect(empty[0]!.rows).toBe(0);
 
     // The tool call the copy carried belongs to the original now, result and all.
     const mainCall = await db().call.findFirstOrThrow({ where: { teamId: scope.teamId, messageId: "msg_main" } });

@@ -680,6 +680,15 @@ export class IngestWriter {
               sum(d.cache_read) AS cache_read, sum(d.cost) AS cost FROM ${deltaTable} GROUP BY d.run) s
       WHERE r."teamId" = ${this.scope.teamId}::uuid AND r.id = s.run`;
     await tx.$executeRaw(addToDailySpend(this.scope.teamId, deltaTable));
+    if (deltas.some((d) => d.calls < 0)) {
+      // Retracted replays can empty a rollup row; an empty row would still name its day and model.
+      await tx.$executeRaw`
+        DELETE FROM "RunDaySpend" s USING ${deltaTable}
+        WHERE s."teamId" = ${this.scope.teamId}::uuid AND s."runId" = d.run AND s.day = d.day AND s.model = d.model AND s.calls = 0 AND s."costUsd" = 0`;
+      await tx.$executeRaw`
+        DELETE FROM "DailySpend" s USING ${deltaTable}
+        WHERE s."teamId" = ${this.scope.teamId}::uuid AND s.day = d.day AND s.model = d.model AND s.calls = 0 AND s."costUsd" = 0`;
+    }
   }
 
   /** Session details (title, repository...) for runs that already existed, in one statement. */
