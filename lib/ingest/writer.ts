@@ -543,8 +543,7 @@ export class IngestWriter {
         WHERE c."teamId" = ${this.scope.teamId}::uuid AND c.id = l.id`;
     }
 
-    const claudeCalls = chunk.flatMap((p) => (p.source === "claude-code" ? [p.call] : []));
-    const retracted = await this.retractReplays(tx, [...claudeCalls, ...learned.map((l) => ({ messageId: l.messageId, isSidechain: l.sidechain }))], replays);
+    const retracted = await this.retractReplays(tx, chunk, replays);
     for (const old of retracted) {
       addDelta(old.runId, old.timestamp, old.model, old, -1, Number(old.costUsd), -1);
       costUsd -= Number(old.costUsd);
@@ -558,10 +557,11 @@ export class IngestWriter {
    * The other order of FORMATS.md rule 3: /btw sidechain copies stored before their main-thread
    * message arrived leave the run (the caller subtracts them from the run and every rollup). Their
    * tool calls are the original message's too (same content, same tool use ids): they move to it.
-   * Also removes stored copies of replays dropped in this chunk (kept before rule 3 held here).
+   * Also removes stored copies of replays dropped in this chunk (kept before rule 3 held here, or
+   * before message ids were stored). Runs after this chunk's calls and learned message ids are in.
    */
-  private async retractReplays(tx: Prisma.TransactionClient, arrived: Pick<NormalizedCall, "messageId" | "isSidechain">[], replays: PricedCall[]): Promise<StoredCall[]> {
-    const mainIds = [...new Set(arrived.flatMap((call) => (call.messageId !== null && !call.isSidechain ? [call.messageId] : [])))];
+  private async retractReplays(tx: Prisma.TransactionClient, chunk: PricedCall[], replays: PricedCall[]): Promise<StoredCall[]> {
+    const mainIds = [...new Set(chunk.flatMap(({ call, source }) => (source === "claude-code" && call.messageId !== null && !call.isSidechain ? [call.messageId] : [])))];
     const replayKeys = replays.map((p) => p.key);
     if (mainIds.length === 0 && replayKeys.length === 0) return [];
     const retracted = await tx.$queryRaw<StoredCall[]>`
