@@ -31,14 +31,18 @@ describe("Claude Code parser: counting rules (FORMATS.md)", () => {
     expect(calls.map((call) => call.callKey)).toEqual(["msg_main:req_1"]);
   });
 
-  it("rule 3: a /btw sidechain copy of a main-thread message is dropped", async () => {
+  it("rule 3: a /btw sidechain copy keeps its message id and sidechain flag for the ledger and the writer to drop", async () => {
     const text = [
       assistantLine({ messageId: "msg_main", requestId: "req_1", output: 50 }),
       assistantLine({ messageId: "msg_main", requestId: "req_btw", output: 50, isSidechain: true }),
       assistantLine({ messageId: "msg_side_only", requestId: "req_2", isSidechain: true }),
     ].join("\n");
     const calls = callsOf(await parse(text));
-    expect(calls.map((call) => call.callKey)).toEqual(["msg_main:req_1", "msg_side_only:req_2"]);
+    expect(calls.map((call) => [call.callKey, call.messageId, call.isSidechain])).toEqual([
+      ["msg_main:req_1", "msg_main", false],
+      ["msg_main:req_btw", "msg_main", true],
+      ["msg_side_only:req_2", "msg_side_only", true],
+    ]);
   });
 
   it("rule 4: messages without an id are counted per line, keyed by session and uuid (else file and line)", async () => {

@@ -58,7 +58,6 @@ export function claudeFileIdentity(fileName: string): { sessionId: string | null
 
 interface PendingCall {
   call: NormalizedCall;
-  messageId: string | null;
   total: number;
 }
 
@@ -71,10 +70,10 @@ export async function* parseClaudeCode(
   const identity = claudeFileIdentity(fileName);
   const isSubagentFile = identity.agentId !== null;
   // Calls are held until the end of the file: rule 1 needs the last streamed copy of each
-  // response, and rule 3 needs to know every non-sidechain message id. Memory grows with the
-  // number of calls, never with the bytes of the file.
+  // response. Memory grows with the number of calls, never with the bytes of the file. Rule 3
+  // (/btw sidechain copies) is not a property of one file: the copy and its original may sit in
+  // different files and arrive apart, so the analyze ledger and the database writer apply it.
   const pending = new Map<string, PendingCall>();
-  const mainThreadMessageIds = new Set<string>();
   let sessionEmitted = false;
   let firstSeen: { sessionId: string; cwd: string | null; gitBranch: string | null; version: string | null; startedAt: Date | null } | null = null;
 
@@ -108,7 +107,7 @@ export async function* parseClaudeCode(
         if (typeof result === "string") {
           events.push({ kind: "error", line: line.number, message: result });
         } else if (result !== null) {
-          mergeCall(pending, result, mainThreadMessageIds);
+          mergeCall(pending, result);
         }
       } else if (entry.type === "user" && options.withDetails && sessionId !== null) {
         collectToolResults(entry, sessionId, events);
@@ -124,11 +123,7 @@ export async function* parseClaudeCode(
     yield* events;
   }
 
-  for (const { call, messageId } of pending.values()) {
-    // Rule 3: a /btw side question writes a sidechain copy of a main-thread message.
-    if (call.isSidechain && messageId !== null && mainThreadMessageIds.has(messageId)) continue;
-    yield { kind: "call", call };
-  }
+  for (const { call } of pending.values()) yield { kind: "call", call };
   if (options.withDetails && !sessionEmitted && !isSubagentFile && firstSeen !== null) {
     yield {
       kind: "session",
@@ -152,8 +147,7 @@ function isAssistantLine(entry: Record<string, unknown>): boolean {
 }
 
 /** Rule 1: keep the copy with the largest token total; tool uses are spread over all copies. */
-function mergeCall(pending: Map<string, PendingCall>, candidate: PendingCall, mainThreadMessageIds: Set<string>): void {
-  if (candidate.messageId !== null && !candidate.call.isSidechain) mainThreadMessageIds.add(candidate.messageId);
+function mergeCall(pending: Map<string, PendingCall>, candidate: PendingCall): void {
   const existing = pending.get(candidate.call.callKey);
   if (existing === undefined) {
     pending.set(candidate.call.callKey, candidate);
@@ -228,7 +222,7 @@ function readAssistantLine(
     toolUses,
     stopReason: stringOrNull(message.stop_reason),
   };
-  return { call, messageId, total: totalTokens(call) };
+  return { call, total: totalTokens(call) };
 }
 
 function readToolUses(content: unknown): ToolUse[] {
