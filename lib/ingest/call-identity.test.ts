@@ -45,9 +45,12 @@ describe("native calls: a key identifies a call within its session", () => {
     // Sent again, in one upload with a key repeated inside it: every record names a stored call.
     const again = await upload(scope, "both.jsonl", [...keys.map((key) => nativeLine("run-a", key)), ...keys.map((key) => nativeLine("run-b", key, 200)), nativeLine("run-b", "a0", 200)], "native");
     expect([again.calls, again.duplicates]).toEqual([0, 11]);
-    // The same key twice in one new upload: one call, one duplicate.
-    const repeated = await upload(scope, "c.jsonl", [nativeLine("run-c", "a0", 300), nativeLine("run-c", "a0", 300)], "native");
+    // The same key twice in one new upload: one call (the larger copy), one duplicate.
+    const repeated = await upload(scope, "c.jsonl", [nativeLine("run-c", "a0", 250), nativeLine("run-c", "a0", 300)], "native");
     expect([repeated.calls, repeated.duplicates]).toEqual([1, 1]);
+    // Sent again with more tokens, it replaces the stored copy; with fewer, it changes nothing.
+    const larger = await upload(scope, "c2.jsonl", [nativeLine("run-c", "a0", 300, 50), nativeLine("run-c", "a0", 10)], "native");
+    expect([larger.calls, larger.duplicates]).toEqual([1, 1]);
 
     const runs = await db().run.findMany({ where: { teamId: scope.teamId }, orderBy: { externalId: "asc" } });
     expect(runs.map((run) => [run.externalId, run.calls, Number(run.inputTokens)])).toEqual([
@@ -56,7 +59,7 @@ describe("native calls: a key identifies a call within its session", () => {
       ["run-c", 1, 300],
     ]);
     const stored = await storedTotals(scope.teamId);
-    expect(stored.call).toMatchObject({ calls: 11, inputTokens: 1800, outputTokens: 110 });
+    expect(stored.call).toMatchObject({ calls: 11, inputTokens: 1800, outputTokens: 150 });
   });
 
   it("keeps session ids that contain the separator apart", async () => {
