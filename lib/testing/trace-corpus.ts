@@ -8,9 +8,11 @@
  * - 3: /btw sidechain copies (same message id, new request id) inline, in `<session>/subagents/`
  *   files, in 2.0.x `agent-*.jsonl` files beside the session and in compaction files;
  * - 4: messages without id (with and without a request id);
- * - subagent and compaction calls of their own, `<synthetic>` API error lines, prompts, tool results;
+ * - subagent and compaction calls of their own, `<synthetic>` API error lines, prompts, tool
+ *   results, summary, file-history-snapshot and compact_boundary lines;
  * - Codex: session_meta, the first token_count with info null, re-emitted identical totals,
- *   models from turn_context (changing between turns), cached input inside input, reasoning.
+ *   models from turn_context (changing between turns), compacted lines, cached input inside
+ *   input, reasoning.
  * Calls cross UTC days, and some pass the 200k long-context line.
  */
 import fc from "fast-check";
@@ -91,14 +93,18 @@ function claudeSession(draw: Draw, index: number, corpus: TraceCorpus): void {
   const nextUuid = () => `${session.slice(0, 8)}-u${++uuid}`;
   const base = { sessionId: session, cwd };
 
-  file(mainFile).push(userPromptLine(`task ${index}: make it work`, session));
+  file(mainFile).push(
+    JSON.stringify({ type: "summary", summary: `earlier work ${index}`, leafUuid: `${session.slice(0, 8)}-leaf` }),
+    JSON.stringify({ type: "file-history-snapshot", messageId: `snap-${index}`, snapshot: { trackedFileBackups: {} } }),
+    userPromptLine(`task ${index}: make it work`, session),
+  );
   const responses = draw.int(1, 7);
   for (let r = 0; r < responses; r += 1) {
     const at = time.next();
     const model = draw.pick(CLAUDE_MODELS);
     const usage = claudeUsage(draw);
     const speed = model === "claude-opus-4-6" && draw.chance(20) ? ("fast" as const) : undefined;
-    const kind = draw.pick(["main", "main", "main", "no-id", "agent", "synthetic"] as const);
+    const kind = draw.pick(["main", "main", "main", "no-id", "agent", "compaction", "synthetic"] as const);
     const messageId = `msg_${index}_${r}`;
     // Rule 1: a line per content block; early lines carry a placeholder output count.
     const blocks = (count: number, line: (output: number, block: number) => string) =>
@@ -144,6 +150,15 @@ function claudeSession(draw: Draw, index: number, corpus: TraceCorpus): void {
       if (draw.chance(60)) {
         file(mainFile).push(JSON.stringify({ type: "progress", sessionId: session, cwd, data: { type: "agent_progress", message: JSON.parse(lines[lines.length - 1]!) }, uuid: nextUuid(), timestamp: plus(at, 3) }));
       }
+    } else if (kind === "compaction") {
+      // The compaction's own call sits in its agent-acompact file; the main file marks the boundary.
+      file(mainFile).push(JSON.stringify({ type: "system", subtype: "compact_boundary", sessionId: session, cwd, content: "Conversation compacted", uuid: nextUuid(), timestamp: at }));
+      const where = agentFiles[3]!;
+      file(where).push(
+        ...blocks(draw.int(1, 2), (output, block) =>
+          assistantLine({ ...base, model, messageId, requestId: `req_${index}_${r}`, isSidechain: true, agentId: agentIdOf(where), input: usage.input, cacheRead: usage.cacheRead, cacheWrite5m: usage.cacheWrite5m, output, timestamp: plus(at, block + 1), uuid: nextUuid() }),
+        ),
+      );
     } else {
       // An API error Claude Code writes locally: model <synthetic>, zero usage, not a model call.
       file(mainFile).push(assistantLine({ ...base, model: "<synthetic>", messageId: `msg_${index}_${r}_err`, requestId: null, input: 0, output: 0, timestamp: at, uuid: nextUuid() }));
@@ -166,6 +181,8 @@ function codexSession(draw: Draw, index: number, corpus: TraceCorpus): void {
   const totals: CodexUsage = { input: 0, cached: 0, output: 0, reasoning: 0 };
   const turns = draw.int(1, 3);
   for (let turn = 0; turn < turns; turn += 1) {
+    // A compaction between turns does not reset the running totals.
+    if (turn > 0 && draw.chance(30)) lines.push(codexLine("compacted", { message: `summary of turn ${turn - 1}` }, time.next()));
     lines.push(codexLine("turn_context", { model: draw.pick(CODEX_MODELS), cwd }, time.next()));
     lines.push(codexLine("event_msg", { type: "user_message", message: `turn ${turn}` }, time.now()));
     const responses = draw.int(1, 3);
