@@ -1,4 +1,4 @@
-/** Trace files written to a folder of their own, and what `trh analyze` reports for them. */
+/** Trace files written under a folder, and what `trh analyze` reports for them. */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,20 +6,20 @@ import { analyzeFiles } from "@/lib/analyze/analyze-files";
 import { findTraceFiles } from "@/lib/analyze/trace-files";
 import type { Tokens } from "@/lib/tokens";
 
-/** Writes `files` (relative path -> lines) under a new temporary folder; returns the folder. */
-export function writeTraceFolder(files: Record<string, string[]>): string {
-  const root = mkdtempSync(path.join(tmpdir(), "trh-traces-"));
-  for (const [name, lines] of Object.entries(files)) {
+/** Relative path -> lines, as the tools lay files out under their roots. */
+export type TraceCorpus = Record<string, string[]>;
+
+/** Writes the named files of `corpus` under `root` (each cut to its first `linesOf` lines). */
+export function writeTraceFiles(root: string, corpus: TraceCorpus, names = Object.keys(corpus), linesOf = (name: string) => corpus[name]!.length): void {
+  for (const name of names) {
     mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    writeFileSync(path.join(root, name), lines.map((line) => `${line}\n`).join(""));
+    writeFileSync(path.join(root, name), corpus[name]!.slice(0, linesOf(name)).map((line) => `${line}\n`).join(""));
   }
-  return root;
 }
 
-/** `trh analyze` totals over the whole folder, read in this thread. */
-export async function analyzeFolder(root: string): Promise<Tokens> {
-  const report = await analyzeFiles((await findTraceFiles([root])).files, { threads: 0 });
-  return report.totals;
+/** `trh analyze` totals over these files, alone in a new temporary folder, read in this thread. */
+export async function analyzeTotals(corpus: TraceCorpus): Promise<Tokens> {
+  const root = mkdtempSync(path.join(tmpdir(), "trh-traces-"));
+  writeTraceFiles(root, corpus);
+  return (await analyzeFiles((await findTraceFiles([root])).files, { threads: 0 })).totals;
 }
-
-export const analyzeTotals = (files: Record<string, string[]>): Promise<Tokens> => analyzeFolder(writeTraceFolder(files));

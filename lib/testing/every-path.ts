@@ -7,7 +7,7 @@
  * calls, the run totals, RunDaySpend and DailySpend, per session and per day; tokens exact, cost
  * within 1e-6. Each case gets a team of its own.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -23,8 +23,9 @@ import { pushCommand } from "@/lib/cli/push";
 import { closeDb, db } from "@/lib/db/client";
 import type { Tokens } from "@/lib/tokens";
 import type { TestTeam } from "./fixtures";
+import { writeTraceFiles, type TraceCorpus } from "./analyze-totals";
 import { storedTotals } from "./stored-totals";
-import { drawFrom, generateCorpus, type TraceCorpus } from "./trace-corpus";
+import { drawFrom, generateCorpus } from "./trace-corpus";
 
 type Path = "import" | "api" | "push";
 
@@ -39,13 +40,6 @@ interface Upload {
   naming: "folder" | "files" | "projects" | "basename";
   /** push only: lines of each file already written when the first round runs. */
   firstRoundLines: Map<string, number>;
-}
-
-function writeFiles(root: string, corpus: TraceCorpus, files: string[], linesOf: (file: string) => number = (file) => corpus[file]!.length): void {
-  for (const name of files) {
-    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    writeFileSync(path.join(root, name), corpus[name]!.slice(0, linesOf(name)).map((line) => `${line}\n`).join(""));
-  }
 }
 
 /** The route handler behind a real HTTP server, for `trh push`. */
@@ -83,14 +77,14 @@ async function runCommand(command: (args: string[]) => Promise<number>, args: st
 
 async function send(upload: Upload, corpus: TraceCorpus, root: string, team: TestTeam, serverUrl: string): Promise<void> {
   if (upload.path === "import") {
-    writeFiles(root, corpus, upload.files);
+    writeTraceFiles(root, corpus, upload.files);
     // The command opens (and closes) the database itself; the embedded one allows one opener.
     await closeDb();
     const given = upload.naming === "files" ? upload.files.map((name) => path.join(root, name)) : [root];
     const answer = (await runCommand(importCommand, [...given, "--team", team.slug, "--json"])) as { errors: unknown[] };
     expect(answer.errors).toEqual([]);
   } else if (upload.path === "api") {
-    writeFiles(root, corpus, upload.files);
+    writeTraceFiles(root, corpus, upload.files);
     const { files } = await findTraceFiles([root]);
     const byName = new Map(files.map((file) => [file.fileName, file]));
     for (const name of upload.files) {
@@ -111,9 +105,9 @@ async function send(upload: Upload, corpus: TraceCorpus, root: string, team: Tes
     // Files as they grow: the first lines, pushed; then the rest, pushed again.
     const given = upload.naming === "files" ? upload.files.map((name) => path.join(root, name)) : [root];
     const args = [...given, "--url", serverUrl, "--key", team.ingestKey, "--json"];
-    writeFiles(root, corpus, upload.files, (file) => upload.firstRoundLines.get(file)!);
+    writeTraceFiles(root, corpus, upload.files, (file) => upload.firstRoundLines.get(file)!);
     const first = (await runCommand(pushCommand, args)) as { errors: unknown[] };
-    writeFiles(root, corpus, upload.files);
+    writeTraceFiles(root, corpus, upload.files);
     const second = (await runCommand(pushCommand, args)) as { errors: unknown[] };
     expect([...first.errors, ...second.errors]).toEqual([]);
   }
@@ -185,7 +179,7 @@ export async function checkEveryPathEqualsAnalyze(newTeam: () => Promise<TestTea
         }
 
         const whole = path.join(caseDir, "whole");
-        writeFiles(whole, corpus, names);
+        writeTraceFiles(whole, corpus, names);
         const report = await analyzeFiles((await findTraceFiles([whole])).files, { threads: 0 });
         const stored = await storedTotals(team.teamId);
         for (const [layer, totals] of Object.entries(stored)) expectSameTotals([asLayer("all", totals)], [asLayer("all", report.totals)], `${layer} totals`);

@@ -17,9 +17,7 @@
  */
 import fc from "fast-check";
 import { assistantLine, codexLine, codexTokenCount, userPromptLine, userToolResultLine, type CodexUsage } from "@/lib/ingest/parsers/__fixtures__/trace-lines";
-
-/** Relative path -> lines, as the tools lay files out under their roots. */
-export type TraceCorpus = Record<string, string[]>;
+import type { TraceCorpus } from "./analyze-totals";
 
 export interface Draw {
   int(min: number, max: number): number;
