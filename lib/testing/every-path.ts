@@ -3,9 +3,9 @@
  * (lib/testing/trace-corpus.ts), sent in any grouping of its files, in any order, some files twice,
  * through any mix of `trh import` (the command itself), the ingest API (its route handler) and
  * `trh push` (the command, over HTTP to that route behind a node:http server, files sent in two
- * rounds as they grow), stores exactly what `trh analyze` computes over the whole corpus: in the
- * calls, the run totals, RunDaySpend and DailySpend, per session and per day; tokens exact, cost
- * within 1e-6. Each case gets a team of its own.
+ * rounds as they grow), one after another or overlapping, stores exactly what `trh analyze`
+ * computes over the whole corpus: in the calls, the run totals, RunDaySpend and DailySpend, per
+ * session and per day; tokens exact, cost within 1e-6. Each case gets a team of its own.
  */
 import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -174,8 +174,19 @@ export async function checkEveryPathEqualsAnalyze(newTeam: () => Promise<TestTea
         const caseDir = path.join(work, `case-${caseNumber++}`);
         const team = await newTeam();
         process.env.TRH_PUSH_STATE = path.join(caseDir, "push-state.json");
-        for (const [index, upload] of uploads.entries()) {
-          if (upload.files.length > 0) await send(upload, corpus, path.join(caseDir, `upload-${index}`), team, serverUrl);
+        const sendOne = (upload: Upload, index: number) => (upload.files.length > 0 ? send(upload, corpus, path.join(caseDir, `upload-${index}`), team, serverUrl) : Promise.resolve());
+        if (draw.chance(50)) {
+          // Overlapping uploads: the API requests at once, beside the pushes one after another
+          // (a push prints its answer, caught on this process's stdout). Imports, which open and
+          // close the database themselves, go first.
+          const indexed = [...uploads.entries()];
+          for (const [index, upload] of indexed) if (upload.path === "import") await sendOne(upload, index);
+          const pushes = (async () => {
+            for (const [index, upload] of indexed) if (upload.path === "push") await sendOne(upload, index);
+          })();
+          await Promise.all([pushes, ...indexed.filter(([, upload]) => upload.path === "api").map(([index, upload]) => sendOne(upload, index))]);
+        } else {
+          for (const [index, upload] of uploads.entries()) await sendOne(upload, index);
         }
 
         const whole = path.join(caseDir, "whole");
