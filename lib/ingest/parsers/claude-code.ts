@@ -58,7 +58,6 @@ export function claudeFileIdentity(fileName: string): { sessionId: string | null
 
 interface PendingCall {
   call: NormalizedCall;
-  messageId: string | null;
   total: number;
   /** The line of the copy kept. */
   line: number;
@@ -73,10 +72,10 @@ export async function* parseClaudeCode(
   const identity = claudeFileIdentity(fileName);
   const isSubagentFile = identity.agentId !== null;
   // Calls are held until the end of the file: rule 1 needs the last streamed copy of each
-  // response, and rule 3 needs to know every non-sidechain message id. Memory grows with the
-  // number of calls, never with the bytes of the file.
+  // response. Memory grows with the number of calls, never with the bytes of the file. Rule 3
+  // (/btw sidechain copies) is not a property of one file: the copy and its original may sit in
+  // different files and arrive apart, so the analyze ledger and the database writer apply it.
   const pending = new Map<string, PendingCall>();
-  const mainThreadMessageIds = new Set<string>();
   let sessionEmitted = false;
   let firstSeen: { sessionId: string; cwd: string | null; gitBranch: string | null; version: string | null; startedAt: Date | null } | null = null;
 
@@ -111,7 +110,7 @@ export async function* parseClaudeCode(
           events.push({ kind: "error", line: line.number, message: result });
         } else if (result !== null) {
           if (result.toolInputProblem !== null) events.push({ kind: "error", line: line.number, message: result.toolInputProblem });
-          mergeCall(pending, result.pending, mainThreadMessageIds);
+          mergeCall(pending, result.pending);
         }
       } else if (entry.type === "user" && options.withDetails && sessionId !== null) {
         collectToolResults(entry, sessionId, events);
@@ -127,11 +126,7 @@ export async function* parseClaudeCode(
     yield* events;
   }
 
-  for (const { call, messageId, line } of pending.values()) {
-    // Rule 3: a /btw side question writes a sidechain copy of a main-thread message.
-    if (call.isSidechain && messageId !== null && mainThreadMessageIds.has(messageId)) continue;
-    yield { kind: "call", line, call };
-  }
+  for (const { call, line } of pending.values()) yield { kind: "call", line, call };
   if (options.withDetails && !sessionEmitted && !isSubagentFile && firstSeen !== null) {
     yield {
       kind: "session",
@@ -155,8 +150,7 @@ function isAssistantLine(entry: Record<string, unknown>): boolean {
 }
 
 /** Rule 1: keep the copy with the largest token total; tool uses are spread over all copies. */
-function mergeCall(pending: Map<string, PendingCall>, candidate: PendingCall, mainThreadMessageIds: Set<string>): void {
-  if (candidate.messageId !== null && !candidate.call.isSidechain) mainThreadMessageIds.add(candidate.messageId);
+function mergeCall(pending: Map<string, PendingCall>, candidate: PendingCall): void {
   const existing = pending.get(candidate.call.callKey);
   if (existing === undefined) {
     pending.set(candidate.call.callKey, candidate);
@@ -205,8 +199,10 @@ function readAssistantLine(
 
   const messageId = stringOrNull(message.id);
   const requestId = stringOrNull(entry.requestId);
-  const uuid = stringOrNull(entry.uuid) ?? `#${lineNumber}`;
-  const callKey = messageId !== null ? `${messageId}:${requestId ?? ""}` : `line:${fileName}:${uuid}`;
+  // Rule 4: a message without id counts once per line. The line's uuid names it wherever its file
+  // is found and whatever name it arrives under; only a line without one falls back to its place.
+  const uuid = stringOrNull(entry.uuid);
+  const callKey = messageId !== null ? `${messageId}:${requestId ?? ""}` : uuid !== null ? `line:${sessionId}:${uuid}` : `line:${fileName}:#${lineNumber}`;
   const { toolUses, problem: toolInputProblem } = withDetails ? readToolUses(message.content) : { toolUses: [], problem: null };
   const call: NormalizedCall = {
     source: "claude-code",
@@ -232,7 +228,7 @@ function readAssistantLine(
     toolUses,
     stopReason: stringOrNull(message.stop_reason),
   };
-  return { pending: { call, messageId, total: totalTokens(call), line: lineNumber }, toolInputProblem };
+  return { pending: { call, total: totalTokens(call), line: lineNumber }, toolInputProblem };
 }
 
 /**
