@@ -66,10 +66,13 @@ if (first) {
 }
 
 const port = process.env.PORT || "3000";
-const server = spawn(nextBin, ["start", "-p", port], {
+// Our own HTTP server in front of Next.js: it decides which forwarded headers to believe.
+const server = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "server.ts")], {
   stdio: "inherit",
   env: {
     ...process.env,
+    PORT: port,
+    NODE_ENV: "production",
     AUTH_SECRET: authSecret(),
     TRH_DATA_DIR: dataDir(),
     TRH_EMBEDDED_LOCK_PID: String(process.pid),

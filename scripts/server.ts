@@ -1,0 +1,31 @@
+/**
+ * The web server `npm start` runs (scripts/start.ts starts it): Next.js behind Node's own HTTP
+ * server, so that every request's forwarded headers are settled (lib/http/forwarded.ts) before the
+ * app reads them. `next start` would keep whatever X-Forwarded-For a client sends, and the app
+ * never sees the socket's address.
+ */
+import { createServer } from "node:http";
+import next from "next";
+import { settleForwardedHeaders, trustedProxies, TrustedProxiesError, type TrustProxy } from "@/lib/http/forwarded";
+
+let trust: TrustProxy;
+try {
+  trust = trustedProxies();
+} catch (error) {
+  if (!(error instanceof TrustedProxiesError)) throw error;
+  console.error(`Cannot start: ${error.message}`);
+  process.exit(1);
+}
+const port = Number(process.env.PORT || 3000);
+const app = next({ dev: false, port });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+createServer((request, response) => {
+  settleForwardedHeaders(request, trust);
+  handle(request, response).catch((error: unknown) => {
+    console.error(error);
+    if (!response.headersSent) response.writeHead(500);
+    response.end();
+  });
+}).listen(port);
