@@ -113,6 +113,32 @@ test("writes with the session cookie from another origin are refused; same-origi
   expect(outcome.status()).toBe(201);
 });
 
+test("a server action posted from another origin is refused (Next.js checks the Origin of server actions)", async ({ page }) => {
+  await signIn(page, e2eAdmin.email, e2eAdmin.password);
+  // The sign-out button posts a server action: learn its id from the browser's own request,
+  // which is stopped before it reaches the server.
+  let actionId: string | undefined;
+  await page.route("**/*", async (route) => {
+    const id = route.request().headers()["next-action"];
+    if (!id) return route.continue();
+    actionId = id;
+    await route.abort();
+  });
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect.poll(() => actionId).toBeTruthy();
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+
+  const origin = new URL(page.url()).origin;
+  const forge = (from: string) =>
+    page.request.post("/", { headers: { origin: from, "next-action": actionId!, "content-type": "text/plain;charset=UTF-8" }, data: "[]", maxRedirects: 0 });
+  const forged = await forge("https://evil.example");
+  expect(forged.status()).toBeGreaterThanOrEqual(400);
+  expect((await page.request.get("/api/v1/spend?groupBy=day")).status()).toBe(200);
+  // The same post from our own origin is the real sign-out.
+  await forge(origin);
+  expect((await page.request.get("/api/v1/spend?groupBy=day")).status()).toBe(401);
+});
+
 test("an old session cookie stops working when its user signs out", async ({ page, playwright }) => {
   await signIn(page, e2eAdmin.email, e2eAdmin.password);
   const session = (await page.context().cookies()).find((cookie) => cookie.name.endsWith("authjs.session-token"));

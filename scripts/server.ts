@@ -16,6 +16,9 @@ try {
   console.error(`Cannot start: ${error.message}`);
   process.exit(1);
 }
+// Tells lib/http/forwarded.ts that X-Forwarded-For has been settled: under a bare `next dev` or
+// `next start` a client could write it, and the app then uses no per-address bucket at all.
+process.env.TRH_FORWARDED_SETTLED = "1";
 const port = Number(process.env.PORT || 3000);
 const app = next({ dev: false, port });
 await app.prepare();

@@ -60,7 +60,10 @@ export function settleForwardedHeaders(request: IncomingMessage, trust: TrustPro
   if (host && hostPattern.test(host)) request.headers["x-forwarded-host"] = host;
 }
 
-/** The client's address as settled by the server, for per-address limits. */
-export function clientAddress(headers: Headers): string {
-  return headers.get("x-forwarded-for")?.trim() || "unknown";
+/**
+ * The client's address as settled by our server, for per-address limits; "unknown" (one shared
+ * bucket) when the app runs without it (`next dev`), where the header is whatever the client sent.
+ */
+export function clientAddress(headers: Headers, settled = process.env.TRH_FORWARDED_SETTLED === "1"): string {
+  return (settled && headers.get("x-forwarded-for")?.trim()) || "unknown";
 }
