@@ -182,9 +182,9 @@ test("adding another team's user only invites them: no role until they accept", 
   await form.getByRole("button", { name: "Add member" }).click();
   await expect(page.getByTestId("members")).toContainText(victim.email);
 
-  // ...and an admin of team e2e adds them by email as admin, with a password of their choosing.
-  await page.locator('select[name="teamId"]').selectOption({ label: "e2e" });
-  await expect(page.locator(".brand small")).toHaveText("e2e");
+  // ...and an admin of another team adds them by email as admin, with a password of their choosing.
+  await page.locator('select[name="teamId"]').selectOption({ label: "e2e-abuse-auth-invite" });
+  await expect(page.locator(".brand small")).toHaveText("e2e-abuse-auth-invite");
   await page.goto("/settings/members");
   await form.getByLabel("Email").fill(victim.email);
   await form.getByLabel("Initial password").fill("attacker-chosen-password");
@@ -208,9 +208,9 @@ test("adding another team's user only invites them: no role until they accept", 
   await expect(page.getByTestId("signed-in-as")).toContainText("member");
   await page.getByTestId("invitations-link").click();
   const invitation = page.getByTestId("invitation");
-  await expect(invitation).toContainText("Join e2e as admin");
+  await expect(invitation).toContainText("Join e2e-abuse-auth-invite as admin");
   await invitation.getByRole("button", { name: "Accept" }).click();
-  await expect(page.locator(".brand small")).toHaveText("e2e");
+  await expect(page.locator(".brand small")).toHaveText("e2e-abuse-auth-invite");
   await expect(page.getByTestId("signed-in-as")).toContainText("admin");
   await expect(page.getByTestId("invitations-link")).toHaveCount(0);
 });
