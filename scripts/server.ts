@@ -6,16 +6,10 @@
  */
 import { createServer } from "node:http";
 import next from "next";
-import { settleForwardedHeaders, trustedProxies, TrustedProxiesError, type TrustProxy } from "@/lib/http/forwarded";
+import { settleForwardedHeaders, trustedProxies } from "@/lib/http/forwarded";
 
-let trust: TrustProxy;
-try {
-  trust = trustedProxies();
-} catch (error) {
-  if (!(error instanceof TrustedProxiesError)) throw error;
-  console.error(`Cannot start: ${error.message}`);
-  process.exit(1);
-}
+// scripts/start.ts has checked the setting already, so that a typo fails before the build.
+const trust = trustedProxies();
 // Tells lib/http/forwarded.ts that X-Forwarded-For has been settled: under a bare `next dev` or
 // `next start` a client could write it, and the app then uses no per-address bucket at all.
 process.env.TRH_FORWARDED_SETTLED = "1";
