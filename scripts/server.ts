@@ -18,11 +18,16 @@ const app = next({ dev: false, port });
 await app.prepare();
 const handle = app.getRequestHandler();
 
-createServer((request, response) => {
+const server = createServer((request, response) => {
   settleForwardedHeaders(request, trust);
   handle(request, response).catch((error: unknown) => {
     console.error(error);
     if (!response.headersSent) response.writeHead(500);
     response.end();
   });
-}).listen(port);
+});
+// Node closes an idle keep-alive connection after 5 s, which races with a client that just sent
+// its next request on it (the client sees ECONNRESET). Idle connections live longer than clients
+// and proxies usually wait between requests.
+server.keepAliveTimeout = 65_000;
+server.listen(port);
