@@ -41,7 +41,7 @@ export default async function WastePage({ searchParams }: { searchParams: Promis
   ]);
   return (
     <>
-      <PageHead title="Waste" subtitle={`Spend that bought nothing, with the calls that prove it: ${range.from} to ${range.to} (UTC, by run start day)`}>
+      <PageHead title="Waste" subtitle={`Spend with evidence that it bought nothing, with the calls that prove it: ${range.from} to ${range.to} (UTC, by run start day)`}>
         <form className="inline" method="get">
           <DateRangeFields from={range.from} to={range.to} />
           <button type="submit" className="secondary">
@@ -63,7 +63,7 @@ export default async function WastePage({ searchParams }: { searchParams: Promis
             keyLabel="Category"
             rows={byCategory.rows}
             label={categoryLabel}
-            note="Each category is its own sum; a run with no accepted outcome also keeps its other findings, so these rows can add up to more than the total."
+            note="Each category is its own sum; a rejected or abandoned run also keeps its other findings, so these rows can add up to more than the total."
           />
           <WasteTable title="By project" keyLabel="Project" rows={byProject.rows} />
           {byOwner ? <WasteTable title="By owner" keyLabel="Owner" rows={byOwner.rows} /> : null}
