@@ -16,7 +16,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", ".bin", "next");
 const sourceFolders = ["app", "components", "lib", "public"];
-const sourceFiles = ["next.config.ts", "package.json", "proxy.ts", "tsconfig.json"];
+const sourceFiles = ["instrumentation.ts", "next.config.ts", "package.json", "proxy.ts", "tsconfig.json"];
 
 function newestSourceChange(): number {
   let newest = 0;

@@ -16,6 +16,7 @@ import { jsonRows } from "@/lib/db/json-rows";
 import { addToDailySpend } from "@/lib/ownership/daily-spend";
 import { attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
 import { traceIdentity } from "./identities";
+import { evaluateBudgetsAfterIngest } from "@/lib/budgets/evaluate";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 
 /** Calls per transaction: big enough for fast bulk statements, small enough to lose little on a crash. */
@@ -244,6 +245,7 @@ export class IngestWriter {
       data: { status: "COMPLETE", finishedAt: new Date(), errors: this.errors as unknown as Prisma.InputJsonValue, errorCount: this.errorCount, runs: this.touchedRuns.size },
     });
     await recomputeRunFindings(this.scope.teamId, [...this.touchedRuns]);
+    if (this.costUsd > 0) await evaluateBudgetsAfterIngest(this.scope.teamId);
     return {
       batchId: this.batchId,
       runs: this.touchedRuns.size,
