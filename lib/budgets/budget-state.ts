@@ -36,6 +36,8 @@ export interface BudgetState {
   status: BudgetStatus;
   /** Whole days until the next period starts (1 on the period's last day). */
   resetsInDays: number;
+  /** Fractional days from now to the period's end: the rest of today and the whole days after it. */
+  daysLeft: number;
   today: string;
   /** Every date of the period with that day's spend (0 after today). */
   days: { day: string; spentUsd: number }[];
@@ -84,6 +86,7 @@ export async function budgetState(database: PrismaClient, teamId: string, budget
     forecast,
     status: budgetStatus(spentUsd, amountUsd, budget.thresholds, forecast?.forecastUsd ?? null),
     resetsInDays: daysBetween(today, end) + 1,
+    daysLeft,
     today,
     days,
     pastPeriods: past.map((p) => ({ ...p, spentUsd: sumRange(p.start, p.end) })),
