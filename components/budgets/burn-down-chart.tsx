@@ -20,7 +20,7 @@ export function BurnDownChart({ points, amountUsd, today }: { points: BurnDownPo
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Area dataKey="rangeUsd" name="Forecast range" fill="#d4a017" fillOpacity={0.18} stroke="none" isAnimationActive={false} connectNulls={false} />
-          <Line dataKey="spentUsd" name="Spent" stroke="#0f6d5f" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} />
+          <Line dataKey="spentUsd" name="Spent" stroke="#0f6d5f" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} connectNulls={false} />
           <Line dataKey="forecastUsd" name="Forecast" stroke="#d4a017" strokeWidth={2} strokeDasharray="6 4" dot={false} isAnimationActive={false} connectNulls={false} />
           <Line dataKey="budgetUsd" name="Budget" stroke="#b42318" strokeWidth={1.5} dot={false} isAnimationActive={false} />
           <ReferenceLine x={today} stroke="#94a3b8" strokeDasharray="2 2" label={{ value: "today", fontSize: 11, position: "insideTopLeft" }} />
