@@ -3,13 +3,18 @@ import { z } from "zod";
 import { budgetPeriods } from "./periods";
 import { budgetScopeKinds } from "./spend";
 
+/** Postgres text cannot hold NUL: refused here with a 400 rather than failing in the database. */
+const noNul = (value: string) => !value.includes("\u0000");
+const text = (max: number) => z.string().trim().min(1).max(max).refine(noNul, "no NUL characters");
+
 const httpUrl = z
   .url({ protocol: /^https?$/, error: "an http or https URL" })
-  .max(2000);
+  .max(2000)
+  .refine(noNul, "no NUL characters");
 
 export const channelInputSchema = z.union([
   z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("webhook"), url: httpUrl, secret: z.string().min(1).max(500).optional() }),
+    z.object({ kind: z.literal("webhook"), url: httpUrl, secret: z.string().min(1).max(500).refine(noNul, "no NUL characters").optional() }),
     z.object({ kind: z.literal("slack"), url: httpUrl }),
     z.object({ kind: z.literal("email"), to: z.email().max(320) }),
   ]),
@@ -19,11 +24,11 @@ export const channelInputSchema = z.union([
 export type ChannelInput = z.infer<typeof channelInputSchema>;
 
 const scopeSchema = z
-  .object({ kind: z.enum(budgetScopeKinds), value: z.string().trim().min(1).max(320).nullish() })
+  .object({ kind: z.enum(budgetScopeKinds), value: text(320).nullish() })
   .refine((scope) => (scope.kind === "team") === (scope.value == null), "scope.value is null for the team and required for owner, project, task and model");
 
 const fields = {
-  name: z.string().trim().min(1).max(200),
+  name: text(200),
   scope: scopeSchema,
   period: z.enum(budgetPeriods),
   amountUsd: z.number().positive().max(1e12),

@@ -18,7 +18,8 @@ import { addDays } from "@/lib/queries/params";
 import { startHttpReceiver, startSmtpReceiver, eventually } from "@/lib/testing/alert-receivers";
 import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
 import type { AlertPayload } from "./alert-payload";
-import { createBudget, listBudgetStates } from "./budgets";
+import { maySeeOwnerBudgets } from "./access";
+import { createBudget, listBudgetStates, setTeamTimeZone } from "./budgets";
 import { deliverDueAlerts, deliveryLog, MAX_ATTEMPTS, RETRY_DELAYS_MS } from "./deliver";
 import { evaluateTeamBudgets } from "./evaluate";
 
@@ -231,6 +232,26 @@ describe("forecast and spikes on dated data", () => {
     ]);
   });
 
+  it("follows the team's time zone", async () => {
+    const scope = userScope(forecastTeam);
+    await expect(setTeamTimeZone(scope, "Mars/Olympus")).rejects.toThrow(/unknown time zone/);
+    await setTeamTimeZone(scope, "Pacific/Kiritimati"); // UTC+14: noon UTC on the 18th is 02:00 on the 19th
+    try {
+      const [state] = await listBudgetStates(scope, { withOwners: true, now });
+      expect(state).toMatchObject({ today: "2026-11-19", periodStart: "2026-11-16", periodEnd: "2026-11-22", resetsInDays: 4 });
+      expect(state!.daysLeft).toBeCloseTo(22 / 24 + 3, 9);
+    } finally {
+      await setTeamTimeZone(scope, "UTC");
+    }
+  });
+
+  it("keeps owners' budgets from members", async () => {
+    const ownerBudget = await createBudget(userScope(team), { name: "Ana's", scope: { kind: "owner", value: (await db().person.findFirstOrThrow({ where: { teamId: team.teamId } })).id }, period: "month", amountUsd: 100, thresholds: [80], channels: [] });
+    const member = userScope(team, "MEMBER");
+    expect((await listBudgetStates(member, { withOwners: maySeeOwnerBudgets(member) })).map((b) => b.id)).not.toContain(ownerBudget.id);
+    expect((await listBudgetStates(userScope(team), { withOwners: maySeeOwnerBudgets(userScope(team)) })).map((b) => b.id)).toContain(ownerBudget.id);
+  });
+
   it("does not forecast with fewer than 3 days of data", async () => {
     const [state] = await listBudgetStates(userScope(forecastTeam), { withOwners: true, now: new Date("2026-11-12T12:00:00Z") });
     // Data starts on the 10th: only the 10th and 11th are complete days.
@@ -262,6 +283,9 @@ describe("the budgets API", () => {
     expect(invalid.status).toBe(400);
     expect((await invalid.json()).error.message).toContain("scope.value");
     expect((await createRoute(request(allKey, "/api/v1/budgets", { method: "POST", body: { ...body, period: "year" } }), undefined as never)).status).toBe(400);
+    expect((await createRoute(request(allKey, "/api/v1/budgets", { method: "POST", body: { ...body, name: "a\u0000b" } }), undefined as never)).status).toBe(400);
+    const script = await createRoute(request(allKey, "/api/v1/budgets", { method: "POST", body: { ...body, channels: [{ kind: "webhook", url: "javascript:alert(1)" }] } }), undefined as never);
+    expect(script.status).toBe(400);
 
     const created = await (await createRoute(request(allKey, "/api/v1/budgets", { method: "POST", body }), undefined as never)).json();
     const id = created.budget.id as string;

@@ -100,14 +100,17 @@ async function spikes(database: PrismaClient, teamId: string, state: BudgetState
 
 /**
  * After an ingest batch that added spend has committed: evaluate the team's budgets, then send
- * what was queued in the background. Never throws: alerts must not fail an ingest (the schedule
- * evaluates again within minutes).
+ * what was queued: in the background inside the server (an upload's answer does not wait on a
+ * slow receiver), awaited elsewhere (`trh import` closes the database when it is done). Never
+ * throws: alerts must not fail an ingest (the schedule evaluates again within a minute).
  */
 export async function evaluateBudgetsAfterIngest(teamId: string): Promise<void> {
   try {
     if ((await db().budget.count({ where: { teamId } })) === 0) return;
     const { alerts } = await evaluateTeamBudgets(teamId);
-    if (alerts > 0) void deliverDueAlerts({ teamId }).catch((error: unknown) => console.error("budget alert delivery failed:", error));
+    if (alerts === 0) return;
+    const sending = deliverDueAlerts({ teamId }).catch((error: unknown) => console.error("budget alert delivery failed:", error));
+    if (process.env.NEXT_RUNTIME !== "nodejs") await sending;
   } catch (error) {
     console.error("budget evaluation after ingest failed:", error);
   }
