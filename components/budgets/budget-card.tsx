@@ -105,6 +105,7 @@ export function BudgetCard({ state, label, channels, log, targets, canManage }: 
                     <td>
                       {eventLabels[entry.event] ?? entry.event}
                       {entry.event === "budget.threshold_crossed" ? ` ${entry.thresholdPercent}%` : ""}
+                      {entry.subjectName ? `: ${entry.subjectName}` : ""}
                     </td>
                     <td>{entry.channelKind}</td>
                     <td className="small">

@@ -84,6 +84,8 @@ export interface DeliveryLogEntry {
   deliveredAt: Date | null;
   createdAt: Date;
   thresholdPercent: number | null;
+  /** spend.spike only: whose spend spiked (a name from the data: render as text). */
+  subjectName: string | null;
 }
 
 /** A budget's most recent deliveries, newest first. */
@@ -105,5 +107,6 @@ export async function deliveryLog(teamId: string, budgetId: string, limit = 50):
     deliveredAt: row.deliveredAt,
     createdAt: row.createdAt,
     thresholdPercent: (row.payload as unknown as AlertPayload).thresholdPercent ?? null,
+    subjectName: (row.payload as unknown as AlertPayload).subject?.name ?? null,
   }));
 }
