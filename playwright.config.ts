@@ -37,7 +37,7 @@ export default defineConfig({
   webServer: {
     command: "node_modules/.bin/tsx e2e/serve.ts",
     url: `http://localhost:${port}/api/health`,
-    timeout: 240_000,
+    timeout: 600_000,
     reuseExistingServer: false,
     stdout: "pipe",
     env: { PORT: String(port) },

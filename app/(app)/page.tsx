@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { BudgetSummary } from "@/components/budgets/budget-summary";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { OutcomeCostPanel } from "@/components/outcomes/outcome-cost-panel";
 import { ChangeBadge } from "@/components/overview/change-badge";
@@ -8,6 +9,7 @@ import { SpendPerDayChart } from "@/components/overview/spend-per-day-chart";
 import { PageHead } from "@/components/page-head";
 import { RunsTable } from "@/components/runs/runs-table";
 import { can } from "@/lib/auth/permissions";
+import { budgetOverview } from "@/lib/budgets/row-badges";
 import { pageScope } from "@/lib/auth/scope";
 import { overviewParamsSchema, resolveOverviewPeriod } from "@/lib/dashboard/overview-period";
 import { changeRatio, spendDeltas } from "@/lib/dashboard/spend-deltas";
@@ -42,13 +44,14 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const current = { from: period.from, to: period.to, ...filters };
   const previous = { from: period.previousFrom, to: period.previousTo, ...filters };
 
-  const [groups, previousGroups, parts, topRuns, choices, projectSplit] = await Promise.all([
+  const [groups, previousGroups, parts, topRuns, choices, projectSplit, budgets] = await Promise.all([
     Promise.all(shown.map((b) => spendByGroup(scope, { ...current, groupBy: b.groupBy }))),
     Promise.all(shown.map((b) => spendByGroup(scope, { ...previous, groupBy: b.groupBy }))),
     dailySpendByGroup(scope, { ...current, stackBy }),
     runsList(scope, { ...current, sort: "cost", limit: 10 }),
     filterChoices(scope),
     spendByGroup(scope, { ...current, groupBy: "project" }),
+    budgetOverview(scope, canSeeOwners),
   ]);
   const total = groups[0]!.totals.costUsd;
   const previousTotal = previousGroups[0]!.totals.costUsd;
@@ -93,6 +96,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
               <dt>Calls</dt>
               <dd>{groups[0]!.totals.calls.toLocaleString("en-US")}</dd>
             </div>
+            <BudgetSummary counts={budgets.counts} />
           </dl>
         </section>
         <section className="panel">
@@ -110,6 +114,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
               rows={spendDeltas(groups[i]!.rows, previousGroups[i]!.rows, total)}
               csvName={`spend-by-${b.groupBy}-${period.from}-${period.to}.csv`}
               runsLink={b.runsFilter ? (key) => runsHref(b.runsFilter, key) : undefined}
+              budgetBadges={b.groupBy === "owner" || b.groupBy === "project" ? budgets[b.groupBy] : undefined}
             />
           ))}
         </div>
