@@ -19,6 +19,7 @@ import { attributeRunsInTransaction, loadAttributionContext } from "@/lib/owners
 import { traceIdentity } from "./identities";
 import { validEvents } from "./validate-events";
 import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
+import { recomputeRunPackages } from "@/lib/context-package/recompute";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 
 /**
@@ -347,6 +348,7 @@ export class IngestWriter {
       data: { status: "COMPLETE", finishedAt: new Date(), errors: this.errors as unknown as Prisma.InputJsonValue, errorCount: this.errorCount, runs: this.touchedRuns.size },
     });
     await recomputeRunFindings(this.scope.teamId, [...this.touchedRuns]);
+    await recomputeRunPackages(this.scope.teamId, [...this.touchedRuns]);
     return {
       batchId: this.batchId,
       runs: this.touchedRuns.size,
