@@ -135,12 +135,12 @@ describe("GET /api/v1/context-package", () => {
       expect(recommendation.usd).toBeCloseTo(fromCalls, 12);
     }
     const mcp = body.recommendations.find((r) => r.kind === "mcp-rarely-used")!;
-    expect(mcp.text).toMatch(/^MCP server "linear"'s tool definitions ride in \/home\/dev\/alpha's context package, carried on 15 calls \(\$[\d.]+\); its tools were used in 25% of runs \(1 of 4\)\.$/);
+    expect(mcp.text).toMatch(/^MCP server linear's tool definitions ride in \/home\/dev\/alpha's context package, carried on 15 calls \(\$[\d.]+\); its tools were used in 25% of runs \(1 of 4\)\.$/);
     const grew = body.recommendations.find((r) => r.kind === "package-grew")!;
     expect(grew.text).toMatch(/^\/home\/dev\/alpha\/CLAUDE\.md grew from 1\.0k to 2\.0k tokens and .* from 20k to 30k on 2026-02-16;/);
     expect(grew.runIds).toEqual([runIdOf.get("alpha-3"), runIdOf.get("alpha-4")]);
     const reread = body.recommendations.find((r) => r.kind === "instruction-reread" && r.project === "/home/dev/alpha")!;
-    expect(reread.text).toContain("1 times again after a compaction");
+    expect(reread.text).toContain("in 4 of 4 runs of /home/dev/alpha, once again after a compaction");
   });
 
   it("lists runs for read keys and managers only, and shows another team nothing", async () => {

@@ -63,7 +63,7 @@ function mcpRarelyUsed(project: string, runs: readonly PackageRun[]): Recommenda
     .map(([server, used]) => ({
       kind: "mcp-rarely-used" as const,
       project,
-      text: `MCP server "${server}"'s tool definitions ride in ${project}'s context package, carried on ${formatInteger(figure.calls)} calls (${formatUsd(figure.usd)}); its tools were used in ${percent(used / runs.length)} of runs (${used} of ${runs.length}).`,
+      text: `MCP server ${server}'s tool definitions ride in ${project}'s context package, carried on ${formatInteger(figure.calls)} calls (${formatUsd(figure.usd)}); its tools were used in ${percent(used / runs.length)} of runs (${used} of ${runs.length}).`,
       ...figure,
     }));
 }
@@ -122,7 +122,7 @@ function instructionReread(project: string, runs: readonly PackageRun[]): Recomm
       project,
       text:
         `${path} (${formatTokens(entry.tokens)} tokens) was read by a tool in ${entry.runs.length} of ${runs.length} runs of ${project}` +
-        (entry.afterCompaction > 0 ? `, ${entry.afterCompaction} times again after a compaction` : "") +
+        (entry.afterCompaction > 0 ? `, ${entry.afterCompaction === 1 ? "once" : `${entry.afterCompaction} times`} again after a compaction` : "") +
         `; its copies were carried on ${formatInteger(entry.calls)} later calls (at least ${formatUsd(entry.usd)} at cache-read prices).`,
       usd: entry.usd,
       calls: entry.calls,
