@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getContextPackage } from "@/app/api/v1/context-package/route";
 import { closeDb, db } from "@/lib/db/client";
 import { ingestFile } from "@/lib/ingest/ingest-file";
-import { expectedPackage, generatedTeamRuns, runLines, SONNET_PRICE } from "@/lib/testing/context-package-traces";
+import { expectedPackage, generatedTeamRuns, runLines, SONNET, SONNET_PRICE } from "@/lib/testing/context-package-traces";
 import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
 import { picoUsdToNumber, sumPicoUsd, toPicoUsd } from "./exact-usd";
 import { instructionFileRead, mcpServerOf } from "./instruction-files";
+import { packageCallCost } from "./measure";
 import { recomputeTeamPackages } from "./recompute";
 import type { ContextPackageResult, ProjectPackage, RunRow } from "./report";
 
@@ -44,6 +45,26 @@ describe("what a tool call reads", () => {
     expect(mcpServerOf("mcp__github__search_issues")).toBe("github");
     expect(mcpServerOf("mcp__x")).toBeNull();
     expect(mcpServerOf("Read")).toBeNull();
+  });
+});
+
+describe("the price paid for the package on one call", () => {
+  const call = (tokens: { uncachedInput?: number; cacheRead?: number; cacheWrite5m?: number; cacheWrite1h?: number }) => {
+    const full = { uncachedInput: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, ...tokens };
+    return { id: 1n, agentId: null, timestamp: new Date("2026-02-10T10:00:00Z"), model: SONNET, speed: "standard" as const, ...full, output: 0, contextTokens: full.uncachedInput + full.cacheRead + full.cacheWrite5m + full.cacheWrite1h, costUsd: 0, isApiError: false };
+  };
+  it("reads the package first from the cache, then from 1-hour and 5-minute writes, then uncached", () => {
+    const cost = packageCallCost(call({ uncachedInput: 100, cacheRead: 1_000, cacheWrite1h: 500, cacheWrite5m: 700 }), 2_000, []);
+    expect(cost).toMatchObject({ carriedTokens: 2_000, fromCacheRead: 1_000, fromCacheWrite1h: 500, fromCacheWrite5m: 500, uncached: 0 });
+    expect(cost.costUsd).toBeCloseTo(1_000 * SONNET_PRICE.read + 500 * SONNET_PRICE.write1h + 500 * SONNET_PRICE.write5m, 15);
+  });
+  it("prices the package at the long-context tier of the whole request", () => {
+    // claude-sonnet-4-5 above 200k input tokens: cache read $0.60/M instead of $0.30/M.
+    const cost = packageCallCost(call({ uncachedInput: 10, cacheRead: 210_000 }), 20_000, []);
+    expect(cost.costUsd).toBeCloseTo(20_000 * 0.6e-6, 15);
+  });
+  it("carries only the call's whole context after a /clear", () => {
+    expect(packageCallCost(call({ uncachedInput: 50, cacheRead: 950 }), 20_000, []).carriedTokens).toBe(1_000);
   });
 });
 
