@@ -9,6 +9,7 @@ const items = [
   { href: "/ownership", label: "Ownership" },
   { href: "/waste", label: "Waste" },
   { href: "/budgets", label: "Budgets" },
+  { href: "/context", label: "Context" },
   { href: "/ingest", label: "Ingest" },
   { href: "/settings", label: "Settings" },
 ];

@@ -20,6 +20,7 @@ import { traceIdentity } from "./identities";
 import { validEvents } from "./validate-events";
 import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
 import { evaluateBudgetsAfterIngest } from "@/lib/budgets/evaluate";
+import { recomputeRunPackages } from "@/lib/context-package/recompute";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 
 /**
@@ -349,6 +350,7 @@ export class IngestWriter {
     });
     await recomputeRunFindings(this.scope.teamId, [...this.touchedRuns]);
     if (this.costUsd > 0) await evaluateBudgetsAfterIngest(this.scope.teamId);
+    await recomputeRunPackages(this.scope.teamId, [...this.touchedRuns]);
     return {
       batchId: this.batchId,
       runs: this.touchedRuns.size,
