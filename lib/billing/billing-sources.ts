@@ -4,9 +4,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { apiScopes } from "@/lib/auth/api-keys";
+import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
 import { teamDb } from "@/lib/db/team-db";
-import { HttpError } from "@/lib/http/errors";
+import { forbidden, HttpError } from "@/lib/http/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { encryptAdminKey } from "./admin-key-vault";
 import { billingProviders, type BillingProvider } from "./provider-pull";
@@ -35,7 +37,8 @@ export interface BillingSourceSummary {
 
 const summary = { id: true, provider: true, name: true, lastSyncStatus: true, lastSyncAt: true, lastSyncError: true, lastSyncRange: true } as const;
 
-export async function createBillingSource(scope: Scope, input: z.input<typeof newBillingSourceSchema>): Promise<{ id: string; provider: BillingProvider; name: string }> {
+/** `input` is checked here (it may come straight from a request body). */
+export async function createBillingSource(scope: Scope, input: unknown): Promise<{ id: string; provider: BillingProvider; name: string }> {
   const { provider, name, adminKey } = newBillingSourceSchema.parse(input);
   const id = randomUUID();
   try {
@@ -54,4 +57,14 @@ export async function createBillingSource(scope: Scope, input: z.input<typeof ne
 export async function listBillingSources(scope: Scope): Promise<BillingSourceSummary[]> {
   const rows = await teamDb(scope).billingSource.findMany({ select: summary, orderBy: { createdAt: "asc" } });
   return rows as BillingSourceSummary[];
+}
+
+/** Adding and syncing billing sources: an admin, or a key of scope `all` (CONTRACT.md). */
+export function canManageBilling(scope: Scope): boolean {
+  const actor = scope.actor;
+  return actor.kind === "apiKey" ? apiScopes.every((apiScope) => actor.scopes.includes(apiScope)) : can(actor, "members:manage");
+}
+
+export function assertCanManageBilling(scope: Scope): void {
+  if (!canManageBilling(scope)) throw forbidden("billing sources need an admin, or a key of scope all");
 }

@@ -40,7 +40,7 @@ const pullers: Record<BillingProvider, (key: string, range: DayRange, retry?: Re
 const asDate = (day: string) => new Date(`${day}T00:00:00Z`);
 
 /** Pulls `range` (inclusive UTC days) from the source's provider and replaces that range's rows. */
-export async function syncBillingSource(scope: Pick<Scope, "teamId">, sourceId: string, range: DayRange, retry?: RetryPolicy): Promise<SyncResult> {
+export async function syncBillingSource(scope: Pick<Scope, "teamId">, sourceId: string, range: z.input<typeof syncRangeSchema>, retry?: RetryPolicy): Promise<SyncResult> {
   const checked = syncRangeSchema.parse(range);
   if (!z.uuid().safeParse(sourceId).success) throw notFound("billing source");
   const where = { teamId_id: { teamId: scope.teamId, id: sourceId } };
