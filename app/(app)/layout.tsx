@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import { Nav } from "@/components/shell/nav";
 import { TeamSwitcher } from "@/components/shell/team-switcher";
+import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
 import { signOutAction } from "./actions";
 
@@ -14,7 +15,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           Token Robin Hood
           <small>{scope.teamName}</small>
         </div>
-        <Nav />
+        <Nav readAll={can(scope.actor, "spend:read-all")} />
         <div className="sidebar-foot">
           <TeamSwitcher teams={scope.teams} current={scope.teamId} />
           <span data-testid="signed-in-as">
