@@ -60,6 +60,8 @@ export async function syncBillingSource(scope: Pick<Scope, "teamId">, sourceId: 
 
   const dayWindow = { gte: asDate(checked.from), lte: asDate(checked.to) };
   await db().$transaction(async (tx) => {
+    // Two syncs of one source (the hourly one and a manual one) replace their rows one after the other.
+    await tx.$queryRaw`SELECT id FROM "BillingSource" WHERE "teamId" = ${scope.teamId}::uuid AND id = ${sourceId}::uuid FOR UPDATE`;
     await tx.billedDay.deleteMany({ where: { teamId: scope.teamId, sourceId, day: dayWindow } });
     await tx.claudeCodeActivity.deleteMany({ where: { teamId: scope.teamId, sourceId, day: dayWindow } });
     await tx.billedDay.createMany({

@@ -182,6 +182,11 @@ describe("Anthropic", () => {
     expect(after.filter((row) => row.day !== "2026-11-02")).toEqual(first.filter((row) => row.day !== "2026-11-02"));
     expect(after.find((row) => row.day === "2026-11-02")!.billedUsd).toBe("15");
     expect(await db().claudeCodeActivity.count({ where: { teamId: team.teamId } })).toBe(4);
+
+    // The hourly sync and a manual one at once: both succeed, the rows are those of one sync.
+    const both = await Promise.all([0, 1].map(() => syncBillingSource(scope, source.id, { from: "2026-11-01", to: "2026-11-03" }, fastRetry)));
+    expect(both.map((result) => result.billedUsd)).toEqual([21.83956, 21.83956]);
+    expect(shown(await billedRows(team.teamId, source.id))).toEqual(first);
   });
 });
 
