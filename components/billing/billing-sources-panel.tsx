@@ -16,7 +16,7 @@ export interface SourceRow {
   lastSyncRange: string | null;
 }
 
-/** The team's billing sources with their last sync, "Sync now" for the page's range, and a form to add one (admins). */
+/** The team's billing sources with their last sync, "Sync now" (the page's range), and a form to add one (admins). */
 export function BillingSourcesPanel({ sources, from, to, canManage, addAction, syncAction }: {
   sources: SourceRow[];
   from: string;
@@ -60,14 +60,14 @@ export function BillingSourcesPanel({ sources, from, to, canManage, addAction, s
                 </td>
                 {canManage ? (
                   <td>
-                    <BillingForm action={syncAction} pendingLabel="pulling the bill…">
+                    <BillingForm action={syncAction} pendingLabel="pulling the bill…" quietErrors>
                       {(pending) => (
                         <>
                           <input type="hidden" name="sourceId" value={source.id} />
                           <input type="hidden" name="from" value={from} />
                           <input type="hidden" name="to" value={to} />
-                          <button type="submit" className="secondary" disabled={pending}>
-                            Sync {from} to {to}
+                          <button type="submit" className="secondary" disabled={pending} title={`Pull ${from} to ${to} from the provider now`}>
+                            Sync now
                           </button>
                         </>
                       )}
@@ -79,6 +79,11 @@ export function BillingSourcesPanel({ sources, from, to, canManage, addAction, s
           </tbody>
         </table>
       )}
+      {canManage && sources.length > 0 ? (
+        <p className="small muted">
+          Sync now pulls {from} to {to} (the range above) and replaces those days.
+        </p>
+      ) : null}
       {canManage ? (
         <>
           <h3>Add a billing source</h3>
