@@ -9,6 +9,7 @@ import { createTestTeam, userScope } from "@/lib/testing/fixtures";
 import { decryptAdminKey } from "./admin-key-vault";
 import { createBillingSource, listBillingSources } from "./billing-sources";
 import { syncBillingSource } from "./sync-billing-source";
+import { syncAllBillingSources } from "./sync-schedule";
 import { startProviderStandIn, type ProviderStandIn, type StandInData } from "./testing/provider-stand-in";
 
 process.env.AUTH_SECRET ??= "billing-test-secret";
@@ -217,6 +218,24 @@ describe("OpenAI", () => {
     await expect(syncBillingSource(scope, source.id, { from: "2026-11-01", to: "2026-11-01" }, fastRetry)).rejects.toThrow(
       "OpenAI rejected the admin key (HTTP 401: Incorrect API key provided)",
     );
+  });
+});
+
+describe("the periodic sync", () => {
+  it("pulls the last three days of every team's sources and records each one's outcome", async () => {
+    const teamA = await createTestTeam("bill-p1");
+    const teamB = await createTestTeam("bill-p2");
+    const good = await createBillingSource(userScope(teamA), { provider: "anthropic", name: "Hourly", adminKey });
+    const bad = await createBillingSource(userScope(teamB), { provider: "openai", name: "Hourly", adminKey: "sk-admin-revoked-000000000" });
+    // "Now" is 2026-11-03 15:00 UTC: the round covers 2026-11-01 to 2026-11-03. The round takes every
+    // source in the test database, other tests' too (those this stand-in refuses only fail).
+    const round = await syncAllBillingSources(new Date("2026-11-03T15:00:00Z"));
+    expect(round.failed).toBeGreaterThanOrEqual(1);
+    const [a] = await listBillingSources(userScope(teamA));
+    const [b] = await listBillingSources(userScope(teamB));
+    expect(a).toMatchObject({ id: good.id, lastSyncStatus: "ok", lastSyncRange: "2026-11-01..2026-11-03" });
+    expect(b).toMatchObject({ id: bad.id, lastSyncStatus: "failed", lastSyncError: expect.stringContaining("OpenAI rejected the admin key") });
+    expect(await billedRows(teamA.teamId, good.id)).toHaveLength(4);
   });
 });
 
