@@ -86,10 +86,15 @@ export class BilledLines {
   }
 }
 
+/** How many days an inclusive range has (0 when it runs backwards), by date arithmetic: comparing
+ * day strings past year 9999 ("+010000-01-01") would never end. */
+export function dayCount(range: DayRange): number {
+  return Math.max(0, Math.round((Date.parse(`${range.to}T00:00:00Z`) - Date.parse(`${range.from}T00:00:00Z`)) / 86_400_000) + 1);
+}
+
+/** Every day of an inclusive range; callers bound the range first (dayCount). */
 export function daysOf(range: DayRange): string[] {
-  const days: string[] = [];
-  for (let day = range.from; day <= range.to; day = addDays(day, 1)) days.push(day);
-  return days;
+  return Array.from({ length: dayCount(range) }, (_, index) => addDays(range.from, index));
 }
 
 /** A provider's base URL from the environment (no trailing slash), so tests and proxies can point elsewhere. */

@@ -14,12 +14,12 @@ import { decryptAdminKey } from "./admin-key-vault";
 import { pullAnthropic } from "./anthropic";
 import { pullOpenAi } from "./openai";
 import type { RetryPolicy } from "./provider-http";
-import { daysOf, type BillingProvider, type DayRange, type ProviderPull } from "./provider-pull";
+import { dayCount, type BillingProvider, type DayRange, type ProviderPull } from "./provider-pull";
 
 /** A manual sync pulls at most this many days (the Claude Code report is one request per day). */
 export const MAX_SYNC_DAYS = 366;
 
-export const syncRangeSchema = dateRangeSchema.refine((range) => daysOf(range).length <= MAX_SYNC_DAYS, `a sync covers at most ${MAX_SYNC_DAYS} days`);
+export const syncRangeSchema = dateRangeSchema.refine((range) => dayCount(range) <= MAX_SYNC_DAYS, `a sync covers at most ${MAX_SYNC_DAYS} days`);
 
 export interface SyncResult {
   days: number;
@@ -84,5 +84,5 @@ export async function syncBillingSource(scope: Pick<Scope, "teamId">, sourceId: 
     await tx.billingSource.update({ where, data: { lastSyncStatus: "ok", lastSyncAt: new Date(), lastSyncError: null, lastSyncRange: rangeLabel } });
   });
   const billedUsd = pulled.billed.reduce((sum, line) => sum.plus(line.billedUsd), new Prisma.Decimal(0));
-  return { days: daysOf(checked).length, billedUsd: billedUsd.toNumber() };
+  return { days: dayCount(checked), billedUsd: billedUsd.toNumber() };
 }

@@ -14,16 +14,22 @@ import { reconciliation } from "@/lib/billing/reconciliation";
 import { seatValues } from "@/lib/billing/seats";
 import { teamDb } from "@/lib/db/team-db";
 import { formatUsd } from "@/lib/format";
-import { dateRangeSchema } from "@/lib/queries/params";
+import { addDays, dateRangeSchema } from "@/lib/queries/params";
 import { addBillingSourceAction, recordSeatAction, removeSeatAction, syncBillingSourceAction } from "./actions";
 
 export const metadata: Metadata = { title: "Reconciliation" };
+
+/** The longest range the page shows (the API has no such limit: it answers only days with data). */
+const MAX_PAGE_DAYS = 366;
 
 /** Does the bill match the traces? Billed against traced spend, the untraced remainder, seats, and Claude Code activity. */
 export default async function ReconciliationPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   const scope = await pageScope("spend:read-all");
   const params = await searchParams;
-  const range = dateRangeSchema.parse({ from: params.from || undefined, to: params.to || undefined });
+  const asked = dateRangeSchema.parse({ from: params.from || undefined, to: params.to || undefined });
+  // The chart has a point per day: a range of centuries would be millions of them.
+  const earliest = addDays(asked.to, -(MAX_PAGE_DAYS - 1));
+  const range = asked.from < earliest ? { from: earliest, to: asked.to } : asked;
   const canManage = canManageBilling(scope);
   const [byDay, byModel, byProvider, sources, seats, activity, people] = await Promise.all([
     reconciliation(scope, { ...range, groupBy: "day" }),
@@ -39,7 +45,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
   const { totals } = byDay;
   return (
     <>
-      <PageHead title="Reconciliation" subtitle={`The providers' bill against traced spend, ${range.from} to ${range.to} (UTC)`}>
+      <PageHead title="Reconciliation" subtitle={`The providers' bill against traced spend, ${range.from} to ${range.to} (UTC)${range === asked ? "" : `: the page shows at most ${MAX_PAGE_DAYS} days`}`}>
         <form className="inline" method="get">
           <DateRangeFields from={range.from} to={range.to} />
           <button type="submit" className="secondary">
