@@ -2,5 +2,7 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startBudgetScheduler } = await import("@/lib/budgets/scheduler");
+  const { startBillingSyncSchedule } = await import("@/lib/billing/sync-schedule");
   startBudgetScheduler();
+  startBillingSyncSchedule();
 }

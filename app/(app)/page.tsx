@@ -10,6 +10,7 @@ import { PageHead } from "@/components/page-head";
 import { RunsTable } from "@/components/runs/runs-table";
 import { can } from "@/lib/auth/permissions";
 import { budgetOverview } from "@/lib/budgets/row-badges";
+import { reconciliation } from "@/lib/billing/reconciliation";
 import { pageScope } from "@/lib/auth/scope";
 import { overviewParamsSchema, resolveOverviewPeriod } from "@/lib/dashboard/overview-period";
 import { changeRatio, spendDeltas } from "@/lib/dashboard/spend-deltas";
@@ -44,7 +45,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const current = { from: period.from, to: period.to, ...filters };
   const previous = { from: period.previousFrom, to: period.previousTo, ...filters };
 
-  const [groups, previousGroups, parts, topRuns, choices, projectSplit, budgets] = await Promise.all([
+  const [groups, previousGroups, parts, topRuns, choices, projectSplit, budgets, billed] = await Promise.all([
     Promise.all(shown.map((b) => spendByGroup(scope, { ...current, groupBy: b.groupBy }))),
     Promise.all(shown.map((b) => spendByGroup(scope, { ...previous, groupBy: b.groupBy }))),
     dailySpendByGroup(scope, { ...current, stackBy }),
@@ -52,6 +53,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     filterChoices(scope),
     spendByGroup(scope, { ...current, groupBy: "project" }),
     budgetOverview(scope, canSeeOwners),
+    canSeeOwners ? reconciliation(scope, { from: period.from, to: period.to, groupBy: "provider" }) : null,
   ]);
   const total = groups[0]!.totals.costUsd;
   const previousTotal = previousGroups[0]!.totals.costUsd;
@@ -92,6 +94,15 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
               <dd data-testid="unallocated-project-share">{share(unallocatedOf(projectSplit.rows))}</dd>
               <dd className="small muted">{formatUsd(unallocatedOf(projectSplit.rows))} unallocated</dd>
             </div>
+            {billed && billed.providers.length > 0 ? (
+              <div>
+                <dt>Untraced bill</dt>
+                <dd data-testid="overview-untraced">{formatUsd(billed.totals.untracedUsd)}</dd>
+                <dd className="small muted">
+                  of {formatUsd(billed.totals.billedUsd)} billed (<a href={`/reconciliation?from=${period.from}&to=${period.to}`}>reconcile</a>)
+                </dd>
+              </div>
+            ) : null}
             <div>
               <dt>Calls</dt>
               <dd>{groups[0]!.totals.calls.toLocaleString("en-US")}</dd>
