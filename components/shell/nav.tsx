@@ -8,6 +8,7 @@ const items = [
   { href: "/runs", label: "Runs" },
   { href: "/ownership", label: "Ownership" },
   { href: "/waste", label: "Waste" },
+  { href: "/workflows", label: "Compare workflows" },
   { href: "/ingest", label: "Ingest" },
   { href: "/settings", label: "Settings" },
 ];
