@@ -147,6 +147,9 @@ describe("a real and large difference with enough runs", () => {
     await bad(`cohort=colour:red&cohort=model:${CHEAP}`, /unknown cohort key "colour"/);
     await bad(`cohort=after:2026-13-01&cohort=model:${CHEAP}`, /after needs 2026-13-01 is not a calendar date/);
     await bad(`${cohorts}&format=xml`, /format: csv or json/);
+    // Read scope: an ingest key may not.
+    const ingestOnly = await getCompare(new Request(`http://test/api/v1/compare?${cohorts}`, { headers: { authorization: `Bearer ${team.ingestKey}` } }), {});
+    expect(ingestOnly.status).toBe(403);
   });
 
   it("keeps cohorts by owner to those who may see owners' spend", async () => {
