@@ -39,11 +39,15 @@ export const compareQuerySchema = z
   .and(dateRangeSchema);
 export type CompareQuery = z.output<typeof compareQuerySchema>;
 
-/** The query's raw parameters from a URL (cohort repeats). */
+/** The cohorts a query names: `cohort` repeats; empty ones (a form's unused fields) are ignored. */
+export function namedCohorts(values: string | string[] | undefined): string[] {
+  const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
+  return list.map((cohort) => cohort.trim()).filter((cohort) => cohort !== "");
+}
+
+/** The query's raw parameters from a URL. */
 export function compareParams(url: URL): Record<string, unknown> {
-  const params: Record<string, unknown> = Object.fromEntries(url.searchParams.entries());
-  params.cohort = url.searchParams.getAll("cohort");
-  return params;
+  return { ...Object.fromEntries(url.searchParams.entries()), cohort: namedCohorts(url.searchParams.getAll("cohort")) };
 }
 
 export interface CohortWeek {

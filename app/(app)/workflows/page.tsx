@@ -8,7 +8,7 @@ import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
 import { cohortChoices } from "@/lib/compare/cohort-choices";
 import { escapeCohortValue, MAX_COHORTS } from "@/lib/compare/cohort-spec";
-import { compareCohorts, compareCsvHeader, compareCsvRows, compareQuerySchema, type CompareResult } from "@/lib/compare/compare-cohorts";
+import { compareCohorts, compareCsvHeader, compareCsvRows, compareQuerySchema, namedCohorts, type CompareResult } from "@/lib/compare/compare-cohorts";
 import { HttpError } from "@/lib/http/errors";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
 import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
@@ -20,8 +20,6 @@ const DEFAULT_DAYS = 90;
 /** Cohort fields the form shows (filled ones plus empty ones up to this). */
 const COHORT_FIELDS = 4;
 
-const list = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-
 /** Cohorts of runs side by side by cost per accepted outcome, like for like within projects, with a verdict. */
 export default async function CompareWorkflowsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const scope = await pageScope();
@@ -29,7 +27,7 @@ export default async function CompareWorkflowsPage({ searchParams }: { searchPar
   const lastDay = params.from || params.to ? null : await latestSpendDay(scope);
   const { correction, ...range } = correctedDayRange(lastDay ? { from: addDays(lastDay, -(DEFAULT_DAYS - 1)), to: lastDay } : params, () => ({ from: addDays(todayUtc(), -(DEFAULT_DAYS - 1)), to: todayUtc() }));
   const choices = await cohortChoices(scope, range);
-  const asked = list(params.cohort).map((cohort) => cohort.trim()).filter((cohort) => cohort !== "");
+  const asked = namedCohorts(params.cohort);
   const match = params.match === "none" ? "none" : "project";
   const cohorts = asked.length > 0 ? asked : choices.topModels.map((model) => `model:${escapeCohortValue(model)}`);
   let result: CompareResult | null = null;
