@@ -148,6 +148,10 @@ describe("a real and large difference with enough runs", () => {
     await bad(`cohort=colour:red&cohort=model:${CHEAP}`, /unknown cohort key "colour"/);
     await bad(`cohort=after:2026-13-01&cohort=model:${CHEAP}`, /after needs 2026-13-01 is not a calendar date/);
     await bad(`${cohorts}&format=xml`, /format: csv or json/);
+    // A value is a value, never SQL.
+    const hostile = await read(`from=${range.from}&to=${range.to}&cohort=${encodeURIComponent(`project:'); DROP TABLE "Run"; --`)}&cohort=model:${CHEAP}`);
+    expect(hostile.status).toBe(200);
+    expect(((await hostile.json()) as CompareResult).cohorts.map((cohort) => cohort.runs)).toEqual([0, 80]);
     // Read scope: an ingest key may not.
     const ingestOnly = await getCompare(new Request(`http://test/api/v1/compare?${cohorts}`, { headers: { authorization: `Bearer ${team.ingestKey}` } }), {});
     expect(ingestOnly.status).toBe(403);

@@ -25,8 +25,11 @@ import { cohortListSchema, type Cohort, type CohortSpec } from "./cohort-spec";
 import { BOOTSTRAP_SEED, CONFIDENCE, RESAMPLES, matchedComparison, median, type MatchedEstimate, type Stratum } from "./matched-bootstrap";
 import { MIN_ACCEPTED, MIN_RUNS, MORE_RUNS_RULE, verdict, type Verdict } from "./verdict";
 
-/** Runs one cohort may hold: the bootstrap reads every run RESAMPLES times. */
-export const MAX_COHORT_RUNS = 100_000;
+/**
+ * Runs one comparison may read, all cohorts together: the bootstrap draws every run RESAMPLES
+ * times (about a second per 20,000 runs on one core), so a larger one is refused, not left to stall.
+ */
+export const MAX_COMPARED_RUNS = 50_000;
 
 export const compareMatches = ["project", "none"] as const;
 
@@ -121,7 +124,7 @@ function cohortCondition(spec: CohortSpec): Prisma.Sql {
   return conditions.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(conditions, " AND ")}`;
 }
 
-async function cohortRuns(scope: Scope, range: { from: string; to: string }, cohort: Cohort): Promise<RunRow[]> {
+async function cohortRuns(scope: Scope, range: { from: string; to: string }, cohort: Cohort, limit: number): Promise<RunRow[]> {
   const from = new Date(`${range.from}T00:00:00Z`);
   const toExclusive = new Date(`${range.to}T00:00:00Z`);
   toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
@@ -146,8 +149,8 @@ async function cohortRuns(scope: Scope, range: { from: string; to: string }, coh
     WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
       ${cohortCondition(cohort.spec)}
     ORDER BY r."startedAt", r.id
-    LIMIT ${MAX_COHORT_RUNS + 1}`;
-  if (rows.length > MAX_COHORT_RUNS) throw badRequest(`${cohort.label} has more than ${MAX_COHORT_RUNS} runs in ${range.from} to ${range.to}: narrow the range or the cohort`);
+    LIMIT ${limit + 1}`;
+  if (rows.length > limit) throw badRequest(`these cohorts have more than ${MAX_COMPARED_RUNS} runs together in ${range.from} to ${range.to}: narrow the range or the cohorts`);
   return rows;
 }
 
@@ -172,7 +175,12 @@ export async function compareCohorts(scope: Scope, query: CompareQuery): Promise
   }
   const runsByCohort: RunRow[][] = [];
   // One cohort at a time: each reads its runs once, and two cores are shared.
-  for (const cohort of query.cohort) runsByCohort.push(await cohortRuns(scope, query, cohort));
+  let left = MAX_COMPARED_RUNS;
+  for (const cohort of query.cohort) {
+    const runs = await cohortRuns(scope, query, cohort, left);
+    runsByCohort.push(runs);
+    left -= runs.length;
+  }
   const comparison = matchedComparison(
     runsByCohort.map((runs) => runs.map((run) => ({ stratum: run.project, costUsd: run.costUsd, accepted: run.accepted }))),
     query.match,
