@@ -168,8 +168,22 @@ describe("a real and large difference with enough runs", () => {
   });
 });
 
+describe("a real and large difference at a modest size", () => {
+  it.each([5, 6, 7])("names the cheaper model with 25 runs a side (seed %i)", async (seed) => {
+    const team = await createTestTeam("compare-modest");
+    await generate(
+      team,
+      [...plans(25, { model: CHEAP, project: "easy", outputTokens: 20_000, acceptance: 0.7 }), ...plans(25, { model: DEAR, project: "easy", outputTokens: 60_000, acceptance: 0.35 })],
+      seed,
+    );
+    const result = await compare(userScope(team), [`model:${DEAR}`, `model:${CHEAP}`]);
+    expect(result.verdict).toMatchObject({ kind: "winner", winner: `model:${CHEAP}` });
+  });
+});
+
 describe("no difference", () => {
-  it("says not enough evidence when the cohorts are drawn alike, and how many more runs it would take", async () => {
+  // Several seeds, so that the test does not rest on one lucky draw.
+  it.each([2, 12, 22, 32])("says not enough evidence when the cohorts are drawn alike, and how many more runs it would take (seed %i)", async (seed) => {
     const team = await createTestTeam("compare-none");
     // One workflow throughout; the date boundary splits it into two cohorts with no true difference.
     await generate(
@@ -178,7 +192,7 @@ describe("no difference", () => {
         ...plans(50, { model: CHEAP, project: "easy", outputTokens: 30_000, acceptance: 0.5 }, ["2026-10-05", "2026-11-08"]),
         ...plans(50, { model: CHEAP, project: "easy", outputTokens: 30_000, acceptance: 0.5 }, ["2026-11-10", "2026-11-28"]),
       ],
-      2,
+      seed,
     );
     const result = await compare(userScope(team), ["before:2026-11-10", "after:2026-11-10"]);
     expect(result.cohorts.map((cohort) => cohort.runs)).toEqual([50, 50]);
