@@ -11,6 +11,7 @@ const items = [
   { href: "/budgets", label: "Budgets" },
   { href: "/context", label: "Context" },
   { href: "/reconciliation", label: "Reconciliation", readAll: true },
+  { href: "/workflows", label: "Compare workflows" },
   { href: "/ingest", label: "Ingest" },
   { href: "/settings", label: "Settings" },
 ];
