@@ -15,7 +15,7 @@ import type { AttributionContext } from "@/lib/ownership/attribution";
 import { jsonRows } from "@/lib/db/json-rows";
 import { addToDailySpend } from "@/lib/ownership/daily-spend";
 import { attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
-import { traceIdentity } from "./identities";
+import { senderOf, traceIdentity, type Sender } from "./identities";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 
 /** Calls per transaction: big enough for fast bulk statements, small enough to lose little on a crash. */
@@ -124,12 +124,13 @@ export class IngestWriter {
     private fileName: string | null,
     private readonly overrides: PriceOverride[],
     private readonly attribution: AttributionContext,
+    private readonly sender: Sender,
     private readonly sessionEmails: ReadonlyMap<string, string>,
     private readonly onProgress?: (progress: IngestProgress) => void,
   ) {}
 
   static async open(scope: Scope, input: Omit<IngestInput, "events">, onProgress?: (progress: IngestProgress) => void): Promise<IngestWriter> {
-    const [batch, overrides, attribution] = await Promise.all([
+    const [batch, overrides, attribution, sender] = await Promise.all([
       db().ingestBatch.create({
         data: {
           teamId: scope.teamId,
@@ -141,6 +142,7 @@ export class IngestWriter {
       }),
       db().priceOverride.findMany({ where: { teamId: scope.teamId } }),
       loadAttributionContext(db(), scope.teamId),
+      senderOf(scope),
     ]);
     const priceOverrides = overrides.map((o) => ({
       id: o.id,
@@ -152,7 +154,7 @@ export class IngestWriter {
       cacheWrite5mPerM: Number(o.cacheWrite5mPerM),
       cacheWrite1hPerM: Number(o.cacheWrite1hPerM),
     }));
-    return new IngestWriter(scope, batch.id, input.fileName, priceOverrides, attribution, input.sessionEmails ?? new Map(), onProgress);
+    return new IngestWriter(scope, batch.id, input.fileName, priceOverrides, attribution, sender, input.sessionEmails ?? new Map(), onProgress);
   }
 
   /** Adds every event of one file (or request); its line errors name `fileName`. */
@@ -330,7 +332,7 @@ export class IngestWriter {
   private async identitiesFor(tx: Prisma.TransactionClient, sessions: { sessionId: string; cwd: string | null }[]): Promise<Map<string, string>> {
     const wanted = new Map<string, { kind: string; value: string }>();
     for (const { sessionId, cwd } of sessions) {
-      wanted.set(sessionId, traceIdentity(this.sessionEmails.get(sessionId), cwd, this.scope));
+      wanted.set(sessionId, traceIdentity(this.sessionEmails.get(sessionId), cwd, this.sender));
     }
     const distinct = [...new Map([...wanted.values()].map((id) => [`${id.kind}\u0000${id.value}`, id])).values()];
     const rows = await tx.$queryRaw<{ id: string; kind: string; value: string }[]>`

@@ -325,3 +325,20 @@ export async function splitRun(scope: Scope, runId: string, input: z.input<typeo
     false,
   );
 }
+
+export const discoverySettingsSchema = z.object({ discoverOwners: z.boolean(), discoverProjects: z.boolean(), discoverTasks: z.boolean() });
+
+/** Switches each kind of discovery on or off for the team, and re-attributes history to match. */
+export async function updateDiscoverySettings(scope: Scope, input: z.input<typeof discoverySettingsSchema>) {
+  return change(
+    scope,
+    async (tx) => {
+      const settings = discoverySettingsSchema.parse(input);
+      const before = await tx.ownershipSettings.findUnique({ where: { teamId: scope.teamId } });
+      await tx.ownershipSettings.upsert({ where: { teamId: scope.teamId }, update: settings, create: { teamId: scope.teamId, ...settings } });
+      const was = { discoverOwners: before?.discoverOwners ?? true, discoverProjects: before?.discoverProjects ?? true, discoverTasks: before?.discoverTasks ?? true };
+      await audit(tx, scope, "settings.discovery", "OwnershipSettings", null, was, settings);
+    },
+    null,
+  );
+}
