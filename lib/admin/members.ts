@@ -1,6 +1,7 @@
 /**
  * Teams, users and memberships: used by first start, `trh admin create-user` and the Members page.
- * Each member also gets a Person in the team, so spend can be owned by them.
+ * Each member is also a Person in the team (the one discovery found for their email, when there
+ * is one), so spend can be owned by them.
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
@@ -8,6 +9,7 @@ import { db } from "@/lib/db/client";
 import { Role } from "@/lib/generated/prisma/enums";
 import type { Role as RoleType } from "@/lib/generated/prisma/enums";
 import { hashPassword, minPasswordLength } from "@/lib/auth/password";
+import { linkAccountPerson } from "@/lib/ownership/people";
 
 export const teamSlugSchema = z
   .string()
@@ -52,11 +54,7 @@ export async function addMember(
     const membership = await tx.membership.findUnique({ where: { teamId_userId: { teamId, userId: user.id } } });
     if (membership) throw new MemberExistsError(`${member.email} is already a member of this team`);
     await tx.membership.create({ data: { teamId, userId: user.id, role: member.role } });
-    await tx.person.upsert({
-      where: { teamId_userId: { teamId, userId: user.id } },
-      update: {},
-      create: { teamId, userId: user.id, displayName: member.name || member.email, email: member.email },
-    });
+    await linkAccountPerson(tx, teamId, { id: user.id, email: member.email, name: member.name ?? user.name });
     await tx.auditLog.create({
       data: {
         teamId,
