@@ -63,6 +63,11 @@ async function change<T>(scope: Scope, work: (tx: Tx) => Promise<T>, reattribute
   );
 }
 
+const actorOf = (scope: Scope) => (scope.actor.kind === "user" ? scope.actor.userId : scope.actor.kind);
+/** Provenance of an admin's choice, and of an admin's "this identity is nobody". */
+const manualBy = (scope: Scope) => `manual:${actorOf(scope)}`;
+const nobodyBy = (scope: Scope) => `none:${actorOf(scope)}`;
+
 function audit(tx: Tx, scope: Scope, action: string, entityType: string, entityId: string | null, before: unknown, after: unknown) {
   return tx.auditLog.create({
     data: {
@@ -177,7 +182,7 @@ export async function assignRuns(scope: Scope, input: z.input<typeof assignmentS
         select: { id: true, ownerId: true, projectId: true, taskId: true },
       });
       if (before.length !== assignment.runIds.length) throw new OwnershipError("some of those runs are not in this team");
-      const manual = `manual:${scope.actor.kind === "user" ? scope.actor.userId : scope.actor.kind}`;
+      const manual = manualBy(scope);
       const data: Prisma.RunUpdateManyMutationInput & { ownerId?: string | null; projectId?: string | null; taskId?: string | null } = {};
       if (assignment.ownerId !== undefined) Object.assign(data, { ownerId: assignment.ownerId, ownerSetBy: assignment.ownerId ? manual : null });
       if (assignment.projectId !== undefined) Object.assign(data, { projectId: assignment.projectId, projectSetBy: assignment.projectId ? manual : null });
@@ -199,8 +204,10 @@ export async function linkIdentity(scope: Scope, identityId: string, personId: s
       const identity = await tx.identity.findFirst({ where: { teamId: scope.teamId, id: identityId } });
       if (!identity) throw new OwnershipError("no such identity");
       if (personId) await assertTeamTargets(tx, scope.teamId, { ownerId: personId });
-      await tx.identity.update({ where: { teamId_id: { teamId: scope.teamId, id: identityId } }, data: { personId } });
-      await audit(tx, scope, "identity.link", "Identity", identityId, { personId: identity.personId }, { personId });
+      // The admin's word, either way: discovery leaves an identity linked, or unlinked, by hand alone.
+      const personSetBy = personId ? manualBy(scope) : nobodyBy(scope);
+      await tx.identity.update({ where: { teamId_id: { teamId: scope.teamId, id: identityId } }, data: { personId, personSetBy } });
+      await audit(tx, scope, "identity.link", "Identity", identityId, { identity: `${identity.kind} ${identity.value}`, person: identity.personId }, { person: personId });
     },
     null,
   );
@@ -223,8 +230,6 @@ export async function createPerson(scope: Scope, input: z.input<typeof personSch
     false,
   );
 }
-
-const manualBy = (scope: Scope) => `manual:${scope.actor.kind === "user" ? scope.actor.userId : scope.actor.kind}`;
 
 /** A person as the audit log shows them: by name, with their email. */
 const personView = (person: { displayName: string; email: string | null }) => ({ name: person.displayName, ...(person.email ? { email: person.email } : {}) });
@@ -315,7 +320,7 @@ export async function deletePerson(scope: Scope, id: string) {
         SELECT id::text FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND "ownerId" = ${id}::uuid
         UNION SELECT "runId"::text FROM "RunOwnerShare" WHERE "teamId" = ${scope.teamId}::uuid AND "personId" = ${id}::uuid`;
       const runIds = affected.map((run) => run.id);
-      await tx.identity.updateMany({ where: { teamId: scope.teamId, personId: id }, data: { personId: null, personSetBy: `none:${scope.actor.kind === "user" ? scope.actor.userId : scope.actor.kind}` } });
+      await tx.identity.updateMany({ where: { teamId: scope.teamId, personId: id }, data: { personId: null, personSetBy: nobodyBy(scope) } });
       await tx.runOwnerShare.deleteMany({ where: { teamId: scope.teamId, runId: { in: runIds } } });
       await tx.run.updateMany({ where: { teamId: scope.teamId, ownerId: id }, data: { ownerId: null, ownerSetBy: null } });
       await tx.person.delete({ where: { teamId_id: { teamId: scope.teamId, id } } });

@@ -10,6 +10,7 @@ import { parseNativeStream } from "@/lib/ingest/parsers/native";
 import { ingestEvents } from "@/lib/ingest/writer";
 import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
+import { auditLog } from "@/lib/queries/audit-log";
 import { mergeSuggestions } from "@/lib/queries/merge-suggestions";
 import { ownershipSetup } from "@/lib/queries/ownership-setup";
 import { runsList } from "@/lib/queries/runs-list";
@@ -17,7 +18,7 @@ import { unallocatedGroups } from "@/lib/queries/unallocated-groups";
 import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
 import { wholeRange } from "@/lib/testing/ingest-fixtures";
 import { expectRollupsAddUp, ingestMultiMachine } from "@/lib/testing/multi-machine";
-import { createPerson, deletePerson, deleteProject, deleteTask, mergePeople, mergeProjects, mergeTasks, renamePerson, renameProject, renameTask } from "./manage";
+import { createPerson, createRule, linkIdentity, deletePerson, deleteProject, deleteTask, mergePeople, mergeProjects, mergeTasks, renamePerson, renameProject, renameTask } from "./manage";
 import { reattributeTeam } from "./reattribute";
 
 let team: TestTeam;
@@ -140,6 +141,24 @@ describe("renaming, merging and deleting", () => {
     await reattributeTeam(team.teamId);
     expect(await task("PAY-123")).toBeNull();
     expect(await task("Retries")).toBeNull();
+    await expectRollupsAddUp(team.teamId);
+  });
+});
+
+describe("the audit log and an admin's word on identities", () => {
+  it("reads in names, not ids", async () => {
+    const platform = await createPerson(admin, { displayName: "Platform team" });
+    await createRule(admin, { name: "CI", matchField: "identity", pattern: "runner", setOwnerId: platform.id, setProjectId: "", setTaskId: "" });
+    const [entry] = await auditLog(admin, 1);
+    expect(entry).toMatchObject({ action: "rule.create", after: { name: "CI", setOwnerId: "Platform team" } });
+  });
+
+  it("keeps an identity an admin unlinked unlinked, whatever discovery would say", async () => {
+    const dan = await db().identity.findFirstOrThrow({ where: { teamId: team.teamId, kind: "os-user", value: "dan" } });
+    await linkIdentity(admin, dan.id, null);
+    await reattributeTeam(team.teamId);
+    expect(await db().identity.findFirstOrThrow({ where: { teamId: team.teamId, id: dan.id } })).toMatchObject({ personId: null, personSetBy: expect.stringMatching(/^none:/) });
+    expect(await db().run.count({ where: { teamId: team.teamId, identityId: dan.id, ownerId: { not: null } } })).toBe(0);
     await expectRollupsAddUp(team.teamId);
   });
 });
