@@ -67,9 +67,10 @@ test("an admin goes from the first import to 0% unallocated in a few actions", a
   await queueForm.getByRole("button", { name: "Make rules of selected" }).click();
   await expect(queueForm.getByTestId("rule-preview")).toContainText(/Moves \$[\d.]+ across 1 run of owner from Unallocated to Platform team/);
   await queueForm.getByRole("button", { name: "Apply to history" }).click();
-  await expect(queueForm).toContainText("Rule applied to history.");
-  await page.reload();
+  // Applied: the queue is empty, on this page and after a reload.
   await expect(queue).toContainText("Unallocated: $0.00 in 0 runs");
+  await page.reload();
+  await expect(queue).toContainText("Every run has an owner and a project.");
   await expect(page.getByTestId("rules")).toContainText("identity is runner");
 
   await page.goto(`/?${wholeRange}`);

@@ -60,4 +60,13 @@ describe("discovery at ingest", () => {
     expect(await db().run.count({ where: { teamId: team.teamId, projectId: null } })).toBe(0);
     await expectRollupsAddUp(team.teamId);
   });
+
+  it("makes one project of one repository when machines upload at the same time", async () => {
+    const fresh = await createTestTeam("discovery-concurrent");
+    const freshScope = userScope(fresh);
+    await Promise.all(["ana-laptop", "dan-desktop", "bo-mac", "ci-runner"].map((machine) => ingestMultiMachine(freshScope, machine)));
+    const projects = await db().project.findMany({ where: { teamId: fresh.teamId }, orderBy: { name: "asc" } });
+    expect(projects.map((project) => [project.name, project.discoveryKeys])).toEqual([["billing-api", ["billing-api"]], ["infra", ["infra"]], ["web-app", ["web-app"]]]);
+    await expectDiscoveredCorpus(freshScope);
+  });
 });

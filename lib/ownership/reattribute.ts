@@ -65,12 +65,13 @@ async function resolveDiscovered(tx: Tx, teamId: string, decisions: Attribution[
   for (const [key, name] of projectNames) {
     if (context.projectsByKey.has(key)) continue;
     // Another writer may have made it since this context was loaded (the team lock serializes us).
-    const existing =
-      (await tx.project.findFirst({ where: { teamId, discoveryKeys: { has: key } }, select: { id: true } })) ??
-      (await tx.project.findFirst({ where: { teamId, name: { equals: name, mode: "insensitive" } }, select: { id: true } }));
-    const id = existing
-      ? (await tx.project.update({ where: { teamId_id: { teamId, id: existing.id } }, data: { discoveryKeys: { push: key } }, select: { id: true } })).id
-      : (await tx.project.create({ data: { teamId, name, discoveryKeys: [key] }, select: { id: true } })).id;
+    const known = await tx.project.findFirst({ where: { teamId, discoveryKeys: { has: key } }, select: { id: true } });
+    const named = known ? null : await tx.project.findFirst({ where: { teamId, name: { equals: name, mode: "insensitive" } }, select: { id: true } });
+    const id =
+      known?.id ??
+      (named
+        ? (await tx.project.update({ where: { teamId_id: { teamId, id: named.id } }, data: { discoveryKeys: { push: key } }, select: { id: true } })).id
+        : (await tx.project.create({ data: { teamId, name, discoveryKeys: [key] }, select: { id: true } })).id);
     context.projectsByKey.set(key, id);
   }
   for (const key of taskKeys) {

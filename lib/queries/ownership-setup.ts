@@ -13,9 +13,11 @@ export async function ownershipSetup(scope: Scope) {
   const readAll = can(scope.actor, "spend:read-all");
   const ownUserId = scope.actor.kind === "user" ? scope.actor.userId : null;
   const peopleWhere = readAll ? where : { ...where, userId: ownUserId ?? "00000000-0000-0000-0000-000000000000" };
-  const [rules, people, identities, projects, tasks, identityRuns, settings] = await Promise.all([
+  const [rules, people, personNames, identities, projects, tasks, identityRuns, settings] = await Promise.all([
     db().ownershipRule.findMany({ where, orderBy: { position: "asc" } }),
     db().person.findMany({ where: peopleWhere, orderBy: { displayName: "asc" } }),
+    // Names alone (for the rules' "sets owner Ana"): not spend, so everyone may read them.
+    db().person.findMany({ where, select: { id: true, displayName: true } }),
     db().identity.findMany({ where: readAll ? where : { ...where, person: peopleWhere }, orderBy: [{ kind: "asc" }, { value: "asc" }] }),
     db().project.findMany({ where, orderBy: { name: "asc" } }),
     db().task.findMany({ where, orderBy: { key: "asc" }, take: 500 }),
@@ -40,6 +42,7 @@ export async function ownershipSetup(scope: Scope) {
     people: people.map((person) => ({ ...person, ...(usageOf.get(`owner:${person.id}`) ?? none) })),
     projects: projects.map((project) => ({ ...project, ...(usageOf.get(`project:${project.id}`) ?? none) })),
     tasks: tasks.map((task) => ({ ...task, ...(usageOf.get(`task:${task.id}`) ?? none) })),
+    personNames,
     discovery: { discoverOwners: settings?.discoverOwners ?? true, discoverProjects: settings?.discoverProjects ?? true, discoverTasks: settings?.discoverTasks ?? true },
     /** Spend per identity is only filled in for those who may read every owner's spend. */
     identities: identities.map((identity) => ({ ...identity, runs: usage.get(identity.id)?.runs ?? 0, costUsd: usage.get(identity.id)?.costUsd ?? 0 })),
@@ -51,7 +54,7 @@ export type OwnershipSetup = Awaited<ReturnType<typeof ownershipSetup>>;
 /** Names for ids in provenance and previews ("rule:<id>", a person's id...). */
 export function namesOf(setup: OwnershipSetup): Map<string, string> {
   return new Map<string, string>([
-    ...setup.people.map((p) => [p.id, p.displayName] as [string, string]),
+    ...setup.personNames.map((p) => [p.id, p.displayName] as [string, string]),
     ...setup.projects.map((p) => [p.id, p.name] as [string, string]),
     ...setup.tasks.map((t) => [t.id, t.key] as [string, string]),
     ...setup.rules.map((r) => [r.id, r.name] as [string, string]),
