@@ -8,13 +8,30 @@ import type { Scope } from "@/lib/auth/scope";
 
 const shownListItems = 10;
 
+/** Column names as an admin says them; fields left empty (null) are left out. */
+const fieldNames: Record<string, string> = {
+  setOwnerId: "sets owner",
+  setProjectId: "sets project",
+  setTaskId: "sets task",
+  matchField: "when",
+  ownerId: "owner",
+  projectId: "project",
+  taskId: "task",
+  personId: "person",
+  ownerSetBy: "owner set by",
+  projectSetBy: "project set by",
+  taskSetBy: "task set by",
+};
+
 function readable(value: unknown, names: Map<string, string>): unknown {
   if (typeof value === "string") return names.get(value) ?? value;
   if (Array.isArray(value)) {
     const items = value.slice(0, shownListItems).map((item) => readable(item, names));
     return value.length > shownListItems ? [...items, `… and ${value.length - shownListItems} more`] : items;
   }
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, readable(item, names)]));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).flatMap(([key, item]) => (item === null ? [] : [[fieldNames[key] ?? key, readable(item, names)]])));
+  }
   return value;
 }
 
