@@ -98,7 +98,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </section>
         <section className="panel">
           <h2>Spend per day by {stackBy}</h2>
-          <SpendPerDayChart days={days} parts={parts} />
+          <SpendPerDayChart days={days} parts={parts} labels={stackBy === "owner" ? ownerLabels(choices.ownerNames) : undefined} />
         </section>
         <OutcomeCostPanel from={period.from} to={period.to} canSeeOwners={canSeeOwners} />
         <div className="grid-2">
