@@ -14,7 +14,7 @@ import { contextTokens, totalTokens, type NormalizedCall, type SessionEvent, typ
 import type { AttributionContext } from "@/lib/ownership/attribution";
 import { jsonRows } from "@/lib/db/json-rows";
 import { addToDailySpend } from "@/lib/ownership/daily-spend";
-import { attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
+import { attributePullRequestRuns, attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
 import { senderOf, traceIdentity, type Sender } from "./identities";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 
@@ -241,6 +241,7 @@ export class IngestWriter {
     await this.inFlight;
     await this.flush();
     await this.applySessionDetailsToExistingRuns();
+    await attributePullRequestRuns(this.scope.teamId, [...this.touchedRuns]);
     await db().ingestBatch.update({
       where: { teamId_id: { teamId: this.scope.teamId, id: this.batchId } },
       data: { status: "COMPLETE", finishedAt: new Date(), errors: this.errors as unknown as Prisma.InputJsonValue, errorCount: this.errorCount, runs: this.touchedRuns.size },

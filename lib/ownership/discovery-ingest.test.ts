@@ -10,6 +10,8 @@ import { spendByGroup, unallocatedKey } from "@/lib/queries/spend-by-group";
 import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
 import { wholeRange } from "@/lib/testing/ingest-fixtures";
 import { expectDiscoveredCorpus, expectRollupsAddUp, ingestMultiMachine } from "@/lib/testing/multi-machine";
+import { ingestFile } from "@/lib/ingest/ingest-file";
+import { assistantLine, userToolResultLine } from "@/lib/ingest/parsers/__fixtures__/trace-lines";
 import { assignRuns, createPerson, createRule, updateDiscoverySettings } from "./manage";
 
 let team: TestTeam;
@@ -68,5 +70,22 @@ describe("discovery at ingest", () => {
     const projects = await db().project.findMany({ where: { teamId: fresh.teamId }, orderBy: { name: "asc" } });
     expect(projects.map((project) => [project.name, project.discoveryKeys])).toEqual([["billing-api", ["billing-api"]], ["infra", ["infra"]], ["web-app", ["web-app"]]]);
     await expectDiscoveredCorpus(freshScope);
+  });
+
+  it("names a run's task from the pull request it opened, when its branch is the default", async () => {
+    const fresh = await createTestTeam("discovery-pr");
+    const freshScope = userScope(fresh);
+    const text = [
+      assistantLine({ messageId: "m1", requestId: "r1", cwd: "/home/eve/src/web-app", content: [{ type: "tool_use", id: "tu1", name: "Bash", input: { command: "gh pr create --fill" } }] }),
+      userToolResultLine("tu1", "https://github.com/acme/web-app/pull/42\n"),
+      assistantLine({ messageId: "m2", requestId: "r2", cwd: "/home/eve/src/web-app" }),
+    ].join("\n");
+    await ingestFile(freshScope, { format: "claude-code", fileName: "session-1.jsonl", body: { bytes: [Buffer.from(text)], gzip: false } });
+    const run = await db().run.findFirstOrThrow({ where: { teamId: fresh.teamId } });
+    expect(run.gitBranch).toBe("main");
+    expect(run.taskSetBy).toBe("pr:web-app#42");
+    expect(await db().task.findFirstOrThrow({ where: { teamId: fresh.teamId, id: run.taskId! } })).toMatchObject({ key: "web-app#42" });
+    await expectRollupsAddUp(fresh.teamId);
+    expect((await spendByGroup(freshScope, { ...wholeRange, groupBy: "task" })).rows.map((row) => row.key)).toEqual(["web-app#42"]);
   });
 });

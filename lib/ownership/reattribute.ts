@@ -155,6 +155,25 @@ export async function attributeRunsInTransaction(tx: Tx, teamId: string, runIds:
   return runIdsChanged;
 }
 
+/**
+ * The runs of a batch that have no task yet but opened a pull request: the request's URL is seen
+ * in tool output, written after each chunk's attribution, so discovery names their task once the
+ * batch is complete (their days' rollups follow).
+ */
+export async function attributePullRequestRuns(teamId: string, runIds: string[]): Promise<void> {
+  if (runIds.length === 0) return;
+  await db().$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
+      const rows = await tx.$queryRaw<{ id: string }[]>`
+        SELECT r.id::text FROM "Run" r WHERE r."teamId" = ${teamId}::uuid AND r.id = ANY(${runIds}::uuid[]) AND r."taskId" IS NULL
+          AND EXISTS (SELECT 1 FROM "RunReference" p WHERE p."teamId" = r."teamId" AND p."runId" = r.id AND p.kind = 'pr-url')`;
+      if (rows.length > 0) await attributeRunsInTransaction(tx, teamId, rows.map((row) => row.id), await loadAttributionContext(tx, teamId));
+    },
+    { timeout: 120_000, maxWait: 120_000 },
+  );
+}
+
 /** Re-applies the current rules and links to all of a team's history. */
 export async function reattributeTeam(teamId: string): Promise<string[]> {
   return db().$transaction(
