@@ -162,12 +162,15 @@ export async function attributeRunsInTransaction(tx: Tx, teamId: string, runIds:
  */
 export async function attributePullRequestRuns(teamId: string, runIds: string[]): Promise<void> {
   if (runIds.length === 0) return;
+  const candidates = (tx: Tx | ReturnType<typeof db>) => tx.$queryRaw<{ id: string }[]>`
+    SELECT r.id::text FROM "Run" r WHERE r."teamId" = ${teamId}::uuid AND r.id = ANY(${runIds}::uuid[]) AND r."taskId" IS NULL
+      AND EXISTS (SELECT 1 FROM "RunReference" p WHERE p."teamId" = r."teamId" AND p."runId" = r.id AND p.kind = 'pr-url')`;
+  // Almost no batch has one: look before taking the team's lock.
+  if ((await candidates(db())).length === 0) return;
   await db().$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
-      const rows = await tx.$queryRaw<{ id: string }[]>`
-        SELECT r.id::text FROM "Run" r WHERE r."teamId" = ${teamId}::uuid AND r.id = ANY(${runIds}::uuid[]) AND r."taskId" IS NULL
-          AND EXISTS (SELECT 1 FROM "RunReference" p WHERE p."teamId" = r."teamId" AND p."runId" = r.id AND p.kind = 'pr-url')`;
+      const rows = await candidates(tx);
       if (rows.length > 0) await attributeRunsInTransaction(tx, teamId, rows.map((row) => row.id), await loadAttributionContext(tx, teamId));
     },
     { timeout: 120_000, maxWait: 120_000 },
