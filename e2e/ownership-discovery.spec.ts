@@ -91,6 +91,24 @@ test("an admin goes from the first import to 0% unallocated in a few actions", a
   await expect(page.getByTestId("audit-log")).toContainText("Billing API");
   await expect(page.getByTestId("audit-log")).toContainText("Platform team");
   await page.screenshot({ path: shots("discovery-audit-log"), fullPage: true });
+
+  // Ana gets a proper record with her email: the page suggests the OS user ana is her; one click merges.
+  await page.goto("/ownership");
+  await personForm.getByLabel("New person").fill("Ana Silva");
+  await personForm.getByLabel("Email (optional)").fill("ana@acme.example.com");
+  await personForm.getByRole("button", { name: "Add person" }).click();
+  await expect(personForm.getByText("Added Ana Silva.")).toBeVisible();
+  await page.reload();
+  const suggestions = page.getByTestId("merge-suggestions");
+  await expect(suggestions).toContainText("OS user ana and the email ana@acme.example.com");
+  await page.screenshot({ path: shots("discovery-merge-suggestion"), fullPage: true });
+  await suggestions.getByRole("button", { name: "Merge ana into Ana Silva" }).click();
+  await expect(page.locator('[data-testid="person-row"][data-name="Ana Silva"]')).toContainText("OS user ana");
+  await expect(page.locator('[data-testid="person-row"][data-name="ana"]')).toHaveCount(0);
+  expect(await spendKeys(page, "owner")).toEqual(["Platform team", "ana@acme.example.com", "bo", "dan"]);
+  await page.goto("/ownership/audit");
+  await expect(page.getByTestId("audit-log")).toContainText("person.merge");
+  await expect(page.getByTestId("audit-log")).toContainText("os-user ana");
 });
 
 test("a member uploads with their own session and sees those runs as theirs at once, and no one else's", async ({ page }) => {
