@@ -5,6 +5,7 @@
  * recording names; people, projects and tasks rename, merge and delete with rollups exact.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "@/lib/admin/api-keys";
 import { addMember } from "@/lib/admin/members";
 import { parseNativeStream } from "@/lib/ingest/parsers/native";
 import { ingestEvents } from "@/lib/ingest/writer";
@@ -160,6 +161,32 @@ describe("the audit log and an admin's word on identities", () => {
     await reattributeTeam(team.teamId);
     expect(await db().identity.findFirstOrThrow({ where: { teamId: team.teamId, id: dan.id } })).toMatchObject({ personId: null, personSetBy: expect.stringMatching(/^none:/) });
     expect(await db().run.count({ where: { teamId: team.teamId, identityId: dan.id, ownerId: { not: null } } })).toBe(0);
+    await expectRollupsAddUp(team.teamId);
+  });
+});
+
+describe("API keys", () => {
+  const nativeLine = (sessionId: string, cwd?: string) =>
+    JSON.stringify({ sessionId, callKey: `${sessionId}:1`, timestamp: "2026-02-21T10:00:00Z", model: "claude-sonnet-4-5-20250929", inputTokens: 500, outputTokens: 50, ...(cwd ? { cwd } : {}) }) + "\n";
+  const keyScope = async (createdBy: string): Promise<Scope> => {
+    const created = await createApiKey({ teamId: team.teamId }, { name: `key of ${createdBy}`, scope: "ingest" }, createdBy);
+    return { teamId: team.teamId, teamSlug: team.slug, teamName: team.slug, actor: { kind: "apiKey", apiKeyId: created.id, scopes: ["ingest"] } };
+  };
+  const ownerOf = async (sessionId: string) => (await db().run.findFirstOrThrow({ where: { teamId: team.teamId, externalId: sessionId } })).ownerId;
+
+  it("give a run the key creator's person when the trace names nobody, and a member's key makes their pushes theirs", async () => {
+    const adminPerson = await db().person.findFirstOrThrow({ where: { teamId: team.teamId, userId: team.adminUserId } });
+    const adminKey = await keyScope(team.adminUserId);
+    await ingestEvents(adminKey, { format: "native", fileName: "ci", events: parseNativeStream([nativeLine("key-nobody")], "ci") });
+    expect(await ownerOf("key-nobody")).toBe(adminPerson.id);
+    // An admin's key pushing a developer's traces: the traces say who.
+    await ingestEvents(adminKey, { format: "native", fileName: "ci", events: parseNativeStream([nativeLine("key-gus", "/home/gus/src/web-app")], "ci") });
+    expect(await ownerOf("key-gus")).toBe((await person("gus"))!.id);
+
+    const { userId } = await addMember(team.teamId, { email: "hal@acme.com", password: "correct horse battery", role: "MEMBER" });
+    const halKey = await keyScope(userId);
+    await ingestEvents(halKey, { format: "native", fileName: "push", events: parseNativeStream([nativeLine("key-hal", "/home/hal-laptop-user/src/web-app")], "push") });
+    expect(await ownerOf("key-hal")).toBe((await db().person.findFirstOrThrow({ where: { teamId: team.teamId, userId } })).id);
     await expectRollupsAddUp(team.teamId);
   });
 });
