@@ -6,6 +6,9 @@ import { defineConfig } from "@playwright/test";
  * on a fresh Postgres database, or on a fresh embedded database with E2E_DATABASE=embedded.
  */
 const port = Number(process.env.E2E_PORT ?? 3100);
+// A smaller upload limit than the 2 GiB default, so e2e/abuse-input.spec.ts can send past it;
+// set here, the server and the specs both see it.
+process.env.TRH_MAX_UPLOAD_BYTES ??= String(64 * 1024 * 1024);
 
 export default defineConfig({
   testDir: "e2e",

@@ -43,6 +43,7 @@ export function proxy(request: NextRequest) {
   requestHeaders.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);
+  // X-Forwarded-Proto is the socket's own scheme unless a trusted proxy set it (lib/http/forwarded.ts).
   if (request.headers.get("x-forwarded-proto") === "https" || request.nextUrl.protocol === "https:") {
     response.headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   }

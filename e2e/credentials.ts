@@ -4,7 +4,22 @@
  */
 export const e2eAdmin = { team: "e2e", email: "admin@e2e.example.com", password: "e2e-admin-password" };
 
-export const e2eTeams = ["e2e", "e2e-upload", "e2e-ownership", "e2e-dashboards", "e2e-waste", "e2e-isolation-a", "e2e-isolation-b", "e2e-discovery", "e2e-discovery-member"] as const;
+export const e2eTeams = [
+  "e2e",
+  "e2e-upload",
+  "e2e-ownership",
+  "e2e-dashboards",
+  "e2e-waste",
+  "e2e-isolation-a",
+  "e2e-isolation-b",
+  "e2e-abuse-webhook",
+  "e2e-abuse-input",
+  "e2e-abuse-records",
+  "e2e-abuse-auth",
+  "e2e-abuse-auth-invite",
+  "e2e-discovery",
+  "e2e-discovery-member",
+] as const;
 
 /** A member (not an admin) of e2e-discovery-member, who uploads their own traces. */
 export const e2eMember = { team: "e2e-discovery-member", email: "carla@acme.example.com", password: "e2e-member-password", name: "Carla Diaz" } as const;

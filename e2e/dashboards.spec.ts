@@ -80,19 +80,30 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
   await page.goto(outcomesView);
   await expect(page.getByTestId("cost-per-accepted")).toHaveText("none accepted");
 
+  // The branch run worked in a worktree (/home/USER/projects/spotter-worktrees/spotter-dov) with no
+  // git remote in its trace: a project with the repository and that path says which repository it is.
+  await page.goto("/ownership");
+  await page.getByLabel("New project").fill("spotter");
+  await page.getByLabel("Repository (glob)").fill("*github.com/marco/spotter*");
+  await page.getByLabel("Path (glob)").fill("**/spotter-worktrees/**");
+  await page.getByRole("button", { name: "Add project" }).click();
+  await expect(page.locator(".notice.ok").first()).toBeVisible();
   const body = JSON.stringify({
     action: "closed",
+    number: 12,
+    repository: { full_name: "marco/spotter", html_url: "https://github.com/marco/spotter" },
     pull_request: {
+      number: 12,
       html_url: "https://github.com/marco/spotter/pull/12",
       merged: true,
       merge_commit_sha: "9f0c2d1e4b5a69788766554433221100ffeeddcc",
-      head: { ref: "spotter-dov", sha: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d" },
+      head: { ref: "spotter-dov", sha: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d", repo: { full_name: "marco/spotter", html_url: "https://github.com/marco/spotter" } },
       base: { ref: "master" },
     },
   });
   const post = (signature: string) =>
     page.request.post(new URL(webhookUrl).pathname, {
-      headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-hub-signature-256": signature },
+      headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": `dashboards-${signature.slice(7, 19)}`, "x-hub-signature-256": signature },
       data: Buffer.from(body),
     });
   const bad = await post(`sha256=${createHmac("sha256", "not the secret").update(body).digest("hex")}`);
@@ -102,7 +113,7 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
 
   const good = await post(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
   expect(good.status()).toBe(200);
-  expect((await good.json()).matchedRuns).toEqual([branchRun.id]);
+  expect((await good.json()).matchedRuns).toEqual([{ runId: branchRun.id, matchedBy: "branch", repositoryMatch: "project" }]);
   const after = await (await page.request.get(`/api/v1/outcomes/cost?from=2026-01-01&to=${today}&groupBy=week`)).json();
   expect(after.totals.acceptedOutcomes).toBe(1);
   expect(Math.abs(after.totals.costPerAcceptedUsd - expectedTotalUsd)).toBeLessThanOrEqual(1e-6);
@@ -112,4 +123,5 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
   await page.getByTestId("outcome-cost").screenshot({ path: "/tmp/shots-dash-outcomes.png" });
   await page.goto(`/runs/${branchRun.id}`);
   await expect(page.getByTestId("run-outcome-status")).toHaveText("accepted");
+  await expect(page.getByTestId("run-outcome-explanation")).toHaveText(/^accepted: PR #12 of marco\/spotter, matched by branch within the repository \(the run's project is that repository's\)/);
 });

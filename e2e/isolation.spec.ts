@@ -36,7 +36,8 @@ test("a session never reads or changes another team's runs", async ({ page }) =>
     expect(response.status()).toBe(404);
     expect((await response.json()).error.code).toBe("not_found");
   }
-  const outcome = await page.request.post("/api/v1/outcomes", { data: { runId: runOfA, status: "ACCEPTED" } });
+  // From the app's own origin, as the browser would send it (cookie writes need it, CONTRACT.md).
+  const outcome = await page.request.post("/api/v1/outcomes", { headers: { origin: new URL(page.url()).origin }, data: { runId: runOfA, status: "ACCEPTED" } });
   expect(outcome.status()).toBe(404);
   // The page streams, so its status is sent before it knows; what it shows is the answer.
   await page.goto(`/runs/${runOfA}`);

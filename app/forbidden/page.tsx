@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 
 export const metadata: Metadata = { title: "Not allowed" };
 
-export default function ForbiddenPage() {
+export default async function ForbiddenPage() {
+  // Rendered per request, never prerendered: only then does Next.js put the request's CSP nonce
+  // (proxy.ts) on the page's scripts; a static copy's scripts would all be blocked.
+  await connection();
   return (
     <main className="auth-page">
       <div className="auth-card" data-testid="forbidden">

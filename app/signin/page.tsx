@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { sessionScope } from "@/lib/auth/scope";
+import { sessionUserId } from "@/lib/auth/scope";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
-  if (await sessionScope()) redirect("/");
+  if (await sessionUserId()) redirect("/");
   const { callbackUrl } = await searchParams;
   return (
     <main className="auth-page">

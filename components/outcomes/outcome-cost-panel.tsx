@@ -86,8 +86,8 @@ function OutcomeTiles({ totals }: { totals: OutcomeCostResult["totals"] }) {
       </div>
       <div>
         <dt>Spend not accepted</dt>
-        <dd>
-          {formatUsd(totals.unacceptedSpendUsd)} <small className="muted">{share(totals.unacceptedSpendUsd, totals.spendUsd)} of spend</small>
+        <dd data-testid="unaccepted-spend" title="Runs not marked accepted, most of them not decided yet: not counted as waste (the Waste page shows the same figure beside its total)">
+          {formatUsd(totals.unacceptedSpendUsd)} <small className="muted">{share(totals.unacceptedSpendUsd, totals.spendUsd)} of spend, not waste</small>
         </dd>
       </div>
     </dl>

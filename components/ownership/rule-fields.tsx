@@ -1,4 +1,5 @@
 import { ruleFields } from "@/lib/ownership/attribution";
+import { MAX_MATCHED_CHARS, MAX_PATTERN_CHARS, patternHelp, patternProblem } from "@/lib/ownership/pattern";
 import { Choice, personOptions, projectOptions, taskOptions } from "./choice";
 
 const fieldHelp: Record<(typeof ruleFields)[number], string> = {
@@ -44,8 +45,9 @@ export function RuleFields({
       </label>
       <label>
         matches (glob, or /regex/)
-        <input name="pattern" required maxLength={500} placeholder="/home/ana/**" defaultValue={rule?.pattern} />
+        <input name="pattern" required maxLength={MAX_PATTERN_CHARS} placeholder="/home/ana/**" defaultValue={rule?.pattern} />
       </label>
+      <PatternHelp />
       <label>
         Owner
         <Choice name="setOwnerId" options={personOptions(people)} empty="(not set by this rule)" defaultValue={rule?.setOwnerId ?? ""} />
@@ -60,4 +62,19 @@ export function RuleFields({
       </label>
     </>
   );
+}
+
+/** What a pattern may hold: shown under every pattern input, so a refused pattern is no surprise. */
+export function PatternHelp() {
+  return (
+    <small className="muted">
+      {patternHelp} Up to {MAX_PATTERN_CHARS} characters; values longer than {MAX_MATCHED_CHARS} characters match no pattern.
+    </small>
+  );
+}
+
+/** A rule saved before patterns ran on RE2 may hold what RE2 refuses: it matches nothing until edited. */
+export function PatternNoLongerAllowed({ pattern }: { pattern: string }) {
+  const problem = patternProblem(pattern);
+  return problem ? <div className="notice error">This pattern matches nothing: {problem}.</div> : null;
 }

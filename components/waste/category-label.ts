@@ -5,7 +5,7 @@ const labels: Record<string, string> = {
   "oversized-tool-output": "Oversized tool output",
   retry: "Retry",
   "context-growth": "Context growth",
-  "no-accepted-outcome": "No accepted outcome",
+  "no-accepted-outcome": "Rejected or abandoned run",
 };
 
 export function categoryLabel(category: string): string {

@@ -3,6 +3,7 @@
  * Pricing happens later, in the ledger, so worker threads never load the price table.
  */
 import { parseTraceStream, readFileChunks } from "../ingest/parsers";
+import { validEvents } from "../ingest/validate-events";
 import type { TraceFile } from "./trace-files";
 
 /** One call, small enough to keep a few hundred thousand and to pass between threads. */
@@ -51,7 +52,8 @@ function projectName(cwd: string | null, projectFolder: string | null): string |
 
 export async function summarizeFile(file: TraceFile): Promise<FileSummary> {
   const summary: FileSummary = { calls: [], errors: [], moreErrors: 0 };
-  for await (const event of parseTraceStream(file.format, readFileChunks(file.absolutePath), file.fileName, { withDetails: false })) {
+  // The same validation as the writer's, so analyze and import refuse the same records.
+  for await (const event of validEvents(parseTraceStream(file.format, readFileChunks(file.absolutePath), file.fileName, { withDetails: false }))) {
     if (event.kind === "error") {
       if (summary.errors.length < MAX_ERRORS_PER_FILE) summary.errors.push({ file: file.absolutePath, line: event.line, message: event.message });
       else summary.moreErrors += 1;

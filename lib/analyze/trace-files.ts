@@ -76,7 +76,9 @@ export function detectFileFormat(absolutePath: string): TraceFormat | null {
   try {
     const buffer = Buffer.alloc(DETECT_BYTES);
     const bytesRead = readSync(fd, buffer, 0, DETECT_BYTES, 0);
-    return detectFormat(buffer.subarray(0, bytesRead).toString("utf8").split("\n").slice(0, 50));
+    const format = detectFormat(buffer.subarray(0, bytesRead).toString("utf8").split("\n").slice(0, 50));
+    // native and OTLP files are sent through the ingest API; only these two are read from disk.
+    return format === "claude-code" || format === "codex" ? format : null;
   } finally {
     closeSync(fd);
   }

@@ -8,6 +8,7 @@ import { redirect } from "next/navigation";
 import { db } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { forbidden, unauthorized } from "@/lib/http/errors";
+import { isSameOriginRequest } from "@/lib/http/origin";
 import { apiKeyMatches, apiKeyPrefix, type ApiScope } from "./api-keys";
 import { auth } from "./auth";
 import { can, type Actor, type Permission } from "./permissions";
@@ -27,10 +28,19 @@ export interface UserScope extends Scope {
 
 export const teamCookie = "trh-team";
 
+/** The signed-in user's id, whether or not they belong to any team (their invitations page). */
+export async function sessionUserId(): Promise<string | null> {
+  return (await auth())?.user?.id ?? null;
+}
+
+/** Makes `teamId` the current team of this browser; callers check that the user belongs to it. */
+export async function chooseTeam(teamId: string): Promise<void> {
+  (await cookies()).set(teamCookie, teamId, { httpOnly: true, sameSite: "lax", path: "/", secure: process.env.AUTH_URL?.startsWith("https:") });
+}
+
 /** The signed-in user's scope in their chosen team, or null when signed out or in no team. */
 export async function sessionScope(): Promise<UserScope | null> {
-  const session = await auth();
-  const userId = session?.user?.id;
+  const userId = await sessionUserId();
   if (!userId) return null;
   const memberships = await db().membership.findMany({
     where: { userId },
@@ -49,10 +59,13 @@ export async function sessionScope(): Promise<UserScope | null> {
   };
 }
 
-/** For pages: the scope, or a redirect to sign-in. With `permission`, a 403 page when not allowed. */
+/**
+ * For pages: the scope, or a redirect to sign-in (or, for a signed-in user in no team, to their
+ * invitations). With `permission`, a 403 page when not allowed.
+ */
 export async function pageScope(permission?: Permission): Promise<UserScope> {
   const scope = await sessionScope();
-  if (!scope) redirect("/signin");
+  if (!scope) redirect((await sessionUserId()) ? "/invitations" : "/signin");
   if (permission && !can(scope.actor, permission)) redirect("/forbidden");
   return scope;
 }
@@ -76,9 +89,12 @@ async function apiKeyScope(key: string): Promise<Scope> {
   };
 }
 
+const writeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
 /**
  * For API routes: a Bearer key or the session, and the permission the route needs.
- * 401 when neither identifies a caller, 403 when the caller may not do this.
+ * 401 when neither identifies a caller, 403 when the caller may not do this, and 403 for a write
+ * with the session cookie from another origin (a cross-site request riding on the cookie).
  */
 export async function requestScope(request: Request, permission: Permission): Promise<Scope> {
   const header = request.headers.get("authorization");
@@ -89,6 +105,9 @@ export async function requestScope(request: Request, permission: Permission): Pr
     scope = await apiKeyScope(match[1]);
   } else {
     scope = await sessionScope();
+    if (scope && writeMethods.has(request.method) && !isSameOriginRequest(request)) {
+      throw forbidden("a write signed in with the session cookie must come from this site's own pages (Origin or Referer); scripts send Authorization: Bearer <api key>");
+    }
   }
   if (!scope) throw unauthorized();
   if (!can(scope.actor, permission)) throw forbidden();

@@ -7,6 +7,7 @@ import { loadAnalyzeEngine } from "../analyze/load-engine";
 import type { AnalyzeReport } from "../analyze/report";
 import type { Tokens } from "../tokens";
 import { formatInteger, formatUsd } from "../format";
+import { dayProblem } from "../queries/params";
 import { CommandError, UsageError } from "./errors";
 import { ProgressLine } from "./progress-line";
 
@@ -15,9 +16,8 @@ type Grouping = (typeof GROUPINGS)[number];
 
 function parseDay(flag: string, value: string | undefined): string | null {
   if (value === undefined) return null;
-  const time = Date.parse(`${value}T00:00:00Z`);
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
-  if (!valid) throw new UsageError(`--${flag} wants a date as YYYY-MM-DD, got "${value}"`);
+  const problem = dayProblem(value);
+  if (problem) throw new UsageError(`--${flag} wants ${problem.startsWith("a date") ? problem : `a real date (${problem})`}, got "${value}"`);
   return value;
 }
 

@@ -13,7 +13,7 @@ import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/ingest/route";
-import { closeDb } from "@/lib/db/client";
+import { closeDb, db } from "@/lib/db/client";
 import { assistantLine } from "@/lib/ingest/parsers/__fixtures__/trace-lines";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
 import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
@@ -104,5 +104,27 @@ describe("trh push", () => {
     expect(codex).toMatchObject({ inputTokens: 34_469 - 3_456, cacheReadTokens: 3_456, outputTokens: 431 });
     expect(Math.abs(codex!.costUsd - 0.060912)).toBeLessThanOrEqual(1e-6);
     expect(rows.map((row) => row.key)).not.toContain("unknown");
+  });
+
+  it("pushes a Codex fork in pieces with the same calls and runs as an import (fixtures/crafted/codex-fork)", async () => {
+    const forkTeam = await createTestTeam("push-fork");
+    const source = path.resolve("fixtures/crafted/codex-fork/sessions");
+    const forkDir = path.join(dir, "codex-fork");
+    const files = ["2026/02/20/rollout-2026-02-20T09-00-00-019c7a10-5e2b-7c41-9a7e-2f0c1d3b4a51.jsonl", "2026/02/21/rollout-2026-02-21T10-00-00-019c7f3b-8d14-7a02-b6c9-41e5a7d2c083.jsonl"];
+    const pushFork = async () =>
+      JSON.parse((await run(process.execPath, ["bin/trh.mjs", "push", forkDir, "--url", url, "--key", forkTeam.ingestKey, "--json"], { env: { ...process.env, TRH_PUSH_STATE: state } })).stdout);
+    // Each file in two pieces: the fork's cut falls just after its copy of the parent's history.
+    const pieces = files.map((file) => readFileSync(path.join(source, file), "utf8").trimEnd().split("\n"));
+    for (const [index, file] of files.entries()) {
+      mkdirSync(path.dirname(path.join(forkDir, file)), { recursive: true });
+      writeFileSync(path.join(forkDir, file), pieces[index]!.slice(0, 14).join("\n") + "\n");
+    }
+    await pushFork();
+    for (const [index, file] of files.entries()) appendFileSync(path.join(forkDir, file), pieces[index]!.slice(14).join("\n") + "\n");
+    await pushFork();
+    const { totals } = await spendByGroup(userScope(forkTeam), { ...wholeRange, groupBy: "day" });
+    expect(totals).toMatchObject({ calls: 5, inputTokens: 30_000, cacheReadTokens: 37_500, outputTokens: 1_750 });
+    const runs = await db().run.findMany({ where: { teamId: forkTeam.teamId }, select: { externalId: true, calls: true } });
+    expect(Object.fromEntries(runs.map((run) => [run.externalId, run.calls]))).toEqual({ "019c7a10-5e2b-7c41-9a7e-2f0c1d3b4a51": 4, "019c7f3b-8d14-7a02-b6c9-41e5a7d2c083": 1 });
   });
 });

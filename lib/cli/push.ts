@@ -101,16 +101,22 @@ function countLines(bytes: Buffer): number {
   return count;
 }
 
-/** The latest session_meta and turn_context lines, resent before new lines so they parse alone. */
+/** The session_meta and turn_context lines later lines depend on, resent before new lines so they parse alone. */
 function codexContext(previous: string[], sent: Buffer): string[] {
-  let meta = previous.find((line) => line.includes("session_meta")) ?? null;
+  // The file's own session_meta (its first), the last one (a fork copies its ancestors' after its
+  // own: call keys follow that lineage, see parsers/codex.ts) and the last turn_context (the model).
+  const metas = previous.filter((line) => line.includes("session_meta"));
+  let own = metas[0] ?? null;
+  let lineage = metas.length > 1 ? metas[metas.length - 1]! : null;
   let turn = previous.find((line) => line.includes("turn_context")) ?? null;
   for (const line of sent.toString("utf8").split("\n")) {
     const match = CODEX_CONTEXT.exec(line);
-    if (match?.[1] === "session_meta") meta = line;
-    else if (match?.[1] === "turn_context") turn = line;
+    if (match?.[1] === "session_meta") {
+      if (own === null) own = line;
+      else lineage = line;
+    } else if (match?.[1] === "turn_context") turn = line;
   }
-  return [meta, turn].filter((line): line is string => line !== null);
+  return [own, lineage, turn].filter((line): line is string => line !== null);
 }
 
 export async function pushCommand(args: string[]): Promise<number> {

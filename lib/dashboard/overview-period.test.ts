@@ -26,6 +26,18 @@ describe("overview period", () => {
 
   it("takes a custom range, and repairs a reversed one", () => {
     expect(resolveOverviewPeriod({ from: "2026-01-01", to: "2026-01-31" }, today, today)).toMatchObject({ preset: "custom", days: 31, previousFrom: "2025-12-01", previousTo: "2025-12-31" });
-    expect(resolveOverviewPeriod({ from: "2026-03-01", to: "2026-01-31" }, today, today)).toMatchObject({ from: "2026-01-25", to: "2026-01-31" });
+    const reversed = resolveOverviewPeriod({ from: "2026-03-01", to: "2026-01-31" }, today, today);
+    expect(reversed).toMatchObject({ from: "2026-01-31", to: "2026-03-01" });
+    expect(reversed.fallbackNote).toBe("from was after to, so they were swapped: showing 2026-01-31 to 2026-03-01");
+  });
+
+  it("ignores days that are no dates, and cuts absurd ranges, saying so", () => {
+    const yearZero = resolveOverviewPeriod({ from: "0000-01-01", to: "2026-01-31" }, today, today);
+    expect(yearZero).toMatchObject({ from: "2026-01-02", to: "2026-01-31" });
+    expect(yearZero.fallbackNote).toBe("from ignored (a date from 1970-01-01 to 2199-12-31): showing 2026-01-02 to 2026-01-31");
+    expect(resolveOverviewPeriod({ from: "2026-02-30" }, today, today).fallbackNote).toContain("from ignored (2026-02-30 is not a calendar date)");
+    const decades = resolveOverviewPeriod({ from: "2000-01-01", to: "2026-01-31" }, today, today);
+    expect(decades).toMatchObject({ to: "2026-01-31", days: 3660 });
+    expect(decades.fallbackNote).toContain("a page shows at most 3660 days");
   });
 });

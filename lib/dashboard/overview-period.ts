@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { stackDimensionSchema } from "@/lib/queries/daily-spend-by-group";
-import { addDays, todayUtc } from "@/lib/queries/params";
+import { addDays, correctedDayRange, daysBetween, todayUtc } from "@/lib/queries/params";
 
 export const periodPresets = ["last-7-days", "this-week", "last-week", "last-30-days", "custom"] as const;
 export type PeriodPreset = (typeof periodPresets)[number];
@@ -19,13 +19,14 @@ export const presetLabels: Record<PeriodPreset, string> = {
   custom: "Custom",
 };
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)));
-
-/** Unknown or malformed values are dropped rather than refused: a shared link should still open. */
+/**
+ * Unknown or malformed values are dropped rather than refused: a shared link should still open.
+ * from and to stay raw here: resolveOverviewPeriod repairs them and says what it changed.
+ */
 export const overviewParamsSchema = z.object({
   period: z.enum(periodPresets).optional().catch(undefined),
-  from: isoDay.optional().catch(undefined),
-  to: isoDay.optional().catch(undefined),
+  from: z.string().max(40).optional().catch(undefined),
+  to: z.string().max(40).optional().catch(undefined),
   stackBy: stackDimensionSchema.optional().catch(undefined),
   owner: z.string().max(320).optional().catch(undefined),
   project: z.string().max(200).optional().catch(undefined),
@@ -40,12 +41,8 @@ export interface OverviewPeriod {
   previousFrom: string;
   previousTo: string;
   days: number;
-  /** Set when the default range was empty and the last days with data are shown instead. */
+  /** Set when the range shown is not the one asked for (the default range was empty, or the URL's was repaired), saying why. */
   fallbackNote: string | null;
-}
-
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 }
 
 /** Monday of the ISO week (Postgres' date_trunc('week') agrees). */
@@ -74,9 +71,9 @@ export function resolveOverviewPeriod(params: OverviewParams, latestSpendDay: st
   let range: { from: string; to: string };
   let fallbackNote: string | null = null;
   if (preset === "custom") {
-    const to = params.to ?? today;
-    const from = params.from && params.from <= to ? params.from : addDays(to, -6);
-    range = { from, to };
+    const corrected = correctedDayRange(params, () => ({ from: addDays(today, -6), to: today }));
+    range = { from: corrected.from, to: corrected.to };
+    fallbackNote = corrected.correction;
   } else {
     range = presetRange(preset, today);
     const isDefault = params.period === undefined;

@@ -1,17 +1,18 @@
 /**
  * One trace file (an upload's body, a file `trh import` reads) into the writer: gunzip if asked,
- * detect or check the format on the first lines, parse as a stream, write. Nothing is held whole
+ * detect or check the format on the first lines, parse as a stream, write; a body from which
+ * nothing could be read is an error naming what was expected, never an empty success. Nothing is held whole
  * in memory; size limits and a decompression-ratio guard stop oversized bodies and gzip bombs.
  */
 import { createGunzip } from "node:zlib";
 import { Readable } from "node:stream";
 import type { Scope } from "@/lib/auth/scope";
-import { detectFormat, parseTraceStream } from "./parsers";
+import { detectFormat, parseTraceStream, type DetectedFormat } from "./parsers";
 import { parseNativeStream } from "./parsers/native";
 import type { TraceEvent } from "./normalized-call";
 import { ingestEvents, type IngestProgress, type IngestResult } from "./writer";
 
-/** Formats of `POST /api/v1/ingest?format=` (CONTRACT.md); "auto" detects from the first lines. */
+/** Formats of `POST /api/v1/ingest?format=` (CONTRACT.md); "auto" detects from the content (parsers/index.ts). */
 export const ingestFormats = ["claude-code", "codex", "otlp-json", "native"] as const;
 export type IngestFormat = (typeof ingestFormats)[number];
 
@@ -35,7 +36,7 @@ export function maxUploadBytes(): number {
 /** Trace JSONL compresses 5-20x; past this ratio (after the first 10 MB) a body is a bomb, not a trace. */
 const MAX_GZIP_RATIO = 200;
 const RATIO_GRACE_BYTES = 10 * 1024 * 1024;
-const DETECT_BYTES = 64 * 1024;
+const DETECT_BYTES = 256 * 1024;
 
 export interface FileBody {
   /** The raw bytes as sent (possibly gzip). */
@@ -74,13 +75,20 @@ export async function* decodedBytes(body: FileBody): AsyncGenerator<Buffer> {
   }
 }
 
-/** Reads enough of the stream to decide its format, then hands back every byte. */
-async function peekFormat(bytes: AsyncIterable<Buffer>): Promise<{ format: "claude-code" | "codex" | null; empty: boolean; stream: AsyncIterable<Buffer> }> {
+/** Lines looked at to decide a format; a file whose first lines are all foreign is not a trace. */
+const DETECT_LINES = 50;
+
+/**
+ * Reads the first lines of the stream (at most DETECT_LINES lines or DETECT_BYTES bytes, so a
+ * huge file is never buffered), decides its format, then hands back every byte.
+ */
+async function peekFormat(bytes: AsyncIterable<Buffer>): Promise<{ format: DetectedFormat | null; empty: boolean; stream: AsyncIterable<Buffer> }> {
   const iterator = bytes[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let size = 0;
+  let newlines = 0;
   let done = false;
-  while (size < DETECT_BYTES) {
+  while (size < DETECT_BYTES && newlines < DETECT_LINES) {
     const next = await iterator.next();
     if (next.done) {
       done = true;
@@ -88,7 +96,7 @@ async function peekFormat(bytes: AsyncIterable<Buffer>): Promise<{ format: "clau
     }
     head.push(next.value);
     size += next.value.byteLength;
-    if (Buffer.concat(head).subarray(0, DETECT_BYTES).includes(0x0a)) break;
+    for (let at = next.value.indexOf(0x0a); at !== -1; at = next.value.indexOf(0x0a, at + 1)) newlines += 1;
   }
   const text = Buffer.concat(head).subarray(0, DETECT_BYTES).toString("utf8");
   const stream = (async function* () {
@@ -101,7 +109,16 @@ async function peekFormat(bytes: AsyncIterable<Buffer>): Promise<{ format: "clau
       }
     }
   })();
-  return { format: detectFormat(text.split("\n").slice(0, 20)), empty: text.trim() === "", stream };
+  return { format: detectFormat(text.split("\n").slice(0, DETECT_LINES)), empty: text.trim() === "", stream };
+}
+
+/** The error of a file from which nothing could be read: it names what would have been. */
+export function nothingFoundMessage(fileName: string): string {
+  return (
+    `no Claude Code, Codex, OTLP or native records found in ${fileName}; expected Claude Code transcript lines ` +
+    `({"type":"assistant","sessionId",...}), Codex rollout lines ({"timestamp","type","payload"}), an OTLP/JSON export ` +
+    `request ({"resourceSpans"|"resourceLogs":[...]}) or native lines ({"sessionId","callKey","timestamp","model","inputTokens","outputTokens"})`
+  );
 }
 
 export interface IngestFileInput {
@@ -112,26 +129,44 @@ export interface IngestFileInput {
   body: FileBody;
 }
 
-/** The events of one JSONL trace file (claude-code, codex or native), format checked or detected. */
-export async function fileEvents(input: IngestFileInput): Promise<{ format: "claude-code" | "codex" | "native"; events: AsyncIterable<TraceEvent> }> {
+/**
+ * A body's decoded bytes and its format: the requested one, checked against the content, or the
+ * detected one for "auto". Throws IngestInputError when the content fits no format, or another one.
+ */
+export async function openTraceBody(input: IngestFileInput): Promise<{ format: IngestFormat; stream: AsyncIterable<Buffer> }> {
   const peeked = await peekFormat(decodedBytes(input.body));
-  let format: "claude-code" | "codex" | "native";
-  if (input.format === "native") format = "native";
-  else if (input.format === "otlp-json") throw new IngestInputError("otlp-json bodies are whole OTLP requests: see ingest-otlp.ts");
-  else if (peeked.empty) format = input.format === "auto" ? "claude-code" : input.format;
-  else if (peeked.format === null) throw new IngestInputError(`${input.fileName} is not a trace file this server reads; ${acceptedFormatsMessage}`);
-  else if (input.format !== "auto" && peeked.format !== input.format) {
+  if (peeked.empty || peeked.format === null) throw new IngestInputError(nothingFoundMessage(input.fileName));
+  if (input.format !== "auto" && peeked.format !== input.format) {
     throw new IngestInputError(`${input.fileName} looks like ${peeked.format}, not ${input.format}; ${acceptedFormatsMessage}`);
-  } else format = peeked.format;
-  return { format, events: parseWith(format, peeked.stream, input.fileName) };
+  }
+  return { format: peeked.format, stream: peeked.stream };
 }
 
-/** Ingests one trace file as its own batch (an upload, an API request). OTLP requests go through ingest-otlp.ts. */
+/**
+ * The events of one JSONL trace file (claude-code, codex or native), format checked or detected.
+ * A file that yields nothing at all (no call, no session, no tool result, not even a line error)
+ * throws IngestInputError at its end: its lines looked like a format but none was one.
+ */
+export async function fileEvents(input: IngestFileInput): Promise<{ format: JsonlFormat; events: AsyncIterable<TraceEvent> }> {
+  const { format, stream } = await openTraceBody(input);
+  if (format === "otlp-json") throw new IngestInputError(`${input.fileName} is an OTLP export request: send it to POST /api/v1/ingest or /api/otlp/v1/...`);
+  return { format, events: traceEvents(format, stream, input.fileName) };
+}
+
+/** Ingests one JSONL trace file as its own batch (an upload, an API request). OTLP requests go through ingest-otlp.ts. */
 export async function ingestFile(scope: Scope, input: IngestFileInput, onProgress?: (progress: IngestProgress) => void): Promise<IngestResult> {
   const { format, events } = await fileEvents(input);
   return ingestEvents(scope, { format, fileName: input.fileName, events }, onProgress);
 }
 
-function parseWith(format: "claude-code" | "codex" | "native", stream: AsyncIterable<Buffer>, fileName: string): AsyncIterable<TraceEvent> {
-  return format === "native" ? parseNativeStream(stream, fileName) : parseTraceStream(format, stream, fileName, { withDetails: true });
+type JsonlFormat = Exclude<IngestFormat, "otlp-json">;
+
+export async function* traceEvents(format: JsonlFormat, stream: AsyncIterable<Buffer>, fileName: string): AsyncGenerator<TraceEvent> {
+  const parsed = format === "native" ? parseNativeStream(stream, fileName) : parseTraceStream(format, stream, fileName, { withDetails: true });
+  let any = false;
+  for await (const event of parsed) {
+    any = true;
+    yield event;
+  }
+  if (!any) throw new IngestInputError(nothingFoundMessage(fileName));
 }

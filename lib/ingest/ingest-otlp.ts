@@ -3,20 +3,24 @@
  * request is small and whole, so it is read into memory (within OTLP_MAX_BYTES) and parsed at once.
  */
 import type { Scope } from "@/lib/auth/scope";
+import { refuseDeclaredOversize } from "@/lib/http/read-body";
 import { decodedBytes, IngestInputError } from "./ingest-file";
 import { parseOtlpLogs, parseOtlpTraces, type OtlpParseResult } from "./parsers/otlp";
+import { idProblem } from "./validate-events";
 import { ingestEvents, type IngestResult } from "./writer";
+
+/** RFC 5321's limit on an address. */
+const MAX_EMAIL_CHARS = 254;
 
 /** Exporters batch far below this; anything larger is not an export request. */
 const OTLP_MAX_BYTES = 64 * 1024 * 1024;
 
 export type OtlpSignal = "traces" | "logs";
 
-async function readWhole(request: Request): Promise<Uint8Array> {
-  const gzip = (request.headers.get("content-encoding") ?? "").toLowerCase().includes("gzip");
+async function readWhole(bytes: AsyncIterable<Buffer>): Promise<Uint8Array> {
   const parts: Buffer[] = [];
   let size = 0;
-  for await (const chunk of decodedBytes({ bytes: request.body as unknown as AsyncIterable<Uint8Array>, gzip })) {
+  for await (const chunk of bytes) {
     size += chunk.byteLength;
     if (size > OTLP_MAX_BYTES) throw new IngestInputError(`an OTLP request may be at most ${OTLP_MAX_BYTES} bytes`, 413);
     parts.push(chunk);
@@ -32,12 +36,26 @@ function jsonSignal(body: Uint8Array): OtlpSignal {
   throw new IngestInputError("an otlp-json body must be an OTLP export request with resourceSpans or resourceLogs");
 }
 
-export async function ingestOtlpRequest(scope: Scope, request: Request, signal: OtlpSignal | "json-auto", fileName: string | null = null): Promise<IngestResult> {
-  const body = await readWhole(request);
-  const contentType = signal === "json-auto" ? "application/json" : (request.headers.get("content-type") ?? "application/json");
-  const kind = signal === "json-auto" ? jsonSignal(body) : signal;
+async function ingestOtlpBody(scope: Scope, body: Uint8Array, kind: OtlpSignal, contentType: string, fileName: string | null): Promise<IngestResult> {
   const parsed: OtlpParseResult = kind === "logs" ? parseOtlpLogs(body, contentType) : parseOtlpTraces(body, contentType);
   const sessionEmails = new Map<string, string>();
-  for (const [sessionId, identity] of parsed.identities) if (identity.email) sessionEmails.set(sessionId, identity.email);
+  for (const [sessionId, identity] of parsed.identities) {
+    // The email becomes an identity key: one that no mailbox can have (too long, NUL, broken Unicode) is ignored.
+    if (identity.email && identity.email.length <= MAX_EMAIL_CHARS && idProblem(identity.email) === null) sessionEmails.set(sessionId, identity.email);
+  }
   return ingestEvents(scope, { format: `otlp-${kind}`, fileName, events: parsed.events, sessionEmails });
+}
+
+/** An OTLP receiver request (`/api/otlp/v1/traces|logs`), JSON or protobuf by its content type. */
+export async function ingestOtlpRequest(scope: Scope, request: Request, signal: OtlpSignal): Promise<IngestResult> {
+  refuseDeclaredOversize(request, OTLP_MAX_BYTES);
+  const gzip = (request.headers.get("content-encoding") ?? "").toLowerCase().includes("gzip");
+  const body = await readWhole(decodedBytes({ bytes: request.body as unknown as AsyncIterable<Uint8Array>, gzip }));
+  return ingestOtlpBody(scope, body, signal, request.headers.get("content-type") ?? "application/json", null);
+}
+
+/** An OTLP/JSON export request sent as a file to `POST /api/v1/ingest` (decoded bytes); traces or logs by its content. */
+export async function ingestOtlpJsonFile(scope: Scope, bytes: AsyncIterable<Buffer>, fileName: string): Promise<IngestResult> {
+  const body = await readWhole(bytes);
+  return ingestOtlpBody(scope, body, jsonSignal(body), "application/json", fileName);
 }

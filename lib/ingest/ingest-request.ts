@@ -1,7 +1,9 @@
 /** An HTTP request body as one trace file: what `POST /api/v1/ingest` hands to the writer. */
 import type { Scope } from "@/lib/auth/scope";
-import { ingestFile, type IngestFormat } from "./ingest-file";
-import { ingestOtlpRequest } from "./ingest-otlp";
+import { openTraceBody, traceEvents, type IngestFormat } from "./ingest-file";
+import { ingestOtlpJsonFile } from "./ingest-otlp";
+import { cleanText, MAX_ID_CHARS } from "./validate-events";
+import { ingestEvents } from "./writer";
 
 export interface IngestResponseBody {
   runs: number;
@@ -23,15 +25,17 @@ export async function ingestRequestBody(
   onProgress?: (processedBytes: number) => void,
 ): Promise<IngestResponseBody> {
   const gzip = (request.headers.get("content-encoding") ?? "").toLowerCase().includes("gzip");
-  const fileName = query.file ?? "upload.jsonl";
+  // The name is the client's: stored and shown, so cleaned like any trace text.
+  const fileName = cleanText(query.file ?? "upload.jsonl", MAX_ID_CHARS);
+  const { format, stream } = await openTraceBody({
+    format: query.format,
+    fileName,
+    body: { bytes: request.body as unknown as AsyncIterable<Uint8Array>, gzip, onRawBytes: onProgress },
+  });
   const result =
-    query.format === "otlp-json" || (query.format === "auto" && fileName.endsWith(".json"))
-      ? await ingestOtlpRequest(scope, request, "json-auto", fileName)
-      : await ingestFile(scope, {
-          format: query.format,
-          fileName,
-          body: { bytes: request.body as unknown as AsyncIterable<Uint8Array>, gzip, onRawBytes: onProgress },
-        });
+    format === "otlp-json"
+      ? await ingestOtlpJsonFile(scope, stream, fileName)
+      : await ingestEvents(scope, { format, fileName, events: traceEvents(format, stream, fileName) });
   return {
     runs: result.runs,
     runIds: result.runIds,

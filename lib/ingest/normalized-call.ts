@@ -25,7 +25,10 @@ export interface NormalizedCall {
   /**
    * Stable identity within a source, the same whether a file is read whole, split or re-read, so
    * a database unique key can de-duplicate: Claude Code `${message.id}:${requestId}` (or
-   * `line:${fileName}:${uuid}` when the message has no id), Codex `${sessionId}:${total_tokens}`.
+   * `line:${sessionId}:${uuid}` when the message has no id, `line:${fileName}:#${line}` when
+   * the line has no uuid either), Codex `${sessionId}:${total_tokens}`,
+   * native the caller's key, unique within its session only (the writer's callIdentity pairs it
+   * with the session).
    */
   callKey: string;
   /** The provider's message id (Claude Code message.id); null when the source has none. */
@@ -95,6 +98,8 @@ export interface LineErrorEvent {
 
 export interface CallEvent {
   kind: "call";
+  /** 1-based line of the record in its file (for OTLP: its position in the request), named when it is refused. */
+  line: number;
   call: NormalizedCall;
 }
 

@@ -8,6 +8,7 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { databaseKind } from "@/lib/db/config";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { priceCall, type PriceOverride } from "@/lib/pricing/price-book";
 import { contextTokens, totalTokens, type NormalizedCall, type SessionEvent, type ToolResultEvent, type TraceEvent, type TraceSource } from "./normalized-call";
@@ -16,10 +17,18 @@ import { jsonRows } from "@/lib/db/json-rows";
 import { addToDailySpend } from "@/lib/ownership/daily-spend";
 import { attributePullRequestRuns, attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
 import { senderOf, traceIdentity, type Sender } from "./identities";
+import { validEvents } from "./validate-events";
+import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 
-/** Calls per transaction: big enough for fast bulk statements, small enough to lose little on a crash. */
-const CHUNK_CALLS = 2000;
+/**
+ * Calls per transaction: big enough for fast bulk statements, small enough to lose little on a
+ * crash. The embedded database is one connection, so every other request (/api/health included)
+ * waits for the chunk in flight: smaller chunks there keep the server answering during an upload.
+ */
+const chunkCalls = () => (databaseKind() === "embedded" ? 500 : 2000);
+/** Longest stretch of parsing without letting the server's other requests in. */
+const YIELD_EVERY_MS = 20;
 /** Errors kept on the batch row; the count is always exact. */
 const STORED_ERRORS = 1000;
 
@@ -56,17 +65,31 @@ export interface IngestProgress {
 }
 
 /**
- * A call's identity in the database. Claude Code's transcripts and its telemetry describe the same
- * API requests (telemetry's request_id is the transcript's requestId), so both are stored under
- * source "claude-code" and keyed by request id when there is one: a team that sends both never
- * counts a request twice, and the copy with the larger (final) counts wins.
+ * A call's identity in the database: (team, source, key). Claude Code's transcripts and its
+ * telemetry describe the same API requests (telemetry's request_id is the transcript's requestId),
+ * so both are stored under source "claude-code" and keyed by request id when there is one: a team
+ * that sends both never counts a request twice, and the copy with the larger (final) counts wins.
+ * A transcript message without message.id cannot be matched to anything (FORMATS.md rule 4): each
+ * of its lines is its own call, as in `trh analyze`. A native call is its session and its key
+ * together (a tool numbering calls per session reuses keys across sessions); Codex keys already
+ * carry their session.
  */
 export function callIdentity(call: NormalizedCall): { source: TraceSource; key: string } {
-  const claudeTelemetry = call.source === "otlp" && call.callKey.startsWith("req:");
-  if (call.source === "claude-code" || claudeTelemetry) {
-    return { source: "claude-code", key: call.requestId ? `req:${call.requestId}` : call.callKey };
+  if (call.source === "otlp" && call.callKey.startsWith("req:")) return { source: "claude-code", key: call.callKey };
+  if (call.source === "claude-code") {
+    return { source: "claude-code", key: call.messageId !== null && call.requestId ? `req:${call.requestId}` : call.callKey };
   }
+  if (call.source === "native") return { source: "native", key: nativeCallKey(call.sessionId, call.callKey) };
   return { source: call.source, key: call.callKey };
+}
+
+/**
+ * `<length of sessionId>:<sessionId>:<callKey>`: the length makes the pair recoverable, so no two
+ * (session, key) pairs share a stored key. Counted in code points, as Postgres' char_length does
+ * in the migration that rewrote the keys stored before (call_identity_per_session).
+ */
+export function nativeCallKey(sessionId: string, callKey: string): string {
+  return `${[...sessionId].length}:${sessionId}:${callKey}`;
 }
 
 interface PricedCall {
@@ -77,6 +100,35 @@ interface PricedCall {
   priced: boolean;
   rule: string;
   tier: string | null;
+}
+
+/** Raw token counts of a call, as parsed or as stored. */
+type TokenCounts = Pick<NormalizedCall, "uncachedInput" | "cacheRead" | "cacheWrite5m" | "cacheWrite1h" | "output">;
+
+/** A stored call as the writer compares, upgrades or retracts it. */
+interface StoredCall extends TokenCounts {
+  source: string;
+  callKey: string;
+  id: bigint;
+  runId: string;
+  timestamp: Date;
+  model: string;
+  messageId: string | null;
+  total: number;
+  costUsd: string;
+}
+
+/** What one chunk adds to a run on one day for one model (negative for replaced or retracted copies). */
+interface Delta {
+  runId: string;
+  day: string;
+  model: string;
+  calls: number;
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheRead: number;
+  cost: number;
 }
 
 /** A tool the model asked for; the source and key find its call, null when only its result is known. */
@@ -100,7 +152,8 @@ interface RunRow {
 /** Postgres text and jsonb refuse NUL characters, which untrusted traces may contain. */
 const pgText = <T extends string | null>(value: T): T => (value === null ? value : (value.replace(/\u0000/g, "\uFFFD") as T));
 
-const day = (date: Date) => date.toISOString().slice(0, 10);
+/** Raw queries give timestamps as Date on Postgres, but keep to what the driver hands back. */
+const day = (date: Date | string) => new Date(date).toISOString().slice(0, 10);
 /** Costs go to numeric(24,12) as text, so no binary rounding creeps into exact sums. */
 const money = (value: number) => value.toFixed(12);
 
@@ -116,6 +169,7 @@ export class IngestWriter {
   private calls = 0;
   private duplicates = 0;
   private costUsd = 0;
+  private lastHeartbeat = Date.now();
 
   private constructor(
     private readonly scope: Scope,
@@ -157,19 +211,33 @@ export class IngestWriter {
     return new IngestWriter(scope, batch.id, input.fileName, priceOverrides, attribution, sender, input.sessionEmails ?? new Map(), onProgress);
   }
 
-  /** Adds every event of one file (or request); its line errors name `fileName`. */
+  /** Adds every event of one file (or request), validated (validate-events.ts); its line errors name `fileName`. */
   async addAll(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>, fileName: string | null = this.fileName): Promise<void> {
     this.fileName = fileName;
-    let sinceYield = 0;
-    for await (const event of events) {
+    let lastYield = performance.now();
+    for await (const event of validEvents(events)) {
       await this.add(event);
-      // Parsing from memory never waits on I/O; step aside now and then so the chunk being
-      // written in the background gets its database answers.
-      if (this.inFlight && ++sinceYield >= 256) {
-        sinceYield = 0;
+      if (Date.now() - this.lastHeartbeat >= HEARTBEAT_EVERY_MS) await this.heartbeat();
+      // Parsing bytes already received never waits on I/O, so it would hold the event loop for
+      // the whole upload: step aside every few milliseconds, so the chunk being written gets its
+      // database answers and the server answers other requests (/api/health) meanwhile.
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
       }
     }
+  }
+
+  /**
+   * Renews the batch's lease (batch-status.ts) while a slow stream yields no chunk; a batch taken
+   * for interrupted that turns out alive is RUNNING again.
+   */
+  private async heartbeat(): Promise<void> {
+    this.lastHeartbeat = Date.now();
+    await db().ingestBatch.updateMany({
+      where: { teamId: this.scope.teamId, id: this.batchId, status: { in: ["RUNNING", "INTERRUPTED"] } },
+      data: { heartbeatAt: new Date(), status: "RUNNING" },
+    });
   }
 
   /**
@@ -189,7 +257,7 @@ export class IngestWriter {
         const price = priceCall(event.call, this.overrides);
         if (!price.priced) this.unpriced.add(event.call.model);
         this.pending.push({ call: event.call, ...callIdentity(event.call), costUsd: price.costUsd, priced: price.priced, rule: price.rule, tier: price.tier });
-        if (this.pending.length >= CHUNK_CALLS) await this.flushInBackground();
+        if (this.pending.length >= chunkCalls()) await this.flushInBackground();
         return;
       }
       case "toolResult":
@@ -208,7 +276,7 @@ export class IngestWriter {
 
   /** Writes what is pending as one transaction. */
   private async flush(): Promise<void> {
-    const chunk = latestCopies(this.pending);
+    const { calls: chunk, merged } = latestCopies(this.pending);
     const results = this.pendingResults;
     this.pending = [];
     this.pendingResults = [];
@@ -216,24 +284,59 @@ export class IngestWriter {
     await db().$transaction(
       async (tx) => {
         // One writer per team at a time: overlapping uploads then see each other's calls and
-        // never both insert, or both count, the same call.
+        // never both insert, or both count, the same call; nor both miss a /btw copy's original.
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${this.scope.teamId}))`;
-        const runs = await this.upsertRuns(tx, chunk);
+        const { kept, replays } = await this.withoutReplays(tx, chunk);
+        const runs = await this.upsertRuns(tx, kept);
         // Attribution first, so this chunk's spend lands on the run's owner, project and task.
         await attributeRunsInTransaction(tx, this.scope.teamId, [...runs.values()].map((run) => run.id), this.attribution);
-        const outcome = await this.writeCalls(tx, chunk, runs);
+        const outcome = await this.writeCalls(tx, kept, replays, runs);
         await this.writeToolCalls(tx, outcome.toolUses, results, runs);
+        const duplicates = outcome.duplicates + merged + replays.length;
         await tx.$executeRaw`
           UPDATE "IngestBatch" SET runs = ${this.touchedRuns.size}, calls = calls + ${outcome.calls},
-            duplicates = duplicates + ${outcome.duplicates}, "costUsd" = "costUsd" + ${money(outcome.costUsd)}::numeric
+            duplicates = duplicates + ${duplicates}, "costUsd" = "costUsd" + ${money(outcome.costUsd)}::numeric,
+            "heartbeatAt" = now(), status = 'RUNNING'
           WHERE "teamId" = ${this.scope.teamId}::uuid AND id = ${this.batchId}::uuid`;
         this.calls += outcome.calls;
-        this.duplicates += outcome.duplicates;
+        this.duplicates += duplicates;
         this.costUsd += outcome.costUsd;
       },
       { timeout: 120_000, maxWait: 120_000 },
     );
     this.onProgress?.({ calls: this.calls, duplicates: this.duplicates });
+  }
+
+  /**
+   * FORMATS.md Claude Code rule 3 across files, batches and paths: a sidechain call whose message
+   * id the team holds as a main-thread call (stored, or in this chunk) is a /btw replay and is
+   * dropped. A message id names one API response, so the rule holds within the session and
+   * beyond it, as in `trh analyze`. The opposite order, the copy stored first, is retracted in
+   * writeCalls.
+   */
+  private async withoutReplays(tx: Prisma.TransactionClient, chunk: PricedCall[]): Promise<{ kept: PricedCall[]; replays: PricedCall[] }> {
+    const copyIds = new Set<string>();
+    const mainIds = new Set<string>();
+    for (const { call, source } of chunk) {
+      if (source !== "claude-code" || call.messageId === null) continue;
+      (call.isSidechain ? copyIds : mainIds).add(call.messageId);
+    }
+    if (copyIds.size === 0) return { kept: chunk, replays: [] };
+    const unknown = [...copyIds].filter((id) => !mainIds.has(id));
+    if (unknown.length > 0) {
+      const stored = await tx.$queryRaw<{ messageId: string }[]>`
+        SELECT DISTINCT "messageId" FROM "Call"
+        WHERE "teamId" = ${this.scope.teamId}::uuid AND source = 'claude-code' AND NOT "isSidechain" AND "messageId" = ANY(${unknown}::text[])`;
+      for (const row of stored) mainIds.add(row.messageId);
+    }
+    const kept: PricedCall[] = [];
+    const replays: PricedCall[] = [];
+    for (const priced of chunk) {
+      const { call, source } = priced;
+      const replay = source === "claude-code" && call.isSidechain && call.messageId !== null && mainIds.has(call.messageId);
+      (replay ? replays : kept).push(priced);
+    }
+    return { kept, replays };
   }
 
   /** Flushes the rest, applies session details to runs that got no call here, and closes the batch. */
@@ -359,10 +462,16 @@ export class IngestWriter {
     return { ...priced, call: merged, costUsd: price.costUsd, priced: price.priced, rule: price.rule, tier: price.tier };
   }
 
-  private async writeCalls(tx: Prisma.TransactionClient, chunk: PricedCall[], runs: Map<string, RunRow>): Promise<{ calls: number; duplicates: number; costUsd: number; toolUses: ToolUseRow[] }> {
-    if (chunk.length === 0) return { calls: 0, duplicates: 0, costUsd: 0, toolUses: [] };
-    const existing = await tx.$queryRaw<{ source: string; callKey: string; id: bigint; total: number; costUsd: string; uncachedInput: number; cacheRead: number; cacheWrite5m: number; cacheWrite1h: number; output: number }[]>`
-      SELECT c.source, c."callKey", c.id, (c."uncachedInput" + c."cacheRead" + c."cacheWrite5m" + c."cacheWrite1h" + c.output)::float8 AS total,
+  private async writeCalls(
+    tx: Prisma.TransactionClient,
+    chunk: PricedCall[],
+    replays: PricedCall[],
+    runs: Map<string, RunRow>,
+  ): Promise<{ calls: number; duplicates: number; costUsd: number; toolUses: ToolUseRow[] }> {
+    if (chunk.length === 0 && replays.length === 0) return { calls: 0, duplicates: 0, costUsd: 0, toolUses: [] };
+    const existing = chunk.length === 0 ? [] : await tx.$queryRaw<StoredCall[]>`
+      SELECT c.source, c."callKey", c.id, c."runId"::text AS "runId", c.timestamp, c.model, c."messageId",
+        (c."uncachedInput" + c."cacheRead" + c."cacheWrite5m" + c."cacheWrite1h" + c.output)::float8 AS total,
         c."costUsd"::text AS "costUsd", c."uncachedInput", c."cacheRead", c."cacheWrite5m", c."cacheWrite1h", c.output
       FROM "Call" c JOIN ${jsonRows(chunk.map((c) => ({ source: c.source, key: c.key })), "k(source text, key text)")}
         ON c.source = k.source AND c."callKey" = k.key
@@ -370,29 +479,34 @@ export class IngestWriter {
       FOR UPDATE OF c`;
     const stored = new Map(existing.map((row) => [`${row.source}\u0000${row.callKey}`, row]));
     const inserts: PricedCall[] = [];
-    const upgrades: { priced: PricedCall; old: (typeof existing)[number] }[] = [];
+    const upgrades: { priced: PricedCall; old: StoredCall }[] = [];
+    // Calls stored before message ids were kept: learn them now, so rule 3 can see them.
+    const learned: { id: bigint; messageId: string; sidechain: boolean }[] = [];
     let duplicates = 0;
     for (const priced of chunk) {
       const old = stored.get(`${priced.source}\u0000${priced.key}`);
       if (!old) inserts.push(priced);
       else if (totalTokens(priced.call) > old.total) upgrades.push({ priced: this.keepCacheSplit(priced, old), old });
-      else duplicates += 1;
+      else {
+        duplicates += 1;
+        if (old.messageId === null && priced.call.messageId !== null) learned.push({ id: old.id, messageId: priced.call.messageId, sidechain: priced.call.isSidechain });
+      }
     }
 
     // Deltas per (run, day, model) feed run totals and both rollups.
-    const deltas = new Map<string, { runId: string; day: string; model: string; calls: number; input: number; output: number; cacheWrite: number; cacheRead: number; cost: number }>();
-    const addDelta = (runId: string, call: NormalizedCall, sign: 1 | -1, cost: number, isNew: boolean) => {
-      const key = `${runId}\u0000${day(call.timestamp)}\u0000${call.model}`;
+    const deltas = new Map<string, Delta>();
+    const addDelta = (runId: string, at: Date, model: string, tokens: TokenCounts, sign: 1 | -1, cost: number, calls: number) => {
+      const key = `${runId}\u0000${day(at)}\u0000${model}`;
       let delta = deltas.get(key);
       if (!delta) {
-        delta = { runId, day: day(call.timestamp), model: call.model, calls: 0, input: 0, output: 0, cacheWrite: 0, cacheRead: 0, cost: 0 };
+        delta = { runId, day: day(at), model, calls: 0, input: 0, output: 0, cacheWrite: 0, cacheRead: 0, cost: 0 };
         deltas.set(key, delta);
       }
-      if (isNew) delta.calls += 1;
-      delta.input += sign * call.uncachedInput;
-      delta.output += sign * call.output;
-      delta.cacheWrite += sign * (call.cacheWrite5m + call.cacheWrite1h);
-      delta.cacheRead += sign * call.cacheRead;
+      delta.calls += calls;
+      delta.input += sign * tokens.uncachedInput;
+      delta.output += sign * tokens.output;
+      delta.cacheWrite += sign * (tokens.cacheWrite5m + tokens.cacheWrite1h);
+      delta.cacheRead += sign * tokens.cacheRead;
       delta.cost += sign * cost;
     };
     const runIdOf = (call: NormalizedCall) => runs.get(call.sessionId)!.id;
@@ -400,17 +514,15 @@ export class IngestWriter {
     let costUsd = 0;
     const toolUses: ToolUseRow[] = [];
     for (const priced of inserts) {
-      addDelta(runIdOf(priced.call), priced.call, 1, priced.costUsd, true);
+      addDelta(runIdOf(priced.call), priced.call.timestamp, priced.call.model, priced.call, 1, priced.costUsd, 1);
       costUsd += priced.costUsd;
     }
     for (const { priced, old } of upgrades) {
-      // The old copy's day and model are the same call's: subtract it where it was counted.
-      const runId = runIdOf(priced.call);
-      const oldCost = Number(old.costUsd);
-      const oldCall = { ...priced.call, uncachedInput: old.uncachedInput, cacheRead: old.cacheRead, cacheWrite5m: old.cacheWrite5m, cacheWrite1h: old.cacheWrite1h, output: old.output };
-      addDelta(runId, oldCall, -1, oldCost, false);
-      addDelta(runId, priced.call, 1, priced.costUsd, false);
-      costUsd += priced.costUsd - oldCost;
+      // The more complete copy replaces the stored one where it is stored (its run), taking over
+      // its time and model as `trh analyze` does: subtract the old copy where it was counted.
+      addDelta(old.runId, old.timestamp, old.model, old, -1, Number(old.costUsd), 0);
+      addDelta(old.runId, priced.call.timestamp, priced.call.model, priced.call, 1, priced.costUsd, 0);
+      costUsd += priced.costUsd - Number(old.costUsd);
     }
     for (const priced of [...inserts, ...upgrades.map((u) => u.priced)]) {
       for (const use of priced.call.toolUses) {
@@ -430,29 +542,73 @@ export class IngestWriter {
     const written = [...inserts, ...upgrades.map((u) => u.priced)];
     if (written.length > 0) {
       const rows = written.map((p) => ({
-        run: runIdOf(p.call), source: p.source, key: p.key, agent: p.call.agentId, sidechain: p.call.isSidechain, at: p.call.timestamp,
+        run: runIdOf(p.call), source: p.source, key: p.key, agent: p.call.agentId, sidechain: p.call.isSidechain, message: p.call.messageId, at: p.call.timestamp,
         model: p.call.model, input: p.call.uncachedInput, read: p.call.cacheRead, write5m: p.call.cacheWrite5m, write1h: p.call.cacheWrite1h,
         output: p.call.output, reasoning: p.call.reasoning, context: contextTokens(p.call), speed: p.call.speed, cost: money(p.costUsd),
         priced: p.priced, rule: p.rule, tier: p.tier, error: p.call.isApiError, request: p.call.requestId, stop: p.call.stopReason,
       }));
       await tx.$executeRaw`
-        INSERT INTO "Call" ("teamId", "runId", source, "callKey", "agentId", "isSidechain", timestamp, model, "uncachedInput", "cacheRead",
+        INSERT INTO "Call" ("teamId", "runId", source, "callKey", "agentId", "isSidechain", "messageId", timestamp, model, "uncachedInput", "cacheRead",
           "cacheWrite5m", "cacheWrite1h", output, reasoning, "contextTokens", speed, "costUsd", priced, "priceRule", "priceTier",
           "isApiError", "requestId", "stopReason", "batchId")
         SELECT ${this.scope.teamId}::uuid, t.*, ${this.batchId}::uuid FROM ${jsonRows(
           rows,
-          `t(run uuid, source text, key text, agent text, sidechain boolean, at timestamptz, model text, input int, read int, write5m int, write1h int,
+          `t(run uuid, source text, key text, agent text, sidechain boolean, message text, at timestamptz, model text, input int, read int, write5m int, write1h int,
             output int, reasoning int, context int, speed text, cost numeric, priced boolean, rule text, tier text, error boolean, request text, stop text)`,
         )}
         ON CONFLICT ("teamId", source, "callKey") DO UPDATE SET
+          timestamp = excluded.timestamp, model = excluded.model, "messageId" = coalesce("Call"."messageId", excluded."messageId"),
           "uncachedInput" = excluded."uncachedInput", "cacheRead" = excluded."cacheRead", "cacheWrite5m" = excluded."cacheWrite5m",
           "cacheWrite1h" = excluded."cacheWrite1h", output = excluded.output, reasoning = excluded.reasoning,
           "contextTokens" = excluded."contextTokens", "costUsd" = excluded."costUsd", priced = excluded.priced,
           "priceRule" = excluded."priceRule", "priceTier" = excluded."priceTier", "stopReason" = excluded."stopReason",
           speed = excluded.speed, "batchId" = excluded."batchId"`;
     }
+    if (learned.length > 0) {
+      await tx.$executeRaw`
+        UPDATE "Call" c SET "messageId" = l.message, "isSidechain" = l.sidechain
+        FROM ${jsonRows(learned.map((l) => ({ id: String(l.id), message: l.messageId, sidechain: l.sidechain })), "l(id bigint, message text, sidechain boolean)")}
+        WHERE c."teamId" = ${this.scope.teamId}::uuid AND c.id = l.id`;
+    }
+
+    const retracted = await this.retractReplays(tx, chunk, replays);
+    for (const old of retracted) {
+      addDelta(old.runId, old.timestamp, old.model, old, -1, Number(old.costUsd), -1);
+      costUsd -= Number(old.costUsd);
+      this.touchedRuns.add(old.runId);
+    }
     await this.applyDeltas(tx, [...deltas.values()]);
-    return { calls: written.length, duplicates, costUsd, toolUses };
+    return { calls: written.length, duplicates: duplicates + retracted.length, costUsd, toolUses };
+  }
+
+  /**
+   * The other order of FORMATS.md rule 3: /btw sidechain copies stored before their main-thread
+   * message arrived leave the run (the caller subtracts them from the run and every rollup). Their
+   * tool calls are the original message's too (same content, same tool use ids): they move to it.
+   * Also removes stored copies of replays dropped in this chunk (kept before rule 3 held here, or
+   * before message ids were stored). Runs after this chunk's calls and learned message ids are in.
+   */
+  private async retractReplays(tx: Prisma.TransactionClient, chunk: PricedCall[], replays: PricedCall[]): Promise<StoredCall[]> {
+    const mainIds = [...new Set(chunk.flatMap(({ call, source }) => (source === "claude-code" && call.messageId !== null && !call.isSidechain ? [call.messageId] : [])))];
+    const replayKeys = replays.map((p) => p.key);
+    if (mainIds.length === 0 && replayKeys.length === 0) return [];
+    const retracted = await tx.$queryRaw<StoredCall[]>`
+      DELETE FROM "Call" c
+      WHERE c."teamId" = ${this.scope.teamId}::uuid AND c.source = 'claude-code' AND c."isSidechain"
+        AND (c."messageId" = ANY(${mainIds}::text[]) OR c."callKey" = ANY(${replayKeys}::text[]))
+      RETURNING c.source, c."callKey", c.id, c."runId"::text AS "runId", c.timestamp, c.model, c."messageId",
+        (c."uncachedInput" + c."cacheRead" + c."cacheWrite5m" + c."cacheWrite1h" + c.output)::float8 AS total,
+        c."costUsd"::text AS "costUsd", c."uncachedInput", c."cacheRead", c."cacheWrite5m", c."cacheWrite1h", c.output`;
+    if (retracted.length === 0) return [];
+    const gone = jsonRows(retracted.map((row) => ({ id: String(row.id), message: row.messageId })), "g(id bigint, message text)");
+    await tx.$executeRaw`
+      UPDATE "ToolCall" t SET "callId" = m.id
+      FROM ${gone} JOIN "Call" m ON m."teamId" = ${this.scope.teamId}::uuid AND m.source = 'claude-code' AND m."messageId" = g.message AND NOT m."isSidechain"
+      WHERE t."teamId" = ${this.scope.teamId}::uuid AND t."callId" = g.id AND t."runId" = m."runId"`;
+    // A copy in another run than its original asked for tools in no run's real history.
+    await tx.$executeRaw`
+      DELETE FROM "ToolCall" WHERE "teamId" = ${this.scope.teamId}::uuid AND "callId" = ANY(${retracted.map((row) => String(row.id))}::bigint[])`;
+    return retracted;
   }
 
   /**
@@ -531,10 +687,7 @@ export class IngestWriter {
       FROM proposed p JOIN ${jsonRows(proposing, `e("runId" uuid, value text, "seenAt" timestamptz)`)} ON e."runId" = p.id`;
   }
 
-  private async applyDeltas(
-    tx: Prisma.TransactionClient,
-    deltas: { runId: string; day: string; model: string; calls: number; input: number; output: number; cacheWrite: number; cacheRead: number; cost: number }[],
-  ) {
+  private async applyDeltas(tx: Prisma.TransactionClient, deltas: Delta[]) {
     if (deltas.length === 0) return;
     const deltaTable = jsonRows(
       deltas.map((d) => ({ run: d.runId, day: d.day, model: d.model, calls: d.calls, input: d.input, output: d.output, cache_write: d.cacheWrite, cache_read: d.cacheRead, cost: money(d.cost) })),
@@ -555,6 +708,15 @@ export class IngestWriter {
               sum(d.cache_read) AS cache_read, sum(d.cost) AS cost FROM ${deltaTable} GROUP BY d.run) s
       WHERE r."teamId" = ${this.scope.teamId}::uuid AND r.id = s.run`;
     await tx.$executeRaw(addToDailySpend(this.scope.teamId, deltaTable));
+    if (deltas.some((d) => d.calls < 0)) {
+      // Retracted replays can empty a rollup row; an empty row would still name its day and model.
+      await tx.$executeRaw`
+        DELETE FROM "RunDaySpend" s USING ${deltaTable}
+        WHERE s."teamId" = ${this.scope.teamId}::uuid AND s."runId" = d.run AND s.day = d.day AND s.model = d.model AND s.calls = 0 AND s."costUsd" = 0`;
+      await tx.$executeRaw`
+        DELETE FROM "DailySpend" s USING ${deltaTable}
+        WHERE s."teamId" = ${this.scope.teamId}::uuid AND s.day = d.day AND s.model = d.model AND s.calls = 0 AND s."costUsd" = 0`;
+    }
   }
 
   /** Session details (title, repository...) for runs that already existed, in one statement. */
@@ -571,15 +733,18 @@ export class IngestWriter {
 
 }
 
-/** Within one chunk the same call may come twice (two files, a resent line): keep the most complete copy. */
-function latestCopies(calls: PricedCall[]): PricedCall[] {
+/**
+ * Within one chunk the same call may come twice (two files, a resent line): keep the most complete
+ * copy; `merged` counts the others, which are duplicates like any copy already stored.
+ */
+function latestCopies(calls: PricedCall[]): { calls: PricedCall[]; merged: number } {
   const best = new Map<string, PricedCall>();
   for (const priced of calls) {
     const key = `${priced.source}\u0000${priced.key}`;
     const seen = best.get(key);
     if (!seen || totalTokens(priced.call) > totalTokens(seen.call)) best.set(key, priced);
   }
-  return [...best.values()];
+  return { calls: [...best.values()], merged: calls.length - best.size };
 }
 
 function withoutNulls<T extends object>(value: T): Partial<T> {

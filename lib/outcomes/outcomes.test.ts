@@ -1,9 +1,8 @@
 /**
- * Outcomes end to end on Postgres: the GitHub webhook (signature good, bad, missing; matching by
- * branch, commit and PR URL), the outcomes API with its permissions, and cost per accepted outcome.
+ * Outcomes end to end on Postgres: the outcomes API with its permissions and body limits, and cost
+ * per accepted outcome. The GitHub webhook: github-webhook.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as postWebhook } from "@/app/api/v1/webhooks/github/[teamSlug]/route";
 import { POST as postOutcome } from "@/app/api/v1/outcomes/route";
 import { GET as getOutcomeCost } from "@/app/api/v1/outcomes/cost/route";
 import type { Scope } from "@/lib/auth/scope";
@@ -13,96 +12,19 @@ import { costPerOutcome } from "@/lib/queries/cost-per-outcome";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
 import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
 import { ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
-import { githubSignature } from "./github-webhook";
-import { rotateGithubWebhookSecret } from "./webhook-secret";
 
 let team: TestTeam;
 let scope: Scope;
-let secret: string;
 let runs: { id: string; externalId: string; gitBranch: string | null; costUsd: number }[];
 
 beforeAll(async () => {
   team = await createTestTeam("outcomes");
   scope = userScope(team);
   await ingestFixtureFolder(scope, "spotter/test/fixtures/transcripts");
-  secret = await rotateGithubWebhookSecret(scope, team.adminUserId);
   runs = (await teamDb(scope).run.findMany({ orderBy: { startedAt: "asc" } })).map((run) => ({ id: run.id, externalId: run.externalId, gitBranch: run.gitBranch, costUsd: Number(run.costUsd) }));
 });
 
 afterAll(closeDb);
-
-const pullRequest = (overrides: { merged?: boolean; ref?: string; sha?: string; url?: string; action?: string } = {}) =>
-  JSON.stringify({
-    action: overrides.action ?? "closed",
-    number: 7,
-    pull_request: {
-      html_url: overrides.url ?? "https://github.com/acme/app/pull/7",
-      merged: overrides.merged ?? true,
-      merge_commit_sha: "feedfacefeedfacefeedfacefeedfacefeedface",
-      head: { ref: overrides.ref ?? "no-such-branch", sha: overrides.sha ?? "0000000000000000000000000000000000000000" },
-      base: { ref: "main" },
-    },
-  });
-
-function delivery(body: string, signature: string | null, slug = team.slug) {
-  const headers = new Headers({ "content-type": "application/json", "x-github-event": "pull_request" });
-  if (signature !== null) headers.set("x-hub-signature-256", signature);
-  return postWebhook(new Request(`http://test/api/v1/webhooks/github/${slug}`, { method: "POST", headers, body }), { params: Promise.resolve({ teamSlug: slug }) });
-}
-
-const outcomeRows = () => teamDb(scope).outcome.findMany({ orderBy: { decidedAt: "asc" } });
-
-describe("GitHub webhook", () => {
-  it("refuses a missing or wrong signature with 401 and changes nothing", async () => {
-    const body = pullRequest({ url: "https://github.com/acme/app/pull/1" });
-    await teamDb(scope).runReference.create({ data: { teamId: team.teamId, runId: runs[0]!.id, kind: "pr-url", value: "https://github.com/acme/app/pull/1", seenAt: new Date() } });
-    const before = await outcomeRows();
-    for (const signature of [null, "sha256=" + "0".repeat(64), githubSignature("another secret", Buffer.from(body)), "garbage"]) {
-      const response = await delivery(body, signature);
-      expect(response.status).toBe(401);
-      expect((await response.json()).error.code).toBe("unauthorized");
-    }
-    // A body changed after signing is refused too.
-    expect((await delivery(body.replace("closed", "opened"), githubSignature(secret, Buffer.from(body)))).status).toBe(401);
-    expect(await outcomeRows()).toEqual(before);
-    expect((await teamDb(scope).run.findFirst({ where: { id: runs[0]!.id } }))!.outcome).toBeNull();
-  });
-
-  it("accepts a signed merged PR and marks the run it names by URL ACCEPTED", async () => {
-    const body = pullRequest({ url: "https://github.com/acme/app/pull/1" });
-    const response = await delivery(body, githubSignature(secret, Buffer.from(body)));
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ handled: true, status: "ACCEPTED", matchedRuns: [runs[0]!.id] });
-    expect((await teamDb(scope).run.findFirst({ where: { id: runs[0]!.id } }))!.outcome).toBe("ACCEPTED");
-    const [outcome] = await teamDb(scope).outcome.findMany({ where: { runId: runs[0]!.id } });
-    expect(outcome).toMatchObject({ status: "ACCEPTED", source: "github", evidence: "https://github.com/acme/app/pull/1" });
-  });
-
-  it("matches by an abbreviated commit the run made, and marks a closed unmerged PR REJECTED", async () => {
-    await teamDb(scope).runReference.create({ data: { teamId: team.teamId, runId: runs[1]!.id, kind: "commit", value: "abc1234", seenAt: new Date() } });
-    const body = pullRequest({ merged: false, sha: "abc1234def5678900000000000000000000000000", url: "https://github.com/acme/app/pull/2" });
-    const result = await (await delivery(body, githubSignature(secret, Buffer.from(body)))).json();
-    expect(result).toMatchObject({ status: "REJECTED", matchedRuns: [runs[1]!.id] });
-  });
-
-  it("matches by head branch, never by the base branch", async () => {
-    const branch = runs.find((run) => run.gitBranch)?.gitBranch;
-    expect(branch).toBeTruthy();
-    const sameAsBase = JSON.parse(pullRequest({ ref: branch! }));
-    sameAsBase.pull_request.base.ref = branch;
-    const baseBody = JSON.stringify(sameAsBase);
-    expect((await (await delivery(baseBody, githubSignature(secret, Buffer.from(baseBody)))).json()).matchedRuns).toEqual([]);
-    await teamDb(scope).runReference.create({ data: { teamId: team.teamId, runId: runs[2]!.id, kind: "branch", value: "feature/pushed", seenAt: new Date() } });
-    const body = pullRequest({ ref: "feature/pushed", merged: false, url: "https://github.com/acme/app/pull/3" });
-    expect((await (await delivery(body, githubSignature(secret, Buffer.from(body)))).json()).matchedRuns).toEqual([runs[2]!.id]);
-  });
-
-  it("ignores other events and actions, and refuses unknown teams like bad signatures", async () => {
-    const opened = pullRequest({ action: "opened" });
-    expect(await (await delivery(opened, githubSignature(secret, Buffer.from(opened)))).json()).toMatchObject({ handled: false });
-    expect((await delivery(opened, githubSignature(secret, Buffer.from(opened)), "no-such-team")).status).toBe(401);
-  });
-});
 
 describe("outcomes API", () => {
   const post = (key: string, body: unknown) =>
@@ -115,6 +37,27 @@ describe("outcomes API", () => {
     const audit = await teamDb(scope).auditLog.findMany({ where: { action: "run.outcome", entityId: runs[3]!.id } });
     expect(audit).toHaveLength(1);
     expect(audit[0]!.after).toMatchObject({ outcome: "ABANDONED" });
+  });
+
+  it("answers 400 to NUL bytes in any text field, and 413 to a body past the cap, chunked or not", async () => {
+    expect((await post(team.ingestKey, { externalId: "a\u0000b", status: "ACCEPTED" })).status).toBe(400);
+    expect((await post(team.ingestKey, { runId: runs[0]!.id, status: "ACCEPTED", evidence: "x\u0000" })).status).toBe(400);
+    const big = JSON.stringify({ runId: runs[0]!.id, status: "ACCEPTED", evidence: "x".repeat(64 * 1024) });
+    const headers = { authorization: `Bearer ${team.ingestKey}`, "content-type": "application/json" };
+    expect((await postOutcome(new Request("http://test/api/v1/outcomes", { method: "POST", headers, body: big }), {})).status).toBe(413);
+    // A stream without Content-Length that never ends: refused once past the cap, without waiting for the end.
+    let sent = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += 1024;
+        controller.enqueue(new TextEncoder().encode(sent === 1024 ? `{"evidence":"${"x".repeat(1000)}` : "x".repeat(1024)));
+      },
+    });
+    const chunked = new Request("http://test/api/v1/outcomes", { method: "POST", headers, body: endless, duplex: "half" } as RequestInit);
+    const response = await postOutcome(chunked, {});
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.code).toBe("too_large");
+    expect(sent).toBeLessThan(64 * 1024);
   });
 
   it("refuses a read-only key, a bad body and an unknown run", async () => {

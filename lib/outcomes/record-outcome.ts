@@ -1,14 +1,15 @@
 /**
  * Recording a decision about runs: one Outcome row per run (the history: status, source,
- * evidence, who), the run's `outcome` set to this latest decision, and an audit entry when a
- * person or a key made it. Every way in (the run page, `POST /api/v1/outcomes`, the GitHub
- * webhook) ends here.
+ * evidence, who, and for GitHub the pull request and how it matched), the run's `outcome` set to
+ * this latest decision, and an audit entry when a person or a key made it. Every way in (the run
+ * page, `POST /api/v1/outcomes`, the GitHub webhook) ends here.
  */
 import { z } from "zod";
 import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
-import { recomputeRunFindings } from "@/lib/waste/recompute";
+import { jsonRows } from "@/lib/db/json-rows";
+import { refreshOutcomeFindings } from "@/lib/waste/recompute";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { OutcomeStatus } from "@/lib/generated/prisma/enums";
 
@@ -17,6 +18,21 @@ export const outcomeStatusSchema = z.enum(outcomeStatuses);
 
 export type OutcomeSource = "manual" | "api" | "github";
 
+/**
+ * Decisions made by a person: by hand on the run page, or posted to the outcomes API (by a person
+ * or a script they hold a key for). Such a decision stands against every later webhook: GitHub
+ * never changes a run whose latest decision is one of these; only another such decision does.
+ */
+export const personSources: readonly OutcomeSource[] = ["manual", "api"];
+
+/** How a webhook's pull request reached a run (stored on its Outcome, shown on the run). */
+export interface PullRequestMatch {
+  /** What in the run selected it: the PR's URL, a head or merge commit, or the head branch. */
+  matchedBy: "pr-url" | "commit" | "branch";
+  /** How the run is known to be of the PR's repository, strongest first. */
+  repositoryMatch: "remote" | "project" | "folder";
+}
+
 export interface RecordedOutcome {
   id: string;
   runId: string;
@@ -24,6 +40,10 @@ export interface RecordedOutcome {
   source: OutcomeSource;
   evidence: string | null;
   decidedAt: string;
+  /** GitHub decisions: "owner/name#number"; null otherwise. */
+  pullRequest: string | null;
+  matchedBy: PullRequestMatch["matchedBy"] | null;
+  repositoryMatch: PullRequestMatch["repositoryMatch"] | null;
 }
 
 /**
@@ -54,54 +74,83 @@ export function outcomeActor(scope: Scope): OutcomeActor {
   return { userId: scope.actor.kind === "user" ? scope.actor.userId : null, apiKeyId: scope.actor.kind === "apiKey" ? scope.actor.apiKeyId : null };
 }
 
-/** Records the decision for the given runs of the team (ids of other teams are ignored). */
-export async function recordOutcomes(
-  scope: { teamId: string },
-  input: { runIds: string[]; status: OutcomeStatus; source: OutcomeSource; evidence?: string | null },
-  actor: OutcomeActor,
-): Promise<RecordedOutcome[]> {
+export interface OutcomeInput {
+  runIds: string[];
+  status: OutcomeStatus;
+  source: OutcomeSource;
+  evidence?: string | null;
+  /** GitHub decisions: the pull request, the delivery, and how each run was matched. */
+  github?: { pullRequest: string; deliveryId: string; matches: ReadonlyMap<string, PullRequestMatch> };
+}
+
+/**
+ * Records the decision for the given runs of the team (ids of other teams are ignored) inside the
+ * caller's transaction; returns what was recorded. A GitHub decision skips the runs a person
+ * decided last (personSources). Call refreshOutcomeFindings for the recorded runs after commit.
+ */
+export async function recordOutcomesIn(tx: Prisma.TransactionClient, scope: { teamId: string }, input: OutcomeInput, actor: OutcomeActor): Promise<RecordedOutcome[]> {
   if (input.runIds.length === 0) return [];
   const { userId: actorUserId, apiKeyId: actorApiKeyId } = actor;
   const evidence = input.evidence?.slice(0, 2000) ?? null;
-  const recorded = await db().$transaction(async (tx) => {
-    const before = await tx.$queryRaw<{ id: string; outcome: OutcomeStatus | null }[]>`
-      SELECT id::text AS id, outcome FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND id = ANY(${input.runIds}::uuid[]) FOR UPDATE`;
-    const recorded = await tx.$queryRaw<RecordedOutcome[]>`
-      INSERT INTO "Outcome" ("teamId", "runId", status, source, evidence, "createdById")
-      SELECT ${scope.teamId}::uuid, r.id, ${input.status}::"OutcomeStatus", ${input.source}, ${evidence}, ${actorUserId}::uuid
-      FROM "Run" r WHERE r."teamId" = ${scope.teamId}::uuid AND r.id = ANY(${input.runIds}::uuid[])
-      RETURNING id::text AS id, "runId"::text AS "runId", status, source, evidence, to_json("decidedAt")#>>'{}' AS "decidedAt"`;
-    await tx.$executeRaw`
-      UPDATE "Run" SET outcome = ${input.status}::"OutcomeStatus", "updatedAt" = now()
-      WHERE "teamId" = ${scope.teamId}::uuid AND id = ANY(${input.runIds}::uuid[])`;
-    // People and keys answer for their changes; the webhook's evidence (the PR) is its own record.
-    if (input.source !== "github") {
-      await tx.auditLog.createMany({
-        data: before.map((run) => ({
-          teamId: scope.teamId,
-          actorUserId,
-          actorApiKeyId,
-          action: "run.outcome",
-          entityType: "Run",
-          entityId: run.id,
-          before: { outcome: run.outcome },
-          after: { outcome: input.status, source: input.source, evidence },
-        })),
-      });
-    }
-    return recorded;
+  const locked = await tx.$queryRaw<{ id: string; outcome: OutcomeStatus | null; decidedByPerson: boolean }[]>`
+    SELECT r.id::text AS id, r.outcome, coalesce((
+      SELECT x.source = ANY(${[...personSources]}::text[]) FROM "Outcome" x
+      WHERE x."teamId" = r."teamId" AND x."runId" = r.id ORDER BY x."decidedAt" DESC, x.id DESC LIMIT 1), false) AS "decidedByPerson"
+    FROM "Run" r WHERE r."teamId" = ${scope.teamId}::uuid AND r.id = ANY(${input.runIds}::uuid[])
+    ORDER BY r.id FOR UPDATE`;
+  const before = input.github ? locked.filter((run) => !run.decidedByPerson) : locked;
+  if (before.length === 0) return [];
+  const rows = before.map((run) => {
+    const match = input.github?.matches.get(run.id);
+    return { run: run.id, matched_by: match?.matchedBy ?? null, repository_match: match?.repositoryMatch ?? null };
   });
-  // "No accepted outcome" findings depend on the decision.
-  await recomputeRunFindings(scope.teamId, [...new Set(recorded.map((outcome) => outcome.runId))]);
+  const recorded = await tx.$queryRaw<RecordedOutcome[]>`
+    INSERT INTO "Outcome" ("teamId", "runId", status, source, evidence, "createdById", "pullRequest", "matchedBy", "repositoryMatch", "deliveryId")
+    SELECT ${scope.teamId}::uuid, m.run, ${input.status}::"OutcomeStatus", ${input.source}, ${evidence}, ${actorUserId}::uuid,
+      ${input.github?.pullRequest ?? null}, m.matched_by, m.repository_match, ${input.github?.deliveryId ?? null}
+    FROM ${jsonRows(rows, "m(run uuid, matched_by text, repository_match text)")}
+    RETURNING id::text AS id, "runId"::text AS "runId", status, source, evidence, to_json("decidedAt")#>>'{}' AS "decidedAt",
+      "pullRequest", "matchedBy", "repositoryMatch"`;
+  await tx.$executeRaw`
+    UPDATE "Run" SET outcome = ${input.status}::"OutcomeStatus", "updatedAt" = now()
+    WHERE "teamId" = ${scope.teamId}::uuid AND id = ANY(${before.map((run) => run.id)}::uuid[])`;
+  // People and keys answer for their changes; the webhook's evidence (the PR) is its own record.
+  if (input.source !== "github") {
+    await tx.auditLog.createMany({
+      data: before.map((run) => ({
+        teamId: scope.teamId,
+        actorUserId,
+        actorApiKeyId,
+        action: "run.outcome",
+        entityType: "Run",
+        entityId: run.id,
+        before: { outcome: run.outcome },
+        after: { outcome: input.status, source: input.source, evidence },
+      })),
+    });
+  }
   return recorded;
 }
+
+/** Records a decision in its own transaction, then brings the runs' outcome findings up to date. */
+export async function recordOutcomes(scope: { teamId: string }, input: OutcomeInput, actor: OutcomeActor): Promise<RecordedOutcome[]> {
+  const recorded = await db().$transaction((tx) => recordOutcomesIn(tx, scope, input, actor));
+  await refreshOutcomeFindings(scope.teamId, [...new Set(recorded.map((outcome) => outcome.runId))]);
+  return recorded;
+}
+
+/** Text a person sends: bounded, and without NUL bytes (Postgres text cannot hold them: a 400, not a 500). */
+const outcomeText = (max: number) => z.string().max(max).refine((text) => !text.includes("\u0000"), "must not contain NUL bytes");
+
+/** Bodies of `POST /api/v1/outcomes` are a few hundred bytes; this leaves room and refuses the rest. */
+export const MAX_OUTCOME_BODY_BYTES = 16 * 1024;
 
 /** `POST /api/v1/outcomes`: a run by its id or its session id, and the decision. */
 export const outcomeRequestSchema = z
   .object({
     runId: z.string().uuid().optional(),
-    externalId: z.string().min(1).max(500).optional(),
+    externalId: outcomeText(500).pipe(z.string().min(1)).optional(),
     status: outcomeStatusSchema,
-    evidence: z.string().max(2000).optional(),
+    evidence: outcomeText(2000).optional(),
   })
   .refine((body) => (body.runId === undefined) !== (body.externalId === undefined), "give exactly one of runId and externalId");

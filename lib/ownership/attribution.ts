@@ -10,8 +10,8 @@
  *      repository (project), a ticket key, feature branch or pull request (task);
  *   5. else the field stays unallocated, and the spend shows as "Unallocated".
  */
-import picomatch from "picomatch";
 import { discoverRepository, discoverTask } from "./discovery";
+import { storedPatternMatcher } from "./pattern";
 
 export const ruleFields = ["repository", "cwd", "branch", "identity", "model", "apiKey", "source"] as const;
 export type RuleField = (typeof ruleFields)[number];
@@ -90,34 +90,6 @@ export interface Attribution {
 export const projectKey = (name: string) => name.toLowerCase();
 export const taskKey = (key: string) => key;
 
-const matcherCache = new Map<string, (value: string) => boolean>();
-
-/** A rule's pattern: `/regex/flags`, or a glob (`*` within a path segment, `**` across them). */
-export function patternMatcher(pattern: string): (value: string) => boolean {
-  let matcher = matcherCache.get(pattern);
-  if (!matcher) {
-    const regex = /^\/(.+)\/([imsu]*)$/.exec(pattern);
-    if (regex) {
-      const compiled = new RegExp(regex[1]!, regex[2]);
-      matcher = (value) => compiled.test(value);
-    } else {
-      const glob = picomatch(pattern, { dot: true, nocase: true });
-      matcher = (value) => glob(value);
-    }
-    matcherCache.set(pattern, matcher);
-  }
-  return matcher;
-}
-
-export function validatePattern(pattern: string): string | null {
-  try {
-    patternMatcher(pattern);
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : "not a valid pattern";
-  }
-}
-
 function factValues(facts: RunFacts, field: RuleField): string[] {
   switch (field) {
     case "repository":
@@ -139,7 +111,7 @@ function factValues(facts: RunFacts, field: RuleField): string[] {
 
 export function ruleMatches(rule: OwnershipRuleInput, facts: RunFacts): boolean {
   if (!rule.enabled) return false;
-  const matches = patternMatcher(rule.pattern);
+  const matches = storedPatternMatcher(rule.pattern);
   return factValues(facts, rule.matchField).some((value) => matches(value));
 }
 
@@ -187,8 +159,8 @@ export function attributeRun(facts: RunFacts, context: AttributionContext): Attr
 
   const patternProject = context.projects.find(
     (project) =>
-      (project.repositoryPattern && facts.repository && patternMatcher(project.repositoryPattern)(facts.repository)) ||
-      (project.pathPattern && facts.cwd && patternMatcher(project.pathPattern)(facts.cwd)),
+      (project.repositoryPattern && facts.repository && storedPatternMatcher(project.repositoryPattern)(facts.repository)) ||
+      (project.pathPattern && facts.cwd && storedPatternMatcher(project.pathPattern)(facts.cwd)),
   );
   const project: FieldDecision = isManual(facts.projectSetBy)
     ? { id: facts.projectId, setBy: facts.projectSetBy }

@@ -9,7 +9,8 @@ import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { projectKey, ruleFields, taskKey, validatePattern } from "./attribution";
+import { projectKey, ruleFields, taskKey } from "./attribution";
+import { MAX_PATTERN_CHARS, patternProblem } from "./pattern";
 import { daysOfRuns, rebuildDailySpend } from "./daily-spend";
 import { attributeRunsInTransaction, loadAttributionContext } from "./reattribute";
 
@@ -36,9 +37,9 @@ export const ruleInputSchema = z
       .string()
       .trim()
       .min(1, "a pattern")
-      .max(500)
+      .max(MAX_PATTERN_CHARS)
       .superRefine((pattern, ctx) => {
-        const problem = validatePattern(pattern);
+        const problem = patternProblem(pattern);
         if (problem) ctx.addIssue({ code: "custom", message: `a valid pattern (${problem})` });
       }),
     setOwnerId: optionalId,
@@ -334,12 +335,12 @@ export async function deletePerson(scope: Scope, id: string) {
 export const projectSchema = z
   .object({
     name: z.string().trim().min(1, "a name").max(200),
-    repositoryPattern: z.string().trim().max(500).optional().transform((v) => v || null),
-    pathPattern: z.string().trim().max(500).optional().transform((v) => v || null),
+    repositoryPattern: z.string().trim().max(MAX_PATTERN_CHARS).optional().transform((v) => v || null),
+    pathPattern: z.string().trim().max(MAX_PATTERN_CHARS).optional().transform((v) => v || null),
   })
   .superRefine((project, ctx) => {
     for (const pattern of [project.repositoryPattern, project.pathPattern]) {
-      const problem = pattern ? validatePattern(pattern) : null;
+      const problem = pattern ? patternProblem(pattern) : null;
       if (problem) ctx.addIssue({ code: "custom", message: `a valid pattern (${problem})` });
     }
   });

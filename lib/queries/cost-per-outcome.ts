@@ -81,7 +81,7 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
     ), latest AS (
       SELECT DISTINCT ON (coalesce(x."runId", x."taskId")) x.*
       FROM "Outcome" x WHERE x."teamId" = ${scope.teamId}::uuid
-      ORDER BY coalesce(x."runId", x."taskId"), x."decidedAt" DESC, x.id
+      ORDER BY coalesce(x."runId", x."taskId"), x."decidedAt" DESC, x.id DESC
     ), accepted AS (
       SELECT ${joinKey} AS key, count(*) AS n FROM (
         SELECT ${acceptedKey} AS k

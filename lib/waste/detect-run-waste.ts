@@ -7,9 +7,9 @@
  * 3. repeated-tool-output takes later copies of an output; oversized-tool-output counts only
  *    first copies;
  * 4. context-growth counts only the excess context that 2 and 3 did not already count;
- * 5. no-accepted-outcome is the run's whole cost, which contains all of the above: stored beside
- *    them so the run page can say why, and totals count such a run's cost once
- *    (lib/waste/queries/waste-by-group.ts).
+ * 5. no-accepted-outcome is the whole cost of a run marked rejected or abandoned, which contains
+ *    all of the above: stored beside them so the run page can say why, and totals count such a
+ *    run's cost once (lib/waste/queries/waste-by-group.ts).
  * Findings worth less than a hundredth of a cent are dropped: they are noise, not advice.
  */
 import { detectCacheMisses } from "./cache-miss";
@@ -29,7 +29,10 @@ export function detectRunWaste(input: RunWasteInput): WasteFinding[] {
   for (const finding of toolFindings) {
     for (const [callId, count] of finding.countedContext ?? []) counted.set(callId, (counted.get(callId) ?? 0) + count);
   }
-  return [...detectCacheMisses(input), ...toolFindings, ...detectContextGrowth(input, counted), ...detectNoAcceptedOutcome(input)]
-    .filter((finding) => finding.wastedUsd >= MIN_FINDING_USD)
-    .map(({ countedContext: _counted, ...finding }) => finding);
+  return keepWorthShowing([...detectCacheMisses(input), ...toolFindings, ...detectContextGrowth(input, counted), ...detectNoAcceptedOutcome(input)]);
+}
+
+/** Drops findings below MIN_FINDING_USD and the detectors' working notes. */
+export function keepWorthShowing(findings: WasteFinding[]): WasteFinding[] {
+  return findings.filter((finding) => finding.wastedUsd >= MIN_FINDING_USD).map(({ countedContext: _counted, ...finding }) => finding);
 }

@@ -32,8 +32,8 @@ function tool(requester: WasteCall, name: string, summary: string | null, output
 function run(calls: WasteCall[], toolCalls: WasteToolCall[] = [], extra: Partial<RunWasteInput> = {}): RunWasteInput {
   return {
     runId: "run", startedAt: calls[0]!.timestamp, endedAt: calls[calls.length - 1]!.timestamp, outcome: null,
-    costUsd: calls.reduce((s, c) => s + c.costUsd, 0), calls, toolCalls, overrides: [], teamRecordsOutcomes: false,
-    now: at(3600), usualContextGrowthPerCall: null, ...extra,
+    costUsd: calls.reduce((s, c) => s + c.costUsd, 0), calls, toolCalls, overrides: [],
+    usualContextGrowthPerCall: null, ...extra,
   };
 }
 
@@ -162,11 +162,10 @@ describe("no-accepted-outcome", () => {
     expect(finding!.wastedUsd).toBeCloseTo((1_000 * 3.75 + 1_000 * 0.3 + 200 * 15) / M, 12);
     expect(finding!.wastedTokens).toBe(2_200);
   });
-  it("counts a missing outcome only in a team that records outcomes, after 14 days", () => {
-    const old = { now: new Date(start + 20 * 86_400_000) };
-    expect(detectNoAcceptedOutcome(run(calls(), [], old))).toEqual([]);
-    expect(detectNoAcceptedOutcome(run(calls(), [], { ...old, teamRecordsOutcomes: true }))).toHaveLength(1);
-    expect(detectNoAcceptedOutcome(run(calls(), [], { teamRecordsOutcomes: true, now: new Date(start + 5 * 86_400_000) }))).toEqual([]);
+  it("is the whole cost of an abandoned run, and nothing for runs with no decision, a proposed or an accepted one", () => {
+    expect(detectNoAcceptedOutcome(run(calls(), [], { outcome: "ABANDONED" }))).toHaveLength(1);
+    // Unknown is not waste, however old the run: there is no clock in the detector at all.
+    for (const outcome of [null, "PROPOSED", "ACCEPTED"]) expect(detectNoAcceptedOutcome(run(calls(), [], { outcome }))).toEqual([]);
   });
 });
 

@@ -27,7 +27,6 @@ export async function loadRunInputs(
   tx: Reader,
   teamId: string,
   runIds: readonly string[],
-  now: Date,
   overrides: readonly PriceOverride[],
   usualGrowth: UsualGrowthCache = new Map(),
 ): Promise<RunWasteInput[]> {
@@ -45,8 +44,6 @@ export async function loadRunInputs(
     SELECT "runId"::text AS "runId", id, "callId", name, summary, "outputTokens", "outputHash", "isError", timestamp, "resultAt"
     FROM "ToolCall" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${ids}::uuid[])
     ORDER BY id`;
-  const [recordsOutcomes] = await tx.$queryRaw<{ yes: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM "Run" WHERE "teamId" = ${teamId}::uuid AND outcome = 'ACCEPTED') AS yes`;
   const usual = await usualGrowthByProject(tx, teamId, [...new Set(runs.flatMap((run) => (run.projectKey === null ? [] : [run.projectKey])))], usualGrowth);
 
   const callsOf = groupBy(calls, (call) => call.runId);
@@ -60,8 +57,6 @@ export async function loadRunInputs(
     calls: (callsOf.get(run.id) ?? []).map(({ runId: _run, ...call }) => ({ ...call, speed: call.speed === "fast" ? "fast" : "standard" })),
     toolCalls: (toolsOf.get(run.id) ?? []).map(({ runId: _run, ...tool }) => tool),
     overrides,
-    teamRecordsOutcomes: recordsOutcomes?.yes ?? false,
-    now,
     usualContextGrowthPerCall: run.projectKey === null ? null : (usual.get(run.projectKey) ?? null),
   }));
 }

@@ -5,11 +5,10 @@
  * (recompute is idempotent per run).
  */
 import { db } from "@/lib/db/client";
+import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
 import { recomputeTeamFindings } from "./recompute";
 
 export const RECOMPUTE_JOB_KIND = "recompute-findings";
-/** A "running" job older than this is taken to have died with its process. */
-const STALE_AFTER_MS = 60 * 60_000;
 
 export interface RecomputeJobStatus {
   id: string;
@@ -31,7 +30,7 @@ export async function latestRecomputeJob(teamId: string): Promise<RecomputeJobSt
 /** Starts a recompute unless one is already running; returns the job that is running. */
 export async function startRecomputeJob(teamId: string): Promise<RecomputeJobStatus> {
   const latest = await latestRecomputeJob(teamId);
-  if (latest?.status === "running" && Date.now() - latest.createdAt.getTime() < STALE_AFTER_MS) return latest;
+  if (latest?.status === "running" && Date.now() - latest.createdAt.getTime() < STALE_WORK_AFTER_MS) return latest;
   const job = await db().job.create({ data: { teamId, kind: RECOMPUTE_JOB_KIND, status: "running" } });
   const where = { teamId_id: { teamId, id: job.id } };
   void recomputeTeamFindings(teamId, ({ done, total }) => {

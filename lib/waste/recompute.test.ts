@@ -125,7 +125,7 @@ describe("GET /api/v1/waste", () => {
     const member = await wasteByGroup(userScope(team, "MEMBER"), { ...wholeRange, groupBy: "category" });
     expect(member.rows.length).toBeGreaterThan(0);
     const otherTeam = await (await getWaste(call(other.readKey, `/api/v1/waste?from=${wholeRange.from}&to=${wholeRange.to}`), params(""))).json();
-    expect(otherTeam).toEqual({ rows: [], totals: { wastedUsd: 0, spendUsd: 0 } });
+    expect(otherTeam).toEqual({ rows: [], totals: { wastedUsd: 0, spendUsd: 0, unacceptedSpendUsd: 0 } });
     const bad = await getWaste(call(team.readKey, "/api/v1/waste?groupBy=model"), params(""));
     expect(bad.status).toBe(400);
   });

@@ -1,11 +1,16 @@
 /**
  * Stores findings: the ingest writer calls recomputeRunFindings for the runs each upload touched;
- * recomputeTeamFindings redoes a whole team when prices or outcomes change.
+ * recomputeTeamFindings redoes a whole team when prices change; a changed outcome only refreshes
+ * the outcome finding of its runs (refreshOutcomeFindings), so marking a run never moves its other
+ * findings. Findings depend on the data alone, never on when they were computed.
  */
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
-import { detectRunWaste } from "./detect-run-waste";
+import { detectRunWaste, keepWorthShowing } from "./detect-run-waste";
 import { loadRunInputs, teamPriceOverrides, type UsualGrowthCache } from "./load-runs";
+import { detectNoAcceptedOutcome } from "./no-accepted-outcome";
+import type { WasteFinding } from "./types";
 
 /** Runs read and written at a time: bounds memory whatever the number of runs. */
 const RUNS_PER_BATCH = 25;
@@ -15,29 +20,20 @@ const RUNS_PER_BATCH = 25;
  * RUNS_PER_BATCH runs at a time. A finding's day is its run's start day (UTC), so all of a run's
  * findings fall in the same date range as the run does in the runs list.
  */
-export async function recomputeRunFindings(teamId: string, runIds: string[], now = new Date()): Promise<{ findings: number }> {
+export async function recomputeRunFindings(teamId: string, runIds: string[]): Promise<{ findings: number }> {
   let findings = 0;
   await db().$transaction(
     async (tx) => {
       // Two uploads touching the same run must not interleave their delete and insert.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`findings:${teamId}`}))`;
+      await lockTeamFindings(tx, teamId);
       const overrides = await teamPriceOverrides(tx, teamId);
       const usualGrowth: UsualGrowthCache = new Map();
       for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
         const batch = runIds.slice(start, start + RUNS_PER_BATCH);
-        const inputs = await loadRunInputs(tx, teamId, batch, now, overrides, usualGrowth);
+        const inputs = await loadRunInputs(tx, teamId, batch, overrides, usualGrowth);
         const rows = inputs.flatMap((input) => detectRunWaste(input).map((finding) => ({ runId: input.runId, ...finding })));
         await tx.$executeRaw`DELETE FROM "Finding" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${batch}::uuid[])`;
-        if (rows.length === 0) continue;
-        await tx.$executeRaw`
-          INSERT INTO "Finding" ("teamId", "runId", category, "wastedTokens", "wastedUsd", "callIds", explanation, day)
-          SELECT ${teamId}::uuid, f.run, f.category, f.tokens, f.usd, string_to_array(f.calls, ',')::bigint[], f.explanation,
-            (r."startedAt" AT TIME ZONE 'UTC')::date
-          FROM ${jsonRows(
-            rows.map((r) => ({ run: r.runId, category: r.category, tokens: Math.round(r.wastedTokens), usd: r.wastedUsd.toFixed(12), calls: r.callIds.join(","), explanation: r.explanation })),
-            "f(run uuid, category text, tokens bigint, usd numeric, calls text, explanation text)",
-          )}
-          JOIN "Run" r ON r."teamId" = ${teamId}::uuid AND r.id = f.run`;
+        await insertFindings(tx, teamId, rows);
         findings += rows.length;
       }
     },
@@ -49,12 +45,51 @@ export async function recomputeRunFindings(teamId: string, runIds: string[], now
 /** Every run of the team, one transaction per batch so progress is kept if it stops half way. */
 export async function recomputeTeamFindings(teamId: string, onProgress?: (progress: { done: number; total: number }) => void): Promise<{ runs: number; findings: number }> {
   const runs = await db().$queryRaw<{ id: string }[]>`SELECT id::text FROM "Run" WHERE "teamId" = ${teamId}::uuid ORDER BY "startedAt", id`;
-  const now = new Date();
   let findings = 0;
   for (let start = 0; start < runs.length; start += RUNS_PER_BATCH * 8) {
     const batch = runs.slice(start, start + RUNS_PER_BATCH * 8).map((run) => run.id);
-    findings += (await recomputeRunFindings(teamId, batch, now)).findings;
+    findings += (await recomputeRunFindings(teamId, batch)).findings;
     onProgress?.({ done: Math.min(start + batch.length, runs.length), total: runs.length });
   }
   return { runs: runs.length, findings };
+}
+
+/**
+ * After runs' outcomes changed: replaces their outcome finding (no-accepted-outcome) and nothing
+ * else, so a decision moves exactly the run's whole-cost finding in or out of waste.
+ */
+export async function refreshOutcomeFindings(teamId: string, runIds: string[]): Promise<void> {
+  if (runIds.length === 0) return;
+  await db().$transaction(
+    async (tx) => {
+      await lockTeamFindings(tx, teamId);
+      for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
+        const batch = runIds.slice(start, start + RUNS_PER_BATCH);
+        const inputs = await loadRunInputs(tx, teamId, batch, []);
+        const rows = inputs.flatMap((input) => keepWorthShowing(detectNoAcceptedOutcome(input)).map((finding) => ({ runId: input.runId, ...finding })));
+        await tx.$executeRaw`DELETE FROM "Finding" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${batch}::uuid[]) AND category = 'no-accepted-outcome'`;
+        await insertFindings(tx, teamId, rows);
+      }
+    },
+    { timeout: 600_000, maxWait: 120_000 },
+  );
+}
+
+/** Two writers touching the same runs' findings must not interleave their delete and insert. */
+async function lockTeamFindings(tx: Prisma.TransactionClient, teamId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`findings:${teamId}`}))`;
+}
+
+/** A finding's day is its run's start day (UTC). */
+async function insertFindings(tx: Prisma.TransactionClient, teamId: string, rows: (WasteFinding & { runId: string })[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO "Finding" ("teamId", "runId", category, "wastedTokens", "wastedUsd", "callIds", explanation, day)
+    SELECT ${teamId}::uuid, f.run, f.category, f.tokens, f.usd, string_to_array(f.calls, ',')::bigint[], f.explanation,
+      (r."startedAt" AT TIME ZONE 'UTC')::date
+    FROM ${jsonRows(
+      rows.map((r) => ({ run: r.runId, category: r.category, tokens: Math.round(r.wastedTokens), usd: r.wastedUsd.toFixed(12), calls: r.callIds.join(","), explanation: r.explanation })),
+      "f(run uuid, category text, tokens bigint, usd numeric, calls text, explanation text)",
+    )}
+    JOIN "Run" r ON r."teamId" = ${teamId}::uuid AND r.id = f.run`;
 }

@@ -62,10 +62,6 @@ export interface RunWasteInput {
   toolCalls: WasteToolCall[];
   /** The team's price overrides, so counterfactuals are priced as the calls were. */
   overrides: readonly PriceOverride[];
-  /** Whether the team records outcomes at all: only then is a missing outcome a sign of waste. */
-  teamRecordsOutcomes: boolean;
-  /** When the detectors run: "no accepted outcome after N days" is measured from here. */
-  now: Date;
   /**
    * The usual context growth per main-thread call (tokens) of the run's project, the median over
    * its other runs; null when the project has too few runs to have a usual curve.

@@ -4,7 +4,7 @@ import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { ActionForm } from "@/components/ownership/action-form";
 import { CatalogActions } from "@/components/ownership/catalog-actions";
 import { Choice, personLabel, personOptions, projectOptions, taskOptions } from "@/components/ownership/choice";
-import { RuleFields } from "@/components/ownership/rule-fields";
+import { PatternHelp, PatternNoLongerAllowed, RuleFields } from "@/components/ownership/rule-fields";
 import { SelectAll } from "@/components/ownership/select-all";
 import { PageHead } from "@/components/page-head";
 import { can } from "@/lib/auth/permissions";
@@ -288,6 +288,8 @@ export default async function OwnershipPage() {
                   ]
                     .filter(Boolean)
                     .join("; ")}
+                  {project.repositoryPattern ? <PatternNoLongerAllowed pattern={project.repositoryPattern} /> : null}
+                  {project.pathPattern ? <PatternNoLongerAllowed pattern={project.pathPattern} /> : null}
                 </td>
                 <td className="num">{project.runs}</td>
                 <td className="num">{formatUsd(project.costUsd)}</td>
@@ -344,6 +346,7 @@ export default async function OwnershipPage() {
                 Path (glob)
                 <input name="pathPattern" maxLength={500} placeholder="**/api{,/**}" />
               </label>
+              <PatternHelp />
               <button type="submit">Add project</button>
             </ActionForm>
             <ActionForm action={createTaskAction}>
@@ -384,6 +387,7 @@ export default async function OwnershipPage() {
                   <td>{rule.name}</td>
                   <td>
                     {rule.matchField} matches <code>{rule.pattern}</code>
+                    <PatternNoLongerAllowed pattern={rule.pattern} />
                   </td>
                   <td>
                     {[

@@ -7,33 +7,34 @@ import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
 import { filterChoices } from "@/lib/queries/filter-choices";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
-import { addDays } from "@/lib/queries/params";
+import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
 import { runsQuerySchema, runsList, type RunsQuery } from "@/lib/queries/runs-list";
 
 export const metadata: Metadata = { title: "Runs" };
 
 const sortLabels: Record<RunsQuery["sort"], string> = { cost: "most expensive first", startedAt: "latest first", calls: "most calls first" };
 
-export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
+export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const scope = await pageScope();
-  const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, value]) => value !== ""));
+  const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, value]) => value !== "" && typeof value === "string")) as Record<string, string>;
   // Like the overview: with no range given and nothing in the last 30 days, the 30 days up to the last data.
   let note = "";
+  let fallback = { from: addDays(todayUtc(), -29), to: todayUtc() };
   if (!raw.from && !raw.to) {
     const latest = await latestSpendDay(scope);
-    const today = new Date().toISOString().slice(0, 10);
-    if (latest && latest < addDays(today, -29)) {
-      raw.from = addDays(latest, -29);
-      raw.to = latest;
+    if (latest && latest < fallback.from) {
+      fallback = { from: addDays(latest, -29), to: latest };
       note = " (the last 30 days with data)";
     }
   }
-  const parsed = runsQuerySchema.safeParse(raw);
-  const query = parsed.success ? parsed.data : runsQuerySchema.parse({});
+  const { correction, ...range } = correctedDayRange(raw, () => fallback);
+  if (correction) note = ` (${correction})`;
+  const parsed = runsQuerySchema.safeParse({ ...raw, ...range });
+  const query = parsed.success ? parsed.data : runsQuerySchema.parse(range);
   const canSeeOwners = can(scope.actor, "spend:read-all");
   const [runs, choices] = await Promise.all([runsList(scope, query), filterChoices(scope)]);
   const sortHref = (sort: RunsQuery["sort"]) => {
-    const params = new URLSearchParams(Object.entries({ ...raw, sort }).filter(([, v]) => v !== undefined) as [string, string][]);
+    const params = new URLSearchParams(Object.entries({ ...raw, ...(raw.from || raw.to ? range : {}), sort }).filter(([, v]) => v !== undefined) as [string, string][]);
     return `/runs?${params}`;
   };
   return (

@@ -11,7 +11,7 @@ import { TopFindings } from "@/components/waste/top-findings";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
-import { addDays, dateRangeSchema } from "@/lib/queries/params";
+import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
 import { rangeCostAnatomy } from "@/lib/waste/queries/cost-anatomy";
 import { topFindings } from "@/lib/waste/queries/top-findings";
 import { wasteByGroup } from "@/lib/waste/queries/waste-by-group";
@@ -22,12 +22,12 @@ import { DateRangeFields } from "@/components/filters/date-range-fields";
 
 export const metadata: Metadata = { title: "Waste" };
 
-export default async function WastePage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
+export default async function WastePage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const scope = await pageScope();
   const params = await searchParams;
   // Without a range in the URL: the 30 days ending on the last day with spend (data may be old).
   const lastDay = params.from || params.to ? null : await latestSpendDay(scope);
-  const range = dateRangeSchema.parse(lastDay ? { from: addDays(lastDay, -29), to: lastDay } : { from: params.from || undefined, to: params.to || undefined });
+  const { correction, ...range } = correctedDayRange(lastDay ? { from: addDays(lastDay, -29), to: lastDay } : params, () => ({ from: addDays(todayUtc(), -29), to: todayUtc() }));
   const readAll = can(scope.actor, "spend:read-all");
   const canRecompute = can(scope.actor, "prices:manage");
   const [byCategory, byProject, byOwner, overTime, top, anatomy, job] = await Promise.all([
@@ -41,7 +41,7 @@ export default async function WastePage({ searchParams }: { searchParams: Promis
   ]);
   return (
     <>
-      <PageHead title="Waste" subtitle={`Spend that bought nothing, with the calls that prove it: ${range.from} to ${range.to} (UTC, by run start day)`}>
+      <PageHead title="Waste" subtitle={correction ?? `Spend with evidence that it bought nothing, with the calls that prove it: ${range.from} to ${range.to} (UTC, by run start day)`}>
         <form className="inline" method="get">
           <DateRangeFields from={range.from} to={range.to} />
           <button type="submit" className="secondary">
@@ -63,7 +63,7 @@ export default async function WastePage({ searchParams }: { searchParams: Promis
             keyLabel="Category"
             rows={byCategory.rows}
             label={categoryLabel}
-            note="Each category is its own sum; a run with no accepted outcome also keeps its other findings, so these rows can add up to more than the total."
+            note="Each category is its own sum; a rejected or abandoned run also keeps its other findings, so these rows can add up to more than the total."
           />
           <WasteTable title="By project" keyLabel="Project" rows={byProject.rows} />
           {byOwner ? <WasteTable title="By owner" keyLabel="Owner" rows={byOwner.rows} /> : null}

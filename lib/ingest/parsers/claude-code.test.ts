@@ -31,20 +31,24 @@ describe("Claude Code parser: counting rules (FORMATS.md)", () => {
     expect(calls.map((call) => call.callKey)).toEqual(["msg_main:req_1"]);
   });
 
-  it("rule 3: a /btw sidechain copy of a main-thread message is dropped", async () => {
+  it("rule 3: a /btw sidechain copy keeps its message id and sidechain flag for the ledger and the writer to drop", async () => {
     const text = [
       assistantLine({ messageId: "msg_main", requestId: "req_1", output: 50 }),
       assistantLine({ messageId: "msg_main", requestId: "req_btw", output: 50, isSidechain: true }),
       assistantLine({ messageId: "msg_side_only", requestId: "req_2", isSidechain: true }),
     ].join("\n");
     const calls = callsOf(await parse(text));
-    expect(calls.map((call) => call.callKey)).toEqual(["msg_main:req_1", "msg_side_only:req_2"]);
+    expect(calls.map((call) => [call.callKey, call.messageId, call.isSidechain])).toEqual([
+      ["msg_main:req_1", "msg_main", false],
+      ["msg_main:req_btw", "msg_main", true],
+      ["msg_side_only:req_2", "msg_side_only", true],
+    ]);
   });
 
-  it("rule 4: messages without an id are counted per line, keyed by file and uuid", async () => {
-    const text = [assistantLine({ messageId: null, uuid: "u1" }), assistantLine({ messageId: null, uuid: "u2" })].join("\n");
+  it("rule 4: messages without an id are counted per line, keyed by session and uuid (else file and line)", async () => {
+    const text = [assistantLine({ messageId: null, uuid: "u1" }), assistantLine({ messageId: null, uuid: "u2" }), JSON.stringify({ ...JSON.parse(assistantLine({ messageId: null })), uuid: undefined })].join("\n");
     const calls = callsOf(await parse(text, "proj/s.jsonl"));
-    expect(calls.map((call) => call.callKey)).toEqual(["line:proj/s.jsonl:u1", "line:proj/s.jsonl:u2"]);
+    expect(calls.map((call) => call.callKey)).toEqual(["line:session-1:u1", "line:session-1:u2", "line:proj/s.jsonl:#3"]);
   });
 
   it("the <synthetic> model is no model call", async () => {

@@ -16,7 +16,7 @@ import {
   type TraceEvent,
 } from "../normalized-call";
 import { referencesInToolOutput } from "../references";
-import { dateOrNull, isRecord, parseJsonLine, readLineBatches, stringOrNull, tokenCount, type ByteSource } from "./lines";
+import { dateOrNull, isRecord, MAX_JSON_DEPTH, nestedDeeperThan, parseJsonLine, readLineBatches, stringOrNull, tokenCount, type ByteSource } from "./lines";
 
 const SYNTHETIC_MODEL = "<synthetic>";
 const USAGE_MARKER = Buffer.from('"usage"');
@@ -58,8 +58,9 @@ export function claudeFileIdentity(fileName: string): { sessionId: string | null
 
 interface PendingCall {
   call: NormalizedCall;
-  messageId: string | null;
   total: number;
+  /** The line of the copy kept. */
+  line: number;
 }
 
 /** Parses one Claude Code transcript. `fileName` is the path relative to its root. */
@@ -71,10 +72,10 @@ export async function* parseClaudeCode(
   const identity = claudeFileIdentity(fileName);
   const isSubagentFile = identity.agentId !== null;
   // Calls are held until the end of the file: rule 1 needs the last streamed copy of each
-  // response, and rule 3 needs to know every non-sidechain message id. Memory grows with the
-  // number of calls, never with the bytes of the file.
+  // response. Memory grows with the number of calls, never with the bytes of the file. Rule 3
+  // (/btw sidechain copies) is not a property of one file: the copy and its original may sit in
+  // different files and arrive apart, so the analyze ledger and the database writer apply it.
   const pending = new Map<string, PendingCall>();
-  const mainThreadMessageIds = new Set<string>();
   let sessionEmitted = false;
   let firstSeen: { sessionId: string; cwd: string | null; gitBranch: string | null; version: string | null; startedAt: Date | null } | null = null;
 
@@ -108,7 +109,8 @@ export async function* parseClaudeCode(
         if (typeof result === "string") {
           events.push({ kind: "error", line: line.number, message: result });
         } else if (result !== null) {
-          mergeCall(pending, result, mainThreadMessageIds);
+          if (result.toolInputProblem !== null) events.push({ kind: "error", line: line.number, message: result.toolInputProblem });
+          mergeCall(pending, result.pending);
         }
       } else if (entry.type === "user" && options.withDetails && sessionId !== null) {
         collectToolResults(entry, sessionId, events);
@@ -124,11 +126,7 @@ export async function* parseClaudeCode(
     yield* events;
   }
 
-  for (const { call, messageId } of pending.values()) {
-    // Rule 3: a /btw side question writes a sidechain copy of a main-thread message.
-    if (call.isSidechain && messageId !== null && mainThreadMessageIds.has(messageId)) continue;
-    yield { kind: "call", call };
-  }
+  for (const { call, line } of pending.values()) yield { kind: "call", line, call };
   if (options.withDetails && !sessionEmitted && !isSubagentFile && firstSeen !== null) {
     yield {
       kind: "session",
@@ -152,8 +150,7 @@ function isAssistantLine(entry: Record<string, unknown>): boolean {
 }
 
 /** Rule 1: keep the copy with the largest token total; tool uses are spread over all copies. */
-function mergeCall(pending: Map<string, PendingCall>, candidate: PendingCall, mainThreadMessageIds: Set<string>): void {
-  if (candidate.messageId !== null && !candidate.call.isSidechain) mainThreadMessageIds.add(candidate.messageId);
+function mergeCall(pending: Map<string, PendingCall>, candidate: PendingCall): void {
   const existing = pending.get(candidate.call.callKey);
   if (existing === undefined) {
     pending.set(candidate.call.callKey, candidate);
@@ -168,7 +165,10 @@ function mergeCall(pending: Map<string, PendingCall>, candidate: PendingCall, ma
   pending.set(kept.call.callKey, kept);
 }
 
-/** A call, null when the line is no model call, or the reason the line is unusable. */
+/**
+ * A call (with what was wrong with its tool inputs, if anything), null when the line is no model
+ * call, or the reason the line is unusable.
+ */
 function readAssistantLine(
   entry: Record<string, unknown>,
   sessionId: string | null,
@@ -176,7 +176,7 @@ function readAssistantLine(
   fileName: string,
   lineNumber: number,
   withDetails: boolean,
-): PendingCall | string | null {
+): { pending: PendingCall; toolInputProblem: string | null } | string | null {
   const message = entry.message;
   if (!isRecord(message) || !isRecord(message.usage)) return null;
   const model = stringOrNull(message.model);
@@ -199,9 +199,11 @@ function readAssistantLine(
 
   const messageId = stringOrNull(message.id);
   const requestId = stringOrNull(entry.requestId);
-  const uuid = stringOrNull(entry.uuid) ?? `#${lineNumber}`;
-  const callKey = messageId !== null ? `${messageId}:${requestId ?? ""}` : `line:${fileName}:${uuid}`;
-  const toolUses = withDetails ? readToolUses(message.content) : [];
+  // Rule 4: a message without id counts once per line. The line's uuid names it wherever its file
+  // is found and whatever name it arrives under; only a line without one falls back to its place.
+  const uuid = stringOrNull(entry.uuid);
+  const callKey = messageId !== null ? `${messageId}:${requestId ?? ""}` : uuid !== null ? `line:${sessionId}:${uuid}` : `line:${fileName}:#${lineNumber}`;
+  const { toolUses, problem: toolInputProblem } = withDetails ? readToolUses(message.content) : { toolUses: [], problem: null };
   const call: NormalizedCall = {
     source: "claude-code",
     callKey,
@@ -226,28 +228,40 @@ function readAssistantLine(
     toolUses,
     stopReason: stringOrNull(message.stop_reason),
   };
-  return { call, messageId, total: totalTokens(call) };
+  return { pending: { call, total: totalTokens(call), line: lineNumber }, toolInputProblem };
 }
 
-function readToolUses(content: unknown): ToolUse[] {
-  if (!Array.isArray(content)) return [];
+/**
+ * The tool uses of a response. A tool input nested deeper than MAX_JSON_DEPTH (hostile or broken:
+ * JSON.stringify would overflow the stack) keeps its tool use without size or summary; the call
+ * still counts (its usage does not depend on it) and the line is reported.
+ */
+function readToolUses(content: unknown): { toolUses: ToolUse[]; problem: string | null } {
+  if (!Array.isArray(content)) return { toolUses: [], problem: null };
   const toolUses: ToolUse[] = [];
+  let problem: string | null = null;
   for (const block of content) {
     if (!isRecord(block) || block.type !== "tool_use") continue;
     const id = stringOrNull(block.id);
     if (id === null) continue;
+    const name = stringOrNull(block.name) ?? "unknown";
+    if (nestedDeeperThan(block.input, MAX_JSON_DEPTH)) {
+      problem = `tool input of ${truncate(name, 100)} is nested deeper than ${MAX_JSON_DEPTH} levels: its size and summary are not kept (the call is counted)`;
+      toolUses.push({ id, name, inputBytes: 0, command: null, filePath: null });
+      continue;
+    }
     const input = isRecord(block.input) ? block.input : {};
     const command = stringOrNull(input.command);
     const filePath = stringOrNull(input.file_path) ?? stringOrNull(input.notebook_path) ?? stringOrNull(input.path);
     toolUses.push({
       id,
-      name: stringOrNull(block.name) ?? "unknown",
+      name,
       inputBytes: Buffer.byteLength(JSON.stringify(block.input ?? null)),
       command: command === null ? null : truncate(command, SUMMARY_MAX_CHARS),
       filePath: filePath === null ? null : truncate(filePath, SUMMARY_MAX_CHARS),
     });
   }
-  return toolUses;
+  return { toolUses, problem };
 }
 
 function collectToolResults(entry: Record<string, unknown>, sessionId: string, events: TraceEvent[]): void {

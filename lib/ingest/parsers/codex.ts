@@ -1,6 +1,24 @@
 /**
  * Codex CLI rollouts (FORMATS.md, "Codex CLI rollouts"): `{timestamp, type, payload}` lines.
  * Usage comes as running session totals in event_msg token_count; a call is a change of total.
+ *
+ * Resumed and forked sessions, as Codex's own source writes them (openai/codex,
+ * codex-rs/core/src/rollout/recorder.rs at 035416bfd9b70f179348fe3b74d4fe6f8ea91c07, policy.rs at
+ * 001cb8e233f250c7086c791c51390286c087faea, and Session::record_initial_history in codex-rs/core):
+ * - a resumed session appends to its own file (RolloutRecorderParams::Resume opens it in append
+ *   mode, with no new session_meta) and its running totals continue from the last token_count:
+ *   nothing is repeated, and the usual rule (a call per change of total) counts it once;
+ * - a forked session gets a new file: its own session_meta (with forked_from_id), then the
+ *   parent's history persisted as it is (InitialHistory::Forked -> persist_rollout_items: the
+ *   parent's session_meta, turn_context, response_item and token_count lines, re-stamped with the
+ *   time of the fork, written in one burst), then its own turns, whose running totals continue
+ *   from the parent's (the fork seeds its token info from the last copied token_count).
+ * So a session_meta naming another session starts COPIED history, which lasts as long as the
+ * burst (lines less than REPLAY_GAP_MS apart); its token_counts are the ancestor's calls, counted
+ * from the ancestor's own file, never here (nor on the day of the fork). Calls are keyed by the
+ * lineage (the last session_meta's id: the root of nested forks) and the running total, so even a
+ * copied call taken for the fork's own (a burst cut by a stalled disk) matches the ancestor's copy
+ * and counts once; the fork's own calls belong to the fork's run.
  */
 import {
   SUMMARY_MAX_CHARS,
@@ -11,12 +29,17 @@ import {
   type TraceEvent,
 } from "../normalized-call";
 import { toolResultEvent } from "./claude-code";
-import { dateOrNull, isRecord, parseJsonLine, readLineBatches, stringOrNull, tokenCount, type ByteSource } from "./lines";
+import { dateOrNull, isRecord, MAX_JSON_DEPTH, nestedDeeperThan, parseJsonLine, readLineBatches, stringOrNull, tokenCount, type ByteSource } from "./lines";
 
 const RELEVANT_MARKERS = ["token_count", "turn_context", "session_meta"].map((marker) => Buffer.from(`"${marker}"`));
 const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 /** Model when no turn_context or token_count names one: reported as unpriced, never guessed. */
 const UNKNOWN_MODEL = "unknown";
+/**
+ * Copied history is written in one go (lines microseconds apart); the fork's own first call comes
+ * after a model response, seconds later. A gap longer than this between two lines ends the copy.
+ */
+const REPLAY_GAP_MS = 500;
 
 interface UsageTotals {
   input: number;
@@ -39,7 +62,16 @@ export async function* parseCodex(
   fileName: string,
   options: ParseOptions = { withDetails: false },
 ): AsyncGenerator<TraceEvent> {
-  let sessionId = codexFileSessionId(fileName);
+  /** The file's own session: its first session_meta (else the uuid of its name). */
+  let ownSessionId: string | null = null;
+  const sessionId = () => ownSessionId ?? codexFileSessionId(fileName);
+  /** The namespace of call keys: the id of the last session_meta, the root of a fork's lineage. */
+  let lineageId = codexFileSessionId(fileName);
+  // Copied history, judged on the lines both modes read (for identical counts) and, for details, on every line.
+  let copied = false;
+  let copiedDetails = false;
+  let lastCountedLineTime: number | null = null;
+  let lastLineTime: number | null = null;
   let model: string | null = null;
   let cwd: string | null = null;
   let cliVersion: string | null = null;
@@ -65,8 +97,24 @@ export async function* parseCodex(
         continue;
       }
       const payload = entry.payload;
+      const time = dateOrNull(entry.timestamp)?.getTime() ?? null;
+      const burstEnded = (previousTime: number | null) => time === null || previousTime === null || time - previousTime > REPLAY_GAP_MS;
+      if (copiedDetails && burstEnded(lastLineTime)) copiedDetails = false;
+      lastLineTime = time;
+      if (entry.type === "session_meta" || entry.type === "turn_context" || (entry.type === "event_msg" && payload.type === "token_count")) {
+        if (copied && burstEnded(lastCountedLineTime)) copied = false;
+        lastCountedLineTime = time;
+      }
       if (entry.type === "session_meta") {
-        sessionId = stringOrNull(payload.id) ?? sessionId;
+        const id = stringOrNull(payload.id);
+        if (id !== null) lineageId = id;
+        if (ownSessionId !== null && id !== null && id !== ownSessionId) {
+          // An ancestor's history follows: its details belong to its own file.
+          copied = true;
+          copiedDetails = true;
+          continue;
+        }
+        ownSessionId ??= id;
         cwd = stringOrNull(payload.cwd) ?? cwd;
         cliVersion = stringOrNull(payload.cli_version) ?? cliVersion;
         const git = isRecord(payload.git) ? payload.git : {};
@@ -74,7 +122,7 @@ export async function* parseCodex(
         if (options.withDetails) {
           session = {
             kind: "session",
-            sessionId,
+            sessionId: sessionId(),
             source: "codex",
             cwd,
             gitBranch,
@@ -101,6 +149,8 @@ export async function* parseCodex(
         const delta = totals !== null ? callUsage(totals, previous, last) : last;
         if (delta === null) continue;
         if (totals !== null) previous = totals;
+        // The ancestor's call, re-stamped at the fork: counted from the ancestor's own file.
+        if (copied) continue;
         const timestamp = dateOrNull(entry.timestamp);
         if (timestamp === null) {
           events.push({ kind: "error", line: line.number, message: "token_count without a valid timestamp" });
@@ -108,11 +158,12 @@ export async function* parseCodex(
         }
         events.push({
           kind: "call",
+          line: line.number,
           call: {
             source: "codex",
-            callKey: totals !== null ? `${sessionId}:${totals.total}` : `${sessionId}:line:${line.number}`,
+            callKey: totals !== null ? `${lineageId}:${totals.total}` : `${sessionId()}:line:${line.number}`,
             messageId: null,
-            sessionId,
+            sessionId: sessionId(),
             agentId: null,
             isSidechain: false,
             timestamp,
@@ -134,8 +185,8 @@ export async function* parseCodex(
           },
         });
         pendingToolUses = [];
-      } else if (options.withDetails) {
-        readDetail(entry, payload, sessionId, events, pendingToolUses);
+      } else if (options.withDetails && !copiedDetails) {
+        readDetail(entry, payload, sessionId(), line.number, events, pendingToolUses);
         if (!titleSeen && session !== null && entry.type === "event_msg" && payload.type === "user_message") {
           const text = stringOrNull(payload.message)?.trim();
           if (text) {
@@ -183,6 +234,7 @@ function readDetail(
   entry: Record<string, unknown>,
   payload: Record<string, unknown>,
   sessionId: string,
+  lineNumber: number,
   events: TraceEvent[],
   pendingToolUses: ToolUse[],
 ): void {
@@ -203,6 +255,10 @@ function readDetail(
     const id = stringOrNull(payload.call_id);
     if (id === null) return;
     const output = payload.output;
+    if (nestedDeeperThan(output, MAX_JSON_DEPTH)) {
+      events.push({ kind: "error", line: lineNumber, message: `tool output is nested deeper than ${MAX_JSON_DEPTH} levels: not kept` });
+      return;
+    }
     const text = typeof output === "string" ? output : isRecord(output) ? (stringOrNull(output.content) ?? JSON.stringify(output)) : "";
     const isError = isRecord(output) && isRecord(output.metadata) && typeof output.metadata.exit_code === "number" && output.metadata.exit_code !== 0;
     events.push(toolResultEvent(sessionId, id, dateOrNull(entry.timestamp), text, isError));

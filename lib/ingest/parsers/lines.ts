@@ -69,6 +69,27 @@ export function parseJsonLine(bytes: Buffer): { value: unknown } | { error: stri
   }
 }
 
+/**
+ * JSON.parse reads any depth, but everything recursive after it (JSON.stringify, walkers) overflows
+ * the stack on hostile nesting; values deeper than this are not walked. Real tool inputs nest a
+ * handful of levels.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/** Whether a parsed JSON value nests deeper than `limit` arrays or objects; iterative, so any depth is safe. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: current, depth } = stack.pop()!;
+    if (typeof current !== "object" || current === null) continue;
+    if (depth + 1 > limit) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === "object" && child !== null) stack.push({ value: child, depth: depth + 1 });
+    }
+  }
+  return false;
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -77,9 +98,14 @@ export function stringOrNull(value: unknown): string | null {
   return typeof value === "string" ? value : null;
 }
 
-/** A non-negative token count, or 0 for anything else (missing, null, negative, not a number). */
+/**
+ * A token count as the trace wrote it: 0 when absent or null, NaN when not a number. Negative,
+ * fractional and impossible counts are passed on, so validate-events.ts refuses the record with
+ * its line instead of a parser quietly counting something else.
+ */
 export function tokenCount(value: unknown): number {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+  if (value === undefined || value === null) return 0;
+  return typeof value === "number" ? value : NaN;
 }
 
 /** Parses an ISO timestamp; null when absent or invalid. */

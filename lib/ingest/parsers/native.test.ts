@@ -47,6 +47,7 @@ describe("parseNativeStream", () => {
     });
     expect(events[1]).toEqual({
       kind: "call",
+      line: 1,
       call: {
         source: "native",
         callKey: "c1",

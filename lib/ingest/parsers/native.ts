@@ -8,8 +8,8 @@
  *  "reasoningTokens":120,"agentId":null,"cwd":"/src/app","gitBranch":"main","title":"Fix the login bug","speed":"standard"}
  * ```
  *
- * - Required: `sessionId` (the run), `callKey` (unique per call: sending the same key again is a
- *   duplicate, not a second call), `timestamp` (ISO 8601 with Z or an offset), `model`,
+ * - Required: `sessionId` (the run), `callKey` (unique within its session: the same key in
+ *   another session is another call; sent again in the same session, a duplicate), `timestamp` (ISO 8601 with Z or an offset), `model`,
  *   `inputTokens` (UNCACHED input only: no cache reads or writes), `outputTokens` (including reasoning).
  * - Optional counts (default 0): `cacheWriteTokens` (all cache writes), `cacheWrite1hTokens` (the
  *   part of cacheWriteTokens written with a 1-hour lifetime), `cacheReadTokens`, `reasoningTokens`
@@ -82,7 +82,7 @@ export async function* parseNativeStream(source: ByteSource, fileName: string): 
         seenSessions.add(call.sessionId);
         events.push(sessionEvent(result.data, call.timestamp));
       }
-      events.push({ kind: "call", call });
+      events.push({ kind: "call", line: line.number, call });
     }
     yield* events;
   }

@@ -70,7 +70,7 @@ export function parseOtlpTraces(body: Uint8Array, contentType: string): OtlpPars
       list(scope.spans).forEach((span, spanIndex) => {
         position += 1;
         const where = `${scopePath}.spans[${spanIndex}]`;
-        collector.add(position, where, resource.attributes, isRecord(span) ? spanCall(span, resource.attributes) : "span is not an object");
+        collector.add(position, where, resource.attributes, resource.problem ?? (isRecord(span) ? readRecord(() => spanCall(span, resource.attributes)) : "span is not an object"));
       });
     });
   });
@@ -87,7 +87,12 @@ export function parseOtlpLogs(body: Uint8Array, contentType: string): OtlpParseR
       list(scope.logRecords).forEach((record, recordIndex) => {
         position += 1;
         const where = `${scopePath}.logRecords[${recordIndex}]`;
-        collector.add(position, where, resource.attributes, isRecord(record) ? logCall(record, resource.attributes) : "log record is not an object");
+        collector.add(
+          position,
+          where,
+          resource.attributes,
+          resource.problem ?? (isRecord(record) ? readRecord(() => logCall(record, resource.attributes)) : "log record is not an object"),
+        );
       });
     });
   });
@@ -112,7 +117,7 @@ class Collector {
     const { call, attributes } = mapped;
     this.noteSession(call);
     this.noteIdentity(call.sessionId, resourceAttributes, attributes);
-    this.events.push({ kind: "call", call });
+    this.events.push({ kind: "call", line: position, call });
   }
 
   result(): OtlpParseResult {
@@ -196,7 +201,9 @@ function spanCall(span: Record<string, unknown>, resourceAttributes: Attributes)
       timestamp,
       model,
       // GenAI input_tokens INCLUDES cache reads and writes; the normalized record excludes them.
-      uncachedInput: Math.max(0, (input ?? 0) - cacheRead - cacheWrite),
+      // (Some instrumentations report less input than cache: never below 0. A count that is no
+      // count at all is passed on for validation to refuse.)
+      uncachedInput: input !== null && !(Number.isSafeInteger(input) && input >= 0) ? input : Math.max(0, (input ?? 0) - cacheRead - cacheWrite),
       cacheRead,
       cacheWrite5m: cacheWrite,
       output: outputTokens,
@@ -211,7 +218,7 @@ function spanCall(span: Record<string, unknown>, resourceAttributes: Attributes)
 /** A Claude Code `claude_code.api_request` event as a call; null for other log records. */
 function logCall(record: Record<string, unknown>, resourceAttributes: Attributes): Mapped {
   const attributes = attributeMap(record.attributes);
-  const eventName = stringValue(attributes.get("event.name")) ?? stringValue(record.eventName) ?? stringValue(anyValue(record.body));
+  const eventName = stringValue(attributes.get("event.name")) ?? stringValue(record.eventName) ?? stringValue(anyValue(record.body, 0));
   if (eventName !== CLAUDE_CODE_API_REQUEST && eventName !== "api_request") return null;
 
   const model = stringValue(attributes.get("model"));
@@ -295,13 +302,22 @@ function decodeBody(body: Uint8Array, contentType: string, messageType: Protobuf
   throw new HttpError(415, "unsupported_media_type", "OTLP bodies must be application/json or application/x-protobuf");
 }
 
-type Visit = (entry: { attributes: Attributes } & Record<string, unknown>, path: string) => void;
+/** A resource's attributes, or `problem` (then its records are refused) when they cannot be read. */
+type Visit = (entry: { attributes: Attributes; problem: string | null } & Record<string, unknown>, path: string) => void;
 
 function forEachResource(value: unknown, path: string, visit: Visit): void {
   list(value).forEach((entry, index) => {
     if (!isRecord(entry)) return;
     const resource = isRecord(entry.resource) ? entry.resource : {};
-    visit({ ...entry, attributes: attributeMap(resource.attributes) }, `${path}[${index}]`);
+    let attributes: Attributes = new Map();
+    let problem: string | null = null;
+    try {
+      attributes = attributeMap(resource.attributes);
+    } catch (error) {
+      if (!(error instanceof NestedTooDeep)) throw error;
+      problem = `resource ${error.message}`;
+    }
+    visit({ ...entry, attributes, problem }, `${path}[${index}]`);
   });
 }
 
@@ -315,25 +331,48 @@ function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** OTLP KeyValue[] as a map of plain values; later duplicates win. */
-function attributeMap(value: unknown): Attributes {
+/**
+ * Attribute values nested deeper than this (arrays and key-value lists inside each other) refuse
+ * their record: reading them recursively would overflow the stack, and no instrumentation sends them.
+ */
+const MAX_ATTRIBUTE_DEPTH = 32;
+
+class NestedTooDeep extends Error {
+  constructor() {
+    super(`attribute values are nested deeper than ${MAX_ATTRIBUTE_DEPTH} levels`);
+  }
+}
+
+/** OTLP KeyValue[] as a map of plain values; later duplicates win. Throws NestedTooDeep. */
+function attributeMap(value: unknown, depth = 0): Attributes {
   const attributes: Attributes = new Map();
   for (const entry of list(value)) {
-    if (isRecord(entry) && typeof entry.key === "string") attributes.set(entry.key, anyValue(entry.value));
+    if (isRecord(entry) && typeof entry.key === "string") attributes.set(entry.key, anyValue(entry.value, depth));
   }
   return attributes;
 }
 
 /** An OTLP AnyValue as a plain value; ints come as decimal strings or numbers. */
-function anyValue(value: unknown): unknown {
+function anyValue(value: unknown, depth: number): unknown {
   if (!isRecord(value)) return null;
   if (typeof value.stringValue === "string") return value.stringValue;
   if (value.intValue !== undefined && value.intValue !== null) return integer(value.intValue);
   if (value.doubleValue !== undefined && value.doubleValue !== null) return Number(value.doubleValue);
   if (typeof value.boolValue === "boolean") return value.boolValue;
-  if (isRecord(value.arrayValue)) return list(value.arrayValue.values).map(anyValue);
-  if (isRecord(value.kvlistValue)) return Object.fromEntries(attributeMap(value.kvlistValue.values));
+  if (depth >= MAX_ATTRIBUTE_DEPTH && (isRecord(value.arrayValue) || isRecord(value.kvlistValue))) throw new NestedTooDeep();
+  if (isRecord(value.arrayValue)) return list(value.arrayValue.values).map((item) => anyValue(item, depth + 1));
+  if (isRecord(value.kvlistValue)) return Object.fromEntries(attributeMap(value.kvlistValue.values, depth + 1));
   return null;
+}
+
+/** A record's mapping, or the reason its attributes cannot be read. */
+function readRecord(map: () => Mapped): Mapped {
+  try {
+    return map();
+  } catch (error) {
+    if (error instanceof NestedTooDeep) return error.message;
+    throw error;
+  }
 }
 
 function integer(value: unknown): number | null {
@@ -341,11 +380,15 @@ function integer(value: unknown): number | null {
   return Number.isFinite(number) ? Math.trunc(number) : null;
 }
 
-/** A token count from an int, double or numeric string attribute (Claude Code sends some as strings); null when absent. */
+/**
+ * A token count from an int, double or numeric string attribute (Claude Code sends some as
+ * strings); null when absent. Negative, fractional or unreadable counts are passed on as they are
+ * (NaN when not a number) for validate-events.ts to refuse.
+ */
 function count(attributes: Attributes, key: string): number | null {
   const value = attributes.get(key);
-  const number = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
-  return Number.isFinite(number) ? Math.max(0, Math.floor(number)) : null;
+  if (value === undefined || value === null) return null;
+  return typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
 }
 
 function stringValue(value: unknown): string | null {

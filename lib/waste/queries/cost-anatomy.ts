@@ -12,7 +12,7 @@ const RUNS_PER_BATCH = 25;
 export async function runCostAnatomy(scope: Scope, runId: string): Promise<CostAnatomy | null> {
   const [visible] = await db().$queryRaw<{ id: string }[]>`SELECT r.id::text AS id FROM "Run" r WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
   if (!visible) return null;
-  const [input] = await loadRunInputs(db(), scope.teamId, [runId], new Date(), await teamPriceOverrides(db(), scope.teamId));
+  const [input] = await loadRunInputs(db(), scope.teamId, [runId], await teamPriceOverrides(db(), scope.teamId));
   return input ? costAnatomy(input) : null;
 }
 
@@ -39,11 +39,10 @@ export async function rangeCostAnatomy(scope: Scope, range: DateRange, topCount 
   const top = new Set(runs.filter((run) => run.visible).slice(0, topCount).map((run) => run.id));
   const team = emptyAnatomy();
   const topRuns: RangeAnatomy["topRuns"] = [];
-  const now = new Date();
   const usualGrowth: UsualGrowthCache = new Map();
   for (let start = 0; start < runs.length; start += RUNS_PER_BATCH) {
     const batch = runs.slice(start, start + RUNS_PER_BATCH);
-    for (const input of await loadRunInputs(db(), scope.teamId, batch.map((run) => run.id), now, overrides, usualGrowth)) {
+    for (const input of await loadRunInputs(db(), scope.teamId, batch.map((run) => run.id), overrides, usualGrowth)) {
       const anatomy = costAnatomy(input);
       addAnatomy(team, anatomy);
       if (top.has(input.runId)) topRuns.push({ runId: input.runId, run: batch.find((run) => run.id === input.runId)!.run, anatomy });

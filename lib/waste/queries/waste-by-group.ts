@@ -2,15 +2,21 @@
  * Wasted dollars of a date range by category, owner, project or run, with the range's spend:
  * `GET /api/v1/waste` and the Waste page. A finding's day is its run's start day.
  *
- * A run with no accepted outcome wastes its whole cost, which already contains its other
- * findings: by owner, project and run (and in totals.wastedUsd) such a run counts its whole cost
- * once. By category each category is its own sum, so those rows add up to more than the total
- * when such runs also have other findings.
+ * Waste counts evidence only: the detectors' findings, and the whole cost of runs explicitly
+ * marked rejected or abandoned (the no-accepted-outcome finding). Such a run's whole cost already
+ * contains its other findings, so by owner, project and run (and in totals.wastedUsd) each run
+ * counts once: the larger of its whole cost and its other findings. So taking a run's rejection
+ * back (marking it accepted) can only lower the total. By category each category is its own sum,
+ * so those rows add up to more than the total when such runs also have other findings.
+ *
+ * Spend that bought nothing accepted is not waste (most of it is simply not decided yet): it is
+ * totals.unacceptedSpendUsd, the outcomes panel's "not accepted" figure for the same range.
  */
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { costPerOutcome } from "@/lib/queries/cost-per-outcome";
 import { dateRangeSchema } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
 
@@ -28,7 +34,8 @@ export interface WasteRow {
 
 export interface WasteResult {
   rows: WasteRow[];
-  totals: { wastedUsd: number; spendUsd: number };
+  /** unacceptedSpendUsd: spend of the range on runs not accepted, beside waste and not part of it. */
+  totals: { wastedUsd: number; spendUsd: number; unacceptedSpendUsd: number };
 }
 
 const runGroupKey: Record<Exclude<WasteGroup, "category">, Prisma.Sql> = {
@@ -41,11 +48,11 @@ export async function wasteByGroup(scope: Scope, query: WasteQuery): Promise<Was
   const from = new Date(`${query.from}T00:00:00Z`);
   const to = new Date(`${query.to}T00:00:00Z`);
   const inRange = Prisma.sql`f."teamId" = ${scope.teamId}::uuid AND f.day BETWEEN ${from}::date AND ${to}::date`;
-  // Each run's waste counted once: its whole cost when it delivered nothing, else its findings' sum.
+  // Each run's waste counted once: the larger of its whole cost (when rejected or abandoned) and its other findings' sum.
   const perRun = Prisma.sql`
     SELECT f."runId",
-      CASE WHEN bool_or(f.category = 'no-accepted-outcome') THEN sum(f."wastedUsd") FILTER (WHERE f.category = 'no-accepted-outcome')
-           ELSE sum(f."wastedUsd") END AS wasted,
+      greatest(coalesce(sum(f."wastedUsd") FILTER (WHERE f.category = 'no-accepted-outcome'), 0),
+               coalesce(sum(f."wastedUsd") FILTER (WHERE f.category <> 'no-accepted-outcome'), 0)) AS wasted,
       count(*) AS findings
     FROM "Finding" f WHERE ${inRange} GROUP BY f."runId"`;
   const rowsQuery =
@@ -60,11 +67,13 @@ export async function wasteByGroup(scope: Scope, query: WasteQuery): Promise<Was
           LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = r."ownerId"
           LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
           GROUP BY 1 ORDER BY 2 DESC, 1`;
-  const [rows, [totals]] = await Promise.all([
+  const [rows, [totals], outcomes] = await Promise.all([
     rowsQuery,
-    db().$queryRaw<WasteResult["totals"][]>`
+    db().$queryRaw<Omit<WasteResult["totals"], "unacceptedSpendUsd">[]>`
       SELECT coalesce((SELECT sum(w.wasted) FROM (${perRun}) w), 0)::float8 AS "wastedUsd",
         coalesce((SELECT sum(d."costUsd") FROM "DailySpend" d WHERE d."teamId" = ${scope.teamId}::uuid AND d.day BETWEEN ${from}::date AND ${to}::date), 0)::float8 AS "spendUsd"`,
+    // The same query as the outcomes panel, so the two pages show the same "not accepted" figure.
+    costPerOutcome(scope, { from: query.from, to: query.to, groupBy: "week" }),
   ]);
-  return { rows, totals: totals! };
+  return { rows, totals: { ...totals!, unacceptedSpendUsd: outcomes.totals.unacceptedSpendUsd } };
 }

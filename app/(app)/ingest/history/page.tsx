@@ -6,9 +6,7 @@ import { PageHead } from "@/components/page-head";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
 import { teamDb } from "@/lib/db/team-db";
-
-/** A batch still "running" after this long was most likely cut short (server stopped, import killed). */
-const STALE_AFTER_MS = 30 * 60 * 1000;
+import { interruptStaleBatches } from "@/lib/ingest/batch-status";
 
 export const metadata: Metadata = { title: "Ingest history" };
 
@@ -22,6 +20,8 @@ export default async function IngestHistoryPage() {
   const tdb = teamDb(scope);
   // Members see the batches they uploaded; who may read all spend sees every batch.
   const onlyOwn = !can(scope.actor, "spend:read-all");
+  // Batches whose writer stopped answering are shown as what they are: interrupted.
+  await interruptStaleBatches({ teamId: scope.teamId });
   const batches = await tdb.ingestBatch.findMany({
     where: onlyOwn ? { uploadedById: scope.actor.userId } : {},
     orderBy: { startedAt: "desc" },
@@ -62,16 +62,19 @@ export default async function IngestHistoryPage() {
               <div>
                 <strong className="upload-path">{batch.fileName ?? "(no file name)"}</strong>{" "}
                 <span className="badge">{batch.format}</span>{" "}
-                <span className={batch.status === "FAILED" ? "badge danger" : "badge"}>{batch.status.toLowerCase()}</span>
-                {batch.status === "RUNNING" && Date.now() - batch.startedAt.getTime() > STALE_AFTER_MS ? (
-                  <span className="muted">
+                <span className={batch.status === "FAILED" || batch.status === "INTERRUPTED" ? "badge danger" : "badge"} data-testid="ingest-batch-status">
+                  {batch.status.toLowerCase()}
+                </span>
+                {batch.status === "INTERRUPTED" ? (
+                  <span className="muted" data-testid="ingest-batch-interrupted">
                     {" "}
-                    started over 30 minutes ago: probably interrupted. Its finished chunks are stored; sending the same files again completes it exactly.
+                    cut off after {formatUtc(batch.heartbeatAt)} UTC: it stored {batch.calls} {batch.calls === 1 ? "call" : "calls"} in {batch.runs}{" "}
+                    {batch.runs === 1 ? "run" : "runs"} (whole chunks only). Sending the same files again completes it exactly; what is stored counts as duplicates.
                   </span>
                 ) : null}
               </div>
               <span className="muted">
-                {batch.startedAt.toISOString().replace("T", " ").slice(0, 19)} UTC · {by}
+                {formatUtc(batch.startedAt)} UTC · {by}
               </span>
             </header>
             <IngestTotalsList
@@ -99,6 +102,10 @@ export default async function IngestHistoryPage() {
       })}
     </>
   );
+}
+
+function formatUtc(date: Date): string {
+  return date.toISOString().replace("T", " ").slice(0, 19);
 }
 
 function unique(ids: (string | null)[]): string[] {

@@ -9,6 +9,7 @@ import { ContextChart } from "@/components/runs/context-chart";
 import { RunFindingsPanel } from "@/components/waste/run-findings-panel";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
+import { runOutcome } from "@/lib/outcomes/run-outcome";
 import { formatDuration, formatInteger, formatTokens, formatUsd } from "@/lib/format";
 import { projectContextCurve } from "@/lib/queries/project-context-curve";
 import { runDetail, runIdSchema } from "@/lib/queries/run-detail";
@@ -23,7 +24,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const detail = parsed.success ? await runDetail(scope, parsed.data) : null;
   if (!detail) notFound();
   const { run, calls } = detail;
-  const curve = await projectContextCurve(scope, run.projectId);
+  const [curve, decision] = await Promise.all([projectContextCurve(scope, run.projectId), runOutcome(scope, run.id)]);
   const points = contextPoints(calls);
   const wallMs = Date.parse(run.endedAt) - Date.parse(run.startedAt);
   return (
@@ -52,7 +53,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           <div><dt>Cache write</dt><dd>{formatTokens(run.cacheWriteTokens)}</dd></div>
           <div><dt>Output</dt><dd>{formatTokens(run.outputTokens)}</dd></div>
         </dl>
-        <OutcomeButtons runId={run.id} outcome={run.outcome} canMark={can(scope.actor, "outcomes:write")} />
+        <OutcomeButtons runId={run.id} outcome={run.outcome} decision={decision} canMark={can(scope.actor, "outcomes:write")} />
       </section>
       <RunAttributionPanel scope={scope} runId={run.id} />
       <section className="panel">

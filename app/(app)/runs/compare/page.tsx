@@ -5,6 +5,7 @@ import { CompareContextChart, type ComparedRun } from "@/components/runs/compare
 import { pageScope } from "@/lib/auth/scope";
 import { formatDuration, formatInteger, formatTokens, formatUsd } from "@/lib/format";
 import { runDetail, runIdSchema, type RunDetail } from "@/lib/queries/run-detail";
+import { FIRST_DAY, LAST_DAY } from "@/lib/queries/params";
 import { runsList } from "@/lib/queries/runs-list";
 import { contextPoints } from "@/lib/runs/context-points";
 
@@ -26,7 +27,7 @@ export default async function CompareRunsPage({ searchParams }: { searchParams: 
   const scope = await pageScope();
   const { a, b } = await searchParams;
   const [runA, runB] = await Promise.all([load(scope, a), load(scope, b)]);
-  const choices = runA && runB ? [] : await runsList(scope, { from: "2000-01-01", to: "2100-12-31", sort: "startedAt", limit: 200 });
+  const choices = runA && runB ? [] : await runsList(scope, { from: FIRST_DAY, to: LAST_DAY, sort: "startedAt", limit: 200 });
   const pick = (name: "a" | "b", current: RunDetail | null) => (
     <label>
       Run {name.toUpperCase()}

@@ -3,29 +3,45 @@
 import { revalidatePath } from "next/cache";
 import { ZodError } from "zod";
 import { redirect } from "next/navigation";
-import { addMember, changeRole, LastAdminError, MemberExistsError, roleSchema } from "@/lib/admin/members";
+import {
+  addOrInviteMember,
+  cancelInvitation,
+  changeRole,
+  LastAdminError,
+  MemberExistsError,
+  PasswordNeededError,
+  roleSchema,
+} from "@/lib/admin/members";
 import { pageScope } from "@/lib/auth/scope";
 
 export interface MemberFormState {
   error: string | null;
-  added: string | null;
+  done: { outcome: "created" | "invited"; email: string } | null;
 }
 
 export async function addMemberAction(_state: MemberFormState, form: FormData): Promise<MemberFormState> {
   const scope = await pageScope("members:manage");
+  let done: MemberFormState["done"];
   try {
-    await addMember(
-      scope.teamId,
-      { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), role: String(form.get("role") ?? "") },
+    const password = String(form.get("password") ?? "");
+    done = await addOrInviteMember(
+      scope,
+      { email: String(form.get("email") ?? ""), password: password === "" ? undefined : password, role: String(form.get("role") ?? "") },
       scope.actor.userId,
     );
   } catch (error) {
-    if (error instanceof ZodError) return { error: error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), added: null };
-    if (error instanceof MemberExistsError) return { error: error.message, added: null };
+    if (error instanceof ZodError) return { error: error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), done: null };
+    if (error instanceof MemberExistsError || error instanceof PasswordNeededError) return { error: error.message, done: null };
     throw error;
   }
   revalidatePath("/settings/members");
-  return { error: null, added: String(form.get("email")).trim().toLowerCase() };
+  return { error: null, done };
+}
+
+export async function cancelInvitationAction(form: FormData): Promise<void> {
+  const scope = await pageScope("members:manage");
+  await cancelInvitation(scope, String(form.get("invitationId") ?? ""), scope.actor.userId);
+  revalidatePath("/settings/members");
 }
 
 export async function changeRoleAction(form: FormData): Promise<void> {

@@ -4,18 +4,28 @@ import { useActionState } from "react";
 import { addMemberAction, type MemberFormState } from "./actions";
 
 export function AddMemberForm() {
-  const [state, action, pending] = useActionState<MemberFormState, FormData>(addMemberAction, { error: null, added: null });
+  const [state, action, pending] = useActionState<MemberFormState, FormData>(addMemberAction, { error: null, done: null });
   return (
     <form action={action} className="inline" data-testid="add-member-form">
       {state.error ? <div className="notice error" style={{ width: "100%" }}>{state.error}</div> : null}
-      {state.added ? <div className="notice ok" style={{ width: "100%" }}>Added {state.added}. Share the password with them securely.</div> : null}
+      {state.done?.outcome === "created" ? (
+        <div className="notice ok" style={{ width: "100%" }} data-testid="member-added">
+          Added {state.done.email}. Share the password with them securely.
+        </div>
+      ) : null}
+      {state.done?.outcome === "invited" ? (
+        <div className="notice ok" style={{ width: "100%" }} data-testid="member-invited">
+          {state.done.email} already has an account: they are invited and join once they accept after signing in. The password
+          entered was not used.
+        </div>
+      ) : null}
       <label>
         Email
         <input name="email" type="email" required />
       </label>
       <label>
-        Initial password
-        <input name="password" type="password" minLength={10} required autoComplete="new-password" />
+        Initial password (new accounts only)
+        <input name="password" type="password" minLength={10} autoComplete="new-password" />
       </label>
       <label>
         Role

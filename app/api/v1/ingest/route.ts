@@ -2,14 +2,20 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { requestScope } from "@/lib/auth/scope";
 import { badRequest, errorResponse, HttpError, jsonRoute } from "@/lib/http/errors";
-import { acceptedFormatsMessage, IngestInputError, ingestFormats } from "@/lib/ingest/ingest-file";
+import { refuseDeclaredOversize } from "@/lib/http/read-body";
+import { acceptedFormatsMessage, IngestInputError, ingestFormats, maxUploadBytes } from "@/lib/ingest/ingest-file";
 import { ingestRequestBody } from "@/lib/ingest/ingest-request";
 
 export const dynamic = "force-dynamic";
 
 const querySchema = z.object({
   format: z.enum([...ingestFormats, "auto"], { error: acceptedFormatsMessage }).default("auto"),
-  file: z.string().max(1000).optional(),
+  // Stored and shown as the batch's file name: no NUL (Postgres refuses it) or other control characters.
+  file: z
+    .string()
+    .max(1000, "file: a path of at most 1000 characters")
+    .refine((path) => !/[\u0000-\u001f\u007f]/.test(path), "file: a path without control characters (such as NUL)")
+    .optional(),
 });
 
 /**
@@ -20,8 +26,13 @@ const querySchema = z.object({
 export const POST = jsonRoute(async (request) => {
   const scope = await requestScope(request, "ingest");
   const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? acceptedFormatsMessage, "unsupported_format");
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badRequest(issue?.message ?? acceptedFormatsMessage, issue?.path[0] === "file" ? "invalid_request" : "unsupported_format");
+  }
   if (!request.body) throw badRequest("the request has no body");
+  // The running cap (after gunzip) is enforced while streaming; a declared size over it is refused at once.
+  refuseDeclaredOversize(request, maxUploadBytes());
   const run = (onProgress?: (processedBytes: number) => void) => ingestRequestBody(scope, request, parsed.data, onProgress);
 
   if (!(request.headers.get("accept") ?? "").includes("application/x-ndjson")) {

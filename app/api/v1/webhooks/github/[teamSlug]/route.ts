@@ -1,22 +1,16 @@
 import { NextResponse } from "next/server";
-import { badRequest, jsonRoute } from "@/lib/http/errors";
-import { handleGithubWebhook } from "@/lib/outcomes/github-webhook";
+import { jsonRoute } from "@/lib/http/errors";
+import { readBodyCapped } from "@/lib/http/read-body";
+import { handleGithubWebhook, MAX_WEBHOOK_BODY_BYTES, webhookTeam } from "@/lib/outcomes/github-webhook";
 
 export const dynamic = "force-dynamic";
 
-/** GitHub payloads are a few hundred KB at most; anything far larger is not GitHub. */
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
-
 export const POST = jsonRoute<{ params: Promise<{ teamSlug: string }> }>(async (request, { params }) => {
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw badRequest("the body is too large");
-  // The signature covers the raw bytes, so the body is read as bytes, never re-serialized.
-  const body = new Uint8Array(await request.arrayBuffer());
-  if (body.byteLength > MAX_BODY_BYTES) throw badRequest("the body is too large");
-  const result = await handleGithubWebhook(
-    (await params).teamSlug,
-    request.headers.get("x-github-event"),
-    body,
-    request.headers.get("x-hub-signature-256"),
-  );
+  const signature = request.headers.get("x-hub-signature-256");
+  // No team, no secret, or no signature that could match: 401 before the body is read.
+  const team = await webhookTeam((await params).teamSlug, signature);
+  // The signature covers the raw bytes, so the body is read as bytes (capped), never re-serialized.
+  const body = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
+  const result = await handleGithubWebhook(team, { event: request.headers.get("x-github-event"), deliveryId: request.headers.get("x-github-delivery"), signature }, body);
   return NextResponse.json(result);
 });

@@ -1,0 +1,5 @@
+-- AlterEnum
+ALTER TYPE "BatchStatus" ADD VALUE 'INTERRUPTED';
+
+-- AlterTable
+ALTER TABLE "IngestBatch" ADD COLUMN     "heartbeatAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;
