@@ -17,6 +17,7 @@ import { changeRatio, spendDeltas } from "@/lib/dashboard/spend-deltas";
 import { formatUsd } from "@/lib/format";
 import { dailySpendByGroup } from "@/lib/queries/daily-spend-by-group";
 import { filterChoices } from "@/lib/queries/filter-choices";
+import { ownerLabels } from "@/components/owner-name";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
 import { addDays } from "@/lib/queries/params";
 import { runsList } from "@/lib/queries/runs-list";
@@ -70,7 +71,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         subtitle={period.fallbackNote ?? `Spend from ${period.from} to ${period.to} (UTC), compared with ${period.previousFrom} to ${period.previousTo}`}
       />
       <GetStartedIfEmpty scope={scope}>
-        <PeriodPicker period={period} params={params} stackBy={stackBy} canSeeOwners={canSeeOwners} owners={choices.owners} projects={choices.projects} />
+        <PeriodPicker period={period} params={params} stackBy={stackBy} canSeeOwners={canSeeOwners} owners={choices.owners} ownerLabels={ownerLabels(choices.ownerNames)} projects={choices.projects} />
         <section className="panel">
           <dl className="tiles">
             <div>
@@ -112,7 +113,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </section>
         <section className="panel">
           <h2>Spend per day by {stackBy}</h2>
-          <SpendPerDayChart days={days} parts={parts} />
+          <SpendPerDayChart days={days} parts={parts} labels={stackBy === "owner" ? ownerLabels(choices.ownerNames) : undefined} />
         </section>
         <OutcomeCostPanel from={period.from} to={period.to} canSeeOwners={canSeeOwners} />
         <div className="grid-2">
@@ -126,10 +127,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
               csvName={`spend-by-${b.groupBy}-${period.from}-${period.to}.csv`}
               runsLink={b.runsFilter ? (key) => runsHref(b.runsFilter, key) : undefined}
               budgetBadges={b.groupBy === "owner" || b.groupBy === "project" ? budgets[b.groupBy] : undefined}
+              ownerNames={b.groupBy === "owner" ? choices.ownerNames : undefined}
             />
           ))}
         </div>
-        <RunsTable runs={topRuns} title={canSeeOwners ? "Most expensive runs" : "Your most expensive runs"} csvName={`most-expensive-runs-${period.from}-${period.to}.csv`} />
+        <RunsTable runs={topRuns} title={canSeeOwners ? "Most expensive runs" : "Your most expensive runs"} csvName={`most-expensive-runs-${period.from}-${period.to}.csv`} ownerNames={choices.ownerNames} />
       </GetStartedIfEmpty>
     </>
   );

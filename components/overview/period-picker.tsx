@@ -5,12 +5,13 @@ import { DateRangeFields } from "@/components/filters/date-range-fields";
 import { FilterSelect } from "@/components/filters/filter-select";
 
 /** The overview's filters, all in the URL: preset links, and a plain GET form for the rest. */
-export function PeriodPicker({ period, params, stackBy, canSeeOwners, owners, projects }: {
+export function PeriodPicker({ period, params, stackBy, canSeeOwners, owners, ownerLabels, projects }: {
   period: OverviewPeriod;
   params: OverviewParams;
   stackBy: string;
   canSeeOwners: boolean;
   owners: string[];
+  ownerLabels?: Record<string, string>;
   projects: string[];
 }) {
   const kept = Object.fromEntries(Object.entries({ stackBy: params.stackBy, owner: params.owner, project: params.project }).filter(([, v]) => v !== undefined)) as Record<string, string>;
@@ -39,7 +40,7 @@ export function PeriodPicker({ period, params, stackBy, canSeeOwners, owners, pr
               ))}
           </select>
         </label>
-        {canSeeOwners ? <FilterSelect name="owner" label="Owner" options={owners} value={params.owner} /> : null}
+        {canSeeOwners ? <FilterSelect name="owner" label="Owner" options={owners} value={params.owner} labels={ownerLabels} /> : null}
         <FilterSelect name="project" label="Project" options={projects} value={params.project} />
         <input type="hidden" name="period" value="custom" />
         <button type="submit">Apply</button>

@@ -15,8 +15,8 @@ import { contextTokens, totalTokens, type NormalizedCall, type SessionEvent, typ
 import type { AttributionContext } from "@/lib/ownership/attribution";
 import { jsonRows } from "@/lib/db/json-rows";
 import { addToDailySpend } from "@/lib/ownership/daily-spend";
-import { attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
-import { traceIdentity } from "./identities";
+import { attributePullRequestRuns, attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
+import { senderOf, traceIdentity, type Sender } from "./identities";
 import { validEvents } from "./validate-events";
 import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
 import { evaluateBudgetsAfterIngest } from "@/lib/budgets/evaluate";
@@ -180,12 +180,13 @@ export class IngestWriter {
     private fileName: string | null,
     private readonly overrides: PriceOverride[],
     private readonly attribution: AttributionContext,
+    private readonly sender: Sender,
     private readonly sessionEmails: ReadonlyMap<string, string>,
     private readonly onProgress?: (progress: IngestProgress) => void,
   ) {}
 
   static async open(scope: Scope, input: Omit<IngestInput, "events">, onProgress?: (progress: IngestProgress) => void): Promise<IngestWriter> {
-    const [batch, overrides, attribution] = await Promise.all([
+    const [batch, overrides, attribution, sender] = await Promise.all([
       db().ingestBatch.create({
         data: {
           teamId: scope.teamId,
@@ -197,6 +198,7 @@ export class IngestWriter {
       }),
       db().priceOverride.findMany({ where: { teamId: scope.teamId } }),
       loadAttributionContext(db(), scope.teamId),
+      senderOf(scope),
     ]);
     const priceOverrides = overrides.map((o) => ({
       id: o.id,
@@ -208,7 +210,7 @@ export class IngestWriter {
       cacheWrite5mPerM: Number(o.cacheWrite5mPerM),
       cacheWrite1hPerM: Number(o.cacheWrite1hPerM),
     }));
-    return new IngestWriter(scope, batch.id, input.fileName, priceOverrides, attribution, input.sessionEmails ?? new Map(), onProgress);
+    return new IngestWriter(scope, batch.id, input.fileName, priceOverrides, attribution, sender, input.sessionEmails ?? new Map(), onProgress);
   }
 
   /** Adds every event of one file (or request), validated (validate-events.ts); its line errors name `fileName`. */
@@ -344,6 +346,7 @@ export class IngestWriter {
     await this.inFlight;
     await this.flush();
     await this.applySessionDetailsToExistingRuns();
+    await attributePullRequestRuns(this.scope.teamId, [...this.touchedRuns]);
     await db().ingestBatch.update({
       where: { teamId_id: { teamId: this.scope.teamId, id: this.batchId } },
       data: { status: "COMPLETE", finishedAt: new Date(), errors: this.errors as unknown as Prisma.InputJsonValue, errorCount: this.errorCount, runs: this.touchedRuns.size },
@@ -437,7 +440,7 @@ export class IngestWriter {
   private async identitiesFor(tx: Prisma.TransactionClient, sessions: { sessionId: string; cwd: string | null }[]): Promise<Map<string, string>> {
     const wanted = new Map<string, { kind: string; value: string }>();
     for (const { sessionId, cwd } of sessions) {
-      wanted.set(sessionId, traceIdentity(this.sessionEmails.get(sessionId), cwd, this.scope));
+      wanted.set(sessionId, traceIdentity(this.sessionEmails.get(sessionId), cwd, this.sender));
     }
     const distinct = [...new Map([...wanted.values()].map((id) => [`${id.kind}\u0000${id.value}`, id])).values()];
     const rows = await tx.$queryRaw<{ id: string; kind: string; value: string }[]>`
