@@ -76,16 +76,19 @@ export async function* parseOpencode(source: ByteSource, _fileName: string, opti
     yield { kind: "error", line: 1, message: "not an OpenCode message, session or part (a JSON object)" };
     return;
   }
+  const sessionId = stringOrNull(value.sessionID);
+  let event: TraceEvent | null = null;
   if (typeof value.role === "string") {
     // JSON storage is 1.1.x and older: output includes reasoning.
-    const event = messageCall(value, stringOrNull(value.id), stringOrNull(value.sessionID), null, true, []);
-    if (event !== null) yield event;
+    event = messageCall(value, stringOrNull(value.id), sessionId, null, true, []);
   } else if (options.withDetails && typeof value.id === "string" && value.id.startsWith("ses_")) {
-    yield sessionEvent(value.id, value);
+    event = sessionEvent(value.id, value);
   } else if (options.withDetails && typeof value.messageID === "string") {
-    const event = toolResult(value, stringOrNull(value.sessionID));
-    if (event !== null) yield event;
+    event = toolResult(value, sessionId);
   }
+  // A user message or a text part carries nothing to count, yet is a file of the store, not a foreign one.
+  if (event === null && options.withDetails && sessionId !== null) event = sessionEvent(sessionId, {});
+  if (event !== null) yield event;
 }
 
 function messageCall(
