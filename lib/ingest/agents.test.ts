@@ -3,18 +3,23 @@
  * (fixtures/agents/SOURCES.md): `trh analyze` gives the independently computed totals exactly;
  * so do `trh import` (the real CLI), an upload through the real ingest route handler with
  * format=auto, and the spend API reading the real Postgres database; each run keeps its agent as
- * its source; detection tells every format; models of other providers are priced or named unpriced.
+ * its source; detection tells every format; models of other providers are priced or named unpriced;
+ * `trh push` sends the agents' files whole when they change, and nothing is counted twice.
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { POST as postIngest } from "@/app/api/v1/ingest/route";
 import { GET as getSpend } from "@/app/api/v1/spend/route";
 import { analyzeFiles } from "@/lib/analyze/analyze-files";
 import type { AnalyzeReport } from "@/lib/analyze/report";
-import { detectFileFormat, findTraceFiles } from "@/lib/analyze/trace-files";
+import { defaultFiles, defaultRoots, detectFileFormat, findTraceFiles } from "@/lib/analyze/trace-files";
 import { closeDb, db } from "@/lib/db/client";
 import { agentFixturesRoot, agentSamples, type AgentSample } from "@/lib/testing/agent-fixtures";
 import { createTestTeam, type TestTeam } from "@/lib/testing/fixtures";
@@ -108,6 +113,54 @@ describe("format detection", () => {
   it("passes over an agent's settings beside its logs, and never takes a JSON document for Claude Code", () => {
     expect(detectFileFormat(path.join(agentFixturesRoot, "gemini/v0.61.0/projects.json"))).toBeNull();
     expect(detectFileFormat(path.join(agentFixturesRoot, "opencode/v1.1.65/storage/project/global.json"))).toBeNull();
+    // Qwen Code's per-process summary names a sessionId like a Claude Code line; it is Qwen's, and counts nothing.
+    expect(detectFileFormat(path.join(agentFixturesRoot, "qwen/v0.24.4/usage_record.jsonl"))).toBe("qwen-code");
+  });
+
+  it("the whole samples folder: every file found is one of the agents' and the calls add up", async () => {
+    const { files, unreadable } = await findTraceFiles([agentFixturesRoot]);
+    expect(unreadable).toEqual([]);
+    const report = await analyzeFiles(files, { threads: 0 });
+    expect(report.totals.calls).toBe(agentSamples.reduce((sum, sample) => sum + sample.calls, 0));
+    expect(report.errors).toEqual([]);
+  });
+});
+
+describe("default folders and their environment overrides", () => {
+  const home = "/home/dev";
+  const dirs = (env: Record<string, string>) => defaultRoots(env, home).map((root) => root.dir);
+
+  it("each agent's own default location", () => {
+    expect(dirs({})).toEqual(
+      expect.arrayContaining([
+        "/home/dev/.local/share/opencode",
+        "/home/dev/.gemini/tmp",
+        "/home/dev/.qwen/projects",
+        "/home/dev/.copilot",
+        "/home/dev/.local/share/amp/threads",
+      ]),
+    );
+    expect(defaultFiles({}, home)).toEqual([]);
+  });
+
+  it("XDG_DATA_HOME, OPENCODE_DB, GEMINI_CLI_HOME, QWEN_RUNTIME_DIR over QWEN_HOME, COPILOT_HOME, AMP_DATA_DIR", () => {
+    const env = { XDG_DATA_HOME: "/data", GEMINI_CLI_HOME: "/g", QWEN_HOME: "/qh", QWEN_RUNTIME_DIR: "/qr", COPILOT_HOME: "/c", AMP_DATA_DIR: "/a", OPENCODE_DB: "custom.db" };
+    expect(dirs(env)).toEqual(expect.arrayContaining(["/data/opencode", "/g/.gemini/tmp", "/qr/projects", "/c", "/a/threads"]));
+    expect(dirs({ QWEN_HOME: "/qh" })).toContain("/qh/projects");
+    expect(defaultFiles(env, home)).toEqual(["/data/opencode/custom.db"]);
+    expect(defaultFiles({ OPENCODE_DB: "/abs/oc.db" }, home)).toEqual(["/abs/oc.db"]);
+  });
+
+  it("in an agent's folder, only its session files: not Gemini CLI's logs.json or settings", async () => {
+    const gemini = mkdtempSync(path.join(tmpdir(), "trh-gemini-home-"));
+    cpSync(path.join(agentFixturesRoot, "gemini/v0.61.0"), path.join(gemini, ".gemini"), { recursive: true });
+    writeFileSync(path.join(gemini, ".gemini/tmp/proj/logs.json"), JSON.stringify([{ sessionId: "s", messageId: 0, type: "user", message: "hi", timestamp: "2026-11-30T11:48:12.163Z" }], null, 2));
+    const { files, unreadable } = await findTraceFiles([], { GEMINI_CLI_HOME: gemini, HOME: gemini, CLAUDE_CONFIG_DIR: gemini, CODEX_HOME: gemini, XDG_DATA_HOME: gemini, QWEN_HOME: gemini, COPILOT_HOME: path.join(gemini, "none") });
+    expect(unreadable).toEqual([]);
+    expect(files.map((file) => file.fileName).sort()).toEqual([
+      "demo-project/chats/session-2026-11-30T11-48-a39fe66b.jsonl",
+      "proj/chats/session-2026-11-30T11-48-46a436f7.jsonl",
+    ]);
   });
 });
 
@@ -166,5 +219,51 @@ describe("the same totals through import, upload and the API on the real databas
     const accepted = await send("opencode");
     expect(accepted.status).toBe(200);
     expect((await accepted.json()).calls).toBe(4);
+  });
+});
+
+describe("trh push", () => {
+  it("sends every agent's files, again only those that changed, and counts each call once", async () => {
+    const team = await createTestTeam("agents-push");
+    // The route handler behind a small node:http server, standing in for Next.js's own.
+    const server = createServer((incoming, outgoing) => {
+      const request = new Request(`http://localhost${incoming.url}`, {
+        method: incoming.method,
+        headers: incoming.headers as Record<string, string>,
+        body: Readable.toWeb(incoming) as ReadableStream,
+        duplex: "half",
+      } as RequestInit);
+      void postIngest(request, undefined as never).then(async (response) => {
+        outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+        outgoing.end(Buffer.from(await response.arrayBuffer()));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const dir = mkdtempSync(path.join(tmpdir(), "trh-agents-push-"));
+      const traces = path.join(dir, "agents");
+      cpSync(agentFixturesRoot, traces, { recursive: true });
+      const push = async () => {
+        const { stdout } = await run(process.execPath, ["bin/trh.mjs", "push", traces, "--url", url, "--key", team.ingestKey, "--json"], {
+          env: { ...process.env, TRH_PUSH_STATE: path.join(dir, "push-state.json") },
+        });
+        return JSON.parse(stdout) as { files: number; calls: number; duplicates: number; errors: unknown[] };
+      };
+      const allCalls = agentSamples.reduce((sum, sample) => sum + sample.calls, 0);
+      const first = await push();
+      expect(first).toMatchObject({ calls: allCalls, duplicates: 0, errors: [] });
+      expect(await push()).toMatchObject({ files: 0, calls: 0, duplicates: 0 });
+      // A Qwen Code session grows by one call: the file goes again, whole; only the new call counts.
+      const qwen = agentSamples.find((sample) => sample.path.startsWith("qwen/v0.24.4"))!;
+      const qwenFile = path.join(traces, qwen.path);
+      const lastCall = readFileSync(qwenFile, "utf8").split("\n").filter((line) => line.includes('"usageMetadata"')).pop()!;
+      appendFileSync(qwenFile, lastCall.replace(/"uuid":"[^"]+"/, '"uuid":"pushed-later"') + "\n");
+      expect(await push()).toMatchObject({ files: 1, calls: 1, duplicates: qwen.calls, errors: [] });
+      const { totals } = await spendTotals(team);
+      expect(totals.calls).toBe(allCalls + 1);
+    } finally {
+      server.close();
+    }
   });
 });

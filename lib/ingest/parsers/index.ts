@@ -33,8 +33,8 @@ const OTLP_JSON_START = /^\s*\{\s*"resource(Spans|Logs)"\s*:/;
  */
 /** Gemini CLI: the session metadata's projectHash, or a model message. */
 const GEMINI_LINE = /"projectHash"\s*:|"type"\s*:\s*"gemini"/;
-/** Qwen Code: Gemini-style `parts` in the message, usageMetadata, or a system line's payload. */
-const QWEN_LINE = /"(usageMetadata|systemPayload)"\s*:|"parts"\s*:\s*\[/;
+/** Qwen Code: Gemini-style `parts` in the message, usageMetadata, a system line's payload, or a usage_record.jsonl line. */
+const QWEN_LINE = /"(usageMetadata|systemPayload|totalLatencyMs)"\s*:|"parts"\s*:\s*\[/;
 /** Copilot CLI session state: `{"type":"session.start","data":...}`; its OpenTelemetry export: gen_ai attributes as keys. */
 const COPILOT_EVENT = /"type"\s*:\s*"(session|user|assistant|tool|subagent|hook|skill)\.[a-z_.]+"/;
 const COPILOT_OTEL = /"gen_ai\.[a-z_.]+"\s*:/;

@@ -13,7 +13,8 @@
  *   `<sessionId>:<uuid>` (the same line read twice counts once);
  * - `system` lines of subtype `ui_telemetry` with uiEvent `qwen-code.api_response` are a SECOND
  *   copy of the same calls (snake_case counts): never counted; `~/.qwen/usage_record.jsonl` is a
- *   per-process cumulative summary: not read;
+ *   per-process cumulative summary (`{sessionId, project, models: {...}}` lines, no `type`): its
+ *   lines only name their session's folder, never count;
  * - `promptTokenCount` INCLUDES `cachedContentTokenCount` (OpenAI `prompt_tokens`; on Anthropic-
  *   protocol providers Qwen folds cache creation in too, without reporting it apart, so it is
  *   counted as uncached input): uncached input = prompt - cached, cache read = cached;
@@ -54,25 +55,18 @@ export async function* parseQwenCode(source: ByteSource, fileName: string, optio
         events.push({ kind: "error", line: line.number, message: "line without a sessionId" });
         continue;
       }
+      if (!("type" in entry) && isRecord(entry.models)) {
+        // A usage_record.jsonl summary: the chat log has these calls one by one.
+        if (options.withDetails) events.push(sessionEvent(sessionId, entry, stringOrNull(entry.project), null));
+        continue;
+      }
       const message = isRecord(entry.message) ? entry.message : {};
       const parts = Array.isArray(message.parts) ? message.parts.filter(isRecord) : [];
       if (options.withDetails) {
         if (!sessionsSeen.has(sessionId) && entry.type === "user") {
           sessionsSeen.add(sessionId);
           const text = parts.map((part) => stringOrNull(part.text)).find((value) => value !== null && value.trim() !== "");
-          const session: SessionEvent = {
-            kind: "session",
-            sessionId,
-            source: "qwen-code",
-            cwd: stringOrNull(entry.cwd),
-            gitBranch: stringOrNull(entry.gitBranch),
-            repositoryUrl: null,
-            commitSha: null,
-            title: text ? truncate(text.trim(), TITLE_MAX_CHARS) : null,
-            cliVersion: stringOrNull(entry.version),
-            startedAt: dateOrNull(entry.timestamp),
-          };
-          events.push(session);
+          events.push(sessionEvent(sessionId, entry, stringOrNull(entry.cwd), text ? truncate(text.trim(), TITLE_MAX_CHARS) : null));
         }
         if (entry.type === "tool_result") {
           for (const part of parts) {
@@ -134,4 +128,19 @@ export async function* parseQwenCode(source: ByteSource, fileName: string, optio
     }
     yield* events;
   }
+}
+
+function sessionEvent(sessionId: string, entry: Record<string, unknown>, cwd: string | null, title: string | null): SessionEvent {
+  return {
+    kind: "session",
+    sessionId,
+    source: "qwen-code",
+    cwd,
+    gitBranch: stringOrNull(entry.gitBranch),
+    repositoryUrl: null,
+    commitSha: null,
+    title,
+    cliVersion: typeof entry.version === "string" ? entry.version : null,
+    startedAt: dateOrNull(entry.timestamp),
+  };
 }
