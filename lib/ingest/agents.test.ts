@@ -60,8 +60,8 @@ async function sampleFiles(sample: AgentSample) {
   return (await findTraceFiles([path.join(agentFixturesRoot, sample.path)])).files;
 }
 
-async function spendTotals(team: TestTeam) {
-  const query = new URLSearchParams({ ...wholeRange, groupBy: "model" });
+async function spendTotals(team: TestTeam, groupBy = "model", filters: Record<string, string> = {}) {
+  const query = new URLSearchParams({ ...wholeRange, groupBy, ...filters });
   const response = await getSpend(new Request(`http://test/api/v1/spend?${query}`, { headers: { authorization: `Bearer ${team.readKey}` } }), undefined as never);
   expect(response.status).toBe(200);
   return (await response.json()) as { rows: { key: string; costUsd: number }[]; totals: { calls: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number } };
@@ -200,6 +200,11 @@ describe("the same totals through import, upload and the API on the real databas
       const { totals, rows } = await spendTotals(team);
       expect(tokensOf(totals)).toEqual(expectedTokens(sample));
       for (const model of sample.unpricedModels) expect(rows.find((row) => row.key === model)?.costUsd).toBe(0);
+      // Spend by agent, and filtered to it, from the DailySpend rollup.
+      const byAgent = await spendTotals(team, "agent");
+      expect(byAgent.rows.map((row) => row.key)).toEqual([sample.format]);
+      expect((await spendTotals(team, "day", { agent: sample.format })).totals).toEqual(totals);
+      expect((await spendTotals(team, "day", { agent: "claude-code" })).totals.calls).toBe(0);
       const runs = await db().run.findMany({ where: { teamId: team.teamId }, select: { source: true } });
       expect(runs.length).toBeGreaterThan(0);
       expect(new Set(runs.map((stored) => stored.source))).toEqual(new Set([sample.format]));
