@@ -43,7 +43,7 @@ test("one file of each agent through the upload page; the overview groups and fi
   for (const sample of samples) await expect(page.getByTestId("spend-by-agent")).toContainText(sample.agent);
   const amp = byAgent.rows.find((row: { key: string }) => row.key === "amp");
   await page.goto(`/?${new URLSearchParams({ ...range, period: "custom", agent: "amp" })}`);
-  await expect(page.getByLabel("Agent")).toHaveValue("amp");
+  await expect(page.locator(`select[name="agent"]`)).toHaveValue("amp");
   expect(Number(await page.getByTestId("overview-total").getAttribute("data-usd"))).toBeCloseTo(amp.costUsd, 12);
   await expect(page.getByTestId("spend-by-agent").locator("tbody tr")).toHaveCount(1);
 });
