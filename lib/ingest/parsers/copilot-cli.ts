@@ -3,7 +3,8 @@
  * `copilot-cli`, in either of its two logs:
  *
  * 1. Session state, `~/.copilot/session-state/<sessionId>/events.jsonl` (`COPILOT_HOME` replaces
- *    `~/.copilot`): `{type, timestamp, data}` lines, types `session.start` (data.sessionId,
+ *    `~/.copilot`: documented by GitHub, as Latand/live-log-viewer-next#1762 found; the folder's
+ *    name is session.start's data.sessionId, verified on a real run in ingo-eichhorst/Irrlicht#1256): `{type, timestamp, data}` lines, types `session.start` (data.sessionId,
  *    data.context.{cwd, model}), `user.message`, `assistant.turn_start|turn_end`, `assistant.message`
  *    (data.outputTokens only), `tool.execution_*`, `session.model_change`, `session.shutdown`.
  *    Input and cache counts exist ONLY in `session.shutdown` data.modelMetrics.<model>:

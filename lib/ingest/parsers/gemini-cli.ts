@@ -2,7 +2,10 @@
  * Gemini CLI chat recordings (google-gemini/gemini-cli, Apache-2.0), format `gemini-cli`.
  *
  * Files: `~/.gemini/tmp/<project>/chats/session-<YYYY-MM-DDTHH-MM>-<first 8 of sessionId>.jsonl`
- * (`$GEMINI_CLI_HOME/.gemini` when set). From v0.39.0 (gemini-cli PR #23749) an append log: line 1
+ * (`$GEMINI_CLI_HOME/.gemini` when set: gemini-cli's `homedir()` in packages/core/src/utils/paths.ts
+ * returns GEMINI_CLI_HOME before os.homedir(), and Storage.getGlobalGeminiDir() joins `.gemini`).
+ * A subagent's session is `chats/<parentSessionId>/<sessionId>.jsonl` with `kind: "subagent"`:
+ * its calls fold into the parent's run, its own session id as agent id. From v0.39.0 (gemini-cli PR #23749) an append log: line 1
  * metadata `{sessionId, projectHash, startTime, lastUpdated, kind}`, then message records
  * `{id, timestamp, type: user|gemini|info|error|warning, content, thoughts?, tokens?, model?, toolCalls?}`,
  * `{"$set": {...}}` metadata updates and `{"$rewindTo": id}`. Up to v0.38.x one JSON object
@@ -86,6 +89,7 @@ export async function* parseGeminiCli(source: ByteSource, fileName: string, opti
   yield* errors;
 
   let sessionId: string | null = null;
+  let isSubagent = false;
   let startedAt: Date | null = null;
   let title: string | null = null;
   let lastModel: string | null = null;
@@ -95,6 +99,7 @@ export async function* parseGeminiCli(source: ByteSource, fileName: string, opti
   for (const { line, value } of records) {
     if (sessionId === null && typeof value.sessionId === "string" && "projectHash" in value) {
       sessionId = value.sessionId;
+      isSubagent = value.kind === "subagent";
       startedAt = dateOrNull(value.startTime);
     }
     const model = stringOrNull(value.model);
@@ -108,8 +113,14 @@ export async function* parseGeminiCli(source: ByteSource, fileName: string, opti
     calls.set(id, { line, record: value, model: (model !== null && model !== "" ? model : lastModel) ?? UNKNOWN_MODEL });
   }
 
-  const session = sessionId ?? fileStem(fileName);
-  if (options.withDetails) {
+  const ownSession = sessionId ?? fileStem(fileName);
+  // A subagent's file sits in a folder named after its parent session (chats/<parent>/<own>.jsonl).
+  const folders = fileName.split(/[\\/]/).slice(0, -1);
+  const parentFolder = folders[folders.length - 1];
+  const parent = isSubagent && parentFolder !== undefined && parentFolder !== "chats" ? parentFolder : null;
+  const session = parent ?? ownSession;
+  const agentId = parent === null ? null : ownSession;
+  if (options.withDetails && parent === null) {
     const event: SessionEvent = {
       kind: "session",
       sessionId: session,
@@ -150,9 +161,10 @@ export async function* parseGeminiCli(source: ByteSource, fileName: string, opti
     }
     yield agentCall(line, {
       source: "gemini-cli",
-      callKey: `${session}:${id}`,
+      callKey: `${ownSession}:${id}`,
       messageId: stringOrNull(record.id),
       sessionId: session,
+      agentId,
       timestamp,
       model,
       uncachedInput: input - cached + tokenCount(tokens.tool),
