@@ -26,7 +26,7 @@ const breakdowns = [
   { groupBy: "project", title: "By project", keyLabel: "Project", runsFilter: "project" },
   { groupBy: "task", title: "By task", keyLabel: "Task", runsFilter: null },
   { groupBy: "model", title: "By model", keyLabel: "Model", runsFilter: "model" },
-  { groupBy: "agent", title: "By agent", keyLabel: "Agent", runsFilter: null },
+  { groupBy: "agent", title: "By agent", keyLabel: "Agent", runsFilter: "agent" },
 ] as const satisfies { groupBy: SpendGroup; title: string; keyLabel: string; runsFilter: string | null }[];
 
 /** The manager's Monday: the period's spend, where it went, what changed, and what it bought. */

@@ -16,6 +16,7 @@ import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { POST as postIngest } from "@/app/api/v1/ingest/route";
+import { GET as getRuns } from "@/app/api/v1/runs/route";
 import { GET as getSpend } from "@/app/api/v1/spend/route";
 import { analyzeFiles } from "@/lib/analyze/analyze-files";
 import type { AnalyzeReport } from "@/lib/analyze/report";
@@ -207,6 +208,12 @@ describe("the same totals through import, upload and the API on the real databas
       expect((await spendTotals(team, "day", { agent: "claude-code" })).totals.calls).toBe(0);
       const runs = await db().run.findMany({ where: { teamId: team.teamId }, select: { source: true } });
       expect(runs.length).toBeGreaterThan(0);
+      const runsOf = async (agent: string) => {
+        const response = await getRuns(new Request(`http://test/api/v1/runs?${new URLSearchParams({ ...wholeRange, agent })}`, { headers: { authorization: `Bearer ${team.readKey}` } }), undefined as never);
+        return ((await response.json()) as { runs: { source: string }[] }).runs;
+      };
+      expect((await runsOf(sample.format)).map((listed) => listed.source)).toEqual(runs.map(() => sample.format));
+      expect(await runsOf("claude-code")).toEqual([]);
       expect(new Set(runs.map((stored) => stored.source))).toEqual(new Set([sample.format]));
       const unpriced = await db().call.count({ where: { teamId: team.teamId, priceRule: "unpriced" } });
       expect(unpriced > 0).toBe(sample.unpricedModels.length > 0);
