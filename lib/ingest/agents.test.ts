@@ -7,7 +7,7 @@
  * `trh push` sends the agents' files whole when they change, and nothing is counted twice.
  */
 import { execFile } from "node:child_process";
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -219,6 +219,36 @@ describe("the same totals through import, upload and the API on the real databas
       expect(unpriced > 0).toBe(sample.unpricedModels.length > 0);
     });
   }
+
+  it("OpenCode: a message both in the database and in leftover JSON storage counts once", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "trh-opencode-both-"));
+    const database = path.join(agentFixturesRoot, "opencode/v1.18.33/opencode.db");
+    cpSync(database, path.join(root, "opencode.db"));
+    // The same message as 1.1.x would have written it as a JSON file (ids inside, no reasoning split).
+    const sql = readFileSync(path.join(agentFixturesRoot, "opencode/v1.18.33/opencode.db.sql"), "utf8");
+    const row = /INSERT INTO message VALUES\('(msg_22c4f03b1001onejDaknv4PRWX)','(ses_[^']+)',\d+,\d+,'(\{[^']+\})'\);/.exec(sql)!;
+    const message = { id: row[1], sessionID: row[2], ...JSON.parse(row[3]!) };
+    const file = path.join(root, "storage/message", row[2]!, `${row[1]}.json`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(message, null, 2));
+    const expected = expectedTokens(agentSamples.find((sample) => sample.path.endsWith("opencode.db"))!);
+
+    const { files } = await findTraceFiles([root]);
+    expect(files.map((found) => found.format)).toEqual(["opencode", "opencode"]);
+    expect(tokensOf((await analyzeFiles(files, { threads: 0 })).totals)).toEqual(expected);
+
+    const team = await createTestTeam("agents-opencode-both");
+    let calls = 0;
+    for (const found of files) {
+      const response = await postIngest(
+        new Request(`http://test/api/v1/ingest?format=auto&file=${encodeURIComponent(found.fileName)}`, { method: "POST", body: readFileSync(found.absolutePath), headers: { authorization: `Bearer ${team.ingestKey}` } }),
+        undefined as never,
+      );
+      calls += (await response.json()).calls;
+    }
+    expect(calls).toBe(expected.calls);
+    expect(tokensOf((await spendTotals(team)).totals)).toEqual(expected);
+  });
 
   it("format=opencode accepts the database file; format=amp refuses it, naming what it is", async () => {
     const team = await createTestTeam("agents-format");
