@@ -30,6 +30,7 @@ const breakdowns = [
   { groupBy: "project", title: "By project", keyLabel: "Project", runsFilter: "project" },
   { groupBy: "task", title: "By task", keyLabel: "Task", runsFilter: null },
   { groupBy: "model", title: "By model", keyLabel: "Model", runsFilter: "model" },
+  { groupBy: "agent", title: "By agent", keyLabel: "Agent", runsFilter: "agent" },
 ] as const satisfies { groupBy: SpendGroup; title: string; keyLabel: string; runsFilter: string | null }[];
 
 /** The manager's Monday: the period's spend, where it went, what changed, and what it bought. */
@@ -39,7 +40,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const params = overviewParamsSchema.parse(await searchParams);
   // Members see team aggregates only, never one person's spend (as in GET /api/v1/spend).
   if (!canSeeOwners) params.owner = undefined;
-  const filters = { owner: params.owner || undefined, project: params.project || undefined };
+  const filters = { owner: params.owner || undefined, project: params.project || undefined, agent: params.agent || undefined };
   const period = resolveOverviewPeriod(params, await latestSpendDay(scope));
   const stackBy = params.stackBy && (params.stackBy !== "owner" || canSeeOwners) ? params.stackBy : canSeeOwners ? "owner" : "project";
   const shown = breakdowns.filter((b) => b.groupBy !== "owner" || canSeeOwners);
@@ -71,7 +72,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         subtitle={period.fallbackNote ?? `Spend from ${period.from} to ${period.to} (UTC), compared with ${period.previousFrom} to ${period.previousTo}`}
       />
       <GetStartedIfEmpty scope={scope}>
-        <PeriodPicker period={period} params={params} stackBy={stackBy} canSeeOwners={canSeeOwners} owners={choices.owners} ownerLabels={ownerLabels(choices.ownerNames)} projects={choices.projects} />
+        <PeriodPicker period={period} params={params} stackBy={stackBy} canSeeOwners={canSeeOwners} owners={choices.owners} ownerLabels={ownerLabels(choices.ownerNames)} projects={choices.projects} agents={choices.agents} />
         <section className="panel">
           <dl className="tiles">
             <div>

@@ -2,7 +2,11 @@
  * `trh push PATH... --url URL --key KEY [--watch]`: sends new trace lines to a running server
  * through `POST /api/v1/ingest`. It remembers, per file, how many bytes it has sent (always up to
  * a line end), so each run sends only what is new; with --watch it keeps sending as files grow.
- * The server de-duplicates anyway, so a lost state file costs bandwidth, never correctness.
+ * The other agents' files (OpenCode, Gemini CLI, Copilot CLI, Amp, Qwen Code) go whole whenever
+ * their size or modification time changes: several are one document rewritten in place (a
+ * database, a thread), and the others' calls need lines from the file's start (Gemini CLI's
+ * session id, Copilot CLI's session start). The server de-duplicates anyway, so a lost state
+ * file, or a file sent again, costs bandwidth, never correctness.
  */
 import { createReadStream, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -11,6 +15,7 @@ import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { z } from "zod";
 import { findTraceFiles, type TraceFile } from "@/lib/analyze/trace-files";
+import { agentFormats, type TraceFormat } from "@/lib/ingest/parsers";
 import { formatUsd } from "@/lib/format";
 import { CommandError, UsageError } from "./errors";
 
@@ -24,6 +29,8 @@ const fileStateSchema = z.object({
   sentLines: z.number().int().nonnegative().default(0),
   /** Codex lines that carry no usage but that later lines depend on (session id, model). */
   contextLines: z.array(z.string()).default([]),
+  /** Modification time of a file sent whole, when it was sent. */
+  sentMtimeMs: z.number().nonnegative().default(0),
 });
 const stateSchema = z.record(z.string(), z.record(z.string(), fileStateSchema));
 type FileState = z.infer<typeof fileStateSchema>;
@@ -62,8 +69,38 @@ interface Totals {
   errors: { file: string; line: number; message: string }[];
 }
 
+const sentWhole = (format: TraceFormat) => (agentFormats as readonly TraceFormat[]).includes(format);
+
+async function postFile(file: TraceFile, body: Buffer, url: string, key: string) {
+  const response = await fetch(`${url.replace(/\/$/, "")}/api/v1/ingest?format=${file.format}&file=${encodeURIComponent(file.fileName)}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-encoding": "gzip", "content-type": "application/x-ndjson" },
+    body: gzipSync(body),
+  });
+  const answer = (await response.json().catch(() => null)) as { calls?: number; duplicates?: number; costUsd?: number; errors?: { line: number; message: string }[]; error?: { message: string } } | null;
+  if (!response.ok) throw new CommandError(`${file.absolutePath}: the server answered ${response.status}: ${answer?.error?.message ?? response.statusText}`);
+  return answer;
+}
+
+function addToTotals(totals: Totals, file: TraceFile, answer: Awaited<ReturnType<typeof postFile>>, lineOffset: number): void {
+  totals.calls += answer?.calls ?? 0;
+  totals.duplicates += answer?.duplicates ?? 0;
+  totals.costUsd += answer?.costUsd ?? 0;
+  for (const error of answer?.errors ?? []) totals.errors.push({ file: file.absolutePath, line: lineOffset + error.line, message: error.message });
+}
+
+/** Sends a file of another agent whole when it changed since it was last sent. */
+async function pushWholeFile(file: TraceFile, state: FileState, url: string, key: string, totals: Totals): Promise<boolean> {
+  const { size, mtimeMs } = statSync(file.absolutePath);
+  if (size === state.sentBytes && mtimeMs === state.sentMtimeMs) return false;
+  addToTotals(totals, file, await postFile(file, readFileSync(file.absolutePath), url, key), 0);
+  Object.assign(state, { sentBytes: size, sentMtimeMs: mtimeMs });
+  return true;
+}
+
 /** Sends what is new in one file; returns whether anything was sent. */
 async function pushFile(file: TraceFile, state: FileState, url: string, key: string, totals: Totals): Promise<boolean> {
+  if (sentWhole(file.format)) return pushWholeFile(file, state, url, key, totals);
   const size = statSync(file.absolutePath).size;
   if (size < state.sentBytes) Object.assign(state, { sentBytes: 0, sentLines: 0 }); // rewritten or truncated: start over, the server de-duplicates
   let sent = false;
@@ -75,18 +112,9 @@ async function pushFile(file: TraceFile, state: FileState, url: string, key: str
     const complete = lastNewline === -1 ? (bytes.length >= MAX_REQUEST_BYTES ? bytes : null) : bytes.subarray(0, lastNewline + 1);
     if (!complete) break;
     const prefix = file.format === "codex" && state.contextLines.length > 0 ? Buffer.from(state.contextLines.join("\n") + "\n") : Buffer.alloc(0);
-    const response = await fetch(`${url.replace(/\/$/, "")}/api/v1/ingest?format=${file.format}&file=${encodeURIComponent(file.fileName)}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-encoding": "gzip", "content-type": "application/x-ndjson" },
-      body: gzipSync(Buffer.concat([prefix, complete])),
-    });
-    const body = (await response.json().catch(() => null)) as { calls?: number; duplicates?: number; costUsd?: number; errors?: { line: number; message: string }[]; error?: { message: string } } | null;
-    if (!response.ok) throw new CommandError(`${file.absolutePath}: the server answered ${response.status}: ${body?.error?.message ?? response.statusText}`);
+    const answer = await postFile(file, Buffer.concat([prefix, complete]), url, key);
     const contextCount = prefix.length > 0 ? state.contextLines.length : 0;
-    totals.calls += body?.calls ?? 0;
-    totals.duplicates += body?.duplicates ?? 0;
-    totals.costUsd += body?.costUsd ?? 0;
-    for (const error of body?.errors ?? []) totals.errors.push({ file: file.absolutePath, line: state.sentLines + error.line - contextCount, message: error.message });
+    addToTotals(totals, file, answer, state.sentLines - contextCount);
     if (file.format === "codex") state.contextLines = codexContext(state.contextLines, complete);
     state.sentBytes += complete.length;
     state.sentLines += countLines(complete);
@@ -144,7 +172,7 @@ export async function pushCommand(args: string[]): Promise<number> {
     if (missing.length > 0) throw new CommandError(`no such file or folder: ${missing.join(", ")}`);
     let sentFiles = 0;
     for (const file of files) {
-      const fileState = (serverState[file.absolutePath] ??= { sentBytes: 0, sentLines: 0, contextLines: [] });
+      const fileState = (serverState[file.absolutePath] ??= { sentBytes: 0, sentLines: 0, contextLines: [], sentMtimeMs: 0 });
       if (await pushFile(file, fileState, values.url!, values.key!, totals)) {
         sentFiles += 1;
         saveState(state);

@@ -1,6 +1,6 @@
 /**
- * DailySpend, the rollup dashboards read, holds spend by day and by each run's attribution
- * (owner, project, task). One SQL shape turns per-run amounts into attributed rows, used both by
+ * DailySpend, the rollup dashboards read, holds spend by day, by each run's attribution
+ * (owner, project, task) and by the agent it came from (the run's source). One SQL shape turns per-run amounts into attributed rows, used both by
  * the ingest writer (adding a chunk's deltas) and by re-attribution (rebuilding whole days from
  * RunDaySpend). A run split among owners contributes its exact share to each of them.
  */
@@ -12,15 +12,15 @@ import { Prisma } from "@/lib/generated/prisma/client";
  */
 export function addToDailySpend(teamId: string, amounts: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`
-    INSERT INTO "DailySpend" ("teamId", day, "ownerId", "projectId", "taskId", model, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
-    SELECT ${teamId}::uuid, d.day, coalesce(s."personId"::text, r."ownerId"::text, ''), coalesce(r."projectId"::text, ''), coalesce(r."taskId"::text, ''), d.model,
+    INSERT INTO "DailySpend" ("teamId", day, "ownerId", "projectId", "taskId", model, source, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
+    SELECT ${teamId}::uuid, d.day, coalesce(s."personId"::text, r."ownerId"::text, ''), coalesce(r."projectId"::text, ''), coalesce(r."taskId"::text, ''), d.model, r.source,
       sum(d.calls * f.share), sum(d.input * f.share), sum(d.output * f.share), sum(d.cache_write * f.share), sum(d.cache_read * f.share), sum(d.cost * f.share)
     FROM ${amounts}
     JOIN "Run" r ON r."teamId" = ${teamId}::uuid AND r.id = d.run
     LEFT JOIN "RunOwnerShare" s ON s."teamId" = r."teamId" AND s."runId" = r.id
     CROSS JOIN LATERAL (SELECT coalesce(s.percent / 100, 1)::numeric AS share) f
-    GROUP BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT ("teamId", day, "ownerId", "projectId", "taskId", model) DO UPDATE SET
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT ("teamId", day, "ownerId", "projectId", "taskId", model, source) DO UPDATE SET
       calls = "DailySpend".calls + excluded.calls, "inputTokens" = "DailySpend"."inputTokens" + excluded."inputTokens",
       "outputTokens" = "DailySpend"."outputTokens" + excluded."outputTokens",
       "cacheWriteTokens" = "DailySpend"."cacheWriteTokens" + excluded."cacheWriteTokens",
