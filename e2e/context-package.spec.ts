@@ -17,14 +17,14 @@ test("the Context page shows each project's package over time, what is in it, it
   await expect(page.getByTestId("upload-summary")).toBeVisible({ timeout: 60_000 });
 
   await page.getByRole("link", { name: "Context" }).click();
-  await page.goto("/context?from=2026-02-01&to=2026-02-28&project=%2Fhome%2Fdev%2Falpha");
+  await page.goto("/context?from=2026-02-01&to=2026-02-28&project=alpha");
   const api = await (await page.request.get("/api/v1/context-package?from=2026-02-01&to=2026-02-28&groupBy=project")).json();
   expect(api.recommendations.length).toBe(5);
   await expect(page.getByTestId("package-summary")).toContainText(formatUsd(api.totals.packageCostUsd));
   await expect(page.getByTestId("package-size-chart").locator(".recharts-line-dot").first()).toBeVisible();
   await expect(page.getByTestId("package-contents")).toContainText("linear");
   await expect(page.getByTestId("package-contents")).toContainText("/home/dev/alpha/CLAUDE.md");
-  const alpha = api.rows.find((row: { key: string }) => row.key === "/home/dev/alpha");
+  const alpha = api.rows.find((row: { key: string }) => row.key === "alpha");
   await expect(page.getByTestId("weekly-cost")).toContainText(formatUsd(alpha.weekly[1].packageCostUsd));
   const mcp = api.recommendations.find((r: { kind: string }) => r.kind === "mcp-rarely-used");
   await expect(page.getByTestId("recommendations").first()).toContainText(mcp.text);

@@ -102,8 +102,8 @@ describe("GET /api/v1/context-package", () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as ContextPackageResult;
     const rows = body.rows as ProjectPackage[];
-    const alpha = rows.find((row) => row.key === "/home/dev/alpha")!;
-    const beta = rows.find((row) => row.key === "/home/dev/beta")!;
+    const alpha = rows.find((row) => row.key === "alpha")!;
+    const beta = rows.find((row) => row.key === "beta")!;
     const expectedOf = (prefix: string) => generatedTeamRuns.filter((run) => run.session.startsWith(prefix)).map(expectedPackage);
     expect(alpha.packageCostUsd).toBeCloseTo(expectedOf("alpha").reduce((sum, e) => sum + e.packageCostUsd, 0), 12);
     expect(alpha.callsCarried).toBe(3 + 3 + 3 + 6);
@@ -123,7 +123,7 @@ describe("GET /api/v1/context-package", () => {
   it("gives recommendations whose dollar figures add up from the calls of the runs they cite", async () => {
     const body = (await (await get(team.readKey, `${range}&groupBy=project`)).json()) as ContextPackageResult;
     const kinds = body.recommendations.map((r) => `${r.kind}:${r.project}`).sort();
-    expect(kinds).toEqual(["far-above-median:/home/dev/alpha", "instruction-reread:/home/dev/alpha", "instruction-reread:/home/dev/beta", "mcp-rarely-used:/home/dev/alpha", "package-grew:/home/dev/alpha"]);
+    expect(kinds).toEqual(["far-above-median:alpha", "instruction-reread:alpha", "instruction-reread:beta", "mcp-rarely-used:alpha", "package-grew:alpha"]);
     const stored = await db().$queryRaw<{ runId: string; usd: string; files: { carriedUsd: number }[] }[]>`
       SELECT "runId"::text AS "runId", "packageCostUsd"::text AS usd, "instructionFiles" AS files FROM "RunContextPackage" WHERE "teamId" = ${team.teamId}::uuid`;
     for (const recommendation of body.recommendations) {
@@ -156,12 +156,12 @@ describe("GET /api/v1/context-package", () => {
       expect(recommendation.usd).toBeCloseTo(fromCalls, 12);
     }
     const mcp = body.recommendations.find((r) => r.kind === "mcp-rarely-used")!;
-    expect(mcp.text).toMatch(/^MCP server linear's tool definitions ride in \/home\/dev\/alpha's context package, carried on 15 calls \(\$[\d.]+\); its tools were used in 25% of runs \(1 of 4\)\.$/);
+    expect(mcp.text).toMatch(/^MCP server linear's tool definitions ride in alpha's context package, carried on 15 calls \(\$[\d.]+\); its tools were used in 25% of runs \(1 of 4\)\.$/);
     const grew = body.recommendations.find((r) => r.kind === "package-grew")!;
     expect(grew.text).toMatch(/^\/home\/dev\/alpha\/CLAUDE\.md grew from 1\.0k to 2\.0k tokens and .* from 20k to 30k on 2026-02-16;/);
     expect(grew.runIds).toEqual([runIdOf.get("alpha-3"), runIdOf.get("alpha-4")]);
-    const reread = body.recommendations.find((r) => r.kind === "instruction-reread" && r.project === "/home/dev/alpha")!;
-    expect(reread.text).toContain("in 4 of 4 runs of /home/dev/alpha, once again after a compaction");
+    const reread = body.recommendations.find((r) => r.kind === "instruction-reread" && r.project === "alpha")!;
+    expect(reread.text).toContain("in 4 of 4 runs of alpha, once again after a compaction");
   });
 
   it("lists runs for read keys and managers only, and shows another team nothing", async () => {
