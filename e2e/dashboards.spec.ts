@@ -57,10 +57,11 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
   // A chart point leads to its call in the timeline.
   // Dispatched, not clicked at coordinates: a marker may sit on top of the dot.
   const point = chart.getByTestId("context-point").nth(branchRun.calls - 2);
-  const callId = await point.getAttribute("data-call-id");
+  const ordinal = await point.getAttribute("data-call-ordinal");
+  expect(ordinal).toBe(String(branchRun.calls - 1));
   await point.dispatchEvent("click");
-  await expect(page).toHaveURL(new RegExp(`#call-${callId}$`));
-  await expect(page.locator(`[id="call-${callId}"]`)).toBeInViewport();
+  await expect(page).toHaveURL(new RegExp(`#call-${ordinal}$`));
+  await expect(page.locator(`[id="call-${ordinal}"]`)).toBeInViewport();
 
   // Two runs side by side.
   const other = runs.find((run) => run.id !== branchRun.id)!;

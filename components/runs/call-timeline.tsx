@@ -17,8 +17,8 @@ function ToolCallLine({ tool }: { tool: RunCall["toolCalls"][number] }) {
 const bytes = (value: number | null) => (value === null ? "–" : value >= 1024 ? `${(value / 1024).toFixed(value >= 10_240 ? 0 : 1)} KB` : `${value} B`);
 
 /**
- * Every call of the run in order, each row `id="call-<callId>"` so charts and waste findings can
- * link to it. Tool summaries are trace content: rendered as text only.
+ * Every call of the run in order, each row `id="call-<ordinal>"` (its number in the run) so charts
+ * and waste findings can link to it. Tool summaries are trace content: rendered as text only.
  */
 export function CallTimeline({ calls, points }: { calls: RunCall[]; points: ContextPoint[] }) {
   if (calls.length === 0) return <p className="panel muted">This run has no calls.</p>;
@@ -45,8 +45,8 @@ export function CallTimeline({ calls, points }: { calls: RunCall[]; points: Cont
             {calls.map((call, i) => {
               const point = points[i]!;
               return (
-                <tr key={call.id} id={`call-${call.id}`} data-testid="call-row" className={point.markers.length > 0 ? "marked" : undefined}>
-                  <td className="num">{i + 1}</td>
+                <tr key={call.id} id={`call-${call.ordinal}`} data-testid="call-row" className={point.markers.length > 0 ? "marked" : undefined}>
+                  <td className="num">{call.ordinal}</td>
                   <td className="nowrap">
                     {call.timestamp.slice(11, 19)}
                     {call.agentId ? <div className="muted small">{call.agentId.startsWith("acompact") ? "compaction" : `subagent ${call.agentId}`}</div> : null}
@@ -89,7 +89,7 @@ export function CallTimeline({ calls, points }: { calls: RunCall[]; points: Cont
 /** The tool calls whose output was largest: each is read again by every later call of the run. */
 export function LargestToolOutputs({ calls, limit = 8 }: { calls: RunCall[]; limit?: number }) {
   const tools = calls
-    .flatMap((call, i) => call.toolCalls.map((tool) => ({ ...tool, callId: call.id, callIndex: i + 1 })))
+    .flatMap((call) => call.toolCalls.map((tool) => ({ ...tool, callOrdinal: call.ordinal })))
     .filter((tool) => (tool.outputBytes ?? 0) > 0)
     .sort((a, b) => (b.outputBytes ?? 0) - (a.outputBytes ?? 0))
     .slice(0, limit);
@@ -118,7 +118,7 @@ export function LargestToolOutputs({ calls, limit = 8 }: { calls: RunCall[]; lim
                   {tool.outputTokens !== null ? <div className="muted small">~{formatTokens(tool.outputTokens)} tokens</div> : null}
                 </td>
                 <td className="num">
-                  <a href={`#call-${tool.callId}`}>#{tool.callIndex}</a>
+                  <a href={`#call-${tool.callOrdinal}`}>call {formatInteger(tool.callOrdinal)}</a>
                 </td>
               </tr>
             ))}

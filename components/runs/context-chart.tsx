@@ -15,8 +15,8 @@ const markerStyle: Record<ContextMarker, { label: string; color: string }> = {
 /** Above this many calls the per-call dots are left out; the bars still link to each call. */
 const MAX_DOTS = 600;
 
-function goToCall(callId: string | undefined) {
-  if (callId) window.location.hash = `call-${callId}`;
+function goToCall(ordinal: number | undefined) {
+  if (ordinal) window.location.hash = `call-${ordinal}`;
 }
 
 type Row = ContextPoint & Partial<Record<ContextMarker, number>> & { median?: number; p90?: number };
@@ -36,7 +36,7 @@ export function ContextChart({ points, curve }: { points: ContextPoint[]; curve?
     return row;
   });
   const present = (Object.keys(markerStyle) as ContextMarker[]).filter((marker) => points.some((point) => point.markers.includes(marker)));
-  const onBarClick = (data: unknown) => goToCall((data as { payload?: Row }).payload?.callId);
+  const onBarClick = (data: unknown) => goToCall((data as { payload?: Row }).payload?.index);
   return (
     <div className="chart" data-testid="context-chart" data-points={points.length}>
       <ResponsiveContainer width="100%" height={340}>
@@ -74,9 +74,9 @@ export function ContextChart({ points, curve }: { points: ContextPoint[]; curve?
                       r={2.5}
                       fill="#c0392b"
                       data-testid="context-point"
-                      data-call-id={props.payload?.callId}
+                      data-call-ordinal={props.payload?.index}
                       style={{ cursor: "pointer" }}
-                      onClick={() => goToCall(props.payload?.callId)}
+                      onClick={() => goToCall(props.payload?.index)}
                     />
                   )
             }
