@@ -26,6 +26,7 @@ export const e2eTeams = [
   "e2e-abuse-billing",
   "e2e-workflows",
   "e2e-agents",
+  "e2e-long-run",
 ] as const;
 
 /** A member (not an admin) of e2e-discovery-member, who uploads their own traces. */
