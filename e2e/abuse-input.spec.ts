@@ -174,11 +174,12 @@ function postChunked(path: string, headers: Record<string, string>, chunk: Buffe
 test("oversized chunked bodies are refused with 413 JSON before they are read whole", async ({ request }) => {
   test.setTimeout(240_000);
   expect(maxUploadBytes, "playwright.config.ts sets TRH_MAX_UPLOAD_BYTES").toBeGreaterThan(0);
-  const newlines = Buffer.alloc(1024 * 1024, "\n");
+  const record = Buffer.from(`${nativeLine("abuse-endless", 1, "/srv/endless")}\n`);
+  const recordThenNewlines = Buffer.concat([record, Buffer.alloc(1024 * 1024 - record.byteLength, "\n")]);
   const spaces = Buffer.alloc(1024 * 1024, " ");
   const cases: { path: string; headers: Record<string, string>; chunk: Buffer; cap: number }[] = [
-    // format=auto would stop at detection (nothing readable in the first 256 KB): name the format.
-    { path: "/api/v1/ingest?format=native&file=endless.jsonl", headers: { authorization: `Bearer ${ingestKey}` }, chunk: newlines, cap: maxUploadBytes },
+    // Each megabyte starts with the same record (so detection finds one, and it counts once) and is newlines after it.
+    { path: "/api/v1/ingest?format=auto&file=endless.jsonl", headers: { authorization: `Bearer ${ingestKey}` }, chunk: recordThenNewlines, cap: maxUploadBytes },
     { path: "/api/otlp/v1/logs", headers: { authorization: `Bearer ${ingestKey}`, "content-type": "application/json" }, chunk: spaces, cap: OTLP_MAX_BYTES },
     { path: "/api/otlp/v1/traces", headers: { authorization: `Bearer ${ingestKey}`, "content-type": "application/json" }, chunk: spaces, cap: OTLP_MAX_BYTES },
     { path: "/api/auth/callback/credentials", headers: { "content-type": "application/x-www-form-urlencoded" }, chunk: Buffer.alloc(64 * 1024, "a"), cap: 16 * 1024 },

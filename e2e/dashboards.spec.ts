@@ -88,9 +88,10 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
   await expect(page.getByTestId("cost-per-accepted")).toHaveText("none accepted");
 
   // The branch run worked in a worktree (/home/USER/projects/spotter-worktrees/spotter-dov) with no
-  // git remote in its trace: a project with the repository and that path says which repository it is.
+  // git remote in its trace: a project with the repository and that path says which repository it is (discovery named the
+  // repository folder "spotter" but knows no remote).
   await page.goto("/ownership");
-  await page.getByLabel("New project").fill("spotter");
+  await page.getByLabel("New project").fill("spotter-app");
   await page.getByLabel("Repository (glob)").fill("*github.com/marco/spotter*");
   await page.getByLabel("Path (glob)").fill("**/spotter-worktrees/**");
   await page.getByRole("button", { name: "Add project" }).click();

@@ -66,8 +66,8 @@ test("Compare workflows: two models side by side, a verdict, the weekly trend an
   await expect(table.locator("thead th").nth(2)).toContainText(`model:${CHEAP}`);
   await expect(table.getByRole("row", { name: /^Runs/ })).toContainText(`${RUNS_PER_MODEL}`);
   await expect(table.getByRole("row", { name: /^Cost per accepted outcome/ }).first()).toContainText(formatUsd(api.cohorts[1].costPerAcceptedUsd));
-  // No project is set up, so the runs are matched within the one group of runs without a project.
-  await expect(page.getByTestId("compare-matching")).toContainText("unallocated (100%)");
+  // Discovery made one project of the runs' repository folder, so they are matched within it.
+  await expect(page.getByTestId("compare-matching")).toContainText("Projects: shop (100%)");
   // One line per cohort in the weekly trend.
   await expect(page.getByTestId("compare-trend-chart").locator(".recharts-line")).toHaveCount(2);
 
