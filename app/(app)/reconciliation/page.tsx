@@ -14,7 +14,7 @@ import { reconciliation } from "@/lib/billing/reconciliation";
 import { seatValues } from "@/lib/billing/seats";
 import { teamDb } from "@/lib/db/team-db";
 import { formatUsd } from "@/lib/format";
-import { addDays, dateRangeSchema } from "@/lib/queries/params";
+import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
 import { addBillingSourceAction, recordSeatAction, removeSeatAction, syncBillingSourceAction } from "./actions";
 
 export const metadata: Metadata = { title: "Reconciliation" };
@@ -26,10 +26,12 @@ const MAX_PAGE_DAYS = 366;
 export default async function ReconciliationPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   const scope = await pageScope("spend:read-all");
   const params = await searchParams;
-  const asked = dateRangeSchema.parse({ from: params.from || undefined, to: params.to || undefined });
+  const { correction, ...asked } = correctedDayRange(params, () => ({ from: addDays(todayUtc(), -29), to: todayUtc() }));
   // The chart has a point per day: a range of centuries would be millions of them.
   const earliest = addDays(asked.to, -(MAX_PAGE_DAYS - 1));
   const range = asked.from < earliest ? { from: earliest, to: asked.to } : asked;
+  const shortened = range === asked ? null : `the page shows at most ${MAX_PAGE_DAYS} days`;
+  const said = [correction, shortened].filter((part) => part !== null).join("; ");
   const canManage = canManageBilling(scope);
   const [byDay, byModel, byProvider, sources, seats, activity, people] = await Promise.all([
     reconciliation(scope, { ...range, groupBy: "day" }),
@@ -45,7 +47,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
   const { totals } = byDay;
   return (
     <>
-      <PageHead title="Reconciliation" subtitle={`The providers' bill against traced spend, ${range.from} to ${range.to} (UTC)${range === asked ? "" : `: the page shows at most ${MAX_PAGE_DAYS} days`}`}>
+      <PageHead title="Reconciliation" subtitle={`The providers' bill against traced spend, ${range.from} to ${range.to} (UTC)${said ? `: ${said}` : ""}`}>
         <form className="inline" method="get">
           <DateRangeFields from={range.from} to={range.to} />
           <button type="submit" className="secondary">
