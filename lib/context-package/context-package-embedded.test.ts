@@ -1,32 +1,18 @@
 /** The context package on the embedded database (PGlite): the same generated runs, the same measured package and cost. */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ensureTeam } from "@/lib/admin/members";
 import type { Scope } from "@/lib/auth/scope";
-import { closeDb } from "@/lib/db/client";
-import { applyMigrations } from "@/lib/db/migrate";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { expectedPackage, generatedTeamRuns, runLines } from "@/lib/testing/context-package-traces";
 import { contextPackageReport, type RunRow } from "./report";
+import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
 
-const dataDir = mkdtempSync(path.join(tmpdir(), "trh-embedded-context-"));
+useEmbeddedDatabase("embedded-context");
 let scope: Scope;
 
 beforeAll(async () => {
-  await closeDb();
-  vi.stubEnv("DATABASE_URL", "");
-  vi.stubEnv("TRH_DATA_DIR", dataDir);
-  await applyMigrations();
   const team = await ensureTeam("embedded-context");
   scope = { teamId: team.id, teamSlug: team.slug, teamName: team.name, actor: { kind: "cli", osUser: "test" } };
-});
-
-afterAll(async () => {
-  await closeDb();
-  vi.unstubAllEnvs();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("the context package on the embedded database", () => {

@@ -3,29 +3,12 @@
  * import, the ingest API and push store exactly what `trh analyze` computes
  * (lib/testing/every-path.ts).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, it, vi } from "vitest";
-import { closeDb } from "@/lib/db/client";
-import { applyMigrations } from "@/lib/db/migrate";
+import { describe, it } from "vitest";
 import { checkEveryPathEqualsAnalyze } from "@/lib/testing/every-path";
 import { createTestTeam } from "@/lib/testing/fixtures";
+import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
 
-const dataDir = mkdtempSync(path.join(tmpdir(), "trh-every-path-embedded-"));
-
-beforeAll(async () => {
-  await closeDb();
-  vi.stubEnv("DATABASE_URL", "");
-  vi.stubEnv("TRH_DATA_DIR", dataDir);
-  await applyMigrations();
-});
-
-afterAll(async () => {
-  await closeDb();
-  vi.unstubAllEnvs();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+useEmbeddedDatabase("every-path-embedded");
 
 describe("every way in stores what trh analyze computes (embedded database)", () => {
   it("for generated corpora, any grouping, order and mix of paths", async () => {

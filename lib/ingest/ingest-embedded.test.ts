@@ -1,34 +1,20 @@
 /** The same writer on the embedded database (PGlite): fixture totals, idempotency, bad lines. */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ensureTeam } from "@/lib/admin/members";
 import type { Scope } from "@/lib/auth/scope";
-import { closeDb } from "@/lib/db/client";
-import { applyMigrations } from "@/lib/db/migrate";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
 import { fuzzIngest } from "@/lib/testing/fuzz-ingest";
 import { expectedFixtureTotals, ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
 import { assistantLine } from "./parsers/__fixtures__/trace-lines";
 import { ingestFile } from "./ingest-file";
+import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
 
-const dataDir = mkdtempSync(path.join(tmpdir(), "trh-embedded-ingest-"));
+useEmbeddedDatabase("embedded-ingest");
 let scope: Scope;
 
 beforeAll(async () => {
-  await closeDb();
-  vi.stubEnv("DATABASE_URL", "");
-  vi.stubEnv("TRH_DATA_DIR", dataDir);
-  await applyMigrations();
   const team = await ensureTeam("embedded");
   scope = { teamId: team.id, teamSlug: team.slug, teamName: team.name, actor: { kind: "cli", osUser: "test" } };
-});
-
-afterAll(async () => {
-  await closeDb();
-  vi.unstubAllEnvs();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("ingest on the embedded database", () => {

@@ -1,0 +1,26 @@
+/**
+ * Runs a test file on a fresh embedded database (PGlite) in a directory of its own: registers the
+ * hooks that point the client at it and apply the migrations before the file's tests, and close
+ * and remove it after. Call at the top of the file, before the file's own beforeAll hooks.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, vi } from "vitest";
+import { closeDb } from "@/lib/db/client";
+import { applyMigrations } from "@/lib/db/migrate";
+
+export function useEmbeddedDatabase(name: string): void {
+  const dataDir = mkdtempSync(path.join(tmpdir(), `trh-${name}-`));
+  beforeAll(async () => {
+    await closeDb();
+    vi.stubEnv("DATABASE_URL", "");
+    vi.stubEnv("TRH_DATA_DIR", dataDir);
+    await applyMigrations();
+  });
+  afterAll(async () => {
+    await closeDb();
+    vi.unstubAllEnvs();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+}
