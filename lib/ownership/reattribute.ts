@@ -8,7 +8,7 @@ import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { attributeRun, ruleFields, type Attribution, type AttributionContext, type OwnershipRuleInput, type RuleField, type RunFacts } from "./attribution";
-import { daysOfRuns, rebuildDailySpend } from "./daily-spend";
+import { daysOfRuns, rebuildDailySpend } from "@/lib/rollups/spend";
 
 type Tx = Prisma.TransactionClient;
 
