@@ -1,6 +1,6 @@
 /**
  * `trh push PATH... --url URL --key KEY [--watch]`: sends new trace lines to a running server
- * through `POST /api/v1/ingest`. It remembers, per file, how many bytes it has sent (always up to
+ * through `POST /api/v1/ingest/files`, many files per request (one batch on the server). It remembers, per file, how many bytes it has sent (always up to
  * a line end), so each run sends only what is new; with --watch it keeps sending as files grow.
  * The server de-duplicates anyway, so a lost state file costs bandwidth, never correctness.
  */
@@ -12,6 +12,7 @@ import { gzipSync } from "node:zlib";
 import { z } from "zod";
 import { findTraceFiles, type TraceFile } from "@/lib/analyze/trace-files";
 import { formatUsd } from "@/lib/format";
+import { fileFrame } from "@/lib/ingest/file-frames";
 import { CommandError, UsageError } from "./errors";
 
 const WATCH_INTERVAL_MS = 2000;
@@ -62,37 +63,71 @@ interface Totals {
   errors: { file: string; line: number; message: string }[];
 }
 
-/** Sends what is new in one file; returns whether anything was sent. */
-async function pushFile(file: TraceFile, state: FileState, url: string, key: string, totals: Totals): Promise<boolean> {
+/** One file's new complete lines, ready to go in a request. */
+interface Part {
+  file: TraceFile;
+  state: FileState;
+  /** Codex context lines resent before the new ones, so they parse alone. */
+  prefix: Buffer;
+  complete: Buffer;
+  /** Whether the file has more after this part (it went up in pieces). */
+  more: boolean;
+}
+
+/** The next piece of what is new in a file (up to MAX_REQUEST_BYTES, ending at a line end), or null. */
+async function nextPart(file: TraceFile, state: FileState): Promise<Part | null> {
   const size = statSync(file.absolutePath).size;
   if (size < state.sentBytes) Object.assign(state, { sentBytes: 0, sentLines: 0 }); // rewritten or truncated: start over, the server de-duplicates
-  let sent = false;
-  while (size > state.sentBytes) {
-    const end = Math.min(size, state.sentBytes + MAX_REQUEST_BYTES);
-    const bytes = await readRange(file.absolutePath, state.sentBytes, end);
-    const lastNewline = bytes.lastIndexOf(0x0a);
-    // A line still being written waits for the next round; a single line longer than a request goes as it is.
-    const complete = lastNewline === -1 ? (bytes.length >= MAX_REQUEST_BYTES ? bytes : null) : bytes.subarray(0, lastNewline + 1);
-    if (!complete) break;
-    const prefix = file.format === "codex" && state.contextLines.length > 0 ? Buffer.from(state.contextLines.join("\n") + "\n") : Buffer.alloc(0);
-    const response = await fetch(`${url.replace(/\/$/, "")}/api/v1/ingest?format=${file.format}&file=${encodeURIComponent(file.fileName)}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-encoding": "gzip", "content-type": "application/x-ndjson" },
-      body: gzipSync(Buffer.concat([prefix, complete])),
-    });
-    const body = (await response.json().catch(() => null)) as { calls?: number; duplicates?: number; costUsd?: number; errors?: { line: number; message: string }[]; error?: { message: string } } | null;
-    if (!response.ok) throw new CommandError(`${file.absolutePath}: the server answered ${response.status}: ${body?.error?.message ?? response.statusText}`);
-    const contextCount = prefix.length > 0 ? state.contextLines.length : 0;
-    totals.calls += body?.calls ?? 0;
-    totals.duplicates += body?.duplicates ?? 0;
-    totals.costUsd += body?.costUsd ?? 0;
-    for (const error of body?.errors ?? []) totals.errors.push({ file: file.absolutePath, line: state.sentLines + error.line - contextCount, message: error.message });
+  if (size <= state.sentBytes) return null;
+  const end = Math.min(size, state.sentBytes + MAX_REQUEST_BYTES);
+  const bytes = await readRange(file.absolutePath, state.sentBytes, end);
+  const lastNewline = bytes.lastIndexOf(0x0a);
+  // A line still being written waits for the next round; a single line longer than a request goes as it is.
+  const complete = lastNewline === -1 ? (bytes.length >= MAX_REQUEST_BYTES ? bytes : null) : bytes.subarray(0, lastNewline + 1);
+  if (!complete) return null;
+  const prefix = file.format === "codex" && state.contextLines.length > 0 ? Buffer.from(state.contextLines.join("\n") + "\n") : Buffer.alloc(0);
+  return { file, state, prefix, complete, more: state.sentBytes + complete.length < size };
+}
+
+const responseSchema = z.object({
+  calls: z.number(),
+  duplicates: z.number(),
+  costUsd: z.number(),
+  errors: z.array(z.object({ file: z.string(), line: z.number(), message: z.string() })),
+});
+
+/**
+ * Sends parts of many files in one request to `POST /api/v1/ingest/files` (one batch on the
+ * server, its findings recomputed once), then moves each file's remembered offset past its part.
+ */
+async function sendParts(parts: Part[], url: string, key: string, totals: Totals): Promise<void> {
+  if (parts.length === 0) return;
+  const body = Buffer.concat(parts.map((part) => fileFrame({ file: part.file.fileName, format: part.file.format }, Buffer.concat([part.prefix, part.complete]))));
+  const response = await fetch(`${url.replace(/\/$/, "")}/api/v1/ingest/files`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-encoding": "gzip", "content-type": "application/octet-stream" },
+    body: gzipSync(body),
+  });
+  const json = (await response.json().catch(() => null)) as { error?: { message: string } } | null;
+  if (!response.ok) throw new CommandError(`${parts.map((part) => part.file.absolutePath).join(", ")}: the server answered ${response.status}: ${json?.error?.message ?? response.statusText}`);
+  const result = responseSchema.parse(json);
+  totals.calls += result.calls;
+  totals.duplicates += result.duplicates;
+  totals.costUsd += result.costUsd;
+  const partOf = new Map(parts.map((part) => [part.file.fileName, part]));
+  for (const error of result.errors) {
+    const part = partOf.get(error.file);
+    if (!part) continue;
+    const contextCount = part.prefix.length > 0 ? part.state.contextLines.length : 0;
+    // Line 0: the file was refused as a whole, no line to translate.
+    const line = error.line === 0 ? 0 : part.state.sentLines + error.line - contextCount;
+    totals.errors.push({ file: part.file.absolutePath, line, message: error.message });
+  }
+  for (const { file, state, complete } of parts) {
     if (file.format === "codex") state.contextLines = codexContext(state.contextLines, complete);
     state.sentBytes += complete.length;
     state.sentLines += countLines(complete);
-    sent = true;
   }
-  return sent;
 }
 
 function countLines(bytes: Buffer): number {
@@ -142,14 +177,31 @@ export async function pushCommand(args: string[]): Promise<number> {
   const round = async () => {
     const { files, missing } = await findTraceFiles(positionals);
     if (missing.length > 0) throw new CommandError(`no such file or folder: ${missing.join(", ")}`);
-    let sentFiles = 0;
+    const sent = new Set<string>();
+    // Parts of many files per request, up to MAX_REQUEST_BYTES; a file's name once per request
+    // (its errors are matched by it), and a file larger than that goes up in several requests.
+    let parts: Part[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      await sendParts(parts, values.url!, values.key!, totals);
+      for (const part of parts) sent.add(part.file.absolutePath);
+      parts = [];
+      bytes = 0;
+      saveState(state);
+    };
     for (const file of files) {
       const fileState = (serverState[file.absolutePath] ??= { sentBytes: 0, sentLines: 0, contextLines: [] });
-      if (await pushFile(file, fileState, values.url!, values.key!, totals)) {
-        sentFiles += 1;
-        saveState(state);
+      for (let part = await nextPart(file, fileState); part !== null; part = part.more ? await nextPart(file, fileState) : null) {
+        const size = part.prefix.length + part.complete.length;
+        if (parts.some((p) => p.file.fileName === file.fileName) || (parts.length > 0 && bytes + size > MAX_REQUEST_BYTES)) await flush();
+        parts.push(part);
+        bytes += size;
+        // The file's next piece starts where this one ends: send this one first.
+        if (part.more) await flush();
       }
     }
+    await flush();
+    const sentFiles = sent.size;
     return sentFiles;
   };
 
