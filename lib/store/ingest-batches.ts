@@ -14,6 +14,9 @@ export interface BatchError {
   message: string;
 }
 
+/** The errors as the batch's JSON column holds them. */
+const asJson = (errors: BatchError[]) => errors.map(({ file, line, message }) => (file === undefined ? { line, message } : { file, line, message }));
+
 export async function openBatch(scope: Scope, format: string, fileName: string | null): Promise<string> {
   const batch = await db().ingestBatch.create({
     data: {
@@ -54,7 +57,7 @@ export async function addChunkTotals(tx: Tx, teamId: string, batchId: string, to
 export async function completeBatch(teamId: string, batchId: string, outcome: { runs: number; errors: BatchError[]; errorCount: number }): Promise<void> {
   await db().ingestBatch.update({
     where: { teamId_id: { teamId, id: batchId } },
-    data: { status: "COMPLETE", finishedAt: new Date(), errors: outcome.errors as unknown as Prisma.InputJsonValue, errorCount: outcome.errorCount, runs: outcome.runs },
+    data: { status: "COMPLETE", finishedAt: new Date(), errors: asJson(outcome.errors), errorCount: outcome.errorCount, runs: outcome.runs },
   });
 }
 
@@ -62,6 +65,6 @@ export async function completeBatch(teamId: string, batchId: string, outcome: { 
 export async function failBatch(teamId: string, batchId: string, errors: BatchError[], errorCount: number): Promise<void> {
   await db().ingestBatch.update({
     where: { teamId_id: { teamId, id: batchId } },
-    data: { status: "FAILED", finishedAt: new Date(), errors: errors as unknown as Prisma.InputJsonValue, errorCount },
+    data: { status: "FAILED", finishedAt: new Date(), errors: asJson(errors), errorCount },
   });
 }
