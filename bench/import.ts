@@ -112,21 +112,31 @@ interface PathFigures {
 }
 const figures: Record<Kind, PathFigures> = { postgres: { import: [], reimport: [], push: [], upload: [] }, embedded: { import: [], reimport: [], push: [], upload: [] } };
 const kinds = (values.databases ?? "postgres,embedded").split(",") as Kind[];
-for (const kind of kinds) {
-  for (let run = 0; run < runs; run++) {
+/** Each figure as it is taken, so a long run shows where it is. */
+const note = (what: string, m: { wallSeconds: number; peakRssMb: number }) =>
+  process.stderr.write(`${what}: ${m.wallSeconds.toFixed(2)} s, ${m.peakRssMb.toFixed(0)} MB (load ${os.loadavg()[0]!.toFixed(1)})\n`);
+for (let run = 0; run < runs; run++) {
+  for (const kind of kinds) {
     await freshFor(kind);
     figures[kind].import.push(await measure(process.execPath, trh("import", CORPUS, "--team", "bench", "--json"), envOf(kind)));
+    note(`[${kind}] import`, figures[kind].import.at(-1)!);
     figures[kind].reimport.push(await measure(process.execPath, trh("import", CORPUS, "--team", "bench", "--json"), envOf(kind)));
+    note(`[${kind}] import again`, figures[kind].reimport.at(-1)!);
     await freshFor(kind);
     const pushState = path.join(CORPUS, ".push-state.json");
     rmSync(pushState, { force: true });
     const pushed = await withServer(kind, (url, key) => measure(process.execPath, trh("push", CORPUS, "--url", url, "--key", key, "--json"), { ...process.env, TRH_PUSH_STATE: pushState }));
     figures[kind].push.push({ ...pushed.result, serverPeakRssMb: pushed.serverPeakRssMb });
+    note(`[${kind}] push (server ${pushed.serverPeakRssMb.toFixed(0)} MB)`, pushed.result);
     if (!values["skip-upload"]) {
       await freshFor(kind);
-      const started = performance.now();
-      const uploaded = await withServer(kind, (url, key) => uploadFileByFile(url, key));
-      figures[kind].upload.push({ wallSeconds: (performance.now() - started) / 1000, peakRssMb: uploaded.serverPeakRssMb });
+      const uploaded = await withServer(kind, async (url, key) => {
+        const started = performance.now();
+        await uploadFileByFile(url, key);
+        return (performance.now() - started) / 1000;
+      });
+      figures[kind].upload.push({ wallSeconds: uploaded.result, peakRssMb: uploaded.serverPeakRssMb });
+      note(`[${kind}] upload, server RSS`, figures[kind].upload.at(-1)!);
     }
   }
 }
