@@ -11,8 +11,8 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
-  // PGlite loads its wasm and data files from its own package folder at run time.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/schema-engine-wasm"],
+  // PGlite and sql.js (OpenCode's SQLite store) load their wasm files from their own package folders at run time.
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/schema-engine-wasm", "sql.js"],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

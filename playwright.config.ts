@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { billingStandInPort } from "./e2e/billing-stand-in";
 
 /**
  * Browser tests in Debian's Chromium (Playwright cannot download browsers here). The web server
@@ -37,10 +38,11 @@ export default defineConfig({
   webServer: {
     command: "node_modules/.bin/tsx e2e/serve.ts",
     url: `http://localhost:${port}/api/health`,
-    timeout: 240_000,
+    timeout: 600_000,
     reuseExistingServer: false,
     stdout: "pipe",
-    env: { PORT: String(port) },
+    // The billing spec's provider stand-in (e2e/billing-stand-in.ts).
+    env: { PORT: String(port), TRH_ANTHROPIC_API_URL: `http://127.0.0.1:${billingStandInPort(port)}`, TRH_OPENAI_API_URL: `http://127.0.0.1:${billingStandInPort(port)}` },
     // serve.ts drops its test database when it is asked to stop.
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
   },

@@ -4,5 +4,31 @@
  */
 export const e2eAdmin = { team: "e2e", email: "admin@e2e.example.com", password: "e2e-admin-password" };
 
-export const e2eTeams = ["e2e", "e2e-upload", "e2e-ownership", "e2e-dashboards", "e2e-waste", "e2e-isolation-a", "e2e-isolation-b", "e2e-abuse-webhook", "e2e-abuse-input", "e2e-abuse-records", "e2e-abuse-auth", "e2e-abuse-auth-invite"] as const;
+export const e2eTeams = [
+  "e2e",
+  "e2e-upload",
+  "e2e-ownership",
+  "e2e-dashboards",
+  "e2e-waste",
+  "e2e-isolation-a",
+  "e2e-isolation-b",
+  "e2e-abuse-webhook",
+  "e2e-abuse-input",
+  "e2e-abuse-records",
+  "e2e-abuse-auth",
+  "e2e-abuse-auth-invite",
+  "e2e-discovery",
+  "e2e-discovery-member",
+  "e2e-budgets",
+  "e2e-abuse-budgets",
+  "e2e-context",
+  "e2e-billing",
+  "e2e-abuse-billing",
+  "e2e-workflows",
+  "e2e-agents",
+  "e2e-long-run",
+] as const;
+
+/** A member (not an admin) of e2e-discovery-member, who uploads their own traces. */
+export const e2eMember = { team: "e2e-discovery-member", email: "carla@acme.example.com", password: "e2e-member-password", name: "Carla Diaz" } as const;
 export type E2eTeam = (typeof e2eTeams)[number];

@@ -26,6 +26,8 @@ test("a session never reads or changes another team's runs", async ({ page }) =>
   test.setTimeout(120_000);
   await signInToTeam(page, "e2e-isolation-a");
   const runOfA = await runOfTeam(page, "e2e-isolation-a");
+  // Its owner as discovery set it (OS user marco), to compare with at the end.
+  const ownerOfA = (await (await page.request.get(`/api/v1/runs/${runOfA}`)).json()).run.owner;
   const runOfB = await runOfTeam(page, "e2e-isolation-b");
 
   // Signed in to B: every route refuses A's run.
@@ -63,5 +65,5 @@ test("a session never reads or changes another team's runs", async ({ page }) =>
   await expect(page.locator(".brand small")).toHaveText("e2e-isolation-a");
   const detail = await (await page.request.get(`/api/v1/runs/${runOfA}`)).json();
   expect(detail.run.outcome).toBeNull();
-  expect(detail.run.owner).toBeNull();
+  expect(detail.run.owner).toBe(ownerOfA);
 });

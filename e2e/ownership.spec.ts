@@ -8,6 +8,13 @@ test("an admin turns an unallocated group into a rule; the spend moves to the ow
   test.setTimeout(120_000);
   await signInToTeam(page, "e2e-ownership");
 
+  // Owners by hand here (discovery has its own spec): switch owner discovery off first.
+  await page.goto("/ownership");
+  const discovery = page.getByTestId("discovery-form");
+  await discovery.getByLabel("Owners").uncheck();
+  await discovery.getByRole("button", { name: "Save and apply to history" }).click();
+  await expect(discovery).toContainText("Discovery settings saved");
+
   // Data in through the ingest API, with a key made on the API keys page.
   await ingestFolderThroughApi(page, await createKeyOnPage(page, "ownership-spec"), transcripts);
   const spendByOwner = async () => (await page.request.get("/api/v1/spend?from=2020-01-01&to=2030-12-31&groupBy=owner")).json();
@@ -21,13 +28,17 @@ test("an admin turns an unallocated group into a rule; the spend moves to the ow
   await expect(personForm.getByText("Added Ana.")).toBeVisible();
 
   // The spotter transcripts ran as OS users marco and (sanitized) USER: the queue groups them so.
-  const group = page.locator('[data-testid="unallocated-group"][data-value="marco"]');
-  await group.getByLabel("Owner").selectOption({ label: "Ana" });
-  await group.getByRole("button", { name: "Make this a rule" }).click();
+  const queueForm = page.getByTestId("queue-form");
+  await queueForm.getByLabel("Select OS user marco").check();
+  await queueForm.getByLabel("Owner").selectOption({ label: "Ana" });
+  await queueForm.getByRole("button", { name: "Make rules of selected" }).click();
+  await expect(queueForm.getByTestId("rule-preview")).toContainText(/Moves \$[\d.]+ across 3 runs of owner from Unallocated to Ana/);
+  await queueForm.getByRole("button", { name: "Apply to history" }).click();
   await expect(page.getByTestId("rules")).toContainText("identity is marco");
-  const other = page.locator('[data-testid="unallocated-group"][data-value="USER"]');
-  await other.getByLabel("Owner").selectOption({ label: "Ana" });
-  await other.getByRole("button", { name: "Assign these runs" }).click();
+  await page.reload();
+  await queueForm.getByLabel("Select OS user USER").check();
+  await queueForm.getByLabel("Owner").selectOption({ label: "Ana" });
+  await queueForm.getByRole("button", { name: "Assign selected" }).click();
   await expect(page.getByTestId("unallocated-queue")).toContainText("Unallocated: $0.00 in 0 runs");
 
   // Deleting the rule previews first: its runs would go back to Unallocated; nothing changes yet.

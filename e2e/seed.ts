@@ -1,12 +1,13 @@
-/** Before the e2e server starts: the admin, a member of every e2e team (see credentials.ts). */
+/** Before the e2e server starts: the admin, a member of every e2e team, and the member of one (see credentials.ts). */
 import { addMember, ensureTeam } from "@/lib/admin/members";
 import { withDatabase } from "@/lib/cli/database";
-import { e2eAdmin, e2eTeams } from "./credentials";
+import { e2eAdmin, e2eMember, e2eTeams } from "./credentials";
 
 await withDatabase(async () => {
   for (const slug of e2eTeams) {
     const team = await ensureTeam(slug);
     await addMember(team.id, { email: e2eAdmin.email, password: e2eAdmin.password, role: "ADMIN" });
+    if (slug === e2eMember.team) await addMember(team.id, { email: e2eMember.email, password: e2eMember.password, role: "MEMBER", name: e2eMember.name });
   }
 });
 process.exit(0);

@@ -19,7 +19,7 @@ import { trustedProxies, TrustedProxiesError } from "@/lib/http/forwarded";
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", ".bin", "next");
 const sourceFolders = ["app", "components", "lib", "public"];
-const sourceFiles = ["next.config.ts", "package.json", "proxy.ts", "tsconfig.json"];
+const sourceFiles = ["instrumentation.ts", "next.config.ts", "package.json", "proxy.ts", "tsconfig.json"];
 
 function newestSourceChange(): number {
   let newest = 0;

@@ -4,6 +4,7 @@ import { Providers } from "@/components/providers";
 import { Nav } from "@/components/shell/nav";
 import { TeamSwitcher } from "@/components/shell/team-switcher";
 import { listMyInvitations } from "@/lib/admin/members";
+import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
 import { signOutAction } from "./actions";
 
@@ -17,7 +18,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           Token Robin Hood
           <small>{scope.teamName}</small>
         </div>
-        <Nav />
+        <Nav readAll={can(scope.actor, "spend:read-all")} />
         <div className="sidebar-foot">
           <TeamSwitcher teams={scope.teams} current={scope.teamId} />
           {invitations.length > 0 ? (

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { BudgetSummary } from "@/components/budgets/budget-summary";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { OutcomeCostPanel } from "@/components/outcomes/outcome-cost-panel";
 import { ChangeBadge } from "@/components/overview/change-badge";
@@ -8,12 +9,15 @@ import { SpendPerDayChart } from "@/components/overview/spend-per-day-chart";
 import { PageHead } from "@/components/page-head";
 import { RunsTable } from "@/components/runs/runs-table";
 import { can } from "@/lib/auth/permissions";
+import { budgetOverview } from "@/lib/budgets/row-badges";
+import { reconciliation } from "@/lib/billing/reconciliation";
 import { pageScope } from "@/lib/auth/scope";
 import { overviewParamsSchema, resolveOverviewPeriod } from "@/lib/dashboard/overview-period";
 import { changeRatio, spendDeltas } from "@/lib/dashboard/spend-deltas";
 import { formatUsd } from "@/lib/format";
 import { dailySpendByGroup } from "@/lib/queries/daily-spend-by-group";
 import { filterChoices } from "@/lib/queries/filter-choices";
+import { ownerLabels } from "@/components/owner-name";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
 import { addDays } from "@/lib/queries/params";
 import { runsList } from "@/lib/queries/runs-list";
@@ -26,6 +30,7 @@ const breakdowns = [
   { groupBy: "project", title: "By project", keyLabel: "Project", runsFilter: "project" },
   { groupBy: "task", title: "By task", keyLabel: "Task", runsFilter: null },
   { groupBy: "model", title: "By model", keyLabel: "Model", runsFilter: "model" },
+  { groupBy: "agent", title: "By agent", keyLabel: "Agent", runsFilter: "agent" },
 ] as const satisfies { groupBy: SpendGroup; title: string; keyLabel: string; runsFilter: string | null }[];
 
 /** The manager's Monday: the period's spend, where it went, what changed, and what it bought. */
@@ -35,20 +40,22 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const params = overviewParamsSchema.parse(await searchParams);
   // Members see team aggregates only, never one person's spend (as in GET /api/v1/spend).
   if (!canSeeOwners) params.owner = undefined;
-  const filters = { owner: params.owner || undefined, project: params.project || undefined };
+  const filters = { owner: params.owner || undefined, project: params.project || undefined, agent: params.agent || undefined };
   const period = resolveOverviewPeriod(params, await latestSpendDay(scope));
   const stackBy = params.stackBy && (params.stackBy !== "owner" || canSeeOwners) ? params.stackBy : canSeeOwners ? "owner" : "project";
   const shown = breakdowns.filter((b) => b.groupBy !== "owner" || canSeeOwners);
   const current = { from: period.from, to: period.to, ...filters };
   const previous = { from: period.previousFrom, to: period.previousTo, ...filters };
 
-  const [groups, previousGroups, parts, topRuns, choices, projectSplit] = await Promise.all([
+  const [groups, previousGroups, parts, topRuns, choices, projectSplit, budgets, billed] = await Promise.all([
     Promise.all(shown.map((b) => spendByGroup(scope, { ...current, groupBy: b.groupBy }))),
     Promise.all(shown.map((b) => spendByGroup(scope, { ...previous, groupBy: b.groupBy }))),
     dailySpendByGroup(scope, { ...current, stackBy }),
     runsList(scope, { ...current, sort: "cost", limit: 10 }),
     filterChoices(scope),
     spendByGroup(scope, { ...current, groupBy: "project" }),
+    budgetOverview(scope, canSeeOwners),
+    canSeeOwners ? reconciliation(scope, { from: period.from, to: period.to, groupBy: "provider" }) : null,
   ]);
   const total = groups[0]!.totals.costUsd;
   const previousTotal = previousGroups[0]!.totals.costUsd;
@@ -65,7 +72,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         subtitle={period.fallbackNote ?? `Spend from ${period.from} to ${period.to} (UTC), compared with ${period.previousFrom} to ${period.previousTo}`}
       />
       <GetStartedIfEmpty scope={scope}>
-        <PeriodPicker period={period} params={params} stackBy={stackBy} canSeeOwners={canSeeOwners} owners={choices.owners} projects={choices.projects} />
+        <PeriodPicker period={period} params={params} stackBy={stackBy} canSeeOwners={canSeeOwners} owners={choices.owners} ownerLabels={ownerLabels(choices.ownerNames)} projects={choices.projects} agents={choices.agents} />
         <section className="panel">
           <dl className="tiles">
             <div>
@@ -89,15 +96,25 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
               <dd data-testid="unallocated-project-share">{share(unallocatedOf(projectSplit.rows))}</dd>
               <dd className="small muted">{formatUsd(unallocatedOf(projectSplit.rows))} unallocated</dd>
             </div>
+            {billed && billed.providers.length > 0 ? (
+              <div>
+                <dt>Untraced bill</dt>
+                <dd data-testid="overview-untraced">{formatUsd(billed.totals.untracedUsd)}</dd>
+                <dd className="small muted">
+                  of {formatUsd(billed.totals.billedUsd)} billed (<a href={`/reconciliation?from=${period.from}&to=${period.to}`}>reconcile</a>)
+                </dd>
+              </div>
+            ) : null}
             <div>
               <dt>Calls</dt>
               <dd>{groups[0]!.totals.calls.toLocaleString("en-US")}</dd>
             </div>
+            <BudgetSummary counts={budgets.counts} />
           </dl>
         </section>
         <section className="panel">
           <h2>Spend per day by {stackBy}</h2>
-          <SpendPerDayChart days={days} parts={parts} />
+          <SpendPerDayChart days={days} parts={parts} labels={stackBy === "owner" ? ownerLabels(choices.ownerNames) : undefined} />
         </section>
         <OutcomeCostPanel from={period.from} to={period.to} canSeeOwners={canSeeOwners} />
         <div className="grid-2">
@@ -110,10 +127,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
               rows={spendDeltas(groups[i]!.rows, previousGroups[i]!.rows, total)}
               csvName={`spend-by-${b.groupBy}-${period.from}-${period.to}.csv`}
               runsLink={b.runsFilter ? (key) => runsHref(b.runsFilter, key) : undefined}
+              budgetBadges={b.groupBy === "owner" || b.groupBy === "project" ? budgets[b.groupBy] : undefined}
+              ownerNames={b.groupBy === "owner" ? choices.ownerNames : undefined}
             />
           ))}
         </div>
-        <RunsTable runs={topRuns} title={canSeeOwners ? "Most expensive runs" : "Your most expensive runs"} csvName={`most-expensive-runs-${period.from}-${period.to}.csv`} />
+        <RunsTable runs={topRuns} title={canSeeOwners ? "Most expensive runs" : "Your most expensive runs"} csvName={`most-expensive-runs-${period.from}-${period.to}.csv`} ownerNames={choices.ownerNames} />
       </GetStartedIfEmpty>
     </>
   );

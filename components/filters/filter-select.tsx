@@ -1,5 +1,12 @@
 /** One filter of a GET form: "all" (the empty value), then the choices, as the query string expects. */
-export function FilterSelect({ name, label, options, value }: { name: string; label: string; options: string[]; value: string | undefined }) {
+export function FilterSelect({ name, label, options, value, labels }: {
+  name: string;
+  label: string;
+  options: string[];
+  value: string | undefined;
+  /** How to show an option, when not as its value (people: their display name and email). */
+  labels?: Record<string, string>;
+}) {
   return (
     <label>
       {label}
@@ -7,7 +14,7 @@ export function FilterSelect({ name, label, options, value }: { name: string; la
         <option value="">all</option>
         {options.map((option) => (
           <option key={option} value={option}>
-            {option}
+            {labels?.[option] ?? option}
           </option>
         ))}
       </select>

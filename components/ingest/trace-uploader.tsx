@@ -104,8 +104,9 @@ export function TraceUploader() {
             <strong>Drop trace files or whole folders here</strong>
           </p>
           <p className="muted">
-            Claude Code transcripts, Codex rollouts, OTLP JSON exports and native JSONL: <code>.jsonl</code>, <code>.json</code>,{" "}
-            <code>.gz</code>. The format is detected from each file; uploading the same file again adds nothing.
+            Claude Code transcripts, Codex rollouts, OTLP JSON exports, native JSONL, and the logs of OpenCode (its{" "}
+            <code>opencode.db</code> too), Gemini CLI, Copilot CLI, Amp and Qwen Code: <code>.jsonl</code>, <code>.json</code>,{" "}
+            <code>.db</code>, <code>.gz</code>. The format is detected from each file; uploading the same file again adds nothing.
           </p>
           <div className="dropzone-actions">
             <button type="button" className="secondary" disabled={busy} onClick={() => filesInput.current?.click()}>
@@ -119,7 +120,7 @@ export function TraceUploader() {
             ref={filesInput}
             type="file"
             multiple
-            accept=".jsonl,.json,.gz"
+            accept=".jsonl,.json,.db,.gz"
             hidden
             data-testid="upload-files-input"
             onChange={(event) => {
@@ -152,7 +153,7 @@ function UploadRows({ rows, skipped }: { rows: FileRow[]; skipped: number }) {
   return (
     <section className="panel">
       <h2>Files</h2>
-      {skipped > 0 ? <p className="muted">{formatInteger(skipped)} files skipped: not .jsonl, .json or .gz.</p> : null}
+      {skipped > 0 ? <p className="muted">{formatInteger(skipped)} files skipped: not .jsonl, .json, .db or .gz.</p> : null}
       <table className="upload-rows">
         <thead>
           <tr>

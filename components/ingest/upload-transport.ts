@@ -35,7 +35,8 @@ export interface UploadCallbacks {
   onProcessed(processedBytes: number, totalBytes: number | null): void;
 }
 
-const TRACE_FILE = /\.(jsonl|json)(\.gz)?$|\.gz$/i;
+/** JSONL logs, one-document JSON (Amp threads, older Gemini CLI and OpenCode files), OpenCode's SQLite database, gzipped or not. */
+const TRACE_FILE = /\.(jsonl|json|db)(\.gz)?$|\.gz$/i;
 
 export function isTraceFile(path: string): boolean {
   return TRACE_FILE.test(path);

@@ -5,15 +5,17 @@ import { DateRangeFields } from "@/components/filters/date-range-fields";
 import { FilterSelect } from "@/components/filters/filter-select";
 
 /** The overview's filters, all in the URL: preset links, and a plain GET form for the rest. */
-export function PeriodPicker({ period, params, stackBy, canSeeOwners, owners, projects }: {
+export function PeriodPicker({ period, params, stackBy, canSeeOwners, owners, ownerLabels, projects, agents }: {
   period: OverviewPeriod;
   params: OverviewParams;
   stackBy: string;
   canSeeOwners: boolean;
   owners: string[];
+  ownerLabels?: Record<string, string>;
   projects: string[];
+  agents: string[];
 }) {
-  const kept = Object.fromEntries(Object.entries({ stackBy: params.stackBy, owner: params.owner, project: params.project }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  const kept = Object.fromEntries(Object.entries({ stackBy: params.stackBy, owner: params.owner, project: params.project, agent: params.agent }).filter(([, v]) => v !== undefined)) as Record<string, string>;
   return (
     <section className="panel filters" data-testid="period-picker">
       <nav className="presets" aria-label="Period">
@@ -39,8 +41,9 @@ export function PeriodPicker({ period, params, stackBy, canSeeOwners, owners, pr
               ))}
           </select>
         </label>
-        {canSeeOwners ? <FilterSelect name="owner" label="Owner" options={owners} value={params.owner} /> : null}
+        {canSeeOwners ? <FilterSelect name="owner" label="Owner" options={owners} value={params.owner} labels={ownerLabels} /> : null}
         <FilterSelect name="project" label="Project" options={projects} value={params.project} />
+        <FilterSelect name="agent" label="Agent" options={agents} value={params.agent} />
         <input type="hidden" name="period" value="custom" />
         <button type="submit">Apply</button>
       </form>

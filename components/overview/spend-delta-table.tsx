@@ -3,10 +3,14 @@ import { CsvDownloadButton } from "@/components/export/csv-download-button";
 import { colorFor } from "@/components/charts/color-for";
 import type { SpendDeltaRow } from "@/lib/dashboard/spend-deltas";
 import { formatUsd } from "@/lib/format";
+import { BudgetStatusBadge } from "@/components/budgets/budget-status-badge";
+import { OwnerNameText } from "@/components/owner-name";
+import type { BudgetBadge } from "@/lib/budgets/row-badges";
+import type { OwnerName } from "@/lib/queries/filter-choices";
 import { ChangeBadge } from "./change-badge";
 
 /** One overview breakdown (owner, project, task or model) with its change from the previous period; the CSV has every column and row. */
-export function SpendDeltaTable({ title, keyLabel, rows, csvName, runsLink, testId }: {
+export function SpendDeltaTable({ title, keyLabel, rows, csvName, runsLink, testId, budgetBadges, ownerNames }: {
   title: string;
   keyLabel: string;
   rows: SpendDeltaRow[];
@@ -14,6 +18,10 @@ export function SpendDeltaTable({ title, keyLabel, rows, csvName, runsLink, test
   /** The runs list filtered to a key, where the key is a runs filter (owner, project, model). */
   runsLink?: (key: string) => string;
   testId: string;
+  /** Budget status by row key (owners and projects with a budget). */
+  budgetBadges?: Record<string, BudgetBadge>;
+  /** Keys that are owners, shown by their display name with the email beside. */
+  ownerNames?: Record<string, OwnerName>;
 }) {
   const header = [keyLabel, "costUsd", "previousCostUsd", "changeUsd", "changePercent", "sharePercent", "calls"];
   const csvRows = rows.map((row) => [row.key, row.costUsd, row.previousCostUsd, row.changeUsd, row.changeRatio === null ? null : row.changeRatio * 100, row.share * 100, row.calls]);
@@ -40,7 +48,8 @@ export function SpendDeltaTable({ title, keyLabel, rows, csvName, runsLink, test
               <tr key={row.key}>
                 <td className="key-cell">
                   <span className="swatch" style={{ background: colorFor(row.key) }} />
-                  {runsLink ? <Link href={runsLink(row.key)}>{row.key}</Link> : row.key}
+                  {runsLink ? <Link href={runsLink(row.key)}>{ownerNames ? <OwnerNameText owner={row.key} names={ownerNames} /> : row.key}</Link> : row.key}
+                  {budgetBadges?.[row.key] ? <> <BudgetStatusBadge status={budgetBadges[row.key]!.status} title={budgetBadges[row.key]!.title} /></> : null}
                 </td>
                 <td className="num">{formatUsd(row.costUsd)}</td>
                 <td className="num">{(row.share * 100).toFixed(1)}%</td>

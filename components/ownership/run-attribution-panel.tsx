@@ -5,10 +5,11 @@ import { runAttribution, type FieldAttribution } from "@/lib/queries/run-attribu
 import { ActionForm } from "./action-form";
 import { Choice, personOptions, projectOptions, taskOptions } from "./choice";
 
-function Field({ label, value }: { label: string; value: FieldAttribution }) {
+function Field({ label, value }: { label: string; value: FieldAttribution & { email?: string | null } }) {
   return (
     <div data-testid={`run-${label.toLowerCase()}`}>
       <strong>{label}:</strong> {value.name ?? <span className="muted">unallocated</span>}
+      {value.email ? <span className="provenance"> ({value.email})</span> : null}
       {value.setBy ? <span className="provenance"> · {value.setBy}</span> : null}
     </div>
   );

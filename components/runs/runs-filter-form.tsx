@@ -1,3 +1,4 @@
+import { ownerLabels } from "@/components/owner-name";
 import type { FilterChoices } from "@/lib/queries/filter-choices";
 import type { RunsQuery } from "@/lib/queries/runs-list";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
@@ -9,7 +10,7 @@ export function RunsFilterForm({ query, choices, canSeeOwners }: { query: RunsQu
     <section className="panel">
       <form method="get" action="/runs" className="inline" data-testid="runs-filters">
         <DateRangeFields from={query.from} to={query.to} />
-        {canSeeOwners ? <FilterSelect name="owner" label="Owner" options={choices.owners} value={query.owner} /> : null}
+        {canSeeOwners ? <FilterSelect name="owner" label="Owner" options={choices.owners} value={query.owner} labels={ownerLabels(choices.ownerNames)} /> : null}
         <FilterSelect name="project" label="Project" options={choices.projects} value={query.project} />
         <FilterSelect name="model" label="Model" options={choices.models} value={query.model} />
         <input type="hidden" name="sort" value={query.sort} />

@@ -1,13 +1,17 @@
 import Link from "next/link";
 import { CsvDownloadButton } from "@/components/export/csv-download-button";
 import { formatInteger, formatUsd } from "@/lib/format";
+import type { OwnerName } from "@/lib/queries/filter-choices";
 import type { RunSummary, RunsQuery } from "@/lib/queries/runs-list";
+import { OwnerNameText } from "@/components/owner-name";
 
 const header = ["id", "externalId", "startedAt", "title", "owner", "project", "task", "model", "outcome", "calls", "costUsd"];
 
 /** Runs with links to their drill-down; with `sortHref`, the cost, start and calls headers sort. */
-export function RunsTable({ runs, title, csvName, sort, sortHref }: {
+export function RunsTable({ runs, title, csvName, sort, sortHref, ownerNames }: {
   runs: RunSummary[];
+  /** Owners by their display name with the email beside (owner keys are emails or names). */
+  ownerNames?: Record<string, OwnerName>;
   title: string;
   csvName: string;
   sort?: RunsQuery["sort"];
@@ -52,7 +56,7 @@ export function RunsTable({ runs, title, csvName, sort, sortHref }: {
                   <Link href={`/runs/${run.id}`}>{run.title ?? run.externalId}</Link>
                 </td>
                 <td>{run.model}</td>
-                <td>{run.owner ?? <span className="muted">unallocated</span>}</td>
+                <td>{run.owner ? ownerNames ? <OwnerNameText owner={run.owner} names={ownerNames} /> : run.owner : <span className="muted">unallocated</span>}</td>
                 <td>{run.project ?? <span className="muted">unallocated</span>}</td>
                 <td>{run.outcome ? <span className={`badge outcome-${run.outcome.toLowerCase()}`}>{run.outcome.toLowerCase()}</span> : <span className="muted">–</span>}</td>
                 <td className="num">{formatInteger(run.calls)}</td>

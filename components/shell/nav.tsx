@@ -8,15 +8,20 @@ const items = [
   { href: "/runs", label: "Runs" },
   { href: "/ownership", label: "Ownership" },
   { href: "/waste", label: "Waste" },
+  { href: "/budgets", label: "Budgets" },
+  { href: "/context", label: "Context" },
+  { href: "/reconciliation", label: "Reconciliation", readAll: true },
+  { href: "/workflows", label: "Compare workflows" },
   { href: "/ingest", label: "Ingest" },
   { href: "/settings", label: "Settings" },
 ];
 
-export function Nav() {
+/** `readAll`: the viewer may read all of the team's spend (managers and admins); other links need it. */
+export function Nav({ readAll }: { readAll: boolean }) {
   const pathname = usePathname();
   return (
     <nav className="nav" aria-label="Main">
-      {items.map((item) => {
+      {items.filter((item) => !("readAll" in item) || readAll).map((item) => {
         const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
         return (
           <Link key={item.href} href={item.href} aria-current={active ? "page" : undefined}>

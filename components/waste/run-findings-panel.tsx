@@ -7,7 +7,8 @@ import { categoryLabel } from "./category-label";
 
 /**
  * The run drill-down's waste column: each finding with its sentence, its dollars and links to the
- * calls that prove it (the timeline rows are `id="call-<callId>"`), and where the run's money went.
+ * calls that prove it by their number in the run (the timeline rows are `id="call-<ordinal>"`), and
+ * where the run's money went.
  */
 export async function RunFindingsPanel({ scope, runId }: { scope: Scope; runId: string }) {
   const [findings, anatomy] = await Promise.all([runFindings(scope, runId), runCostAnatomy(scope, runId)]);
@@ -29,9 +30,9 @@ export async function RunFindingsPanel({ scope, runId }: { scope: Scope; runId: 
               <p>{finding.explanation}</p>
               <p className="finding-calls">
                 Calls:{" "}
-                {finding.callIds.map((callId) => (
-                  <a key={callId} href={`#call-${callId}`} data-testid="finding-call-link">
-                    #{callId}
+                {finding.callOrdinals.map((ordinal) => (
+                  <a key={ordinal} href={`#call-${ordinal}`} data-testid="finding-call-link">
+                    call {formatInteger(ordinal)}
                   </a>
                 ))}
               </p>

@@ -1,8 +1,9 @@
 /**
  * Teams, users, memberships and invitations: used by first start, `trh admin create-user`, the
- * Members page and the invited user's Invitations page. Each member also gets a Person in the
- * team, so spend can be owned by them. An admin of a team can create new accounts, but another
- * existing account joins only by accepting an invitation.
+ * Members page and the invited user's Invitations page. Each member is also a Person in the team
+ * (the one discovery found for their email, when there is one), so spend can be owned by them.
+ * An admin of a team can create new accounts, but another existing account joins only by
+ * accepting an invitation.
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
@@ -10,6 +11,7 @@ import { db } from "@/lib/db/client";
 import { Role } from "@/lib/generated/prisma/enums";
 import type { Role as RoleType } from "@/lib/generated/prisma/enums";
 import { hashPassword, minPasswordLength } from "@/lib/auth/password";
+import { linkAccountPerson } from "@/lib/ownership/people";
 
 export const teamSlugSchema = z
   .string()
@@ -51,11 +53,7 @@ async function grantMembership(
   const membership = await tx.membership.findUnique({ where: { teamId_userId: { teamId, userId: user.id } } });
   if (membership) throw new MemberExistsError(`${user.email} is already a member of this team`);
   await tx.membership.create({ data: { teamId, userId: user.id, role } });
-  await tx.person.upsert({
-    where: { teamId_userId: { teamId, userId: user.id } },
-    update: {},
-    create: { teamId, userId: user.id, displayName: user.name || user.email, email: user.email },
-  });
+  await linkAccountPerson(tx, teamId, user);
   await tx.auditLog.create({
     data: { teamId, actorUserId, action, entityType: "Membership", entityId: user.id, after: { email: user.email, role } },
   });

@@ -75,9 +75,10 @@ describe("real traces (fixtures/real/SOURCES.md expected totals)", () => {
 
 describe("file discovery", () => {
   it("uses every CLAUDE_CONFIG_DIR and CODEX_HOME root", () => {
+    // The other agents' folders follow these (lib/ingest/agents.test.ts).
     const roots = defaultRoots({ CLAUDE_CONFIG_DIR: "/a, /b", CODEX_HOME: "/c" }, "/home/me").map((root) => root.dir);
-    expect(roots).toEqual(["/a/projects", "/b/projects", "/c/sessions", "/c/archived_sessions"]);
-    expect(defaultRoots({}, "/home/me").map((root) => root.dir)).toEqual([
+    expect(roots.slice(0, 4)).toEqual(["/a/projects", "/b/projects", "/c/sessions", "/c/archived_sessions"]);
+    expect(defaultRoots({}, "/home/me").map((root) => root.dir).slice(0, 4)).toEqual([
       "/home/me/.claude/projects",
       "/home/me/.config/claude/projects",
       "/home/me/.codex/sessions",

@@ -1,6 +1,7 @@
 /**
- * Finds the trace files `trh analyze` reads: the default Claude Code and Codex folders (or those
- * named by CLAUDE_CONFIG_DIR / CODEX_HOME), or the files and folders given on the command line.
+ * Finds the trace files `trh analyze` reads: the default folders of Claude Code, Codex, OpenCode,
+ * Gemini CLI, Copilot CLI, Amp and Qwen Code (or those their environment variables name), or the
+ * files and folders given on the command line.
  */
 import { closeSync, openSync, readSync, readdirSync, statSync, type Dirent, type Stats } from "node:fs";
 import os from "node:os";
@@ -27,13 +28,54 @@ interface SearchRoot {
   /** Files already listed under another root with the same relative path are skipped (Codex archives). */
   dedupeGroup: string | null;
   isClaudeProjects: boolean;
+  /** Only files whose path below `dir` passes (an agent's folder holds settings and logs beside its sessions). */
+  accept?: (fileName: string) => boolean;
 }
 
 function splitList(value: string | undefined): string[] {
   return (value ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "");
 }
 
-/** Default roots (FORMATS.md): Claude Code projects folders and Codex session folders. */
+/** Path segments as written on any platform. */
+const SEPARATOR = String.raw`[\\/]`;
+const GEMINI_CHATS = new RegExp(`(^|${SEPARATOR})chats${SEPARATOR}`);
+const OPENCODE_FILES = new RegExp(`^(opencode(-[^\\/]+)?\\.db|storage${SEPARATOR}(message|session|part)${SEPARATOR}.*\\.json)$`);
+const QWEN_CHATS = new RegExp(`${SEPARATOR}chats${SEPARATOR}[^\\/]+\\.jsonl$`);
+const COPILOT_FILES = new RegExp(`^(session-state${SEPARATOR}[^\\/]+${SEPARATOR}events\\.jsonl|history-session-state${SEPARATOR}[^\\/]+\\.jsonl|otel${SEPARATOR}[^\\/]+\\.jsonl)$`);
+const AMP_THREADS = /^T-[^\\/]+\.json$/;
+
+/**
+ * The other agents' default folders, each as the agent itself resolves it (fixtures/agents/SOURCES.md
+ * and the parsers' header comments): OpenCode `$XDG_DATA_HOME/opencode` (its database, or
+ * `OPENCODE_DB`, and 1.1.x JSON storage), Gemini CLI `$GEMINI_CLI_HOME/.gemini/tmp` (else
+ * `~/.gemini/tmp`), Qwen Code `QWEN_RUNTIME_DIR`, else `QWEN_HOME`, else `~/.qwen` (its
+ * `projects/`), Copilot CLI `COPILOT_HOME` (else `~/.copilot`: session state and the OTel file
+ * export's usual folder), Amp `AMP_DATA_DIR` (ccusage's override; Amp itself has none) else
+ * `$XDG_DATA_HOME/amp` (its `threads/`).
+ */
+function agentRoots(env: Readonly<Record<string, string | undefined>>, home: string): { roots: SearchRoot[]; files: string[] } {
+  const dataHome = env.XDG_DATA_HOME || path.join(home, ".local", "share");
+  const opencodeData = path.join(dataHome, "opencode");
+  const opencodeDb = env.OPENCODE_DB ? path.resolve(opencodeData, env.OPENCODE_DB) : null;
+  const geminiHome = path.join(env.GEMINI_CLI_HOME || home, ".gemini");
+  const qwenRuntime = env.QWEN_RUNTIME_DIR || env.QWEN_HOME || path.join(home, ".qwen");
+  const copilotHome = env.COPILOT_HOME || path.join(home, ".copilot");
+  const ampData = env.AMP_DATA_DIR || path.join(dataHome, "amp");
+  const root = (dir: string, accept: (fileName: string) => boolean): SearchRoot => ({ dir, dedupeGroup: null, isClaudeProjects: false, accept });
+  return {
+    roots: [
+      // With OPENCODE_DB set, the data folder's own databases are not OpenCode's current store; its JSON storage still is.
+      root(opencodeData, (fileName) => OPENCODE_FILES.test(fileName) && (opencodeDb === null || !fileName.endsWith(".db"))),
+      root(path.join(geminiHome, "tmp"), (fileName) => GEMINI_CHATS.test(fileName)),
+      root(path.join(qwenRuntime, "projects"), (fileName) => QWEN_CHATS.test(path.sep + fileName)),
+      root(copilotHome, (fileName) => COPILOT_FILES.test(fileName)),
+      root(path.join(ampData, "threads"), (fileName) => AMP_THREADS.test(fileName)),
+    ],
+    files: opencodeDb === null ? [] : [opencodeDb],
+  };
+}
+
+/** Default roots (FORMATS.md): Claude Code projects folders, Codex session folders, then the other agents' folders. */
 export function defaultRoots(env: Readonly<Record<string, string | undefined>> = process.env, home: string = os.homedir()): SearchRoot[] {
   const claudeRoots = splitList(env.CLAUDE_CONFIG_DIR);
   const claudeDirs =
@@ -48,11 +90,27 @@ export function defaultRoots(env: Readonly<Record<string, string | undefined>> =
       { dir: path.join(codexHome, "sessions"), dedupeGroup: `codex:${codexHome}`, isClaudeProjects: false },
       { dir: path.join(codexHome, "archived_sessions"), dedupeGroup: `codex:${codexHome}`, isClaudeProjects: false },
     ]),
+    ...agentRoots(env, home).roots,
   ];
 }
 
+/** Files named by the environment rather than found in a folder (OPENCODE_DB). */
+export function defaultFiles(env: Readonly<Record<string, string | undefined>> = process.env, home: string = os.homedir()): string[] {
+  return agentRoots(env, home).files;
+}
+
+/** Which formats a file of each extension can be: Claude Code and Codex write JSONL only, some agents one JSON document or a database. */
+function formatFitsName(format: TraceFormat, fileName: string): boolean {
+  if (fileName.endsWith(".jsonl")) return true;
+  if (fileName.endsWith(".db")) return format === "opencode";
+  return format === "opencode" || format === "gemini-cli" || format === "amp";
+}
+
+/** The extensions of trace files: JSONL logs, single-document JSON (Amp, Gemini CLI before 0.39, OpenCode 1.1), OpenCode's SQLite database. */
+const TRACE_EXTENSION = /\.(jsonl|json|db)$/;
+
 /** Synchronous on purpose: thousands of small stats cost far less without a thread-pool hop each. */
-function* walkJsonl(dir: string): Generator<string> {
+function* walkTraceFiles(dir: string): Generator<string> {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -62,23 +120,23 @@ function* walkJsonl(dir: string): Generator<string> {
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* walkJsonl(full);
-    else if (entry.isFile() && entry.name.endsWith(".jsonl")) yield full;
+    if (entry.isDirectory()) yield* walkTraceFiles(full);
+    else if (entry.isFile() && TRACE_EXTENSION.test(entry.name)) yield full;
   }
 }
 
 /** Enough for the first lines of any format; a longer first line is matched on its prefix. */
 const DETECT_BYTES = 8 * 1024;
 
-/** Reads the start of a file to tell Claude Code from Codex; null for an empty or foreign file. */
+/** Reads the start of a file to tell its format; null for an empty or foreign file. */
 export function detectFileFormat(absolutePath: string): TraceFormat | null {
   const fd = openSync(absolutePath, "r");
   try {
     const buffer = Buffer.alloc(DETECT_BYTES);
     const bytesRead = readSync(fd, buffer, 0, DETECT_BYTES, 0);
     const format = detectFormat(buffer.subarray(0, bytesRead).toString("utf8").split("\n").slice(0, 50));
-    // native and OTLP files are sent through the ingest API; only these two are read from disk.
-    return format === "claude-code" || format === "codex" ? format : null;
+    // native and OTLP files are sent through the ingest API; every other format is read from disk.
+    return format === null || format === "native" || format === "otlp-json" || !formatFitsName(format, absolutePath) ? null : format;
   } finally {
     closeSync(fd);
   }
@@ -107,7 +165,7 @@ export async function findTraceFiles(
   const seenRelative = new Set<string>();
 
   const roots: SearchRoot[] = paths.length > 0 ? [] : defaultRoots(env);
-  const singleFiles: string[] = [];
+  const singleFiles: string[] = paths.length > 0 ? [] : defaultFiles(env).filter((file) => statOrNull(file) !== null);
   for (const given of paths) {
     const absolute = path.resolve(given);
     const info = statOrNull(absolute);
@@ -123,16 +181,18 @@ export async function findTraceFiles(
       const info = statSync(absolutePath);
       if (info.size === 0) return;
       const format = detectFileFormat(absolutePath);
-      if (format === null) unreadable.push({ file: absolutePath, message: "not a Claude Code or Codex trace" });
-      else files.push({ absolutePath, fileName, projectFolder, size: info.size, format });
+      // A JSON file or database that is no trace is an agent's settings or state beside its logs: passed over.
+      if (format === null && absolutePath.endsWith(".jsonl")) unreadable.push({ file: absolutePath, message: "not a trace of a known agent" });
+      else if (format !== null) files.push({ absolutePath, fileName, projectFolder, size: info.size, format });
     } catch (error) {
       unreadable.push({ file: absolutePath, message: error instanceof Error ? error.message : String(error) });
     }
   };
 
   for (const root of roots) {
-    for (const absolutePath of walkJsonl(root.dir)) {
+    for (const absolutePath of walkTraceFiles(root.dir)) {
       const fileName = path.relative(root.dir, absolutePath);
+      if (root.accept !== undefined && !root.accept(fileName)) continue;
       if (root.dedupeGroup !== null) {
         const key = `${root.dedupeGroup}:${fileName}`;
         if (seenRelative.has(key)) continue;

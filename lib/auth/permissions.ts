@@ -10,8 +10,8 @@ export type Permission =
   | "keys:manage" // create and revoke API keys
   | "prices:manage"
   | "ownership:edit" // people, projects, rules, assignments
-  | "spend:read-all" // every run and owner's spend
-  | "spend:read-team" // team aggregates (members see their own runs only)
+  | "spend:read-all" // every run, owner and identity's spend (the ownership page's queue and identities too)
+  | "spend:read-team" // team aggregates (members see their own runs only, never another person's spend)
   | "ingest"
   | "outcomes:write"; // mark runs accepted/rejected (members: their own runs only)
 

@@ -1,8 +1,13 @@
 /**
  * `trh push PATH... --url URL --key KEY [--watch]`: sends new trace lines to a running server
- * through `POST /api/v1/ingest/files`, many files per request (one batch on the server). It remembers, per file, how many bytes it has sent (always up to
- * a line end), so each run sends only what is new; with --watch it keeps sending as files grow.
- * The server de-duplicates anyway, so a lost state file costs bandwidth, never correctness.
+ * through `POST /api/v1/ingest/files`, many files per request (one batch on the server). It
+ * remembers, per file, how many bytes it has sent (always up to a line end), so each run sends
+ * only what is new; with --watch it keeps sending as files grow.
+ * The other agents' files (OpenCode, Gemini CLI, Copilot CLI, Amp, Qwen Code) go whole whenever
+ * their size or modification time changes: several are one document rewritten in place (a
+ * database, a thread), and the others' calls need lines from the file's start (Gemini CLI's
+ * session id, Copilot CLI's session start). The server de-duplicates anyway, so a lost state
+ * file, or a file sent again, costs bandwidth, never correctness.
  */
 import { createReadStream, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -11,6 +16,7 @@ import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { z } from "zod";
 import { findTraceFiles, type TraceFile } from "@/lib/analyze/trace-files";
+import { agentFormats, type TraceFormat } from "@/lib/ingest/parsers";
 import { formatUsd } from "@/lib/format";
 import { fileFrame } from "@/lib/ingest/file-frames";
 import { CommandError, UsageError } from "./errors";
@@ -25,6 +31,8 @@ const fileStateSchema = z.object({
   sentLines: z.number().int().nonnegative().default(0),
   /** Codex lines that carry no usage but that later lines depend on (session id, model). */
   contextLines: z.array(z.string()).default([]),
+  /** Modification time of a file sent whole, when it was sent. */
+  sentMtimeMs: z.number().nonnegative().default(0),
 });
 const stateSchema = z.record(z.string(), z.record(z.string(), fileStateSchema));
 type FileState = z.infer<typeof fileStateSchema>;
@@ -63,19 +71,33 @@ interface Totals {
   errors: { file: string; line: number; message: string }[];
 }
 
-/** One file's new complete lines, ready to go in a request. */
+/** One file's new bytes, ready to go in a request. */
 interface Part {
   file: TraceFile;
   state: FileState;
   /** Codex context lines resent before the new ones, so they parse alone. */
   prefix: Buffer;
+  /** New complete lines, or the whole file of a format sent whole. */
   complete: Buffer;
   /** Whether the file has more after this part (it went up in pieces). */
   more: boolean;
+  /** For a file sent whole: its size and modification time when read, remembered once it is sent. */
+  whole: { size: number; mtimeMs: number } | null;
 }
 
-/** The next piece of what is new in a file (up to MAX_REQUEST_BYTES, ending at a line end), or null. */
+/** The other agents' files go whole (see the top of this file). */
+const sentWhole = (format: TraceFormat) => (agentFormats as readonly TraceFormat[]).includes(format);
+
+/**
+ * The next piece of what is new in a file (up to MAX_REQUEST_BYTES, ending at a line end), or
+ * null; a file sent whole is one piece, when its size or modification time changed.
+ */
 async function nextPart(file: TraceFile, state: FileState): Promise<Part | null> {
+  if (sentWhole(file.format)) {
+    const { size, mtimeMs } = statSync(file.absolutePath);
+    if (size === state.sentBytes && mtimeMs === state.sentMtimeMs) return null;
+    return { file, state, prefix: Buffer.alloc(0), complete: readFileSync(file.absolutePath), more: false, whole: { size, mtimeMs } };
+  }
   const size = statSync(file.absolutePath).size;
   if (size < state.sentBytes) Object.assign(state, { sentBytes: 0, sentLines: 0 }); // rewritten or truncated: start over, the server de-duplicates
   if (size <= state.sentBytes) return null;
@@ -86,7 +108,7 @@ async function nextPart(file: TraceFile, state: FileState): Promise<Part | null>
   const complete = lastNewline === -1 ? (bytes.length >= MAX_REQUEST_BYTES ? bytes : null) : bytes.subarray(0, lastNewline + 1);
   if (!complete) return null;
   const prefix = file.format === "codex" && state.contextLines.length > 0 ? Buffer.from(state.contextLines.join("\n") + "\n") : Buffer.alloc(0);
-  return { file, state, prefix, complete, more: state.sentBytes + complete.length < size };
+  return { file, state, prefix, complete, more: state.sentBytes + complete.length < size, whole: null };
 }
 
 const responseSchema = z.object({
@@ -119,11 +141,15 @@ async function sendParts(parts: Part[], url: string, key: string, totals: Totals
     const part = partOf.get(error.file);
     if (!part) continue;
     const contextCount = part.prefix.length > 0 ? part.state.contextLines.length : 0;
-    // Line 0: the file was refused as a whole, no line to translate.
-    const line = error.line === 0 ? 0 : part.state.sentLines + error.line - contextCount;
+    // Line 0: the file was refused as a whole, no line to translate; a file sent whole has its own numbers.
+    const line = error.line === 0 || part.whole ? error.line : part.state.sentLines + error.line - contextCount;
     totals.errors.push({ file: part.file.absolutePath, line, message: error.message });
   }
-  for (const { file, state, complete } of parts) {
+  for (const { file, state, complete, whole } of parts) {
+    if (whole) {
+      Object.assign(state, { sentBytes: whole.size, sentMtimeMs: whole.mtimeMs });
+      continue;
+    }
     if (file.format === "codex") state.contextLines = codexContext(state.contextLines, complete);
     state.sentBytes += complete.length;
     state.sentLines += countLines(complete);
@@ -190,7 +216,7 @@ export async function pushCommand(args: string[]): Promise<number> {
       saveState(state);
     };
     for (const file of files) {
-      const fileState = (serverState[file.absolutePath] ??= { sentBytes: 0, sentLines: 0, contextLines: [] });
+      const fileState = (serverState[file.absolutePath] ??= { sentBytes: 0, sentLines: 0, contextLines: [], sentMtimeMs: 0 });
       for (let part = await nextPart(file, fileState); part !== null; part = part.more ? await nextPart(file, fileState) : null) {
         const size = part.prefix.length + part.complete.length;
         if (parts.some((p) => p.file.fileName === file.fileName) || (parts.length > 0 && bytes + size > MAX_REQUEST_BYTES)) await flush();

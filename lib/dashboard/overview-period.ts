@@ -30,6 +30,7 @@ export const overviewParamsSchema = z.object({
   stackBy: stackDimensionSchema.optional().catch(undefined),
   owner: z.string().max(320).optional().catch(undefined),
   project: z.string().max(200).optional().catch(undefined),
+  agent: z.string().max(64).optional().catch(undefined),
 });
 
 export type OverviewParams = z.output<typeof overviewParamsSchema>;

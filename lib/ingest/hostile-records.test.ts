@@ -125,11 +125,12 @@ function hostileSuite(database: "postgres" | "embedded") {
       expect(branches.map((run) => run.gitBranch)).toEqual(["feat\uFFFD\uFFFD"]);
     });
 
-    it("takes a file name with a NUL byte", async () => {
+    it("refuses a file name with a NUL byte with a 400 naming the parameter, storing nothing", async () => {
+      const before = await storedCalls(team);
       const response = await ingest(team.ingestKey, `format=auto&file=${encodeURIComponent("bad\u0000name.jsonl")}`, hostileCases(`nul-name-${database}`)[0]!.body);
-      expect(response.status).toBe(200);
-      const batch = await db().ingestBatch.findFirstOrThrow({ where: { teamId: team.teamId, id: (await response.json()).batchId } });
-      expect(batch.fileName).toBe("bad\uFFFDname.jsonl");
+      expect(response.status).toBe(400);
+      expect((await response.json()).error.message).toMatch(/^file: .*control characters/);
+      expect(await storedCalls(team)).toBe(before);
     });
 
     it("OTLP protobuf: a hostile record is a rejected record, the good ones are stored", async () => {

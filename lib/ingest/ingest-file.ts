@@ -7,13 +7,13 @@
 import { createGunzip } from "node:zlib";
 import { Readable } from "node:stream";
 import type { Scope } from "@/lib/auth/scope";
-import { detectFormat, parseTraceStream, type DetectedFormat } from "./parsers";
+import { agentFormats, detectFormat, parseTraceStream, type DetectedFormat } from "./parsers";
 import { parseNativeStream } from "./parsers/native";
 import type { TraceEvent } from "./normalized-call";
 import { ingestEvents, type IngestProgress, type IngestResult } from "./writer";
 
 /** Formats of `POST /api/v1/ingest?format=` (CONTRACT.md); "auto" detects from the content (parsers/index.ts). */
-export const ingestFormats = ["claude-code", "codex", "otlp-json", "native"] as const;
+export const ingestFormats = ["claude-code", "codex", "otlp-json", "native", ...agentFormats] as const;
 export type IngestFormat = (typeof ingestFormats)[number];
 
 export class IngestInputError extends Error {
@@ -117,7 +117,9 @@ export function nothingFoundMessage(fileName: string): string {
   return (
     `no Claude Code, Codex, OTLP or native records found in ${fileName}; expected Claude Code transcript lines ` +
     `({"type":"assistant","sessionId",...}), Codex rollout lines ({"timestamp","type","payload"}), an OTLP/JSON export ` +
-    `request ({"resourceSpans"|"resourceLogs":[...]}) or native lines ({"sessionId","callKey","timestamp","model","inputTokens","outputTokens"})`
+    `request ({"resourceSpans"|"resourceLogs":[...]}), native lines ({"sessionId","callKey","timestamp","model","inputTokens","outputTokens"}) ` +
+    `or another agent's log: OpenCode (opencode.db or storage/message/*.json), Gemini CLI (chats/session-*.jsonl or .json), ` +
+    `Copilot CLI (session-state/*/events.jsonl or its OpenTelemetry .jsonl export), Amp (threads/T-*.json) or Qwen Code (chats/*.jsonl)`
   );
 }
 
@@ -143,7 +145,7 @@ export async function openTraceBody(input: IngestFileInput): Promise<{ format: I
 }
 
 /**
- * The events of one JSONL trace file (claude-code, codex or native), format checked or detected.
+ * The events of one trace file (any format but OTLP), format checked or detected.
  * A file that yields nothing at all (no call, no session, no tool result, not even a line error)
  * throws IngestInputError at its end: its lines looked like a format but none was one.
  */
@@ -153,7 +155,7 @@ export async function fileEvents(input: IngestFileInput): Promise<{ format: Json
   return { format, events: traceEvents(format, stream, input.fileName) };
 }
 
-/** Ingests one JSONL trace file as its own batch (an upload, an API request). OTLP requests go through ingest-otlp.ts. */
+/** Ingests one trace file as its own batch (an upload, an API request). OTLP requests go through ingest-otlp.ts. */
 export async function ingestFile(scope: Scope, input: IngestFileInput, onProgress?: (progress: IngestProgress) => void): Promise<IngestResult> {
   const { format, events } = await fileEvents(input);
   return ingestEvents(scope, { format, fileName: input.fileName, events }, onProgress);

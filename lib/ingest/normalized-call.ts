@@ -6,7 +6,8 @@
 
 import type { WorkReference } from "./references";
 
-export type TraceSource = "claude-code" | "codex" | "otlp" | "native";
+/** Where a call came from; the five agents' names are their format names (CONTRACT.md, "More agents"). */
+export type TraceSource = "claude-code" | "codex" | "otlp" | "native" | "opencode" | "gemini-cli" | "copilot-cli" | "amp" | "qwen-code";
 
 /** A tool call the model asked for; only short summaries are kept, never the whole input. */
 export interface ToolUse {

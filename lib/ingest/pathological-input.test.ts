@@ -4,7 +4,7 @@
  * generous: it catches a stall (the reference finder once took ~9 s on 521 kB), never measures speed.
  */
 import { describe, expect, it } from "vitest";
-import { attributeRun, type RunFacts } from "@/lib/ownership/attribution";
+import { attributeRun, type AttributionContext, type RunFacts } from "@/lib/ownership/attribution";
 import { PHASE_RULES } from "@/lib/waste/cost-anatomy";
 import { identityFromCwd } from "./identities";
 import { referencesInToolOutput } from "./references";
@@ -42,6 +42,15 @@ function expectQuick(label: string, work: () => unknown) {
   expect(performance.now() - start, label).toBeLessThan(STALL_MS);
 }
 
+/** No rules or projects: everything discovery reads from the run's own strings runs on the hostile text. */
+const discoveryOn: AttributionContext = {
+  rules: [],
+  projects: [],
+  discovery: { owners: true, projects: true, tasks: true, ignoredKeys: new Set() },
+  projectsByKey: new Map(),
+  tasksByKey: new Map(),
+};
+
 const facts = (text: string): RunFacts => ({
   repository: text,
   cwd: text,
@@ -52,6 +61,9 @@ const facts = (text: string): RunFacts => ({
   apiKeyId: null,
   source: "claude-code",
   title: text,
+  pullRequest: text,
+  identityPersonId: null,
+  identityPersonSetBy: null,
   ownerId: null,
   ownerSetBy: null,
   projectId: null,
@@ -102,7 +114,7 @@ describe("regexes on trace content stay linear", () => {
   it("classifies hostile commands and finds ticket keys in time", () => {
     for (const [name, text] of Object.entries(hostileTexts(MB))) {
       expectQuick(`phase ${name}`, () => PHASE_RULES.forEach((rule) => rule.command?.test(text)));
-      expectQuick(`ticket ${name}`, () => attributeRun(facts(text), { rules: [], identityPeople: new Map(), projects: [] }));
+      expectQuick(`ticket ${name}`, () => attributeRun(facts(text), discoveryOn));
     }
   });
 });

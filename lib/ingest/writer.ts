@@ -30,10 +30,12 @@ import { addChunkTotals, completeBatch, failBatch, openBatch, renewLease } from 
 import { insertRunReferences, type RunReferenceRow } from "@/lib/store/run-references";
 import { fillSessionDetails, runsOfSessions, upsertRuns, type RunInput, type SessionDetails } from "@/lib/store/runs";
 import { moveToolCallsOfRetractedCopies, upsertToolCalls, type ToolCallInput } from "@/lib/store/tool-calls";
-import { attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
-import { traceIdentity } from "./identities";
+import { attributePullRequestRuns, attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
+import { senderOf, traceIdentity, type Sender } from "./identities";
 import { validEvents } from "./validate-events";
 import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
+import { evaluateBudgetsAfterIngest } from "@/lib/budgets/evaluate";
+import { recomputeRunPackages } from "@/lib/context-package/recompute";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 
 /**
@@ -124,16 +126,20 @@ const storedTotal = (stored: StoredCall) => stored.uncachedInput + stored.cacheR
 
 /**
  * Work that runs once a batch has committed (COMPLETE), with the runs it touched: the findings
- * recompute, and whatever else must follow an ingest without holding its transactions (budgets
- * add their evaluation here). Each runs in its own transactions; a failure is the batch's failure
- * to report, never a rollback of what was stored.
+ * recompute, the budgets' evaluation, the context packages, and whatever else must follow an
+ * ingest without holding its transactions. Each runs in its own transactions; a failure is the
+ * batch's failure to report, never a rollback of what was stored.
  */
-export type AfterCommit = (batch: { teamId: string; batchId: string; runIds: string[] }) => Promise<void>;
+export type AfterCommit = (batch: { teamId: string; batchId: string; runIds: string[]; costUsd: number }) => Promise<void>;
 
 /** The after-commit work of every batch, in order. */
 export const afterCommit: AfterCommit[] = [
   // Incremental: only the runs this batch touched, once per batch however many files it read.
   ({ teamId, runIds }) => recomputeRunFindings(teamId, runIds).then(() => undefined),
+  // Budgets can only be crossed by a batch that added cost.
+  ({ teamId, costUsd }) => (costUsd > 0 ? evaluateBudgetsAfterIngest(teamId) : Promise.resolve()),
+  // The context packages of the touched runs, after their findings (recommendations cite them).
+  ({ teamId, runIds }) => recomputeRunPackages(teamId, runIds),
 ];
 
 /** Postgres text and jsonb refuse NUL characters, which untrusted traces may contain. */
@@ -150,7 +156,8 @@ const money = (value: number) => value.toFixed(12);
  * One batch: events in, chunks out. It prices and groups calls, decides per chunk what is new,
  * an upgrade, a duplicate or a /btw replay, and hands rows to the modules that own their SQL
  * (lib/store/*, lib/rollups/spend.ts, lib/outcomes/record-outcome.ts, lib/ownership's
- * attribution); the after-commit work (findings) runs once the batch is complete.
+ * attribution); the after-commit work (findings, budgets, context packages) runs once the batch
+ * is complete.
  */
 export class IngestWriter {
   private pending: PricedCall[] = [];
@@ -173,15 +180,17 @@ export class IngestWriter {
     private fileName: string | null,
     private readonly overrides: PriceOverride[],
     private readonly attribution: AttributionContext,
+    private readonly sender: Sender,
     private readonly sessionEmails: ReadonlyMap<string, string>,
     private readonly onProgress?: (progress: IngestProgress) => void,
   ) {}
 
   static async open(scope: Scope, input: Omit<IngestInput, "events">, onProgress?: (progress: IngestProgress) => void): Promise<IngestWriter> {
-    const [batchId, overrides, attribution] = await Promise.all([
+    const [batchId, overrides, attribution, sender] = await Promise.all([
       openBatch(scope, input.format, input.fileName),
       db().priceOverride.findMany({ where: { teamId: scope.teamId } }),
       loadAttributionContext(db(), scope.teamId),
+      senderOf(scope),
     ]);
     const priceOverrides = overrides.map((o) => ({
       id: o.id,
@@ -193,7 +202,7 @@ export class IngestWriter {
       cacheWrite5mPerM: Number(o.cacheWrite5mPerM),
       cacheWrite1hPerM: Number(o.cacheWrite1hPerM),
     }));
-    return new IngestWriter(scope, batchId, input.fileName, priceOverrides, attribution, input.sessionEmails ?? new Map(), onProgress);
+    return new IngestWriter(scope, batchId, input.fileName, priceOverrides, attribution, sender, input.sessionEmails ?? new Map(), onProgress);
   }
 
   /** Adds every event of one file (or request), validated (validate-events.ts); its line errors name `fileName`. */
@@ -312,15 +321,16 @@ export class IngestWriter {
   }
 
   /**
-   * Flushes the rest, applies session details to runs that got no call here, closes the batch,
-   * then runs the after-commit work (afterCommit) for the runs it touched.
+   * Flushes the rest, applies session details to runs that got no call here, names the task of
+   * runs that opened a pull request (attributePullRequestRuns), closes the batch, then runs the after-commit work (afterCommit) for the runs it touched.
    */
   async finish(): Promise<IngestResult> {
     await this.inFlight;
     await this.flush();
     await fillSessionDetails(db(), this.scope.teamId, [...this.sessions.values()].map(sessionDetails));
+    await attributePullRequestRuns(this.scope.teamId, [...this.touchedRuns]);
     await completeBatch(this.scope.teamId, this.batchId, { runs: this.touchedRuns.size, errors: this.errors, errorCount: this.errorCount });
-    const committed = { teamId: this.scope.teamId, batchId: this.batchId, runIds: [...this.touchedRuns] };
+    const committed = { teamId: this.scope.teamId, batchId: this.batchId, runIds: [...this.touchedRuns], costUsd: this.costUsd };
     for (const work of afterCommit) await work(committed);
     return {
       batchId: this.batchId,
@@ -388,7 +398,7 @@ export class IngestWriter {
   /** Who each run's trace says did the work (lib/ingest/identities.ts), stored; ids by session id. */
   private async identitiesFor(tx: Tx, runs: RunInput[]): Promise<Map<string, string>> {
     const wanted = new Map<string, { kind: string; value: string }>();
-    for (const { externalId, cwd } of runs) wanted.set(externalId, traceIdentity(this.sessionEmails.get(externalId), cwd, this.scope));
+    for (const { externalId, cwd } of runs) wanted.set(externalId, traceIdentity(this.sessionEmails.get(externalId), cwd, this.sender));
     const distinct = [...new Map([...wanted.values()].map((id) => [`${id.kind}\u0000${id.value}`, id])).values()];
     const stored = await upsertIdentities(tx, this.scope.teamId, distinct);
     const idOf = new Map(stored.map((row) => [`${row.kind}\u0000${row.value}`, row.id]));

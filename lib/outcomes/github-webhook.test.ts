@@ -15,7 +15,7 @@ import { createApiKey } from "@/lib/admin/api-keys";
 import { closeDb } from "@/lib/db/client";
 import { teamDb } from "@/lib/db/team-db";
 import { ingestFile } from "@/lib/ingest/ingest-file";
-import { assignRuns, createProject } from "@/lib/ownership/manage";
+import { assignRuns, createProject, updateDiscoverySettings } from "@/lib/ownership/manage";
 import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
 import { closedPullRequest, deliveryHeaders, mergedForkPullRequest, mergedPullRequest, reopenedPullRequest } from "@/lib/testing/github-payloads";
 import { githubSignature } from "./github-webhook";
@@ -67,6 +67,8 @@ describe("a pull request's runs are those of its repository", () => {
 
   beforeAll(async () => {
     team = await createTestTeam("webhook-repos");
+    // Projects made by hand below; discovery (lib/ownership) would name them from the data first.
+    await updateDiscoverySettings(userScope(team), { discoverOwners: false, discoverProjects: false, discoverTasks: false });
     secret = await rotateGithubWebhookSecret(userScope(team), team.adminUserId);
     // Branch `changes` (the PR's head branch) in many places, only some of them Hello-World.
     await ingest(team, "codex", codexSession("by-remote", "git@github.com:Codertocat/Hello-World.git", "changes"));

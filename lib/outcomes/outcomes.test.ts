@@ -72,6 +72,9 @@ describe("cost per accepted outcome", () => {
   it("is all of the period's spend over its accepted outcomes, with the unaccepted spend beside it", async () => {
     const fresh = await createTestTeam("outcome-cost");
     const freshScope = userScope(fresh);
+    // Everything in one unallocated row: discovery off (lib/ownership tests it).
+    const { updateDiscoverySettings } = await import("@/lib/ownership/manage");
+    await updateDiscoverySettings(freshScope, { discoverOwners: false, discoverProjects: false, discoverTasks: false });
     await ingestFixtureFolder(freshScope, "spotter/test/fixtures/transcripts");
     const spend = (await spendByGroup(freshScope, { ...wholeRange, groupBy: "day" })).totals.costUsd;
     const before = await costPerOutcome(freshScope, { ...wholeRange, groupBy: "week" });
@@ -115,8 +118,9 @@ describe("cost per accepted outcome for one project", () => {
   it("filters spend, accepted outcomes and unaccepted spend alike, so a project's trend adds up to its row", async () => {
     const fresh = await createTestTeam("outcome-project");
     const freshScope = userScope(fresh);
+    const { assignRuns, createProject, updateDiscoverySettings } = await import("@/lib/ownership/manage");
+    await updateDiscoverySettings(freshScope, { discoverOwners: false, discoverProjects: false, discoverTasks: false });
     await ingestFixtureFolder(freshScope, "spotter/test/fixtures/transcripts");
-    const { assignRuns, createProject } = await import("@/lib/ownership/manage");
     const { recordOutcomes } = await import("./record-outcome");
     const project = await createProject(freshScope, { name: "spotter" });
     const all = await teamDb(freshScope).run.findMany({ orderBy: { costUsd: "desc" } });

@@ -4,11 +4,13 @@
  *
  *   1. a manual assignment of the run (by an admin) beats everything;
  *   2. then the rules, top to bottom: the first enabled rule that matches and sets a field sets it;
- *   3. then what the data says by itself: the trace identity's linked person (owner), a project
- *      whose repository or path pattern matches (project), a ticket key such as ABC-123 in the
- *      branch or the first prompt (task);
- *   4. else the field stays unallocated, and the spend shows as "Unallocated".
+ *   3. then a project whose repository or path pattern matches (project);
+ *   4. then discovery, what the data says by itself (lib/ownership/discovery.ts), each kind unless
+ *      an admin switched it off: the person the trace identity is linked to (owner), the
+ *      repository (project), a ticket key, feature branch or pull request (task);
+ *   5. else the field stays unallocated, and the spend shows as "Unallocated".
  */
+import { discoverRepository, discoverTask } from "./discovery";
 import { storedPatternMatcher } from "./pattern";
 
 export const ruleFields = ["repository", "cwd", "branch", "identity", "model", "apiKey", "source"] as const;
@@ -36,6 +38,11 @@ export interface RunFacts {
   apiKeyId: string | null;
   source: string;
   title: string | null;
+  /** A pull request the run's tool output shows it opened. */
+  pullRequest: string | null;
+  /** The person the identity is linked to, and what linked it (Identity.personSetBy). */
+  identityPersonId: string | null;
+  identityPersonSetBy: string | null;
   /** Current values and provenance, to keep manual assignments. */
   ownerId: string | null;
   ownerSetBy: string | null;
@@ -45,27 +52,43 @@ export interface RunFacts {
   taskSetBy: string | null;
 }
 
+export interface DiscoverySettings {
+  owners: boolean;
+  projects: boolean;
+  tasks: boolean;
+  /** "project:<key>" and "task:<key>" an admin deleted: discovery does not bring them back. */
+  ignoredKeys: Set<string>;
+}
+
 export interface AttributionContext {
   rules: OwnershipRuleInput[];
-  /** identityId -> personId, for identities an admin linked to a person. */
-  identityPeople: Map<string, string>;
   projects: { id: string; repositoryPattern: string | null; pathPattern: string | null }[];
+  discovery: DiscoverySettings;
+  /** Discovery keys (see projectKey, taskKey) -> the project or task they fold into. */
+  projectsByKey: Map<string, string>;
+  tasksByKey: Map<string, string>;
 }
 
 export interface FieldDecision {
   id: string | null;
-  /** "manual:<userId>", "rule:<id>", "identity:<id>", "project-pattern:<id>", "ticket:<KEY>", or null. */
+  /**
+   * "manual:<userId>", "rule:<id>", "project-pattern:<id>", or discovery's "identity:<id>",
+   * "repository:<name>", "directory:<name>", "ticket:<KEY>", "branch:<name>", "pr:<key>"; null.
+   */
   setBy: string | null;
+  /** A project or task discovery named that does not exist yet: the caller creates it. */
+  discoveredKey?: string;
 }
 
 export interface Attribution {
   owner: FieldDecision;
   project: FieldDecision;
-  /** A ticket key found in the data is returned as `ticketKey`; the caller finds or creates its Task. */
-  task: FieldDecision & { ticketKey?: string };
+  task: FieldDecision;
 }
 
-const TICKET_KEY = /\b([A-Z][A-Z0-9]{1,9}-\d{1,7})\b/;
+/** Repository names fold case-insensitively; task keys are kept as written. */
+export const projectKey = (name: string) => name.toLowerCase();
+export const taskKey = (key: string) => key;
 
 function factValues(facts: RunFacts, field: RuleField): string[] {
   switch (field) {
@@ -94,6 +117,35 @@ export function ruleMatches(rule: OwnershipRuleInput, facts: RunFacts): boolean 
 
 const isManual = (setBy: string | null) => setBy?.startsWith("manual:") ?? false;
 
+/** Links an admin or an account made always count; discovery's only while owner discovery is on. */
+function linkedPerson(facts: RunFacts, discovery: DiscoverySettings): FieldDecision | null {
+  if (!facts.identityId || !facts.identityPersonId) return null;
+  if (facts.identityPersonSetBy === "discovery" && !discovery.owners) return null;
+  return { id: facts.identityPersonId, setBy: `identity:${facts.identityId}` };
+}
+
+function discoveredProject(facts: RunFacts, context: AttributionContext): FieldDecision | null {
+  if (!context.discovery.projects) return null;
+  const found = discoverRepository(facts.repository, facts.cwd);
+  if (!found) return null;
+  const key = projectKey(found.name);
+  if (context.discovery.ignoredKeys.has(`project:${key}`)) return null;
+  const id = context.projectsByKey.get(key) ?? null;
+  return { id, setBy: `${found.from}:${found.name}`, ...(id ? {} : { discoveredKey: found.name }) };
+}
+
+function discoveredTask(facts: RunFacts, context: AttributionContext): FieldDecision | null {
+  if (!context.discovery.tasks) return null;
+  const found = discoverTask(facts.branch, facts.title, facts.pullRequest);
+  if (!found) return null;
+  const key = taskKey(found.key);
+  if (context.discovery.ignoredKeys.has(`task:${key}`)) return null;
+  const id = context.tasksByKey.get(key) ?? null;
+  return { id, setBy: `${found.from}:${found.key}`, ...(id ? {} : { discoveredKey: found.key }) };
+}
+
+const unallocated: FieldDecision = { id: null, setBy: null };
+
 export function attributeRun(facts: RunFacts, context: AttributionContext): Attribution {
   const rules = [...context.rules].sort((a, b) => a.position - b.position).filter((rule) => ruleMatches(rule, facts));
   const fromRules = (pick: (rule: OwnershipRuleInput) => string | null): FieldDecision | null => {
@@ -103,10 +155,7 @@ export function attributeRun(facts: RunFacts, context: AttributionContext): Attr
 
   const owner: FieldDecision = isManual(facts.ownerSetBy)
     ? { id: facts.ownerId, setBy: facts.ownerSetBy }
-    : (fromRules((rule) => rule.setOwnerId) ??
-      (facts.identityId && context.identityPeople.has(facts.identityId)
-        ? { id: context.identityPeople.get(facts.identityId)!, setBy: `identity:${facts.identityId}` }
-        : { id: null, setBy: null }));
+    : (fromRules((rule) => rule.setOwnerId) ?? linkedPerson(facts, context.discovery) ?? unallocated);
 
   const patternProject = context.projects.find(
     (project) =>
@@ -115,13 +164,13 @@ export function attributeRun(facts: RunFacts, context: AttributionContext): Attr
   );
   const project: FieldDecision = isManual(facts.projectSetBy)
     ? { id: facts.projectId, setBy: facts.projectSetBy }
-    : (fromRules((rule) => rule.setProjectId) ?? (patternProject ? { id: patternProject.id, setBy: `project-pattern:${patternProject.id}` } : { id: null, setBy: null }));
+    : (fromRules((rule) => rule.setProjectId) ??
+      (patternProject ? { id: patternProject.id, setBy: `project-pattern:${patternProject.id}` } : null) ??
+      discoveredProject(facts, context) ??
+      unallocated);
 
-  let task: Attribution["task"];
-  if (isManual(facts.taskSetBy)) task = { id: facts.taskId, setBy: facts.taskSetBy };
-  else {
-    const ticketKey = TICKET_KEY.exec(facts.branch ?? "")?.[1] ?? TICKET_KEY.exec(facts.title ?? "")?.[1];
-    task = fromRules((rule) => rule.setTaskId) ?? (ticketKey ? { id: null, setBy: `ticket:${ticketKey}`, ticketKey } : { id: null, setBy: null });
-  }
+  const task: FieldDecision = isManual(facts.taskSetBy)
+    ? { id: facts.taskId, setBy: facts.taskSetBy }
+    : (fromRules((rule) => rule.setTaskId) ?? discoveredTask(facts, context) ?? unallocated);
   return { owner, project, task };
 }

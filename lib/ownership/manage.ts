@@ -9,7 +9,7 @@ import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { ruleFields } from "./attribution";
+import { projectKey, ruleFields, taskKey } from "./attribution";
 import { MAX_PATTERN_CHARS, patternProblem } from "./pattern";
 import { daysOfRuns, rebuildDailySpend } from "@/lib/rollups/spend";
 import { attributeRunsInTransaction, loadAttributionContext } from "./reattribute";
@@ -63,6 +63,11 @@ async function change<T>(scope: Scope, work: (tx: Tx) => Promise<T>, reattribute
     { timeout: 300_000, maxWait: 60_000 },
   );
 }
+
+const actorOf = (scope: Scope) => (scope.actor.kind === "user" ? scope.actor.userId : scope.actor.kind);
+/** Provenance of an admin's choice, and of an admin's "this identity is nobody". */
+const manualBy = (scope: Scope) => `manual:${actorOf(scope)}`;
+const nobodyBy = (scope: Scope) => `none:${actorOf(scope)}`;
 
 function audit(tx: Tx, scope: Scope, action: string, entityType: string, entityId: string | null, before: unknown, after: unknown) {
   return tx.auditLog.create({
@@ -178,7 +183,7 @@ export async function assignRuns(scope: Scope, input: z.input<typeof assignmentS
         select: { id: true, ownerId: true, projectId: true, taskId: true },
       });
       if (before.length !== assignment.runIds.length) throw new OwnershipError("some of those runs are not in this team");
-      const manual = `manual:${scope.actor.kind === "user" ? scope.actor.userId : scope.actor.kind}`;
+      const manual = manualBy(scope);
       const data: Prisma.RunUpdateManyMutationInput & { ownerId?: string | null; projectId?: string | null; taskId?: string | null } = {};
       if (assignment.ownerId !== undefined) Object.assign(data, { ownerId: assignment.ownerId, ownerSetBy: assignment.ownerId ? manual : null });
       if (assignment.projectId !== undefined) Object.assign(data, { projectId: assignment.projectId, projectSetBy: assignment.projectId ? manual : null });
@@ -200,8 +205,10 @@ export async function linkIdentity(scope: Scope, identityId: string, personId: s
       const identity = await tx.identity.findFirst({ where: { teamId: scope.teamId, id: identityId } });
       if (!identity) throw new OwnershipError("no such identity");
       if (personId) await assertTeamTargets(tx, scope.teamId, { ownerId: personId });
-      await tx.identity.update({ where: { teamId_id: { teamId: scope.teamId, id: identityId } }, data: { personId } });
-      await audit(tx, scope, "identity.link", "Identity", identityId, { personId: identity.personId }, { personId });
+      // The admin's word, either way: discovery leaves an identity linked, or unlinked, by hand alone.
+      const personSetBy = personId ? manualBy(scope) : nobodyBy(scope);
+      await tx.identity.update({ where: { teamId_id: { teamId: scope.teamId, id: identityId } }, data: { personId, personSetBy } });
+      await audit(tx, scope, "identity.link", "Identity", identityId, { identity: `${identity.kind} ${identity.value}`, person: identity.personId }, { person: personId });
     },
     null,
   );
@@ -225,7 +232,18 @@ export async function createPerson(scope: Scope, input: z.input<typeof personSch
   );
 }
 
-/** Merges `sourceId` into `targetId`: identities, runs, shares and rules move over; the source is removed. */
+/** A person as the audit log shows them: by name, with their email. */
+const personView = (person: { displayName: string; email: string | null }) => ({ name: person.displayName, ...(person.email ? { email: person.email } : {}) });
+
+/** Rebuilds the rollup days of runs whose owner, project or task was changed directly. */
+async function rebuildRuns(tx: Tx, teamId: string, runIds: string[]) {
+  await rebuildDailySpend(tx, teamId, await daysOfRuns(tx, teamId, runIds));
+}
+
+/**
+ * Merges `sourceId` into `targetId` (one human seen twice): identities, runs, shares and rules
+ * move over, the identities as the admin's links; the source is removed.
+ */
 export async function mergePeople(scope: Scope, sourceId: string, targetId: string) {
   if (sourceId === targetId) throw new OwnershipError("pick two different people");
   return change(
@@ -234,11 +252,13 @@ export async function mergePeople(scope: Scope, sourceId: string, targetId: stri
       await assertTeamTargets(tx, scope.teamId, { ownerId: sourceId });
       await assertTeamTargets(tx, scope.teamId, { ownerId: targetId });
       const source = await tx.person.findFirstOrThrow({ where: { teamId: scope.teamId, id: sourceId } });
+      const target = await tx.person.findFirstOrThrow({ where: { teamId: scope.teamId, id: targetId } });
       if (source.userId) throw new OwnershipError("a team member cannot be merged away; merge the other person into them");
       const affected = await tx.$queryRaw<{ id: string }[]>`
         SELECT id::text FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND "ownerId" = ${sourceId}::uuid
         UNION SELECT "runId"::text FROM "RunOwnerShare" WHERE "teamId" = ${scope.teamId}::uuid AND "personId" = ${sourceId}::uuid`;
-      await tx.identity.updateMany({ where: { teamId: scope.teamId, personId: sourceId }, data: { personId: targetId } });
+      const identities = await tx.identity.findMany({ where: { teamId: scope.teamId, personId: sourceId }, select: { kind: true, value: true } });
+      await tx.identity.updateMany({ where: { teamId: scope.teamId, personId: sourceId }, data: { personId: targetId, personSetBy: manualBy(scope) } });
       await tx.run.updateMany({ where: { teamId: scope.teamId, ownerId: sourceId }, data: { ownerId: targetId } });
       await tx.ownershipRule.updateMany({ where: { teamId: scope.teamId, setOwnerId: sourceId }, data: { setOwnerId: targetId } });
       await tx.$executeRaw`
@@ -246,9 +266,67 @@ export async function mergePeople(scope: Scope, sourceId: string, targetId: stri
         SELECT "teamId", "runId", ${targetId}::uuid, percent FROM "RunOwnerShare" WHERE "teamId" = ${scope.teamId}::uuid AND "personId" = ${sourceId}::uuid
         ON CONFLICT ("teamId", "runId", "personId") DO UPDATE SET percent = "RunOwnerShare".percent + excluded.percent`;
       await tx.runOwnerShare.deleteMany({ where: { teamId: scope.teamId, personId: sourceId } });
+      if (!target.email && source.email) await tx.person.update({ where: { teamId_id: { teamId: scope.teamId, id: targetId } }, data: { email: source.email } });
       await tx.person.delete({ where: { teamId_id: { teamId: scope.teamId, id: sourceId } } });
-      await audit(tx, scope, "person.merge", "Person", targetId, { merged: source }, { into: targetId });
-      await rebuildDailySpend(tx, scope.teamId, await daysOfRuns(tx, scope.teamId, affected.map((run) => run.id)));
+      await audit(
+        tx,
+        scope,
+        "person.merge",
+        "Person",
+        targetId,
+        { people: [personView(source), personView(target)] },
+        { person: personView(target), identitiesMoved: identities.map((i) => `${i.kind} ${i.value}`), runsMoved: affected.length },
+      );
+      await rebuildRuns(tx, scope.teamId, affected.map((run) => run.id));
+    },
+    null,
+  );
+}
+
+export async function renamePerson(scope: Scope, id: string, input: z.input<typeof personSchema>) {
+  return change(
+    scope,
+    async (tx) => {
+      const person = personSchema.parse(input);
+      const before = await tx.person.findFirst({ where: { teamId: scope.teamId, id } });
+      if (!before) throw new OwnershipError("no such person");
+      const email = before.userId ? before.email : (person.email ?? null); // a member's email is their account's
+      await tx.person.update({ where: { teamId_id: { teamId: scope.teamId, id } }, data: { displayName: person.displayName, email } });
+      await audit(tx, scope, "person.rename", "Person", id, personView(before), personView({ displayName: person.displayName, email }));
+    },
+    false,
+  );
+}
+
+/** Refuses to delete what a rule sets: the rule would silently stop setting it. */
+async function assertNoRuleSets(tx: Tx, teamId: string, where: Prisma.OwnershipRuleWhereInput, what: string) {
+  const rule = await tx.ownershipRule.findFirst({ where: { teamId, ...where }, select: { name: true } });
+  if (rule) throw new OwnershipError(`the rule "${rule.name}" sets this ${what}: change or delete the rule first`);
+}
+
+/**
+ * Deletes a person who is not a member: their runs go back to Unallocated (manual assignments
+ * and splits naming them included), and their identities are marked as nobody's, so discovery
+ * does not bring them back.
+ */
+export async function deletePerson(scope: Scope, id: string) {
+  return change(
+    scope,
+    async (tx) => {
+      const person = await tx.person.findFirst({ where: { teamId: scope.teamId, id } });
+      if (!person) throw new OwnershipError("no such person");
+      if (person.userId) throw new OwnershipError("a team member is always a person; remove the member instead");
+      await assertNoRuleSets(tx, scope.teamId, { setOwnerId: id }, "person");
+      const affected = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id::text FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND "ownerId" = ${id}::uuid
+        UNION SELECT "runId"::text FROM "RunOwnerShare" WHERE "teamId" = ${scope.teamId}::uuid AND "personId" = ${id}::uuid`;
+      const runIds = affected.map((run) => run.id);
+      await tx.identity.updateMany({ where: { teamId: scope.teamId, personId: id }, data: { personId: null, personSetBy: nobodyBy(scope) } });
+      await tx.runOwnerShare.deleteMany({ where: { teamId: scope.teamId, runId: { in: runIds } } });
+      await tx.run.updateMany({ where: { teamId: scope.teamId, ownerId: id }, data: { ownerId: null, ownerSetBy: null } });
+      await tx.person.delete({ where: { teamId_id: { teamId: scope.teamId, id } } });
+      await audit(tx, scope, "person.delete", "Person", id, { person: personView(person), runs: runIds.length }, null);
+      await rebuildRuns(tx, scope.teamId, runIds);
     },
     null,
   );
@@ -276,6 +354,136 @@ export async function createProject(scope: Scope, input: z.input<typeof projectS
       const created = await tx.project.create({ data: { teamId: scope.teamId, ...project } });
       await audit(tx, scope, "project.create", "Project", created.id, null, project);
       return created;
+    },
+    null,
+  );
+}
+
+const projectNameSchema = z.string().trim().min(1, "a name").max(200);
+
+export async function renameProject(scope: Scope, id: string, name: string) {
+  return change(
+    scope,
+    async (tx) => {
+      const newName = projectNameSchema.parse(name);
+      const before = await tx.project.findFirst({ where: { teamId: scope.teamId, id } });
+      if (!before) throw new OwnershipError("no such project");
+      if (await tx.project.findFirst({ where: { teamId: scope.teamId, name: newName, id: { not: id } } })) throw new OwnershipError(`a project named ${newName} exists`);
+      await tx.project.update({ where: { teamId_id: { teamId: scope.teamId, id } }, data: { name: newName } });
+      await audit(tx, scope, "project.rename", "Project", id, { name: before.name }, { name: newName });
+    },
+    false,
+  );
+}
+
+/** Merges `sourceId` into `targetId`: runs, rules, tasks and the repositories discovery folds move over. */
+export async function mergeProjects(scope: Scope, sourceId: string, targetId: string) {
+  if (sourceId === targetId) throw new OwnershipError("pick two different projects");
+  return change(
+    scope,
+    async (tx) => {
+      const [source, target] = await Promise.all([tx.project.findFirst({ where: { teamId: scope.teamId, id: sourceId } }), tx.project.findFirst({ where: { teamId: scope.teamId, id: targetId } })]);
+      if (!source || !target) throw new OwnershipError("no such project");
+      const runs = await tx.run.findMany({ where: { teamId: scope.teamId, projectId: sourceId }, select: { id: true } });
+      await tx.run.updateMany({ where: { teamId: scope.teamId, projectId: sourceId }, data: { projectId: targetId } });
+      await tx.ownershipRule.updateMany({ where: { teamId: scope.teamId, setProjectId: sourceId }, data: { setProjectId: targetId } });
+      await tx.task.updateMany({ where: { teamId: scope.teamId, projectId: sourceId }, data: { projectId: targetId } });
+      await tx.project.update({
+        where: { teamId_id: { teamId: scope.teamId, id: targetId } },
+        data: {
+          discoveryKeys: [...new Set([...target.discoveryKeys, ...source.discoveryKeys])],
+          repositoryPattern: target.repositoryPattern ?? source.repositoryPattern,
+          pathPattern: target.pathPattern ?? source.pathPattern,
+        },
+      });
+      await tx.project.delete({ where: { teamId_id: { teamId: scope.teamId, id: sourceId } } });
+      await audit(tx, scope, "project.merge", "Project", targetId, { projects: [source.name, target.name] }, { project: target.name, runsMoved: runs.length });
+      await rebuildRuns(tx, scope.teamId, runs.map((run) => run.id));
+    },
+    null,
+  );
+}
+
+/** Remembers deleted discovery keys so discovery does not bring a deleted project or task back. */
+async function ignoreKeys(tx: Tx, teamId: string, keys: string[]) {
+  if (keys.length === 0) return;
+  const settings = await tx.ownershipSettings.findUnique({ where: { teamId } });
+  const ignoredKeys = [...new Set([...(settings?.ignoredKeys ?? []), ...keys])];
+  await tx.ownershipSettings.upsert({ where: { teamId }, update: { ignoredKeys }, create: { teamId, ignoredKeys } });
+}
+
+/** Deletes a project: its runs go back to Unallocated, and discovery stops naming it. */
+export async function deleteProject(scope: Scope, id: string) {
+  return change(
+    scope,
+    async (tx) => {
+      const project = await tx.project.findFirst({ where: { teamId: scope.teamId, id } });
+      if (!project) throw new OwnershipError("no such project");
+      await assertNoRuleSets(tx, scope.teamId, { setProjectId: id }, "project");
+      const runs = await tx.run.findMany({ where: { teamId: scope.teamId, projectId: id }, select: { id: true } });
+      await tx.run.updateMany({ where: { teamId: scope.teamId, projectId: id }, data: { projectId: null, projectSetBy: null } });
+      await tx.task.updateMany({ where: { teamId: scope.teamId, projectId: id }, data: { projectId: null } });
+      await ignoreKeys(tx, scope.teamId, project.discoveryKeys.map((key) => `project:${projectKey(key)}`));
+      await tx.project.delete({ where: { teamId_id: { teamId: scope.teamId, id } } });
+      await audit(tx, scope, "project.delete", "Project", id, { project: project.name, runs: runs.length }, null);
+      await rebuildRuns(tx, scope.teamId, runs.map((run) => run.id));
+    },
+    null,
+  );
+}
+
+const taskKeySchema = z.string().trim().min(1, "a key").max(100);
+
+/** Renames a task's key; the old key keeps finding it (a ticket key in a branch, say). */
+export async function renameTask(scope: Scope, id: string, key: string) {
+  return change(
+    scope,
+    async (tx) => {
+      const newKey = taskKeySchema.parse(key);
+      const before = await tx.task.findFirst({ where: { teamId: scope.teamId, id } });
+      if (!before) throw new OwnershipError("no such task");
+      if (await tx.task.findFirst({ where: { teamId: scope.teamId, key: newKey, id: { not: id } } })) throw new OwnershipError(`a task named ${newKey} exists`);
+      await tx.task.update({ where: { teamId_id: { teamId: scope.teamId, id } }, data: { key: newKey, discoveryKeys: [...new Set([...before.discoveryKeys, before.key])] } });
+      await audit(tx, scope, "task.rename", "Task", id, { task: before.key }, { task: newKey });
+    },
+    false,
+  );
+}
+
+export async function mergeTasks(scope: Scope, sourceId: string, targetId: string) {
+  if (sourceId === targetId) throw new OwnershipError("pick two different tasks");
+  return change(
+    scope,
+    async (tx) => {
+      const [source, target] = await Promise.all([tx.task.findFirst({ where: { teamId: scope.teamId, id: sourceId } }), tx.task.findFirst({ where: { teamId: scope.teamId, id: targetId } })]);
+      if (!source || !target) throw new OwnershipError("no such task");
+      const runs = await tx.run.findMany({ where: { teamId: scope.teamId, taskId: sourceId }, select: { id: true } });
+      await tx.run.updateMany({ where: { teamId: scope.teamId, taskId: sourceId }, data: { taskId: targetId } });
+      await tx.ownershipRule.updateMany({ where: { teamId: scope.teamId, setTaskId: sourceId }, data: { setTaskId: targetId } });
+      await tx.outcome.updateMany({ where: { teamId: scope.teamId, taskId: sourceId }, data: { taskId: targetId } });
+      await tx.task.delete({ where: { teamId_id: { teamId: scope.teamId, id: sourceId } } });
+      await tx.task.update({ where: { teamId_id: { teamId: scope.teamId, id: targetId } }, data: { discoveryKeys: [...new Set([...target.discoveryKeys, ...source.discoveryKeys, source.key])] } });
+      await audit(tx, scope, "task.merge", "Task", targetId, { tasks: [source.key, target.key] }, { task: target.key, runsMoved: runs.length });
+      await rebuildRuns(tx, scope.teamId, runs.map((run) => run.id));
+    },
+    null,
+  );
+}
+
+export async function deleteTask(scope: Scope, id: string) {
+  return change(
+    scope,
+    async (tx) => {
+      const task = await tx.task.findFirst({ where: { teamId: scope.teamId, id } });
+      if (!task) throw new OwnershipError("no such task");
+      await assertNoRuleSets(tx, scope.teamId, { setTaskId: id }, "task");
+      const runs = await tx.run.findMany({ where: { teamId: scope.teamId, taskId: id }, select: { id: true } });
+      await tx.run.updateMany({ where: { teamId: scope.teamId, taskId: id }, data: { taskId: null, taskSetBy: null } });
+      await tx.outcome.updateMany({ where: { teamId: scope.teamId, taskId: id }, data: { taskId: null } });
+      await ignoreKeys(tx, scope.teamId, [task.key, ...task.discoveryKeys].map((key) => `task:${taskKey(key)}`));
+      await tx.task.delete({ where: { teamId_id: { teamId: scope.teamId, id } } });
+      await audit(tx, scope, "task.delete", "Task", id, { task: task.key, runs: runs.length }, null);
+      await rebuildRuns(tx, scope.teamId, runs.map((run) => run.id));
     },
     null,
   );
@@ -324,5 +532,22 @@ export async function splitRun(scope: Scope, runId: string, input: z.input<typeo
       await rebuildDailySpend(tx, scope.teamId, await daysOfRuns(tx, scope.teamId, [runId]));
     },
     false,
+  );
+}
+
+export const discoverySettingsSchema = z.object({ discoverOwners: z.boolean(), discoverProjects: z.boolean(), discoverTasks: z.boolean() });
+
+/** Switches each kind of discovery on or off for the team, and re-attributes history to match. */
+export async function updateDiscoverySettings(scope: Scope, input: z.input<typeof discoverySettingsSchema>) {
+  return change(
+    scope,
+    async (tx) => {
+      const settings = discoverySettingsSchema.parse(input);
+      const before = await tx.ownershipSettings.findUnique({ where: { teamId: scope.teamId } });
+      await tx.ownershipSettings.upsert({ where: { teamId: scope.teamId }, update: settings, create: { teamId: scope.teamId, ...settings } });
+      const was = { discoverOwners: before?.discoverOwners ?? true, discoverProjects: before?.discoverProjects ?? true, discoverTasks: before?.discoverTasks ?? true };
+      await audit(tx, scope, "settings.discovery", "OwnershipSettings", null, was, settings);
+    },
+    null,
   );
 }

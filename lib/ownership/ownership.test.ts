@@ -9,7 +9,7 @@ import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
 import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
 import { ingestFixtureFolder } from "@/lib/testing/ingest-fixtures";
-import { assignRuns, createPerson, createProject, createRule, linkIdentity, mergePeople, moveRule, splitRun } from "./manage";
+import { assignRuns, createPerson, createProject, createRule, linkIdentity, mergePeople, moveRule, splitRun, updateDiscoverySettings } from "./manage";
 import { previewRules } from "./reattribute";
 
 let team: TestTeam;
@@ -56,6 +56,8 @@ beforeAll(async () => {
   team = await createTestTeam("owners");
   scope = userScope(team);
   actor = scope;
+  // Precedence below discovery is tested here, from a clean slate; discovery-ingest.test.ts tests discovery.
+  await updateDiscoverySettings(actor, { discoverOwners: false, discoverProjects: false, discoverTasks: false });
   for (const folder of ["spotter/test/fixtures/transcripts", "sniffly", "claude-code-viewer"]) await ingestFixtureFolder(scope, folder);
 });
 afterAll(closeDb);

@@ -7,21 +7,30 @@
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { attributeRun, ruleFields, type Attribution, type AttributionContext, type OwnershipRuleInput, type RuleField, type RunFacts } from "./attribution";
+import { attributeRun, projectKey, ruleFields, taskKey, type Attribution, type AttributionContext, type OwnershipRuleInput, type RuleField, type RunFacts } from "./attribution";
 import { daysOfRuns, rebuildDailySpend } from "@/lib/rollups/spend";
+import { displayNameFromIdentity, isServiceUser } from "./discovery";
 
 type Tx = Prisma.TransactionClient;
 
 export async function loadAttributionContext(tx: Tx | ReturnType<typeof db>, teamId: string): Promise<AttributionContext> {
-  const [rules, identities, projects] = await Promise.all([
+  const [rules, projects, tasks, settings] = await Promise.all([
     tx.ownershipRule.findMany({ where: { teamId }, orderBy: { position: "asc" } }),
-    tx.identity.findMany({ where: { teamId, personId: { not: null } }, select: { id: true, personId: true } }),
-    tx.project.findMany({ where: { teamId }, select: { id: true, repositoryPattern: true, pathPattern: true }, orderBy: { createdAt: "asc" } }),
+    tx.project.findMany({ where: { teamId }, select: { id: true, name: true, repositoryPattern: true, pathPattern: true, discoveryKeys: true }, orderBy: { createdAt: "asc" } }),
+    tx.task.findMany({ where: { teamId }, select: { id: true, key: true, discoveryKeys: true } }),
+    tx.ownershipSettings.findUnique({ where: { teamId } }),
   ]);
   return {
     rules: rules.map((rule) => ({ ...rule, matchField: (ruleFields as readonly string[]).includes(rule.matchField) ? (rule.matchField as RuleField) : "source" })),
-    identityPeople: new Map(identities.map((identity) => [identity.id, identity.personId!])),
     projects,
+    discovery: {
+      owners: settings?.discoverOwners ?? true,
+      projects: settings?.discoverProjects ?? true,
+      tasks: settings?.discoverTasks ?? true,
+      ignoredKeys: new Set(settings?.ignoredKeys ?? []),
+    },
+    projectsByKey: new Map(projects.flatMap((project) => project.discoveryKeys.map((key) => [projectKey(key), project.id] as const))),
+    tasksByKey: new Map(tasks.flatMap((task) => [task.key, ...task.discoveryKeys].map((key) => [taskKey(key), task.id] as const))),
   };
 }
 
@@ -33,23 +42,84 @@ interface RunFactsRow extends RunFacts {
 async function runFacts(tx: Tx | ReturnType<typeof db>, teamId: string, runIds: string[] | null): Promise<RunFactsRow[]> {
   return tx.$queryRaw<RunFactsRow[]>`
     SELECT r.id::text, r.repository, r.cwd, r."gitBranch" AS branch, i.value AS identity, r."identityId"::text AS "identityId",
+      i."personId"::text AS "identityPersonId", i."personSetBy" AS "identityPersonSetBy",
       r.models, r."apiKeyId"::text AS "apiKeyId", r.source, r.title,
+      (SELECT min(value) FROM "RunReference" p WHERE p."teamId" = r."teamId" AND p."runId" = r.id AND p.kind = 'pr-url') AS "pullRequest",
       r."ownerId"::text AS "ownerId", r."ownerSetBy", r."projectId"::text AS "projectId", r."projectSetBy",
       r."taskId"::text AS "taskId", r."taskSetBy", r."costUsd"::float8 AS "costUsd"
     FROM "Run" r LEFT JOIN "Identity" i ON i."teamId" = r."teamId" AND i.id = r."identityId"
     WHERE r."teamId" = ${teamId}::uuid ${runIds ? Prisma.sql`AND r.id = ANY(${runIds}::uuid[])` : Prisma.empty}`;
 }
 
-/** Finds or creates the tasks named by ticket keys, and fills in their ids. */
-async function resolveTicketTasks(tx: Tx, teamId: string, decisions: Attribution[]): Promise<void> {
-  const keys = [...new Set(decisions.flatMap((d) => (d.task.ticketKey ? [d.task.ticketKey] : [])))];
-  if (keys.length === 0) return;
-  const rows = await tx.$queryRaw<{ id: string; key: string }[]>`
-    INSERT INTO "Task" ("teamId", key) SELECT ${teamId}::uuid, t.key FROM ${jsonRows(keys.map((key) => ({ key })), "t(key text)")}
-    ON CONFLICT ("teamId", key) DO UPDATE SET key = excluded.key
-    RETURNING id::text, key`;
-  const idOf = new Map(rows.map((row) => [row.key, row.id]));
-  for (const decision of decisions) if (decision.task.ticketKey) decision.task.id = idOf.get(decision.task.ticketKey) ?? null;
+/**
+ * Creates the projects and tasks discovery named that do not exist yet, fills in their ids, and
+ * remembers them in `context` (one ingest writes many chunks with one context).
+ */
+async function resolveDiscovered(tx: Tx, teamId: string, decisions: Attribution[], context: AttributionContext): Promise<void> {
+  const projectNames = new Map<string, string>();
+  const taskKeys = new Set<string>();
+  for (const decision of decisions) {
+    if (decision.project.discoveredKey) projectNames.set(projectKey(decision.project.discoveredKey), decision.project.discoveredKey);
+    if (decision.task.discoveredKey) taskKeys.add(taskKey(decision.task.discoveredKey));
+  }
+  for (const [key, name] of projectNames) {
+    if (context.projectsByKey.has(key)) continue;
+    // Another writer may have made it since this context was loaded (the team lock serializes us).
+    const known = await tx.project.findFirst({ where: { teamId, discoveryKeys: { has: key } }, select: { id: true } });
+    const named = known ? null : await tx.project.findFirst({ where: { teamId, name: { equals: name, mode: "insensitive" } }, select: { id: true } });
+    const id =
+      known?.id ??
+      (named
+        ? (await tx.project.update({ where: { teamId_id: { teamId, id: named.id } }, data: { discoveryKeys: { push: key } }, select: { id: true } })).id
+        : (await tx.project.create({ data: { teamId, name, discoveryKeys: [key] }, select: { id: true } })).id);
+    context.projectsByKey.set(key, id);
+  }
+  for (const key of taskKeys) {
+    if (context.tasksByKey.has(key)) continue;
+    const existing = await tx.task.findFirst({ where: { teamId, OR: [{ key }, { discoveryKeys: { has: key } }] }, select: { id: true } });
+    const id = existing?.id ?? (await tx.task.create({ data: { teamId, key, discoveryKeys: [key] }, select: { id: true } })).id;
+    context.tasksByKey.set(key, id);
+  }
+  for (const decision of decisions) {
+    if (decision.project.discoveredKey) decision.project.id = context.projectsByKey.get(projectKey(decision.project.discoveredKey)) ?? null;
+    if (decision.task.discoveredKey) decision.task.id = context.tasksByKey.get(taskKey(decision.task.discoveredKey)) ?? null;
+  }
+}
+
+/**
+ * Decides who the undecided identities of these runs are: a member's own login or key is that
+ * member's person ("account"); an email belongs to the person with that email; an OS user that is
+ * not a service account, or an email nobody has, becomes a new person ("discovery") while owner
+ * discovery is on.
+ */
+async function discoverPeople(tx: Tx, teamId: string, runIds: string[] | null, discoverOwners: boolean): Promise<void> {
+  const undecided = await tx.$queryRaw<{ id: string; kind: string; value: string; accountPersonId: string | null; emailPersonId: string | null; emailPersonIsMember: boolean | null }[]>`
+    SELECT i.id::text, i.kind, i.value,
+      (SELECT p.id::text FROM "Person" p JOIN "User" u ON u.id = p."userId"
+        WHERE p."teamId" = i."teamId" AND i.kind = 'uploader' AND u.email = i.value
+        UNION ALL
+        SELECT p.id::text FROM "ApiKey" k JOIN "Person" p ON p."teamId" = k."teamId" AND p."userId" = k."createdById"
+        WHERE k."teamId" = i."teamId" AND i.kind = 'api-key' AND k.id::text = i.value
+        LIMIT 1) AS "accountPersonId",
+      e.id::text AS "emailPersonId", e."userId" IS NOT NULL AS "emailPersonIsMember"
+    FROM "Identity" i
+    LEFT JOIN LATERAL (SELECT id, "userId" FROM "Person" p WHERE p."teamId" = i."teamId" AND i.kind IN ('email', 'uploader') AND lower(p.email) = i.value
+      ORDER BY p."userId" IS NULL, p."createdAt" LIMIT 1) e ON true
+    WHERE i."teamId" = ${teamId}::uuid AND i."personId" IS NULL AND i."personSetBy" IS NULL
+      AND i.id IN (SELECT "identityId" FROM "Run" r WHERE r."teamId" = ${teamId}::uuid ${runIds ? Prisma.sql`AND r.id = ANY(${runIds}::uuid[])` : Prisma.empty})`;
+  for (const identity of undecided) {
+    let link: { personId: string; setBy: string } | null = null;
+    if (identity.accountPersonId) link = { personId: identity.accountPersonId, setBy: "account" };
+    else if (identity.emailPersonId) link = { personId: identity.emailPersonId, setBy: identity.emailPersonIsMember ? "account" : "discovery" };
+    else if (discoverOwners && (identity.kind === "email" || (identity.kind === "os-user" && !isServiceUser(identity.value)))) {
+      const person = await tx.person.create({
+        data: { teamId, displayName: displayNameFromIdentity(identity.kind, identity.value), email: identity.kind === "email" ? identity.value : null },
+        select: { id: true },
+      });
+      link = { personId: person.id, setBy: "discovery" };
+    }
+    if (link) await tx.identity.update({ where: { teamId_id: { teamId, id: identity.id } }, data: { personId: link.personId, personSetBy: link.setBy } });
+  }
 }
 
 const unchanged = (facts: RunFacts, a: Attribution) =>
@@ -60,9 +130,10 @@ const unchanged = (facts: RunFacts, a: Attribution) =>
  * ids of the runs whose owner, project or task changed; their days' DailySpend is rebuilt.
  */
 export async function attributeRunsInTransaction(tx: Tx, teamId: string, runIds: string[] | null, context: AttributionContext): Promise<string[]> {
+  await discoverPeople(tx, teamId, runIds, context.discovery.owners);
   const runs = await runFacts(tx, teamId, runIds);
   const decisions = runs.map((run) => attributeRun(run, context));
-  await resolveTicketTasks(tx, teamId, decisions);
+  await resolveDiscovered(tx, teamId, decisions, context);
   const changed = runs.flatMap((run, index) => (unchanged(run, decisions[index]!) ? [] : [{ run, decision: decisions[index]! }]));
   if (changed.length === 0) return [];
   const updates = changed.map(({ run, decision }) => ({
@@ -82,6 +153,28 @@ export async function attributeRunsInTransaction(tx: Tx, teamId: string, runIds:
   const runIdsChanged = changed.map((c) => c.run.id);
   await rebuildDailySpend(tx, teamId, await daysOfRuns(tx, teamId, runIdsChanged));
   return runIdsChanged;
+}
+
+/**
+ * The runs of a batch that have no task yet but opened a pull request: the request's URL is seen
+ * in tool output, written after each chunk's attribution, so discovery names their task once the
+ * batch is complete (their days' rollups follow).
+ */
+export async function attributePullRequestRuns(teamId: string, runIds: string[]): Promise<void> {
+  if (runIds.length === 0) return;
+  const candidates = (tx: Tx | ReturnType<typeof db>) => tx.$queryRaw<{ id: string }[]>`
+    SELECT r.id::text FROM "Run" r WHERE r."teamId" = ${teamId}::uuid AND r.id = ANY(${runIds}::uuid[]) AND r."taskId" IS NULL
+      AND EXISTS (SELECT 1 FROM "RunReference" p WHERE p."teamId" = r."teamId" AND p."runId" = r.id AND p.kind = 'pr-url')`;
+  // Almost no batch has one: look before taking the team's lock.
+  if ((await candidates(db())).length === 0) return;
+  await db().$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
+      const rows = await candidates(tx);
+      if (rows.length > 0) await attributeRunsInTransaction(tx, teamId, rows.map((row) => row.id), await loadAttributionContext(tx, teamId));
+    },
+    { timeout: 120_000, maxWait: 120_000 },
+  );
 }
 
 /** Re-applies the current rules and links to all of a team's history. */
@@ -113,10 +206,10 @@ export async function previewRules(teamId: string, propose: (current: OwnershipR
   const context = { ...current, rules: propose(current.rules) };
   const runs = await runFacts(db(), teamId, null);
   const moves = new Map<string, AttributionMove>();
-  const tasksByKey = new Map((await db().task.findMany({ where: { teamId }, select: { id: true, key: true } })).map((t) => [t.key, t.id]));
   for (const run of runs) {
     const decision = attributeRun(run, context);
-    if (decision.task.ticketKey) decision.task.id = tasksByKey.get(decision.task.ticketKey) ?? `new:${decision.task.ticketKey}`;
+    if (decision.project.discoveredKey) decision.project.id = `new:${decision.project.discoveredKey}`;
+    if (decision.task.discoveredKey) decision.task.id = `new:${decision.task.discoveredKey}`;
     for (const field of ["owner", "project", "task"] as const) {
       const fromId = run[`${field}Id`];
       const toId = decision[field].id;

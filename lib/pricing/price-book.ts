@@ -65,15 +65,34 @@ interface ResolvedModel {
 
 const resolvedModels = new Map<string, ResolvedModel | null>();
 
+function lookUp(model: string, providerId?: string): ResolvedModel | null {
+  try {
+    const result = calcPrice({ input_tokens: 0, output_tokens: 0 }, model, providerId === undefined ? undefined : { providerId });
+    return result === null ? null : { ruleBase: `genai-prices:${result.provider.id}/${result.model.id}`, periods: pricePeriods(result.model) };
+  } catch {
+    // The package throws for a provider id it does not know.
+    return null;
+  }
+}
+
+/**
+ * The package matches a bare model name against every provider's patterns (`gpt-5.4` -> OpenAI,
+ * `gemini-3-flash-preview` -> Google) but no provider-qualified name. Agents that route through
+ * several providers name both (OpenCode `anthropic/claude-sonnet-4-5`, `openrouter/qwen/qwen3-coder`,
+ * `github-copilot/claude-sonnet-4.5`): the part before the first `/` is tried as the provider
+ * (OpenRouter has its own prices), then the rest as a bare name (a provider the table does not
+ * list, such as GitHub Copilot, serves the model at its maker's list price); when neither is
+ * known the model stays unpriced, never $0.
+ */
 function resolveModel(model: string): ResolvedModel | null {
   const cached = resolvedModels.get(model);
   if (cached !== undefined) return cached;
-  let resolved: ResolvedModel | null = null;
-  try {
-    const result = calcPrice({ input_tokens: 0, output_tokens: 0 }, model);
-    if (result !== null) resolved = { ruleBase: `genai-prices:${result.provider.id}/${result.model.id}`, periods: pricePeriods(result.model) };
-  } catch {
-    resolved = null;
+  let resolved = lookUp(model);
+  const slash = model.indexOf("/");
+  if (resolved === null && slash > 0 && slash < model.length - 1) {
+    const provider = model.slice(0, slash);
+    const rest = model.slice(slash + 1);
+    resolved = lookUp(rest, provider) ?? lookUp(rest);
   }
   resolvedModels.set(model, resolved);
   return resolved;

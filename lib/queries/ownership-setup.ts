@@ -1,25 +1,50 @@
-/** Everything the Ownership page lists: rules in order, people, identities, projects and tasks. */
-import { db } from "@/lib/db/client";
+/**
+ * Everything the Ownership page lists: rules in order, people, identities, projects and tasks,
+ * and the discovery switches. People's identities and their spend are for those who may read
+ * every owner's spend; a member sees only their own person and identities.
+ */
+import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 export async function ownershipSetup(scope: Scope) {
   const where = { teamId: scope.teamId };
-  const [rules, people, identities, projects, tasks, identityRuns] = await Promise.all([
+  const readAll = can(scope.actor, "spend:read-all");
+  const ownUserId = scope.actor.kind === "user" ? scope.actor.userId : null;
+  const peopleWhere = readAll ? where : { ...where, userId: ownUserId ?? "00000000-0000-0000-0000-000000000000" };
+  const [rules, people, personNames, identities, projects, tasks, identityRuns, settings] = await Promise.all([
     db().ownershipRule.findMany({ where, orderBy: { position: "asc" } }),
-    db().person.findMany({ where, orderBy: { displayName: "asc" } }),
-    db().identity.findMany({ where, orderBy: [{ kind: "asc" }, { value: "asc" }] }),
+    db().person.findMany({ where: peopleWhere, orderBy: { displayName: "asc" } }),
+    // Names alone (for the rules' "sets owner Ana"): not spend, so everyone may read them.
+    db().person.findMany({ where, select: { id: true, displayName: true } }),
+    db().identity.findMany({ where: readAll ? where : { ...where, person: peopleWhere }, orderBy: [{ kind: "asc" }, { value: "asc" }] }),
     db().project.findMany({ where, orderBy: { name: "asc" } }),
     db().task.findMany({ where, orderBy: { key: "asc" }, take: 500 }),
-    db().$queryRaw<{ identityId: string; runs: number; costUsd: number }[]>`
-      SELECT "identityId"::text AS "identityId", count(*)::int AS runs, sum("costUsd")::float8 AS "costUsd"
-      FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND "identityId" IS NOT NULL GROUP BY 1`,
+    readAll
+      ? db().$queryRaw<{ identityId: string; runs: number; costUsd: number }[]>`
+          SELECT "identityId"::text AS "identityId", count(*)::int AS runs, sum("costUsd")::float8 AS "costUsd"
+          FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND "identityId" IS NOT NULL GROUP BY 1`
+      : Promise.resolve([]),
+    db().ownershipSettings.findUnique({ where }),
   ]);
+  // Runs and spend per owner (only for those who may read every owner's), project and task.
+  const usageRows = await db().$queryRaw<{ dimension: string; id: string; runs: number; costUsd: number }[]>`
+    SELECT d.dimension, d.id, count(*)::int AS runs, sum(r."costUsd")::float8 AS "costUsd"
+    FROM "Run" r CROSS JOIN LATERAL (VALUES ('owner', r."ownerId"::text), ('project', r."projectId"::text), ('task', r."taskId"::text)) AS d(dimension, id)
+    WHERE r."teamId" = ${scope.teamId}::uuid AND d.id IS NOT NULL ${readAll ? Prisma.empty : Prisma.sql`AND d.dimension <> 'owner'`}
+    GROUP BY 1, 2`;
+  const usageOf = new Map(usageRows.map((row) => [`${row.dimension}:${row.id}`, { runs: row.runs, costUsd: row.costUsd }]));
+  const none = { runs: 0, costUsd: 0 };
   const usage = new Map(identityRuns.map((row) => [row.identityId, row]));
   return {
     rules,
-    people,
-    projects,
-    tasks,
+    people: people.map((person) => ({ ...person, ...(usageOf.get(`owner:${person.id}`) ?? none) })),
+    projects: projects.map((project) => ({ ...project, ...(usageOf.get(`project:${project.id}`) ?? none) })),
+    tasks: tasks.map((task) => ({ ...task, ...(usageOf.get(`task:${task.id}`) ?? none) })),
+    personNames,
+    discovery: { discoverOwners: settings?.discoverOwners ?? true, discoverProjects: settings?.discoverProjects ?? true, discoverTasks: settings?.discoverTasks ?? true },
+    /** Spend per identity is only filled in for those who may read every owner's spend. */
     identities: identities.map((identity) => ({ ...identity, runs: usage.get(identity.id)?.runs ?? 0, costUsd: usage.get(identity.id)?.costUsd ?? 0 })),
   };
 }
@@ -29,7 +54,7 @@ export type OwnershipSetup = Awaited<ReturnType<typeof ownershipSetup>>;
 /** Names for ids in provenance and previews ("rule:<id>", a person's id...). */
 export function namesOf(setup: OwnershipSetup): Map<string, string> {
   return new Map<string, string>([
-    ...setup.people.map((p) => [p.id, p.displayName] as [string, string]),
+    ...setup.personNames.map((p) => [p.id, p.displayName] as [string, string]),
     ...setup.projects.map((p) => [p.id, p.name] as [string, string]),
     ...setup.tasks.map((t) => [t.id, t.key] as [string, string]),
     ...setup.rules.map((r) => [r.id, r.name] as [string, string]),

@@ -6,9 +6,11 @@ import { namesOf, ownershipSetup } from "./ownership-setup";
 export interface FieldAttribution {
   id: string | null;
   name: string | null;
-  /** Plain words: "rule “Ana's laptop”", "Ana (linked identity ana@x)", "set by hand by bob@x". */
+  /** Plain words: "from rule “Ana's laptop”", "from OS user ana", "from repository billing-api", "set by hand by bob@x". */
   setBy: string | null;
 }
+
+const identityWords: Record<string, string> = { email: "telemetry email", "os-user": "OS user", uploader: "the uploader", "api-key": "the API key's creator" };
 
 export async function runAttribution(scope: Scope, runId: string) {
   const run = await db().run.findFirst({ where: { teamId: scope.teamId, id: runId } });
@@ -18,7 +20,7 @@ export async function runAttribution(scope: Scope, runId: string) {
   const shares = await db().runOwnerShare.findMany({ where: { teamId: scope.teamId, runId } });
   const manualUsers = [run.ownerSetBy, run.projectSetBy, run.taskSetBy].flatMap((s) => (s?.startsWith("manual:") ? [s.slice(7)] : []));
   const users = new Map((await db().user.findMany({ where: { id: { in: manualUsers } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]));
-  const identities = new Map(setup.identities.map((i) => [i.id, i.value]));
+  const identity = run.identityId ? await db().identity.findFirst({ where: { teamId: scope.teamId, id: run.identityId }, select: { kind: true, value: true } }) : null;
   const describe = (setBy: string | null): string | null => {
     if (!setBy) return null;
     const [kind, ...rest] = setBy.split(":");
@@ -27,20 +29,29 @@ export async function runAttribution(scope: Scope, runId: string) {
       case "manual":
         return `set by hand by ${users.get(value) ?? "a former member"}`;
       case "rule":
-        return `rule “${names.get(value) ?? "deleted rule"}”`;
+        return `from rule “${names.get(value) ?? "deleted rule"}”`;
       case "identity":
-        return `linked identity ${identities.get(value) ?? value}`;
+        return identity ? `from ${identityWords[identity.kind] ?? identity.kind}${identity.kind === "api-key" ? "" : ` ${identity.value}`}` : "from the trace's identity";
       case "project-pattern":
-        return "the project's repository or path pattern";
+        return "from the project's repository or path pattern";
+      case "repository":
+        return `from repository ${value}`;
+      case "directory":
+        return `from the repository folder ${value} of the working directory`;
       case "ticket":
-        return `ticket key ${value} in the branch or prompt`;
+        return `from ticket key ${value} in the branch or first prompt`;
+      case "branch":
+        return `from branch ${value}`;
+      case "pr":
+        return `from pull request ${value}`;
       default:
         return setBy;
     }
   };
   const field = (id: string | null, setBy: string | null): FieldAttribution => ({ id, name: id ? (names.get(id) ?? null) : null, setBy: describe(setBy) });
+  const owner = run.ownerId ? setup.people.find((person) => person.id === run.ownerId) : undefined;
   return {
-    owner: field(run.ownerId, run.ownerSetBy),
+    owner: { ...field(run.ownerId, run.ownerSetBy), email: owner?.email && owner.email !== owner.displayName ? owner.email : null },
     project: field(run.projectId, run.projectSetBy),
     task: field(run.taskId, run.taskSetBy),
     shares: shares.map((share) => ({ personId: share.personId, name: names.get(share.personId) ?? "?", percent: Number(share.percent) })),

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import type { Scope } from "@/lib/auth/scope";
+import { callOrdinalWindow } from "./call-ordinal";
 import { runJoins, runSummaryColumns, type RunSummary } from "./runs-list";
 import { visibleRunsCondition } from "./visible-runs";
 import type { Tokens } from "@/lib/tokens";
@@ -9,7 +10,10 @@ import type { Tokens } from "@/lib/tokens";
 export const runIdSchema = z.string().uuid("a run id");
 
 export interface RunCall extends Tokens {
+  /** The database id (64-bit, as a string). */
   id: string;
+  /** The call's number in this run, 1..N in call order (lib/queries/call-ordinal.ts). */
+  ordinal: number;
   timestamp: string;
   model: string;
   agentId: string | null;
@@ -35,7 +39,7 @@ export async function runDetail(scope: Scope, runId: string): Promise<RunDetail 
   // to their calls here: a subquery per call cost a lookup each on runs of thousands of calls.
   const [calls, toolCalls] = await Promise.all([
     db().$queryRaw<Omit<RunCall, "toolCalls">[]>`
-      SELECT c.id::text AS id, to_json(c.timestamp)#>>'{}' AS timestamp, c.model, c."agentId",
+      SELECT c.id::text AS id, ${callOrdinalWindow} AS ordinal, to_json(c.timestamp)#>>'{}' AS timestamp, c.model, c."agentId",
         c."uncachedInput"::float8 AS "inputTokens", c.output::float8 AS "outputTokens",
         (c."cacheWrite5m" + c."cacheWrite1h")::float8 AS "cacheWriteTokens", c."cacheRead"::float8 AS "cacheReadTokens",
         c."costUsd"::float8 AS "costUsd", 1::float8 AS calls, c."contextTokens"::float8 AS "contextTokens",

@@ -18,6 +18,8 @@ export const runsQuerySchema = z
     project: z.string().max(200).optional(),
     /** Any of the run's models, exactly as the trace names it. */
     model: z.string().max(200).optional(),
+    /** The agent the run came from (its source: claude-code, codex, opencode, ...). */
+    agent: z.string().max(64).optional(),
   })
   .and(dateRangeSchema);
 
@@ -66,6 +68,7 @@ function runFilters(query: RunsQuery): Prisma.Sql {
   if (query.project === unallocatedKey) filters.push(Prisma.sql`r."projectId" IS NULL`);
   else if (query.project !== undefined) filters.push(Prisma.sql`(r."projectId"::text = ${query.project} OR p.name = ${query.project})`);
   if (query.model !== undefined) filters.push(Prisma.sql`${query.model} = ANY(r.models)`);
+  if (query.agent !== undefined) filters.push(Prisma.sql`r.source = ${query.agent}`);
   return filters.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(filters, " AND ")}`;
 }
 

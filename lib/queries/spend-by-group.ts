@@ -1,5 +1,5 @@
 /**
- * Spend for a date range grouped by day, week, owner, project, task or model, with the exact
+ * Spend for a date range grouped by day, week, owner, project, task, model or agent, with the exact
  * totals: `GET /api/v1/spend` and the overview tables. Reads the DailySpend rollup only.
  */
 import { z } from "zod";
@@ -10,7 +10,7 @@ import { dateRangeSchema } from "./params";
 import type { Tokens } from "@/lib/tokens";
 import { pickTokens, sumTokens } from "./tokens";
 
-export const spendGroups = ["day", "week", "owner", "project", "task", "model"] as const;
+export const spendGroups = ["day", "week", "owner", "project", "task", "model", "agent"] as const;
 export type SpendGroup = (typeof spendGroups)[number];
 
 export const spendQuerySchema = z
@@ -18,6 +18,8 @@ export const spendQuerySchema = z
     groupBy: z.enum(spendGroups).default("day"),
     project: z.string().max(200).optional(),
     owner: z.string().max(320).optional(),
+    /** An agent (a run source: claude-code, codex, opencode, ...). */
+    agent: z.string().max(64).optional(),
   })
   .and(dateRangeSchema);
 
@@ -33,6 +35,7 @@ const groupKey: Record<SpendGroup, Prisma.Sql> = {
   project: Prisma.sql`coalesce(p.name, ${unallocatedKey})`,
   task: Prisma.sql`coalesce(t.key, ${unallocatedKey})`,
   model: Prisma.sql`d.model`,
+  agent: Prisma.sql`d.source`,
 };
 
 /** Owners and projects may be named by id, email/name, or "unallocated". */
@@ -43,17 +46,18 @@ export function dimensionFilter(column: Prisma.Sql, names: Prisma.Sql[], value: 
 }
 
 /**
- * The FROM and WHERE of every DailySpend read: the team, the inclusive day range and the owner and
- * project filters. Shared with the per-day breakdown so the overview's chart and tables add up to
+ * The FROM and WHERE of every DailySpend read: the team, the inclusive day range and the owner,
+ * project and agent filters. Shared with the per-day breakdown so the overview's chart and tables add up to
  * exactly what `GET /api/v1/spend` answers.
  */
-export function dailySpendSource(scope: Scope, query: Pick<SpendQuery, "from" | "to" | "owner" | "project">): { joins: Prisma.Sql; where: Prisma.Sql } {
+export function dailySpendSource(scope: Scope, query: Pick<SpendQuery, "from" | "to" | "owner" | "project"> & { agent?: string }): { joins: Prisma.Sql; where: Prisma.Sql } {
   const from = new Date(`${query.from}T00:00:00Z`);
   const to = new Date(`${query.to}T00:00:00Z`);
   const where = Prisma.sql`
     WHERE d."teamId" = ${scope.teamId}::uuid AND d.day BETWEEN ${from}::date AND ${to}::date
     ${dimensionFilter(Prisma.sql`d."ownerId"`, [Prisma.sql`o.email`, Prisma.sql`o."displayName"`], query.owner)}
-    ${dimensionFilter(Prisma.sql`d."projectId"`, [Prisma.sql`p.name`], query.project)}`;
+    ${dimensionFilter(Prisma.sql`d."projectId"`, [Prisma.sql`p.name`], query.project)}
+    ${query.agent === undefined ? Prisma.empty : Prisma.sql`AND d.source = ${query.agent}`}`;
   const joins = Prisma.sql`
     FROM "DailySpend" d
     LEFT JOIN "Person" o ON o."teamId" = d."teamId" AND o.id::text = d."ownerId"

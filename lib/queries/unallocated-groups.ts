@@ -1,40 +1,64 @@
 /**
- * The unallocated queue: runs without an owner, grouped by what they have in common (the same
- * working directory, the same trace identity), with their spend, so an admin can assign a whole
- * group at once or turn it into a rule.
+ * The unallocated queue: runs that still lack an owner or a project, each in one group by its
+ * strongest signal (for a missing owner, the trace identity: telemetry email or OS user; else
+ * the repository remote, else the working directory, else the source), with their spend and what
+ * they lack, so an admin can assign many groups at once or turn them into rules. Only for those
+ * who may read every owner's spend: the groups are other people's runs.
  */
-import { db } from "@/lib/db/client";
+import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 export interface UnallocatedGroup {
-  /** "cwd" or "identity": which rule field the group shares. */
-  field: "cwd" | "identity";
+  /** The rule field the group shares: "identity", "repository", "cwd" or "source". */
+  field: "identity" | "repository" | "cwd" | "source";
   value: string;
-  /** For identities, what kind of identity (email, os-user, ...). */
+  /** For identities, their kind (email, os-user, ...). */
   detail: string | null;
   runs: number;
   costUsd: number;
-  runIds: string[];
+  /** How many of its runs lack an owner, and a project. */
+  withoutOwner: number;
+  withoutProject: number;
 }
 
-export async function unallocatedGroups(scope: Scope, limit = 50): Promise<{ groups: UnallocatedGroup[]; totalRuns: number; totalUsd: number }> {
+const unsplit = Prisma.sql`NOT EXISTS (SELECT 1 FROM "RunOwnerShare" s WHERE s."teamId" = r."teamId" AND s."runId" = r.id)`;
+const lacksOwner = Prisma.sql`(r."ownerId" IS NULL AND ${unsplit})`;
+const unallocatedRun = Prisma.sql`(${lacksOwner} OR r."projectId" IS NULL)`;
+
+/** Each unallocated run's group, as SQL over Run `r` and its Identity `i`. */
+const signal = Prisma.sql`
+  CROSS JOIN LATERAL (SELECT CASE
+      WHEN ${lacksOwner} AND i.kind IN ('email', 'os-user', 'uploader') THEN 'identity'
+      WHEN r.repository IS NOT NULL THEN 'repository'
+      WHEN r.cwd IS NOT NULL THEN 'cwd'
+      ELSE 'source' END AS field) f
+  CROSS JOIN LATERAL (SELECT CASE f.field WHEN 'identity' THEN i.value WHEN 'repository' THEN r.repository WHEN 'cwd' THEN r.cwd ELSE r.source END AS value,
+    CASE WHEN f.field = 'identity' THEN i.kind END AS detail) g`;
+
+export async function unallocatedGroups(scope: Scope, limit = 200): Promise<{ groups: UnallocatedGroup[]; totalRuns: number; totalUsd: number }> {
+  if (!can(scope.actor, "spend:read-all")) return { groups: [], totalRuns: 0, totalUsd: 0 };
   const [groups, [totals]] = await Promise.all([
     db().$queryRaw<UnallocatedGroup[]>`
-      SELECT * FROM (
-        SELECT 'identity' AS field, i.value, i.kind AS detail, count(*)::int AS runs, sum(r."costUsd")::float8 AS "costUsd",
-          (array_agg(r.id::text ORDER BY r."costUsd" DESC))[1:10000] AS "runIds"
-        FROM "Run" r JOIN "Identity" i ON i."teamId" = r."teamId" AND i.id = r."identityId"
-        WHERE r."teamId" = ${scope.teamId}::uuid AND r."ownerId" IS NULL AND NOT EXISTS (SELECT 1 FROM "RunOwnerShare" s WHERE s."teamId" = r."teamId" AND s."runId" = r.id)
-        GROUP BY i.value, i.kind
-        UNION ALL
-        SELECT 'cwd', r.cwd, NULL, count(*)::int, sum(r."costUsd")::float8, (array_agg(r.id::text ORDER BY r."costUsd" DESC))[1:10000]
-        FROM "Run" r
-        WHERE r."teamId" = ${scope.teamId}::uuid AND r."ownerId" IS NULL AND r.cwd IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "RunOwnerShare" s WHERE s."teamId" = r."teamId" AND s."runId" = r.id)
-        GROUP BY r.cwd
-      ) g ORDER BY "costUsd" DESC, value LIMIT ${limit}`,
+      SELECT f.field, g.value, g.detail, count(*)::int AS runs, sum(r."costUsd")::float8 AS "costUsd",
+        count(*) FILTER (WHERE ${lacksOwner})::int AS "withoutOwner", count(*) FILTER (WHERE r."projectId" IS NULL)::int AS "withoutProject"
+      FROM "Run" r LEFT JOIN "Identity" i ON i."teamId" = r."teamId" AND i.id = r."identityId" ${signal}
+      WHERE r."teamId" = ${scope.teamId}::uuid AND ${unallocatedRun}
+      GROUP BY 1, 2, 3 ORDER BY "costUsd" DESC, value LIMIT ${limit}`,
     db().$queryRaw<{ runs: number; usd: number }[]>`
       SELECT count(*)::int AS runs, coalesce(sum("costUsd"), 0)::float8 AS usd FROM "Run" r
-      WHERE r."teamId" = ${scope.teamId}::uuid AND r."ownerId" IS NULL AND NOT EXISTS (SELECT 1 FROM "RunOwnerShare" s WHERE s."teamId" = r."teamId" AND s."runId" = r.id)`,
+      WHERE r."teamId" = ${scope.teamId}::uuid AND ${unallocatedRun}`,
   ]);
   return { groups, totalRuns: totals!.runs, totalUsd: totals!.usd };
+}
+
+/** The unallocated runs of the groups an admin picked, named as "field:value". */
+export async function unallocatedRunsOf(scope: Scope, groups: { field: string; value: string }[]): Promise<string[]> {
+  if (groups.length === 0) return [];
+  const rows = await db().$queryRaw<{ id: string }[]>`
+    SELECT r.id::text FROM "Run" r LEFT JOIN "Identity" i ON i."teamId" = r."teamId" AND i.id = r."identityId" ${signal}
+    WHERE r."teamId" = ${scope.teamId}::uuid AND ${unallocatedRun}
+      AND (f.field || chr(31) || g.value) = ANY(${groups.map((group) => `${group.field}\u001f${group.value}`)}::text[])`;
+  return rows.map((row) => row.id);
 }

@@ -10,6 +10,9 @@ import { Prisma } from "@/lib/generated/prisma/client";
 export function visibleRunsCondition(scope: Scope): Prisma.Sql {
   if (can(scope.actor, "spend:read-all")) return Prisma.sql`r."teamId" = ${scope.teamId}::uuid`;
   const userId = scope.actor.kind === "user" ? scope.actor.userId : null;
-  return Prisma.sql`r."teamId" = ${scope.teamId}::uuid AND r."ownerId" IN (
-    SELECT id FROM "Person" WHERE "teamId" = ${scope.teamId}::uuid AND "userId" = ${userId}::uuid)`;
+  // Their own: owned by their person, or split with them.
+  return Prisma.sql`r."teamId" = ${scope.teamId}::uuid AND (r."ownerId" IN (
+      SELECT id FROM "Person" WHERE "teamId" = ${scope.teamId}::uuid AND "userId" = ${userId}::uuid)
+    OR EXISTS (SELECT 1 FROM "RunOwnerShare" s JOIN "Person" p ON p."teamId" = s."teamId" AND p.id = s."personId"
+      WHERE s."teamId" = r."teamId" AND s."runId" = r.id AND p."userId" = ${userId}::uuid))`;
 }

@@ -2,8 +2,8 @@
  * The spend rollups, every rule of them in one place. Three levels hold the same amounts:
  * - Run's totals (calls, tokens, cost), kept in step with its calls;
  * - RunDaySpend: per run, UTC day and model, written at ingest by deltas;
- * - DailySpend, the rollup dashboards read: per day and each run's attribution (owner, project,
- *   task) and model. A run split among owners contributes its exact share to each of them.
+ * - DailySpend, the rollup dashboards read: per day, each run's attribution (owner, project,
+ *   task), model and the agent it came from (the run's source). A run split among owners contributes its exact share to each of them.
  * The ingest writer adds a chunk's deltas (applySpendDeltas); re-attribution rebuilds whole days
  * of DailySpend from RunDaySpend (rebuildDailySpend). Both go through one SQL shape (addToDailySpend).
  */
@@ -33,16 +33,16 @@ export type SpendDelta = RowOf<typeof spendDeltaColumns>;
  */
 function addToDailySpend(teamId: string, amounts: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`
-    INSERT INTO "DailySpend" ("teamId", day, "ownerId", "projectId", "taskId", model, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
-    SELECT ${teamId}::uuid, d.day, coalesce(s."personId"::text, r."ownerId"::text, ''), coalesce(r."projectId"::text, ''), coalesce(r."taskId"::text, ''), d.model,
+    INSERT INTO "DailySpend" ("teamId", day, "ownerId", "projectId", "taskId", model, source, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
+    SELECT ${teamId}::uuid, d.day, coalesce(s."personId"::text, r."ownerId"::text, ''), coalesce(r."projectId"::text, ''), coalesce(r."taskId"::text, ''), d.model, r.source,
       sum(d.calls * f.share), sum(d."inputTokens" * f.share), sum(d."outputTokens" * f.share), sum(d."cacheWriteTokens" * f.share),
       sum(d."cacheReadTokens" * f.share), sum(d."costUsd" * f.share)
     FROM ${amounts}
     JOIN "Run" r ON r."teamId" = ${teamId}::uuid AND r.id = d."runId"
     LEFT JOIN "RunOwnerShare" s ON s."teamId" = r."teamId" AND s."runId" = r.id
     CROSS JOIN LATERAL (SELECT coalesce(s.percent / 100, 1)::numeric AS share) f
-    GROUP BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT ("teamId", day, "ownerId", "projectId", "taskId", model) DO UPDATE SET
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT ("teamId", day, "ownerId", "projectId", "taskId", model, source) DO UPDATE SET
       calls = "DailySpend".calls + excluded.calls, "inputTokens" = "DailySpend"."inputTokens" + excluded."inputTokens",
       "outputTokens" = "DailySpend"."outputTokens" + excluded."outputTokens",
       "cacheWriteTokens" = "DailySpend"."cacheWriteTokens" + excluded."cacheWriteTokens",

@@ -7,7 +7,7 @@ const call = (id: string, tokens: { input?: number; read?: number; write?: numbe
   const cacheReadTokens = tokens.read ?? 0;
   const cacheWriteTokens = tokens.write ?? 0;
   return {
-    id, timestamp: `2026-02-10T10:00:0${id}Z`, model: "claude-sonnet-4-5-20250929", agentId: null, priced: true, priceRule: "x", isApiError: false,
+    id, ordinal: Number(id), timestamp: `2026-02-10T10:00:0${id}Z`, model: "claude-sonnet-4-5-20250929", agentId: null, priced: true, priceRule: "x", isApiError: false,
     inputTokens, cacheReadTokens, cacheWriteTokens, outputTokens: tokens.output ?? 100, contextTokens: inputTokens + cacheReadTokens + cacheWriteTokens,
     costUsd: 0.01, calls: 1, toolCalls: [], ...extra,
   };

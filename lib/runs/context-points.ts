@@ -11,6 +11,7 @@ export const LARGE_TOOL_OUTPUT_BYTES = 20_000;
 export type ContextMarker = "cache-miss" | "compaction" | "large-tool-output";
 
 export interface ContextPoint {
+  /** The call's ordinal in the run (1..N). */
   index: number;
   callId: string;
   timestamp: string;
@@ -39,7 +40,7 @@ export const isCompaction = (call: Pick<RunCall, "agentId">) => call.agentId?.st
 export function contextPoints(calls: RunCall[]): ContextPoint[] {
   const seenThreads = new Set<string>();
   let cumulative = 0;
-  return calls.map((call, i) => {
+  return calls.map((call) => {
     cumulative += call.costUsd;
     const thread = call.agentId ?? "";
     const markers: ContextMarker[] = [];
@@ -48,7 +49,7 @@ export function contextPoints(calls: RunCall[]): ContextPoint[] {
     if (call.toolCalls.some((tool) => (tool.outputBytes ?? 0) >= LARGE_TOOL_OUTPUT_BYTES)) markers.push("large-tool-output");
     seenThreads.add(thread);
     return {
-      index: i + 1,
+      index: call.ordinal,
       callId: call.id,
       timestamp: call.timestamp,
       uncachedInput: call.inputTokens,

@@ -6,6 +6,7 @@
  */
 import { db } from "@/lib/db/client";
 import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
+import { recomputeTeamPackages } from "@/lib/context-package/recompute";
 import { recomputeTeamFindings } from "./recompute";
 
 export const RECOMPUTE_JOB_KIND = "recompute-findings";
@@ -36,7 +37,12 @@ export async function startRecomputeJob(teamId: string): Promise<RecomputeJobSta
   void recomputeTeamFindings(teamId, ({ done, total }) => {
     void db().job.update({ where, data: { done, total } }).catch(() => {});
   })
-    .then(({ runs }) => db().job.update({ where, data: { status: "done", done: runs, total: runs, finishedAt: new Date() } }))
+    // The context packages are priced with the same prices: redo them with the findings.
+    .then(async ({ runs }) => {
+      await recomputeTeamPackages(teamId);
+      return runs;
+    })
+    .then((runs) => db().job.update({ where, data: { status: "done", done: runs, total: runs, finishedAt: new Date() } }))
     .catch((error: unknown) => db().job.update({ where, data: { status: "failed", error: String((error as Error)?.message ?? error).slice(0, 500), finishedAt: new Date() } }).catch(() => {}));
   return { id: job.id, status: job.status, done: 0, total: 0, error: null, createdAt: job.createdAt };
 }

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getRunFindings } from "@/app/api/v1/runs/[id]/findings/route";
+import { GET as getRun } from "@/app/api/v1/runs/[id]/route";
 import { GET as getWaste } from "@/app/api/v1/waste/route";
 import { closeDb, db } from "@/lib/db/client";
 import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
@@ -139,9 +140,38 @@ describe("GET /api/v1/runs/{id}/findings", () => {
     const body = await response.json();
     expect(body.findings.length).toBeGreaterThan(0);
     for (const finding of body.findings) {
-      expect(Object.keys(finding).sort()).toEqual(["callIds", "category", "explanation", "wastedTokens", "wastedUsd"]);
+      expect(Object.keys(finding).sort()).toEqual(["callIds", "callOrdinals", "category", "explanation", "wastedTokens", "wastedUsd"]);
       expect(finding.callIds.every((id: unknown) => typeof id === "string")).toBe(true);
     }
+    const foreign = await getRunFindings(call(other.readKey, `/api/v1/runs/${run!.id}/findings`), params(run!.id));
+    expect(foreign.status).toBe(404);
+    const malformed = await getRunFindings(call(team.readKey, "/api/v1/runs/nope/findings"), params("nope"));
+    expect(malformed.status).toBe(404);
+  });
+
+  it("cites each call by its number in the run: the timeline's row with that number is the cited call", async () => {
+    const runs = await db().$queryRaw<{ id: string }[]>`SELECT DISTINCT "runId"::text AS id FROM "Finding" WHERE "teamId" = ${team.teamId}::uuid`;
+    let checked = 0;
+    for (const { id } of runs) {
+      const { findings } = await (await getRunFindings(call(team.readKey, `/api/v1/runs/${id}/findings`), params(id))).json();
+      const { calls } = await (await getRun(call(team.readKey, `/api/v1/runs/${id}`), params(id))).json();
+      expect(calls.map((c: { ordinal: number }) => c.ordinal)).toEqual(calls.map((_: unknown, i: number) => i + 1));
+      for (const finding of findings as { callIds: string[]; callOrdinals: number[] }[]) {
+        expect(finding.callOrdinals).toHaveLength(finding.callIds.length);
+        finding.callOrdinals.forEach((ordinal, i) => {
+          // The timeline's row "ordinal" is calls[ordinal - 1]: the same call the finding names by id.
+          expect(calls[ordinal - 1].id).toBe(finding.callIds[i]);
+          checked++;
+        });
+      }
+    }
+    // The fixtures' findings cite calls that are not the first of a run: ordinals and ids differ there.
+    expect(checked).toBeGreaterThan(0);
+    expect(runs.length).toBeGreaterThan(1);
+  });
+
+  it("answers 404 for the findings of another team's run or a malformed id", async () => {
+    const [run] = await db().$queryRaw<{ id: string }[]>`SELECT "runId"::text AS id FROM "Finding" WHERE "teamId" = ${team.teamId}::uuid LIMIT 1`;
     const foreign = await getRunFindings(call(other.readKey, `/api/v1/runs/${run!.id}/findings`), params(run!.id));
     expect(foreign.status).toBe(404);
     const malformed = await getRunFindings(call(team.readKey, "/api/v1/runs/nope/findings"), params("nope"));

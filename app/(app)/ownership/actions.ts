@@ -10,18 +10,28 @@ import {
   createProject,
   createRule,
   createTask,
+  deletePerson,
+  deleteProject,
   deleteRule,
+  deleteTask,
   linkIdentity,
   mergePeople,
+  mergeProjects,
+  mergeTasks,
   moveRule,
   OwnershipError,
   OwnershipForbiddenError,
+  renamePerson,
+  renameProject,
+  renameTask,
   ruleInputSchema,
   splitRun,
+  updateDiscoverySettings,
   updateRule,
   type RuleInput,
 } from "@/lib/ownership/manage";
-import { previewRules } from "@/lib/ownership/reattribute";
+import { previewRules, type AttributionMove } from "@/lib/ownership/reattribute";
+import { unallocatedRunsOf } from "@/lib/queries/unallocated-groups";
 import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
 import { formatUsd } from "@/lib/format";
 
@@ -112,42 +122,74 @@ export async function ruleChangeAction(_state: OwnershipFormState, form: FormDat
   }
   const parsed = needsInput ? ruleInputSchema.safeParse(ruleFromForm(form)) : null;
   if (parsed && !parsed.success) return { error: parsed.error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), message: null };
-  const setup = await ownershipSetup(scope);
-  const names = namesOf(setup);
-  const moves = await previewRules(scope.teamId, proposeRules(change, id, parsed?.data ?? null));
-  const label = (target: string | null) => (target === null ? "Unallocated" : target.startsWith("new:") ? `new task ${target.slice(4)}` : (names.get(target) ?? target));
+  return describePreview(scope, await previewRules(scope.teamId, proposeRules(change, id, parsed?.data ?? null)));
+}
+
+/** Sentences for a preview: "Moves $12.40 across 7 runs of owner from Unallocated to Ana." */
+async function describePreview(scope: Awaited<ReturnType<typeof editor>>, moves: AttributionMove[]): Promise<OwnershipFormState> {
+  const names = namesOf(await ownershipSetup(scope));
+  const label = (target: string | null, field: string) => (target === null ? "Unallocated" : target.startsWith("new:") ? `new ${field} ${target.slice(4)}` : (names.get(target) ?? target));
   return {
     error: null,
     message: null,
     preview:
       moves.length === 0
         ? ["This would not change any run (other rules or manual assignments decide them)."]
-        : moves.map((move) => `Moves ${formatUsd(move.costUsd)} across ${move.runs} run${move.runs === 1 ? "" : "s"} of ${move.field} from ${label(move.fromId)} to ${label(move.toId)}.`),
+        : moves.map((move) => `Moves ${formatUsd(move.costUsd)} across ${move.runs} run${move.runs === 1 ? "" : "s"} of ${move.field} from ${label(move.fromId, move.field)} to ${label(move.toId, move.field)}.`),
   };
 }
 
-/** Assigns a whole unallocated group, or makes its shared value a rule. */
-export async function assignGroupAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
+/** The groups ticked in the unallocated queue, each "field<US>value". */
+function pickedGroups(form: FormData): { field: RuleField; value: string }[] {
+  return form.getAll("group").flatMap((entry) => {
+    const [field, ...rest] = String(entry).split("\u001f");
+    return field && (ruleFields as readonly string[]).includes(field) ? [{ field: field as RuleField, value: rest.join("\u001f") }] : [];
+  });
+}
+
+/** A rule matching exactly one value: glob characters in it are escaped. */
+const exactPattern = (value: string) => value.replace(/[\\*?[\]{}()!+@]/g, "\\$&");
+
+const ruleForGroup = (group: { field: RuleField; value: string }, targets: { ownerId: string; projectId: string; taskId: string }) => ({
+  name: `${group.field} is ${group.value}`.slice(0, 120),
+  matchField: group.field,
+  pattern: exactPattern(group.value),
+  setOwnerId: targets.ownerId,
+  setProjectId: targets.projectId,
+  setTaskId: targets.taskId,
+});
+
+/**
+ * The unallocated queue's bulk action over the ticked groups: assign their runs by hand, or make
+ * one rule per group, previewed first like every rule change ("rule"), then applied ("apply").
+ */
+export async function queueAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
   const scope = await editor();
-  const ownerId = text(form, "ownerId");
-  const projectId = text(form, "projectId");
-  if (!ownerId && !projectId) return { error: "Pick an owner or a project.", message: null };
-  if (text(form, "intent") === "rule") {
-    const field = text(form, "field");
-    if (!(ruleFields as readonly string[]).includes(field)) return { error: "Unknown group.", message: null };
-    const value = text(form, "value");
-    // Exact match: glob characters in the value are escaped.
-    const pattern = value.replace(/[\\*?[\]{}()!+@]/g, "\\$&");
+  const groups = pickedGroups(form);
+  const targets = { ownerId: text(form, "ownerId"), projectId: text(form, "projectId"), taskId: text(form, "taskId") };
+  if (groups.length === 0) return { error: "Tick one or more groups.", message: null };
+  if (!targets.ownerId && !targets.projectId && !targets.taskId) return { error: "Pick an owner, a project or a task.", message: null };
+  const intent = text(form, "intent");
+  if (intent === "assign") {
+    const runIds = await unallocatedRunsOf(scope, groups);
+    if (runIds.length === 0) return { error: "Those runs are allocated already.", message: null };
     return attempt(async () => {
-      await createRule(scope, { name: `${field} is ${value}`.slice(0, 120), matchField: field as RuleField, pattern, setOwnerId: ownerId, setProjectId: projectId, setTaskId: "" });
-      return `Rule created: runs where ${field} is ${value} now go to the chosen owner.`;
+      await assignRuns(scope, { runIds, ...(targets.ownerId ? { ownerId: targets.ownerId } : {}), ...(targets.projectId ? { projectId: targets.projectId } : {}), ...(targets.taskId ? { taskId: targets.taskId } : {}) });
+      return `Assigned ${runIds.length} run${runIds.length === 1 ? "" : "s"}.`;
     });
   }
-  const runIds = text(form, "runIds").split(",").filter(Boolean);
-  return attempt(async () => {
-    await assignRuns(scope, { runIds, ...(ownerId ? { ownerId } : {}), ...(projectId ? { projectId } : {}) });
-    return `Assigned ${runIds.length} run${runIds.length === 1 ? "" : "s"}.`;
-  });
+  const rules = groups.map((group) => ruleForGroup(group, targets));
+  if (intent === "apply") {
+    return attempt(async () => {
+      for (const rule of rules) await createRule(scope, rule);
+      return `${rules.length === 1 ? "Rule" : `${rules.length} rules`} applied to history.`;
+    });
+  }
+  const parsed = rules.map((rule) => ruleInputSchema.safeParse(rule));
+  const invalid = parsed.find((result) => !result.success);
+  if (invalid && !invalid.success) return { error: invalid.error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), message: null };
+  const proposed = parsed.map((result, index) => ({ ...result.data!, id: `new-${index}`, position: Number.MAX_SAFE_INTEGER - parsed.length + index, enabled: true }));
+  return describePreview(scope, await previewRules(scope.teamId, (current) => [...current, ...proposed]));
 }
 
 export async function linkIdentityAction(form: FormData) {
@@ -207,5 +249,47 @@ export async function splitRunAction(_state: OwnershipFormState, form: FormData)
   return attempt(async () => {
     await splitRun(scope, text(form, "runId"), shares);
     return shares.length === 0 ? "Split removed." : "Split saved.";
+  });
+}
+
+const catalogKinds = ["person", "project", "task"] as const;
+const catalogOps = ["rename", "merge", "delete"] as const;
+
+/** Renames, merges or deletes a person, project or task, from its row on the ownership page. */
+export async function catalogAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
+  const scope = await editor();
+  const kind = text(form, "kind") as (typeof catalogKinds)[number];
+  const op = text(form, "op") as (typeof catalogOps)[number];
+  if (!catalogKinds.includes(kind) || !catalogOps.includes(op)) return { error: "Unknown change.", message: null };
+  const id = text(form, "id");
+  const name = text(form, "name");
+  const targetId = text(form, "targetId");
+  return attempt(async () => {
+    if (op === "rename") {
+      if (kind === "person") await renamePerson(scope, id, { displayName: name, email: text(form, "email") });
+      else if (kind === "project") await renameProject(scope, id, name);
+      else await renameTask(scope, id, name);
+      return `Renamed to ${name}.`;
+    }
+    if (op === "merge") {
+      if (!targetId) throw new OwnershipError(`pick the ${kind} to merge into`);
+      if (kind === "person") await mergePeople(scope, id, targetId);
+      else if (kind === "project") await mergeProjects(scope, id, targetId);
+      else await mergeTasks(scope, id, targetId);
+      return "Merged; its runs moved over.";
+    }
+    if (kind === "person") await deletePerson(scope, id);
+    else if (kind === "project") await deleteProject(scope, id);
+    else await deleteTask(scope, id);
+    return "Deleted; its runs went back to Unallocated.";
+  });
+}
+
+/** The team's discovery switches. */
+export async function discoveryAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
+  const scope = await editor();
+  return attempt(async () => {
+    await updateDiscoverySettings(scope, { discoverOwners: form.has("discoverOwners"), discoverProjects: form.has("discoverProjects"), discoverTasks: form.has("discoverTasks") });
+    return "Discovery settings saved and applied to history.";
   });
 }

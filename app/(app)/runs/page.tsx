@@ -45,7 +45,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       />
       <GetStartedIfEmpty scope={scope}>
         <RunsFilterForm query={query} choices={choices} canSeeOwners={canSeeOwners} />
-        <RunsTable runs={runs} title={`${runs.length === query.limit ? `First ${query.limit}` : runs.length} runs`} csvName={`runs-${query.from}-${query.to}.csv`} sort={query.sort} sortHref={sortHref} />
+        <RunsTable runs={runs} title={`${runs.length === query.limit ? `First ${query.limit}` : runs.length} runs`} csvName={`runs-${query.from}-${query.to}.csv`} sort={query.sort} sortHref={sortHref} ownerNames={choices.ownerNames} />
       </GetStartedIfEmpty>
     </>
   );

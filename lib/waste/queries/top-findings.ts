@@ -3,6 +3,8 @@ import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import type { DateRange } from "@/lib/queries/params";
 import { visibleRunsCondition } from "@/lib/queries/visible-runs";
+import { callOrdinalSql } from "@/lib/queries/call-ordinal";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 export interface TopFinding {
   runId: string;
@@ -13,12 +15,15 @@ export interface TopFinding {
   explanation: string;
   /** The call to look at first. */
   firstCallId: string;
+  /** Its number in the run (1..N in call order), what the run page's timeline rows are anchored by; null when the call is gone. */
+  firstCallOrdinal: number | null;
 }
 
 export async function topFindings(scope: Scope, range: DateRange, limit = 10): Promise<TopFinding[]> {
   return db().$queryRaw<TopFinding[]>`
     SELECT f."runId"::text AS "runId", coalesce(r.title, r."externalId") AS run, to_char(f.day, 'YYYY-MM-DD') AS day, f.category,
-      f."wastedUsd"::float8 AS "wastedUsd", f.explanation, f."callIds"[1]::text AS "firstCallId"
+      f."wastedUsd"::float8 AS "wastedUsd", f.explanation, f."callIds"[1]::text AS "firstCallId",
+      ${callOrdinalSql(scope.teamId, Prisma.sql`f."callIds"[1]`)} AS "firstCallOrdinal"
     FROM "Finding" f JOIN "Run" r ON r."teamId" = f."teamId" AND r.id = f."runId"
     WHERE ${visibleRunsCondition(scope)} AND f.day BETWEEN ${new Date(`${range.from}T00:00:00Z`)}::date AND ${new Date(`${range.to}T00:00:00Z`)}::date
     ORDER BY f."wastedUsd" DESC, f.id

@@ -1,0 +1,8 @@
+/** Runs once when the Next.js server starts: background schedules that live in the server process. */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startBudgetScheduler } = await import("@/lib/budgets/scheduler");
+  const { startBillingSyncSchedule } = await import("@/lib/billing/sync-schedule");
+  startBudgetScheduler();
+  startBillingSyncSchedule();
+}

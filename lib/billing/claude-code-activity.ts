@@ -1,0 +1,46 @@
+/**
+ * People's activity from Claude Code analytics over a range, one row per actor, matched to a
+ * person of the team by email: the person's own email, or an email identity linked to them.
+ * Unmatched actors are shown as they are (an API key actor never matches a person).
+ */
+import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
+import type { DayRange } from "./provider-pull";
+
+export interface PersonActivity {
+  actor: string;
+  /** The matched person's name, null when no person of the team has this email. */
+  person: string | null;
+  /** "subscription" when any day was on a subscription, else "api". */
+  customerType: string;
+  days: number;
+  sessions: number;
+  linesAdded: number;
+  linesRemoved: number;
+  commits: number;
+  pullRequests: number;
+  estimatedCostUsd: number;
+}
+
+export async function claudeCodeActivity(scope: Pick<Scope, "teamId">, range: DayRange): Promise<PersonActivity[]> {
+  const from = new Date(`${range.from}T00:00:00Z`);
+  const to = new Date(`${range.to}T00:00:00Z`);
+  const rows = await db().$queryRaw<(Omit<PersonActivity, "estimatedCostUsd" | "days"> & { estimatedCostUsd: string; days: bigint })[]>`
+    WITH activity AS (
+      SELECT a.actor, max(a."customerType") AS "customerType", count(DISTINCT a.day) AS days,
+        sum(a.sessions)::int AS sessions, sum(a."linesAdded")::int AS "linesAdded", sum(a."linesRemoved")::int AS "linesRemoved",
+        sum(a.commits)::int AS commits, sum(a."pullRequests")::int AS "pullRequests", sum(a."estimatedCostUsd")::text AS "estimatedCostUsd"
+      FROM "ClaudeCodeActivity" a
+      WHERE a."teamId" = ${scope.teamId}::uuid AND a.day BETWEEN ${from}::date AND ${to}::date
+      GROUP BY a.actor
+    )
+    SELECT activity.*,
+      (SELECT p."displayName" FROM "Person" p
+       WHERE p."teamId" = ${scope.teamId}::uuid AND (lower(p.email) = activity.actor OR p.id IN (
+         SELECT i."personId" FROM "Identity" i WHERE i."teamId" = ${scope.teamId}::uuid AND i.kind = 'email' AND lower(i.value) = activity.actor))
+       ORDER BY p."createdAt" LIMIT 1) AS person
+    FROM activity
+    ORDER BY activity."linesAdded" DESC, activity.actor`;
+  // max() over 'api' | 'subscription' is 'subscription' whenever one day was.
+  return rows.map((row) => ({ ...row, days: Number(row.days), estimatedCostUsd: Number(row.estimatedCostUsd) }));
+}

@@ -1,0 +1,38 @@
+/** What the Compare workflows page offers to pick cohorts from, written as cohort specs. */
+import { can } from "@/lib/auth/permissions";
+import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
+import { filterChoices } from "@/lib/queries/filter-choices";
+import { escapeCohortValue } from "./cohort-spec";
+
+export interface CohortChoices {
+  /** Specs such as "model:claude-opus-4-6", "source:codex", "project:web". */
+  specs: string[];
+  /** The models with the most runs started in the range, most first: the page's default pair. */
+  topModels: string[];
+}
+
+export async function cohortChoices(scope: Scope, range: { from: string; to: string }): Promise<CohortChoices> {
+  const from = new Date(`${range.from}T00:00:00Z`);
+  const toExclusive = new Date(`${range.to}T00:00:00Z`);
+  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  const [choices, sources, topModels] = await Promise.all([
+    filterChoices(scope),
+    db().$queryRaw<{ source: string }[]>`SELECT DISTINCT source FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
+    // A run's first model by name is enough to rank the suggestions; the comparison uses its main model.
+    db().$queryRaw<{ model: string }[]>`
+      SELECT r.models[1] AS model FROM "Run" r
+      WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} AND cardinality(r.models) > 0
+      GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2`,
+  ]);
+  const spec = (key: string, values: string[]) => values.map((value) => `${key}:${escapeCohortValue(value)}`);
+  return {
+    specs: [
+      ...spec("model", choices.models),
+      ...spec("source", sources.map((s) => s.source)),
+      ...spec("project", choices.projects),
+      ...(can(scope.actor, "spend:read-all") ? spec("owner", choices.owners) : []),
+    ],
+    topModels: topModels.map((m) => m.model),
+  };
+}

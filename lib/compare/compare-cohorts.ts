@@ -1,0 +1,284 @@
+/**
+ * Compare workflows: cohorts of runs side by side by cost per accepted outcome, like for like
+ * within projects, with a bootstrap interval and a plain verdict (`GET /api/v1/compare` and the
+ * Compare workflows page).
+ *
+ * A cohort's runs are those started in the range that meet its spec (lib/compare/cohort-spec.ts).
+ * Everything is read from Run rows (their totals and outcome), the per-run/day/model rollup for a
+ * run's main model, and Finding for waste: never Call. Per cohort:
+ * - cost per accepted outcome = all spend of its runs, accepted or not / its runs accepted (the
+ *   definition of lib/queries/cost-per-outcome.ts, here by run: a run's whole cost and its latest decision);
+ * - tokens per accepted outcome = all tokens of its runs (uncached input, output, cache writes and reads) / accepted;
+ * - waste share = its runs' wasted dollars / their spend, each run's waste counted once as on the
+ *   Waste page (lib/waste/queries/waste-by-group.ts);
+ * - the matched figure, its interval and the verdict: lib/compare/matched-bootstrap.ts and verdict.ts.
+ */
+import { z } from "zod";
+import { can } from "@/lib/auth/permissions";
+import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { badRequest, forbidden } from "@/lib/http/errors";
+import { dateRangeSchema } from "@/lib/queries/params";
+import { unallocatedKey } from "@/lib/queries/spend-by-group";
+import { cohortListSchema, type Cohort, type CohortSpec } from "./cohort-spec";
+import { BOOTSTRAP_SEED, CONFIDENCE, RESAMPLES, matchedComparison, median, type MatchedEstimate, type Stratum } from "./matched-bootstrap";
+import { MIN_ACCEPTED, MIN_RUNS, MORE_RUNS_RULE, verdict, type Verdict } from "./verdict";
+
+/**
+ * Runs one comparison may read, all cohorts together: the bootstrap draws every run RESAMPLES
+ * times (about a second per 20,000 runs on one core), so a larger one is refused, not left to stall.
+ */
+export const MAX_COMPARED_RUNS = 50_000;
+
+export const compareMatches = ["project", "none"] as const;
+
+export const compareQuerySchema = z
+  .object({
+    cohort: cohortListSchema,
+    /** "project": like for like within projects (the default); "none": each cohort's own mix. */
+    match: z.enum(compareMatches).default("project"),
+  })
+  .and(dateRangeSchema);
+export type CompareQuery = z.output<typeof compareQuerySchema>;
+
+/** The cohorts a query names: `cohort` repeats; empty ones (a form's unused fields) are ignored. */
+export function namedCohorts(values: string | string[] | undefined): string[] {
+  const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
+  return list.map((cohort) => cohort.trim()).filter((cohort) => cohort !== "");
+}
+
+/** The query's raw parameters from a URL. */
+export function compareParams(url: URL): Record<string, unknown> {
+  return { ...Object.fromEntries(url.searchParams.entries()), cohort: namedCohorts(url.searchParams.getAll("cohort")) };
+}
+
+export interface CohortWeek {
+  /** Monday of the UTC week the runs started in. */
+  week: string;
+  runs: number;
+  spendUsd: number;
+  acceptedOutcomes: number;
+  costPerAcceptedUsd: number | null;
+}
+
+export interface CohortResult {
+  label: string;
+  spec: CohortSpec;
+  runs: number;
+  acceptedOutcomes: number;
+  acceptanceRate: number | null;
+  spendUsd: number;
+  costPerAcceptedUsd: number | null;
+  tokensPerAcceptedOutcome: number | null;
+  medianRunCostUsd: number | null;
+  medianWallSeconds: number | null;
+  wastedUsd: number;
+  wasteShare: number | null;
+  /** The like-for-like figure with its interval (unmatched when match is "none"). */
+  matched: MatchedEstimate;
+  /** Runs started in each week of the range (unmatched figures). */
+  weeks: CohortWeek[];
+}
+
+export interface CompareResult {
+  from: string;
+  to: string;
+  cohorts: CohortResult[];
+  matching: {
+    by: "project" | "none";
+    /** The projects compared, each with its weight and runs per cohort. */
+    strata: Stratum[];
+    /** Runs of each cohort left out of the matched figures (their project has no runs of another cohort). */
+    unmatchedRuns: number[];
+    description: string;
+  };
+  /** Runs that belong to more than one cohort: the intervals treat cohorts as independent samples. */
+  sharedRuns: number;
+  method: { interval: string; resamples: number; seed: number; confidence: number; minRuns: number; minAccepted: number; moreRunsRule: string };
+  verdict: Verdict;
+}
+
+interface RunRow {
+  id: string;
+  project: string;
+  costUsd: number;
+  tokens: number;
+  accepted: boolean;
+  wallSeconds: number;
+  week: string;
+  wastedUsd: number;
+}
+
+/** A SQL condition for a cohort's spec, on Run r, Person o, Project p and main model m.model. */
+function cohortCondition(spec: CohortSpec): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [];
+  if (spec.model !== undefined) conditions.push(Prisma.sql`coalesce(m.model, r.models[1]) = ${spec.model}`);
+  if (spec.source !== undefined) conditions.push(Prisma.sql`r.source = ${spec.source}`);
+  if (spec.project === unallocatedKey) conditions.push(Prisma.sql`r."projectId" IS NULL`);
+  else if (spec.project !== undefined) conditions.push(Prisma.sql`(r."projectId"::text = ${spec.project} OR p.name = ${spec.project})`);
+  if (spec.owner === unallocatedKey) conditions.push(Prisma.sql`r."ownerId" IS NULL`);
+  else if (spec.owner !== undefined) conditions.push(Prisma.sql`(r."ownerId"::text = ${spec.owner} OR o.email = ${spec.owner} OR o."displayName" = ${spec.owner})`);
+  if (spec.after !== undefined) conditions.push(Prisma.sql`r."startedAt" >= ${new Date(`${spec.after}T00:00:00Z`)}`);
+  if (spec.before !== undefined) conditions.push(Prisma.sql`r."startedAt" < ${new Date(`${spec.before}T00:00:00Z`)}`);
+  return conditions.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(conditions, " AND ")}`;
+}
+
+async function cohortRuns(scope: Scope, range: { from: string; to: string }, cohort: Cohort, limit: number): Promise<RunRow[]> {
+  const from = new Date(`${range.from}T00:00:00Z`);
+  const toExclusive = new Date(`${range.to}T00:00:00Z`);
+  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  // A run's main model: the one it spent most on (then most calls, then by name), from the rollup.
+  const rows = await db().$queryRaw<RunRow[]>`
+    SELECT r.id::text AS id, coalesce(p.name, ${unallocatedKey}) AS project, r."costUsd"::float8 AS "costUsd",
+      (r."inputTokens" + r."outputTokens" + r."cacheWriteTokens" + r."cacheReadTokens")::float8 AS tokens,
+      (r.outcome IS NOT DISTINCT FROM 'ACCEPTED') AS accepted,
+      extract(epoch FROM r."endedAt" - r."startedAt")::float8 AS "wallSeconds",
+      to_char(date_trunc('week', r."startedAt" AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
+      coalesce(w.wasted, 0)::float8 AS "wastedUsd"
+    FROM "Run" r
+    LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = r."ownerId"
+    LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
+    LEFT JOIN LATERAL (
+      SELECT s.model FROM "RunDaySpend" s WHERE s."teamId" = r."teamId" AND s."runId" = r.id
+      GROUP BY s.model ORDER BY sum(s."costUsd") DESC, sum(s.calls) DESC, s.model LIMIT 1) m ON true
+    LEFT JOIN LATERAL (
+      SELECT greatest(coalesce(sum(f."wastedUsd") FILTER (WHERE f.category = 'no-accepted-outcome'), 0),
+                      coalesce(sum(f."wastedUsd") FILTER (WHERE f.category <> 'no-accepted-outcome'), 0)) AS wasted
+      FROM "Finding" f WHERE f."teamId" = r."teamId" AND f."runId" = r.id) w ON true
+    WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
+      ${cohortCondition(cohort.spec)}
+    ORDER BY r."startedAt", r.id
+    LIMIT ${limit + 1}`;
+  if (rows.length > limit) throw badRequest(`these cohorts have more than ${MAX_COMPARED_RUNS} runs together in ${range.from} to ${range.to}: narrow the range or the cohorts`);
+  return rows;
+}
+
+const per = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+
+function weeksOf(runs: RunRow[]): CohortWeek[] {
+  const weeks = new Map<string, CohortWeek>();
+  for (const run of runs) {
+    const week = weeks.get(run.week) ?? { week: run.week, runs: 0, spendUsd: 0, acceptedOutcomes: 0, costPerAcceptedUsd: null };
+    week.runs += 1;
+    week.spendUsd += run.costUsd;
+    week.acceptedOutcomes += run.accepted ? 1 : 0;
+    weeks.set(run.week, week);
+  }
+  return [...weeks.values()].sort((a, b) => a.week.localeCompare(b.week)).map((week) => ({ ...week, costPerAcceptedUsd: per(week.spendUsd, week.acceptedOutcomes) }));
+}
+
+export async function compareCohorts(scope: Scope, query: CompareQuery): Promise<CompareResult> {
+  // Members see team aggregates, not other people's spend.
+  if (query.cohort.some((cohort) => cohort.spec.owner !== undefined) && !can(scope.actor, "spend:read-all")) {
+    throw forbidden("cohorts by owner need the manager or admin role, or a read key");
+  }
+  const runsByCohort: RunRow[][] = [];
+  // One cohort at a time: each reads its runs once, and two cores are shared.
+  let left = MAX_COMPARED_RUNS;
+  for (const cohort of query.cohort) {
+    const runs = await cohortRuns(scope, query, cohort, left);
+    runsByCohort.push(runs);
+    left -= runs.length;
+  }
+  const comparison = matchedComparison(
+    runsByCohort.map((runs) => runs.map((run) => ({ stratum: run.project, costUsd: run.costUsd, accepted: run.accepted }))),
+    query.match,
+  );
+  const labels = query.cohort.map((cohort) => cohort.label);
+  const seen = new Map<string, number>();
+  for (const runs of runsByCohort) for (const run of runs) seen.set(run.id, (seen.get(run.id) ?? 0) + 1);
+  const cohorts = query.cohort.map((cohort, i): CohortResult => {
+    const runs = runsByCohort[i]!;
+    const spendUsd = runs.reduce((sum, run) => sum + run.costUsd, 0);
+    const tokens = runs.reduce((sum, run) => sum + run.tokens, 0);
+    const acceptedOutcomes = runs.filter((run) => run.accepted).length;
+    const wastedUsd = runs.reduce((sum, run) => sum + run.wastedUsd, 0);
+    return {
+      label: cohort.label,
+      spec: cohort.spec,
+      runs: runs.length,
+      acceptedOutcomes,
+      acceptanceRate: per(acceptedOutcomes, runs.length),
+      spendUsd,
+      costPerAcceptedUsd: per(spendUsd, acceptedOutcomes),
+      tokensPerAcceptedOutcome: per(tokens, acceptedOutcomes),
+      medianRunCostUsd: median(runs.map((run) => run.costUsd)),
+      medianWallSeconds: median(runs.map((run) => run.wallSeconds)),
+      wastedUsd,
+      wasteShare: per(wastedUsd, spendUsd),
+      matched: comparison.estimates[i]!,
+      weeks: weeksOf(runs),
+    };
+  });
+  const matched = query.match === "project";
+  return {
+    from: query.from,
+    to: query.to,
+    cohorts,
+    matching: {
+      by: query.match,
+      strata: comparison.strata,
+      unmatchedRuns: comparison.unmatchedRuns,
+      description: matched
+        ? `Matched by project: only the ${comparison.strata.length} project(s) with runs of every cohort are compared, each weighted by its share of those runs, the same weights for every cohort (runs without a project form one group). Each cohort's matched cost per accepted outcome is its weighted mean run cost over its weighted acceptance rate.`
+        : "Not matched: each cohort's runs as they are, whatever projects they worked on.",
+    },
+    sharedRuns: [...seen.values()].filter((n) => n > 1).length,
+    method: {
+      interval: `Stratified percentile bootstrap over runs: ${RESAMPLES} resamples, runs drawn with replacement within each cohort and project, xoroshiro128+ seeded with ${BOOTSTRAP_SEED} (the same runs give the same interval).`,
+      resamples: RESAMPLES,
+      seed: BOOTSTRAP_SEED,
+      confidence: CONFIDENCE,
+      minRuns: MIN_RUNS,
+      minAccepted: MIN_ACCEPTED,
+      moreRunsRule: MORE_RUNS_RULE,
+    },
+    verdict: verdict(labels, comparison, matched),
+  };
+}
+
+export const compareCsvHeader = [
+  "cohort",
+  "runs",
+  "acceptedOutcomes",
+  "acceptanceRate",
+  "spendUsd",
+  "costPerAcceptedUsd",
+  "tokensPerAcceptedOutcome",
+  "medianRunCostUsd",
+  "medianWallSeconds",
+  "wastedUsd",
+  "wasteShare",
+  "matchedRuns",
+  "matchedAcceptedOutcomes",
+  "matchedCostPerAcceptedUsd",
+  "intervalLowUsd",
+  "intervalHighUsd",
+  "verdict",
+  "winner",
+];
+
+/** One CSV row per cohort; the verdict's kind and whether this cohort is the winner on each. */
+export function compareCsvRows(result: CompareResult): (string | number | null)[][] {
+  return result.cohorts.map((cohort) => [
+    cohort.label,
+    cohort.runs,
+    cohort.acceptedOutcomes,
+    cohort.acceptanceRate,
+    cohort.spendUsd,
+    cohort.costPerAcceptedUsd,
+    cohort.tokensPerAcceptedOutcome,
+    cohort.medianRunCostUsd,
+    cohort.medianWallSeconds,
+    cohort.wastedUsd,
+    cohort.wasteShare,
+    cohort.matched.runs,
+    cohort.matched.acceptedOutcomes,
+    cohort.matched.costPerAcceptedUsd,
+    cohort.matched.interval?.low ?? null,
+    cohort.matched.interval?.high ?? null,
+    result.verdict.kind,
+    result.verdict.winner === cohort.label ? "yes" : "no",
+  ]);
+}
