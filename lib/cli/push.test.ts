@@ -13,6 +13,7 @@ import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/ingest/route";
+import { POST as postFiles } from "@/app/api/v1/ingest/files/route";
 import { closeDb, db } from "@/lib/db/client";
 import { assistantLine } from "@/lib/ingest/parsers/__fixtures__/trace-lines";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
@@ -43,7 +44,9 @@ beforeAll(async () => {
       body: Readable.toWeb(incoming) as ReadableStream,
       duplex: "half",
     } as RequestInit);
-    void POST(request, undefined as never).then(async (response) => {
+    // The two ingest routes `trh push` may call: many files per request, or one.
+    const route = new URL(request.url).pathname === "/api/v1/ingest/files" ? postFiles : POST;
+    void route(request, undefined as never).then(async (response) => {
       outgoing.writeHead(response.status, Object.fromEntries(response.headers));
       outgoing.end(Buffer.from(await response.arrayBuffer()));
     });

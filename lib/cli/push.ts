@@ -1,7 +1,8 @@
 /**
  * `trh push PATH... --url URL --key KEY [--watch]`: sends new trace lines to a running server
- * through `POST /api/v1/ingest`. It remembers, per file, how many bytes it has sent (always up to
- * a line end), so each run sends only what is new; with --watch it keeps sending as files grow.
+ * through `POST /api/v1/ingest/files`, many files per request (one batch on the server). It
+ * remembers, per file, how many bytes it has sent (always up to a line end), so each run sends
+ * only what is new; with --watch it keeps sending as files grow.
  * The other agents' files (OpenCode, Gemini CLI, Copilot CLI, Amp, Qwen Code) go whole whenever
  * their size or modification time changes: several are one document rewritten in place (a
  * database, a thread), and the others' calls need lines from the file's start (Gemini CLI's
@@ -17,6 +18,7 @@ import { z } from "zod";
 import { findTraceFiles, type TraceFile } from "@/lib/analyze/trace-files";
 import { agentFormats, type TraceFormat } from "@/lib/ingest/parsers";
 import { formatUsd } from "@/lib/format";
+import { fileFrame } from "@/lib/ingest/file-frames";
 import { CommandError, UsageError } from "./errors";
 
 const WATCH_INTERVAL_MS = 2000;
@@ -69,58 +71,89 @@ interface Totals {
   errors: { file: string; line: number; message: string }[];
 }
 
+/** One file's new bytes, ready to go in a request. */
+interface Part {
+  file: TraceFile;
+  state: FileState;
+  /** Codex context lines resent before the new ones, so they parse alone. */
+  prefix: Buffer;
+  /** New complete lines, or the whole file of a format sent whole. */
+  complete: Buffer;
+  /** Whether the file has more after this part (it went up in pieces). */
+  more: boolean;
+  /** For a file sent whole: its size and modification time when read, remembered once it is sent. */
+  whole: { size: number; mtimeMs: number } | null;
+}
+
+/** The other agents' files go whole (see the top of this file). */
 const sentWhole = (format: TraceFormat) => (agentFormats as readonly TraceFormat[]).includes(format);
 
-async function postFile(file: TraceFile, body: Buffer, url: string, key: string) {
-  const response = await fetch(`${url.replace(/\/$/, "")}/api/v1/ingest?format=${file.format}&file=${encodeURIComponent(file.fileName)}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-encoding": "gzip", "content-type": "application/x-ndjson" },
-    body: gzipSync(body),
-  });
-  const answer = (await response.json().catch(() => null)) as { calls?: number; duplicates?: number; costUsd?: number; errors?: { line: number; message: string }[]; error?: { message: string } } | null;
-  if (!response.ok) throw new CommandError(`${file.absolutePath}: the server answered ${response.status}: ${answer?.error?.message ?? response.statusText}`);
-  return answer;
-}
-
-function addToTotals(totals: Totals, file: TraceFile, answer: Awaited<ReturnType<typeof postFile>>, lineOffset: number): void {
-  totals.calls += answer?.calls ?? 0;
-  totals.duplicates += answer?.duplicates ?? 0;
-  totals.costUsd += answer?.costUsd ?? 0;
-  for (const error of answer?.errors ?? []) totals.errors.push({ file: file.absolutePath, line: lineOffset + error.line, message: error.message });
-}
-
-/** Sends a file of another agent whole when it changed since it was last sent. */
-async function pushWholeFile(file: TraceFile, state: FileState, url: string, key: string, totals: Totals): Promise<boolean> {
-  const { size, mtimeMs } = statSync(file.absolutePath);
-  if (size === state.sentBytes && mtimeMs === state.sentMtimeMs) return false;
-  addToTotals(totals, file, await postFile(file, readFileSync(file.absolutePath), url, key), 0);
-  Object.assign(state, { sentBytes: size, sentMtimeMs: mtimeMs });
-  return true;
-}
-
-/** Sends what is new in one file; returns whether anything was sent. */
-async function pushFile(file: TraceFile, state: FileState, url: string, key: string, totals: Totals): Promise<boolean> {
-  if (sentWhole(file.format)) return pushWholeFile(file, state, url, key, totals);
+/**
+ * The next piece of what is new in a file (up to MAX_REQUEST_BYTES, ending at a line end), or
+ * null; a file sent whole is one piece, when its size or modification time changed.
+ */
+async function nextPart(file: TraceFile, state: FileState): Promise<Part | null> {
+  if (sentWhole(file.format)) {
+    const { size, mtimeMs } = statSync(file.absolutePath);
+    if (size === state.sentBytes && mtimeMs === state.sentMtimeMs) return null;
+    return { file, state, prefix: Buffer.alloc(0), complete: readFileSync(file.absolutePath), more: false, whole: { size, mtimeMs } };
+  }
   const size = statSync(file.absolutePath).size;
   if (size < state.sentBytes) Object.assign(state, { sentBytes: 0, sentLines: 0 }); // rewritten or truncated: start over, the server de-duplicates
-  let sent = false;
-  while (size > state.sentBytes) {
-    const end = Math.min(size, state.sentBytes + MAX_REQUEST_BYTES);
-    const bytes = await readRange(file.absolutePath, state.sentBytes, end);
-    const lastNewline = bytes.lastIndexOf(0x0a);
-    // A line still being written waits for the next round; a single line longer than a request goes as it is.
-    const complete = lastNewline === -1 ? (bytes.length >= MAX_REQUEST_BYTES ? bytes : null) : bytes.subarray(0, lastNewline + 1);
-    if (!complete) break;
-    const prefix = file.format === "codex" && state.contextLines.length > 0 ? Buffer.from(state.contextLines.join("\n") + "\n") : Buffer.alloc(0);
-    const answer = await postFile(file, Buffer.concat([prefix, complete]), url, key);
-    const contextCount = prefix.length > 0 ? state.contextLines.length : 0;
-    addToTotals(totals, file, answer, state.sentLines - contextCount);
+  if (size <= state.sentBytes) return null;
+  const end = Math.min(size, state.sentBytes + MAX_REQUEST_BYTES);
+  const bytes = await readRange(file.absolutePath, state.sentBytes, end);
+  const lastNewline = bytes.lastIndexOf(0x0a);
+  // A line still being written waits for the next round; a single line longer than a request goes as it is.
+  const complete = lastNewline === -1 ? (bytes.length >= MAX_REQUEST_BYTES ? bytes : null) : bytes.subarray(0, lastNewline + 1);
+  if (!complete) return null;
+  const prefix = file.format === "codex" && state.contextLines.length > 0 ? Buffer.from(state.contextLines.join("\n") + "\n") : Buffer.alloc(0);
+  return { file, state, prefix, complete, more: state.sentBytes + complete.length < size, whole: null };
+}
+
+const responseSchema = z.object({
+  calls: z.number(),
+  duplicates: z.number(),
+  costUsd: z.number(),
+  errors: z.array(z.object({ file: z.string(), line: z.number(), message: z.string() })),
+});
+
+/**
+ * Sends parts of many files in one request to `POST /api/v1/ingest/files` (one batch on the
+ * server, its findings recomputed once), then moves each file's remembered offset past its part.
+ */
+async function sendParts(parts: Part[], url: string, key: string, totals: Totals): Promise<void> {
+  if (parts.length === 0) return;
+  const body = Buffer.concat(parts.map((part) => fileFrame({ file: part.file.fileName, format: part.file.format }, Buffer.concat([part.prefix, part.complete]))));
+  const response = await fetch(`${url.replace(/\/$/, "")}/api/v1/ingest/files`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-encoding": "gzip", "content-type": "application/octet-stream" },
+    body: gzipSync(body),
+  });
+  const json = (await response.json().catch(() => null)) as { error?: { message: string } } | null;
+  if (!response.ok) throw new CommandError(`${parts.map((part) => part.file.absolutePath).join(", ")}: the server answered ${response.status}: ${json?.error?.message ?? response.statusText}`);
+  const result = responseSchema.parse(json);
+  totals.calls += result.calls;
+  totals.duplicates += result.duplicates;
+  totals.costUsd += result.costUsd;
+  const partOf = new Map(parts.map((part) => [part.file.fileName, part]));
+  for (const error of result.errors) {
+    const part = partOf.get(error.file);
+    if (!part) continue;
+    const contextCount = part.prefix.length > 0 ? part.state.contextLines.length : 0;
+    // Line 0: the file was refused as a whole, no line to translate; a file sent whole has its own numbers.
+    const line = error.line === 0 || part.whole ? error.line : part.state.sentLines + error.line - contextCount;
+    totals.errors.push({ file: part.file.absolutePath, line, message: error.message });
+  }
+  for (const { file, state, complete, whole } of parts) {
+    if (whole) {
+      Object.assign(state, { sentBytes: whole.size, sentMtimeMs: whole.mtimeMs });
+      continue;
+    }
     if (file.format === "codex") state.contextLines = codexContext(state.contextLines, complete);
     state.sentBytes += complete.length;
     state.sentLines += countLines(complete);
-    sent = true;
   }
-  return sent;
 }
 
 function countLines(bytes: Buffer): number {
@@ -170,14 +203,31 @@ export async function pushCommand(args: string[]): Promise<number> {
   const round = async () => {
     const { files, missing } = await findTraceFiles(positionals);
     if (missing.length > 0) throw new CommandError(`no such file or folder: ${missing.join(", ")}`);
-    let sentFiles = 0;
+    const sent = new Set<string>();
+    // Parts of many files per request, up to MAX_REQUEST_BYTES; a file's name once per request
+    // (its errors are matched by it), and a file larger than that goes up in several requests.
+    let parts: Part[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      await sendParts(parts, values.url!, values.key!, totals);
+      for (const part of parts) sent.add(part.file.absolutePath);
+      parts = [];
+      bytes = 0;
+      saveState(state);
+    };
     for (const file of files) {
       const fileState = (serverState[file.absolutePath] ??= { sentBytes: 0, sentLines: 0, contextLines: [], sentMtimeMs: 0 });
-      if (await pushFile(file, fileState, values.url!, values.key!, totals)) {
-        sentFiles += 1;
-        saveState(state);
+      for (let part = await nextPart(file, fileState); part !== null; part = part.more ? await nextPart(file, fileState) : null) {
+        const size = part.prefix.length + part.complete.length;
+        if (parts.some((p) => p.file.fileName === file.fileName) || (parts.length > 0 && bytes + size > MAX_REQUEST_BYTES)) await flush();
+        parts.push(part);
+        bytes += size;
+        // The file's next piece starts where this one ends: send this one first.
+        if (part.more) await flush();
       }
     }
+    await flush();
+    const sentFiles = sent.size;
     return sentFiles;
   };
 

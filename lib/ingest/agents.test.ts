@@ -16,6 +16,7 @@ import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { POST as postIngest } from "@/app/api/v1/ingest/route";
+import { POST as postIngestFiles } from "@/app/api/v1/ingest/files/route";
 import { GET as getRuns } from "@/app/api/v1/runs/route";
 import { GET as getSpend } from "@/app/api/v1/spend/route";
 import { analyzeFiles } from "@/lib/analyze/analyze-files";
@@ -267,7 +268,7 @@ describe("the same totals through import, upload and the API on the real databas
 describe("trh push", () => {
   it("sends every agent's files, again only those that changed, and counts each call once", async () => {
     const team = await createTestTeam("agents-push");
-    // The route handler behind a small node:http server, standing in for Next.js's own.
+    // The route handlers behind a small node:http server, standing in for Next.js's own.
     const server = createServer((incoming, outgoing) => {
       const request = new Request(`http://localhost${incoming.url}`, {
         method: incoming.method,
@@ -275,7 +276,8 @@ describe("trh push", () => {
         body: Readable.toWeb(incoming) as ReadableStream,
         duplex: "half",
       } as RequestInit);
-      void postIngest(request, undefined as never).then(async (response) => {
+      const route = new URL(request.url).pathname === "/api/v1/ingest/files" ? postIngestFiles : postIngest;
+      void route(request, undefined as never).then(async (response) => {
         outgoing.writeHead(response.status, Object.fromEntries(response.headers));
         outgoing.end(Buffer.from(await response.arrayBuffer()));
       });

@@ -8,15 +8,17 @@ import { z } from "zod";
 import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
-import { jsonRows } from "@/lib/db/json-rows";
+import { tableColumns, type RowOf } from "@/lib/db/columns";
 import { refreshOutcomeFindings } from "@/lib/waste/recompute";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { OutcomeStatus } from "@/lib/generated/prisma/enums";
+import type { OutcomeModel } from "@/lib/generated/prisma/models/Outcome";
 
 export const outcomeStatuses = ["ACCEPTED", "REJECTED", "ABANDONED", "PROPOSED"] as const satisfies readonly OutcomeStatus[];
 export const outcomeStatusSchema = z.enum(outcomeStatuses);
 
-export type OutcomeSource = "manual" | "api" | "github";
+/** Who decided: a person by hand, the outcomes API, the GitHub webhook, or a run's own tool output (proposals). */
+export type OutcomeSource = "manual" | "api" | "github" | "tool-call";
 
 /**
  * Decisions made by a person: by hand on the run page, or posted to the outcomes API (by a person
@@ -83,6 +85,9 @@ export interface OutcomeInput {
   github?: { pullRequest: string; deliveryId: string; matches: ReadonlyMap<string, PullRequestMatch> };
 }
 
+/** Which run a decision is recorded for, and for GitHub's how its pull request matched it. */
+const decisionColumns = tableColumns<OutcomeModel>()({ runId: "uuid", matchedBy: "text?", repositoryMatch: "text?" });
+
 /**
  * Records the decision for the given runs of the team (ids of other teams are ignored) inside the
  * caller's transaction; returns what was recorded. A GitHub decision skips the runs a person
@@ -102,13 +107,13 @@ export async function recordOutcomesIn(tx: Prisma.TransactionClient, scope: { te
   if (before.length === 0) return [];
   const rows = before.map((run) => {
     const match = input.github?.matches.get(run.id);
-    return { run: run.id, matched_by: match?.matchedBy ?? null, repository_match: match?.repositoryMatch ?? null };
+    return { runId: run.id, matchedBy: match?.matchedBy ?? null, repositoryMatch: match?.repositoryMatch ?? null };
   });
   const recorded = await tx.$queryRaw<RecordedOutcome[]>`
     INSERT INTO "Outcome" ("teamId", "runId", status, source, evidence, "createdById", "pullRequest", "matchedBy", "repositoryMatch", "deliveryId")
-    SELECT ${scope.teamId}::uuid, m.run, ${input.status}::"OutcomeStatus", ${input.source}, ${evidence}, ${actorUserId}::uuid,
-      ${input.github?.pullRequest ?? null}, m.matched_by, m.repository_match, ${input.github?.deliveryId ?? null}
-    FROM ${jsonRows(rows, "m(run uuid, matched_by text, repository_match text)")}
+    SELECT ${scope.teamId}::uuid, m."runId", ${input.status}::"OutcomeStatus", ${input.source}, ${evidence}, ${actorUserId}::uuid,
+      ${input.github?.pullRequest ?? null}, m."matchedBy", m."repositoryMatch", ${input.github?.deliveryId ?? null}
+    FROM ${decisionColumns.from(rows, "m")}
     RETURNING id::text AS id, "runId"::text AS "runId", status, source, evidence, to_json("decidedAt")#>>'{}' AS "decidedAt",
       "pullRequest", "matchedBy", "repositoryMatch"`;
   await tx.$executeRaw`
@@ -130,6 +135,30 @@ export async function recordOutcomesIn(tx: Prisma.TransactionClient, scope: { te
     });
   }
   return recorded;
+}
+
+const proposalColumns = tableColumns<OutcomeModel>()({ runId: "uuid", evidence: "text", decidedAt: "timestamptz" });
+/** A run's tool output showed it produced a commit or a pull request: the evidence and when it was seen. */
+export type OutcomeProposal = RowOf<typeof proposalColumns>;
+
+/**
+ * The ingest writer's way in, for many runs at once inside its chunk's transaction: a run whose
+ * tools produced a commit or a pull request and that has no outcome yet becomes PROPOSED (source
+ * "tool-call", decided when the reference was seen); a GitHub webhook later accepts or rejects it.
+ * Runs with any outcome keep it. The caller's findings recompute covers the proposed runs.
+ */
+export async function proposeOutcomesIn(tx: Prisma.TransactionClient, teamId: string, proposals: OutcomeProposal[]): Promise<void> {
+  // One proposal per run: its last reference's evidence.
+  const onePerRun = [...new Map(proposals.map((proposal) => [proposal.runId, proposal])).values()];
+  if (onePerRun.length === 0) return;
+  await tx.$executeRaw`
+    WITH proposed AS (
+      UPDATE "Run" SET outcome = 'PROPOSED'
+      WHERE "teamId" = ${teamId}::uuid AND id = ANY(${onePerRun.map((p) => p.runId)}::uuid[]) AND outcome IS NULL
+      RETURNING id)
+    INSERT INTO "Outcome" ("teamId", ${proposalColumns.names()}, status, source)
+    SELECT ${teamId}::uuid, e.*, 'PROPOSED', ${"tool-call" satisfies OutcomeSource}
+    FROM proposed p JOIN ${proposalColumns.from(onePerRun, "e")} ON e."runId" = p.id`;
 }
 
 /** Records a decision in its own transaction, then brings the runs' outcome findings up to date. */

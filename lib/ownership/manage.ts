@@ -11,7 +11,7 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { projectKey, ruleFields, taskKey } from "./attribution";
 import { MAX_PATTERN_CHARS, patternProblem } from "./pattern";
-import { daysOfRuns, rebuildDailySpend } from "./daily-spend";
+import { daysOfRuns, rebuildDailySpend } from "@/lib/rollups/spend";
 import { attributeRunsInTransaction, loadAttributionContext } from "./reattribute";
 
 type Tx = Prisma.TransactionClient;

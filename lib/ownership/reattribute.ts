@@ -8,7 +8,7 @@ import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { attributeRun, projectKey, ruleFields, taskKey, type Attribution, type AttributionContext, type OwnershipRuleInput, type RuleField, type RunFacts } from "./attribution";
-import { daysOfRuns, rebuildDailySpend } from "./daily-spend";
+import { daysOfRuns, rebuildDailySpend } from "@/lib/rollups/spend";
 import { displayNameFromIdentity, isServiceUser } from "./discovery";
 
 type Tx = Prisma.TransactionClient;

@@ -16,6 +16,7 @@ import { Readable } from "node:stream";
 import fc from "fast-check";
 import { expect, vi } from "vitest";
 import { POST } from "@/app/api/v1/ingest/route";
+import { POST as postFiles } from "@/app/api/v1/ingest/files/route";
 import { analyzeFiles } from "@/lib/analyze/analyze-files";
 import { findTraceFiles } from "@/lib/analyze/trace-files";
 import { importCommand } from "@/lib/cli/import";
@@ -51,7 +52,9 @@ export async function startIngestServer(): Promise<{ url: string; server: Server
       body: Readable.toWeb(incoming) as ReadableStream,
       duplex: "half",
     } as RequestInit);
-    void POST(request, undefined as never).then(async (response) => {
+    // The two ingest routes `trh push` may call: many files per request, or one.
+    const route = new URL(request.url).pathname === "/api/v1/ingest/files" ? postFiles : POST;
+    void route(request, undefined as never).then(async (response) => {
       outgoing.writeHead(response.status, Object.fromEntries(response.headers));
       outgoing.end(Buffer.from(await response.arrayBuffer()));
     });

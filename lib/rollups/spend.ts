@@ -1,0 +1,101 @@
+/**
+ * The spend rollups, every rule of them in one place. Three levels hold the same amounts:
+ * - Run's totals (calls, tokens, cost), kept in step with its calls;
+ * - RunDaySpend: per run, UTC day and model, written at ingest by deltas;
+ * - DailySpend, the rollup dashboards read: per day, each run's attribution (owner, project,
+ *   task), model and the agent it came from (the run's source). A run split among owners contributes its exact share to each of them.
+ * The ingest writer adds a chunk's deltas (applySpendDeltas); re-attribution rebuilds whole days
+ * of DailySpend from RunDaySpend (rebuildDailySpend). Both go through one SQL shape (addToDailySpend).
+ */
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { RunDaySpendModel } from "@/lib/generated/prisma/models/RunDaySpend";
+import { recordColumns, tableColumns, type RowOf } from "@/lib/db/columns";
+
+type Tx = Prisma.TransactionClient;
+
+/** What a chunk adds to a run on one day for one model; negative for replaced or retracted copies. */
+export const spendDeltaColumns = tableColumns<RunDaySpendModel>()({
+  runId: "uuid",
+  day: "date",
+  model: "text",
+  calls: "int",
+  inputTokens: "bigint",
+  outputTokens: "bigint",
+  cacheWriteTokens: "bigint",
+  cacheReadTokens: "bigint",
+  costUsd: "numeric",
+});
+export type SpendDelta = RowOf<typeof spendDeltaColumns>;
+
+/**
+ * `amounts` is a FROM item aliased `d` with RunDaySpend's columns (runId, day, model, calls, the
+ * four token columns, costUsd). Returns an INSERT that adds them to DailySpend by attribution.
+ */
+function addToDailySpend(teamId: string, amounts: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO "DailySpend" ("teamId", day, "ownerId", "projectId", "taskId", model, source, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
+    SELECT ${teamId}::uuid, d.day, coalesce(s."personId"::text, r."ownerId"::text, ''), coalesce(r."projectId"::text, ''), coalesce(r."taskId"::text, ''), d.model, r.source,
+      sum(d.calls * f.share), sum(d."inputTokens" * f.share), sum(d."outputTokens" * f.share), sum(d."cacheWriteTokens" * f.share),
+      sum(d."cacheReadTokens" * f.share), sum(d."costUsd" * f.share)
+    FROM ${amounts}
+    JOIN "Run" r ON r."teamId" = ${teamId}::uuid AND r.id = d."runId"
+    LEFT JOIN "RunOwnerShare" s ON s."teamId" = r."teamId" AND s."runId" = r.id
+    CROSS JOIN LATERAL (SELECT coalesce(s.percent / 100, 1)::numeric AS share) f
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT ("teamId", day, "ownerId", "projectId", "taskId", model, source) DO UPDATE SET
+      calls = "DailySpend".calls + excluded.calls, "inputTokens" = "DailySpend"."inputTokens" + excluded."inputTokens",
+      "outputTokens" = "DailySpend"."outputTokens" + excluded."outputTokens",
+      "cacheWriteTokens" = "DailySpend"."cacheWriteTokens" + excluded."cacheWriteTokens",
+      "cacheReadTokens" = "DailySpend"."cacheReadTokens" + excluded."cacheReadTokens", "costUsd" = "DailySpend"."costUsd" + excluded."costUsd"`;
+}
+
+/**
+ * Adds deltas to all three levels in the caller's transaction (after the runs' attribution is
+ * settled, so the spend lands on their owner, project and task). Rows a retraction empties go.
+ */
+export async function applySpendDeltas(tx: Tx, teamId: string, deltas: SpendDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const d = spendDeltaColumns.from(deltas, "d");
+  await tx.$executeRaw`
+    INSERT INTO "RunDaySpend" ("teamId", ${spendDeltaColumns.names()})
+    SELECT ${teamId}::uuid, d.* FROM ${d}
+    ON CONFLICT ("teamId", "runId", day, model) DO UPDATE SET
+      calls = "RunDaySpend".calls + excluded.calls, "inputTokens" = "RunDaySpend"."inputTokens" + excluded."inputTokens",
+      "outputTokens" = "RunDaySpend"."outputTokens" + excluded."outputTokens",
+      "cacheWriteTokens" = "RunDaySpend"."cacheWriteTokens" + excluded."cacheWriteTokens",
+      "cacheReadTokens" = "RunDaySpend"."cacheReadTokens" + excluded."cacheReadTokens", "costUsd" = "RunDaySpend"."costUsd" + excluded."costUsd"`;
+  await tx.$executeRaw`
+    UPDATE "Run" r SET calls = r.calls + s.calls, "inputTokens" = r."inputTokens" + s.input, "outputTokens" = r."outputTokens" + s.output,
+      "cacheWriteTokens" = r."cacheWriteTokens" + s.cache_write, "cacheReadTokens" = r."cacheReadTokens" + s.cache_read, "costUsd" = r."costUsd" + s.cost
+    FROM (SELECT d."runId", sum(d.calls) AS calls, sum(d."inputTokens") AS input, sum(d."outputTokens") AS output,
+            sum(d."cacheWriteTokens") AS cache_write, sum(d."cacheReadTokens") AS cache_read, sum(d."costUsd") AS cost
+          FROM ${d} GROUP BY d."runId") s
+    WHERE r."teamId" = ${teamId}::uuid AND r.id = s."runId"`;
+  await tx.$executeRaw(addToDailySpend(teamId, d));
+  if (deltas.some((delta) => delta.calls < 0)) {
+    // Retracted replays can empty a rollup row; an empty row would still name its day and model.
+    await tx.$executeRaw`
+      DELETE FROM "RunDaySpend" s USING ${d}
+      WHERE s."teamId" = ${teamId}::uuid AND s."runId" = d."runId" AND s.day = d.day AND s.model = d.model AND s.calls = 0 AND s."costUsd" = 0`;
+    await tx.$executeRaw`
+      DELETE FROM "DailySpend" s USING ${d}
+      WHERE s."teamId" = ${teamId}::uuid AND s.day = d.day AND s.model = d.model AND s.calls = 0 AND s."costUsd" = 0`;
+  }
+}
+
+/** Recomputes DailySpend for whole days from RunDaySpend and the runs' current attribution. */
+export async function rebuildDailySpend(tx: Tx, teamId: string, days: string[]): Promise<void> {
+  if (days.length === 0) return;
+  await tx.$executeRaw`DELETE FROM "DailySpend" WHERE "teamId" = ${teamId}::uuid AND day = ANY(${days}::date[])`;
+  await tx.$executeRaw(addToDailySpend(teamId, Prisma.sql`(SELECT * FROM "RunDaySpend" WHERE "teamId" = ${teamId}::uuid AND day = ANY(${days}::date[])) d`));
+}
+
+const dayColumns = recordColumns({ day: "date" });
+
+/** The UTC days on which the given runs have spend. */
+export async function daysOfRuns(tx: Tx, teamId: string, runIds: string[]): Promise<string[]> {
+  if (runIds.length === 0) return [];
+  const rows = await dayColumns.read(tx, Prisma.sql`
+    SELECT DISTINCT ${dayColumns.select("s")} FROM "RunDaySpend" s WHERE s."teamId" = ${teamId}::uuid AND s."runId" = ANY(${runIds}::uuid[])`);
+  return rows.map((row) => row.day);
+}

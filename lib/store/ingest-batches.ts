@@ -1,0 +1,70 @@
+/**
+ * The IngestBatch table: one upload, import or push, its running totals, its lease (heartbeat,
+ * lib/db/stale-work.ts) and its end (COMPLETE with its line errors, or FAILED).
+ */
+import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+
+type Tx = Prisma.TransactionClient;
+
+export interface BatchError {
+  file?: string;
+  line: number;
+  message: string;
+}
+
+/** The errors as the batch's JSON column holds them. */
+const asJson = (errors: BatchError[]) => errors.map(({ file, line, message }) => (file === undefined ? { line, message } : { file, line, message }));
+
+export async function openBatch(scope: Scope, format: string, fileName: string | null): Promise<string> {
+  const batch = await db().ingestBatch.create({
+    data: {
+      teamId: scope.teamId,
+      format,
+      fileName,
+      uploadedById: scope.actor.kind === "user" ? scope.actor.userId : null,
+      apiKeyId: scope.actor.kind === "apiKey" ? scope.actor.apiKeyId : null,
+    },
+    select: { id: true },
+  });
+  return batch.id;
+}
+
+/** Renews the lease; a batch taken for interrupted that turns out alive is RUNNING again. */
+export async function renewLease(teamId: string, batchId: string): Promise<void> {
+  await db().ingestBatch.updateMany({
+    where: { teamId, id: batchId, status: { in: ["RUNNING", "INTERRUPTED"] } },
+    data: { heartbeatAt: new Date(), status: "RUNNING" },
+  });
+}
+
+/** Adds a committed chunk's totals, in its transaction, and renews the lease with it. */
+export async function addChunkTotals(tx: Tx, teamId: string, batchId: string, totals: { runs: number; calls: number; duplicates: number; costUsd: string }): Promise<void> {
+  await tx.ingestBatch.update({
+    where: { teamId_id: { teamId, id: batchId } },
+    data: {
+      runs: totals.runs,
+      calls: { increment: totals.calls },
+      duplicates: { increment: totals.duplicates },
+      costUsd: { increment: new Prisma.Decimal(totals.costUsd) },
+      heartbeatAt: new Date(),
+      status: "RUNNING",
+    },
+  });
+}
+
+export async function completeBatch(teamId: string, batchId: string, outcome: { runs: number; errors: BatchError[]; errorCount: number }): Promise<void> {
+  await db().ingestBatch.update({
+    where: { teamId_id: { teamId, id: batchId } },
+    data: { status: "COMPLETE", finishedAt: new Date(), errors: asJson(outcome.errors), errorCount: outcome.errorCount, runs: outcome.runs },
+  });
+}
+
+/** Marks the batch failed (the chunks already written stay: they are complete and idempotent). */
+export async function failBatch(teamId: string, batchId: string, errors: BatchError[], errorCount: number): Promise<void> {
+  await db().ingestBatch.update({
+    where: { teamId_id: { teamId, id: batchId } },
+    data: { status: "FAILED", finishedAt: new Date(), errors: asJson(errors), errorCount },
+  });
+}
