@@ -1,6 +1,6 @@
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { signInToTeam } from "./helpers";
+import { openUploader, signInToTeam } from "./helpers";
 
 /**
  * One sample file of each other agent (fixtures/agents/SOURCES.md), uploaded together through the
@@ -20,7 +20,7 @@ const range = { from: "2026-01-01", to: "2026-11-30" };
 test("one file of each agent through the upload page; the overview groups and filters by agent", async ({ page }) => {
   test.setTimeout(180_000);
   await signInToTeam(page, "e2e-agents");
-  await page.goto("/ingest");
+  await openUploader(page);
   await page.getByTestId("upload-files-input").setInputFiles(samples.map((sample) => path.join(agents, sample.file)));
   const summary = page.getByTestId("upload-summary");
   await expect(summary).toBeVisible({ timeout: 60_000 });

@@ -3,7 +3,7 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { formatUsd } from "../lib/format";
 import { generatedTeamRuns, runLines } from "../lib/testing/context-package-traces";
-import { signInToTeam } from "./helpers";
+import { openUploader, signInToTeam } from "./helpers";
 
 test("the Context page shows each project's package over time, what is in it, its weekly cost and recommendations equal to the API's", async ({ page }, testInfo) => {
   test.setTimeout(180_000);
@@ -12,7 +12,7 @@ test("the Context page shows each project's package over time, what is in it, it
   for (const run of generatedTeamRuns) writeFileSync(path.join(folder, `${run.session}.jsonl`), runLines(run).join("\n") + "\n");
 
   await signInToTeam(page, "e2e-context");
-  await page.goto("/ingest");
+  await openUploader(page);
   await page.getByTestId("upload-folder-input").setInputFiles(folder);
   await expect(page.getByTestId("upload-summary")).toBeVisible({ timeout: 60_000 });
 

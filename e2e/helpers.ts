@@ -50,3 +50,9 @@ export async function ingestFolderThroughApi(page: Page, key: string, folder: st
     expect(response.status()).toBe(200);
   }
 }
+
+/** Opens the Ingest page once its uploader can take files (files chosen before hydration are lost). */
+export async function openUploader(page: Page) {
+  await page.goto("/ingest");
+  await expect(page.getByTestId("upload-dropzone")).toHaveAttribute("data-ready", "true");
+}

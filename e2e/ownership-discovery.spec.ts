@@ -7,14 +7,14 @@
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { e2eMember } from "./credentials";
-import { signIn, signInToTeam, signOut } from "./helpers";
+import { openUploader, signIn, signInToTeam, signOut } from "./helpers";
 
 const corpus = path.resolve("fixtures/multi-machine");
 const wholeRange = "from=2025-01-01&to=2026-12-31";
 const shots = (name: string) => path.resolve("test-results/screenshots", `${name}.png`);
 
 async function upload(page: Page, folder: string) {
-  await page.goto("/ingest");
+  await openUploader(page);
   await page.getByTestId("upload-folder-input").setInputFiles(folder);
   const summary = page.getByTestId("upload-summary");
   await expect(summary).toBeVisible({ timeout: 90_000 });

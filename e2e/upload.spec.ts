@@ -1,6 +1,6 @@
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { signInToTeam } from "./helpers";
+import { openUploader, signInToTeam } from "./helpers";
 
 /** Real Claude Code transcripts with known totals (fixtures/real/SOURCES.md: 33 calls, $1.564895). */
 const transcripts = path.resolve("fixtures/real/spotter/test/fixtures/transcripts");
@@ -36,8 +36,7 @@ async function uploadFolder(page: Page) {
 test("uploading a folder of transcripts shows per-file progress and the totals; uploading it again adds nothing", async ({ page }) => {
   test.setTimeout(180_000);
   await signInToTeam(page, "e2e-upload");
-  await page.goto("/ingest");
-  await expect(page.getByTestId("upload-dropzone")).toBeVisible();
+  await openUploader(page);
 
   const first = await uploadFolder(page);
   await expect(first.locator('[data-stat="files"]')).toHaveText("6");

@@ -1,14 +1,14 @@
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { formatUsd } from "../lib/format";
-import { signInToTeam } from "./helpers";
+import { openUploader, signInToTeam } from "./helpers";
 
 const transcripts = path.resolve("fixtures/real/spotter/test/fixtures/transcripts");
 
 test("the Waste page's total equals the API's, unaccepted spend sits beside it as on the overview, a finding opens its run, and accepting it never raises waste", async ({ page }) => {
   test.setTimeout(180_000);
   await signInToTeam(page, "e2e-waste");
-  await page.goto("/ingest");
+  await openUploader(page);
   await page.getByTestId("upload-folder-input").setInputFiles(transcripts);
   await expect(page.getByTestId("upload-summary")).toBeVisible({ timeout: 60_000 });
 

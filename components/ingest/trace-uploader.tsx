@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState, type DragEvent } from "react";
+import { useEffect, useRef, useState, type DragEvent } from "react";
 import { formatInteger } from "@/lib/format";
 import { IngestErrorList, IngestTotalsList, type IngestErrorItem } from "./ingest-summary";
 import {
@@ -34,6 +34,10 @@ export function TraceUploader() {
   const busy = rows.some((row) => row.status !== "done" && row.status !== "failed");
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
+  // Files chosen before React attached its handlers would be ignored: scripts (and the browser
+  // tests) wait for data-ready before choosing files.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
 
   const update = (index: number, change: Partial<FileRow>) =>
     setRows((current) => current.map((row, i) => (i === index ? { ...row, ...change } : row)));
@@ -92,6 +96,7 @@ export function TraceUploader() {
         <div
           className={dragging ? "dropzone active" : "dropzone"}
           data-testid="upload-dropzone"
+          data-ready={ready}
           aria-disabled={busy}
           onDragOver={(event) => {
             event.preventDefault();
