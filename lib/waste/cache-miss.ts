@@ -62,6 +62,7 @@ export function detectCacheMisses(input: RunWasteInput): WasteFinding[] {
           if (previous.call.model !== call.model) cause = `the model changed from ${previous.call.model} to ${call.model}, and caches are per model`;
           else if (idle > life) cause = `it came ${duration(idle)} after the previous call, longer than the cache's ${life === ONE_HOUR ? "1 hour" : "5 minute"} life`;
           else if (compaction) cause = "the compaction re-sent the conversation without reading it from the cache";
+          else if (call.cacheRead === 0) cause = "the prompt differed from the previous call's from its very start (a changed system prompt or tool list), so nothing was read from the cache";
           else cause = `the prompt differed from the previous call's after its first ${tokens(call.cacheRead)} (an edited earlier message, an injected reminder or a changed tool list), so the cache matched only up to there`;
           const paid = priceTokens(call, split, input.overrides);
           const asRead = priceTokens(call, { cacheRead: rewritten }, input.overrides);

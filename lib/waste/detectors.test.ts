@@ -75,6 +75,11 @@ describe("cache-miss", () => {
     expect(prefix!.wastedTokens).toBe(8_500);
     expect(prefix!.wastedUsd).toBeCloseTo((8_500 * 3.45) / M, 12);
     expect(prefix!.explanation).toMatch(/differed from the previous call's after its first 2,000 tokens/);
+
+    const rewrittenWhole = call(30, { cacheWrite5m: 10_600 });
+    const [fromStart] = detectCacheMisses(run([call(0, { cacheWrite5m: 10_500 }), rewrittenWhole]));
+    expect(fromStart!.explanation).toMatch(/differed from the previous call's from its very start/);
+    expect(fromStart!.explanation).not.toMatch(/first 0 tokens/);
   });
 
   it("ignores a context that shrank (compaction, /clear) and shortfalls under 1,024 tokens", () => {
