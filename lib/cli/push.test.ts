@@ -5,20 +5,17 @@
  */
 import { execFile } from "node:child_process";
 import { appendFileSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST } from "@/app/api/v1/ingest/route";
-import { POST as postFiles } from "@/app/api/v1/ingest/files/route";
 import { closeDb, db } from "@/lib/db/client";
 import { assistantLine } from "@/lib/ingest/parsers/__fixtures__/trace-lines";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
 import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
 import { wholeRange } from "@/lib/testing/ingest-fixtures";
+import { startIngestServer } from "@/lib/testing/ingest-server";
 
 const run = promisify(execFile);
 let team: TestTeam;
@@ -37,22 +34,7 @@ async function push(): Promise<{ files: number; calls: number; duplicates: numbe
 
 beforeAll(async () => {
   team = await createTestTeam("push");
-  server = createServer((incoming, outgoing) => {
-    const request = new Request(`http://localhost${incoming.url}`, {
-      method: incoming.method,
-      headers: incoming.headers as Record<string, string>,
-      body: Readable.toWeb(incoming) as ReadableStream,
-      duplex: "half",
-    } as RequestInit);
-    // The two ingest routes `trh push` may call: many files per request, or one.
-    const route = new URL(request.url).pathname === "/api/v1/ingest/files" ? postFiles : POST;
-    void route(request, undefined as never).then(async (response) => {
-      outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-      outgoing.end(Buffer.from(await response.arrayBuffer()));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ url, server } = await startIngestServer());
   mkdirSync(path.join(traces, "-home-dev-repo"), { recursive: true });
 });
 

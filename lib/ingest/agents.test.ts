@@ -8,15 +8,11 @@
  */
 import { execFile } from "node:child_process";
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { POST as postIngest } from "@/app/api/v1/ingest/route";
-import { POST as postIngestFiles } from "@/app/api/v1/ingest/files/route";
 import { GET as getRuns } from "@/app/api/v1/runs/route";
 import { GET as getSpend } from "@/app/api/v1/spend/route";
 import { analyzeFiles } from "@/lib/analyze/analyze-files";
@@ -26,6 +22,7 @@ import { closeDb, db } from "@/lib/db/client";
 import { agentFixturesRoot, agentSamples, type AgentSample } from "@/lib/testing/agent-fixtures";
 import { createTestTeam, type TestTeam } from "@/lib/testing/fixtures";
 import { wholeRange } from "@/lib/testing/ingest-fixtures";
+import { startIngestServer } from "@/lib/testing/ingest-server";
 import { priceCall } from "@/lib/pricing/price-book";
 
 afterAll(closeDb);
@@ -268,23 +265,8 @@ describe("the same totals through import, upload and the API on the real databas
 describe("trh push", () => {
   it("sends every agent's files, again only those that changed, and counts each call once", async () => {
     const team = await createTestTeam("agents-push");
-    // The route handlers behind a small node:http server, standing in for Next.js's own.
-    const server = createServer((incoming, outgoing) => {
-      const request = new Request(`http://localhost${incoming.url}`, {
-        method: incoming.method,
-        headers: incoming.headers as Record<string, string>,
-        body: Readable.toWeb(incoming) as ReadableStream,
-        duplex: "half",
-      } as RequestInit);
-      const route = new URL(request.url).pathname === "/api/v1/ingest/files" ? postIngestFiles : postIngest;
-      void route(request, undefined as never).then(async (response) => {
-        outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-        outgoing.end(Buffer.from(await response.arrayBuffer()));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { url, server } = await startIngestServer();
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const dir = mkdtempSync(path.join(tmpdir(), "trh-agents-push-"));
       const traces = path.join(dir, "agents");
       cpSync(agentFixturesRoot, traces, { recursive: true });

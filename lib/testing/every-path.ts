@@ -8,15 +8,11 @@
  * session and per day; tokens exact, cost within 1e-6. Each case gets a team of its own.
  */
 import { mkdtempSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
 import fc from "fast-check";
 import { expect, vi } from "vitest";
 import { POST } from "@/app/api/v1/ingest/route";
-import { POST as postFiles } from "@/app/api/v1/ingest/files/route";
 import { analyzeFiles } from "@/lib/analyze/analyze-files";
 import { findTraceFiles } from "@/lib/analyze/trace-files";
 import { importCommand } from "@/lib/cli/import";
@@ -25,6 +21,7 @@ import { closeDb, db } from "@/lib/db/client";
 import type { Tokens } from "@/lib/tokens";
 import type { TestTeam } from "./fixtures";
 import { writeTraceFiles, type TraceCorpus } from "./analyze-totals";
+import { startIngestServer } from "./ingest-server";
 import { storedTotals } from "./stored-totals";
 import { drawFrom, generateCorpus } from "./trace-corpus";
 
@@ -41,26 +38,6 @@ interface Upload {
   naming: "folder" | "files" | "projects" | "basename";
   /** push only: lines of each file already written when the first round runs. */
   firstRoundLines: Map<string, number>;
-}
-
-/** The route handler behind a real HTTP server, for `trh push`. */
-export async function startIngestServer(): Promise<{ url: string; server: Server }> {
-  const server = createServer((incoming, outgoing) => {
-    const request = new Request(`http://localhost${incoming.url}`, {
-      method: incoming.method,
-      headers: incoming.headers as Record<string, string>,
-      body: Readable.toWeb(incoming) as ReadableStream,
-      duplex: "half",
-    } as RequestInit);
-    // The two ingest routes `trh push` may call: many files per request, or one.
-    const route = new URL(request.url).pathname === "/api/v1/ingest/files" ? postFiles : POST;
-    void route(request, undefined as never).then(async (response) => {
-      outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-      outgoing.end(Buffer.from(await response.arrayBuffer()));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
 /** Runs a `trh` command in this process; returns what it printed (its --json answer). */

@@ -1,0 +1,29 @@
+/**
+ * The two ingest route handlers `trh push` calls (many files per request, or one) behind a plain
+ * node:http server, standing in for Next.js's own: for tests of push and for bench:import, without
+ * building the app.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { POST as ingestOne } from "@/app/api/v1/ingest/route";
+import { POST as ingestMany } from "@/app/api/v1/ingest/files/route";
+
+/** Listens on 127.0.0.1 (`port` 0: any free port) and answers when it is ready. */
+export async function startIngestServer(port = 0): Promise<{ url: string; server: Server }> {
+  const server = createServer((incoming, outgoing) => {
+    const request = new Request(`http://localhost${incoming.url}`, {
+      method: incoming.method,
+      headers: incoming.headers as Record<string, string>,
+      body: Readable.toWeb(incoming) as ReadableStream,
+      duplex: "half",
+    } as RequestInit);
+    const route = new URL(request.url).pathname === "/api/v1/ingest/files" ? ingestMany : ingestOne;
+    void route(request, undefined as never).then(async (response) => {
+      outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+      outgoing.end(Buffer.from(await response.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
