@@ -42,7 +42,11 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     // The billing spec's provider stand-in (e2e/billing-stand-in.ts).
-    env: { PORT: String(port), TRH_ANTHROPIC_API_URL: `http://127.0.0.1:${billingStandInPort(port)}`, TRH_OPENAI_API_URL: `http://127.0.0.1:${billingStandInPort(port)}` },
+    env: {
+      PORT: String(port),
+      TRH_ANTHROPIC_API_URL: `http://127.0.0.1:${billingStandInPort(port)}`,
+      TRH_OPENAI_API_URL: `http://127.0.0.1:${billingStandInPort(port)}`,
+    },
     // serve.ts drops its test database when it is asked to stop.
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
   },

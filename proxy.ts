@@ -4,7 +4,7 @@
  * Security behind https, and a redirect to sign-in for pages when there is no session cookie.
  * The redirect is only a convenience: pages and API routes check the session on the server.
  */
-import { NextResponse, type NextRequest } from "next/server";
+import { type NextRequest, NextResponse } from "next/server";
 
 const publicPages = ["/signin", "/forbidden"];
 

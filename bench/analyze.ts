@@ -13,23 +13,41 @@ import { generateCorpus } from "./corpus";
 import { CCUSAGE_BIN, CCUSAGE_VERSION, CORPUS, ensureCcusage, measure, REPO, series } from "./measure";
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { megabytes: { type: "string", default: "120" }, runs: { type: "string", default: "5" }, regenerate: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    options: {
+      megabytes: { type: "string", default: "120" },
+      runs: { type: "string", default: "5" },
+      regenerate: { type: "boolean", default: false },
+    },
+  });
   const runs = Number(values.runs);
   const claudeRoot = path.join(CORPUS, "claude");
   if (values.regenerate || !existsSync(path.join(claudeRoot, "projects"))) {
     const { claudeBytes, codexBytes } = generateCorpus(CORPUS, Number(values.megabytes));
-    process.stderr.write(`generated corpus: Claude Code ${(claudeBytes / 1e6).toFixed(1)} MB, Codex ${(codexBytes / 1e6).toFixed(1)} MB\n`);
+    process.stderr.write(
+      `generated corpus: Claude Code ${(claudeBytes / 1e6).toFixed(1)} MB, Codex ${(codexBytes / 1e6).toFixed(1)} MB\n`,
+    );
   }
   ensureCcusage();
-  const corpusStats = spawnSync("sh", ["-c", `find "${claudeRoot}" -name '*.jsonl' | xargs cat | wc -lc`], { encoding: "utf8" }).stdout.trim().split(/\s+/);
+  const corpusStats = spawnSync("sh", ["-c", `find "${claudeRoot}" -name '*.jsonl' | xargs cat | wc -lc`], {
+    encoding: "utf8",
+  })
+    .stdout.trim()
+    .split(/\s+/);
   const trh = [path.join(REPO, "bin", "trh.mjs"), "analyze", "--json"];
 
   // One warm-up each: the first trh run builds its cached engine bundle, and both fill the page cache.
   await measure(process.execPath, [...trh, path.join(claudeRoot, "projects")]);
-  await measure(process.execPath, [CCUSAGE_BIN, "daily", "--offline", "--json", "-z", "UTC"], { ...process.env, CLAUDE_CONFIG_DIR: claudeRoot });
+  await measure(process.execPath, [CCUSAGE_BIN, "daily", "--offline", "--json", "-z", "UTC"], {
+    ...process.env,
+    CLAUDE_CONFIG_DIR: claudeRoot,
+  });
 
   const trhClaude = await series(runs, process.execPath, [...trh, path.join(claudeRoot, "projects")]);
-  const ccusage = await series(runs, process.execPath, [CCUSAGE_BIN, "daily", "--offline", "--json", "-z", "UTC"], { ...process.env, CLAUDE_CONFIG_DIR: claudeRoot });
+  const ccusage = await series(runs, process.execPath, [CCUSAGE_BIN, "daily", "--offline", "--json", "-z", "UTC"], {
+    ...process.env,
+    CLAUDE_CONFIG_DIR: claudeRoot,
+  });
   const trhAll = await series(runs, process.execPath, [...trh, CORPUS]);
 
   type Totals = Record<string, number>;
@@ -51,10 +69,13 @@ async function main(): Promise<void> {
     row(`ccusage ${CCUSAGE_VERSION} daily --offline --json (same files)`, ccusage),
     row("trh analyze --json (whole corpus, + Codex)", trhAll),
     `token totals agree with ccusage: ${agree ? "yes" : "NO"}`,
-    ...pairs.map(([name, a, b]) => `  ${name.padEnd(12)} trh ${a.toLocaleString("en-US").padStart(16)}   ccusage ${b.toLocaleString("en-US").padStart(16)}${a === b ? "" : "   <- differs"}`),
+    ...pairs.map(
+      ([name, a, b]) =>
+        `  ${name.padEnd(12)} trh ${a.toLocaleString("en-US").padStart(16)}   ccusage ${b.toLocaleString("en-US").padStart(16)}${a === b ? "" : "   <- differs"}`,
+    ),
     `cost (not compared: trh prices long-context requests whole-request, FORMATS.md): trh $${ours.costUsd!.toFixed(2)}, ccusage $${theirs.totalCost!.toFixed(2)}`,
   ];
-  process.stdout.write(lines.join("\n") + "\n");
+  process.stdout.write(`${lines.join("\n")}\n`);
 }
 
 await main();

@@ -26,9 +26,13 @@ function random(seed: number): () => number {
 const rand = random(42);
 const between = (low: number, high: number): number => low + Math.floor(rand() * (high - low + 1));
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
-const hex = (length: number): string => Array.from({ length }, () => "0123456789abcdef"[Math.floor(rand() * 16)]).join("");
+const hex = (length: number): string =>
+  Array.from({ length }, () => "0123456789abcdef"[Math.floor(rand() * 16)]).join("");
 const uuid = (): string => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
-const WORDS = "the a function returns value error file test build module import export const let async await type interface config server client request response cache token model agent session project deploy lint format".split(" ");
+const WORDS =
+  "the a function returns value error file test build module import export const let async await type interface config server client request response cache token model agent session project deploy lint format".split(
+    " ",
+  );
 const prose = (chars: number): string => {
   let text = "";
   while (text.length < chars) text += pick(WORDS) + (rand() < 0.1 ? ".\n" : " ");
@@ -82,7 +86,12 @@ function assistantTurn(ctx: ClaudeContext, model: string, parent: string): { las
     const id = `toolu_01${hex(22)}`;
     toolIds.push(id);
     const name = pick(TOOLS);
-    const input = name === "Bash" ? { command: `npm test -- ${pick(WORDS)}`, timeout: 120000 } : name === "Write" || name === "Edit" ? { file_path: `/src/${pick(WORDS)}.ts`, content: prose(between(100, 1200)) } : { file_path: `/src/${pick(WORDS)}.ts` };
+    const input =
+      name === "Bash"
+        ? { command: `npm test -- ${pick(WORDS)}`, timeout: 120000 }
+        : name === "Write" || name === "Edit"
+          ? { file_path: `/src/${pick(WORDS)}.ts`, content: prose(between(100, 1200)) }
+          : { file_path: `/src/${pick(WORDS)}.ts` };
     blocks.push({ type: "tool_use", id, name, input });
   }
   const cacheWrite = between(200, 8000);
@@ -110,7 +119,10 @@ function assistantTurn(ctx: ClaudeContext, model: string, parent: string): { las
             input_tokens: input,
             cache_creation_input_tokens: cacheWrite,
             cache_read_input_tokens: cacheRead,
-            cache_creation: { ephemeral_5m_input_tokens: oneHour ? 0 : cacheWrite, ephemeral_1h_input_tokens: oneHour ? cacheWrite : 0 },
+            cache_creation: {
+              ephemeral_5m_input_tokens: oneHour ? 0 : cacheWrite,
+              ephemeral_1h_input_tokens: oneHour ? cacheWrite : 0,
+            },
             output_tokens: final ? output : between(1, 10),
             service_tier: "standard",
           },
@@ -137,7 +149,10 @@ function toolResults(ctx: ClaudeContext, toolIds: string[], parent: string): str
       JSON.stringify({
         ...envelope(ctx, last),
         type: "user",
-        message: { role: "user", content: [{ tool_use_id: id, type: "tool_result", content, is_error: rand() < 0.05 }] },
+        message: {
+          role: "user",
+          content: [{ tool_use_id: id, type: "tool_result", content, is_error: rand() < 0.05 }],
+        },
         uuid: uuidValue,
         timestamp: stamp(ctx.clock, between(100, 20000)),
         toolUseResult: { stdout: content.slice(0, 500), stderr: "", interrupted: false },
@@ -145,7 +160,17 @@ function toolResults(ctx: ClaudeContext, toolIds: string[], parent: string): str
     );
     last = uuidValue;
     if (rand() < 0.5) {
-      ctx.lines.push(JSON.stringify({ ...envelope(ctx, last), type: "progress", data: { type: "hook_progress", hookEvent: "PostToolUse", hookName: "PostToolUse:Bash", command: "lint.sh" }, toolUseID: id, parentToolUseID: id, uuid: uuid(), timestamp: stamp(ctx.clock, 5) }));
+      ctx.lines.push(
+        JSON.stringify({
+          ...envelope(ctx, last),
+          type: "progress",
+          data: { type: "hook_progress", hookEvent: "PostToolUse", hookName: "PostToolUse:Bash", command: "lint.sh" },
+          toolUseID: id,
+          parentToolUseID: id,
+          uuid: uuid(),
+          timestamp: stamp(ctx.clock, 5),
+        }),
+      );
     }
   }
   return last;
@@ -153,12 +178,25 @@ function toolResults(ctx: ClaudeContext, toolIds: string[], parent: string): str
 
 function userPrompt(ctx: ClaudeContext, parent: string | null): string {
   const uuidValue = uuid();
-  ctx.lines.push(JSON.stringify({ ...envelope(ctx, parent), type: "user", message: { role: "user", content: prose(between(40, 600)) }, uuid: uuidValue, timestamp: stamp(ctx.clock, between(10_000, 600_000)) }));
+  ctx.lines.push(
+    JSON.stringify({
+      ...envelope(ctx, parent),
+      type: "user",
+      message: { role: "user", content: prose(between(40, 600)) },
+      uuid: uuidValue,
+      timestamp: stamp(ctx.clock, between(10_000, 600_000)),
+    }),
+  );
   return uuidValue;
 }
 
 /** A conversation: prompts, each followed by a tool loop of several responses. */
-function conversation(ctx: ClaudeContext, models: readonly string[], prompts: number, onSubagent?: (parent: string) => void): void {
+function conversation(
+  ctx: ClaudeContext,
+  models: readonly string[],
+  prompts: number,
+  onSubagent?: (parent: string) => void,
+): void {
   let last: string | null = null;
   for (let prompt = 0; prompt < prompts; prompt++) {
     last = userPrompt(ctx, last);
@@ -179,23 +217,47 @@ function writeClaudeSession(projectsDir: string, projectIndex: number, startTime
   const sessionId = uuid();
   const clock = { time: startTime };
   const main: ClaudeContext = { sessionId, cwd, agentId: null, clock, lines: [], context: between(10_000, 30_000) };
-  main.lines.push(JSON.stringify({ type: "file-history-snapshot", messageId: uuid(), snapshot: { messageId: uuid(), trackedFileBackups: {}, timestamp: new Date(clock.time).toISOString() }, isSnapshotUpdate: false }));
+  main.lines.push(
+    JSON.stringify({
+      type: "file-history-snapshot",
+      messageId: uuid(),
+      snapshot: { messageId: uuid(), trackedFileBackups: {}, timestamp: new Date(clock.time).toISOString() },
+      isSnapshotUpdate: false,
+    }),
+  );
   const subagents: ClaudeContext[] = [];
   conversation(main, MAIN_MODELS, between(2, 8), (parent) => {
     const agentId = hex(7);
-    const sub: ClaudeContext = { sessionId, cwd, agentId, clock: { time: clock.time }, lines: [], context: between(5_000, 15_000) };
+    const sub: ClaudeContext = {
+      sessionId,
+      cwd,
+      agentId,
+      clock: { time: clock.time },
+      lines: [],
+      context: between(5_000, 15_000),
+    };
     conversation(sub, SUBAGENT_MODELS, 1);
     subagents.push(sub);
     // The parent's file gets progress copies of the subagent's messages, usage included (rule 2).
     for (const copied of sub.lines.filter((line) => line.includes('"type":"assistant"')).slice(0, 6)) {
-      main.lines.push(JSON.stringify({ ...envelope(main, parent), type: "progress", data: { type: "agent_progress", message: JSON.parse(copied), prompt: "", agentId }, toolUseID: `agent_msg_${hex(20)}`, parentToolUseID: `toolu_01${hex(22)}`, uuid: uuid(), timestamp: stamp(clock, 10) }));
+      main.lines.push(
+        JSON.stringify({
+          ...envelope(main, parent),
+          type: "progress",
+          data: { type: "agent_progress", message: JSON.parse(copied), prompt: "", agentId },
+          toolUseID: `agent_msg_${hex(20)}`,
+          parentToolUseID: `toolu_01${hex(22)}`,
+          uuid: uuid(),
+          timestamp: stamp(clock, 10),
+        }),
+      );
     }
   });
   const dir = path.join(projectsDir, project);
   mkdirSync(dir, { recursive: true });
   let bytes = 0;
   const write = (file: string, lines: string[]): void => {
-    const text = lines.join("\n") + "\n";
+    const text = `${lines.join("\n")}\n`;
     writeFileSync(file, text);
     bytes += Buffer.byteLength(text);
   };
@@ -215,20 +277,58 @@ function writeCodexSession(sessionsDir: string, startTime: number): number {
   const line = (type: string, payload: Record<string, unknown>): void => {
     lines.push(JSON.stringify({ timestamp: stamp(clock, between(50, 3000)), type, payload }));
   };
-  line("session_meta", { id, timestamp: date, cwd: `/home/dev/repos/codex-${between(1, 5)}`, originator: "codex_cli_rs", cli_version: "0.104.0", source: "cli", model_provider: "openai", base_instructions: { text: prose(6_000) }, git: { commit_hash: hex(40), branch: "main", repository_url: "https://example.com/repo.git" } });
+  line("session_meta", {
+    id,
+    timestamp: date,
+    cwd: `/home/dev/repos/codex-${between(1, 5)}`,
+    originator: "codex_cli_rs",
+    cli_version: "0.104.0",
+    source: "cli",
+    model_provider: "openai",
+    base_instructions: { text: prose(6_000) },
+    git: { commit_hash: hex(40), branch: "main", repository_url: "https://example.com/repo.git" },
+  });
   line("event_msg", { type: "token_count", info: null, rate_limits: null });
-  const totals = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 };
+  const totals = {
+    input_tokens: 0,
+    cached_input_tokens: 0,
+    output_tokens: 0,
+    reasoning_output_tokens: 0,
+    total_tokens: 0,
+  };
   const turns = between(3, 15);
   for (let turn = 0; turn < turns; turn++) {
-    line("turn_context", { turn_id: uuid(), cwd: "/home/dev/repos/codex", approval_policy: "on-request", model: pick(["gpt-5.3-codex", "gpt-5.3-codex", "gpt-5.2-codex"]), effort: "high" });
+    line("turn_context", {
+      turn_id: uuid(),
+      cwd: "/home/dev/repos/codex",
+      approval_policy: "on-request",
+      model: pick(["gpt-5.3-codex", "gpt-5.3-codex", "gpt-5.2-codex"]),
+      effort: "high",
+    });
     line("event_msg", { type: "user_message", message: prose(between(50, 400)), images: [] });
     const calls = between(2, 10);
     for (let call = 0; call < calls; call++) {
-      line("response_item", { type: "reasoning", summary: [{ type: "summary_text", text: prose(100) }], content: null, encrypted_content: hex(between(500, 3000)) });
+      line("response_item", {
+        type: "reasoning",
+        summary: [{ type: "summary_text", text: prose(100) }],
+        content: null,
+        encrypted_content: hex(between(500, 3000)),
+      });
       const callId = `call_${hex(24)}`;
-      line("response_item", { type: "function_call", name: "exec_command", arguments: JSON.stringify({ cmd: `rg ${pick(WORDS)}` }), call_id: callId });
+      line("response_item", {
+        type: "function_call",
+        name: "exec_command",
+        arguments: JSON.stringify({ cmd: `rg ${pick(WORDS)}` }),
+        call_id: callId,
+      });
       const input = between(10_000, 120_000);
-      const last = { input_tokens: input, cached_input_tokens: Math.floor(input * 0.9), output_tokens: between(50, 2000), reasoning_output_tokens: 0, total_tokens: 0 };
+      const last = {
+        input_tokens: input,
+        cached_input_tokens: Math.floor(input * 0.9),
+        output_tokens: between(50, 2000),
+        reasoning_output_tokens: 0,
+        total_tokens: 0,
+      };
       last.reasoning_output_tokens = Math.floor(last.output_tokens * 0.4);
       last.total_tokens = last.input_tokens + last.output_tokens;
       for (const key of Object.keys(totals) as Array<keyof typeof totals>) totals[key] += last[key];
@@ -240,9 +340,14 @@ function writeCodexSession(sessionsDir: string, startTime: number): number {
     }
   }
   const day = new Date(startTime);
-  const dir = path.join(sessionsDir, String(day.getUTCFullYear()), String(day.getUTCMonth() + 1).padStart(2, "0"), String(day.getUTCDate()).padStart(2, "0"));
+  const dir = path.join(
+    sessionsDir,
+    String(day.getUTCFullYear()),
+    String(day.getUTCMonth() + 1).padStart(2, "0"),
+    String(day.getUTCDate()).padStart(2, "0"),
+  );
   mkdirSync(dir, { recursive: true });
-  const text = lines.join("\n") + "\n";
+  const text = `${lines.join("\n")}\n`;
   writeFileSync(path.join(dir, `rollout-${date.slice(0, 19).replace(/:/g, "-")}-${id}.jsonl`), text);
   return Buffer.byteLength(text);
 }
@@ -265,8 +370,15 @@ export function generateCorpus(out: string, megabytes: number): { claudeBytes: n
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { out: { type: "string", default: path.join(import.meta.dirname, ".corpus") }, megabytes: { type: "string", default: "120" } } });
+  const { values } = parseArgs({
+    options: {
+      out: { type: "string", default: path.join(import.meta.dirname, ".corpus") },
+      megabytes: { type: "string", default: "120" },
+    },
+  });
   const out = path.resolve(values.out!);
   const { claudeBytes, codexBytes } = generateCorpus(out, Number(values.megabytes));
-  process.stdout.write(`corpus in ${out}: Claude Code ${(claudeBytes / 1e6).toFixed(1)} MB, Codex ${(codexBytes / 1e6).toFixed(1)} MB\n`);
+  process.stdout.write(
+    `corpus in ${out}: Claude Code ${(claudeBytes / 1e6).toFixed(1)} MB, Codex ${(codexBytes / 1e6).toFixed(1)} MB\n`,
+  );
 }

@@ -12,14 +12,14 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { gzipSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
 import pg from "pg";
 import { findTraceFiles } from "@/lib/analyze/trace-files";
 import { generateCorpus } from "./corpus";
-import { CCUSAGE_BIN, CCUSAGE_VERSION, CORPUS, ensureCcusage, measure, REPO, type Measurement } from "./measure";
+import { CCUSAGE_BIN, CCUSAGE_VERSION, CORPUS, ensureCcusage, type Measurement, measure, REPO } from "./measure";
 
 const { values } = parseArgs({
   options: {
@@ -49,7 +49,22 @@ const env = { ...process.env, DATABASE_URL: databaseUrl };
 async function freshDatabase(): Promise<void> {
   await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await onServer(`CREATE DATABASE ${database}`);
-  const created = spawnSync(process.execPath, trh("admin", "create-user", "--email", "bench@example.com", "--password", "bench-password", "--team", "bench", "--role", "admin"), { env, encoding: "utf8" });
+  const created = spawnSync(
+    process.execPath,
+    trh(
+      "admin",
+      "create-user",
+      "--email",
+      "bench@example.com",
+      "--password",
+      "bench-password",
+      "--team",
+      "bench",
+      "--role",
+      "admin",
+    ),
+    { env, encoding: "utf8" },
+  );
   if (created.status !== 0) throw new Error(created.stderr);
 }
 
@@ -65,17 +80,42 @@ const envOf = (kind: Kind): NodeJS.ProcessEnv =>
 async function freshFor(kind: Kind): Promise<void> {
   if (kind === "postgres") return freshDatabase();
   rmSync(dataDir, { recursive: true, force: true });
-  const created = spawnSync(process.execPath, trh("admin", "create-user", "--email", "bench@example.com", "--password", "bench-password", "--team", "bench", "--role", "admin"), { env: envOf(kind), encoding: "utf8" });
+  const created = spawnSync(
+    process.execPath,
+    trh(
+      "admin",
+      "create-user",
+      "--email",
+      "bench@example.com",
+      "--password",
+      "bench-password",
+      "--team",
+      "bench",
+      "--role",
+      "admin",
+    ),
+    { env: envOf(kind), encoding: "utf8" },
+  );
   if (created.status !== 0) throw new Error(created.stderr);
 }
 
 /** The ingest routes behind a server (bench/ingest-server.ts); its peak RSS is read before it stops. */
-async function withServer<T>(kind: Kind, work: (url: string, key: string) => Promise<T>): Promise<{ result: T; serverPeakRssMb: number }> {
-  const keyRun = spawnSync(process.execPath, trh("admin", "create-key", "--team", "bench", "--name", `bench-${Date.now()}`, "--scope", "ingest"), { env: envOf(kind), encoding: "utf8" });
+async function withServer<T>(
+  kind: Kind,
+  work: (url: string, key: string) => Promise<T>,
+): Promise<{ result: T; serverPeakRssMb: number }> {
+  const keyRun = spawnSync(
+    process.execPath,
+    trh("admin", "create-key", "--team", "bench", "--name", `bench-${Date.now()}`, "--scope", "ingest"),
+    { env: envOf(kind), encoding: "utf8" },
+  );
   const key = /trh_[A-Za-z0-9_-]+/.exec(keyRun.stdout)?.[0];
   if (!key) throw new Error(`no key: ${keyRun.stdout} ${keyRun.stderr}`);
   const port = 3209;
-  const server = spawn(process.execPath, ["--import", "tsx", path.join(REPO, "bench", "ingest-server.ts")], { env: { ...envOf(kind), PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
+  const server = spawn(process.execPath, ["--import", "tsx", path.join(REPO, "bench", "ingest-server.ts")], {
+    env: { ...envOf(kind), PORT: String(port) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   await new Promise<void>((resolve, reject) => {
     server.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
     server.on("exit", (code) => reject(new Error(`the ingest server exited with ${code}`)));
@@ -99,7 +139,8 @@ async function uploadFileByFile(url: string, key: string): Promise<void> {
       headers: { authorization: `Bearer ${key}`, "content-encoding": "gzip" },
       body: gzipSync(readFileSync(file.absolutePath)),
     });
-    if (!response.ok && response.status !== 400) throw new Error(`upload of ${file.fileName}: ${response.status} ${await response.text()}`);
+    if (!response.ok && response.status !== 400)
+      throw new Error(`upload of ${file.fileName}: ${response.status} ${await response.text()}`);
     await response.arrayBuffer();
   }
 }
@@ -110,22 +151,36 @@ interface PathFigures {
   push: (Measurement & { serverPeakRssMb: number })[];
   upload: { wallSeconds: number; peakRssMb: number }[];
 }
-const figures: Record<Kind, PathFigures> = { postgres: { import: [], reimport: [], push: [], upload: [] }, embedded: { import: [], reimport: [], push: [], upload: [] } };
+const figures: Record<Kind, PathFigures> = {
+  postgres: { import: [], reimport: [], push: [], upload: [] },
+  embedded: { import: [], reimport: [], push: [], upload: [] },
+};
 const kinds = (values.databases ?? "postgres,embedded").split(",") as Kind[];
 /** Each figure as it is taken, so a long run shows where it is. */
 const note = (what: string, m: { wallSeconds: number; peakRssMb: number }) =>
-  process.stderr.write(`${what}: ${m.wallSeconds.toFixed(2)} s, ${m.peakRssMb.toFixed(0)} MB (load ${os.loadavg()[0]!.toFixed(1)})\n`);
+  process.stderr.write(
+    `${what}: ${m.wallSeconds.toFixed(2)} s, ${m.peakRssMb.toFixed(0)} MB (load ${os.loadavg()[0]!.toFixed(1)})\n`,
+  );
 for (let run = 0; run < runs; run++) {
   for (const kind of kinds) {
     await freshFor(kind);
-    figures[kind].import.push(await measure(process.execPath, trh("import", CORPUS, "--team", "bench", "--json"), envOf(kind)));
+    figures[kind].import.push(
+      await measure(process.execPath, trh("import", CORPUS, "--team", "bench", "--json"), envOf(kind)),
+    );
     note(`[${kind}] import`, figures[kind].import.at(-1)!);
-    figures[kind].reimport.push(await measure(process.execPath, trh("import", CORPUS, "--team", "bench", "--json"), envOf(kind)));
+    figures[kind].reimport.push(
+      await measure(process.execPath, trh("import", CORPUS, "--team", "bench", "--json"), envOf(kind)),
+    );
     note(`[${kind}] import again`, figures[kind].reimport.at(-1)!);
     await freshFor(kind);
     const pushState = path.join(CORPUS, ".push-state.json");
     rmSync(pushState, { force: true });
-    const pushed = await withServer(kind, (url, key) => measure(process.execPath, trh("push", CORPUS, "--url", url, "--key", key, "--json"), { ...process.env, TRH_PUSH_STATE: pushState }));
+    const pushed = await withServer(kind, (url, key) =>
+      measure(process.execPath, trh("push", CORPUS, "--url", url, "--key", key, "--json"), {
+        ...process.env,
+        TRH_PUSH_STATE: pushState,
+      }),
+    );
     figures[kind].push.push({ ...pushed.result, serverPeakRssMb: pushed.serverPeakRssMb });
     note(`[${kind}] push (server ${pushed.serverPeakRssMb.toFixed(0)} MB)`, pushed.result);
     if (!values["skip-upload"]) {
@@ -144,21 +199,31 @@ rmSync(dataDir, { recursive: true, force: true });
 const firstImports = figures[kinds[0]!].import;
 const ccusage: Measurement[] = [];
 for (let run = 0; run < runs; run++) {
-  ccusage.push(await measure(process.execPath, [CCUSAGE_BIN, "daily", "--offline", "--json", "-z", "UTC"], { ...process.env, CLAUDE_CONFIG_DIR: claudeRoot }));
+  ccusage.push(
+    await measure(process.execPath, [CCUSAGE_BIN, "daily", "--offline", "--json", "-z", "UTC"], {
+      ...process.env,
+      CLAUDE_CONFIG_DIR: claudeRoot,
+    }),
+  );
 }
 
 const imported = JSON.parse(firstImports[0]!.stdout) as { runs: number; calls: number };
-const counts = (await onServer(
-  `SELECT (SELECT count(*) FROM "Call") + (SELECT count(*) FROM "ToolCall") + (SELECT count(*) FROM "Run") + (SELECT count(*) FROM "RunDaySpend") AS rows`,
-  databaseUrl,
-)).rows[0] as { rows: string };
+const counts = (
+  await onServer(
+    `SELECT (SELECT count(*) FROM "Call") + (SELECT count(*) FROM "ToolCall") + (SELECT count(*) FROM "Run") + (SELECT count(*) FROM "RunDaySpend") AS rows`,
+    databaseUrl,
+  )
+).rows[0] as { rows: string };
 const rows = Number(counts.rows);
 
 // The ceiling: COPY of the same number of narrow rows (an id, a timestamp, a model, four counts).
 const csv = path.join(CORPUS, "copy-rows.csv");
 const line = (i: number) => `${i},2026-02-01T10:00:00Z,claude-sonnet-4-5,${i % 97},${i % 13},${i % 1000},${i % 7}\n`;
 writeFileSync(csv, Array.from({ length: rows }, (_, i) => line(i)).join(""));
-await onServer(`DROP TABLE IF EXISTS copy_ceiling; CREATE TABLE copy_ceiling (id bigint, at timestamptz, model text, a int, b int, c int, d int)`, databaseUrl);
+await onServer(
+  `DROP TABLE IF EXISTS copy_ceiling; CREATE TABLE copy_ceiling (id bigint, at timestamptz, model text, a int, b int, c int, d int)`,
+  databaseUrl,
+);
 const copies: Measurement[] = [];
 for (let run = 0; run < runs; run++) {
   await onServer("TRUNCATE copy_ceiling", databaseUrl);
@@ -167,7 +232,10 @@ for (let run = 0; run < runs; run++) {
 await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
 
 /** Best of the runs (the machine is shared: the least disturbed run), peak RSS the largest. */
-const summary = (series: { wallSeconds: number; peakRssMb: number }[]) => ({ wallSeconds: Math.min(...series.map((m) => m.wallSeconds)), peakRssMb: Math.max(...series.map((m) => m.peakRssMb)) });
+const summary = (series: { wallSeconds: number; peakRssMb: number }[]) => ({
+  wallSeconds: Math.min(...series.map((m) => m.wallSeconds)),
+  peakRssMb: Math.max(...series.map((m) => m.peakRssMb)),
+});
 const row = (name: string, series: { wallSeconds: number; peakRssMb: number }[], extra = "") => {
   if (series.length === 0) return `${name.padEnd(66)} (not run)`;
   const { wallSeconds, peakRssMb } = summary(series);
@@ -176,21 +244,31 @@ const row = (name: string, series: { wallSeconds: number; peakRssMb: number }[],
 const importSeconds = summary(firstImports).wallSeconds;
 const ccusageSeconds = summary(ccusage).wallSeconds;
 const lines: string[] = [
-  `corpus: ${CORPUS}; ${imported.calls.toLocaleString("en-US")} calls in ${imported.runs} runs; ${rows.toLocaleString("en-US")} rows written; best of ${runs}, peak RSS max; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+  `corpus: ${CORPUS}; ${imported.calls.toLocaleString("en-US")} calls in ${imported.runs} runs; ${rows.toLocaleString("en-US")} rows written; best of ${runs}, peak RSS max; load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
 ];
 for (const kind of kinds) {
   const f = figures[kind];
   lines.push(
     row(`[${kind}] trh import (fresh database)`, f.import),
     row(`[${kind}] trh import again (everything a duplicate)`, f.reimport),
-    row(`[${kind}] trh push, many files per request (client RSS)`, f.push, f.push.length ? `; server ${Math.max(...f.push.map((p) => p.serverPeakRssMb)).toFixed(0)} MB` : ""),
+    row(
+      `[${kind}] trh push, many files per request (client RSS)`,
+      f.push,
+      f.push.length ? `; server ${Math.max(...f.push.map((p) => p.serverPeakRssMb)).toFixed(0)} MB` : "",
+    ),
     row(`[${kind}] upload, one request per file as the Ingest page (server RSS)`, f.upload),
   );
-  if (f.push.length) lines.push(`[${kind}] push / import: ${(summary(f.push).wallSeconds / summary(f.import).wallSeconds).toFixed(2)}x (goal: at most 1.5x)`);
+  if (f.push.length)
+    lines.push(
+      `[${kind}] push / import: ${(summary(f.push).wallSeconds / summary(f.import).wallSeconds).toFixed(2)}x (goal: at most 1.5x)`,
+    );
 }
 lines.push(
   row(`ccusage ${CCUSAGE_VERSION} daily --offline --json (Claude Code part)`, ccusage),
   row(`psql \\copy of ${rows.toLocaleString("en-US")} narrow rows (ceiling)`, copies),
   `import / ccusage analyze: ${(importSeconds / ccusageSeconds).toFixed(1)}x (goal: at most 2x); peak memory goal: under 250 MB`,
 );
-process.stdout.write(lines.join("\n") + "\n");
+process.stdout.write(`${lines.join("\n")}\n`);

@@ -21,7 +21,11 @@ export interface Measurement {
 }
 
 /** Runs a command to the end, timing it and taking its peak RSS (GNU time, else /proc polling). */
-export async function measure(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measurement> {
+export async function measure(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Measurement> {
   const useTime = existsSync(TIME_BIN);
   const rssFile = path.join(CORPUS, `.rss-${process.pid}`);
   const [file, argv] = useTime ? [TIME_BIN, ["-f", "%M", "-o", rssFile, command, ...args]] : [command, args];
@@ -54,10 +58,18 @@ export async function measure(command: string, args: string[], env: NodeJS.Proce
 
 export function ensureCcusage(): void {
   const manifest = path.join(CCUSAGE_PREFIX, "node_modules", "ccusage", "package.json");
-  if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version === CCUSAGE_VERSION) return;
+  if (
+    existsSync(manifest) &&
+    (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version === CCUSAGE_VERSION
+  )
+    return;
   mkdirSync(CCUSAGE_PREFIX, { recursive: true });
   process.stderr.write(`installing ccusage@${CCUSAGE_VERSION} into ${CCUSAGE_PREFIX}\n`);
-  const result = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--no-save", "--prefix", CCUSAGE_PREFIX, `ccusage@${CCUSAGE_VERSION}`], { stdio: "inherit" });
+  const result = spawnSync(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--no-save", "--prefix", CCUSAGE_PREFIX, `ccusage@${CCUSAGE_VERSION}`],
+    { stdio: "inherit" },
+  );
   if (result.status !== 0) throw new Error("could not install ccusage");
 }
 
@@ -66,6 +78,9 @@ export const median = (values: number[]): number => [...values].sort((a, b) => a
 export async function series(runs: number, command: string, args: string[], env?: NodeJS.ProcessEnv) {
   const results: Measurement[] = [];
   for (let run = 0; run < runs; run++) results.push(await measure(command, args, env));
-  return { wallSeconds: median(results.map((r) => r.wallSeconds)), peakRssMb: Math.max(...results.map((r) => r.peakRssMb)), stdout: results[0]!.stdout };
+  return {
+    wallSeconds: median(results.map((r) => r.wallSeconds)),
+    peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
+    stdout: results[0]!.stdout,
+  };
 }
-

@@ -48,12 +48,16 @@ async function generate(client: pg.Client): Promise<{ teamId: string; bigRunId: 
   const q = (sql: string, params: unknown[] = []) => client.query(sql, params);
   const team = await q(`INSERT INTO "Team" (slug, name) VALUES ('bench', 'Bench') RETURNING id`);
   const teamId: string = team.rows[0].id;
-  await q(`INSERT INTO "Person" ("teamId", "displayName", email) SELECT $1, 'Dev ' || i, 'dev' || i || '@bench.example.com' FROM generate_series(1, 50) i`, [teamId]);
+  await q(
+    `INSERT INTO "Person" ("teamId", "displayName", email) SELECT $1, 'Dev ' || i, 'dev' || i || '@bench.example.com' FROM generate_series(1, 50) i`,
+    [teamId],
+  );
   await q(`INSERT INTO "Project" ("teamId", name) SELECT $1, 'project-' || i FROM generate_series(1, 10) i`, [teamId]);
   await q(`INSERT INTO "Task" ("teamId", key) SELECT $1, 'TRH-' || i FROM generate_series(1, 400) i`, [teamId]);
 
   // Runs: calls per run between 50 and 450 (mean 250); one in 20 has no owner, one in 10 no project.
-  await q(`
+  await q(
+    `
     CREATE TEMP TABLE bench_run AS
     SELECT n, gen_random_uuid() AS id,
       CASE WHEN n = 0 THEN ${BIG_RUN_CALLS} ELSE 50 + (n * 7919) % 401 END AS calls,
@@ -62,22 +66,30 @@ async function generate(client: pg.Client): Promise<{ teamId: string; bigRunId: 
       CASE WHEN n % 20 = 7 THEN NULL ELSE (SELECT id FROM "Person" WHERE "teamId" = $1 ORDER BY id OFFSET (n * 17) % 50 LIMIT 1) END AS owner,
       CASE WHEN n % 10 = 3 THEN NULL ELSE (SELECT id FROM "Project" WHERE "teamId" = $1 ORDER BY id OFFSET (n * 29) % 10 LIMIT 1) END AS project,
       (SELECT id FROM "Task" WHERE "teamId" = $1 ORDER BY id OFFSET (n * 37) % 400 LIMIT 1) AS task
-    FROM generate_series(0, ${runs - 1}) n`, [teamId]);
+    FROM generate_series(0, ${runs - 1}) n`,
+    [teamId],
+  );
   // The big run starts a week before the last day so it sits in every range.
   await q(`UPDATE bench_run SET started = timestamptz '${LAST_DAY}T00:00:00Z' - interval '6 days' WHERE n = 0`);
-  await q(`
+  await q(
+    `
     INSERT INTO "Run" ("teamId", id, source, "externalId", title, "gitBranch", "startedAt", "endedAt", models, "ownerId", "projectId", "taskId", outcome)
     SELECT $1, id, 'claude-code', 'session-' || n, 'Bench run ' || n, 'feature/' || n, started, started + make_interval(secs => calls * 20), ARRAY[model],
       owner, project, task, CASE WHEN n % 3 = 0 THEN 'ACCEPTED'::"OutcomeStatus" END
-    FROM bench_run`, [teamId]);
+    FROM bench_run`,
+    [teamId],
+  );
   log(`${runs} runs`);
 
   // Secondary indexes are rebuilt after the bulk insert: far faster than maintaining them row by row.
-  const indexes = await q(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'Call' AND indexname <> 'Call_pkey'`);
+  const indexes = await q(
+    `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'Call' AND indexname <> 'Call_pkey'`,
+  );
   for (const index of indexes.rows) await q(`DROP INDEX "${index.indexname}"`);
   // Context grows along the run and falls back after a "compaction" every 120 calls; prices are
   // Sonnet's ($3 in, $15 out, $0.30 cache read, $3.75 cache write per million).
-  await q(`
+  await q(
+    `
     INSERT INTO "Call" ("teamId", "runId", source, "callKey", timestamp, model, "uncachedInput", "cacheRead", "cacheWrite5m", "cacheWrite1h",
       output, reasoning, "contextTokens", "costUsd", priced, "priceRule")
     SELECT $1, r.id, 'claude-code', r.n || ':' || i, r.started + make_interval(secs => i * 20), r.model,
@@ -85,37 +97,56 @@ async function generate(client: pg.Client): Promise<{ teamId: string; bigRunId: 
       round((u * 3 + o * 15 + cr * 0.3 + cw * 3.75) / 1e6, 12), true, 'bench'
     FROM bench_run r, generate_series(1, r.calls) i,
       LATERAL (SELECT 5 + (i * 7) % 40 AS u, 12000 + ((i - 1) % 120) * 1400 AS cr,
-                      CASE WHEN i % 120 = 1 THEN 12000 ELSE 300 + (i * 131) % 2500 END AS cw, 80 + (i * 97) % 1400 AS o) t`, [teamId]);
+                      CASE WHEN i % 120 = 1 THEN 12000 ELSE 300 + (i * 131) % 2500 END AS cw, 80 + (i * 97) % 1400 AS o) t`,
+    [teamId],
+  );
   log("calls inserted");
   for (const index of indexes.rows) await q(index.indexdef);
   log("call indexes rebuilt");
-  await q(`
+  await q(
+    `
     INSERT INTO "ToolCall" ("teamId", "runId", "callId", "toolUseId", name, summary, "inputBytes", "outputBytes", "outputTokens", timestamp)
     SELECT c."teamId", c."runId", c.id, 'toolu_' || c.id, (ARRAY['Bash', 'Read', 'Edit', 'Grep'])[1 + c.id % 4], 'npm test -- ' || c.id, 120,
       200 + (c.id * 7919) % 40000, (200 + (c.id * 7919) % 40000) / 4, c.timestamp
-    FROM "Call" c JOIN bench_run r ON r.id = c."runId" AND r.n = 0 WHERE c."teamId" = $1`, [teamId]);
-  await q(`
+    FROM "Call" c JOIN bench_run r ON r.id = c."runId" AND r.n = 0 WHERE c."teamId" = $1`,
+    [teamId],
+  );
+  await q(
+    `
     UPDATE "Run" r SET calls = s.calls, "inputTokens" = s.i, "outputTokens" = s.o, "cacheWriteTokens" = s.cw, "cacheReadTokens" = s.cr, "costUsd" = s.cost
     FROM (SELECT "runId", count(*) AS calls, sum("uncachedInput") AS i, sum(output) AS o, sum("cacheWrite5m" + "cacheWrite1h") AS cw,
             sum("cacheRead") AS cr, sum("costUsd") AS cost FROM "Call" WHERE "teamId" = $1 GROUP BY "runId") s
-    WHERE r."teamId" = $1 AND r.id = s."runId"`, [teamId]);
-  await q(`
+    WHERE r."teamId" = $1 AND r.id = s."runId"`,
+    [teamId],
+  );
+  await q(
+    `
     INSERT INTO "RunDaySpend" ("teamId", "runId", day, model, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
     SELECT "teamId", "runId", (timestamp AT TIME ZONE 'UTC')::date, model, count(*), sum("uncachedInput"), sum(output),
       sum("cacheWrite5m" + "cacheWrite1h"), sum("cacheRead"), sum("costUsd")
-    FROM "Call" WHERE "teamId" = $1 GROUP BY 1, 2, 3, 4`, [teamId]);
-  await q(`
+    FROM "Call" WHERE "teamId" = $1 GROUP BY 1, 2, 3, 4`,
+    [teamId],
+  );
+  await q(
+    `
     INSERT INTO "DailySpend" ("teamId", day, "ownerId", "projectId", "taskId", model, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
     SELECT s."teamId", s.day, coalesce(r."ownerId"::text, ''), coalesce(r."projectId"::text, ''), coalesce(r."taskId"::text, ''), s.model,
       sum(s.calls), sum(s."inputTokens"), sum(s."outputTokens"), sum(s."cacheWriteTokens"), sum(s."cacheReadTokens"), sum(s."costUsd")
     FROM "RunDaySpend" s JOIN "Run" r ON r."teamId" = s."teamId" AND r.id = s."runId"
-    WHERE s."teamId" = $1 GROUP BY 1, 2, 3, 4, 5, 6`, [teamId]);
-  await q(`
+    WHERE s."teamId" = $1 GROUP BY 1, 2, 3, 4, 5, 6`,
+    [teamId],
+  );
+  await q(
+    `
     INSERT INTO "Outcome" ("teamId", "runId", status, source, evidence, "decidedAt")
     SELECT $1, id, 'ACCEPTED', 'github', 'https://github.com/acme/app/pull/' || n, started + make_interval(secs => calls * 20 + 3600)
-    FROM bench_run WHERE n % 3 = 0`, [teamId]);
+    FROM bench_run WHERE n % 3 = 0`,
+    [teamId],
+  );
   await q(`ANALYZE`);
-  const counts = await q(`SELECT (SELECT count(*) FROM "Call")::int AS calls, (SELECT count(*) FROM "RunDaySpend")::int AS "runDays", (SELECT count(*) FROM "DailySpend")::int AS daily`);
+  const counts = await q(
+    `SELECT (SELECT count(*) FROM "Call")::int AS calls, (SELECT count(*) FROM "RunDaySpend")::int AS "runDays", (SELECT count(*) FROM "DailySpend")::int AS daily`,
+  );
   log(`rollups: ${JSON.stringify(counts.rows[0])}`);
   const big = await q(`SELECT id FROM bench_run WHERE n = 0`);
   return { teamId, bigRunId: big.rows[0].id };
@@ -159,7 +190,8 @@ async function main() {
   let bigRunId: string;
   if (reuse) {
     teamId = (await client.query(`SELECT id FROM "Team" WHERE slug = 'bench'`)).rows[0].id;
-    bigRunId = (await client.query(`SELECT id FROM "Run" WHERE "teamId" = $1 AND "externalId" = 'session-0'`, [teamId])).rows[0].id;
+    bigRunId = (await client.query(`SELECT id FROM "Run" WHERE "teamId" = $1 AND "externalId" = 'session-0'`, [teamId]))
+      .rows[0].id;
   } else {
     ({ teamId, bigRunId } = await generate(client));
     log(`generated in ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -179,20 +211,34 @@ async function main() {
   const callsOf = `FROM "Call" c JOIN "Run" r ON r."teamId" = c."teamId" AND r.id = c."runId"
     LEFT JOIN "Person" o ON o.id = r."ownerId" LEFT JOIN "Project" p ON p.id = r."projectId"
     WHERE c."teamId" = $1 AND c.timestamp >= $2::date AND c.timestamp < $3::date + 1`;
-  const scanKey = { day: `(c.timestamp AT TIME ZONE 'UTC')::date`, owner: `coalesce(o.email, 'unallocated')`, project: `coalesce(p.name, 'unallocated')`, model: `c.model` };
+  const scanKey = {
+    day: `(c.timestamp AT TIME ZONE 'UTC')::date`,
+    owner: `coalesce(o.email, 'unallocated')`,
+    project: `coalesce(p.name, 'unallocated')`,
+    model: `c.model`,
+  };
 
-  const rows: { question: string; range: string; p50: number; p95: number; scanP50: number | null; scanP95: number | null }[] = [];
+  const rows: {
+    question: string;
+    range: string;
+    p50: number;
+    p95: number;
+    scanP50: number | null;
+    scanP95: number | null;
+  }[] = [];
   const ranges = { week: 7, month: 30, quarter: 91 };
   for (const [range, days] of Object.entries(ranges)) {
     const from = addDays(LAST_DAY, -(days - 1));
     const to = LAST_DAY;
     const params = [teamId, from, to];
     const questions: [string, () => Promise<unknown>, (() => Promise<unknown>) | null][] = [
-      ...(["day", "owner", "project", "model"] as const).map((groupBy): [string, () => Promise<unknown>, () => Promise<unknown>] => [
-        `spend by ${groupBy}`,
-        () => spendByGroup(scope, { from, to, groupBy }),
-        scan(`SELECT ${scanKey[groupBy]} AS key, sum(c."costUsd"), count(*) ${callsOf} GROUP BY 1`, params),
-      ]),
+      ...(["day", "owner", "project", "model"] as const).map(
+        (groupBy): [string, () => Promise<unknown>, () => Promise<unknown>] => [
+          `spend by ${groupBy}`,
+          () => spendByGroup(scope, { from, to, groupBy }),
+          scan(`SELECT ${scanKey[groupBy]} AS key, sum(c."costUsd"), count(*) ${callsOf} GROUP BY 1`, params),
+        ],
+      ),
       [
         "spend per day by owner (chart)",
         () => dailySpendByGroup(scope, { from, to, stackBy: "owner" }),
@@ -201,13 +247,19 @@ async function main() {
       [
         "runs list, by cost",
         () => runsList(scope, { from, to, sort: "cost", limit: 100 }),
-        scan(`SELECT c."runId", sum(c."costUsd") AS cost, count(*) FROM "Call" c JOIN "Run" r ON r."teamId" = c."teamId" AND r.id = c."runId"
-              WHERE c."teamId" = $1 AND r."startedAt" >= $2::date AND r."startedAt" < $3::date + 1 GROUP BY 1 ORDER BY 2 DESC LIMIT 100`, params),
+        scan(
+          `SELECT c."runId", sum(c."costUsd") AS cost, count(*) FROM "Call" c JOIN "Run" r ON r."teamId" = c."teamId" AND r.id = c."runId"
+              WHERE c."teamId" = $1 AND r."startedAt" >= $2::date AND r."startedAt" < $3::date + 1 GROUP BY 1 ORDER BY 2 DESC LIMIT 100`,
+          params,
+        ),
       ],
       [
         "cost per accepted outcome, by week",
         () => costPerOutcome(scope, { from, to, groupBy: "week" }),
-        scan(`SELECT date_trunc('week', c.timestamp), sum(c."costUsd"), sum(c."costUsd") FILTER (WHERE r.outcome IS DISTINCT FROM 'ACCEPTED') ${callsOf} GROUP BY 1`, params),
+        scan(
+          `SELECT date_trunc('week', c.timestamp), sum(c."costUsd"), sum(c."costUsd") FILTER (WHERE r.outcome IS DISTINCT FROM 'ACCEPTED') ${callsOf} GROUP BY 1`,
+          params,
+        ),
       ],
     ];
     for (const [question, ours, plain] of questions) {
@@ -217,24 +269,43 @@ async function main() {
       log(`${range} ${question}: p95 ${fast.p95.toFixed(1)} ms`);
     }
   }
-  const project = (await client.query(`SELECT "projectId"::text AS id FROM "Run" WHERE id = $1`, [bigRunId])).rows[0].id as string | null;
-  const drill = await time(REPEATS, () => Promise.all([runDetail(scope, bigRunId), projectContextCurve(scope, project)]));
+  const project = (await client.query(`SELECT "projectId"::text AS id FROM "Run" WHERE id = $1`, [bigRunId])).rows[0]
+    .id as string | null;
+  const drill = await time(REPEATS, () =>
+    Promise.all([runDetail(scope, bigRunId), projectContextCurve(scope, project)]),
+  );
   // The plain-scan counterpart: the run's calls with the index on runId disabled.
   const drillScan = await time(SCAN_REPEATS, async () => {
     await client.query("BEGIN");
     await client.query("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off");
-    await client.query(`SELECT * FROM "Call" WHERE "teamId" = $1 AND "runId" = $2 ORDER BY timestamp, id`, [teamId, bigRunId]);
+    await client.query(`SELECT * FROM "Call" WHERE "teamId" = $1 AND "runId" = $2 ORDER BY timestamp, id`, [
+      teamId,
+      bigRunId,
+    ]);
     await client.query("COMMIT");
   });
-  rows.push({ question: `run drill-down, ${BIG_RUN_CALLS} calls (+ project curve)`, range: "-", ...drill, scanP50: drillScan.p50, scanP95: drillScan.p95 });
+  rows.push({
+    question: `run drill-down, ${BIG_RUN_CALLS} calls (+ project curve)`,
+    range: "-",
+    ...drill,
+    scanP50: drillScan.p50,
+    scanP95: drillScan.p95,
+  });
 
   const ms = (value: number | null) => (value === null ? "-" : value.toFixed(1));
-  console.log(`\n${CALLS.toLocaleString("en-US")} calls; ${REPEATS} repeats (plain scans: ${SCAN_REPEATS}); times in ms\n`);
+  console.log(
+    `\n${CALLS.toLocaleString("en-US")} calls; ${REPEATS} repeats (plain scans: ${SCAN_REPEATS}); times in ms\n`,
+  );
   console.log("| question | range | p50 | p95 | plain scan p50 | plain scan p95 |");
   console.log("|---|---|---|---|---|---|");
-  for (const row of rows) console.log(`| ${row.question} | ${row.range} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.scanP50)} | ${ms(row.scanP95)} |`);
+  for (const row of rows)
+    console.log(
+      `| ${row.question} | ${row.range} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.scanP50)} | ${ms(row.scanP95)} |`,
+    );
   const overviewSlow = rows.filter((row) => row.range !== "-" && row.p95 >= 100);
-  console.log(`\ngoal: overview < 100 ms p95: ${overviewSlow.length === 0 ? "met" : `missed by ${overviewSlow.map((r) => `${r.range} ${r.question}`).join(", ")}`}; drill-down < 200 ms p95: ${drill.p95 < 200 ? "met" : "missed"}`);
+  console.log(
+    `\ngoal: overview < 100 ms p95: ${overviewSlow.length === 0 ? "met" : `missed by ${overviewSlow.map((r) => `${r.range} ${r.question}`).join(", ")}`}; drill-down < 200 ms p95: ${drill.p95 < 200 ? "met" : "missed"}`,
+  );
 
   await client.end();
   await closeDb();

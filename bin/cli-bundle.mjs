@@ -35,7 +35,9 @@ async function build(outDir) {
   rmSync(staging, { recursive: true, force: true });
   await esbuild.build({
     absWorkingDir: appRoot,
-    entryPoints: Object.fromEntries(Object.entries(entryPoints).map(([name, file]) => [name, path.join(appRoot, file)])),
+    entryPoints: Object.fromEntries(
+      Object.entries(entryPoints).map(([name, file]) => [name, path.join(appRoot, file)]),
+    ),
     bundle: true,
     splitting: true,
     packages: "external",
@@ -56,7 +58,8 @@ async function build(outDir) {
   // Bundles of older sources are never used again.
   const parent = path.dirname(outDir);
   for (const name of readdirSync(parent)) {
-    if (name.startsWith("cli-") && !name.includes(".tmp-") && path.join(parent, name) !== outDir) rmSync(path.join(parent, name), { recursive: true, force: true });
+    if (name.startsWith("cli-") && !name.includes(".tmp-") && path.join(parent, name) !== outDir)
+      rmSync(path.join(parent, name), { recursive: true, force: true });
   }
 }
 

@@ -17,5 +17,7 @@ export function OwnerNameText({ owner, names }: { owner: string; names: Record<s
 
 /** The same as plain text, for select options. */
 export function ownerLabels(names: Record<string, OwnerName>): Record<string, string> {
-  return Object.fromEntries(Object.entries(names).map(([key, owner]) => [key, owner.email ? `${owner.name} · ${owner.email}` : owner.name]));
+  return Object.fromEntries(
+    Object.entries(names).map(([key, owner]) => [key, owner.email ? `${owner.name} · ${owner.email}` : owner.name]),
+  );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { type ReactNode, useState } from "react";
 
 /** TanStack Query for client-side data: one client per browser tab. */
 export function Providers({ children }: { children: ReactNode }) {

@@ -7,7 +7,7 @@
  * attacker, so the limits they trip never touch the other specs' 127.0.0.1.
  */
 import { request as httpRequest } from "node:http";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
 import { e2eAdmin } from "./credentials";
 import { signIn, signInToTeam, signOut } from "./helpers";
 
@@ -22,13 +22,22 @@ interface RawResponse {
 }
 
 /** One HTTP request from a chosen local address, with a bounded wait. */
-function raw(from: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<RawResponse> {
+function raw(
+  from: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: base.hostname, port: base.port, localAddress: from, method, path, headers, timeout: 30_000 }, (response) => {
-      let text = "";
-      response.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }));
-    });
+    const req = httpRequest(
+      { host: base.hostname, port: base.port, localAddress: from, method, path, headers, timeout: 30_000 },
+      (response) => {
+        let text = "";
+        response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }));
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`${method} ${path} did not answer in 30 s`)));
     req.on("error", reject);
     req.end(body);
@@ -48,11 +57,17 @@ async function rawSignIn(from: string, email: string, password: string, headers:
   const csrf = await raw(from, "GET", "/api/auth/csrf", headers);
   const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
   const form = new URLSearchParams({ csrfToken, email, password, callbackUrl: "/" }).toString();
-  const response = await raw(from, "POST", "/api/auth/callback/credentials", {
-    ...headers,
-    "content-type": "application/x-www-form-urlencoded",
-    cookie: cookiePairs(csrf).join("; "),
-  }, form);
+  const response = await raw(
+    from,
+    "POST",
+    "/api/auth/callback/credentials",
+    {
+      ...headers,
+      "content-type": "application/x-www-form-urlencoded",
+      cookie: cookiePairs(csrf).join("; "),
+    },
+    form,
+  );
   expect(response.status).toBe(302);
   const location = String(response.headers.location);
   if (location.includes("code=too_many_attempts")) return "too_many_attempts";
@@ -70,26 +85,51 @@ test("X-Forwarded-For is believed only from the trusted proxy", async ({ request
   test.setTimeout(240_000);
   // The attacker is not a trusted proxy: a new X-Forwarded-For per attempt changes nothing.
   for (let attempt = 0; attempt < 20; attempt++) {
-    const result = await rawSignIn(attacker, `nobody-${attempt}@e2e.example.com`, "wrong password", { "x-forwarded-for": `198.51.100.${attempt}` });
+    const result = await rawSignIn(attacker, `nobody-${attempt}@e2e.example.com`, "wrong password", {
+      "x-forwarded-for": `198.51.100.${attempt}`,
+    });
     expect(result).toBe("wrong");
   }
-  expect(await rawSignIn(attacker, e2eAdmin.email, e2eAdmin.password, { "x-forwarded-for": "203.0.113.77", "x-real-ip": "203.0.113.78" })).toBe(
-    "too_many_attempts",
-  );
+  expect(
+    await rawSignIn(attacker, e2eAdmin.email, e2eAdmin.password, {
+      "x-forwarded-for": "203.0.113.77",
+      "x-real-ip": "203.0.113.78",
+    }),
+  ).toBe("too_many_attempts");
   // Through the trusted proxy, X-Forwarded-For names the client: the attacker's own address is
   // still blocked, another client is not.
-  expect(await rawSignIn(trustedProxy, e2eAdmin.email, e2eAdmin.password, { "x-forwarded-for": attacker })).toBe("too_many_attempts");
-  expect(await rawSignIn(trustedProxy, e2eAdmin.email, e2eAdmin.password, { "x-forwarded-for": "203.0.113.10" })).toBe("ok");
+  expect(await rawSignIn(trustedProxy, e2eAdmin.email, e2eAdmin.password, { "x-forwarded-for": attacker })).toBe(
+    "too_many_attempts",
+  );
+  expect(await rawSignIn(trustedProxy, e2eAdmin.email, e2eAdmin.password, { "x-forwarded-for": "203.0.113.10" })).toBe(
+    "ok",
+  );
   await expectHealthy(request);
 });
 
-test("writes with the session cookie from another origin are refused; same-origin and key writes are not", async ({ page }) => {
+test("writes with the session cookie from another origin are refused; same-origin and key writes are not", async ({
+  page,
+}) => {
   await signInToTeam(page, "e2e-abuse-auth");
   const origin = new URL(page.url()).origin;
-  const line = JSON.stringify({ sessionId: "csrf-probe", callKey: "c1", timestamp: "2026-01-05T10:00:00Z", model: "claude-sonnet-4-5-20250929", inputTokens: 10, outputTokens: 5 });
-  const foreign: Record<string, string>[] = [{ origin: "https://evil.example" }, { referer: "https://evil.example/page" }, {}];
+  const line = JSON.stringify({
+    sessionId: "csrf-probe",
+    callKey: "c1",
+    timestamp: "2026-01-05T10:00:00Z",
+    model: "claude-sonnet-4-5-20250929",
+    inputTokens: 10,
+    outputTokens: 5,
+  });
+  const foreign: Record<string, string>[] = [
+    { origin: "https://evil.example" },
+    { referer: "https://evil.example/page" },
+    {},
+  ];
   for (const headers of foreign) {
-    const ingest = await page.request.post("/api/v1/ingest?format=native", { headers: { ...headers, "content-type": "text/plain" }, data: line });
+    const ingest = await page.request.post("/api/v1/ingest?format=native", {
+      headers: { ...headers, "content-type": "text/plain" },
+      data: line,
+    });
     expect(ingest.status()).toBe(403);
     expect((await ingest.json()).error.code).toBe("forbidden");
     const outcome = await page.request.post("/api/v1/outcomes", {
@@ -103,7 +143,10 @@ test("writes with the session cookie from another origin are refused; same-origi
   expect((await runs.json()).runs).toEqual([]);
 
   // The same requests from our own pages go through.
-  const ingest = await page.request.post("/api/v1/ingest?format=native", { headers: { origin, "content-type": "text/plain" }, data: line });
+  const ingest = await page.request.post("/api/v1/ingest?format=native", {
+    headers: { origin, "content-type": "text/plain" },
+    data: line,
+  });
   expect(ingest.status()).toBe(200);
   expect((await ingest.json()).calls).toBe(1);
   const outcome = await page.request.post("/api/v1/outcomes", {
@@ -113,7 +156,9 @@ test("writes with the session cookie from another origin are refused; same-origi
   expect(outcome.status()).toBe(201);
 });
 
-test("a server action posted from another origin is refused (Next.js checks the Origin of server actions)", async ({ page }) => {
+test("a server action posted from another origin is refused (Next.js checks the Origin of server actions)", async ({
+  page,
+}) => {
   await signIn(page, e2eAdmin.email, e2eAdmin.password);
   // The sign-out button posts a server action: learn its id from the browser's own request,
   // which is stopped before it reaches the server.
@@ -130,7 +175,11 @@ test("a server action posted from another origin is refused (Next.js checks the 
 
   const origin = new URL(page.url()).origin;
   const forge = (from: string) =>
-    page.request.post("/", { headers: { origin: from, "next-action": actionId!, "content-type": "text/plain;charset=UTF-8" }, data: "[]", maxRedirects: 0 });
+    page.request.post("/", {
+      headers: { origin: from, "next-action": actionId!, "content-type": "text/plain;charset=UTF-8" },
+      data: "[]",
+      maxRedirects: 0,
+    });
   const forged = await forge("https://evil.example");
   expect(forged.status()).toBeGreaterThanOrEqual(400);
   expect((await page.request.get("/api/v1/spend?groupBy=day")).status()).toBe(200);
@@ -143,7 +192,10 @@ test("an old session cookie stops working when its user signs out", async ({ pag
   await signIn(page, e2eAdmin.email, e2eAdmin.password);
   const session = (await page.context().cookies()).find((cookie) => cookie.name.endsWith("authjs.session-token"));
   expect(session).toBeDefined();
-  const replay = await playwright.request.newContext({ baseURL: new URL(page.url()).origin, extraHTTPHeaders: { cookie: `${session!.name}=${session!.value}` } });
+  const replay = await playwright.request.newContext({
+    baseURL: new URL(page.url()).origin,
+    extraHTTPHeaders: { cookie: `${session!.name}=${session!.value}` },
+  });
   expect((await replay.get("/api/v1/spend?groupBy=day")).status()).toBe(200);
 
   await signOut(page);
@@ -161,10 +213,13 @@ test("an old session cookie stops working when its user signs out", async ({ pag
 
 test("a burst of invalid session cookies is refused and the server stays responsive", async ({ request }) => {
   test.setTimeout(120_000);
-  const forged = (i: number) => `authjs.session-token=${"x".repeat(i % 7)}eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..forged${i}.${"A".repeat(40 + i)}.tag`;
+  const forged = (i: number) =>
+    `authjs.session-token=${"x".repeat(i % 7)}eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..forged${i}.${"A".repeat(40 + i)}.tag`;
   for (let batch = 0; batch < 15; batch++) {
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => request.get("/api/v1/spend?groupBy=day", { headers: { cookie: forged(batch * 20 + i) }, timeout: 30_000 })),
+      Array.from({ length: 20 }, (_, i) =>
+        request.get("/api/v1/spend?groupBy=day", { headers: { cookie: forged(batch * 20 + i) }, timeout: 30_000 }),
+      ),
     );
     for (const answer of answers) expect(answer.status()).toBe(401);
     await expectHealthy(request);

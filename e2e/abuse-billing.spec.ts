@@ -4,7 +4,7 @@
  * backwards or too long, and a page asked for centuries. Each answers in time with the right
  * status, never echoes an admin key, and /api/health stays responsive.
  */
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { type APIRequestContext, expect, test } from "@playwright/test";
 import { createKeyOnPage, signInToTeam } from "./helpers";
 
 const team = "e2e-abuse-billing";
@@ -23,27 +23,56 @@ test("billing routes refuse what they must, in time", async ({ page, request }) 
   const source = { provider: "anthropic", name: "Abuse org", adminKey: "sk-ant-admin01-abuse-0123456789" };
 
   for (const key of [readKey, ingestKey]) {
-    expect((await request.post("/api/v1/billing-sources", { headers: auth(key), data: source, timeout: 10_000 })).status()).toBe(403);
+    expect(
+      (await request.post("/api/v1/billing-sources", { headers: auth(key), data: source, timeout: 10_000 })).status(),
+    ).toBe(403);
   }
   expect((await request.post("/api/v1/billing-sources", { data: source, timeout: 10_000 })).status()).toBe(401);
 
-  const huge = await request.post("/api/v1/billing-sources", { headers: { ...auth(allKey), "content-type": "application/json" }, data: Buffer.alloc(64 * 1024, 0x20), timeout: 10_000 });
+  const huge = await request.post("/api/v1/billing-sources", {
+    headers: { ...auth(allKey), "content-type": "application/json" },
+    data: Buffer.alloc(64 * 1024, 0x20),
+    timeout: 10_000,
+  });
   expect(huge.status()).toBe(413);
-  for (const body of [{ ...source, provider: "azure" }, { ...source, adminKey: "sk-ant-admin01\u0000abuse-0123" }, { ...source, adminKey: "two words" }, { ...source, name: "x".repeat(500) }]) {
-    const refused = await request.post("/api/v1/billing-sources", { headers: auth(allKey), data: body, timeout: 10_000 });
+  for (const body of [
+    { ...source, provider: "azure" },
+    { ...source, adminKey: "sk-ant-admin01\u0000abuse-0123" },
+    { ...source, adminKey: "two words" },
+    { ...source, name: "x".repeat(500) },
+  ]) {
+    const refused = await request.post("/api/v1/billing-sources", {
+      headers: auth(allKey),
+      data: body,
+      timeout: 10_000,
+    });
     expect(refused.status()).toBe(400);
     expect(await refused.text()).not.toContain("sk-ant-admin01");
   }
-  const notJson = await request.post("/api/v1/billing-sources", { headers: { ...auth(allKey), "content-type": "application/json" }, data: "{not json", timeout: 10_000 });
+  const notJson = await request.post("/api/v1/billing-sources", {
+    headers: { ...auth(allKey), "content-type": "application/json" },
+    data: "{not json",
+    timeout: 10_000,
+  });
   expect(notJson.status()).toBe(400);
 
-  const created = await request.post("/api/v1/billing-sources", { headers: auth(allKey), data: source, timeout: 10_000 });
+  const created = await request.post("/api/v1/billing-sources", {
+    headers: auth(allKey),
+    data: source,
+    timeout: 10_000,
+  });
   expect(created.status()).toBe(201);
   expect(await created.text()).not.toContain(source.adminKey);
   const { source: made } = (await created.json()) as { source: { id: string } };
-  expect((await request.post("/api/v1/billing-sources", { headers: auth(allKey), data: source, timeout: 10_000 })).status()).toBe(409);
+  expect(
+    (await request.post("/api/v1/billing-sources", { headers: auth(allKey), data: source, timeout: 10_000 })).status(),
+  ).toBe(409);
 
-  const sync = (id: string, query: string, key = allKey) => request.post(`/api/v1/billing-sources/${encodeURIComponent(id)}/sync?${query}`, { headers: auth(key), timeout: 30_000 });
+  const sync = (id: string, query: string, key = allKey) =>
+    request.post(`/api/v1/billing-sources/${encodeURIComponent(id)}/sync?${query}`, {
+      headers: auth(key),
+      timeout: 30_000,
+    });
   expect((await sync(made.id, "from=2026-11-01&to=2026-11-01", readKey)).status()).toBe(403);
   expect((await sync("00000000-0000-4000-8000-000000000000", "from=2026-11-01&to=2026-11-01")).status()).toBe(404);
   expect((await sync("../../etc/passwd", "from=2026-11-01&to=2026-11-01")).status()).toBe(404);
@@ -52,9 +81,16 @@ test("billing routes refuse what they must, in time", async ({ page, request }) 
   // Up to the last day there is: counting days by comparing day strings past it would never end.
   expect((await sync(made.id, "from=0001-01-01&to=9999-12-31")).status()).toBe(400);
 
-  expect((await request.get("/api/v1/reconciliation?groupBy=owner", { headers: auth(readKey), timeout: 10_000 })).status()).toBe(400);
-  expect((await request.get("/api/v1/reconciliation", { headers: auth(ingestKey), timeout: 10_000 })).status()).toBe(403);
-  const centuries = await request.get("/api/v1/reconciliation?from=0001-01-01&to=9999-12-31&groupBy=day", { headers: auth(readKey), timeout: 30_000 });
+  expect(
+    (await request.get("/api/v1/reconciliation?groupBy=owner", { headers: auth(readKey), timeout: 10_000 })).status(),
+  ).toBe(400);
+  expect((await request.get("/api/v1/reconciliation", { headers: auth(ingestKey), timeout: 10_000 })).status()).toBe(
+    403,
+  );
+  const centuries = await request.get("/api/v1/reconciliation?from=0001-01-01&to=9999-12-31&groupBy=day", {
+    headers: auth(readKey),
+    timeout: 30_000,
+  });
   // Days outside 1970-01-01..2199-12-31 are refused by the one date module, naming the parameter.
   expect(centuries.status()).toBe(400);
   expect((await centuries.json()).error.message).toMatch(/^from: /);

@@ -4,7 +4,7 @@
  * keeps answering. The bounds are generous: they catch a stall, never measure speed.
  */
 import http from "node:http";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
 import { assistantLine, userToolResultLine } from "../lib/ingest/parsers/__fixtures__/trace-lines";
 import { createKeyOnPage, signInToTeam } from "./helpers";
 
@@ -72,7 +72,14 @@ test("tool output of 65,000 newlines then ' -> ' is ingested in time", async ({ 
   const lines: string[] = [];
   for (let i = 0; i < 20; i++) {
     const tool = `toolu_abuse_${i}`;
-    lines.push(assistantLine({ sessionId: "abuse-arrows", messageId: `msg_abuse_${i}`, requestId: `req_abuse_${i}`, content: [{ type: "tool_use", id: tool, name: "Bash", input: { command: "git push" } }] }));
+    lines.push(
+      assistantLine({
+        sessionId: "abuse-arrows",
+        messageId: `msg_abuse_${i}`,
+        requestId: `req_abuse_${i}`,
+        content: [{ type: "tool_use", id: tool, name: "Bash", input: { command: "git push" } }],
+      }),
+    );
     lines.push(userToolResultLine(tool, `${"\n".repeat(65_000)} -> `, { sessionId: "abuse-arrows" }));
   }
   const body = `${lines.join("\n")}\n`;
@@ -86,8 +93,12 @@ test("tool output of 65,000 newlines then ' -> ' is ingested in time", async ({ 
 
 test("a large upload leaves /api/health responsive while it is parsed and written", async ({ request }) => {
   test.setTimeout(300_000);
-  const lines = Array.from({ length: 30_000 }, (_, i) => nativeLine(`abuse-large-${i % 30}`, i, `/srv/large/${i % 30}`));
-  const response = await whileHealthy(request, () => ingest(request, "format=native&file=large.jsonl", `${lines.join("\n")}\n`, 280_000));
+  const lines = Array.from({ length: 30_000 }, (_, i) =>
+    nativeLine(`abuse-large-${i % 30}`, i, `/srv/large/${i % 30}`),
+  );
+  const response = await whileHealthy(request, () =>
+    ingest(request, "format=native&file=large.jsonl", `${lines.join("\n")}\n`, 280_000),
+  );
   expect(response.status()).toBe(200);
   expect(await response.json()).toMatchObject({ calls: 30_000, errorCount: 0 });
 });
@@ -102,11 +113,18 @@ async function addRule(page: Page, name: string, pattern: string) {
   return form;
 }
 
-test("pathological ownership patterns run in linear time on an uploaded cwd, and unsupported ones are explained", async ({ page, request }) => {
+test("pathological ownership patterns run in linear time on an uploaded cwd, and unsupported ones are explained", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(180_000);
   // Under the 512 characters a stored cwd keeps (lib/ingest/validate-events.ts), so it stays hostile.
   const hostileCwd = `/${"a".repeat(500)}!`;
-  const first = await ingest(request, "format=native&file=hostile-cwd.jsonl", `${nativeLine("abuse-cwd-1", 1, hostileCwd)}\n${nativeLine("abuse-cwd-2", 2, `/${"a".repeat(29)}!`)}\n`);
+  const first = await ingest(
+    request,
+    "format=native&file=hostile-cwd.jsonl",
+    `${nativeLine("abuse-cwd-1", 1, hostileCwd)}\n${nativeLine("abuse-cwd-2", 2, `/${"a".repeat(29)}!`)}\n`,
+  );
   expect(first.status()).toBe(200);
 
   await signInToTeam(page, team);
@@ -129,7 +147,12 @@ test("pathological ownership patterns run in linear time on an uploaded cwd, and
       await page.goto("/ownership");
     }
     // The rules now run at ingest on every new run's cwd.
-    const again = await ingest(request, "format=native&file=hostile-cwd-2.jsonl", `${nativeLine("abuse-cwd-3", 3, hostileCwd)}\n`, 20_000);
+    const again = await ingest(
+      request,
+      "format=native&file=hostile-cwd-2.jsonl",
+      `${nativeLine("abuse-cwd-3", 3, hostileCwd)}\n`,
+      20_000,
+    );
     expect(again.status()).toBe(200);
   });
 
@@ -142,12 +165,23 @@ test("pathological ownership patterns run in linear time on an uploaded cwd, and
  * POSTs a chunked body (no Content-Length) of `chunk` repeated, stopping once the server answers
  * or `maxBytes` are sent; returns the answer and how much was sent before it came.
  */
-function postChunked(path: string, headers: Record<string, string>, chunk: Buffer, maxBytes: number): Promise<{ status: number; body: string; sentBytes: number }> {
+function postChunked(
+  path: string,
+  headers: Record<string, string>,
+  chunk: Buffer,
+  maxBytes: number,
+): Promise<{ status: number; body: string; sentBytes: number }> {
   const base = new URL(test.info().project.use.baseURL!);
   return new Promise((resolve, reject) => {
     let sentBytes = 0;
     let answered = false;
-    const outgoing = http.request({ host: base.hostname, port: base.port, path, method: "POST", headers: { ...headers, "transfer-encoding": "chunked" } });
+    const outgoing = http.request({
+      host: base.hostname,
+      port: base.port,
+      path,
+      method: "POST",
+      headers: { ...headers, "transfer-encoding": "chunked" },
+    });
     outgoing.on("response", (response) => {
       answered = true;
       const parts: Buffer[] = [];
@@ -179,10 +213,30 @@ test("oversized chunked bodies are refused with 413 JSON before they are read wh
   const spaces = Buffer.alloc(1024 * 1024, " ");
   const cases: { path: string; headers: Record<string, string>; chunk: Buffer; cap: number }[] = [
     // Each megabyte starts with the same record (so detection finds one, and it counts once) and is newlines after it.
-    { path: "/api/v1/ingest?format=auto&file=endless.jsonl", headers: { authorization: `Bearer ${ingestKey}` }, chunk: recordThenNewlines, cap: maxUploadBytes },
-    { path: "/api/otlp/v1/logs", headers: { authorization: `Bearer ${ingestKey}`, "content-type": "application/json" }, chunk: spaces, cap: OTLP_MAX_BYTES },
-    { path: "/api/otlp/v1/traces", headers: { authorization: `Bearer ${ingestKey}`, "content-type": "application/json" }, chunk: spaces, cap: OTLP_MAX_BYTES },
-    { path: "/api/auth/callback/credentials", headers: { "content-type": "application/x-www-form-urlencoded" }, chunk: Buffer.alloc(64 * 1024, "a"), cap: 16 * 1024 },
+    {
+      path: "/api/v1/ingest?format=auto&file=endless.jsonl",
+      headers: { authorization: `Bearer ${ingestKey}` },
+      chunk: recordThenNewlines,
+      cap: maxUploadBytes,
+    },
+    {
+      path: "/api/otlp/v1/logs",
+      headers: { authorization: `Bearer ${ingestKey}`, "content-type": "application/json" },
+      chunk: spaces,
+      cap: OTLP_MAX_BYTES,
+    },
+    {
+      path: "/api/otlp/v1/traces",
+      headers: { authorization: `Bearer ${ingestKey}`, "content-type": "application/json" },
+      chunk: spaces,
+      cap: OTLP_MAX_BYTES,
+    },
+    {
+      path: "/api/auth/callback/credentials",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      chunk: Buffer.alloc(64 * 1024, "a"),
+      cap: 16 * 1024,
+    },
   ];
   await whileHealthy(request, async () => {
     for (const { path, headers, chunk, cap } of cases) {
@@ -195,7 +249,10 @@ test("oversized chunked bodies are refused with 413 JSON before they are read wh
   });
 });
 
-test("bad days and reversed ranges answer 400 JSON on every range API, and pages show a corrected range", async ({ page, request }) => {
+test("bad days and reversed ranges answer 400 JSON on every range API, and pages show a corrected range", async ({
+  page,
+  request,
+}) => {
   const auth = { authorization: `Bearer ${readKey}` };
   const bad = [
     ["from=0000-01-01&to=2026-01-31", "from: a date from 1970-01-01 to 2199-12-31"],
@@ -216,16 +273,25 @@ test("bad days and reversed ranges answer 400 JSON on every range API, and pages
       // "All time" is a range scripts use: it is not refused.
       expect((await request.get(`${path}?from=2000-01-01&to=2100-12-31`, { headers: auth })).status()).toBe(200);
     }
-    const nul = await request.post("/api/v1/ingest?format=native&file=a%00b.jsonl", { headers: { authorization: `Bearer ${ingestKey}` }, data: nativeLine("abuse-nul", 1, "/tmp") });
+    const nul = await request.post("/api/v1/ingest?format=native&file=a%00b.jsonl", {
+      headers: { authorization: `Bearer ${ingestKey}` },
+      data: nativeLine("abuse-nul", 1, "/tmp"),
+    });
     expect(nul.status()).toBe(400);
     expect((await nul.json()).error.message).toContain("control characters");
   });
 
   await signInToTeam(page, team);
   await page.goto("/runs?from=0000-01-01&to=2026-02-28");
-  await expect(page.getByText("from ignored (a date from 1970-01-01 to 2199-12-31): showing 2026-01-30 to 2026-02-28")).toBeVisible();
+  await expect(
+    page.getByText("from ignored (a date from 1970-01-01 to 2199-12-31): showing 2026-01-30 to 2026-02-28"),
+  ).toBeVisible();
   await page.goto("/waste?from=2026-03-01&to=2026-01-31");
-  await expect(page.getByText("from was after to, so they were swapped: showing 2026-01-31 to 2026-03-01")).toBeVisible();
+  await expect(
+    page.getByText("from was after to, so they were swapped: showing 2026-01-31 to 2026-03-01"),
+  ).toBeVisible();
   await page.goto("/?from=2000-01-01&to=2099-12-31");
-  await expect(page.getByText("a page shows at most 3660 days (10 years): showing 2089-12-24 to 2099-12-31")).toBeVisible();
+  await expect(
+    page.getByText("a page shows at most 3660 days (10 years): showing 2089-12-24 to 2099-12-31"),
+  ).toBeVisible();
 });

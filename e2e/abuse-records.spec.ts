@@ -19,25 +19,39 @@ test("hostile records are line errors, the good records are stored, the server s
   const cases = hostileCases("e2e");
   let stored = 0;
   for (const hostile of cases) {
-    const response = await request.post(`/api/v1/ingest?format=${hostile.format}&file=${encodeURIComponent(hostile.file)}`, {
-      headers,
-      data: Buffer.from(hostile.body),
-      timeout: REQUEST_TIMEOUT_MS,
-    });
+    const response = await request.post(
+      `/api/v1/ingest?format=${hostile.format}&file=${encodeURIComponent(hostile.file)}`,
+      {
+        headers,
+        data: Buffer.from(hostile.body),
+        timeout: REQUEST_TIMEOUT_MS,
+      },
+    );
     const body = await response.json();
     expect(response.status(), `${hostile.name}: ${JSON.stringify(body).slice(0, 300)}`).toBe(200);
     expect(body.calls, hostile.name).toBe(hostile.goodCalls);
     if (hostile.error === null) expect(body.errors, hostile.name).toEqual([]);
-    else expect(body.errors, hostile.name).toContainEqual({ line: hostile.error.line, message: expect.stringMatching(hostile.error.message) });
+    else
+      expect(body.errors, hostile.name).toContainEqual({
+        line: hostile.error.line,
+        message: expect.stringMatching(hostile.error.message),
+      });
     stored += hostile.goodCalls;
     const health = await request.get("/api/health", { timeout: 10_000 });
     expect(health.status(), `health after ${hostile.name}`).toBe(200);
   }
 
   for (const body of ["", '{"hello":"world"}\n']) {
-    const response = await request.post("/api/v1/ingest?format=auto&file=notes.jsonl", { headers, data: Buffer.from(body), timeout: REQUEST_TIMEOUT_MS });
+    const response = await request.post("/api/v1/ingest?format=auto&file=notes.jsonl", {
+      headers,
+      data: Buffer.from(body),
+      timeout: REQUEST_TIMEOUT_MS,
+    });
     expect(response.status()).toBe(400);
-    if (body !== "") expect((await response.json()).error.message).toMatch(/^no Claude Code, Codex, OTLP or native records found in notes\.jsonl; expected/);
+    if (body !== "")
+      expect((await response.json()).error.message).toMatch(
+        /^no Claude Code, Codex, OTLP or native records found in notes\.jsonl; expected/,
+      );
   }
 
   // Every good record is there, counted once.

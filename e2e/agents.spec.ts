@@ -8,9 +8,17 @@ import { openUploader, signInToTeam } from "./helpers";
  */
 const agents = path.resolve("fixtures/agents");
 const samples = [
-  { file: "gemini/v0.61.0/tmp/demo-project/chats/session-2026-11-30T11-48-a39fe66b.jsonl", agent: "gemini-cli", calls: 5 },
+  {
+    file: "gemini/v0.61.0/tmp/demo-project/chats/session-2026-11-30T11-48-a39fe66b.jsonl",
+    agent: "gemini-cli",
+    calls: 5,
+  },
   { file: "opencode/v1.18.33/opencode.db", agent: "opencode", calls: 4 },
-  { file: "qwen/v0.24.4/projects/-home-dev-qwen-demo-project/chats/5dee57c9-3622-4237-af0f-7c3cd257a92e.jsonl", agent: "qwen-code", calls: 4 },
+  {
+    file: "qwen/v0.24.4/projects/-home-dev-qwen-demo-project/chats/5dee57c9-3622-4237-af0f-7c3cd257a92e.jsonl",
+    agent: "qwen-code",
+    calls: 4,
+  },
   { file: "copilot/splitrail/session-state/cli-session-usage/events.jsonl", agent: "copilot-cli", calls: 2 },
   { file: "amp/ccusage-rust/threads/T-thread-a.json", agent: "amp", calls: 2 },
 ];
@@ -28,12 +36,18 @@ test("one file of each agent through the upload page; the overview groups and fi
   await expect(summary.locator('[data-stat="calls"]')).toHaveText(String(totalCalls));
   await expect(summary.locator('[data-stat="errors"]')).toHaveText("0");
   for (const sample of samples) {
-    await expect(page.locator(`[data-testid="upload-file-row"][data-file="${path.basename(sample.file)}"]`)).toHaveAttribute("data-status", "done");
+    await expect(
+      page.locator(`[data-testid="upload-file-row"][data-file="${path.basename(sample.file)}"]`),
+    ).toHaveAttribute("data-status", "done");
   }
 
   // The spend API by agent: each sample's calls under its agent's name.
-  const byAgent = await (await page.request.get(`/api/v1/spend?${new URLSearchParams({ ...range, groupBy: "agent" })}`)).json();
-  expect(Object.fromEntries(byAgent.rows.map((row: { key: string; calls: number }) => [row.key, row.calls]))).toEqual(Object.fromEntries(samples.map((sample) => [sample.agent, sample.calls])));
+  const byAgent = await (
+    await page.request.get(`/api/v1/spend?${new URLSearchParams({ ...range, groupBy: "agent" })}`)
+  ).json();
+  expect(Object.fromEntries(byAgent.rows.map((row: { key: string; calls: number }) => [row.key, row.calls]))).toEqual(
+    Object.fromEntries(samples.map((sample) => [sample.agent, sample.calls])),
+  );
   expect(byAgent.totals.calls).toBe(totalCalls);
 
   // The overview stacked and tabled by agent, then filtered to one.

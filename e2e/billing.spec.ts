@@ -5,8 +5,8 @@
  * coverage, the untraced remainder, the tables, a rejected key's error and Claude Code activity.
  */
 import { expect, test } from "@playwright/test";
+import { type ProviderStandIn, startProviderStandIn } from "../lib/billing/testing/provider-stand-in";
 import { addDays, todayUtc } from "../lib/queries/params";
-import { startProviderStandIn, type ProviderStandIn } from "../lib/billing/testing/provider-stand-in";
 import { billingStandInPort } from "./billing-stand-in";
 import { createKeyOnPage, signInToTeam } from "./helpers";
 
@@ -29,8 +29,30 @@ test.beforeAll(async () => {
           { day: dayA, model: null, costType: "web_search", cents: "100" },
           { day: dayB, model: "claude-sonnet-4-5-20250929", costType: "tokens", cents: "20" },
         ],
-        usage: [{ day: dayA, model: "claude-sonnet-4-5-20250929", uncached: 100_000, cacheRead: 0, cache5m: 0, cache1h: 0, output: 10_000 }],
-        claudeCode: [{ day: dayA, email: "dev@e2e.example.com", customerType: "subscription", sessions: 4, added: 321, removed: 12, commits: 3, pullRequests: 1, costCents: [45] }],
+        usage: [
+          {
+            day: dayA,
+            model: "claude-sonnet-4-5-20250929",
+            uncached: 100_000,
+            cacheRead: 0,
+            cache5m: 0,
+            cache1h: 0,
+            output: 10_000,
+          },
+        ],
+        claudeCode: [
+          {
+            day: dayA,
+            email: "dev@e2e.example.com",
+            customerType: "subscription",
+            sessions: 4,
+            added: 321,
+            removed: 12,
+            commits: 3,
+            pullRequests: 1,
+            costCents: [45],
+          },
+        ],
       },
       openai: { costs: [], usage: [] },
     },
@@ -41,7 +63,14 @@ test.afterAll(() => standIn?.close());
 
 /** A native call of 100k uncached input and 10k output on Sonnet 4.5: $0.45 at list price. */
 const call = (key: string, day: string) =>
-  JSON.stringify({ sessionId: "billing-session", callKey: key, timestamp: `${day}T09:00:00Z`, model: "claude-sonnet-4-5", inputTokens: 100_000, outputTokens: 10_000 });
+  JSON.stringify({
+    sessionId: "billing-session",
+    callKey: key,
+    timestamp: `${day}T09:00:00Z`,
+    model: "claude-sonnet-4-5",
+    inputTokens: 100_000,
+    outputTokens: 10_000,
+  });
 
 test("the reconciliation page compares the synced bill with the traces", async ({ page }) => {
   await signInToTeam(page, "e2e-billing");
@@ -90,7 +119,9 @@ test("the reconciliation page compares the synced bill with the traces", async (
   await expect(add).toContainText("Added Wrong key");
   const wrong = page.getByTestId("billing-source-Wrong key");
   await wrong.getByRole("button", { name: "Sync now" }).click();
-  await expect(wrong.getByTestId("sync-error")).toContainText("Anthropic rejected the admin key (HTTP 401: invalid x-api-key)");
+  await expect(wrong.getByTestId("sync-error")).toContainText(
+    "Anthropic rejected the admin key (HTTP 401: invalid x-api-key)",
+  );
   await page.screenshot({ path: test.info().outputPath("reconciliation.png"), fullPage: true });
 
   // The overview carries the untraced remainder beside the unallocated shares.

@@ -8,7 +8,15 @@ const day = (offset: number) => new Date(Date.now() + offset * 86_400_000);
 
 /** Native-format calls of claude-haiku-4-5 ($5 per million output tokens). */
 const line = (key: string, at: Date, outputTokens: number) =>
-  JSON.stringify({ sessionId: `budget-${key}`, callKey: key, timestamp: at.toISOString(), model: "claude-haiku-4-5", inputTokens: 0, outputTokens, cwd: "/work/budgets-e2e" });
+  JSON.stringify({
+    sessionId: `budget-${key}`,
+    callKey: key,
+    timestamp: at.toISOString(),
+    model: "claude-haiku-4-5",
+    inputTokens: 0,
+    outputTokens,
+    cwd: "/work/budgets-e2e",
+  });
 
 test("a budget made on the page burns down, alerts a signed webhook once, and sends a test", async ({ page }) => {
   test.setTimeout(180_000);
@@ -19,7 +27,10 @@ test("a budget made on the page burns down, alerts a signed webhook once, and se
     // Ten earlier days of $2 each (the forecast needs three), nothing yet today.
     const history = Array.from({ length: 10 }, (_, i) => line(`past-${i}`, day(-(i + 1)), 400_000));
     const ingest = async (lines: string[], file: string) => {
-      const response = await page.request.post(`/api/v1/ingest?format=native&file=${file}`, { headers: { authorization: `Bearer ${key}` }, data: `${lines.join("\n")}\n` });
+      const response = await page.request.post(`/api/v1/ingest?format=native&file=${file}`, {
+        headers: { authorization: `Bearer ${key}` },
+        data: `${lines.join("\n")}\n`,
+      });
       expect(response.status()).toBe(200);
       return response.json();
     };
@@ -40,12 +51,23 @@ test("a budget made on the page burns down, alerts a signed webhook once, and se
     await ingest([line("today-1", new Date(Date.now() - 60_000), 4_800_000)], "today.jsonl");
     await eventually(() => receiver.at("/budget-hook").length >= 1, "the threshold webhook", 30_000);
     const delivered = receiver.at("/budget-hook")[0]!;
-    expect(delivered.headers["x-trh-signature-256"]).toBe(`sha256=${createHmac("sha256", "e2e-secret").update(delivered.body).digest("hex")}`);
-    expect(JSON.parse(delivered.body)).toMatchObject({ event: "budget.threshold_crossed", thresholdPercent: 50, amountUsd: 40 });
+    expect(delivered.headers["x-trh-signature-256"]).toBe(
+      `sha256=${createHmac("sha256", "e2e-secret").update(delivered.body).digest("hex")}`,
+    );
+    expect(JSON.parse(delivered.body)).toMatchObject({
+      event: "budget.threshold_crossed",
+      thresholdPercent: 50,
+      amountUsd: 40,
+    });
     // Importing the same file again adds nothing and sends nothing.
-    expect(await ingest([line("today-1", new Date(Date.now() - 60_000), 4_800_000)], "today.jsonl")).toMatchObject({ calls: 0, duplicates: 1 });
+    expect(await ingest([line("today-1", new Date(Date.now() - 60_000), 4_800_000)], "today.jsonl")).toMatchObject({
+      calls: 0,
+      duplicates: 1,
+    });
 
-    const { budgets } = await (await page.request.get("/api/v1/budgets", { headers: { authorization: `Bearer ${key}` } })).json();
+    const { budgets } = await (
+      await page.request.get("/api/v1/budgets", { headers: { authorization: `Bearer ${key}` } })
+    ).json();
     const budget = budgets.find((b: { name: string }) => b.name === "E2E weekly");
     expect(budget.forecastUsd).not.toBeNull();
 
@@ -64,7 +86,10 @@ test("a budget made on the page burns down, alerts a signed webhook once, and se
 
     await card.getByRole("button", { name: "Send test" }).click();
     await expect(card.getByTestId("budget-form-answer")).toHaveText("Test sent: 1 of 1 channels delivered.");
-    expect(receiver.at("/budget-hook").map((r) => JSON.parse(r.body).event)).toEqual(["budget.threshold_crossed", "budget.test"]);
+    expect(receiver.at("/budget-hook").map((r) => JSON.parse(r.body).event)).toEqual([
+      "budget.threshold_crossed",
+      "budget.test",
+    ]);
     await card.screenshot({ path: "test-results/budgets-burn-down.png" });
 
     // The overview carries the budget count and status.

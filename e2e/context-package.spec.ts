@@ -5,11 +5,14 @@ import { formatUsd } from "../lib/format";
 import { generatedTeamRuns, runLines } from "../lib/testing/context-package-traces";
 import { openUploader, signInToTeam } from "./helpers";
 
-test("the Context page shows each project's package over time, what is in it, its weekly cost and recommendations equal to the API's", async ({ page }, testInfo) => {
+test("the Context page shows each project's package over time, what is in it, its weekly cost and recommendations equal to the API's", async ({
+  page,
+}, testInfo) => {
   test.setTimeout(180_000);
   const folder = testInfo.outputPath("context-traces");
   mkdirSync(folder, { recursive: true });
-  for (const run of generatedTeamRuns) writeFileSync(path.join(folder, `${run.session}.jsonl`), runLines(run).join("\n") + "\n");
+  for (const run of generatedTeamRuns)
+    writeFileSync(path.join(folder, `${run.session}.jsonl`), `${runLines(run).join("\n")}\n`);
 
   await signInToTeam(page, "e2e-context");
   await openUploader(page);
@@ -18,7 +21,9 @@ test("the Context page shows each project's package over time, what is in it, it
 
   await page.getByRole("link", { name: "Context" }).click();
   await page.goto("/context?from=2026-02-01&to=2026-02-28&project=alpha");
-  const api = await (await page.request.get("/api/v1/context-package?from=2026-02-01&to=2026-02-28&groupBy=project")).json();
+  const api = await (
+    await page.request.get("/api/v1/context-package?from=2026-02-01&to=2026-02-28&groupBy=project")
+  ).json();
   expect(api.recommendations.length).toBe(5);
   await expect(page.getByTestId("package-summary")).toContainText(formatUsd(api.totals.packageCostUsd));
   await expect(page.getByTestId("package-size-chart").locator(".recharts-line-dot").first()).toBeVisible();

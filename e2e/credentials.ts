@@ -30,5 +30,10 @@ export const e2eTeams = [
 ] as const;
 
 /** A member (not an admin) of e2e-discovery-member, who uploads their own traces. */
-export const e2eMember = { team: "e2e-discovery-member", email: "carla@acme.example.com", password: "e2e-member-password", name: "Carla Diaz" } as const;
+export const e2eMember = {
+  team: "e2e-discovery-member",
+  email: "carla@acme.example.com",
+  password: "e2e-member-password",
+  name: "Carla Diaz",
+} as const;
 export type E2eTeam = (typeof e2eTeams)[number];

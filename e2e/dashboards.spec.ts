@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { formatUsd } from "../lib/format";
 import { createKeyOnPage, ingestFolderThroughApi, signInToTeam } from "./helpers";
 
@@ -14,7 +14,9 @@ async function ingestSpotter(page: Page) {
   await ingestFolderThroughApi(page, await createKeyOnPage(page, "dashboards-spec"), transcripts);
 }
 
-test("overview, runs, drill-down and compare on fixture data; a webhook-accepted run moves cost per accepted outcome", async ({ page }) => {
+test("overview, runs, drill-down and compare on fixture data; a webhook-accepted run moves cost per accepted outcome", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   await signInToTeam(page, "e2e-dashboards");
   await ingestSpotter(page);
@@ -32,7 +34,9 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
   const byModel = await (await page.request.get(`/api/v1/spend?from=${from}&to=${to}&groupBy=model`)).json();
   await expect(page.getByTestId("spend-by-model").locator("tbody tr")).toHaveCount(byModel.rows.length);
   await expect(page.getByTestId("spend-per-day-chart").locator(".recharts-bar-rectangle").first()).toBeVisible();
-  await expect(page.getByTestId("outcome-trend-chart").or(page.getByTestId("outcome-cost").locator(".chart-empty"))).toBeVisible();
+  await expect(
+    page.getByTestId("outcome-trend-chart").or(page.getByTestId("outcome-cost").locator(".chart-empty")),
+  ).toBeVisible();
   await page.screenshot({ path: "/tmp/shots-dash-overview.png", fullPage: true });
 
   // Stacked by model, shared through the URL.
@@ -44,7 +48,11 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
   await page.goto("/runs");
   await expect(page.getByTestId("run-row").first()).toBeVisible();
   await page.screenshot({ path: "/tmp/shots-dash-runs.png", fullPage: true });
-  const runs = (await (await page.request.get(`/api/v1/runs?from=2026-01-01&to=2026-03-31&sort=cost`)).json()).runs as { id: string; externalId: string; calls: number }[];
+  const runs = (await (await page.request.get(`/api/v1/runs?from=2026-01-01&to=2026-03-31&sort=cost`)).json()).runs as {
+    id: string;
+    externalId: string;
+    calls: number;
+  }[];
   const branchRun = runs.find((run) => run.externalId === branchRunSession)!;
   expect(branchRun).toBeDefined();
   await page.goto(`/runs/${branchRun.id}`);
@@ -55,7 +63,9 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
   const rows = await page.getByTestId("call-row").count();
   expect(rows).toBeGreaterThan(0);
   expect(rows).toBeLessThanOrEqual(branchRun.calls);
-  const detail = (await (await page.request.get(`/api/v1/runs/${branchRun.id}`)).json()) as { calls: { ordinal: number; agentId: string | null }[] };
+  const detail = (await (await page.request.get(`/api/v1/runs/${branchRun.id}`)).json()) as {
+    calls: { ordinal: number; agentId: string | null }[];
+  };
   const compaction = detail.calls.find((call) => call.agentId?.startsWith("acompact"))!;
   await page.goto(`/runs/${branchRun.id}#call-${compaction.ordinal}`);
   await expect(page.locator(`[id="call-${compaction.ordinal}"]`)).toContainText("compaction");
@@ -105,13 +115,22 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
       html_url: "https://github.com/marco/spotter/pull/12",
       merged: true,
       merge_commit_sha: "9f0c2d1e4b5a69788766554433221100ffeeddcc",
-      head: { ref: "spotter-dov", sha: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d", repo: { full_name: "marco/spotter", html_url: "https://github.com/marco/spotter" } },
+      head: {
+        ref: "spotter-dov",
+        sha: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
+        repo: { full_name: "marco/spotter", html_url: "https://github.com/marco/spotter" },
+      },
       base: { ref: "master" },
     },
   });
   const post = (signature: string) =>
     page.request.post(new URL(webhookUrl).pathname, {
-      headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": `dashboards-${signature.slice(7, 19)}`, "x-hub-signature-256": signature },
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "pull_request",
+        "x-github-delivery": `dashboards-${signature.slice(7, 19)}`,
+        "x-hub-signature-256": signature,
+      },
       data: Buffer.from(body),
     });
   const bad = await post(`sha256=${createHmac("sha256", "not the secret").update(body).digest("hex")}`);
@@ -121,7 +140,9 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
 
   const good = await post(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
   expect(good.status()).toBe(200);
-  expect((await good.json()).matchedRuns).toEqual([{ runId: branchRun.id, matchedBy: "branch", repositoryMatch: "project" }]);
+  expect((await good.json()).matchedRuns).toEqual([
+    { runId: branchRun.id, matchedBy: "branch", repositoryMatch: "project" },
+  ]);
   const after = await (await page.request.get(`/api/v1/outcomes/cost?from=2026-01-01&to=${today}&groupBy=week`)).json();
   expect(after.totals.acceptedOutcomes).toBe(1);
   expect(Math.abs(after.totals.costPerAcceptedUsd - expectedTotalUsd)).toBeLessThanOrEqual(1e-6);
@@ -131,5 +152,7 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
   await page.getByTestId("outcome-cost").screenshot({ path: "/tmp/shots-dash-outcomes.png" });
   await page.goto(`/runs/${branchRun.id}`);
   await expect(page.getByTestId("run-outcome-status")).toHaveText("accepted");
-  await expect(page.getByTestId("run-outcome-explanation")).toHaveText(/^accepted: PR #12 of marco\/spotter, matched by branch within the repository \(the run's project is that repository's\)/);
+  await expect(page.getByTestId("run-outcome-explanation")).toHaveText(
+    /^accepted: PR #12 of marco\/spotter, matched by branch within the repository \(the run's project is that repository's\)/,
+  );
 });

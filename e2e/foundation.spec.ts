@@ -63,5 +63,8 @@ test("admin sees the shell, creates a member; the member is refused admin pages 
 test("health answers ok with the database kind", async ({ request }) => {
   const response = await request.get("/api/health");
   expect(response.status()).toBe(200);
-  expect(await response.json()).toEqual({ status: "ok", database: process.env.E2E_DATABASE === "embedded" ? "embedded" : "postgres" });
+  expect(await response.json()).toEqual({
+    status: "ok",
+    database: process.env.E2E_DATABASE === "embedded" ? "embedded" : "postgres",
+  });
 });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, type Page } from "@playwright/test";
-import { e2eAdmin, type E2eTeam } from "./credentials";
+import { type E2eTeam, e2eAdmin } from "./credentials";
 
 export async function signIn(page: Page, email: string, password: string) {
   await page.goto("/signin");
@@ -24,7 +24,11 @@ export async function signInToTeam(page: Page, team: E2eTeam) {
 }
 
 /** Creates an API key on the API keys page and returns it (shown once). */
-export async function createKeyOnPage(page: Page, name: string, scope: "ingest" | "read" | "all" = "ingest"): Promise<string> {
+export async function createKeyOnPage(
+  page: Page,
+  name: string,
+  scope: "ingest" | "read" | "all" = "ingest",
+): Promise<string> {
   await page.goto("/settings/api-keys");
   await page.getByLabel("Name").fill(name);
   await page.getByLabel("Scope").selectOption(scope);

@@ -4,7 +4,7 @@
  * (The same for API keys is in app/api/v1/isolation.test.ts.)
  */
 import { readFileSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import type { E2eTeam } from "./credentials";
 import { createKeyOnPage, signInToTeam } from "./helpers";
 
@@ -15,7 +15,10 @@ async function runOfTeam(page: Page, team: E2eTeam): Promise<string> {
   await page.getByLabel("Team").selectOption({ label: team });
   await expect(page.locator(".brand small")).toHaveText(team);
   const key = await createKeyOnPage(page, `isolation-${team}`);
-  const ingested = await page.request.post("/api/v1/ingest?format=claude-code&file=short.jsonl", { headers: { authorization: `Bearer ${key}` }, data: readFileSync(transcript) });
+  const ingested = await page.request.post("/api/v1/ingest?format=claude-code&file=short.jsonl", {
+    headers: { authorization: `Bearer ${key}` },
+    data: readFileSync(transcript),
+  });
   expect(ingested.status()).toBe(200);
   const { runs } = await (await page.request.get("/api/v1/runs?from=2020-01-01&to=2030-12-31")).json();
   expect(runs).toHaveLength(1);
@@ -37,7 +40,10 @@ test("a session never reads or changes another team's runs", async ({ page }) =>
     expect((await response.json()).error.code).toBe("not_found");
   }
   // From the app's own origin, as the browser would send it (cookie writes need it, CONTRACT.md).
-  const outcome = await page.request.post("/api/v1/outcomes", { headers: { origin: new URL(page.url()).origin }, data: { runId: runOfA, status: "ACCEPTED" } });
+  const outcome = await page.request.post("/api/v1/outcomes", {
+    headers: { origin: new URL(page.url()).origin },
+    data: { runId: runOfA, status: "ACCEPTED" },
+  });
   expect(outcome.status()).toBe(404);
   // The page streams, so its status is sent before it knows; what it shows is the answer.
   await page.goto(`/runs/${runOfA}`);

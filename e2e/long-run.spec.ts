@@ -32,7 +32,9 @@ function nativeRun(sessionId: string): string {
   return `${lines.join("\n")}\n`;
 }
 
-test("a 10,000-call run's page draws a bounded number of rows and bars, scrolls to later calls, zooms, and logs no errors", async ({ page }) => {
+test("a 10,000-call run's page draws a bounded number of rows and bars, scrolls to later calls, zooms, and logs no errors", async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   const problems: string[] = [];
   page.on("console", (message) => {
@@ -41,7 +43,8 @@ test("a 10,000-call run's page draws a bounded number of rows and bars, scrolls 
   page.on("pageerror", (error) => problems.push(error.message));
   // A navigation cancels the links' prefetches still in flight (net::ERR_ABORTED): not a failure.
   page.on("requestfailed", (request) => {
-    if (request.failure()?.errorText !== "net::ERR_ABORTED") problems.push(`${request.method()} ${request.url()} ${request.failure()?.errorText}`);
+    if (request.failure()?.errorText !== "net::ERR_ABORTED")
+      problems.push(`${request.method()} ${request.url()} ${request.failure()?.errorText}`);
   });
 
   await signInToTeam(page, "e2e-long-run");

@@ -5,7 +5,7 @@
  * sees those runs as theirs at once, and nobody else's spend anywhere.
  */
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { e2eMember } from "./credentials";
 import { openUploader, signIn, signInToTeam, signOut } from "./helpers";
 
@@ -23,7 +23,13 @@ async function upload(page: Page, folder: string) {
 }
 
 const spendKeys = async (page: Page, groupBy: string) =>
-  ((await (await page.request.get(`/api/v1/spend?${wholeRange}&groupBy=${groupBy}`)).json()) as { rows: { key: string }[] }).rows.map((row) => row.key).sort();
+  (
+    (await (await page.request.get(`/api/v1/spend?${wholeRange}&groupBy=${groupBy}`)).json()) as {
+      rows: { key: string }[];
+    }
+  ).rows
+    .map((row) => row.key)
+    .sort();
 
 test("an admin goes from the first import to 0% unallocated in a few actions", async ({ page }) => {
   test.setTimeout(240_000);
@@ -33,7 +39,14 @@ test("an admin goes from the first import to 0% unallocated in a few actions", a
   // No set-up at all: owners, projects and tasks come from the data.
   expect(await spendKeys(page, "owner")).toEqual(["ana", "bo", "dan", "unallocated"]);
   expect(await spendKeys(page, "project")).toEqual(["billing-api", "infra", "web-app"]);
-  expect(await spendKeys(page, "task")).toEqual(["PAY-123", "PAY-130", "PAY-140", "feature/onboarding-flow", "ledger-export", "unallocated"]);
+  expect(await spendKeys(page, "task")).toEqual([
+    "PAY-123",
+    "PAY-130",
+    "PAY-140",
+    "feature/onboarding-flow",
+    "ledger-export",
+    "unallocated",
+  ]);
   await page.goto(`/?${wholeRange}`);
   for (const owner of ["ana", "bo", "dan"]) await expect(page.getByTestId("spend-by-owner")).toContainText(owner);
   await expect(page.getByTestId("spend-by-project")).toContainText("billing-api");
@@ -42,7 +55,9 @@ test("an admin goes from the first import to 0% unallocated in a few actions", a
   await page.screenshot({ path: shots("discovery-overview-first-import"), fullPage: true });
 
   // The run says what set each field.
-  const runs = (await (await page.request.get(`/api/v1/runs?${wholeRange}&sort=cost&limit=100`)).json()) as { runs: { id: string; owner: string | null; task: string | null }[] };
+  const runs = (await (await page.request.get(`/api/v1/runs?${wholeRange}&sort=cost&limit=100`)).json()) as {
+    runs: { id: string; owner: string | null; task: string | null }[];
+  };
   const anasRun = runs.runs.find((run) => run.owner === "ana" && run.task === "PAY-130")!;
   await page.goto(`/runs/${anasRun.id}`);
   await expect(page.getByTestId("run-owner")).toContainText("ana · from OS user ana");
@@ -65,7 +80,9 @@ test("an admin goes from the first import to 0% unallocated in a few actions", a
   await queueForm.getByLabel("Select all groups").check();
   await queueForm.getByLabel("Owner").selectOption({ label: "Platform team" });
   await queueForm.getByRole("button", { name: "Make rules of selected" }).click();
-  await expect(queueForm.getByTestId("rule-preview")).toContainText(/Moves \$[\d.]+ across 1 run of owner from Unallocated to Platform team/);
+  await expect(queueForm.getByTestId("rule-preview")).toContainText(
+    /Moves \$[\d.]+ across 1 run of owner from Unallocated to Platform team/,
+  );
   await queueForm.getByRole("button", { name: "Apply to history" }).click();
   // Applied: the queue is empty, on this page and after a reload.
   await expect(queue).toContainText("Unallocated: $0.00 in 0 runs");
@@ -111,7 +128,9 @@ test("an admin goes from the first import to 0% unallocated in a few actions", a
   await expect(page.getByTestId("audit-log")).toContainText("os-user ana");
 });
 
-test("a member uploads with their own session and sees those runs as theirs at once, and no one else's", async ({ page }) => {
+test("a member uploads with their own session and sees those runs as theirs at once, and no one else's", async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   // The admin's import from another machine lands in the same team first.
   await signInToTeam(page, "e2e-discovery-member");

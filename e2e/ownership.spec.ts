@@ -4,7 +4,9 @@ import { createKeyOnPage, ingestFolderThroughApi, signInToTeam } from "./helpers
 
 const transcripts = path.resolve("fixtures/real/spotter/test/fixtures/transcripts");
 
-test("an admin turns an unallocated group into a rule; the spend moves to the owner and the audit log shows it", async ({ page }) => {
+test("an admin turns an unallocated group into a rule; the spend moves to the owner and the audit log shows it", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await signInToTeam(page, "e2e-ownership");
 
@@ -17,7 +19,8 @@ test("an admin turns an unallocated group into a rule; the spend moves to the ow
 
   // Data in through the ingest API, with a key made on the API keys page.
   await ingestFolderThroughApi(page, await createKeyOnPage(page, "ownership-spec"), transcripts);
-  const spendByOwner = async () => (await page.request.get("/api/v1/spend?from=2020-01-01&to=2030-12-31&groupBy=owner")).json();
+  const spendByOwner = async () =>
+    (await page.request.get("/api/v1/spend?from=2020-01-01&to=2030-12-31&groupBy=owner")).json();
   const before = await spendByOwner();
   expect(before.rows.map((row: { key: string }) => row.key)).toEqual(["unallocated"]);
 
@@ -32,7 +35,9 @@ test("an admin turns an unallocated group into a rule; the spend moves to the ow
   await queueForm.getByLabel("Select OS user marco").check();
   await queueForm.getByLabel("Owner").selectOption({ label: "Ana" });
   await queueForm.getByRole("button", { name: "Make rules of selected" }).click();
-  await expect(queueForm.getByTestId("rule-preview")).toContainText(/Moves \$[\d.]+ across 3 runs of owner from Unallocated to Ana/);
+  await expect(queueForm.getByTestId("rule-preview")).toContainText(
+    /Moves \$[\d.]+ across 3 runs of owner from Unallocated to Ana/,
+  );
   await queueForm.getByRole("button", { name: "Apply to history" }).click();
   await expect(page.getByTestId("rules")).toContainText("identity is marco");
   await page.reload();
@@ -43,7 +48,9 @@ test("an admin turns an unallocated group into a rule; the spend moves to the ow
 
   // Deleting the rule previews first: its runs would go back to Unallocated; nothing changes yet.
   await page.getByRole("button", { name: "Delete identity is marco" }).click();
-  await expect(page.getByTestId("rule-preview")).toContainText(/Moves \$[\d.]+ across 3 runs of owner from Ana to Unallocated/);
+  await expect(page.getByTestId("rule-preview")).toContainText(
+    /Moves \$[\d.]+ across 3 runs of owner from Ana to Unallocated/,
+  );
   await page.reload();
   await expect(page.getByTestId("rules")).toContainText("identity is marco");
 

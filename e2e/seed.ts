@@ -7,7 +7,13 @@ await withDatabase(async () => {
   for (const slug of e2eTeams) {
     const team = await ensureTeam(slug);
     await addMember(team.id, { email: e2eAdmin.email, password: e2eAdmin.password, role: "ADMIN" });
-    if (slug === e2eMember.team) await addMember(team.id, { email: e2eMember.email, password: e2eMember.password, role: "MEMBER", name: e2eMember.name });
+    if (slug === e2eMember.team)
+      await addMember(team.id, {
+        email: e2eMember.email,
+        password: e2eMember.password,
+        role: "MEMBER",
+        name: e2eMember.name,
+      });
   }
 });
 process.exit(0);

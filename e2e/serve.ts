@@ -10,7 +10,12 @@ import path from "node:path";
 import pg from "pg";
 import { e2eAdmin } from "./credentials";
 
-const env: NodeJS.ProcessEnv = { ...process.env, TRH_TEAM: e2eAdmin.team, TRH_ADMIN_EMAIL: e2eAdmin.email, TRH_ADMIN_PASSWORD: e2eAdmin.password };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  TRH_TEAM: e2eAdmin.team,
+  TRH_ADMIN_EMAIL: e2eAdmin.email,
+  TRH_ADMIN_PASSWORD: e2eAdmin.password,
+};
 env.TRH_DATA_DIR = mkdtempSync(path.join(tmpdir(), "trh-e2e-"));
 // e2e/abuse-auth.spec.ts plays a reverse proxy from this loopback address (and an attacker from
 // 127.0.0.3); every other spec connects from 127.0.0.1 or ::1, whose forwarded headers are ignored.

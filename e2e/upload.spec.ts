@@ -1,5 +1,5 @@
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { openUploader, signInToTeam } from "./helpers";
 
 /** Real Claude Code transcripts with known totals (fixtures/real/SOURCES.md: 33 calls, $1.564895). */
@@ -33,7 +33,9 @@ async function uploadFolder(page: Page) {
   return summary;
 }
 
-test("uploading a folder of transcripts shows per-file progress and the totals; uploading it again adds nothing", async ({ page }) => {
+test("uploading a folder of transcripts shows per-file progress and the totals; uploading it again adds nothing", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   await signInToTeam(page, "e2e-upload");
   await openUploader(page);

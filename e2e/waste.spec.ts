@@ -5,7 +5,9 @@ import { openUploader, signInToTeam } from "./helpers";
 
 const transcripts = path.resolve("fixtures/real/spotter/test/fixtures/transcripts");
 
-test("the Waste page's total equals the API's, unaccepted spend sits beside it as on the overview, a finding opens its run, and accepting it never raises waste", async ({ page }) => {
+test("the Waste page's total equals the API's, unaccepted spend sits beside it as on the overview, a finding opens its run, and accepting it never raises waste", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   await signInToTeam(page, "e2e-waste");
   await openUploader(page);
@@ -38,7 +40,8 @@ test("the Waste page's total equals the API's, unaccepted spend sits beside it a
   await expect(page.getByTestId("run-findings").getByTestId("finding").first()).toBeVisible();
 
   // Rejecting the run by hand adds its whole cost to waste; accepting it takes exactly that back out.
-  const wasted = async () => (await (await page.request.get(`/api/v1/waste?from=${from}&to=${to}`)).json()).totals.wastedUsd as number;
+  const wasted = async () =>
+    (await (await page.request.get(`/api/v1/waste?from=${from}&to=${to}`)).json()).totals.wastedUsd as number;
   await page.getByRole("button", { name: "Mark rejected" }).click();
   await expect(page.getByTestId("run-outcome-status")).toHaveText("rejected");
   const afterRejection = await wasted();

@@ -24,11 +24,22 @@ function generatedRuns(): { lines: string; accepted: string[] } {
     for (let i = 0; i < RUNS_PER_MODEL; i++) {
       const sessionId = `${model}-${i}`;
       const timestamp = `${daysAgo(2 + Math.floor((i * 54) / RUNS_PER_MODEL))}T10:00:00Z`;
-      lines.push(JSON.stringify({ sessionId, callKey: "c1", timestamp, model, inputTokens: 2000, outputTokens: output + i * 500, cwd: "/work/shop", title: `task ${i}` }));
+      lines.push(
+        JSON.stringify({
+          sessionId,
+          callKey: "c1",
+          timestamp,
+          model,
+          inputTokens: 2000,
+          outputTokens: output + i * 500,
+          cwd: "/work/shop",
+          title: `task ${i}`,
+        }),
+      );
       if ((acceptEvery as readonly number[]).includes(i % 5)) accepted.push(sessionId);
     }
   }
-  return { lines: lines.join("\n") + "\n", accepted };
+  return { lines: `${lines.join("\n")}\n`, accepted };
 }
 
 test("Compare workflows: two models side by side, a verdict, the weekly trend and the CSV", async ({ page }) => {
@@ -36,11 +47,17 @@ test("Compare workflows: two models side by side, a verdict, the weekly trend an
   await signInToTeam(page, "e2e-workflows");
   const key = await createKeyOnPage(page, "workflows", "ingest");
   const { lines, accepted } = generatedRuns();
-  const ingest = await page.request.post("/api/v1/ingest?format=native&file=generated.jsonl", { headers: { authorization: `Bearer ${key}` }, data: lines });
+  const ingest = await page.request.post("/api/v1/ingest?format=native&file=generated.jsonl", {
+    headers: { authorization: `Bearer ${key}` },
+    data: lines,
+  });
   expect(ingest.status()).toBe(200);
   expect((await ingest.json()).runs).toBe(2 * RUNS_PER_MODEL);
   for (const externalId of accepted) {
-    const response = await page.request.post("/api/v1/outcomes", { headers: { authorization: `Bearer ${key}` }, data: { externalId, status: "ACCEPTED" } });
+    const response = await page.request.post("/api/v1/outcomes", {
+      headers: { authorization: `Bearer ${key}` },
+      data: { externalId, status: "ACCEPTED" },
+    });
     expect(response.status()).toBe(201);
   }
 
@@ -65,7 +82,9 @@ test("Compare workflows: two models side by side, a verdict, the weekly trend an
   await expect(table.getByTestId("compare-winner")).toHaveCount(1);
   await expect(table.locator("thead th").nth(2)).toContainText(`model:${CHEAP}`);
   await expect(table.getByRole("row", { name: /^Runs/ })).toContainText(`${RUNS_PER_MODEL}`);
-  await expect(table.getByRole("row", { name: /^Cost per accepted outcome/ }).first()).toContainText(formatUsd(api.cohorts[1].costPerAcceptedUsd));
+  await expect(table.getByRole("row", { name: /^Cost per accepted outcome/ }).first()).toContainText(
+    formatUsd(api.cohorts[1].costPerAcceptedUsd),
+  );
   // Discovery made one project of the runs' repository folder, so they are matched within it.
   await expect(page.getByTestId("compare-matching")).toContainText("Projects: shop (100%)");
   // One line per cohort in the weekly trend.

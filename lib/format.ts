@@ -1,7 +1,17 @@
 /** Display formats shared by tables, charts and the CLI. */
 
-const usdFormat = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const smallUsdFormat = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 4, maximumFractionDigits: 4 });
+const usdFormat = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+const smallUsdFormat = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  minimumFractionDigits: 4,
+  maximumFractionDigits: 4,
+});
 const integerFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 
 /** Dollars to the cent; amounts under a cent keep four decimals so they do not read as $0.00. */

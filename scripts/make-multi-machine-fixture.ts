@@ -20,8 +20,18 @@ interface Move {
 
 const moves: Move[] = [
   // ana's Linux laptop: a ticket branch, a worktree of the same repository, a repo-worktrees folder.
-  { from: "spotter/test/fixtures/transcripts/short.jsonl", to: "ana-laptop/.claude/projects/-home-ana-src-billing-api/short.jsonl", cwd: "/home/ana/src/billing-api", branch: "feat/PAY-123-retry" },
-  { from: "spotter/test/fixtures/transcripts/tool_heavy.jsonl", to: "ana-laptop/.claude/projects/-home-ana-src-billing-api--worktrees-refunds/tool_heavy.jsonl", cwd: "/home/ana/src/billing-api/.worktrees/refunds/lib", branch: "feat/PAY-130-refunds" },
+  {
+    from: "spotter/test/fixtures/transcripts/short.jsonl",
+    to: "ana-laptop/.claude/projects/-home-ana-src-billing-api/short.jsonl",
+    cwd: "/home/ana/src/billing-api",
+    branch: "feat/PAY-123-retry",
+  },
+  {
+    from: "spotter/test/fixtures/transcripts/tool_heavy.jsonl",
+    to: "ana-laptop/.claude/projects/-home-ana-src-billing-api--worktrees-refunds/tool_heavy.jsonl",
+    cwd: "/home/ana/src/billing-api/.worktrees/refunds/lib",
+    branch: "feat/PAY-130-refunds",
+  },
   ...["agent-a2898e3.jsonl", "agent-acompact-e1f845.jsonl"].map((file) => ({
     from: `spotter/test/fixtures/transcripts/4d5611e5-241a-462a-8d15-5122611a9569/subagents/${file}`,
     to: `ana-laptop/.claude/projects/-home-ana-src-billing-api-worktrees-ledger/4d5611e5-241a-462a-8d15-5122611a9569/subagents/${file}`,
@@ -29,13 +39,40 @@ const moves: Move[] = [
     branch: "ledger-export",
   })),
   // bo's Mac: the web app, from its root and from a package inside it.
-  { from: "sniffly/tests/mock-data/-Users-chip-dev-ai-music/ba79134d-b6e9-4867-af0c-6941038c9e4b.jsonl", to: "bo-mac/.claude/projects/-Users-bo-work-web-app/ba79134d-b6e9-4867-af0c-6941038c9e4b.jsonl", cwd: "/Users/bo/work/web-app", branch: "feature/onboarding-flow" },
-  { from: "sniffly/tests/mock-data/-Users-chip-dev-ai-music/fed8ce56-bc79-401f-a83e-af084253362f.jsonl", to: "bo-mac/.claude/projects/-Users-bo-work-web-app-packages-ui/fed8ce56-bc79-401f-a83e-af084253362f.jsonl", cwd: "/Users/bo/work/web-app/packages/ui", branch: "main" },
+  {
+    from: "sniffly/tests/mock-data/-Users-chip-dev-ai-music/ba79134d-b6e9-4867-af0c-6941038c9e4b.jsonl",
+    to: "bo-mac/.claude/projects/-Users-bo-work-web-app/ba79134d-b6e9-4867-af0c-6941038c9e4b.jsonl",
+    cwd: "/Users/bo/work/web-app",
+    branch: "feature/onboarding-flow",
+  },
+  {
+    from: "sniffly/tests/mock-data/-Users-chip-dev-ai-music/fed8ce56-bc79-401f-a83e-af084253362f.jsonl",
+    to: "bo-mac/.claude/projects/-Users-bo-work-web-app-packages-ui/fed8ce56-bc79-401f-a83e-af084253362f.jsonl",
+    cwd: "/Users/bo/work/web-app/packages/ui",
+    branch: "main",
+  },
   // dan's machine, Codex: the billing API by its remote, and infra on main (no task in the data).
-  { from: "localpush/src-tauri/tests/fixtures/codex/2026-02-23/raw/sessions/rollout-2026-02-23T12-40-23-019c8a4c-ed82-79a1-aa28-7738fc5ab61a.jsonl", to: "dan-desktop/.codex/sessions/2026/02/23/rollout-2026-02-23T12-40-23-019c8a4c-ed82-79a1-aa28-7738fc5ab61a.jsonl", cwd: "/home/dan/code/payments", branch: "PAY-140-ledger", repositoryUrl: "git@github.com:acme/billing-api.git" },
-  { from: "localpush/src-tauri/tests/fixtures/codex/2026-02-23/raw/sessions/rollout-2026-02-23T12-41-04-019c8a4d-8f45-7010-8b5d-7fad920aa6f9.jsonl", to: "dan-desktop/.codex/sessions/2026/02/23/rollout-2026-02-23T12-41-04-019c8a4d-8f45-7010-8b5d-7fad920aa6f9.jsonl", cwd: "/home/dan/code/infra", branch: "main", repositoryUrl: "https://github.com/acme/infra.git" },
+  {
+    from: "localpush/src-tauri/tests/fixtures/codex/2026-02-23/raw/sessions/rollout-2026-02-23T12-40-23-019c8a4c-ed82-79a1-aa28-7738fc5ab61a.jsonl",
+    to: "dan-desktop/.codex/sessions/2026/02/23/rollout-2026-02-23T12-40-23-019c8a4c-ed82-79a1-aa28-7738fc5ab61a.jsonl",
+    cwd: "/home/dan/code/payments",
+    branch: "PAY-140-ledger",
+    repositoryUrl: "git@github.com:acme/billing-api.git",
+  },
+  {
+    from: "localpush/src-tauri/tests/fixtures/codex/2026-02-23/raw/sessions/rollout-2026-02-23T12-41-04-019c8a4d-8f45-7010-8b5d-7fad920aa6f9.jsonl",
+    to: "dan-desktop/.codex/sessions/2026/02/23/rollout-2026-02-23T12-41-04-019c8a4d-8f45-7010-8b5d-7fad920aa6f9.jsonl",
+    cwd: "/home/dan/code/infra",
+    branch: "main",
+    repositoryUrl: "https://github.com/acme/infra.git",
+  },
   // CI: a service user, the default branch. Nothing here names an owner or a task.
-  { from: "spotter/test/fixtures/transcripts/subagent.jsonl", to: "ci-runner/.claude/projects/-home-runner-work-web-app-web-app/subagent.jsonl", cwd: "/home/runner/work/web-app/web-app", branch: "main" },
+  {
+    from: "spotter/test/fixtures/transcripts/subagent.jsonl",
+    to: "ci-runner/.claude/projects/-home-runner-work-web-app-web-app/subagent.jsonl",
+    cwd: "/home/runner/work/web-app/web-app",
+    branch: "main",
+  },
 ];
 
 function rewrite(line: string, move: Move): string {
@@ -43,7 +80,12 @@ function rewrite(line: string, move: Move): string {
   const record = JSON.parse(line) as Record<string, unknown> & { type?: string; payload?: Record<string, unknown> };
   if (record.payload && (record.type === "session_meta" || record.type === "turn_context")) {
     if ("cwd" in record.payload) record.payload.cwd = move.cwd;
-    if (record.type === "session_meta") record.payload.git = { ...(record.payload.git as object), branch: move.branch, repository_url: move.repositoryUrl };
+    if (record.type === "session_meta")
+      record.payload.git = {
+        ...(record.payload.git as object),
+        branch: move.branch,
+        repository_url: move.repositoryUrl,
+      };
     return JSON.stringify(record);
   }
   if (typeof record.sessionId === "string") {

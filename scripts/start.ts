@@ -4,17 +4,17 @@
  * server runs, so CLI commands refuse to open it underneath the server.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { buildSync } from "esbuild";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { buildSync } from "esbuild";
 import { bootstrapFirstAdmin } from "@/lib/admin/members";
 import { authSecret } from "@/lib/auth/secret";
 import { closeDb } from "@/lib/db/client";
 import { databaseKind, dataDir } from "@/lib/db/config";
 import { acquireEmbeddedLock, EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
 import { applyMigrations } from "@/lib/db/migrate";
+import { TrustedProxiesError, trustedProxies } from "@/lib/http/forwarded";
 import { interruptStaleBatches } from "@/lib/ingest/batch-status";
-import { trustedProxies, TrustedProxiesError } from "@/lib/http/forwarded";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", ".bin", "next");
@@ -39,7 +39,10 @@ function buildIfNeeded() {
   const buildId = path.join(root, ".next", "BUILD_ID");
   if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceChange()) return;
   console.log("Building the app (first start or changed sources)...");
-  const result = spawnSync(nextBin, ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const result = spawnSync(nextBin, ["build"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -91,7 +94,8 @@ if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`)
 // Batches a crash cut off: with the embedded database nothing else can be writing (this process
 // holds its lock), so every RUNNING batch is dead; on Postgres only those whose lease expired.
 const interrupted = await interruptStaleBatches({ everyRunning: databaseKind() === "embedded" });
-if (interrupted > 0) console.log(`Marked ${interrupted} ingest batch(es) cut off earlier as interrupted (see Ingest history).`);
+if (interrupted > 0)
+  console.log(`Marked ${interrupted} ingest batch(es) cut off earlier as interrupted (see Ingest history).`);
 const first = await bootstrapFirstAdmin();
 await closeDb();
 if (first) {

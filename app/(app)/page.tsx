@@ -6,22 +6,22 @@ import { ChangeBadge } from "@/components/overview/change-badge";
 import { PeriodPicker } from "@/components/overview/period-picker";
 import { SpendDeltaTable } from "@/components/overview/spend-delta-table";
 import { SpendPerDayChart } from "@/components/overview/spend-per-day-chart";
+import { ownerLabels } from "@/components/owner-name";
 import { PageHead } from "@/components/page-head";
 import { RunsTable } from "@/components/runs/runs-table";
 import { can } from "@/lib/auth/permissions";
-import { budgetOverview } from "@/lib/budgets/row-badges";
-import { reconciliation } from "@/lib/billing/reconciliation";
 import { pageScope } from "@/lib/auth/scope";
+import { reconciliation } from "@/lib/billing/reconciliation";
+import { budgetOverview } from "@/lib/budgets/row-badges";
 import { overviewParamsSchema, resolveOverviewPeriod } from "@/lib/dashboard/overview-period";
 import { changeRatio, spendDeltas } from "@/lib/dashboard/spend-deltas";
 import { formatUsd } from "@/lib/format";
 import { dailySpendByGroup } from "@/lib/queries/daily-spend-by-group";
 import { filterChoices } from "@/lib/queries/filter-choices";
-import { ownerLabels } from "@/components/owner-name";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
 import { addDays } from "@/lib/queries/params";
 import { runsList } from "@/lib/queries/runs-list";
-import { spendByGroup, unallocatedKey, type SpendGroup } from "@/lib/queries/spend-by-group";
+import { type SpendGroup, spendByGroup, unallocatedKey } from "@/lib/queries/spend-by-group";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -34,15 +34,28 @@ const breakdowns = [
 ] as const satisfies { groupBy: SpendGroup; title: string; keyLabel: string; runsFilter: string | null }[];
 
 /** The manager's Monday: the period's spend, where it went, what changed, and what it bought. */
-export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function OverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const scope = await pageScope();
   const canSeeOwners = can(scope.actor, "spend:read-all");
   const params = overviewParamsSchema.parse(await searchParams);
   // Members see team aggregates only, never one person's spend (as in GET /api/v1/spend).
   if (!canSeeOwners) params.owner = undefined;
-  const filters = { owner: params.owner || undefined, project: params.project || undefined, agent: params.agent || undefined };
+  const filters = {
+    owner: params.owner || undefined,
+    project: params.project || undefined,
+    agent: params.agent || undefined,
+  };
   const period = resolveOverviewPeriod(params, await latestSpendDay(scope));
-  const stackBy = params.stackBy && (params.stackBy !== "owner" || canSeeOwners) ? params.stackBy : canSeeOwners ? "owner" : "project";
+  const stackBy =
+    params.stackBy && (params.stackBy !== "owner" || canSeeOwners)
+      ? params.stackBy
+      : canSeeOwners
+        ? "owner"
+        : "project";
   const shown = breakdowns.filter((b) => b.groupBy !== "owner" || canSeeOwners);
   const current = { from: period.from, to: period.to, ...filters };
   const previous = { from: period.previousFrom, to: period.previousTo, ...filters };
@@ -59,20 +72,34 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   ]);
   const total = groups[0]!.totals.costUsd;
   const previousTotal = previousGroups[0]!.totals.costUsd;
-  const unallocatedOf = (rows: { key: string; costUsd: number }[]) => rows.find((row) => row.key === unallocatedKey)?.costUsd ?? 0;
+  const unallocatedOf = (rows: { key: string; costUsd: number }[]) =>
+    rows.find((row) => row.key === unallocatedKey)?.costUsd ?? 0;
   const ownerIndex = shown.findIndex((b) => b.groupBy === "owner");
   const days = Array.from({ length: period.days }, (_, i) => addDays(period.from, i));
-  const runsHref = (filter: string, key: string) => `/runs?${new URLSearchParams({ from: period.from, to: period.to, [filter]: key })}`;
+  const runsHref = (filter: string, key: string) =>
+    `/runs?${new URLSearchParams({ from: period.from, to: period.to, [filter]: key })}`;
   const share = (part: number) => (total === 0 ? "–" : `${((part / total) * 100).toFixed(1)}%`);
 
   return (
     <>
       <PageHead
         title="Overview"
-        subtitle={period.fallbackNote ?? `Spend from ${period.from} to ${period.to} (UTC), compared with ${period.previousFrom} to ${period.previousTo}`}
+        subtitle={
+          period.fallbackNote ??
+          `Spend from ${period.from} to ${period.to} (UTC), compared with ${period.previousFrom} to ${period.previousTo}`
+        }
       />
       <GetStartedIfEmpty scope={scope}>
-        <PeriodPicker period={period} params={params} stackBy={stackBy} canSeeOwners={canSeeOwners} owners={choices.owners} ownerLabels={ownerLabels(choices.ownerNames)} projects={choices.projects} agents={choices.agents} />
+        <PeriodPicker
+          period={period}
+          params={params}
+          stackBy={stackBy}
+          canSeeOwners={canSeeOwners}
+          owners={choices.owners}
+          ownerLabels={ownerLabels(choices.ownerNames)}
+          projects={choices.projects}
+          agents={choices.agents}
+        />
         <section className="panel">
           <dl className="tiles">
             <div>
@@ -81,7 +108,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                 {formatUsd(total)}
               </dd>
               <dd className="small">
-                <ChangeBadge changeUsd={total - previousTotal} ratio={changeRatio(total, previousTotal)} /> <span className="muted">vs {formatUsd(previousTotal)} before</span>
+                <ChangeBadge changeUsd={total - previousTotal} ratio={changeRatio(total, previousTotal)} />{" "}
+                <span className="muted">vs {formatUsd(previousTotal)} before</span>
               </dd>
             </div>
             {ownerIndex >= 0 ? (
@@ -101,7 +129,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                 <dt>Untraced bill</dt>
                 <dd data-testid="overview-untraced">{formatUsd(billed.totals.untracedUsd)}</dd>
                 <dd className="small muted">
-                  of {formatUsd(billed.totals.billedUsd)} billed (<a href={`/reconciliation?from=${period.from}&to=${period.to}`}>reconcile</a>)
+                  of {formatUsd(billed.totals.billedUsd)} billed (
+                  <a href={`/reconciliation?from=${period.from}&to=${period.to}`}>reconcile</a>)
                 </dd>
               </div>
             ) : null}
@@ -114,7 +143,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </section>
         <section className="panel">
           <h2>Spend per day by {stackBy}</h2>
-          <SpendPerDayChart days={days} parts={parts} labels={stackBy === "owner" ? ownerLabels(choices.ownerNames) : undefined} />
+          <SpendPerDayChart
+            days={days}
+            parts={parts}
+            labels={stackBy === "owner" ? ownerLabels(choices.ownerNames) : undefined}
+          />
         </section>
         <OutcomeCostPanel from={period.from} to={period.to} canSeeOwners={canSeeOwners} />
         <div className="grid-2">
@@ -132,7 +165,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             />
           ))}
         </div>
-        <RunsTable runs={topRuns} title={canSeeOwners ? "Most expensive runs" : "Your most expensive runs"} csvName={`most-expensive-runs-${period.from}-${period.to}.csv`} ownerNames={choices.ownerNames} />
+        <RunsTable
+          runs={topRuns}
+          title={canSeeOwners ? "Most expensive runs" : "Your most expensive runs"}
+          csvName={`most-expensive-runs-${period.from}-${period.to}.csv`}
+          ownerNames={choices.ownerNames}
+        />
       </GetStartedIfEmpty>
     </>
   );

@@ -17,7 +17,9 @@ export default async function InvitationsPage() {
     <main className="auth-page">
       <div className="auth-card" data-testid="invitations">
         <h1>Invitations</h1>
-        {invitations.length === 0 ? <p className="muted">No invitation is waiting for you. An admin of a team can invite you.</p> : null}
+        {invitations.length === 0 ? (
+          <p className="muted">No invitation is waiting for you. An admin of a team can invite you.</p>
+        ) : null}
         {invitations.map((invitation) => (
           <div key={invitation.id} className="invitation" data-testid="invitation">
             <p>

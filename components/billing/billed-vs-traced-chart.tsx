@@ -11,7 +11,8 @@ export interface BilledTracedDay {
 
 /** Per UTC day: the provider's bill as bars, traced spend as a line over them; a gap is untraced spend. */
 export function BilledVsTracedChart({ days }: { days: BilledTracedDay[] }) {
-  if (days.every((day) => day.billedUsd === 0 && day.tracedUsd === 0)) return <p className="chart-empty muted">Nothing billed or traced in this period.</p>;
+  if (days.every((day) => day.billedUsd === 0 && day.tracedUsd === 0))
+    return <p className="chart-empty muted">Nothing billed or traced in this period.</p>;
   return (
     <div className="chart" data-testid="billed-vs-traced-chart">
       <ResponsiveContainer width="100%" height={280}>
@@ -22,7 +23,14 @@ export function BilledVsTracedChart({ days }: { days: BilledTracedDay[] }) {
           <Tooltip formatter={(value) => formatUsd(Number(value))} labelFormatter={(day) => `${day} (UTC)`} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Bar dataKey="billedUsd" name="Billed" fill="#94a3b8" maxBarSize={48} isAnimationActive={false} />
-          <Line dataKey="tracedUsd" name="Traced" stroke="#2563eb" strokeWidth={2} dot={false} isAnimationActive={false} />
+          <Line
+            dataKey="tracedUsd"
+            name="Traced"
+            stroke="#2563eb"
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
         </ComposedChart>
       </ResponsiveContainer>
     </div>

@@ -1,13 +1,19 @@
 "use client";
 
-import { useActionState, type ReactNode } from "react";
+import { type ReactNode, useActionState } from "react";
 import type { BillingFormState } from "@/app/(app)/reconciliation/actions";
 
 type Action = (state: BillingFormState, form: FormData) => Promise<BillingFormState>;
 
 /** A small form whose server action answers with an error or a confirmation, shown under it. */
 /** `quietErrors`: the error is shown elsewhere (a sync's failure is stored on its source and shown there). */
-export function BillingForm({ action, children, testId, pendingLabel, quietErrors }: {
+export function BillingForm({
+  action,
+  children,
+  testId,
+  pendingLabel,
+  quietErrors,
+}: {
   action: Action;
   children: (pending: boolean) => ReactNode;
   testId?: string;

@@ -17,7 +17,14 @@ export interface SourceRow {
 }
 
 /** The team's billing sources with their last sync, "Sync now" (the page's range), and a form to add one (admins). */
-export function BillingSourcesPanel({ sources, from, to, canManage, addAction, syncAction }: {
+export function BillingSourcesPanel({
+  sources,
+  from,
+  to,
+  canManage,
+  addAction,
+  syncAction,
+}: {
   sources: SourceRow[];
   from: string;
   to: string;
@@ -29,7 +36,9 @@ export function BillingSourcesPanel({ sources, from, to, canManage, addAction, s
     <section className="panel" data-testid="billing-sources">
       <h2>Billing sources</h2>
       {sources.length === 0 ? (
-        <p className="muted">No billing source yet: add a provider&apos;s admin key to compare its bill with the traces.</p>
+        <p className="muted">
+          No billing source yet: add a provider&apos;s admin key to compare its bill with the traces.
+        </p>
       ) : (
         <table>
           <thead>
@@ -50,11 +59,17 @@ export function BillingSourcesPanel({ sources, from, to, canManage, addAction, s
                     <span className="muted">never</span>
                   ) : (
                     <>
-                      <span className={source.lastSyncStatus === "ok" ? "badge" : "badge danger"}>{source.lastSyncStatus === "ok" ? "ok" : "failed"}</span>{" "}
+                      <span className={source.lastSyncStatus === "ok" ? "badge" : "badge danger"}>
+                        {source.lastSyncStatus === "ok" ? "ok" : "failed"}
+                      </span>{" "}
                       <span className="small muted">
                         {source.lastSyncRange} at {source.lastSyncAt?.replace("T", " ").slice(0, 16)} UTC
                       </span>
-                      {source.lastSyncError ? <div className="notice error small" data-testid="sync-error">{source.lastSyncError}</div> : null}
+                      {source.lastSyncError ? (
+                        <div className="notice error small" data-testid="sync-error">
+                          {source.lastSyncError}
+                        </div>
+                      ) : null}
                     </>
                   )}
                 </td>
@@ -66,7 +81,12 @@ export function BillingSourcesPanel({ sources, from, to, canManage, addAction, s
                           <input type="hidden" name="sourceId" value={source.id} />
                           <input type="hidden" name="from" value={from} />
                           <input type="hidden" name="to" value={to} />
-                          <button type="submit" className="secondary" disabled={pending} title={`Pull ${from} to ${to} from the provider now`}>
+                          <button
+                            type="submit"
+                            className="secondary"
+                            disabled={pending}
+                            title={`Pull ${from} to ${to} from the provider now`}
+                          >
                             Sync now
                           </button>
                         </>
@@ -111,7 +131,10 @@ export function BillingSourcesPanel({ sources, from, to, canManage, addAction, s
               </>
             )}
           </BillingForm>
-          <p className="small muted">The key is stored encrypted with a key derived from the server&apos;s secret and is never shown again. The bill syncs every hour on its own.</p>
+          <p className="small muted">
+            The key is stored encrypted with a key derived from the server&apos;s secret and is never shown again. The
+            bill syncs every hour on its own.
+          </p>
         </>
       ) : null}
     </section>

@@ -28,7 +28,8 @@ export function ClaudeCodeActivityTable({ rows }: { rows: PersonActivity[] }) {
               {rows.map((row) => (
                 <tr key={row.actor}>
                   <td>
-                    {row.person ?? <span className="muted">no person</span>} <span className="small muted">{row.actor}</span>
+                    {row.person ?? <span className="muted">no person</span>}{" "}
+                    <span className="small muted">{row.actor}</span>
                   </td>
                   <td>{row.customerType}</td>
                   <td className="num">{row.days}</td>

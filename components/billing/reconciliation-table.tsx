@@ -1,13 +1,30 @@
-import { formatTokens, formatUsd } from "@/lib/format";
 import type { ReconciliationRow } from "@/lib/billing/reconciliation";
+import { formatTokens, formatUsd } from "@/lib/format";
 
-export const formatCoverage = (coverage: number | null) => (coverage === null ? "–" : `${(coverage * 100).toFixed(1)}%`);
+export const formatCoverage = (coverage: number | null) =>
+  coverage === null ? "–" : `${(coverage * 100).toFixed(1)}%`;
 
-const tokenSummary = (tokens: { inputTokens: number; outputTokens: number; cacheWriteTokens: number; cacheReadTokens: number } | null) =>
-  tokens === null ? "–" : `${formatTokens(tokens.inputTokens)} in · ${formatTokens(tokens.outputTokens)} out · ${formatTokens(tokens.cacheWriteTokens)} cache write · ${formatTokens(tokens.cacheReadTokens)} cache read`;
+const tokenSummary = (
+  tokens: { inputTokens: number; outputTokens: number; cacheWriteTokens: number; cacheReadTokens: number } | null,
+) =>
+  tokens === null
+    ? "–"
+    : `${formatTokens(tokens.inputTokens)} in · ${formatTokens(tokens.outputTokens)} out · ${formatTokens(tokens.cacheWriteTokens)} cache write · ${formatTokens(tokens.cacheReadTokens)} cache read`;
 
 /** Billed against traced for one grouping (model or provider), with tokens on both sides when asked. */
-export function ReconciliationTable({ title, keyLabel, rows, withTokens, testId }: { title: string; keyLabel: string; rows: ReconciliationRow[]; withTokens?: boolean; testId: string }) {
+export function ReconciliationTable({
+  title,
+  keyLabel,
+  rows,
+  withTokens,
+  testId,
+}: {
+  title: string;
+  keyLabel: string;
+  rows: ReconciliationRow[];
+  withTokens?: boolean;
+  testId: string;
+}) {
   return (
     <section className="panel" data-testid={testId}>
       <h2>{title}</h2>

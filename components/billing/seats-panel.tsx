@@ -8,7 +8,13 @@ import { BillingForm } from "./billing-form";
 type Action = (state: BillingFormState, form: FormData) => Promise<BillingFormState>;
 
 /** What each person's seats cost in the period against the API-list value of what they used. */
-export function SeatsPanel({ seats, people, canManage, recordAction, removeAction }: {
+export function SeatsPanel({
+  seats,
+  people,
+  canManage,
+  recordAction,
+  removeAction,
+}: {
   seats: SeatValue[];
   people: { id: string; name: string }[];
   canManage: boolean;
@@ -23,7 +29,9 @@ export function SeatsPanel({ seats, people, canManage, recordAction, removeActio
     <section className="panel" data-testid="seats">
       <h2>Seats and subscriptions</h2>
       {seats.length === 0 ? (
-        <p className="muted">No seats recorded. Record what a person&apos;s plan costs to see whether it pays for itself.</p>
+        <p className="muted">
+          No seats recorded. Record what a person&apos;s plan costs to see whether it pays for itself.
+        </p>
       ) : (
         <table>
           <thead>
@@ -62,14 +70,21 @@ export function SeatsPanel({ seats, people, canManage, recordAction, removeActio
           <tfoot>
             <tr>
               <th colSpan={3}>Total</th>
-              <th className="num" data-testid="seats-paid">{formatUsd(paid)}</th>
-              <th className="num" data-testid="seats-value">{formatUsd(value)}</th>
+              <th className="num" data-testid="seats-paid">
+                {formatUsd(paid)}
+              </th>
+              <th className="num" data-testid="seats-value">
+                {formatUsd(value)}
+              </th>
               <th colSpan={canManage ? 2 : 1} />
             </tr>
           </tfoot>
         </table>
       )}
-      <p className="small muted">Paid is prorated by day (each day costs the monthly fee divided by its month&apos;s days); value is the person&apos;s traced spend at list prices.</p>
+      <p className="small muted">
+        Paid is prorated by day (each day costs the monthly fee divided by its month&apos;s days); value is the
+        person&apos;s traced spend at list prices.
+      </p>
       {canManage ? (
         <BillingForm action={recordAction} testId="record-seat">
           {(pending) => (

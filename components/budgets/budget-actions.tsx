@@ -1,12 +1,22 @@
 "use client";
 
-import { useActionState, type ReactNode } from "react";
+import { type ReactNode, useActionState } from "react";
 import type { BudgetFormState } from "@/app/(app)/budgets/actions";
 
 type Action = (state: BudgetFormState, form: FormData) => Promise<BudgetFormState>;
 
 /** A small form posting to a budgets server action, with its answer under it. */
-export function BudgetActionForm({ action, children, testId, className = "inline" }: { action: Action; children: (pending: boolean) => ReactNode; testId?: string; className?: string }) {
+export function BudgetActionForm({
+  action,
+  children,
+  testId,
+  className = "inline",
+}: {
+  action: Action;
+  children: (pending: boolean) => ReactNode;
+  testId?: string;
+  className?: string;
+}) {
   const [state, formAction, pending] = useActionState(action, { error: null, message: null });
   return (
     <form action={formAction} className={className} data-testid={testId} aria-busy={pending}>

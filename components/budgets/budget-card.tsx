@@ -1,6 +1,6 @@
 import type { BudgetState } from "@/lib/budgets/budget-state";
-import { burnDown } from "@/lib/budgets/burn-down";
 import type { ChannelView } from "@/lib/budgets/budgets";
+import { burnDown } from "@/lib/budgets/burn-down";
 import type { DeliveryLogEntry } from "@/lib/budgets/deliver";
 import type { ScopeTargets } from "@/lib/budgets/scope-targets";
 import { formatUsd } from "@/lib/format";
@@ -17,7 +17,14 @@ const eventLabels: Record<string, string> = {
 };
 
 /** One budget: where it stands, its burn-down, past periods, deliveries and (admins) its controls. */
-export function BudgetCard({ state, label, channels, log, targets, canManage }: {
+export function BudgetCard({
+  state,
+  label,
+  channels,
+  log,
+  targets,
+  canManage,
+}: {
   state: BudgetState;
   label: string;
   channels: ChannelView[];
@@ -35,14 +42,17 @@ export function BudgetCard({ state, label, channels, log, targets, canManage }: 
         </span>
         <BudgetStatusBadge status={state.status} />
         <span className="muted small" data-testid="budget-resets">
-          {state.periodStart} to {state.periodEnd}; resets in {state.resetsInDays} {state.resetsInDays === 1 ? "day" : "days"}
+          {state.periodStart} to {state.periodEnd}; resets in {state.resetsInDays}{" "}
+          {state.resetsInDays === 1 ? "day" : "days"}
         </span>
       </div>
       <dl className="tiles">
         <div>
           <dt>Spent</dt>
           <dd data-testid="budget-spent">{formatUsd(state.spentUsd)}</dd>
-          <dd className="small muted">{percent.toFixed(0)}% of {formatUsd(state.amountUsd)}</dd>
+          <dd className="small muted">
+            {percent.toFixed(0)}% of {formatUsd(state.amountUsd)}
+          </dd>
         </div>
         <div>
           <dt>Forecast at period end</dt>
@@ -56,7 +66,9 @@ export function BudgetCard({ state, label, channels, log, targets, canManage }: 
         <div>
           <dt>Alerts at</dt>
           <dd>{state.thresholds.map((t) => `${t}%`).join(", ")}</dd>
-          <dd className="small muted">{channels.length === 0 ? "no channels" : channels.map((c) => c.kind).join(", ")}</dd>
+          <dd className="small muted">
+            {channels.length === 0 ? "no channels" : channels.map((c) => c.kind).join(", ")}
+          </dd>
         </div>
       </dl>
       <BurnDownChart points={burnDown(state)} amountUsd={state.amountUsd} today={state.today} />
@@ -110,8 +122,12 @@ export function BudgetCard({ state, label, channels, log, targets, canManage }: 
                     <td>{entry.channelKind}</td>
                     <td className="small">
                       {entry.status}
-                      {entry.attempts > 1 || entry.status !== "delivered" ? `, ${entry.attempts} attempt${entry.attempts === 1 ? "" : "s"}` : ""}
-                      {entry.status === "pending" && entry.attempts > 0 ? `, next ${entry.nextAttemptAt.toISOString().slice(11, 16)}` : ""}
+                      {entry.attempts > 1 || entry.status !== "delivered"
+                        ? `, ${entry.attempts} attempt${entry.attempts === 1 ? "" : "s"}`
+                        : ""}
+                      {entry.status === "pending" && entry.attempts > 0
+                        ? `, next ${entry.nextAttemptAt.toISOString().slice(11, 16)}`
+                        : ""}
                       {entry.lastError ? <div className="muted">{entry.lastError}</div> : null}
                     </td>
                   </tr>
@@ -128,7 +144,16 @@ export function BudgetCard({ state, label, channels, log, targets, canManage }: 
             <summary>Edit</summary>
             <BudgetForm
               targets={targets}
-              budget={{ id: state.id, name: state.name, scopeKind: state.scope.kind, scopeValue: state.scope.value, period: state.period, amountUsd: state.amountUsd, thresholds: state.thresholds, channels }}
+              budget={{
+                id: state.id,
+                name: state.name,
+                scopeKind: state.scope.kind,
+                scopeValue: state.scope.value,
+                period: state.period,
+                amountUsd: state.amountUsd,
+                thresholds: state.thresholds,
+                channels,
+              }}
             />
           </details>
           <DeleteBudgetButton budgetId={state.id} />

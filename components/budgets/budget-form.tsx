@@ -21,9 +21,21 @@ export interface BudgetFormValues {
 export function BudgetForm({ targets, budget }: { targets: ScopeTargets; budget?: BudgetFormValues }) {
   const [kind, setKind] = useState(budget?.scopeKind ?? "team");
   const choices =
-    kind === "owner" ? targets.owners : kind === "project" ? targets.projects : kind === "task" ? targets.tasks : kind === "model" ? targets.models.map((m) => ({ id: m, name: m })) : [];
+    kind === "owner"
+      ? targets.owners
+      : kind === "project"
+        ? targets.projects
+        : kind === "task"
+          ? targets.tasks
+          : kind === "model"
+            ? targets.models.map((m) => ({ id: m, name: m }))
+            : [];
   return (
-    <BudgetActionForm action={saveBudgetAction} testId={budget ? "budget-edit-form" : "budget-create-form"} className="inline budget-form">
+    <BudgetActionForm
+      action={saveBudgetAction}
+      testId={budget ? "budget-edit-form" : "budget-create-form"}
+      className="inline budget-form"
+    >
       {(pending) => (
         <>
           {budget ? <input type="hidden" name="budgetId" value={budget.id} /> : null}
@@ -75,7 +87,8 @@ export function BudgetForm({ targets, budget }: { targets: ScopeTargets; budget?
             {budget?.channels.map((channel) => (
               <label key={channel.id} className="nowrap">
                 <span>
-                  <input type="checkbox" name="keepChannel" value={channel.id} defaultChecked /> keep {channel.kind} {channel.target}
+                  <input type="checkbox" name="keepChannel" value={channel.id} defaultChecked /> keep {channel.kind}{" "}
+                  {channel.target}
                   {channel.signed ? " (signed)" : ""}
                 </span>
               </label>

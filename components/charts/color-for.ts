@@ -3,7 +3,20 @@
  * chosen by a hash of the key, not by the key's position, so "claude-opus-4-6" keeps its colour
  * whatever else is in the chart.
  */
-const palette = ["#0f6d5f", "#2f6fdb", "#d9822b", "#8e44ad", "#c0392b", "#16a085", "#b7950b", "#5d6d7e", "#e84393", "#2e86c1", "#6c3483", "#7d8f2a"];
+const palette = [
+  "#0f6d5f",
+  "#2f6fdb",
+  "#d9822b",
+  "#8e44ad",
+  "#c0392b",
+  "#16a085",
+  "#b7950b",
+  "#5d6d7e",
+  "#e84393",
+  "#2e86c1",
+  "#6c3483",
+  "#7d8f2a",
+];
 
 /** Keys that mean "nothing assigned" or "everything else": greys, never a palette colour. */
 const fixed: Record<string, string> = { unallocated: "#a7b0ba", other: "#cfd6dd" };

@@ -1,5 +1,5 @@
-import { formatDuration, formatInteger, formatTokens, formatUsd } from "@/lib/format";
 import type { CompareResult } from "@/lib/compare/compare-cohorts";
+import { formatDuration, formatInteger, formatTokens, formatUsd } from "@/lib/format";
 import { cohortColor } from "./cohort-colors";
 
 const percent = (value: number | null) => (value === null ? "–" : `${(value * 100).toFixed(0)}%`);
@@ -13,18 +13,36 @@ export function ComparisonTable({ result }: { result: CompareResult }) {
     ["Accepted outcomes", (c) => formatInteger(c.acceptedOutcomes)],
     ["Acceptance rate", (c) => percent(c.acceptanceRate)],
     ["Spend", (c) => formatUsd(c.spendUsd)],
-    ["Cost per accepted outcome", (c) => (c.costPerAcceptedUsd === null ? "none accepted" : formatUsd(c.costPerAcceptedUsd)), "All spend of the cohort's runs, accepted or not, over its accepted runs"],
-    ["Tokens per accepted outcome", (c) => (c.tokensPerAcceptedOutcome === null ? "–" : formatTokens(c.tokensPerAcceptedOutcome))],
+    [
+      "Cost per accepted outcome",
+      (c) => (c.costPerAcceptedUsd === null ? "none accepted" : formatUsd(c.costPerAcceptedUsd)),
+      "All spend of the cohort's runs, accepted or not, over its accepted runs",
+    ],
+    [
+      "Tokens per accepted outcome",
+      (c) => (c.tokensPerAcceptedOutcome === null ? "–" : formatTokens(c.tokensPerAcceptedOutcome)),
+    ],
     ["Median run cost", (c) => usdOrDash(c.medianRunCostUsd)],
     ["Median wall time", (c) => (c.medianWallSeconds === null ? "–" : formatDuration(c.medianWallSeconds * 1000))],
     ["Waste share", (c) => percent(c.wasteShare), "Wasted dollars found in its runs (Waste page) over their spend"],
     [
-      result.matching.by === "project" ? "Like for like: cost per accepted outcome" : "Cost per accepted outcome (unmatched)",
+      result.matching.by === "project"
+        ? "Like for like: cost per accepted outcome"
+        : "Cost per accepted outcome (unmatched)",
       (c) => (c.matched.costPerAcceptedUsd === null ? "none accepted" : formatUsd(c.matched.costPerAcceptedUsd)),
       "On the projects every cohort has runs in, weighted the same for every cohort",
     ],
-    ["95% interval", (c) => (c.matched.interval === null ? "–" : `${formatUsd(c.matched.interval.low)} – ${c.matched.interval.high === null ? "unbounded" : formatUsd(c.matched.interval.high)}`)],
-    ["Matched runs / accepted", (c) => `${formatInteger(c.matched.runs)} / ${formatInteger(c.matched.acceptedOutcomes)}`],
+    [
+      "95% interval",
+      (c) =>
+        c.matched.interval === null
+          ? "–"
+          : `${formatUsd(c.matched.interval.low)} – ${c.matched.interval.high === null ? "unbounded" : formatUsd(c.matched.interval.high)}`,
+    ],
+    [
+      "Matched runs / accepted",
+      (c) => `${formatInteger(c.matched.runs)} / ${formatInteger(c.matched.acceptedOutcomes)}`,
+    ],
   ];
   return (
     <table data-testid="compare-table">
@@ -34,7 +52,12 @@ export function ComparisonTable({ result }: { result: CompareResult }) {
           {cohorts.map((cohort, i) => (
             <th key={cohort.label} className="num">
               <span style={{ color: cohortColor(i) }}>■</span> {cohort.label}
-              {result.verdict.winner === cohort.label ? <span className="badge" data-testid="compare-winner"> lower cost</span> : null}
+              {result.verdict.winner === cohort.label ? (
+                <span className="badge" data-testid="compare-winner">
+                  {" "}
+                  lower cost
+                </span>
+              ) : null}
             </th>
           ))}
         </tr>

@@ -2,9 +2,10 @@
  * The Context page's panels (server components). Project keys, tool names, server names, file paths
  * and recommendation texts are trace content: rendered as React text only, never as HTML.
  */
-import { formatInteger, formatTokens, formatUsd } from "@/lib/format";
+
 import type { Recommendation } from "@/lib/context-package/recommendations";
 import type { ContextPackageResult, ProjectPackage } from "@/lib/context-package/report";
+import { formatInteger, formatTokens, formatUsd } from "@/lib/format";
 import { PackageSizeChart } from "./package-size-chart";
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
@@ -58,7 +59,15 @@ export function RecommendationList({ title, recommendations }: { title: string; 
   );
 }
 
-export function ProjectTable({ projects, selected, linkFor }: { projects: ProjectPackage[]; selected: string | null; linkFor: (project: string) => string }) {
+export function ProjectTable({
+  projects,
+  selected,
+  linkFor,
+}: {
+  projects: ProjectPackage[];
+  selected: string | null;
+  linkFor: (project: string) => string;
+}) {
   return (
     <section className="panel">
       <h2>By project</h2>
@@ -97,12 +106,21 @@ export function ProjectTable({ projects, selected, linkFor }: { projects: Projec
   );
 }
 
-export function ProjectDetail({ project, recommendations }: { project: ProjectPackage; recommendations: Recommendation[] }) {
+export function ProjectDetail({
+  project,
+  recommendations,
+}: {
+  project: ProjectPackage;
+  recommendations: Recommendation[];
+}) {
   return (
     <>
       <section className="panel">
         <h2>Package size per run: {project.key}</h2>
-        <p className="muted">The first main-thread call&apos;s input of each run (system prompt, tools, injected instructions and the first prompt).</p>
+        <p className="muted">
+          The first main-thread call&apos;s input of each run (system prompt, tools, injected instructions and the first
+          prompt).
+        </p>
         <PackageSizeChart points={project.sizeOverTime} />
       </section>
       <div className="waste-grid">

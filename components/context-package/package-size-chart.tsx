@@ -4,7 +4,11 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { formatInteger, formatTokens } from "@/lib/format";
 
 /** One project's context package per run, in run order (the first call's input of each run). */
-export function PackageSizeChart({ points }: { points: { runId: string; startedAt: string; packageTokens: number }[] }) {
+export function PackageSizeChart({
+  points,
+}: {
+  points: { runId: string; startedAt: string; packageTokens: number }[];
+}) {
   const data = points.map((point) => ({ ...point, label: point.startedAt.slice(0, 16).replace("T", " ") }));
   return (
     <div style={{ width: "100%", height: 240 }} data-testid="package-size-chart">
@@ -14,7 +18,14 @@ export function PackageSizeChart({ points }: { points: { runId: string; startedA
           <XAxis dataKey="label" fontSize={12} minTickGap={24} />
           <YAxis tickFormatter={(value: number) => formatTokens(value)} fontSize={12} width={60} />
           <Tooltip formatter={(value) => [`${formatInteger(Number(value))} tokens`, "package"]} />
-          <Line type="stepAfter" dataKey="packageTokens" stroke="#0f6d5f" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+          <Line
+            type="stepAfter"
+            dataKey="packageTokens"
+            stroke="#0f6d5f"
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            isAnimationActive={false}
+          />
         </LineChart>
       </ResponsiveContainer>
     </div>

@@ -1,9 +1,17 @@
 "use client";
 
-import { toCsv, type CsvCell } from "@/lib/export/csv";
+import { type CsvCell, toCsv } from "@/lib/export/csv";
 
 /** Downloads a table's rows as CSV, built in the browser from the rows the page already shows. */
-export function CsvDownloadButton({ filename, header, rows }: { filename: string; header: string[]; rows: CsvCell[][] }) {
+export function CsvDownloadButton({
+  filename,
+  header,
+  rows,
+}: {
+  filename: string;
+  header: string[];
+  rows: CsvCell[][];
+}) {
   return (
     <button
       type="button"

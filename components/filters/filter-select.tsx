@@ -1,5 +1,11 @@
 /** One filter of a GET form: "all" (the empty value), then the choices, as the query string expects. */
-export function FilterSelect({ name, label, options, value, labels }: {
+export function FilterSelect({
+  name,
+  label,
+  options,
+  value,
+  labels,
+}: {
   name: string;
   label: string;
   options: string[];

@@ -19,7 +19,9 @@ export interface IngestErrorItem {
 
 export function IngestTotalsList({ totals }: { totals: IngestTotals }) {
   const stats: [string, string, string][] = [
-    ...(totals.files === undefined ? [] : [["files", "Files", formatInteger(totals.files)] as [string, string, string]]),
+    ...(totals.files === undefined
+      ? []
+      : [["files", "Files", formatInteger(totals.files)] as [string, string, string]]),
     ["runs", "Runs", formatInteger(totals.runs)],
     ["calls", "Calls", formatInteger(totals.calls)],
     ["duplicates", "Duplicates skipped", formatInteger(totals.duplicates)],
@@ -42,7 +44,15 @@ export function IngestTotalsList({ totals }: { totals: IngestTotals }) {
  * Every error as `file:line message`. Messages quote trace content, so they are rendered as
  * text only. `hidden` says how many more the server counted but did not keep.
  */
-export function IngestErrorList({ errors, hidden, testId }: { errors: IngestErrorItem[]; hidden: number; testId?: string }) {
+export function IngestErrorList({
+  errors,
+  hidden,
+  testId,
+}: {
+  errors: IngestErrorItem[];
+  hidden: number;
+  testId?: string;
+}) {
   if (errors.length === 0 && hidden === 0) return null;
   return (
     <ul className="ingest-errors" data-testid={testId}>

@@ -1,15 +1,15 @@
 "use client";
 
-import { useEffect, useRef, useState, type DragEvent } from "react";
+import { type DragEvent, useEffect, useRef, useState } from "react";
 import { formatInteger } from "@/lib/format";
-import { IngestErrorList, IngestTotalsList, type IngestErrorItem } from "./ingest-summary";
+import { type IngestErrorItem, IngestErrorList, IngestTotalsList } from "./ingest-summary";
 import {
   filesFromDrop,
   filesFromInput,
-  isTraceFile,
-  uploadTraceFile,
   type IngestFileResult,
+  isTraceFile,
   type SelectedFile,
+  uploadTraceFile,
 } from "./upload-transport";
 
 /** Files in flight at once: enough to overlap upload and processing without crowding the server. */
@@ -68,12 +68,19 @@ export function TraceUploader() {
         try {
           const result = await uploadTraceFile(entry, {
             onUploaded: (uploadedBytes, uploadTotal) =>
-              update(index, { uploadedBytes, uploadTotal, ...(uploadedBytes >= uploadTotal ? { status: "processing" } : {}) }),
-            onProcessed: (processedBytes, total) => update(index, { processedBytes, ...(total ? { processTotal: total } : {}) }),
+              update(index, {
+                uploadedBytes,
+                uploadTotal,
+                ...(uploadedBytes >= uploadTotal ? { status: "processing" } : {}),
+              }),
+            onProcessed: (processedBytes, total) =>
+              update(index, { processedBytes, ...(total ? { processTotal: total } : {}) }),
           });
           setRows((current) =>
             current.map((row, i) =>
-              i === index ? { ...row, status: "done", result, uploadedBytes: row.uploadTotal, processedBytes: row.processTotal } : row,
+              i === index
+                ? { ...row, status: "done", result, uploadedBytes: row.uploadTotal, processedBytes: row.processTotal }
+                : row,
             ),
           );
         } catch (error) {
@@ -110,8 +117,9 @@ export function TraceUploader() {
           </p>
           <p className="muted">
             Claude Code transcripts, Codex rollouts, OTLP JSON exports, native JSONL, and the logs of OpenCode (its{" "}
-            <code>opencode.db</code> too), Gemini CLI, Copilot CLI, Amp and Qwen Code: <code>.jsonl</code>, <code>.json</code>,{" "}
-            <code>.db</code>, <code>.gz</code>. The format is detected from each file; uploading the same file again adds nothing.
+            <code>opencode.db</code> too), Gemini CLI, Copilot CLI, Amp and Qwen Code: <code>.jsonl</code>,{" "}
+            <code>.json</code>, <code>.db</code>, <code>.gz</code>. The format is detected from each file; uploading the
+            same file again adds nothing.
           </p>
           <div className="dropzone-actions">
             <button type="button" className="secondary" disabled={busy} onClick={() => filesInput.current?.click()}>
@@ -158,7 +166,9 @@ function UploadRows({ rows, skipped }: { rows: FileRow[]; skipped: number }) {
   return (
     <section className="panel">
       <h2>Files</h2>
-      {skipped > 0 ? <p className="muted">{formatInteger(skipped)} files skipped: not .jsonl, .json, .db or .gz.</p> : null}
+      {skipped > 0 ? (
+        <p className="muted">{formatInteger(skipped)} files skipped: not .jsonl, .json, .db or .gz.</p>
+      ) : null}
       <table className="upload-rows">
         <thead>
           <tr>
@@ -173,10 +183,18 @@ function UploadRows({ rows, skipped }: { rows: FileRow[]; skipped: number }) {
             <tr key={row.path} data-testid="upload-file-row" data-file={row.path} data-status={row.status}>
               <td className="upload-path">{row.path}</td>
               <td>
-                <progress data-testid="upload-progress-upload" value={row.uploadedBytes} max={Math.max(1, row.uploadTotal)} />
+                <progress
+                  data-testid="upload-progress-upload"
+                  value={row.uploadedBytes}
+                  max={Math.max(1, row.uploadTotal)}
+                />
               </td>
               <td>
-                <progress data-testid="upload-progress-processing" value={row.processedBytes} max={Math.max(1, row.processTotal)} />
+                <progress
+                  data-testid="upload-progress-processing"
+                  value={row.processedBytes}
+                  max={Math.max(1, row.processTotal)}
+                />
               </td>
               <td>{statusText(row)}</td>
             </tr>
@@ -191,7 +209,11 @@ function statusText(row: FileRow): string {
   if (row.status === "failed") return "failed";
   if (row.status !== "done" || !row.result) return row.status;
   const { calls, duplicates, errorCount } = row.result;
-  const parts = [count(calls, "call"), count(duplicates, "duplicate"), ...(errorCount > 0 ? [count(errorCount, "error")] : [])];
+  const parts = [
+    count(calls, "call"),
+    count(duplicates, "duplicate"),
+    ...(errorCount > 0 ? [count(errorCount, "error")] : []),
+  ];
   return parts.join(", ");
 }
 
@@ -201,11 +223,14 @@ function count(value: number, noun: string): string {
 
 function UploadSummary({ rows }: { rows: FileRow[] }) {
   const results = rows.flatMap((row) => (row.result ? [{ path: row.path, result: row.result }] : []));
-  const sum = (pick: (result: IngestFileResult) => number) => results.reduce((total, { result }) => total + pick(result), 0);
+  const sum = (pick: (result: IngestFileResult) => number) =>
+    results.reduce((total, { result }) => total + pick(result), 0);
   const failures = rows.filter((row) => row.status === "failed");
   const errors: IngestErrorItem[] = [
     ...failures.map((row) => ({ file: row.path, line: null, message: row.failure ?? "failed" })),
-    ...results.flatMap(({ path, result }) => result.errors.map((error) => ({ file: path, line: error.line, message: error.message }))),
+    ...results.flatMap(({ path, result }) =>
+      result.errors.map((error) => ({ file: path, line: error.line, message: error.message })),
+    ),
   ];
   const errorCount = failures.length + sum((result) => result.errorCount);
   const unpriced = [...new Set(results.flatMap(({ result }) => result.unpricedModels))];
@@ -223,7 +248,9 @@ function UploadSummary({ rows }: { rows: FileRow[] }) {
         }}
       />
       {unpriced.length > 0 ? (
-        <p className="notice error">Models without a price (their calls are stored, cost counted as $0): {unpriced.join(", ")}</p>
+        <p className="notice error">
+          Models without a price (their calls are stored, cost counted as $0): {unpriced.join(", ")}
+        </p>
       ) : null}
       <IngestErrorList errors={errors} hidden={errorCount - errors.length} testId="upload-errors" />
     </section>

@@ -50,7 +50,9 @@ export function filesFromInput(files: FileList | null): SelectedFile[] {
 /** Files and whole folders dropped on the page, folders read recursively. */
 export async function filesFromDrop(dataTransfer: DataTransfer): Promise<SelectedFile[]> {
   // Entries must be taken synchronously, before the drop event's data store is closed.
-  const entries = Array.from(dataTransfer.items, (item) => item.webkitGetAsEntry()).filter((entry): entry is FileSystemEntry => entry !== null);
+  const entries = Array.from(dataTransfer.items, (item) => item.webkitGetAsEntry()).filter(
+    (entry): entry is FileSystemEntry => entry !== null,
+  );
   if (entries.length === 0) return filesFromInput(dataTransfer.files);
   const nested = await Promise.all(entries.map(readEntry));
   return nested.flat();
@@ -119,12 +121,14 @@ export function uploadTraceFile({ path, file }: SelectedFile, callbacks: UploadC
         return;
       }
       if (!isObject(message)) return;
-      if (message.type === "progress") callbacks.onProcessed(Number(message.processedBytes) || 0, Number(message.totalBytes) || null);
+      if (message.type === "progress")
+        callbacks.onProcessed(Number(message.processedBytes) || 0, Number(message.totalBytes) || null);
       else if (message.type === "result") result = message as unknown as IngestFileResult;
       else if (message.type === "error") failure = errorMessage(message) ?? "the server could not process the file";
     };
 
-    xhr.upload.onprogress = (event) => callbacks.onUploaded(event.loaded, event.lengthComputable ? event.total : file.size);
+    xhr.upload.onprogress = (event) =>
+      callbacks.onUploaded(event.loaded, event.lengthComputable ? event.total : file.size);
     xhr.upload.onload = () => callbacks.onUploaded(file.size, file.size);
     xhr.onprogress = () => {
       if (xhr.status < 400) readLines(false);
@@ -133,7 +137,9 @@ export function uploadTraceFile({ path, file }: SelectedFile, callbacks: UploadC
     xhr.onabort = () => reject(new Error("the upload was aborted"));
     xhr.onload = () => {
       if (xhr.status >= 400) {
-        reject(new Error(errorMessage(parseJson(xhr.responseText)) ?? `the server answered ${xhr.status} ${xhr.statusText}`));
+        reject(
+          new Error(errorMessage(parseJson(xhr.responseText)) ?? `the server answered ${xhr.status} ${xhr.statusText}`),
+        );
         return;
       }
       readLines(true);

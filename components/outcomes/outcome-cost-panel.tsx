@@ -26,34 +26,56 @@ export function OutcomeCostPanel({ from, to, canSeeOwners }: { from: string; to:
   /** The project or owner whose weekly trend is drawn; the whole team when null. */
   const [trendFor, setTrendFor] = useState<{ dimension: "project" | "owner"; key: string } | null>(null);
   const trendFrom = addDays(to, -(TREND_WEEKS * 7 - 1));
-  const trend = useOutcomeCost({ from: trendFrom, to, groupBy: "week", ...(trendFor ? { [trendFor.dimension]: trendFor.key } : {}) });
+  const trend = useOutcomeCost({
+    from: trendFrom,
+    to,
+    groupBy: "week",
+    ...(trendFor ? { [trendFor.dimension]: trendFor.key } : {}),
+  });
   const period = useOutcomeCost({ from, to, groupBy });
   return (
     <section className="panel" data-testid="outcome-cost">
       <div className="panel-head">
         <h2>Cost per accepted outcome</h2>
-        <span className="muted small">All spend, accepted or not, divided by runs accepted (merged PRs, marked by hand or via the API)</span>
+        <span className="muted small">
+          All spend, accepted or not, divided by runs accepted (merged PRs, marked by hand or via the API)
+        </span>
       </div>
       {period.isPending ? (
-        <p className="muted" aria-busy="true">Loading outcomes…</p>
+        <p className="muted" aria-busy="true">
+          Loading outcomes…
+        </p>
       ) : period.isError ? (
         <p className="notice error">{period.error.message}</p>
       ) : (
         <OutcomeTiles totals={period.data.totals} />
       )}
       <h3 data-testid="outcome-trend-title">
-        Weekly, last {TREND_WEEKS} weeks to {to}: {trendFor ? `${trendFor.dimension} ${trendFor.key}` : "the whole team"}
+        Weekly, last {TREND_WEEKS} weeks to {to}:{" "}
+        {trendFor ? `${trendFor.dimension} ${trendFor.key}` : "the whole team"}
         {trendFor ? (
           <button type="button" className="link-button inline-link" onClick={() => setTrendFor(null)}>
             show the whole team
           </button>
         ) : null}
       </h3>
-      {trend.isPending ? <div className="chart-loading" aria-busy="true">Loading chart…</div> : trend.isError ? <p className="notice error">{trend.error.message}</p> : <OutcomeTrendChart result={trend.data} from={trendFrom} to={to} />}
+      {trend.isPending ? (
+        <div className="chart-loading" aria-busy="true">
+          Loading chart…
+        </div>
+      ) : trend.isError ? (
+        <p className="notice error">{trend.error.message}</p>
+      ) : (
+        <OutcomeTrendChart result={trend.data} from={trendFrom} to={to} />
+      )}
       <div className="panel-head">
         <h3>
           This period by{" "}
-          <select aria-label="Group outcomes by" value={groupBy} onChange={(event) => setGroupBy(event.target.value as typeof groupBy)}>
+          <select
+            aria-label="Group outcomes by"
+            value={groupBy}
+            onChange={(event) => setGroupBy(event.target.value as typeof groupBy)}
+          >
             <option value="project">project</option>
             {canSeeOwners ? <option value="owner">owner</option> : null}
           </select>
@@ -62,12 +84,22 @@ export function OutcomeCostPanel({ from, to, canSeeOwners }: { from: string; to:
           <CsvDownloadButton
             filename={`cost-per-outcome-by-${groupBy}-${from}-${to}.csv`}
             header={[groupBy, "spendUsd", "acceptedOutcomes", "costPerAcceptedUsd", "unacceptedSpendUsd"]}
-            rows={period.data.rows.map((row) => [row.key, row.spendUsd, row.acceptedOutcomes, row.costPerAcceptedUsd, row.unacceptedSpendUsd])}
+            rows={period.data.rows.map((row) => [
+              row.key,
+              row.spendUsd,
+              row.acceptedOutcomes,
+              row.costPerAcceptedUsd,
+              row.unacceptedSpendUsd,
+            ])}
           />
         ) : null}
       </div>
       {period.data ? (
-        <OutcomeTable result={period.data} keyLabel={groupBy === "owner" ? "Owner" : "Project"} onPick={(key) => setTrendFor({ dimension: groupBy, key })} />
+        <OutcomeTable
+          result={period.data}
+          keyLabel={groupBy === "owner" ? "Owner" : "Project"}
+          onPick={(key) => setTrendFor({ dimension: groupBy, key })}
+        />
       ) : null}
     </section>
   );
@@ -78,7 +110,9 @@ function OutcomeTiles({ totals }: { totals: OutcomeCostResult["totals"] }) {
     <dl className="tiles">
       <div>
         <dt>Cost per accepted outcome</dt>
-        <dd data-testid="cost-per-accepted">{totals.costPerAcceptedUsd === null ? "none accepted" : formatUsd(totals.costPerAcceptedUsd)}</dd>
+        <dd data-testid="cost-per-accepted">
+          {totals.costPerAcceptedUsd === null ? "none accepted" : formatUsd(totals.costPerAcceptedUsd)}
+        </dd>
       </div>
       <div>
         <dt>Accepted outcomes</dt>
@@ -86,8 +120,12 @@ function OutcomeTiles({ totals }: { totals: OutcomeCostResult["totals"] }) {
       </div>
       <div>
         <dt>Spend not accepted</dt>
-        <dd data-testid="unaccepted-spend" title="Runs not marked accepted, most of them not decided yet: not counted as waste (the Waste page shows the same figure beside its total)">
-          {formatUsd(totals.unacceptedSpendUsd)} <small className="muted">{share(totals.unacceptedSpendUsd, totals.spendUsd)} of spend, not waste</small>
+        <dd
+          data-testid="unaccepted-spend"
+          title="Runs not marked accepted, most of them not decided yet: not counted as waste (the Waste page shows the same figure beside its total)"
+        >
+          {formatUsd(totals.unacceptedSpendUsd)}{" "}
+          <small className="muted">{share(totals.unacceptedSpendUsd, totals.spendUsd)} of spend, not waste</small>
         </dd>
       </div>
     </dl>
@@ -121,19 +159,58 @@ function OutcomeTrendChart({ result, from, to }: { result: OutcomeCostResult; fr
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="week" tickFormatter={(week: string) => `wk ${week.slice(5)}`} fontSize={12} />
           <YAxis yAxisId="spend" tickFormatter={(value: number) => formatUsd(value)} fontSize={12} width={72} />
-          <YAxis yAxisId="per" orientation="right" tickFormatter={(value: number) => formatUsd(value)} fontSize={12} width={72} />
-          <Tooltip formatter={(value) => (value === null ? "none accepted" : formatUsd(Number(value)))} labelFormatter={(week) => `Week of ${week}`} />
+          <YAxis
+            yAxisId="per"
+            orientation="right"
+            tickFormatter={(value: number) => formatUsd(value)}
+            fontSize={12}
+            width={72}
+          />
+          <Tooltip
+            formatter={(value) => (value === null ? "none accepted" : formatUsd(Number(value)))}
+            labelFormatter={(week) => `Week of ${week}`}
+          />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Bar yAxisId="spend" dataKey="accepted" name="Spend on accepted runs" stackId="spend" fill="#0f6d5f" isAnimationActive={false} />
-          <Bar yAxisId="spend" dataKey="unaccepted" name="Spend not accepted" stackId="spend" fill="#d9822b" isAnimationActive={false} />
-          <Line yAxisId="per" dataKey="costPerAccepted" name="Cost per accepted outcome (right axis)" stroke="#2f6fdb" strokeWidth={2} connectNulls={false} isAnimationActive={false} />
+          <Bar
+            yAxisId="spend"
+            dataKey="accepted"
+            name="Spend on accepted runs"
+            stackId="spend"
+            fill="#0f6d5f"
+            isAnimationActive={false}
+          />
+          <Bar
+            yAxisId="spend"
+            dataKey="unaccepted"
+            name="Spend not accepted"
+            stackId="spend"
+            fill="#d9822b"
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="per"
+            dataKey="costPerAccepted"
+            name="Cost per accepted outcome (right axis)"
+            stroke="#2f6fdb"
+            strokeWidth={2}
+            connectNulls={false}
+            isAnimationActive={false}
+          />
         </ComposedChart>
       </ResponsiveContainer>
     </div>
   );
 }
 
-function OutcomeTable({ result, keyLabel, onPick }: { result: OutcomeCostResult; keyLabel: string; onPick: (key: string) => void }) {
+function OutcomeTable({
+  result,
+  keyLabel,
+  onPick,
+}: {
+  result: OutcomeCostResult;
+  keyLabel: string;
+  onPick: (key: string) => void;
+}) {
   if (result.rows.length === 0) return <p className="muted">No spend in this period.</p>;
   return (
     <table>
@@ -150,15 +227,23 @@ function OutcomeTable({ result, keyLabel, onPick }: { result: OutcomeCostResult;
         {result.rows.map((row) => (
           <tr key={row.key}>
             <td>
-              <button type="button" className="link-button inline-link" onClick={() => onPick(row.key)} title="Draw this one's weekly trend above">
+              <button
+                type="button"
+                className="link-button inline-link"
+                onClick={() => onPick(row.key)}
+                title="Draw this one's weekly trend above"
+              >
                 {row.key}
               </button>
             </td>
             <td className="num">{formatUsd(row.spendUsd)}</td>
             <td className="num">{formatInteger(row.acceptedOutcomes)}</td>
-            <td className="num">{row.costPerAcceptedUsd === null ? <span className="muted">–</span> : formatUsd(row.costPerAcceptedUsd)}</td>
             <td className="num">
-              {formatUsd(row.unacceptedSpendUsd)} <small className="muted">{share(row.unacceptedSpendUsd, row.spendUsd)}</small>
+              {row.costPerAcceptedUsd === null ? <span className="muted">–</span> : formatUsd(row.costPerAcceptedUsd)}
+            </td>
+            <td className="num">
+              {formatUsd(row.unacceptedSpendUsd)}{" "}
+              <small className="muted">{share(row.unacceptedSpendUsd, row.spendUsd)}</small>
             </td>
           </tr>
         ))}

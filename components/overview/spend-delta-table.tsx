@@ -1,16 +1,25 @@
 import Link from "next/link";
-import { CsvDownloadButton } from "@/components/export/csv-download-button";
-import { colorFor } from "@/components/charts/color-for";
-import type { SpendDeltaRow } from "@/lib/dashboard/spend-deltas";
-import { formatUsd } from "@/lib/format";
 import { BudgetStatusBadge } from "@/components/budgets/budget-status-badge";
+import { colorFor } from "@/components/charts/color-for";
+import { CsvDownloadButton } from "@/components/export/csv-download-button";
 import { OwnerNameText } from "@/components/owner-name";
 import type { BudgetBadge } from "@/lib/budgets/row-badges";
+import type { SpendDeltaRow } from "@/lib/dashboard/spend-deltas";
+import { formatUsd } from "@/lib/format";
 import type { OwnerName } from "@/lib/queries/filter-choices";
 import { ChangeBadge } from "./change-badge";
 
 /** One overview breakdown (owner, project, task or model) with its change from the previous period; the CSV has every column and row. */
-export function SpendDeltaTable({ title, keyLabel, rows, csvName, runsLink, testId, budgetBadges, ownerNames }: {
+export function SpendDeltaTable({
+  title,
+  keyLabel,
+  rows,
+  csvName,
+  runsLink,
+  testId,
+  budgetBadges,
+  ownerNames,
+}: {
   title: string;
   keyLabel: string;
   rows: SpendDeltaRow[];
@@ -24,7 +33,15 @@ export function SpendDeltaTable({ title, keyLabel, rows, csvName, runsLink, test
   ownerNames?: Record<string, OwnerName>;
 }) {
   const header = [keyLabel, "costUsd", "previousCostUsd", "changeUsd", "changePercent", "sharePercent", "calls"];
-  const csvRows = rows.map((row) => [row.key, row.costUsd, row.previousCostUsd, row.changeUsd, row.changeRatio === null ? null : row.changeRatio * 100, row.share * 100, row.calls]);
+  const csvRows = rows.map((row) => [
+    row.key,
+    row.costUsd,
+    row.previousCostUsd,
+    row.changeUsd,
+    row.changeRatio === null ? null : row.changeRatio * 100,
+    row.share * 100,
+    row.calls,
+  ]);
   return (
     <section className="panel" data-testid={testId}>
       <div className="panel-head">
@@ -48,8 +65,19 @@ export function SpendDeltaTable({ title, keyLabel, rows, csvName, runsLink, test
               <tr key={row.key}>
                 <td className="key-cell">
                   <span className="swatch" style={{ background: colorFor(row.key) }} />
-                  {runsLink ? <Link href={runsLink(row.key)}>{ownerNames ? <OwnerNameText owner={row.key} names={ownerNames} /> : row.key}</Link> : row.key}
-                  {budgetBadges?.[row.key] ? <> <BudgetStatusBadge status={budgetBadges[row.key]!.status} title={budgetBadges[row.key]!.title} /></> : null}
+                  {runsLink ? (
+                    <Link href={runsLink(row.key)}>
+                      {ownerNames ? <OwnerNameText owner={row.key} names={ownerNames} /> : row.key}
+                    </Link>
+                  ) : (
+                    row.key
+                  )}
+                  {budgetBadges?.[row.key] ? (
+                    <>
+                      {" "}
+                      <BudgetStatusBadge status={budgetBadges[row.key]!.status} title={budgetBadges[row.key]!.title} />
+                    </>
+                  ) : null}
                 </td>
                 <td className="num">{formatUsd(row.costUsd)}</td>
                 <td className="num">{(row.share * 100).toFixed(1)}%</td>

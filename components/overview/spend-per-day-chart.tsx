@@ -9,7 +9,15 @@ import type { DailySpendPart } from "@/lib/queries/daily-spend-by-group";
 const MAX_SERIES = 8;
 
 /** `labels`: how to name a series in the legend when not by its key (owners: their display name). */
-export function SpendPerDayChart({ days, parts, labels }: { days: string[]; parts: DailySpendPart[]; labels?: Record<string, string> }) {
+export function SpendPerDayChart({
+  days,
+  parts,
+  labels,
+}: {
+  days: string[];
+  parts: DailySpendPart[];
+  labels?: Record<string, string>;
+}) {
   const totals = new Map<string, number>();
   for (const part of parts) totals.set(part.key, (totals.get(part.key) ?? 0) + part.costUsd);
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([key]) => key);
@@ -33,7 +41,14 @@ export function SpendPerDayChart({ days, parts, labels }: { days: string[]; part
           <Tooltip formatter={(value) => formatUsd(Number(value))} labelFormatter={(day) => `${day} (UTC)`} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {series.map((key) => (
-            <Bar key={key} dataKey={key} name={labels?.[key] ?? key} stackId="spend" fill={colorFor(key)} isAnimationActive={false} />
+            <Bar
+              key={key}
+              dataKey={key}
+              name={labels?.[key] ?? key}
+              stackId="spend"
+              fill={colorFor(key)}
+              isAnimationActive={false}
+            />
           ))}
         </BarChart>
       </ResponsiveContainer>

@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useActionState, type FormEvent, type ReactNode } from "react";
+import { type FormEvent, type ReactNode, startTransition, useActionState } from "react";
 import type { OwnershipFormState } from "@/app/(app)/ownership/actions";
 
 type Action = (state: OwnershipFormState, form: FormData) => Promise<OwnershipFormState>;

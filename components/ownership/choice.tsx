@@ -29,7 +29,10 @@ export function Choice({
 }
 
 /** A person by their one display name, with the email beside it when it says more. */
-export const personLabel = (p: { displayName: string; email?: string | null }) => (p.email && p.email !== p.displayName ? `${p.displayName} · ${p.email}` : p.displayName);
-export const personOptions = (people: { id: string; displayName: string; email?: string | null }[]) => people.map((p) => ({ id: p.id, label: personLabel(p) }));
-export const projectOptions = (projects: { id: string; name: string }[]) => projects.map((p) => ({ id: p.id, label: p.name }));
+export const personLabel = (p: { displayName: string; email?: string | null }) =>
+  p.email && p.email !== p.displayName ? `${p.displayName} · ${p.email}` : p.displayName;
+export const personOptions = (people: { id: string; displayName: string; email?: string | null }[]) =>
+  people.map((p) => ({ id: p.id, label: personLabel(p) }));
+export const projectOptions = (projects: { id: string; name: string }[]) =>
+  projects.map((p) => ({ id: p.id, label: p.name }));
 export const taskOptions = (tasks: { id: string; key: string }[]) => tasks.map((t) => ({ id: t.id, label: t.key }));

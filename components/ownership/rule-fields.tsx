@@ -41,24 +41,49 @@ export function RuleFields({
       </label>
       <label>
         When
-        <Choice name="matchField" options={ruleFields.map((field) => ({ id: field, label: fieldHelp[field] }))} defaultValue={rule?.matchField ?? "cwd"} />
+        <Choice
+          name="matchField"
+          options={ruleFields.map((field) => ({ id: field, label: fieldHelp[field] }))}
+          defaultValue={rule?.matchField ?? "cwd"}
+        />
       </label>
       <label>
         matches (glob, or /regex/)
-        <input name="pattern" required maxLength={MAX_PATTERN_CHARS} placeholder="/home/ana/**" defaultValue={rule?.pattern} />
+        <input
+          name="pattern"
+          required
+          maxLength={MAX_PATTERN_CHARS}
+          placeholder="/home/ana/**"
+          defaultValue={rule?.pattern}
+        />
       </label>
       <PatternHelp />
       <label>
         Owner
-        <Choice name="setOwnerId" options={personOptions(people)} empty="(not set by this rule)" defaultValue={rule?.setOwnerId ?? ""} />
+        <Choice
+          name="setOwnerId"
+          options={personOptions(people)}
+          empty="(not set by this rule)"
+          defaultValue={rule?.setOwnerId ?? ""}
+        />
       </label>
       <label>
         Project
-        <Choice name="setProjectId" options={projectOptions(projects)} empty="(not set by this rule)" defaultValue={rule?.setProjectId ?? ""} />
+        <Choice
+          name="setProjectId"
+          options={projectOptions(projects)}
+          empty="(not set by this rule)"
+          defaultValue={rule?.setProjectId ?? ""}
+        />
       </label>
       <label>
         Task
-        <Choice name="setTaskId" options={taskOptions(tasks)} empty="(not set by this rule)" defaultValue={rule?.setTaskId ?? ""} />
+        <Choice
+          name="setTaskId"
+          options={taskOptions(tasks)}
+          empty="(not set by this rule)"
+          defaultValue={rule?.setTaskId ?? ""}
+        />
       </label>
     </>
   );
@@ -68,7 +93,8 @@ export function RuleFields({
 export function PatternHelp() {
   return (
     <small className="muted">
-      {patternHelp} Up to {MAX_PATTERN_CHARS} characters; values longer than {MAX_MATCHED_CHARS} characters match no pattern.
+      {patternHelp} Up to {MAX_PATTERN_CHARS} characters; values longer than {MAX_MATCHED_CHARS} characters match no
+      pattern.
     </small>
   );
 }

@@ -1,7 +1,7 @@
 import { assignRunAction, splitRunAction } from "@/app/(app)/ownership/actions";
 import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
-import { runAttribution, type FieldAttribution } from "@/lib/queries/run-attribution";
+import { type FieldAttribution, runAttribution } from "@/lib/queries/run-attribution";
 import { ActionForm } from "./action-form";
 import { Choice, personOptions, projectOptions, taskOptions } from "./choice";
 
@@ -21,7 +21,12 @@ export async function RunAttributionPanel({ scope, runId }: { scope: Scope; runI
   if (!attribution) return null;
   const admin = can(scope.actor, "ownership:edit");
   const choose = (name: string, options: { id: string; label: string }[]) => (
-    <Choice name={name} options={[{ id: "keep", label: "(keep)" }, ...options]} empty="(rules decide)" defaultValue="keep" />
+    <Choice
+      name={name}
+      options={[{ id: "keep", label: "(keep)" }, ...options]}
+      empty="(rules decide)"
+      defaultValue="keep"
+    />
   );
   return (
     <section className="panel" data-testid="run-attribution">
@@ -48,11 +53,24 @@ export async function RunAttributionPanel({ scope, runId }: { scope: Scope; runI
               <span key={index} style={{ display: "contents" }}>
                 <label>
                   Owner {index + 1}
-                  <Choice name="personId" options={personOptions(attribution.people)} empty="(none)" defaultValue={attribution.shares[index]?.personId ?? ""} />
+                  <Choice
+                    name="personId"
+                    options={personOptions(attribution.people)}
+                    empty="(none)"
+                    defaultValue={attribution.shares[index]?.personId ?? ""}
+                  />
                 </label>
                 <label>
                   %
-                  <input name="percent" type="number" min="0" max="100" step="0.0001" defaultValue={attribution.shares[index]?.percent ?? ""} style={{ width: 90 }} />
+                  <input
+                    name="percent"
+                    type="number"
+                    min="0"
+                    max="100"
+                    step="0.0001"
+                    defaultValue={attribution.shares[index]?.percent ?? ""}
+                    style={{ width: 90 }}
+                  />
                 </label>
               </span>
             ))}

@@ -1,7 +1,13 @@
 import { Choice, personOptions, projectOptions } from "./choice";
 
 /** Owner and project pickers of the unallocated queue's bulk assignment. */
-export function TargetSelects({ people, projects }: { people: { id: string; displayName: string }[]; projects: { id: string; name: string }[] }) {
+export function TargetSelects({
+  people,
+  projects,
+}: {
+  people: { id: string; displayName: string }[];
+  projects: { id: string; name: string }[];
+}) {
   return (
     <>
       <label>

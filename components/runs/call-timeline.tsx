@@ -16,7 +16,8 @@ const CALL_HASH = /^#call-(\d{1,9})$/;
 function ToolCallLine({ tool }: { tool: RunCall["toolCalls"][number] }) {
   return (
     <div className="tool">
-      <strong>{tool.name}</strong> <span className="summary">{tool.summary ?? ""}</span> <span className="muted">→ {formatBytes(tool.outputBytes)}</span>
+      <strong>{tool.name}</strong> <span className="summary">{tool.summary ?? ""}</span>{" "}
+      <span className="muted">→ {formatBytes(tool.outputBytes)}</span>
       {tool.isError ? <span className="badge danger">error</span> : null}
     </div>
   );
@@ -99,13 +100,26 @@ export function CallTimeline({ calls, points }: { calls: RunCall[]; points: Cont
             {rows.map((row) => {
               const call = calls[row.index]!;
               const point = points[row.index]!;
-              const classes = [point.markers.length > 0 ? "marked" : "", target === call.ordinal ? "targeted" : ""].filter(Boolean).join(" ");
+              const classes = [point.markers.length > 0 ? "marked" : "", target === call.ordinal ? "targeted" : ""]
+                .filter(Boolean)
+                .join(" ");
               return (
-                <tr key={row.key} ref={virtualizer.measureElement} data-index={row.index} id={`call-${call.ordinal}`} data-testid="call-row" className={classes || undefined}>
+                <tr
+                  key={row.key}
+                  ref={virtualizer.measureElement}
+                  data-index={row.index}
+                  id={`call-${call.ordinal}`}
+                  data-testid="call-row"
+                  className={classes || undefined}
+                >
                   <td className="num">{formatInteger(call.ordinal)}</td>
                   <td className="nowrap">
                     {call.timestamp.slice(11, 19)}
-                    {call.agentId ? <div className="muted small">{call.agentId.startsWith("acompact") ? "compaction" : `subagent ${call.agentId}`}</div> : null}
+                    {call.agentId ? (
+                      <div className="muted small">
+                        {call.agentId.startsWith("acompact") ? "compaction" : `subagent ${call.agentId}`}
+                      </div>
+                    ) : null}
                   </td>
                   <td className="small">{call.model}</td>
                   <td className="num">{formatTokens(call.contextTokens)}</td>

@@ -26,15 +26,62 @@ export function CompareContextChart({ runs }: { runs: [ComparedRun, ComparedRun]
       <ResponsiveContainer width="100%" height={320}>
         <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="index" fontSize={12} label={{ value: "call", position: "insideBottomRight", offset: -2, fontSize: 12 }} />
+          <XAxis
+            dataKey="index"
+            fontSize={12}
+            label={{ value: "call", position: "insideBottomRight", offset: -2, fontSize: 12 }}
+          />
           <YAxis yAxisId="tokens" tickFormatter={(value: number) => formatTokens(value)} fontSize={12} width={56} />
-          <YAxis yAxisId="usd" orientation="right" tickFormatter={(value: number) => formatUsd(value)} fontSize={12} width={72} />
-          <Tooltip formatter={(value, name) => (String(name).includes("cost") ? formatUsd(Number(value)) : `${formatTokens(Number(value))} tokens`)} labelFormatter={(index) => `Call ${index}`} />
+          <YAxis
+            yAxisId="usd"
+            orientation="right"
+            tickFormatter={(value: number) => formatUsd(value)}
+            fontSize={12}
+            width={72}
+          />
+          <Tooltip
+            formatter={(value, name) =>
+              String(name).includes("cost") ? formatUsd(Number(value)) : `${formatTokens(Number(value))} tokens`
+            }
+            labelFormatter={(index) => `Call ${index}`}
+          />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Line yAxisId="tokens" dataKey="a" name={`A context`} stroke={runs[0].color} strokeWidth={2} dot={false} isAnimationActive={false} />
-          <Line yAxisId="tokens" dataKey="b" name={`B context`} stroke={runs[1].color} strokeWidth={2} dot={false} isAnimationActive={false} />
-          <Line yAxisId="usd" dataKey="aCost" name="A cost so far (right axis)" stroke={runs[0].color} strokeDasharray="4 3" dot={false} isAnimationActive={false} />
-          <Line yAxisId="usd" dataKey="bCost" name="B cost so far (right axis)" stroke={runs[1].color} strokeDasharray="4 3" dot={false} isAnimationActive={false} />
+          <Line
+            yAxisId="tokens"
+            dataKey="a"
+            name={`A context`}
+            stroke={runs[0].color}
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="tokens"
+            dataKey="b"
+            name={`B context`}
+            stroke={runs[1].color}
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="usd"
+            dataKey="aCost"
+            name="A cost so far (right axis)"
+            stroke={runs[0].color}
+            strokeDasharray="4 3"
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="usd"
+            dataKey="bCost"
+            name="B cost so far (right axis)"
+            stroke={runs[1].color}
+            strokeDasharray="4 3"
+            dot={false}
+            isAnimationActive={false}
+          />
         </LineChart>
       </ResponsiveContainer>
     </div>

@@ -31,7 +31,9 @@ export function LargestToolOutputs({ calls, limit = 8 }: { calls: RunCall[]; lim
                 <td className="summary">{tool.summary ?? ""}</td>
                 <td className="num nowrap">
                   {formatBytes(tool.outputBytes)}
-                  {tool.outputTokens !== null ? <div className="muted small">~{formatTokens(tool.outputTokens)} tokens</div> : null}
+                  {tool.outputTokens !== null ? (
+                    <div className="muted small">~{formatTokens(tool.outputTokens)} tokens</div>
+                  ) : null}
                 </td>
                 <td className="num">
                   <a href={`#call-${tool.callOrdinal}`}>call {formatInteger(tool.callOrdinal)}</a>

@@ -1,14 +1,33 @@
 import Link from "next/link";
 import { CsvDownloadButton } from "@/components/export/csv-download-button";
+import { OwnerNameText } from "@/components/owner-name";
 import { formatInteger, formatUsd } from "@/lib/format";
 import type { OwnerName } from "@/lib/queries/filter-choices";
 import type { RunSummary, RunsQuery } from "@/lib/queries/runs-list";
-import { OwnerNameText } from "@/components/owner-name";
 
-const header = ["id", "externalId", "startedAt", "title", "owner", "project", "task", "model", "outcome", "calls", "costUsd"];
+const header = [
+  "id",
+  "externalId",
+  "startedAt",
+  "title",
+  "owner",
+  "project",
+  "task",
+  "model",
+  "outcome",
+  "calls",
+  "costUsd",
+];
 
 /** Runs with links to their drill-down; with `sortHref`, the cost, start and calls headers sort. */
-export function RunsTable({ runs, title, csvName, sort, sortHref, ownerNames }: {
+export function RunsTable({
+  runs,
+  title,
+  csvName,
+  sort,
+  sortHref,
+  ownerNames,
+}: {
   runs: RunSummary[];
   /** Owners by their display name with the email beside (owner keys are emails or names). */
   ownerNames?: Record<string, OwnerName>;
@@ -19,7 +38,14 @@ export function RunsTable({ runs, title, csvName, sort, sortHref, ownerNames }: 
 }) {
   const sortable = (label: string, key: RunsQuery["sort"], numeric = false) => (
     <th className={numeric ? "num" : undefined} aria-sort={sort === key ? "descending" : undefined}>
-      {sortHref ? <Link href={sortHref(key)}>{label}{sort === key ? " ▼" : ""}</Link> : label}
+      {sortHref ? (
+        <Link href={sortHref(key)}>
+          {label}
+          {sort === key ? " ▼" : ""}
+        </Link>
+      ) : (
+        label
+      )}
     </th>
   );
   return (
@@ -29,7 +55,19 @@ export function RunsTable({ runs, title, csvName, sort, sortHref, ownerNames }: 
         <CsvDownloadButton
           filename={csvName}
           header={header}
-          rows={runs.map((run) => [run.id, run.externalId, run.startedAt, run.title, run.owner, run.project, run.task, run.model, run.outcome, run.calls, run.costUsd])}
+          rows={runs.map((run) => [
+            run.id,
+            run.externalId,
+            run.startedAt,
+            run.title,
+            run.owner,
+            run.project,
+            run.task,
+            run.model,
+            run.outcome,
+            run.calls,
+            run.costUsd,
+          ])}
         />
       </div>
       {runs.length === 0 ? (
@@ -56,9 +94,25 @@ export function RunsTable({ runs, title, csvName, sort, sortHref, ownerNames }: 
                   <Link href={`/runs/${run.id}`}>{run.title ?? run.externalId}</Link>
                 </td>
                 <td>{run.model}</td>
-                <td>{run.owner ? ownerNames ? <OwnerNameText owner={run.owner} names={ownerNames} /> : run.owner : <span className="muted">unallocated</span>}</td>
+                <td>
+                  {run.owner ? (
+                    ownerNames ? (
+                      <OwnerNameText owner={run.owner} names={ownerNames} />
+                    ) : (
+                      run.owner
+                    )
+                  ) : (
+                    <span className="muted">unallocated</span>
+                  )}
+                </td>
                 <td>{run.project ?? <span className="muted">unallocated</span>}</td>
-                <td>{run.outcome ? <span className={`badge outcome-${run.outcome.toLowerCase()}`}>{run.outcome.toLowerCase()}</span> : <span className="muted">–</span>}</td>
+                <td>
+                  {run.outcome ? (
+                    <span className={`badge outcome-${run.outcome.toLowerCase()}`}>{run.outcome.toLowerCase()}</span>
+                  ) : (
+                    <span className="muted">–</span>
+                  )}
+                </td>
                 <td className="num">{formatInteger(run.calls)}</td>
                 <td className="num">{formatUsd(run.costUsd)}</td>
               </tr>

@@ -21,14 +21,16 @@ export function Nav({ readAll }: { readAll: boolean }) {
   const pathname = usePathname();
   return (
     <nav className="nav" aria-label="Main">
-      {items.filter((item) => !("readAll" in item) || readAll).map((item) => {
-        const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
-        return (
-          <Link key={item.href} href={item.href} aria-current={active ? "page" : undefined}>
-            {item.label}
-          </Link>
-        );
-      })}
+      {items
+        .filter((item) => !("readAll" in item) || readAll)
+        .map((item) => {
+          const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
+          return (
+            <Link key={item.href} href={item.href} aria-current={active ? "page" : undefined}>
+              {item.label}
+            </Link>
+          );
+        })}
     </nav>
   );
 }

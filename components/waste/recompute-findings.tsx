@@ -11,7 +11,11 @@ export function RecomputeFindings({ job, action }: { job: RecomputeJobStatus | n
       </button>
       {job ? (
         <span className="muted" data-testid="recompute-status">
-          {running ? `Recomputing: ${formatInteger(job.done)} of ${job.total ? formatInteger(job.total) : "?"} runs` : job.status === "failed" ? `Last recompute failed: ${job.error ?? "unknown error"}` : `Last recomputed ${job.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC`}
+          {running
+            ? `Recomputing: ${formatInteger(job.done)} of ${job.total ? formatInteger(job.total) : "?"} runs`
+            : job.status === "failed"
+              ? `Last recompute failed: ${job.error ?? "unknown error"}`
+              : `Last recomputed ${job.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC`}
         </span>
       ) : null}
     </form>

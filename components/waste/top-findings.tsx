@@ -27,7 +27,10 @@ export function TopFindings({ findings }: { findings: TopFinding[] }) {
                   <span className="badge">{categoryLabel(finding.category)}</span>
                 </td>
                 <td>
-                  <a href={`/runs/${finding.runId}${finding.firstCallOrdinal === null ? "" : `#call-${finding.firstCallOrdinal}`}`} data-testid="top-finding-link">
+                  <a
+                    href={`/runs/${finding.runId}${finding.firstCallOrdinal === null ? "" : `#call-${finding.firstCallOrdinal}`}`}
+                    data-testid="top-finding-link"
+                  >
                     {finding.explanation}
                   </a>
                 </td>

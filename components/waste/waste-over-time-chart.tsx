@@ -32,7 +32,13 @@ export function WasteOverTimeChart({ rows }: { rows: { period: string; category:
           <Tooltip formatter={(value, name) => [formatUsd(Number(value)), categoryLabel(String(name))]} />
           <Legend formatter={(name) => categoryLabel(String(name))} />
           {categories.map((category) => (
-            <Bar key={category} dataKey={category} stackId="waste" fill={colors[category] ?? "#64748b"} isAnimationActive={false} />
+            <Bar
+              key={category}
+              dataKey={category}
+              stackId="waste"
+              fill={colors[category] ?? "#64748b"}
+              isAnimationActive={false}
+            />
           ))}
         </BarChart>
       </ResponsiveContainer>

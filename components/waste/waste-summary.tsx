@@ -36,8 +36,9 @@ export function WasteSummary({ result }: { result: WasteResult }) {
         </div>
       </dl>
       <p className="muted small" data-testid="waste-unaccepted">
-        Not waste, shown beside it: {formatUsd(unacceptedSpendUsd)} ({share(unacceptedSpendUsd)}) of this period&apos;s spend went to runs not marked
-        accepted, most of them not decided yet (the overview&apos;s cost per accepted outcome shows the same figure as &quot;spend not accepted&quot;).
+        Not waste, shown beside it: {formatUsd(unacceptedSpendUsd)} ({share(unacceptedSpendUsd)}) of this period&apos;s
+        spend went to runs not marked accepted, most of them not decided yet (the overview&apos;s cost per accepted
+        outcome shows the same figure as &quot;spend not accepted&quot;).
       </p>
     </section>
   );

@@ -2,7 +2,19 @@ import { formatInteger, formatUsd } from "@/lib/format";
 import type { WasteRow } from "@/lib/waste/queries/waste-by-group";
 
 /** A waste breakdown as `GET /api/v1/waste` returns it. */
-export function WasteTable({ title, keyLabel, rows, label = (key) => key, note }: { title: string; keyLabel: string; rows: WasteRow[]; label?: (key: string) => string; note?: string }) {
+export function WasteTable({
+  title,
+  keyLabel,
+  rows,
+  label = (key) => key,
+  note,
+}: {
+  title: string;
+  keyLabel: string;
+  rows: WasteRow[];
+  label?: (key: string) => string;
+  note?: string;
+}) {
   return (
     <section className="panel">
       <h2>{title}</h2>

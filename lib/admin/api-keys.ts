@@ -20,12 +20,23 @@ export async function createApiKey(
     data: { teamId: scope.teamId, name, prefix, hash, scopes: scopesFor(choice), createdById: actorUserId },
   });
   await tdb.auditLog.create({
-    data: { teamId: scope.teamId, actorUserId, action: "apiKey.create", entityType: "ApiKey", entityId: created.id, after: { name, prefix, scopes: created.scopes } },
+    data: {
+      teamId: scope.teamId,
+      actorUserId,
+      action: "apiKey.create",
+      entityType: "ApiKey",
+      entityId: created.id,
+      after: { name, prefix, scopes: created.scopes },
+    },
   });
   return { id: created.id, key, prefix };
 }
 
-export async function revokeApiKey(scope: { teamId: string }, id: string, actorUserId: string | null): Promise<boolean> {
+export async function revokeApiKey(
+  scope: { teamId: string },
+  id: string,
+  actorUserId: string | null,
+): Promise<boolean> {
   const tdb = teamDb(scope);
   const { count } = await tdb.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
   if (count > 0) {

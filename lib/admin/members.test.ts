@@ -22,7 +22,9 @@ let teamB: TestTeam;
 const bAdminEmail = () => `admin@${teamB.slug}.example.com`;
 
 async function roleIn(team: TestTeam, userId: string) {
-  return (await db().membership.findUnique({ where: { teamId_userId: { teamId: team.teamId, userId } } }))?.role ?? null;
+  return (
+    (await db().membership.findUnique({ where: { teamId_userId: { teamId: team.teamId, userId } } }))?.role ?? null
+  );
 }
 
 beforeAll(async () => {
@@ -36,23 +38,41 @@ afterAll(async () => {
 describe("adding members", () => {
   it("creates a new account with the admin's password and role", async () => {
     const email = `new-${teamA.slug}@example.com`;
-    await expect(addOrInviteMember({ teamId: teamA.teamId }, { email, role: "MEMBER" }, teamA.adminUserId)).rejects.toThrow(PasswordNeededError);
-    expect(await addOrInviteMember({ teamId: teamA.teamId }, { email, password: "a long password", role: "MANAGER" }, teamA.adminUserId)).toEqual({
+    await expect(
+      addOrInviteMember({ teamId: teamA.teamId }, { email, role: "MEMBER" }, teamA.adminUserId),
+    ).rejects.toThrow(PasswordNeededError);
+    expect(
+      await addOrInviteMember(
+        { teamId: teamA.teamId },
+        { email, password: "a long password", role: "MANAGER" },
+        teamA.adminUserId,
+      ),
+    ).toEqual({
       outcome: "created",
       email,
     });
     const user = await db().user.findUniqueOrThrow({ where: { email } });
     expect(await roleIn(teamA, user.id)).toBe("MANAGER");
-    await expect(addOrInviteMember({ teamId: teamA.teamId }, { email, role: "ADMIN" }, teamA.adminUserId)).rejects.toThrow(MemberExistsError);
+    await expect(
+      addOrInviteMember({ teamId: teamA.teamId }, { email, role: "ADMIN" }, teamA.adminUserId),
+    ).rejects.toThrow(MemberExistsError);
   });
 
   it("only invites another team's existing user: no role until accepted, and their password stays theirs", async () => {
     const before = await db().user.findUniqueOrThrow({ where: { email: bAdminEmail() } });
-    const result = await addOrInviteMember({ teamId: teamA.teamId }, { email: bAdminEmail(), password: "attacker chosen", role: "ADMIN" }, teamA.adminUserId);
+    const result = await addOrInviteMember(
+      { teamId: teamA.teamId },
+      { email: bAdminEmail(), password: "attacker chosen", role: "ADMIN" },
+      teamA.adminUserId,
+    );
     expect(result.outcome).toBe("invited");
     expect(await roleIn(teamA, teamB.adminUserId)).toBeNull();
-    expect((await db().user.findUniqueOrThrow({ where: { email: bAdminEmail() } })).passwordHash).toBe(before.passwordHash);
-    expect((await listTeamInvitations({ teamId: teamA.teamId })).map((i) => [i.user.email, i.role])).toEqual([[bAdminEmail(), "ADMIN"]]);
+    expect((await db().user.findUniqueOrThrow({ where: { email: bAdminEmail() } })).passwordHash).toBe(
+      before.passwordHash,
+    );
+    expect((await listTeamInvitations({ teamId: teamA.teamId })).map((i) => [i.user.email, i.role])).toEqual([
+      [bAdminEmail(), "ADMIN"],
+    ]);
 
     const [invitation] = await listMyInvitations(teamB.adminUserId);
     expect(invitation?.team.slug).toBe(teamA.slug);
@@ -61,7 +81,10 @@ describe("adding members", () => {
     expect(await acceptInvitation(teamB.adminUserId, invitation!.id)).toEqual({ teamId: teamA.teamId });
     expect(await roleIn(teamA, teamB.adminUserId)).toBe("ADMIN");
     expect(await listMyInvitations(teamB.adminUserId)).toEqual([]);
-    const audit = await db().auditLog.findMany({ where: { teamId: teamA.teamId, action: { in: ["member.invite", "member.join"] } }, orderBy: { id: "asc" } });
+    const audit = await db().auditLog.findMany({
+      where: { teamId: teamA.teamId, action: { in: ["member.invite", "member.join"] } },
+      orderBy: { id: "asc" },
+    });
     expect(audit.map((entry) => entry.action)).toEqual(["member.invite", "member.join"]);
   });
 

@@ -7,10 +7,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { db } from "@/lib/db/client";
-import { Role } from "@/lib/generated/prisma/enums";
-import type { Role as RoleType } from "@/lib/generated/prisma/enums";
 import { hashPassword, minPasswordLength } from "@/lib/auth/password";
+import { db } from "@/lib/db/client";
+import type { Role as RoleType } from "@/lib/generated/prisma/enums";
+import { Role } from "@/lib/generated/prisma/enums";
 import { linkAccountPerson } from "@/lib/ownership/people";
 
 export const teamSlugSchema = z
@@ -55,7 +55,14 @@ async function grantMembership(
   await tx.membership.create({ data: { teamId, userId: user.id, role } });
   await linkAccountPerson(tx, teamId, user);
   await tx.auditLog.create({
-    data: { teamId, actorUserId, action, entityType: "Membership", entityId: user.id, after: { email: user.email, role } },
+    data: {
+      teamId,
+      actorUserId,
+      action,
+      entityType: "Membership",
+      entityId: user.id,
+      after: { email: user.email, role },
+    },
   });
 }
 
@@ -100,12 +107,15 @@ export async function addOrInviteMember(
   const member = memberFormSchema.parse(input);
   const existing = await db().user.findUnique({ where: { email: member.email } });
   if (!existing) {
-    if (!member.password) throw new PasswordNeededError(`${member.email} has no account yet: enter an initial password for it`);
+    if (!member.password)
+      throw new PasswordNeededError(`${member.email} has no account yet: enter an initial password for it`);
     await addMember(scope.teamId, { ...member, password: member.password }, actorUserId);
     return { outcome: "created", email: member.email };
   }
   await db().$transaction(async (tx) => {
-    const membership = await tx.membership.findUnique({ where: { teamId_userId: { teamId: scope.teamId, userId: existing.id } } });
+    const membership = await tx.membership.findUnique({
+      where: { teamId_userId: { teamId: scope.teamId, userId: existing.id } },
+    });
     if (membership) throw new MemberExistsError(`${member.email} is already a member of this team`);
     await tx.invitation.upsert({
       where: { teamId_userId: { teamId: scope.teamId, userId: existing.id } },
@@ -113,7 +123,14 @@ export async function addOrInviteMember(
       create: { teamId: scope.teamId, userId: existing.id, role: member.role, invitedByUserId: actorUserId },
     });
     await tx.auditLog.create({
-      data: { teamId: scope.teamId, actorUserId, action: "member.invite", entityType: "Invitation", entityId: existing.id, after: { email: member.email, role: member.role } },
+      data: {
+        teamId: scope.teamId,
+        actorUserId,
+        action: "member.invite",
+        entityType: "Invitation",
+        entityId: existing.id,
+        after: { email: member.email, role: member.role },
+      },
     });
   });
   return { outcome: "invited", email: member.email };
@@ -129,11 +146,23 @@ export async function listTeamInvitations(scope: { teamId: string }) {
 }
 
 /** An admin withdraws an invitation of their own team. */
-export async function cancelInvitation(scope: { teamId: string }, invitationId: string, actorUserId: string): Promise<void> {
+export async function cancelInvitation(
+  scope: { teamId: string },
+  invitationId: string,
+  actorUserId: string,
+): Promise<void> {
   await db().$transaction(async (tx) => {
     const deleted = await tx.invitation.deleteMany({ where: { id: invitationId, teamId: scope.teamId } });
     if (deleted.count === 0) return;
-    await tx.auditLog.create({ data: { teamId: scope.teamId, actorUserId, action: "member.invite-cancel", entityType: "Invitation", entityId: invitationId } });
+    await tx.auditLog.create({
+      data: {
+        teamId: scope.teamId,
+        actorUserId,
+        action: "member.invite-cancel",
+        entityType: "Invitation",
+        entityId: invitationId,
+      },
+    });
   });
 }
 
@@ -165,14 +194,22 @@ export async function declineInvitation(userId: string, invitationId: string): P
     const invitation = await tx.invitation.findFirst({ where: { id: invitationId, userId } });
     if (!invitation) return;
     await tx.invitation.delete({ where: { id: invitation.id } });
-    await tx.auditLog.create({ data: { teamId: invitation.teamId, actorUserId: userId, action: "member.decline", entityType: "Invitation", entityId: userId } });
+    await tx.auditLog.create({
+      data: {
+        teamId: invitation.teamId,
+        actorUserId: userId,
+        action: "member.decline",
+        entityType: "Invitation",
+        entityId: userId,
+      },
+    });
   });
 }
 
 /** First start: when nobody exists yet, the first team and its admin (CONTRACT.md). */
-export async function bootstrapFirstAdmin(env: Record<string, string | undefined> = process.env): Promise<
-  { email: string; team: string; generatedPassword: string | null } | null
-> {
+export async function bootstrapFirstAdmin(
+  env: Record<string, string | undefined> = process.env,
+): Promise<{ email: string; team: string; generatedPassword: string | null } | null> {
   if ((await db().user.count()) > 0) return null;
   const team = await ensureTeam(env.TRH_TEAM?.trim() || "default");
   const email = env.TRH_ADMIN_EMAIL?.trim() || "admin@example.com";
@@ -184,7 +221,12 @@ export async function bootstrapFirstAdmin(env: Record<string, string | undefined
 export class LastAdminError extends Error {}
 
 /** Changes a member's role; a team always keeps at least one admin. */
-export async function changeRole(scope: { teamId: string }, userId: string, role: RoleType, actorUserId: string): Promise<void> {
+export async function changeRole(
+  scope: { teamId: string },
+  userId: string,
+  role: RoleType,
+  actorUserId: string,
+): Promise<void> {
   await db().$transaction(async (tx) => {
     const membership = await tx.membership.findUnique({ where: { teamId_userId: { teamId: scope.teamId, userId } } });
     if (!membership || membership.role === role) return;
@@ -194,7 +236,15 @@ export async function changeRole(scope: { teamId: string }, userId: string, role
     }
     await tx.membership.update({ where: { teamId_userId: { teamId: scope.teamId, userId } }, data: { role } });
     await tx.auditLog.create({
-      data: { teamId: scope.teamId, actorUserId, action: "member.role", entityType: "Membership", entityId: userId, before: { role: membership.role }, after: { role } },
+      data: {
+        teamId: scope.teamId,
+        actorUserId,
+        action: "member.role",
+        entityType: "Membership",
+        entityId: userId,
+        before: { role: membership.role },
+        after: { role },
+      },
     });
   });
 }

@@ -7,8 +7,8 @@
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import type { PriceOverride } from "../pricing/price-book";
-import { CallLedger, type AnalyzeReport, type DateRange } from "./report";
-import { MAX_ERRORS_PER_FILE, summarizeFile, type FileSummary } from "./summarize-file";
+import { type AnalyzeReport, CallLedger, type DateRange } from "./report";
+import { type FileSummary, MAX_ERRORS_PER_FILE, summarizeFile } from "./summarize-file";
 import type { TraceFile } from "./trace-files";
 
 export interface AnalyzeOptions {
@@ -47,7 +47,11 @@ export async function analyzeFiles(files: readonly TraceFile[], options: Analyze
     for (const call of summary.calls) ledger.addCall(call);
     for (const error of summary.errors) ledger.addError(error);
     if (summary.moreErrors > 0) {
-      ledger.addError({ file: file.absolutePath, line: 0, message: `${summary.moreErrors} more bad lines after the first ${MAX_ERRORS_PER_FILE}` });
+      ledger.addError({
+        file: file.absolutePath,
+        line: 0,
+        message: `${summary.moreErrors} more bad lines after the first ${MAX_ERRORS_PER_FILE}`,
+      });
     }
     doneBytes += file.size;
     options.onProgress?.(doneBytes, totalBytes);
@@ -104,7 +108,9 @@ async function runInWorkers(
   let next = 0;
   const runWorker = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+      const worker = new Worker(workerUrl, {
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+      });
       let current: TraceFile[] | undefined;
       const sendNext = (): void => {
         current = pending[next++];

@@ -32,7 +32,11 @@ describe("hostile records: analyze and import agree", () => {
       const file = path.join(dir, "project", hostile.file);
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, hostile.body);
-      await ingestFile(scope, { format: "auto", fileName: hostile.file, body: { bytes: [Buffer.from(hostile.body)], gzip: false } });
+      await ingestFile(scope, {
+        format: "auto",
+        fileName: hostile.file,
+        body: { bytes: [Buffer.from(hostile.body)], gzip: false },
+      });
     }
     const { files } = await findTraceFiles([dir]);
     expect(files).toHaveLength(cases.length);
@@ -40,11 +44,20 @@ describe("hostile records: analyze and import agree", () => {
     const { totals } = await spendByGroup(scope, { ...wholeRange, groupBy: "day" });
 
     expect(report.totals.calls).toBe(cases.reduce((sum, c) => sum + c.goodCalls, 0));
-    expect(totals).toMatchObject({ calls: report.totals.calls, inputTokens: report.totals.inputTokens, outputTokens: report.totals.outputTokens, cacheReadTokens: report.totals.cacheReadTokens });
+    expect(totals).toMatchObject({
+      calls: report.totals.calls,
+      inputTokens: report.totals.inputTokens,
+      outputTokens: report.totals.outputTokens,
+      cacheReadTokens: report.totals.cacheReadTokens,
+    });
     expect(Math.abs(totals.costUsd - report.totals.costUsd)).toBeLessThanOrEqual(1e-6);
     // Every refused record is one of analyze's errors too, at its line (the deep tool input is not: analyze never reads tool inputs).
     for (const hostile of cases.filter((c) => c.error !== null && c.goodCalls === 2)) {
-      expect(report.errors, hostile.name).toContainEqual({ file: path.join(dir, "project", hostile.file), line: hostile.error!.line, message: expect.stringMatching(hostile.error!.message) });
+      expect(report.errors, hostile.name).toContainEqual({
+        file: path.join(dir, "project", hostile.file),
+        line: hostile.error!.line,
+        message: expect.stringMatching(hostile.error!.message),
+      });
     }
   });
 });

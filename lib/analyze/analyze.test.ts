@@ -5,10 +5,10 @@ import path from "node:path";
 import { promisify } from "node:util";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { assistantLine, codexLine, codexTokenCount } from "../ingest/parsers/__fixtures__/trace-lines";
 import { analyzeFiles } from "./analyze-files";
 import type { AnalyzeReport } from "./report";
 import { defaultRoots, findTraceFiles } from "./trace-files";
-import { assistantLine, codexLine, codexTokenCount } from "../ingest/parsers/__fixtures__/trace-lines";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 const REAL = path.join(REPO, "fixtures/real");
@@ -26,9 +26,33 @@ const tokensOf = (report: AnalyzeReport) => {
 
 describe("real traces (fixtures/real/SOURCES.md expected totals)", () => {
   const expected = [
-    { set: "spotter/test/fixtures/transcripts", calls: 33, inputTokens: 4_097, outputTokens: 1_962, cacheWriteTokens: 156_125, cacheReadTokens: 1_325_292, costUsd: 1.564895 },
-    { set: "sniffly", calls: 28, inputTokens: 179, outputTokens: 2_544, cacheWriteTokens: 32_072, cacheReadTokens: 548_313, costUsd: 0.323461 },
-    { set: "claude-code-viewer", calls: 29, inputTokens: 422, outputTokens: 4_602, cacheWriteTokens: 60_445, cacheReadTokens: 427_478, costUsd: 0.425208 },
+    {
+      set: "spotter/test/fixtures/transcripts",
+      calls: 33,
+      inputTokens: 4_097,
+      outputTokens: 1_962,
+      cacheWriteTokens: 156_125,
+      cacheReadTokens: 1_325_292,
+      costUsd: 1.564895,
+    },
+    {
+      set: "sniffly",
+      calls: 28,
+      inputTokens: 179,
+      outputTokens: 2_544,
+      cacheWriteTokens: 32_072,
+      cacheReadTokens: 548_313,
+      costUsd: 0.323461,
+    },
+    {
+      set: "claude-code-viewer",
+      calls: 29,
+      inputTokens: 422,
+      outputTokens: 4_602,
+      cacheWriteTokens: 60_445,
+      cacheReadTokens: 427_478,
+      costUsd: 0.425208,
+    },
   ];
   for (const { set, costUsd, ...tokens } of expected) {
     it(set, async () => {
@@ -59,7 +83,11 @@ describe("real traces (fixtures/real/SOURCES.md expected totals)", () => {
     expect(report.sessions.map((row) => row.sessionId).sort()).toEqual(Object.keys(expectedSessions).sort());
     for (const row of report.sessions) {
       const [input, cached, output, cost] = expectedSessions[row.sessionId]!;
-      expect([row.inputTokens + row.cacheReadTokens, row.cacheReadTokens, row.outputTokens]).toEqual([input, cached, output]);
+      expect([row.inputTokens + row.cacheReadTokens, row.cacheReadTokens, row.outputTokens]).toEqual([
+        input,
+        cached,
+        output,
+      ]);
       expect(Math.abs(row.costUsd - cost)).toBeLessThanOrEqual(1e-6);
     }
   });
@@ -78,7 +106,11 @@ describe("file discovery", () => {
     // The other agents' folders follow these (lib/ingest/agents.test.ts).
     const roots = defaultRoots({ CLAUDE_CONFIG_DIR: "/a, /b", CODEX_HOME: "/c" }, "/home/me").map((root) => root.dir);
     expect(roots.slice(0, 4)).toEqual(["/a/projects", "/b/projects", "/c/sessions", "/c/archived_sessions"]);
-    expect(defaultRoots({}, "/home/me").map((root) => root.dir).slice(0, 4)).toEqual([
+    expect(
+      defaultRoots({}, "/home/me")
+        .map((root) => root.dir)
+        .slice(0, 4),
+    ).toEqual([
       "/home/me/.claude/projects",
       "/home/me/.config/claude/projects",
       "/home/me/.codex/sessions",
@@ -97,14 +129,29 @@ describe("totals do not depend on file layout (fast-check)", () => {
     const lines: string[] = [];
     for (let index = 0; index < messages; index++) {
       const messageId = `msg_${session}_${index}`;
-      const base = { sessionId: session, messageId, requestId: `req_${index}`, cacheRead: 1000 * index, cacheWrite1h: 100, timestamp: `2026-02-1${index % 3}T10:00:00.000Z` };
-      lines.push(assistantLine({ ...base, output: 2 }), assistantLine({ ...base, output: 3 }), assistantLine({ ...base, output: 100 + index }));
-      if (sidechainCopies && index % 2 === 0) lines.push(assistantLine({ ...base, requestId: `req_btw_${index}`, isSidechain: true, output: 100 + index }));
+      const base = {
+        sessionId: session,
+        messageId,
+        requestId: `req_${index}`,
+        cacheRead: 1000 * index,
+        cacheWrite1h: 100,
+        timestamp: `2026-02-1${index % 3}T10:00:00.000Z`,
+      };
+      lines.push(
+        assistantLine({ ...base, output: 2 }),
+        assistantLine({ ...base, output: 3 }),
+        assistantLine({ ...base, output: 100 + index }),
+      );
+      if (sidechainCopies && index % 2 === 0)
+        lines.push(assistantLine({ ...base, requestId: `req_btw_${index}`, isSidechain: true, output: 100 + index }));
     }
     return lines;
   };
   const codexSession = (session: string, calls: number): string[] => {
-    const lines = [codexLine("session_meta", { id: session, cwd: "/r" }), codexLine("turn_context", { model: "gpt-5.3-codex" })];
+    const lines = [
+      codexLine("session_meta", { id: session, cwd: "/r" }),
+      codexLine("turn_context", { model: "gpt-5.3-codex" }),
+    ];
     const total = { input: 0, cached: 0, output: 0, reasoning: 0 };
     for (let index = 1; index <= calls; index++) {
       const last = { input: 1000 * index, cached: 500 * index, output: 10 * index, reasoning: index };
@@ -119,7 +166,10 @@ describe("totals do not depend on file layout (fast-check)", () => {
   const sources = [
     { name: "s1.jsonl", lines: claudeSession("s1", 6, true) },
     { name: "s2.jsonl", lines: claudeSession("s2", 4, false) },
-    { name: "rollout-2026-02-23T12-00-00-019c8a70-dda7-7f33-98ea-f30553347322.jsonl", lines: codexSession("019c8a70-dda7-7f33-98ea-f30553347322", 5) },
+    {
+      name: "rollout-2026-02-23T12-00-00-019c8a70-dda7-7f33-98ea-f30553347322.jsonl",
+      lines: codexSession("019c8a70-dda7-7f33-98ea-f30553347322", 5),
+    },
   ];
 
   async function reportFor(layout: Array<{ name: string; lines: string[] }>): Promise<AnalyzeReport> {
@@ -127,7 +177,7 @@ describe("totals do not depend on file layout (fast-check)", () => {
     layout.forEach((file, index) => {
       // Each file in its own folder so that repeated and split files keep their names.
       mkdirSync(path.join(dir, String(index)), { recursive: true });
-      writeFileSync(path.join(dir, String(index), file.name), file.lines.join("\n") + "\n");
+      writeFileSync(path.join(dir, String(index), file.name), `${file.lines.join("\n")}\n`);
     });
     return analyzePaths([dir]);
   }
@@ -137,20 +187,31 @@ describe("totals do not depend on file layout (fast-check)", () => {
     expect(baseline.totals.calls).toBe(6 + 4 + 5);
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ source: fc.nat(sources.length - 1), cuts: fc.array(fc.nat(60), { maxLength: 3 }) }), { minLength: 0, maxLength: 4 }),
+        fc.array(fc.record({ source: fc.nat(sources.length - 1), cuts: fc.array(fc.nat(60), { maxLength: 3 }) }), {
+          minLength: 0,
+          maxLength: 4,
+        }),
         fc.infiniteStream(fc.nat()),
         async (extra, order) => {
           // Every source once (some split at line boundaries), plus extra copies or pieces of any.
-          const pieces = [...sources.map((_, source) => ({ source, cuts: [] as number[] })), ...extra].flatMap(({ source, cuts }) => {
-            const { name, lines } = sources[source]!;
-            const bounds = [...new Set([0, ...cuts.map((cut) => cut % (lines.length + 1)), lines.length])].sort((a, b) => a - b);
-            return bounds.slice(1).map((end, index) => ({ name, lines: lines.slice(bounds[index], end) }));
-          });
+          const pieces = [...sources.map((_, source) => ({ source, cuts: [] as number[] })), ...extra].flatMap(
+            ({ source, cuts }) => {
+              const { name, lines } = sources[source]!;
+              const bounds = [...new Set([0, ...cuts.map((cut) => cut % (lines.length + 1)), lines.length])].sort(
+                (a, b) => a - b,
+              );
+              return bounds.slice(1).map((end, index) => ({ name, lines: lines.slice(bounds[index], end) }));
+            },
+          );
           const random = order.take(pieces.length);
-          const shuffled = pieces.map((piece) => ({ piece, key: random.next().value as number })).sort((a, b) => a.key - b.key).map(({ piece }) => piece);
+          const shuffled = pieces
+            .map((piece) => ({ piece, key: random.next().value as number }))
+            .sort((a, b) => a.key - b.key)
+            .map(({ piece }) => piece);
           const report = await reportFor(shuffled.filter((piece) => piece.lines.length > 0));
           expect(tokensOf(report)).toEqual(tokensOf(baseline));
-          const claudeCost = (r: AnalyzeReport) => r.models.filter((row) => row.model.startsWith("claude")).reduce((sum, row) => sum + row.costUsd, 0);
+          const claudeCost = (r: AnalyzeReport) =>
+            r.models.filter((row) => row.model.startsWith("claude")).reduce((sum, row) => sum + row.costUsd, 0);
           expect(claudeCost(report)).toBeCloseTo(claudeCost(baseline), 9);
         },
       ),
@@ -161,12 +222,19 @@ describe("totals do not depend on file layout (fast-check)", () => {
 
 describe("trh analyze command (child process)", () => {
   const run = promisify(execFile);
-  const trh = (...args: string[]) => run(process.execPath, [path.join(REPO, "bin/trh.mjs"), "analyze", ...args], { cwd: REPO });
+  const trh = (...args: string[]) =>
+    run(process.execPath, [path.join(REPO, "bin/trh.mjs"), "analyze", ...args], { cwd: REPO });
 
   it("prints the SOURCES.md totals with --json", async () => {
     const { stdout } = await trh("fixtures/real/spotter/test/fixtures/transcripts", "--json");
     const report = JSON.parse(stdout) as AnalyzeReport;
-    expect(tokensOf(report)).toEqual({ inputTokens: 4_097, outputTokens: 1_962, cacheWriteTokens: 156_125, cacheReadTokens: 1_325_292, calls: 33 });
+    expect(tokensOf(report)).toEqual({
+      inputTokens: 4_097,
+      outputTokens: 1_962,
+      cacheWriteTokens: 156_125,
+      cacheReadTokens: 1_325_292,
+      calls: 33,
+    });
     expect(Math.abs(report.totals.costUsd - 1.564895)).toBeLessThanOrEqual(1e-6);
     expect(Object.keys(report)).toEqual(expect.arrayContaining(["totals", "days", "models", "sessions"]));
     expect(report.days[0]).toMatchObject({ date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
@@ -174,8 +242,14 @@ describe("trh analyze command (child process)", () => {
   }, 30_000);
 
   it("gives the same report from the precompiled bundle's worker threads, from any folder", async () => {
-    const single = JSON.parse((await trh(path.join(REPO, "fixtures/real"), "--json", "--threads", "0")).stdout) as AnalyzeReport;
-    const fromElsewhere = promisify(execFile)(process.execPath, [path.join(REPO, "bin/trh.mjs"), "analyze", path.join(REPO, "fixtures/real"), "--json", "--threads", "2"], { cwd: os.tmpdir() });
+    const single = JSON.parse(
+      (await trh(path.join(REPO, "fixtures/real"), "--json", "--threads", "0")).stdout,
+    ) as AnalyzeReport;
+    const fromElsewhere = promisify(execFile)(
+      process.execPath,
+      [path.join(REPO, "bin/trh.mjs"), "analyze", path.join(REPO, "fixtures/real"), "--json", "--threads", "2"],
+      { cwd: os.tmpdir() },
+    );
     const threaded = JSON.parse((await fromElsewhere).stdout) as AnalyzeReport;
     expect(tokensOf(threaded)).toEqual(tokensOf(single));
     expect(threaded.totals.costUsd).toBeCloseTo(single.totals.costUsd, 9);
@@ -190,12 +264,15 @@ describe("trh analyze command (child process)", () => {
   it("exits 2 on a usage error and 1 on a missing path", async () => {
     await expect(trh("--by", "week")).rejects.toMatchObject({ code: 2 });
     await expect(trh("--since", "2026-13-01")).rejects.toMatchObject({ code: 2 });
-    await expect(trh("/no/such/folder")).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("no such file or directory") });
+    await expect(trh("/no/such/folder")).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("no such file or directory"),
+    });
   }, 30_000);
 
   it("names unpriced models on stderr and in the JSON", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "trh-unpriced-"));
-    writeFileSync(path.join(dir, "s.jsonl"), assistantLine({ model: "claude-imaginary-9", messageId: "m1" }) + "\n");
+    writeFileSync(path.join(dir, "s.jsonl"), `${assistantLine({ model: "claude-imaginary-9", messageId: "m1" })}\n`);
     try {
       const { stdout, stderr } = await trh(dir, "--json");
       expect((JSON.parse(stdout) as AnalyzeReport).unpricedModels).toEqual(["claude-imaginary-9"]);
@@ -205,4 +282,3 @@ describe("trh analyze command (child process)", () => {
     }
   }, 30_000);
 });
-

@@ -14,6 +14,8 @@ export interface AnalyzeEngine extends Omit<typeof engine, "default"> {
 
 export function loadAnalyzeEngine(): AnalyzeEngine {
   const bundle = process.env.TRH_CLI_BUNDLE_DIR;
-  const workerUrl = bundle ? pathToFileURL(path.join(bundle, "summarize-worker.mjs")) : new URL("./summarize-worker.mjs", import.meta.url);
+  const workerUrl = bundle
+    ? pathToFileURL(path.join(bundle, "summarize-worker.mjs"))
+    : new URL("./summarize-worker.mjs", import.meta.url);
   return { ...engine, workerUrl };
 }

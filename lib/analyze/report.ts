@@ -2,10 +2,9 @@
  * Folds priced calls into the report of `trh analyze` (CONTRACT.md: totals, days, models,
  * sessions), after the global de-duplication by call key.
  */
-import { priceCall, type PriceOverride } from "../pricing/price-book";
+import { type PriceOverride, priceCall } from "../pricing/price-book";
 import type { Tokens } from "../tokens";
 import type { CallRow, LineError } from "./summarize-file";
-
 
 export interface AnalyzeReport {
   totals: Tokens;
@@ -24,9 +23,17 @@ export interface DateRange {
   until: string | null;
 }
 
-const rowTokens = (row: CallRow): number => row.uncachedInput + row.cacheRead + row.cacheWrite5m + row.cacheWrite1h + row.output;
+const rowTokens = (row: CallRow): number =>
+  row.uncachedInput + row.cacheRead + row.cacheWrite5m + row.cacheWrite1h + row.output;
 
-const emptyTotals = (): Tokens => ({ inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0, calls: 0 });
+const emptyTotals = (): Tokens => ({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheWriteTokens: 0,
+  cacheReadTokens: 0,
+  costUsd: 0,
+  calls: 0,
+});
 
 function addRow(totals: Tokens, row: CallRow, costUsd: number): void {
   totals.inputTokens += row.uncachedInput;
@@ -106,7 +113,8 @@ export class CallLedger {
       addRow(group(models, row.model), row, cost);
       addRow(group(projects, row.project), row, cost);
       let session = sessions.get(row.sessionId);
-      if (session === undefined) sessions.set(row.sessionId, (session = { project: row.project, totals: emptyTotals() }));
+      if (session === undefined)
+        sessions.set(row.sessionId, (session = { project: row.project, totals: emptyTotals() }));
       session.project ??= row.project;
       addRow(session.totals, row, cost);
     }

@@ -44,7 +44,10 @@ export const MAX_ERRORS_PER_FILE = 50;
 /** The project a call belongs to: the last segment of its working directory, else the projects folder. */
 function projectName(cwd: string | null, projectFolder: string | null): string | null {
   if (cwd !== null && cwd !== "") {
-    const segment = cwd.split(/[\\/]/).filter((part) => part !== "").pop();
+    const segment = cwd
+      .split(/[\\/]/)
+      .filter((part) => part !== "")
+      .pop();
     if (segment !== undefined) return segment;
   }
   return projectFolder;
@@ -53,9 +56,12 @@ function projectName(cwd: string | null, projectFolder: string | null): string |
 export async function summarizeFile(file: TraceFile): Promise<FileSummary> {
   const summary: FileSummary = { calls: [], errors: [], moreErrors: 0 };
   // The same validation as the writer's, so analyze and import refuse the same records.
-  for await (const event of validEvents(parseTraceStream(file.format, readFileChunks(file.absolutePath), file.fileName, { withDetails: false }))) {
+  for await (const event of validEvents(
+    parseTraceStream(file.format, readFileChunks(file.absolutePath), file.fileName, { withDetails: false }),
+  )) {
     if (event.kind === "error") {
-      if (summary.errors.length < MAX_ERRORS_PER_FILE) summary.errors.push({ file: file.absolutePath, line: event.line, message: event.message });
+      if (summary.errors.length < MAX_ERRORS_PER_FILE)
+        summary.errors.push({ file: file.absolutePath, line: event.line, message: event.message });
       else summary.moreErrors += 1;
     } else if (event.kind === "call") {
       const call = event.call;

@@ -1,6 +1,6 @@
 /** Body of an analyze worker thread: summarizes the batches of files the main thread sends. */
 import { parentPort } from "node:worker_threads";
-import { summarizeFile, type FileSummary } from "./summarize-file";
+import { type FileSummary, summarizeFile } from "./summarize-file";
 import type { TraceFile } from "./trace-files";
 
 const port = parentPort;

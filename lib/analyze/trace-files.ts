@@ -3,7 +3,7 @@
  * Gemini CLI, Copilot CLI, Amp and Qwen Code (or those their environment variables name), or the
  * files and folders given on the command line.
  */
-import { closeSync, openSync, readSync, readdirSync, statSync, type Dirent, type Stats } from "node:fs";
+import { closeSync, type Dirent, openSync, readdirSync, readSync, type Stats, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { detectFormat, type TraceFormat } from "../ingest/parsers";
@@ -33,15 +33,22 @@ interface SearchRoot {
 }
 
 function splitList(value: string | undefined): string[] {
-  return (value ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "");
+  return (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
 }
 
 /** Path segments as written on any platform. */
 const SEPARATOR = String.raw`[\\/]`;
 const GEMINI_CHATS = new RegExp(`(^|${SEPARATOR})chats${SEPARATOR}`);
-const OPENCODE_FILES = new RegExp(`^(opencode(-[^\\/]+)?\\.db|storage${SEPARATOR}(message|session|part)${SEPARATOR}.*\\.json)$`);
+const OPENCODE_FILES = new RegExp(
+  `^(opencode(-[^\\/]+)?\\.db|storage${SEPARATOR}(message|session|part)${SEPARATOR}.*\\.json)$`,
+);
 const QWEN_CHATS = new RegExp(`${SEPARATOR}chats${SEPARATOR}[^\\/]+\\.jsonl$`);
-const COPILOT_FILES = new RegExp(`^(session-state${SEPARATOR}[^\\/]+${SEPARATOR}events\\.jsonl|history-session-state${SEPARATOR}[^\\/]+\\.jsonl|otel${SEPARATOR}[^\\/]+\\.jsonl)$`);
+const COPILOT_FILES = new RegExp(
+  `^(session-state${SEPARATOR}[^\\/]+${SEPARATOR}events\\.jsonl|history-session-state${SEPARATOR}[^\\/]+\\.jsonl|otel${SEPARATOR}[^\\/]+\\.jsonl)$`,
+);
 const AMP_THREADS = /^T-[^\\/]+\.json$/;
 
 /**
@@ -53,7 +60,10 @@ const AMP_THREADS = /^T-[^\\/]+\.json$/;
  * export's usual folder), Amp `AMP_DATA_DIR` (ccusage's override; Amp itself has none) else
  * `$XDG_DATA_HOME/amp` (its `threads/`).
  */
-function agentRoots(env: Readonly<Record<string, string | undefined>>, home: string): { roots: SearchRoot[]; files: string[] } {
+function agentRoots(
+  env: Readonly<Record<string, string | undefined>>,
+  home: string,
+): { roots: SearchRoot[]; files: string[] } {
   const dataHome = env.XDG_DATA_HOME || path.join(home, ".local", "share");
   const opencodeData = path.join(dataHome, "opencode");
   const opencodeDb = env.OPENCODE_DB ? path.resolve(opencodeData, env.OPENCODE_DB) : null;
@@ -61,11 +71,19 @@ function agentRoots(env: Readonly<Record<string, string | undefined>>, home: str
   const qwenRuntime = env.QWEN_RUNTIME_DIR || env.QWEN_HOME || path.join(home, ".qwen");
   const copilotHome = env.COPILOT_HOME || path.join(home, ".copilot");
   const ampData = env.AMP_DATA_DIR || path.join(dataHome, "amp");
-  const root = (dir: string, accept: (fileName: string) => boolean): SearchRoot => ({ dir, dedupeGroup: null, isClaudeProjects: false, accept });
+  const root = (dir: string, accept: (fileName: string) => boolean): SearchRoot => ({
+    dir,
+    dedupeGroup: null,
+    isClaudeProjects: false,
+    accept,
+  });
   return {
     roots: [
       // With OPENCODE_DB set, the data folder's own databases are not OpenCode's current store; its JSON storage still is.
-      root(opencodeData, (fileName) => OPENCODE_FILES.test(fileName) && (opencodeDb === null || !fileName.endsWith(".db"))),
+      root(
+        opencodeData,
+        (fileName) => OPENCODE_FILES.test(fileName) && (opencodeDb === null || !fileName.endsWith(".db")),
+      ),
       root(path.join(geminiHome, "tmp"), (fileName) => GEMINI_CHATS.test(fileName)),
       root(path.join(qwenRuntime, "projects"), (fileName) => QWEN_CHATS.test(path.sep + fileName)),
       root(copilotHome, (fileName) => COPILOT_FILES.test(fileName)),
@@ -76,7 +94,10 @@ function agentRoots(env: Readonly<Record<string, string | undefined>>, home: str
 }
 
 /** Default roots (FORMATS.md): Claude Code projects folders, Codex session folders, then the other agents' folders. */
-export function defaultRoots(env: Readonly<Record<string, string | undefined>> = process.env, home: string = os.homedir()): SearchRoot[] {
+export function defaultRoots(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  home: string = os.homedir(),
+): SearchRoot[] {
   const claudeRoots = splitList(env.CLAUDE_CONFIG_DIR);
   const claudeDirs =
     claudeRoots.length > 0
@@ -95,7 +116,10 @@ export function defaultRoots(env: Readonly<Record<string, string | undefined>> =
 }
 
 /** Files named by the environment rather than found in a folder (OPENCODE_DB). */
-export function defaultFiles(env: Readonly<Record<string, string | undefined>> = process.env, home: string = os.homedir()): string[] {
+export function defaultFiles(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  home: string = os.homedir(),
+): string[] {
   return agentRoots(env, home).files;
 }
 
@@ -136,7 +160,9 @@ export function detectFileFormat(absolutePath: string): TraceFormat | null {
     const bytesRead = readSync(fd, buffer, 0, DETECT_BYTES, 0);
     const format = detectFormat(buffer.subarray(0, bytesRead).toString("utf8").split("\n").slice(0, 50));
     // native and OTLP files are sent through the ingest API; every other format is read from disk.
-    return format === null || format === "native" || format === "otlp-json" || !formatFitsName(format, absolutePath) ? null : format;
+    return format === null || format === "native" || format === "otlp-json" || !formatFitsName(format, absolutePath)
+      ? null
+      : format;
   } finally {
     closeSync(fd);
   }
@@ -170,7 +196,8 @@ export async function findTraceFiles(
     const absolute = path.resolve(given);
     const info = statOrNull(absolute);
     if (info === null) missing.push(given);
-    else if (info.isDirectory()) roots.push({ dir: absolute, dedupeGroup: null, isClaudeProjects: path.basename(absolute) === "projects" });
+    else if (info.isDirectory())
+      roots.push({ dir: absolute, dedupeGroup: null, isClaudeProjects: path.basename(absolute) === "projects" });
     else singleFiles.push(absolute);
   }
 
@@ -182,7 +209,8 @@ export async function findTraceFiles(
       if (info.size === 0) return;
       const format = detectFileFormat(absolutePath);
       // A JSON file or database that is no trace is an agent's settings or state beside its logs: passed over.
-      if (format === null && absolutePath.endsWith(".jsonl")) unreadable.push({ file: absolutePath, message: "not a trace of a known agent" });
+      if (format === null && absolutePath.endsWith(".jsonl"))
+        unreadable.push({ file: absolutePath, message: "not a trace of a known agent" });
       else if (format !== null) files.push({ absolutePath, fileName, projectFolder, size: info.size, format });
     } catch (error) {
       unreadable.push({ file: absolutePath, message: error instanceof Error ? error.message : String(error) });
@@ -203,6 +231,7 @@ export async function findTraceFiles(
     }
   }
   // A single file keeps its last three path segments: enough for `<session>/subagents/agent-<id>.jsonl`.
-  for (const absolutePath of singleFiles) add(absolutePath, absolutePath.split(path.sep).slice(-3).join(path.sep), null);
+  for (const absolutePath of singleFiles)
+    add(absolutePath, absolutePath.split(path.sep).slice(-3).join(path.sep), null);
   return { files, unreadable, missing };
 }

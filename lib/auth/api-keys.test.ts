@@ -13,7 +13,7 @@ describe("API keys", () => {
 
   it("reject strings that are not shaped like a key", () => {
     expect(apiKeyPrefix("trh_short")).toBeNull();
-    expect(apiKeyPrefix("Bearer trh_0123456789ab_" + "a".repeat(32))).toBeNull();
+    expect(apiKeyPrefix(`Bearer trh_0123456789ab_${"a".repeat(32)}`)).toBeNull();
   });
 
   it("map --scope all to both scopes", () => {

@@ -10,9 +10,9 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { clientAddress } from "@/lib/http/forwarded";
-import { authSecret } from "./secret";
 import { unknownUserHash, verifyPassword } from "./password";
 import { recordFailedSignIn, recordSuccessfulSignIn, signInRetryAfter } from "./rate-limit";
+import { authSecret } from "./secret";
 
 class TooManyAttempts extends CredentialsSignin {
   code = "too_many_attempts";
@@ -27,7 +27,15 @@ const credentialsSchema = z.object({
  * Errors any unauthenticated client can cause (a wrong password, a forged, expired or truncated
  * cookie, a missing CSRF token): logging them would let anyone flood the log, so they are dropped.
  */
-const clientCausedErrors = new Set(["CredentialsSignin", "JWTSessionError", "SessionTokenError", "MissingCSRF", "InvalidCheck", "UnknownAction", "InvalidCallbackUrl"]);
+const clientCausedErrors = new Set([
+  "CredentialsSignin",
+  "JWTSessionError",
+  "SessionTokenError",
+  "MissingCSRF",
+  "InvalidCheck",
+  "UnknownAction",
+  "InvalidCallbackUrl",
+]);
 
 async function currentSessionVersion(userId: string): Promise<number | null> {
   try {

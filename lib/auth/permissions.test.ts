@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { can } from "./permissions";
 
-const user = (role: "ADMIN" | "MANAGER" | "MEMBER") => ({ kind: "user" as const, userId: "u", email: "e@example.com", role });
+const user = (role: "ADMIN" | "MANAGER" | "MEMBER") => ({
+  kind: "user" as const,
+  userId: "u",
+  email: "e@example.com",
+  role,
+});
 
 describe("permissions", () => {
   it("give admin pages to admins only", () => {

@@ -16,7 +16,16 @@ export type Permission =
   | "outcomes:write"; // mark runs accepted/rejected (members: their own runs only)
 
 const rolePermissions: Record<Role, readonly Permission[]> = {
-  ADMIN: ["members:manage", "keys:manage", "prices:manage", "ownership:edit", "spend:read-all", "spend:read-team", "ingest", "outcomes:write"],
+  ADMIN: [
+    "members:manage",
+    "keys:manage",
+    "prices:manage",
+    "ownership:edit",
+    "spend:read-all",
+    "spend:read-team",
+    "ingest",
+    "outcomes:write",
+  ],
   MANAGER: ["spend:read-all", "spend:read-team", "ingest", "outcomes:write"],
   MEMBER: ["spend:read-team", "ingest", "outcomes:write"],
 };

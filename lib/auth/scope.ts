@@ -9,9 +9,9 @@ import { db } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { forbidden, unauthorized } from "@/lib/http/errors";
 import { isSameOriginRequest } from "@/lib/http/origin";
-import { apiKeyMatches, apiKeyPrefix, type ApiScope } from "./api-keys";
+import { type ApiScope, apiKeyMatches, apiKeyPrefix } from "./api-keys";
 import { auth } from "./auth";
-import { can, type Actor, type Permission } from "./permissions";
+import { type Actor, can, type Permission } from "./permissions";
 
 export interface Scope {
   teamId: string;
@@ -35,7 +35,12 @@ export async function sessionUserId(): Promise<string | null> {
 
 /** Makes `teamId` the current team of this browser; callers check that the user belongs to it. */
 export async function chooseTeam(teamId: string): Promise<void> {
-  (await cookies()).set(teamCookie, teamId, { httpOnly: true, sameSite: "lax", path: "/", secure: process.env.AUTH_URL?.startsWith("https:") });
+  (await cookies()).set(teamCookie, teamId, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure: process.env.AUTH_URL?.startsWith("https:"),
+  });
 }
 
 /** The signed-in user's scope in their chosen team, or null when signed out or in no team. */
@@ -106,7 +111,9 @@ export async function requestScope(request: Request, permission: Permission): Pr
   } else {
     scope = await sessionScope();
     if (scope && writeMethods.has(request.method) && !isSameOriginRequest(request)) {
-      throw forbidden("a write signed in with the session cookie must come from this site's own pages (Origin or Referer); scripts send Authorization: Bearer <api key>");
+      throw forbidden(
+        "a write signed in with the session cookie must come from this site's own pages (Origin or Referer); scripts send Authorization: Bearer <api key>",
+      );
     }
   }
   if (!scope) throw unauthorized();

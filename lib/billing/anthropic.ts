@@ -27,7 +27,15 @@ import { z } from "zod";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { addDays } from "@/lib/queries/params";
 import { getProviderJson, type RetryPolicy } from "./provider-http";
-import { BilledLines, daysOf, forEachPage, providerBaseUrl, type ActivityLine, type DayRange, type ProviderPull } from "./provider-pull";
+import {
+  type ActivityLine,
+  BilledLines,
+  type DayRange,
+  daysOf,
+  forEachPage,
+  type ProviderPull,
+  providerBaseUrl,
+} from "./provider-pull";
 
 export const anthropicVersion = "2023-06-01";
 
@@ -60,7 +68,10 @@ const messagesUsageSchema = z.object({
           model: z.string().nullish(),
           uncached_input_tokens: count,
           cache_read_input_tokens: count,
-          cache_creation: z.object({ ephemeral_5m_input_tokens: count, ephemeral_1h_input_tokens: count }).partial().nullish(),
+          cache_creation: z
+            .object({ ephemeral_5m_input_tokens: count, ephemeral_1h_input_tokens: count })
+            .partial()
+            .nullish(),
           output_tokens: count,
         }),
       ),
@@ -84,7 +95,9 @@ const claudeCodeSchema = z.object({
         commits_by_claude_code: count,
         pull_requests_by_claude_code: count,
       }),
-      model_breakdown: z.array(z.object({ estimated_cost: z.object({ amount: z.union([z.number(), z.string()]) }) })).default([]),
+      model_breakdown: z
+        .array(z.object({ estimated_cost: z.object({ amount: z.union([z.number(), z.string()]) }) }))
+        .default([]),
     }),
   ),
   has_more: z.boolean(),
@@ -96,7 +109,12 @@ const centsToUsd = (cents: string | number) => new Prisma.Decimal(cents).div(100
 export async function pullAnthropic(adminKey: string, range: DayRange, retry?: RetryPolicy): Promise<ProviderPull> {
   const base = providerBaseUrl("anthropic");
   const headers = { "x-api-key": adminKey, "anthropic-version": anthropicVersion };
-  const get = async <T>(path: string, params: [string, string][], schema: z.ZodType<T>, page: string | null): Promise<T> => {
+  const get = async <T>(
+    path: string,
+    params: [string, string][],
+    schema: z.ZodType<T>,
+    page: string | null,
+  ): Promise<T> => {
     const url = new URL(`${base}${path}`);
     for (const [name, value] of params) url.searchParams.append(name, value);
     if (page) url.searchParams.set("page", page);
@@ -115,13 +133,15 @@ export async function pullAnthropic(adminKey: string, range: DayRange, retry?: R
     (page) => {
       for (const bucket of page.data) {
         const day = bucket.starting_at.slice(0, 10);
-        for (const result of bucket.results) lines.addCost(day, result.model ?? "", result.cost_type ?? "other", centsToUsd(result.amount));
+        for (const result of bucket.results)
+          lines.addCost(day, result.model ?? "", result.cost_type ?? "other", centsToUsd(result.amount));
       }
     },
   );
 
   await forEachPage(
-    (page) => get("/v1/organizations/usage_report/messages", [...window, ["group_by[]", "model"]], messagesUsageSchema, page),
+    (page) =>
+      get("/v1/organizations/usage_report/messages", [...window, ["group_by[]", "model"]], messagesUsageSchema, page),
     (page) => {
       for (const bucket of page.data) {
         const day = bucket.starting_at.slice(0, 10);
@@ -129,7 +149,9 @@ export async function pullAnthropic(adminKey: string, range: DayRange, retry?: R
           lines.addTokens(day, result.model ?? "", {
             inputTokens: result.uncached_input_tokens,
             outputTokens: result.output_tokens,
-            cacheWriteTokens: (result.cache_creation?.ephemeral_5m_input_tokens ?? 0) + (result.cache_creation?.ephemeral_1h_input_tokens ?? 0),
+            cacheWriteTokens:
+              (result.cache_creation?.ephemeral_5m_input_tokens ?? 0) +
+              (result.cache_creation?.ephemeral_1h_input_tokens ?? 0),
             cacheReadTokens: result.cache_read_input_tokens,
           });
         }
@@ -140,19 +162,34 @@ export async function pullAnthropic(adminKey: string, range: DayRange, retry?: R
   const activity: ActivityLine[] = [];
   for (const day of daysOf(range)) {
     await forEachPage(
-      (page) => get("/v1/organizations/usage_report/claude_code", [["starting_at", day], ["limit", "1000"]], claudeCodeSchema, page),
+      (page) =>
+        get(
+          "/v1/organizations/usage_report/claude_code",
+          [
+            ["starting_at", day],
+            ["limit", "1000"],
+          ],
+          claudeCodeSchema,
+          page,
+        ),
       (page) => {
         for (const record of page.data) {
           activity.push({
             day,
-            actor: record.actor.type === "user_actor" ? record.actor.email_address.toLowerCase() : `api-key:${record.actor.api_key_name}`,
+            actor:
+              record.actor.type === "user_actor"
+                ? record.actor.email_address.toLowerCase()
+                : `api-key:${record.actor.api_key_name}`,
             customerType: record.customer_type,
             sessions: record.core_metrics.num_sessions,
             linesAdded: record.core_metrics.lines_of_code.added,
             linesRemoved: record.core_metrics.lines_of_code.removed,
             commits: record.core_metrics.commits_by_claude_code,
             pullRequests: record.core_metrics.pull_requests_by_claude_code,
-            estimatedCostUsd: record.model_breakdown.reduce((sum, model) => sum.plus(centsToUsd(model.estimated_cost.amount)), new Prisma.Decimal(0)),
+            estimatedCostUsd: record.model_breakdown.reduce(
+              (sum, model) => sum.plus(centsToUsd(model.estimated_cost.amount)),
+              new Prisma.Decimal(0),
+            ),
           });
         }
       },

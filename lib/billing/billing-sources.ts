@@ -8,10 +8,10 @@ import { apiScopes } from "@/lib/auth/api-keys";
 import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
 import { teamDb } from "@/lib/db/team-db";
-import { forbidden, HttpError } from "@/lib/http/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { forbidden, HttpError } from "@/lib/http/errors";
 import { encryptAdminKey } from "./admin-key-vault";
-import { billingProviders, type BillingProvider } from "./provider-pull";
+import { type BillingProvider, billingProviders } from "./provider-pull";
 
 export const newBillingSourceSchema = z.object({
   provider: z.enum(billingProviders),
@@ -35,15 +35,32 @@ export interface BillingSourceSummary {
   lastSyncRange: string | null;
 }
 
-const summary = { id: true, provider: true, name: true, lastSyncStatus: true, lastSyncAt: true, lastSyncError: true, lastSyncRange: true } as const;
+const summary = {
+  id: true,
+  provider: true,
+  name: true,
+  lastSyncStatus: true,
+  lastSyncAt: true,
+  lastSyncError: true,
+  lastSyncRange: true,
+} as const;
 
 /** `input` is checked here (it may come straight from a request body). */
-export async function createBillingSource(scope: Scope, input: unknown): Promise<{ id: string; provider: BillingProvider; name: string }> {
+export async function createBillingSource(
+  scope: Scope,
+  input: unknown,
+): Promise<{ id: string; provider: BillingProvider; name: string }> {
   const { provider, name, adminKey } = newBillingSourceSchema.parse(input);
   const id = randomUUID();
   try {
     await teamDb(scope).billingSource.create({
-      data: { teamId: scope.teamId, id, provider, name, adminKeyCiphertext: encryptAdminKey(adminKey, { teamId: scope.teamId, sourceId: id }) },
+      data: {
+        teamId: scope.teamId,
+        id,
+        provider,
+        name,
+        adminKeyCiphertext: encryptAdminKey(adminKey, { teamId: scope.teamId, sourceId: id }),
+      },
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -62,7 +79,9 @@ export async function listBillingSources(scope: Scope): Promise<BillingSourceSum
 /** Adding and syncing billing sources: an admin, or a key of scope `all` (CONTRACT.md). */
 export function canManageBilling(scope: Scope): boolean {
   const actor = scope.actor;
-  return actor.kind === "apiKey" ? apiScopes.every((apiScope) => actor.scopes.includes(apiScope)) : can(actor, "members:manage");
+  return actor.kind === "apiKey"
+    ? apiScopes.every((apiScope) => actor.scopes.includes(apiScope))
+    : can(actor, "members:manage");
 }
 
 export function assertCanManageBilling(scope: Scope): void {

@@ -25,7 +25,9 @@ export interface PersonActivity {
 export async function claudeCodeActivity(scope: Pick<Scope, "teamId">, range: DayRange): Promise<PersonActivity[]> {
   const from = new Date(`${range.from}T00:00:00Z`);
   const to = new Date(`${range.to}T00:00:00Z`);
-  const rows = await db().$queryRaw<(Omit<PersonActivity, "estimatedCostUsd" | "days"> & { estimatedCostUsd: string; days: bigint })[]>`
+  const rows = await db().$queryRaw<
+    (Omit<PersonActivity, "estimatedCostUsd" | "days"> & { estimatedCostUsd: string; days: bigint })[]
+  >`
     WITH activity AS (
       SELECT a.actor, max(a."customerType") AS "customerType", count(DISTINCT a.day) AS days,
         sum(a.sessions)::int AS sessions, sum(a."linesAdded")::int AS "linesAdded", sum(a."linesRemoved")::int AS "linesRemoved",

@@ -20,7 +20,7 @@ import { z } from "zod";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { addDays } from "@/lib/queries/params";
 import { getProviderJson, type RetryPolicy } from "./provider-http";
-import { BilledLines, forEachPage, providerBaseUrl, type DayRange, type ProviderPull } from "./provider-pull";
+import { BilledLines, type DayRange, forEachPage, type ProviderPull, providerBaseUrl } from "./provider-pull";
 
 const count = z.number().int().nonnegative().catch(0);
 
@@ -28,7 +28,12 @@ const costsSchema = z.object({
   data: z.array(
     z.object({
       start_time: z.number(),
-      results: z.array(z.object({ amount: z.object({ value: z.number(), currency: z.string().optional() }), line_item: z.string().nullish() })),
+      results: z.array(
+        z.object({
+          amount: z.object({ value: z.number(), currency: z.string().optional() }),
+          line_item: z.string().nullish(),
+        }),
+      ),
     }),
   ),
   has_more: z.boolean(),
@@ -39,7 +44,14 @@ const completionsSchema = z.object({
   data: z.array(
     z.object({
       start_time: z.number(),
-      results: z.array(z.object({ model: z.string().nullish(), input_tokens: count, input_cached_tokens: count.optional(), output_tokens: count })),
+      results: z.array(
+        z.object({
+          model: z.string().nullish(),
+          input_tokens: count,
+          input_cached_tokens: count.optional(),
+          output_tokens: count,
+        }),
+      ),
     }),
   ),
   has_more: z.boolean(),
@@ -60,7 +72,12 @@ export function splitLineItem(lineItem: string | null | undefined): { model: str
 export async function pullOpenAi(adminKey: string, range: DayRange, retry?: RetryPolicy): Promise<ProviderPull> {
   const base = providerBaseUrl("openai");
   const headers = { authorization: `Bearer ${adminKey}` };
-  const get = async <T>(path: string, params: [string, string][], schema: z.ZodType<T>, page: string | null): Promise<T> => {
+  const get = async <T>(
+    path: string,
+    params: [string, string][],
+    schema: z.ZodType<T>,
+    page: string | null,
+  ): Promise<T> => {
     const url = new URL(`${base}${path}`);
     for (const [name, value] of params) url.searchParams.append(name, value);
     if (page) url.searchParams.set("page", page);
@@ -74,7 +91,8 @@ export async function pullOpenAi(adminKey: string, range: DayRange, retry?: Retr
   const lines = new BilledLines();
 
   await forEachPage(
-    (page) => get("/v1/organization/costs", [...window, ["group_by", "line_item"], ["limit", "180"]], costsSchema, page),
+    (page) =>
+      get("/v1/organization/costs", [...window, ["group_by", "line_item"], ["limit", "180"]], costsSchema, page),
     (page) => {
       for (const bucket of page.data) {
         for (const result of bucket.results) {
@@ -87,7 +105,13 @@ export async function pullOpenAi(adminKey: string, range: DayRange, retry?: Retr
   );
 
   await forEachPage(
-    (page) => get("/v1/organization/usage/completions", [...window, ["group_by", "model"], ["limit", "31"]], completionsSchema, page),
+    (page) =>
+      get(
+        "/v1/organization/usage/completions",
+        [...window, ["group_by", "model"], ["limit", "31"]],
+        completionsSchema,
+        page,
+      ),
     (page) => {
       for (const bucket of page.data) {
         for (const result of bucket.results) {

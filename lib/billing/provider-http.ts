@@ -6,7 +6,9 @@
  */
 export class BillingKeyRejectedError extends Error {
   constructor(provider: string, status: number, detail: string) {
-    super(`${provider} rejected the admin key (HTTP ${status}${detail ? `: ${detail}` : ""}); check that it is an admin key with access to usage and cost reports`);
+    super(
+      `${provider} rejected the admin key (HTTP ${status}${detail ? `: ${detail}` : ""}); check that it is an admin key with access to usage and cost reports`,
+    );
   }
 }
 
@@ -54,19 +56,26 @@ export async function getProviderJson(
   for (let attempt = 1; ; attempt++) {
     let response: Response;
     try {
-      response = await fetch(url, { headers: { accept: "application/json", ...headers }, signal: AbortSignal.timeout(60_000) });
+      response = await fetch(url, {
+        headers: { accept: "application/json", ...headers },
+        signal: AbortSignal.timeout(60_000),
+      });
     } catch (error) {
-      if (attempt >= policy.attempts) throw new ProviderHttpError(`${provider} did not answer ${url.pathname}: ${(error as Error).message}`);
+      if (attempt >= policy.attempts)
+        throw new ProviderHttpError(`${provider} did not answer ${url.pathname}: ${(error as Error).message}`);
       await sleep(Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
       continue;
     }
     if (response.ok) return response.json();
     const body = await response.text();
-    if (response.status === 401 || response.status === 403) throw new BillingKeyRejectedError(provider, response.status, errorDetail(body));
+    if (response.status === 401 || response.status === 403)
+      throw new BillingKeyRejectedError(provider, response.status, errorDetail(body));
     const retryable = response.status === 429 || response.status >= 500;
     if (!retryable || attempt >= policy.attempts) {
       const detail = errorDetail(body);
-      throw new ProviderHttpError(`${provider} answered ${url.pathname} with HTTP ${response.status}${detail ? `: ${detail}` : ""}${retryable ? ` after ${attempt} attempts` : ""}`);
+      throw new ProviderHttpError(
+        `${provider} answered ${url.pathname} with HTTP ${response.status}${detail ? `: ${detail}` : ""}${retryable ? ` after ${attempt} attempts` : ""}`,
+      );
     }
     const wait = retryAfterMs(response.headers.get("retry-after")) ?? policy.baseDelayMs * 2 ** (attempt - 1);
     await sleep(Math.min(policy.maxDelayMs, wait));

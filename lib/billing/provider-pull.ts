@@ -89,7 +89,10 @@ export class BilledLines {
 /** How many days an inclusive range has (0 when it runs backwards), by date arithmetic: comparing
  * day strings past year 9999 ("+010000-01-01") would never end. */
 export function dayCount(range: DayRange): number {
-  return Math.max(0, Math.round((Date.parse(`${range.to}T00:00:00Z`) - Date.parse(`${range.from}T00:00:00Z`)) / 86_400_000) + 1);
+  return Math.max(
+    0,
+    Math.round((Date.parse(`${range.to}T00:00:00Z`) - Date.parse(`${range.from}T00:00:00Z`)) / 86_400_000) + 1,
+  );
 }
 
 /** Every day of an inclusive range; callers bound the range first (dayCount). */

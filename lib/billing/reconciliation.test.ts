@@ -5,20 +5,20 @@
  * Code activity matched to people by email.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as postSync } from "@/app/api/v1/billing-sources/[id]/sync/route";
+import { POST as postSource } from "@/app/api/v1/billing-sources/route";
+import { GET as getReconciliation } from "@/app/api/v1/reconciliation/route";
 import { createApiKey } from "@/lib/admin/api-keys";
 import { teamDb } from "@/lib/db/team-db";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { assignRuns, createPerson } from "@/lib/ownership/manage";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
-import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
-import { POST as postSource } from "@/app/api/v1/billing-sources/route";
-import { POST as postSync } from "@/app/api/v1/billing-sources/[id]/sync/route";
-import { GET as getReconciliation } from "@/app/api/v1/reconciliation/route";
+import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { claudeCodeActivity } from "./claude-code-activity";
 import { matchableModel, providerOfModel } from "./model-match";
 import { reconciliation } from "./reconciliation";
 import { monthsCovered, recordSeat, seatValues } from "./seats";
-import { startProviderStandIn, type ProviderStandIn } from "./testing/provider-stand-in";
+import { type ProviderStandIn, startProviderStandIn } from "./testing/provider-stand-in";
 
 process.env.AUTH_SECRET ??= "billing-test-secret";
 const adminKey = "sk-ant-admin01-reconcile-0123456789";
@@ -31,7 +31,14 @@ let sonnetRunId: string;
 
 /** One native call: 100k uncached input and 10k output of a Sonnet model ($3 and $15 per million): $0.45. */
 function nativeCall(session: string, key: string, day: string, model: string) {
-  return JSON.stringify({ sessionId: session, callKey: key, timestamp: `${day}T10:00:00Z`, model, inputTokens: 100_000, outputTokens: 10_000 });
+  return JSON.stringify({
+    sessionId: session,
+    callKey: key,
+    timestamp: `${day}T10:00:00Z`,
+    model,
+    inputTokens: 100_000,
+    outputTokens: 10_000,
+  });
 }
 
 beforeAll(async () => {
@@ -45,11 +52,51 @@ beforeAll(async () => {
           { day: "2026-11-01", model: null, costType: "web_search", cents: "100" },
           { day: "2026-11-02", model: "claude-sonnet-4-5-20250929", costType: "tokens", cents: "20" },
         ],
-        usage: [{ day: "2026-11-01", model: "claude-sonnet-4-5-20250929", uncached: 100_000, cacheRead: 0, cache5m: 0, cache1h: 0, output: 12_000 }],
+        usage: [
+          {
+            day: "2026-11-01",
+            model: "claude-sonnet-4-5-20250929",
+            uncached: 100_000,
+            cacheRead: 0,
+            cache5m: 0,
+            cache1h: 0,
+            output: 12_000,
+          },
+        ],
         claudeCode: [
-          { day: "2026-11-01", email: "ana@example.com", customerType: "subscription", sessions: 2, added: 40, removed: 4, commits: 1, pullRequests: 1, costCents: [45] },
-          { day: "2026-11-02", email: "ana@example.com", customerType: "subscription", sessions: 1, added: 10, removed: 0, commits: 0, pullRequests: 0, costCents: [45] },
-          { day: "2026-11-02", email: "stranger@example.com", customerType: "api", sessions: 1, added: 1, removed: 0, commits: 0, pullRequests: 0, costCents: [1] },
+          {
+            day: "2026-11-01",
+            email: "ana@example.com",
+            customerType: "subscription",
+            sessions: 2,
+            added: 40,
+            removed: 4,
+            commits: 1,
+            pullRequests: 1,
+            costCents: [45],
+          },
+          {
+            day: "2026-11-02",
+            email: "ana@example.com",
+            customerType: "subscription",
+            sessions: 1,
+            added: 10,
+            removed: 0,
+            commits: 0,
+            pullRequests: 0,
+            costCents: [45],
+          },
+          {
+            day: "2026-11-02",
+            email: "stranger@example.com",
+            customerType: "api",
+            sessions: 1,
+            added: 1,
+            removed: 0,
+            commits: 0,
+            pullRequests: 0,
+            costCents: [1],
+          },
         ],
       },
       openai: { costs: [], usage: [] },
@@ -65,7 +112,11 @@ beforeAll(async () => {
     // Traced, but OpenAI has no billing source in this team: left out of reconciliation.
     nativeCall("codex-session", "c3", "2026-11-01", "gpt-5"),
   ];
-  const ingested = await ingestFile(scope, { format: "native", fileName: "calls.jsonl", body: { bytes: [Buffer.from(`${lines.join("\n")}\n`)], gzip: false } });
+  const ingested = await ingestFile(scope, {
+    format: "native",
+    fileName: "calls.jsonl",
+    body: { bytes: [Buffer.from(`${lines.join("\n")}\n`)], gzip: false },
+  });
   expect(ingested.errors).toEqual([]);
   const runs = await spendByGroup(scope, { ...range, groupBy: "model" });
   expect(runs.rows.find((row) => row.key === "claude-sonnet-4-5")!.costUsd).toBeCloseTo(0.9, 12);
@@ -75,24 +126,40 @@ beforeAll(async () => {
 afterAll(() => standIn.close());
 
 const request = (key: string, path: string, method = "GET", body?: unknown) =>
-  new Request(`http://test${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  new Request(`http://test${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 describe("billing routes", () => {
   it("adds a source with a key of scope all, syncs it, and answers reconciliation to a read key", async () => {
-    const refused = await postSource(request(team.readKey, "/api/v1/billing-sources", "POST", { provider: "anthropic", name: "Org", adminKey }), { params: Promise.resolve({}) } as never);
+    const refused = await postSource(
+      request(team.readKey, "/api/v1/billing-sources", "POST", { provider: "anthropic", name: "Org", adminKey }),
+      { params: Promise.resolve({}) } as never,
+    );
     expect(refused.status).toBe(403);
 
-    const created = await postSource(request(allKey, "/api/v1/billing-sources", "POST", { provider: "anthropic", name: "Org", adminKey }), { params: Promise.resolve({}) } as never);
+    const created = await postSource(
+      request(allKey, "/api/v1/billing-sources", "POST", { provider: "anthropic", name: "Org", adminKey }),
+      { params: Promise.resolve({}) } as never,
+    );
     expect(created.status).toBe(201);
     const { source } = await created.json();
     expect(Object.keys(source).sort()).toEqual(["id", "name", "provider"]);
     expect(JSON.stringify(source)).not.toContain(adminKey);
 
-    const synced = await postSync(request(allKey, `/api/v1/billing-sources/${source.id}/sync?from=2026-11-01&to=2026-11-02`, "POST"), { params: Promise.resolve({ id: source.id }) });
+    const synced = await postSync(
+      request(allKey, `/api/v1/billing-sources/${source.id}/sync?from=2026-11-01&to=2026-11-02`, "POST"),
+      { params: Promise.resolve({ id: source.id }) },
+    );
     expect(synced.status).toBe(200);
     expect(await synced.json()).toEqual({ days: 2, billedUsd: 1.8 });
 
-    const byModel = await getReconciliation(request(team.readKey, "/api/v1/reconciliation?from=2026-11-01&to=2026-11-02&groupBy=model"), {} as never);
+    const byModel = await getReconciliation(
+      request(team.readKey, "/api/v1/reconciliation?from=2026-11-01&to=2026-11-02&groupBy=model"),
+      {} as never,
+    );
     expect(byModel.status).toBe(200);
     const body = await byModel.json();
     expect(body.rows).toEqual([
@@ -110,7 +177,15 @@ describe("billing routes", () => {
     const scope = userScope(team);
     const byDay = await reconciliation(scope, { ...range, groupBy: "day" });
     // 11-01: billed 0.60 + 1.00, traced 0.45; 11-02: billed 0.20, traced 0.45 (more traced than billed).
-    expect(byDay.rows.map(({ key, billedUsd, tracedUsd, coverage, untracedUsd }) => ({ key, billedUsd, tracedUsd, coverage, untracedUsd }))).toEqual([
+    expect(
+      byDay.rows.map(({ key, billedUsd, tracedUsd, coverage, untracedUsd }) => ({
+        key,
+        billedUsd,
+        tracedUsd,
+        coverage,
+        untracedUsd,
+      })),
+    ).toEqual([
       { key: "2026-11-01", billedUsd: 1.6, tracedUsd: 0.45, coverage: 0.28125, untracedUsd: 1.15 },
       { key: "2026-11-02", billedUsd: 0.2, tracedUsd: 0.45, coverage: 2.25, untracedUsd: 0 },
     ]);
@@ -120,10 +195,25 @@ describe("billing routes", () => {
     expect(byProvider.rows.map((row) => [row.key, row.billedUsd, row.tracedUsd])).toEqual([["anthropic", 1.8, 0.9]]);
     const byModel = await reconciliation(scope, { ...range, groupBy: "model" });
     const sonnet = byModel.rows.find((row) => row.key === "claude-sonnet-4-5")!;
-    expect(sonnet.billedTokens).toEqual({ inputTokens: 100_000, outputTokens: 12_000, cacheWriteTokens: 0, cacheReadTokens: 0 });
-    expect(sonnet.tracedTokens).toEqual({ inputTokens: 200_000, outputTokens: 20_000, cacheWriteTokens: 0, cacheReadTokens: 0 });
+    expect(sonnet.billedTokens).toEqual({
+      inputTokens: 100_000,
+      outputTokens: 12_000,
+      cacheWriteTokens: 0,
+      cacheReadTokens: 0,
+    });
+    expect(sonnet.tracedTokens).toEqual({
+      inputTokens: 200_000,
+      outputTokens: 20_000,
+      cacheWriteTokens: 0,
+      cacheReadTokens: 0,
+    });
     // Nothing billed in the range: coverage is null, not 0 or infinity.
-    expect((await reconciliation(scope, { from: "2026-10-01", to: "2026-10-02", groupBy: "day" })).totals).toEqual({ billedUsd: 0, tracedUsd: 0, coverage: null, untracedUsd: 0 });
+    expect((await reconciliation(scope, { from: "2026-10-01", to: "2026-10-02", groupBy: "day" })).totals).toEqual({
+      billedUsd: 0,
+      tracedUsd: 0,
+      coverage: null,
+      untracedUsd: 0,
+    });
     // Another team sees none of it.
     const other = await createTestTeam("recon-other");
     expect((await reconciliation(userScope(other), { ...range, groupBy: "day" })).rows).toEqual([]);
@@ -138,7 +228,15 @@ describe("billing routes", () => {
 
     const seats = await seatValues(scope, range);
     // Two days of a 30-day month at $100 a month; the run's two calls at list price.
-    expect(seats.map(({ person, plan, monthlyUsd, paidUsd, apiValueUsd }) => ({ person, plan, monthlyUsd, paidUsd, apiValueUsd }))).toEqual([
+    expect(
+      seats.map(({ person, plan, monthlyUsd, paidUsd, apiValueUsd }) => ({
+        person,
+        plan,
+        monthlyUsd,
+        paidUsd,
+        apiValueUsd,
+      })),
+    ).toEqual([
       { person: "ana@example.com", plan: "Claude Max", monthlyUsd: 100, paidUsd: 100 * (2 / 30), apiValueUsd: 0.9 },
     ]);
     // A range across months pays each day at its own month's rate.
@@ -146,8 +244,30 @@ describe("billing routes", () => {
 
     const activity = await claudeCodeActivity(scope, range);
     expect(activity).toEqual([
-      { actor: "ana@example.com", person: "Ana", customerType: "subscription", days: 2, sessions: 3, linesAdded: 50, linesRemoved: 4, commits: 1, pullRequests: 1, estimatedCostUsd: 0.9 },
-      { actor: "stranger@example.com", person: null, customerType: "api", days: 1, sessions: 1, linesAdded: 1, linesRemoved: 0, commits: 0, pullRequests: 0, estimatedCostUsd: 0.01 },
+      {
+        actor: "ana@example.com",
+        person: "Ana",
+        customerType: "subscription",
+        days: 2,
+        sessions: 3,
+        linesAdded: 50,
+        linesRemoved: 4,
+        commits: 1,
+        pullRequests: 1,
+        estimatedCostUsd: 0.9,
+      },
+      {
+        actor: "stranger@example.com",
+        person: null,
+        customerType: "api",
+        days: 1,
+        sessions: 1,
+        linesAdded: 1,
+        linesRemoved: 0,
+        commits: 0,
+        pullRequests: 0,
+        estimatedCostUsd: 0.01,
+      },
     ]);
   });
 });

@@ -21,7 +21,9 @@ import type { BilledTokens, BillingProvider } from "./provider-pull";
 export const reconciliationGroups = ["day", "model", "provider"] as const;
 export type ReconciliationGroup = (typeof reconciliationGroups)[number];
 
-export const reconciliationQuerySchema = z.object({ groupBy: z.enum(reconciliationGroups).default("day") }).and(dateRangeSchema);
+export const reconciliationQuerySchema = z
+  .object({ groupBy: z.enum(reconciliationGroups).default("day") })
+  .and(dateRangeSchema);
 export type ReconciliationQuery = z.output<typeof reconciliationQuerySchema>;
 
 /** The key of billed lines that name no model (tool fees and the like). */
@@ -62,22 +64,51 @@ const addTokens = (a: BilledTokens, b: BilledTokens): BilledTokens => ({
   cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
   cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
 });
-const coverageOf = (billed: Prisma.Decimal, traced: Prisma.Decimal) => (billed.isZero() ? null : traced.div(billed).toNumber());
+const coverageOf = (billed: Prisma.Decimal, traced: Prisma.Decimal) =>
+  billed.isZero() ? null : traced.div(billed).toNumber();
 const untracedOf = (cell: Cell) => Prisma.Decimal.max(cell.billed.minus(cell.traced), 0);
 
-async function cells(scope: Pick<Scope, "teamId">, range: { from: string; to: string }): Promise<{ cells: Cell[]; providers: BillingProvider[] }> {
+async function cells(
+  scope: Pick<Scope, "teamId">,
+  range: { from: string; to: string },
+): Promise<{ cells: Cell[]; providers: BillingProvider[] }> {
   const from = new Date(`${range.from}T00:00:00Z`);
   const to = new Date(`${range.to}T00:00:00Z`);
   const [sources, billed, traced] = await Promise.all([
-    db().billingSource.findMany({ where: { teamId: scope.teamId }, select: { provider: true }, distinct: ["provider"] }),
-    db().$queryRaw<{ day: string; provider: BillingProvider; model: string; billed: string; input: string | null; output: string | null; cacheWrite: string | null; cacheRead: string | null }[]>`
+    db().billingSource.findMany({
+      where: { teamId: scope.teamId },
+      select: { provider: true },
+      distinct: ["provider"],
+    }),
+    db().$queryRaw<
+      {
+        day: string;
+        provider: BillingProvider;
+        model: string;
+        billed: string;
+        input: string | null;
+        output: string | null;
+        cacheWrite: string | null;
+        cacheRead: string | null;
+      }[]
+    >`
       SELECT to_char(b.day, 'YYYY-MM-DD') AS day, s.provider, b.model, sum(b."billedUsd")::text AS billed,
         sum(b."inputTokens")::text AS input, sum(b."outputTokens")::text AS output,
         sum(b."cacheWriteTokens")::text AS "cacheWrite", sum(b."cacheReadTokens")::text AS "cacheRead"
       FROM "BilledDay" b JOIN "BillingSource" s ON s."teamId" = b."teamId" AND s.id = b."sourceId"
       WHERE b."teamId" = ${scope.teamId}::uuid AND b.day BETWEEN ${from}::date AND ${to}::date
       GROUP BY 1, 2, 3`,
-    db().$queryRaw<{ day: string; model: string; traced: string; input: string; output: string; cacheWrite: string; cacheRead: string }[]>`
+    db().$queryRaw<
+      {
+        day: string;
+        model: string;
+        traced: string;
+        input: string;
+        output: string;
+        cacheWrite: string;
+        cacheRead: string;
+      }[]
+    >`
       SELECT to_char(d.day, 'YYYY-MM-DD') AS day, d.model, sum(d."costUsd")::text AS traced,
         sum(d."inputTokens")::text AS input, sum(d."outputTokens")::text AS output,
         sum(d."cacheWriteTokens")::text AS "cacheWrite", sum(d."cacheReadTokens")::text AS "cacheRead"
@@ -91,7 +122,15 @@ async function cells(scope: Pick<Scope, "teamId">, range: { from: string; to: st
     const key = `${day}\u0000${provider}\u0000${model}`;
     let found = byKey.get(key);
     if (!found) {
-      found = { day, provider, model, billed: new Prisma.Decimal(0), traced: new Prisma.Decimal(0), billedTokens: null, tracedTokens: zeroTokens() };
+      found = {
+        day,
+        provider,
+        model,
+        billed: new Prisma.Decimal(0),
+        traced: new Prisma.Decimal(0),
+        billedTokens: null,
+        tracedTokens: zeroTokens(),
+      };
       byKey.set(key, found);
     }
     return found;
@@ -100,7 +139,12 @@ async function cells(scope: Pick<Scope, "teamId">, range: { from: string; to: st
     const target = cell(row.day, row.provider, row.model === "" ? "" : matchableModel(row.model));
     target.billed = target.billed.plus(row.billed);
     if (row.input !== null) {
-      const tokens = { inputTokens: Number(row.input), outputTokens: Number(row.output ?? 0), cacheWriteTokens: Number(row.cacheWrite ?? 0), cacheReadTokens: Number(row.cacheRead ?? 0) };
+      const tokens = {
+        inputTokens: Number(row.input),
+        outputTokens: Number(row.output ?? 0),
+        cacheWriteTokens: Number(row.cacheWrite ?? 0),
+        cacheReadTokens: Number(row.cacheRead ?? 0),
+      };
       target.billedTokens = addTokens(target.billedTokens ?? zeroTokens(), tokens);
     }
   }
@@ -125,12 +169,30 @@ const groupKey: Record<ReconciliationGroup, (cell: Cell) => string> = {
   provider: (cell) => cell.provider,
 };
 
-export async function reconciliation(scope: Pick<Scope, "teamId">, query: ReconciliationQuery): Promise<Reconciliation> {
+export async function reconciliation(
+  scope: Pick<Scope, "teamId">,
+  query: ReconciliationQuery,
+): Promise<Reconciliation> {
   const { cells: all, providers } = await cells(scope, query);
-  const groups = new Map<string, { billed: Prisma.Decimal; traced: Prisma.Decimal; untraced: Prisma.Decimal; billedTokens: BilledTokens | null; tracedTokens: BilledTokens }>();
+  const groups = new Map<
+    string,
+    {
+      billed: Prisma.Decimal;
+      traced: Prisma.Decimal;
+      untraced: Prisma.Decimal;
+      billedTokens: BilledTokens | null;
+      tracedTokens: BilledTokens;
+    }
+  >();
   for (const cell of all) {
     const key = groupKey[query.groupBy](cell);
-    const group = groups.get(key) ?? { billed: new Prisma.Decimal(0), traced: new Prisma.Decimal(0), untraced: new Prisma.Decimal(0), billedTokens: null, tracedTokens: zeroTokens() };
+    const group = groups.get(key) ?? {
+      billed: new Prisma.Decimal(0),
+      traced: new Prisma.Decimal(0),
+      untraced: new Prisma.Decimal(0),
+      billedTokens: null,
+      tracedTokens: zeroTokens(),
+    };
     group.billed = group.billed.plus(cell.billed);
     group.traced = group.traced.plus(cell.traced);
     group.untraced = group.untraced.plus(untracedOf(cell));
@@ -147,11 +209,24 @@ export async function reconciliation(scope: Pick<Scope, "teamId">, query: Reconc
     billedTokens: group.billedTokens,
     tracedTokens: group.tracedTokens,
   }));
-  rows.sort(query.groupBy === "day" ? (a, b) => a.key.localeCompare(b.key) : (a, b) => b.billedUsd - a.billedUsd || a.key.localeCompare(b.key));
+  rows.sort(
+    query.groupBy === "day"
+      ? (a, b) => a.key.localeCompare(b.key)
+      : (a, b) => b.billedUsd - a.billedUsd || a.key.localeCompare(b.key),
+  );
   const billed = all.reduce((sum, cell) => sum.plus(cell.billed), new Prisma.Decimal(0));
   const traced = all.reduce((sum, cell) => sum.plus(cell.traced), new Prisma.Decimal(0));
   const untraced = all.reduce((sum, cell) => sum.plus(untracedOf(cell)), new Prisma.Decimal(0));
-  return { rows, totals: { billedUsd: billed.toNumber(), tracedUsd: traced.toNumber(), coverage: coverageOf(billed, traced), untracedUsd: untraced.toNumber() }, providers };
+  return {
+    rows,
+    totals: {
+      billedUsd: billed.toNumber(),
+      tracedUsd: traced.toNumber(),
+      coverage: coverageOf(billed, traced),
+      untracedUsd: untraced.toNumber(),
+    },
+    providers,
+  };
 }
 
 /** The contract's shape of `GET /api/v1/reconciliation` (CONTRACT.md): rows {key, billedUsd, tracedUsd, coverage}. */

@@ -10,9 +10,9 @@ import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { teamDb } from "@/lib/db/team-db";
-import { notFound } from "@/lib/http/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { daysOf, type DayRange } from "./provider-pull";
+import { notFound } from "@/lib/http/errors";
+import { type DayRange, daysOf } from "./provider-pull";
 
 export const seatSchema = z.object({
   personId: z.uuid(),
@@ -55,13 +55,18 @@ function daysInMonth(day: string): number {
 
 /** The share of one month's fee the range covers, exactly: sum over its days of 1 / days in that month. */
 export function monthsCovered(range: DayRange): Prisma.Decimal {
-  return daysOf(range).reduce((sum, day) => sum.plus(new Prisma.Decimal(1).div(daysInMonth(day))), new Prisma.Decimal(0));
+  return daysOf(range).reduce(
+    (sum, day) => sum.plus(new Prisma.Decimal(1).div(daysInMonth(day))),
+    new Prisma.Decimal(0),
+  );
 }
 
 export async function seatValues(scope: Pick<Scope, "teamId">, range: DayRange): Promise<SeatValue[]> {
   const from = new Date(`${range.from}T00:00:00Z`);
   const to = new Date(`${range.to}T00:00:00Z`);
-  const rows = await db().$queryRaw<{ seatId: string; personId: string; person: string; plan: string; monthlyUsd: string; apiValueUsd: string }[]>`
+  const rows = await db().$queryRaw<
+    { seatId: string; personId: string; person: string; plan: string; monthlyUsd: string; apiValueUsd: string }[]
+  >`
     SELECT s.id AS "seatId", s."personId", coalesce(p.email, p."displayName") AS person, s.plan, s."monthlyUsd"::text AS "monthlyUsd",
       coalesce((SELECT sum(d."costUsd") FROM "DailySpend" d
                 WHERE d."teamId" = s."teamId" AND d."ownerId" = s."personId"::text AND d.day BETWEEN ${from}::date AND ${to}::date), 0)::text AS "apiValueUsd"

@@ -7,19 +7,22 @@
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
-import { HttpError, notFound } from "@/lib/http/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { HttpError, notFound } from "@/lib/http/errors";
 import { dateRangeSchema } from "@/lib/queries/params";
 import { decryptAdminKey } from "./admin-key-vault";
 import { pullAnthropic } from "./anthropic";
 import { pullOpenAi } from "./openai";
 import type { RetryPolicy } from "./provider-http";
-import { dayCount, type BillingProvider, type DayRange, type ProviderPull } from "./provider-pull";
+import { type BillingProvider, type DayRange, dayCount, type ProviderPull } from "./provider-pull";
 
 /** A manual sync pulls at most this many days (the Claude Code report is one request per day). */
 export const MAX_SYNC_DAYS = 366;
 
-export const syncRangeSchema = dateRangeSchema.refine((range) => dayCount(range) <= MAX_SYNC_DAYS, `a sync covers at most ${MAX_SYNC_DAYS} days`);
+export const syncRangeSchema = dateRangeSchema.refine(
+  (range) => dayCount(range) <= MAX_SYNC_DAYS,
+  `a sync covers at most ${MAX_SYNC_DAYS} days`,
+);
 
 export interface SyncResult {
   days: number;
@@ -40,7 +43,12 @@ const pullers: Record<BillingProvider, (key: string, range: DayRange, retry?: Re
 const asDate = (day: string) => new Date(`${day}T00:00:00Z`);
 
 /** Pulls `range` (inclusive UTC days) from the source's provider and replaces that range's rows. */
-export async function syncBillingSource(scope: Pick<Scope, "teamId">, sourceId: string, range: z.input<typeof syncRangeSchema>, retry?: RetryPolicy): Promise<SyncResult> {
+export async function syncBillingSource(
+  scope: Pick<Scope, "teamId">,
+  sourceId: string,
+  range: z.input<typeof syncRangeSchema>,
+  retry?: RetryPolicy,
+): Promise<SyncResult> {
   const checked = syncRangeSchema.parse(range);
   if (!z.uuid().safeParse(sourceId).success) throw notFound("billing source");
   const where = { teamId_id: { teamId: scope.teamId, id: sourceId } };
@@ -53,8 +61,19 @@ export async function syncBillingSource(scope: Pick<Scope, "teamId">, sourceId: 
     const adminKey = decryptAdminKey(source.adminKeyCiphertext, { teamId: scope.teamId, sourceId });
     pulled = await pullers[source.provider as BillingProvider](adminKey, checked, retry);
   } catch (error) {
-    const message = error instanceof z.ZodError ? `${source.provider} answered in an unexpected shape: ${error.issues[0]?.path.join(".")}: ${error.issues[0]?.message}` : (error as Error).message;
-    await db().billingSource.update({ where, data: { lastSyncStatus: "failed", lastSyncAt: new Date(), lastSyncError: message.slice(0, 500), lastSyncRange: rangeLabel } });
+    const message =
+      error instanceof z.ZodError
+        ? `${source.provider} answered in an unexpected shape: ${error.issues[0]?.path.join(".")}: ${error.issues[0]?.message}`
+        : (error as Error).message;
+    await db().billingSource.update({
+      where,
+      data: {
+        lastSyncStatus: "failed",
+        lastSyncAt: new Date(),
+        lastSyncError: message.slice(0, 500),
+        lastSyncRange: rangeLabel,
+      },
+    });
     throw new BillingSyncError(message);
   }
 
@@ -81,7 +100,10 @@ export async function syncBillingSource(scope: Pick<Scope, "teamId">, sourceId: 
     await tx.claudeCodeActivity.createMany({
       data: pulled.activity.map((line) => ({ teamId: scope.teamId, sourceId, ...line, day: asDate(line.day) })),
     });
-    await tx.billingSource.update({ where, data: { lastSyncStatus: "ok", lastSyncAt: new Date(), lastSyncError: null, lastSyncRange: rangeLabel } });
+    await tx.billingSource.update({
+      where,
+      data: { lastSyncStatus: "ok", lastSyncAt: new Date(), lastSyncError: null, lastSyncRange: rangeLabel },
+    });
   });
   const billedUsd = pulled.billed.reduce((sum, line) => sum.plus(line.billedUsd), new Prisma.Decimal(0));
   return { days: dayCount(checked), billedUsd: billedUsd.toNumber() };

@@ -38,7 +38,8 @@ const globalForSchedule = globalThis as typeof globalThis & { trhBillingSchedule
 export function startBillingSyncSchedule(): void {
   const minutes = billingSyncIntervalMinutes();
   if (minutes === 0 || globalForSchedule.trhBillingSchedule) return;
-  const run = () => void syncAllBillingSources().catch((error: unknown) => console.error(`billing sync: ${(error as Error).message}`));
+  const run = () =>
+    void syncAllBillingSources().catch((error: unknown) => console.error(`billing sync: ${(error as Error).message}`));
   globalForSchedule.trhBillingSchedule = setInterval(run, minutes * 60_000);
   globalForSchedule.trhBillingSchedule.unref();
 }

@@ -41,7 +41,12 @@ export function budgetUrl(budgetId: string): string {
   return `${publicBaseUrl()}/budgets#budget-${budgetId}`;
 }
 
-export function alertPayload(state: BudgetState, event: AlertEvent, thresholdPercent: number | null, spike?: SpikeSubject & { spentUsd: number }): AlertPayload {
+export function alertPayload(
+  state: BudgetState,
+  event: AlertEvent,
+  thresholdPercent: number | null,
+  spike?: SpikeSubject & { spentUsd: number },
+): AlertPayload {
   return {
     event,
     budget: { id: state.id, name: state.name, scope: state.scope, period: state.period },
@@ -52,7 +57,9 @@ export function alertPayload(state: BudgetState, event: AlertEvent, thresholdPer
     periodStart: spike ? spike.day : state.periodStart,
     periodEnd: spike ? spike.day : state.periodEnd,
     url: budgetUrl(state.id),
-    ...(spike ? { subject: { kind: spike.kind, id: spike.id, name: spike.name, day: spike.day, medianUsd: spike.medianUsd } } : {}),
+    ...(spike
+      ? { subject: { kind: spike.kind, id: spike.id, name: spike.name, day: spike.day, medianUsd: spike.medianUsd } }
+      : {}),
   };
 }
 

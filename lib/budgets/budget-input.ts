@@ -14,7 +14,11 @@ const httpUrl = z
 
 export const channelInputSchema = z.union([
   z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("webhook"), url: httpUrl, secret: z.string().min(1).max(500).refine(noNul, "no NUL characters").optional() }),
+    z.object({
+      kind: z.literal("webhook"),
+      url: httpUrl,
+      secret: z.string().min(1).max(500).refine(noNul, "no NUL characters").optional(),
+    }),
     z.object({ kind: z.literal("slack"), url: httpUrl }),
     z.object({ kind: z.literal("email"), to: z.email().max(320) }),
   ]),
@@ -25,7 +29,10 @@ export type ChannelInput = z.infer<typeof channelInputSchema>;
 
 const scopeSchema = z
   .object({ kind: z.enum(budgetScopeKinds), value: text(320).nullish() })
-  .refine((scope) => (scope.kind === "team") === (scope.value == null), "scope.value is null for the team and required for owner, project, task and model");
+  .refine(
+    (scope) => (scope.kind === "team") === (scope.value == null),
+    "scope.value is null for the team and required for owner, project, task and model",
+  );
 
 const fields = {
   name: text(200),
@@ -41,7 +48,11 @@ const fields = {
   channels: z.array(channelInputSchema).max(10),
 };
 
-export const createBudgetSchema = z.object({ ...fields, thresholds: fields.thresholds.default([50, 80, 100]), channels: fields.channels.default([]) });
+export const createBudgetSchema = z.object({
+  ...fields,
+  thresholds: fields.thresholds.default([50, 80, 100]),
+  channels: fields.channels.default([]),
+});
 export const updateBudgetSchema = z.object(fields).partial();
 
 export type CreateBudgetInput = z.output<typeof createBudgetSchema>;

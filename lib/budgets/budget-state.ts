@@ -4,9 +4,9 @@
  */
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { addDays } from "@/lib/queries/params";
-import { budgetStatus, FORECAST_WINDOW_DAYS, forecastSpend, type BudgetStatus, type Forecast } from "./forecast";
-import { daysBetween, periodContaining, previousPeriods, restOfToday, zonedToday, type BudgetPeriod } from "./periods";
-import { scopeDailySpend, scopeFirstSpendDay, type BudgetScopeKind } from "./spend";
+import { type BudgetStatus, budgetStatus, FORECAST_WINDOW_DAYS, type Forecast, forecastSpend } from "./forecast";
+import { type BudgetPeriod, daysBetween, periodContaining, previousPeriods, restOfToday, zonedToday } from "./periods";
+import { type BudgetScopeKind, scopeDailySpend, scopeFirstSpendDay } from "./spend";
 
 /** The stored budget fields the state is computed from. */
 export interface BudgetDefinition {
@@ -45,7 +45,14 @@ export interface BudgetState {
   pastPeriods: { start: string; end: string; spentUsd: number }[];
 }
 
-export async function budgetState(database: PrismaClient, teamId: string, budget: BudgetDefinition, timeZone: string, now: Date, pastPeriodCount = 0): Promise<BudgetState> {
+export async function budgetState(
+  database: PrismaClient,
+  teamId: string,
+  budget: BudgetDefinition,
+  timeZone: string,
+  now: Date,
+  pastPeriodCount = 0,
+): Promise<BudgetState> {
   const period = budget.period as BudgetPeriod;
   const scope = { kind: budget.scopeKind as BudgetScopeKind, value: budget.scopeValue };
   const amountUsd = Number(budget.amountUsd.toString());
@@ -54,7 +61,10 @@ export async function budgetState(database: PrismaClient, teamId: string, budget
   const past = previousPeriods(period, today, pastPeriodCount);
   const windowStart = addDays(today, -FORECAST_WINDOW_DAYS);
   const earliest = [start, windowStart, ...past.map((p) => p.start)].sort()[0]!;
-  const [daily, firstSpend] = await Promise.all([scopeDailySpend(database, teamId, scope, earliest, end), scopeFirstSpendDay(database, teamId, scope)]);
+  const [daily, firstSpend] = await Promise.all([
+    scopeDailySpend(database, teamId, scope, earliest, end),
+    scopeFirstSpendDay(database, teamId, scope),
+  ]);
   const spendOn = (day: string) => daily.get(day) ?? 0;
   const sumRange = (from: string, to: string) => {
     let sum = 0;
@@ -68,7 +78,8 @@ export async function budgetState(database: PrismaClient, teamId: string, budget
 
   const window: number[] = [];
   if (firstSpend !== null) {
-    for (let day = firstSpend > windowStart ? firstSpend : windowStart; day < today; day = addDays(day, 1)) window.push(spendOn(day));
+    for (let day = firstSpend > windowStart ? firstSpend : windowStart; day < today; day = addDays(day, 1))
+      window.push(spendOn(day));
   }
   const daysLeft = restOfToday(now, timeZone) + daysBetween(today, end);
   const forecast = forecastSpend(spentUsd, window, daysLeft);

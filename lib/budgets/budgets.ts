@@ -6,10 +6,10 @@
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { teamDb } from "@/lib/db/team-db";
-import { badRequest, notFound } from "@/lib/http/errors";
 import type { BudgetChannel } from "@/lib/generated/prisma/client";
+import { badRequest, notFound } from "@/lib/http/errors";
 import type { ChannelInput, CreateBudgetInput, UpdateBudgetInput } from "./budget-input";
-import { budgetState, type BudgetState } from "./budget-state";
+import { type BudgetState, budgetState } from "./budget-state";
 import { isTimeZone } from "./periods";
 
 export async function teamTimeZone(teamId: string): Promise<string> {
@@ -18,14 +18,21 @@ export async function teamTimeZone(teamId: string): Promise<string> {
 }
 
 export async function setTeamTimeZone(scope: Scope, timeZone: string): Promise<void> {
-  if (!isTimeZone(timeZone)) throw badRequest(`unknown time zone "${timeZone.slice(0, 64)}": use an IANA name such as Europe/Berlin, or UTC`);
+  if (!isTimeZone(timeZone))
+    throw badRequest(`unknown time zone "${timeZone.slice(0, 64)}": use an IANA name such as Europe/Berlin, or UTC`);
   await db().team.update({ where: { id: scope.teamId }, data: { timeZone } });
 }
 
 /** Every budget of the team with its current state; owner budgets only when `withOwners`. */
-export async function listBudgetStates(scope: Scope, { withOwners, now = new Date(), pastPeriods = 0 }: { withOwners: boolean; now?: Date; pastPeriods?: number }): Promise<BudgetState[]> {
+export async function listBudgetStates(
+  scope: Scope,
+  { withOwners, now = new Date(), pastPeriods = 0 }: { withOwners: boolean; now?: Date; pastPeriods?: number },
+): Promise<BudgetState[]> {
   const [budgets, timeZone] = await Promise.all([
-    teamDb(scope).budget.findMany({ where: withOwners ? {} : { scopeKind: { not: "owner" } }, orderBy: { createdAt: "asc" } }),
+    teamDb(scope).budget.findMany({
+      where: withOwners ? {} : { scopeKind: { not: "owner" } },
+      orderBy: { createdAt: "asc" },
+    }),
     teamTimeZone(scope.teamId),
   ]);
   return Promise.all(budgets.map((budget) => budgetState(db(), scope.teamId, budget, timeZone, now, pastPeriods)));
@@ -38,13 +45,15 @@ export async function getBudgetState(scope: Scope, id: string, now = new Date())
 
 /** The fields of the API's budget object (CONTRACT.md), nothing else. */
 export function budgetJson(state: BudgetState) {
-  const { id, name, scope, period, amountUsd, thresholds, periodStart, periodEnd, spentUsd, forecastUsd, status } = state;
+  const { id, name, scope, period, amountUsd, thresholds, periodStart, periodEnd, spentUsd, forecastUsd, status } =
+    state;
   return { id, name, scope, period, amountUsd, thresholds, periodStart, periodEnd, spentUsd, forecastUsd, status };
 }
 
 export async function createBudget(scope: Scope, input: CreateBudgetInput): Promise<BudgetState> {
   await checkScopeTarget(scope, input.scope);
-  if (input.channels.some((channel) => "id" in channel)) throw badRequest("a new budget has no channels to keep: give each channel's kind");
+  if (input.channels.some((channel) => "id" in channel))
+    throw badRequest("a new budget has no channels to keep: give each channel's kind");
   const budget = await teamDb(scope).budget.create({
     data: {
       teamId: scope.teamId,
@@ -54,7 +63,9 @@ export async function createBudget(scope: Scope, input: CreateBudgetInput): Prom
       period: input.period,
       amountUsd: input.amountUsd.toString(),
       thresholds: input.thresholds,
-      channels: { create: input.channels.map((channel) => channelData(channel as Exclude<ChannelInput, { id: string }>)) },
+      channels: {
+        create: input.channels.map((channel) => channelData(channel as Exclude<ChannelInput, { id: string }>)),
+      },
     },
   });
   return getBudgetState(scope, budget.id);
@@ -78,12 +89,20 @@ export async function updateBudget(scope: Scope, id: string, input: UpdateBudget
     if (input.channels) {
       // The list replaces the budget's channels; {"id"} keeps one as it is.
       const keep = input.channels.flatMap((channel) => ("id" in channel ? [channel.id] : []));
-      const existing = await tx.budgetChannel.findMany({ where: { teamId: scope.teamId, budgetId: budget.id }, select: { id: true } });
+      const existing = await tx.budgetChannel.findMany({
+        where: { teamId: scope.teamId, budgetId: budget.id },
+        select: { id: true },
+      });
       const unknown = keep.filter((keptId) => !existing.some((channel) => channel.id === keptId));
       if (unknown.length > 0) throw badRequest(`channel ${unknown[0]} is not one of this budget's`);
       await tx.budgetChannel.deleteMany({ where: { teamId: scope.teamId, budgetId: budget.id, id: { notIn: keep } } });
-      const added = input.channels.filter((channel): channel is Exclude<ChannelInput, { id: string }> => !("id" in channel));
-      if (added.length > 0) await tx.budgetChannel.createMany({ data: added.map((channel) => ({ ...channelData(channel), teamId: scope.teamId, budgetId: budget.id })) });
+      const added = input.channels.filter(
+        (channel): channel is Exclude<ChannelInput, { id: string }> => !("id" in channel),
+      );
+      if (added.length > 0)
+        await tx.budgetChannel.createMany({
+          data: added.map((channel) => ({ ...channelData(channel), teamId: scope.teamId, budgetId: budget.id })),
+        });
     }
   });
   return getBudgetState(scope, budget.id);
@@ -109,7 +128,12 @@ export async function budgetChannels(scope: Scope, budgetId: string): Promise<Ch
 
 export function channelView(channel: BudgetChannel): ChannelView {
   // A Slack incoming-webhook URL is itself the credential: show only where it points.
-  const target = channel.kind === "email" ? (channel.to ?? "") : channel.kind === "slack" ? `${new URL(channel.url ?? "http://invalid").origin}/…` : (channel.url ?? "");
+  const target =
+    channel.kind === "email"
+      ? (channel.to ?? "")
+      : channel.kind === "slack"
+        ? `${new URL(channel.url ?? "http://invalid").origin}/…`
+        : (channel.url ?? "");
   return { id: channel.id, kind: channel.kind, target, signed: Boolean(channel.secret) };
 }
 
@@ -144,5 +168,8 @@ async function checkScopeTarget(scope: Scope, target: { kind: string; value?: st
       : target.kind === "project"
         ? await t.project.findFirst({ where: { id } })
         : await t.task.findFirst({ where: { id } });
-  if (!found) throw badRequest(`scope.value must be the id of one of the team's ${target.kind === "owner" ? "people" : `${target.kind}s`}`);
+  if (!found)
+    throw badRequest(
+      `scope.value must be the id of one of the team's ${target.kind === "owner" ? "people" : `${target.kind}s`}`,
+    );
 }

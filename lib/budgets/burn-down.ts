@@ -27,7 +27,13 @@ export function burnDown(state: BudgetState): BurnDownPoint[] {
       day,
       spentUsd: day <= state.today ? cumulative : null,
       forecastUsd: ahead === null ? null : state.spentUsd + forecast!.rateUsd * ahead,
-      rangeUsd: ahead === null ? null : [state.spentUsd + (forecast!.lowUsd - state.spentUsd) * (ahead / state.daysLeft), state.spentUsd + (forecast!.highUsd - state.spentUsd) * (ahead / state.daysLeft)],
+      rangeUsd:
+        ahead === null
+          ? null
+          : [
+              state.spentUsd + (forecast!.lowUsd - state.spentUsd) * (ahead / state.daysLeft),
+              state.spentUsd + (forecast!.highUsd - state.spentUsd) * (ahead / state.daysLeft),
+            ],
       budgetUsd: state.amountUsd,
     };
   });

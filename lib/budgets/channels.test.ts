@@ -6,7 +6,9 @@ import { signBody, slackMessage } from "./channels";
 describe("channels", () => {
   it("sign the raw body as GitHub's documented HMAC-SHA256 example", () => {
     // The test vector from GitHub's "Validating webhook deliveries".
-    expect(signBody("Hello, World!", "It's a Secret to Everybody")).toBe("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
+    expect(signBody("Hello, World!", "It's a Secret to Everybody")).toBe(
+      "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+    );
   });
 
   it("escape names in Slack messages so a trace cannot make links or mentions", () => {

@@ -10,7 +10,7 @@
  */
 import { createHmac } from "node:crypto";
 import nodemailer from "nodemailer";
-import { alertSentence, type AlertPayload } from "./alert-payload";
+import { type AlertPayload, alertSentence } from "./alert-payload";
 
 export const SIGNATURE_HEADER = "X-TRH-Signature-256";
 const SEND_TIMEOUT_MS = 10_000;
@@ -30,7 +30,11 @@ export async function sendToChannel(channel: ChannelTarget, payload: AlertPayloa
   switch (channel.kind) {
     case "webhook": {
       const body = JSON.stringify(payload);
-      const headers: Record<string, string> = { "content-type": "application/json", "x-trh-event": payload.event, "x-trh-delivery": deliveryId };
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        "x-trh-event": payload.event,
+        "x-trh-delivery": deliveryId,
+      };
       if (channel.secret) headers[SIGNATURE_HEADER] = signBody(body, channel.secret);
       return post(channel.url!, body, headers);
     }
@@ -46,9 +50,17 @@ export async function sendToChannel(channel: ChannelTarget, payload: AlertPayloa
 async function post(url: string, body: string, headers: Record<string, string>): Promise<void> {
   let response: Response;
   try {
-    response = await fetch(url, { method: "POST", body, headers, redirect: "manual", signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+    response = await fetch(url, {
+      method: "POST",
+      body,
+      headers,
+      redirect: "manual",
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    });
   } catch (error) {
-    throw new Error(`POST failed: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+    throw new Error(
+      `POST failed: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`,
+    );
   }
   await response.body?.cancel().catch(() => {});
   if (!response.ok) throw new Error(`the receiver answered ${response.status}`);
@@ -68,7 +80,15 @@ let transport: { url: string; transporter: nodemailer.Transporter } | null = nul
 async function sendEmail(to: string, payload: AlertPayload): Promise<void> {
   const url = process.env.TRH_SMTP_URL;
   if (!url) throw new Error("email is not configured: set TRH_SMTP_URL (smtp://user:pass@host:587)");
-  if (transport?.url !== url) transport = { url, transporter: nodemailer.createTransport(url, { connectionTimeout: SEND_TIMEOUT_MS, greetingTimeout: SEND_TIMEOUT_MS, socketTimeout: SEND_TIMEOUT_MS }) };
+  if (transport?.url !== url)
+    transport = {
+      url,
+      transporter: nodemailer.createTransport(url, {
+        connectionTimeout: SEND_TIMEOUT_MS,
+        greetingTimeout: SEND_TIMEOUT_MS,
+        socketTimeout: SEND_TIMEOUT_MS,
+      }),
+    };
   const sentence = alertSentence(payload);
   await transport.transporter.sendMail({
     from: process.env.TRH_SMTP_FROM || "Token Robin Hood <trh@localhost>",

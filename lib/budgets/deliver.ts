@@ -33,7 +33,15 @@ interface Claimed {
 }
 
 /** Sends every due delivery (of one team, or all); `now` is the clock deliveries are due by. */
-export async function deliverDueAlerts({ teamId, now = new Date(), database = db() }: { teamId?: string; now?: Date; database?: PrismaClient } = {}): Promise<DeliveryRun> {
+export async function deliverDueAlerts({
+  teamId,
+  now = new Date(),
+  database = db(),
+}: {
+  teamId?: string;
+  now?: Date;
+  database?: PrismaClient;
+} = {}): Promise<DeliveryRun> {
   const run: DeliveryRun = { delivered: 0, retrying: 0, failed: 0 };
   // Bounded: each round takes only rows due by `now`, and a failed row is due again only later.
   for (let round = 0; round < 40; round++) {
@@ -54,16 +62,25 @@ export async function deliverDueAlerts({ teamId, now = new Date(), database = db
         const where = { teamId_id: { teamId: row.teamId, id: row.id } };
         try {
           await sendToChannel(row, row.payload, row.id);
-          await database.budgetDelivery.update({ where, data: { status: "delivered", deliveredAt: new Date(), leaseUntil: null, lastError: null } });
+          await database.budgetDelivery.update({
+            where,
+            data: { status: "delivered", deliveredAt: new Date(), leaseUntil: null, lastError: null },
+          });
           run.delivered += 1;
         } catch (error) {
           const message = String((error as Error)?.message ?? error).slice(0, 500);
           const delay = RETRY_DELAYS_MS[row.attempts - 1];
           if (delay === undefined) {
-            await database.budgetDelivery.update({ where, data: { status: "failed", leaseUntil: null, lastError: message } });
+            await database.budgetDelivery.update({
+              where,
+              data: { status: "failed", leaseUntil: null, lastError: message },
+            });
             run.failed += 1;
           } else {
-            await database.budgetDelivery.update({ where, data: { nextAttemptAt: new Date(now.getTime() + delay), leaseUntil: null, lastError: message } });
+            await database.budgetDelivery.update({
+              where,
+              data: { nextAttemptAt: new Date(now.getTime() + delay), leaseUntil: null, lastError: message },
+            });
             run.retrying += 1;
           }
         }

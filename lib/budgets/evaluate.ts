@@ -6,11 +6,10 @@
  * insert wins and only the winner queues deliveries.
  */
 import { db } from "@/lib/db/client";
-import type { BudgetChannel, PrismaClient } from "@/lib/generated/prisma/client";
-import { Prisma } from "@/lib/generated/prisma/client";
+import type { BudgetChannel, Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { addDays, todayUtc } from "@/lib/queries/params";
-import { alertPayload, type AlertEvent, type AlertPayload } from "./alert-payload";
-import { budgetState, type BudgetState } from "./budget-state";
+import { type AlertEvent, type AlertPayload, alertPayload } from "./alert-payload";
+import { type BudgetState, budgetState } from "./budget-state";
 import { deliverDueAlerts } from "./deliver";
 import { crossedThresholds, isSpike, SPIKE_BASELINE_DAYS, SPIKE_FACTOR } from "./forecast";
 import { subjectDailySpend } from "./spend";
@@ -21,7 +20,10 @@ interface Options {
 }
 
 /** Claims and queues the alerts due for the team's budgets; returns how many this call claimed. */
-export async function evaluateTeamBudgets(teamId: string, { now = new Date(), database = db() }: Options = {}): Promise<{ alerts: number }> {
+export async function evaluateTeamBudgets(
+  teamId: string,
+  { now = new Date(), database = db() }: Options = {},
+): Promise<{ alerts: number }> {
   const [budgets, team] = await Promise.all([
     database.budget.findMany({ where: { teamId }, include: { channels: true } }),
     database.team.findUnique({ where: { id: teamId }, select: { timeZone: true } }),
@@ -29,8 +31,23 @@ export async function evaluateTeamBudgets(teamId: string, { now = new Date(), da
   let alerts = 0;
   for (const budget of budgets) {
     const state = await budgetState(database, teamId, budget, team?.timeZone ?? "UTC", now);
-    const claim = async (event: AlertEvent, threshold: number, payload: AlertPayload, periodStart = state.periodStart, subject = "") => {
-      if (await claimAlert(database, teamId, budget.id, budget.channels, { periodStart, threshold, event, subject, payload })) alerts += 1;
+    const claim = async (
+      event: AlertEvent,
+      threshold: number,
+      payload: AlertPayload,
+      periodStart = state.periodStart,
+      subject = "",
+    ) => {
+      if (
+        await claimAlert(database, teamId, budget.id, budget.channels, {
+          periodStart,
+          threshold,
+          event,
+          subject,
+          payload,
+        })
+      )
+        alerts += 1;
     };
     for (const threshold of crossedThresholds(state.spentUsd, state.amountUsd, state.thresholds)) {
       await claim("budget.threshold_crossed", threshold, alertPayload(state, "budget.threshold_crossed", threshold));
@@ -39,7 +56,13 @@ export async function evaluateTeamBudgets(teamId: string, { now = new Date(), da
       await claim("budget.forecast_exceeded", 100, alertPayload(state, "budget.forecast_exceeded", 100));
     }
     for (const spike of await spikes(database, teamId, state, now)) {
-      await claim("spend.spike", SPIKE_FACTOR * 100, alertPayload(state, "spend.spike", SPIKE_FACTOR * 100, spike), spike.day, `${spike.kind}:${spike.id}`);
+      await claim(
+        "spend.spike",
+        SPIKE_FACTOR * 100,
+        alertPayload(state, "spend.spike", SPIKE_FACTOR * 100, spike),
+        spike.day,
+        `${spike.kind}:${spike.id}`,
+      );
     }
   }
   return { alerts };
@@ -62,7 +85,14 @@ async function claimAlert(
     if (!alertId) return false;
     if (channels.length > 0) {
       await tx.budgetDelivery.createMany({
-        data: channels.map((channel) => ({ teamId, budgetId, channelId: channel.id, alertId, event: alert.event, payload: alert.payload as unknown as Prisma.InputJsonValue })),
+        data: channels.map((channel) => ({
+          teamId,
+          budgetId,
+          channelId: channel.id,
+          alertId,
+          event: alert.event,
+          payload: alert.payload as unknown as Prisma.InputJsonValue,
+        })),
       });
     }
     return true;
@@ -74,12 +104,31 @@ async function claimAlert(
  * budget's scope: the team's budgets watch everyone, an owner's or project's budget watches them.
  */
 async function spikes(database: PrismaClient, teamId: string, state: BudgetState, now: Date) {
-  const dimensions: ("owner" | "project")[] = state.scope.kind === "team" ? ["owner", "project"] : state.scope.kind === "owner" || state.scope.kind === "project" ? [state.scope.kind] : [];
+  const dimensions: ("owner" | "project")[] =
+    state.scope.kind === "team"
+      ? ["owner", "project"]
+      : state.scope.kind === "owner" || state.scope.kind === "project"
+        ? [state.scope.kind]
+        : [];
   const today = todayUtc(now);
   const days = [addDays(today, -1), today];
-  const found: { kind: "owner" | "project"; id: string; name: string; day: string; medianUsd: number; spentUsd: number }[] = [];
+  const found: {
+    kind: "owner" | "project";
+    id: string;
+    name: string;
+    day: string;
+    medianUsd: number;
+    spentUsd: number;
+  }[] = [];
   for (const dimension of dimensions) {
-    const rows = await subjectDailySpend(database, teamId, dimension, state.scope.kind === "team" ? null : state.scope.value, addDays(days[0]!, -SPIKE_BASELINE_DAYS), today);
+    const rows = await subjectDailySpend(
+      database,
+      teamId,
+      dimension,
+      state.scope.kind === "team" ? null : state.scope.value,
+      addDays(days[0]!, -SPIKE_BASELINE_DAYS),
+      today,
+    );
     const bySubject = new Map<string, { name: string; spend: Map<string, number> }>();
     for (const row of rows) {
       const subject = bySubject.get(row.id) ?? { name: row.name, spend: new Map() };
@@ -89,7 +138,10 @@ async function spikes(database: PrismaClient, teamId: string, state: BudgetState
     for (const [id, subject] of bySubject) {
       for (const day of days) {
         const spentUsd = subject.spend.get(day) ?? 0;
-        const baseline = Array.from({ length: SPIKE_BASELINE_DAYS }, (_, i) => subject.spend.get(addDays(day, i - SPIKE_BASELINE_DAYS)) ?? 0);
+        const baseline = Array.from(
+          { length: SPIKE_BASELINE_DAYS },
+          (_, i) => subject.spend.get(addDays(day, i - SPIKE_BASELINE_DAYS)) ?? 0,
+        );
         const { spike, medianUsd } = isSpike(spentUsd, baseline);
         if (spike) found.push({ kind: dimension, id, name: subject.name, day, medianUsd, spentUsd });
       }
@@ -109,7 +161,9 @@ export async function evaluateBudgetsAfterIngest(teamId: string): Promise<void> 
     if ((await db().budget.count({ where: { teamId } })) === 0) return;
     const { alerts } = await evaluateTeamBudgets(teamId);
     if (alerts === 0) return;
-    const sending = deliverDueAlerts({ teamId }).catch((error: unknown) => console.error("budget alert delivery failed:", error));
+    const sending = deliverDueAlerts({ teamId }).catch((error: unknown) =>
+      console.error("budget alert delivery failed:", error),
+    );
     if (process.env.NEXT_RUNTIME !== "nodejs") await sending;
   } catch (error) {
     console.error("budget evaluation after ingest failed:", error);

@@ -47,7 +47,12 @@ export function forecastSpend(spentUsd: number, windowSpend: number[], daysLeft:
   };
 }
 
-export function budgetStatus(spentUsd: number, amountUsd: number, thresholds: number[], forecastUsd: number | null): BudgetStatus {
+export function budgetStatus(
+  spentUsd: number,
+  amountUsd: number,
+  thresholds: number[],
+  forecastUsd: number | null,
+): BudgetStatus {
   if (spentUsd >= amountUsd) return "exceeded";
   if (forecastUsd !== null && forecastUsd > amountUsd) return "forecast-exceeded";
   const warnAt = thresholds.filter((t) => t < 100);

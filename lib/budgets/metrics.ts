@@ -47,9 +47,24 @@ export async function teamMetrics(scope: Scope, now = new Date()): Promise<{ con
   const to = todayUtc(now);
   const from = addDays(to, -(METRIC_DAYS - 1));
   for (const dimension of Object.keys(dimensions) as Dimension[]) {
-    const spend = new Gauge({ name: `trh_spend_usd_by_${dimension}`, help: `Spend in US dollars per UTC day by ${dimension} (last ${METRIC_DAYS} days)`, labelNames: ["day", dimension], registers: [registry] });
-    const tokens = new Gauge({ name: `trh_tokens_by_${dimension}`, help: `Tokens per UTC day by ${dimension} and kind (input is uncached input)`, labelNames: ["day", dimension, "kind"], registers: [registry] });
-    const calls = new Gauge({ name: `trh_calls_by_${dimension}`, help: `Model calls per UTC day by ${dimension}`, labelNames: ["day", dimension], registers: [registry] });
+    const spend = new Gauge({
+      name: `trh_spend_usd_by_${dimension}`,
+      help: `Spend in US dollars per UTC day by ${dimension} (last ${METRIC_DAYS} days)`,
+      labelNames: ["day", dimension],
+      registers: [registry],
+    });
+    const tokens = new Gauge({
+      name: `trh_tokens_by_${dimension}`,
+      help: `Tokens per UTC day by ${dimension} and kind (input is uncached input)`,
+      labelNames: ["day", dimension, "kind"],
+      registers: [registry],
+    });
+    const calls = new Gauge({
+      name: `trh_calls_by_${dimension}`,
+      help: `Model calls per UTC day by ${dimension}`,
+      labelNames: ["day", dimension],
+      registers: [registry],
+    });
     for (const row of foldSmallKeys(await dailyRows(scope.teamId, dimension, from, to))) {
       spend.set({ day: row.day, [dimension]: row.key }, row.costUsd);
       calls.set({ day: row.day, [dimension]: row.key }, row.calls);
@@ -58,16 +73,37 @@ export async function teamMetrics(scope: Scope, now = new Date()): Promise<{ con
   }
 
   const labels = ["budget_id", "budget", "scope_kind", "period"] as const;
-  const amount = new Gauge({ name: "trh_budget_amount_usd", help: "Budget amount for the current period in US dollars", labelNames: labels, registers: [registry] });
-  const spent = new Gauge({ name: "trh_budget_spent_usd", help: "Spend of the budget's current period so far in US dollars", labelNames: labels, registers: [registry] });
-  const forecast = new Gauge({ name: "trh_budget_forecast_usd", help: "Forecast spend at the end of the current period (absent until 3 days of data)", labelNames: labels, registers: [registry] });
-  const status = new Gauge({ name: "trh_budget_status", help: "1 for the budget's current status (ok, warning, exceeded, forecast-exceeded), 0 for the others", labelNames: [...labels, "status"], registers: [registry] });
+  const amount = new Gauge({
+    name: "trh_budget_amount_usd",
+    help: "Budget amount for the current period in US dollars",
+    labelNames: labels,
+    registers: [registry],
+  });
+  const spent = new Gauge({
+    name: "trh_budget_spent_usd",
+    help: "Spend of the budget's current period so far in US dollars",
+    labelNames: labels,
+    registers: [registry],
+  });
+  const forecast = new Gauge({
+    name: "trh_budget_forecast_usd",
+    help: "Forecast spend at the end of the current period (absent until 3 days of data)",
+    labelNames: labels,
+    registers: [registry],
+  });
+  const status = new Gauge({
+    name: "trh_budget_status",
+    help: "1 for the budget's current status (ok, warning, exceeded, forecast-exceeded), 0 for the others",
+    labelNames: [...labels, "status"],
+    registers: [registry],
+  });
   for (const budget of await listBudgetStates(scope, { withOwners: true, now })) {
     const id = { budget_id: budget.id, budget: budget.name, scope_kind: budget.scope.kind, period: budget.period };
     amount.set(id, budget.amountUsd);
     spent.set(id, budget.spentUsd);
     if (budget.forecastUsd !== null) forecast.set(id, budget.forecastUsd);
-    for (const value of ["ok", "warning", "exceeded", "forecast-exceeded"]) status.set({ ...id, status: value }, budget.status === value ? 1 : 0);
+    for (const value of ["ok", "warning", "exceeded", "forecast-exceeded"])
+      status.set({ ...id, status: value }, budget.status === value ? 1 : 0);
   }
   return { contentType: registry.contentType, body: await registry.metrics() };
 }
@@ -87,14 +123,21 @@ async function dailyRows(teamId: string, dimension: Dimension, from: string, to:
 export function foldSmallKeys(rows: Row[]): Row[] {
   const totals = new Map<string, number>();
   for (const row of rows) totals.set(row.key, (totals.get(row.key) ?? 0) + row.costUsd);
-  const kept = new Set([...totals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, METRIC_TOP_KEYS).map(([key]) => key));
+  const kept = new Set(
+    [...totals]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, METRIC_TOP_KEYS)
+      .map(([key]) => key),
+  );
   const folded = new Map<string, Row>();
   for (const row of rows) {
     const key = kept.has(row.key) ? row.key : OTHER_KEY;
     const id = `${row.day}\u0000${key}`;
     const into = folded.get(id);
     if (!into) folded.set(id, { ...row, key });
-    else for (const field of ["costUsd", "calls", "input", "output", "cacheWrite", "cacheRead"] as const) into[field] += row[field];
+    else
+      for (const field of ["costUsd", "calls", "input", "output", "cacheWrite", "cacheRead"] as const)
+        into[field] += row[field];
   }
   return [...folded.values()];
 }

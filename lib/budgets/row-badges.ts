@@ -24,7 +24,11 @@ export interface BudgetOverview {
 
 export async function budgetOverview(scope: Scope, withOwners: boolean): Promise<BudgetOverview> {
   const [states, targets] = await Promise.all([listBudgetStates(scope, { withOwners }), scopeTargets(scope)]);
-  const overview: BudgetOverview = { owner: {}, project: {}, counts: { ok: 0, warning: 0, "forecast-exceeded": 0, exceeded: 0 } };
+  const overview: BudgetOverview = {
+    owner: {},
+    project: {},
+    counts: { ok: 0, warning: 0, "forecast-exceeded": 0, exceeded: 0 },
+  };
   for (const state of states) {
     overview.counts[state.status] += 1;
     if (state.scope.kind !== "owner" && state.scope.kind !== "project") continue;
@@ -32,7 +36,8 @@ export async function budgetOverview(scope: Scope, withOwners: boolean): Promise
     const key = list.find((item) => item.id === state.scope.value)?.name;
     if (key === undefined) continue;
     const badges = overview[state.scope.kind];
-    if (!badges[key] || severity[state.status] > severity[badges[key].status]) badges[key] = { status: state.status, title: badgeTitle(state) };
+    if (!badges[key] || severity[state.status] > severity[badges[key].status])
+      badges[key] = { status: state.status, title: badgeTitle(state) };
   }
   return overview;
 }

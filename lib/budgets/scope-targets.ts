@@ -12,18 +12,27 @@ export interface ScopeTargets {
 
 export async function scopeTargets(scope: Scope): Promise<ScopeTargets> {
   const [owners, projects, tasks, models] = await Promise.all([
-    db().$queryRaw<{ id: string; name: string }[]>`SELECT id::text, coalesce(email, "displayName") AS name FROM "Person" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 2`,
-    db().$queryRaw<{ id: string; name: string }[]>`SELECT id::text, name FROM "Project" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 2`,
-    db().$queryRaw<{ id: string; name: string }[]>`SELECT id::text, key AS name FROM "Task" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 2`,
+    db().$queryRaw<
+      { id: string; name: string }[]
+    >`SELECT id::text, coalesce(email, "displayName") AS name FROM "Person" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 2`,
+    db().$queryRaw<
+      { id: string; name: string }[]
+    >`SELECT id::text, name FROM "Project" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 2`,
+    db().$queryRaw<
+      { id: string; name: string }[]
+    >`SELECT id::text, key AS name FROM "Task" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 2`,
     // From the rollup (a few rows per day), not from the calls.
-    db().$queryRaw<{ name: string }[]>`SELECT DISTINCT model AS name FROM "DailySpend" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
+    db().$queryRaw<
+      { name: string }[]
+    >`SELECT DISTINCT model AS name FROM "DailySpend" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
   ]);
   return { owners, projects, tasks, models: models.map((m) => m.name) };
 }
 
 /** "Team", "Owner ana@example.com", "Project alpha", ... */
 export function scopeLabel(ref: BudgetScopeRef, targets: ScopeTargets): string {
-  const named = (list: { id: string; name: string }[]) => list.find((item) => item.id === ref.value)?.name ?? "(removed)";
+  const named = (list: { id: string; name: string }[]) =>
+    list.find((item) => item.id === ref.value)?.name ?? "(removed)";
   switch (ref.kind) {
     case "team":
       return "Team";

@@ -31,7 +31,13 @@ function scopeFilter(scope: BudgetScopeRef): Prisma.Sql {
 }
 
 /** The scope's spend on each day of [from, to] that has any, by date. */
-export async function scopeDailySpend(database: PrismaClient, teamId: string, scope: BudgetScopeRef, from: string, to: string): Promise<Map<string, number>> {
+export async function scopeDailySpend(
+  database: PrismaClient,
+  teamId: string,
+  scope: BudgetScopeRef,
+  from: string,
+  to: string,
+): Promise<Map<string, number>> {
   const rows = await database.$queryRaw<{ day: string; costUsd: number }[]>`
     SELECT to_char(d.day, 'YYYY-MM-DD') AS day, sum(d."costUsd")::float8 AS "costUsd"
     FROM "DailySpend" d
@@ -41,7 +47,11 @@ export async function scopeDailySpend(database: PrismaClient, teamId: string, sc
 }
 
 /** The first day the scope spent anything, or null. */
-export async function scopeFirstSpendDay(database: PrismaClient, teamId: string, scope: BudgetScopeRef): Promise<string | null> {
+export async function scopeFirstSpendDay(
+  database: PrismaClient,
+  teamId: string,
+  scope: BudgetScopeRef,
+): Promise<string | null> {
   const [row] = await database.$queryRaw<{ day: string | null }[]>`
     SELECT to_char(min(d.day), 'YYYY-MM-DD') AS day FROM "DailySpend" d
     WHERE d."teamId" = ${teamId}::uuid AND d."costUsd" > 0 ${scopeFilter(scope)}`;
@@ -59,9 +69,19 @@ export interface SubjectDaySpend {
  * Each owner's (or project's) spend per day of [from, to], with its name; `only` limits it to one
  * id. Unallocated spend has no one to ask, so it is left out.
  */
-export async function subjectDailySpend(database: PrismaClient, teamId: string, dimension: "owner" | "project", only: string | null, from: string, to: string): Promise<SubjectDaySpend[]> {
+export async function subjectDailySpend(
+  database: PrismaClient,
+  teamId: string,
+  dimension: "owner" | "project",
+  only: string | null,
+  from: string,
+  to: string,
+): Promise<SubjectDaySpend[]> {
   const column = dimension === "owner" ? Prisma.sql`d."ownerId"` : Prisma.sql`d."projectId"`;
-  const name = dimension === "owner" ? Prisma.sql`coalesce(o."displayName", o.email, ${column})` : Prisma.sql`coalesce(p.name, ${column})`;
+  const name =
+    dimension === "owner"
+      ? Prisma.sql`coalesce(o."displayName", o.email, ${column})`
+      : Prisma.sql`coalesce(p.name, ${column})`;
   return database.$queryRaw<SubjectDaySpend[]>`
     SELECT ${column} AS id, ${name} AS name, to_char(d.day, 'YYYY-MM-DD') AS day, sum(d."costUsd")::float8 AS "costUsd"
     FROM "DailySpend" d

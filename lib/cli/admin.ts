@@ -1,14 +1,17 @@
 /** `trh admin create-user` and `trh admin create-key` (CONTRACT.md). */
 import { parseArgs } from "node:util";
+import { ZodError } from "zod";
 import { createApiKey } from "@/lib/admin/api-keys";
 import { addMember, ensureTeam, MemberExistsError } from "@/lib/admin/members";
-import { CommandError, UsageError } from "./errors";
 import { withDatabase } from "./database";
-import { ZodError } from "zod";
+import { CommandError, UsageError } from "./errors";
 
 function parse(args: string[], options: Record<string, { type: "string" }>) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | undefined
+    >;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -27,13 +30,24 @@ function asUsageError(error: unknown): never {
 }
 
 async function createUser(args: string[]): Promise<number> {
-  const values = parse(args, { email: { type: "string" }, password: { type: "string" }, team: { type: "string" }, role: { type: "string" } });
+  const values = parse(args, {
+    email: { type: "string" },
+    password: { type: "string" },
+    team: { type: "string" },
+    role: { type: "string" },
+  });
   const [email, password, team, role] = required(values, "email", "password", "team", "role");
   return withDatabase(async () => {
     const created = await ensureTeam(team!).catch(asUsageError);
     try {
-      const { created: newUser } = await addMember(created.id, { email: email!, password: password!, role: role! }).catch(asUsageError);
-      process.stdout.write(`${newUser ? "created" : "added"} ${email!.toLowerCase()} as ${role!.toLowerCase()} of team ${created.slug}\n`);
+      const { created: newUser } = await addMember(created.id, {
+        email: email!,
+        password: password!,
+        role: role!,
+      }).catch(asUsageError);
+      process.stdout.write(
+        `${newUser ? "created" : "added"} ${email!.toLowerCase()} as ${role!.toLowerCase()} of team ${created.slug}\n`,
+      );
     } catch (error) {
       if (error instanceof MemberExistsError) throw new CommandError(error.message);
       throw error;
@@ -48,7 +62,10 @@ async function createKey(args: string[]): Promise<number> {
   return withDatabase(async (database) => {
     const found = await database.team.findUnique({ where: { slug: team!.toLowerCase() } });
     if (!found) throw new CommandError(`no team "${team}"; create it with trh admin create-user`);
-    const { key } = await createApiKey({ teamId: found.id }, { name: name!, scope: (values.scope ?? "all") as "all" }).catch(asUsageError);
+    const { key } = await createApiKey(
+      { teamId: found.id },
+      { name: name!, scope: (values.scope ?? "all") as "all" },
+    ).catch(asUsageError);
     process.stdout.write(`${key}\n`);
     process.stderr.write("Keep this key now: it is not shown again.\n");
     return 0;

@@ -5,9 +5,9 @@
 import { parseArgs } from "node:util";
 import { loadAnalyzeEngine } from "../analyze/load-engine";
 import type { AnalyzeReport } from "../analyze/report";
-import type { Tokens } from "../tokens";
 import { formatInteger, formatUsd } from "../format";
 import { dayProblem } from "../queries/params";
+import type { Tokens } from "../tokens";
 import { CommandError, UsageError } from "./errors";
 import { ProgressLine } from "./progress-line";
 
@@ -17,11 +17,21 @@ type Grouping = (typeof GROUPINGS)[number];
 function parseDay(flag: string, value: string | undefined): string | null {
   if (value === undefined) return null;
   const problem = dayProblem(value);
-  if (problem) throw new UsageError(`--${flag} wants ${problem.startsWith("a date") ? problem : `a real date (${problem})`}, got "${value}"`);
+  if (problem)
+    throw new UsageError(
+      `--${flag} wants ${problem.startsWith("a date") ? problem : `a real date (${problem})`}, got "${value}"`,
+    );
   return value;
 }
 
-function readArguments(args: string[]): { paths: string[]; json: boolean; since: string | null; until: string | null; by: Grouping; threads: number | null } {
+function readArguments(args: string[]): {
+  paths: string[];
+  json: boolean;
+  since: string | null;
+  until: string | null;
+  by: Grouping;
+  threads: number | null;
+} {
   let parsed;
   try {
     parsed = parseArgs({
@@ -40,16 +50,17 @@ function readArguments(args: string[]): { paths: string[]; json: boolean; since:
   }
   const { values, positionals } = parsed;
   const by = values.by ?? "day";
-  if (!(GROUPINGS as readonly string[]).includes(by)) throw new UsageError(`--by wants one of ${GROUPINGS.join("|")}, got "${by}"`);
+  if (!(GROUPINGS as readonly string[]).includes(by))
+    throw new UsageError(`--by wants one of ${GROUPINGS.join("|")}, got "${by}"`);
   const since = parseDay("since", values.since);
   const until = parseDay("until", values.until);
-  if (since !== null && until !== null && since > until) throw new UsageError(`--since ${since} is after --until ${until}`);
+  if (since !== null && until !== null && since > until)
+    throw new UsageError(`--since ${since} is after --until ${until}`);
   const threads = values.threads === undefined ? null : Number(values.threads);
-  if (threads !== null && !(Number.isInteger(threads) && threads >= 0 && threads <= 16)) throw new UsageError(`--threads wants a whole number from 0 to 16, got "${values.threads}"`);
+  if (threads !== null && !(Number.isInteger(threads) && threads >= 0 && threads <= 16))
+    throw new UsageError(`--threads wants a whole number from 0 to 16, got "${values.threads}"`);
   return { paths: positionals, json: values.json ?? false, since, until, by: by as Grouping, threads };
 }
-
-
 
 function renderTable(report: AnalyzeReport, by: Grouping): string {
   const heading = { day: "Date", model: "Model", session: "Session", project: "Project" }[by];
@@ -59,7 +70,10 @@ function renderTable(report: AnalyzeReport, by: Grouping): string {
       : by === "model"
         ? report.models.map((row) => ({ label: row.model, totals: row }))
         : by === "session"
-          ? report.sessions.map((row) => ({ label: `${row.sessionId}${row.project === null ? "" : ` (${row.project})`}`, totals: row }))
+          ? report.sessions.map((row) => ({
+              label: `${row.sessionId}${row.project === null ? "" : ` (${row.project})`}`,
+              totals: row,
+            }))
           : report.projects.map((row) => ({ label: row.project ?? "(unknown)", totals: row }));
   const cells = (label: string, t: Tokens): string[] => [
     label,
@@ -77,9 +91,13 @@ function renderTable(report: AnalyzeReport, by: Grouping): string {
   ];
   const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
   const format = (line: string[]): string =>
-    line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
+    line
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join("  ");
   const rule = widths.map((width) => "-".repeat(width)).join("  ");
-  return [format(lines[0]!), rule, ...lines.slice(1, -1).map(format), rule, format(lines[lines.length - 1]!)].join("\n");
+  return [format(lines[0]!), rule, ...lines.slice(1, -1).map(format), rule, format(lines[lines.length - 1]!)].join(
+    "\n",
+  );
 }
 
 export async function analyzeCommand(args: string[]): Promise<number> {
@@ -103,13 +121,15 @@ export async function analyzeCommand(args: string[]): Promise<number> {
   for (const file of unreadable) report.errors.push({ file: file.file, line: 0, message: file.message });
 
   if (options.json) {
-    process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     if (files.length === 0) process.stderr.write("trh analyze: no Claude Code or Codex traces found\n");
-    process.stdout.write(renderTable(report, options.by) + "\n");
+    process.stdout.write(`${renderTable(report, options.by)}\n`);
   }
   if (report.unpricedModels.length > 0) {
-    process.stderr.write(`trh analyze: warning: no price known for ${report.unpricedModels.join(", ")}; their calls are counted at $0\n`);
+    process.stderr.write(
+      `trh analyze: warning: no price known for ${report.unpricedModels.join(", ")}; their calls are counted at $0\n`,
+    );
   }
   if (report.errors.length > 0) {
     const first = report.errors[0]!;

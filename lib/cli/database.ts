@@ -2,7 +2,7 @@
  * How a CLI command gets the database: the embedded one only when no server holds it (else a
  * one-line refusal pointing to `trh push`), migrations applied first, everything closed after.
  */
-import { closeDb, db, type Database } from "@/lib/db/client";
+import { closeDb, type Database, db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
 import { acquireEmbeddedLock, EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
 import { applyMigrations } from "@/lib/db/migrate";

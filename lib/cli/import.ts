@@ -6,10 +6,10 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { findTraceFiles } from "@/lib/analyze/trace-files";
 import type { Scope } from "@/lib/auth/scope";
+import { formatUsd } from "@/lib/format";
 import { fileEvents, IngestInputError } from "@/lib/ingest/ingest-file";
 import { readFileChunks } from "@/lib/ingest/parsers";
 import { IngestWriter } from "@/lib/ingest/writer";
-import { formatUsd } from "@/lib/format";
 import { withDatabase } from "./database";
 import { CommandError, UsageError } from "./errors";
 import { ProgressLine } from "./progress-line";
@@ -17,7 +17,12 @@ import { ProgressLine } from "./progress-line";
 export async function importCommand(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { team: { type: "string" }, json: { type: "boolean", default: false } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { team: { type: "string" }, json: { type: "boolean", default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -30,10 +35,19 @@ export async function importCommand(args: string[]): Promise<number> {
   return withDatabase(async (database) => {
     const team = await database.team.findUnique({ where: { slug: values.team!.toLowerCase() } });
     if (!team) throw new CommandError(`no team "${values.team}"; create it with trh admin create-user`);
-    const scope: Scope = { teamId: team.id, teamSlug: team.slug, teamName: team.name, actor: { kind: "cli", osUser: os.userInfo().username } };
+    const scope: Scope = {
+      teamId: team.id,
+      teamSlug: team.slug,
+      teamName: team.name,
+      actor: { kind: "cli", osUser: os.userInfo().username },
+    };
     // One batch for the whole import: few, large transactions instead of one per file.
     const writer = await IngestWriter.open(scope, { format: "import", fileName: positionals.join(" ").slice(0, 500) });
-    const skipped: { file: string; line: number; message: string }[] = unreadable.map((u) => ({ file: u.file, line: 0, message: u.message }));
+    const skipped: { file: string; line: number; message: string }[] = unreadable.map((u) => ({
+      file: u.file,
+      line: 0,
+      message: u.message,
+    }));
     const progress = new ProgressLine(files.reduce((sum, file) => sum + file.size, 0));
     let doneBytes = 0;
     let result;
@@ -43,7 +57,11 @@ export async function importCommand(args: string[]): Promise<number> {
           const { events } = await fileEvents({
             format: file.format,
             fileName: file.fileName,
-            body: { bytes: readFileChunks(file.absolutePath), gzip: file.absolutePath.endsWith(".gz"), onRawBytes: (bytes) => progress.update(doneBytes + bytes) },
+            body: {
+              bytes: readFileChunks(file.absolutePath),
+              gzip: file.absolutePath.endsWith(".gz"),
+              onRawBytes: (bytes) => progress.update(doneBytes + bytes),
+            },
           });
           await writer.addAll(events, file.absolutePath);
         } catch (error) {
@@ -61,17 +79,21 @@ export async function importCommand(args: string[]): Promise<number> {
     const { calls, duplicates, costUsd } = result;
     const runIds = new Set(result.runIds);
     const unpriced = new Set(result.unpricedModels);
-    const errors = [...skipped, ...result.errors.map((e) => ({ file: e.file ?? "", line: e.line, message: e.message }))];
+    const errors = [
+      ...skipped,
+      ...result.errors.map((e) => ({ file: e.file ?? "", line: e.line, message: e.message })),
+    ];
     const summary = { runs: runIds.size, calls, duplicates, errors };
     if (values.json) {
-      process.stdout.write(JSON.stringify({ ...summary, costUsd, unpricedModels: [...unpriced].sort() }) + "\n");
+      process.stdout.write(`${JSON.stringify({ ...summary, costUsd, unpricedModels: [...unpriced].sort() })}\n`);
     } else {
       process.stdout.write(
         `Imported ${files.length} file(s) into team ${team.slug}: ${calls} new call(s) in ${runIds.size} run(s), ` +
           `${duplicates} duplicate(s) skipped, ${formatUsd(costUsd)} added.\n`,
       );
       for (const error of errors) process.stdout.write(`  ${error.file}:${error.line}: ${error.message}\n`);
-      if (unpriced.size > 0) process.stderr.write(`warning: no price for ${[...unpriced].join(", ")}; their calls count $0\n`);
+      if (unpriced.size > 0)
+        process.stderr.write(`warning: no price for ${[...unpriced].join(", ")}; their calls count $0\n`);
     }
     return 0;
   });

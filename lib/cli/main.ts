@@ -2,7 +2,7 @@
  * Entry point of `trh`: picks the sub-command and maps failures to the exit codes of CONTRACT.md
  * (0 success, 1 failure with a one-line reason on stderr, 2 usage error).
  */
-import { UsageError, CommandError } from "./errors";
+import { CommandError, UsageError } from "./errors";
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -25,7 +25,7 @@ commands:
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(usage + "\n");
+    process.stdout.write(`${usage}\n`);
     return name ? 0 : 2;
   }
   const load = commands[name];

@@ -17,7 +17,9 @@ export class ProgressLine {
     const fraction = Math.min(1, doneBytes / this.totalBytes);
     const width = 30;
     const filled = Math.round(fraction * width);
-    process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% of ${(this.totalBytes / 1e6).toFixed(1)} MB`);
+    process.stderr.write(
+      `\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% of ${(this.totalBytes / 1e6).toFixed(1)} MB`,
+    );
   }
 
   done(): void {

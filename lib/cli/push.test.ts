@@ -4,7 +4,7 @@
  * handler runs behind a small node:http server, which stands in for Next.js's own.
  */
 import { execFile } from "node:child_process";
-import { appendFileSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/lib/db/client";
 import { assistantLine } from "@/lib/ingest/parsers/__fixtures__/trace-lines";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
-import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
+import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { wholeRange } from "@/lib/testing/ingest-fixtures";
 import { startIngestServer } from "@/lib/testing/ingest-server";
 
@@ -25,10 +25,19 @@ const dir = mkdtempSync(path.join(tmpdir(), "trh-push-"));
 const state = path.join(dir, "push-state.json");
 const traces = path.join(dir, "projects");
 
-async function push(): Promise<{ files: number; calls: number; duplicates: number; errors: { file: string; line: number }[] }> {
-  const { stdout } = await run(process.execPath, ["bin/trh.mjs", "push", traces, "--url", url, "--key", team.ingestKey, "--json"], {
-    env: { ...process.env, TRH_PUSH_STATE: state },
-  });
+async function push(): Promise<{
+  files: number;
+  calls: number;
+  duplicates: number;
+  errors: { file: string; line: number }[];
+}> {
+  const { stdout } = await run(
+    process.execPath,
+    ["bin/trh.mjs", "push", traces, "--url", url, "--key", team.ingestKey, "--json"],
+    {
+      env: { ...process.env, TRH_PUSH_STATE: state },
+    },
+  );
   return JSON.parse(stdout);
 }
 
@@ -43,20 +52,27 @@ afterAll(async () => {
   await closeDb();
 });
 
-const line = (i: number) => assistantLine({ messageId: `push_m${i}`, requestId: `push_r${i}`, input: 100, output: 10, sessionId: "push-session" });
+const line = (i: number) =>
+  assistantLine({
+    messageId: `push_m${i}`,
+    requestId: `push_r${i}`,
+    input: 100,
+    output: 10,
+    sessionId: "push-session",
+  });
 
 describe("trh push", () => {
   const file = () => path.join(traces, "-home-dev-repo", "push-session.jsonl");
 
   it("sends a file once, then only its new complete lines", async () => {
-    writeFileSync(file(), [line(1), line(2), line(3)].join("\n") + "\n");
+    writeFileSync(file(), `${[line(1), line(2), line(3)].join("\n")}\n`);
     expect(await push()).toMatchObject({ files: 1, calls: 3, duplicates: 0 });
     expect(await push()).toMatchObject({ files: 0, calls: 0 });
 
     // A line still being written (no newline yet) waits for the next round.
-    appendFileSync(file(), line(4) + "\n" + line(5).slice(0, 40));
+    appendFileSync(file(), `${line(4)}\n${line(5).slice(0, 40)}`);
     expect(await push()).toMatchObject({ files: 1, calls: 1 });
-    appendFileSync(file(), line(5).slice(40) + "\n");
+    appendFileSync(file(), `${line(5).slice(40)}\n`);
     expect(await push()).toMatchObject({ files: 1, calls: 1, duplicates: 0 });
 
     const { totals } = await spendByGroup(userScope(team), { ...wholeRange, groupBy: "day" });
@@ -64,24 +80,35 @@ describe("trh push", () => {
   });
 
   it("reports a bad line with its line number in the file, not in the piece sent", async () => {
-    appendFileSync(file(), "{broken\n" + line(6) + "\n");
+    appendFileSync(file(), `{broken\n${line(6)}\n`);
     const result = await push();
     expect(result.calls).toBe(1);
     expect(result.errors).toEqual([expect.objectContaining({ file: file(), line: 6 })]);
   });
 
   it("keeps a Codex rollout's session and model when it is sent in pieces", async () => {
-    const rollout = readFileSync("fixtures/real/localpush/src-tauri/tests/fixtures/codex/2026-02-23/raw/sessions/rollout-2026-02-23T13-19-38-019c8a70-dda7-7f33-98ea-f30553347322.jsonl", "utf8");
+    const rollout = readFileSync(
+      "fixtures/real/localpush/src-tauri/tests/fixtures/codex/2026-02-23/raw/sessions/rollout-2026-02-23T13-19-38-019c8a70-dda7-7f33-98ea-f30553347322.jsonl",
+      "utf8",
+    );
     const lines = rollout.split("\n").filter((l) => l !== "");
     const codexDir = path.join(dir, "codex");
     mkdirSync(codexDir, { recursive: true });
     const codexFile = path.join(codexDir, "rollout-2026-02-23T13-19-38-019c8a70-dda7-7f33-98ea-f30553347322.jsonl");
     const half = Math.floor(lines.length / 2);
-    writeFileSync(codexFile, lines.slice(0, half).join("\n") + "\n");
+    writeFileSync(codexFile, `${lines.slice(0, half).join("\n")}\n`);
     const pushCodex = async () =>
-      JSON.parse((await run(process.execPath, ["bin/trh.mjs", "push", codexDir, "--url", url, "--key", team.ingestKey, "--json"], { env: { ...process.env, TRH_PUSH_STATE: state } })).stdout);
+      JSON.parse(
+        (
+          await run(
+            process.execPath,
+            ["bin/trh.mjs", "push", codexDir, "--url", url, "--key", team.ingestKey, "--json"],
+            { env: { ...process.env, TRH_PUSH_STATE: state } },
+          )
+        ).stdout,
+      );
     await pushCodex();
-    appendFileSync(codexFile, lines.slice(half).join("\n") + "\n");
+    appendFileSync(codexFile, `${lines.slice(half).join("\n")}\n`);
     await pushCodex();
     const { rows } = await spendByGroup(userScope(team), { ...wholeRange, groupBy: "model" });
     const codex = rows.find((row) => row.key === "gpt-5.3-codex");
@@ -95,21 +122,39 @@ describe("trh push", () => {
     const forkTeam = await createTestTeam("push-fork");
     const source = path.resolve("fixtures/crafted/codex-fork/sessions");
     const forkDir = path.join(dir, "codex-fork");
-    const files = ["2026/02/20/rollout-2026-02-20T09-00-00-019c7a10-5e2b-7c41-9a7e-2f0c1d3b4a51.jsonl", "2026/02/21/rollout-2026-02-21T10-00-00-019c7f3b-8d14-7a02-b6c9-41e5a7d2c083.jsonl"];
+    const files = [
+      "2026/02/20/rollout-2026-02-20T09-00-00-019c7a10-5e2b-7c41-9a7e-2f0c1d3b4a51.jsonl",
+      "2026/02/21/rollout-2026-02-21T10-00-00-019c7f3b-8d14-7a02-b6c9-41e5a7d2c083.jsonl",
+    ];
     const pushFork = async () =>
-      JSON.parse((await run(process.execPath, ["bin/trh.mjs", "push", forkDir, "--url", url, "--key", forkTeam.ingestKey, "--json"], { env: { ...process.env, TRH_PUSH_STATE: state } })).stdout);
+      JSON.parse(
+        (
+          await run(
+            process.execPath,
+            ["bin/trh.mjs", "push", forkDir, "--url", url, "--key", forkTeam.ingestKey, "--json"],
+            { env: { ...process.env, TRH_PUSH_STATE: state } },
+          )
+        ).stdout,
+      );
     // Each file in two pieces: the fork's cut falls just after its copy of the parent's history.
     const pieces = files.map((file) => readFileSync(path.join(source, file), "utf8").trimEnd().split("\n"));
     for (const [index, file] of files.entries()) {
       mkdirSync(path.dirname(path.join(forkDir, file)), { recursive: true });
-      writeFileSync(path.join(forkDir, file), pieces[index]!.slice(0, 14).join("\n") + "\n");
+      writeFileSync(path.join(forkDir, file), `${pieces[index]!.slice(0, 14).join("\n")}\n`);
     }
     await pushFork();
-    for (const [index, file] of files.entries()) appendFileSync(path.join(forkDir, file), pieces[index]!.slice(14).join("\n") + "\n");
+    for (const [index, file] of files.entries())
+      appendFileSync(path.join(forkDir, file), `${pieces[index]!.slice(14).join("\n")}\n`);
     await pushFork();
     const { totals } = await spendByGroup(userScope(forkTeam), { ...wholeRange, groupBy: "day" });
     expect(totals).toMatchObject({ calls: 5, inputTokens: 30_000, cacheReadTokens: 37_500, outputTokens: 1_750 });
-    const runs = await db().run.findMany({ where: { teamId: forkTeam.teamId }, select: { externalId: true, calls: true } });
-    expect(Object.fromEntries(runs.map((run) => [run.externalId, run.calls]))).toEqual({ "019c7a10-5e2b-7c41-9a7e-2f0c1d3b4a51": 4, "019c7f3b-8d14-7a02-b6c9-41e5a7d2c083": 1 });
+    const runs = await db().run.findMany({
+      where: { teamId: forkTeam.teamId },
+      select: { externalId: true, calls: true },
+    });
+    expect(Object.fromEntries(runs.map((run) => [run.externalId, run.calls]))).toEqual({
+      "019c7a10-5e2b-7c41-9a7e-2f0c1d3b4a51": 4,
+      "019c7f3b-8d14-7a02-b6c9-41e5a7d2c083": 1,
+    });
   });
 });

@@ -16,9 +16,9 @@ import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { z } from "zod";
 import { findTraceFiles, type TraceFile } from "@/lib/analyze/trace-files";
-import { agentFormats, type TraceFormat } from "@/lib/ingest/parsers";
 import { formatUsd } from "@/lib/format";
 import { fileFrame } from "@/lib/ingest/file-frames";
+import { agentFormats, type TraceFormat } from "@/lib/ingest/parsers";
 import { CommandError, UsageError } from "./errors";
 
 const WATCH_INTERVAL_MS = 2000;
@@ -96,7 +96,14 @@ async function nextPart(file: TraceFile, state: FileState): Promise<Part | null>
   if (sentWhole(file.format)) {
     const { size, mtimeMs } = statSync(file.absolutePath);
     if (size === state.sentBytes && mtimeMs === state.sentMtimeMs) return null;
-    return { file, state, prefix: Buffer.alloc(0), complete: readFileSync(file.absolutePath), more: false, whole: { size, mtimeMs } };
+    return {
+      file,
+      state,
+      prefix: Buffer.alloc(0),
+      complete: readFileSync(file.absolutePath),
+      more: false,
+      whole: { size, mtimeMs },
+    };
   }
   const size = statSync(file.absolutePath).size;
   if (size < state.sentBytes) Object.assign(state, { sentBytes: 0, sentLines: 0 }); // rewritten or truncated: start over, the server de-duplicates
@@ -105,9 +112,13 @@ async function nextPart(file: TraceFile, state: FileState): Promise<Part | null>
   const bytes = await readRange(file.absolutePath, state.sentBytes, end);
   const lastNewline = bytes.lastIndexOf(0x0a);
   // A line still being written waits for the next round; a single line longer than a request goes as it is.
-  const complete = lastNewline === -1 ? (bytes.length >= MAX_REQUEST_BYTES ? bytes : null) : bytes.subarray(0, lastNewline + 1);
+  const complete =
+    lastNewline === -1 ? (bytes.length >= MAX_REQUEST_BYTES ? bytes : null) : bytes.subarray(0, lastNewline + 1);
   if (!complete) return null;
-  const prefix = file.format === "codex" && state.contextLines.length > 0 ? Buffer.from(state.contextLines.join("\n") + "\n") : Buffer.alloc(0);
+  const prefix =
+    file.format === "codex" && state.contextLines.length > 0
+      ? Buffer.from(`${state.contextLines.join("\n")}\n`)
+      : Buffer.alloc(0);
   return { file, state, prefix, complete, more: state.sentBytes + complete.length < size, whole: null };
 }
 
@@ -124,14 +135,21 @@ const responseSchema = z.object({
  */
 async function sendParts(parts: Part[], url: string, key: string, totals: Totals): Promise<void> {
   if (parts.length === 0) return;
-  const body = Buffer.concat(parts.map((part) => fileFrame({ file: part.file.fileName, format: part.file.format }, Buffer.concat([part.prefix, part.complete]))));
+  const body = Buffer.concat(
+    parts.map((part) =>
+      fileFrame({ file: part.file.fileName, format: part.file.format }, Buffer.concat([part.prefix, part.complete])),
+    ),
+  );
   const response = await fetch(`${url.replace(/\/$/, "")}/api/v1/ingest/files`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-encoding": "gzip", "content-type": "application/octet-stream" },
     body: gzipSync(body),
   });
   const json = (await response.json().catch(() => null)) as { error?: { message: string } } | null;
-  if (!response.ok) throw new CommandError(`${parts.map((part) => part.file.absolutePath).join(", ")}: the server answered ${response.status}: ${json?.error?.message ?? response.statusText}`);
+  if (!response.ok)
+    throw new CommandError(
+      `${parts.map((part) => part.file.absolutePath).join(", ")}: the server answered ${response.status}: ${json?.error?.message ?? response.statusText}`,
+    );
   const result = responseSchema.parse(json);
   totals.calls += result.calls;
   totals.duplicates += result.duplicates;
@@ -185,7 +203,12 @@ export async function pushCommand(args: string[]): Promise<number> {
   try {
     parsed = parseArgs({
       args,
-      options: { url: { type: "string" }, key: { type: "string" }, watch: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
+      options: {
+        url: { type: "string" },
+        key: { type: "string" },
+        watch: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -216,10 +239,23 @@ export async function pushCommand(args: string[]): Promise<number> {
       saveState(state);
     };
     for (const file of files) {
-      const fileState = (serverState[file.absolutePath] ??= { sentBytes: 0, sentLines: 0, contextLines: [], sentMtimeMs: 0 });
-      for (let part = await nextPart(file, fileState); part !== null; part = part.more ? await nextPart(file, fileState) : null) {
+      const fileState = (serverState[file.absolutePath] ??= {
+        sentBytes: 0,
+        sentLines: 0,
+        contextLines: [],
+        sentMtimeMs: 0,
+      });
+      for (
+        let part = await nextPart(file, fileState);
+        part !== null;
+        part = part.more ? await nextPart(file, fileState) : null
+      ) {
         const size = part.prefix.length + part.complete.length;
-        if (parts.some((p) => p.file.fileName === file.fileName) || (parts.length > 0 && bytes + size > MAX_REQUEST_BYTES)) await flush();
+        if (
+          parts.some((p) => p.file.fileName === file.fileName) ||
+          (parts.length > 0 && bytes + size > MAX_REQUEST_BYTES)
+        )
+          await flush();
         parts.push(part);
         bytes += size;
         // The file's next piece starts where this one ends: send this one first.
@@ -232,9 +268,11 @@ export async function pushCommand(args: string[]): Promise<number> {
   };
 
   const report = (sentFiles: number) => {
-    if (values.json) process.stdout.write(JSON.stringify({ files: sentFiles, ...totals }) + "\n");
+    if (values.json) process.stdout.write(`${JSON.stringify({ files: sentFiles, ...totals })}\n`);
     else {
-      process.stdout.write(`Sent ${sentFiles} file(s): ${totals.calls} new call(s), ${totals.duplicates} duplicate(s), ${formatUsd(totals.costUsd)} added.\n`);
+      process.stdout.write(
+        `Sent ${sentFiles} file(s): ${totals.calls} new call(s), ${totals.duplicates} duplicate(s), ${formatUsd(totals.costUsd)} added.\n`,
+      );
       for (const error of totals.errors) process.stdout.write(`  ${error.file}:${error.line}: ${error.message}\n`);
     }
   };
@@ -243,7 +281,9 @@ export async function pushCommand(args: string[]): Promise<number> {
     report(await round());
     return 0;
   }
-  process.stderr.write(`Watching ${positionals.length > 0 ? positionals.join(", ") : "the default trace folders"}; Ctrl-C to stop.\n`);
+  process.stderr.write(
+    `Watching ${positionals.length > 0 ? positionals.join(", ") : "the default trace folders"}; Ctrl-C to stop.\n`,
+  );
   let stopped = false;
   process.once("SIGINT", () => (stopped = true));
   process.once("SIGTERM", () => (stopped = true));

@@ -18,7 +18,9 @@ export async function cohortChoices(scope: Scope, range: { from: string; to: str
   toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
   const [choices, sources, topModels] = await Promise.all([
     filterChoices(scope),
-    db().$queryRaw<{ source: string }[]>`SELECT DISTINCT source FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
+    db().$queryRaw<
+      { source: string }[]
+    >`SELECT DISTINCT source FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
     // A run's first model by name is enough to rank the suggestions; the comparison uses its main model.
     db().$queryRaw<{ model: string }[]>`
       SELECT r.models[1] AS model FROM "Run" r
@@ -29,7 +31,10 @@ export async function cohortChoices(scope: Scope, range: { from: string; to: str
   return {
     specs: [
       ...spec("model", choices.models),
-      ...spec("source", sources.map((s) => s.source)),
+      ...spec(
+        "source",
+        sources.map((s) => s.source),
+      ),
       ...spec("project", choices.projects),
       ...(can(scope.actor, "spend:read-all") ? spec("owner", choices.owners) : []),
     ],

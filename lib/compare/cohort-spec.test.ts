@@ -4,12 +4,17 @@ import { cohortLabel, cohortListSchema, escapeCohortValue, parseCohort } from ".
 
 describe("cohort specs", () => {
   it("reads every key, combinations, the agent alias and escaped commas", () => {
-    expect(parseCohort("model:claude-opus-4-6")).toEqual({ label: "model:claude-opus-4-6", spec: { model: "claude-opus-4-6" } });
+    expect(parseCohort("model:claude-opus-4-6")).toEqual({
+      label: "model:claude-opus-4-6",
+      spec: { model: "claude-opus-4-6" },
+    });
     expect(parseCohort("agent:codex,after:2026-11-10,project:web\\, mobile")).toEqual({
       label: "source:codex,project:web\\, mobile,after:2026-11-10",
       spec: { source: "codex", project: "web, mobile", after: "2026-11-10" },
     });
-    expect(parseCohort("owner:ana@example.com,before:2026-11-10")).toMatchObject({ spec: { owner: "ana@example.com", before: "2026-11-10" } });
+    expect(parseCohort("owner:ana@example.com,before:2026-11-10")).toMatchObject({
+      spec: { owner: "ana@example.com", before: "2026-11-10" },
+    });
   });
 
   it("refuses what it cannot read, saying why", () => {
@@ -30,10 +35,15 @@ describe("cohort specs", () => {
 
   it("round-trips any value through its label", () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 80 }).filter((v) => v.trim() === v && v !== "" && !/[\u0000-\u001f\u007f]/.test(v)), (value) => {
-        const parsed = parseCohort(`model:${escapeCohortValue(value)}`);
-        expect(parsed).toEqual({ label: cohortLabel({ model: value }), spec: { model: value } });
-      }),
+      fc.property(
+        fc
+          .string({ minLength: 1, maxLength: 80 })
+          .filter((v) => v.trim() === v && v !== "" && !/[\u0000-\u001f\u007f]/.test(v)),
+        (value) => {
+          const parsed = parseCohort(`model:${escapeCohortValue(value)}`);
+          expect(parsed).toEqual({ label: cohortLabel({ model: value }), spec: { model: value } });
+        },
+      ),
     );
   });
 });

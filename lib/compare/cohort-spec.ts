@@ -83,7 +83,8 @@ export function parseCohort(text: string): Cohort | string {
     if (colon <= 0) return `"${clause.slice(0, 40)}" is not key:value (keys: ${cohortKeys.join(", ")})`;
     const rawKey = clause.slice(0, colon).trim().toLowerCase();
     const value = clause.slice(colon + 1).trim();
-    if (rawKey === "tag") return "tags (OpenTelemetry resource attributes) are not stored, so runs cannot be grouped by them";
+    if (rawKey === "tag")
+      return "tags (OpenTelemetry resource attributes) are not stored, so runs cannot be grouped by them";
     const key = keyAliases[rawKey] ?? (cohortKeys as readonly string[]).find((k) => k === rawKey);
     if (!key) return `unknown cohort key "${rawKey.slice(0, 40)}" (keys: ${cohortKeys.join(", ")}, agent)`;
     if (spec[key as CohortKey] !== undefined) return `${key} is given twice in one cohort`;
@@ -95,7 +96,8 @@ export function parseCohort(text: string): Cohort | string {
     }
     spec[key as CohortKey] = value;
   }
-  if (spec.after !== undefined && spec.before !== undefined && spec.after >= spec.before) return `after:${spec.after} and before:${spec.before} leave no day`;
+  if (spec.after !== undefined && spec.before !== undefined && spec.after >= spec.before)
+    return `after:${spec.after} and before:${spec.before} leave no day`;
   return { label: cohortLabel(spec), spec };
 }
 

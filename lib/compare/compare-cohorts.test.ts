@@ -15,8 +15,8 @@ import { closeDb, db } from "@/lib/db/client";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { recordOutcomes } from "@/lib/outcomes/record-outcome";
 import { createProject } from "@/lib/ownership/manage";
-import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
-import { compareCohorts, compareQuerySchema, type CompareResult } from "./compare-cohorts";
+import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
+import { type CompareResult, compareCohorts, compareQuerySchema } from "./compare-cohorts";
 import { MIN_RUNS } from "./verdict";
 
 const CHEAP = "claude-sonnet-4-5";
@@ -48,24 +48,52 @@ async function generate(team: TestTeam, plans: RunPlan[], seed: number): Promise
     const outputTokens = Math.round(plan.outputTokens * (0.5 + uniformInt(rng, 0, 1000) / 1000));
     const hour = String(uniformInt(rng, 0, 23)).padStart(2, "0");
     lines.push(
-      JSON.stringify({ sessionId, callKey: "c1", timestamp: `${plan.day}T${hour}:00:00Z`, model: plan.model, inputTokens: 2000, outputTokens, cwd: `/work/${plan.project}`, title: `generated ${i}` }),
+      JSON.stringify({
+        sessionId,
+        callKey: "c1",
+        timestamp: `${plan.day}T${hour}:00:00Z`,
+        model: plan.model,
+        inputTokens: 2000,
+        outputTokens,
+        cwd: `/work/${plan.project}`,
+        title: `generated ${i}`,
+      }),
     );
     if (uniformInt(rng, 0, 9999) < plan.acceptance * 10000) accepted.push(sessionId);
   });
-  const result = await ingestFile(scope, { format: "native", fileName: "generated.jsonl", body: { bytes: Readable.from([Buffer.from(lines.join("\n") + "\n")]), gzip: false } });
+  const result = await ingestFile(scope, {
+    format: "native",
+    fileName: "generated.jsonl",
+    body: { bytes: Readable.from([Buffer.from(`${lines.join("\n")}\n`)]), gzip: false },
+  });
   expect(result.errors).toEqual([]);
-  const runs = await db().run.findMany({ where: { teamId: team.teamId, externalId: { in: accepted } }, select: { id: true } });
+  const runs = await db().run.findMany({
+    where: { teamId: team.teamId, externalId: { in: accepted } },
+    select: { id: true },
+  });
   expect(runs).toHaveLength(accepted.length);
-  await recordOutcomes(scope, { runIds: runs.map((run) => run.id), status: "ACCEPTED", source: "manual" }, { userId: team.adminUserId, apiKeyId: null });
+  await recordOutcomes(
+    scope,
+    { runIds: runs.map((run) => run.id), status: "ACCEPTED", source: "manual" },
+    { userId: team.adminUserId, apiKeyId: null },
+  );
 }
 
-function plans(count: number, plan: Omit<RunPlan, "day">, days: [string, string] = ["2026-10-05", "2026-11-25"]): RunPlan[] {
+function plans(
+  count: number,
+  plan: Omit<RunPlan, "day">,
+  days: [string, string] = ["2026-10-05", "2026-11-25"],
+): RunPlan[] {
   const first = Date.parse(`${days[0]}T00:00:00Z`);
   const span = (Date.parse(`${days[1]}T00:00:00Z`) - first) / 86_400_000;
-  return Array.from({ length: count }, (_, i) => ({ ...plan, day: new Date(first + Math.floor((i * span) / count) * 86_400_000).toISOString().slice(0, 10) }));
+  return Array.from({ length: count }, (_, i) => ({
+    ...plan,
+    day: new Date(first + Math.floor((i * span) / count) * 86_400_000).toISOString().slice(0, 10),
+  }));
 }
 
-const compare = (scope: Scope, cohort: string[], match: "project" | "none" = "project") => compareCohorts(scope, compareQuerySchema.parse({ ...range, cohort, match }));
+const compare = (scope: Scope, cohort: string[], match: "project" | "none" = "project") =>
+  compareCohorts(scope, compareQuerySchema.parse({ ...range, cohort, match }));
 
 /** Spend and accepted runs of a cohort, summed here from the Run rows, independently of the comparison. */
 async function storedTotals(team: TestTeam, model: string) {
@@ -99,7 +127,10 @@ describe("a real and large difference with enough runs", () => {
     expect(result.verdict.kind).toBe("winner");
     expect(result.verdict.winner).toBe(`model:${CHEAP}`);
     const [dear, cheap] = result.cohorts as [CompareResult["cohorts"][0], CompareResult["cohorts"][0]];
-    for (const [cohort, model] of [[dear, DEAR], [cheap, CHEAP]] as const) {
+    for (const [cohort, model] of [
+      [dear, DEAR],
+      [cheap, CHEAP],
+    ] as const) {
       const stored = await storedTotals(team, model);
       expect(cohort.runs).toBe(80);
       expect(cohort.spendUsd).toBeCloseTo(stored.spend, 9);
@@ -124,13 +155,21 @@ describe("a real and large difference with enough runs", () => {
 
   it("answers the API in JSON and CSV, and refuses bad cohorts with a clear 400", async () => {
     const read = (query: string, accept?: string) =>
-      getCompare(new Request(`http://test/api/v1/compare?${query}`, { headers: { authorization: `Bearer ${team.readKey}`, ...(accept ? { accept } : {}) } }), {});
+      getCompare(
+        new Request(`http://test/api/v1/compare?${query}`, {
+          headers: { authorization: `Bearer ${team.readKey}`, ...(accept ? { accept } : {}) },
+        }),
+        {},
+      );
     const cohorts = `cohort=${encodeURIComponent(`model:${DEAR}`)}&cohort=${encodeURIComponent(`model:${CHEAP}`)}`;
     // Empty cohort fields, as the page's form sends them, are ignored.
     const json = await read(`from=${range.from}&to=${range.to}&${cohorts}&cohort=&cohort=%20`);
     expect(json.status).toBe(200);
     expect(((await json.json()) as CompareResult).verdict.winner).toBe(`model:${CHEAP}`);
-    for (const response of [await read(`from=${range.from}&to=${range.to}&${cohorts}&format=csv`), await read(`from=${range.from}&to=${range.to}&${cohorts}`, "text/csv")]) {
+    for (const response of [
+      await read(`from=${range.from}&to=${range.to}&${cohorts}&format=csv`),
+      await read(`from=${range.from}&to=${range.to}&${cohorts}`, "text/csv"),
+    ]) {
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toContain("text/csv");
       const lines = (await response.text()).trim().split("\r\n");
@@ -149,11 +188,16 @@ describe("a real and large difference with enough runs", () => {
     await bad(`cohort=after:2026-13-01&cohort=model:${CHEAP}`, /after needs 2026-13-01 is not a calendar date/);
     await bad(`${cohorts}&format=xml`, /format: csv or json/);
     // A value is a value, never SQL.
-    const hostile = await read(`from=${range.from}&to=${range.to}&cohort=${encodeURIComponent(`project:'); DROP TABLE "Run"; --`)}&cohort=model:${CHEAP}`);
+    const hostile = await read(
+      `from=${range.from}&to=${range.to}&cohort=${encodeURIComponent(`project:'); DROP TABLE "Run"; --`)}&cohort=model:${CHEAP}`,
+    );
     expect(hostile.status).toBe(200);
     expect(((await hostile.json()) as CompareResult).cohorts.map((cohort) => cohort.runs)).toEqual([0, 80]);
     // Read scope: an ingest key may not.
-    const ingestOnly = await getCompare(new Request(`http://test/api/v1/compare?${cohorts}`, { headers: { authorization: `Bearer ${team.ingestKey}` } }), {});
+    const ingestOnly = await getCompare(
+      new Request(`http://test/api/v1/compare?${cohorts}`, { headers: { authorization: `Bearer ${team.ingestKey}` } }),
+      {},
+    );
     expect(ingestOnly.status).toBe(403);
   });
 
@@ -173,7 +217,10 @@ describe("a real and large difference at a modest size", () => {
     const team = await createTestTeam("compare-modest");
     await generate(
       team,
-      [...plans(25, { model: CHEAP, project: "easy", outputTokens: 20_000, acceptance: 0.7 }), ...plans(25, { model: DEAR, project: "easy", outputTokens: 60_000, acceptance: 0.35 })],
+      [
+        ...plans(25, { model: CHEAP, project: "easy", outputTokens: 20_000, acceptance: 0.7 }),
+        ...plans(25, { model: DEAR, project: "easy", outputTokens: 60_000, acceptance: 0.35 }),
+      ],
       seed,
     );
     const result = await compare(userScope(team), [`model:${DEAR}`, `model:${CHEAP}`]);
@@ -183,32 +230,44 @@ describe("a real and large difference at a modest size", () => {
 
 describe("no difference", () => {
   // Several seeds, so that the test does not rest on one lucky draw.
-  it.each([2, 12, 22, 32])("says not enough evidence when the cohorts are drawn alike, and how many more runs it would take (seed %i)", async (seed) => {
-    const team = await createTestTeam("compare-none");
-    // One workflow throughout; the date boundary splits it into two cohorts with no true difference.
-    await generate(
-      team,
-      [
-        ...plans(50, { model: CHEAP, project: "easy", outputTokens: 30_000, acceptance: 0.5 }, ["2026-10-05", "2026-11-08"]),
-        ...plans(50, { model: CHEAP, project: "easy", outputTokens: 30_000, acceptance: 0.5 }, ["2026-11-10", "2026-11-28"]),
-      ],
-      seed,
-    );
-    const result = await compare(userScope(team), ["before:2026-11-10", "after:2026-11-10"]);
-    expect(result.cohorts.map((cohort) => cohort.runs)).toEqual([50, 50]);
-    expect(result.verdict.kind).toBe("not-enough-evidence");
-    expect(result.verdict.winner).toBeNull();
-    expect(result.verdict.text).toMatch(/intervals overlap/);
-    // The rule of lib/compare/verdict.ts gives a number of runs for each cohort.
-    expect(result.verdict.moreRunsNeeded).toHaveLength(2);
-    for (const more of result.verdict.moreRunsNeeded!) expect(more).toBeGreaterThan(0);
-  });
+  it.each([2, 12, 22, 32])(
+    "says not enough evidence when the cohorts are drawn alike, and how many more runs it would take (seed %i)",
+    async (seed) => {
+      const team = await createTestTeam("compare-none");
+      // One workflow throughout; the date boundary splits it into two cohorts with no true difference.
+      await generate(
+        team,
+        [
+          ...plans(50, { model: CHEAP, project: "easy", outputTokens: 30_000, acceptance: 0.5 }, [
+            "2026-10-05",
+            "2026-11-08",
+          ]),
+          ...plans(50, { model: CHEAP, project: "easy", outputTokens: 30_000, acceptance: 0.5 }, [
+            "2026-11-10",
+            "2026-11-28",
+          ]),
+        ],
+        seed,
+      );
+      const result = await compare(userScope(team), ["before:2026-11-10", "after:2026-11-10"]);
+      expect(result.cohorts.map((cohort) => cohort.runs)).toEqual([50, 50]);
+      expect(result.verdict.kind).toBe("not-enough-evidence");
+      expect(result.verdict.winner).toBeNull();
+      expect(result.verdict.text).toMatch(/intervals overlap/);
+      // The rule of lib/compare/verdict.ts gives a number of runs for each cohort.
+      expect(result.verdict.moreRunsNeeded).toHaveLength(2);
+      for (const more of result.verdict.moreRunsNeeded!) expect(more).toBeGreaterThan(0);
+    },
+  );
 
   it("says not enough evidence when a large difference has too few runs, and names the runs needed", async () => {
     const team = await createTestTeam("compare-few");
     await generate(
       team,
-      [...plans(6, { model: CHEAP, project: "easy", outputTokens: 20_000, acceptance: 0.7 }), ...plans(6, { model: DEAR, project: "easy", outputTokens: 60_000, acceptance: 0.35 })],
+      [
+        ...plans(6, { model: CHEAP, project: "easy", outputTokens: 20_000, acceptance: 0.7 }),
+        ...plans(6, { model: DEAR, project: "easy", outputTokens: 60_000, acceptance: 0.35 }),
+      ],
       3,
     );
     const result = await compare(userScope(team), [`model:${CHEAP}`, `model:${DEAR}`]);

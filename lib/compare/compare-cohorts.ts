@@ -21,9 +21,17 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { badRequest, forbidden } from "@/lib/http/errors";
 import { dateRangeSchema } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
-import { cohortListSchema, type Cohort, type CohortSpec } from "./cohort-spec";
-import { BOOTSTRAP_SEED, CONFIDENCE, RESAMPLES, matchedComparison, median, type MatchedEstimate, type Stratum } from "./matched-bootstrap";
-import { MIN_ACCEPTED, MIN_RUNS, MORE_RUNS_RULE, verdict, type Verdict } from "./verdict";
+import { type Cohort, type CohortSpec, cohortListSchema } from "./cohort-spec";
+import {
+  BOOTSTRAP_SEED,
+  CONFIDENCE,
+  type MatchedEstimate,
+  matchedComparison,
+  median,
+  RESAMPLES,
+  type Stratum,
+} from "./matched-bootstrap";
+import { MIN_ACCEPTED, MIN_RUNS, MORE_RUNS_RULE, type Verdict, verdict } from "./verdict";
 
 /**
  * Runs one comparison may read, all cohorts together: the bootstrap draws every run RESAMPLES
@@ -95,7 +103,15 @@ export interface CompareResult {
   };
   /** Runs that belong to more than one cohort: the intervals treat cohorts as independent samples. */
   sharedRuns: number;
-  method: { interval: string; resamples: number; seed: number; confidence: number; minRuns: number; minAccepted: number; moreRunsRule: string };
+  method: {
+    interval: string;
+    resamples: number;
+    seed: number;
+    confidence: number;
+    minRuns: number;
+    minAccepted: number;
+    moreRunsRule: string;
+  };
   verdict: Verdict;
 }
 
@@ -116,15 +132,24 @@ function cohortCondition(spec: CohortSpec): Prisma.Sql {
   if (spec.model !== undefined) conditions.push(Prisma.sql`coalesce(m.model, r.models[1]) = ${spec.model}`);
   if (spec.source !== undefined) conditions.push(Prisma.sql`r.source = ${spec.source}`);
   if (spec.project === unallocatedKey) conditions.push(Prisma.sql`r."projectId" IS NULL`);
-  else if (spec.project !== undefined) conditions.push(Prisma.sql`(r."projectId"::text = ${spec.project} OR p.name = ${spec.project})`);
+  else if (spec.project !== undefined)
+    conditions.push(Prisma.sql`(r."projectId"::text = ${spec.project} OR p.name = ${spec.project})`);
   if (spec.owner === unallocatedKey) conditions.push(Prisma.sql`r."ownerId" IS NULL`);
-  else if (spec.owner !== undefined) conditions.push(Prisma.sql`(r."ownerId"::text = ${spec.owner} OR o.email = ${spec.owner} OR o."displayName" = ${spec.owner})`);
+  else if (spec.owner !== undefined)
+    conditions.push(
+      Prisma.sql`(r."ownerId"::text = ${spec.owner} OR o.email = ${spec.owner} OR o."displayName" = ${spec.owner})`,
+    );
   if (spec.after !== undefined) conditions.push(Prisma.sql`r."startedAt" >= ${new Date(`${spec.after}T00:00:00Z`)}`);
   if (spec.before !== undefined) conditions.push(Prisma.sql`r."startedAt" < ${new Date(`${spec.before}T00:00:00Z`)}`);
   return conditions.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(conditions, " AND ")}`;
 }
 
-async function cohortRuns(scope: Scope, range: { from: string; to: string }, cohort: Cohort, limit: number): Promise<RunRow[]> {
+async function cohortRuns(
+  scope: Scope,
+  range: { from: string; to: string },
+  cohort: Cohort,
+  limit: number,
+): Promise<RunRow[]> {
   const from = new Date(`${range.from}T00:00:00Z`);
   const toExclusive = new Date(`${range.to}T00:00:00Z`);
   toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
@@ -150,7 +175,10 @@ async function cohortRuns(scope: Scope, range: { from: string; to: string }, coh
       ${cohortCondition(cohort.spec)}
     ORDER BY r."startedAt", r.id
     LIMIT ${limit + 1}`;
-  if (rows.length > limit) throw badRequest(`these cohorts have more than ${MAX_COMPARED_RUNS} runs together in ${range.from} to ${range.to}: narrow the range or the cohorts`);
+  if (rows.length > limit)
+    throw badRequest(
+      `these cohorts have more than ${MAX_COMPARED_RUNS} runs together in ${range.from} to ${range.to}: narrow the range or the cohorts`,
+    );
   return rows;
 }
 
@@ -159,13 +187,21 @@ const per = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 function weeksOf(runs: RunRow[]): CohortWeek[] {
   const weeks = new Map<string, CohortWeek>();
   for (const run of runs) {
-    const week = weeks.get(run.week) ?? { week: run.week, runs: 0, spendUsd: 0, acceptedOutcomes: 0, costPerAcceptedUsd: null };
+    const week = weeks.get(run.week) ?? {
+      week: run.week,
+      runs: 0,
+      spendUsd: 0,
+      acceptedOutcomes: 0,
+      costPerAcceptedUsd: null,
+    };
     week.runs += 1;
     week.spendUsd += run.costUsd;
     week.acceptedOutcomes += run.accepted ? 1 : 0;
     weeks.set(run.week, week);
   }
-  return [...weeks.values()].sort((a, b) => a.week.localeCompare(b.week)).map((week) => ({ ...week, costPerAcceptedUsd: per(week.spendUsd, week.acceptedOutcomes) }));
+  return [...weeks.values()]
+    .sort((a, b) => a.week.localeCompare(b.week))
+    .map((week) => ({ ...week, costPerAcceptedUsd: per(week.spendUsd, week.acceptedOutcomes) }));
 }
 
 export async function compareCohorts(scope: Scope, query: CompareQuery): Promise<CompareResult> {
@@ -182,7 +218,9 @@ export async function compareCohorts(scope: Scope, query: CompareQuery): Promise
     left -= runs.length;
   }
   const comparison = matchedComparison(
-    runsByCohort.map((runs) => runs.map((run) => ({ stratum: run.project, costUsd: run.costUsd, accepted: run.accepted }))),
+    runsByCohort.map((runs) =>
+      runs.map((run) => ({ stratum: run.project, costUsd: run.costUsd, accepted: run.accepted })),
+    ),
     query.match,
   );
   const labels = query.cohort.map((cohort) => cohort.label);

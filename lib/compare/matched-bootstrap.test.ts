@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { matchedComparison, median, quantile, type SampledRun } from "./matched-bootstrap";
 
-const runs = (stratum: string, costs: number[], accepted: boolean[]): SampledRun[] => costs.map((costUsd, i) => ({ stratum, costUsd, accepted: accepted[i]! }));
+const runs = (stratum: string, costs: number[], accepted: boolean[]): SampledRun[] =>
+  costs.map((costUsd, i) => ({ stratum, costUsd, accepted: accepted[i]! }));
 
 describe("matched bootstrap", () => {
   it("with one project, the matched figure is spend / accepted outcomes", () => {
@@ -13,7 +14,11 @@ describe("matched bootstrap", () => {
   });
 
   it("weights projects by all cohorts' runs and leaves out projects a cohort lacks", () => {
-    const a = [...runs("easy", [1, 1, 1], [true, true, true]), ...runs("hard", [10], [true]), ...runs("solo", [5], [true])];
+    const a = [
+      ...runs("easy", [1, 1, 1], [true, true, true]),
+      ...runs("hard", [10], [true]),
+      ...runs("solo", [5], [true]),
+    ];
     const b = [...runs("easy", [1], [true]), ...runs("hard", [10, 10, 10], [true, true, true])];
     const { estimates, strata, unmatchedRuns } = matchedComparison([a, b], "project", 200);
     expect(strata).toEqual([
@@ -27,7 +32,11 @@ describe("matched bootstrap", () => {
   });
 
   it("is reproducible for a seed and brackets its estimate", () => {
-    const cohort = runs("p", Array.from({ length: 30 }, (_, i) => 1 + (i % 7)), Array.from({ length: 30 }, (_, i) => i % 3 !== 0));
+    const cohort = runs(
+      "p",
+      Array.from({ length: 30 }, (_, i) => 1 + (i % 7)),
+      Array.from({ length: 30 }, (_, i) => i % 3 !== 0),
+    );
     const once = matchedComparison([cohort, cohort], "none", 500, 7);
     expect(matchedComparison([cohort, cohort], "none", 500, 7)).toEqual(once);
     const { interval, costPerAcceptedUsd } = once.estimates[0]!;
@@ -36,7 +45,11 @@ describe("matched bootstrap", () => {
   });
 
   it("leaves the interval open when resamples accept nothing", () => {
-    const { estimates } = matchedComparison([runs("p", [1, 1, 1, 1], [true, false, false, false]), runs("p", [1], [true])], "none", 500);
+    const { estimates } = matchedComparison(
+      [runs("p", [1, 1, 1, 1], [true, false, false, false]), runs("p", [1], [true])],
+      "none",
+      500,
+    );
     expect(estimates[0]!.interval!.high).toBeNull();
   });
 

@@ -87,14 +87,22 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 
 export function median(values: number[]): number | null {
   if (values.length === 0) return null;
-  return quantile([...values].sort((a, b) => a - b), 0.5);
+  return quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 /**
  * `match` "project" stratifies as described above; "none" puts every run in one stratum (the raw,
  * unmatched figures, each cohort's own mix of tasks).
  */
-export function matchedComparison(cohorts: SampledRun[][], match: "project" | "none", resamples = RESAMPLES, seed = BOOTSTRAP_SEED): MatchedComparison {
+export function matchedComparison(
+  cohorts: SampledRun[][],
+  match: "project" | "none",
+  resamples = RESAMPLES,
+  seed = BOOTSTRAP_SEED,
+): MatchedComparison {
   const stratumOf = (run: SampledRun) => (match === "project" ? run.stratum : "all");
   const byCohort = cohorts.map((runs) => {
     const groups = new Map<string, SampledRun[]>();
@@ -106,21 +114,32 @@ export function matchedComparison(cohorts: SampledRun[][], match: "project" | "n
     }
     return groups;
   });
-  const keys = [...new Set(byCohort.flatMap((groups) => [...groups.keys()]))].filter((key) => byCohort.every((groups) => groups.has(key))).sort();
-  const totalMatched = keys.reduce((sum, key) => sum + byCohort.reduce((n, groups) => n + groups.get(key)!.length, 0), 0);
+  const keys = [...new Set(byCohort.flatMap((groups) => [...groups.keys()]))]
+    .filter((key) => byCohort.every((groups) => groups.has(key)))
+    .sort();
+  const totalMatched = keys.reduce(
+    (sum, key) => sum + byCohort.reduce((n, groups) => n + groups.get(key)!.length, 0),
+    0,
+  );
   const strata: Stratum[] = keys.map((key) => {
     const runs = byCohort.map((groups) => groups.get(key)!.length);
     return { key, weight: runs.reduce((a, b) => a + b, 0) / totalMatched, runs };
   });
-  const unmatchedRuns = cohorts.map((runs, i) => runs.length - strata.reduce((sum, stratum) => sum + stratum.runs[i]!, 0));
+  const unmatchedRuns = cohorts.map(
+    (runs, i) => runs.length - strata.reduce((sum, stratum) => sum + stratum.runs[i]!, 0),
+  );
   const rng = xoroshiro128plus(seed);
   const estimates = byCohort.map((groups): MatchedEstimate => {
     const samples: StratumSample[] = keys.map((key) => {
       const runs = groups.get(key)!;
-      return { cost: Float64Array.from(runs, (run) => run.costUsd), accepted: Uint8Array.from(runs, (run) => (run.accepted ? 1 : 0)) };
+      return {
+        cost: Float64Array.from(runs, (run) => run.costUsd),
+        accepted: Uint8Array.from(runs, (run) => (run.accepted ? 1 : 0)),
+      };
     });
     const runs = samples.reduce((sum, sample) => sum + sample.cost.length, 0);
-    if (runs === 0) return { runs: 0, acceptedOutcomes: 0, costPerAcceptedUsd: null, acceptanceRate: null, interval: null };
+    if (runs === 0)
+      return { runs: 0, acceptedOutcomes: 0, costPerAcceptedUsd: null, acceptanceRate: null, interval: null };
     let weightedCost = 0;
     let weightedAcceptance = 0;
     let acceptedOutcomes = 0;

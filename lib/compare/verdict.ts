@@ -33,7 +33,9 @@ export interface Verdict {
 }
 
 const interval = (estimate: MatchedEstimate) =>
-  estimate.interval === null ? "no interval" : `95% interval ${formatUsd(estimate.interval.low)} to ${estimate.interval.high === null ? "unbounded" : formatUsd(estimate.interval.high)}`;
+  estimate.interval === null
+    ? "no interval"
+    : `95% interval ${formatUsd(estimate.interval.low)} to ${estimate.interval.high === null ? "unbounded" : formatUsd(estimate.interval.high)}`;
 
 const figure = (label: string, estimate: MatchedEstimate) =>
   `${label}: ${estimate.costPerAcceptedUsd === null ? "nothing accepted" : formatUsd(estimate.costPerAcceptedUsd)} per accepted outcome (${interval(estimate)})`;
@@ -48,7 +50,9 @@ function runsToMinimum(estimate: MatchedEstimate): number | null {
 
 export function verdict(labels: string[], comparison: MatchedComparison, matched: boolean): Verdict {
   const { estimates, strata } = comparison;
-  const within = matched ? `like for like within ${strata.length === 1 ? "1 project" : `${strata.length} projects`}` : "unmatched (each cohort's own mix of projects)";
+  const within = matched
+    ? `like for like within ${strata.length === 1 ? "1 project" : `${strata.length} projects`}`
+    : "unmatched (each cohort's own mix of projects)";
   if (strata.length === 0) {
     return {
       kind: "no-common-project",
@@ -57,9 +61,14 @@ export function verdict(labels: string[], comparison: MatchedComparison, matched
       moreRunsNeeded: null,
     };
   }
-  const small = estimates.map((estimate, i) => ({ estimate, label: labels[i]!, more: runsToMinimum(estimate) })).filter(({ more }) => more !== 0);
+  const small = estimates
+    .map((estimate, i) => ({ estimate, label: labels[i]!, more: runsToMinimum(estimate) }))
+    .filter(({ more }) => more !== 0);
   if (small.length > 0) {
-    const parts = small.map(({ label, estimate, more }) => `${label} has ${estimate.runs} runs and ${estimate.acceptedOutcomes} accepted outcomes (${more === null ? "none accepted, so no number of runs can be predicted" : `about ${more} more runs needed`})`);
+    const parts = small.map(
+      ({ label, estimate, more }) =>
+        `${label} has ${estimate.runs} runs and ${estimate.acceptedOutcomes} accepted outcomes (${more === null ? "none accepted, so no number of runs can be predicted" : `about ${more} more runs needed`})`,
+    );
     return {
       kind: "too-few-runs",
       winner: null,
@@ -68,7 +77,9 @@ export function verdict(labels: string[], comparison: MatchedComparison, matched
     };
   }
   // Every cohort has accepted outcomes here, so every point estimate is a number.
-  const order = estimates.map((_, i) => i).sort((a, b) => estimates[a]!.costPerAcceptedUsd! - estimates[b]!.costPerAcceptedUsd!);
+  const order = estimates
+    .map((_, i) => i)
+    .sort((a, b) => estimates[a]!.costPerAcceptedUsd! - estimates[b]!.costPerAcceptedUsd!);
   const best = order[0]!;
   const a = estimates[best]!;
   let k = 1;
@@ -88,12 +99,25 @@ export function verdict(labels: string[], comparison: MatchedComparison, matched
   }
   const figures = order.map((i) => figure(labels[i]!, estimates[i]!)).join("; ");
   if (predictable && k === 1) {
-    const others = order.slice(1).map((i) => labels[i]!).join(", ");
-    return { kind: "winner", winner: labels[best]!, text: `${labels[best]} costs less per accepted outcome than ${others}, ${within}: ${figures}.`, moreRunsNeeded: null };
+    const others = order
+      .slice(1)
+      .map((i) => labels[i]!)
+      .join(", ");
+    return {
+      kind: "winner",
+      winner: labels[best]!,
+      text: `${labels[best]} costs less per accepted outcome than ${others}, ${within}: ${figures}.`,
+      moreRunsNeeded: null,
+    };
   }
   const more = predictable ? estimates.map((estimate) => Math.ceil(estimate.runs * (k - 1))) : null;
   const howMany = more
     ? `If the gap is real, about ${more.map((n, i) => `${n} more runs of ${labels[i]}`).join(", ")} would be needed to tell them apart.`
     : "The estimates are equal or an interval is unbounded, so no number of runs can be predicted to tell them apart.";
-  return { kind: "not-enough-evidence", winner: null, text: `Not enough evidence to call a winner: the 95% intervals overlap, ${within}. ${figures}. ${howMany}`, moreRunsNeeded: more };
+  return {
+    kind: "not-enough-evidence",
+    winner: null,
+    text: `Not enough evidence to call a winner: the 95% intervals overlap, ${within}. ${figures}. ${howMany}`,
+    moreRunsNeeded: more,
+  };
 }

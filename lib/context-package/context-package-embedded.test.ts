@@ -4,8 +4,8 @@ import { ensureTeam } from "@/lib/admin/members";
 import type { Scope } from "@/lib/auth/scope";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { expectedPackage, generatedTeamRuns, runLines } from "@/lib/testing/context-package-traces";
-import { contextPackageReport, type RunRow } from "./report";
 import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
+import { contextPackageReport, type RunRow } from "./report";
 
 useEmbeddedDatabase("embedded-context");
 let scope: Scope;
@@ -19,8 +19,17 @@ describe("the context package on the embedded database", () => {
   it("measures each generated run's package and its cost exactly", async () => {
     const runIdOf = new Map<string, string>();
     for (const run of generatedTeamRuns) {
-      const body = runLines(run).join("\n") + "\n";
-      const result = await ingestFile(scope, { format: "claude-code", fileName: `${run.session}.jsonl`, body: { bytes: (async function* () { yield Buffer.from(body); })(), gzip: false } });
+      const body = `${runLines(run).join("\n")}\n`;
+      const result = await ingestFile(scope, {
+        format: "claude-code",
+        fileName: `${run.session}.jsonl`,
+        body: {
+          bytes: (async function* () {
+            yield Buffer.from(body);
+          })(),
+          gzip: false,
+        },
+      });
       runIdOf.set(run.session, result.runIds[0]!);
     }
     const report = await contextPackageReport(scope, { from: "2026-02-01", to: "2026-02-28", groupBy: "run" });
@@ -32,6 +41,12 @@ describe("the context package on the embedded database", () => {
       expect(row.callsCarried).toBe(expected.callsCarried);
       expect(row.packageCostUsd).toBeCloseTo(expected.packageCostUsd, 12);
     }
-    expect(report.recommendations.map((r) => r.kind).sort()).toEqual(["far-above-median", "instruction-reread", "instruction-reread", "mcp-rarely-used", "package-grew"]);
+    expect(report.recommendations.map((r) => r.kind).sort()).toEqual([
+      "far-above-median",
+      "instruction-reread",
+      "instruction-reread",
+      "mcp-rarely-used",
+      "package-grew",
+    ]);
   });
 });

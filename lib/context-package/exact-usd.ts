@@ -7,7 +7,8 @@ const SCALE_DIGITS = 12;
 export function toPicoUsd(decimal: string): bigint {
   const negative = decimal.startsWith("-");
   const [whole = "0", fraction = ""] = (negative ? decimal.slice(1) : decimal).split(".");
-  const value = BigInt(whole) * 10n ** BigInt(SCALE_DIGITS) + BigInt((fraction + "0".repeat(SCALE_DIGITS)).slice(0, SCALE_DIGITS));
+  const value =
+    BigInt(whole) * 10n ** BigInt(SCALE_DIGITS) + BigInt((fraction + "0".repeat(SCALE_DIGITS)).slice(0, SCALE_DIGITS));
   return negative ? -value : value;
 }
 

@@ -6,7 +6,15 @@
  */
 
 /** File names that are instructions wherever they live. */
-const INSTRUCTION_FILE_NAMES = new Set(["claude.md", "claude.local.md", "agents.md", "agents.override.md", "gemini.md", ".cursorrules", "memory.md"]);
+const INSTRUCTION_FILE_NAMES = new Set([
+  "claude.md",
+  "claude.local.md",
+  "agents.md",
+  "agents.override.md",
+  "gemini.md",
+  ".cursorrules",
+  "memory.md",
+]);
 /** Folders whose files are instructions (Cursor rules, Claude Code memory). */
 const INSTRUCTION_FOLDERS = [".cursor/rules/", ".claude/memory/", ".claude/rules/"];
 

@@ -14,7 +14,7 @@
  *   5-minute ones) and what remains was sent uncached. Each part is priced at that call's own rate
  *   for its kind (its model, date, speed, long-context tier and the team's overrides).
  */
-import { priceCall, type PriceOverride } from "@/lib/pricing/price-book";
+import { type PriceOverride, priceCall } from "@/lib/pricing/price-book";
 import { carriedOutput, runThreads, type ThreadCall } from "@/lib/waste/threads";
 import type { WasteCall, WasteToolCall } from "@/lib/waste/types";
 import { instructionFileRead } from "./instruction-files";
@@ -55,17 +55,34 @@ export interface RunPackage {
 }
 
 /** The price of one token of `kind` on `call`, at the tier the call's whole input put it in. */
-function unitPrice(call: WasteCall, kind: "uncachedInput" | "cacheRead" | "cacheWrite5m" | "cacheWrite1h", overrides: readonly PriceOverride[]): number {
+function unitPrice(
+  call: WasteCall,
+  kind: "uncachedInput" | "cacheRead" | "cacheWrite5m" | "cacheWrite1h",
+  overrides: readonly PriceOverride[],
+): number {
   const total = call.contextTokens;
   if (total === 0) return 0;
-  const base = { model: call.model, timestamp: call.timestamp, speed: call.speed, uncachedInput: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0 };
+  const base = {
+    model: call.model,
+    timestamp: call.timestamp,
+    speed: call.speed,
+    uncachedInput: 0,
+    cacheRead: 0,
+    cacheWrite5m: 0,
+    cacheWrite1h: 0,
+    output: 0,
+  };
   // Priced as `total` tokens of the kind, so the long-context tier is the call's own; the price of
   // an empty request (a per-request fee, if any) is taken off.
   return (priceCall({ ...base, [kind]: total }, overrides).costUsd - priceCall(base, overrides).costUsd) / total;
 }
 
 /** What carrying `packageTokens` cost on `call` (see the module comment for the split). */
-export function packageCallCost(call: WasteCall, packageTokens: number, overrides: readonly PriceOverride[]): PackageCallCost {
+export function packageCallCost(
+  call: WasteCall,
+  packageTokens: number,
+  overrides: readonly PriceOverride[],
+): PackageCallCost {
   const carriedTokens = Math.min(packageTokens, call.contextTokens);
   const fromCacheRead = Math.min(carriedTokens, call.cacheRead);
   const fromCacheWrite1h = Math.min(carriedTokens - fromCacheRead, call.cacheWrite1h);
@@ -79,7 +96,11 @@ export function packageCallCost(call: WasteCall, packageTokens: number, override
   return { callId: call.id, carriedTokens, fromCacheRead, fromCacheWrite1h, fromCacheWrite5m, uncached, costUsd };
 }
 
-export function measureRunPackage(calls: readonly WasteCall[], toolCalls: readonly WasteToolCall[], overrides: readonly PriceOverride[]): RunPackage {
+export function measureRunPackage(
+  calls: readonly WasteCall[],
+  toolCalls: readonly WasteToolCall[],
+  overrides: readonly PriceOverride[],
+): RunPackage {
   const threads = runThreads(calls);
   const main: ThreadCall[] = threads.threads.get("") ?? [];
   const first = main[0]?.call ?? null;
@@ -88,13 +109,23 @@ export function measureRunPackage(calls: readonly WasteCall[], toolCalls: readon
 
   const uses = new Map<string, number>();
   for (const tool of toolCalls) uses.set(tool.name, (uses.get(tool.name) ?? 0) + 1);
-  const tools = [...uses].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, count]) => ({ name, uses: count }));
+  const tools = [...uses]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, count]) => ({ name, uses: count }));
 
   const files = new Map<string, InstructionFileUse>();
   for (const tool of toolCalls) {
     const path = instructionFileRead(tool.summary);
     if (path === null) continue;
-    const file = files.get(path) ?? { path, tokens: 0, reads: 0, readsAfterCompaction: 0, carriedCalls: 0, carriedUsd: 0, toolCallIds: [] };
+    const file = files.get(path) ?? {
+      path,
+      tokens: 0,
+      reads: 0,
+      readsAfterCompaction: 0,
+      carriedCalls: 0,
+      carriedUsd: 0,
+      toolCallIds: [],
+    };
     file.tokens = Math.max(file.tokens, tool.outputTokens ?? 0);
     file.reads += 1;
     file.toolCallIds.push(String(tool.id));
@@ -103,7 +134,8 @@ export function measureRunPackage(calls: readonly WasteCall[], toolCalls: readon
     const carried = carriedOutput(threads, tool);
     if (carried !== null && tool.outputTokens) {
       file.carriedCalls += carried.later.length;
-      for (const later of carried.later) file.carriedUsd += tool.outputTokens * unitPrice(later.call, "cacheRead", overrides);
+      for (const later of carried.later)
+        file.carriedUsd += tool.outputTokens * unitPrice(later.call, "cacheRead", overrides);
     }
     files.set(path, file);
   }

@@ -54,7 +54,8 @@ function mcpRarelyUsed(project: string, runs: readonly PackageRun[]): Recommenda
   if (runs.length < MIN_RUNS_FOR_SHARES) return [];
   const runsUsing = new Map<string, number>();
   for (const run of runs) {
-    for (const server of new Set(run.tools.flatMap((tool) => mcpServerOf(tool.name) ?? []))) runsUsing.set(server, (runsUsing.get(server) ?? 0) + 1);
+    for (const server of new Set(run.tools.flatMap((tool) => mcpServerOf(tool.name) ?? [])))
+      runsUsing.set(server, (runsUsing.get(server) ?? 0) + 1);
   }
   const figure = packageFigure(runs);
   return [...runsUsing]
@@ -75,11 +76,20 @@ function packageGrew(project: string, runs: readonly PackageRun[]): Recommendati
   for (let i = runs.length - 1; i >= 1; i--) {
     const before = runs[i - 1]!;
     const after = runs[i]!;
-    if (after.packageTokens < before.packageTokens * GROWTH_FACTOR || after.packageTokens - before.packageTokens < GROWTH_MIN_TOKENS) continue;
+    if (
+      after.packageTokens < before.packageTokens * GROWTH_FACTOR ||
+      after.packageTokens - before.packageTokens < GROWTH_MIN_TOKENS
+    )
+      continue;
     if (smallestFrom[i]! < before.packageTokens * GROWTH_FACTOR) continue;
     const since = runs.slice(i);
     const earlier = runs.slice(0, i);
-    const perCall = (list: readonly PackageRun[]) => list.reduce((sum, run) => sum + run.spendUsd, 0) / Math.max(1, list.reduce((sum, run) => sum + run.runCalls, 0));
+    const perCall = (list: readonly PackageRun[]) =>
+      list.reduce((sum, run) => sum + run.spendUsd, 0) /
+      Math.max(
+        1,
+        list.reduce((sum, run) => sum + run.runCalls, 0),
+      );
     const change = perCall(earlier) > 0 ? perCall(since) / perCall(earlier) - 1 : 0;
     const grownFile = after.instructionFiles
       .map((file) => ({ file, previous: before.instructionFiles.find((old) => old.path === file.path) }))
@@ -101,7 +111,10 @@ function packageGrew(project: string, runs: readonly PackageRun[]): Recommendati
 }
 
 function instructionReread(project: string, runs: readonly PackageRun[]): Recommendation[] {
-  const byPath = new Map<string, { runs: PackageRun[]; reads: number; afterCompaction: number; tokens: number; usd: number; calls: number }>();
+  const byPath = new Map<
+    string,
+    { runs: PackageRun[]; reads: number; afterCompaction: number; tokens: number; usd: number; calls: number }
+  >();
   for (const run of runs) {
     for (const file of run.instructionFiles) {
       const entry = byPath.get(file.path) ?? { runs: [], reads: 0, afterCompaction: 0, tokens: 0, usd: 0, calls: 0 };
@@ -122,7 +135,9 @@ function instructionReread(project: string, runs: readonly PackageRun[]): Recomm
       project,
       text:
         `${path} (${formatTokens(entry.tokens)} tokens) was read by a tool in ${entry.runs.length} of ${runs.length} runs of ${project}` +
-        (entry.afterCompaction > 0 ? `, ${entry.afterCompaction === 1 ? "once" : `${entry.afterCompaction} times`} again after a compaction` : "") +
+        (entry.afterCompaction > 0
+          ? `, ${entry.afterCompaction === 1 ? "once" : `${entry.afterCompaction} times`} again after a compaction`
+          : "") +
         `; its copies were carried on ${formatInteger(entry.calls)} later calls (at least ${formatUsd(entry.usd)} at cache-read prices).`,
       usd: entry.usd,
       calls: entry.calls,
@@ -130,7 +145,11 @@ function instructionReread(project: string, runs: readonly PackageRun[]): Recomm
     }));
 }
 
-export function recommend(runs: readonly PackageRun[], projects: readonly ProjectPackage[], teamMedianPackageTokens: number): Recommendation[] {
+export function recommend(
+  runs: readonly PackageRun[],
+  projects: readonly ProjectPackage[],
+  teamMedianPackageTokens: number,
+): Recommendation[] {
   const runsOf = new Map<string, PackageRun[]>();
   for (const run of runs) {
     const list = runsOf.get(run.project) ?? [];
@@ -140,7 +159,11 @@ export function recommend(runs: readonly PackageRun[], projects: readonly Projec
   const recommendations: Recommendation[] = [];
   for (const project of projects) {
     const projectRuns = runsOf.get(project.key) ?? [];
-    recommendations.push(...mcpRarelyUsed(project.key, projectRuns), ...packageGrew(project.key, projectRuns), ...instructionReread(project.key, projectRuns));
+    recommendations.push(
+      ...mcpRarelyUsed(project.key, projectRuns),
+      ...packageGrew(project.key, projectRuns),
+      ...instructionReread(project.key, projectRuns),
+    );
     if (project.farAboveTeamMedian) {
       const figure = packageFigure(projectRuns);
       recommendations.push({

@@ -3,9 +3,10 @@
  * recomputeRunPackages for the runs an upload touched, right after their findings; a price change
  * redoes a team with recomputeTeamPackages. Like findings, a package depends on the data alone.
  */
-import type { Prisma } from "@/lib/generated/prisma/client";
+
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { teamPriceOverrides } from "@/lib/waste/load-runs";
 import type { WasteCall, WasteToolCall } from "@/lib/waste/types";
 import { measureRunPackage } from "./measure";
@@ -29,14 +30,24 @@ export async function recomputeRunPackages(teamId: string, runIds: readonly stri
 }
 
 export async function recomputeTeamPackages(teamId: string): Promise<{ runs: number }> {
-  const runs = await db().$queryRaw<{ id: string }[]>`SELECT id::text FROM "Run" WHERE "teamId" = ${teamId}::uuid ORDER BY "startedAt", id`;
+  const runs = await db().$queryRaw<
+    { id: string }[]
+  >`SELECT id::text FROM "Run" WHERE "teamId" = ${teamId}::uuid ORDER BY "startedAt", id`;
   for (let start = 0; start < runs.length; start += RUNS_PER_BATCH * 8) {
-    await recomputeRunPackages(teamId, runs.slice(start, start + RUNS_PER_BATCH * 8).map((run) => run.id));
+    await recomputeRunPackages(
+      teamId,
+      runs.slice(start, start + RUNS_PER_BATCH * 8).map((run) => run.id),
+    );
   }
   return { runs: runs.length };
 }
 
-async function recomputeBatch(tx: Prisma.TransactionClient, teamId: string, ids: string[], overrides: Awaited<ReturnType<typeof teamPriceOverrides>>): Promise<void> {
+async function recomputeBatch(
+  tx: Prisma.TransactionClient,
+  teamId: string,
+  ids: string[],
+  overrides: Awaited<ReturnType<typeof teamPriceOverrides>>,
+): Promise<void> {
   const calls = await tx.$queryRaw<(WasteCall & { runId: string })[]>`
     SELECT "runId"::text AS "runId", id, "agentId", timestamp, model, speed, "uncachedInput", "cacheRead", "cacheWrite5m", "cacheWrite1h",
       output, "contextTokens", "costUsd"::float8 AS "costUsd", "isApiError"
@@ -46,7 +57,9 @@ async function recomputeBatch(tx: Prisma.TransactionClient, teamId: string, ids:
     SELECT "runId"::text AS "runId", id, "callId", name, summary, "outputTokens", "outputHash", "isError", timestamp, "resultAt"
     FROM "ToolCall" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${ids}::uuid[])
     ORDER BY id`;
-  const callsOf = groupByRun(calls.map((call) => ({ ...call, speed: call.speed === "fast" ? ("fast" as const) : ("standard" as const) })));
+  const callsOf = groupByRun(
+    calls.map((call) => ({ ...call, speed: call.speed === "fast" ? ("fast" as const) : ("standard" as const) })),
+  );
   const toolsOf = groupByRun(toolCalls);
   const rows = ids.map((runId) => {
     const measured = measureRunPackage(callsOf.get(runId) ?? [], toolsOf.get(runId) ?? [], overrides);

@@ -12,10 +12,12 @@ import { unallocatedKey } from "@/lib/queries/spend-by-group";
 import { picoUsdToNumber, sumPicoUsd, toPicoUsd } from "./exact-usd";
 import { mcpServerOf } from "./instruction-files";
 import type { InstructionFileUse } from "./measure";
-import { recommend, type Recommendation } from "./recommendations";
+import { type Recommendation, recommend } from "./recommendations";
 
 export const contextPackageGroups = ["project", "run"] as const;
-export const contextPackageQuerySchema = z.object({ groupBy: z.enum(contextPackageGroups).default("project") }).and(dateRangeSchema);
+export const contextPackageQuerySchema = z
+  .object({ groupBy: z.enum(contextPackageGroups).default("project") })
+  .and(dateRangeSchema);
 export type ContextPackageQuery = z.output<typeof contextPackageQuerySchema>;
 
 /** A project whose median package is at least this many times the team's median is flagged. */
@@ -52,7 +54,13 @@ export interface ProjectPackage {
   farAboveTeamMedian: boolean;
   mcpServers: { server: string; runsUsing: number; uses: number }[];
   tools: { name: string; runsUsing: number; uses: number }[];
-  instructionFiles: { path: string; tokens: number; runsReading: number; reads: number; readsAfterCompaction: number }[];
+  instructionFiles: {
+    path: string;
+    tokens: number;
+    runsReading: number;
+    reads: number;
+    readsAfterCompaction: number;
+  }[];
   sizeOverTime: { runId: string; startedAt: string; packageTokens: number }[];
   weekly: { week: string; packageCostUsd: number; callsCarried: number; spendUsd: number }[];
 }
@@ -72,13 +80,32 @@ export interface RunRow {
 
 export interface ContextPackageResult {
   rows: ProjectPackage[] | RunRow[];
-  totals: { runs: number; callsCarried: number; packageCostUsd: number; spendUsd: number; shareOfSpend: number; teamMedianPackageTokens: number };
+  totals: {
+    runs: number;
+    callsCarried: number;
+    packageCostUsd: number;
+    spendUsd: number;
+    shareOfSpend: number;
+    teamMedianPackageTokens: number;
+  };
   recommendations: Recommendation[];
 }
 
 export async function loadPackageRuns(scope: Scope, from: string, to: string): Promise<PackageRun[]> {
   const rows = await db().$queryRaw<
-    { runId: string; project: string; startedAt: Date; day: string; packageTokens: number; callsCarried: number; packageCostUsd: string; spendUsd: number; runCalls: number; tools: PackageRun["tools"]; instructionFiles: InstructionFileUse[] }[]
+    {
+      runId: string;
+      project: string;
+      startedAt: Date;
+      day: string;
+      packageTokens: number;
+      callsCarried: number;
+      packageCostUsd: string;
+      spendUsd: number;
+      runCalls: number;
+      tools: PackageRun["tools"];
+      instructionFiles: InstructionFileUse[];
+    }[]
   >`
     SELECT c."runId"::text AS "runId", coalesce(p.name, r.repository, r.cwd, ${unallocatedKey}) AS project, r."startedAt", to_char(c.day, 'YYYY-MM-DD') AS day,
       c."packageTokens", c."callsCarried", c."packageCostUsd"::text AS "packageCostUsd", r."costUsd"::float8 AS "spendUsd", r.calls AS "runCalls",
@@ -105,7 +132,10 @@ export function weekOf(day: string): string {
   return date.toISOString().slice(0, 10);
 }
 
-export function summarizeProjects(runs: readonly PackageRun[]): { projects: ProjectPackage[]; teamMedianPackageTokens: number } {
+export function summarizeProjects(runs: readonly PackageRun[]): {
+  projects: ProjectPackage[];
+  teamMedianPackageTokens: number;
+} {
   const byProject = new Map<string, PackageRun[]>();
   for (const run of runs) {
     const list = byProject.get(run.project) ?? [];
@@ -119,7 +149,10 @@ export function summarizeProjects(runs: readonly PackageRun[]): { projects: Proj
     const spendUsd = list.reduce((sum, run) => sum + run.spendUsd, 0);
     const timesTeamMedian = teamMedianPackageTokens > 0 ? medians.get(key)! / teamMedianPackageTokens : 0;
     const tools = new Map<string, { runsUsing: number; uses: number }>();
-    const files = new Map<string, { tokens: number; runsReading: number; reads: number; readsAfterCompaction: number }>();
+    const files = new Map<
+      string,
+      { tokens: number; runsReading: number; reads: number; readsAfterCompaction: number }
+    >();
     for (const run of list) {
       for (const tool of run.tools) {
         const entry = tools.get(tool.name) ?? { runsUsing: 0, uses: 0 };
@@ -127,7 +160,12 @@ export function summarizeProjects(runs: readonly PackageRun[]): { projects: Proj
       }
       for (const file of run.instructionFiles) {
         const entry = files.get(file.path) ?? { tokens: 0, runsReading: 0, reads: 0, readsAfterCompaction: 0 };
-        files.set(file.path, { tokens: file.tokens, runsReading: entry.runsReading + 1, reads: entry.reads + file.reads, readsAfterCompaction: entry.readsAfterCompaction + file.readsAfterCompaction });
+        files.set(file.path, {
+          tokens: file.tokens,
+          runsReading: entry.runsReading + 1,
+          reads: entry.reads + file.reads,
+          readsAfterCompaction: entry.readsAfterCompaction + file.readsAfterCompaction,
+        });
       }
     }
     const servers = new Map<string, { runs: Set<string>; uses: number }>();
@@ -145,7 +183,11 @@ export function summarizeProjects(runs: readonly PackageRun[]): { projects: Proj
     for (const run of list) {
       const week = weekOf(run.day);
       const entry = weeks.get(week) ?? { pico: 0n, callsCarried: 0, spendUsd: 0 };
-      weeks.set(week, { pico: entry.pico + run.packagePicoUsd, callsCarried: entry.callsCarried + run.callsCarried, spendUsd: entry.spendUsd + run.spendUsd });
+      weeks.set(week, {
+        pico: entry.pico + run.packagePicoUsd,
+        callsCarried: entry.callsCarried + run.callsCarried,
+        spendUsd: entry.spendUsd + run.spendUsd,
+      });
     }
     return {
       key,
@@ -158,11 +200,28 @@ export function summarizeProjects(runs: readonly PackageRun[]): { projects: Proj
       latestPackageTokens: list[list.length - 1]!.packageTokens,
       timesTeamMedian,
       farAboveTeamMedian: byProject.size > 1 && timesTeamMedian >= FAR_ABOVE_MEDIAN,
-      mcpServers: [...servers].map(([server, entry]) => ({ server, runsUsing: entry.runs.size, uses: entry.uses })).sort((a, b) => b.uses - a.uses || (a.server < b.server ? -1 : 1)),
-      tools: [...tools].map(([name, entry]) => ({ name, ...entry })).sort((a, b) => b.uses - a.uses || (a.name < b.name ? -1 : 1)),
-      instructionFiles: [...files].map(([path, entry]) => ({ path, ...entry })).sort((a, b) => b.tokens - a.tokens || (a.path < b.path ? -1 : 1)),
-      sizeOverTime: list.map((run) => ({ runId: run.runId, startedAt: run.startedAt.toISOString(), packageTokens: run.packageTokens })),
-      weekly: [...weeks].sort(([a], [b]) => (a < b ? -1 : 1)).map(([week, entry]) => ({ week, packageCostUsd: picoUsdToNumber(entry.pico), callsCarried: entry.callsCarried, spendUsd: entry.spendUsd })),
+      mcpServers: [...servers]
+        .map(([server, entry]) => ({ server, runsUsing: entry.runs.size, uses: entry.uses }))
+        .sort((a, b) => b.uses - a.uses || (a.server < b.server ? -1 : 1)),
+      tools: [...tools]
+        .map(([name, entry]) => ({ name, ...entry }))
+        .sort((a, b) => b.uses - a.uses || (a.name < b.name ? -1 : 1)),
+      instructionFiles: [...files]
+        .map(([path, entry]) => ({ path, ...entry }))
+        .sort((a, b) => b.tokens - a.tokens || (a.path < b.path ? -1 : 1)),
+      sizeOverTime: list.map((run) => ({
+        runId: run.runId,
+        startedAt: run.startedAt.toISOString(),
+        packageTokens: run.packageTokens,
+      })),
+      weekly: [...weeks]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([week, entry]) => ({
+          week,
+          packageCostUsd: picoUsdToNumber(entry.pico),
+          callsCarried: entry.callsCarried,
+          spendUsd: entry.spendUsd,
+        })),
     };
   });
   projects.sort((a, b) => b.packageCostUsd - a.packageCostUsd || (a.key < b.key ? -1 : 1));

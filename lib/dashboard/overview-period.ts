@@ -67,7 +67,11 @@ function presetRange(preset: Exclude<PeriodPreset, "custom">, today: string): { 
   }
 }
 
-export function resolveOverviewPeriod(params: OverviewParams, latestSpendDay: string | null, today = todayUtc()): OverviewPeriod {
+export function resolveOverviewPeriod(
+  params: OverviewParams,
+  latestSpendDay: string | null,
+  today = todayUtc(),
+): OverviewPeriod {
   let preset: PeriodPreset = params.period ?? (params.from || params.to ? "custom" : "last-7-days");
   let range: { from: string; to: string };
   let fallbackNote: string | null = null;
@@ -85,5 +89,12 @@ export function resolveOverviewPeriod(params: OverviewParams, latestSpendDay: st
     }
   }
   const days = daysBetween(range.from, range.to);
-  return { preset, ...range, previousFrom: addDays(range.from, -days), previousTo: addDays(range.from, -1), days, fallbackNote };
+  return {
+    preset,
+    ...range,
+    previousFrom: addDays(range.from, -days),
+    previousTo: addDays(range.from, -1),
+    days,
+    fallbackNote,
+  };
 }

@@ -8,14 +8,29 @@ import type { CallModel } from "@/lib/generated/prisma/models/Call";
 import { recordColumns, tableColumns, tableInput } from "./columns";
 
 describe("typed column definitions", () => {
-  const calls = tableColumns<CallModel>()({ runId: "uuid", callKey: "text", messageId: "text?", timestamp: "timestamptz", costUsd: "numeric" });
+  const calls = tableColumns<CallModel>()({
+    runId: "uuid",
+    callKey: "text",
+    messageId: "text?",
+    timestamp: "timestamptz",
+    costUsd: "numeric",
+  });
 
   it("give the INSERT column list, the record set and the SELECT list from one definition, in one order", () => {
     expect(calls.names().sql).toBe(`"runId", "callKey", "messageId", "timestamp", "costUsd"`);
-    const from = calls.from([{ runId: "r", callKey: "k", messageId: null, timestamp: new Date("2026-01-02T03:04:05Z"), costUsd: "0.5" }], "t");
-    expect(from.sql).toBe(`json_to_recordset(?::json) AS t("runId" uuid, "callKey" text, "messageId" text, "timestamp" timestamptz, "costUsd" numeric)`);
-    expect(JSON.parse(from.values[0] as string)).toEqual([{ runId: "r", callKey: "k", messageId: null, timestamp: "2026-01-02T03:04:05.000Z", costUsd: "0.5" }]);
-    expect(calls.select("c").sql).toBe(`c."runId"::text AS "runId", c."callKey" AS "callKey", c."messageId" AS "messageId", c."timestamp" AS "timestamp", c."costUsd"::text AS "costUsd"`);
+    const from = calls.from(
+      [{ runId: "r", callKey: "k", messageId: null, timestamp: new Date("2026-01-02T03:04:05Z"), costUsd: "0.5" }],
+      "t",
+    );
+    expect(from.sql).toBe(
+      `json_to_recordset(?::json) AS t("runId" uuid, "callKey" text, "messageId" text, "timestamp" timestamptz, "costUsd" numeric)`,
+    );
+    expect(JSON.parse(from.values[0] as string)).toEqual([
+      { runId: "r", callKey: "k", messageId: null, timestamp: "2026-01-02T03:04:05.000Z", costUsd: "0.5" },
+    ]);
+    expect(calls.select("c").sql).toBe(
+      `c."runId"::text AS "runId", c."callKey" AS "callKey", c."messageId" AS "messageId", c."timestamp" AS "timestamp", c."costUsd"::text AS "costUsd"`,
+    );
     expect(calls.pick("costUsd", "runId").names().sql).toBe(`"costUsd", "runId"`);
   });
 

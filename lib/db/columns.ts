@@ -23,8 +23,18 @@ import { Prisma } from "@/lib/generated/prisma/client";
 type BaseType = "uuid" | "text" | "int" | "bigint" | "numeric" | "boolean" | "timestamptz" | "date";
 export type ColumnType = BaseType | `${BaseType}?`;
 
-type JsOf<T extends BaseType> = T extends "int" ? number : T extends "boolean" ? boolean : T extends "timestamptz" ? Date : string;
-type ValueOf<T extends ColumnType> = T extends `${infer B extends BaseType}?` ? JsOf<B> | null : T extends BaseType ? JsOf<T> : never;
+type JsOf<T extends BaseType> = T extends "int"
+  ? number
+  : T extends "boolean"
+    ? boolean
+    : T extends "timestamptz"
+      ? Date
+      : string;
+type ValueOf<T extends ColumnType> = T extends `${infer B extends BaseType}?`
+  ? JsOf<B> | null
+  : T extends BaseType
+    ? JsOf<T>
+    : never;
 
 export type Columns = Readonly<Record<string, ColumnType>>;
 /** The row a definition describes: one property per column, typed by its Postgres type. */
@@ -35,7 +45,8 @@ type Tx = Pick<Prisma.TransactionClient, "$queryRaw" | "$executeRaw">;
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const baseOf = (type: ColumnType) => type.replace("?", "") as BaseType;
 /** How a column is read back so that it arrives as its JavaScript type on both drivers. */
-const readCast = (type: BaseType) => (type === "uuid" || type === "bigint" || type === "numeric" || type === "date" ? "::text" : "");
+const readCast = (type: BaseType) =>
+  type === "uuid" || type === "bigint" || type === "numeric" || type === "date" ? "::text" : "";
 
 export class Shape<C extends Columns> {
   constructor(readonly columns: C) {}
@@ -57,7 +68,11 @@ export class Shape<C extends Columns> {
 
   /** `alias."a"::text AS "a", ...`: a SELECT or RETURNING list whose result `read` types. */
   select(alias: string): Prisma.Sql {
-    return Prisma.raw(this.keys.map((key) => `${alias}.${quote(key)}${readCast(baseOf(this.columns[key]!))} AS ${quote(key)}`).join(", "));
+    return Prisma.raw(
+      this.keys
+        .map((key) => `${alias}.${quote(key)}${readCast(baseOf(this.columns[key]!))} AS ${quote(key)}`)
+        .join(", "),
+    );
   }
 
   /** Runs a query whose result columns are this shape's (see `select`). */
@@ -65,7 +80,9 @@ export class Shape<C extends Columns> {
     const rows = await tx.$queryRaw<Record<string, unknown>[]>(query);
     const dates = this.keys.filter((key) => baseOf(this.columns[key]!) === "timestamptz");
     // Drivers differ in what a timestamptz comes back as; the row type says Date.
-    for (const row of rows) for (const key of dates) if (row[key] !== null && !(row[key] instanceof Date)) row[key] = new Date(row[key] as string);
+    for (const row of rows)
+      for (const key of dates)
+        if (row[key] !== null && !(row[key] instanceof Date)) row[key] = new Date(row[key] as string);
     return rows as RowOf<Shape<C>>[];
   }
 
@@ -83,7 +100,8 @@ type ColumnsOf<Model> = { [K in keyof Model]?: null extends Model[K] ? ColumnTyp
  * A key that is not a field of the model (a renamed column) does not compile.
  */
 export function tableColumns<Model>() {
-  return <const C extends ColumnsOf<Model> & Columns>(columns: C & Record<Exclude<keyof C, keyof Model>, never>) => new Shape<C>(columns);
+  return <const C extends ColumnsOf<Model> & Columns>(columns: C & Record<Exclude<keyof C, keyof Model>, never>) =>
+    new Shape<C>(columns);
 }
 
 /**
@@ -92,8 +110,9 @@ export function tableColumns<Model>() {
  * table's own (e.g. the call a tool call belongs to, found by its source and key).
  */
 export function tableInput<Model, Extra = object>() {
-  return <const C extends { [K in keyof (Model & Extra)]?: ColumnType } & Columns>(columns: C & Record<Exclude<keyof C, keyof (Model & Extra)>, never>) =>
-    new Shape<C>(columns);
+  return <const C extends { [K in keyof (Model & Extra)]?: ColumnType } & Columns>(
+    columns: C & Record<Exclude<keyof C, keyof (Model & Extra)>, never>,
+  ) => new Shape<C>(columns);
 }
 
 /** Rows that are no table's (join keys, deltas): the same typing, without a model to check against. */

@@ -3,8 +3,9 @@
  * writes, and in test setup. Uses Prisma's own engine (wasm) so the `_prisma_migrations` table is
  * the one Prisma tooling expects.
  */
-import { PGlite } from "@electric-sql/pglite";
+
 import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -29,7 +30,9 @@ type Query = (sql: string) => Promise<{ rows: unknown[] }>;
 /** Migrations Prisma's table records as finished; empty when the table does not exist yet. */
 async function appliedMigrationNames(query: Query): Promise<Set<string>> {
   try {
-    const { rows } = await query(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+    const { rows } = await query(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
     return new Set((rows as { migration_name: string }[]).map((row) => row.migration_name));
   } catch {
     return new Set();

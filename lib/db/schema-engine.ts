@@ -4,10 +4,13 @@
  * through a driver adapter. We use it to diff the schema into migration SQL (scripts/new-migration.ts)
  * and to apply the migrations folder, keeping Prisma's own `_prisma_migrations` bookkeeping.
  */
-import { readFile, readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
 
 const require = createRequire(import.meta.url);
@@ -23,7 +26,10 @@ let engineModule: Promise<typeof import("@prisma/schema-engine-wasm/schema_engin
 function loadEngineModule() {
   engineModule ??= (async () => {
     const bindings = await import("@prisma/schema-engine-wasm/schema_engine_bg");
-    const wasmPath = path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
+    const wasmPath = path.join(
+      path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")),
+      "schema_engine_bg.wasm",
+    );
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
       "./schema_engine_bg.js": bindings as unknown as WebAssembly.ModuleImports,
     });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestTeam, type TestTeam } from "@/lib/testing/fixtures";
 import { closeDb } from "./client";
 import { teamDb } from "./team-db";
-import { createTestTeam, type TestTeam } from "@/lib/testing/fixtures";
 
 let a: TestTeam;
 let b: TestTeam;
@@ -17,7 +17,9 @@ describe("teamDb", () => {
     expect(await teamDb(a).project.findMany()).toEqual([]);
     expect(await teamDb(a).project.findFirst({ where: { id: project.id } })).toBeNull();
     expect(await teamDb(a).project.findFirst({ where: { teamId: b.teamId } })).toBeNull();
-    expect(await teamDb(a).project.findUnique({ where: { teamId_id: { teamId: b.teamId, id: project.id } } })).toBeNull();
+    expect(
+      await teamDb(a).project.findUnique({ where: { teamId_id: { teamId: b.teamId, id: project.id } } }),
+    ).toBeNull();
   });
 
   it("cannot change or delete another team's rows", async () => {

@@ -5,7 +5,13 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientAddress, settleForwardedHeaders, trustedProxies, TrustedProxiesError, type TrustProxy } from "./forwarded";
+import {
+  clientAddress,
+  settleForwardedHeaders,
+  TrustedProxiesError,
+  type TrustProxy,
+  trustedProxies,
+} from "./forwarded";
 
 let server: Server;
 let trust: TrustProxy = trustedProxies("");
@@ -35,7 +41,12 @@ function settled(headers: Record<string, string>): Promise<IncomingHttpHeaders> 
   });
 }
 
-const spoofed = { "x-forwarded-for": "203.0.113.9", "x-forwarded-proto": "https", "x-forwarded-host": "evil.example", "x-real-ip": "198.51.100.1" };
+const spoofed = {
+  "x-forwarded-for": "203.0.113.9",
+  "x-forwarded-proto": "https",
+  "x-forwarded-host": "evil.example",
+  "x-real-ip": "198.51.100.1",
+};
 
 describe("forwarded headers", () => {
   it("from an untrusted peer are replaced by the socket's address and dropped", async () => {

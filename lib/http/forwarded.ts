@@ -32,7 +32,14 @@ export function trustedProxies(value = process.env.TRH_TRUSTED_PROXIES ?? ""): T
   return proxyAddr.compile(entries);
 }
 
-const forwardedHeaders = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-real-ip", "forwarded"];
+const forwardedHeaders = [
+  "x-forwarded-for",
+  "x-forwarded-proto",
+  "x-forwarded-host",
+  "x-forwarded-port",
+  "x-real-ip",
+  "forwarded",
+];
 
 /** The value the nearest proxy set, when a list was appended to along the way. */
 function nearestValue(header: string | string[] | undefined): string | undefined {

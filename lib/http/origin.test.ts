@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { isSameOriginRequest, ownOrigin } from "./origin";
 
-const post = (headers: Record<string, string>) => new Request("http://localhost:3000/api/v1/outcomes", { method: "POST", headers });
+const post = (headers: Record<string, string>) =>
+  new Request("http://localhost:3000/api/v1/outcomes", { method: "POST", headers });
 const own = { host: "localhost:3000", "x-forwarded-host": "localhost:3000", "x-forwarded-proto": "http" };
 
 describe("the Origin rule", () => {
@@ -16,12 +17,18 @@ describe("the Origin rule", () => {
     expect(isSameOriginRequest(post({ ...own, origin: "https://localhost:3000" }))).toBe(false);
     expect(isSameOriginRequest(post({ ...own, origin: "http://localhost:3001" }))).toBe(false);
     // Origin wins over a same-site Referer.
-    expect(isSameOriginRequest(post({ ...own, origin: "https://evil.example", referer: "http://localhost:3000/" }))).toBe(false);
+    expect(
+      isSameOriginRequest(post({ ...own, origin: "https://evil.example", referer: "http://localhost:3000/" })),
+    ).toBe(false);
     expect(isSameOriginRequest(post(own))).toBe(false);
   });
 
   it("is the origin behind a trusted proxy when it named one", () => {
-    expect(ownOrigin(new Headers({ host: "127.0.0.1:3000", "x-forwarded-host": "trh.example.com", "x-forwarded-proto": "https" }))).toBe("https://trh.example.com");
+    expect(
+      ownOrigin(
+        new Headers({ host: "127.0.0.1:3000", "x-forwarded-host": "trh.example.com", "x-forwarded-proto": "https" }),
+      ),
+    ).toBe("https://trh.example.com");
     expect(ownOrigin(new Headers({ host: "localhost:443", "x-forwarded-proto": "https" }))).toBe("https://localhost");
   });
 });

@@ -13,7 +13,10 @@ function chunkedRequest(chunks: number, headers: Record<string, string> = {}) {
       controller.enqueue(new Uint8Array(65_536).fill(120));
     },
   });
-  return { request: new Request("http://localhost/x", { method: "POST", body, headers, duplex: "half" } as RequestInit), pulled };
+  return {
+    request: new Request("http://localhost/x", { method: "POST", body, headers, duplex: "half" } as RequestInit),
+    pulled,
+  };
 }
 
 describe("readBodyCapped", () => {

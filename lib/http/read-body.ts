@@ -5,7 +5,8 @@
  */
 import { HttpError } from "./errors";
 
-export const bodyTooLarge = (maxBytes: number) => new HttpError(413, "too_large", `the request body is larger than the limit of ${maxBytes} bytes for this route`);
+export const bodyTooLarge = (maxBytes: number) =>
+  new HttpError(413, "too_large", `the request body is larger than the limit of ${maxBytes} bytes for this route`);
 
 /** Refuses at once a body whose declared Content-Length is over the cap. */
 export function refuseDeclaredOversize(request: Request, maxBytes: number): void {

@@ -19,11 +19,11 @@ import { analyzeFiles } from "@/lib/analyze/analyze-files";
 import type { AnalyzeReport } from "@/lib/analyze/report";
 import { defaultFiles, defaultRoots, detectFileFormat, findTraceFiles } from "@/lib/analyze/trace-files";
 import { closeDb, db } from "@/lib/db/client";
-import { agentFixturesRoot, agentSamples, type AgentSample } from "@/lib/testing/agent-fixtures";
+import { priceCall } from "@/lib/pricing/price-book";
+import { type AgentSample, agentFixturesRoot, agentSamples } from "@/lib/testing/agent-fixtures";
 import { createTestTeam, type TestTeam } from "@/lib/testing/fixtures";
 import { wholeRange } from "@/lib/testing/ingest-fixtures";
 import { startIngestServer } from "@/lib/testing/ingest-server";
-import { priceCall } from "@/lib/pricing/price-book";
 
 afterAll(closeDb);
 
@@ -46,7 +46,13 @@ const expectedTokens = (sample: AgentSample) => ({
   cacheWriteTokens: sample.cacheWriteTokens,
 });
 
-const tokensOf = (totals: { calls: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number }) => ({
+const tokensOf = (totals: {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}) => ({
   calls: totals.calls,
   inputTokens: totals.inputTokens,
   outputTokens: totals.outputTokens,
@@ -61,9 +67,22 @@ async function sampleFiles(sample: AgentSample) {
 
 async function spendTotals(team: TestTeam, groupBy = "model", filters: Record<string, string> = {}) {
   const query = new URLSearchParams({ ...wholeRange, groupBy, ...filters });
-  const response = await getSpend(new Request(`http://test/api/v1/spend?${query}`, { headers: { authorization: `Bearer ${team.readKey}` } }), undefined as never);
+  const response = await getSpend(
+    new Request(`http://test/api/v1/spend?${query}`, { headers: { authorization: `Bearer ${team.readKey}` } }),
+    undefined as never,
+  );
   expect(response.status).toBe(200);
-  return (await response.json()) as { rows: { key: string; costUsd: number }[]; totals: { calls: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number } };
+  return (await response.json()) as {
+    rows: { key: string; costUsd: number }[];
+    totals: {
+      calls: number;
+      inputTokens: number;
+      outputTokens: number;
+      cacheReadTokens: number;
+      cacheWriteTokens: number;
+      costUsd: number;
+    };
+  };
 }
 
 describe("trh analyze on each sample gives SOURCES.md's totals", () => {
@@ -89,11 +108,28 @@ describe("trh analyze on each sample gives SOURCES.md's totals", () => {
 
 describe("prices of other providers' models", () => {
   // 100,000 uncached input tokens: below every long-context tier; Sonnet 4.5 at $3 per million.
-  const at = (model: string) => priceCall({ model, timestamp: new Date("2026-06-01T00:00:00Z"), uncachedInput: 100_000, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, speed: "standard" });
+  const at = (model: string) =>
+    priceCall({
+      model,
+      timestamp: new Date("2026-06-01T00:00:00Z"),
+      uncachedInput: 100_000,
+      cacheRead: 0,
+      cacheWrite5m: 0,
+      cacheWrite1h: 0,
+      output: 0,
+      speed: "standard",
+    });
 
   it("a provider-qualified name takes that provider's price, else the model's own, else none", () => {
-    expect(at("anthropic/claude-sonnet-4-5")).toMatchObject({ priced: true, costUsd: 0.3, rule: expect.stringContaining("anthropic/claude-sonnet-4-5") });
-    expect(at("openrouter/anthropic/claude-sonnet-4")).toMatchObject({ priced: true, rule: expect.stringContaining("openrouter/") });
+    expect(at("anthropic/claude-sonnet-4-5")).toMatchObject({
+      priced: true,
+      costUsd: 0.3,
+      rule: expect.stringContaining("anthropic/claude-sonnet-4-5"),
+    });
+    expect(at("openrouter/anthropic/claude-sonnet-4")).toMatchObject({
+      priced: true,
+      rule: expect.stringContaining("openrouter/"),
+    });
     expect(at("github-copilot/claude-sonnet-4.5")).toMatchObject({ priced: true, costUsd: 0.3 });
     expect(at("google/gemini-2.5-pro")).toMatchObject({ priced: true, rule: expect.stringContaining("google/") });
     expect(at("gpt-5.4-mini")).toMatchObject({ priced: true, rule: expect.stringContaining("openai/") });
@@ -105,7 +141,8 @@ describe("prices of other providers' models", () => {
 describe("format detection", () => {
   it("tells every sample file's format by its content", async () => {
     for (const sample of agentSamples) {
-      for (const file of await sampleFiles(sample)) expect([file.fileName, detectFileFormat(file.absolutePath)]).toEqual([file.fileName, sample.format]);
+      for (const file of await sampleFiles(sample))
+        expect([file.fileName, detectFileFormat(file.absolutePath)]).toEqual([file.fileName, sample.format]);
     }
   });
 
@@ -143,8 +180,18 @@ describe("default folders and their environment overrides", () => {
   });
 
   it("XDG_DATA_HOME, OPENCODE_DB, GEMINI_CLI_HOME, QWEN_RUNTIME_DIR over QWEN_HOME, COPILOT_HOME, AMP_DATA_DIR", () => {
-    const env = { XDG_DATA_HOME: "/data", GEMINI_CLI_HOME: "/g", QWEN_HOME: "/qh", QWEN_RUNTIME_DIR: "/qr", COPILOT_HOME: "/c", AMP_DATA_DIR: "/a", OPENCODE_DB: "custom.db" };
-    expect(dirs(env)).toEqual(expect.arrayContaining(["/data/opencode", "/g/.gemini/tmp", "/qr/projects", "/c", "/a/threads"]));
+    const env = {
+      XDG_DATA_HOME: "/data",
+      GEMINI_CLI_HOME: "/g",
+      QWEN_HOME: "/qh",
+      QWEN_RUNTIME_DIR: "/qr",
+      COPILOT_HOME: "/c",
+      AMP_DATA_DIR: "/a",
+      OPENCODE_DB: "custom.db",
+    };
+    expect(dirs(env)).toEqual(
+      expect.arrayContaining(["/data/opencode", "/g/.gemini/tmp", "/qr/projects", "/c", "/a/threads"]),
+    );
     expect(dirs({ QWEN_HOME: "/qh" })).toContain("/qh/projects");
     expect(defaultFiles(env, home)).toEqual(["/data/opencode/custom.db"]);
     expect(defaultFiles({ OPENCODE_DB: "/abs/oc.db" }, home)).toEqual(["/abs/oc.db"]);
@@ -153,8 +200,23 @@ describe("default folders and their environment overrides", () => {
   it("in an agent's folder, only its session files: not Gemini CLI's logs.json or settings", async () => {
     const gemini = mkdtempSync(path.join(tmpdir(), "trh-gemini-home-"));
     cpSync(path.join(agentFixturesRoot, "gemini/v0.61.0"), path.join(gemini, ".gemini"), { recursive: true });
-    writeFileSync(path.join(gemini, ".gemini/tmp/proj/logs.json"), JSON.stringify([{ sessionId: "s", messageId: 0, type: "user", message: "hi", timestamp: "2026-11-30T11:48:12.163Z" }], null, 2));
-    const { files, unreadable } = await findTraceFiles([], { GEMINI_CLI_HOME: gemini, HOME: gemini, CLAUDE_CONFIG_DIR: gemini, CODEX_HOME: gemini, XDG_DATA_HOME: gemini, QWEN_HOME: gemini, COPILOT_HOME: path.join(gemini, "none") });
+    writeFileSync(
+      path.join(gemini, ".gemini/tmp/proj/logs.json"),
+      JSON.stringify(
+        [{ sessionId: "s", messageId: 0, type: "user", message: "hi", timestamp: "2026-11-30T11:48:12.163Z" }],
+        null,
+        2,
+      ),
+    );
+    const { files, unreadable } = await findTraceFiles([], {
+      GEMINI_CLI_HOME: gemini,
+      HOME: gemini,
+      CLAUDE_CONFIG_DIR: gemini,
+      CODEX_HOME: gemini,
+      XDG_DATA_HOME: gemini,
+      QWEN_HOME: gemini,
+      COPILOT_HOME: path.join(gemini, "none"),
+    });
     expect(unreadable).toEqual([]);
     expect(files.map((file) => file.fileName).sort()).toEqual([
       "demo-project/chats/session-2026-11-30T11-48-a39fe66b.jsonl",
@@ -167,7 +229,11 @@ describe("the same totals through import, upload and the API on the real databas
   for (const sample of agentSamples) {
     it(`${sample.path}: trh import`, async () => {
       const team = await createTestTeam("agents-import");
-      const { stdout } = await run(process.execPath, ["bin/trh.mjs", "import", path.join(agentFixturesRoot, sample.path), "--team", team.slug, "--json"], { env: process.env });
+      const { stdout } = await run(
+        process.execPath,
+        ["bin/trh.mjs", "import", path.join(agentFixturesRoot, sample.path), "--team", team.slug, "--json"],
+        { env: process.env },
+      );
       const result = JSON.parse(stdout) as { calls: number; errors: unknown[]; unpricedModels: string[] };
       expect(result).toMatchObject({ calls: sample.calls, errors: [], unpricedModels: sample.unpricedModels });
       const { totals } = await spendTotals(team);
@@ -184,7 +250,11 @@ describe("the same totals through import, upload and the API on the real databas
         for (const file of await sampleFiles(sample)) {
           const query = new URLSearchParams({ format: "auto", file: file.fileName });
           const response = await postIngest(
-            new Request(`http://test/api/v1/ingest?${query}`, { method: "POST", body: readFileSync(file.absolutePath), headers: { authorization: `Bearer ${team.ingestKey}` } }),
+            new Request(`http://test/api/v1/ingest?${query}`, {
+              method: "POST",
+              body: readFileSync(file.absolutePath),
+              headers: { authorization: `Bearer ${team.ingestKey}` },
+            }),
             undefined as never,
           );
           const body = await response.json();
@@ -207,7 +277,12 @@ describe("the same totals through import, upload and the API on the real databas
       const runs = await db().run.findMany({ where: { teamId: team.teamId }, select: { source: true } });
       expect(runs.length).toBeGreaterThan(0);
       const runsOf = async (agent: string) => {
-        const response = await getRuns(new Request(`http://test/api/v1/runs?${new URLSearchParams({ ...wholeRange, agent })}`, { headers: { authorization: `Bearer ${team.readKey}` } }), undefined as never);
+        const response = await getRuns(
+          new Request(`http://test/api/v1/runs?${new URLSearchParams({ ...wholeRange, agent })}`, {
+            headers: { authorization: `Bearer ${team.readKey}` },
+          }),
+          undefined as never,
+        );
         return ((await response.json()) as { runs: { source: string }[] }).runs;
       };
       expect((await runsOf(sample.format)).map((listed) => listed.source)).toEqual(runs.map(() => sample.format));
@@ -224,7 +299,10 @@ describe("the same totals through import, upload and the API on the real databas
     cpSync(database, path.join(root, "opencode.db"));
     // The same message as 1.1.x would have written it as a JSON file (ids inside, no reasoning split).
     const sql = readFileSync(path.join(agentFixturesRoot, "opencode/v1.18.33/opencode.db.sql"), "utf8");
-    const row = /INSERT INTO message VALUES\('(msg_22c4f03b1001onejDaknv4PRWX)','(ses_[^']+)',\d+,\d+,'(\{[^']+\})'\);/.exec(sql)!;
+    const row =
+      /INSERT INTO message VALUES\('(msg_22c4f03b1001onejDaknv4PRWX)','(ses_[^']+)',\d+,\d+,'(\{[^']+\})'\);/.exec(
+        sql,
+      )!;
     const message = { id: row[1], sessionID: row[2], ...JSON.parse(row[3]!) };
     const file = path.join(root, "storage/message", row[2]!, `${row[1]}.json`);
     mkdirSync(path.dirname(file), { recursive: true });
@@ -239,7 +317,11 @@ describe("the same totals through import, upload and the API on the real databas
     let calls = 0;
     for (const found of files) {
       const response = await postIngest(
-        new Request(`http://test/api/v1/ingest?format=auto&file=${encodeURIComponent(found.fileName)}`, { method: "POST", body: readFileSync(found.absolutePath), headers: { authorization: `Bearer ${team.ingestKey}` } }),
+        new Request(`http://test/api/v1/ingest?format=auto&file=${encodeURIComponent(found.fileName)}`, {
+          method: "POST",
+          body: readFileSync(found.absolutePath),
+          headers: { authorization: `Bearer ${team.ingestKey}` },
+        }),
         undefined as never,
       );
       calls += (await response.json()).calls;
@@ -252,7 +334,14 @@ describe("the same totals through import, upload and the API on the real databas
     const team = await createTestTeam("agents-format");
     const database = readFileSync(path.join(agentFixturesRoot, "opencode/v1.18.33/opencode.db"));
     const send = (format: string) =>
-      postIngest(new Request(`http://test/api/v1/ingest?format=${format}&file=opencode.db`, { method: "POST", body: database, headers: { authorization: `Bearer ${team.ingestKey}` } }), undefined as never);
+      postIngest(
+        new Request(`http://test/api/v1/ingest?format=${format}&file=opencode.db`, {
+          method: "POST",
+          body: database,
+          headers: { authorization: `Bearer ${team.ingestKey}` },
+        }),
+        undefined as never,
+      );
     const refused = await send("amp");
     expect(refused.status).toBe(400);
     expect((await refused.json()).error.message).toMatch(/opencode\.db looks like opencode, not amp/);
@@ -271,9 +360,13 @@ describe("trh push", () => {
       const traces = path.join(dir, "agents");
       cpSync(agentFixturesRoot, traces, { recursive: true });
       const push = async () => {
-        const { stdout } = await run(process.execPath, ["bin/trh.mjs", "push", traces, "--url", url, "--key", team.ingestKey, "--json"], {
-          env: { ...process.env, TRH_PUSH_STATE: path.join(dir, "push-state.json") },
-        });
+        const { stdout } = await run(
+          process.execPath,
+          ["bin/trh.mjs", "push", traces, "--url", url, "--key", team.ingestKey, "--json"],
+          {
+            env: { ...process.env, TRH_PUSH_STATE: path.join(dir, "push-state.json") },
+          },
+        );
         return JSON.parse(stdout) as { files: number; calls: number; duplicates: number; errors: unknown[] };
       };
       const allCalls = agentSamples.reduce((sum, sample) => sum + sample.calls, 0);
@@ -283,8 +376,11 @@ describe("trh push", () => {
       // A Qwen Code session grows by one call: the file goes again, whole; only the new call counts.
       const qwen = agentSamples.find((sample) => sample.path.startsWith("qwen/v0.24.4"))!;
       const qwenFile = path.join(traces, qwen.path);
-      const lastCall = readFileSync(qwenFile, "utf8").split("\n").filter((line) => line.includes('"usageMetadata"')).pop()!;
-      appendFileSync(qwenFile, lastCall.replace(/"uuid":"[^"]+"/, '"uuid":"pushed-later"') + "\n");
+      const lastCall = readFileSync(qwenFile, "utf8")
+        .split("\n")
+        .filter((line) => line.includes('"usageMetadata"'))
+        .pop()!;
+      appendFileSync(qwenFile, `${lastCall.replace(/"uuid":"[^"]+"/, '"uuid":"pushed-later"')}\n`);
       expect(await push()).toMatchObject({ files: 1, calls: 1, duplicates: qwen.calls, errors: [] });
       const { totals } = await spendTotals(team);
       expect(totals.calls).toBe(allCalls + 1);

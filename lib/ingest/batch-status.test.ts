@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/lib/db/client";
 import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
-import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
+import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { wholeRange } from "@/lib/testing/ingest-fixtures";
 import { interruptStaleBatches } from "./batch-status";
 import { assistantLine } from "./parsers/__fixtures__/trace-lines";
@@ -28,16 +28,25 @@ function traceFolder(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "trh-interrupted-"));
   dirs.push(dir);
   const lines = Array.from({ length: CALLS }, (_, i) =>
-    assistantLine({ messageId: `msg_${i}`, requestId: `req_${i}`, output: 20, cacheRead: 1000 + i, timestamp: new Date(Date.UTC(2026, 1, 1 + (i % 20), 10)).toISOString() }),
+    assistantLine({
+      messageId: `msg_${i}`,
+      requestId: `req_${i}`,
+      output: 20,
+      cacheRead: 1000 + i,
+      timestamp: new Date(Date.UTC(2026, 1, 1 + (i % 20), 10)).toISOString(),
+    }),
   );
-  writeFileSync(path.join(dir, "big.jsonl"), lines.join("\n") + "\n");
+  writeFileSync(path.join(dir, "big.jsonl"), `${lines.join("\n")}\n`);
   return dir;
 }
 
 /** `trh import` in its own process; killed with SIGKILL as soon as its first chunk is stored when asked. */
 function runImport(team: TestTeam, dir: string, killAfterFirstChunk: boolean): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["bin/trh.mjs", "import", dir, "--team", team.slug, "--json"], { env: process.env, stdio: "ignore" });
+    const child = spawn(process.execPath, ["bin/trh.mjs", "import", dir, "--team", team.slug, "--json"], {
+      env: process.env,
+      stdio: "ignore",
+    });
     let timer: NodeJS.Timeout | undefined;
     if (killAfterFirstChunk) {
       timer = setInterval(async () => {
@@ -52,7 +61,8 @@ function runImport(team: TestTeam, dir: string, killAfterFirstChunk: boolean): P
   });
 }
 
-const batchesOf = (team: TestTeam) => db().ingestBatch.findMany({ where: { teamId: team.teamId }, orderBy: { startedAt: "asc" } });
+const batchesOf = (team: TestTeam) =>
+  db().ingestBatch.findMany({ where: { teamId: team.teamId }, orderBy: { startedAt: "asc" } });
 
 describe("interrupted ingest batches", () => {
   it("a killed import stays RUNNING while its lease holds, is INTERRUPTED once it expires, and a re-run completes it", async () => {
@@ -68,7 +78,10 @@ describe("interrupted ingest batches", () => {
     // The lease is fresh: a live writer could still be behind it.
     expect(await interruptStaleBatches({ teamId: team.teamId })).toBe(0);
     // Time passes without a heartbeat.
-    await db().ingestBatch.update({ where: { teamId_id: { teamId: team.teamId, id: cut!.id } }, data: { heartbeatAt: new Date(Date.now() - STALE_WORK_AFTER_MS - 1000) } });
+    await db().ingestBatch.update({
+      where: { teamId_id: { teamId: team.teamId, id: cut!.id } },
+      data: { heartbeatAt: new Date(Date.now() - STALE_WORK_AFTER_MS - 1000) },
+    });
     expect(await interruptStaleBatches({ teamId: team.teamId })).toBe(1);
     const interrupted = await db().ingestBatch.findFirstOrThrow({ where: { teamId: team.teamId, id: cut!.id } });
     expect(interrupted).toMatchObject({ status: "INTERRUPTED", calls: stored });

@@ -12,10 +12,16 @@ import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
  * `everyRunning` every RUNNING batch (the embedded database at server start: its lock file
  * guarantees no other process is writing). `teamId` limits it to one team.
  */
-export async function interruptStaleBatches(options: { everyRunning?: boolean; teamId?: string } = {}): Promise<number> {
+export async function interruptStaleBatches(
+  options: { everyRunning?: boolean; teamId?: string } = {},
+): Promise<number> {
   const staleBefore = new Date(options.everyRunning ? Date.now() + 1 : Date.now() - STALE_WORK_AFTER_MS);
   const { count } = await db().ingestBatch.updateMany({
-    where: { status: "RUNNING", heartbeatAt: { lt: staleBefore }, ...(options.teamId ? { teamId: options.teamId } : {}) },
+    where: {
+      status: "RUNNING",
+      heartbeatAt: { lt: staleBefore },
+      ...(options.teamId ? { teamId: options.teamId } : {}),
+    },
     data: { status: "INTERRUPTED" },
   });
   return count;

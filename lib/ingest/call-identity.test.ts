@@ -20,7 +20,7 @@ afterAll(closeDb);
 const freshScope = async (): Promise<Scope> => userScope(await createTestTeam("identity"));
 const body = (text: string) => ({ bytes: [Buffer.from(text)], gzip: false });
 const upload = (scope: Scope, fileName: string, lines: string[], format: "claude-code" | "native" = "claude-code") =>
-  ingestFile(scope, { format, fileName, body: body(lines.join("\n") + "\n") });
+  ingestFile(scope, { format, fileName, body: body(`${lines.join("\n")}\n`) });
 
 /** Every stored layer holds the same totals, equal to `expected` (cost to 1e-9). */
 async function expectStored(scope: Scope, expected: Tokens): Promise<void> {
@@ -32,24 +32,60 @@ async function expectStored(scope: Scope, expected: Tokens): Promise<void> {
 }
 
 const nativeLine = (sessionId: string, callKey: string, inputTokens = 100, outputTokens = 10) =>
-  JSON.stringify({ sessionId, callKey, timestamp: "2026-03-02T10:00:00Z", model: "claude-sonnet-4-5", inputTokens, outputTokens });
+  JSON.stringify({
+    sessionId,
+    callKey,
+    timestamp: "2026-03-02T10:00:00Z",
+    model: "claude-sonnet-4-5",
+    inputTokens,
+    outputTokens,
+  });
 
 describe("native calls: a key identifies a call within its session", () => {
   it("stores the same key of two sessions as two calls, and the same key of one session once", async () => {
     const scope = await freshScope();
     const keys = ["a0", "a1", "a2", "a3", "a4"];
-    const first = await upload(scope, "tool-a.jsonl", keys.map((key) => nativeLine("run-a", key)), "native");
-    const second = await upload(scope, "tool-b.jsonl", keys.map((key) => nativeLine("run-b", key, 200)), "native");
+    const first = await upload(
+      scope,
+      "tool-a.jsonl",
+      keys.map((key) => nativeLine("run-a", key)),
+      "native",
+    );
+    const second = await upload(
+      scope,
+      "tool-b.jsonl",
+      keys.map((key) => nativeLine("run-b", key, 200)),
+      "native",
+    );
     expect([first.calls, first.duplicates, second.calls, second.duplicates]).toEqual([5, 0, 5, 0]);
 
     // Sent again, in one upload with a key repeated inside it: every record names a stored call.
-    const again = await upload(scope, "both.jsonl", [...keys.map((key) => nativeLine("run-a", key)), ...keys.map((key) => nativeLine("run-b", key, 200)), nativeLine("run-b", "a0", 200)], "native");
+    const again = await upload(
+      scope,
+      "both.jsonl",
+      [
+        ...keys.map((key) => nativeLine("run-a", key)),
+        ...keys.map((key) => nativeLine("run-b", key, 200)),
+        nativeLine("run-b", "a0", 200),
+      ],
+      "native",
+    );
     expect([again.calls, again.duplicates]).toEqual([0, 11]);
     // The same key twice in one new upload: one call (the larger copy), one duplicate.
-    const repeated = await upload(scope, "c.jsonl", [nativeLine("run-c", "a0", 250), nativeLine("run-c", "a0", 300)], "native");
+    const repeated = await upload(
+      scope,
+      "c.jsonl",
+      [nativeLine("run-c", "a0", 250), nativeLine("run-c", "a0", 300)],
+      "native",
+    );
     expect([repeated.calls, repeated.duplicates]).toEqual([1, 1]);
     // Sent again with more tokens, it replaces the stored copy; with fewer, it changes nothing.
-    const larger = await upload(scope, "c2.jsonl", [nativeLine("run-c", "a0", 300, 50), nativeLine("run-c", "a0", 10)], "native");
+    const larger = await upload(
+      scope,
+      "c2.jsonl",
+      [nativeLine("run-c", "a0", 300, 50), nativeLine("run-c", "a0", 10)],
+      "native",
+    );
     expect([larger.calls, larger.duplicates]).toEqual([1, 1]);
 
     const runs = await db().run.findMany({ where: { teamId: scope.teamId }, orderBy: { externalId: "asc" } });
@@ -73,13 +109,51 @@ describe("native calls: a key identifies a call within its session", () => {
 describe("a /btw sidechain copy counts once its original is known, in whatever order they arrive", () => {
   const session = "4f7c2a10-0000-4000-8000-000000000001";
   const main = [
-    assistantLine({ sessionId: session, messageId: "msg_main", requestId: "req_main", input: 1000, cacheRead: 20_000, output: 300, timestamp: "2026-03-03T10:00:00.000Z", content: [{ type: "tool_use", id: "tu_1", name: "Read", input: { file_path: "/src/a.ts" } }] }),
+    assistantLine({
+      sessionId: session,
+      messageId: "msg_main",
+      requestId: "req_main",
+      input: 1000,
+      cacheRead: 20_000,
+      output: 300,
+      timestamp: "2026-03-03T10:00:00.000Z",
+      content: [{ type: "tool_use", id: "tu_1", name: "Read", input: { file_path: "/src/a.ts" } }],
+    }),
     userToolResultLine("tu_1", "export const a = 1;\n", { sessionId: session }),
-    assistantLine({ sessionId: session, messageId: "msg_next", requestId: "req_next", input: 50, cacheRead: 21_000, output: 80, timestamp: "2026-03-03T10:01:00.000Z" }),
+    assistantLine({
+      sessionId: session,
+      messageId: "msg_next",
+      requestId: "req_next",
+      input: 50,
+      cacheRead: 21_000,
+      output: 80,
+      timestamp: "2026-03-03T10:01:00.000Z",
+    }),
   ];
   // The side question's copy: same message id, new request id, in a subagent-style file.
-  const copy = assistantLine({ sessionId: session, messageId: "msg_main", requestId: "req_btw", isSidechain: true, agentId: "b1", input: 1000, cacheRead: 20_000, output: 300, timestamp: "2026-03-05T10:02:00.000Z", content: [{ type: "tool_use", id: "tu_1", name: "Read", input: { file_path: "/src/a.ts" } }] });
-  const agentCall = assistantLine({ sessionId: session, messageId: "msg_agent", requestId: "req_agent", isSidechain: true, agentId: "b1", input: 400, cacheWrite5m: 3000, output: 90, timestamp: "2026-03-04T08:00:00.000Z" });
+  const copy = assistantLine({
+    sessionId: session,
+    messageId: "msg_main",
+    requestId: "req_btw",
+    isSidechain: true,
+    agentId: "b1",
+    input: 1000,
+    cacheRead: 20_000,
+    output: 300,
+    timestamp: "2026-03-05T10:02:00.000Z",
+    content: [{ type: "tool_use", id: "tu_1", name: "Read", input: { file_path: "/src/a.ts" } }],
+  });
+  const agentCall = assistantLine({
+    sessionId: session,
+    messageId: "msg_agent",
+    requestId: "req_agent",
+    isSidechain: true,
+    agentId: "b1",
+    input: 400,
+    cacheWrite5m: 3000,
+    output: 90,
+    timestamp: "2026-03-04T08:00:00.000Z",
+  });
   const mainFile = `-home-dev-repo/${session}.jsonl`;
   const agentFile = `-home-dev-repo/${session}/subagents/agent-b1.jsonl`;
 
@@ -101,7 +175,11 @@ describe("a /btw sidechain copy counts once its original is known, in whatever o
     // A run split in thirds: the retraction must take each owner's exact share back.
     const [run] = early.runIds;
     const people = await Promise.all(["Ana", "Ben", "Cy"].map((displayName) => createPerson(scope, { displayName })));
-    await splitRun(scope, run!, people.map((person, index) => ({ personId: person.id, percent: index === 2 ? 33.3334 : 33.3333 })));
+    await splitRun(
+      scope,
+      run!,
+      people.map((person, index) => ({ personId: person.id, percent: index === 2 ? 33.3334 : 33.3333 })),
+    );
 
     const original = await upload(scope, mainFile, main);
     expect([original.calls, original.duplicates]).toEqual([2, 1]);
@@ -171,7 +249,8 @@ describe("messages without an id", () => {
     ];
     const expected = await analyzeTotals({ [`-p/${session}.jsonl`]: lines });
     const scope = await freshScope();
-    for (const name of [`-p/${session}.jsonl`, `projects/-p/${session}.jsonl`, `${session}.jsonl`]) await upload(scope, name, lines);
+    for (const name of [`-p/${session}.jsonl`, `projects/-p/${session}.jsonl`, `${session}.jsonl`])
+      await upload(scope, name, lines);
     await expectStored(scope, expected);
   });
 });

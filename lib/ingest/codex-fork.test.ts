@@ -13,8 +13,8 @@ import { spendByGroup } from "@/lib/queries/spend-by-group";
 import { createTestTeam, userScope } from "@/lib/testing/fixtures";
 import { wholeRange } from "@/lib/testing/ingest-fixtures";
 import { ingestFile } from "./ingest-file";
-import { parseCodex } from "./parsers/codex";
 import { callsOf, collect } from "./parsers/__fixtures__/trace-lines";
+import { parseCodex } from "./parsers/codex";
 
 const root = path.resolve("fixtures/crafted/codex-fork/sessions");
 const PARENT = "019c7a10-5e2b-7c41-9a7e-2f0c1d3b4a51";
@@ -32,9 +32,16 @@ describe("Codex forks and resumes: the parser", () => {
   it("skips the parent's copied history in a fork, keeps the fork's own call in the fork's run, keyed by the lineage", async () => {
     for (const withDetails of [false, true]) {
       const events = await collect(parseCodex([read(forkFile)], forkFile, { withDetails }));
-      expect(callsOf(events).map((call) => [call.sessionId, call.callKey, call.timestamp.toISOString(), call.uncachedInput, call.cacheRead, call.output])).toEqual([
-        [FORK, `${PARENT}:39600`, "2026-02-21T10:02:21.410Z", 700, 12_800, 600],
-      ]);
+      expect(
+        callsOf(events).map((call) => [
+          call.sessionId,
+          call.callKey,
+          call.timestamp.toISOString(),
+          call.uncachedInput,
+          call.cacheRead,
+          call.output,
+        ]),
+      ).toEqual([[FORK, `${PARENT}:39600`, "2026-02-21T10:02:21.410Z", 700, 12_800, 600]]);
       expect(events.filter((event) => event.kind === "error")).toEqual([]);
       if (withDetails) {
         // The parent's session details and first prompt stay the parent's.
@@ -61,11 +68,14 @@ describe("Codex forks and resumes: the parser", () => {
     // Stretch the copy so it ends after the first copied token_count: the second one is taken for the fork's own.
     const lines = read(forkFile).toString("utf8").trimEnd().split("\n");
     const stalled = lines.map((line) => {
-      const entry = JSON.parse(line) as { timestamp: string; payload: { type?: string; info?: { total_token_usage?: { total_tokens: number } } } };
+      const entry = JSON.parse(line) as {
+        timestamp: string;
+        payload: { type?: string; info?: { total_token_usage?: { total_tokens: number } } };
+      };
       if (entry.payload.info?.total_token_usage?.total_tokens === 25_500) entry.timestamp = "2026-02-21T10:00:05.000Z";
       return JSON.stringify(entry);
     });
-    const calls = callsOf(await collect(parseCodex([stalled.join("\n") + "\n"], forkFile)));
+    const calls = callsOf(await collect(parseCodex([`${stalled.join("\n")}\n`], forkFile)));
     expect(calls.map((call) => call.callKey)).toEqual([`${PARENT}:25500`, `${PARENT}:39600`]);
   });
 });
@@ -81,7 +91,10 @@ describe("Codex forks and resumes: analyze and the database agree", () => {
       ["2026-02-21", 1],
       ["2026-02-22", 1],
     ]);
-    expect(Object.fromEntries(report.sessions.map((session) => [session.sessionId, session.calls]))).toEqual({ [PARENT]: 4, [FORK]: 1 });
+    expect(Object.fromEntries(report.sessions.map((session) => [session.sessionId, session.calls]))).toEqual({
+      [PARENT]: 4,
+      [FORK]: 1,
+    });
   });
 
   for (const order of [
@@ -99,7 +112,10 @@ describe("Codex forks and resumes: analyze and the database agree", () => {
       const report = await analyzeFiles(files, { threads: 0 });
       expect(totals).toMatchObject(expected);
       expect(totals.costUsd).toBeCloseTo(report.totals.costUsd, 9);
-      const runs = await db().run.findMany({ where: { teamId: team.teamId }, select: { externalId: true, calls: true } });
+      const runs = await db().run.findMany({
+        where: { teamId: team.teamId },
+        select: { externalId: true, calls: true },
+      });
       expect(Object.fromEntries(runs.map((run) => [run.externalId, run.calls]))).toEqual({ [PARENT]: 4, [FORK]: 1 });
       const byDay = await spendByGroup(scope, { ...wholeRange, groupBy: "day" });
       expect(byDay.rows.map((row) => [row.key, row.calls])).toEqual([

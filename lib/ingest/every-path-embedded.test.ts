@@ -4,9 +4,9 @@
  * (lib/testing/every-path.ts).
  */
 import { describe, it } from "vitest";
+import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
 import { checkEveryPathEqualsAnalyze } from "@/lib/testing/every-path";
 import { createTestTeam } from "@/lib/testing/fixtures";
-import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
 
 useEmbeddedDatabase("every-path-embedded");
 

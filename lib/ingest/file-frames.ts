@@ -22,6 +22,5 @@ export type FileHeader = z.infer<typeof fileHeaderSchema>;
 
 /** Frames one file of the multi-file body: its header line, then its bytes. */
 export function fileFrame(header: Omit<FileHeader, "bytes">, bytes: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(JSON.stringify({ ...header, bytes: bytes.length }) + "\n"), bytes]);
+  return Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, bytes: bytes.length })}\n`), bytes]);
 }
-

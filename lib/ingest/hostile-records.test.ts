@@ -18,7 +18,14 @@ import { createTestTeam, type TestTeam } from "@/lib/testing/fixtures";
 import { hostileCases } from "@/lib/testing/hostile-records";
 
 const ingest = (key: string, query: string, body: BodyInit, headers: Record<string, string> = {}) =>
-  postIngest(new Request(`http://test/api/v1/ingest?${query}`, { method: "POST", body, headers: { authorization: `Bearer ${key}`, ...headers } }), undefined as never);
+  postIngest(
+    new Request(`http://test/api/v1/ingest?${query}`, {
+      method: "POST",
+      body,
+      headers: { authorization: `Bearer ${key}`, ...headers },
+    }),
+    undefined as never,
+  );
 
 const storedCalls = (team: TestTeam) => db().call.count({ where: { teamId: team.teamId } });
 
@@ -79,7 +86,11 @@ function deepProtobufLogs(depth: number): Buffer {
     length += wrap.length;
     outer.unshift(wrap);
   }
-  return Buffer.concat([...outer.map((bytes) => Buffer.from(bytes)), ...prefixes.reverse().map((bytes) => Buffer.from(bytes)), Buffer.from(inner)]);
+  return Buffer.concat([
+    ...outer.map((bytes) => Buffer.from(bytes)),
+    ...prefixes.reverse().map((bytes) => Buffer.from(bytes)),
+    Buffer.from(inner),
+  ]);
 }
 
 function hostileSuite(database: "postgres" | "embedded") {
@@ -108,12 +119,20 @@ function hostileSuite(database: "postgres" | "embedded") {
     for (const hostile of hostileCases(`vt-${database}`)) {
       it(`${hostile.name}: ${hostile.error === null ? "cleaned" : "a line error"}, the good records stored`, async () => {
         const before = await storedCalls(team);
-        const response = await ingest(team.ingestKey, `format=${hostile.format}&file=${encodeURIComponent(hostile.file)}`, hostile.body);
+        const response = await ingest(
+          team.ingestKey,
+          `format=${hostile.format}&file=${encodeURIComponent(hostile.file)}`,
+          hostile.body,
+        );
         const body = await response.json();
         expect(response.status, JSON.stringify(body).slice(0, 500)).toBe(200);
         expect(body.calls).toBe(hostile.goodCalls);
         if (hostile.error === null) expect(body.errors).toEqual([]);
-        else expect(body.errors).toContainEqual({ line: hostile.error.line, message: expect.stringMatching(hostile.error.message) });
+        else
+          expect(body.errors).toContainEqual({
+            line: hostile.error.line,
+            message: expect.stringMatching(hostile.error.message),
+          });
         expect(await storedCalls(team)).toBe(before + hostile.goodCalls);
         const batch = await db().ingestBatch.findFirstOrThrow({ where: { teamId: team.teamId, id: body.batchId } });
         expect(batch).toMatchObject({ status: "COMPLETE", calls: hostile.goodCalls, errorCount: body.errorCount });
@@ -121,13 +140,20 @@ function hostileSuite(database: "postgres" | "embedded") {
     }
 
     it("stores cleaned text with U+FFFD where NUL and lone surrogates were", async () => {
-      const branches = await db().run.findMany({ where: { teamId: team.teamId, gitBranch: { contains: "feat" } }, select: { gitBranch: true } });
+      const branches = await db().run.findMany({
+        where: { teamId: team.teamId, gitBranch: { contains: "feat" } },
+        select: { gitBranch: true },
+      });
       expect(branches.map((run) => run.gitBranch)).toEqual(["feat\uFFFD\uFFFD"]);
     });
 
     it("refuses a file name with a NUL byte with a 400 naming the parameter, storing nothing", async () => {
       const before = await storedCalls(team);
-      const response = await ingest(team.ingestKey, `format=auto&file=${encodeURIComponent("bad\u0000name.jsonl")}`, hostileCases(`nul-name-${database}`)[0]!.body);
+      const response = await ingest(
+        team.ingestKey,
+        `format=auto&file=${encodeURIComponent("bad\u0000name.jsonl")}`,
+        hostileCases(`nul-name-${database}`)[0]!.body,
+      );
       expect(response.status).toBe(400);
       expect((await response.json()).error.message).toMatch(/^file: .*control characters/);
       expect(await storedCalls(team)).toBe(before);
@@ -135,17 +161,36 @@ function hostileSuite(database: "postgres" | "embedded") {
 
     it("OTLP protobuf: a hostile record is a rejected record, the good ones are stored", async () => {
       const before = await storedCalls(team);
-      const body = protobufLogs([{}, { input_tokens: { intValue: 3_000_000_000 } }, { model: { stringValue: "opus\u0000" } }, {}]);
-      const response = await postLogs(new Request("http://test/api/otlp/v1/logs", { method: "POST", body: new Uint8Array(body), headers: { authorization: `Bearer ${team.ingestKey}`, "content-type": "application/x-protobuf" } }), undefined as never);
+      const body = protobufLogs([
+        {},
+        { input_tokens: { intValue: 3_000_000_000 } },
+        { model: { stringValue: "opus\u0000" } },
+        {},
+      ]);
+      const response = await postLogs(
+        new Request("http://test/api/otlp/v1/logs", {
+          method: "POST",
+          body: new Uint8Array(body),
+          headers: { authorization: `Bearer ${team.ingestKey}`, "content-type": "application/x-protobuf" },
+        }),
+        undefined as never,
+      );
       expect(response.status).toBe(200);
       expect(await storedCalls(team)).toBe(before + 2);
-      const batch = await db().ingestBatch.findFirstOrThrow({ where: { teamId: team.teamId, format: "otlp-logs" }, orderBy: { startedAt: "desc" } });
+      const batch = await db().ingestBatch.findFirstOrThrow({
+        where: { teamId: team.teamId, format: "otlp-logs" },
+        orderBy: { startedAt: "desc" },
+      });
       expect(batch).toMatchObject({ status: "COMPLETE", calls: 2, errorCount: 2 });
     });
 
     it("OTLP protobuf nested 100,000 levels deep: refused as a whole (400), never a 500", async () => {
       const response = await postLogs(
-        new Request("http://test/api/otlp/v1/logs", { method: "POST", body: new Uint8Array(deepProtobufLogs(100_000)), headers: { authorization: `Bearer ${team.ingestKey}`, "content-type": "application/x-protobuf" } }),
+        new Request("http://test/api/otlp/v1/logs", {
+          method: "POST",
+          body: new Uint8Array(deepProtobufLogs(100_000)),
+          headers: { authorization: `Bearer ${team.ingestKey}`, "content-type": "application/x-protobuf" },
+        }),
         undefined as never,
       );
       expect(response.status).toBe(400);
@@ -153,8 +198,16 @@ function hostileSuite(database: "postgres" | "embedded") {
     });
 
     it("detects native JSONL with format=auto, and refuses it sent as Claude Code", async () => {
-      const line = (key: string) => JSON.stringify({ sessionId: `native-detect-${database}`, callKey: key, timestamp: "2026-02-10T10:00:00Z", model: "claude-sonnet-4-5", inputTokens: 5, outputTokens: 1 });
-      const text = [line("k1"), line("k2")].join("\n") + "\n";
+      const line = (key: string) =>
+        JSON.stringify({
+          sessionId: `native-detect-${database}`,
+          callKey: key,
+          timestamp: "2026-02-10T10:00:00Z",
+          model: "claude-sonnet-4-5",
+          inputTokens: 5,
+          outputTokens: 1,
+        });
+      const text = `${[line("k1"), line("k2")].join("\n")}\n`;
       const auto = await ingest(team.ingestKey, "format=auto&file=calls.jsonl", text);
       expect(auto.status).toBe(200);
       expect(await auto.json()).toMatchObject({ calls: 2, errorCount: 0 });
@@ -167,12 +220,16 @@ function hostileSuite(database: "postgres" | "embedded") {
       for (const body of ["", "\n\n", '{"hello":"world"}\n', "not json at all\n"]) {
         const response = await ingest(team.ingestKey, "format=auto&file=notes.jsonl", body);
         expect(response.status, JSON.stringify(body)).toBe(400);
-        expect((await response.json()).error.message).toMatch(/^no Claude Code, Codex, OTLP or native records found in notes\.jsonl; expected .*native lines/);
+        expect((await response.json()).error.message).toMatch(
+          /^no Claude Code, Codex, OTLP or native records found in notes\.jsonl; expected .*native lines/,
+        );
       }
       // Lines of a known format from which nothing could be read are refused the same way, and the batch says so.
       const response = await ingest(team.ingestKey, "format=native&file=foreign.jsonl", '{"hello":"world"}\n');
       expect(response.status).toBe(400);
-      expect((await response.json()).error.message).toMatch(/no Claude Code, Codex, OTLP or native records found in foreign\.jsonl/);
+      expect((await response.json()).error.message).toMatch(
+        /no Claude Code, Codex, OTLP or native records found in foreign\.jsonl/,
+      );
     });
   });
 }

@@ -29,10 +29,21 @@ export function identityFromCwd(cwd: string | null): TraceIdentity | null {
 export async function senderOf(scope: Scope): Promise<Sender> {
   switch (scope.actor.kind) {
     case "user":
-      return { identity: { kind: "uploader", value: scope.actor.email.toLowerCase() }, personal: scope.actor.role === "MEMBER" };
+      return {
+        identity: { kind: "uploader", value: scope.actor.email.toLowerCase() },
+        personal: scope.actor.role === "MEMBER",
+      };
     case "apiKey": {
-      const key = await db().apiKey.findFirst({ where: { teamId: scope.teamId, id: scope.actor.apiKeyId }, select: { createdById: true } });
-      const creator = key?.createdById ? await db().membership.findFirst({ where: { teamId: scope.teamId, userId: key.createdById }, select: { role: true } }) : null;
+      const key = await db().apiKey.findFirst({
+        where: { teamId: scope.teamId, id: scope.actor.apiKeyId },
+        select: { createdById: true },
+      });
+      const creator = key?.createdById
+        ? await db().membership.findFirst({
+            where: { teamId: scope.teamId, userId: key.createdById },
+            select: { role: true },
+          })
+        : null;
       return { identity: { kind: "api-key", value: scope.actor.apiKeyId }, personal: creator?.role === "MEMBER" };
     }
     case "cli":

@@ -3,11 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ensureTeam } from "@/lib/admin/members";
 import type { Scope } from "@/lib/auth/scope";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
+import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
 import { fuzzIngest } from "@/lib/testing/fuzz-ingest";
 import { expectedFixtureTotals, ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
-import { assistantLine } from "./parsers/__fixtures__/trace-lines";
 import { ingestFile } from "./ingest-file";
-import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
+import { assistantLine } from "./parsers/__fixtures__/trace-lines";
 
 useEmbeddedDatabase("embedded-ingest");
 let scope: Scope;
@@ -39,8 +39,22 @@ describe("ingest on the embedded database", () => {
   });
 
   it("keeps the good lines of a file with bad ones", async () => {
-    const text = [assistantLine({ messageId: "e1", requestId: "e1" }), "\u0000garbage", assistantLine({ messageId: "e2", requestId: "e2" })].join("\n") + "\n";
-    const result = await ingestFile(scope, { format: "claude-code", fileName: "mixed.jsonl", body: { bytes: (async function* () { yield Buffer.from(text); })(), gzip: false } });
+    const text =
+      `${[
+        assistantLine({ messageId: "e1", requestId: "e1" }),
+        "\u0000garbage",
+        assistantLine({ messageId: "e2", requestId: "e2" }),
+      ].join("\n")}\n`;
+    const result = await ingestFile(scope, {
+      format: "claude-code",
+      fileName: "mixed.jsonl",
+      body: {
+        bytes: (async function* () {
+          yield Buffer.from(text);
+        })(),
+        gzip: false,
+      },
+    });
     expect(result.calls).toBe(2);
     expect(result.errors).toEqual([expect.objectContaining({ file: "mixed.jsonl", line: 2 })]);
   });

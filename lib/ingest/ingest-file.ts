@@ -4,13 +4,14 @@
  * nothing could be read is an error naming what was expected, never an empty success. Nothing is held whole
  * in memory; size limits and a decompression-ratio guard stop oversized bodies and gzip bombs.
  */
-import { createGunzip } from "node:zlib";
+
 import { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
 import type { Scope } from "@/lib/auth/scope";
-import { agentFormats, detectFormat, parseTraceStream, type DetectedFormat } from "./parsers";
-import { parseNativeStream } from "./parsers/native";
 import type { TraceEvent } from "./normalized-call";
-import { ingestEvents, type IngestProgress, type IngestResult } from "./writer";
+import { agentFormats, type DetectedFormat, detectFormat, parseTraceStream } from "./parsers";
+import { parseNativeStream } from "./parsers/native";
+import { type IngestProgress, type IngestResult, ingestEvents } from "./writer";
 
 /** Formats of `POST /api/v1/ingest?format=` (CONTRACT.md); "auto" detects from the content (parsers/index.ts). */
 export const ingestFormats = ["claude-code", "codex", "otlp-json", "native", ...agentFormats] as const;
@@ -56,21 +57,28 @@ export async function* decodedBytes(body: FileBody): AsyncGenerator<Buffer> {
       yield chunk;
     }
   })();
-  const source: AsyncIterable<Buffer> = body.gzip ? Readable.from(counted).pipe(createGunzip()) : (counted as AsyncIterable<Buffer>);
+  const source: AsyncIterable<Buffer> = body.gzip
+    ? Readable.from(counted).pipe(createGunzip())
+    : (counted as AsyncIterable<Buffer>);
   let decoded = 0;
   const limit = maxUploadBytes();
   try {
     for await (const chunk of source) {
       decoded += chunk.byteLength;
-      if (decoded > limit) throw new IngestInputError(`the body is larger than the limit of ${limit} bytes (TRH_MAX_UPLOAD_BYTES)`, 413);
+      if (decoded > limit)
+        throw new IngestInputError(`the body is larger than the limit of ${limit} bytes (TRH_MAX_UPLOAD_BYTES)`, 413);
       if (body.gzip && decoded > RATIO_GRACE_BYTES && decoded > raw * MAX_GZIP_RATIO) {
-        throw new IngestInputError(`refused: the gzip body expands more than ${MAX_GZIP_RATIO}x, which no trace file does`, 413);
+        throw new IngestInputError(
+          `refused: the gzip body expands more than ${MAX_GZIP_RATIO}x, which no trace file does`,
+          413,
+        );
       }
       yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
     }
   } catch (error) {
     if (error instanceof IngestInputError) throw error;
-    if ((error as NodeJS.ErrnoException).code?.startsWith("Z_")) throw new IngestInputError(`the body is not valid gzip (${(error as Error).message})`);
+    if ((error as NodeJS.ErrnoException).code?.startsWith("Z_"))
+      throw new IngestInputError(`the body is not valid gzip (${(error as Error).message})`);
     throw error;
   }
 }
@@ -82,7 +90,9 @@ const DETECT_LINES = 50;
  * Reads the first lines of the stream (at most DETECT_LINES lines or DETECT_BYTES bytes, so a
  * huge file is never buffered), decides its format, then hands back every byte.
  */
-async function peekFormat(bytes: AsyncIterable<Buffer>): Promise<{ format: DetectedFormat | null; empty: boolean; stream: AsyncIterable<Buffer> }> {
+async function peekFormat(
+  bytes: AsyncIterable<Buffer>,
+): Promise<{ format: DetectedFormat | null; empty: boolean; stream: AsyncIterable<Buffer> }> {
   const iterator = bytes[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let size = 0;
@@ -135,11 +145,15 @@ export interface IngestFileInput {
  * A body's decoded bytes and its format: the requested one, checked against the content, or the
  * detected one for "auto". Throws IngestInputError when the content fits no format, or another one.
  */
-export async function openTraceBody(input: IngestFileInput): Promise<{ format: IngestFormat; stream: AsyncIterable<Buffer> }> {
+export async function openTraceBody(
+  input: IngestFileInput,
+): Promise<{ format: IngestFormat; stream: AsyncIterable<Buffer> }> {
   const peeked = await peekFormat(decodedBytes(input.body));
   if (peeked.empty || peeked.format === null) throw new IngestInputError(nothingFoundMessage(input.fileName));
   if (input.format !== "auto" && peeked.format !== input.format) {
-    throw new IngestInputError(`${input.fileName} looks like ${peeked.format}, not ${input.format}; ${acceptedFormatsMessage}`);
+    throw new IngestInputError(
+      `${input.fileName} looks like ${peeked.format}, not ${input.format}; ${acceptedFormatsMessage}`,
+    );
   }
   return { format: peeked.format, stream: peeked.stream };
 }
@@ -149,22 +163,38 @@ export async function openTraceBody(input: IngestFileInput): Promise<{ format: I
  * A file that yields nothing at all (no call, no session, no tool result, not even a line error)
  * throws IngestInputError at its end: its lines looked like a format but none was one.
  */
-export async function fileEvents(input: IngestFileInput): Promise<{ format: JsonlFormat; events: AsyncIterable<TraceEvent> }> {
+export async function fileEvents(
+  input: IngestFileInput,
+): Promise<{ format: JsonlFormat; events: AsyncIterable<TraceEvent> }> {
   const { format, stream } = await openTraceBody(input);
-  if (format === "otlp-json") throw new IngestInputError(`${input.fileName} is an OTLP export request: send it to POST /api/v1/ingest or /api/otlp/v1/...`);
+  if (format === "otlp-json")
+    throw new IngestInputError(
+      `${input.fileName} is an OTLP export request: send it to POST /api/v1/ingest or /api/otlp/v1/...`,
+    );
   return { format, events: traceEvents(format, stream, input.fileName) };
 }
 
 /** Ingests one trace file as its own batch (an upload, an API request). OTLP requests go through ingest-otlp.ts. */
-export async function ingestFile(scope: Scope, input: IngestFileInput, onProgress?: (progress: IngestProgress) => void): Promise<IngestResult> {
+export async function ingestFile(
+  scope: Scope,
+  input: IngestFileInput,
+  onProgress?: (progress: IngestProgress) => void,
+): Promise<IngestResult> {
   const { format, events } = await fileEvents(input);
   return ingestEvents(scope, { format, fileName: input.fileName, events }, onProgress);
 }
 
 type JsonlFormat = Exclude<IngestFormat, "otlp-json">;
 
-export async function* traceEvents(format: JsonlFormat, stream: AsyncIterable<Buffer>, fileName: string): AsyncGenerator<TraceEvent> {
-  const parsed = format === "native" ? parseNativeStream(stream, fileName) : parseTraceStream(format, stream, fileName, { withDetails: true });
+export async function* traceEvents(
+  format: JsonlFormat,
+  stream: AsyncIterable<Buffer>,
+  fileName: string,
+): AsyncGenerator<TraceEvent> {
+  const parsed =
+    format === "native"
+      ? parseNativeStream(stream, fileName)
+      : parseTraceStream(format, stream, fileName, { withDetails: true });
   let any = false;
   for await (const event of parsed) {
     any = true;

@@ -31,13 +31,21 @@ const post = (body: Buffer, gzip = false) =>
   );
 
 const lines = (session: string, count: number) =>
-  Array.from({ length: count }, (_, i) => assistantLine({ sessionId: session, messageId: `${session}_m${i}`, requestId: `${session}_r${i}`, input: 100 + i, output: 10 })).join("\n") + "\n";
+  `${Array.from({ length: count }, (_, i) =>
+    assistantLine({
+      sessionId: session,
+      messageId: `${session}_m${i}`,
+      requestId: `${session}_r${i}`,
+      input: 100 + i,
+      output: 10,
+    }),
+  ).join("\n")}\n`;
 
 describe("many files in one request", () => {
   it("stores them as one batch, names each line error's file, and refuses only the file that fits no format", async () => {
     const body = Buffer.concat([
       fileFrame({ file: "-home-dev-a/a.jsonl", format: "claude-code" }, Buffer.from(lines("files-a", 3))),
-      fileFrame({ file: "-home-dev-b/b.jsonl", format: "auto" }, Buffer.from(lines("files-b", 2) + "{not json\n")),
+      fileFrame({ file: "-home-dev-b/b.jsonl", format: "auto" }, Buffer.from(`${lines("files-b", 2)}{not json\n`)),
       fileFrame({ file: "notes.txt", format: "auto" }, Buffer.from("just some text\n")),
       fileFrame({ file: "-home-dev-c/c.jsonl", format: "claude-code" }, Buffer.from(lines("files-c", 4))),
     ]);
@@ -46,7 +54,11 @@ describe("many files in one request", () => {
     const result = await response.json();
     expect(result).toMatchObject({ files: 4, runs: 3, calls: 9, duplicates: 0, errorCount: 2 });
     expect(result.errors).toEqual([
-      { file: "notes.txt", line: 0, message: expect.stringMatching(/no Claude Code, Codex, OTLP or native records found in notes.txt/) },
+      {
+        file: "notes.txt",
+        line: 0,
+        message: expect.stringMatching(/no Claude Code, Codex, OTLP or native records found in notes.txt/),
+      },
       { file: "-home-dev-b/b.jsonl", line: 3, message: expect.any(String) },
     ]);
     const batches = await db().ingestBatch.findMany({ where: { teamId: team.teamId } });
@@ -67,7 +79,9 @@ describe("many files in one request", () => {
     expect((await cut.json()).error.message).toMatch(/ends inside cut.jsonl/);
     const header = await post(Buffer.from('{"file": 3}\n'));
     expect(header.status).toBe(400);
-    const format = await (await post(fileFrame({ file: "x.jsonl", format: "csv" }, Buffer.from(lines("files-x", 1))))).json();
+    const format = await (
+      await post(fileFrame({ file: "x.jsonl", format: "csv" }, Buffer.from(lines("files-x", 1))))
+    ).json();
     expect(format.errors).toEqual([{ file: "x.jsonl", line: 0, message: expect.stringMatching(/accepted formats/) }]);
     expect(await db().call.count({ where: { teamId: team.teamId, callKey: { contains: "files-cut" } } })).toBe(0);
   });

@@ -12,10 +12,17 @@
  * A file that fits no format, or is an OTLP export, is that file's error; the others are stored.
  */
 import type { Scope } from "@/lib/auth/scope";
-import { acceptedFormatsMessage, decodedBytes, fileEvents, IngestInputError, ingestFormats, type IngestFormat } from "./ingest-file";
-import { fileHeaderSchema, MAX_HEADER_BYTES, type FileHeader } from "./file-frames";
+import { type FileHeader, fileHeaderSchema, MAX_HEADER_BYTES } from "./file-frames";
+import {
+  acceptedFormatsMessage,
+  decodedBytes,
+  fileEvents,
+  type IngestFormat,
+  IngestInputError,
+  ingestFormats,
+} from "./ingest-file";
 import { cleanText, MAX_ID_CHARS } from "./validate-events";
-import { IngestWriter, type IngestError } from "./writer";
+import { type IngestError, IngestWriter } from "./writer";
 
 export interface IngestFilesResult {
   batchId: string;
@@ -63,13 +70,19 @@ class FrameReader {
         try {
           json = JSON.parse(line);
         } catch {
-          throw new IngestInputError(`a file header is not JSON: expected {"file","format","bytes"} then that many bytes`);
+          throw new IngestInputError(
+            `a file header is not JSON: expected {"file","format","bytes"} then that many bytes`,
+          );
         }
         const parsed = fileHeaderSchema.safeParse(json);
-        if (!parsed.success) throw new IngestInputError(`a file header is invalid: ${parsed.error.issues[0]?.message ?? "expected {file, format, bytes}"}`);
+        if (!parsed.success)
+          throw new IngestInputError(
+            `a file header is invalid: ${parsed.error.issues[0]?.message ?? "expected {file, format, bytes}"}`,
+          );
         return parsed.data;
       }
-      if (this.buffered.length > MAX_HEADER_BYTES) throw new IngestInputError(`a file header is longer than ${MAX_HEADER_BYTES} bytes`);
+      if (this.buffered.length > MAX_HEADER_BYTES)
+        throw new IngestInputError(`a file header is longer than ${MAX_HEADER_BYTES} bytes`);
       if (!(await this.more())) {
         if (this.buffered.length === 0) return null;
         throw new IngestInputError("the body ends inside a file header");
@@ -91,7 +104,8 @@ class FrameReader {
 
   private async *rest(file: string): AsyncGenerator<Buffer> {
     while (this.remaining > 0) {
-      if (this.buffered.length === 0 && !(await this.more())) throw new IngestInputError(`the body ends inside ${file} (${this.remaining} of its bytes missing)`);
+      if (this.buffered.length === 0 && !(await this.more()))
+        throw new IngestInputError(`the body ends inside ${file} (${this.remaining} of its bytes missing)`);
       const part = this.buffered.subarray(0, Math.min(this.remaining, this.buffered.length));
       this.buffered = this.buffered.subarray(part.length);
       this.remaining -= part.length;
@@ -106,7 +120,10 @@ class FrameReader {
 }
 
 /** Ingests every file of a multi-file body as one batch. */
-export async function ingestFiles(scope: Scope, body: { bytes: AsyncIterable<Uint8Array>; gzip: boolean; onRawBytes?: (bytes: number) => void }): Promise<IngestFilesResult> {
+export async function ingestFiles(
+  scope: Scope,
+  body: { bytes: AsyncIterable<Uint8Array>; gzip: boolean; onRawBytes?: (bytes: number) => void },
+): Promise<IngestFilesResult> {
   const reader = new FrameReader(decodedBytes(body));
   const writer = await IngestWriter.open(scope, { format: "files", fileName: null });
   const refused: IngestFilesResult["errors"] = [];
@@ -119,7 +136,8 @@ export async function ingestFiles(scope: Scope, body: { bytes: AsyncIterable<Uin
       const bytes = reader.take(header.bytes, fileName);
       try {
         const format = header.format as IngestFormat | "auto";
-        if (format !== "auto" && !ingestFormats.includes(format)) throw new IngestInputError(`${fileName}: ${acceptedFormatsMessage}`);
+        if (format !== "auto" && !ingestFormats.includes(format))
+          throw new IngestInputError(`${fileName}: ${acceptedFormatsMessage}`);
         const { events } = await fileEvents({ format, fileName, body: { bytes, gzip: false } });
         await writer.addAll(events, fileName);
       } catch (error) {
@@ -130,7 +148,11 @@ export async function ingestFiles(scope: Scope, body: { bytes: AsyncIterable<Uin
       await reader.skipRest(fileName);
     }
     const result = await writer.finish();
-    const lineErrors = result.errors.map((error: IngestError) => ({ file: error.file ?? "", line: error.line, message: error.message }));
+    const lineErrors = result.errors.map((error: IngestError) => ({
+      file: error.file ?? "",
+      line: error.line,
+      message: error.message,
+    }));
     return {
       batchId: result.batchId,
       files,

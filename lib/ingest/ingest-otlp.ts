@@ -5,9 +5,9 @@
 import type { Scope } from "@/lib/auth/scope";
 import { refuseDeclaredOversize } from "@/lib/http/read-body";
 import { decodedBytes, IngestInputError } from "./ingest-file";
-import { parseOtlpLogs, parseOtlpTraces, type OtlpParseResult } from "./parsers/otlp";
+import { type OtlpParseResult, parseOtlpLogs, parseOtlpTraces } from "./parsers/otlp";
 import { idProblem } from "./validate-events";
-import { ingestEvents, type IngestResult } from "./writer";
+import { type IngestResult, ingestEvents } from "./writer";
 
 /** RFC 5321's limit on an address. */
 const MAX_EMAIL_CHARS = 254;
@@ -22,7 +22,8 @@ async function readWhole(bytes: AsyncIterable<Buffer>): Promise<Uint8Array> {
   let size = 0;
   for await (const chunk of bytes) {
     size += chunk.byteLength;
-    if (size > OTLP_MAX_BYTES) throw new IngestInputError(`an OTLP request may be at most ${OTLP_MAX_BYTES} bytes`, 413);
+    if (size > OTLP_MAX_BYTES)
+      throw new IngestInputError(`an OTLP request may be at most ${OTLP_MAX_BYTES} bytes`, 413);
     parts.push(chunk);
   }
   return Buffer.concat(parts);
@@ -36,12 +37,20 @@ function jsonSignal(body: Uint8Array): OtlpSignal {
   throw new IngestInputError("an otlp-json body must be an OTLP export request with resourceSpans or resourceLogs");
 }
 
-async function ingestOtlpBody(scope: Scope, body: Uint8Array, kind: OtlpSignal, contentType: string, fileName: string | null): Promise<IngestResult> {
-  const parsed: OtlpParseResult = kind === "logs" ? parseOtlpLogs(body, contentType) : parseOtlpTraces(body, contentType);
+async function ingestOtlpBody(
+  scope: Scope,
+  body: Uint8Array,
+  kind: OtlpSignal,
+  contentType: string,
+  fileName: string | null,
+): Promise<IngestResult> {
+  const parsed: OtlpParseResult =
+    kind === "logs" ? parseOtlpLogs(body, contentType) : parseOtlpTraces(body, contentType);
   const sessionEmails = new Map<string, string>();
   for (const [sessionId, identity] of parsed.identities) {
     // The email becomes an identity key: one that no mailbox can have (too long, NUL, broken Unicode) is ignored.
-    if (identity.email && identity.email.length <= MAX_EMAIL_CHARS && idProblem(identity.email) === null) sessionEmails.set(sessionId, identity.email);
+    if (identity.email && identity.email.length <= MAX_EMAIL_CHARS && idProblem(identity.email) === null)
+      sessionEmails.set(sessionId, identity.email);
   }
   return ingestEvents(scope, { format: `otlp-${kind}`, fileName, events: parsed.events, sessionEmails });
 }
@@ -55,7 +64,11 @@ export async function ingestOtlpRequest(scope: Scope, request: Request, signal: 
 }
 
 /** An OTLP/JSON export request sent as a file to `POST /api/v1/ingest` (decoded bytes); traces or logs by its content. */
-export async function ingestOtlpJsonFile(scope: Scope, bytes: AsyncIterable<Buffer>, fileName: string): Promise<IngestResult> {
+export async function ingestOtlpJsonFile(
+  scope: Scope,
+  bytes: AsyncIterable<Buffer>,
+  fileName: string,
+): Promise<IngestResult> {
   const body = await readWhole(bytes);
   return ingestOtlpBody(scope, body, jsonSignal(body), "application/json", fileName);
 }

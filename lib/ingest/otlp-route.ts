@@ -14,7 +14,8 @@ export function otlpRoute(signal: OtlpSignal) {
     try {
       result = await ingestOtlpRequest(scope, request, signal);
     } catch (error) {
-      if (error instanceof IngestInputError) throw new HttpError(error.status, error.status === 413 ? "too_large" : "invalid_otlp", error.message);
+      if (error instanceof IngestInputError)
+        throw new HttpError(error.status, error.status === 413 ? "too_large" : "invalid_otlp", error.message);
       throw error;
     }
     const protobuf = (request.headers.get("content-type") ?? "").includes("protobuf");
@@ -25,7 +26,15 @@ export function otlpRoute(signal: OtlpSignal) {
     const rejected = signal === "traces" ? "rejectedSpans" : "rejectedLogRecords";
     const body =
       result.errorCount > 0
-        ? { partialSuccess: { [rejected]: String(result.errorCount), errorMessage: result.errors.slice(0, 5).map((e) => `record ${e.line}: ${e.message}`).join("; ") } }
+        ? {
+            partialSuccess: {
+              [rejected]: String(result.errorCount),
+              errorMessage: result.errors
+                .slice(0, 5)
+                .map((e) => `record ${e.line}: ${e.message}`)
+                .join("; "),
+            },
+          }
         : {};
     return Response.json(body);
   });

@@ -4,14 +4,14 @@
  * generous: it catches a stall (the reference finder once took ~9 s on 521 kB), never measures speed.
  */
 import { describe, expect, it } from "vitest";
-import { attributeRun, type AttributionContext, type RunFacts } from "@/lib/ownership/attribution";
+import { type AttributionContext, attributeRun, type RunFacts } from "@/lib/ownership/attribution";
 import { PHASE_RULES } from "@/lib/waste/cost-anatomy";
 import { identityFromCwd } from "./identities";
-import { referencesInToolOutput } from "./references";
 import { detectFormat, parseTraceStream } from "./parsers";
 import { assistantLine, chunked, collect, userToolResultLine } from "./parsers/__fixtures__/trace-lines";
 import { claudeFileIdentity } from "./parsers/claude-code";
 import { codexFileSessionId } from "./parsers/codex";
+import { referencesInToolOutput } from "./references";
 
 const STALL_MS = 5000;
 const MB = 1024 * 1024;
@@ -20,7 +20,7 @@ const MB = 1024 * 1024;
 function hostileTexts(size: number): Record<string, string> {
   const fill = (unit: string, tail = "") => unit.repeat(Math.ceil(size / unit.length)) + tail;
   return {
-    newlines: fill("\n", ' -> '),
+    newlines: fill("\n", " -> "),
     spaces: fill(" ", " -> "),
     tabsAndNewlines: fill("\t\n", "] x -> y"),
     openCommits: fill("[a (\n", "] "),
@@ -75,12 +75,13 @@ const facts = (text: string): RunFacts => ({
 describe("regexes on trace content stay linear", () => {
   it("finds references in tool outputs of every hostile shape in time, within and past the part searched", () => {
     for (const size of [60_000, MB]) {
-      for (const [name, text] of Object.entries(hostileTexts(size))) expectQuick(`${name} ${size}`, () => referencesInToolOutput(text));
+      for (const [name, text] of Object.entries(hostileTexts(size)))
+        expectQuick(`${name} ${size}`, () => referencesInToolOutput(text));
     }
   });
 
   it("still finds what real git output says after 65,000 newlines", () => {
-    const text = "\n".repeat(65_000) + " -> \n * [new branch]      fix-cache -> fix-cache\n";
+    const text = `${"\n".repeat(65_000)} -> \n * [new branch]      fix-cache -> fix-cache\n`;
     expect(referencesInToolOutput(text.slice(65_000))).toEqual([{ kind: "branch", value: "fix-cache" }]);
     expectQuick("newlines then a push", () => referencesInToolOutput(text));
   });
@@ -90,21 +91,36 @@ describe("regexes on trace content stay linear", () => {
     for (const size of [60_000, 256 * 1024]) {
       for (const [name, text] of Object.entries(hostileTexts(size))) {
         const id = `${name}-${size}`;
-        lines.push(assistantLine({ messageId: `m-${id}`, requestId: `r-${id}`, content: [{ type: "tool_use", id: `t-${id}`, name: "Bash", input: { command: text.slice(0, 2000) } }] }));
+        lines.push(
+          assistantLine({
+            messageId: `m-${id}`,
+            requestId: `r-${id}`,
+            content: [{ type: "tool_use", id: `t-${id}`, name: "Bash", input: { command: text.slice(0, 2000) } }],
+          }),
+        );
         lines.push(userToolResultLine(`t-${id}`, text));
       }
     }
     const file = `${lines.join("\n")}\n`;
     expect(file.length).toBeGreaterThan(3 * MB);
     const start = performance.now();
-    const events = await collect(parseTraceStream("claude-code", chunked(file, 64 * 1024), "session-1.jsonl", { withDetails: true }));
+    const events = await collect(
+      parseTraceStream("claude-code", chunked(file, 64 * 1024), "session-1.jsonl", { withDetails: true }),
+    );
     expect(performance.now() - start).toBeLessThan(STALL_MS);
     expect(events.filter((event) => event.kind === "toolResult")).toHaveLength(2 * Object.keys(hostileTexts(1)).length);
   });
 
   it("detects formats, names files and reads identities from hostile text in time", () => {
     for (const [name, text] of Object.entries(hostileTexts(MB))) {
-      expectQuick(`detect ${name}`, () => detectFormat(text.slice(0, 64 * 1024).split("\n").slice(0, 20)));
+      expectQuick(`detect ${name}`, () =>
+        detectFormat(
+          text
+            .slice(0, 64 * 1024)
+            .split("\n")
+            .slice(0, 20),
+        ),
+      );
       expectQuick(`codex file ${name}`, () => codexFileSessionId(text));
       expectQuick(`claude file ${name}`, () => claudeFileIdentity(text));
       expectQuick(`cwd ${name}`, () => identityFromCwd(text));

@@ -3,11 +3,16 @@ import { referencesInToolOutput } from "./references";
 
 describe("references in tool output", () => {
   it("finds the commit and branch of `git commit`", () => {
-    expect(referencesInToolOutput("[feature/login 3f2a91c] Add login form\n 2 files changed, 40 insertions(+)")).toEqual([
+    expect(
+      referencesInToolOutput("[feature/login 3f2a91c] Add login form\n 2 files changed, 40 insertions(+)"),
+    ).toEqual([
       { kind: "commit", value: "3f2a91c" },
       { kind: "branch", value: "feature/login" },
     ]);
-    expect(referencesInToolOutput("[main (root-commit) 0123abcd] initial")).toContainEqual({ kind: "commit", value: "0123abcd" });
+    expect(referencesInToolOutput("[main (root-commit) 0123abcd] initial")).toContainEqual({
+      kind: "commit",
+      value: "0123abcd",
+    });
   });
 
   it("finds the pull request URL of `gh pr create` and branches pushed", () => {

@@ -51,17 +51,41 @@ describe("validate-events", () => {
       [{ timestamp: new Date("2019-12-31T23:59:59Z") }, /before 2020-01-01/],
       [{ timestamp: new Date(now + 25 * 3600_000) }, /in the future/],
     ];
-    for (const [overrides, message] of cases) expect(callProblem(call(overrides), now), JSON.stringify(overrides)).toMatch(message);
+    for (const [overrides, message] of cases)
+      expect(callProblem(call(overrides), now), JSON.stringify(overrides)).toMatch(message);
     // A valid pair of surrogates (an emoji) is fine.
     expect(callProblem(call({ model: "model-\ud83d\ude00" }), now)).toBeNull();
   });
 
   it("turns a refused call into a line error at its line and cleans the text of a kept one", () => {
-    expect(validEvent({ kind: "call", line: 7, call: call({ output: -3 }) }, now)).toEqual({ kind: "error", line: 7, message: expect.stringMatching(/^record refused: output -3/) });
-    const kept = validEvent({ kind: "call", line: 8, call: call({ gitBranch: "a\u0000b\ud800", cwd: "x".repeat(5000) }) }, now);
+    expect(validEvent({ kind: "call", line: 7, call: call({ output: -3 }) }, now)).toEqual({
+      kind: "error",
+      line: 7,
+      message: expect.stringMatching(/^record refused: output -3/),
+    });
+    const kept = validEvent(
+      { kind: "call", line: 8, call: call({ gitBranch: "a\u0000b\ud800", cwd: "x".repeat(5000) }) },
+      now,
+    );
     expect(kept).toMatchObject({ kind: "call", line: 8, call: { gitBranch: "a\uFFFDb\uFFFD" } });
     expect(kept?.kind === "call" && kept.call.cwd?.length).toBe(512);
-    expect(validEvent({ kind: "session", sessionId: "bad\u0000", source: "native", cwd: null, gitBranch: null, repositoryUrl: null, commitSha: null, title: null, cliVersion: null, startedAt: null }, now)).toBeNull();
+    expect(
+      validEvent(
+        {
+          kind: "session",
+          sessionId: "bad\u0000",
+          source: "native",
+          cwd: null,
+          gitBranch: null,
+          repositoryUrl: null,
+          commitSha: null,
+          title: null,
+          cliVersion: null,
+          startedAt: null,
+        },
+        now,
+      ),
+    ).toBeNull();
   });
 
   it("cleaned text is always well-formed, NUL-free, bounded, and unchanged when already clean", () => {

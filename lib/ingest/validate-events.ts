@@ -67,7 +67,8 @@ export function cleanText<T extends string | null>(text: T, maxChars = MAX_TEXT_
 function timestampProblem(date: Date, now: number): string | null {
   const time = date.getTime();
   if (!Number.isFinite(time)) return "timestamp is not a valid date";
-  if (time < EARLIEST_TIMESTAMP) return `timestamp ${date.toISOString()} is before ${new Date(EARLIEST_TIMESTAMP).toISOString().slice(0, 10)}`;
+  if (time < EARLIEST_TIMESTAMP)
+    return `timestamp ${date.toISOString()} is before ${new Date(EARLIEST_TIMESTAMP).toISOString().slice(0, 10)}`;
   if (time > now + FUTURE_ALLOWANCE_MS) return `timestamp ${date.toISOString()} is in the future`;
   return null;
 }
@@ -81,13 +82,17 @@ export function callProblem(call: NormalizedCall, now: number = Date.now()): str
   let sum = 0;
   for (const field of TOKEN_FIELDS) {
     const value = call[field];
-    if (!Number.isSafeInteger(value) || value < 0) return `${field} ${String(value)} is not a whole non-negative token count`;
-    if (value > MAX_CALL_TOKENS) return `${field} ${value} is beyond any context window (at most ${MAX_CALL_TOKENS} tokens per call)`;
+    if (!Number.isSafeInteger(value) || value < 0)
+      return `${field} ${String(value)} is not a whole non-negative token count`;
+    if (value > MAX_CALL_TOKENS)
+      return `${field} ${value} is beyond any context window (at most ${MAX_CALL_TOKENS} tokens per call)`;
     // reasoning is part of output, not added to it
     if (field !== "reasoning") sum += value;
   }
-  if (sum > MAX_CALL_TOKENS) return `the call's ${sum} tokens are beyond any context window (at most ${MAX_CALL_TOKENS} tokens per call)`;
-  if (call.reasoning > call.output) return `reasoning ${call.reasoning} is part of output ${call.output} and cannot exceed it`;
+  if (sum > MAX_CALL_TOKENS)
+    return `the call's ${sum} tokens are beyond any context window (at most ${MAX_CALL_TOKENS} tokens per call)`;
+  if (call.reasoning > call.output)
+    return `reasoning ${call.reasoning} is part of output ${call.output} and cannot exceed it`;
   for (const field of ID_FIELDS) {
     const value = call[field];
     if (value === null) continue;
@@ -146,7 +151,10 @@ function cleanToolResult(event: ToolResultEvent, now: number): ToolResultEvent |
   return {
     ...event,
     timestamp: sensibleDate(event.timestamp, now),
-    references: event.references.map((reference) => ({ ...reference, value: cleanText(reference.value, MAX_ID_CHARS) })),
+    references: event.references.map((reference) => ({
+      ...reference,
+      value: cleanText(reference.value, MAX_ID_CHARS),
+    })),
   };
 }
 
@@ -168,7 +176,9 @@ export function validEvent(event: TraceEvent, now: number = Date.now()): TraceEv
 }
 
 /** The stream of events as they may be counted (see the module comment). */
-export async function* validEvents(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>): AsyncGenerator<TraceEvent> {
+export async function* validEvents(
+  events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>,
+): AsyncGenerator<TraceEvent> {
   const now = Date.now();
   for await (const event of events) {
     const valid = validEvent(event, now);

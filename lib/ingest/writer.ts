@@ -7,36 +7,48 @@
  * of itself (a streamed response's later line), with the rollups moved by the difference.
  */
 import type { Scope } from "@/lib/auth/scope";
+import { evaluateBudgetsAfterIngest } from "@/lib/budgets/evaluate";
+import { recomputeRunPackages } from "@/lib/context-package/recompute";
 import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
+import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { priceCall, type PriceOverride } from "@/lib/pricing/price-book";
-import { contextTokens, totalTokens, type NormalizedCall, type SessionEvent, type ToolResultEvent, type TraceEvent, type TraceSource } from "./normalized-call";
-import type { AttributionContext } from "@/lib/ownership/attribution";
-import { applySpendDeltas, type SpendDelta } from "@/lib/rollups/spend";
 import { proposeOutcomesIn } from "@/lib/outcomes/record-outcome";
+import type { AttributionContext } from "@/lib/ownership/attribution";
 import {
+  attributePullRequestRuns,
+  attributeRunsInTransaction,
+  loadAttributionContext,
+} from "@/lib/ownership/reattribute";
+import { type PriceOverride, priceCall } from "@/lib/pricing/price-book";
+import { applySpendDeltas, type SpendDelta } from "@/lib/rollups/spend";
+import {
+  type CallRow,
   deleteSidechainCopies,
+  type LearnedMessageId,
   learnMessageIds,
   lockStoredCalls,
+  type StoredCall,
   storedMainThreadMessageIds,
   upsertCalls,
-  type CallRow,
-  type LearnedMessageId,
-  type StoredCall,
 } from "@/lib/store/calls";
 import { upsertIdentities } from "@/lib/store/identities";
 import { addChunkTotals, completeBatch, failBatch, openBatch, renewLease } from "@/lib/store/ingest-batches";
 import { insertRunReferences, type RunReferenceRow } from "@/lib/store/run-references";
-import { fillSessionDetails, runsOfSessions, upsertRuns, type RunInput, type SessionDetails } from "@/lib/store/runs";
-import { moveToolCallsOfRetractedCopies, upsertToolCalls, type ToolCallInput } from "@/lib/store/tool-calls";
-import { attributePullRequestRuns, attributeRunsInTransaction, loadAttributionContext } from "@/lib/ownership/reattribute";
-import { senderOf, traceIdentity, type Sender } from "./identities";
-import { validEvents } from "./validate-events";
-import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
-import { evaluateBudgetsAfterIngest } from "@/lib/budgets/evaluate";
-import { recomputeRunPackages } from "@/lib/context-package/recompute";
+import { fillSessionDetails, type RunInput, runsOfSessions, type SessionDetails, upsertRuns } from "@/lib/store/runs";
+import { moveToolCallsOfRetractedCopies, type ToolCallInput, upsertToolCalls } from "@/lib/store/tool-calls";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
+import { type Sender, senderOf, traceIdentity } from "./identities";
+import {
+  contextTokens,
+  type NormalizedCall,
+  type SessionEvent,
+  type ToolResultEvent,
+  type TraceEvent,
+  type TraceSource,
+  totalTokens,
+} from "./normalized-call";
+import { validEvents } from "./validate-events";
 
 /**
  * Calls per transaction: big enough for fast bulk statements, small enough to lose little on a
@@ -94,7 +106,10 @@ export interface IngestProgress {
 export function callIdentity(call: NormalizedCall): { source: TraceSource; key: string } {
   if (call.source === "otlp" && call.callKey.startsWith("req:")) return { source: "claude-code", key: call.callKey };
   if (call.source === "claude-code") {
-    return { source: "claude-code", key: call.messageId !== null && call.requestId ? `req:${call.requestId}` : call.callKey };
+    return {
+      source: "claude-code",
+      key: call.messageId !== null && call.requestId ? `req:${call.requestId}` : call.callKey,
+    };
   }
   if (call.source === "native") return { source: "native", key: nativeCallKey(call.sessionId, call.callKey) };
   return { source: call.source, key: call.callKey };
@@ -122,7 +137,8 @@ interface PricedCall {
 /** Raw token counts of a call, as parsed or as stored. */
 type TokenCounts = Pick<NormalizedCall, "uncachedInput" | "cacheRead" | "cacheWrite5m" | "cacheWrite1h" | "output">;
 
-const storedTotal = (stored: StoredCall) => stored.uncachedInput + stored.cacheRead + stored.cacheWrite5m + stored.cacheWrite1h + stored.output;
+const storedTotal = (stored: StoredCall) =>
+  stored.uncachedInput + stored.cacheRead + stored.cacheWrite5m + stored.cacheWrite1h + stored.output;
 
 /**
  * Work that runs once a batch has committed (COMPLETE), with the runs it touched: the findings
@@ -130,7 +146,12 @@ const storedTotal = (stored: StoredCall) => stored.uncachedInput + stored.cacheR
  * ingest without holding its transactions. Each runs in its own transactions; a failure is the
  * batch's failure to report, never a rollback of what was stored.
  */
-export type AfterCommit = (batch: { teamId: string; batchId: string; runIds: string[]; costUsd: number }) => Promise<void>;
+export type AfterCommit = (batch: {
+  teamId: string;
+  batchId: string;
+  runIds: string[];
+  costUsd: number;
+}) => Promise<void>;
 
 /** The after-commit work of every batch, in order. */
 export const afterCommit: AfterCommit[] = [
@@ -143,7 +164,8 @@ export const afterCommit: AfterCommit[] = [
 ];
 
 /** Postgres text and jsonb refuse NUL characters, which untrusted traces may contain. */
-const pgText = <T extends string | null>(value: T): T => (value === null ? value : (value.replace(/\u0000/g, "\uFFFD") as T));
+const pgText = <T extends string | null>(value: T): T =>
+  value === null ? value : (value.replace(/\u0000/g, "\uFFFD") as T);
 
 type Tx = Prisma.TransactionClient;
 
@@ -185,7 +207,11 @@ export class IngestWriter {
     private readonly onProgress?: (progress: IngestProgress) => void,
   ) {}
 
-  static async open(scope: Scope, input: Omit<IngestInput, "events">, onProgress?: (progress: IngestProgress) => void): Promise<IngestWriter> {
+  static async open(
+    scope: Scope,
+    input: Omit<IngestInput, "events">,
+    onProgress?: (progress: IngestProgress) => void,
+  ): Promise<IngestWriter> {
     const [batchId, overrides, attribution, sender] = await Promise.all([
       openBatch(scope, input.format, input.fileName),
       db().priceOverride.findMany({ where: { teamId: scope.teamId } }),
@@ -202,11 +228,23 @@ export class IngestWriter {
       cacheWrite5mPerM: Number(o.cacheWrite5mPerM),
       cacheWrite1hPerM: Number(o.cacheWrite1hPerM),
     }));
-    return new IngestWriter(scope, batchId, input.fileName, priceOverrides, attribution, sender, input.sessionEmails ?? new Map(), onProgress);
+    return new IngestWriter(
+      scope,
+      batchId,
+      input.fileName,
+      priceOverrides,
+      attribution,
+      sender,
+      input.sessionEmails ?? new Map(),
+      onProgress,
+    );
   }
 
   /** Adds every event of one file (or request), validated (validate-events.ts); its line errors name `fileName`. */
-  async addAll(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>, fileName: string | null = this.fileName): Promise<void> {
+  async addAll(
+    events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>,
+    fileName: string | null = this.fileName,
+  ): Promise<void> {
     this.fileName = fileName;
     let lastYield = performance.now();
     for await (const event of validEvents(events)) {
@@ -245,7 +283,14 @@ export class IngestWriter {
       case "call": {
         const price = priceCall(event.call, this.overrides);
         if (!price.priced) this.unpriced.add(event.call.model);
-        this.pending.push({ call: event.call, ...callIdentity(event.call), costUsd: price.costUsd, priced: price.priced, rule: price.rule, tier: price.tier });
+        this.pending.push({
+          call: event.call,
+          ...callIdentity(event.call),
+          costUsd: price.costUsd,
+          priced: price.priced,
+          rule: price.rule,
+          tier: price.tier,
+        });
         if (this.pending.length >= chunkCalls()) await this.flushInBackground();
         return;
       }
@@ -254,11 +299,19 @@ export class IngestWriter {
         return;
       case "session":
         // Later events fill in what earlier ones lacked (Codex session_meta, the first prompt).
-        this.sessions.set(event.sessionId, { ...this.sessions.get(event.sessionId), ...withoutNulls({ ...event, title: pgText(event.title) }) } as SessionEvent);
+        this.sessions.set(event.sessionId, {
+          ...this.sessions.get(event.sessionId),
+          ...withoutNulls({ ...event, title: pgText(event.title) }),
+        } as SessionEvent);
         return;
       case "error":
         this.errorCount += 1;
-        if (this.errors.length < STORED_ERRORS) this.errors.push({ ...(this.fileName ? { file: pgText(this.fileName) } : {}), line: event.line, message: pgText(event.message).slice(0, 500) });
+        if (this.errors.length < STORED_ERRORS)
+          this.errors.push({
+            ...(this.fileName ? { file: pgText(this.fileName) } : {}),
+            line: event.line,
+            message: pgText(event.message).slice(0, 500),
+          });
         return;
     }
   }
@@ -283,7 +336,12 @@ export class IngestWriter {
         const outcome = await this.writeCalls(tx, kept, replays, runs);
         await this.writeToolCalls(tx, outcome.toolUses, results, runs);
         const duplicates = outcome.duplicates + merged + replays.length;
-        await addChunkTotals(tx, teamId, this.batchId, { runs: this.touchedRuns.size, calls: outcome.calls, duplicates, costUsd: money(outcome.costUsd) });
+        await addChunkTotals(tx, teamId, this.batchId, {
+          runs: this.touchedRuns.size,
+          calls: outcome.calls,
+          duplicates,
+          costUsd: money(outcome.costUsd),
+        });
         this.calls += outcome.calls;
         this.duplicates += duplicates;
         this.costUsd += outcome.costUsd;
@@ -314,7 +372,8 @@ export class IngestWriter {
     const replays: PricedCall[] = [];
     for (const priced of chunk) {
       const { call, source } = priced;
-      const replay = source === "claude-code" && call.isSidechain && call.messageId !== null && mainIds.has(call.messageId);
+      const replay =
+        source === "claude-code" && call.isSidechain && call.messageId !== null && mainIds.has(call.messageId);
       (replay ? replays : kept).push(priced);
     }
     return { kept, replays };
@@ -329,8 +388,17 @@ export class IngestWriter {
     await this.flush();
     await fillSessionDetails(db(), this.scope.teamId, [...this.sessions.values()].map(sessionDetails));
     await attributePullRequestRuns(this.scope.teamId, [...this.touchedRuns]);
-    await completeBatch(this.scope.teamId, this.batchId, { runs: this.touchedRuns.size, errors: this.errors, errorCount: this.errorCount });
-    const committed = { teamId: this.scope.teamId, batchId: this.batchId, runIds: [...this.touchedRuns], costUsd: this.costUsd };
+    await completeBatch(this.scope.teamId, this.batchId, {
+      runs: this.touchedRuns.size,
+      errors: this.errors,
+      errorCount: this.errorCount,
+    });
+    const committed = {
+      teamId: this.scope.teamId,
+      batchId: this.batchId,
+      runIds: [...this.touchedRuns],
+      costUsd: this.costUsd,
+    };
     for (const work of afterCommit) await work(committed);
     return {
       batchId: this.batchId,
@@ -348,16 +416,31 @@ export class IngestWriter {
   /** Marks the batch failed (the chunks already written stay: they are complete and idempotent). */
   async fail(error: unknown): Promise<void> {
     await this.inFlight?.catch(() => {});
-    await failBatch(this.scope.teamId, this.batchId, [...this.errors, { line: 0, message: String((error as Error)?.message ?? error) }], this.errorCount + 1).catch(() => {});
+    await failBatch(
+      this.scope.teamId,
+      this.batchId,
+      [...this.errors, { line: 0, message: String((error as Error)?.message ?? error) }],
+      this.errorCount + 1,
+    ).catch(() => {});
   }
 
   /** The chunk's runs, created or widened; their ids by session id. */
   private async upsertRuns(tx: Tx, chunk: PricedCall[]): Promise<Map<string, string>> {
-    const bySession = new Map<string, { source: TraceSource; first: Date; last: Date; models: Set<string>; cwd: string | null; branch: string | null }>();
+    const bySession = new Map<
+      string,
+      { source: TraceSource; first: Date; last: Date; models: Set<string>; cwd: string | null; branch: string | null }
+    >();
     for (const { call, source } of chunk) {
       const run = bySession.get(call.sessionId);
       if (!run) {
-        bySession.set(call.sessionId, { source, first: call.timestamp, last: call.timestamp, models: new Set([call.model]), cwd: call.cwd, branch: call.gitBranch });
+        bySession.set(call.sessionId, {
+          source,
+          first: call.timestamp,
+          last: call.timestamp,
+          models: new Set([call.model]),
+          cwd: call.cwd,
+          branch: call.gitBranch,
+        });
       } else {
         if (call.timestamp < run.first) run.first = call.timestamp;
         if (call.timestamp > run.last) run.last = call.timestamp;
@@ -386,7 +469,12 @@ export class IngestWriter {
     });
     const identityIds = await this.identitiesFor(tx, rows);
     for (const row of rows) row.identityId = identityIds.get(row.externalId) ?? null;
-    const stored = await upsertRuns(tx, this.scope.teamId, this.scope.actor.kind === "apiKey" ? this.scope.actor.apiKeyId : null, rows);
+    const stored = await upsertRuns(
+      tx,
+      this.scope.teamId,
+      this.scope.actor.kind === "apiKey" ? this.scope.actor.apiKeyId : null,
+      rows,
+    );
     const bySessionId = new Map<string, string>();
     for (const run of stored) {
       bySessionId.set(run.externalId, run.id);
@@ -398,11 +486,14 @@ export class IngestWriter {
   /** Who each run's trace says did the work (lib/ingest/identities.ts), stored; ids by session id. */
   private async identitiesFor(tx: Tx, runs: RunInput[]): Promise<Map<string, string>> {
     const wanted = new Map<string, { kind: string; value: string }>();
-    for (const { externalId, cwd } of runs) wanted.set(externalId, traceIdentity(this.sessionEmails.get(externalId), cwd, this.sender));
+    for (const { externalId, cwd } of runs)
+      wanted.set(externalId, traceIdentity(this.sessionEmails.get(externalId), cwd, this.sender));
     const distinct = [...new Map([...wanted.values()].map((id) => [`${id.kind}\u0000${id.value}`, id])).values()];
     const stored = await upsertIdentities(tx, this.scope.teamId, distinct);
     const idOf = new Map(stored.map((row) => [`${row.kind}\u0000${row.value}`, row.id]));
-    return new Map([...wanted.entries()].map(([sessionId, id]) => [sessionId, idOf.get(`${id.kind}\u0000${id.value}`)!]));
+    return new Map(
+      [...wanted.entries()].map(([sessionId, id]) => [sessionId, idOf.get(`${id.kind}\u0000${id.value}`)!]),
+    );
   }
 
   /**
@@ -416,7 +507,14 @@ export class IngestWriter {
     const cacheWrite1h = Math.min(old.cacheWrite1h, call.cacheWrite5m);
     const merged = { ...call, cacheWrite1h, cacheWrite5m: call.cacheWrite5m - cacheWrite1h };
     const price = priceCall(merged, this.overrides);
-    return { ...priced, call: merged, costUsd: price.costUsd, priced: price.priced, rule: price.rule, tier: price.tier };
+    return {
+      ...priced,
+      call: merged,
+      costUsd: price.costUsd,
+      priced: price.priced,
+      rule: price.rule,
+      tier: price.tier,
+    };
   }
 
   private async writeCalls(
@@ -427,7 +525,11 @@ export class IngestWriter {
   ): Promise<{ calls: number; duplicates: number; costUsd: number; toolUses: ToolCallInput[] }> {
     if (chunk.length === 0 && replays.length === 0) return { calls: 0, duplicates: 0, costUsd: 0, toolUses: [] };
     const teamId = this.scope.teamId;
-    const existing = await lockStoredCalls(tx, teamId, chunk.map((c) => ({ source: c.source, callKey: c.key })));
+    const existing = await lockStoredCalls(
+      tx,
+      teamId,
+      chunk.map((c) => ({ source: c.source, callKey: c.key })),
+    );
     const stored = new Map(existing.map((row) => [`${row.source}\u0000${row.callKey}`, row]));
     const inserts: PricedCall[] = [];
     const upgrades: { priced: PricedCall; old: StoredCall }[] = [];
@@ -437,10 +539,12 @@ export class IngestWriter {
     for (const priced of chunk) {
       const old = stored.get(`${priced.source}\u0000${priced.key}`);
       if (!old) inserts.push(priced);
-      else if (totalTokens(priced.call) > storedTotal(old)) upgrades.push({ priced: this.keepCacheSplit(priced, old), old });
+      else if (totalTokens(priced.call) > storedTotal(old))
+        upgrades.push({ priced: this.keepCacheSplit(priced, old), old });
       else {
         duplicates += 1;
-        if (old.messageId === null && priced.call.messageId !== null) learned.push({ id: old.id, messageId: priced.call.messageId, isSidechain: priced.call.isSidechain });
+        if (old.messageId === null && priced.call.messageId !== null)
+          learned.push({ id: old.id, messageId: priced.call.messageId, isSidechain: priced.call.isSidechain });
       }
     }
 
@@ -476,7 +580,12 @@ export class IngestWriter {
         resultAt: null,
       })),
     );
-    await upsertCalls(tx, teamId, this.batchId, written.map((priced) => callRow(priced, runIdOf(priced.call))));
+    await upsertCalls(
+      tx,
+      teamId,
+      this.batchId,
+      written.map((priced) => callRow(priced, runIdOf(priced.call))),
+    );
     await learnMessageIds(tx, teamId, learned);
 
     const retracted = await this.retractReplays(tx, chunk, replays);
@@ -497,9 +606,24 @@ export class IngestWriter {
    * calls and learned message ids are in.
    */
   private async retractReplays(tx: Tx, chunk: PricedCall[], replays: PricedCall[]): Promise<StoredCall[]> {
-    const mainIds = [...new Set(chunk.flatMap(({ call, source }) => (source === "claude-code" && call.messageId !== null && !call.isSidechain ? [call.messageId] : [])))];
-    const retracted = await deleteSidechainCopies(tx, this.scope.teamId, mainIds, replays.map((p) => p.key));
-    await moveToolCallsOfRetractedCopies(tx, this.scope.teamId, retracted.map((row) => ({ id: row.id, messageId: row.messageId })));
+    const mainIds = [
+      ...new Set(
+        chunk.flatMap(({ call, source }) =>
+          source === "claude-code" && call.messageId !== null && !call.isSidechain ? [call.messageId] : [],
+        ),
+      ),
+    ];
+    const retracted = await deleteSidechainCopies(
+      tx,
+      this.scope.teamId,
+      mainIds,
+      replays.map((p) => p.key),
+    );
+    await moveToolCallsOfRetractedCopies(
+      tx,
+      this.scope.teamId,
+      retracted.map((row) => ({ id: row.id, messageId: row.messageId })),
+    );
     return retracted;
   }
 
@@ -533,23 +657,54 @@ export class IngestWriter {
         isError: null,
         resultAt: null,
       };
-      rows.set(key, { ...row, outputBytes: result.outputBytes, outputTokens: result.outputTokensEstimate, outputHash: result.outputHash, isError: result.isError, resultAt: result.timestamp });
+      rows.set(key, {
+        ...row,
+        outputBytes: result.outputBytes,
+        outputTokens: result.outputTokensEstimate,
+        outputHash: result.outputHash,
+        isError: result.isError,
+        resultAt: result.timestamp,
+      });
       resultOf.set(key, result);
     }
     const references: RunReferenceRow[] = [...rows.entries()].flatMap(([key, row]) =>
-      (resultOf.get(key)?.references ?? []).map((ref) => ({ runId: row.runId, kind: ref.kind, value: ref.value, seenAt: resultOf.get(key)!.timestamp ?? new Date() })),
+      (resultOf.get(key)?.references ?? []).map((ref) => ({
+        runId: row.runId,
+        kind: ref.kind,
+        value: ref.value,
+        seenAt: resultOf.get(key)!.timestamp ?? new Date(),
+      })),
     );
     await upsertToolCalls(tx, this.scope.teamId, [...rows.values()]);
     // Commits, pull requests and branches the run's tools produced; a commit or a pull request
     // proposes the run's outcome (lib/outcomes).
     await insertRunReferences(tx, this.scope.teamId, references);
-    await proposeOutcomesIn(tx, this.scope.teamId, references.filter((r) => r.kind !== "branch").map((r) => ({ runId: r.runId, evidence: r.value, decidedAt: r.seenAt })));
+    await proposeOutcomesIn(
+      tx,
+      this.scope.teamId,
+      references
+        .filter((r) => r.kind !== "branch")
+        .map((r) => ({ runId: r.runId, evidence: r.value, decidedAt: r.seenAt })),
+    );
   }
 }
 
 /** Deltas per (run, day, model), the rows lib/rollups/spend.ts adds to run totals and both rollups. */
 class SpendDeltas {
-  private readonly byKey = new Map<string, { runId: string; day: string; model: string; calls: number; input: number; output: number; cacheWrite: number; cacheRead: number; cost: number }>();
+  private readonly byKey = new Map<
+    string,
+    {
+      runId: string;
+      day: string;
+      model: string;
+      calls: number;
+      input: number;
+      output: number;
+      cacheWrite: number;
+      cacheRead: number;
+      cost: number;
+    }
+  >();
 
   add(runId: string, at: Date, model: string, tokens: TokenCounts, sign: 1 | -1, cost: number, calls: number): void {
     const key = `${runId}\u0000${day(at)}\u0000${model}`;
@@ -640,7 +795,11 @@ function withoutNulls<T extends object>(value: T): Partial<T> {
 }
 
 /** Runs a whole event stream through a writer: the common path of every ingest entry point. */
-export async function ingestEvents(scope: Scope, input: IngestInput, onProgress?: (progress: IngestProgress) => void): Promise<IngestResult> {
+export async function ingestEvents(
+  scope: Scope,
+  input: IngestInput,
+  onProgress?: (progress: IngestProgress) => void,
+): Promise<IngestResult> {
   const writer = await IngestWriter.open(scope, input, onProgress);
   try {
     await writer.addAll(input.events);

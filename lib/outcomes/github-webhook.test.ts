@@ -7,17 +7,23 @@
  */
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as postWebhook } from "@/app/api/v1/webhooks/github/[teamSlug]/route";
-import { PUT as putSecret } from "@/app/api/v1/webhooks/github/route";
 import { POST as postOutcome } from "@/app/api/v1/outcomes/route";
 import { GET as getRun } from "@/app/api/v1/runs/[id]/route";
+import { POST as postWebhook } from "@/app/api/v1/webhooks/github/[teamSlug]/route";
+import { PUT as putSecret } from "@/app/api/v1/webhooks/github/route";
 import { createApiKey } from "@/lib/admin/api-keys";
 import { closeDb } from "@/lib/db/client";
 import { teamDb } from "@/lib/db/team-db";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { assignRuns, createProject, updateDiscoverySettings } from "@/lib/ownership/manage";
-import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
-import { closedPullRequest, deliveryHeaders, mergedForkPullRequest, mergedPullRequest, reopenedPullRequest } from "@/lib/testing/github-payloads";
+import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
+import {
+  closedPullRequest,
+  deliveryHeaders,
+  mergedForkPullRequest,
+  mergedPullRequest,
+  reopenedPullRequest,
+} from "@/lib/testing/github-payloads";
 import { githubSignature } from "./github-webhook";
 import { rotateGithubWebhookSecret } from "./webhook-secret";
 
@@ -26,11 +32,31 @@ afterAll(closeDb);
 /** One call of a Codex session whose session_meta names its git remote and branch. */
 function codexSession(session: string, remote: string, branch: string): string {
   const at = "2026-11-02T10:00:00.000Z";
-  const usage = { input_tokens: 1000, cached_input_tokens: 0, output_tokens: 100, reasoning_output_tokens: 0, total_tokens: 1100 };
+  const usage = {
+    input_tokens: 1000,
+    cached_input_tokens: 0,
+    output_tokens: 100,
+    reasoning_output_tokens: 0,
+    total_tokens: 1100,
+  };
   return [
-    { timestamp: at, type: "session_meta", payload: { id: session, timestamp: at, cwd: `/home/ana/src/${session}`, cli_version: "0.50.0", git: { branch, repository_url: remote } } },
+    {
+      timestamp: at,
+      type: "session_meta",
+      payload: {
+        id: session,
+        timestamp: at,
+        cwd: `/home/ana/src/${session}`,
+        cli_version: "0.50.0",
+        git: { branch, repository_url: remote },
+      },
+    },
     { timestamp: at, type: "turn_context", payload: { model: "gpt-5", cwd: `/home/ana/src/${session}` } },
-    { timestamp: at, type: "event_msg", payload: { type: "token_count", info: { total_token_usage: usage, last_token_usage: usage } } },
+    {
+      timestamp: at,
+      type: "event_msg",
+      payload: { type: "token_count", info: { total_token_usage: usage, last_token_usage: usage } },
+    },
   ]
     .map((line) => JSON.stringify(line))
     .join("\n");
@@ -38,11 +64,24 @@ function codexSession(session: string, remote: string, branch: string): string {
 
 /** One call of a native session with only a working directory and a branch (no remote). */
 function nativeSession(session: string, cwd: string, branch: string): string {
-  return JSON.stringify({ sessionId: session, callKey: `${session}:1`, timestamp: "2026-11-02T11:00:00.000Z", model: "claude-sonnet-4-5-20250929", inputTokens: 1000, outputTokens: 100, cwd, gitBranch: branch });
+  return JSON.stringify({
+    sessionId: session,
+    callKey: `${session}:1`,
+    timestamp: "2026-11-02T11:00:00.000Z",
+    model: "claude-sonnet-4-5-20250929",
+    inputTokens: 1000,
+    outputTokens: 100,
+    cwd,
+    gitBranch: branch,
+  });
 }
 
 async function ingest(team: TestTeam, format: "codex" | "native", text: string): Promise<void> {
-  const result = await ingestFile(userScope(team), { format, fileName: `${Math.random()}.jsonl`, body: { bytes: Readable.from([Buffer.from(text)]), gzip: false } });
+  const result = await ingestFile(userScope(team), {
+    format,
+    fileName: `${Math.random()}.jsonl`,
+    body: { bytes: Readable.from([Buffer.from(text)]), gzip: false },
+  });
   expect(result.errors).toEqual([]);
 }
 
@@ -51,14 +90,26 @@ async function runIdsBySession(team: TestTeam): Promise<Record<string, string>> 
   return Object.fromEntries(runs.map((run) => [run.externalId, run.id]));
 }
 
-async function deliver(team: TestTeam, payload: unknown, secret: string, deliveryId?: string, headers: Record<string, string> = {}) {
+async function deliver(
+  team: TestTeam,
+  payload: unknown,
+  secret: string,
+  deliveryId?: string,
+  headers: Record<string, string> = {},
+) {
   const body = JSON.stringify(payload);
-  const request = new Request(`http://test/api/v1/webhooks/github/${team.slug}`, { method: "POST", headers: { ...deliveryHeaders(body, secret, deliveryId), ...headers }, body });
+  const request = new Request(`http://test/api/v1/webhooks/github/${team.slug}`, {
+    method: "POST",
+    headers: { ...deliveryHeaders(body, secret, deliveryId), ...headers },
+    body,
+  });
   return postWebhook(request, { params: Promise.resolve({ teamSlug: team.slug }) });
 }
 
-const outcomeOf = async (team: TestTeam, runId: string) => (await teamDb(userScope(team)).run.findFirstOrThrow({ where: { id: runId } })).outcome;
-const outcomeRows = (team: TestTeam) => teamDb(userScope(team)).outcome.findMany({ orderBy: [{ decidedAt: "asc" }, { id: "asc" }] });
+const outcomeOf = async (team: TestTeam, runId: string) =>
+  (await teamDb(userScope(team)).run.findFirstOrThrow({ where: { id: runId } })).outcome;
+const outcomeRows = (team: TestTeam) =>
+  teamDb(userScope(team)).outcome.findMany({ orderBy: [{ decidedAt: "asc" }, { id: "asc" }] });
 
 describe("a pull request's runs are those of its repository", () => {
   let team: TestTeam;
@@ -68,7 +119,11 @@ describe("a pull request's runs are those of its repository", () => {
   beforeAll(async () => {
     team = await createTestTeam("webhook-repos");
     // Projects made by hand below; discovery (lib/ownership) would name them from the data first.
-    await updateDiscoverySettings(userScope(team), { discoverOwners: false, discoverProjects: false, discoverTasks: false });
+    await updateDiscoverySettings(userScope(team), {
+      discoverOwners: false,
+      discoverProjects: false,
+      discoverTasks: false,
+    });
     secret = await rotateGithubWebhookSecret(userScope(team), team.adminUserId);
     // Branch `changes` (the PR's head branch) in many places, only some of them Hello-World.
     await ingest(team, "codex", codexSession("by-remote", "git@github.com:Codertocat/Hello-World.git", "changes"));
@@ -82,27 +137,45 @@ describe("a pull request's runs are those of its repository", () => {
     await ingest(team, "native", nativeSession("on-base", "/home/cy/Hello-World", "master"));
     runs = await runIdsBySession(team);
     const scope = userScope(team);
-    const helloWorld = await createProject(scope, { name: "hello-world", repositoryPattern: "github.com/Codertocat/Hello-World*" });
+    const helloWorld = await createProject(scope, {
+      name: "hello-world",
+      repositoryPattern: "github.com/Codertocat/Hello-World*",
+    });
     const other = await createProject(scope, { name: "other", repositoryPattern: "github.com/acme/other*" });
     await assignRuns(scope, { runIds: [runs["by-project"]!], projectId: helloWorld.id });
     // Its project says acme/other, so its folder name no longer counts.
     await assignRuns(scope, { runIds: [runs["other-project"]!], projectId: other.id });
     // by-project made the PR's head commit (abbreviated as git prints it).
-    await teamDb(scope).runReference.create({ data: { teamId: team.teamId, runId: runs["by-project"]!, kind: "commit", value: "ec26c3e", seenAt: new Date() } });
+    await teamDb(scope).runReference.create({
+      data: { teamId: team.teamId, runId: runs["by-project"]!, kind: "commit", value: "ec26c3e", seenAt: new Date() },
+    });
   });
 
   it("refuses a missing or wrong signature, a changed body and an unknown team with 401, changing nothing", async () => {
     const payload = closedPullRequest();
     const body = JSON.stringify(payload);
-    for (const signature of ["", "sha256=" + "0".repeat(64), githubSignature("another secret", Buffer.from(body)), "garbage"]) {
+    for (const signature of [
+      "",
+      `sha256=${"0".repeat(64)}`,
+      githubSignature("another secret", Buffer.from(body)),
+      "garbage",
+    ]) {
       const response = await deliver(team, payload, secret, undefined, { "x-hub-signature-256": signature });
       expect(response.status).toBe(401);
       expect((await response.json()).error.code).toBe("unauthorized");
     }
-    const changed = new Request(`http://test/api/v1/webhooks/github/${team.slug}`, { method: "POST", headers: deliveryHeaders(body, secret), body: body.replace('"closed"', '"reopened"') });
+    const changed = new Request(`http://test/api/v1/webhooks/github/${team.slug}`, {
+      method: "POST",
+      headers: deliveryHeaders(body, secret),
+      body: body.replace('"closed"', '"reopened"'),
+    });
     expect((await postWebhook(changed, { params: Promise.resolve({ teamSlug: team.slug }) })).status).toBe(401);
     for (const slug of ["no-such-team", "nul\u0000team"]) {
-      const unknown = new Request("http://test/api/v1/webhooks/github/x", { method: "POST", headers: deliveryHeaders(body, secret), body });
+      const unknown = new Request("http://test/api/v1/webhooks/github/x", {
+        method: "POST",
+        headers: deliveryHeaders(body, secret),
+        body,
+      });
       expect((await postWebhook(unknown, { params: Promise.resolve({ teamSlug: slug }) })).status).toBe(401);
     }
     expect(await outcomeRows(team)).toEqual([]);
@@ -112,7 +185,12 @@ describe("a pull request's runs are those of its repository", () => {
     const response = await deliver(team, closedPullRequest(), secret, "delivery-closed");
     expect(response.status).toBe(200);
     const result = await response.json();
-    expect(result).toMatchObject({ handled: true, applied: true, status: "REJECTED", pullRequest: "Codertocat/Hello-World#2" });
+    expect(result).toMatchObject({
+      handled: true,
+      applied: true,
+      status: "REJECTED",
+      pullRequest: "Codertocat/Hello-World#2",
+    });
     expect(new Map(result.matchedRuns.map((run: { runId: string }) => [run.runId, run]))).toEqual(
       new Map([
         [runs["by-remote"], { runId: runs["by-remote"], matchedBy: "branch", repositoryMatch: "remote" }],
@@ -121,14 +199,28 @@ describe("a pull request's runs are those of its repository", () => {
         [runs["by-project"], { runId: runs["by-project"], matchedBy: "commit", repositoryMatch: "project" }],
       ]),
     );
-    for (const session of ["other-remote", "other-folder", "similar-folder", "other-project", "on-base"]) expect(await outcomeOf(team, runs[session]!)).toBeNull();
+    for (const session of ["other-remote", "other-folder", "similar-folder", "other-project", "on-base"])
+      expect(await outcomeOf(team, runs[session]!)).toBeNull();
     expect(await outcomeOf(team, runs["by-remote"]!)).toBe("REJECTED");
 
     // The match and its strength are on the run, in the API and as a sentence.
-    const run = await getRun(new Request(`http://test/api/v1/runs/${runs["by-remote"]}`, { headers: { authorization: `Bearer ${team.readKey}` } }), { params: Promise.resolve({ id: runs["by-remote"]! }) });
+    const run = await getRun(
+      new Request(`http://test/api/v1/runs/${runs["by-remote"]}`, {
+        headers: { authorization: `Bearer ${team.readKey}` },
+      }),
+      { params: Promise.resolve({ id: runs["by-remote"]! }) },
+    );
     const { outcome } = await run.json();
-    expect(outcome).toMatchObject({ status: "REJECTED", source: "github", pullRequest: "Codertocat/Hello-World#2", matchedBy: "branch", repositoryMatch: "remote" });
-    expect(outcome.explanation).toBe("rejected: PR #2 of Codertocat/Hello-World, matched by branch within the repository (the run's git remote is that repository)");
+    expect(outcome).toMatchObject({
+      status: "REJECTED",
+      source: "github",
+      pullRequest: "Codertocat/Hello-World#2",
+      matchedBy: "branch",
+      repositoryMatch: "remote",
+    });
+    expect(outcome.explanation).toBe(
+      "rejected: PR #2 of Codertocat/Hello-World, matched by branch within the repository (the run's git remote is that repository)",
+    );
   });
 
   it("applies a delivery once: the same X-GitHub-Delivery again changes nothing", async () => {
@@ -140,14 +232,20 @@ describe("a pull request's runs are those of its repository", () => {
 
   it("keeps a person's decision against later deliveries; reopening returns the other runs to proposed", async () => {
     const byApi = await postOutcome(
-      new Request("http://test/api/v1/outcomes", { method: "POST", headers: { authorization: `Bearer ${team.ingestKey}`, "content-type": "application/json" }, body: JSON.stringify({ runId: runs["by-remote"], status: "ACCEPTED", evidence: "checked by hand" }) }),
+      new Request("http://test/api/v1/outcomes", {
+        method: "POST",
+        headers: { authorization: `Bearer ${team.ingestKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ runId: runs["by-remote"], status: "ACCEPTED", evidence: "checked by hand" }),
+      }),
       {},
     );
     expect(byApi.status).toBe(201);
 
     const reopened = await (await deliver(team, reopenedPullRequest(), secret)).json();
     expect(reopened).toMatchObject({ applied: true, status: "PROPOSED" });
-    expect(new Set(reopened.decidedRuns)).toEqual(new Set([runs["by-folder"], runs["in-subfolder"], runs["by-project"]]));
+    expect(new Set(reopened.decidedRuns)).toEqual(
+      new Set([runs["by-folder"], runs["in-subfolder"], runs["by-project"]]),
+    );
     expect(await outcomeOf(team, runs["by-folder"]!)).toBe("PROPOSED");
     expect(await outcomeOf(team, runs["by-remote"]!)).toBe("ACCEPTED");
 
@@ -162,7 +260,10 @@ describe("a pull request's runs are those of its repository", () => {
     const merged = await (await deliver(team, mergedPullRequest(), secret)).json();
     expect(merged).toMatchObject({ applied: true, status: "ACCEPTED" });
     expect(await outcomeOf(team, runs["by-folder"]!)).toBe("ACCEPTED");
-    const latest = await teamDb(userScope(team)).outcome.findFirstOrThrow({ where: { runId: runs["by-remote"]! }, orderBy: { decidedAt: "desc" } });
+    const latest = await teamDb(userScope(team)).outcome.findFirstOrThrow({
+      where: { runId: runs["by-remote"]! },
+      orderBy: { decidedAt: "desc" },
+    });
     expect(latest).toMatchObject({ source: "api", evidence: "checked by hand" });
   });
 
@@ -181,15 +282,27 @@ describe("a pull request's runs are those of its repository", () => {
         },
       });
     const post = (headers: Record<string, string>) =>
-      postWebhook(new Request(`http://test/api/v1/webhooks/github/${team.slug}`, { method: "POST", headers, body: endless(), duplex: "half" } as RequestInit), {
-        params: Promise.resolve({ teamSlug: team.slug }),
-      });
+      postWebhook(
+        new Request(`http://test/api/v1/webhooks/github/${team.slug}`, {
+          method: "POST",
+          headers,
+          body: endless(),
+          duplex: "half",
+        } as RequestInit),
+        {
+          params: Promise.resolve({ teamSlug: team.slug }),
+        },
+      );
     const unsigned = await post({ "x-github-event": "pull_request", "x-github-delivery": "big-1" });
     expect(unsigned.status).toBe(401);
     // A stream's source may be asked for a first chunk when the request is built; never the body.
     expect(pulled).toBeLessThanOrEqual(2);
     pulled = 0;
-    const oversized = await post({ "x-github-event": "pull_request", "x-github-delivery": "big-2", "x-hub-signature-256": `sha256=${"0".repeat(64)}` });
+    const oversized = await post({
+      "x-github-event": "pull_request",
+      "x-github-delivery": "big-2",
+      "x-hub-signature-256": `sha256=${"0".repeat(64)}`,
+    });
     expect(oversized.status).toBe(413);
     expect(pulled).toBeLessThanOrEqual(27);
   });
@@ -220,7 +333,14 @@ describe("PUT /api/v1/webhooks/github", () => {
     const team = await createTestTeam("webhook-put");
     const { key: allKey } = await createApiKey({ teamId: team.teamId }, { name: "all", scope: "all" });
     const put = (key: string, body: unknown) =>
-      putSecret(new Request("http://test/api/v1/webhooks/github", { method: "PUT", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) }), {});
+      putSecret(
+        new Request("http://test/api/v1/webhooks/github", {
+          method: "PUT",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+        {},
+      );
     expect((await put(team.readKey, { secret: "s3cret-for-scripts" })).status).toBe(403);
     expect((await put(team.ingestKey, { secret: "s3cret-for-scripts" })).status).toBe(403);
     expect((await put(allKey, { secret: "" })).status).toBe(400);

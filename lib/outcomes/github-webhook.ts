@@ -11,10 +11,10 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
+import type { OutcomeStatus } from "@/lib/generated/prisma/enums";
 import { badRequest, unauthorized } from "@/lib/http/errors";
 import { refreshOutcomeFindings } from "@/lib/waste/recompute";
-import type { OutcomeStatus } from "@/lib/generated/prisma/enums";
-import { runsOfPullRequest, type MatchedRun, type PullRequestRef } from "./pull-request-runs";
+import { type MatchedRun, type PullRequestRef, runsOfPullRequest } from "./pull-request-runs";
 import { recordOutcomesIn } from "./record-outcome";
 
 /** GitHub caps webhook payloads at 25 MB; a body past that is not GitHub's. */
@@ -28,7 +28,8 @@ export function githubSignature(secret: string, body: Uint8Array): string {
 const SIGNATURE_SHAPE = /^sha256=[0-9a-f]{64}$/i;
 
 /** One answer for "no such team", "no secret set" and "wrong signature": nothing to probe. */
-const refusedDelivery = () => unauthorized("the X-Hub-Signature-256 signature does not match this team's webhook secret");
+const refusedDelivery = () =>
+  unauthorized("the X-Hub-Signature-256 signature does not match this team's webhook secret");
 
 /**
  * The team a delivery to this slug is for, with its secret; throws 401 when there is none, the
@@ -38,7 +39,10 @@ export async function webhookTeam(teamSlug: string, signature: string | null): P
   if (!signature || !SIGNATURE_SHAPE.test(signature.trim())) throw refusedDelivery();
   // A slug no team can have (a NUL byte, an essay) is not worth a query.
   if (teamSlug.length > 200 || teamSlug.includes("\u0000")) throw refusedDelivery();
-  const team = await db().team.findUnique({ where: { slug: teamSlug }, select: { id: true, githubWebhookSecret: true } });
+  const team = await db().team.findUnique({
+    where: { slug: teamSlug },
+    select: { id: true, githubWebhookSecret: true },
+  });
   if (!team?.githubWebhookSecret) throw refusedDelivery();
   return { id: team.id, secret: team.githubWebhookSecret };
 }
@@ -51,7 +55,11 @@ export function githubSignatureMatches(secret: string, body: Uint8Array, header:
 }
 
 /** Payload text, bounded and without NUL bytes (Postgres text cannot hold them). */
-const text = (max: number) => z.string().max(max).refine((value) => !value.includes("\u0000"));
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !value.includes("\u0000"));
 
 const repository = z.object({ full_name: text(300).pipe(z.string().min(3)), html_url: text(2000) });
 
@@ -90,7 +98,11 @@ export type GithubWebhookResult =
     };
 
 /** A delivery id as GitHub sends it (a GUID); bounded so nobody stores essays in it. */
-const deliveryIdSchema = z.string().min(1).max(100).regex(/^[\w-]+$/);
+const deliveryIdSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\w-]+$/);
 
 /**
  * Verifies, then applies one delivery to the team (from webhookTeam). Throws 401 (and changes
@@ -102,7 +114,8 @@ export async function handleGithubWebhook(
   body: Uint8Array,
 ): Promise<GithubWebhookResult> {
   if (!githubSignatureMatches(team.secret, body, headers.signature)) throw refusedDelivery();
-  if (headers.event !== "pull_request") return { handled: false, reason: `event ${headers.event ?? "(none)"} is not used` };
+  if (headers.event !== "pull_request")
+    return { handled: false, reason: `event ${headers.event ?? "(none)"} is not used` };
   const parsed = pullRequestEvent.safeParse(parseJson(body));
   if (!parsed.success) return { handled: false, reason: "not a pull_request payload" };
   const decide = statusOfAction[parsed.data.action];
@@ -138,7 +151,11 @@ export async function handleGithubWebhook(
         status,
         source: "github",
         evidence: pr.html_url,
-        github: { pullRequest, deliveryId: deliveryId.data, matches: new Map(matchedRuns.map((run) => [run.runId, run])) },
+        github: {
+          pullRequest,
+          deliveryId: deliveryId.data,
+          matches: new Map(matchedRuns.map((run) => [run.runId, run])),
+        },
       },
       { userId: null, apiKeyId: null },
     );

@@ -63,13 +63,26 @@ function remoteEndings(repository: GithubRepository): string[] {
 function repositoryNames(repository: GithubRepository): string[] {
   const host = hostOf(repository);
   const path = repository.fullName;
-  return [`https://${host}/${path}`, `https://${host}/${path}.git`, `git@${host}:${path}.git`, `git@${host}:${path}`, `ssh://git@${host}/${path}.git`, `${host}/${path}`, path];
+  return [
+    `https://${host}/${path}`,
+    `https://${host}/${path}.git`,
+    `git@${host}:${path}.git`,
+    `git@${host}:${path}`,
+    `ssh://git@${host}/${path}.git`,
+    `${host}/${path}`,
+    path,
+  ];
 }
 
 async function projectsOfRepository(teamId: string, repository: GithubRepository): Promise<string[]> {
-  const projects = await db().project.findMany({ where: { teamId, repositoryPattern: { not: null } }, select: { id: true, repositoryPattern: true } });
+  const projects = await db().project.findMany({
+    where: { teamId, repositoryPattern: { not: null } },
+    select: { id: true, repositoryPattern: true },
+  });
   const names = repositoryNames(repository);
-  return projects.filter((project) => names.some((name) => storedPatternMatcher(project.repositoryPattern!)(name))).map((project) => project.id);
+  return projects
+    .filter((project) => names.some((name) => storedPatternMatcher(project.repositoryPattern!)(name)))
+    .map((project) => project.id);
 }
 
 /** A condition on Run r (joined with its Project p) that the run is of the repository, at the run's level. */
@@ -92,10 +105,15 @@ export interface MatchedRun extends PullRequestMatch {
 export async function runsOfPullRequest(scope: { teamId: string }, pr: PullRequestRef): Promise<MatchedRun[]> {
   const head = pr.head ?? pr.base;
   const sameRepository = head.fullName.toLowerCase() === pr.base.fullName.toLowerCase();
-  const shas = [pr.headSha, pr.mergeCommitSha].filter((sha): sha is string => !!sha && sha.length >= MIN_SHA_PREFIX).map((sha) => sha.toLowerCase());
+  const shas = [pr.headSha, pr.mergeCommitSha]
+    .filter((sha): sha is string => !!sha && sha.length >= MIN_SHA_PREFIX)
+    .map((sha) => sha.toLowerCase());
   // A deleted fork's branch is nowhere to be found; a same-repository PR's base branch is not its work.
   const branch = pr.head === null || (sameRepository && pr.headRef === pr.baseRef) ? null : pr.headRef;
-  const [baseProjects, headProjects] = await Promise.all([projectsOfRepository(scope.teamId, pr.base), sameRepository ? null : projectsOfRepository(scope.teamId, head)]);
+  const [baseProjects, headProjects] = await Promise.all([
+    projectsOfRepository(scope.teamId, pr.base),
+    sameRepository ? null : projectsOfRepository(scope.teamId, head),
+  ]);
   const inBase = ofRepository(pr.base, baseProjects);
   const inHead = sameRepository ? inBase : ofRepository(head, headProjects!);
   const references = (kind: string, condition: Prisma.Sql) => Prisma.sql`EXISTS (
@@ -110,8 +128,11 @@ export async function runsOfPullRequest(scope: { teamId: string }, pr: PullReque
     ), selected AS (
       SELECT c.id, c."startedAt", c."repositoryMatch", CASE
         WHEN ${references("pr-url", Prisma.sql`ref.value = ${pr.htmlUrl}`)} THEN 'pr-url'
-        WHEN ${references("commit", Prisma.sql`length(ref.value) >= ${MIN_SHA_PREFIX} AND EXISTS (
-          SELECT 1 FROM unnest(${shas}::text[]) AS sha(value) WHERE starts_with(sha.value, lower(ref.value)) OR starts_with(lower(ref.value), sha.value))`)} THEN 'commit'
+        WHEN ${references(
+          "commit",
+          Prisma.sql`length(ref.value) >= ${MIN_SHA_PREFIX} AND EXISTS (
+          SELECT 1 FROM unnest(${shas}::text[]) AS sha(value) WHERE starts_with(sha.value, lower(ref.value)) OR starts_with(lower(ref.value), sha.value))`,
+        )} THEN 'commit'
         WHEN c."inHead" AND (c."gitBranch" = ${branch} OR ${references("branch", Prisma.sql`ref.value = ${branch}`)}) THEN 'branch'
       END AS "matchedBy"
       FROM candidates c WHERE c."inBase" OR c."inHead"

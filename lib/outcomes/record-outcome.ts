@@ -8,13 +8,18 @@ import { z } from "zod";
 import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
-import { tableColumns, type RowOf } from "@/lib/db/columns";
-import { refreshOutcomeFindings } from "@/lib/waste/recompute";
+import { type RowOf, tableColumns } from "@/lib/db/columns";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { OutcomeStatus } from "@/lib/generated/prisma/enums";
 import type { OutcomeModel } from "@/lib/generated/prisma/models/Outcome";
+import { refreshOutcomeFindings } from "@/lib/waste/recompute";
 
-export const outcomeStatuses = ["ACCEPTED", "REJECTED", "ABANDONED", "PROPOSED"] as const satisfies readonly OutcomeStatus[];
+export const outcomeStatuses = [
+  "ACCEPTED",
+  "REJECTED",
+  "ABANDONED",
+  "PROPOSED",
+] as const satisfies readonly OutcomeStatus[];
 export const outcomeStatusSchema = z.enum(outcomeStatuses);
 
 /** Who decided: a person by hand, the outcomes API, the GitHub webhook, or a run's own tool output (proposals). */
@@ -53,13 +58,17 @@ export interface RecordedOutcome {
  * keys (CI, hooks) and the webhook (a team-wide scope) reach the whole team; members their own runs.
  */
 export function decidableRunsCondition(scope: Scope): Prisma.Sql {
-  if (scope.actor.kind !== "user" || can(scope.actor, "spend:read-all")) return Prisma.sql`r."teamId" = ${scope.teamId}::uuid`;
+  if (scope.actor.kind !== "user" || can(scope.actor, "spend:read-all"))
+    return Prisma.sql`r."teamId" = ${scope.teamId}::uuid`;
   return Prisma.sql`r."teamId" = ${scope.teamId}::uuid AND r."ownerId" IN (
     SELECT id FROM "Person" WHERE "teamId" = ${scope.teamId}::uuid AND "userId" = ${scope.actor.userId}::uuid)`;
 }
 
 /** The ids of runs named by id or by session id that the caller may decide about. */
-export async function findDecidableRun(scope: Scope, by: { runId: string } | { externalId: string }): Promise<string | null> {
+export async function findDecidableRun(
+  scope: Scope,
+  by: { runId: string } | { externalId: string },
+): Promise<string | null> {
   const match = "runId" in by ? Prisma.sql`r.id = ${by.runId}::uuid` : Prisma.sql`r."externalId" = ${by.externalId}`;
   const rows = await db().$queryRaw<{ id: string }[]>`
     SELECT r.id::text AS id FROM "Run" r WHERE ${decidableRunsCondition(scope)} AND ${match} ORDER BY r."startedAt" DESC LIMIT 1`;
@@ -73,7 +82,10 @@ export interface OutcomeActor {
 }
 
 export function outcomeActor(scope: Scope): OutcomeActor {
-  return { userId: scope.actor.kind === "user" ? scope.actor.userId : null, apiKeyId: scope.actor.kind === "apiKey" ? scope.actor.apiKeyId : null };
+  return {
+    userId: scope.actor.kind === "user" ? scope.actor.userId : null,
+    apiKeyId: scope.actor.kind === "apiKey" ? scope.actor.apiKeyId : null,
+  };
 }
 
 export interface OutcomeInput {
@@ -93,7 +105,12 @@ const decisionColumns = tableColumns<OutcomeModel>()({ runId: "uuid", matchedBy:
  * caller's transaction; returns what was recorded. A GitHub decision skips the runs a person
  * decided last (personSources). Call refreshOutcomeFindings for the recorded runs after commit.
  */
-export async function recordOutcomesIn(tx: Prisma.TransactionClient, scope: { teamId: string }, input: OutcomeInput, actor: OutcomeActor): Promise<RecordedOutcome[]> {
+export async function recordOutcomesIn(
+  tx: Prisma.TransactionClient,
+  scope: { teamId: string },
+  input: OutcomeInput,
+  actor: OutcomeActor,
+): Promise<RecordedOutcome[]> {
   if (input.runIds.length === 0) return [];
   const { userId: actorUserId, apiKeyId: actorApiKeyId } = actor;
   const evidence = input.evidence?.slice(0, 2000) ?? null;
@@ -147,7 +164,11 @@ export type OutcomeProposal = RowOf<typeof proposalColumns>;
  * "tool-call", decided when the reference was seen); a GitHub webhook later accepts or rejects it.
  * Runs with any outcome keep it. The caller's findings recompute covers the proposed runs.
  */
-export async function proposeOutcomesIn(tx: Prisma.TransactionClient, teamId: string, proposals: OutcomeProposal[]): Promise<void> {
+export async function proposeOutcomesIn(
+  tx: Prisma.TransactionClient,
+  teamId: string,
+  proposals: OutcomeProposal[],
+): Promise<void> {
   // One proposal per run: its last reference's evidence.
   const onePerRun = [...new Map(proposals.map((proposal) => [proposal.runId, proposal])).values()];
   if (onePerRun.length === 0) return;
@@ -162,14 +183,22 @@ export async function proposeOutcomesIn(tx: Prisma.TransactionClient, teamId: st
 }
 
 /** Records a decision in its own transaction, then brings the runs' outcome findings up to date. */
-export async function recordOutcomes(scope: { teamId: string }, input: OutcomeInput, actor: OutcomeActor): Promise<RecordedOutcome[]> {
+export async function recordOutcomes(
+  scope: { teamId: string },
+  input: OutcomeInput,
+  actor: OutcomeActor,
+): Promise<RecordedOutcome[]> {
   const recorded = await db().$transaction((tx) => recordOutcomesIn(tx, scope, input, actor));
   await refreshOutcomeFindings(scope.teamId, [...new Set(recorded.map((outcome) => outcome.runId))]);
   return recorded;
 }
 
 /** Text a person sends: bounded, and without NUL bytes (Postgres text cannot hold them: a 400, not a 500). */
-const outcomeText = (max: number) => z.string().max(max).refine((text) => !text.includes("\u0000"), "must not contain NUL bytes");
+const outcomeText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((text) => !text.includes("\u0000"), "must not contain NUL bytes");
 
 /** Bodies of `POST /api/v1/outcomes` are a few hundred bytes; this leaves room and refuses the rest. */
 export const MAX_OUTCOME_BODY_BYTES = 16 * 1024;
@@ -182,4 +211,7 @@ export const outcomeRequestSchema = z
     status: outcomeStatusSchema,
     evidence: outcomeText(2000).optional(),
   })
-  .refine((body) => (body.runId === undefined) !== (body.externalId === undefined), "give exactly one of runId and externalId");
+  .refine(
+    (body) => (body.runId === undefined) !== (body.externalId === undefined),
+    "give exactly one of runId and externalId",
+  );

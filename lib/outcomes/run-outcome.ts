@@ -15,7 +15,11 @@ export interface RunOutcome extends Omit<RecordedOutcome, "source"> {
   explanation: string;
 }
 
-const matchedByWords: Record<PullRequestMatch["matchedBy"], string> = { "pr-url": "the PR's URL in its output", commit: "a commit it made", branch: "branch" };
+const matchedByWords: Record<PullRequestMatch["matchedBy"], string> = {
+  "pr-url": "the PR's URL in its output",
+  commit: "a commit it made",
+  branch: "branch",
+};
 const repositoryWords: Record<PullRequestMatch["repositoryMatch"], string> = {
   remote: "within the repository (the run's git remote is that repository)",
   project: "within the repository (the run's project is that repository's)",
@@ -26,12 +30,18 @@ export function explainOutcome(outcome: Omit<RunOutcome, "explanation">): string
   const status = outcome.status.toLowerCase();
   if (outcome.source === "github" && outcome.pullRequest) {
     const [repository, number] = outcome.pullRequest.split("#");
-    const how = outcome.matchedBy && outcome.repositoryMatch ? `, matched by ${matchedByWords[outcome.matchedBy]} ${repositoryWords[outcome.repositoryMatch]}` : "";
+    const how =
+      outcome.matchedBy && outcome.repositoryMatch
+        ? `, matched by ${matchedByWords[outcome.matchedBy]} ${repositoryWords[outcome.repositoryMatch]}`
+        : "";
     return `${status}: PR #${number} of ${repository}${how}`;
   }
-  if (outcome.source === "manual") return `${status}: marked by hand${outcome.evidence ? ` (${outcome.evidence})` : ""}`;
-  if (outcome.source === "api") return `${status}: posted to the outcomes API${outcome.evidence ? ` (${outcome.evidence})` : ""}`;
-  if (outcome.source === "tool-call") return `${status}: the run committed or opened a pull request${outcome.evidence ? ` (${outcome.evidence})` : ""}`;
+  if (outcome.source === "manual")
+    return `${status}: marked by hand${outcome.evidence ? ` (${outcome.evidence})` : ""}`;
+  if (outcome.source === "api")
+    return `${status}: posted to the outcomes API${outcome.evidence ? ` (${outcome.evidence})` : ""}`;
+  if (outcome.source === "tool-call")
+    return `${status}: the run committed or opened a pull request${outcome.evidence ? ` (${outcome.evidence})` : ""}`;
   return status;
 }
 

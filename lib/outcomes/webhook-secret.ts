@@ -11,7 +11,12 @@ export interface SecretActor {
 
 export async function rotateGithubWebhookSecret(scope: { teamId: string }, actorUserId: string): Promise<string> {
   const secret = randomBytes(32).toString("hex");
-  await setGithubWebhookSecret(scope, secret, { userId: actorUserId, apiKeyId: null }, "team.githubWebhookSecret.rotate");
+  await setGithubWebhookSecret(
+    scope,
+    secret,
+    { userId: actorUserId, apiKeyId: null },
+    "team.githubWebhookSecret.rotate",
+  );
   return secret;
 }
 
@@ -21,13 +26,30 @@ export const webhookSecretRequestSchema = z.object({
     .string()
     .min(1)
     .max(256)
-    .refine((secret) => ![...secret].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f), "must not contain control characters"),
+    .refine(
+      (secret) => ![...secret].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f),
+      "must not contain control characters",
+    ),
 });
 
-export async function setGithubWebhookSecret(scope: { teamId: string }, secret: string, actor: SecretActor, action = "team.githubWebhookSecret.set"): Promise<void> {
+export async function setGithubWebhookSecret(
+  scope: { teamId: string },
+  secret: string,
+  actor: SecretActor,
+  action = "team.githubWebhookSecret.set",
+): Promise<void> {
   await db().$transaction([
     db().team.update({ where: { id: scope.teamId }, data: { githubWebhookSecret: secret } }),
-    db().auditLog.create({ data: { teamId: scope.teamId, actorUserId: actor.userId, actorApiKeyId: actor.apiKeyId, action, entityType: "Team", entityId: scope.teamId } }),
+    db().auditLog.create({
+      data: {
+        teamId: scope.teamId,
+        actorUserId: actor.userId,
+        actorApiKeyId: actor.apiKeyId,
+        action,
+        entityType: "Team",
+        entityId: scope.teamId,
+      },
+    }),
   ]);
 }
 

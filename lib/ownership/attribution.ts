@@ -159,7 +159,9 @@ export function attributeRun(facts: RunFacts, context: AttributionContext): Attr
 
   const patternProject = context.projects.find(
     (project) =>
-      (project.repositoryPattern && facts.repository && storedPatternMatcher(project.repositoryPattern)(facts.repository)) ||
+      (project.repositoryPattern &&
+        facts.repository &&
+        storedPatternMatcher(project.repositoryPattern)(facts.repository)) ||
       (project.pathPattern && facts.cwd && storedPatternMatcher(project.pathPattern)(facts.cwd)),
   );
   const project: FieldDecision = isManual(facts.projectSetBy)

@@ -2,16 +2,25 @@
 import { beforeAll, describe, it } from "vitest";
 import { addMember, ensureTeam } from "@/lib/admin/members";
 import type { Scope } from "@/lib/auth/scope";
-import { expectDiscoveredCorpus, ingestMultiMachine } from "@/lib/testing/multi-machine";
 import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
+import { expectDiscoveredCorpus, ingestMultiMachine } from "@/lib/testing/multi-machine";
 
 useEmbeddedDatabase("embedded-discovery");
 let scope: Scope;
 
 beforeAll(async () => {
   const team = await ensureTeam("embedded");
-  const { userId } = await addMember(team.id, { email: "admin@embedded.example.com", password: "correct horse battery", role: "ADMIN" });
-  scope = { teamId: team.id, teamSlug: team.slug, teamName: team.name, actor: { kind: "user", userId, email: "admin@embedded.example.com", role: "ADMIN" } };
+  const { userId } = await addMember(team.id, {
+    email: "admin@embedded.example.com",
+    password: "correct horse battery",
+    role: "ADMIN",
+  });
+  scope = {
+    teamId: team.id,
+    teamSlug: team.slug,
+    teamName: team.name,
+    actor: { kind: "user", userId, email: "admin@embedded.example.com", role: "ADMIN" },
+  };
 });
 
 describe("discovery on the embedded database", () => {

@@ -1,6 +1,14 @@
 /** What discovery reads from a run's own strings: repository folders, tasks, service users. */
 import { describe, expect, it } from "vitest";
-import { discoverRepository, discoverTask, isServiceUser, pullRequestKey, repositoryFolder, repositoryNameFromUrl, ticketKeyIn } from "./discovery";
+import {
+  discoverRepository,
+  discoverTask,
+  isServiceUser,
+  pullRequestKey,
+  repositoryFolder,
+  repositoryNameFromUrl,
+  ticketKeyIn,
+} from "./discovery";
 
 describe("repository discovery", () => {
   it.each([
@@ -20,15 +28,21 @@ describe("repository discovery", () => {
     expect(repositoryFolder(cwd)).toBe(name);
   });
 
-  it.each(["/home/ana", "/home/ana/src", "/Users/bo/.claude", "/tmp/x", "/", "/workspace"])("%s names no repository", (cwd) => {
-    expect(repositoryFolder(cwd)).toBeNull();
-  });
+  it.each(["/home/ana", "/home/ana/src", "/Users/bo/.claude", "/tmp/x", "/", "/workspace"])(
+    "%s names no repository",
+    (cwd) => {
+      expect(repositoryFolder(cwd)).toBeNull();
+    },
+  );
 
   it("prefers the remote URL's name", () => {
     expect(repositoryNameFromUrl("git@github.com:acme/billing-api.git")).toBe("billing-api");
     expect(repositoryNameFromUrl("https://github.com/acme/web-app/")).toBe("web-app");
     expect(repositoryNameFromUrl("ssh://git@host:2222/acme/infra.git?x=1")).toBe("infra");
-    expect(discoverRepository("https://github.com/acme/billing-api.git", "/home/dan/code/payments")).toEqual({ name: "billing-api", from: "repository" });
+    expect(discoverRepository("https://github.com/acme/billing-api.git", "/home/dan/code/payments")).toEqual({
+      name: "billing-api",
+      from: "repository",
+    });
     expect(discoverRepository(null, "/home/dan/code/payments")).toEqual({ name: "payments", from: "directory" });
   });
 
@@ -36,7 +50,7 @@ describe("repository discovery", () => {
     const hostile = `/home/${"a/".repeat(100_000)}`;
     const started = Date.now();
     repositoryFolder(hostile);
-    repositoryNameFromUrl("/".repeat(100_000) + "x");
+    repositoryNameFromUrl(`${"/".repeat(100_000)}x`);
     pullRequestKey("/".repeat(100_000));
     ticketKeyIn("A".repeat(100_000));
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -51,15 +65,39 @@ describe("task discovery", () => {
   });
 
   it("else a branch that is not the default, else a pull request", () => {
-    expect(discoverTask("feature/onboarding-flow", null, null)).toEqual({ key: "feature/onboarding-flow", from: "branch" });
-    for (const branch of ["main", "master", "trunk", "develop", "HEAD"]) expect(discoverTask(branch, "no ticket here", null)).toBeNull();
-    expect(discoverTask("main", null, "https://github.com/acme/web-app/pull/42")).toEqual({ key: "web-app#42", from: "pr" });
+    expect(discoverTask("feature/onboarding-flow", null, null)).toEqual({
+      key: "feature/onboarding-flow",
+      from: "branch",
+    });
+    for (const branch of ["main", "master", "trunk", "develop", "HEAD"])
+      expect(discoverTask(branch, "no ticket here", null)).toBeNull();
+    expect(discoverTask("main", null, "https://github.com/acme/web-app/pull/42")).toEqual({
+      key: "web-app#42",
+      from: "pr",
+    });
   });
 });
 
 describe("people", () => {
   it("are not service accounts", () => {
-    for (const user of ["root", "runner", "ci", "ubuntu", "ec2-user", "admin", "user", "USER", "vagrant", "docker", "node", "jenkins", "gitlab-runner", "github", "dependabot[bot]"]) expect(isServiceUser(user)).toBe(true);
+    for (const user of [
+      "root",
+      "runner",
+      "ci",
+      "ubuntu",
+      "ec2-user",
+      "admin",
+      "user",
+      "USER",
+      "vagrant",
+      "docker",
+      "node",
+      "jenkins",
+      "gitlab-runner",
+      "github",
+      "dependabot[bot]",
+    ])
+      expect(isServiceUser(user)).toBe(true);
     for (const user of ["ana", "bo", "marco"]) expect(isServiceUser(user)).toBe(false);
   });
 });

@@ -20,9 +20,43 @@ const MAX_INPUT = 2048;
 
 /** Folders that hold repositories rather than being one. Compared lower-cased. */
 const workspaceFolders = new Set([
-  "src", "source", "sources", "code", "work", "workspace", "workspaces", "projects", "project", "repos", "repo", "repositories",
-  "dev", "develop", "developer", "development", "git", "github", "gitlab", "documents", "desktop", "sandbox", "srv", "opt", "mnt",
-  "data", "builds", "build", "home", "users", "var", "tmp", "temp", "private", "volumes", "lib", "usr",
+  "src",
+  "source",
+  "sources",
+  "code",
+  "work",
+  "workspace",
+  "workspaces",
+  "projects",
+  "project",
+  "repos",
+  "repo",
+  "repositories",
+  "dev",
+  "develop",
+  "developer",
+  "development",
+  "git",
+  "github",
+  "gitlab",
+  "documents",
+  "desktop",
+  "sandbox",
+  "srv",
+  "opt",
+  "mnt",
+  "data",
+  "builds",
+  "build",
+  "home",
+  "users",
+  "var",
+  "tmp",
+  "temp",
+  "private",
+  "volumes",
+  "lib",
+  "usr",
 ]);
 
 /** Folders under which nothing names a repository. */
@@ -30,9 +64,41 @@ const systemFolders = new Set(["tmp", "temp", "var", "private", "proc", "sys", "
 
 /** OS users that are machines, not people. */
 const serviceUsers = new Set([
-  "root", "runner", "ci", "ubuntu", "ec2-user", "admin", "administrator", "user", "vagrant", "docker", "node", "jenkins",
-  "gitlab-runner", "github", "buildkite-agent", "circleci", "travis", "codespace", "vscode", "app", "www-data", "nobody",
-  "daemon", "build", "builder", "agent", "bot", "test", "tester", "default", "guest", "debian", "centos", "fedora", "pi",
+  "root",
+  "runner",
+  "ci",
+  "ubuntu",
+  "ec2-user",
+  "admin",
+  "administrator",
+  "user",
+  "vagrant",
+  "docker",
+  "node",
+  "jenkins",
+  "gitlab-runner",
+  "github",
+  "buildkite-agent",
+  "circleci",
+  "travis",
+  "codespace",
+  "vscode",
+  "app",
+  "www-data",
+  "nobody",
+  "daemon",
+  "build",
+  "builder",
+  "agent",
+  "bot",
+  "test",
+  "tester",
+  "default",
+  "guest",
+  "debian",
+  "centos",
+  "fedora",
+  "pi",
 ]);
 
 export function isServiceUser(name: string): boolean {
@@ -51,7 +117,12 @@ export interface RepositoryFound {
  * `https://github.com/acme/billing-api`, `ssh://git@host/acme/billing-api.git/` -> `billing-api`.
  */
 export function repositoryNameFromUrl(url: string): string | null {
-  const trimmed = url.slice(0, MAX_INPUT).trim().replace(/[?#].*$/, "").replace(/\/+$/, "").replace(/\.git$/i, "");
+  const trimmed = url
+    .slice(0, MAX_INPUT)
+    .trim()
+    .replace(/[?#].*$/, "")
+    .replace(/\/+$/, "")
+    .replace(/\.git$/i, "");
   const last = trimmed.split(/[/:]/).pop() ?? "";
   return cleanName(last);
 }
@@ -64,7 +135,10 @@ function cleanName(name: string): string | null {
 
 /** Splits a POSIX or Windows path into its directories. */
 function segmentsOf(path: string): string[] {
-  return path.slice(0, MAX_INPUT).split(/[\\/]+/).filter((segment) => segment.length > 0);
+  return path
+    .slice(0, MAX_INPUT)
+    .split(/[\\/]+/)
+    .filter((segment) => segment.length > 0);
 }
 
 /** Cuts a path at its worktree folder, so a worktree is its repository. */
@@ -116,7 +190,27 @@ export function discoverRepository(repositoryUrl: string | null, cwd: string | n
 // Bounded quantifiers only: linear on any input.
 const TICKET_KEY = /\b([A-Z][A-Z0-9]{1,9})-(\d{1,7})\b/g;
 /** Upper-case prefixes that look like ticket keys but name standards and models. */
-const notTickets = new Set(["UTF", "SHA", "GPT", "ISO", "RFC", "CVE", "HTTP", "TLS", "SSL", "AES", "RSA", "MD", "PEP", "ES", "IE", "GPL", "LGPL", "CP", "WIN"]);
+const notTickets = new Set([
+  "UTF",
+  "SHA",
+  "GPT",
+  "ISO",
+  "RFC",
+  "CVE",
+  "HTTP",
+  "TLS",
+  "SSL",
+  "AES",
+  "RSA",
+  "MD",
+  "PEP",
+  "ES",
+  "IE",
+  "GPL",
+  "LGPL",
+  "CP",
+  "WIN",
+]);
 
 export function ticketKeyIn(text: string | null): string | null {
   if (!text) return null;
@@ -126,7 +220,19 @@ export function ticketKeyIn(text: string | null): string | null {
   return null;
 }
 
-const defaultBranches = new Set(["main", "master", "trunk", "develop", "development", "dev", "head", "default", "staging", "production", "release"]);
+const defaultBranches = new Set([
+  "main",
+  "master",
+  "trunk",
+  "develop",
+  "development",
+  "dev",
+  "head",
+  "default",
+  "staging",
+  "production",
+  "release",
+]);
 
 export function isDefaultBranch(branch: string): boolean {
   return defaultBranches.has(branch.trim().toLowerCase());
@@ -145,7 +251,11 @@ export function pullRequestKey(url: string): string {
 }
 
 /** A ticket key in the branch or first prompt, else a feature branch, else a pull request. */
-export function discoverTask(branch: string | null, title: string | null, pullRequestUrl: string | null): TaskFound | null {
+export function discoverTask(
+  branch: string | null,
+  title: string | null,
+  pullRequestUrl: string | null,
+): TaskFound | null {
   const ticket = ticketKeyIn(branch) ?? ticketKeyIn(title);
   if (ticket) return { key: ticket, from: "ticket" };
   const cleanBranch = branch?.trim().slice(0, 200);

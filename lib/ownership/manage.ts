@@ -9,9 +9,9 @@ import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { daysOfRuns, rebuildDailySpend } from "@/lib/rollups/spend";
 import { projectKey, ruleFields, taskKey } from "./attribution";
 import { MAX_PATTERN_CHARS, patternProblem } from "./pattern";
-import { daysOfRuns, rebuildDailySpend } from "@/lib/rollups/spend";
 import { attributeRunsInTransaction, loadAttributionContext } from "./reattribute";
 
 type Tx = Prisma.TransactionClient;
@@ -46,7 +46,10 @@ export const ruleInputSchema = z
     setProjectId: optionalId,
     setTaskId: optionalId,
   })
-  .refine((rule) => rule.setOwnerId || rule.setProjectId || rule.setTaskId, "an owner, a project or a task for the rule to set");
+  .refine(
+    (rule) => rule.setOwnerId || rule.setProjectId || rule.setTaskId,
+    "an owner, a project or a task for the rule to set",
+  );
 
 export type RuleInput = z.output<typeof ruleInputSchema>;
 
@@ -57,7 +60,8 @@ async function change<T>(scope: Scope, work: (tx: Tx) => Promise<T>, reattribute
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${scope.teamId}))`;
       const result = await work(tx);
-      if (reattribute !== false) await attributeRunsInTransaction(tx, scope.teamId, reattribute, await loadAttributionContext(tx, scope.teamId));
+      if (reattribute !== false)
+        await attributeRunsInTransaction(tx, scope.teamId, reattribute, await loadAttributionContext(tx, scope.teamId));
       return result;
     },
     { timeout: 300_000, maxWait: 60_000 },
@@ -69,7 +73,15 @@ const actorOf = (scope: Scope) => (scope.actor.kind === "user" ? scope.actor.use
 const manualBy = (scope: Scope) => `manual:${actorOf(scope)}`;
 const nobodyBy = (scope: Scope) => `none:${actorOf(scope)}`;
 
-function audit(tx: Tx, scope: Scope, action: string, entityType: string, entityId: string | null, before: unknown, after: unknown) {
+function audit(
+  tx: Tx,
+  scope: Scope,
+  action: string,
+  entityType: string,
+  entityId: string | null,
+  before: unknown,
+  after: unknown,
+) {
   return tx.auditLog.create({
     data: {
       teamId: scope.teamId,
@@ -85,7 +97,11 @@ function audit(tx: Tx, scope: Scope, action: string, entityType: string, entityI
 }
 
 /** Checks that the ids a rule or assignment names belong to the team. */
-async function assertTeamTargets(tx: Tx, teamId: string, targets: { ownerId?: string | null; projectId?: string | null; taskId?: string | null }) {
+async function assertTeamTargets(
+  tx: Tx,
+  teamId: string,
+  targets: { ownerId?: string | null; projectId?: string | null; taskId?: string | null },
+) {
   const [owner, project, task] = await Promise.all([
     targets.ownerId ? tx.person.findFirst({ where: { teamId, id: targets.ownerId } }) : true,
     targets.projectId ? tx.project.findFirst({ where: { teamId, id: targets.projectId } }) : true,
@@ -101,9 +117,15 @@ export async function createRule(scope: Scope, input: z.input<typeof ruleInputSc
     scope,
     async (tx) => {
       const rule = ruleInputSchema.parse(input);
-      await assertTeamTargets(tx, scope.teamId, { ownerId: rule.setOwnerId, projectId: rule.setProjectId, taskId: rule.setTaskId });
+      await assertTeamTargets(tx, scope.teamId, {
+        ownerId: rule.setOwnerId,
+        projectId: rule.setProjectId,
+        taskId: rule.setTaskId,
+      });
       const last = await tx.ownershipRule.aggregate({ where: { teamId: scope.teamId }, _max: { position: true } });
-      const created = await tx.ownershipRule.create({ data: { teamId: scope.teamId, ...rule, position: (last._max.position ?? 0) + 1 } });
+      const created = await tx.ownershipRule.create({
+        data: { teamId: scope.teamId, ...rule, position: (last._max.position ?? 0) + 1 },
+      });
       await audit(tx, scope, "rule.create", "OwnershipRule", created.id, null, rule);
       return created;
     },
@@ -118,7 +140,11 @@ export async function updateRule(scope: Scope, id: string, input: z.input<typeof
       const rule = ruleInputSchema.parse(input);
       const before = await tx.ownershipRule.findFirst({ where: { teamId: scope.teamId, id } });
       if (!before) throw new OwnershipError("no such rule");
-      await assertTeamTargets(tx, scope.teamId, { ownerId: rule.setOwnerId, projectId: rule.setProjectId, taskId: rule.setTaskId });
+      await assertTeamTargets(tx, scope.teamId, {
+        ownerId: rule.setOwnerId,
+        projectId: rule.setProjectId,
+        taskId: rule.setTaskId,
+      });
       await tx.ownershipRule.update({ where: { teamId_id: { teamId: scope.teamId, id } }, data: rule });
       await audit(tx, scope, "rule.update", "OwnershipRule", id, before, rule);
     },
@@ -153,9 +179,20 @@ export async function moveRule(scope: Scope, id: string, direction: "up" | "down
       order.splice(index, 1);
       order.splice(direction === "up" ? index - 1 : index + 1, 0, id);
       for (const [position, ruleId] of order.entries()) {
-        await tx.ownershipRule.update({ where: { teamId_id: { teamId: scope.teamId, id: ruleId } }, data: { position: position + 1 } });
+        await tx.ownershipRule.update({
+          where: { teamId_id: { teamId: scope.teamId, id: ruleId } },
+          data: { position: position + 1 },
+        });
       }
-      await audit(tx, scope, "rule.move", "OwnershipRule", id, { position: rule.position }, { position: order.indexOf(id) + 1 });
+      await audit(
+        tx,
+        scope,
+        "rule.move",
+        "OwnershipRule",
+        id,
+        { position: rule.position },
+        { position: order.indexOf(id) + 1 },
+      );
     },
     null,
   );
@@ -182,14 +219,30 @@ export async function assignRuns(scope: Scope, input: z.input<typeof assignmentS
         where: { teamId: scope.teamId, id: { in: assignment.runIds } },
         select: { id: true, ownerId: true, projectId: true, taskId: true },
       });
-      if (before.length !== assignment.runIds.length) throw new OwnershipError("some of those runs are not in this team");
+      if (before.length !== assignment.runIds.length)
+        throw new OwnershipError("some of those runs are not in this team");
       const manual = manualBy(scope);
-      const data: Prisma.RunUpdateManyMutationInput & { ownerId?: string | null; projectId?: string | null; taskId?: string | null } = {};
-      if (assignment.ownerId !== undefined) Object.assign(data, { ownerId: assignment.ownerId, ownerSetBy: assignment.ownerId ? manual : null });
-      if (assignment.projectId !== undefined) Object.assign(data, { projectId: assignment.projectId, projectSetBy: assignment.projectId ? manual : null });
-      if (assignment.taskId !== undefined) Object.assign(data, { taskId: assignment.taskId, taskSetBy: assignment.taskId ? manual : null });
+      const data: Prisma.RunUpdateManyMutationInput & {
+        ownerId?: string | null;
+        projectId?: string | null;
+        taskId?: string | null;
+      } = {};
+      if (assignment.ownerId !== undefined)
+        Object.assign(data, { ownerId: assignment.ownerId, ownerSetBy: assignment.ownerId ? manual : null });
+      if (assignment.projectId !== undefined)
+        Object.assign(data, { projectId: assignment.projectId, projectSetBy: assignment.projectId ? manual : null });
+      if (assignment.taskId !== undefined)
+        Object.assign(data, { taskId: assignment.taskId, taskSetBy: assignment.taskId ? manual : null });
       await tx.run.updateMany({ where: { teamId: scope.teamId, id: { in: assignment.runIds } }, data });
-      await audit(tx, scope, "run.assign", "Run", assignment.runIds.length === 1 ? assignment.runIds[0]! : null, { runs: before }, { runIds: assignment.runIds, ...data });
+      await audit(
+        tx,
+        scope,
+        "run.assign",
+        "Run",
+        assignment.runIds.length === 1 ? assignment.runIds[0]! : null,
+        { runs: before },
+        { runIds: assignment.runIds, ...data },
+      );
       // The days of these runs are rebuilt by the re-attribution below only when something changed
       // there; a manual change is a change in its own right, so rebuild them here.
       await rebuildDailySpend(tx, scope.teamId, await daysOfRuns(tx, scope.teamId, assignment.runIds));
@@ -207,8 +260,19 @@ export async function linkIdentity(scope: Scope, identityId: string, personId: s
       if (personId) await assertTeamTargets(tx, scope.teamId, { ownerId: personId });
       // The admin's word, either way: discovery leaves an identity linked, or unlinked, by hand alone.
       const personSetBy = personId ? manualBy(scope) : nobodyBy(scope);
-      await tx.identity.update({ where: { teamId_id: { teamId: scope.teamId, id: identityId } }, data: { personId, personSetBy } });
-      await audit(tx, scope, "identity.link", "Identity", identityId, { identity: `${identity.kind} ${identity.value}`, person: identity.personId }, { person: personId });
+      await tx.identity.update({
+        where: { teamId_id: { teamId: scope.teamId, id: identityId } },
+        data: { personId, personSetBy },
+      });
+      await audit(
+        tx,
+        scope,
+        "identity.link",
+        "Identity",
+        identityId,
+        { identity: `${identity.kind} ${identity.value}`, person: identity.personId },
+        { person: personId },
+      );
     },
     null,
   );
@@ -216,7 +280,14 @@ export async function linkIdentity(scope: Scope, identityId: string, personId: s
 
 export const personSchema = z.object({
   displayName: z.string().trim().min(1, "a name").max(200),
-  email: z.string().trim().toLowerCase().email().max(320).optional().or(z.literal("").transform(() => undefined)),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .email()
+    .max(320)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 export async function createPerson(scope: Scope, input: z.input<typeof personSchema>) {
@@ -224,7 +295,9 @@ export async function createPerson(scope: Scope, input: z.input<typeof personSch
     scope,
     async (tx) => {
       const person = personSchema.parse(input);
-      const created = await tx.person.create({ data: { teamId: scope.teamId, displayName: person.displayName, email: person.email ?? null } });
+      const created = await tx.person.create({
+        data: { teamId: scope.teamId, displayName: person.displayName, email: person.email ?? null },
+      });
       await audit(tx, scope, "person.create", "Person", created.id, null, person);
       return created;
     },
@@ -233,7 +306,10 @@ export async function createPerson(scope: Scope, input: z.input<typeof personSch
 }
 
 /** A person as the audit log shows them: by name, with their email. */
-const personView = (person: { displayName: string; email: string | null }) => ({ name: person.displayName, ...(person.email ? { email: person.email } : {}) });
+const personView = (person: { displayName: string; email: string | null }) => ({
+  name: person.displayName,
+  ...(person.email ? { email: person.email } : {}),
+});
 
 /** Rebuilds the rollup days of runs whose owner, project or task was changed directly. */
 async function rebuildRuns(tx: Tx, teamId: string, runIds: string[]) {
@@ -253,20 +329,34 @@ export async function mergePeople(scope: Scope, sourceId: string, targetId: stri
       await assertTeamTargets(tx, scope.teamId, { ownerId: targetId });
       const source = await tx.person.findFirstOrThrow({ where: { teamId: scope.teamId, id: sourceId } });
       const target = await tx.person.findFirstOrThrow({ where: { teamId: scope.teamId, id: targetId } });
-      if (source.userId) throw new OwnershipError("a team member cannot be merged away; merge the other person into them");
+      if (source.userId)
+        throw new OwnershipError("a team member cannot be merged away; merge the other person into them");
       const affected = await tx.$queryRaw<{ id: string }[]>`
         SELECT id::text FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND "ownerId" = ${sourceId}::uuid
         UNION SELECT "runId"::text FROM "RunOwnerShare" WHERE "teamId" = ${scope.teamId}::uuid AND "personId" = ${sourceId}::uuid`;
-      const identities = await tx.identity.findMany({ where: { teamId: scope.teamId, personId: sourceId }, select: { kind: true, value: true } });
-      await tx.identity.updateMany({ where: { teamId: scope.teamId, personId: sourceId }, data: { personId: targetId, personSetBy: manualBy(scope) } });
+      const identities = await tx.identity.findMany({
+        where: { teamId: scope.teamId, personId: sourceId },
+        select: { kind: true, value: true },
+      });
+      await tx.identity.updateMany({
+        where: { teamId: scope.teamId, personId: sourceId },
+        data: { personId: targetId, personSetBy: manualBy(scope) },
+      });
       await tx.run.updateMany({ where: { teamId: scope.teamId, ownerId: sourceId }, data: { ownerId: targetId } });
-      await tx.ownershipRule.updateMany({ where: { teamId: scope.teamId, setOwnerId: sourceId }, data: { setOwnerId: targetId } });
+      await tx.ownershipRule.updateMany({
+        where: { teamId: scope.teamId, setOwnerId: sourceId },
+        data: { setOwnerId: targetId },
+      });
       await tx.$executeRaw`
         INSERT INTO "RunOwnerShare" ("teamId", "runId", "personId", percent)
         SELECT "teamId", "runId", ${targetId}::uuid, percent FROM "RunOwnerShare" WHERE "teamId" = ${scope.teamId}::uuid AND "personId" = ${sourceId}::uuid
         ON CONFLICT ("teamId", "runId", "personId") DO UPDATE SET percent = "RunOwnerShare".percent + excluded.percent`;
       await tx.runOwnerShare.deleteMany({ where: { teamId: scope.teamId, personId: sourceId } });
-      if (!target.email && source.email) await tx.person.update({ where: { teamId_id: { teamId: scope.teamId, id: targetId } }, data: { email: source.email } });
+      if (!target.email && source.email)
+        await tx.person.update({
+          where: { teamId_id: { teamId: scope.teamId, id: targetId } },
+          data: { email: source.email },
+        });
       await tx.person.delete({ where: { teamId_id: { teamId: scope.teamId, id: sourceId } } });
       await audit(
         tx,
@@ -275,9 +365,17 @@ export async function mergePeople(scope: Scope, sourceId: string, targetId: stri
         "Person",
         targetId,
         { people: [personView(source), personView(target)] },
-        { person: personView(target), identitiesMoved: identities.map((i) => `${i.kind} ${i.value}`), runsMoved: affected.length },
+        {
+          person: personView(target),
+          identitiesMoved: identities.map((i) => `${i.kind} ${i.value}`),
+          runsMoved: affected.length,
+        },
       );
-      await rebuildRuns(tx, scope.teamId, affected.map((run) => run.id));
+      await rebuildRuns(
+        tx,
+        scope.teamId,
+        affected.map((run) => run.id),
+      );
     },
     null,
   );
@@ -291,8 +389,19 @@ export async function renamePerson(scope: Scope, id: string, input: z.input<type
       const before = await tx.person.findFirst({ where: { teamId: scope.teamId, id } });
       if (!before) throw new OwnershipError("no such person");
       const email = before.userId ? before.email : (person.email ?? null); // a member's email is their account's
-      await tx.person.update({ where: { teamId_id: { teamId: scope.teamId, id } }, data: { displayName: person.displayName, email } });
-      await audit(tx, scope, "person.rename", "Person", id, personView(before), personView({ displayName: person.displayName, email }));
+      await tx.person.update({
+        where: { teamId_id: { teamId: scope.teamId, id } },
+        data: { displayName: person.displayName, email },
+      });
+      await audit(
+        tx,
+        scope,
+        "person.rename",
+        "Person",
+        id,
+        personView(before),
+        personView({ displayName: person.displayName, email }),
+      );
     },
     false,
   );
@@ -321,9 +430,15 @@ export async function deletePerson(scope: Scope, id: string) {
         SELECT id::text FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND "ownerId" = ${id}::uuid
         UNION SELECT "runId"::text FROM "RunOwnerShare" WHERE "teamId" = ${scope.teamId}::uuid AND "personId" = ${id}::uuid`;
       const runIds = affected.map((run) => run.id);
-      await tx.identity.updateMany({ where: { teamId: scope.teamId, personId: id }, data: { personId: null, personSetBy: nobodyBy(scope) } });
+      await tx.identity.updateMany({
+        where: { teamId: scope.teamId, personId: id },
+        data: { personId: null, personSetBy: nobodyBy(scope) },
+      });
       await tx.runOwnerShare.deleteMany({ where: { teamId: scope.teamId, runId: { in: runIds } } });
-      await tx.run.updateMany({ where: { teamId: scope.teamId, ownerId: id }, data: { ownerId: null, ownerSetBy: null } });
+      await tx.run.updateMany({
+        where: { teamId: scope.teamId, ownerId: id },
+        data: { ownerId: null, ownerSetBy: null },
+      });
       await tx.person.delete({ where: { teamId_id: { teamId: scope.teamId, id } } });
       await audit(tx, scope, "person.delete", "Person", id, { person: personView(person), runs: runIds.length }, null);
       await rebuildRuns(tx, scope.teamId, runIds);
@@ -335,8 +450,18 @@ export async function deletePerson(scope: Scope, id: string) {
 export const projectSchema = z
   .object({
     name: z.string().trim().min(1, "a name").max(200),
-    repositoryPattern: z.string().trim().max(MAX_PATTERN_CHARS).optional().transform((v) => v || null),
-    pathPattern: z.string().trim().max(MAX_PATTERN_CHARS).optional().transform((v) => v || null),
+    repositoryPattern: z
+      .string()
+      .trim()
+      .max(MAX_PATTERN_CHARS)
+      .optional()
+      .transform((v) => v || null),
+    pathPattern: z
+      .string()
+      .trim()
+      .max(MAX_PATTERN_CHARS)
+      .optional()
+      .transform((v) => v || null),
   })
   .superRefine((project, ctx) => {
     for (const pattern of [project.repositoryPattern, project.pathPattern]) {
@@ -350,7 +475,8 @@ export async function createProject(scope: Scope, input: z.input<typeof projectS
     scope,
     async (tx) => {
       const project = projectSchema.parse(input);
-      if (await tx.project.findFirst({ where: { teamId: scope.teamId, name: project.name } })) throw new OwnershipError(`a project named ${project.name} exists`);
+      if (await tx.project.findFirst({ where: { teamId: scope.teamId, name: project.name } }))
+        throw new OwnershipError(`a project named ${project.name} exists`);
       const created = await tx.project.create({ data: { teamId: scope.teamId, ...project } });
       await audit(tx, scope, "project.create", "Project", created.id, null, project);
       return created;
@@ -368,7 +494,8 @@ export async function renameProject(scope: Scope, id: string, name: string) {
       const newName = projectNameSchema.parse(name);
       const before = await tx.project.findFirst({ where: { teamId: scope.teamId, id } });
       if (!before) throw new OwnershipError("no such project");
-      if (await tx.project.findFirst({ where: { teamId: scope.teamId, name: newName, id: { not: id } } })) throw new OwnershipError(`a project named ${newName} exists`);
+      if (await tx.project.findFirst({ where: { teamId: scope.teamId, name: newName, id: { not: id } } }))
+        throw new OwnershipError(`a project named ${newName} exists`);
       await tx.project.update({ where: { teamId_id: { teamId: scope.teamId, id } }, data: { name: newName } });
       await audit(tx, scope, "project.rename", "Project", id, { name: before.name }, { name: newName });
     },
@@ -382,11 +509,20 @@ export async function mergeProjects(scope: Scope, sourceId: string, targetId: st
   return change(
     scope,
     async (tx) => {
-      const [source, target] = await Promise.all([tx.project.findFirst({ where: { teamId: scope.teamId, id: sourceId } }), tx.project.findFirst({ where: { teamId: scope.teamId, id: targetId } })]);
+      const [source, target] = await Promise.all([
+        tx.project.findFirst({ where: { teamId: scope.teamId, id: sourceId } }),
+        tx.project.findFirst({ where: { teamId: scope.teamId, id: targetId } }),
+      ]);
       if (!source || !target) throw new OwnershipError("no such project");
-      const runs = await tx.run.findMany({ where: { teamId: scope.teamId, projectId: sourceId }, select: { id: true } });
+      const runs = await tx.run.findMany({
+        where: { teamId: scope.teamId, projectId: sourceId },
+        select: { id: true },
+      });
       await tx.run.updateMany({ where: { teamId: scope.teamId, projectId: sourceId }, data: { projectId: targetId } });
-      await tx.ownershipRule.updateMany({ where: { teamId: scope.teamId, setProjectId: sourceId }, data: { setProjectId: targetId } });
+      await tx.ownershipRule.updateMany({
+        where: { teamId: scope.teamId, setProjectId: sourceId },
+        data: { setProjectId: targetId },
+      });
       await tx.task.updateMany({ where: { teamId: scope.teamId, projectId: sourceId }, data: { projectId: targetId } });
       await tx.project.update({
         where: { teamId_id: { teamId: scope.teamId, id: targetId } },
@@ -397,8 +533,20 @@ export async function mergeProjects(scope: Scope, sourceId: string, targetId: st
         },
       });
       await tx.project.delete({ where: { teamId_id: { teamId: scope.teamId, id: sourceId } } });
-      await audit(tx, scope, "project.merge", "Project", targetId, { projects: [source.name, target.name] }, { project: target.name, runsMoved: runs.length });
-      await rebuildRuns(tx, scope.teamId, runs.map((run) => run.id));
+      await audit(
+        tx,
+        scope,
+        "project.merge",
+        "Project",
+        targetId,
+        { projects: [source.name, target.name] },
+        { project: target.name, runsMoved: runs.length },
+      );
+      await rebuildRuns(
+        tx,
+        scope.teamId,
+        runs.map((run) => run.id),
+      );
     },
     null,
   );
@@ -421,12 +569,23 @@ export async function deleteProject(scope: Scope, id: string) {
       if (!project) throw new OwnershipError("no such project");
       await assertNoRuleSets(tx, scope.teamId, { setProjectId: id }, "project");
       const runs = await tx.run.findMany({ where: { teamId: scope.teamId, projectId: id }, select: { id: true } });
-      await tx.run.updateMany({ where: { teamId: scope.teamId, projectId: id }, data: { projectId: null, projectSetBy: null } });
+      await tx.run.updateMany({
+        where: { teamId: scope.teamId, projectId: id },
+        data: { projectId: null, projectSetBy: null },
+      });
       await tx.task.updateMany({ where: { teamId: scope.teamId, projectId: id }, data: { projectId: null } });
-      await ignoreKeys(tx, scope.teamId, project.discoveryKeys.map((key) => `project:${projectKey(key)}`));
+      await ignoreKeys(
+        tx,
+        scope.teamId,
+        project.discoveryKeys.map((key) => `project:${projectKey(key)}`),
+      );
       await tx.project.delete({ where: { teamId_id: { teamId: scope.teamId, id } } });
       await audit(tx, scope, "project.delete", "Project", id, { project: project.name, runs: runs.length }, null);
-      await rebuildRuns(tx, scope.teamId, runs.map((run) => run.id));
+      await rebuildRuns(
+        tx,
+        scope.teamId,
+        runs.map((run) => run.id),
+      );
     },
     null,
   );
@@ -442,8 +601,12 @@ export async function renameTask(scope: Scope, id: string, key: string) {
       const newKey = taskKeySchema.parse(key);
       const before = await tx.task.findFirst({ where: { teamId: scope.teamId, id } });
       if (!before) throw new OwnershipError("no such task");
-      if (await tx.task.findFirst({ where: { teamId: scope.teamId, key: newKey, id: { not: id } } })) throw new OwnershipError(`a task named ${newKey} exists`);
-      await tx.task.update({ where: { teamId_id: { teamId: scope.teamId, id } }, data: { key: newKey, discoveryKeys: [...new Set([...before.discoveryKeys, before.key])] } });
+      if (await tx.task.findFirst({ where: { teamId: scope.teamId, key: newKey, id: { not: id } } }))
+        throw new OwnershipError(`a task named ${newKey} exists`);
+      await tx.task.update({
+        where: { teamId_id: { teamId: scope.teamId, id } },
+        data: { key: newKey, discoveryKeys: [...new Set([...before.discoveryKeys, before.key])] },
+      });
       await audit(tx, scope, "task.rename", "Task", id, { task: before.key }, { task: newKey });
     },
     false,
@@ -455,16 +618,37 @@ export async function mergeTasks(scope: Scope, sourceId: string, targetId: strin
   return change(
     scope,
     async (tx) => {
-      const [source, target] = await Promise.all([tx.task.findFirst({ where: { teamId: scope.teamId, id: sourceId } }), tx.task.findFirst({ where: { teamId: scope.teamId, id: targetId } })]);
+      const [source, target] = await Promise.all([
+        tx.task.findFirst({ where: { teamId: scope.teamId, id: sourceId } }),
+        tx.task.findFirst({ where: { teamId: scope.teamId, id: targetId } }),
+      ]);
       if (!source || !target) throw new OwnershipError("no such task");
       const runs = await tx.run.findMany({ where: { teamId: scope.teamId, taskId: sourceId }, select: { id: true } });
       await tx.run.updateMany({ where: { teamId: scope.teamId, taskId: sourceId }, data: { taskId: targetId } });
-      await tx.ownershipRule.updateMany({ where: { teamId: scope.teamId, setTaskId: sourceId }, data: { setTaskId: targetId } });
+      await tx.ownershipRule.updateMany({
+        where: { teamId: scope.teamId, setTaskId: sourceId },
+        data: { setTaskId: targetId },
+      });
       await tx.outcome.updateMany({ where: { teamId: scope.teamId, taskId: sourceId }, data: { taskId: targetId } });
       await tx.task.delete({ where: { teamId_id: { teamId: scope.teamId, id: sourceId } } });
-      await tx.task.update({ where: { teamId_id: { teamId: scope.teamId, id: targetId } }, data: { discoveryKeys: [...new Set([...target.discoveryKeys, ...source.discoveryKeys, source.key])] } });
-      await audit(tx, scope, "task.merge", "Task", targetId, { tasks: [source.key, target.key] }, { task: target.key, runsMoved: runs.length });
-      await rebuildRuns(tx, scope.teamId, runs.map((run) => run.id));
+      await tx.task.update({
+        where: { teamId_id: { teamId: scope.teamId, id: targetId } },
+        data: { discoveryKeys: [...new Set([...target.discoveryKeys, ...source.discoveryKeys, source.key])] },
+      });
+      await audit(
+        tx,
+        scope,
+        "task.merge",
+        "Task",
+        targetId,
+        { tasks: [source.key, target.key] },
+        { task: target.key, runsMoved: runs.length },
+      );
+      await rebuildRuns(
+        tx,
+        scope.teamId,
+        runs.map((run) => run.id),
+      );
     },
     null,
   );
@@ -480,16 +664,27 @@ export async function deleteTask(scope: Scope, id: string) {
       const runs = await tx.run.findMany({ where: { teamId: scope.teamId, taskId: id }, select: { id: true } });
       await tx.run.updateMany({ where: { teamId: scope.teamId, taskId: id }, data: { taskId: null, taskSetBy: null } });
       await tx.outcome.updateMany({ where: { teamId: scope.teamId, taskId: id }, data: { taskId: null } });
-      await ignoreKeys(tx, scope.teamId, [task.key, ...task.discoveryKeys].map((key) => `task:${taskKey(key)}`));
+      await ignoreKeys(
+        tx,
+        scope.teamId,
+        [task.key, ...task.discoveryKeys].map((key) => `task:${taskKey(key)}`),
+      );
       await tx.task.delete({ where: { teamId_id: { teamId: scope.teamId, id } } });
       await audit(tx, scope, "task.delete", "Task", id, { task: task.key, runs: runs.length }, null);
-      await rebuildRuns(tx, scope.teamId, runs.map((run) => run.id));
+      await rebuildRuns(
+        tx,
+        scope.teamId,
+        runs.map((run) => run.id),
+      );
     },
     null,
   );
 }
 
-export const taskSchema = z.object({ key: z.string().trim().min(1, "a key").max(100), title: z.string().trim().max(300).optional() });
+export const taskSchema = z.object({
+  key: z.string().trim().min(1, "a key").max(100),
+  title: z.string().trim().max(300).optional(),
+});
 
 export async function createTask(scope: Scope, input: z.input<typeof taskSchema>) {
   return change(
@@ -511,7 +706,10 @@ export async function createTask(scope: Scope, input: z.input<typeof taskSchema>
 export const splitSchema = z
   .array(z.object({ personId: z.string().uuid(), percent: z.number().positive().max(100) }))
   .max(20)
-  .refine((shares) => shares.length === 0 || Math.round(shares.reduce((sum, s) => sum + s.percent, 0) * 10_000) === 1_000_000, "shares that add up to 100%")
+  .refine(
+    (shares) => shares.length === 0 || Math.round(shares.reduce((sum, s) => sum + s.percent, 0) * 10_000) === 1_000_000,
+    "shares that add up to 100%",
+  )
   .refine((shares) => new Set(shares.map((s) => s.personId)).size === shares.length, "each person once");
 
 /** Splits a run's cost among owners by percentage (an empty list removes the split). */
@@ -526,16 +724,35 @@ export async function splitRun(scope: Scope, runId: string, input: z.input<typeo
       const before = await tx.runOwnerShare.findMany({ where: { teamId: scope.teamId, runId } });
       await tx.runOwnerShare.deleteMany({ where: { teamId: scope.teamId, runId } });
       if (shares.length > 0) {
-        await tx.runOwnerShare.createMany({ data: shares.map((share) => ({ teamId: scope.teamId, runId, personId: share.personId, percent: share.percent.toFixed(4) })) });
+        await tx.runOwnerShare.createMany({
+          data: shares.map((share) => ({
+            teamId: scope.teamId,
+            runId,
+            personId: share.personId,
+            percent: share.percent.toFixed(4),
+          })),
+        });
       }
-      await audit(tx, scope, "run.split", "Run", runId, before.map((s) => ({ personId: s.personId, percent: Number(s.percent) })), shares);
+      await audit(
+        tx,
+        scope,
+        "run.split",
+        "Run",
+        runId,
+        before.map((s) => ({ personId: s.personId, percent: Number(s.percent) })),
+        shares,
+      );
       await rebuildDailySpend(tx, scope.teamId, await daysOfRuns(tx, scope.teamId, [runId]));
     },
     false,
   );
 }
 
-export const discoverySettingsSchema = z.object({ discoverOwners: z.boolean(), discoverProjects: z.boolean(), discoverTasks: z.boolean() });
+export const discoverySettingsSchema = z.object({
+  discoverOwners: z.boolean(),
+  discoverProjects: z.boolean(),
+  discoverTasks: z.boolean(),
+});
 
 /** Switches each kind of discovery on or off for the team, and re-attributes history to match. */
 export async function updateDiscoverySettings(scope: Scope, input: z.input<typeof discoverySettingsSchema>) {
@@ -544,8 +761,16 @@ export async function updateDiscoverySettings(scope: Scope, input: z.input<typeo
     async (tx) => {
       const settings = discoverySettingsSchema.parse(input);
       const before = await tx.ownershipSettings.findUnique({ where: { teamId: scope.teamId } });
-      await tx.ownershipSettings.upsert({ where: { teamId: scope.teamId }, update: settings, create: { teamId: scope.teamId, ...settings } });
-      const was = { discoverOwners: before?.discoverOwners ?? true, discoverProjects: before?.discoverProjects ?? true, discoverTasks: before?.discoverTasks ?? true };
+      await tx.ownershipSettings.upsert({
+        where: { teamId: scope.teamId },
+        update: settings,
+        create: { teamId: scope.teamId, ...settings },
+      });
+      const was = {
+        discoverOwners: before?.discoverOwners ?? true,
+        discoverProjects: before?.discoverProjects ?? true,
+        discoverTasks: before?.discoverTasks ?? true,
+      };
       await audit(tx, scope, "settings.discovery", "OwnershipSettings", null, was, settings);
     },
     null,

@@ -7,9 +7,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
-import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
+import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { ingestFixtureFolder } from "@/lib/testing/ingest-fixtures";
-import { assignRuns, createPerson, createProject, createRule, linkIdentity, mergePeople, moveRule, splitRun, updateDiscoverySettings } from "./manage";
+import {
+  assignRuns,
+  createPerson,
+  createProject,
+  createRule,
+  linkIdentity,
+  mergePeople,
+  moveRule,
+  splitRun,
+  updateDiscoverySettings,
+} from "./manage";
 import { previewRules } from "./reattribute";
 
 let team: TestTeam;
@@ -21,7 +31,11 @@ let actor: Scope;
  * runs' current attribution (with split shares): both as exact numeric text.
  */
 async function rollupAgainstCalls(dimension: "ownerId" | "projectId" | "taskId") {
-  const column = { ownerId: `coalesce(s."personId"::text, r."ownerId"::text, '')`, projectId: `coalesce(r."projectId"::text, '')`, taskId: `coalesce(r."taskId"::text, '')` }[dimension];
+  const column = {
+    ownerId: `coalesce(s."personId"::text, r."ownerId"::text, '')`,
+    projectId: `coalesce(r."projectId"::text, '')`,
+    taskId: `coalesce(r."taskId"::text, '')`,
+  }[dimension];
   const fromCalls = await db().$queryRawUnsafe<{ key: string; cost: string; tokens: string }[]>(
     `SELECT ${column} AS key, sum(c."costUsd" * coalesce(s.percent / 100, 1))::text AS cost,
        sum(c."cacheRead" * coalesce(s.percent / 100, 1))::text AS tokens
@@ -34,7 +48,13 @@ async function rollupAgainstCalls(dimension: "ownerId" | "projectId" | "taskId")
     `SELECT "${dimension}" AS key, sum("costUsd")::text AS cost, sum("cacheReadTokens")::text AS tokens FROM "DailySpend" WHERE "teamId" = $1::uuid GROUP BY 1 HAVING sum(calls) > 0 ORDER BY 1`,
     team.teamId,
   );
-  const normalize = (rows: { key: string; cost: string; tokens: string }[]) => rows.map((row) => ({ key: row.key, cost: Number(row.cost).toFixed(12), tokens: Number(row.tokens).toFixed(6), exactCost: row.cost.replace(/\.?0+$/, "") }));
+  const normalize = (rows: { key: string; cost: string; tokens: string }[]) =>
+    rows.map((row) => ({
+      key: row.key,
+      cost: Number(row.cost).toFixed(12),
+      tokens: Number(row.tokens).toFixed(6),
+      exactCost: row.cost.replace(/\.?0+$/, ""),
+    }));
   return { fromCalls: normalize(fromCalls), fromRollup: normalize(fromRollup) };
 }
 
@@ -50,7 +70,11 @@ async function expectRollupsConsistent() {
   expect(totals!.rollup.replace(/\.?0+$/, "")).toBe(totals!.calls.replace(/\.?0+$/, ""));
 }
 
-const runOf = (cwdPrefix: string) => db().run.findFirstOrThrow({ where: { teamId: team.teamId, cwd: { startsWith: cwdPrefix } }, orderBy: { costUsd: "desc" } });
+const runOf = (cwdPrefix: string) =>
+  db().run.findFirstOrThrow({
+    where: { teamId: team.teamId, cwd: { startsWith: cwdPrefix } },
+    orderBy: { costUsd: "desc" },
+  });
 
 beforeAll(async () => {
   team = await createTestTeam("owners");
@@ -58,7 +82,8 @@ beforeAll(async () => {
   actor = scope;
   // Precedence below discovery is tested here, from a clean slate; discovery-ingest.test.ts tests discovery.
   await updateDiscoverySettings(actor, { discoverOwners: false, discoverProjects: false, discoverTasks: false });
-  for (const folder of ["spotter/test/fixtures/transcripts", "sniffly", "claude-code-viewer"]) await ingestFixtureFolder(scope, folder);
+  for (const folder of ["spotter/test/fixtures/transcripts", "sniffly", "claude-code-viewer"])
+    await ingestFixtureFolder(scope, folder);
 });
 afterAll(closeDb);
 
@@ -70,13 +95,42 @@ describe("cost ownership", () => {
 
   it("previews a rule without changing anything, then applies it to history", async () => {
     const ana = await createPerson(actor, { displayName: "Ana", email: "ana@example.com" });
-    const proposed = { id: "preview", position: 1, matchField: "cwd" as const, pattern: "/home/marco/**", setOwnerId: ana.id, setProjectId: null, setTaskId: null, enabled: true };
+    const proposed = {
+      id: "preview",
+      position: 1,
+      matchField: "cwd" as const,
+      pattern: "/home/marco/**",
+      setOwnerId: ana.id,
+      setProjectId: null,
+      setTaskId: null,
+      enabled: true,
+    };
     const moves = await previewRules(team.teamId, (rules) => [...rules, proposed]);
-    const spotterRuns = await db().run.findMany({ where: { teamId: team.teamId, cwd: { startsWith: "/home/marco/" } } });
-    expect(moves).toEqual([{ field: "owner", fromId: null, toId: ana.id, runs: spotterRuns.length, costUsd: expect.closeTo(spotterRuns.reduce((sum, r) => sum + Number(r.costUsd), 0), 9) }]);
+    const spotterRuns = await db().run.findMany({
+      where: { teamId: team.teamId, cwd: { startsWith: "/home/marco/" } },
+    });
+    expect(moves).toEqual([
+      {
+        field: "owner",
+        fromId: null,
+        toId: ana.id,
+        runs: spotterRuns.length,
+        costUsd: expect.closeTo(
+          spotterRuns.reduce((sum, r) => sum + Number(r.costUsd), 0),
+          9,
+        ),
+      },
+    ]);
     expect(await db().run.count({ where: { teamId: team.teamId, ownerId: ana.id } })).toBe(0);
 
-    const rule = await createRule(actor, { name: "marco's machine", matchField: "cwd", pattern: "/home/marco/**", setOwnerId: ana.id, setProjectId: "", setTaskId: "" });
+    const rule = await createRule(actor, {
+      name: "marco's machine",
+      matchField: "cwd",
+      pattern: "/home/marco/**",
+      setOwnerId: ana.id,
+      setProjectId: "",
+      setTaskId: "",
+    });
     const owned = await db().run.findMany({ where: { teamId: team.teamId, ownerId: ana.id } });
     expect(owned).toHaveLength(spotterRuns.length);
     expect(owned.every((run) => run.ownerSetBy === `rule:${rule.id}`)).toBe(true);
@@ -87,7 +141,14 @@ describe("cost ownership", () => {
 
   it("applies rules top to bottom, and reordering changes who wins", async () => {
     const ben = await createPerson(actor, { displayName: "Ben" });
-    const second = await createRule(actor, { name: "all opus", matchField: "model", pattern: "claude-opus-*", setOwnerId: ben.id, setProjectId: "", setTaskId: "" });
+    const second = await createRule(actor, {
+      name: "all opus",
+      matchField: "model",
+      pattern: "claude-opus-*",
+      setOwnerId: ben.id,
+      setProjectId: "",
+      setTaskId: "",
+    });
     const spotterMain = await runOf("/home/marco/");
     expect(spotterMain.ownerSetBy).not.toBe(`rule:${second.id}`);
     await moveRule(actor, second.id, "up");
@@ -97,13 +158,18 @@ describe("cost ownership", () => {
   });
 
   it("links identities to people, matches projects by path, and finds tickets", async () => {
-    const chip = await db().identity.findFirstOrThrow({ where: { teamId: team.teamId, kind: "os-user", value: "chip" } });
+    const chip = await db().identity.findFirstOrThrow({
+      where: { teamId: team.teamId, kind: "os-user", value: "chip" },
+    });
     const cara = await createPerson(actor, { displayName: "Cara" });
     await linkIdentity(actor, chip.id, cara.id);
     const musicRun = await runOf("/Users/chip/");
     expect(musicRun).toMatchObject({ ownerId: cara.id, ownerSetBy: `identity:${chip.id}` });
     const project = await createProject(actor, { name: "ai-music", pathPattern: "/Users/chip/dev/ai-music{,/**}" });
-    expect(await runOf("/Users/chip/")).toMatchObject({ projectId: project.id, projectSetBy: `project-pattern:${project.id}` });
+    expect(await runOf("/Users/chip/")).toMatchObject({
+      projectId: project.id,
+      projectSetBy: `project-pattern:${project.id}`,
+    });
     await expectRollupsConsistent();
   });
 
@@ -111,12 +177,32 @@ describe("cost ownership", () => {
     const dora = await createPerson(actor, { displayName: "Dora" });
     const run = await runOf("/home/marco/");
     await assignRuns(actor, { runIds: [run.id], ownerId: dora.id });
-    await createRule(actor, { name: "catch-all", matchField: "source", pattern: "*", setOwnerId: (await createPerson(actor, { displayName: "Eve" })).id, setProjectId: "", setTaskId: "" });
-    await moveRule(actor, (await db().ownershipRule.findFirstOrThrow({ where: { teamId: team.teamId, name: "catch-all" } })).id, "up");
-    expect(await db().run.findFirstOrThrow({ where: { teamId: team.teamId, id: run.id } })).toMatchObject({ ownerId: dora.id, ownerSetBy: `manual:${team.adminUserId}` });
+    await createRule(actor, {
+      name: "catch-all",
+      matchField: "source",
+      pattern: "*",
+      setOwnerId: (await createPerson(actor, { displayName: "Eve" })).id,
+      setProjectId: "",
+      setTaskId: "",
+    });
+    await moveRule(
+      actor,
+      (await db().ownershipRule.findFirstOrThrow({ where: { teamId: team.teamId, name: "catch-all" } })).id,
+      "up",
+    );
+    expect(await db().run.findFirstOrThrow({ where: { teamId: team.teamId, id: run.id } })).toMatchObject({
+      ownerId: dora.id,
+      ownerSetBy: `manual:${team.adminUserId}`,
+    });
 
-    const people = await db().person.findMany({ where: { teamId: team.teamId, displayName: { in: ["Ana", "Ben", "Dora"] } } });
-    await splitRun(actor, run.id, people.map((person, index) => ({ personId: person.id, percent: index === 2 ? 33.3334 : 33.3333 })));
+    const people = await db().person.findMany({
+      where: { teamId: team.teamId, displayName: { in: ["Ana", "Ben", "Dora"] } },
+    });
+    await splitRun(
+      actor,
+      run.id,
+      people.map((person, index) => ({ personId: person.id, percent: index === 2 ? 33.3334 : 33.3333 })),
+    );
     await expectRollupsConsistent();
     await expect(splitRun(actor, run.id, [{ personId: dora.id, percent: 50 }])).rejects.toThrow(/add up to 100%/);
   });
@@ -125,7 +211,9 @@ describe("cost ownership", () => {
     await ingestFixtureFolder(scope, "sniffly");
     await ingestFixtureFolder(scope, "spotter/test/fixtures/transcripts");
     await expectRollupsConsistent();
-    const [eve, ben] = await Promise.all(["Eve", "Ben"].map((name) => db().person.findFirstOrThrow({ where: { teamId: team.teamId, displayName: name } })));
+    const [eve, ben] = await Promise.all(
+      ["Eve", "Ben"].map((name) => db().person.findFirstOrThrow({ where: { teamId: team.teamId, displayName: name } })),
+    );
     await mergePeople(actor, eve!.id, ben!.id);
     expect(await db().run.count({ where: { teamId: team.teamId, ownerId: eve!.id } })).toBe(0);
     await expectRollupsConsistent();
@@ -134,9 +222,20 @@ describe("cost ownership", () => {
   it("refuses another team's people in rules and assignments", async () => {
     const other = await createTestTeam("owners-other");
     const stranger = await createPerson(userScope(other), { displayName: "Stranger" });
-    await expect(createRule(actor, { name: "x", matchField: "source", pattern: "*", setOwnerId: stranger.id, setProjectId: "", setTaskId: "" })).rejects.toThrow(/not in this team/);
+    await expect(
+      createRule(actor, {
+        name: "x",
+        matchField: "source",
+        pattern: "*",
+        setOwnerId: stranger.id,
+        setProjectId: "",
+        setTaskId: "",
+      }),
+    ).rejects.toThrow(/not in this team/);
     const run = await runOf("/home/marco/");
-    await expect(assignRuns(userScope(other), { runIds: [run.id], ownerId: stranger.id })).rejects.toThrow(/not in this team/);
+    await expect(assignRuns(userScope(other), { runIds: [run.id], ownerId: stranger.id })).rejects.toThrow(
+      /not in this team/,
+    );
   });
 
   it("refuses every change from managers, members and keys, and changes nothing", async () => {
@@ -145,11 +244,23 @@ describe("cost ownership", () => {
     const outsiders: Scope[] = [
       userScope(team, "MANAGER"),
       userScope(team, "MEMBER"),
-      { ...scope, actor: { kind: "apiKey", apiKeyId: "00000000-0000-0000-0000-000000000000", scopes: ["ingest", "read"] } },
+      {
+        ...scope,
+        actor: { kind: "apiKey", apiKeyId: "00000000-0000-0000-0000-000000000000", scopes: ["ingest", "read"] },
+      },
     ];
     for (const outsider of outsiders) {
       await expect(assignRuns(outsider, { runIds: [run.id], ownerId: "" })).rejects.toThrow(/only admins/);
-      await expect(createRule(outsider, { name: "x", matchField: "source", pattern: "*", setOwnerId: before.ownerId ?? "", setProjectId: "", setTaskId: "" })).rejects.toThrow(/only admins/);
+      await expect(
+        createRule(outsider, {
+          name: "x",
+          matchField: "source",
+          pattern: "*",
+          setOwnerId: before.ownerId ?? "",
+          setProjectId: "",
+          setTaskId: "",
+        }),
+      ).rejects.toThrow(/only admins/);
       await expect(createPerson(outsider, { displayName: "Mallory" })).rejects.toThrow(/only admins/);
       await expect(splitRun(outsider, run.id, [])).rejects.toThrow(/only admins/);
     }

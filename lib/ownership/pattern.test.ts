@@ -48,7 +48,9 @@ describe("ownership patterns: globs", () => {
         // picomatch's one inconsistency: `a/**` matches "a", but `*/**` does not match "a".
         const segments = pattern.split("/");
         fc.pre(!(segments.at(-1) === "**" && segments.length > 1 && segments.at(-2)!.includes("*")));
-        expect(matches(pattern, path), `${pattern} on ${path}`).toBe(picomatch(pattern, { dot: true, nocase: true })(path));
+        expect(matches(pattern, path), `${pattern} on ${path}`).toBe(
+          picomatch(pattern, { dot: true, nocase: true })(path),
+        );
       }),
       { numRuns: 2000 },
     );

@@ -32,12 +32,16 @@ const regexFlags: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS
 /** Compiles a pattern, or throws a PatternError saying what is not allowed. */
 export function compilePattern(pattern: string): ValueMatcher {
   if (pattern.length === 0) throw new PatternError("the pattern is empty");
-  if (pattern.length > MAX_PATTERN_CHARS) throw new PatternError(`a pattern may be at most ${MAX_PATTERN_CHARS} characters`);
+  if (pattern.length > MAX_PATTERN_CHARS)
+    throw new PatternError(`a pattern may be at most ${MAX_PATTERN_CHARS} characters`);
   const lastSlash = pattern.lastIndexOf("/");
   const flags = pattern.slice(lastSlash + 1);
   if (pattern.startsWith("/") && lastSlash > 1 && /^[imsu]*$/.test(flags)) {
     const source = pattern.slice(1, lastSlash);
-    const compiled = compileRe2(source, [...flags].reduce((all, flag) => all | regexFlags[flag]!, 0));
+    const compiled = compileRe2(
+      source,
+      [...flags].reduce((all, flag) => all | regexFlags[flag]!, 0),
+    );
     return bounded((value) => compiled.test(value));
   }
   const negated = pattern.startsWith("!") && !pattern.startsWith("!(");
@@ -95,9 +99,11 @@ function compileRe2(source: string, flags: number): RE2JS {
 
 function explainRe2Error(source: string, message: string): string {
   const engine = "patterns run on a linear-time engine (RE2)";
-  if (/\\[1-9]/.test(source) && message.includes("escape")) return `backreferences such as \\1 are not supported: ${engine}`;
+  if (/\\[1-9]/.test(source) && message.includes("escape"))
+    return `backreferences such as \\1 are not supported: ${engine}`;
   if (/\(\?<?[=!]/.test(source)) return `lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported: ${engine}`;
-  if (message.includes("repeat count")) return `a repeat count {n} may be at most 1000, nested repeats included (${message.replace(/^error parsing regexp: /, "")})`;
+  if (message.includes("repeat count"))
+    return `a repeat count {n} may be at most 1000, nested repeats included (${message.replace(/^error parsing regexp: /, "")})`;
   return `not a valid regular expression in RE2 syntax (${message.replace(/^error parsing regexp: /, "")})`;
 }
 
@@ -111,7 +117,8 @@ export function globToRe2(glob: string): string {
   for (let i = 0; i < glob.length; i++) {
     const char = glob[i]!;
     const next = glob[i + 1];
-    if ("!@+*?".includes(char) && next === "(") throw new PatternError(`extglob groups such as ${char}(a|b) are not supported: use {a,b}, or a /regex/`);
+    if ("!@+*?".includes(char) && next === "(")
+      throw new PatternError(`extglob groups such as ${char}(a|b) are not supported: use {a,b}, or a /regex/`);
     if (char === "\\") {
       if (next === undefined) throw new PatternError("the pattern ends with a lone \\");
       out += literal(next);

@@ -3,7 +3,7 @@
  * Joining links the person discovery already made for their email (telemetry, an earlier upload),
  * so history seen before the invitation is theirs at once.
  */
-import { Prisma } from "@/lib/generated/prisma/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { attributeRunsInTransaction, loadAttributionContext } from "./reattribute";
 
 type Tx = Prisma.TransactionClient;
@@ -13,25 +13,63 @@ type Tx = Prisma.TransactionClient;
  * else a new one. Identities naming their email that nobody else claimed become theirs
  * ("account"), and the runs of those identities are re-attributed in the same transaction.
  */
-export async function linkAccountPerson(tx: Tx, teamId: string, user: { id: string; email: string; name?: string | null }): Promise<string> {
+export async function linkAccountPerson(
+  tx: Tx,
+  teamId: string,
+  user: { id: string; email: string; name?: string | null },
+): Promise<string> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
   const email = user.email.toLowerCase();
-  const own = await tx.person.findUnique({ where: { teamId_userId: { teamId, userId: user.id } }, select: { id: true } });
-  const unclaimed = own ? null : await tx.person.findFirst({ where: { teamId, userId: null, email: { equals: email, mode: "insensitive" } }, orderBy: { createdAt: "asc" }, select: { id: true } });
+  const own = await tx.person.findUnique({
+    where: { teamId_userId: { teamId, userId: user.id } },
+    select: { id: true },
+  });
+  const unclaimed = own
+    ? null
+    : await tx.person.findFirst({
+        where: { teamId, userId: null, email: { equals: email, mode: "insensitive" } },
+        orderBy: { createdAt: "asc" },
+        select: { id: true },
+      });
   const personId =
     own?.id ??
     (unclaimed
-      ? (await tx.person.update({ where: { teamId_id: { teamId, id: unclaimed.id } }, data: { userId: user.id }, select: { id: true } })).id
-      : (await tx.person.create({ data: { teamId, userId: user.id, displayName: user.name || email, email }, select: { id: true } })).id);
+      ? (
+          await tx.person.update({
+            where: { teamId_id: { teamId, id: unclaimed.id } },
+            data: { userId: user.id },
+            select: { id: true },
+          })
+        ).id
+      : (
+          await tx.person.create({
+            data: { teamId, userId: user.id, displayName: user.name || email, email },
+            select: { id: true },
+          })
+        ).id);
   const identities = await tx.identity.findMany({
-    where: { teamId, kind: { in: ["email", "uploader"] }, value: email, OR: [{ personId: null, personSetBy: null }, { personId, personSetBy: "discovery" }] },
+    where: {
+      teamId,
+      kind: { in: ["email", "uploader"] },
+      value: email,
+      OR: [
+        { personId: null, personSetBy: null },
+        { personId, personSetBy: "discovery" },
+      ],
+    },
     select: { id: true },
   });
   if (identities.length > 0) {
     const ids = identities.map((identity) => identity.id);
     await tx.identity.updateMany({ where: { teamId, id: { in: ids } }, data: { personId, personSetBy: "account" } });
     const runs = await tx.run.findMany({ where: { teamId, identityId: { in: ids } }, select: { id: true } });
-    if (runs.length > 0) await attributeRunsInTransaction(tx, teamId, runs.map((run) => run.id), await loadAttributionContext(tx, teamId));
+    if (runs.length > 0)
+      await attributeRunsInTransaction(
+        tx,
+        teamId,
+        runs.map((run) => run.id),
+        await loadAttributionContext(tx, teamId),
+      );
   }
   return personId;
 }

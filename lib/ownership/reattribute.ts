@@ -7,21 +7,43 @@
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { attributeRun, projectKey, ruleFields, taskKey, type Attribution, type AttributionContext, type OwnershipRuleInput, type RuleField, type RunFacts } from "./attribution";
 import { daysOfRuns, rebuildDailySpend } from "@/lib/rollups/spend";
+import {
+  type Attribution,
+  type AttributionContext,
+  attributeRun,
+  type OwnershipRuleInput,
+  projectKey,
+  type RuleField,
+  type RunFacts,
+  ruleFields,
+  taskKey,
+} from "./attribution";
 import { displayNameFromIdentity, isServiceUser } from "./discovery";
 
 type Tx = Prisma.TransactionClient;
 
-export async function loadAttributionContext(tx: Tx | ReturnType<typeof db>, teamId: string): Promise<AttributionContext> {
+export async function loadAttributionContext(
+  tx: Tx | ReturnType<typeof db>,
+  teamId: string,
+): Promise<AttributionContext> {
   const [rules, projects, tasks, settings] = await Promise.all([
     tx.ownershipRule.findMany({ where: { teamId }, orderBy: { position: "asc" } }),
-    tx.project.findMany({ where: { teamId }, select: { id: true, name: true, repositoryPattern: true, pathPattern: true, discoveryKeys: true }, orderBy: { createdAt: "asc" } }),
+    tx.project.findMany({
+      where: { teamId },
+      select: { id: true, name: true, repositoryPattern: true, pathPattern: true, discoveryKeys: true },
+      orderBy: { createdAt: "asc" },
+    }),
     tx.task.findMany({ where: { teamId }, select: { id: true, key: true, discoveryKeys: true } }),
     tx.ownershipSettings.findUnique({ where: { teamId } }),
   ]);
   return {
-    rules: rules.map((rule) => ({ ...rule, matchField: (ruleFields as readonly string[]).includes(rule.matchField) ? (rule.matchField as RuleField) : "source" })),
+    rules: rules.map((rule) => ({
+      ...rule,
+      matchField: (ruleFields as readonly string[]).includes(rule.matchField)
+        ? (rule.matchField as RuleField)
+        : "source",
+    })),
     projects,
     discovery: {
       owners: settings?.discoverOwners ?? true,
@@ -29,8 +51,12 @@ export async function loadAttributionContext(tx: Tx | ReturnType<typeof db>, tea
       tasks: settings?.discoverTasks ?? true,
       ignoredKeys: new Set(settings?.ignoredKeys ?? []),
     },
-    projectsByKey: new Map(projects.flatMap((project) => project.discoveryKeys.map((key) => [projectKey(key), project.id] as const))),
-    tasksByKey: new Map(tasks.flatMap((task) => [task.key, ...task.discoveryKeys].map((key) => [taskKey(key), task.id] as const))),
+    projectsByKey: new Map(
+      projects.flatMap((project) => project.discoveryKeys.map((key) => [projectKey(key), project.id] as const)),
+    ),
+    tasksByKey: new Map(
+      tasks.flatMap((task) => [task.key, ...task.discoveryKeys].map((key) => [taskKey(key), task.id] as const)),
+    ),
   };
 }
 
@@ -39,7 +65,11 @@ interface RunFactsRow extends RunFacts {
   costUsd: number;
 }
 
-async function runFacts(tx: Tx | ReturnType<typeof db>, teamId: string, runIds: string[] | null): Promise<RunFactsRow[]> {
+async function runFacts(
+  tx: Tx | ReturnType<typeof db>,
+  teamId: string,
+  runIds: string[] | null,
+): Promise<RunFactsRow[]> {
   return tx.$queryRaw<RunFactsRow[]>`
     SELECT r.id::text, r.repository, r.cwd, r."gitBranch" AS branch, i.value AS identity, r."identityId"::text AS "identityId",
       i."personId"::text AS "identityPersonId", i."personSetBy" AS "identityPersonSetBy",
@@ -55,34 +85,57 @@ async function runFacts(tx: Tx | ReturnType<typeof db>, teamId: string, runIds: 
  * Creates the projects and tasks discovery named that do not exist yet, fills in their ids, and
  * remembers them in `context` (one ingest writes many chunks with one context).
  */
-async function resolveDiscovered(tx: Tx, teamId: string, decisions: Attribution[], context: AttributionContext): Promise<void> {
+async function resolveDiscovered(
+  tx: Tx,
+  teamId: string,
+  decisions: Attribution[],
+  context: AttributionContext,
+): Promise<void> {
   const projectNames = new Map<string, string>();
   const taskKeys = new Set<string>();
   for (const decision of decisions) {
-    if (decision.project.discoveredKey) projectNames.set(projectKey(decision.project.discoveredKey), decision.project.discoveredKey);
+    if (decision.project.discoveredKey)
+      projectNames.set(projectKey(decision.project.discoveredKey), decision.project.discoveredKey);
     if (decision.task.discoveredKey) taskKeys.add(taskKey(decision.task.discoveredKey));
   }
   for (const [key, name] of projectNames) {
     if (context.projectsByKey.has(key)) continue;
     // Another writer may have made it since this context was loaded (the team lock serializes us).
     const known = await tx.project.findFirst({ where: { teamId, discoveryKeys: { has: key } }, select: { id: true } });
-    const named = known ? null : await tx.project.findFirst({ where: { teamId, name: { equals: name, mode: "insensitive" } }, select: { id: true } });
+    const named = known
+      ? null
+      : await tx.project.findFirst({
+          where: { teamId, name: { equals: name, mode: "insensitive" } },
+          select: { id: true },
+        });
     const id =
       known?.id ??
       (named
-        ? (await tx.project.update({ where: { teamId_id: { teamId, id: named.id } }, data: { discoveryKeys: { push: key } }, select: { id: true } })).id
+        ? (
+            await tx.project.update({
+              where: { teamId_id: { teamId, id: named.id } },
+              data: { discoveryKeys: { push: key } },
+              select: { id: true },
+            })
+          ).id
         : (await tx.project.create({ data: { teamId, name, discoveryKeys: [key] }, select: { id: true } })).id);
     context.projectsByKey.set(key, id);
   }
   for (const key of taskKeys) {
     if (context.tasksByKey.has(key)) continue;
-    const existing = await tx.task.findFirst({ where: { teamId, OR: [{ key }, { discoveryKeys: { has: key } }] }, select: { id: true } });
-    const id = existing?.id ?? (await tx.task.create({ data: { teamId, key, discoveryKeys: [key] }, select: { id: true } })).id;
+    const existing = await tx.task.findFirst({
+      where: { teamId, OR: [{ key }, { discoveryKeys: { has: key } }] },
+      select: { id: true },
+    });
+    const id =
+      existing?.id ?? (await tx.task.create({ data: { teamId, key, discoveryKeys: [key] }, select: { id: true } })).id;
     context.tasksByKey.set(key, id);
   }
   for (const decision of decisions) {
-    if (decision.project.discoveredKey) decision.project.id = context.projectsByKey.get(projectKey(decision.project.discoveredKey)) ?? null;
-    if (decision.task.discoveredKey) decision.task.id = context.tasksByKey.get(taskKey(decision.task.discoveredKey)) ?? null;
+    if (decision.project.discoveredKey)
+      decision.project.id = context.projectsByKey.get(projectKey(decision.project.discoveredKey)) ?? null;
+    if (decision.task.discoveredKey)
+      decision.task.id = context.tasksByKey.get(taskKey(decision.task.discoveredKey)) ?? null;
   }
 }
 
@@ -93,7 +146,16 @@ async function resolveDiscovered(tx: Tx, teamId: string, decisions: Attribution[
  * discovery is on.
  */
 async function discoverPeople(tx: Tx, teamId: string, runIds: string[] | null, discoverOwners: boolean): Promise<void> {
-  const undecided = await tx.$queryRaw<{ id: string; kind: string; value: string; accountPersonId: string | null; emailPersonId: string | null; emailPersonIsMember: boolean | null }[]>`
+  const undecided = await tx.$queryRaw<
+    {
+      id: string;
+      kind: string;
+      value: string;
+      accountPersonId: string | null;
+      emailPersonId: string | null;
+      emailPersonIsMember: boolean | null;
+    }[]
+  >`
     SELECT i.id::text, i.kind, i.value,
       (SELECT p.id::text FROM "Person" p JOIN "User" u ON u.id = p."userId"
         WHERE p."teamId" = i."teamId" AND i.kind = 'uploader' AND u.email = i.value
@@ -110,31 +172,55 @@ async function discoverPeople(tx: Tx, teamId: string, runIds: string[] | null, d
   for (const identity of undecided) {
     let link: { personId: string; setBy: string } | null = null;
     if (identity.accountPersonId) link = { personId: identity.accountPersonId, setBy: "account" };
-    else if (identity.emailPersonId) link = { personId: identity.emailPersonId, setBy: identity.emailPersonIsMember ? "account" : "discovery" };
-    else if (discoverOwners && (identity.kind === "email" || (identity.kind === "os-user" && !isServiceUser(identity.value)))) {
+    else if (identity.emailPersonId)
+      link = { personId: identity.emailPersonId, setBy: identity.emailPersonIsMember ? "account" : "discovery" };
+    else if (
+      discoverOwners &&
+      (identity.kind === "email" || (identity.kind === "os-user" && !isServiceUser(identity.value)))
+    ) {
       const person = await tx.person.create({
-        data: { teamId, displayName: displayNameFromIdentity(identity.kind, identity.value), email: identity.kind === "email" ? identity.value : null },
+        data: {
+          teamId,
+          displayName: displayNameFromIdentity(identity.kind, identity.value),
+          email: identity.kind === "email" ? identity.value : null,
+        },
         select: { id: true },
       });
       link = { personId: person.id, setBy: "discovery" };
     }
-    if (link) await tx.identity.update({ where: { teamId_id: { teamId, id: identity.id } }, data: { personId: link.personId, personSetBy: link.setBy } });
+    if (link)
+      await tx.identity.update({
+        where: { teamId_id: { teamId, id: identity.id } },
+        data: { personId: link.personId, personSetBy: link.setBy },
+      });
   }
 }
 
 const unchanged = (facts: RunFacts, a: Attribution) =>
-  facts.ownerId === a.owner.id && facts.ownerSetBy === a.owner.setBy && facts.projectId === a.project.id && facts.projectSetBy === a.project.setBy && facts.taskId === a.task.id && facts.taskSetBy === a.task.setBy;
+  facts.ownerId === a.owner.id &&
+  facts.ownerSetBy === a.owner.setBy &&
+  facts.projectId === a.project.id &&
+  facts.projectSetBy === a.project.setBy &&
+  facts.taskId === a.task.id &&
+  facts.taskSetBy === a.task.setBy;
 
 /**
  * Re-attributes the given runs (all of the team's when null) inside a transaction. Returns the
  * ids of the runs whose owner, project or task changed; their days' DailySpend is rebuilt.
  */
-export async function attributeRunsInTransaction(tx: Tx, teamId: string, runIds: string[] | null, context: AttributionContext): Promise<string[]> {
+export async function attributeRunsInTransaction(
+  tx: Tx,
+  teamId: string,
+  runIds: string[] | null,
+  context: AttributionContext,
+): Promise<string[]> {
   await discoverPeople(tx, teamId, runIds, context.discovery.owners);
   const runs = await runFacts(tx, teamId, runIds);
   const decisions = runs.map((run) => attributeRun(run, context));
   await resolveDiscovered(tx, teamId, decisions, context);
-  const changed = runs.flatMap((run, index) => (unchanged(run, decisions[index]!) ? [] : [{ run, decision: decisions[index]! }]));
+  const changed = runs.flatMap((run, index) =>
+    unchanged(run, decisions[index]!) ? [] : [{ run, decision: decisions[index]! }],
+  );
   if (changed.length === 0) return [];
   const updates = changed.map(({ run, decision }) => ({
     id: run.id,
@@ -171,7 +257,13 @@ export async function attributePullRequestRuns(teamId: string, runIds: string[])
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
       const rows = await candidates(tx);
-      if (rows.length > 0) await attributeRunsInTransaction(tx, teamId, rows.map((row) => row.id), await loadAttributionContext(tx, teamId));
+      if (rows.length > 0)
+        await attributeRunsInTransaction(
+          tx,
+          teamId,
+          rows.map((row) => row.id),
+          await loadAttributionContext(tx, teamId),
+        );
     },
     { timeout: 120_000, maxWait: 120_000 },
   );
@@ -201,7 +293,10 @@ export interface AttributionMove {
  * the proposed ones; the answer is, per field, how many runs and dollars move from which owner,
  * project or task to which.
  */
-export async function previewRules(teamId: string, propose: (current: OwnershipRuleInput[]) => OwnershipRuleInput[]): Promise<AttributionMove[]> {
+export async function previewRules(
+  teamId: string,
+  propose: (current: OwnershipRuleInput[]) => OwnershipRuleInput[],
+): Promise<AttributionMove[]> {
   const current = await loadAttributionContext(db(), teamId);
   const context = { ...current, rules: propose(current.rules) };
   const runs = await runFacts(db(), teamId, null);

@@ -1,7 +1,7 @@
 import { calcPrice } from "@pydantic/genai-prices";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { priceCall, type PriceOverride, type PricedTokens } from "./price-book";
+import { type PricedTokens, type PriceOverride, priceCall } from "./price-book";
 
 const call = (overrides: Partial<PricedTokens>): PricedTokens => ({
   model: "claude-opus-4-6",
@@ -17,12 +17,16 @@ const call = (overrides: Partial<PricedTokens>): PricedTokens => ({
 
 describe("list prices (SOURCES.md per-million figures)", () => {
   it("prices Opus 4.6 input, output, 5m and 1h cache writes and cache reads", () => {
-    const price = priceCall(call({ uncachedInput: 1e5, output: 1e5, cacheWrite5m: 1e5, cacheWrite1h: 1e5, cacheRead: 0 }));
+    const price = priceCall(
+      call({ uncachedInput: 1e5, output: 1e5, cacheWrite5m: 1e5, cacheWrite1h: 1e5, cacheRead: 0 }),
+    );
     // 0.1M x (5 + 25 + 6.25 + 10); the request's input is 300k, above the 200k line: see the tier test.
     expect(price.priced).toBe(true);
     expect(price.tier).toBe("input>200000");
     expect(price.costUsd).toBeCloseTo(0.1 * (10 + 37.5 + 12.5 + 20), 9);
-    const small = priceCall(call({ uncachedInput: 1000, output: 1000, cacheWrite5m: 1000, cacheWrite1h: 1000, cacheRead: 1000 }));
+    const small = priceCall(
+      call({ uncachedInput: 1000, output: 1000, cacheWrite5m: 1000, cacheWrite1h: 1000, cacheRead: 1000 }),
+    );
     expect(small.costUsd).toBeCloseTo(0.001 * (5 + 25 + 6.25 + 10 + 0.5), 12);
     expect(small.rule).toBe("genai-prices:anthropic/claude-opus-4-6@base");
     expect(small.tier).toBeNull();
@@ -34,8 +38,12 @@ describe("list prices (SOURCES.md per-million figures)", () => {
   });
 
   it("applies the long-context tier to the whole request once its input passes 200k", () => {
-    const below = priceCall(call({ model: "claude-sonnet-4-5-20250929", cacheRead: 199_000, uncachedInput: 1000, output: 1000 }));
-    const above = priceCall(call({ model: "claude-sonnet-4-5-20250929", cacheRead: 199_000, uncachedInput: 1001, output: 1000 }));
+    const below = priceCall(
+      call({ model: "claude-sonnet-4-5-20250929", cacheRead: 199_000, uncachedInput: 1000, output: 1000 }),
+    );
+    const above = priceCall(
+      call({ model: "claude-sonnet-4-5-20250929", cacheRead: 199_000, uncachedInput: 1001, output: 1000 }),
+    );
     expect(below.tier).toBeNull();
     expect(below.costUsd).toBeCloseTo((199_000 * 0.3 + 1000 * 3 + 1000 * 15) / 1e6, 12);
     expect(above.tier).toBe("input>200000");
@@ -56,19 +64,40 @@ describe("list prices (SOURCES.md per-million figures)", () => {
     const fast = priceCall(call({ output: 1000, speed: "fast" }));
     expect(fast.costUsd).toBeCloseTo(standard.costUsd * 6, 12);
     expect(fast.rule).toContain("+fast:x6");
-    expect(priceCall(call({ model: "claude-sonnet-4-5", output: 1000, speed: "fast" })).rule).toContain("fast:no-multiplier-known");
+    expect(priceCall(call({ model: "claude-sonnet-4-5", output: 1000, speed: "fast" })).rule).toContain(
+      "fast:no-multiplier-known",
+    );
   });
 
   it("reports an unknown model as unpriced, never as a silent $0", () => {
-    expect(priceCall(call({ model: "claude-imaginary-9", output: 1000 }))).toEqual({ costUsd: 0, priced: false, rule: "unpriced", tier: null });
+    expect(priceCall(call({ model: "claude-imaginary-9", output: 1000 }))).toEqual({
+      costUsd: 0,
+      priced: false,
+      rule: "unpriced",
+      tier: null,
+    });
   });
 
   it("agrees with genai-prices' own calcPrice on any usage", () => {
-    const models = ["claude-opus-4-6", "claude-sonnet-4-5-20250929", "claude-sonnet-4-20250514", "claude-haiku-4-5-20251001", "gpt-5.3-codex", "gpt-5.2-codex", "gemini-2.5-pro"];
+    const models = [
+      "claude-opus-4-6",
+      "claude-sonnet-4-5-20250929",
+      "claude-sonnet-4-20250514",
+      "claude-haiku-4-5-20251001",
+      "gpt-5.3-codex",
+      "gpt-5.2-codex",
+      "gemini-2.5-pro",
+    ];
     fc.assert(
       fc.property(
         fc.constantFrom(...models),
-        fc.record({ uncachedInput: fc.nat(400_000), cacheRead: fc.nat(400_000), cacheWrite5m: fc.nat(100_000), cacheWrite1h: fc.nat(100_000), output: fc.nat(100_000) }),
+        fc.record({
+          uncachedInput: fc.nat(400_000),
+          cacheRead: fc.nat(400_000),
+          cacheWrite5m: fc.nat(100_000),
+          cacheWrite1h: fc.nat(100_000),
+          output: fc.nat(100_000),
+        }),
         fc.date({ min: new Date("2025-06-01T00:00:00Z"), max: new Date("2026-12-31T00:00:00Z"), noInvalidDate: true }),
         (model, tokens, timestamp) => {
           const openai = model.startsWith("gpt");
@@ -116,6 +145,8 @@ describe("team overrides", () => {
     const price = priceCall(call({ uncachedInput: 1e6 }), overrides);
     expect(price).toEqual({ costUsd: 3, priced: true, rule: "override:exact-new", tier: null });
     expect(priceCall(call({ model: "claude-opus-4-5", uncachedInput: 1e6 }), overrides).rule).toBe("override:prefix");
-    expect(priceCall(call({ uncachedInput: 1e6, timestamp: new Date("2025-12-01T00:00:00Z") }), overrides).rule).toMatch(/^genai-prices:/);
+    expect(
+      priceCall(call({ uncachedInput: 1e6, timestamp: new Date("2025-12-01T00:00:00Z") }), overrides).rule,
+    ).toMatch(/^genai-prices:/);
   });
 });

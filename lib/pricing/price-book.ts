@@ -67,8 +67,14 @@ const resolvedModels = new Map<string, ResolvedModel | null>();
 
 function lookUp(model: string, providerId?: string): ResolvedModel | null {
   try {
-    const result = calcPrice({ input_tokens: 0, output_tokens: 0 }, model, providerId === undefined ? undefined : { providerId });
-    return result === null ? null : { ruleBase: `genai-prices:${result.provider.id}/${result.model.id}`, periods: pricePeriods(result.model) };
+    const result = calcPrice(
+      { input_tokens: 0, output_tokens: 0 },
+      model,
+      providerId === undefined ? undefined : { providerId },
+    );
+    return result === null
+      ? null
+      : { ruleBase: `genai-prices:${result.provider.id}/${result.model.id}`, periods: pricePeriods(result.model) };
   } catch {
     // The package throws for a provider id it does not know.
     return null;
@@ -104,7 +110,12 @@ function pricePeriods(model: ModelInfo): PricePeriod[] {
     const constraint = conditional.constraint;
     if (constraint === undefined) return { startsAt: null, label: "base", prices: conditional.prices, timeOfDay: null };
     if (constraint.type === "start_date") {
-      return { startsAt: Date.parse(`${constraint.start_date}T00:00:00Z`), label: constraint.start_date, prices: conditional.prices, timeOfDay: null };
+      return {
+        startsAt: Date.parse(`${constraint.start_date}T00:00:00Z`),
+        label: constraint.start_date,
+        prices: conditional.prices,
+        timeOfDay: null,
+      };
     }
     return {
       startsAt: null,
@@ -176,7 +187,8 @@ function listPrice(call: PricedTokens, prices: ModelPrice): { costUsd: number; t
       1e6 +
     perRequest;
   const tierStart = [input, cacheRead, cacheWrite5m, cacheWrite1h, output].reduce<number | null>(
-    (highest, rate) => (rate?.tierStart != null && (highest === null || rate.tierStart > highest) ? rate.tierStart : highest),
+    (highest, rate) =>
+      rate?.tierStart != null && (highest === null || rate.tierStart > highest) ? rate.tierStart : highest,
     null,
   );
   return { costUsd, tier: tierStart === null ? null : `input>${tierStart}` };
@@ -196,7 +208,8 @@ function matchingOverride(model: string, timestamp: Date, overrides: readonly Pr
       (exact && !bestExact) ||
       (exact === bestExact &&
         (override.effectiveFrom.getTime() > best.effectiveFrom.getTime() ||
-          (override.effectiveFrom.getTime() === best.effectiveFrom.getTime() && override.model.length > best.model.length)));
+          (override.effectiveFrom.getTime() === best.effectiveFrom.getTime() &&
+            override.model.length > best.model.length)));
     if (better) {
       best = override;
       bestExact = exact;

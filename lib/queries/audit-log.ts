@@ -3,8 +3,9 @@
  * ids of people, projects, tasks and rules that still exist are shown by their names (entries
  * written since merges and deletes record names themselves), and long lists are cut short.
  */
-import { db } from "@/lib/db/client";
+
 import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
 
 const shownListItems = 10;
 
@@ -30,7 +31,11 @@ function readable(value: unknown, names: Map<string, string>): unknown {
     return value.length > shownListItems ? [...items, `… and ${value.length - shownListItems} more`] : items;
   }
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).flatMap(([key, item]) => (item === null ? [] : [[fieldNames[key] ?? key, readable(item, names)]])));
+    return Object.fromEntries(
+      Object.entries(value).flatMap(([key, item]) =>
+        item === null ? [] : [[fieldNames[key] ?? key, readable(item, names)]],
+      ),
+    );
   }
   return value;
 }
@@ -48,7 +53,9 @@ export async function auditLog(scope: Scope, limit = 200) {
   const users = await db().user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } });
   const emails = new Map(users.map((user) => [user.id, user.email]));
   const names = new Map<string, string>([
-    ...people.map((p) => [p.id, p.email && p.email !== p.displayName ? `${p.displayName} (${p.email})` : p.displayName] as const),
+    ...people.map(
+      (p) => [p.id, p.email && p.email !== p.displayName ? `${p.displayName} (${p.email})` : p.displayName] as const,
+    ),
     ...projects.map((p) => [p.id, `project ${p.name}`] as const),
     ...tasks.map((t) => [t.id, `task ${t.key}`] as const),
     ...rules.map((r) => [r.id, `rule “${r.name}”`] as const),
@@ -58,6 +65,10 @@ export async function auditLog(scope: Scope, limit = 200) {
     id: entry.id.toString(),
     before: readable(entry.before, names),
     after: readable(entry.after, names),
-    actor: entry.actorUserId ? (emails.get(entry.actorUserId) ?? "a removed user") : entry.actorApiKeyId ? "an API key" : "the command line",
+    actor: entry.actorUserId
+      ? (emails.get(entry.actorUserId) ?? "a removed user")
+      : entry.actorApiKeyId
+        ? "an API key"
+        : "the command line",
   }));
 }

@@ -6,9 +6,9 @@
  * period, so a redelivered webhook or a re-marked run is counted once.
  */
 import { z } from "zod";
+import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { Scope } from "@/lib/auth/scope";
 import { dateRangeSchema } from "./params";
 import { dailySpendSource, dimensionFilter, spendGroupKey, unallocatedKey } from "./spend-by-group";
 
@@ -16,7 +16,11 @@ export const outcomeCostGroups = ["week", "owner", "project"] as const;
 export type OutcomeCostGroup = (typeof outcomeCostGroups)[number];
 
 export const outcomeCostQuerySchema = z
-  .object({ groupBy: z.enum(outcomeCostGroups).default("week"), project: z.string().max(200).optional(), owner: z.string().max(320).optional() })
+  .object({
+    groupBy: z.enum(outcomeCostGroups).default("week"),
+    project: z.string().max(200).optional(),
+    owner: z.string().max(320).optional(),
+  })
   .and(dateRangeSchema);
 export type OutcomeCostQuery = z.output<typeof outcomeCostQuerySchema>;
 
@@ -41,7 +45,12 @@ const runKey: Record<Exclude<OutcomeCostGroup, "week">, Prisma.Sql> = {
 };
 
 function costOf(spendUsd: number, acceptedOutcomes: number, unacceptedSpendUsd: number): OutcomeCost {
-  return { spendUsd, acceptedOutcomes, costPerAcceptedUsd: acceptedOutcomes > 0 ? spendUsd / acceptedOutcomes : null, unacceptedSpendUsd };
+  return {
+    spendUsd,
+    acceptedOutcomes,
+    costPerAcceptedUsd: acceptedOutcomes > 0 ? spendUsd / acceptedOutcomes : null,
+    unacceptedSpendUsd,
+  };
 }
 
 export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Promise<OutcomeCostResult> {
@@ -53,8 +62,12 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
   // The same grouping over each source: the rollup, the runs' days, the decisions.
   const spendKey = spendGroupKey(query.groupBy);
   const dayKey = (day: Prisma.Sql) => Prisma.sql`to_char(date_trunc('week', ${day}), 'YYYY-MM-DD')`;
-  const unacceptedKey = grouped ? runKey[query.groupBy as Exclude<OutcomeCostGroup, "week">] : dayKey(Prisma.sql`s.day`);
-  const acceptedKey = grouped ? runKey[query.groupBy as Exclude<OutcomeCostGroup, "week">] : dayKey(Prisma.sql`(x."decidedAt" AT TIME ZONE 'UTC')::date`);
+  const unacceptedKey = grouped
+    ? runKey[query.groupBy as Exclude<OutcomeCostGroup, "week">]
+    : dayKey(Prisma.sql`s.day`);
+  const acceptedKey = grouped
+    ? runKey[query.groupBy as Exclude<OutcomeCostGroup, "week">]
+    : dayKey(Prisma.sql`(x."decidedAt" AT TIME ZONE 'UTC')::date`);
   const ownerProjectJoins = (projectId: Prisma.Sql) => Prisma.sql`
     LEFT JOIN "Person" o ON o."teamId" = ${scope.teamId}::uuid AND o.id = r."ownerId"
     LEFT JOIN "Project" p ON p."teamId" = ${scope.teamId}::uuid AND p.id = ${projectId}`;
@@ -66,7 +79,9 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
   // One statement gives the rows and the totals (GROUPING SETS), so the totals are exact sums, never
   // float sums of the rows. Keys are joined as "k:<key>", the total row as "t:".
   const joinKey = Prisma.sql`CASE WHEN grouping(k) = 1 THEN 't:' ELSE 'k:' || k END`;
-  const rowsAndTotal = await db().$queryRaw<{ key: string; spendUsd: number; acceptedOutcomes: number; unacceptedSpendUsd: number }[]>`
+  const rowsAndTotal = await db().$queryRaw<
+    { key: string; spendUsd: number; acceptedOutcomes: number; unacceptedSpendUsd: number }[]
+  >`
     WITH spend AS (
       SELECT ${joinKey} AS key, sum(v) AS usd FROM (SELECT ${spendKey} AS k, d."costUsd" AS v ${spend.joins} ${spend.where}) x
       GROUP BY GROUPING SETS ((k), ())

@@ -3,9 +3,9 @@
  * rollup, filters and keys as spendByGroup, so each day's bars add up to its `groupBy=day` row.
  */
 import { z } from "zod";
-import { db } from "@/lib/db/client";
 import type { Scope } from "@/lib/auth/scope";
-import { dailySpendSource, spendGroupKey, type SpendQuery } from "./spend-by-group";
+import { db } from "@/lib/db/client";
+import { dailySpendSource, type SpendQuery, spendGroupKey } from "./spend-by-group";
 
 export const stackDimensions = ["owner", "project", "task", "model", "agent"] as const;
 export const stackDimensionSchema = z.enum(stackDimensions);
@@ -17,7 +17,10 @@ export interface DailySpendPart {
   costUsd: number;
 }
 
-export async function dailySpendByGroup(scope: Scope, query: Pick<SpendQuery, "from" | "to" | "owner" | "project" | "agent"> & { stackBy: StackDimension }): Promise<DailySpendPart[]> {
+export async function dailySpendByGroup(
+  scope: Scope,
+  query: Pick<SpendQuery, "from" | "to" | "owner" | "project" | "agent"> & { stackBy: StackDimension },
+): Promise<DailySpendPart[]> {
   const { joins, where } = dailySpendSource(scope, query);
   return db().$queryRaw<DailySpendPart[]>`
     SELECT to_char(d.day, 'YYYY-MM-DD') AS day, ${spendGroupKey(query.stackBy)} AS key, coalesce(sum(d."costUsd"), 0)::float8 AS "costUsd"

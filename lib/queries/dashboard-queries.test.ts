@@ -3,14 +3,14 @@
  * numbers, the runs list filters, the drill-down and context curves, and members' limits.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GET as listRuns } from "@/app/api/v1/runs/route";
-import { GET as getRun } from "@/app/api/v1/runs/[id]/route";
 import { GET as getOutcomeCost } from "@/app/api/v1/outcomes/cost/route";
+import { GET as getRun } from "@/app/api/v1/runs/[id]/route";
+import { GET as listRuns } from "@/app/api/v1/runs/route";
 import type { Scope } from "@/lib/auth/scope";
 import { closeDb } from "@/lib/db/client";
 import { teamDb } from "@/lib/db/team-db";
 import { contextPoints } from "@/lib/runs/context-points";
-import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
+import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { expectedFixtureTotals, ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
 import { dailySpendByGroup } from "./daily-spend-by-group";
 import { filterChoices } from "./filter-choices";
@@ -32,7 +32,8 @@ beforeAll(async () => {
 
 afterAll(closeDb);
 
-const readCall = (path: string) => new Request(`http://test${path}`, { headers: { authorization: `Bearer ${team.readKey}` } });
+const readCall = (path: string) =>
+  new Request(`http://test${path}`, { headers: { authorization: `Bearer ${team.readKey}` } });
 
 describe("overview queries", () => {
   it("stack per day to exactly the spend API's days and total", async () => {
@@ -46,7 +47,9 @@ describe("overview queries", () => {
       }
     }
     const models = await dailySpendByGroup(scope, { ...wholeRange, stackBy: "model" });
-    expect(new Set(models.map((part) => part.key))).toEqual(new Set((await spendByGroup(scope, { ...wholeRange, groupBy: "model" })).rows.map((row) => row.key)));
+    expect(new Set(models.map((part) => part.key))).toEqual(
+      new Set((await spendByGroup(scope, { ...wholeRange, groupBy: "model" })).rows.map((row) => row.key)),
+    );
   });
 
   it("know the last day with spend and the filter choices", async () => {
@@ -71,14 +74,38 @@ describe("runs list", () => {
     // Discovery owns the runs from /home/marco; the /home/USER worktrees name nobody.
     const unowned = all.filter((run) => run.owner === null);
     expect(unowned.length).toBeGreaterThan(0);
-    expect((await runsList(scope, { ...wholeRange, sort: "cost", limit: 100, owner: "unallocated" })).map((run) => run.id).sort()).toEqual(unowned.map((run) => run.id).sort());
+    expect(
+      (await runsList(scope, { ...wholeRange, sort: "cost", limit: 100, owner: "unallocated" }))
+        .map((run) => run.id)
+        .sort(),
+    ).toEqual(unowned.map((run) => run.id).sort());
     expect(await runsList(scope, { ...wholeRange, sort: "cost", limit: 100, project: "no-such-project" })).toEqual([]);
 
-    const response = await listRuns(readCall(`/api/v1/runs?from=2000-01-01&to=2100-12-31&sort=calls&model=${encodeURIComponent(model)}`), {});
+    const response = await listRuns(
+      readCall(`/api/v1/runs?from=2000-01-01&to=2100-12-31&sort=calls&model=${encodeURIComponent(model)}`),
+      {},
+    );
     const body = await response.json();
     expect(response.status).toBe(200);
     expect(body.runs.map((run: { id: string }) => run.id).sort()).toEqual(byModel.map((run) => run.id).sort());
-    expect(Object.keys(body.runs[0]).sort()).toEqual(expect.arrayContaining(["id", "externalId", "startedAt", "owner", "project", "task", "model", "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd", "calls", "outcome"]));
+    expect(Object.keys(body.runs[0]).sort()).toEqual(
+      expect.arrayContaining([
+        "id",
+        "externalId",
+        "startedAt",
+        "owner",
+        "project",
+        "task",
+        "model",
+        "inputTokens",
+        "outputTokens",
+        "cacheWriteTokens",
+        "cacheReadTokens",
+        "costUsd",
+        "calls",
+        "outcome",
+      ]),
+    );
   });
 
   it("shows members only their own runs", async () => {
@@ -97,7 +124,8 @@ describe("run drill-down", () => {
     expect(detail.calls.some((call) => call.toolCalls.length > 0)).toBe(true);
     const points = contextPoints(detail.calls);
     expect(points.at(-1)!.cumulativeCostUsd).toBeCloseTo(top!.costUsd, 9);
-    for (const point of points) expect(point.uncachedInput + point.cacheRead + point.cacheWrite).toBe(point.contextTokens);
+    for (const point of points)
+      expect(point.uncachedInput + point.cacheRead + point.cacheWrite).toBe(point.contextTokens);
 
     const response = await getRun(readCall(`/api/v1/runs/${top!.id}`), { params: Promise.resolve({ id: top!.id }) });
     expect((await response.json()).calls).toHaveLength(top!.calls);
@@ -106,7 +134,9 @@ describe("run drill-down", () => {
   it("marks compactions, and the first call of a thread is never a cache miss", async () => {
     const runs = await runsList(scope, { ...wholeRange, sort: "cost", limit: 100 });
     const details = await Promise.all(runs.map((run) => runDetail(scope, run.id)));
-    const points = details.flatMap((detail) => contextPoints(detail!.calls).map((point, i) => ({ point, call: detail!.calls[i]! })));
+    const points = details.flatMap((detail) =>
+      contextPoints(detail!.calls).map((point, i) => ({ point, call: detail!.calls[i]! })),
+    );
     const compactions = points.filter(({ call }) => call.agentId?.startsWith("acompact"));
     expect(compactions.length).toBeGreaterThan(0);
     expect(compactions.every(({ point }) => point.markers.includes("compaction"))).toBe(true);
@@ -133,7 +163,10 @@ describe("run drill-down", () => {
 
 describe("cost per outcome API", () => {
   it("groups by owner for read keys and refuses an unknown grouping", async () => {
-    const response = await getOutcomeCost(readCall("/api/v1/outcomes/cost?from=2000-01-01&to=2100-12-31&groupBy=owner"), {});
+    const response = await getOutcomeCost(
+      readCall("/api/v1/outcomes/cost?from=2000-01-01&to=2100-12-31&groupBy=owner"),
+      {},
+    );
     expect(response.status).toBe(200);
     const bad = await getOutcomeCost(readCall("/api/v1/outcomes/cost?groupBy=model"), {});
     expect(bad.status).toBe(400);

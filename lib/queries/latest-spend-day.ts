@@ -1,6 +1,7 @@
 /** The last UTC day with any spend: where the overview's default range falls back to when the current week is empty. */
-import { db } from "@/lib/db/client";
+
 import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
 
 export async function latestSpendDay(scope: Scope): Promise<string | null> {
   const [row] = await db().$queryRaw<{ day: string | null }[]>`

@@ -4,8 +4,9 @@
  * Each pair once, merging into the stronger record: a member, else one with an email, else the
  * older.
  */
-import { db } from "@/lib/db/client";
+
 import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
 
 export interface MergeSuggestion {
   sourceId: string;

@@ -18,7 +18,10 @@ export async function ownershipSetup(scope: Scope) {
     db().person.findMany({ where: peopleWhere, orderBy: { displayName: "asc" } }),
     // Names alone (for the rules' "sets owner Ana"): not spend, so everyone may read them.
     db().person.findMany({ where, select: { id: true, displayName: true } }),
-    db().identity.findMany({ where: readAll ? where : { ...where, person: peopleWhere }, orderBy: [{ kind: "asc" }, { value: "asc" }] }),
+    db().identity.findMany({
+      where: readAll ? where : { ...where, person: peopleWhere },
+      orderBy: [{ kind: "asc" }, { value: "asc" }],
+    }),
     db().project.findMany({ where, orderBy: { name: "asc" } }),
     db().task.findMany({ where, orderBy: { key: "asc" }, take: 500 }),
     readAll
@@ -34,7 +37,9 @@ export async function ownershipSetup(scope: Scope) {
     FROM "Run" r CROSS JOIN LATERAL (VALUES ('owner', r."ownerId"::text), ('project', r."projectId"::text), ('task', r."taskId"::text)) AS d(dimension, id)
     WHERE r."teamId" = ${scope.teamId}::uuid AND d.id IS NOT NULL ${readAll ? Prisma.empty : Prisma.sql`AND d.dimension <> 'owner'`}
     GROUP BY 1, 2`;
-  const usageOf = new Map(usageRows.map((row) => [`${row.dimension}:${row.id}`, { runs: row.runs, costUsd: row.costUsd }]));
+  const usageOf = new Map(
+    usageRows.map((row) => [`${row.dimension}:${row.id}`, { runs: row.runs, costUsd: row.costUsd }]),
+  );
   const none = { runs: 0, costUsd: 0 };
   const usage = new Map(identityRuns.map((row) => [row.identityId, row]));
   return {
@@ -43,9 +48,17 @@ export async function ownershipSetup(scope: Scope) {
     projects: projects.map((project) => ({ ...project, ...(usageOf.get(`project:${project.id}`) ?? none) })),
     tasks: tasks.map((task) => ({ ...task, ...(usageOf.get(`task:${task.id}`) ?? none) })),
     personNames,
-    discovery: { discoverOwners: settings?.discoverOwners ?? true, discoverProjects: settings?.discoverProjects ?? true, discoverTasks: settings?.discoverTasks ?? true },
+    discovery: {
+      discoverOwners: settings?.discoverOwners ?? true,
+      discoverProjects: settings?.discoverProjects ?? true,
+      discoverTasks: settings?.discoverTasks ?? true,
+    },
     /** Spend per identity is only filled in for those who may read every owner's spend. */
-    identities: identities.map((identity) => ({ ...identity, runs: usage.get(identity.id)?.runs ?? 0, costUsd: usage.get(identity.id)?.costUsd ?? 0 })),
+    identities: identities.map((identity) => ({
+      ...identity,
+      runs: usage.get(identity.id)?.runs ?? 0,
+      costUsd: usage.get(identity.id)?.costUsd ?? 0,
+    })),
   };
 }
 

@@ -22,11 +22,26 @@ describe("days and ranges of the read API", () => {
   });
 
   it("answers 400 with the parameter named for a bad day and a reversed range, and takes all time", async () => {
-    expect(await refusal({ from: "0000-01-01", to: "2026-01-31" })).toEqual({ status: 400, message: "from: a date from 1970-01-01 to 2199-12-31" });
-    expect(await refusal({ to: "2026-13-01" })).toEqual({ status: 400, message: "to: 2026-13-01 is not a calendar date" });
-    expect(await refusal({ from: "2026-03-01", to: "2026-01-31" })).toEqual({ status: 400, message: "from: from (2026-03-01) is after to (2026-01-31)" });
-    expect(await refusal({ from: "2026-01-01", to: "2200-01-01" })).toEqual({ status: 400, message: "to: a date from 1970-01-01 to 2199-12-31" });
-    expect(dateRangeSchema.parse({ from: "2000-01-01", to: "2100-12-31" })).toEqual({ from: "2000-01-01", to: "2100-12-31" });
+    expect(await refusal({ from: "0000-01-01", to: "2026-01-31" })).toEqual({
+      status: 400,
+      message: "from: a date from 1970-01-01 to 2199-12-31",
+    });
+    expect(await refusal({ to: "2026-13-01" })).toEqual({
+      status: 400,
+      message: "to: 2026-13-01 is not a calendar date",
+    });
+    expect(await refusal({ from: "2026-03-01", to: "2026-01-31" })).toEqual({
+      status: 400,
+      message: "from: from (2026-03-01) is after to (2026-01-31)",
+    });
+    expect(await refusal({ from: "2026-01-01", to: "2200-01-01" })).toEqual({
+      status: 400,
+      message: "to: a date from 1970-01-01 to 2199-12-31",
+    });
+    expect(dateRangeSchema.parse({ from: "2000-01-01", to: "2100-12-31" })).toEqual({
+      from: "2000-01-01",
+      to: "2100-12-31",
+    });
   });
 
   it("defaults to the 30 days ending at to, or today", () => {
@@ -39,16 +54,24 @@ describe("days and ranges of the read API", () => {
 describe("ranges of pages: corrected, and said so", () => {
   const fallback = () => ({ from: "2026-01-01", to: "2026-01-30" });
   it("keeps a good range as it is", () => {
-    expect(correctedDayRange({ from: "2026-01-01", to: "2026-01-31" }, fallback)).toEqual({ from: "2026-01-01", to: "2026-01-31", correction: null });
+    expect(correctedDayRange({ from: "2026-01-01", to: "2026-01-31" }, fallback)).toEqual({
+      from: "2026-01-01",
+      to: "2026-01-31",
+      correction: null,
+    });
     expect(correctedDayRange({}, fallback)).toEqual({ ...fallback(), correction: null });
   });
 
   it("ignores days that are no days, swaps reversed ranges and cuts long ones", () => {
     expect(correctedDayRange({ from: "0000-01-01", to: ["2026-01-01", "2026-02-01"] }, fallback)).toEqual({
       ...fallback(),
-      correction: "from ignored (a date from 1970-01-01 to 2199-12-31); to ignored (give one date): showing 2026-01-01 to 2026-01-30",
+      correction:
+        "from ignored (a date from 1970-01-01 to 2199-12-31); to ignored (give one date): showing 2026-01-01 to 2026-01-30",
     });
-    expect(correctedDayRange({ from: "2026-03-01", to: "2026-01-31" }, fallback)).toMatchObject({ from: "2026-01-31", to: "2026-03-01" });
+    expect(correctedDayRange({ from: "2026-03-01", to: "2026-01-31" }, fallback)).toMatchObject({
+      from: "2026-01-31",
+      to: "2026-03-01",
+    });
     expect(correctedDayRange({ from: "2000-01-01", to: "2099-12-31" }, fallback)).toEqual({
       from: "2089-12-24",
       to: "2099-12-31",

@@ -24,7 +24,8 @@ const DAY_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 export function dayProblem(value: string): string | null {
   if (!DAY_SHAPE.test(value)) return "a date as YYYY-MM-DD";
   const date = new Date(`${value}T00:00:00Z`);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) return `${value} is not a calendar date`;
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value)
+    return `${value} is not a calendar date`;
   if (value < FIRST_DAY || value > LAST_DAY) return `a date from ${FIRST_DAY} to ${LAST_DAY}`;
   return null;
 }

@@ -2,8 +2,9 @@
  * The median and 90th-percentile context size by call index over a project's recent runs: what a
  * "normal" run of the project looks like, to set one run's context growth against.
  */
-import { db } from "@/lib/db/client";
+
 import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 /** Runs and calls per run the curve reads: bounded so the drill-down stays fast on any history. */
@@ -21,7 +22,8 @@ export interface ContextCurvePoint {
 
 /** `projectId` null: the team's runs without a project. */
 export async function projectContextCurve(scope: Scope, projectId: string | null): Promise<ContextCurvePoint[]> {
-  const project = projectId === null ? Prisma.sql`r."projectId" IS NULL` : Prisma.sql`r."projectId" = ${projectId}::uuid`;
+  const project =
+    projectId === null ? Prisma.sql`r."projectId" IS NULL` : Prisma.sql`r."projectId" = ${projectId}::uuid`;
   return db().$queryRaw<ContextCurvePoint[]>`
     WITH recent AS (
       SELECT r.id FROM "Run" r WHERE r."teamId" = ${scope.teamId}::uuid AND ${project}

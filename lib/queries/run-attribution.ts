@@ -1,6 +1,7 @@
 /** A run's owner, project and task with what set each, and its split, for the run page. */
-import { db } from "@/lib/db/client";
+
 import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
 import { namesOf, ownershipSetup } from "./ownership-setup";
 
 export interface FieldAttribution {
@@ -10,7 +11,12 @@ export interface FieldAttribution {
   setBy: string | null;
 }
 
-const identityWords: Record<string, string> = { email: "telemetry email", "os-user": "OS user", uploader: "the uploader", "api-key": "the API key's creator" };
+const identityWords: Record<string, string> = {
+  email: "telemetry email",
+  "os-user": "OS user",
+  uploader: "the uploader",
+  "api-key": "the API key's creator",
+};
 
 export async function runAttribution(scope: Scope, runId: string) {
   const run = await db().run.findFirst({ where: { teamId: scope.teamId, id: runId } });
@@ -18,9 +24,21 @@ export async function runAttribution(scope: Scope, runId: string) {
   const setup = await ownershipSetup(scope);
   const names = namesOf(setup);
   const shares = await db().runOwnerShare.findMany({ where: { teamId: scope.teamId, runId } });
-  const manualUsers = [run.ownerSetBy, run.projectSetBy, run.taskSetBy].flatMap((s) => (s?.startsWith("manual:") ? [s.slice(7)] : []));
-  const users = new Map((await db().user.findMany({ where: { id: { in: manualUsers } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]));
-  const identity = run.identityId ? await db().identity.findFirst({ where: { teamId: scope.teamId, id: run.identityId }, select: { kind: true, value: true } }) : null;
+  const manualUsers = [run.ownerSetBy, run.projectSetBy, run.taskSetBy].flatMap((s) =>
+    s?.startsWith("manual:") ? [s.slice(7)] : [],
+  );
+  const users = new Map(
+    (await db().user.findMany({ where: { id: { in: manualUsers } }, select: { id: true, email: true } })).map((u) => [
+      u.id,
+      u.email,
+    ]),
+  );
+  const identity = run.identityId
+    ? await db().identity.findFirst({
+        where: { teamId: scope.teamId, id: run.identityId },
+        select: { kind: true, value: true },
+      })
+    : null;
   const describe = (setBy: string | null): string | null => {
     if (!setBy) return null;
     const [kind, ...rest] = setBy.split(":");
@@ -31,7 +49,9 @@ export async function runAttribution(scope: Scope, runId: string) {
       case "rule":
         return `from rule “${names.get(value) ?? "deleted rule"}”`;
       case "identity":
-        return identity ? `from ${identityWords[identity.kind] ?? identity.kind}${identity.kind === "api-key" ? "" : ` ${identity.value}`}` : "from the trace's identity";
+        return identity
+          ? `from ${identityWords[identity.kind] ?? identity.kind}${identity.kind === "api-key" ? "" : ` ${identity.value}`}`
+          : "from the trace's identity";
       case "project-pattern":
         return "from the project's repository or path pattern";
       case "repository":
@@ -48,13 +68,24 @@ export async function runAttribution(scope: Scope, runId: string) {
         return setBy;
     }
   };
-  const field = (id: string | null, setBy: string | null): FieldAttribution => ({ id, name: id ? (names.get(id) ?? null) : null, setBy: describe(setBy) });
+  const field = (id: string | null, setBy: string | null): FieldAttribution => ({
+    id,
+    name: id ? (names.get(id) ?? null) : null,
+    setBy: describe(setBy),
+  });
   const owner = run.ownerId ? setup.people.find((person) => person.id === run.ownerId) : undefined;
   return {
-    owner: { ...field(run.ownerId, run.ownerSetBy), email: owner?.email && owner.email !== owner.displayName ? owner.email : null },
+    owner: {
+      ...field(run.ownerId, run.ownerSetBy),
+      email: owner?.email && owner.email !== owner.displayName ? owner.email : null,
+    },
     project: field(run.projectId, run.projectSetBy),
     task: field(run.taskId, run.taskSetBy),
-    shares: shares.map((share) => ({ personId: share.personId, name: names.get(share.personId) ?? "?", percent: Number(share.percent) })),
+    shares: shares.map((share) => ({
+      personId: share.personId,
+      name: names.get(share.personId) ?? "?",
+      percent: Number(share.percent),
+    })),
     people: setup.people,
     projects: setup.projects,
     tasks: setup.tasks,

@@ -1,11 +1,11 @@
 /** One run with its calls in order and each call's tool calls: `GET /api/v1/runs/{id}`. */
 import { z } from "zod";
-import { db } from "@/lib/db/client";
 import type { Scope } from "@/lib/auth/scope";
-import { callOrdinalWindow } from "./call-ordinal";
-import { runJoins, runSummaryColumns, type RunSummary } from "./runs-list";
-import { visibleRunsCondition } from "./visible-runs";
+import { db } from "@/lib/db/client";
 import type { Tokens } from "@/lib/tokens";
+import { callOrdinalWindow } from "./call-ordinal";
+import { type RunSummary, runJoins, runSummaryColumns } from "./runs-list";
+import { visibleRunsCondition } from "./visible-runs";
 
 export const runIdSchema = z.string().uuid("a run id");
 
@@ -21,11 +21,26 @@ export interface RunCall extends Tokens {
   priced: boolean;
   priceRule: string;
   isApiError: boolean;
-  toolCalls: { id: string; toolUseId: string; name: string; summary: string | null; inputBytes: number; outputBytes: number | null; outputTokens: number | null; isError: boolean }[];
+  toolCalls: {
+    id: string;
+    toolUseId: string;
+    name: string;
+    summary: string | null;
+    inputBytes: number;
+    outputBytes: number | null;
+    outputTokens: number | null;
+    isError: boolean;
+  }[];
 }
 
 export interface RunDetail {
-  run: RunSummary & { cwd: string | null; gitBranch: string | null; repository: string | null; models: string[]; projectId: string | null };
+  run: RunSummary & {
+    cwd: string | null;
+    gitBranch: string | null;
+    repository: string | null;
+    models: string[];
+    projectId: string | null;
+  };
   /** In the order they were made. */
   calls: RunCall[];
 }

@@ -1,12 +1,12 @@
 /** The runs of a date range, most expensive first: `GET /api/v1/runs` and the Runs page. */
 import { z } from "zod";
+import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { Scope } from "@/lib/auth/scope";
+import type { Tokens } from "@/lib/tokens";
 import { dateRangeSchema } from "./params";
 import { unallocatedKey } from "./spend-by-group";
 import { visibleRunsCondition } from "./visible-runs";
-import type { Tokens } from "@/lib/tokens";
 
 export const runsQuerySchema = z
   .object({
@@ -64,9 +64,13 @@ export const runJoins = Prisma.sql`
 function runFilters(query: RunsQuery): Prisma.Sql {
   const filters: Prisma.Sql[] = [];
   if (query.owner === unallocatedKey) filters.push(Prisma.sql`r."ownerId" IS NULL`);
-  else if (query.owner !== undefined) filters.push(Prisma.sql`(r."ownerId"::text = ${query.owner} OR o.email = ${query.owner} OR o."displayName" = ${query.owner})`);
+  else if (query.owner !== undefined)
+    filters.push(
+      Prisma.sql`(r."ownerId"::text = ${query.owner} OR o.email = ${query.owner} OR o."displayName" = ${query.owner})`,
+    );
   if (query.project === unallocatedKey) filters.push(Prisma.sql`r."projectId" IS NULL`);
-  else if (query.project !== undefined) filters.push(Prisma.sql`(r."projectId"::text = ${query.project} OR p.name = ${query.project})`);
+  else if (query.project !== undefined)
+    filters.push(Prisma.sql`(r."projectId"::text = ${query.project} OR p.name = ${query.project})`);
   if (query.model !== undefined) filters.push(Prisma.sql`${query.model} = ANY(r.models)`);
   if (query.agent !== undefined) filters.push(Prisma.sql`r.source = ${query.agent}`);
   return filters.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(filters, " AND ")}`;

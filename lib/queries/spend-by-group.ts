@@ -3,11 +3,11 @@
  * totals: `GET /api/v1/spend` and the overview tables. Reads the DailySpend rollup only.
  */
 import { z } from "zod";
+import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { Scope } from "@/lib/auth/scope";
-import { dateRangeSchema } from "./params";
 import type { Tokens } from "@/lib/tokens";
+import { dateRangeSchema } from "./params";
 import { pickTokens, sumTokens } from "./tokens";
 
 export const spendGroups = ["day", "week", "owner", "project", "task", "model", "agent"] as const;
@@ -42,7 +42,10 @@ const groupKey: Record<SpendGroup, Prisma.Sql> = {
 export function dimensionFilter(column: Prisma.Sql, names: Prisma.Sql[], value: string | undefined): Prisma.Sql {
   if (value === undefined) return Prisma.empty;
   if (value === unallocatedKey) return Prisma.sql`AND ${column} = ''`;
-  return Prisma.sql`AND (${column} = ${value} OR ${Prisma.join(names.map((name) => Prisma.sql`${name} = ${value}`), " OR ")})`;
+  return Prisma.sql`AND (${column} = ${value} OR ${Prisma.join(
+    names.map((name) => Prisma.sql`${name} = ${value}`),
+    " OR ",
+  )})`;
 }
 
 /**
@@ -50,7 +53,10 @@ export function dimensionFilter(column: Prisma.Sql, names: Prisma.Sql[], value: 
  * project and agent filters. Shared with the per-day breakdown so the overview's chart and tables add up to
  * exactly what `GET /api/v1/spend` answers.
  */
-export function dailySpendSource(scope: Scope, query: Pick<SpendQuery, "from" | "to" | "owner" | "project"> & { agent?: string }): { joins: Prisma.Sql; where: Prisma.Sql } {
+export function dailySpendSource(
+  scope: Scope,
+  query: Pick<SpendQuery, "from" | "to" | "owner" | "project"> & { agent?: string },
+): { joins: Prisma.Sql; where: Prisma.Sql } {
   const from = new Date(`${query.from}T00:00:00Z`);
   const to = new Date(`${query.to}T00:00:00Z`);
   const where = Prisma.sql`
@@ -71,12 +77,17 @@ export function spendGroupKey(groupBy: SpendGroup): Prisma.Sql {
   return groupKey[groupBy];
 }
 
-export async function spendByGroup(scope: Scope, query: SpendQuery): Promise<{ rows: ({ key: string } & Tokens)[]; totals: Tokens }> {
+export async function spendByGroup(
+  scope: Scope,
+  query: SpendQuery,
+): Promise<{ rows: ({ key: string } & Tokens)[]; totals: Tokens }> {
   const { joins, where } = dailySpendSource(scope, query);
   const key = groupKey[query.groupBy];
   const order = query.groupBy === "day" || query.groupBy === "week" ? Prisma.sql`key` : Prisma.sql`"costUsd" DESC, key`;
   const [rows, totals] = await Promise.all([
-    db().$queryRaw<({ key: string } & Tokens)[]>`SELECT ${key} AS key, ${sumTokens("d")} ${joins} ${where} GROUP BY 1 ORDER BY ${order}`,
+    db().$queryRaw<
+      ({ key: string } & Tokens)[]
+    >`SELECT ${key} AS key, ${sumTokens("d")} ${joins} ${where} GROUP BY 1 ORDER BY ${order}`,
     db().$queryRaw<Tokens[]>`SELECT ${sumTokens("d")} ${joins} ${where}`,
   ]);
   return { rows: rows.map((row) => ({ key: row.key, ...pickTokens(row) })), totals: pickTokens(totals[0]!) };

@@ -5,7 +5,6 @@
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
 
-
 /** Sums of a rollup table (DailySpend, RunDaySpend) aliased `alias`. */
 export function sumTokens(alias: string): Prisma.Sql {
   const col = (name: string) => Prisma.raw(`"${alias}"."${name}"`);
@@ -18,7 +17,14 @@ export function sumTokens(alias: string): Prisma.Sql {
     coalesce(sum(${col("calls")}), 0)::float8 AS "calls"`;
 }
 
-export const zeroTokens: Tokens = { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0, calls: 0 };
+export const zeroTokens: Tokens = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheWriteTokens: 0,
+  cacheReadTokens: 0,
+  costUsd: 0,
+  calls: 0,
+};
 
 export function pickTokens(row: Tokens): Tokens {
   return {

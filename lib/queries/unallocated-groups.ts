@@ -37,7 +37,10 @@ const signal = Prisma.sql`
   CROSS JOIN LATERAL (SELECT CASE f.field WHEN 'identity' THEN i.value WHEN 'repository' THEN r.repository WHEN 'cwd' THEN r.cwd ELSE r.source END AS value,
     CASE WHEN f.field = 'identity' THEN i.kind END AS detail) g`;
 
-export async function unallocatedGroups(scope: Scope, limit = 200): Promise<{ groups: UnallocatedGroup[]; totalRuns: number; totalUsd: number }> {
+export async function unallocatedGroups(
+  scope: Scope,
+  limit = 200,
+): Promise<{ groups: UnallocatedGroup[]; totalRuns: number; totalUsd: number }> {
   if (!can(scope.actor, "spend:read-all")) return { groups: [], totalRuns: 0, totalUsd: 0 };
   const [groups, [totals]] = await Promise.all([
     db().$queryRaw<UnallocatedGroup[]>`

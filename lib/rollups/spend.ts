@@ -7,9 +7,10 @@
  * The ingest writer adds a chunk's deltas (applySpendDeltas); re-attribution rebuilds whole days
  * of DailySpend from RunDaySpend (rebuildDailySpend). Both go through one SQL shape (addToDailySpend).
  */
+
+import { type RowOf, recordColumns, tableColumns } from "@/lib/db/columns";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { RunDaySpendModel } from "@/lib/generated/prisma/models/RunDaySpend";
-import { recordColumns, tableColumns, type RowOf } from "@/lib/db/columns";
 
 type Tx = Prisma.TransactionClient;
 
@@ -87,7 +88,12 @@ export async function applySpendDeltas(tx: Tx, teamId: string, deltas: SpendDelt
 export async function rebuildDailySpend(tx: Tx, teamId: string, days: string[]): Promise<void> {
   if (days.length === 0) return;
   await tx.$executeRaw`DELETE FROM "DailySpend" WHERE "teamId" = ${teamId}::uuid AND day = ANY(${days}::date[])`;
-  await tx.$executeRaw(addToDailySpend(teamId, Prisma.sql`(SELECT * FROM "RunDaySpend" WHERE "teamId" = ${teamId}::uuid AND day = ANY(${days}::date[])) d`));
+  await tx.$executeRaw(
+    addToDailySpend(
+      teamId,
+      Prisma.sql`(SELECT * FROM "RunDaySpend" WHERE "teamId" = ${teamId}::uuid AND day = ANY(${days}::date[])) d`,
+    ),
+  );
 }
 
 const dayColumns = recordColumns({ day: "date" });
@@ -95,7 +101,10 @@ const dayColumns = recordColumns({ day: "date" });
 /** The UTC days on which the given runs have spend. */
 export async function daysOfRuns(tx: Tx, teamId: string, runIds: string[]): Promise<string[]> {
   if (runIds.length === 0) return [];
-  const rows = await dayColumns.read(tx, Prisma.sql`
-    SELECT DISTINCT ${dayColumns.select("s")} FROM "RunDaySpend" s WHERE s."teamId" = ${teamId}::uuid AND s."runId" = ANY(${runIds}::uuid[])`);
+  const rows = await dayColumns.read(
+    tx,
+    Prisma.sql`
+    SELECT DISTINCT ${dayColumns.select("s")} FROM "RunDaySpend" s WHERE s."teamId" = ${teamId}::uuid AND s."runId" = ANY(${runIds}::uuid[])`,
+  );
   return rows.map((row) => row.day);
 }

@@ -3,15 +3,27 @@ import { contextBuckets } from "./context-buckets";
 import type { ContextPoint } from "./context-points";
 
 const point = (index: number, contextTokens: number, markers: ContextPoint["markers"] = []): ContextPoint => ({
-  index, callId: String(1000 + index), timestamp: `2026-02-10T10:00:00.${String(index).padStart(3, "0")}Z`,
-  uncachedInput: 0, cacheRead: contextTokens, cacheWrite: 0, output: 10, contextTokens, costUsd: 0.5, cumulativeCostUsd: index * 0.5, markers,
+  index,
+  callId: String(1000 + index),
+  timestamp: `2026-02-10T10:00:00.${String(index).padStart(3, "0")}Z`,
+  uncachedInput: 0,
+  cacheRead: contextTokens,
+  cacheWrite: 0,
+  output: 10,
+  contextTokens,
+  costUsd: 0.5,
+  cumulativeCostUsd: index * 0.5,
+  markers,
 });
 
 describe("context buckets", () => {
   it("keeps a short run's calls one per bar, unchanged", () => {
     const points = [point(1, 100), point(2, 300)];
     const buckets = contextBuckets(points, 300);
-    expect(buckets.map((b) => [b.firstIndex, b.lastIndex, b.calls, b.contextTokens, b.costUsd])).toEqual([[1, 1, 1, 100, 0.5], [2, 2, 1, 300, 0.5]]);
+    expect(buckets.map((b) => [b.firstIndex, b.lastIndex, b.calls, b.contextTokens, b.costUsd])).toEqual([
+      [1, 1, 1, 100, 0.5],
+      [2, 2, 1, 300, 0.5],
+    ]);
   });
 
   it("summarises 10,000 calls in at most 300 bars that cover every call once", () => {

@@ -30,8 +30,16 @@ export interface ContextPoint {
  * (the cache expired or the prefix changed). The first call of a thread writes its cache by
  * necessity, so a thread's first call is not a miss.
  */
-export function isCacheMiss(call: Pick<RunCall, "cacheWriteTokens" | "cacheReadTokens" | "contextTokens">, firstOfThread: boolean): boolean {
-  return !firstOfThread && call.contextTokens >= 2000 && call.cacheWriteTokens >= 0.5 * call.contextTokens && call.cacheReadTokens < 0.2 * call.contextTokens;
+export function isCacheMiss(
+  call: Pick<RunCall, "cacheWriteTokens" | "cacheReadTokens" | "contextTokens">,
+  firstOfThread: boolean,
+): boolean {
+  return (
+    !firstOfThread &&
+    call.contextTokens >= 2000 &&
+    call.cacheWriteTokens >= 0.5 * call.contextTokens &&
+    call.cacheReadTokens < 0.2 * call.contextTokens
+  );
 }
 
 /** Claude Code runs a compaction as a subagent whose id starts with "acompact". */
@@ -46,7 +54,8 @@ export function contextPoints(calls: RunCall[]): ContextPoint[] {
     const markers: ContextMarker[] = [];
     if (isCacheMiss(call, !seenThreads.has(thread))) markers.push("cache-miss");
     if (isCompaction(call)) markers.push("compaction");
-    if (call.toolCalls.some((tool) => (tool.outputBytes ?? 0) >= LARGE_TOOL_OUTPUT_BYTES)) markers.push("large-tool-output");
+    if (call.toolCalls.some((tool) => (tool.outputBytes ?? 0) >= LARGE_TOOL_OUTPUT_BYTES))
+      markers.push("large-tool-output");
     seenThreads.add(thread);
     return {
       index: call.ordinal,

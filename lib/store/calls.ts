@@ -4,9 +4,10 @@
  * a more complete one, learns message ids stored before they were kept, and retracts /btw
  * sidechain copies (FORMATS.md Claude Code rule 3).
  */
+
+import { type RowOf, recordColumns, tableColumns } from "@/lib/db/columns";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { CallModel } from "@/lib/generated/prisma/models/Call";
-import { recordColumns, tableColumns, type RowOf } from "@/lib/db/columns";
 
 type Tx = Prisma.TransactionClient;
 
@@ -62,11 +63,14 @@ export type CallIdentity = RowOf<typeof identityColumns>;
 /** The stored copies of these calls, locked until the transaction ends. */
 export async function lockStoredCalls(tx: Tx, teamId: string, identities: CallIdentity[]): Promise<StoredCall[]> {
   if (identities.length === 0) return [];
-  return storedCallColumns.read(tx, Prisma.sql`
+  return storedCallColumns.read(
+    tx,
+    Prisma.sql`
     SELECT ${storedCallColumns.select("c")}
     FROM "Call" c JOIN ${identityColumns.from(identities, "k")} ON c.source = k.source AND c."callKey" = k."callKey"
     WHERE c."teamId" = ${teamId}::uuid
-    FOR UPDATE OF c`);
+    FOR UPDATE OF c`,
+  );
 }
 
 const messageIdColumns = storedCallColumns.pick("messageId");
@@ -74,9 +78,12 @@ const messageIdColumns = storedCallColumns.pick("messageId");
 /** Which of these message ids the team holds as main-thread Claude Code calls. */
 export async function storedMainThreadMessageIds(tx: Tx, teamId: string, messageIds: string[]): Promise<string[]> {
   if (messageIds.length === 0) return [];
-  const rows = await messageIdColumns.read(tx, Prisma.sql`
+  const rows = await messageIdColumns.read(
+    tx,
+    Prisma.sql`
     SELECT DISTINCT ${messageIdColumns.select("c")} FROM "Call" c
-    WHERE c."teamId" = ${teamId}::uuid AND c.source = 'claude-code' AND NOT c."isSidechain" AND c."messageId" = ANY(${messageIds}::text[])`);
+    WHERE c."teamId" = ${teamId}::uuid AND c.source = 'claude-code' AND NOT c."isSidechain" AND c."messageId" = ANY(${messageIds}::text[])`,
+  );
   return rows.flatMap((row) => (row.messageId === null ? [] : [row.messageId]));
 }
 
@@ -111,13 +118,21 @@ export async function learnMessageIds(tx: Tx, teamId: string, learned: LearnedMe
  * Deletes stored sidechain copies of these main-thread message ids, and stored calls of these
  * keys (replays dropped in this chunk); returns what it deleted, for the rollups to subtract.
  */
-export async function deleteSidechainCopies(tx: Tx, teamId: string, mainMessageIds: string[], replayKeys: string[]): Promise<StoredCall[]> {
+export async function deleteSidechainCopies(
+  tx: Tx,
+  teamId: string,
+  mainMessageIds: string[],
+  replayKeys: string[],
+): Promise<StoredCall[]> {
   if (mainMessageIds.length === 0 && replayKeys.length === 0) return [];
-  return storedCallColumns.read(tx, Prisma.sql`
+  return storedCallColumns.read(
+    tx,
+    Prisma.sql`
     DELETE FROM "Call" c
     WHERE c."teamId" = ${teamId}::uuid AND c.source = 'claude-code' AND c."isSidechain"
       AND (c."messageId" = ANY(${mainMessageIds}::text[]) OR c."callKey" = ANY(${replayKeys}::text[]))
-    RETURNING ${storedCallColumns.select("c")}`);
+    RETURNING ${storedCallColumns.select("c")}`,
+  );
 }
 
 /** Ids of calls as a record set (the tool-call module moves or deletes what they asked for). */

@@ -2,20 +2,28 @@
  * The Identity table: who a trace says did the work (lib/ingest/identities.ts decides which),
  * one row per (team, kind, value), its lastSeenAt renewed whenever a run names it again.
  */
+
+import { type RowOf, tableColumns } from "@/lib/db/columns";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { IdentityModel } from "@/lib/generated/prisma/models/Identity";
-import { tableColumns, type RowOf } from "@/lib/db/columns";
 
 const identityValueColumns = tableColumns<IdentityModel>()({ kind: "text", value: "text" });
 const storedIdentityColumns = tableColumns<IdentityModel>()({ id: "uuid", kind: "text", value: "text" });
 export type StoredIdentity = RowOf<typeof storedIdentityColumns>;
 
 /** Stores these identities (or renews them) and returns their ids. */
-export async function upsertIdentities(tx: Prisma.TransactionClient, teamId: string, identities: RowOf<typeof identityValueColumns>[]): Promise<StoredIdentity[]> {
+export async function upsertIdentities(
+  tx: Prisma.TransactionClient,
+  teamId: string,
+  identities: RowOf<typeof identityValueColumns>[],
+): Promise<StoredIdentity[]> {
   if (identities.length === 0) return [];
-  return storedIdentityColumns.read(tx, Prisma.sql`
+  return storedIdentityColumns.read(
+    tx,
+    Prisma.sql`
     INSERT INTO "Identity" AS i ("teamId", ${identityValueColumns.names()})
     SELECT ${teamId}::uuid, t.* FROM ${identityValueColumns.from(identities, "t")}
     ON CONFLICT ("teamId", kind, value) DO UPDATE SET "lastSeenAt" = now()
-    RETURNING ${storedIdentityColumns.select("i")}`);
+    RETURNING ${storedIdentityColumns.select("i")}`,
+  );
 }

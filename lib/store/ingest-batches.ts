@@ -15,7 +15,8 @@ export interface BatchError {
 }
 
 /** The errors as the batch's JSON column holds them. */
-const asJson = (errors: BatchError[]) => errors.map(({ file, line, message }) => (file === undefined ? { line, message } : { file, line, message }));
+const asJson = (errors: BatchError[]) =>
+  errors.map(({ file, line, message }) => (file === undefined ? { line, message } : { file, line, message }));
 
 export async function openBatch(scope: Scope, format: string, fileName: string | null): Promise<string> {
   const batch = await db().ingestBatch.create({
@@ -40,7 +41,12 @@ export async function renewLease(teamId: string, batchId: string): Promise<void>
 }
 
 /** Adds a committed chunk's totals, in its transaction, and renews the lease with it. */
-export async function addChunkTotals(tx: Tx, teamId: string, batchId: string, totals: { runs: number; calls: number; duplicates: number; costUsd: string }): Promise<void> {
+export async function addChunkTotals(
+  tx: Tx,
+  teamId: string,
+  batchId: string,
+  totals: { runs: number; calls: number; duplicates: number; costUsd: string },
+): Promise<void> {
   await tx.ingestBatch.update({
     where: { teamId_id: { teamId, id: batchId } },
     data: {
@@ -54,15 +60,30 @@ export async function addChunkTotals(tx: Tx, teamId: string, batchId: string, to
   });
 }
 
-export async function completeBatch(teamId: string, batchId: string, outcome: { runs: number; errors: BatchError[]; errorCount: number }): Promise<void> {
+export async function completeBatch(
+  teamId: string,
+  batchId: string,
+  outcome: { runs: number; errors: BatchError[]; errorCount: number },
+): Promise<void> {
   await db().ingestBatch.update({
     where: { teamId_id: { teamId, id: batchId } },
-    data: { status: "COMPLETE", finishedAt: new Date(), errors: asJson(outcome.errors), errorCount: outcome.errorCount, runs: outcome.runs },
+    data: {
+      status: "COMPLETE",
+      finishedAt: new Date(),
+      errors: asJson(outcome.errors),
+      errorCount: outcome.errorCount,
+      runs: outcome.runs,
+    },
   });
 }
 
 /** Marks the batch failed (the chunks already written stay: they are complete and idempotent). */
-export async function failBatch(teamId: string, batchId: string, errors: BatchError[], errorCount: number): Promise<void> {
+export async function failBatch(
+  teamId: string,
+  batchId: string,
+  errors: BatchError[],
+  errorCount: number,
+): Promise<void> {
   await db().ingestBatch.update({
     where: { teamId_id: { teamId, id: batchId } },
     data: { status: "FAILED", finishedAt: new Date(), errors: asJson(errors), errorCount },

@@ -2,15 +2,25 @@
  * The RunReference table: commits, pull requests and branches a run's tools produced (GitHub
  * webhooks find a pull request's runs through them).
  */
+
+import { type RowOf, tableColumns } from "@/lib/db/columns";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { RunReferenceModel } from "@/lib/generated/prisma/models/RunReference";
-import { tableColumns, type RowOf } from "@/lib/db/columns";
 
-export const runReferenceColumns = tableColumns<RunReferenceModel>()({ runId: "uuid", kind: "text", value: "text", seenAt: "timestamptz" });
+export const runReferenceColumns = tableColumns<RunReferenceModel>()({
+  runId: "uuid",
+  kind: "text",
+  value: "text",
+  seenAt: "timestamptz",
+});
 export type RunReferenceRow = RowOf<typeof runReferenceColumns>;
 
 /** Adds the references not stored yet. */
-export async function insertRunReferences(tx: Prisma.TransactionClient, teamId: string, rows: RunReferenceRow[]): Promise<void> {
+export async function insertRunReferences(
+  tx: Prisma.TransactionClient,
+  teamId: string,
+  rows: RunReferenceRow[],
+): Promise<void> {
   if (rows.length === 0) return;
   await tx.$executeRaw`
     INSERT INTO "RunReference" ("teamId", ${runReferenceColumns.names()})

@@ -3,9 +3,10 @@
  * A chunk widens a stored run's time span and model list and fills in what it lacked; totals are
  * the rollups' (lib/rollups/spend.ts), attribution lib/ownership's.
  */
+
+import { type RowOf, tableColumns } from "@/lib/db/columns";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { RunModel } from "@/lib/generated/prisma/models/Run";
-import { tableColumns, type RowOf } from "@/lib/db/columns";
 
 type Tx = Prisma.TransactionClient;
 
@@ -33,7 +34,9 @@ export type RunKey = RowOf<typeof runKeyColumns>;
 /** Creates or widens the runs of a chunk; `apiKeyId` is the key a new run's first calls came with. */
 export async function upsertRuns(tx: Tx, teamId: string, apiKeyId: string | null, runs: RunInput[]): Promise<RunKey[]> {
   if (runs.length === 0) return [];
-  return runKeyColumns.read(tx, Prisma.sql`
+  return runKeyColumns.read(
+    tx,
+    Prisma.sql`
     INSERT INTO "Run" AS r ("teamId", ${runInputColumns.names()}, "apiKeyId")
     SELECT ${teamId}::uuid, s.source, s."externalId", s."startedAt", s."endedAt", string_to_array(s.models, chr(31)), s.cwd, s."gitBranch", s.title,
       s.repository, s."commitSha", s."cliVersion", s."identityId", ${apiKeyId}::uuid
@@ -50,21 +53,37 @@ export async function upsertRuns(tx: Tx, teamId: string, apiKeyId: string | null
       "cliVersion" = coalesce(r."cliVersion", excluded."cliVersion"),
       "identityId" = coalesce(r."identityId", excluded."identityId"),
       "updatedAt" = now()
-    RETURNING ${runKeyColumns.select("r")}`);
+    RETURNING ${runKeyColumns.select("r")}`,
+  );
 }
 
 /** The stored runs of these session ids (results whose calls came in an earlier chunk). */
 export async function runsOfSessions(tx: Tx, teamId: string, sessionIds: string[]): Promise<RunKey[]> {
   if (sessionIds.length === 0) return [];
-  return runKeyColumns.read(tx, Prisma.sql`
-    SELECT ${runKeyColumns.select("r")} FROM "Run" r WHERE r."teamId" = ${teamId}::uuid AND r."externalId" = ANY(${sessionIds}::text[])`);
+  return runKeyColumns.read(
+    tx,
+    Prisma.sql`
+    SELECT ${runKeyColumns.select("r")} FROM "Run" r WHERE r."teamId" = ${teamId}::uuid AND r."externalId" = ANY(${sessionIds}::text[])`,
+  );
 }
 
-export const sessionDetailColumns = runInputColumns.pick("externalId", "title", "cwd", "gitBranch", "repository", "commitSha", "cliVersion");
+export const sessionDetailColumns = runInputColumns.pick(
+  "externalId",
+  "title",
+  "cwd",
+  "gitBranch",
+  "repository",
+  "commitSha",
+  "cliVersion",
+);
 export type SessionDetails = RowOf<typeof sessionDetailColumns>;
 
 /** Session details (title, repository...) for stored runs that lack them, in one statement. */
-export async function fillSessionDetails(tx: Pick<Tx, "$executeRaw">, teamId: string, sessions: SessionDetails[]): Promise<void> {
+export async function fillSessionDetails(
+  tx: Pick<Tx, "$executeRaw">,
+  teamId: string,
+  sessions: SessionDetails[],
+): Promise<void> {
   if (sessions.length === 0) return;
   await tx.$executeRaw`
     UPDATE "Run" r SET title = coalesce(r.title, s.title), cwd = coalesce(r.cwd, s.cwd), "gitBranch" = coalesce(r."gitBranch", s."gitBranch"),

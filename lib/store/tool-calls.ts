@@ -2,10 +2,11 @@
  * The ToolCall table's SQL for the ingest writer: a tool use is (team, run, toolUseId); its call
  * is found by the call's identity (source, key); its result may arrive in the same chunk or later.
  */
-import { Prisma } from "@/lib/generated/prisma/client";
+
+import { type RowOf, tableInput } from "@/lib/db/columns";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ToolCallModel } from "@/lib/generated/prisma/models/ToolCall";
-import { tableInput, type RowOf } from "@/lib/db/columns";
-import { retractedCallColumns, type RetractedCall } from "./calls";
+import { type RetractedCall, retractedCallColumns } from "./calls";
 
 type Tx = Prisma.TransactionClient;
 
@@ -62,7 +63,11 @@ export async function upsertToolCalls(tx: Tx, teamId: string, rows: ToolCallInpu
  * use ids): they move to the main-thread call in the same run; those left (a copy in another run
  * than its original asked for tools in no run's real history) are deleted.
  */
-export async function moveToolCallsOfRetractedCopies(tx: Tx, teamId: string, retracted: RetractedCall[]): Promise<void> {
+export async function moveToolCallsOfRetractedCopies(
+  tx: Tx,
+  teamId: string,
+  retracted: RetractedCall[],
+): Promise<void> {
   if (retracted.length === 0) return;
   await tx.$executeRaw`
     UPDATE "ToolCall" t SET "callId" = m.id

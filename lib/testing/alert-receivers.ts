@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { simpleParser, type ParsedMail } from "mailparser";
+import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
 export interface ReceivedRequest {
@@ -25,7 +25,9 @@ export async function startHttpReceiver() {
       received.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
       const failures = failuresLeft.get(path) ?? 0;
       if (failures > 0) failuresLeft.set(path, failures - 1);
-      response.writeHead(failures > 0 ? 500 : 200, { "content-type": "text/plain" }).end(failures > 0 ? "try again" : "ok");
+      response
+        .writeHead(failures > 0 ? 500 : 200, { "content-type": "text/plain" })
+        .end(failures > 0 ? "try again" : "ok");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

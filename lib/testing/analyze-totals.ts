@@ -10,10 +10,20 @@ import type { Tokens } from "@/lib/tokens";
 export type TraceCorpus = Record<string, string[]>;
 
 /** Writes the named files of `corpus` under `root` (each cut to its first `linesOf` lines). */
-export function writeTraceFiles(root: string, corpus: TraceCorpus, names = Object.keys(corpus), linesOf = (name: string) => corpus[name]!.length): void {
+export function writeTraceFiles(
+  root: string,
+  corpus: TraceCorpus,
+  names = Object.keys(corpus),
+  linesOf = (name: string) => corpus[name]!.length,
+): void {
   for (const name of names) {
     mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    writeFileSync(path.join(root, name), corpus[name]!.slice(0, linesOf(name)).map((line) => `${line}\n`).join(""));
+    writeFileSync(
+      path.join(root, name),
+      corpus[name]!.slice(0, linesOf(name))
+        .map((line) => `${line}\n`)
+        .join(""),
+    );
   }
 }
 

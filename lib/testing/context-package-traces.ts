@@ -33,30 +33,76 @@ const time = (day: string, second: number) => `${day}T10:00:${String(second).pad
 
 function toolResult(session: string, cwd: string, toolUseId: string, text: string, timestamp: string): string {
   return JSON.stringify({
-    parentUuid: null, isSidechain: false, userType: "external", cwd, sessionId: session, version: "2.1.39", gitBranch: "main", type: "user",
+    parentUuid: null,
+    isSidechain: false,
+    userType: "external",
+    cwd,
+    sessionId: session,
+    version: "2.1.39",
+    gitBranch: "main",
+    type: "user",
     message: { role: "user", content: [{ tool_use_id: toolUseId, type: "tool_result", content: text }] },
-    uuid: `${toolUseId}-result`, timestamp,
+    uuid: `${toolUseId}-result`,
+    timestamp,
   });
 }
 
 function prompt(session: string, cwd: string, day: string): string {
-  return JSON.stringify({ parentUuid: null, isSidechain: false, userType: "external", cwd, sessionId: session, version: "2.1.39", gitBranch: "main", type: "user", message: { role: "user", content: "fix the flaky test" }, uuid: `${session}-prompt`, timestamp: `${day}T09:59:59.000Z` });
+  return JSON.stringify({
+    parentUuid: null,
+    isSidechain: false,
+    userType: "external",
+    cwd,
+    sessionId: session,
+    version: "2.1.39",
+    gitBranch: "main",
+    type: "user",
+    message: { role: "user", content: "fix the flaky test" },
+    uuid: `${session}-prompt`,
+    timestamp: `${day}T09:59:59.000Z`,
+  });
 }
 
 function readBlock(run: GeneratedRun, id: string) {
   const { read, path } = run.instructionFile;
-  return { type: "tool_use", id, name: read, input: read === "Read" ? { file_path: path } : { command: `cat ${path}` } };
+  return {
+    type: "tool_use",
+    id,
+    name: read,
+    input: read === "Read" ? { file_path: path } : { command: `cat ${path}` },
+  };
 }
 
 /** The transcript lines of one run (one session file). */
 export function runLines(run: GeneratedRun): string[] {
   const { session, cwd, day, packageWrite: w } = run;
   const fileTokens = Math.round(run.instructionFile.bytes / 4);
-  const call = (n: number, second: number, usage: { input: number; cacheRead?: number; cacheWrite5m?: number; cacheWrite1h?: number }, content?: unknown[], agentId?: string) =>
-    assistantLine({ sessionId: session, cwd, model: SONNET, messageId: `${session}-m${n}`, requestId: `${session}-r${n}`, uuid: `${session}-u${n}`, timestamp: time(day, second), output: 50, content, ...usage, ...(agentId ? { agentId, isSidechain: true } : {}) });
+  const call = (
+    n: number,
+    second: number,
+    usage: { input: number; cacheRead?: number; cacheWrite5m?: number; cacheWrite1h?: number },
+    content?: unknown[],
+    agentId?: string,
+  ) =>
+    assistantLine({
+      sessionId: session,
+      cwd,
+      model: SONNET,
+      messageId: `${session}-m${n}`,
+      requestId: `${session}-r${n}`,
+      uuid: `${session}-u${n}`,
+      timestamp: time(day, second),
+      output: 50,
+      content,
+      ...usage,
+      ...(agentId ? { agentId, isSidechain: true } : {}),
+    });
   const lines = [
     prompt(session, cwd, day),
-    call(1, 0, { input: 10, cacheWrite5m: w }, [readBlock(run, `${session}-t0`), ...run.tools.map((name, i) => ({ type: "tool_use", id: `${session}-t${i + 1}`, name, input: { query: "x" } }))]),
+    call(1, 0, { input: 10, cacheWrite5m: w }, [
+      readBlock(run, `${session}-t0`),
+      ...run.tools.map((name, i) => ({ type: "tool_use", id: `${session}-t${i + 1}`, name, input: { query: "x" } })),
+    ]),
     toolResult(session, cwd, `${session}-t0`, "x".repeat(run.instructionFile.bytes), time(day, 1)),
     ...run.tools.map((_, i) => toolResult(session, cwd, `${session}-t${i + 1}`, "ok", time(day, 1))),
     call(2, 2, { input: 5, cacheRead: w, cacheWrite5m: 10 + fileTokens }),
@@ -97,15 +143,64 @@ export function expectedPackage(run: GeneratedRun): ExpectedPackage {
     cost += w * p.read + 10 * p.write1h + 2 * packageTokens * p.read;
     carriedFile += fileTokens * p.read;
   }
-  return { packageTokens, callsCarried: run.compaction ? 6 : 3, packageCostUsd: cost, instructionCarriedUsd: carriedFile, instructionReadsAfterCompaction: run.compaction ? 1 : 0 };
+  return {
+    packageTokens,
+    callsCarried: run.compaction ? 6 : 3,
+    packageCostUsd: cost,
+    instructionCarriedUsd: carriedFile,
+    instructionReadsAfterCompaction: run.compaction ? 1 : 0,
+  };
 }
 
 /** Two projects: alpha's package grows on its third run (CLAUDE.md doubled), linear's MCP tools used once in four runs; beta is small. */
 export const generatedTeamRuns: GeneratedRun[] = [
-  { session: "alpha-1", cwd: "/home/dev/alpha", day: "2026-02-09", packageWrite: 20_000, tools: ["mcp__github__search_issues", "mcp__linear__get_issue"], instructionFile: { read: "Read", path: "/home/dev/alpha/CLAUDE.md", bytes: 4_000 } },
-  { session: "alpha-2", cwd: "/home/dev/alpha", day: "2026-02-10", packageWrite: 20_000, tools: ["mcp__github__search_issues", "Bash"], instructionFile: { read: "Read", path: "/home/dev/alpha/CLAUDE.md", bytes: 4_000 } },
-  { session: "alpha-3", cwd: "/home/dev/alpha", day: "2026-02-16", packageWrite: 30_000, tools: ["mcp__github__search_issues"], instructionFile: { read: "Read", path: "/home/dev/alpha/CLAUDE.md", bytes: 8_000 } },
-  { session: "alpha-4", cwd: "/home/dev/alpha", day: "2026-02-17", packageWrite: 30_000, tools: ["mcp__github__search_issues", "Grep"], instructionFile: { read: "Read", path: "/home/dev/alpha/CLAUDE.md", bytes: 8_000 }, compaction: true },
-  { session: "beta-1", cwd: "/home/dev/beta", day: "2026-02-10", packageWrite: 5_000, tools: [], instructionFile: { read: "Bash", path: "AGENTS.md", bytes: 400 } },
-  { session: "beta-2", cwd: "/home/dev/beta", day: "2026-02-17", packageWrite: 5_000, tools: [], instructionFile: { read: "Bash", path: "AGENTS.md", bytes: 400 } },
+  {
+    session: "alpha-1",
+    cwd: "/home/dev/alpha",
+    day: "2026-02-09",
+    packageWrite: 20_000,
+    tools: ["mcp__github__search_issues", "mcp__linear__get_issue"],
+    instructionFile: { read: "Read", path: "/home/dev/alpha/CLAUDE.md", bytes: 4_000 },
+  },
+  {
+    session: "alpha-2",
+    cwd: "/home/dev/alpha",
+    day: "2026-02-10",
+    packageWrite: 20_000,
+    tools: ["mcp__github__search_issues", "Bash"],
+    instructionFile: { read: "Read", path: "/home/dev/alpha/CLAUDE.md", bytes: 4_000 },
+  },
+  {
+    session: "alpha-3",
+    cwd: "/home/dev/alpha",
+    day: "2026-02-16",
+    packageWrite: 30_000,
+    tools: ["mcp__github__search_issues"],
+    instructionFile: { read: "Read", path: "/home/dev/alpha/CLAUDE.md", bytes: 8_000 },
+  },
+  {
+    session: "alpha-4",
+    cwd: "/home/dev/alpha",
+    day: "2026-02-17",
+    packageWrite: 30_000,
+    tools: ["mcp__github__search_issues", "Grep"],
+    instructionFile: { read: "Read", path: "/home/dev/alpha/CLAUDE.md", bytes: 8_000 },
+    compaction: true,
+  },
+  {
+    session: "beta-1",
+    cwd: "/home/dev/beta",
+    day: "2026-02-10",
+    packageWrite: 5_000,
+    tools: [],
+    instructionFile: { read: "Bash", path: "AGENTS.md", bytes: 400 },
+  },
+  {
+    session: "beta-2",
+    cwd: "/home/dev/beta",
+    day: "2026-02-17",
+    packageWrite: 5_000,
+    tools: [],
+    instructionFile: { read: "Bash", path: "AGENTS.md", bytes: 400 },
+  },
 ];

@@ -19,8 +19,8 @@ import { importCommand } from "@/lib/cli/import";
 import { pushCommand } from "@/lib/cli/push";
 import { closeDb, db } from "@/lib/db/client";
 import type { Tokens } from "@/lib/tokens";
+import { type TraceCorpus, writeTraceFiles } from "./analyze-totals";
 import type { TestTeam } from "./fixtures";
-import { writeTraceFiles, type TraceCorpus } from "./analyze-totals";
 import { startIngestServer } from "./ingest-server";
 import { storedTotals } from "./stored-totals";
 import { drawFrom, generateCorpus } from "./trace-corpus";
@@ -55,13 +55,21 @@ async function runCommand(command: (args: string[]) => Promise<number>, args: st
   return JSON.parse(printed.trim().split("\n").pop()!);
 }
 
-async function send(upload: Upload, corpus: TraceCorpus, root: string, team: TestTeam, serverUrl: string): Promise<void> {
+async function send(
+  upload: Upload,
+  corpus: TraceCorpus,
+  root: string,
+  team: TestTeam,
+  serverUrl: string,
+): Promise<void> {
   if (upload.path === "import") {
     writeTraceFiles(root, corpus, upload.files);
     // The command opens (and closes) the database itself; the embedded one allows one opener.
     await closeDb();
     const given = upload.naming === "files" ? upload.files.map((name) => path.join(root, name)) : [root];
-    const answer = (await runCommand(importCommand, [...given, "--team", team.slug, "--json"])) as { errors: unknown[] };
+    const answer = (await runCommand(importCommand, [...given, "--team", team.slug, "--json"])) as {
+      errors: unknown[];
+    };
     expect(answer.errors).toEqual([]);
   } else if (upload.path === "api") {
     writeTraceFiles(root, corpus, upload.files);
@@ -70,12 +78,16 @@ async function send(upload: Upload, corpus: TraceCorpus, root: string, team: Tes
     for (const name of upload.files) {
       const file = byName.get(name)!;
       const body = corpus[name]!.map((line) => `${line}\n`).join("");
-      const fileName = upload.naming === "projects" ? `projects/${name}` : upload.naming === "basename" ? path.basename(name) : name;
-      const request = new Request(`http://localhost/api/v1/ingest?format=${file.format}&file=${encodeURIComponent(fileName)}`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${team.ingestKey}`, "content-type": "application/x-ndjson" },
-        body,
-      });
+      const fileName =
+        upload.naming === "projects" ? `projects/${name}` : upload.naming === "basename" ? path.basename(name) : name;
+      const request = new Request(
+        `http://localhost/api/v1/ingest?format=${file.format}&file=${encodeURIComponent(fileName)}`,
+        {
+          method: "POST",
+          headers: { authorization: `Bearer ${team.ingestKey}`, "content-type": "application/x-ndjson" },
+          body,
+        },
+      );
       const response = await POST(request, undefined as never);
       const answer = (await response.json()) as { errorCount: number };
       expect(response.status).toBe(200);
@@ -105,13 +117,23 @@ interface Layer {
 
 /** The same keys (no empty rows), tokens and calls exact, cost to 1e-6; a failure names the key. */
 function expectSameTotals(stored: Layer[], expected: Layer[], what: string): void {
-  const rounded = (rows: Layer[]) => rows.map((row) => ({ ...row, costUsd: 0 })).sort((a, b) => (a.key < b.key ? -1 : 1));
+  const rounded = (rows: Layer[]) =>
+    rows.map((row) => ({ ...row, costUsd: 0 })).sort((a, b) => (a.key < b.key ? -1 : 1));
   expect(rounded(stored), what).toEqual(rounded(expected));
   const costs = new Map(stored.map((row) => [row.key, row.costUsd]));
-  for (const row of expected) expect(Math.abs((costs.get(row.key) ?? 0) - row.costUsd), `${what} ${row.key} cost`).toBeLessThanOrEqual(1e-6);
+  for (const row of expected)
+    expect(Math.abs((costs.get(row.key) ?? 0) - row.costUsd), `${what} ${row.key} cost`).toBeLessThanOrEqual(1e-6);
 }
 
-const asLayer = (key: string, t: Tokens): Layer => ({ key, calls: t.calls, inputTokens: t.inputTokens, outputTokens: t.outputTokens, cacheWriteTokens: t.cacheWriteTokens, cacheReadTokens: t.cacheReadTokens, costUsd: t.costUsd });
+const asLayer = (key: string, t: Tokens): Layer => ({
+  key,
+  calls: t.calls,
+  inputTokens: t.inputTokens,
+  outputTokens: t.outputTokens,
+  cacheWriteTokens: t.cacheWriteTokens,
+  cacheReadTokens: t.cacheReadTokens,
+  costUsd: t.costUsd,
+});
 
 interface GroupRow {
   key: string;
@@ -123,7 +145,15 @@ interface GroupRow {
   costUsd: string;
 }
 const fromRows = (rows: GroupRow[]): Layer[] =>
-  rows.map((row) => ({ key: row.key, calls: Number(row.calls), inputTokens: Number(row.inputTokens), outputTokens: Number(row.outputTokens), cacheWriteTokens: Number(row.cacheWriteTokens), cacheReadTokens: Number(row.cacheReadTokens), costUsd: Number(row.costUsd) }));
+  rows.map((row) => ({
+    key: row.key,
+    calls: Number(row.calls),
+    inputTokens: Number(row.inputTokens),
+    outputTokens: Number(row.outputTokens),
+    cacheWriteTokens: Number(row.cacheWriteTokens),
+    cacheReadTokens: Number(row.cacheReadTokens),
+    costUsd: Number(row.costUsd),
+  }));
 
 export async function checkEveryPathEqualsAnalyze(newTeam: () => Promise<TestTeam>, numRuns: number): Promise<void> {
   const { url: serverUrl, server } = await startIngestServer();
@@ -139,7 +169,9 @@ export async function checkEveryPathEqualsAnalyze(newTeam: () => Promise<TestTea
         // Any grouping into uploads, any order, some files sent twice, through any path.
         const uploads: Upload[] = Array.from({ length: draw.int(1, 4) }, () => {
           const via = draw.pick(["import", "api", "push"] as const);
-          const naming = draw.pick(via === "api" ? (["folder", "projects", "basename"] as const) : (["folder", "files"] as const));
+          const naming = draw.pick(
+            via === "api" ? (["folder", "projects", "basename"] as const) : (["folder", "files"] as const),
+          );
           return { path: via, naming, files: [], firstRoundLines: new Map() };
         });
         for (const name of names) {
@@ -147,14 +179,20 @@ export async function checkEveryPathEqualsAnalyze(newTeam: () => Promise<TestTea
           if (draw.chance(20)) draw.pick(uploads).files.push(name);
         }
         for (const upload of uploads) {
-          upload.files = [...new Set(upload.files)].map((file) => ({ file, order: draw.int(0, 1000) })).sort((a, b) => a.order - b.order).map((entry) => entry.file);
+          upload.files = [...new Set(upload.files)]
+            .map((file) => ({ file, order: draw.int(0, 1000) }))
+            .sort((a, b) => a.order - b.order)
+            .map((entry) => entry.file);
           for (const file of upload.files) upload.firstRoundLines.set(file, draw.int(0, corpus[file]!.length));
         }
 
         const caseDir = path.join(work, `case-${caseNumber++}`);
         const team = await newTeam();
         process.env.TRH_PUSH_STATE = path.join(caseDir, "push-state.json");
-        const sendOne = (upload: Upload, index: number) => (upload.files.length > 0 ? send(upload, corpus, path.join(caseDir, `upload-${index}`), team, serverUrl) : Promise.resolve());
+        const sendOne = (upload: Upload, index: number) =>
+          upload.files.length > 0
+            ? send(upload, corpus, path.join(caseDir, `upload-${index}`), team, serverUrl)
+            : Promise.resolve();
         if (draw.chance(50)) {
           // Overlapping uploads: the API requests at once, beside the pushes one after another
           // (a push prints its answer, caught on this process's stdout). Imports, which open and
@@ -164,7 +202,10 @@ export async function checkEveryPathEqualsAnalyze(newTeam: () => Promise<TestTea
           const pushes = (async () => {
             for (const [index, upload] of indexed) if (upload.path === "push") await sendOne(upload, index);
           })();
-          await Promise.all([pushes, ...indexed.filter(([, upload]) => upload.path === "api").map(([index, upload]) => sendOne(upload, index))]);
+          await Promise.all([
+            pushes,
+            ...indexed.filter(([, upload]) => upload.path === "api").map(([index, upload]) => sendOne(upload, index)),
+          ]);
         } else {
           for (const [index, upload] of uploads.entries()) await sendOne(upload, index);
         }
@@ -173,18 +214,27 @@ export async function checkEveryPathEqualsAnalyze(newTeam: () => Promise<TestTea
         writeTraceFiles(whole, corpus, names);
         const report = await analyzeFiles((await findTraceFiles([whole])).files, { threads: 0 });
         const stored = await storedTotals(team.teamId);
-        for (const [layer, totals] of Object.entries(stored)) expectSameTotals([asLayer("all", totals)], [asLayer("all", report.totals)], `${layer} totals`);
+        for (const [layer, totals] of Object.entries(stored))
+          expectSameTotals([asLayer("all", totals)], [asLayer("all", report.totals)], `${layer} totals`);
 
         const sessions = await db().$queryRaw<GroupRow[]>`
           SELECT "externalId" AS key, calls::text, "inputTokens"::text AS "inputTokens", "outputTokens"::text AS "outputTokens",
             "cacheWriteTokens"::text AS "cacheWriteTokens", "cacheReadTokens"::text AS "cacheReadTokens", "costUsd"::text AS "costUsd"
           FROM "Run" WHERE "teamId" = ${team.teamId}::uuid`;
-        expectSameTotals(fromRows(sessions), report.sessions.map((s) => asLayer(s.sessionId, s)), "sessions");
+        expectSameTotals(
+          fromRows(sessions),
+          report.sessions.map((s) => asLayer(s.sessionId, s)),
+          "sessions",
+        );
         const days = await db().$queryRaw<GroupRow[]>`
           SELECT to_char(day, 'YYYY-MM-DD') AS key, sum(calls)::text AS calls, sum("inputTokens")::text AS "inputTokens", sum("outputTokens")::text AS "outputTokens",
             sum("cacheWriteTokens")::text AS "cacheWriteTokens", sum("cacheReadTokens")::text AS "cacheReadTokens", sum("costUsd")::text AS "costUsd"
           FROM "RunDaySpend" WHERE "teamId" = ${team.teamId}::uuid GROUP BY 1`;
-        expectSameTotals(fromRows(days), report.days.map((d) => asLayer(d.date, d)), "days");
+        expectSameTotals(
+          fromRows(days),
+          report.days.map((d) => asLayer(d.date, d)),
+          "days",
+        );
       }),
       // A failing case replays its full sequence of uploads for every shrinking step: bound that.
       { numRuns, interruptAfterTimeLimit: 180_000 },

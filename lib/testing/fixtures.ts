@@ -19,12 +19,21 @@ export interface TestTeam {
 
 export async function createTestTeam(prefix = "team"): Promise<TestTeam> {
   const team = await ensureTeam(uniqueSlug(prefix));
-  const { userId } = await addMember(team.id, { email: `admin@${team.slug}.example.com`, password: "correct horse battery", role: "ADMIN" });
+  const { userId } = await addMember(team.id, {
+    email: `admin@${team.slug}.example.com`,
+    password: "correct horse battery",
+    role: "ADMIN",
+  });
   const { key: readKey } = await createApiKey({ teamId: team.id }, { name: "read", scope: "read" });
   const { key: ingestKey } = await createApiKey({ teamId: team.id }, { name: "ingest", scope: "ingest" });
   return { teamId: team.id, slug: team.slug, adminUserId: userId, readKey, ingestKey };
 }
 
 export function userScope(team: TestTeam, role: Role = "ADMIN", userId = team.adminUserId): Scope {
-  return { teamId: team.teamId, teamSlug: team.slug, teamName: team.slug, actor: { kind: "user", userId, email: "x@example.com", role } };
+  return {
+    teamId: team.teamId,
+    teamSlug: team.slug,
+    teamName: team.slug,
+    actor: { kind: "user", userId, email: "x@example.com", role },
+  };
 }

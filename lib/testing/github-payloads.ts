@@ -13,13 +13,18 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 
 // The package's JSON holds every event's examples; loaded once.
-const examples = require("@octokit/webhooks-examples/api.github.com/index.json") as { name: string; examples: Record<string, unknown>[] }[];
+const examples = require("@octokit/webhooks-examples/api.github.com/index.json") as {
+  name: string;
+  examples: Record<string, unknown>[];
+}[];
 
 /** A payload as JSON: its shape is GitHub's, read and edited field by field here. */
 type Payload = Record<string, any>;
 
 function example(action: string): Payload {
-  const found = examples.find((event) => event.name === "pull_request")!.examples.find((payload) => payload.action === action);
+  const found = examples
+    .find((event) => event.name === "pull_request")!
+    .examples.find((payload) => payload.action === action);
   if (!found) throw new Error(`@octokit/webhooks-examples has no pull_request ${action} example`);
   return structuredClone(found) as Payload;
 }
@@ -42,7 +47,9 @@ export function mergedPullRequest(): Payload {
 export function mergedForkPullRequest(forkOwner: string): Payload {
   const payload = mergedPullRequest();
   const base = payload.repository;
-  const fork = JSON.parse(JSON.stringify(base).replaceAll("Codertocat/Hello-World", `${forkOwner}/Hello-World`)) as Payload;
+  const fork = JSON.parse(
+    JSON.stringify(base).replaceAll("Codertocat/Hello-World", `${forkOwner}/Hello-World`),
+  ) as Payload;
   fork.id = base.id + 1;
   fork.fork = true;
   fork.owner = { ...base.owner, login: forkOwner, id: base.owner.id + 1 };
@@ -52,7 +59,11 @@ export function mergedForkPullRequest(forkOwner: string): Payload {
 }
 
 /** The headers GitHub sends with a delivery, signed with `secret`. */
-export function deliveryHeaders(body: string, secret: string, deliveryId: string = randomUUID()): Record<string, string> {
+export function deliveryHeaders(
+  body: string,
+  secret: string,
+  deliveryId: string = randomUUID(),
+): Record<string, string> {
   return {
     "content-type": "application/json",
     "x-github-event": "pull_request",

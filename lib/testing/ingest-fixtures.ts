@@ -25,9 +25,30 @@ export interface ExpectedTotals {
 
 /** From fixtures/real/SOURCES.md; Codex input there includes cached tokens, so it is subtracted here. */
 export const expectedFixtureTotals: Record<string, ExpectedTotals> = {
-  "spotter/test/fixtures/transcripts": { calls: 33, inputTokens: 4097, outputTokens: 1962, cacheWriteTokens: 156125, cacheReadTokens: 1325292, costUsd: 1.564895 },
-  sniffly: { calls: 28, inputTokens: 179, outputTokens: 2544, cacheWriteTokens: 32072, cacheReadTokens: 548313, costUsd: 0.323461 },
-  "claude-code-viewer": { calls: 29, inputTokens: 422, outputTokens: 4602, cacheWriteTokens: 60445, cacheReadTokens: 427478, costUsd: 0.425208 },
+  "spotter/test/fixtures/transcripts": {
+    calls: 33,
+    inputTokens: 4097,
+    outputTokens: 1962,
+    cacheWriteTokens: 156125,
+    cacheReadTokens: 1325292,
+    costUsd: 1.564895,
+  },
+  sniffly: {
+    calls: 28,
+    inputTokens: 179,
+    outputTokens: 2544,
+    cacheWriteTokens: 32072,
+    cacheReadTokens: 548313,
+    costUsd: 0.323461,
+  },
+  "claude-code-viewer": {
+    calls: 29,
+    inputTokens: 422,
+    outputTokens: 4602,
+    cacheWriteTokens: 60445,
+    cacheReadTokens: 427478,
+    costUsd: 0.425208,
+  },
   localpush: {
     calls: null,
     inputTokens: 7204025 + 1751428 + 6740973 + 34469 + 298373 - (6836352 + 1651968 + 6337024 + 3456 + 238848),
@@ -39,11 +60,18 @@ export const expectedFixtureTotals: Record<string, ExpectedTotals> = {
 };
 
 /** Ingests every trace file under fixtures/real/<folder>, as `trh import` would. */
-export async function ingestFixtureFolder(scope: Scope, folder: string): Promise<{ calls: number; duplicates: number; errors: IngestError[] }> {
+export async function ingestFixtureFolder(
+  scope: Scope,
+  folder: string,
+): Promise<{ calls: number; duplicates: number; errors: IngestError[] }> {
   const { files } = await findTraceFiles([path.join(fixturesRoot, folder)]);
   const total = { calls: 0, duplicates: 0, errors: [] as IngestError[] };
   for (const file of files) {
-    const result = await ingestFile(scope, { format: file.format, fileName: file.fileName, body: { bytes: createReadStream(file.absolutePath), gzip: false } });
+    const result = await ingestFile(scope, {
+      format: file.format,
+      fileName: file.fileName,
+      body: { bytes: createReadStream(file.absolutePath), gzip: false },
+    });
     total.calls += result.calls;
     total.duplicates += result.duplicates;
     total.errors.push(...result.errors);

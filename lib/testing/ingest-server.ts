@@ -6,8 +6,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { POST as ingestOne } from "@/app/api/v1/ingest/route";
 import { POST as ingestMany } from "@/app/api/v1/ingest/files/route";
+import { POST as ingestOne } from "@/app/api/v1/ingest/route";
 
 /** Listens on 127.0.0.1 (`port` 0: any free port) and answers when it is ready. */
 export async function startIngestServer(port = 0): Promise<{ url: string; server: Server }> {

@@ -18,7 +18,11 @@ export async function ingestMultiMachine(scope: Scope, machine?: string): Promis
   const { files } = await findTraceFiles([machine ? path.join(multiMachineRoot, machine) : multiMachineRoot]);
   let calls = 0;
   for (const file of files) {
-    const result = await ingestFile(scope, { format: file.format, fileName: file.fileName, body: { bytes: createReadStream(file.absolutePath), gzip: false } });
+    const result = await ingestFile(scope, {
+      format: file.format,
+      fileName: file.fileName,
+      body: { bytes: createReadStream(file.absolutePath), gzip: false },
+    });
     expect(result.errors).toEqual([]);
     calls += result.calls;
   }
@@ -33,7 +37,11 @@ export async function expectRollupsAddUp(teamId: string): Promise<void> {
       UNION ALL SELECT 'project', sum(s) FROM (SELECT sum("costUsd") AS s FROM "DailySpend" WHERE "teamId" = ${teamId}::uuid GROUP BY "projectId") b
       UNION ALL SELECT 'task', sum(s) FROM (SELECT sum("costUsd") AS s FROM "DailySpend" WHERE "teamId" = ${teamId}::uuid GROUP BY "taskId") c) x`;
   const exact = (value: string) => value.replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
-  for (const row of rows) expect({ dimension: row.dimension, total: exact(row.total) }).toEqual({ dimension: row.dimension, total: exact(row.calls) });
+  for (const row of rows)
+    expect({ dimension: row.dimension, total: exact(row.total) }).toEqual({
+      dimension: row.dimension,
+      total: exact(row.calls),
+    });
   // And the same through the API's query, per run attribution: each run's cost lands in exactly one row.
   const perRun = await db().$queryRaw<{ mismatches: bigint }[]>`
     SELECT count(*) AS mismatches FROM (
@@ -55,7 +63,9 @@ export async function expectDiscoveredCorpus(scope: Scope): Promise<void> {
   const tasks = await by("task");
   expect([...owners.keys()].sort()).toEqual(["ana", "bo", "dan", unallocatedKey].sort());
   expect([...projects.keys()].sort()).toEqual(["billing-api", "infra", "web-app"]);
-  expect([...tasks.keys()].sort()).toEqual(["PAY-123", "PAY-130", "PAY-140", "feature/onboarding-flow", "ledger-export", unallocatedKey].sort());
+  expect([...tasks.keys()].sort()).toEqual(
+    ["PAY-123", "PAY-130", "PAY-140", "feature/onboarding-flow", "ledger-export", unallocatedKey].sort(),
+  );
 
   const runs = await db().run.findMany({ where: { teamId: scope.teamId }, include: {} });
   const byCwd = (prefix: string) => runs.filter((run) => run.cwd?.startsWith(prefix));

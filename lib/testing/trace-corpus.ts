@@ -16,7 +16,14 @@
  * Calls cross UTC days, and some pass the 200k long-context line.
  */
 import fc from "fast-check";
-import { assistantLine, codexLine, codexTokenCount, userPromptLine, userToolResultLine, type CodexUsage } from "@/lib/ingest/parsers/__fixtures__/trace-lines";
+import {
+  assistantLine,
+  type CodexUsage,
+  codexLine,
+  codexTokenCount,
+  userPromptLine,
+  userToolResultLine,
+} from "@/lib/ingest/parsers/__fixtures__/trace-lines";
 import type { TraceCorpus } from "./analyze-totals";
 
 export interface Draw {
@@ -34,7 +41,12 @@ export function drawFrom(g: fc.GeneratorValue): Draw {
   };
 }
 
-const CLAUDE_MODELS = ["claude-sonnet-4-5-20250929", "claude-opus-4-6", "claude-haiku-4-5-20251001", "claude-mystery-9"] as const;
+const CLAUDE_MODELS = [
+  "claude-sonnet-4-5-20250929",
+  "claude-opus-4-6",
+  "claude-haiku-4-5-20251001",
+  "claude-mystery-9",
+] as const;
 const CODEX_MODELS = ["gpt-5", "gpt-5-codex", "gpt-5-mini"] as const;
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
@@ -107,14 +119,30 @@ function claudeSession(draw: Draw, index: number, corpus: TraceCorpus): void {
     // Rule 1: a line per content block; early lines carry a placeholder output count.
     const blocks = (count: number, line: (output: number, block: number) => string) =>
       Array.from({ length: count }, (_, block) => line(block === count - 1 ? usage.output : draw.int(1, 10), block));
-    const toolUse = draw.chance(30) ? { type: "tool_use", id: `tu_${index}_${r}`, name: "Bash", input: { command: `ls ${r}` } } : null;
+    const toolUse = draw.chance(30)
+      ? { type: "tool_use", id: `tu_${index}_${r}`, name: "Bash", input: { command: `ls ${r}` } }
+      : null;
     const content = toolUse ? [toolUse] : [{ type: "text", text: `step ${r}` }];
 
     if (kind === "main") {
       const count = draw.int(1, 3);
       file(mainFile).push(
         ...blocks(count, (output, block) =>
-          assistantLine({ ...base, model, speed, messageId, requestId: `req_${index}_${r}`, input: usage.input, cacheRead: usage.cacheRead, cacheWrite5m: usage.cacheWrite5m, cacheWrite1h: usage.cacheWrite1h, output, timestamp: plus(at, block), uuid: nextUuid(), content }),
+          assistantLine({
+            ...base,
+            model,
+            speed,
+            messageId,
+            requestId: `req_${index}_${r}`,
+            input: usage.input,
+            cacheRead: usage.cacheRead,
+            cacheWrite5m: usage.cacheWrite5m,
+            cacheWrite1h: usage.cacheWrite1h,
+            output,
+            timestamp: plus(at, block),
+            uuid: nextUuid(),
+            content,
+          }),
         ),
       );
       if (toolUse) file(mainFile).push(userToolResultLine(toolUse.id, `output of ${r}\n`, { sessionId: session }));
@@ -124,7 +152,23 @@ function claudeSession(draw: Draw, index: number, corpus: TraceCorpus): void {
         const copyAt = plus(at, draw.int(5, 7200));
         file(where).push(
           ...blocks(draw.int(1, count), (output, block) =>
-            assistantLine({ ...base, model, speed, messageId, requestId: `req_${index}_${r}_btw`, isSidechain: true, agentId: where === mainFile ? undefined : agentIdOf(where), input: usage.input, cacheRead: usage.cacheRead, cacheWrite5m: usage.cacheWrite5m, cacheWrite1h: usage.cacheWrite1h, output, timestamp: plus(copyAt, block), uuid: nextUuid(), content }),
+            assistantLine({
+              ...base,
+              model,
+              speed,
+              messageId,
+              requestId: `req_${index}_${r}_btw`,
+              isSidechain: true,
+              agentId: where === mainFile ? undefined : agentIdOf(where),
+              input: usage.input,
+              cacheRead: usage.cacheRead,
+              cacheWrite5m: usage.cacheWrite5m,
+              cacheWrite1h: usage.cacheWrite1h,
+              output,
+              timestamp: plus(copyAt, block),
+              uuid: nextUuid(),
+              content,
+            }),
           ),
         );
       }
@@ -135,31 +179,101 @@ function claudeSession(draw: Draw, index: number, corpus: TraceCorpus): void {
       const lines = draw.int(1, 2);
       for (let line = 0; line < lines; line += 1) {
         file(where).push(
-          assistantLine({ ...base, model, messageId: null, requestId, isSidechain: where !== mainFile, agentId: where === mainFile ? undefined : agentIdOf(where), input: usage.input, cacheRead: usage.cacheRead, cacheWrite5m: usage.cacheWrite5m, output: draw.int(1, 500), timestamp: plus(at, line), uuid: nextUuid() }),
+          assistantLine({
+            ...base,
+            model,
+            messageId: null,
+            requestId,
+            isSidechain: where !== mainFile,
+            agentId: where === mainFile ? undefined : agentIdOf(where),
+            input: usage.input,
+            cacheRead: usage.cacheRead,
+            cacheWrite5m: usage.cacheWrite5m,
+            output: draw.int(1, 500),
+            timestamp: plus(at, line),
+            uuid: nextUuid(),
+          }),
         );
       }
     } else if (kind === "agent") {
       // A subagent's (or a compaction's) own call, in its file; the main file may carry a progress copy (rule 2).
       const where = draw.pick(agentFiles);
       const lines = blocks(draw.int(1, 2), (output, block) =>
-        assistantLine({ ...base, model, messageId, requestId: `req_${index}_${r}`, isSidechain: true, agentId: agentIdOf(where), input: usage.input, cacheRead: usage.cacheRead, cacheWrite5m: usage.cacheWrite5m, cacheWrite1h: usage.cacheWrite1h, output, timestamp: plus(at, block), uuid: nextUuid() }),
+        assistantLine({
+          ...base,
+          model,
+          messageId,
+          requestId: `req_${index}_${r}`,
+          isSidechain: true,
+          agentId: agentIdOf(where),
+          input: usage.input,
+          cacheRead: usage.cacheRead,
+          cacheWrite5m: usage.cacheWrite5m,
+          cacheWrite1h: usage.cacheWrite1h,
+          output,
+          timestamp: plus(at, block),
+          uuid: nextUuid(),
+        }),
       );
       file(where).push(...lines);
       if (draw.chance(60)) {
-        file(mainFile).push(JSON.stringify({ type: "progress", sessionId: session, cwd, data: { type: "agent_progress", message: JSON.parse(lines[lines.length - 1]!) }, uuid: nextUuid(), timestamp: plus(at, 3) }));
+        file(mainFile).push(
+          JSON.stringify({
+            type: "progress",
+            sessionId: session,
+            cwd,
+            data: { type: "agent_progress", message: JSON.parse(lines[lines.length - 1]!) },
+            uuid: nextUuid(),
+            timestamp: plus(at, 3),
+          }),
+        );
       }
     } else if (kind === "compaction") {
       // The compaction's own call sits in its agent-acompact file; the main file marks the boundary.
-      file(mainFile).push(JSON.stringify({ type: "system", subtype: "compact_boundary", sessionId: session, cwd, content: "Conversation compacted", uuid: nextUuid(), timestamp: at }));
+      file(mainFile).push(
+        JSON.stringify({
+          type: "system",
+          subtype: "compact_boundary",
+          sessionId: session,
+          cwd,
+          content: "Conversation compacted",
+          uuid: nextUuid(),
+          timestamp: at,
+        }),
+      );
       const where = agentFiles[3]!;
       file(where).push(
         ...blocks(draw.int(1, 2), (output, block) =>
-          assistantLine({ ...base, model, messageId, requestId: `req_${index}_${r}`, isSidechain: true, agentId: agentIdOf(where), input: usage.input, cacheRead: usage.cacheRead, cacheWrite5m: usage.cacheWrite5m, output, timestamp: plus(at, block + 1), uuid: nextUuid() }),
+          assistantLine({
+            ...base,
+            model,
+            messageId,
+            requestId: `req_${index}_${r}`,
+            isSidechain: true,
+            agentId: agentIdOf(where),
+            input: usage.input,
+            cacheRead: usage.cacheRead,
+            cacheWrite5m: usage.cacheWrite5m,
+            output,
+            timestamp: plus(at, block + 1),
+            uuid: nextUuid(),
+          }),
         ),
       );
     } else {
       // An API error Claude Code writes locally: model <synthetic>, zero usage, not a model call.
-      file(mainFile).push(assistantLine({ ...base, model: "<synthetic>", messageId: `msg_${index}_${r}_err`, requestId: null, input: 0, output: 0, timestamp: at, uuid: nextUuid() }));
+      file(mainFile).push(
+        assistantLine({
+          ...base,
+          model: "<synthetic>",
+          messageId: `msg_${index}_${r}_err`,
+          requestId: null,
+          input: 0,
+          output: 0,
+          timestamp: at,
+          uuid: nextUuid(),
+        }),
+      );
     }
   }
 }
@@ -180,7 +294,8 @@ function codexSession(draw: Draw, index: number, corpus: TraceCorpus): void {
   const turns = draw.int(1, 3);
   for (let turn = 0; turn < turns; turn += 1) {
     // A compaction between turns does not reset the running totals.
-    if (turn > 0 && draw.chance(30)) lines.push(codexLine("compacted", { message: `summary of turn ${turn - 1}` }, time.next()));
+    if (turn > 0 && draw.chance(30))
+      lines.push(codexLine("compacted", { message: `summary of turn ${turn - 1}` }, time.next()));
     lines.push(codexLine("turn_context", { model: draw.pick(CODEX_MODELS), cwd }, time.next()));
     lines.push(codexLine("event_msg", { type: "user_message", message: `turn ${turn}` }, time.now()));
     const responses = draw.int(1, 3);
@@ -194,8 +309,16 @@ function codexSession(draw: Draw, index: number, corpus: TraceCorpus): void {
       totals.reasoning += last.reasoning;
       if (draw.chance(30)) {
         const call = `call_${index}_${turn}_${r}`;
-        lines.push(codexLine("response_item", { type: "function_call", name: "shell", arguments: JSON.stringify({ command: ["ls"] }), call_id: call }, time.now()));
-        lines.push(codexLine("response_item", { type: "function_call_output", call_id: call, output: "a\nb\n" }, time.now()));
+        lines.push(
+          codexLine(
+            "response_item",
+            { type: "function_call", name: "shell", arguments: JSON.stringify({ command: ["ls"] }), call_id: call },
+            time.now(),
+          ),
+        );
+        lines.push(
+          codexLine("response_item", { type: "function_call_output", call_id: call, output: "a\nb\n" }, time.now()),
+        );
       }
       lines.push(codexTokenCount({ ...totals }, last, time.next()));
       // The same running total again, with a new timestamp: not a new call.

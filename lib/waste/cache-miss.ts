@@ -19,11 +19,18 @@ const FIVE_MINUTES = 5 * 60_000;
 const ONE_HOUR = 60 * 60_000;
 
 /** Writes over a missed cache, in the 5m/1h shares the call wrote, spilling into uncached input. */
-function rewrittenSplit(call: WasteCall, missed: number): { cacheWrite5m: number; cacheWrite1h: number; uncachedInput: number } {
+function rewrittenSplit(
+  call: WasteCall,
+  missed: number,
+): { cacheWrite5m: number; cacheWrite1h: number; uncachedInput: number } {
   const written = call.cacheWrite5m + call.cacheWrite1h;
   const fromWrites = Math.min(missed, written);
   const cacheWrite1h = written === 0 ? 0 : Math.round((fromWrites * call.cacheWrite1h) / written);
-  return { cacheWrite1h, cacheWrite5m: fromWrites - cacheWrite1h, uncachedInput: Math.min(missed - fromWrites, call.uncachedInput) };
+  return {
+    cacheWrite1h,
+    cacheWrite5m: fromWrites - cacheWrite1h,
+    uncachedInput: Math.min(missed - fromWrites, call.uncachedInput),
+  };
 }
 
 /** The cache's life depends on how the prefix was last written: 1 hour writes live an hour. */
@@ -59,11 +66,16 @@ export function detectCacheMisses(input: RunWasteInput): WasteFinding[] {
           const life = cacheLife(compaction ? main : thread, previous.index);
           const idle = call.timestamp.getTime() - previous.call.timestamp.getTime();
           let cause: string;
-          if (previous.call.model !== call.model) cause = `the model changed from ${previous.call.model} to ${call.model}, and caches are per model`;
-          else if (idle > life) cause = `it came ${duration(idle)} after the previous call, longer than the cache's ${life === ONE_HOUR ? "1 hour" : "5 minute"} life`;
+          if (previous.call.model !== call.model)
+            cause = `the model changed from ${previous.call.model} to ${call.model}, and caches are per model`;
+          else if (idle > life)
+            cause = `it came ${duration(idle)} after the previous call, longer than the cache's ${life === ONE_HOUR ? "1 hour" : "5 minute"} life`;
           else if (compaction) cause = "the compaction re-sent the conversation without reading it from the cache";
-          else if (call.cacheRead === 0) cause = "the prompt differed from the previous call's from its very start (a changed system prompt or tool list), so nothing was read from the cache";
-          else cause = `the prompt differed from the previous call's after its first ${tokens(call.cacheRead)} (an edited earlier message, an injected reminder or a changed tool list), so the cache matched only up to there`;
+          else if (call.cacheRead === 0)
+            cause =
+              "the prompt differed from the previous call's from its very start (a changed system prompt or tool list), so nothing was read from the cache";
+          else
+            cause = `the prompt differed from the previous call's after its first ${tokens(call.cacheRead)} (an edited earlier message, an injected reminder or a changed tool list), so the cache matched only up to there`;
           const paid = priceTokens(call, split, input.overrides);
           const asRead = priceTokens(call, { cacheRead: rewritten }, input.overrides);
           findings.push({
@@ -79,4 +91,3 @@ export function detectCacheMisses(input: RunWasteInput): WasteFinding[] {
   }
   return findings;
 }
-

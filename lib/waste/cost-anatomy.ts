@@ -12,8 +12,9 @@
  * what the call cost. Time: each gap between one call and the next call of the run goes to the
  * earlier call's phase.
  */
-import { COMMAND_TOOLS, detectRetries } from "./retry";
+
 import { priceTokens } from "./pricing";
+import { COMMAND_TOOLS, detectRetries } from "./retry";
 import { carriedOutput, runThreads } from "./threads";
 import type { RunWasteInput, WasteToolCall } from "./types";
 
@@ -30,11 +31,28 @@ export const PHASE_RULES: ReadonlyArray<{ phase: Phase; tools?: readonly string[
     command:
       /\b(npm|pnpm|yarn|bun)\s+(run\s+)?(test|lint|build|typecheck|check)\b|\bnpx\s+(tsc|eslint|vitest|jest|playwright)\b|\b(pytest|tsc|eslint|vitest|jest|ruff|mypy|make)\b|\bcargo\s+(test|check|clippy|build)\b|\bgo\s+(test|vet|build)\b/,
   },
-  { phase: "implementation", tools: ["Edit", "Write", "MultiEdit", "NotebookEdit", "apply_patch", "write_file", "edit_file"], command: /\bsed\s+-i\b|\bapply_patch\b/ },
+  {
+    phase: "implementation",
+    tools: ["Edit", "Write", "MultiEdit", "NotebookEdit", "apply_patch", "write_file", "edit_file"],
+    command: /\bsed\s+-i\b|\bapply_patch\b/,
+  },
   {
     phase: "discovery",
-    tools: ["Read", "Grep", "Glob", "LS", "WebFetch", "WebSearch", "NotebookRead", "read_file", "list_dir", "grep_files", "view_image"],
-    command: /^\s*(cd\s+\S+\s*&&\s*)?(cat|rg|grep|ls|find|head|tail|sed\s+-n|nl|wc|tree|pwd|git\s+(status|diff|log|show|grep|blame))\b/,
+    tools: [
+      "Read",
+      "Grep",
+      "Glob",
+      "LS",
+      "WebFetch",
+      "WebSearch",
+      "NotebookRead",
+      "read_file",
+      "list_dir",
+      "grep_files",
+      "view_image",
+    ],
+    command:
+      /^\s*(cd\s+\S+\s*&&\s*)?(cat|rg|grep|ls|find|head|tail|sed\s+-n|nl|wc|tree|pwd|git\s+(status|diff|log|show|grep|blame))\b/,
   },
 ];
 
@@ -53,8 +71,17 @@ export interface CostAnatomy {
 }
 
 export function emptyAnatomy(): CostAnatomy {
-  const zero = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
-  return { costUsd: 0, phaseUsd: zero(phases), phaseMs: zero(phases), causeUsd: zero(causes), wallMs: 0, calls: 0, longestGapMs: 0 };
+  const zero = <K extends string>(keys: readonly K[]) =>
+    Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+  return {
+    costUsd: 0,
+    phaseUsd: zero(phases),
+    phaseMs: zero(phases),
+    causeUsd: zero(causes),
+    wallMs: 0,
+    calls: 0,
+    longestGapMs: 0,
+  };
 }
 
 function toolPhase(tool: WasteToolCall): Phase {
@@ -72,14 +99,16 @@ export function costAnatomy(input: RunWasteInput): CostAnatomy {
   if (calls.length === 0) return anatomy;
   const threads = runThreads(calls);
   const toolsByCall = new Map<bigint, WasteToolCall[]>();
-  for (const tool of input.toolCalls) if (tool.callId !== null) toolsByCall.set(tool.callId, [...(toolsByCall.get(tool.callId) ?? []), tool]);
+  for (const tool of input.toolCalls)
+    if (tool.callId !== null) toolsByCall.set(tool.callId, [...(toolsByCall.get(tool.callId) ?? []), tool]);
   const { retryToolIds } = detectRetries(input);
   // Tool output tokens in each call's context.
   const toolContext = new Map<bigint, number>();
   for (const tool of input.toolCalls) {
     const carried = tool.outputTokens ? carriedOutput(threads, tool) : null;
     if (!carried) continue;
-    for (const entry of [carried.entering, ...carried.later]) toolContext.set(entry.call.id, (toolContext.get(entry.call.id) ?? 0) + tool.outputTokens!);
+    for (const entry of [carried.entering, ...carried.later])
+      toolContext.set(entry.call.id, (toolContext.get(entry.call.id) ?? 0) + tool.outputTokens!);
   }
 
   const phaseOf = new Map<bigint, Phase>();
@@ -89,7 +118,8 @@ export function costAnatomy(input: RunWasteInput): CostAnatomy {
     for (const { call } of thread) {
       const tools = toolsByCall.get(call.id) ?? [];
       let phase: Phase;
-      if (tools.length > 0) phase = tools.map(toolPhase).sort((a, b) => phasePrecedence.indexOf(a) - phasePrecedence.indexOf(b))[0]!;
+      if (tools.length > 0)
+        phase = tools.map(toolPhase).sort((a, b) => phasePrecedence.indexOf(a) - phasePrecedence.indexOf(b))[0]!;
       else phase = call.id === lastMain ? "handoff" : previous;
       phaseOf.set(call.id, phase);
       previous = phase;
@@ -109,13 +139,18 @@ export function costAnatomy(input: RunWasteInput): CostAnatomy {
       anatomy.longestGapMs = Math.max(anatomy.longestGapMs, gap);
     }
     const tools = toolsByCall.get(call.id) ?? [];
-    const wasted = call.isApiError || (tools.length > 0 && tools.every((tool) => tool.isError || retryToolIds.has(tool.id)));
+    const wasted =
+      call.isApiError || (tools.length > 0 && tools.every((tool) => tool.isError || retryToolIds.has(tool.id)));
     if (wasted) {
       anatomy.causeUsd.retries += call.costUsd;
       continue;
     }
     const output = priceTokens(call, { output: call.output }, input.overrides);
-    const fresh = priceTokens(call, { uncachedInput: call.uncachedInput, cacheWrite5m: call.cacheWrite5m, cacheWrite1h: call.cacheWrite1h }, input.overrides);
+    const fresh = priceTokens(
+      call,
+      { uncachedInput: call.uncachedInput, cacheWrite5m: call.cacheWrite5m, cacheWrite1h: call.cacheWrite1h },
+      input.overrides,
+    );
     const carried = priceTokens(call, { cacheRead: call.cacheRead }, input.overrides);
     const listTotal = output + fresh + carried;
     if (listTotal === 0) continue;

@@ -24,15 +24,26 @@ export const MIN_FINDING_USD = 0.0001;
 
 export function detectRunWaste(input: RunWasteInput): WasteFinding[] {
   const retries = detectRetries(input);
-  const toolFindings = [...retries.findings, ...detectRepeatedToolOutput(input, retries.retryToolIds), ...detectOversizedToolOutput(input)];
+  const toolFindings = [
+    ...retries.findings,
+    ...detectRepeatedToolOutput(input, retries.retryToolIds),
+    ...detectOversizedToolOutput(input),
+  ];
   const counted = new Map<bigint, number>();
   for (const finding of toolFindings) {
     for (const [callId, count] of finding.countedContext ?? []) counted.set(callId, (counted.get(callId) ?? 0) + count);
   }
-  return keepWorthShowing([...detectCacheMisses(input), ...toolFindings, ...detectContextGrowth(input, counted), ...detectNoAcceptedOutcome(input)]);
+  return keepWorthShowing([
+    ...detectCacheMisses(input),
+    ...toolFindings,
+    ...detectContextGrowth(input, counted),
+    ...detectNoAcceptedOutcome(input),
+  ]);
 }
 
 /** Drops findings below MIN_FINDING_USD and the detectors' working notes. */
 export function keepWorthShowing(findings: WasteFinding[]): WasteFinding[] {
-  return findings.filter((finding) => finding.wastedUsd >= MIN_FINDING_USD).map(({ countedContext: _counted, ...finding }) => finding);
+  return findings
+    .filter((finding) => finding.wastedUsd >= MIN_FINDING_USD)
+    .map(({ countedContext: _counted, ...finding }) => finding);
 }

@@ -21,19 +21,57 @@ const at = (seconds: number) => new Date(start + seconds * 1000);
 
 let nextId = 1n;
 function call(seconds: number, tokens: Partial<WasteCall> = {}): WasteCall {
-  const c = { id: nextId++, agentId: null, timestamp: at(seconds), model: SONNET, speed: "standard" as const, uncachedInput: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, isApiError: false, ...tokens };
+  const c = {
+    id: nextId++,
+    agentId: null,
+    timestamp: at(seconds),
+    model: SONNET,
+    speed: "standard" as const,
+    uncachedInput: 0,
+    cacheRead: 0,
+    cacheWrite5m: 0,
+    cacheWrite1h: 0,
+    output: 0,
+    isApiError: false,
+    ...tokens,
+  };
   const contextTokens = c.uncachedInput + c.cacheRead + c.cacheWrite5m + c.cacheWrite1h;
-  const costUsd = (c.uncachedInput * 3 + c.cacheRead * 0.3 + c.cacheWrite5m * 3.75 + c.cacheWrite1h * 6 + c.output * 15) / M;
+  const costUsd =
+    (c.uncachedInput * 3 + c.cacheRead * 0.3 + c.cacheWrite5m * 3.75 + c.cacheWrite1h * 6 + c.output * 15) / M;
   return { contextTokens, costUsd, ...c };
 }
-function tool(requester: WasteCall, name: string, summary: string | null, outputTokens: number, outputHash: string, resultAfterSeconds = 1): WasteToolCall {
-  return { id: nextId++, callId: requester.id, name, summary, outputTokens, outputHash, isError: false, timestamp: requester.timestamp, resultAt: new Date(requester.timestamp.getTime() + resultAfterSeconds * 1000) };
+function tool(
+  requester: WasteCall,
+  name: string,
+  summary: string | null,
+  outputTokens: number,
+  outputHash: string,
+  resultAfterSeconds = 1,
+): WasteToolCall {
+  return {
+    id: nextId++,
+    callId: requester.id,
+    name,
+    summary,
+    outputTokens,
+    outputHash,
+    isError: false,
+    timestamp: requester.timestamp,
+    resultAt: new Date(requester.timestamp.getTime() + resultAfterSeconds * 1000),
+  };
 }
 function run(calls: WasteCall[], toolCalls: WasteToolCall[] = [], extra: Partial<RunWasteInput> = {}): RunWasteInput {
   return {
-    runId: "run", startedAt: calls[0]!.timestamp, endedAt: calls[calls.length - 1]!.timestamp, outcome: null,
-    costUsd: calls.reduce((s, c) => s + c.costUsd, 0), calls, toolCalls, overrides: [],
-    usualContextGrowthPerCall: null, ...extra,
+    runId: "run",
+    startedAt: calls[0]!.timestamp,
+    endedAt: calls[calls.length - 1]!.timestamp,
+    outcome: null,
+    costUsd: calls.reduce((s, c) => s + c.costUsd, 0),
+    calls,
+    toolCalls,
+    overrides: [],
+    usualContextGrowthPerCall: null,
+    ...extra,
   };
 }
 
@@ -63,7 +101,9 @@ describe("cache-miss", () => {
   it("names a model switch, a compaction and a changed prefix", () => {
     const first = call(0, { cacheWrite5m: 10_000 });
     const switched = call(30, { model: "claude-sonnet-4-20250514", cacheWrite5m: 10_100 });
-    expect(detectCacheMisses(run([first, switched]))[0]!.explanation).toMatch(/model changed from claude-sonnet-4-5-20250929 to claude-sonnet-4-20250514/);
+    expect(detectCacheMisses(run([first, switched]))[0]!.explanation).toMatch(
+      /model changed from claude-sonnet-4-5-20250929 to claude-sonnet-4-20250514/,
+    );
 
     const compaction = call(40, { agentId: "acompact-1a2b", cacheWrite5m: 10_000, uncachedInput: 50 });
     const [compacted] = detectCacheMisses(run([call(0, { cacheWrite5m: 10_000 }), compaction]));
@@ -84,7 +124,9 @@ describe("cache-miss", () => {
 
   it("ignores a context that shrank (compaction, /clear) and shortfalls under 1,024 tokens", () => {
     expect(detectCacheMisses(run([call(0, { cacheWrite5m: 50_000 }), call(30, { cacheWrite5m: 8_000 })]))).toEqual([]);
-    expect(detectCacheMisses(run([call(0, { cacheWrite5m: 10_000 }), call(30, { cacheRead: 9_000, cacheWrite5m: 1_500 })]))).toEqual([]);
+    expect(
+      detectCacheMisses(run([call(0, { cacheWrite5m: 10_000 }), call(30, { cacheRead: 9_000, cacheWrite5m: 1_500 })])),
+    ).toEqual([]);
   });
 });
 
@@ -170,7 +212,8 @@ describe("no-accepted-outcome", () => {
   it("is the whole cost of an abandoned run, and nothing for runs with no decision, a proposed or an accepted one", () => {
     expect(detectNoAcceptedOutcome(run(calls(), [], { outcome: "ABANDONED" }))).toHaveLength(1);
     // Unknown is not waste, however old the run: there is no clock in the detector at all.
-    for (const outcome of [null, "PROPOSED", "ACCEPTED"]) expect(detectNoAcceptedOutcome(run(calls(), [], { outcome }))).toEqual([]);
+    for (const outcome of [null, "PROPOSED", "ACCEPTED"])
+      expect(detectNoAcceptedOutcome(run(calls(), [], { outcome }))).toEqual([]);
   });
 });
 
@@ -194,14 +237,24 @@ describe("cost anatomy", () => {
     const test = call(90, { cacheRead: 7_000, cacheWrite5m: 500, output: 50 });
     const commit = call(100, { cacheRead: 7_500, cacheWrite5m: 500, output: 50 });
     const summary = call(160, { cacheRead: 8_000, cacheWrite5m: 200, output: 400 });
-    const tools = [tool(read, "Read", "a.ts", 1_500, "a"), tool(edit, "Edit", "a.ts", 20, "e"), tool(test, "Bash", "npm test", 300, "t"), tool(commit, "Bash", "git commit -m x", 30, "c")];
+    const tools = [
+      tool(read, "Read", "a.ts", 1_500, "a"),
+      tool(edit, "Edit", "a.ts", 20, "e"),
+      tool(test, "Bash", "npm test", 300, "t"),
+      tool(commit, "Bash", "git commit -m x", 30, "c"),
+    ];
     const input = run([read, edit, test, commit, summary], tools);
     const anatomy = costAnatomy(input);
     expect(anatomy.phaseUsd.discovery).toBeCloseTo(read.costUsd, 12);
     expect(anatomy.phaseUsd.implementation).toBeCloseTo(edit.costUsd, 12);
     expect(anatomy.phaseUsd.verification).toBeCloseTo(test.costUsd, 12);
     expect(anatomy.phaseUsd.handoff).toBeCloseTo(commit.costUsd + summary.costUsd, 12);
-    expect(anatomy.phaseMs).toMatchObject({ discovery: 30_000, implementation: 60_000, verification: 10_000, handoff: 60_000 });
+    expect(anatomy.phaseMs).toMatchObject({
+      discovery: 30_000,
+      implementation: 60_000,
+      verification: 10_000,
+      handoff: 60_000,
+    });
     expect(anatomy.wallMs).toBe(160_000);
     const causeSum = Object.values(anatomy.causeUsd).reduce((a, b) => a + b, 0);
     expect(causeSum).toBeCloseTo(input.costUsd, 12);

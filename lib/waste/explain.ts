@@ -11,7 +11,8 @@ export function duration(ms: number): string {
   return `${(minutes / 60).toFixed(1)} hours`;
 }
 
-export const plural = (count: number, noun: string): string => `${formatInteger(count)} ${noun}${count === 1 ? "" : "s"}`;
+export const plural = (count: number, noun: string): string =>
+  `${formatInteger(count)} ${noun}${count === 1 ? "" : "s"}`;
 
 /** A tool call as a developer recognizes it: `Read src/app.ts`, `Bash npm test`. */
 export function toolLabel(name: string, summary: string | null): string {

@@ -16,7 +16,10 @@ export type UsualGrowthCache = Map<string, number | null>;
 type Reader = Pick<Prisma.TransactionClient, "$queryRaw">;
 
 export async function teamPriceOverrides(tx: Reader, teamId: string): Promise<PriceOverride[]> {
-  const rows = await tx.$queryRaw<(Omit<PriceOverride, "inputPerM" | "outputPerM" | "cacheReadPerM" | "cacheWrite5mPerM" | "cacheWrite1hPerM"> & Record<string, number>)[]>`
+  const rows = await tx.$queryRaw<
+    (Omit<PriceOverride, "inputPerM" | "outputPerM" | "cacheReadPerM" | "cacheWrite5mPerM" | "cacheWrite1hPerM"> &
+      Record<string, number>)[]
+  >`
     SELECT id::text, model, "effectiveFrom", "inputPerM"::float8 AS "inputPerM", "outputPerM"::float8 AS "outputPerM",
       "cacheReadPerM"::float8 AS "cacheReadPerM", "cacheWrite5mPerM"::float8 AS "cacheWrite5mPerM", "cacheWrite1hPerM"::float8 AS "cacheWrite1hPerM"
     FROM "PriceOverride" WHERE "teamId" = ${teamId}::uuid`;
@@ -32,7 +35,9 @@ export async function loadRunInputs(
 ): Promise<RunWasteInput[]> {
   if (runIds.length === 0) return [];
   const ids = [...runIds];
-  const runs = await tx.$queryRaw<{ id: string; startedAt: Date; endedAt: Date; outcome: string | null; costUsd: number; projectKey: string | null }[]>`
+  const runs = await tx.$queryRaw<
+    { id: string; startedAt: Date; endedAt: Date; outcome: string | null; costUsd: number; projectKey: string | null }[]
+  >`
     SELECT id::text, "startedAt", "endedAt", outcome::text, "costUsd"::float8 AS "costUsd", coalesce("projectId"::text, repository, cwd) AS "projectKey"
     FROM "Run" WHERE "teamId" = ${teamId}::uuid AND id = ANY(${ids}::uuid[])`;
   const calls = await tx.$queryRaw<(WasteCall & { runId: string })[]>`
@@ -44,7 +49,12 @@ export async function loadRunInputs(
     SELECT "runId"::text AS "runId", id, "callId", name, summary, "outputTokens", "outputHash", "isError", timestamp, "resultAt"
     FROM "ToolCall" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${ids}::uuid[])
     ORDER BY id`;
-  const usual = await usualGrowthByProject(tx, teamId, [...new Set(runs.flatMap((run) => (run.projectKey === null ? [] : [run.projectKey])))], usualGrowth);
+  const usual = await usualGrowthByProject(
+    tx,
+    teamId,
+    [...new Set(runs.flatMap((run) => (run.projectKey === null ? [] : [run.projectKey])))],
+    usualGrowth,
+  );
 
   const callsOf = groupBy(calls, (call) => call.runId);
   const toolsOf = groupBy(toolCalls, (tool) => tool.runId);
@@ -54,7 +64,10 @@ export async function loadRunInputs(
     endedAt: run.endedAt,
     outcome: run.outcome,
     costUsd: run.costUsd,
-    calls: (callsOf.get(run.id) ?? []).map(({ runId: _run, ...call }) => ({ ...call, speed: call.speed === "fast" ? "fast" : "standard" })),
+    calls: (callsOf.get(run.id) ?? []).map(({ runId: _run, ...call }) => ({
+      ...call,
+      speed: call.speed === "fast" ? "fast" : "standard",
+    })),
     toolCalls: (toolsOf.get(run.id) ?? []).map(({ runId: _run, ...tool }) => tool),
     overrides,
     usualContextGrowthPerCall: run.projectKey === null ? null : (usual.get(run.projectKey) ?? null),
@@ -66,7 +79,12 @@ export async function loadRunInputs(
  * repository, else working directory), the same least-squares slope as growthPerCall, over the
  * first USUAL_CURVE_CALLS calls of its USUAL_CURVE_RUNS most recent runs.
  */
-async function usualGrowthByProject(tx: Reader, teamId: string, keys: string[], cache: UsualGrowthCache): Promise<Map<string, number | null>> {
+async function usualGrowthByProject(
+  tx: Reader,
+  teamId: string,
+  keys: string[],
+  cache: UsualGrowthCache,
+): Promise<Map<string, number | null>> {
   const missing = keys.filter((key) => !cache.has(key));
   if (missing.length > 0) {
     // Bounded whatever the history: the project's most recent runs, the first calls of each,

@@ -6,7 +6,7 @@
  */
 import { plural, tokens, toolLabel, usd } from "./explain";
 import { carryCost, contextPerCall, earlierCopyInContext, orderedByResult } from "./repeated-tool-output";
-import { carriedOutput, runThreads, type CarriedOutput } from "./threads";
+import { type CarriedOutput, carriedOutput, runThreads } from "./threads";
 import type { RunWasteInput, WasteFinding, WasteToolCall } from "./types";
 
 export const OVERSIZED_TOKENS = 10_000;

@@ -1,5 +1,5 @@
 /** Prices a handful of tokens of given kinds on a given call's model, date and speed (counterfactuals). */
-import { priceCall, type PriceOverride } from "@/lib/pricing/price-book";
+import { type PriceOverride, priceCall } from "@/lib/pricing/price-book";
 import type { WasteCall } from "./types";
 
 export type InputKind = "uncachedInput" | "cacheRead" | "cacheWrite5m" | "cacheWrite1h";
@@ -9,9 +9,23 @@ export type InputKind = "uncachedInput" | "cacheRead" | "cacheWrite5m" | "cacheW
  * on a whole request, so they are not applied to a slice of one: above 200k tokens of context
  * this slightly under-states the waste, never over-states it.
  */
-export function priceTokens(call: WasteCall, tokens: Partial<Record<InputKind | "output", number>>, overrides: readonly PriceOverride[]): number {
+export function priceTokens(
+  call: WasteCall,
+  tokens: Partial<Record<InputKind | "output", number>>,
+  overrides: readonly PriceOverride[],
+): number {
   return priceCall(
-    { model: call.model, timestamp: call.timestamp, speed: call.speed, uncachedInput: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, ...tokens },
+    {
+      model: call.model,
+      timestamp: call.timestamp,
+      speed: call.speed,
+      uncachedInput: 0,
+      cacheRead: 0,
+      cacheWrite5m: 0,
+      cacheWrite1h: 0,
+      output: 0,
+      ...tokens,
+    },
     overrides,
   ).costUsd;
 }

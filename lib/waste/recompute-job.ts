@@ -4,9 +4,10 @@
  * stops half way the job stays "running" with its progress, and starting it again redoes it
  * (recompute is idempotent per run).
  */
+
+import { recomputeTeamPackages } from "@/lib/context-package/recompute";
 import { db } from "@/lib/db/client";
 import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
-import { recomputeTeamPackages } from "@/lib/context-package/recompute";
 import { recomputeTeamFindings } from "./recompute";
 
 export const RECOMPUTE_JOB_KIND = "recompute-findings";
@@ -35,14 +36,29 @@ export async function startRecomputeJob(teamId: string): Promise<RecomputeJobSta
   const job = await db().job.create({ data: { teamId, kind: RECOMPUTE_JOB_KIND, status: "running" } });
   const where = { teamId_id: { teamId, id: job.id } };
   void recomputeTeamFindings(teamId, ({ done, total }) => {
-    void db().job.update({ where, data: { done, total } }).catch(() => {});
+    void db()
+      .job.update({ where, data: { done, total } })
+      .catch(() => {});
   })
     // The context packages are priced with the same prices: redo them with the findings.
     .then(async ({ runs }) => {
       await recomputeTeamPackages(teamId);
       return runs;
     })
-    .then((runs) => db().job.update({ where, data: { status: "done", done: runs, total: runs, finishedAt: new Date() } }))
-    .catch((error: unknown) => db().job.update({ where, data: { status: "failed", error: String((error as Error)?.message ?? error).slice(0, 500), finishedAt: new Date() } }).catch(() => {}));
+    .then((runs) =>
+      db().job.update({ where, data: { status: "done", done: runs, total: runs, finishedAt: new Date() } }),
+    )
+    .catch((error: unknown) =>
+      db()
+        .job.update({
+          where,
+          data: {
+            status: "failed",
+            error: String((error as Error)?.message ?? error).slice(0, 500),
+            finishedAt: new Date(),
+          },
+        })
+        .catch(() => {}),
+    );
   return { id: job.id, status: job.status, done: 0, total: 0, error: null, createdAt: job.createdAt };
 }

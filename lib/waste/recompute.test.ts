@@ -7,27 +7,39 @@ import { GET as getRunFindings } from "@/app/api/v1/runs/[id]/findings/route";
 import { GET as getRun } from "@/app/api/v1/runs/[id]/route";
 import { GET as getWaste } from "@/app/api/v1/waste/route";
 import { closeDb, db } from "@/lib/db/client";
-import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
-import { ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { assistantLine } from "@/lib/ingest/parsers/__fixtures__/trace-lines";
+import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
+import { ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
 import { recomputeRunFindings, recomputeTeamFindings } from "./recompute";
 import { latestRecomputeJob, startRecomputeJob } from "./recompute-job";
 
 let team: TestTeam;
 let other: TestTeam;
 
-const call = (key: string, path: string) => new Request(`http://test${path}`, { headers: { authorization: `Bearer ${key}` } });
+const call = (key: string, path: string) =>
+  new Request(`http://test${path}`, { headers: { authorization: `Bearer ${key}` } });
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
 const findingsOf = (teamId: string) =>
-  db().$queryRaw<{ runId: string; category: string; wastedUsd: number; wastedTokens: number; callIds: string[]; explanation: string; day: string }[]>`
+  db().$queryRaw<
+    {
+      runId: string;
+      category: string;
+      wastedUsd: number;
+      wastedTokens: number;
+      callIds: string[];
+      explanation: string;
+      day: string;
+    }[]
+  >`
     SELECT "runId"::text AS "runId", category, "wastedUsd"::float8 AS "wastedUsd", "wastedTokens"::float8 AS "wastedTokens", "callIds"::text[] AS "callIds",
       explanation, to_char(day, 'YYYY-MM-DD') AS day
     FROM "Finding" WHERE "teamId" = ${teamId}::uuid ORDER BY "runId", category, "wastedUsd" DESC`;
 
 beforeAll(async () => {
   [team, other] = await Promise.all([createTestTeam("waste"), createTestTeam("waste-other")]);
-  for (const folder of ["spotter/test/fixtures/transcripts", "sniffly", "claude-code-viewer", "localpush"]) await ingestFixtureFolder(userScope(team), folder);
+  for (const folder of ["spotter/test/fixtures/transcripts", "sniffly", "claude-code-viewer", "localpush"])
+    await ingestFixtureFolder(userScope(team), folder);
 });
 
 afterAll(closeDb);
@@ -36,7 +48,9 @@ describe("findings on the real fixtures", () => {
   it("are written at ingest, plausible, and the same after a recompute", async () => {
     const atIngest = await findingsOf(team.teamId);
     expect(atIngest.length).toBeGreaterThan(0);
-    const [spend] = await db().$queryRaw<{ cost: number }[]>`SELECT sum("costUsd")::float8 AS cost FROM "Run" WHERE "teamId" = ${team.teamId}::uuid`;
+    const [spend] = await db().$queryRaw<
+      { cost: number }[]
+    >`SELECT sum("costUsd")::float8 AS cost FROM "Run" WHERE "teamId" = ${team.teamId}::uuid`;
     for (const finding of atIngest) {
       expect(finding.wastedUsd).toBeGreaterThan(0);
       expect(finding.wastedUsd).toBeLessThan(spend!.cost);
@@ -56,7 +70,9 @@ describe("findings on the real fixtures", () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       latest = await latestRecomputeJob(team.teamId);
     }
-    const [runs] = await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Run" WHERE "teamId" = ${team.teamId}::uuid`;
+    const [runs] = await db().$queryRaw<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM "Run" WHERE "teamId" = ${team.teamId}::uuid`;
     expect(latest).toMatchObject({ id: job.id, status: "done", done: runs!.n, total: runs!.n });
   });
 
@@ -72,11 +88,45 @@ describe("a crafted transcript through the parser and the writer", () => {
   it("stores the cache miss of an 8 minute pause with its exact price, at ingest", async () => {
     const scope = userScope(await createTestTeam("waste-crafted"));
     const lines = [
-      assistantLine({ sessionId: "crafted", messageId: "m1", requestId: "r1", input: 10, cacheWrite5m: 10_000, output: 20, timestamp: "2026-02-10T10:00:00.000Z" }),
-      assistantLine({ sessionId: "crafted", messageId: "m2", requestId: "r2", input: 10, cacheRead: 10_000, cacheWrite5m: 500, output: 20, timestamp: "2026-02-10T10:01:00.000Z" }),
-      assistantLine({ sessionId: "crafted", messageId: "m3", requestId: "r3", input: 10, cacheWrite5m: 10_600, output: 20, timestamp: "2026-02-10T10:09:00.000Z" }),
+      assistantLine({
+        sessionId: "crafted",
+        messageId: "m1",
+        requestId: "r1",
+        input: 10,
+        cacheWrite5m: 10_000,
+        output: 20,
+        timestamp: "2026-02-10T10:00:00.000Z",
+      }),
+      assistantLine({
+        sessionId: "crafted",
+        messageId: "m2",
+        requestId: "r2",
+        input: 10,
+        cacheRead: 10_000,
+        cacheWrite5m: 500,
+        output: 20,
+        timestamp: "2026-02-10T10:01:00.000Z",
+      }),
+      assistantLine({
+        sessionId: "crafted",
+        messageId: "m3",
+        requestId: "r3",
+        input: 10,
+        cacheWrite5m: 10_600,
+        output: 20,
+        timestamp: "2026-02-10T10:09:00.000Z",
+      }),
     ];
-    await ingestFile(scope, { format: "claude-code", fileName: "crafted.jsonl", body: { bytes: (async function* () { yield Buffer.from(lines.join("\n") + "\n"); })(), gzip: false } });
+    await ingestFile(scope, {
+      format: "claude-code",
+      fileName: "crafted.jsonl",
+      body: {
+        bytes: (async function* () {
+          yield Buffer.from(`${lines.join("\n")}\n`);
+        })(),
+        gzip: false,
+      },
+    });
     const findings = await findingsOf(scope.teamId);
     expect(findings).toHaveLength(1);
     // sonnet-4.5: 10,500 tokens written at $3.75/M instead of read at $0.30/M.
@@ -88,19 +138,35 @@ describe("a crafted transcript through the parser and the writer", () => {
 
 describe("GET /api/v1/waste", () => {
   it("groups by category with totals equal to the findings and spend equal to /spend's", async () => {
-    const response = await getWaste(call(team.readKey, `/api/v1/waste?from=${wholeRange.from}&to=${wholeRange.to}&groupBy=category`), params(""));
+    const response = await getWaste(
+      call(team.readKey, `/api/v1/waste?from=${wholeRange.from}&to=${wholeRange.to}&groupBy=category`),
+      params(""),
+    );
     expect(response.status).toBe(200);
     const body = await response.json();
     const stored = await findingsOf(team.teamId);
     expect(body.rows.reduce((sum: number, row: { findings: number }) => sum + row.findings, 0)).toBe(stored.length);
     expect(Object.keys(body.rows[0]).sort()).toEqual(["findings", "key", "wastedUsd"]);
-    const [spend] = await db().$queryRaw<{ cost: number }[]>`SELECT sum("costUsd")::float8 AS cost FROM "DailySpend" WHERE "teamId" = ${team.teamId}::uuid`;
+    const [spend] = await db().$queryRaw<
+      { cost: number }[]
+    >`SELECT sum("costUsd")::float8 AS cost FROM "DailySpend" WHERE "teamId" = ${team.teamId}::uuid`;
     expect(body.totals.spendUsd).toBeCloseTo(spend!.cost, 9);
     // No run here has an outcome, so nothing overlaps: the categories add up to the total.
-    expect(body.totals.wastedUsd).toBeCloseTo(stored.reduce((sum, f) => sum + f.wastedUsd, 0), 9);
+    expect(body.totals.wastedUsd).toBeCloseTo(
+      stored.reduce((sum, f) => sum + f.wastedUsd, 0),
+      9,
+    );
     for (const groupBy of ["owner", "project", "run"]) {
-      const grouped = await (await getWaste(call(team.readKey, `/api/v1/waste?from=${wholeRange.from}&to=${wholeRange.to}&groupBy=${groupBy}`), params(""))).json();
-      expect(grouped.rows.reduce((sum: number, row: { wastedUsd: number }) => sum + row.wastedUsd, 0)).toBeCloseTo(body.totals.wastedUsd, 9);
+      const grouped = await (
+        await getWaste(
+          call(team.readKey, `/api/v1/waste?from=${wholeRange.from}&to=${wholeRange.to}&groupBy=${groupBy}`),
+          params(""),
+        )
+      ).json();
+      expect(grouped.rows.reduce((sum: number, row: { wastedUsd: number }) => sum + row.wastedUsd, 0)).toBeCloseTo(
+        body.totals.wastedUsd,
+        9,
+      );
     }
   });
 
@@ -111,13 +177,15 @@ describe("GET /api/v1/waste", () => {
       GROUP BY r.id, r."costUsd" ORDER BY count(*) DESC LIMIT 1`;
     const url = `/api/v1/waste?from=${wholeRange.from}&to=${wholeRange.to}`;
     const before = await (await getWaste(call(team.readKey, url), params(""))).json();
-    await db().$executeRaw`UPDATE "Run" SET outcome = 'REJECTED' WHERE "teamId" = ${team.teamId}::uuid AND id = ${run!.id}::uuid`;
+    await db()
+      .$executeRaw`UPDATE "Run" SET outcome = 'REJECTED' WHERE "teamId" = ${team.teamId}::uuid AND id = ${run!.id}::uuid`;
     await recomputeRunFindings(team.teamId, [run!.id]);
     const after = await (await getWaste(call(team.readKey, url), params(""))).json();
     expect(after.totals.wastedUsd).toBeCloseTo(before.totals.wastedUsd - run!.found + run!.cost, 9);
     const rejected = after.rows.find((row: { key: string }) => row.key === "no-accepted-outcome");
     expect(rejected.wastedUsd).toBeCloseTo(run!.cost, 9);
-    await db().$executeRaw`UPDATE "Run" SET outcome = NULL WHERE "teamId" = ${team.teamId}::uuid AND id = ${run!.id}::uuid`;
+    await db()
+      .$executeRaw`UPDATE "Run" SET outcome = NULL WHERE "teamId" = ${team.teamId}::uuid AND id = ${run!.id}::uuid`;
     await recomputeRunFindings(team.teamId, [run!.id]);
   });
 
@@ -125,7 +193,9 @@ describe("GET /api/v1/waste", () => {
     const { wasteByGroup } = await import("./queries/waste-by-group");
     const member = await wasteByGroup(userScope(team, "MEMBER"), { ...wholeRange, groupBy: "category" });
     expect(member.rows.length).toBeGreaterThan(0);
-    const otherTeam = await (await getWaste(call(other.readKey, `/api/v1/waste?from=${wholeRange.from}&to=${wholeRange.to}`), params(""))).json();
+    const otherTeam = await (
+      await getWaste(call(other.readKey, `/api/v1/waste?from=${wholeRange.from}&to=${wholeRange.to}`), params(""))
+    ).json();
     expect(otherTeam).toEqual({ rows: [], totals: { wastedUsd: 0, spendUsd: 0, unacceptedSpendUsd: 0 } });
     const bad = await getWaste(call(team.readKey, "/api/v1/waste?groupBy=model"), params(""));
     expect(bad.status).toBe(400);
@@ -134,13 +204,22 @@ describe("GET /api/v1/waste", () => {
 
 describe("GET /api/v1/runs/{id}/findings", () => {
   it("lists a run's findings in CONTRACT.md's shape, and answers 404 to another team", async () => {
-    const [run] = await db().$queryRaw<{ id: string }[]>`SELECT "runId"::text AS id FROM "Finding" WHERE "teamId" = ${team.teamId}::uuid LIMIT 1`;
+    const [run] = await db().$queryRaw<
+      { id: string }[]
+    >`SELECT "runId"::text AS id FROM "Finding" WHERE "teamId" = ${team.teamId}::uuid LIMIT 1`;
     const response = await getRunFindings(call(team.readKey, `/api/v1/runs/${run!.id}/findings`), params(run!.id));
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body.findings.length).toBeGreaterThan(0);
     for (const finding of body.findings) {
-      expect(Object.keys(finding).sort()).toEqual(["callIds", "callOrdinals", "category", "explanation", "wastedTokens", "wastedUsd"]);
+      expect(Object.keys(finding).sort()).toEqual([
+        "callIds",
+        "callOrdinals",
+        "category",
+        "explanation",
+        "wastedTokens",
+        "wastedUsd",
+      ]);
       expect(finding.callIds.every((id: unknown) => typeof id === "string")).toBe(true);
     }
     const foreign = await getRunFindings(call(other.readKey, `/api/v1/runs/${run!.id}/findings`), params(run!.id));
@@ -150,10 +229,14 @@ describe("GET /api/v1/runs/{id}/findings", () => {
   });
 
   it("cites each call by its number in the run: the timeline's row with that number is the cited call", async () => {
-    const runs = await db().$queryRaw<{ id: string }[]>`SELECT DISTINCT "runId"::text AS id FROM "Finding" WHERE "teamId" = ${team.teamId}::uuid`;
+    const runs = await db().$queryRaw<
+      { id: string }[]
+    >`SELECT DISTINCT "runId"::text AS id FROM "Finding" WHERE "teamId" = ${team.teamId}::uuid`;
     let checked = 0;
     for (const { id } of runs) {
-      const { findings } = await (await getRunFindings(call(team.readKey, `/api/v1/runs/${id}/findings`), params(id))).json();
+      const { findings } = await (
+        await getRunFindings(call(team.readKey, `/api/v1/runs/${id}/findings`), params(id))
+      ).json();
       const { calls } = await (await getRun(call(team.readKey, `/api/v1/runs/${id}`), params(id))).json();
       expect(calls.map((c: { ordinal: number }) => c.ordinal)).toEqual(calls.map((_: unknown, i: number) => i + 1));
       for (const finding of findings as { callIds: string[]; callOrdinals: number[] }[]) {
@@ -171,7 +254,9 @@ describe("GET /api/v1/runs/{id}/findings", () => {
   });
 
   it("answers 404 for the findings of another team's run or a malformed id", async () => {
-    const [run] = await db().$queryRaw<{ id: string }[]>`SELECT "runId"::text AS id FROM "Finding" WHERE "teamId" = ${team.teamId}::uuid LIMIT 1`;
+    const [run] = await db().$queryRaw<
+      { id: string }[]
+    >`SELECT "runId"::text AS id FROM "Finding" WHERE "teamId" = ${team.teamId}::uuid LIMIT 1`;
     const foreign = await getRunFindings(call(other.readKey, `/api/v1/runs/${run!.id}/findings`), params(run!.id));
     expect(foreign.status).toBe(404);
     const malformed = await getRunFindings(call(team.readKey, "/api/v1/runs/nope/findings"), params("nope"));

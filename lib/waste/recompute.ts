@@ -4,9 +4,10 @@
  * the outcome finding of its runs (refreshOutcomeFindings), so marking a run never moves its other
  * findings. Findings depend on the data alone, never on when they were computed.
  */
-import type { Prisma } from "@/lib/generated/prisma/client";
+
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { detectRunWaste, keepWorthShowing } from "./detect-run-waste";
 import { loadRunInputs, teamPriceOverrides, type UsualGrowthCache } from "./load-runs";
 import { detectNoAcceptedOutcome } from "./no-accepted-outcome";
@@ -31,7 +32,9 @@ export async function recomputeRunFindings(teamId: string, runIds: string[]): Pr
       for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
         const batch = runIds.slice(start, start + RUNS_PER_BATCH);
         const inputs = await loadRunInputs(tx, teamId, batch, overrides, usualGrowth);
-        const rows = inputs.flatMap((input) => detectRunWaste(input).map((finding) => ({ runId: input.runId, ...finding })));
+        const rows = inputs.flatMap((input) =>
+          detectRunWaste(input).map((finding) => ({ runId: input.runId, ...finding })),
+        );
         await tx.$executeRaw`DELETE FROM "Finding" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${batch}::uuid[])`;
         await insertFindings(tx, teamId, rows);
         findings += rows.length;
@@ -43,8 +46,13 @@ export async function recomputeRunFindings(teamId: string, runIds: string[]): Pr
 }
 
 /** Every run of the team, one transaction per batch so progress is kept if it stops half way. */
-export async function recomputeTeamFindings(teamId: string, onProgress?: (progress: { done: number; total: number }) => void): Promise<{ runs: number; findings: number }> {
-  const runs = await db().$queryRaw<{ id: string }[]>`SELECT id::text FROM "Run" WHERE "teamId" = ${teamId}::uuid ORDER BY "startedAt", id`;
+export async function recomputeTeamFindings(
+  teamId: string,
+  onProgress?: (progress: { done: number; total: number }) => void,
+): Promise<{ runs: number; findings: number }> {
+  const runs = await db().$queryRaw<
+    { id: string }[]
+  >`SELECT id::text FROM "Run" WHERE "teamId" = ${teamId}::uuid ORDER BY "startedAt", id`;
   let findings = 0;
   for (let start = 0; start < runs.length; start += RUNS_PER_BATCH * 8) {
     const batch = runs.slice(start, start + RUNS_PER_BATCH * 8).map((run) => run.id);
@@ -66,7 +74,9 @@ export async function refreshOutcomeFindings(teamId: string, runIds: string[]): 
       for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
         const batch = runIds.slice(start, start + RUNS_PER_BATCH);
         const inputs = await loadRunInputs(tx, teamId, batch, []);
-        const rows = inputs.flatMap((input) => keepWorthShowing(detectNoAcceptedOutcome(input)).map((finding) => ({ runId: input.runId, ...finding })));
+        const rows = inputs.flatMap((input) =>
+          keepWorthShowing(detectNoAcceptedOutcome(input)).map((finding) => ({ runId: input.runId, ...finding })),
+        );
         await tx.$executeRaw`DELETE FROM "Finding" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${batch}::uuid[]) AND category = 'no-accepted-outcome'`;
         await insertFindings(tx, teamId, rows);
       }
@@ -81,14 +91,25 @@ async function lockTeamFindings(tx: Prisma.TransactionClient, teamId: string): P
 }
 
 /** A finding's day is its run's start day (UTC). */
-async function insertFindings(tx: Prisma.TransactionClient, teamId: string, rows: (WasteFinding & { runId: string })[]): Promise<void> {
+async function insertFindings(
+  tx: Prisma.TransactionClient,
+  teamId: string,
+  rows: (WasteFinding & { runId: string })[],
+): Promise<void> {
   if (rows.length === 0) return;
   await tx.$executeRaw`
     INSERT INTO "Finding" ("teamId", "runId", category, "wastedTokens", "wastedUsd", "callIds", explanation, day)
     SELECT ${teamId}::uuid, f.run, f.category, f.tokens, f.usd, string_to_array(f.calls, ',')::bigint[], f.explanation,
       (r."startedAt" AT TIME ZONE 'UTC')::date
     FROM ${jsonRows(
-      rows.map((r) => ({ run: r.runId, category: r.category, tokens: Math.round(r.wastedTokens), usd: r.wastedUsd.toFixed(12), calls: r.callIds.join(","), explanation: r.explanation })),
+      rows.map((r) => ({
+        run: r.runId,
+        category: r.category,
+        tokens: Math.round(r.wastedTokens),
+        usd: r.wastedUsd.toFixed(12),
+        calls: r.callIds.join(","),
+        explanation: r.explanation,
+      })),
       "f(run uuid, category text, tokens bigint, usd numeric, calls text, explanation text)",
     )}
     JOIN "Run" r ON r."teamId" = ${teamId}::uuid AND r.id = f.run`;

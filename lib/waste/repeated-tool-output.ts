@@ -10,21 +10,38 @@
  */
 import { plural, tokens, toolLabel, usd } from "./explain";
 import { newContentKind, priceTokens } from "./pricing";
-import { carriedOutput, runThreads, type CarriedOutput } from "./threads";
+import { type CarriedOutput, carriedOutput, runThreads } from "./threads";
 import type { RunWasteInput, WasteFinding, WasteToolCall } from "./types";
 
 export const MIN_REPEATED_TOKENS = 200;
 
 /** What carrying an output cost: as new content where it entered, as a cache read after. */
-export function carryCost(carried: CarriedOutput, outputTokens: number, input: RunWasteInput, includeEntering: boolean): number {
-  const entering = includeEntering ? priceTokens(carried.entering.call, { [newContentKind(carried.entering.call)]: outputTokens }, input.overrides) : 0;
-  return carried.later.reduce((sum, entry) => sum + priceTokens(entry.call, { cacheRead: outputTokens }, input.overrides), entering);
+export function carryCost(
+  carried: CarriedOutput,
+  outputTokens: number,
+  input: RunWasteInput,
+  includeEntering: boolean,
+): number {
+  const entering = includeEntering
+    ? priceTokens(carried.entering.call, { [newContentKind(carried.entering.call)]: outputTokens }, input.overrides)
+    : 0;
+  return carried.later.reduce(
+    (sum, entry) => sum + priceTokens(entry.call, { cacheRead: outputTokens }, input.overrides),
+    entering,
+  );
 }
 
 /** The earlier tool call whose identical output is still in the same context, if any. */
-export function earlierCopyInContext(earlier: readonly { tool: WasteToolCall; carried: CarriedOutput }[], carried: CarriedOutput, hash: string) {
+export function earlierCopyInContext(
+  earlier: readonly { tool: WasteToolCall; carried: CarriedOutput }[],
+  carried: CarriedOutput,
+  hash: string,
+) {
   return earlier.find(
-    (seen) => seen.tool.outputHash === hash && seen.carried.thread === carried.thread && seen.carried.entering.segment === carried.entering.segment,
+    (seen) =>
+      seen.tool.outputHash === hash &&
+      seen.carried.thread === carried.thread &&
+      seen.carried.entering.segment === carried.entering.segment,
   );
 }
 
@@ -54,11 +71,17 @@ export function detectRepeatedToolOutput(input: RunWasteInput, retryToolIds: Rea
 }
 
 /** The output's tokens on each call that carried it. */
-export function contextPerCall(carried: CarriedOutput, outputTokens: number, includeEntering: boolean): Map<bigint, number> {
+export function contextPerCall(
+  carried: CarriedOutput,
+  outputTokens: number,
+  includeEntering: boolean,
+): Map<bigint, number> {
   const entries = includeEntering ? [carried.entering, ...carried.later] : carried.later;
   return new Map(entries.map((entry) => [entry.call.id, outputTokens]));
 }
 
 export function orderedByResult(toolCalls: readonly WasteToolCall[]): WasteToolCall[] {
-  return [...toolCalls].sort((a, b) => (a.resultAt ?? a.timestamp).getTime() - (b.resultAt ?? b.timestamp).getTime() || Number(a.id - b.id));
+  return [...toolCalls].sort(
+    (a, b) => (a.resultAt ?? a.timestamp).getTime() - (b.resultAt ?? b.timestamp).getTime() || Number(a.id - b.id),
+  );
 }

@@ -11,11 +11,17 @@
 import { plural, tokens, toolLabel, usd } from "./explain";
 import { priceTokens } from "./pricing";
 import { carryCost, contextPerCall, orderedByResult } from "./repeated-tool-output";
-import { carriedOutput, runThreads, type CarriedOutput } from "./threads";
+import { type CarriedOutput, carriedOutput, runThreads } from "./threads";
 import type { RunWasteInput, WasteFinding, WasteToolCall } from "./types";
 
 /** Tools whose summary is the full command they ran. */
-export const COMMAND_TOOLS: ReadonlySet<string> = new Set(["Bash", "shell", "exec_command", "local_shell", "container.exec"]);
+export const COMMAND_TOOLS: ReadonlySet<string> = new Set([
+  "Bash",
+  "shell",
+  "exec_command",
+  "local_shell",
+  "container.exec",
+]);
 
 export function detectRetries(input: RunWasteInput): { findings: WasteFinding[]; retryToolIds: Set<bigint> } {
   const findings: WasteFinding[] = [];
@@ -35,11 +41,16 @@ export function detectRetries(input: RunWasteInput): { findings: WasteFinding[];
 
   const threads = runThreads(calls);
   const toolsByCall = new Map<bigint, WasteToolCall[]>();
-  for (const tool of input.toolCalls) if (tool.callId !== null) toolsByCall.set(tool.callId, [...(toolsByCall.get(tool.callId) ?? []), tool]);
-  const loops = new Map<string, { first: WasteToolCall; repeats: { tool: WasteToolCall; carried: CarriedOutput | null }[]; segment: number }>();
+  for (const tool of input.toolCalls)
+    if (tool.callId !== null) toolsByCall.set(tool.callId, [...(toolsByCall.get(tool.callId) ?? []), tool]);
+  const loops = new Map<
+    string,
+    { first: WasteToolCall; repeats: { tool: WasteToolCall; carried: CarriedOutput | null }[]; segment: number }
+  >();
   const retryToolIds = new Set<bigint>();
   for (const tool of orderedByResult(input.toolCalls)) {
-    if (!COMMAND_TOOLS.has(tool.name) || tool.summary === null || tool.outputHash === null || tool.callId === null) continue;
+    if (!COMMAND_TOOLS.has(tool.name) || tool.summary === null || tool.outputHash === null || tool.callId === null)
+      continue;
     const requester = threads.byCallId.get(tool.callId);
     if (!requester) continue;
     const key = `${requester.thread}\u0000${requester.segment}\u0000${tool.name}\u0000${tool.summary}\u0000${tool.outputHash}`;
@@ -69,7 +80,8 @@ export function detectRetries(input: RunWasteInput): { findings: WasteFinding[];
       if (carried && outputTokens > 0) {
         wastedUsd += carryCost(carried, outputTokens, input, true);
         wastedTokens += outputTokens * (carried.later.length + 1);
-        for (const [callId, count] of contextPerCall(carried, outputTokens, true)) countedContext.set(callId, (countedContext.get(callId) ?? 0) + count);
+        for (const [callId, count] of contextPerCall(carried, outputTokens, true))
+          countedContext.set(callId, (countedContext.get(callId) ?? 0) + count);
       }
     }
     const runs = loop.repeats.length + 1;

@@ -70,10 +70,13 @@ export function carriedOutput(threads: RunThreads, tool: WasteToolCall): Carried
   if (!requester) return null;
   const thread = threads.threads.get(requester.thread)!;
   const resultTime = (tool.resultAt ?? tool.timestamp).getTime();
-  const enteringIndex = thread.findIndex((entry) => entry.index > requester.index && entry.call.timestamp.getTime() >= resultTime);
+  const enteringIndex = thread.findIndex(
+    (entry) => entry.index > requester.index && entry.call.timestamp.getTime() >= resultTime,
+  );
   if (enteringIndex === -1) return null;
   const entering = thread[enteringIndex]!;
   const later: ThreadCall[] = [];
-  for (let i = enteringIndex + 1; i < thread.length && thread[i]!.segment === entering.segment; i++) later.push(thread[i]!);
+  for (let i = enteringIndex + 1; i < thread.length && thread[i]!.segment === entering.segment; i++)
+    later.push(thread[i]!);
   return { entering, later, thread: requester.thread };
 }

@@ -7,11 +7,11 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { GET as getWaste } from "@/app/api/v1/waste/route";
 import { GET as getOutcomeCost } from "@/app/api/v1/outcomes/cost/route";
+import { GET as getWaste } from "@/app/api/v1/waste/route";
 import { closeDb, db } from "@/lib/db/client";
-import { recordOutcomes, type OutcomeSource } from "@/lib/outcomes/record-outcome";
-import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
+import { type OutcomeSource, recordOutcomes } from "@/lib/outcomes/record-outcome";
+import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
 import { wasteByGroup } from "./queries/waste-by-group";
 import { recomputeTeamFindings } from "./recompute";
@@ -29,7 +29,8 @@ beforeAll(async () => {
 afterAll(closeDb);
 
 const range = `from=${wholeRange.from}&to=${wholeRange.to}`;
-const read = (path: string) => new Request(`http://test${path}`, { headers: { authorization: `Bearer ${team.readKey}` } });
+const read = (path: string) =>
+  new Request(`http://test${path}`, { headers: { authorization: `Bearer ${team.readKey}` } });
 
 async function wasteApi(): Promise<{ totals: { wastedUsd: number; spendUsd: number; unacceptedSpendUsd: number } }> {
   return (await getWaste(read(`/api/v1/waste?${range}`), {})).json();
@@ -45,7 +46,11 @@ describe("waste and outcomes", () => {
   it("counts no run without a recorded outcome as waste, however old", async () => {
     expect(runs.length).toBeGreaterThanOrEqual(3);
     // One accepted outcome in the team used to turn every older undecided run into waste.
-    await recordOutcomes(userScope(team), { runIds: [runs[0]!.id], status: "ACCEPTED", source: "manual" }, { userId: team.adminUserId, apiKeyId: null });
+    await recordOutcomes(
+      userScope(team),
+      { runIds: [runs[0]!.id], status: "ACCEPTED", source: "manual" },
+      { userId: team.adminUserId, apiKeyId: null },
+    );
     await recomputeTeamFindings(team.teamId);
     const outcomeFindings = (await findingRows()).filter((finding) => finding.category === "no-accepted-outcome");
     expect(outcomeFindings).toEqual([]);
@@ -61,19 +66,36 @@ describe("waste and outcomes", () => {
     const sources: OutcomeSource[] = ["manual", "api"];
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ run: fc.nat({ max: runs.length - 1 }), status: fc.constantFrom(...statuses), source: fc.constantFrom(...sources) }), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.record({
+            run: fc.nat({ max: runs.length - 1 }),
+            status: fc.constantFrom(...statuses),
+            source: fc.constantFrom(...sources),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
         async (decisions) => {
           for (const decision of decisions) {
             const before = (await wasteApi()).totals.wastedUsd;
-            await recordOutcomes(userScope(team), { runIds: [runs[decision.run]!.id], status: decision.status, source: decision.source }, { userId: team.adminUserId, apiKeyId: null });
+            await recordOutcomes(
+              userScope(team),
+              { runIds: [runs[decision.run]!.id], status: decision.status, source: decision.source },
+              { userId: team.adminUserId, apiKeyId: null },
+            );
             const after = await wasteApi();
             if (decision.status === "ACCEPTED") expect(after.totals.wastedUsd).toBeLessThanOrEqual(before + 1e-9);
 
             // The whole-cost finding is exactly on the runs marked rejected or abandoned.
             const outcomes = await db().$queryRaw<{ id: string; outcome: string | null }[]>`
               SELECT id::text AS id, outcome::text AS outcome FROM "Run" WHERE "teamId" = ${team.teamId}::uuid`;
-            const wasted = new Set(outcomes.filter((run) => run.outcome === "REJECTED" || run.outcome === "ABANDONED").map((run) => run.id));
-            const found = new Set((await findingRows()).filter((finding) => finding.category === "no-accepted-outcome").map((finding) => finding.runId));
+            const wasted = new Set(
+              outcomes.filter((run) => run.outcome === "REJECTED" || run.outcome === "ABANDONED").map((run) => run.id),
+            );
+            const found = new Set(
+              (await findingRows())
+                .filter((finding) => finding.category === "no-accepted-outcome")
+                .map((finding) => finding.runId),
+            );
             expect(found).toEqual(wasted);
             // Waste is at least the whole cost of those runs, and the rest is detector findings.
             const rejectedCost = runs.filter((run) => wasted.has(run.id)).reduce((sum, run) => sum + run.costUsd, 0);
@@ -96,7 +118,11 @@ describe("waste and outcomes", () => {
   });
 
   it("finds the same whenever the recompute runs", async () => {
-    await recordOutcomes(userScope(team), { runIds: [runs[1]!.id], status: "REJECTED", source: "manual" }, { userId: team.adminUserId, apiKeyId: null });
+    await recordOutcomes(
+      userScope(team),
+      { runIds: [runs[1]!.id], status: "REJECTED", source: "manual" },
+      { userId: team.adminUserId, apiKeyId: null },
+    );
     await recomputeTeamFindings(team.teamId);
     const now = await findingRows();
     expect(now.some((finding) => finding.category === "no-accepted-outcome")).toBe(true);

@@ -29,7 +29,11 @@ async function attempt(work: () => Promise<string>): Promise<BudgetFormState> {
     revalidatePath("/budgets");
     return { error: null, message };
   } catch (error) {
-    if (error instanceof ZodError) return { error: error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; "), message: null };
+    if (error instanceof ZodError)
+      return {
+        error: error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; "),
+        message: null,
+      };
     if (error instanceof HttpError) return { error: error.message, message: null };
     throw error;
   }
@@ -39,7 +43,12 @@ async function attempt(work: () => Promise<string>): Promise<BudgetFormState> {
 function budgetBody(form: FormData) {
   const kind = text(form, "scopeKind");
   const channels: unknown[] = form.getAll("keepChannel").map((id) => ({ id: String(id) }));
-  if (text(form, "webhookUrl")) channels.push({ kind: "webhook", url: text(form, "webhookUrl"), ...(text(form, "webhookSecret") ? { secret: text(form, "webhookSecret") } : {}) });
+  if (text(form, "webhookUrl"))
+    channels.push({
+      kind: "webhook",
+      url: text(form, "webhookUrl"),
+      ...(text(form, "webhookSecret") ? { secret: text(form, "webhookSecret") } : {}),
+    });
   if (text(form, "slackUrl")) channels.push({ kind: "slack", url: text(form, "slackUrl") });
   if (text(form, "emailTo")) channels.push({ kind: "email", to: text(form, "emailTo") });
   return {
@@ -48,7 +57,11 @@ function budgetBody(form: FormData) {
     period: text(form, "period"),
     amountUsd: Number(text(form, "amountUsd")),
     // "50, 80, 100": the field is at most 100 characters (maxLength), split on commas and spaces.
-    thresholds: text(form, "thresholds").slice(0, 100).split(/[\s,]+/).filter(Boolean).map(Number),
+    thresholds: text(form, "thresholds")
+      .slice(0, 100)
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number),
     channels,
   };
 }

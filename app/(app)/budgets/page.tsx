@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { BudgetCard } from "@/components/budgets/budget-card";
 import { TimeZoneForm } from "@/components/budgets/budget-buttons";
+import { BudgetCard } from "@/components/budgets/budget-card";
 import { BudgetForm } from "@/components/budgets/budget-form";
 import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
@@ -23,13 +23,33 @@ export default async function BudgetsPage() {
     scopeTargets(scope),
     teamTimeZone(scope.teamId),
   ]);
-  const details = await Promise.all(states.map(async (state) => ({ channels: await budgetChannels(scope, state.id), log: await deliveryLog(scope.teamId, state.id, LOG_ENTRIES) })));
+  const details = await Promise.all(
+    states.map(async (state) => ({
+      channels: await budgetChannels(scope, state.id),
+      log: await deliveryLog(scope.teamId, state.id, LOG_ENTRIES),
+    })),
+  );
   return (
     <>
-      <PageHead title="Budgets" subtitle={`Periods follow ${timeZone}; weeks start on Monday. Alerts are checked after every upload and every minute.`} />
-      {states.length === 0 ? <p className="panel muted">No budgets yet.{canManage ? " Create the first one below." : " An admin can create them."}</p> : null}
+      <PageHead
+        title="Budgets"
+        subtitle={`Periods follow ${timeZone}; weeks start on Monday. Alerts are checked after every upload and every minute.`}
+      />
+      {states.length === 0 ? (
+        <p className="panel muted">
+          No budgets yet.{canManage ? " Create the first one below." : " An admin can create them."}
+        </p>
+      ) : null}
       {states.map((state, i) => (
-        <BudgetCard key={state.id} state={state} label={scopeLabel(state.scope, targets)} channels={details[i]!.channels} log={details[i]!.log} targets={targets} canManage={canManage} />
+        <BudgetCard
+          key={state.id}
+          state={state}
+          label={scopeLabel(state.scope, targets)}
+          channels={details[i]!.channels}
+          log={details[i]!.log}
+          targets={targets}
+          canManage={canManage}
+        />
       ))}
       {canManage ? (
         <section className="panel">

@@ -1,5 +1,10 @@
 import type { Metadata } from "next";
-import { ProjectDetail, ProjectTable, PackageSummary, RecommendationList } from "@/components/context-package/context-package-panels";
+import {
+  PackageSummary,
+  ProjectDetail,
+  ProjectTable,
+  RecommendationList,
+} from "@/components/context-package/context-package-panels";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
@@ -10,20 +15,34 @@ import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
 
 export const metadata: Metadata = { title: "Context" };
 
-export default async function ContextPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function ContextPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const scope = await pageScope();
   const params = await searchParams;
   // Without a range in the URL: the 30 days ending on the last day with spend (data may be old).
   const lastDay = params.from || params.to ? null : await latestSpendDay(scope);
-  const { correction, ...range } = correctedDayRange(lastDay ? { from: addDays(lastDay, -29), to: lastDay } : params, () => ({ from: addDays(todayUtc(), -29), to: todayUtc() }));
+  const { correction, ...range } = correctedDayRange(
+    lastDay ? { from: addDays(lastDay, -29), to: lastDay } : params,
+    () => ({ from: addDays(todayUtc(), -29), to: todayUtc() }),
+  );
   const report = await contextPackageReport(scope, { ...range, groupBy: "project" });
   const projects = report.rows as ProjectPackage[];
   const wanted = typeof params.project === "string" ? params.project : null;
   const selected = projects.find((project) => project.key === wanted) ?? projects[0] ?? null;
-  const linkFor = (project: string) => `/context?${new URLSearchParams({ from: range.from, to: range.to, project }).toString()}`;
+  const linkFor = (project: string) =>
+    `/context?${new URLSearchParams({ from: range.from, to: range.to, project }).toString()}`;
   return (
     <>
-      <PageHead title="Context" subtitle={correction ?? `What every call carries before the work starts, and what it costs: runs started ${range.from} to ${range.to} (UTC)`}>
+      <PageHead
+        title="Context"
+        subtitle={
+          correction ??
+          `What every call carries before the work starts, and what it costs: runs started ${range.from} to ${range.to} (UTC)`
+        }
+      >
         <form className="inline" method="get">
           <DateRangeFields from={range.from} to={range.to} />
           <button type="submit" className="secondary">
@@ -39,7 +58,12 @@ export default async function ContextPage({ searchParams }: { searchParams: Prom
           <>
             <RecommendationList title="Recommendations" recommendations={report.recommendations} />
             <ProjectTable projects={projects} selected={selected?.key ?? null} linkFor={linkFor} />
-            {selected ? <ProjectDetail project={selected} recommendations={report.recommendations.filter((r) => r.project === selected.key)} /> : null}
+            {selected ? (
+              <ProjectDetail
+                project={selected}
+                recommendations={report.recommendations.filter((r) => r.project === selected.key)}
+              />
+            ) : null}
           </>
         )}
       </GetStartedIfEmpty>

@@ -17,7 +17,11 @@ export default async function IngestPage() {
         <Link href="/ingest/history">Ingest history</Link>
       </PageHead>
       <TraceUploader />
-      <GetStarted origin={await requestOrigin()} canManageKeys={can(scope.actor, "keys:manage")} title="Every way to bring traces in" />
+      <GetStarted
+        origin={await requestOrigin()}
+        canManageKeys={can(scope.actor, "keys:manage")}
+        title="Every way to bring traces in"
+      />
     </>
   );
 }

@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { ZodError } from "zod";
 import { pageScope } from "@/lib/auth/scope";
-import { ruleFields, type OwnershipRuleInput, type RuleField } from "@/lib/ownership/attribution";
+import { formatUsd } from "@/lib/format";
+import { type OwnershipRuleInput, type RuleField, ruleFields } from "@/lib/ownership/attribution";
 import {
   assignRuns,
   createPerson,
@@ -21,6 +22,7 @@ import {
   moveRule,
   OwnershipError,
   OwnershipForbiddenError,
+  type RuleInput,
   renamePerson,
   renameProject,
   renameTask,
@@ -28,12 +30,10 @@ import {
   splitRun,
   updateDiscoverySettings,
   updateRule,
-  type RuleInput,
 } from "@/lib/ownership/manage";
-import { previewRules, type AttributionMove } from "@/lib/ownership/reattribute";
-import { unallocatedRunsOf } from "@/lib/queries/unallocated-groups";
+import { type AttributionMove, previewRules } from "@/lib/ownership/reattribute";
 import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
-import { formatUsd } from "@/lib/format";
+import { unallocatedRunsOf } from "@/lib/queries/unallocated-groups";
 
 export interface OwnershipFormState {
   error: string | null;
@@ -57,8 +57,10 @@ async function attempt(work: () => Promise<string>): Promise<OwnershipFormState>
     revalidatePath("/", "layout");
     return { error: null, message };
   } catch (error) {
-    if (error instanceof ZodError) return { error: error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), message: null };
-    if (error instanceof OwnershipError || error instanceof OwnershipForbiddenError) return { error: error.message, message: null };
+    if (error instanceof ZodError)
+      return { error: error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), message: null };
+    if (error instanceof OwnershipError || error instanceof OwnershipForbiddenError)
+      return { error: error.message, message: null };
     throw error;
   }
 }
@@ -78,7 +80,11 @@ const ruleChanges = ["create", "update", "move-up", "move-down", "delete"] as co
 type RuleChange = (typeof ruleChanges)[number];
 
 /** The rules as they would be after the change, in order, for the preview. */
-function proposeRules(change: RuleChange, id: string, input: RuleInput | null): (rules: OwnershipRuleInput[]) => OwnershipRuleInput[] {
+function proposeRules(
+  change: RuleChange,
+  id: string,
+  input: RuleInput | null,
+): (rules: OwnershipRuleInput[]) => OwnershipRuleInput[] {
   return (rules) => {
     const ordered = [...rules].sort((a, b) => a.position - b.position);
     const index = ordered.findIndex((rule) => rule.id === id);
@@ -113,7 +119,8 @@ export async function ruleChangeAction(_state: OwnershipFormState, form: FormDat
   const needsInput = change === "create" || change === "update";
   if (text(form, "intent") === "apply") {
     return attempt(async () => {
-      if (change === "create") return `Rule "${(await createRule(scope, ruleFromForm(form))).name}" applied to history.`;
+      if (change === "create")
+        return `Rule "${(await createRule(scope, ruleFromForm(form))).name}" applied to history.`;
       if (change === "update") await updateRule(scope, id, ruleFromForm(form));
       else if (change === "delete") await deleteRule(scope, id);
       else await moveRule(scope, id, change === "move-up" ? "up" : "down");
@@ -121,21 +128,33 @@ export async function ruleChangeAction(_state: OwnershipFormState, form: FormDat
     });
   }
   const parsed = needsInput ? ruleInputSchema.safeParse(ruleFromForm(form)) : null;
-  if (parsed && !parsed.success) return { error: parsed.error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), message: null };
+  if (parsed && !parsed.success)
+    return { error: parsed.error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), message: null };
   return describePreview(scope, await previewRules(scope.teamId, proposeRules(change, id, parsed?.data ?? null)));
 }
 
 /** Sentences for a preview: "Moves $12.40 across 7 runs of owner from Unallocated to Ana." */
-async function describePreview(scope: Awaited<ReturnType<typeof editor>>, moves: AttributionMove[]): Promise<OwnershipFormState> {
+async function describePreview(
+  scope: Awaited<ReturnType<typeof editor>>,
+  moves: AttributionMove[],
+): Promise<OwnershipFormState> {
   const names = namesOf(await ownershipSetup(scope));
-  const label = (target: string | null, field: string) => (target === null ? "Unallocated" : target.startsWith("new:") ? `new ${field} ${target.slice(4)}` : (names.get(target) ?? target));
+  const label = (target: string | null, field: string) =>
+    target === null
+      ? "Unallocated"
+      : target.startsWith("new:")
+        ? `new ${field} ${target.slice(4)}`
+        : (names.get(target) ?? target);
   return {
     error: null,
     message: null,
     preview:
       moves.length === 0
         ? ["This would not change any run (other rules or manual assignments decide them)."]
-        : moves.map((move) => `Moves ${formatUsd(move.costUsd)} across ${move.runs} run${move.runs === 1 ? "" : "s"} of ${move.field} from ${label(move.fromId, move.field)} to ${label(move.toId, move.field)}.`),
+        : moves.map(
+            (move) =>
+              `Moves ${formatUsd(move.costUsd)} across ${move.runs} run${move.runs === 1 ? "" : "s"} of ${move.field} from ${label(move.fromId, move.field)} to ${label(move.toId, move.field)}.`,
+          ),
   };
 }
 
@@ -143,14 +162,19 @@ async function describePreview(scope: Awaited<ReturnType<typeof editor>>, moves:
 function pickedGroups(form: FormData): { field: RuleField; value: string }[] {
   return form.getAll("group").flatMap((entry) => {
     const [field, ...rest] = String(entry).split("\u001f");
-    return field && (ruleFields as readonly string[]).includes(field) ? [{ field: field as RuleField, value: rest.join("\u001f") }] : [];
+    return field && (ruleFields as readonly string[]).includes(field)
+      ? [{ field: field as RuleField, value: rest.join("\u001f") }]
+      : [];
   });
 }
 
 /** A rule matching exactly one value: glob characters in it are escaped. */
 const exactPattern = (value: string) => value.replace(/[\\*?[\]{}()!+@]/g, "\\$&");
 
-const ruleForGroup = (group: { field: RuleField; value: string }, targets: { ownerId: string; projectId: string; taskId: string }) => ({
+const ruleForGroup = (
+  group: { field: RuleField; value: string },
+  targets: { ownerId: string; projectId: string; taskId: string },
+) => ({
   name: `${group.field} is ${group.value}`.slice(0, 120),
   matchField: group.field,
   pattern: exactPattern(group.value),
@@ -168,13 +192,19 @@ export async function queueAction(_state: OwnershipFormState, form: FormData): P
   const groups = pickedGroups(form);
   const targets = { ownerId: text(form, "ownerId"), projectId: text(form, "projectId"), taskId: text(form, "taskId") };
   if (groups.length === 0) return { error: "Tick one or more groups.", message: null };
-  if (!targets.ownerId && !targets.projectId && !targets.taskId) return { error: "Pick an owner, a project or a task.", message: null };
+  if (!targets.ownerId && !targets.projectId && !targets.taskId)
+    return { error: "Pick an owner, a project or a task.", message: null };
   const intent = text(form, "intent");
   if (intent === "assign") {
     const runIds = await unallocatedRunsOf(scope, groups);
     if (runIds.length === 0) return { error: "Those runs are allocated already.", message: null };
     return attempt(async () => {
-      await assignRuns(scope, { runIds, ...(targets.ownerId ? { ownerId: targets.ownerId } : {}), ...(targets.projectId ? { projectId: targets.projectId } : {}), ...(targets.taskId ? { taskId: targets.taskId } : {}) });
+      await assignRuns(scope, {
+        runIds,
+        ...(targets.ownerId ? { ownerId: targets.ownerId } : {}),
+        ...(targets.projectId ? { projectId: targets.projectId } : {}),
+        ...(targets.taskId ? { taskId: targets.taskId } : {}),
+      });
       return `Assigned ${runIds.length} run${runIds.length === 1 ? "" : "s"}.`;
     });
   }
@@ -187,8 +217,14 @@ export async function queueAction(_state: OwnershipFormState, form: FormData): P
   }
   const parsed = rules.map((rule) => ruleInputSchema.safeParse(rule));
   const invalid = parsed.find((result) => !result.success);
-  if (invalid && !invalid.success) return { error: invalid.error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), message: null };
-  const proposed = parsed.map((result, index) => ({ ...result.data!, id: `new-${index}`, position: Number.MAX_SAFE_INTEGER - parsed.length + index, enabled: true }));
+  if (invalid && !invalid.success)
+    return { error: invalid.error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), message: null };
+  const proposed = parsed.map((result, index) => ({
+    ...result.data!,
+    id: `new-${index}`,
+    position: Number.MAX_SAFE_INTEGER - parsed.length + index,
+    enabled: true,
+  }));
   return describePreview(scope, await previewRules(scope.teamId, (current) => [...current, ...proposed]));
 }
 
@@ -202,7 +238,10 @@ export async function linkIdentityAction(form: FormData) {
 
 export async function createPersonAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
   const scope = await editor();
-  return attempt(async () => `Added ${(await createPerson(scope, { displayName: text(form, "displayName"), email: text(form, "email") })).displayName}.`);
+  return attempt(
+    async () =>
+      `Added ${(await createPerson(scope, { displayName: text(form, "displayName"), email: text(form, "email") })).displayName}.`,
+  );
 }
 
 export async function mergePeopleAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
@@ -216,14 +255,21 @@ export async function mergePeopleAction(_state: OwnershipFormState, form: FormDa
 export async function createProjectAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
   const scope = await editor();
   return attempt(async () => {
-    const project = await createProject(scope, { name: text(form, "name"), repositoryPattern: text(form, "repositoryPattern"), pathPattern: text(form, "pathPattern") });
+    const project = await createProject(scope, {
+      name: text(form, "name"),
+      repositoryPattern: text(form, "repositoryPattern"),
+      pathPattern: text(form, "pathPattern"),
+    });
     return `Project ${project.name} created; matching runs moved to it.`;
   });
 }
 
 export async function createTaskAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
   const scope = await editor();
-  return attempt(async () => `Task ${(await createTask(scope, { key: text(form, "key"), title: text(form, "title") })).key} created.`);
+  return attempt(
+    async () =>
+      `Task ${(await createTask(scope, { key: text(form, "key"), title: text(form, "title") })).key} created.`,
+  );
 }
 
 /** Manual assignment of one run from its page; "(rules decide)" clears the manual choice. */
@@ -234,7 +280,12 @@ export async function assignRunAction(_state: OwnershipFormState, form: FormData
     return value === "keep" ? {} : { [name]: value };
   };
   return attempt(async () => {
-    await assignRuns(scope, { runIds: [text(form, "runId")], ...pick("ownerId"), ...pick("projectId"), ...pick("taskId") });
+    await assignRuns(scope, {
+      runIds: [text(form, "runId")],
+      ...pick("ownerId"),
+      ...pick("projectId"),
+      ...pick("taskId"),
+    });
     return "Saved. A manual choice beats every rule.";
   });
 }
@@ -289,7 +340,11 @@ export async function catalogAction(_state: OwnershipFormState, form: FormData):
 export async function discoveryAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
   const scope = await editor();
   return attempt(async () => {
-    await updateDiscoverySettings(scope, { discoverOwners: form.has("discoverOwners"), discoverProjects: form.has("discoverProjects"), discoverTasks: form.has("discoverTasks") });
+    await updateDiscoverySettings(scope, {
+      discoverOwners: form.has("discoverOwners"),
+      discoverProjects: form.has("discoverProjects"),
+      discoverTasks: form.has("discoverTasks"),
+    });
     return "Discovery settings saved and applied to history.";
   });
 }

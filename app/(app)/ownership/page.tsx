@@ -12,7 +12,7 @@ import { pageScope } from "@/lib/auth/scope";
 import { formatUsd } from "@/lib/format";
 import { mergeSuggestions } from "@/lib/queries/merge-suggestions";
 import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
-import { unallocatedGroups, type UnallocatedGroup } from "@/lib/queries/unallocated-groups";
+import { type UnallocatedGroup, unallocatedGroups } from "@/lib/queries/unallocated-groups";
 import {
   catalogAction,
   createPersonAction,
@@ -26,7 +26,12 @@ import {
 
 export const metadata: Metadata = { title: "Ownership" };
 
-const identityKinds: Record<string, string> = { email: "telemetry email", "os-user": "OS user", uploader: "uploader", "api-key": "API key" };
+const identityKinds: Record<string, string> = {
+  email: "telemetry email",
+  "os-user": "OS user",
+  uploader: "uploader",
+  "api-key": "API key",
+};
 
 /** What a queue group shares, in words: "OS user runner", "directory /srv/x". */
 function signalLabel(group: UnallocatedGroup) {
@@ -40,10 +45,16 @@ export default async function OwnershipPage() {
   const scope = await pageScope();
   const admin = can(scope.actor, "ownership:edit");
   const readAll = can(scope.actor, "spend:read-all");
-  const [setup, queue, suggestions] = await Promise.all([ownershipSetup(scope), unallocatedGroups(scope), readAll ? mergeSuggestions(scope) : Promise.resolve([])]);
+  const [setup, queue, suggestions] = await Promise.all([
+    ownershipSetup(scope),
+    unallocatedGroups(scope),
+    readAll ? mergeSuggestions(scope) : Promise.resolve([]),
+  ]);
   const names = namesOf(setup);
   const identitiesOf = new Map<string, typeof setup.identities>();
-  for (const identity of setup.identities) if (identity.personId) identitiesOf.set(identity.personId, [...(identitiesOf.get(identity.personId) ?? []), identity]);
+  for (const identity of setup.identities)
+    if (identity.personId)
+      identitiesOf.set(identity.personId, [...(identitiesOf.get(identity.personId) ?? []), identity]);
   const { discoverOwners, discoverProjects, discoverTasks } = setup.discovery;
   return (
     <>
@@ -89,13 +100,32 @@ export default async function OwnershipPage() {
                   </thead>
                   <tbody>
                     {queue.groups.map((group) => (
-                      <tr key={`${group.field}:${group.value}`} className="queue-row" data-testid="unallocated-group" data-value={group.value}>
-                        <td>{admin ? <input type="checkbox" name="group" value={`${group.field}\u001f${group.value}`} aria-label={`Select ${signalLabel(group)} ${group.value}`} /> : null}</td>
+                      <tr
+                        key={`${group.field}:${group.value}`}
+                        className="queue-row"
+                        data-testid="unallocated-group"
+                        data-value={group.value}
+                      >
+                        <td>
+                          {admin ? (
+                            <input
+                              type="checkbox"
+                              name="group"
+                              value={`${group.field}\u001f${group.value}`}
+                              aria-label={`Select ${signalLabel(group)} ${group.value}`}
+                            />
+                          ) : null}
+                        </td>
                         <td>
                           <span className="badge">{signalLabel(group)}</span> <code>{group.value}</code>
                         </td>
                         <td className="muted">
-                          {[group.withoutOwner > 0 && `owner (${group.withoutOwner})`, group.withoutProject > 0 && `project (${group.withoutProject})`].filter(Boolean).join(", ")}
+                          {[
+                            group.withoutOwner > 0 && `owner (${group.withoutOwner})`,
+                            group.withoutProject > 0 && `project (${group.withoutProject})`,
+                          ]
+                            .filter(Boolean)
+                            .join(", ")}
                         </td>
                         <td className="num">{group.runs}</td>
                         <td className="num">{formatUsd(group.costUsd)}</td>
@@ -139,7 +169,10 @@ export default async function OwnershipPage() {
               {suggestions.map((suggestion) => (
                 <tr key={`${suggestion.sourceId}:${suggestion.targetId}`}>
                   <td>
-                    <strong>{suggestion.sourceName}</strong> and <strong>{personLabel({ displayName: suggestion.targetName, email: suggestion.targetEmail })}</strong>
+                    <strong>{suggestion.sourceName}</strong> and{" "}
+                    <strong>
+                      {personLabel({ displayName: suggestion.targetName, email: suggestion.targetEmail })}
+                    </strong>
                     <span className="provenance"> · {suggestion.reason}</span>
                   </td>
                   <td>
@@ -149,7 +182,11 @@ export default async function OwnershipPage() {
                         <input type="hidden" name="op" value="merge" />
                         <input type="hidden" name="id" value={suggestion.sourceId} />
                         <input type="hidden" name="targetId" value={suggestion.targetId} />
-                        <button type="submit" className="secondary" aria-label={`Merge ${suggestion.sourceName} into ${suggestion.targetName}`}>
+                        <button
+                          type="submit"
+                          className="secondary"
+                          aria-label={`Merge ${suggestion.sourceName} into ${suggestion.targetName}`}
+                        >
                           Merge into {suggestion.targetName}
                         </button>
                       </ActionForm>
@@ -179,13 +216,20 @@ export default async function OwnershipPage() {
               <tr key={person.id} data-testid="person-row" data-name={person.displayName}>
                 <td>
                   {person.displayName}
-                  {person.email && person.email !== person.displayName ? <span className="provenance"> · {person.email}</span> : null}
+                  {person.email && person.email !== person.displayName ? (
+                    <span className="provenance"> · {person.email}</span>
+                  ) : null}
                   {person.userId ? <span className="badge">member</span> : null}
                 </td>
                 <td>
                   {(identitiesOf.get(person.id) ?? []).map((identity) => (
-                    <span key={identity.id} className="badge" title={identity.personSetBy === "discovery" ? "found by discovery" : undefined}>
-                      {identityKinds[identity.kind] ?? identity.kind} {identity.kind === "api-key" ? "" : identity.value}
+                    <span
+                      key={identity.id}
+                      className="badge"
+                      title={identity.personSetBy === "discovery" ? "found by discovery" : undefined}
+                    >
+                      {identityKinds[identity.kind] ?? identity.kind}{" "}
+                      {identity.kind === "api-key" ? "" : identity.value}
                     </span>
                   ))}
                 </td>
@@ -198,7 +242,9 @@ export default async function OwnershipPage() {
                       id={person.id}
                       name={person.displayName}
                       email={person.userId ? null : (person.email ?? "")}
-                      mergeTargets={person.userId ? [] : personOptions(setup.people.filter((other) => other.id !== person.id))}
+                      mergeTargets={
+                        person.userId ? [] : personOptions(setup.people.filter((other) => other.id !== person.id))
+                      }
                       canDelete={!person.userId}
                     />
                   </td>
@@ -244,7 +290,13 @@ export default async function OwnershipPage() {
                       {admin ? (
                         <form action={linkIdentityAction} className="inline">
                           <input type="hidden" name="identityId" value={identity.id} />
-                          <Choice name="personId" options={personOptions(setup.people)} empty="(nobody)" defaultValue={identity.personId ?? ""} label={`Person for ${identity.value}`} />
+                          <Choice
+                            name="personId"
+                            options={personOptions(setup.people)}
+                            empty="(nobody)"
+                            defaultValue={identity.personId ?? ""}
+                            label={`Person for ${identity.value}`}
+                          />
                           <button type="submit" className="secondary">
                             Link
                           </button>
@@ -265,7 +317,9 @@ export default async function OwnershipPage() {
 
       <section className="panel" id="projects">
         <h2>Projects ({setup.projects.length})</h2>
-        {setup.projects.length === 0 ? <p className="muted">No projects yet: they are discovered from each run&apos;s repository, or added here.</p> : null}
+        {setup.projects.length === 0 ? (
+          <p className="muted">No projects yet: they are discovered from each run&apos;s repository, or added here.</p>
+        ) : null}
         <table className="compact" hidden={setup.projects.length === 0} data-testid="projects">
           <thead>
             <tr>
@@ -295,7 +349,12 @@ export default async function OwnershipPage() {
                 <td className="num">{formatUsd(project.costUsd)}</td>
                 {admin ? (
                   <td>
-                    <CatalogActions kind="project" id={project.id} name={project.name} mergeTargets={projectOptions(setup.projects.filter((other) => other.id !== project.id))} />
+                    <CatalogActions
+                      kind="project"
+                      id={project.id}
+                      name={project.name}
+                      mergeTargets={projectOptions(setup.projects.filter((other) => other.id !== project.id))}
+                    />
                   </td>
                 ) : null}
               </tr>
@@ -303,7 +362,10 @@ export default async function OwnershipPage() {
           </tbody>
         </table>
         <h2 style={{ marginTop: 18 }}>Tasks ({setup.tasks.length})</h2>
-        <p className="muted">From a ticket key such as ABC-123 in a run&apos;s branch or first prompt, else a branch that is not the default, else a pull request; or made by hand.</p>
+        <p className="muted">
+          From a ticket key such as ABC-123 in a run&apos;s branch or first prompt, else a branch that is not the
+          default, else a pull request; or made by hand.
+        </p>
         <table className="compact" hidden={setup.tasks.length === 0} data-testid="tasks">
           <thead>
             <tr>
@@ -324,7 +386,12 @@ export default async function OwnershipPage() {
                 <td className="num">{formatUsd(task.costUsd)}</td>
                 {admin ? (
                   <td>
-                    <CatalogActions kind="task" id={task.id} name={task.key} mergeTargets={taskOptions(setup.tasks.filter((other) => other.id !== task.id))} />
+                    <CatalogActions
+                      kind="task"
+                      id={task.id}
+                      name={task.key}
+                      mergeTargets={taskOptions(setup.tasks.filter((other) => other.id !== task.id))}
+                    />
                   </td>
                 ) : null}
               </tr>
@@ -409,7 +476,10 @@ export default async function OwnershipPage() {
                             name="intent"
                             value="preview"
                             className={change === "delete" ? "danger" : "secondary"}
-                            disabled={(change === "move-up" && index === 0) || (change === "move-down" && index === setup.rules.length - 1)}
+                            disabled={
+                              (change === "move-up" && index === 0) ||
+                              (change === "move-down" && index === setup.rules.length - 1)
+                            }
                             aria-label={`${change === "delete" ? "Delete" : change === "move-up" ? "Move up" : "Move down"} ${rule.name}`}
                           >
                             {change === "delete" ? "Delete" : change === "move-up" ? "↑" : "↓"}
@@ -448,12 +518,12 @@ export default async function OwnershipPage() {
         ) : null}
       </section>
 
-
       <section className="panel" id="discovery" data-testid="discovery">
         <h2>Discovery</h2>
         <p className="muted">
-          What the data says by itself, below rules and manual assignments: owners from telemetry emails, OS users (not service accounts such as root or runner), the uploader or
-          the key&apos;s creator; projects from the repository; tasks from ticket keys, feature branches and pull requests.
+          What the data says by itself, below rules and manual assignments: owners from telemetry emails, OS users (not
+          service accounts such as root or runner), the uploader or the key&apos;s creator; projects from the
+          repository; tasks from ticket keys, feature branches and pull requests.
         </p>
         {admin ? (
           <ActionForm action={discoveryAction} testId="discovery-form">
@@ -474,7 +544,8 @@ export default async function OwnershipPage() {
           </ActionForm>
         ) : (
           <p>
-            Owners {discoverOwners ? "on" : "off"}, projects {discoverProjects ? "on" : "off"}, tasks {discoverTasks ? "on" : "off"}.
+            Owners {discoverOwners ? "on" : "off"}, projects {discoverProjects ? "on" : "off"}, tasks{" "}
+            {discoverTasks ? "on" : "off"}.
           </p>
         )}
       </section>

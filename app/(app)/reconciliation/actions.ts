@@ -14,7 +14,11 @@ export interface BillingFormState {
 }
 
 function failure(error: unknown): BillingFormState {
-  if (error instanceof ZodError) return { error: error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; "), message: null };
+  if (error instanceof ZodError)
+    return {
+      error: error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; "),
+      message: null,
+    };
   return { error: (error as Error).message, message: null };
 }
 
@@ -24,7 +28,11 @@ export async function addBillingSourceAction(_: BillingFormState, form: FormData
   const scope = await pageScope("members:manage");
   assertCanManageBilling(scope);
   try {
-    const source = await createBillingSource(scope, { provider: text(form, "provider"), name: text(form, "name"), adminKey: text(form, "adminKey") });
+    const source = await createBillingSource(scope, {
+      provider: text(form, "provider"),
+      name: text(form, "name"),
+      adminKey: text(form, "adminKey"),
+    });
     revalidatePath("/reconciliation");
     return { error: null, message: `Added ${source.name}. Sync it to pull the bill.` };
   } catch (error) {
@@ -35,7 +43,10 @@ export async function addBillingSourceAction(_: BillingFormState, form: FormData
 export async function syncBillingSourceAction(_: BillingFormState, form: FormData): Promise<BillingFormState> {
   const scope = await pageScope("members:manage");
   try {
-    const result = await syncBillingSource(scope, text(form, "sourceId"), { from: text(form, "from") || undefined, to: text(form, "to") || undefined });
+    const result = await syncBillingSource(scope, text(form, "sourceId"), {
+      from: text(form, "from") || undefined,
+      to: text(form, "to") || undefined,
+    });
     return { error: null, message: `Synced ${result.days} days: ${formatUsd(result.billedUsd)} billed.` };
   } catch (error) {
     return failure(error);
@@ -48,7 +59,11 @@ export async function syncBillingSourceAction(_: BillingFormState, form: FormDat
 export async function recordSeatAction(_: BillingFormState, form: FormData): Promise<BillingFormState> {
   const scope = await pageScope("members:manage");
   try {
-    await recordSeat(scope, { personId: text(form, "personId"), plan: text(form, "plan"), monthlyUsd: text(form, "monthlyUsd") });
+    await recordSeat(scope, {
+      personId: text(form, "personId"),
+      plan: text(form, "plan"),
+      monthlyUsd: text(form, "monthlyUsd"),
+    });
     revalidatePath("/reconciliation");
     return { error: null, message: "Seat recorded." };
   } catch (error) {

@@ -26,7 +26,10 @@ const MAX_PAGE_DAYS = 366;
 export default async function ReconciliationPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   const scope = await pageScope("spend:read-all");
   const params = await searchParams;
-  const { correction, ...asked } = correctedDayRange(params, () => ({ from: addDays(todayUtc(), -29), to: todayUtc() }));
+  const { correction, ...asked } = correctedDayRange(params, () => ({
+    from: addDays(todayUtc(), -29),
+    to: todayUtc(),
+  }));
   // The chart has a point per day: a range of centuries would be millions of them.
   const earliest = addDays(asked.to, -(MAX_PAGE_DAYS - 1));
   const range = asked.from < earliest ? { from: earliest, to: asked.to } : asked;
@@ -40,14 +43,24 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
     listBillingSources(scope),
     seatValues(scope, range),
     claudeCodeActivity(scope, range),
-    teamDb(scope).person.findMany({ select: { id: true, displayName: true, email: true }, orderBy: { displayName: "asc" } }),
+    teamDb(scope).person.findMany({
+      select: { id: true, displayName: true, email: true },
+      orderBy: { displayName: "asc" },
+    }),
   ]);
   const billedByDay = new Map(byDay.rows.map((row) => [row.key, row]));
-  const days = daysOf(range).map((day) => ({ day, billedUsd: billedByDay.get(day)?.billedUsd ?? 0, tracedUsd: billedByDay.get(day)?.tracedUsd ?? 0 }));
+  const days = daysOf(range).map((day) => ({
+    day,
+    billedUsd: billedByDay.get(day)?.billedUsd ?? 0,
+    tracedUsd: billedByDay.get(day)?.tracedUsd ?? 0,
+  }));
   const { totals } = byDay;
   return (
     <>
-      <PageHead title="Reconciliation" subtitle={`The providers' bill against traced spend, ${range.from} to ${range.to} (UTC)${said ? `: ${said}` : ""}`}>
+      <PageHead
+        title="Reconciliation"
+        subtitle={`The providers' bill against traced spend, ${range.from} to ${range.to} (UTC)${said ? `: ${said}` : ""}`}
+      >
         <form className="inline" method="get">
           <DateRangeFields from={range.from} to={range.to} />
           <button type="submit" className="secondary">
@@ -62,7 +75,9 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
             <dd data-testid="billed-total" data-usd={totals.billedUsd}>
               {formatUsd(totals.billedUsd)}
             </dd>
-            <dd className="small muted">{byDay.providers.length === 0 ? "no billing source" : `from ${byDay.providers.join(" and ")}`}</dd>
+            <dd className="small muted">
+              {byDay.providers.length === 0 ? "no billing source" : `from ${byDay.providers.join(" and ")}`}
+            </dd>
           </div>
           <div>
             <dt>Traced</dt>
@@ -90,7 +105,12 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
         <BilledVsTracedChart days={days} />
       </section>
       <div className="grid-2">
-        <ReconciliationTable title="By provider" keyLabel="Provider" rows={byProvider.rows} testId="reconciliation-by-provider" />
+        <ReconciliationTable
+          title="By provider"
+          keyLabel="Provider"
+          rows={byProvider.rows}
+          testId="reconciliation-by-provider"
+        />
         <BillingSourcesPanel
           sources={sources.map((source) => ({ ...source, lastSyncAt: source.lastSyncAt?.toISOString() ?? null }))}
           from={range.from}
@@ -100,10 +120,19 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
           syncAction={syncBillingSourceAction}
         />
       </div>
-      <ReconciliationTable title="By model" keyLabel="Model" rows={byModel.rows} withTokens testId="reconciliation-by-model" />
+      <ReconciliationTable
+        title="By model"
+        keyLabel="Model"
+        rows={byModel.rows}
+        withTokens
+        testId="reconciliation-by-model"
+      />
       <SeatsPanel
         seats={seats}
-        people={people.map((person) => ({ id: person.id, name: person.email ? `${person.displayName} (${person.email})` : person.displayName }))}
+        people={people.map((person) => ({
+          id: person.id,
+          name: person.email ? `${person.displayName} (${person.email})` : person.displayName,
+        }))}
         canManage={canManage}
         recordAction={recordSeatAction}
         removeAction={removeSeatAction}

@@ -8,15 +8,21 @@ import { pageScope } from "@/lib/auth/scope";
 import { filterChoices } from "@/lib/queries/filter-choices";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
 import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
-import { runsQuerySchema, runsList, type RunsQuery } from "@/lib/queries/runs-list";
+import { type RunsQuery, runsList, runsQuerySchema } from "@/lib/queries/runs-list";
 
 export const metadata: Metadata = { title: "Runs" };
 
-const sortLabels: Record<RunsQuery["sort"], string> = { cost: "most expensive first", startedAt: "latest first", calls: "most calls first" };
+const sortLabels: Record<RunsQuery["sort"], string> = {
+  cost: "most expensive first",
+  startedAt: "latest first",
+  calls: "most calls first",
+};
 
 export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const scope = await pageScope();
-  const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, value]) => value !== "" && typeof value === "string")) as Record<string, string>;
+  const raw = Object.fromEntries(
+    Object.entries(await searchParams).filter(([, value]) => value !== "" && typeof value === "string"),
+  ) as Record<string, string>;
   // Like the overview: with no range given and nothing in the last 30 days, the 30 days up to the last data.
   let note = "";
   let fallback = { from: addDays(todayUtc(), -29), to: todayUtc() };
@@ -34,7 +40,12 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const canSeeOwners = can(scope.actor, "spend:read-all");
   const [runs, choices] = await Promise.all([runsList(scope, query), filterChoices(scope)]);
   const sortHref = (sort: RunsQuery["sort"]) => {
-    const params = new URLSearchParams(Object.entries({ ...raw, ...(raw.from || raw.to ? range : {}), sort }).filter(([, v]) => v !== undefined) as [string, string][]);
+    const params = new URLSearchParams(
+      Object.entries({ ...raw, ...(raw.from || raw.to ? range : {}), sort }).filter(([, v]) => v !== undefined) as [
+        string,
+        string,
+      ][],
+    );
     return `/runs?${params}`;
   };
   return (
@@ -45,7 +56,14 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       />
       <GetStartedIfEmpty scope={scope}>
         <RunsFilterForm query={query} choices={choices} canSeeOwners={canSeeOwners} />
-        <RunsTable runs={runs} title={`${runs.length === query.limit ? `First ${query.limit}` : runs.length} runs`} csvName={`runs-${query.from}-${query.to}.csv`} sort={query.sort} sortHref={sortHref} ownerNames={choices.ownerNames} />
+        <RunsTable
+          runs={runs}
+          title={`${runs.length === query.limit ? `First ${query.limit}` : runs.length} runs`}
+          csvName={`runs-${query.from}-${query.to}.csv`}
+          sort={query.sort}
+          sortHref={sortHref}
+          ownerNames={choices.ownerNames}
+        />
       </GetStartedIfEmpty>
     </>
   );

@@ -14,7 +14,8 @@ export default async function SettingsPage() {
       <PageHead title="Settings" subtitle={`Team ${scope.teamName} (${scope.teamSlug})`} />
       <section className="panel">
         <p>
-          You are signed in as <strong>{scope.actor.email}</strong> with the role <span className="badge">{scope.actor.role.toLowerCase()}</span>.
+          You are signed in as <strong>{scope.actor.email}</strong> with the role{" "}
+          <span className="badge">{scope.actor.role.toLowerCase()}</span>.
         </p>
         {admin ? (
           <ul>
@@ -22,7 +23,8 @@ export default async function SettingsPage() {
               <Link href="/settings/members">Members</Link>: add people to the team and set their roles.
             </li>
             <li>
-              <Link href="/settings/api-keys">API keys</Link>: keys for <code>trh push</code>, telemetry and the read API.
+              <Link href="/settings/api-keys">API keys</Link>: keys for <code>trh push</code>, telemetry and the read
+              API.
             </li>
             <li>
               <Link href="/settings/webhooks">GitHub webhook</Link>: merged pull requests mark their runs accepted.

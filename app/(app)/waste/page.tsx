@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
+import { DateRangeFields } from "@/components/filters/date-range-fields";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { AnatomyBars } from "@/components/waste/anatomy-bar";
-import { RecomputeFindings } from "@/components/waste/recompute-findings";
 import { categoryLabel } from "@/components/waste/category-label";
+import { RecomputeFindings } from "@/components/waste/recompute-findings";
+import { TopFindings } from "@/components/waste/top-findings";
 import { WasteOverTimeChart } from "@/components/waste/waste-over-time-chart";
 import { WasteSummary } from "@/components/waste/waste-summary";
 import { WasteTable } from "@/components/waste/waste-table";
-import { TopFindings } from "@/components/waste/top-findings";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
@@ -18,16 +19,22 @@ import { wasteByGroup } from "@/lib/waste/queries/waste-by-group";
 import { wasteOverTime } from "@/lib/waste/queries/waste-over-time";
 import { latestRecomputeJob } from "@/lib/waste/recompute-job";
 import { recomputeFindingsAction } from "./actions";
-import { DateRangeFields } from "@/components/filters/date-range-fields";
 
 export const metadata: Metadata = { title: "Waste" };
 
-export default async function WastePage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function WastePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const scope = await pageScope();
   const params = await searchParams;
   // Without a range in the URL: the 30 days ending on the last day with spend (data may be old).
   const lastDay = params.from || params.to ? null : await latestSpendDay(scope);
-  const { correction, ...range } = correctedDayRange(lastDay ? { from: addDays(lastDay, -29), to: lastDay } : params, () => ({ from: addDays(todayUtc(), -29), to: todayUtc() }));
+  const { correction, ...range } = correctedDayRange(
+    lastDay ? { from: addDays(lastDay, -29), to: lastDay } : params,
+    () => ({ from: addDays(todayUtc(), -29), to: todayUtc() }),
+  );
   const readAll = can(scope.actor, "spend:read-all");
   const canRecompute = can(scope.actor, "prices:manage");
   const [byCategory, byProject, byOwner, overTime, top, anatomy, job] = await Promise.all([
@@ -41,7 +48,13 @@ export default async function WastePage({ searchParams }: { searchParams: Promis
   ]);
   return (
     <>
-      <PageHead title="Waste" subtitle={correction ?? `Spend with evidence that it bought nothing, with the calls that prove it: ${range.from} to ${range.to} (UTC, by run start day)`}>
+      <PageHead
+        title="Waste"
+        subtitle={
+          correction ??
+          `Spend with evidence that it bought nothing, with the calls that prove it: ${range.from} to ${range.to} (UTC, by run start day)`
+        }
+      >
         <form className="inline" method="get">
           <DateRangeFields from={range.from} to={range.to} />
           <button type="submit" className="secondary">
@@ -54,7 +67,11 @@ export default async function WastePage({ searchParams }: { searchParams: Promis
         {canRecompute ? <RecomputeFindings job={job} action={recomputeFindingsAction} /> : null}
         <section className="panel">
           <h2>Wasted dollars by category, per {overTime.bucket}</h2>
-          {overTime.rows.length === 0 ? <p className="muted">No waste found in this period.</p> : <WasteOverTimeChart rows={overTime.rows} />}
+          {overTime.rows.length === 0 ? (
+            <p className="muted">No waste found in this period.</p>
+          ) : (
+            <WasteOverTimeChart rows={overTime.rows} />
+          )}
         </section>
         <TopFindings findings={top} />
         <div className="waste-grid">

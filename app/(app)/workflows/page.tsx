@@ -8,7 +8,14 @@ import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
 import { cohortChoices } from "@/lib/compare/cohort-choices";
 import { escapeCohortValue, MAX_COHORTS } from "@/lib/compare/cohort-spec";
-import { compareCohorts, compareCsvHeader, compareCsvRows, compareQuerySchema, namedCohorts, type CompareResult } from "@/lib/compare/compare-cohorts";
+import {
+  type CompareResult,
+  compareCohorts,
+  compareCsvHeader,
+  compareCsvRows,
+  compareQuerySchema,
+  namedCohorts,
+} from "@/lib/compare/compare-cohorts";
 import { HttpError } from "@/lib/http/errors";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
 import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
@@ -21,11 +28,18 @@ const DEFAULT_DAYS = 90;
 const COHORT_FIELDS = 4;
 
 /** Cohorts of runs side by side by cost per accepted outcome, like for like within projects, with a verdict. */
-export default async function CompareWorkflowsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function CompareWorkflowsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const scope = await pageScope();
   const params = await searchParams;
   const lastDay = params.from || params.to ? null : await latestSpendDay(scope);
-  const { correction, ...range } = correctedDayRange(lastDay ? { from: addDays(lastDay, -(DEFAULT_DAYS - 1)), to: lastDay } : params, () => ({ from: addDays(todayUtc(), -(DEFAULT_DAYS - 1)), to: todayUtc() }));
+  const { correction, ...range } = correctedDayRange(
+    lastDay ? { from: addDays(lastDay, -(DEFAULT_DAYS - 1)), to: lastDay } : params,
+    () => ({ from: addDays(todayUtc(), -(DEFAULT_DAYS - 1)), to: todayUtc() }),
+  );
   const choices = await cohortChoices(scope, range);
   const asked = namedCohorts(params.cohort);
   const match = params.match === "none" ? "none" : "project";
@@ -44,17 +58,33 @@ export default async function CompareWorkflowsPage({ searchParams }: { searchPar
       }
     }
   } else if (asked.length === 1) problem = "pick at least two cohorts";
-  const fields = [...cohorts.slice(0, MAX_COHORTS), ...Array.from({ length: Math.max(0, COHORT_FIELDS - cohorts.length) }, () => "")];
+  const fields = [
+    ...cohorts.slice(0, MAX_COHORTS),
+    ...Array.from({ length: Math.max(0, COHORT_FIELDS - cohorts.length) }, () => ""),
+  ];
   return (
     <>
-      <PageHead title="Compare workflows" subtitle={correction ?? `Did a switch of model, agent or project lower the cost per accepted outcome? Runs started ${range.from} to ${range.to} (UTC)`} />
+      <PageHead
+        title="Compare workflows"
+        subtitle={
+          correction ??
+          `Did a switch of model, agent or project lower the cost per accepted outcome? Runs started ${range.from} to ${range.to} (UTC)`
+        }
+      />
       <GetStartedIfEmpty scope={scope}>
         <section className="panel">
           <form method="get" action="/workflows" className="inline" data-testid="cohort-form">
             {fields.map((value, i) => (
               <label key={i}>
                 Cohort {i + 1}
-                <input name="cohort" defaultValue={value} list="cohort-choices" placeholder="model:claude-opus-4-6" size={28} data-testid={`cohort-${i + 1}`} />
+                <input
+                  name="cohort"
+                  defaultValue={value}
+                  list="cohort-choices"
+                  placeholder="model:claude-opus-4-6"
+                  size={28}
+                  data-testid={`cohort-${i + 1}`}
+                />
               </label>
             ))}
             <datalist id="cohort-choices">
@@ -73,42 +103,74 @@ export default async function CompareWorkflowsPage({ searchParams }: { searchPar
             <button type="submit">Compare</button>
           </form>
           <p className="muted small">
-            A cohort is one or more of <code>model:</code> (the run&apos;s main model), <code>source:</code> (the agent), <code>project:</code>, <code>owner:</code>, <code>after:YYYY-MM-DD</code>,{" "}
-            <code>before:YYYY-MM-DD</code>, joined by commas (<code>model:claude-opus-4-6,after:2026-11-10</code>). Tags from telemetry are not stored, so they cannot define a cohort.
+            A cohort is one or more of <code>model:</code> (the run&apos;s main model), <code>source:</code> (the
+            agent), <code>project:</code>, <code>owner:</code>, <code>after:YYYY-MM-DD</code>,{" "}
+            <code>before:YYYY-MM-DD</code>, joined by commas (<code>model:claude-opus-4-6,after:2026-11-10</code>). Tags
+            from telemetry are not stored, so they cannot define a cohort.
           </p>
         </section>
-        {problem ? <p className="notice error" data-testid="compare-problem">{problem}</p> : null}
+        {problem ? (
+          <p className="notice error" data-testid="compare-problem">
+            {problem}
+          </p>
+        ) : null}
         {result ? (
           <>
             <section className="panel">
               <h2>Verdict</h2>
-              <p className={`notice ${result.verdict.kind === "winner" ? "ok" : "preview"}`} data-testid="compare-verdict">
+              <p
+                className={`notice ${result.verdict.kind === "winner" ? "ok" : "preview"}`}
+                data-testid="compare-verdict"
+              >
                 {result.verdict.text}
               </p>
-              {result.sharedRuns > 0 ? <p className="muted small">{result.sharedRuns} runs are in more than one cohort; the intervals treat the cohorts as independent, so read them with care.</p> : null}
+              {result.sharedRuns > 0 ? (
+                <p className="muted small">
+                  {result.sharedRuns} runs are in more than one cohort; the intervals treat the cohorts as independent,
+                  so read them with care.
+                </p>
+              ) : null}
             </section>
             <section className="panel">
               <div className="panel-head">
                 <h2>Side by side</h2>
-                <CsvDownloadButton filename={`compare-workflows-${range.from}-${range.to}.csv`} header={compareCsvHeader} rows={compareCsvRows(result)} />
+                <CsvDownloadButton
+                  filename={`compare-workflows-${range.from}-${range.to}.csv`}
+                  header={compareCsvHeader}
+                  rows={compareCsvRows(result)}
+                />
               </div>
               <ComparisonTable result={result} />
               <p className="muted small" data-testid="compare-matching">
                 {result.matching.description}
-                {result.matching.strata.length > 0 ? ` Projects: ${result.matching.strata.map((s) => `${s.key} (${(s.weight * 100).toFixed(0)}%)`).join(", ")}.` : ""}
-                {result.matching.unmatchedRuns.some((n) => n > 0) ? ` Left out: ${result.cohorts.map((c, i) => `${result!.matching.unmatchedRuns[i]} runs of ${c.label}`).join(", ")}.` : ""}
+                {result.matching.strata.length > 0
+                  ? ` Projects: ${result.matching.strata.map((s) => `${s.key} (${(s.weight * 100).toFixed(0)}%)`).join(", ")}.`
+                  : ""}
+                {result.matching.unmatchedRuns.some((n) => n > 0)
+                  ? ` Left out: ${result.cohorts.map((c, i) => `${result!.matching.unmatchedRuns[i]} runs of ${c.label}`).join(", ")}.`
+                  : ""}
               </p>
             </section>
             <section className="panel">
               <h2>Cost per accepted outcome by week</h2>
-              <CohortTrendChart cohorts={result.cohorts.map(({ label, weeks }) => ({ label, weeks }))} from={range.from} to={range.to} />
-              <p className="muted small">By the week each run started, each cohort&apos;s own runs (not matched); a gap is a week that accepted nothing.</p>
+              <CohortTrendChart
+                cohorts={result.cohorts.map(({ label, weeks }) => ({ label, weeks }))}
+                from={range.from}
+                to={range.to}
+              />
+              <p className="muted small">
+                By the week each run started, each cohort&apos;s own runs (not matched); a gap is a week that accepted
+                nothing.
+              </p>
             </section>
             <section className="panel">
               <h2>Method and limits</h2>
               <p className="small">
-                {result.method.interval} A winner is named only when each cohort has at least {result.method.minRuns} runs and {result.method.minAccepted} accepted outcomes and the cheapest cohort&apos;s 95% interval lies
-                below every other&apos;s. {result.method.moreRunsRule} Outcomes are the runs&apos; latest decisions; runs not decided count as not accepted. Matching by project cannot see differences of task within a project.
+                {result.method.interval} A winner is named only when each cohort has at least {result.method.minRuns}{" "}
+                runs and {result.method.minAccepted} accepted outcomes and the cheapest cohort&apos;s 95% interval lies
+                below every other&apos;s. {result.method.moreRunsRule} Outcomes are the runs&apos; latest decisions;
+                runs not decided count as not accepted. Matching by project cannot see differences of task within a
+                project.
               </p>
             </section>
           </>

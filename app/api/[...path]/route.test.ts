@@ -7,7 +7,9 @@ describe("an API path without a route", () => {
       const response = handler(new Request("http://test/api/v1/nothing-here"));
       expect(response.status).toBe(404);
       expect(response.headers.get("content-type")).toContain("application/json");
-      expect(await response.json()).toEqual({ error: { code: "not_found", message: "API route /api/v1/nothing-here not found" } });
+      expect(await response.json()).toEqual({
+        error: { code: "not_found", message: "API route /api/v1/nothing-here not found" },
+      });
     }
   });
 });

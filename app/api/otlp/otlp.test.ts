@@ -9,7 +9,7 @@ import { closeDb, db } from "@/lib/db/client";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { otlpProtobuf } from "@/lib/ingest/parsers/otlp";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
-import { createTestTeam, userScope, type TestTeam } from "@/lib/testing/fixtures";
+import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { wholeRange } from "@/lib/testing/ingest-fixtures";
 import { POST as postLogs } from "./v1/logs/route";
 import { POST as postTraces } from "./v1/traces/route";
@@ -19,7 +19,10 @@ const sessionId = "55604662-cf2a-4331-851a-ec234028f8ca";
 const text = (value: string) => ({ stringValue: value });
 
 /** One api_request event; telemetry repeats the transcript's input and cache counts, with the final output. */
-function apiRequestLogs(requestId: string, tokens: { input: number; output: number; cacheRead: number; cacheCreation: number }) {
+function apiRequestLogs(
+  requestId: string,
+  tokens: { input: number; output: number; cacheRead: number; cacheCreation: number },
+) {
   return {
     resourceLogs: [
       {
@@ -52,7 +55,14 @@ function apiRequestLogs(requestId: string, tokens: { input: number; output: numb
 
 let team: TestTeam;
 const post = (route: typeof postLogs, key: string, body: BodyInit, contentType: string) =>
-  route(new Request("http://test/api/otlp/v1/logs", { method: "POST", body, headers: { authorization: `Bearer ${key}`, "content-type": contentType } }), undefined as never);
+  route(
+    new Request("http://test/api/otlp/v1/logs", {
+      method: "POST",
+      body,
+      headers: { authorization: `Bearer ${key}`, "content-type": contentType },
+    }),
+    undefined as never,
+  );
 
 beforeAll(async () => {
   team = await createTestTeam("otlp");
@@ -62,13 +72,32 @@ afterAll(closeDb);
 describe("OTLP receiver", () => {
   it("matches telemetry to the transcript's calls by request id and keeps the larger, final counts", async () => {
     const scope = userScope(team);
-    const imported = await ingestFile(scope, { format: "claude-code", fileName: "short.jsonl", body: { bytes: [readFileSync(transcript)] as unknown as AsyncIterable<Uint8Array>, gzip: false } });
+    const imported = await ingestFile(scope, {
+      format: "claude-code",
+      fileName: "short.jsonl",
+      body: { bytes: [readFileSync(transcript)] as unknown as AsyncIterable<Uint8Array>, gzip: false },
+    });
     const before = (await spendByGroup(scope, { ...wholeRange, groupBy: "day" })).totals;
     // A call with 1-hour cache writes: telemetry has no 5m/1h split, and the transcript's must stay.
-    const call = await db().call.findFirstOrThrow({ where: { teamId: team.teamId, cacheWrite1h: { gt: 0 } }, orderBy: { timestamp: "asc" } });
+    const call = await db().call.findFirstOrThrow({
+      where: { teamId: team.teamId, cacheWrite1h: { gt: 0 } },
+      orderBy: { timestamp: "asc" },
+    });
     const requestId = call.requestId!;
 
-    const response = await post(postLogs, team.ingestKey, JSON.stringify(apiRequestLogs(requestId, { input: call.uncachedInput, output: call.output + 100, cacheRead: call.cacheRead, cacheCreation: call.cacheWrite5m + call.cacheWrite1h })), "application/json");
+    const response = await post(
+      postLogs,
+      team.ingestKey,
+      JSON.stringify(
+        apiRequestLogs(requestId, {
+          input: call.uncachedInput,
+          output: call.output + 100,
+          cacheRead: call.cacheRead,
+          cacheCreation: call.cacheWrite5m + call.cacheWrite1h,
+        }),
+      ),
+      "application/json",
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({});
     const after = (await spendByGroup(scope, { ...wholeRange, groupBy: "day" })).totals;
@@ -76,7 +105,11 @@ describe("OTLP receiver", () => {
     expect(after.outputTokens).toBe(before.outputTokens + 100);
     expect(imported.calls).toBe(before.calls);
     const upgraded = await db().call.findFirstOrThrow({ where: { teamId: team.teamId, id: call.id } });
-    expect(upgraded).toMatchObject({ cacheWrite1h: call.cacheWrite1h, cacheWrite5m: call.cacheWrite5m, output: call.output + 100 });
+    expect(upgraded).toMatchObject({
+      cacheWrite1h: call.cacheWrite1h,
+      cacheWrite5m: call.cacheWrite5m,
+      output: call.output + 100,
+    });
     // opus 4.6: the 100 extra output tokens at $25 per million are the only change in cost.
     expect(Number(upgraded.costUsd) - Number(call.costUsd)).toBeCloseTo((100 * 25) / 1e6, 9);
     const runs = await db().run.findMany({ where: { teamId: team.teamId } });
@@ -85,7 +118,13 @@ describe("OTLP receiver", () => {
 
   it("accepts protobuf, answers in protobuf, and records the telemetry's user as the run's identity", async () => {
     const message = otlpProtobuf.logs.v1.ExportLogsServiceRequest;
-    const body = message.encode(message.fromObject(apiRequestLogs("req_protobuf_only", { input: 3, output: 42, cacheRead: 0, cacheCreation: 0 }))).finish();
+    const body = message
+      .encode(
+        message.fromObject(
+          apiRequestLogs("req_protobuf_only", { input: 3, output: 42, cacheRead: 0, cacheCreation: 0 }),
+        ),
+      )
+      .finish();
     const response = await post(postLogs, team.ingestKey, Buffer.from(body), "application/x-protobuf");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/x-protobuf");
@@ -96,7 +135,19 @@ describe("OTLP receiver", () => {
   });
 
   it("reports unusable records as a partial success and refuses a read-only key", async () => {
-    const bad = { resourceSpans: [{ scopeSpans: [{ spans: [{ spanId: "01", name: "chat x", attributes: [{ key: "gen_ai.operation.name", value: text("chat") }] }] }] }] };
+    const bad = {
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                { spanId: "01", name: "chat x", attributes: [{ key: "gen_ai.operation.name", value: text("chat") }] },
+              ],
+            },
+          ],
+        },
+      ],
+    };
     const response = await post(postTraces, team.ingestKey, JSON.stringify(bad), "application/json");
     expect(response.status).toBe(200);
     expect((await response.json()).partialSuccess.rejectedSpans).toBe("1");

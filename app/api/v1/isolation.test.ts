@@ -15,13 +15,22 @@ let teamA: TestTeam;
 let teamB: TestTeam;
 let runOfB: string;
 
-const call = (key: string, path: string) => new Request(`http://test${path}`, { headers: { authorization: `Bearer ${key}` } });
+const call = (key: string, path: string) =>
+  new Request(`http://test${path}`, { headers: { authorization: `Bearer ${key}` } });
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 beforeAll(async () => {
   [teamA, teamB] = await Promise.all([createTestTeam("iso-a"), createTestTeam("iso-b")]);
   const run = await teamDb(teamB).run.create({
-    data: { teamId: teamB.teamId, source: "claude-code", externalId: "session-b", startedAt: new Date("2026-11-01T10:00:00Z"), endedAt: new Date("2026-11-01T11:00:00Z"), costUsd: 1.5, calls: 3 },
+    data: {
+      teamId: teamB.teamId,
+      source: "claude-code",
+      externalId: "session-b",
+      startedAt: new Date("2026-11-01T10:00:00Z"),
+      endedAt: new Date("2026-11-01T11:00:00Z"),
+      costUsd: 1.5,
+      calls: 3,
+    },
   });
   runOfB = run.id;
 });
@@ -44,11 +53,17 @@ describe("API isolation between teams", () => {
   });
 
   it("lists only the caller's runs and spend", async () => {
-    const listA = await (await listRuns(call(teamA.readKey, "/api/v1/runs?from=2026-10-01&to=2026-11-30"), params(""))).json();
+    const listA = await (
+      await listRuns(call(teamA.readKey, "/api/v1/runs?from=2026-10-01&to=2026-11-30"), params(""))
+    ).json();
     expect(listA.runs).toEqual([]);
-    const listB = await (await listRuns(call(teamB.readKey, "/api/v1/runs?from=2026-10-01&to=2026-11-30"), params(""))).json();
+    const listB = await (
+      await listRuns(call(teamB.readKey, "/api/v1/runs?from=2026-10-01&to=2026-11-30"), params(""))
+    ).json();
     expect(listB.runs.map((run: { id: string }) => run.id)).toEqual([runOfB]);
-    const spendA = await (await getSpend(call(teamA.readKey, "/api/v1/spend?from=2026-10-01&to=2026-11-30"), params(""))).json();
+    const spendA = await (
+      await getSpend(call(teamA.readKey, "/api/v1/spend?from=2026-10-01&to=2026-11-30"), params(""))
+    ).json();
     expect(spendA.totals.costUsd).toBe(0);
   });
 
@@ -59,7 +74,7 @@ describe("API isolation between teams", () => {
   });
 
   it("refuses unknown, malformed and revoked keys with 401", async () => {
-    const unknown = await listRuns(call("trh_0123456789ab_" + "x".repeat(32), "/api/v1/runs"), params(""));
+    const unknown = await listRuns(call(`trh_0123456789ab_${"x".repeat(32)}`, "/api/v1/runs"), params(""));
     expect(unknown.status).toBe(401);
     const malformed = await listRuns(call("nonsense", "/api/v1/runs"), params(""));
     expect(malformed.status).toBe(401);

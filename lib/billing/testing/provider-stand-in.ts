@@ -9,11 +9,44 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface AnthropicCostLine { day: string; model: string | null; costType: string; cents: string }
-export interface AnthropicUsageLine { day: string; model: string; uncached: number; cacheRead: number; cache5m: number; cache1h: number; output: number }
-export interface ClaudeCodeRecord { day: string; email: string; customerType: "api" | "subscription"; sessions: number; added: number; removed: number; commits: number; pullRequests: number; costCents: number[] }
-export interface OpenAiCostLine { day: string; lineItem: string | null; dollars: number }
-export interface OpenAiUsageLine { day: string; model: string; input: number; cached: number; output: number }
+export interface AnthropicCostLine {
+  day: string;
+  model: string | null;
+  costType: string;
+  cents: string;
+}
+export interface AnthropicUsageLine {
+  day: string;
+  model: string;
+  uncached: number;
+  cacheRead: number;
+  cache5m: number;
+  cache1h: number;
+  output: number;
+}
+export interface ClaudeCodeRecord {
+  day: string;
+  email: string;
+  customerType: "api" | "subscription";
+  sessions: number;
+  added: number;
+  removed: number;
+  commits: number;
+  pullRequests: number;
+  costCents: number[];
+}
+export interface OpenAiCostLine {
+  day: string;
+  lineItem: string | null;
+  dollars: number;
+}
+export interface OpenAiUsageLine {
+  day: string;
+  model: string;
+  input: number;
+  cached: number;
+  output: number;
+}
 
 export interface StandInData {
   anthropic: { costs: AnthropicCostLine[]; usage: AnthropicUsageLine[]; claudeCode: ClaudeCodeRecord[] };
@@ -32,7 +65,13 @@ export interface StandInOptions {
 export interface ProviderStandIn {
   url: string;
   /** Every request: method, path and query, and which auth headers it carried (never their values). */
-  requests: { path: string; query: URLSearchParams; apiKeyHeader: boolean; anthropicVersion: string | null; bearer: boolean }[];
+  requests: {
+    path: string;
+    query: URLSearchParams;
+    apiKeyHeader: boolean;
+    anthropicVersion: string | null;
+    bearer: boolean;
+  }[];
   /** The next `count` requests are answered 429 with this retry-after (seconds). */
   throttleNext(count: number, retryAfterSeconds: number): void;
   /** The next `count` requests are answered 503 without retry-after. */
@@ -47,7 +86,11 @@ function page<T>(items: T[], cursor: string | null, size: number) {
   const start = cursor ? Number(Buffer.from(cursor, "base64url").toString("utf8")) : 0;
   const end = start + size;
   const more = end < items.length;
-  return { items: items.slice(start, end), has_more: more, next_page: more ? Buffer.from(String(end)).toString("base64url") : null };
+  return {
+    items: items.slice(start, end),
+    has_more: more,
+    next_page: more ? Buffer.from(String(end)).toString("base64url") : null,
+  };
 }
 
 /** The days whose buckets start in [startMs, endMs). */
@@ -74,10 +117,21 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     const q = url.searchParams;
     const apiKey = request.headers["x-api-key"];
     const authorization = request.headers.authorization;
-    requests.push({ path: url.pathname, query: q, apiKeyHeader: typeof apiKey === "string", anthropicVersion: (request.headers["anthropic-version"] as string) ?? null, bearer: typeof authorization === "string" && authorization.startsWith("Bearer ") });
+    requests.push({
+      path: url.pathname,
+      query: q,
+      apiKeyHeader: typeof apiKey === "string",
+      anthropicVersion: (request.headers["anthropic-version"] as string) ?? null,
+      bearer: typeof authorization === "string" && authorization.startsWith("Bearer "),
+    });
     if (throttle.count > 0) {
       throttle.count -= 1;
-      return send(response, 429, { error: { type: "rate_limit_error", message: "slow down" } }, { "retry-after": String(throttle.retryAfter) });
+      return send(
+        response,
+        429,
+        { error: { type: "rate_limit_error", message: "slow down" } },
+        { "retry-after": String(throttle.retryAfter) },
+      );
     }
     if (failures > 0) {
       failures -= 1;
@@ -86,8 +140,16 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     const cursor = q.get("page");
 
     if (url.pathname.startsWith("/v1/organizations/")) {
-      if (apiKey !== options.adminKey) return send(response, 401, { type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } });
-      if (!request.headers["anthropic-version"]) return send(response, 400, { type: "error", error: { type: "invalid_request_error", message: "anthropic-version header is required" } });
+      if (apiKey !== options.adminKey)
+        return send(response, 401, {
+          type: "error",
+          error: { type: "authentication_error", message: "invalid x-api-key" },
+        });
+      if (!request.headers["anthropic-version"])
+        return send(response, 400, {
+          type: "error",
+          error: { type: "invalid_request_error", message: "anthropic-version header is required" },
+        });
       if (url.pathname === "/v1/organizations/usage_report/claude_code") {
         const day = q.get("starting_at") ?? "";
         const records = anthropic.claudeCode.filter((record) => record.day === day);
@@ -120,7 +182,11 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
       const end = q.get("ending_at") ? Date.parse(q.get("ending_at")!) : start + 7 * DAY_MS;
       const days = bucketDays(start, end);
       const { items, has_more, next_page } = page(days, cursor, size);
-      const bucket = (day: string, results: unknown[]) => ({ starting_at: `${day}T00:00:00Z`, ending_at: `${dayOf(Date.parse(day) + DAY_MS)}T00:00:00Z`, results });
+      const bucket = (day: string, results: unknown[]) => ({
+        starting_at: `${day}T00:00:00Z`,
+        ending_at: `${dayOf(Date.parse(day) + DAY_MS)}T00:00:00Z`,
+        results,
+      });
       if (url.pathname === "/v1/organizations/cost_report") {
         return send(response, 200, {
           data: items.map((day) =>
@@ -174,18 +240,33 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     }
 
     if (url.pathname.startsWith("/v1/organization/")) {
-      if (authorization !== `Bearer ${options.adminKey}`) return send(response, 401, { error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } });
+      if (authorization !== `Bearer ${options.adminKey}`)
+        return send(response, 401, {
+          error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" },
+        });
       const start = Number(q.get("start_time")) * 1000;
       const end = q.get("end_time") ? Number(q.get("end_time")) * 1000 : start + 7 * DAY_MS;
       const { items, has_more, next_page } = page(bucketDays(start, end), cursor, size);
-      const bucket = (day: string, results: unknown[]) => ({ object: "bucket", start_time: Date.parse(day) / 1000, end_time: Date.parse(day) / 1000 + 86_400, results });
+      const bucket = (day: string, results: unknown[]) => ({
+        object: "bucket",
+        start_time: Date.parse(day) / 1000,
+        end_time: Date.parse(day) / 1000 + 86_400,
+        results,
+      });
       if (url.pathname === "/v1/organization/costs") {
         return send(response, 200, {
           object: "page",
           data: items.map((day) =>
             bucket(
               day,
-              openai.costs.filter((line) => line.day === day).map((line) => ({ object: "organization.costs.result", amount: { value: line.dollars, currency: "usd" }, line_item: line.lineItem, project_id: null })),
+              openai.costs
+                .filter((line) => line.day === day)
+                .map((line) => ({
+                  object: "organization.costs.result",
+                  amount: { value: line.dollars, currency: "usd" },
+                  line_item: line.lineItem,
+                  project_id: null,
+                })),
             ),
           ),
           has_more,

@@ -5,14 +5,14 @@
  * summaries of a tool call's input.
  */
 import {
-  SUMMARY_MAX_CHARS,
-  truncate,
   type CallEvent,
   type NormalizedCall,
+  SUMMARY_MAX_CHARS,
   type ToolUse,
   type TraceSource,
+  truncate,
 } from "../normalized-call";
-import { isRecord, MAX_JSON_DEPTH, nestedDeeperThan, stringOrNull, type ByteSource } from "./lines";
+import { type ByteSource, isRecord, MAX_JSON_DEPTH, nestedDeeperThan, stringOrNull } from "./lines";
 
 /** Model when a record names none and nothing before it did: reported as unpriced, never guessed. */
 export const UNKNOWN_MODEL = "unknown";
@@ -29,7 +29,8 @@ export async function readWhole(source: ByteSource): Promise<Buffer | null> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const piece of source) {
-    const chunk = typeof piece === "string" ? Buffer.from(piece) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    const chunk =
+      typeof piece === "string" ? Buffer.from(piece) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
     size += chunk.byteLength;
     if (size > MAX_WHOLE_FILE_BYTES) return null;
     // Copied: the source may reuse its buffer (readFileChunks does).
@@ -40,7 +41,10 @@ export async function readWhole(source: ByteSource): Promise<Buffer | null> {
 
 export const TOO_LARGE_MESSAGE = `file is larger than ${MAX_WHOLE_FILE_BYTES} bytes, the limit for a format read as one document`;
 
-export type AgentCallFields = Pick<NormalizedCall, "source" | "callKey" | "sessionId" | "timestamp" | "model" | "uncachedInput" | "cacheRead" | "output"> &
+export type AgentCallFields = Pick<
+  NormalizedCall,
+  "source" | "callKey" | "sessionId" | "timestamp" | "model" | "uncachedInput" | "cacheRead" | "output"
+> &
   Partial<NormalizedCall>;
 
 /** A call of an agent log: no cache-write split by lifetime (5-minute unless said), no speed, no API-error flag. */
@@ -74,8 +78,17 @@ export function toolUse(id: string, name: string, args: unknown): ToolUse {
   const input = deep ? "" : JSON.stringify(args ?? {});
   const record = !deep && isRecord(args) ? args : {};
   const rawCommand = record.command ?? record.cmd;
-  const command = typeof rawCommand === "string" ? rawCommand : Array.isArray(rawCommand) ? rawCommand.filter((part) => typeof part === "string").join(" ") : null;
-  const filePath = stringOrNull(record.file_path) ?? stringOrNull(record.filePath) ?? stringOrNull(record.absolute_path) ?? stringOrNull(record.path);
+  const command =
+    typeof rawCommand === "string"
+      ? rawCommand
+      : Array.isArray(rawCommand)
+        ? rawCommand.filter((part) => typeof part === "string").join(" ")
+        : null;
+  const filePath =
+    stringOrNull(record.file_path) ??
+    stringOrNull(record.filePath) ??
+    stringOrNull(record.absolute_path) ??
+    stringOrNull(record.path);
   return {
     id,
     name,

@@ -23,11 +23,15 @@
  *   are not dollars and not used.
  * Not in the file: the working directory and branch.
  */
-import { TITLE_MAX_CHARS, truncate, type ParseOptions, type ToolUse, type TraceEvent } from "../normalized-call";
+import { type ParseOptions, TITLE_MAX_CHARS, type ToolUse, type TraceEvent, truncate } from "../normalized-call";
 import { agentCall, dateFromMillis, readWhole, TOO_LARGE_MESSAGE, toolUse, UNKNOWN_MODEL } from "./agent-call";
-import { dateOrNull, isRecord, parseJsonLine, stringOrNull, tokenCount, type ByteSource } from "./lines";
+import { type ByteSource, dateOrNull, isRecord, parseJsonLine, stringOrNull, tokenCount } from "./lines";
 
-export async function* parseAmp(source: ByteSource, fileName: string, options: ParseOptions = { withDetails: false }): AsyncGenerator<TraceEvent> {
+export async function* parseAmp(
+  source: ByteSource,
+  fileName: string,
+  options: ParseOptions = { withDetails: false },
+): AsyncGenerator<TraceEvent> {
   const bytes = await readWhole(source);
   if (bytes === null) {
     yield { kind: "error", line: 1, message: TOO_LARGE_MESSAGE };
@@ -61,7 +65,8 @@ export async function* parseAmp(source: ByteSource, fileName: string, options: P
       startedAt: created,
     };
   }
-  const ledger = isRecord(thread.usageLedger) && Array.isArray(thread.usageLedger.events) ? thread.usageLedger.events : null;
+  const ledger =
+    isRecord(thread.usageLedger) && Array.isArray(thread.usageLedger.events) ? thread.usageLedger.events : null;
   if (ledger !== null) {
     const usageByMessage = new Map<unknown, Record<string, unknown>>();
     const toolsByMessage = new Map<unknown, ToolUse[]>();
@@ -110,10 +115,17 @@ export async function* parseAmp(source: ByteSource, fileName: string, options: P
     if (!Object.values(counts).some((count) => count !== 0)) continue;
     const timestamp = dateOrNull(usage.timestamp) ?? created;
     if (timestamp === null) {
-      yield { kind: "error", line: 1, message: `message ${index + 1} of the thread has usage without a valid timestamp` };
+      yield {
+        kind: "error",
+        line: 1,
+        message: `message ${index + 1} of the thread has usage without a valid timestamp`,
+      };
       continue;
     }
-    const messageId = typeof message.messageId === "number" || typeof message.messageId === "string" ? String(message.messageId) : `#${index}`;
+    const messageId =
+      typeof message.messageId === "number" || typeof message.messageId === "string"
+        ? String(message.messageId)
+        : `#${index}`;
     yield agentCall(1, {
       source: "amp",
       callKey: `${threadId}:message:${messageId}`,
@@ -130,6 +142,9 @@ export async function* parseAmp(source: ByteSource, fileName: string, options: P
 function toolUses(content: unknown): ToolUse[] {
   if (!Array.isArray(content)) return [];
   return content
-    .filter((block): block is Record<string, unknown> => isRecord(block) && block.type === "tool_use" && typeof block.id === "string")
+    .filter(
+      (block): block is Record<string, unknown> =>
+        isRecord(block) && block.type === "tool_use" && typeof block.id === "string",
+    )
     .map((block) => toolUse(block.id as string, stringOrNull(block.name) ?? "unknown", block.input));
 }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { contextTokens } from "../normalized-call";
+import {
+  agentProgressLine,
+  assistantLine,
+  callsOf,
+  chunked,
+  collect,
+  userPromptLine,
+  userToolResultLine,
+} from "./__fixtures__/trace-lines";
 import { claudeFileIdentity, parseClaudeCode } from "./claude-code";
-import { agentProgressLine, assistantLine, callsOf, chunked, collect, userPromptLine, userToolResultLine } from "./__fixtures__/trace-lines";
 
 const parse = (text: string | Buffer, fileName = "session-1.jsonl", withDetails = false) =>
   collect(parseClaudeCode(chunked(text), fileName, { withDetails }));
@@ -9,11 +17,32 @@ const parse = (text: string | Buffer, fileName = "session-1.jsonl", withDetails 
 describe("Claude Code parser: counting rules (FORMATS.md)", () => {
   it("rule 1: streamed copies of one response count once, with the largest total", async () => {
     const lines = [
-      assistantLine({ messageId: "msg_a", requestId: "req_a", cacheRead: 1000, cacheWrite5m: 200, output: 1, content: [{ type: "thinking", thinking: "x" }] }),
-      assistantLine({ messageId: "msg_a", requestId: "req_a", cacheRead: 1000, cacheWrite5m: 200, output: 3, content: [{ type: "tool_use", id: "toolu_1", name: "Bash", input: { command: "ls" } }] }),
-      assistantLine({ messageId: "msg_a", requestId: "req_a", cacheRead: 1000, cacheWrite5m: 200, output: 480, content: [{ type: "tool_use", id: "toolu_2", name: "Read", input: { file_path: "/a.ts" } }] }),
+      assistantLine({
+        messageId: "msg_a",
+        requestId: "req_a",
+        cacheRead: 1000,
+        cacheWrite5m: 200,
+        output: 1,
+        content: [{ type: "thinking", thinking: "x" }],
+      }),
+      assistantLine({
+        messageId: "msg_a",
+        requestId: "req_a",
+        cacheRead: 1000,
+        cacheWrite5m: 200,
+        output: 3,
+        content: [{ type: "tool_use", id: "toolu_1", name: "Bash", input: { command: "ls" } }],
+      }),
+      assistantLine({
+        messageId: "msg_a",
+        requestId: "req_a",
+        cacheRead: 1000,
+        cacheWrite5m: 200,
+        output: 480,
+        content: [{ type: "tool_use", id: "toolu_2", name: "Read", input: { file_path: "/a.ts" } }],
+      }),
     ];
-    const events = await parse(lines.join("\n") + "\n", "session-1.jsonl", true);
+    const events = await parse(`${lines.join("\n")}\n`, "session-1.jsonl", true);
     const calls = callsOf(events);
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ callKey: "msg_a:req_a", cacheRead: 1000, cacheWrite5m: 200, output: 480 });
@@ -46,13 +75,23 @@ describe("Claude Code parser: counting rules (FORMATS.md)", () => {
   });
 
   it("rule 4: messages without an id are counted per line, keyed by session and uuid (else file and line)", async () => {
-    const text = [assistantLine({ messageId: null, uuid: "u1" }), assistantLine({ messageId: null, uuid: "u2" }), JSON.stringify({ ...JSON.parse(assistantLine({ messageId: null })), uuid: undefined })].join("\n");
+    const text = [
+      assistantLine({ messageId: null, uuid: "u1" }),
+      assistantLine({ messageId: null, uuid: "u2" }),
+      JSON.stringify({ ...JSON.parse(assistantLine({ messageId: null })), uuid: undefined }),
+    ].join("\n");
     const calls = callsOf(await parse(text, "proj/s.jsonl"));
-    expect(calls.map((call) => call.callKey)).toEqual(["line:session-1:u1", "line:session-1:u2", "line:proj/s.jsonl:#3"]);
+    expect(calls.map((call) => call.callKey)).toEqual([
+      "line:session-1:u1",
+      "line:session-1:u2",
+      "line:proj/s.jsonl:#3",
+    ]);
   });
 
   it("the <synthetic> model is no model call", async () => {
-    const calls = callsOf(await parse(assistantLine({ model: "<synthetic>", messageId: "msg_err", input: 0, output: 0 })));
+    const calls = callsOf(
+      await parse(assistantLine({ model: "<synthetic>", messageId: "msg_err", input: 0, output: 0 })),
+    );
     expect(calls).toHaveLength(0);
   });
 
@@ -62,7 +101,9 @@ describe("Claude Code parser: counting rules (FORMATS.md)", () => {
       assistantLine({ messageId: "m2", cacheWrite5m: 300, noSplit: true }),
     ].join("\n");
     const [first, second] = callsOf(await parse(text));
-    expect([first!.cacheWrite5m, first!.cacheWrite1h, second!.cacheWrite5m, second!.cacheWrite1h]).toEqual([100, 400, 300, 0]);
+    expect([first!.cacheWrite5m, first!.cacheWrite1h, second!.cacheWrite5m, second!.cacheWrite1h]).toEqual([
+      100, 400, 300, 0,
+    ]);
     expect(contextTokens(first!)).toBe(10 + 500);
   });
 
@@ -82,20 +123,35 @@ describe("Claude Code parser: counting rules (FORMATS.md)", () => {
     const truncated = assistantLine({ messageId: "m2" }).slice(0, 120);
     const events = await parse(`${good}\n${truncated}`);
     expect(callsOf(events)).toHaveLength(1);
-    expect(events.filter((event) => event.kind === "error")).toEqual([{ kind: "error", line: 2, message: expect.stringContaining("invalid JSON") }]);
+    expect(events.filter((event) => event.kind === "error")).toEqual([
+      { kind: "error", line: 2, message: expect.stringContaining("invalid JSON") },
+    ]);
   });
 
   it("reports a line with bytes that are not UTF-8 and keeps going", async () => {
-    const bad = Buffer.concat([Buffer.from(assistantLine({ messageId: "m1" }).slice(0, -2)), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
-    const text = Buffer.concat([Buffer.from(assistantLine({ messageId: "m0" }) + "\n"), bad, Buffer.from("\r\n" + assistantLine({ messageId: "m2" }) + "\n")]);
+    const bad = Buffer.concat([
+      Buffer.from(assistantLine({ messageId: "m1" }).slice(0, -2)),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
+    const text = Buffer.concat([
+      Buffer.from(`${assistantLine({ messageId: "m0" })}\n`),
+      bad,
+      Buffer.from(`\r\n${assistantLine({ messageId: "m2" })}\n`),
+    ]);
     const events = await parse(text);
     expect(callsOf(events).map((call) => call.messageId)).toEqual(["m0", "m2"]);
-    expect(events.filter((event) => event.kind === "error")).toEqual([{ kind: "error", line: 2, message: "line is not valid UTF-8" }]);
+    expect(events.filter((event) => event.kind === "error")).toEqual([
+      { kind: "error", line: 2, message: "line is not valid UTF-8" },
+    ]);
   });
 
   it("reads a line of several MB split over many chunks", async () => {
     const big = "x".repeat(6 * 1024 * 1024);
-    const text = [assistantLine({ messageId: "m1", content: [{ type: "text", text: big }], output: 77 }), assistantLine({ messageId: "m2" })].join("\n");
+    const text = [
+      assistantLine({ messageId: "m1", content: [{ type: "text", text: big }], output: 77 }),
+      assistantLine({ messageId: "m2" }),
+    ].join("\n");
     const calls = callsOf(await collect(parseClaudeCode(chunked(text, 64 * 1024), "s.jsonl")));
     expect(calls.map((call) => call.output)).toEqual([77, 5]);
   });
@@ -112,7 +168,10 @@ describe("Claude Code parser: run identity", () => {
   it("reads session and agent ids from 2.1.x, 2.0.x and compaction file names", () => {
     expect(claudeFileIdentity("proj/abc.jsonl")).toEqual({ sessionId: "abc", agentId: null });
     expect(claudeFileIdentity("proj/abc/subagents/agent-a12.jsonl")).toEqual({ sessionId: "abc", agentId: "a12" });
-    expect(claudeFileIdentity("proj/abc/subagents/agent-acompact-e1f845.jsonl")).toEqual({ sessionId: "abc", agentId: "acompact-e1f845" });
+    expect(claudeFileIdentity("proj/abc/subagents/agent-acompact-e1f845.jsonl")).toEqual({
+      sessionId: "abc",
+      agentId: "acompact-e1f845",
+    });
     expect(claudeFileIdentity("proj/agent-a12.jsonl")).toEqual({ sessionId: null, agentId: "a12" });
   });
 
@@ -128,12 +187,20 @@ describe("Claude Code parser: details", () => {
     const text = [
       userPromptLine("<command-name>/clear</command-name>"),
       userPromptLine("Fix the failing build please"),
-      assistantLine({ messageId: "m1", content: [{ type: "tool_use", id: "toolu_1", name: "Bash", input: { command: "npm test" } }] }),
+      assistantLine({
+        messageId: "m1",
+        content: [{ type: "tool_use", id: "toolu_1", name: "Bash", input: { command: "npm test" } }],
+      }),
       userToolResultLine("toolu_1", "a".repeat(400), { isError: true }),
     ].join("\n");
     const withDetails = await parse(text, "session-1.jsonl", true);
     const session = withDetails.find((event) => event.kind === "session");
-    expect(session).toMatchObject({ sessionId: "session-1", title: "Fix the failing build please", cwd: "/home/dev/repo", cliVersion: "2.1.39" });
+    expect(session).toMatchObject({
+      sessionId: "session-1",
+      title: "Fix the failing build please",
+      cwd: "/home/dev/repo",
+      cliVersion: "2.1.39",
+    });
     const result = withDetails.find((event) => event.kind === "toolResult");
     expect(result).toMatchObject({ toolUseId: "toolu_1", outputBytes: 400, outputTokensEstimate: 100, isError: true });
     expect(result && "outputHash" in result ? result.outputHash : "").toMatch(/^[0-9a-f]{32}$/);
@@ -148,11 +215,14 @@ describe("Claude Code parser: the fast path agrees with the full parse", () => {
     const { readdirSync, readFileSync } = await import("node:fs");
     const path = await import("node:path");
     const root = path.resolve(import.meta.dirname, "../../../fixtures/real");
-    const files = (readdirSync(root, { recursive: true }) as string[]).filter((file) => file.endsWith(".jsonl") && !file.includes("codex") && !file.includes("localpush"));
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter(
+      (file) => file.endsWith(".jsonl") && !file.includes("codex") && !file.includes("localpush"),
+    );
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) {
       const text = readFileSync(path.join(root, file));
-      const strip = (events: Awaited<ReturnType<typeof parse>>) => callsOf(events).map(({ toolUses: _toolUses, ...call }) => call);
+      const strip = (events: Awaited<ReturnType<typeof parse>>) =>
+        callsOf(events).map(({ toolUses: _toolUses, ...call }) => call);
       expect(strip(await parse(text, file, false))).toEqual(strip(await parse(text, file, true)));
     }
   });

@@ -5,18 +5,28 @@
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import {
-  SUMMARY_MAX_CHARS,
-  TITLE_MAX_CHARS,
-  totalTokens,
-  truncate,
   type NormalizedCall,
   type ParseOptions,
   type SessionEvent,
+  SUMMARY_MAX_CHARS,
+  TITLE_MAX_CHARS,
   type ToolUse,
   type TraceEvent,
+  totalTokens,
+  truncate,
 } from "../normalized-call";
 import { referencesInToolOutput } from "../references";
-import { dateOrNull, isRecord, MAX_JSON_DEPTH, nestedDeeperThan, parseJsonLine, readLineBatches, stringOrNull, tokenCount, type ByteSource } from "./lines";
+import {
+  type ByteSource,
+  dateOrNull,
+  isRecord,
+  MAX_JSON_DEPTH,
+  nestedDeeperThan,
+  parseJsonLine,
+  readLineBatches,
+  stringOrNull,
+  tokenCount,
+} from "./lines";
 
 const SYNTHETIC_MODEL = "<synthetic>";
 const USAGE_MARKER = Buffer.from('"usage"');
@@ -77,7 +87,13 @@ export async function* parseClaudeCode(
   // different files and arrive apart, so the analyze ledger and the database writer apply it.
   const pending = new Map<string, PendingCall>();
   let sessionEmitted = false;
-  let firstSeen: { sessionId: string; cwd: string | null; gitBranch: string | null; version: string | null; startedAt: Date | null } | null = null;
+  let firstSeen: {
+    sessionId: string;
+    cwd: string | null;
+    gitBranch: string | null;
+    version: string | null;
+    startedAt: Date | null;
+  } | null = null;
 
   for await (const batch of readLineBatches(source)) {
     const events: TraceEvent[] = [];
@@ -105,11 +121,19 @@ export async function* parseClaudeCode(
       }
       // Rule 2: progress lines embed copies of subagent messages; only "assistant" lines count.
       if (isAssistantLine(entry)) {
-        const result = readAssistantLine(entry, sessionId, identity.agentId, fileName, line.number, options.withDetails);
+        const result = readAssistantLine(
+          entry,
+          sessionId,
+          identity.agentId,
+          fileName,
+          line.number,
+          options.withDetails,
+        );
         if (typeof result === "string") {
           events.push({ kind: "error", line: line.number, message: result });
         } else if (result !== null) {
-          if (result.toolInputProblem !== null) events.push({ kind: "error", line: line.number, message: result.toolInputProblem });
+          if (result.toolInputProblem !== null)
+            events.push({ kind: "error", line: line.number, message: result.toolInputProblem });
           mergeCall(pending, result.pending);
         }
       } else if (entry.type === "user" && options.withDetails && sessionId !== null) {
@@ -202,8 +226,15 @@ function readAssistantLine(
   // Rule 4: a message without id counts once per line. The line's uuid names it wherever its file
   // is found and whatever name it arrives under; only a line without one falls back to its place.
   const uuid = stringOrNull(entry.uuid);
-  const callKey = messageId !== null ? `${messageId}:${requestId ?? ""}` : uuid !== null ? `line:${sessionId}:${uuid}` : `line:${fileName}:#${lineNumber}`;
-  const { toolUses, problem: toolInputProblem } = withDetails ? readToolUses(message.content) : { toolUses: [], problem: null };
+  const callKey =
+    messageId !== null
+      ? `${messageId}:${requestId ?? ""}`
+      : uuid !== null
+        ? `line:${sessionId}:${uuid}`
+        : `line:${fileName}:#${lineNumber}`;
+  const { toolUses, problem: toolInputProblem } = withDetails
+    ? readToolUses(message.content)
+    : { toolUses: [], problem: null };
   const call: NormalizedCall = {
     source: "claude-code",
     callKey,
@@ -272,16 +303,16 @@ function collectToolResults(entry: Record<string, unknown>, sessionId: string, e
     if (!isRecord(block) || block.type !== "tool_result") continue;
     const toolUseId = stringOrNull(block.tool_use_id);
     if (toolUseId === null) continue;
-    events.push(toolResultEvent(sessionId, toolUseId, timestamp, toolResultText(block.content), block.is_error === true));
+    events.push(
+      toolResultEvent(sessionId, toolUseId, timestamp, toolResultText(block.content), block.is_error === true),
+    );
   }
 }
 
 function toolResultText(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
-  return content
-    .map((part) => (isRecord(part) && typeof part.text === "string" ? part.text : ""))
-    .join("");
+  return content.map((part) => (isRecord(part) && typeof part.text === "string" ? part.text : "")).join("");
 }
 
 export function toolResultEvent(
@@ -313,7 +344,9 @@ function promptText(entry: Record<string, unknown>): string | null {
   if (typeof message.content === "string") {
     text = message.content;
   } else if (Array.isArray(message.content)) {
-    const first = message.content.find((block) => isRecord(block) && block.type === "text" && typeof block.text === "string");
+    const first = message.content.find(
+      (block) => isRecord(block) && block.type === "text" && typeof block.text === "string",
+    );
     text = isRecord(first) ? stringOrNull(first.text) : null;
   }
   if (text === null) return null;
@@ -322,7 +355,12 @@ function promptText(entry: Record<string, unknown>): string | null {
   return truncate(trimmed, TITLE_MAX_CHARS);
 }
 
-function sessionEvent(sessionId: string, entry: Record<string, unknown>, title: string, startedAt: Date | null): SessionEvent {
+function sessionEvent(
+  sessionId: string,
+  entry: Record<string, unknown>,
+  title: string,
+  startedAt: Date | null,
+): SessionEvent {
   return {
     kind: "session",
     sessionId,

@@ -21,15 +21,25 @@
  * and counts once; the fork's own calls belong to the fork's run.
  */
 import {
+  type ParseOptions,
   SUMMARY_MAX_CHARS,
   TITLE_MAX_CHARS,
-  truncate,
-  type ParseOptions,
   type ToolUse,
   type TraceEvent,
+  truncate,
 } from "../normalized-call";
 import { toolResultEvent } from "./claude-code";
-import { dateOrNull, isRecord, MAX_JSON_DEPTH, nestedDeeperThan, parseJsonLine, readLineBatches, stringOrNull, tokenCount, type ByteSource } from "./lines";
+import {
+  type ByteSource,
+  dateOrNull,
+  isRecord,
+  MAX_JSON_DEPTH,
+  nestedDeeperThan,
+  parseJsonLine,
+  readLineBatches,
+  stringOrNull,
+  tokenCount,
+} from "./lines";
 
 const RELEVANT_MARKERS = ["token_count", "turn_context", "session_meta"].map((marker) => Buffer.from(`"${marker}"`));
 const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
@@ -85,7 +95,12 @@ export async function* parseCodex(
   for await (const batch of readLineBatches(source)) {
     const events: TraceEvent[] = [];
     for (const line of batch) {
-      if (!options.withDetails && !line.unterminated && !RELEVANT_MARKERS.some((marker) => line.bytes.indexOf(marker) !== -1)) continue;
+      if (
+        !options.withDetails &&
+        !line.unterminated &&
+        !RELEVANT_MARKERS.some((marker) => line.bytes.indexOf(marker) !== -1)
+      )
+        continue;
       const parsed = parseJsonLine(line.bytes);
       if ("error" in parsed) {
         events.push({ kind: "error", line: line.number, message: parsed.error });
@@ -98,10 +113,15 @@ export async function* parseCodex(
       }
       const payload = entry.payload;
       const time = dateOrNull(entry.timestamp)?.getTime() ?? null;
-      const burstEnded = (previousTime: number | null) => time === null || previousTime === null || time - previousTime > REPLAY_GAP_MS;
+      const burstEnded = (previousTime: number | null) =>
+        time === null || previousTime === null || time - previousTime > REPLAY_GAP_MS;
       if (copiedDetails && burstEnded(lastLineTime)) copiedDetails = false;
       lastLineTime = time;
-      if (entry.type === "session_meta" || entry.type === "turn_context" || (entry.type === "event_msg" && payload.type === "token_count")) {
+      if (
+        entry.type === "session_meta" ||
+        entry.type === "turn_context" ||
+        (entry.type === "event_msg" && payload.type === "token_count")
+      ) {
         if (copied && burstEnded(lastCountedLineTime)) copied = false;
         lastCountedLineTime = time;
       }
@@ -226,7 +246,8 @@ function callUsage(totals: UsageTotals, previous: UsageTotals | null, last: Usag
     reasoning: totals.reasoning - previous.reasoning,
     total: totals.total - previous.total,
   };
-  const consistent = delta.input >= 0 && delta.cached >= 0 && delta.output >= 0 && delta.reasoning >= 0 && delta.cached <= delta.input;
+  const consistent =
+    delta.input >= 0 && delta.cached >= 0 && delta.output >= 0 && delta.reasoning >= 0 && delta.cached <= delta.input;
   return consistent ? delta : null;
 }
 
@@ -256,11 +277,24 @@ function readDetail(
     if (id === null) return;
     const output = payload.output;
     if (nestedDeeperThan(output, MAX_JSON_DEPTH)) {
-      events.push({ kind: "error", line: lineNumber, message: `tool output is nested deeper than ${MAX_JSON_DEPTH} levels: not kept` });
+      events.push({
+        kind: "error",
+        line: lineNumber,
+        message: `tool output is nested deeper than ${MAX_JSON_DEPTH} levels: not kept`,
+      });
       return;
     }
-    const text = typeof output === "string" ? output : isRecord(output) ? (stringOrNull(output.content) ?? JSON.stringify(output)) : "";
-    const isError = isRecord(output) && isRecord(output.metadata) && typeof output.metadata.exit_code === "number" && output.metadata.exit_code !== 0;
+    const text =
+      typeof output === "string"
+        ? output
+        : isRecord(output)
+          ? (stringOrNull(output.content) ?? JSON.stringify(output))
+          : "";
+    const isError =
+      isRecord(output) &&
+      isRecord(output.metadata) &&
+      typeof output.metadata.exit_code === "number" &&
+      output.metadata.exit_code !== 0;
     events.push(toolResultEvent(sessionId, id, dateOrNull(entry.timestamp), text, isError));
   }
 }
@@ -275,7 +309,12 @@ function commandSummary(argumentsJson: string): { command: string | null; filePa
   }
   if (!isRecord(args)) return { command: null, filePath: null };
   const raw = args.cmd ?? args.command;
-  const command = typeof raw === "string" ? raw : Array.isArray(raw) ? raw.filter((part) => typeof part === "string").join(" ") : null;
+  const command =
+    typeof raw === "string"
+      ? raw
+      : Array.isArray(raw)
+        ? raw.filter((part) => typeof part === "string").join(" ")
+        : null;
   const filePath = stringOrNull(args.path) ?? stringOrNull(args.file_path);
   return {
     command: command === null ? null : truncate(command, SUMMARY_MAX_CHARS),

@@ -36,7 +36,7 @@
  */
 import type { ParseOptions, TraceEvent } from "../normalized-call";
 import { agentCall, readWhole, TOO_LARGE_MESSAGE, UNKNOWN_MODEL } from "./agent-call";
-import { dateOrNull, isRecord, parseJsonLine, stringOrNull, tokenCount, type ByteSource } from "./lines";
+import { type ByteSource, dateOrNull, isRecord, parseJsonLine, stringOrNull, tokenCount } from "./lines";
 
 interface Line {
   number: number;
@@ -52,7 +52,8 @@ function jsonLines(bytes: Buffer, errors: TraceEvent[]): Line[] {
       if (raw.trim() === "") return;
       const parsed = parseJsonLine(Buffer.from(raw));
       if ("error" in parsed) errors.push({ kind: "error", line: index + 1, message: parsed.error });
-      else if (!isRecord(parsed.value)) errors.push({ kind: "error", line: index + 1, message: "line is not a JSON object" });
+      else if (!isRecord(parsed.value))
+        errors.push({ kind: "error", line: index + 1, message: "line is not a JSON object" });
       else lines.push({ number: index + 1, value: parsed.value });
     });
   return lines;
@@ -66,7 +67,11 @@ function sessionFromPath(fileName: string): string {
   return base.replace(/\.jsonl?$/, "");
 }
 
-export async function* parseCopilotCli(source: ByteSource, fileName: string, options: ParseOptions = { withDetails: false }): AsyncGenerator<TraceEvent> {
+export async function* parseCopilotCli(
+  source: ByteSource,
+  fileName: string,
+  options: ParseOptions = { withDetails: false },
+): AsyncGenerator<TraceEvent> {
   const bytes = await readWhole(source);
   if (bytes === null) {
     yield { kind: "error", line: 1, message: TOO_LARGE_MESSAGE };
@@ -92,9 +97,24 @@ function* sessionStateCalls(lines: Line[], fileName: string, options: ParseOptio
     startedAt = dateOrNull(start.value.timestamp);
   }
   if (options.withDetails) {
-    const prompt = lines.find((line) => line.value.type === "user.message" && isRecord(line.value.data) && typeof line.value.data.content === "string");
-    title = prompt === undefined ? null : ((prompt.value.data as Record<string, unknown>).content as string).slice(0, 200);
-    yield { kind: "session", sessionId, source: "copilot-cli", cwd, gitBranch: null, repositoryUrl: null, commitSha: null, title, cliVersion: null, startedAt };
+    const prompt = lines.find(
+      (line) =>
+        line.value.type === "user.message" && isRecord(line.value.data) && typeof line.value.data.content === "string",
+    );
+    title =
+      prompt === undefined ? null : ((prompt.value.data as Record<string, unknown>).content as string).slice(0, 200);
+    yield {
+      kind: "session",
+      sessionId,
+      source: "copilot-cli",
+      cwd,
+      gitBranch: null,
+      repositoryUrl: null,
+      commitSha: null,
+      title,
+      cliVersion: null,
+      startedAt,
+    };
   }
   for (const line of lines) {
     if (line.value.type !== "session.shutdown") continue;
@@ -147,7 +167,11 @@ function otelKind(record: Record<string, unknown>): number | null {
   const isSpan = "type" in record ? record.type === "span" : Boolean(record.spanId || record.traceId);
   const body = stringOrNull(record._body) ?? stringOrNull(record.body) ?? "";
   if (isSpan && (attributes["gen_ai.operation.name"] === "chat" || name.startsWith("chat "))) return 0;
-  if (!isSpan && (attributes["event.name"] === "gen_ai.client.inference.operation.details" || body.startsWith("GenAI inference:"))) return 1;
+  if (
+    !isSpan &&
+    (attributes["event.name"] === "gen_ai.client.inference.operation.details" || body.startsWith("GenAI inference:"))
+  )
+    return 1;
   if (!isSpan && attributes["event.name"] === "copilot_chat.agent.turn") return 2;
   if (isSpan && (attributes["gen_ai.operation.name"] === "invoke_agent" || name.startsWith("invoke_agent "))) return 3;
   return null;
@@ -163,11 +187,15 @@ function otelTime(value: unknown): Date | null {
 }
 
 function recordTime(record: Record<string, unknown>): Date | null {
-  return otelTime(record.endTime) ?? otelTime(record.startTime) ?? otelTime(record.hrTime) ?? otelTime(record.timestamp);
+  return (
+    otelTime(record.endTime) ?? otelTime(record.startTime) ?? otelTime(record.hrTime) ?? otelTime(record.timestamp)
+  );
 }
 
 function traceIdOf(record: Record<string, unknown>): string | null {
-  return stringOrNull(record.traceId) ?? (isRecord(record.spanContext) ? stringOrNull(record.spanContext.traceId) : null);
+  return (
+    stringOrNull(record.traceId) ?? (isRecord(record.spanContext) ? stringOrNull(record.spanContext.traceId) : null)
+  );
 }
 
 function* otelCalls(lines: Line[], fileName: string): Generator<TraceEvent> {
@@ -180,7 +208,10 @@ function* otelCalls(lines: Line[], fileName: string): Generator<TraceEvent> {
   for (const { line } of candidates) {
     const time = recordTime(line.value);
     if (time === null) continue;
-    for (const id of [traceIdOf(line.value), stringOrNull((line.value.attributes as Record<string, unknown>)["gen_ai.response.id"])]) {
+    for (const id of [
+      traceIdOf(line.value),
+      stringOrNull((line.value.attributes as Record<string, unknown>)["gen_ai.response.id"]),
+    ]) {
       if (id !== null && !timeByResponse.has(id)) timeByResponse.set(id, time);
     }
   }
@@ -194,27 +225,46 @@ function* otelCalls(lines: Line[], fileName: string): Generator<TraceEvent> {
       const attributes = record.attributes as Record<string, unknown>;
       const traceId = traceIdOf(record);
       const responseId = stringOrNull(attributes["gen_ai.response.id"]);
-      if ((traceId !== null && keptTraces.has(traceId)) || (responseId !== null && keptResponses.has(responseId))) continue;
+      if ((traceId !== null && keptTraces.has(traceId)) || (responseId !== null && keptResponses.has(responseId)))
+        continue;
       const input = tokenCount(attributes["gen_ai.usage.input_tokens"]);
       const output = tokenCount(attributes["gen_ai.usage.output_tokens"]);
       const cacheRead = tokenCount(attributes["gen_ai.usage.cache_read.input_tokens"]);
-      const cacheWrite = tokenCount(attributes["gen_ai.usage.cache_creation.input_tokens"]) || tokenCount(attributes["gen_ai.usage.cache_write.input_tokens"]);
+      const cacheWrite =
+        tokenCount(attributes["gen_ai.usage.cache_creation.input_tokens"]) ||
+        tokenCount(attributes["gen_ai.usage.cache_write.input_tokens"]);
       const reasoning = tokenCount(attributes["gen_ai.usage.reasoning.output_tokens"]);
       if (![input, output, cacheRead, cacheWrite, reasoning].some((count) => count !== 0)) continue;
       keptAtThisLevel.push({ traceId, responseId });
-      const timestamp = recordTime(record) ?? (responseId !== null ? timeByResponse.get(responseId) : undefined) ?? (traceId !== null ? timeByResponse.get(traceId) : undefined) ?? null;
+      const timestamp =
+        recordTime(record) ??
+        (responseId !== null ? timeByResponse.get(responseId) : undefined) ??
+        (traceId !== null ? timeByResponse.get(traceId) : undefined) ??
+        null;
       if (timestamp === null) {
-        yield { kind: "error", line: line.number, message: "OpenTelemetry record without a time (endTime, startTime or hrTime)" };
+        yield {
+          kind: "error",
+          line: line.number,
+          message: "OpenTelemetry record without a time (endTime, startTime or hrTime)",
+        };
         continue;
       }
       const sessionId = stringOrNull(attributes["gen_ai.conversation.id"]) || traceId || sessionFromPath(fileName);
       const spanId = stringOrNull(record.spanId);
       yield agentCall(line.number, {
         source: "copilot-cli",
-        callKey: responseId !== null ? `otel:${responseId}` : traceId !== null && spanId !== null ? `otel:${traceId}:${spanId}` : `otel:${sessionId}:line:${line.number}`,
+        callKey:
+          responseId !== null
+            ? `otel:${responseId}`
+            : traceId !== null && spanId !== null
+              ? `otel:${traceId}:${spanId}`
+              : `otel:${sessionId}:line:${line.number}`,
         sessionId,
         timestamp,
-        model: stringOrNull(attributes["gen_ai.response.model"]) || stringOrNull(attributes["gen_ai.request.model"]) || UNKNOWN_MODEL,
+        model:
+          stringOrNull(attributes["gen_ai.response.model"]) ||
+          stringOrNull(attributes["gen_ai.request.model"]) ||
+          UNKNOWN_MODEL,
         uncachedInput: input - cacheRead - cacheWrite,
         cacheRead,
         cacheWrite5m: cacheWrite,

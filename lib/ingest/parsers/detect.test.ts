@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { assistantLine, codexLine } from "./__fixtures__/trace-lines";
 import { detectFormat } from "./index";
 
-const native = JSON.stringify({ sessionId: "run-1", callKey: "c1", timestamp: "2026-01-05T10:00:00Z", model: "claude-sonnet-4-5", inputTokens: 1, outputTokens: 1 });
+const native = JSON.stringify({
+  sessionId: "run-1",
+  callKey: "c1",
+  timestamp: "2026-01-05T10:00:00Z",
+  model: "claude-sonnet-4-5",
+  inputTokens: 1,
+  outputTokens: 1,
+});
 
 describe("detectFormat", () => {
   it("tells the four formats apart; a native line is never taken for Claude Code", () => {
@@ -20,6 +27,10 @@ describe("detectFormat", () => {
     expect(detectFormat([assistantLine().slice(0, 80)])).toBe("claude-code");
     expect(detectFormat(['{"hello":"world"}', "plain text"])).toBeNull();
     // A Claude Code line quoting OTLP or native keys in its content stays Claude Code.
-    expect(detectFormat([assistantLine({ content: [{ type: "text", text: '{"resourceSpans":[] "callKey": "inputTokens":' }] })])).toBe("claude-code");
+    expect(
+      detectFormat([
+        assistantLine({ content: [{ type: "text", text: '{"resourceSpans":[] "callKey": "inputTokens":' }] }),
+      ]),
+    ).toBe("claude-code");
   });
 });

@@ -31,10 +31,17 @@
  * Not in the file: utility calls (routing, web search, compression, next-speaker checks) are
  * billed but never recorded. No working directory either (only the project's name and hash).
  */
-import { TITLE_MAX_CHARS, truncate, type ParseOptions, type SessionEvent, type ToolUse, type TraceEvent } from "../normalized-call";
+import {
+  type ParseOptions,
+  type SessionEvent,
+  TITLE_MAX_CHARS,
+  type ToolUse,
+  type TraceEvent,
+  truncate,
+} from "../normalized-call";
 import { agentCall, outputText, readWhole, TOO_LARGE_MESSAGE, toolUse, UNKNOWN_MODEL } from "./agent-call";
 import { toolResultEvent } from "./claude-code";
-import { dateOrNull, isRecord, parseJsonLine, stringOrNull, tokenCount, type ByteSource } from "./lines";
+import { type ByteSource, dateOrNull, isRecord, parseJsonLine, stringOrNull, tokenCount } from "./lines";
 
 interface GeminiRecord {
   line: number;
@@ -78,7 +85,11 @@ function readRecords(bytes: Buffer, errors: TraceEvent[]): GeminiRecord[] {
   return records;
 }
 
-export async function* parseGeminiCli(source: ByteSource, fileName: string, options: ParseOptions = { withDetails: false }): AsyncGenerator<TraceEvent> {
+export async function* parseGeminiCli(
+  source: ByteSource,
+  fileName: string,
+  options: ParseOptions = { withDetails: false },
+): AsyncGenerator<TraceEvent> {
   const bytes = await readWhole(source);
   if (bytes === null) {
     yield { kind: "error", line: 1, message: TOO_LARGE_MESSAGE };
@@ -110,7 +121,11 @@ export async function* parseGeminiCli(source: ByteSource, fileName: string, opti
     const counts = ["input", "output", "cached", "thoughts", "tool", "total"].map((key) => tokenCount(tokens[key]));
     if (!counts.some((count) => count !== 0)) continue;
     const id = stringOrNull(value.id) ?? `line:${line}`;
-    calls.set(id, { line, record: value, model: (model !== null && model !== "" ? model : lastModel) ?? UNKNOWN_MODEL });
+    calls.set(id, {
+      line,
+      record: value,
+      model: (model !== null && model !== "" ? model : lastModel) ?? UNKNOWN_MODEL,
+    });
   }
 
   const ownSession = sessionId ?? fileStem(fileName);
@@ -175,7 +190,8 @@ export async function* parseGeminiCli(source: ByteSource, fileName: string, opti
     });
   }
   for (const [toolId, output] of toolOutputs) {
-    if (output.text === null) yield { kind: "error", line: 1, message: `tool output of ${toolId} is nested too deep: not kept` };
+    if (output.text === null)
+      yield { kind: "error", line: 1, message: `tool output of ${toolId} is nested too deep: not kept` };
     else yield toolResultEvent(session, toolId, output.timestamp, output.text, output.isError);
   }
 }
@@ -183,7 +199,9 @@ export async function* parseGeminiCli(source: ByteSource, fileName: string, opti
 /** A tool call's `result`: a list of `{functionResponse: {response}}` parts; the responses are its output. */
 function functionResponses(result: unknown): unknown {
   if (!Array.isArray(result)) return result;
-  const responses = result.map((part) => (isRecord(part) && isRecord(part.functionResponse) ? part.functionResponse.response : part));
+  const responses = result.map((part) =>
+    isRecord(part) && isRecord(part.functionResponse) ? part.functionResponse.response : part,
+  );
   return responses.length === 1 ? responses[0] : responses;
 }
 

@@ -9,7 +9,7 @@ import type { ByteSource } from "./lines";
 import { parseOpencode, SQLITE_HEADER } from "./opencode";
 import { parseQwenCode } from "./qwen-code";
 
-export { readFileChunks, type ByteSource } from "./lines";
+export { type ByteSource, readFileChunks } from "./lines";
 
 /** The agents' formats besides Claude Code and Codex (CONTRACT.md, "More agents"), named as their runs' source. */
 export const agentFormats = ["opencode", "gemini-cli", "copilot-cli", "amp", "qwen-code"] as const;

@@ -3,8 +3,8 @@
  * 4 MB tool-result lines cut across chunks. Checks exact totals and that memory stays bounded.
  */
 import { describe, expect, it } from "vitest";
-import { parseClaudeCode } from "./claude-code";
 import { assistantLine } from "./__fixtures__/trace-lines";
+import { parseClaudeCode } from "./claude-code";
 
 const MB = 1024 * 1024;
 const ROUNDS = 256;
@@ -12,16 +12,28 @@ const MESSAGES_PER_ROUND = 20;
 const HUGE_LINE_BYTES = 4 * MB;
 
 function* oneGigabyte(sampleMemory: () => void): Generator<Buffer> {
-  const head = Buffer.from(JSON.stringify({ type: "user", sessionId: "big", message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: "" }] } }).slice(0, -5));
+  const head = Buffer.from(
+    JSON.stringify({
+      type: "user",
+      sessionId: "big",
+      message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: "" }] },
+    }).slice(0, -5),
+  );
   const body = Buffer.alloc(HUGE_LINE_BYTES, "a");
   const tail = Buffer.from('"}]}}\n');
   for (let round = 0; round < ROUNDS; round++) {
     const lines: string[] = [];
     for (let message = 0; message < MESSAGES_PER_ROUND; message++) {
-      const base = { sessionId: "big", messageId: `msg_${round}_${message}`, requestId: "r", cacheRead: 1000, cacheWrite5m: 10 };
+      const base = {
+        sessionId: "big",
+        messageId: `msg_${round}_${message}`,
+        requestId: "r",
+        cacheRead: 1000,
+        cacheWrite5m: 10,
+      };
       lines.push(assistantLine({ ...base, output: 1 }), assistantLine({ ...base, output: 50 }));
     }
-    yield Buffer.from(lines.join("\n") + "\n");
+    yield Buffer.from(`${lines.join("\n")}\n`);
     yield head;
     for (let start = 0; start < HUGE_LINE_BYTES; start += MB) yield body.subarray(start, start + MB);
     yield tail;

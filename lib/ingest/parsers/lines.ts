@@ -27,7 +27,12 @@ export async function* readLineBatches(source: ByteSource): AsyncGenerator<RawLi
   let partial: Buffer[] = [];
   let lineNumber = 0;
   for await (const piece of source) {
-    const chunk = typeof piece === "string" ? Buffer.from(piece) : Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    const chunk =
+      typeof piece === "string"
+        ? Buffer.from(piece)
+        : Buffer.isBuffer(piece)
+          ? piece
+          : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
     const batch: RawLine[] = [];
     let start = 0;
     let end = chunk.indexOf(NEWLINE, start);

@@ -26,7 +26,16 @@ describe("parseNativeStream", () => {
   it("emits a session event for each new session, then the calls", async () => {
     const events = await parse(
       [
-        line({ cwd: "/src/app", gitBranch: "main", title: "Fix the login bug", cacheWriteTokens: 5000, cacheWrite1hTokens: 2000, cacheReadTokens: 40000, reasoningTokens: 120, speed: "fast" }),
+        line({
+          cwd: "/src/app",
+          gitBranch: "main",
+          title: "Fix the login bug",
+          cacheWriteTokens: 5000,
+          cacheWrite1hTokens: 2000,
+          cacheReadTokens: 40000,
+          reasoningTokens: 120,
+          speed: "fast",
+        }),
         line({ callKey: "c2", timestamp: "2026-01-05T12:00:00+02:00", agentId: "a1", unknownKey: true }),
         line({ sessionId: "run-2", callKey: "c3" }),
       ].join("\n"),
@@ -74,7 +83,15 @@ describe("parseNativeStream", () => {
       },
     });
     expect(events[2]).toMatchObject({
-      call: { callKey: "c2", agentId: "a1", isSidechain: true, timestamp: new Date("2026-01-05T10:00:00Z"), cacheRead: 0, cacheWrite5m: 0, speed: "standard" },
+      call: {
+        callKey: "c2",
+        agentId: "a1",
+        isSidechain: true,
+        timestamp: new Date("2026-01-05T10:00:00Z"),
+        cacheRead: 0,
+        cacheWrite5m: 0,
+        speed: "standard",
+      },
     });
   });
 

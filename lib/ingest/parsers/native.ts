@@ -21,8 +21,8 @@
  *   skipped; the other lines are kept.
  */
 import { z } from "zod";
-import { TITLE_MAX_CHARS, truncate, type NormalizedCall, type SessionEvent, type TraceEvent } from "../normalized-call";
-import { parseJsonLine, readLineBatches, type ByteSource } from "./lines";
+import { type NormalizedCall, type SessionEvent, TITLE_MAX_CHARS, type TraceEvent, truncate } from "../normalized-call";
+import { type ByteSource, parseJsonLine, readLineBatches } from "./lines";
 
 const tokens = z.number().int().nonnegative();
 const optionalText = z.string().min(1).nullish();

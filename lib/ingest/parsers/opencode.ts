@@ -37,10 +37,18 @@
  * recorded as messages).
  */
 import initSqlJs, { type Database, type SqlJsStatic } from "sql.js";
-import { TITLE_MAX_CHARS, truncate, type ParseOptions, type ToolUse, type TraceEvent } from "../normalized-call";
-import { agentCall, dateFromMillis, outputText, readWhole, TOO_LARGE_MESSAGE, toolUse, UNKNOWN_MODEL } from "./agent-call";
+import { type ParseOptions, TITLE_MAX_CHARS, type ToolUse, type TraceEvent, truncate } from "../normalized-call";
+import {
+  agentCall,
+  dateFromMillis,
+  outputText,
+  readWhole,
+  TOO_LARGE_MESSAGE,
+  toolUse,
+  UNKNOWN_MODEL,
+} from "./agent-call";
 import { toolResultEvent } from "./claude-code";
-import { isRecord, parseJsonLine, stringOrNull, tokenCount, type ByteSource } from "./lines";
+import { type ByteSource, isRecord, parseJsonLine, stringOrNull, tokenCount } from "./lines";
 
 /** The first 16 bytes of every SQLite database file. */
 export const SQLITE_HEADER = "SQLite format 3\u0000";
@@ -56,7 +64,11 @@ function reasoningInsideOutput(version: string | null): boolean {
   return major < 1 || (major === 1 && Number(match[2]) < 2);
 }
 
-export async function* parseOpencode(source: ByteSource, _fileName: string, options: ParseOptions = { withDetails: false }): AsyncGenerator<TraceEvent> {
+export async function* parseOpencode(
+  source: ByteSource,
+  _fileName: string,
+  options: ParseOptions = { withDetails: false },
+): AsyncGenerator<TraceEvent> {
   const bytes = await readWhole(source);
   if (bytes === null) {
     yield { kind: "error", line: 1, message: TOO_LARGE_MESSAGE };
@@ -109,7 +121,8 @@ function messageCall(
   const cacheRead = tokenCount(cache.read);
   const cacheWrite = tokenCount(cache.write);
   if (![input, output, reasoning, cacheRead, cacheWrite].some((count) => count !== 0)) return null;
-  if (messageId === null || sessionId === null) return { kind: "error", line: 1, message: "assistant message without its id or session id" };
+  if (messageId === null || sessionId === null)
+    return { kind: "error", line: 1, message: "assistant message without its id or session id" };
   const time = isRecord(data.time) ? data.time : {};
   const timestamp = dateFromMillis(time.created) ?? dateFromMillis(fallbackTime);
   if (timestamp === null) return { kind: "error", line: 1, message: `message ${messageId} has no valid time.created` };
@@ -154,11 +167,13 @@ function sessionEvent(id: string, session: Record<string, unknown>): TraceEvent 
 
 /** A completed or failed tool part: its output (or error text) as a tool result. */
 function toolResult(part: Record<string, unknown>, sessionId: string | null): TraceEvent | null {
-  if (part.type !== "tool" || sessionId === null || typeof part.callID !== "string" || !isRecord(part.state)) return null;
+  if (part.type !== "tool" || sessionId === null || typeof part.callID !== "string" || !isRecord(part.state))
+    return null;
   const state = part.state;
   if (state.status !== "completed" && state.status !== "error") return null;
   const text = outputText(state.status === "error" ? state.error : state.output);
-  if (text === null) return { kind: "error", line: 1, message: `tool output of ${part.callID} is nested too deep: not kept` };
+  if (text === null)
+    return { kind: "error", line: 1, message: `tool output of ${part.callID} is nested too deep: not kept` };
   const time = isRecord(state.time) ? state.time : {};
   return toolResultEvent(sessionId, part.callID, dateFromMillis(time.end), text, state.status === "error");
 }
@@ -194,7 +209,11 @@ async function* parseDatabase(bytes: Buffer, options: ParseOptions): AsyncGenera
   try {
     db = new (await sqlJs).Database(copy);
   } catch (error) {
-    yield { kind: "error", line: 1, message: `not a readable SQLite database (${error instanceof Error ? error.message : String(error)})` };
+    yield {
+      kind: "error",
+      line: 1,
+      message: `not a readable SQLite database (${error instanceof Error ? error.message : String(error)})`,
+    };
     return;
   }
   try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HttpError } from "@/lib/http/errors";
 import type { NormalizedCall, TraceEvent } from "../normalized-call";
-import { otlpProtobuf, parseOtlpLogs, parseOtlpTraces, type ProtobufMessageType } from "./otlp";
+import { otlpProtobuf, type ProtobufMessageType, parseOtlpLogs, parseOtlpTraces } from "./otlp";
 
 const TRACE_ID = "5b8efff798038103d269b633813fc60c";
 const json = (request: unknown) => new TextEncoder().encode(JSON.stringify(request));
@@ -38,7 +38,11 @@ const tracesRequest = {
   resourceSpans: [
     {
       resource: {
-        attributes: [attribute("service.name", text("agent")), attribute("service.version", text("1.2.3")), attribute("team", text("platform"))],
+        attributes: [
+          attribute("service.name", text("agent")),
+          attribute("service.version", text("1.2.3")),
+          attribute("team", text("platform")),
+        ],
       },
       scopeSpans: [
         {
@@ -60,28 +64,42 @@ const tracesRequest = {
               attribute("gen_ai.response.finish_reasons", { arrayValue: { values: [text("stop")] } }),
             ]),
             // Deprecated usage names, no response id, no conversation id.
-            span("0000000000000002", [
-              attribute("gen_ai.operation.name", text("text_completion")),
-              attribute("gen_ai.request.model", text("gpt-4o")),
-              attribute("gen_ai.usage.prompt_tokens", { intValue: 100 }),
-              attribute("gen_ai.usage.completion_tokens", { intValue: "20" }),
-            ], { status: { code: 2, message: "rate limited" } }),
-            span("0000000000000003", [attribute("gen_ai.operation.name", text("execute_tool")), attribute("gen_ai.tool.name", text("bash"))]),
+            span(
+              "0000000000000002",
+              [
+                attribute("gen_ai.operation.name", text("text_completion")),
+                attribute("gen_ai.request.model", text("gpt-4o")),
+                attribute("gen_ai.usage.prompt_tokens", { intValue: 100 }),
+                attribute("gen_ai.usage.completion_tokens", { intValue: "20" }),
+              ],
+              { status: { code: 2, message: "rate limited" } },
+            ),
+            span("0000000000000003", [
+              attribute("gen_ai.operation.name", text("execute_tool")),
+              attribute("gen_ai.tool.name", text("bash")),
+            ]),
             span("0000000000000004", [
               attribute("gen_ai.operation.name", text("invoke_agent")),
               attribute("gen_ai.usage.input_tokens", { intValue: 99999 }),
             ]),
             span("0000000000000005", [attribute("http.request.method", text("POST"))]),
-            span("0000000000000006", [attribute("gen_ai.operation.name", text("chat")), attribute("gen_ai.usage.input_tokens", { intValue: 5 })]),
-            // Cache counts larger than input (a buggy exporter): uncached input floors at 0.
-            span("0000000000000007", [
+            span("0000000000000006", [
               attribute("gen_ai.operation.name", text("chat")),
-              attribute("gen_ai.request.model", text("claude-sonnet-4-5")),
-              attribute("gen_ai.conversation.id", text("conv-1")),
-              attribute("gen_ai.usage.input_tokens", { intValue: 10 }),
-              attribute("gen_ai.usage.cache_read.input_tokens", { intValue: 50 }),
-              attribute("gen_ai.usage.output_tokens", { doubleValue: 7 }),
-            ], { endTimeUnixNano: 1767225700000000000 }),
+              attribute("gen_ai.usage.input_tokens", { intValue: 5 }),
+            ]),
+            // Cache counts larger than input (a buggy exporter): uncached input floors at 0.
+            span(
+              "0000000000000007",
+              [
+                attribute("gen_ai.operation.name", text("chat")),
+                attribute("gen_ai.request.model", text("claude-sonnet-4-5")),
+                attribute("gen_ai.conversation.id", text("conv-1")),
+                attribute("gen_ai.usage.input_tokens", { intValue: 10 }),
+                attribute("gen_ai.usage.cache_read.input_tokens", { intValue: 50 }),
+                attribute("gen_ai.usage.output_tokens", { doubleValue: 7 }),
+              ],
+              { endTimeUnixNano: 1767225700000000000 },
+            ),
           ],
         },
       ],
@@ -124,7 +142,11 @@ const logsRequest = {
                 attribute("speed", text("fast")),
               ],
             },
-            { timeUnixNano: "1767225606000000000", body: text("claude_code.user_prompt"), attributes: [attribute("session.id", text("sess-1"))] },
+            {
+              timeUnixNano: "1767225606000000000",
+              body: text("claude_code.user_prompt"),
+              attributes: [attribute("session.id", text("sess-1"))],
+            },
             {
               timeUnixNano: 1767225607000000000,
               body: text("claude_code.api_request"),
@@ -167,17 +189,30 @@ describe("parseOtlpTraces", () => {
       output: 20,
       isApiError: true,
     });
-    expect(overCached).toMatchObject({ uncachedInput: 0, cacheRead: 50, output: 7, timestamp: new Date(1767225700000) });
+    expect(overCached).toMatchObject({
+      uncachedInput: 0,
+      cacheRead: 50,
+      output: 7,
+      timestamp: new Date(1767225700000),
+    });
     expect(events.filter((event) => event.kind === "error")).toEqual([
-      { kind: "error", line: 6, message: expect.stringContaining("spans[5]: inference span names no gen_ai.request.model") },
+      {
+        kind: "error",
+        line: 6,
+        message: expect.stringContaining("spans[5]: inference span names no gen_ai.request.model"),
+      },
     ]);
-    expect(events.filter((event) => event.kind === "session").map((event) => event.kind === "session" && event.sessionId)).toEqual([
-      "conv-1",
-      TRACE_ID,
-    ]);
+    expect(
+      events.filter((event) => event.kind === "session").map((event) => event.kind === "session" && event.sessionId),
+    ).toEqual(["conv-1", TRACE_ID]);
     expect(identities.get("conv-1")).toEqual({
       email: "dev@example.com",
-      attributes: { "service.name": "agent", "service.version": "1.2.3", team: "platform", "user.email": "dev@example.com" },
+      attributes: {
+        "service.name": "agent",
+        "service.version": "1.2.3",
+        team: "platform",
+        "user.email": "dev@example.com",
+      },
     });
   });
 
@@ -205,7 +240,10 @@ describe("parseOtlpTraces", () => {
   });
 
   it("ignores unknown fields and tolerates missing lists", () => {
-    const request = { resourceSpans: [{ someFutureField: 1 }, { scopeSpans: [{ spans: "nope" }] }, "junk"], extra: true };
+    const request = {
+      resourceSpans: [{ someFutureField: 1 }, { scopeSpans: [{ spans: "nope" }] }, "junk"],
+      extra: true,
+    };
     expect(parseOtlpTraces(json(request), "application/json").events).toEqual([]);
   });
 });
@@ -233,7 +271,11 @@ describe("parseOtlpLogs", () => {
     ]);
     expect(events[0]).toMatchObject({ kind: "session", sessionId: "sess-1", source: "otlp", cliVersion: "2.1.39" });
     expect(events.filter((event) => event.kind === "error")).toEqual([
-      { kind: "error", line: 3, message: expect.stringContaining("logRecords[2]: api_request event has no request_id") },
+      {
+        kind: "error",
+        line: 3,
+        message: expect.stringContaining("logRecords[2]: api_request event has no request_id"),
+      },
     ]);
     expect(identities.get("sess-1")).toEqual({
       email: "dev@example.com",
@@ -252,7 +294,9 @@ describe("parseOtlpLogs", () => {
     const request = {
       resourceLogs: [
         {
-          resource: { attributes: [attribute("session.id", text("sess-r")), attribute("user.email", text("ops@example.com"))] },
+          resource: {
+            attributes: [attribute("session.id", text("sess-r")), attribute("user.email", text("ops@example.com"))],
+          },
           scopeLogs: [
             {
               logRecords: [
@@ -272,7 +316,14 @@ describe("parseOtlpLogs", () => {
       ],
     };
     const { events, identities } = parseOtlpLogs(json(request), "application/json");
-    expect(calls(events)).toEqual([expect.objectContaining({ sessionId: "sess-r", timestamp: new Date(1767225605000), uncachedInput: 3, speed: "standard" })]);
+    expect(calls(events)).toEqual([
+      expect.objectContaining({
+        sessionId: "sess-r",
+        timestamp: new Date(1767225605000),
+        uncachedInput: 3,
+        speed: "standard",
+      }),
+    ]);
     expect(identities.get("sess-r")?.email).toBe("ops@example.com");
   });
 

@@ -29,7 +29,14 @@ export interface OtlpParseResult {
 }
 
 /** gen_ai.operation.name values of a billable model call; invoke_agent and execute_tool are not. */
-const INFERENCE_OPERATIONS = new Set(["chat", "generate_content", "text_completion", "embeddings", "completion", "responses"]);
+const INFERENCE_OPERATIONS = new Set([
+  "chat",
+  "generate_content",
+  "text_completion",
+  "embeddings",
+  "completion",
+  "responses",
+]);
 const CLAUDE_CODE_API_REQUEST = "claude_code.api_request";
 /** Record attributes that name a person or place rather than describe the call. */
 const IDENTITY_ATTRIBUTE = /^(user\.|organization\.|terminal\.type$|app\.version$)/;
@@ -70,7 +77,13 @@ export function parseOtlpTraces(body: Uint8Array, contentType: string): OtlpPars
       list(scope.spans).forEach((span, spanIndex) => {
         position += 1;
         const where = `${scopePath}.spans[${spanIndex}]`;
-        collector.add(position, where, resource.attributes, resource.problem ?? (isRecord(span) ? readRecord(() => spanCall(span, resource.attributes)) : "span is not an object"));
+        collector.add(
+          position,
+          where,
+          resource.attributes,
+          resource.problem ??
+            (isRecord(span) ? readRecord(() => spanCall(span, resource.attributes)) : "span is not an object"),
+        );
       });
     });
   });
@@ -91,7 +104,8 @@ export function parseOtlpLogs(body: Uint8Array, contentType: string): OtlpParseR
           position,
           where,
           resource.attributes,
-          resource.problem ?? (isRecord(record) ? readRecord(() => logCall(record, resource.attributes)) : "log record is not an object"),
+          resource.problem ??
+            (isRecord(record) ? readRecord(() => logCall(record, resource.attributes)) : "log record is not an object"),
         );
       });
     });
@@ -171,7 +185,8 @@ function spanCall(span: Record<string, unknown>, resourceAttributes: Attributes)
   const isInference = operation !== null ? INFERENCE_OPERATIONS.has(operation) : input !== null || output !== null;
   if (!isInference) return null;
 
-  const model = stringValue(attributes.get("gen_ai.response.model")) ?? stringValue(attributes.get("gen_ai.request.model"));
+  const model =
+    stringValue(attributes.get("gen_ai.response.model")) ?? stringValue(attributes.get("gen_ai.request.model"));
   if (model === null) return "inference span names no gen_ai.request.model or gen_ai.response.model";
   if (input === null && output === null) return "inference span carries no gen_ai.usage token counts";
   const timestamp = nanosToDate(span.endTimeUnixNano) ?? nanosToDate(span.startTimeUnixNano);
@@ -203,7 +218,10 @@ function spanCall(span: Record<string, unknown>, resourceAttributes: Attributes)
       // GenAI input_tokens INCLUDES cache reads and writes; the normalized record excludes them.
       // (Some instrumentations report less input than cache: never below 0. A count that is no
       // count at all is passed on for validation to refuse.)
-      uncachedInput: input !== null && !(Number.isSafeInteger(input) && input >= 0) ? input : Math.max(0, (input ?? 0) - cacheRead - cacheWrite),
+      uncachedInput:
+        input !== null && !(Number.isSafeInteger(input) && input >= 0)
+          ? input
+          : Math.max(0, (input ?? 0) - cacheRead - cacheWrite),
       cacheRead,
       cacheWrite5m: cacheWrite,
       output: outputTokens,
@@ -218,7 +236,8 @@ function spanCall(span: Record<string, unknown>, resourceAttributes: Attributes)
 /** A Claude Code `claude_code.api_request` event as a call; null for other log records. */
 function logCall(record: Record<string, unknown>, resourceAttributes: Attributes): Mapped {
   const attributes = attributeMap(record.attributes);
-  const eventName = stringValue(attributes.get("event.name")) ?? stringValue(record.eventName) ?? stringValue(anyValue(record.body, 0));
+  const eventName =
+    stringValue(attributes.get("event.name")) ?? stringValue(record.eventName) ?? stringValue(anyValue(record.body, 0));
   if (eventName !== CLAUDE_CODE_API_REQUEST && eventName !== "api_request") return null;
 
   const model = stringValue(attributes.get("model"));
@@ -229,7 +248,9 @@ function logCall(record: Record<string, unknown>, resourceAttributes: Attributes
   if (sessionId === null) return "api_request event has no session.id";
   const eventTime = stringValue(attributes.get("event.timestamp"));
   const timestamp =
-    (eventTime !== null ? validDate(new Date(eventTime)) : null) ?? nanosToDate(record.timeUnixNano) ?? nanosToDate(record.observedTimeUnixNano);
+    (eventTime !== null ? validDate(new Date(eventTime)) : null) ??
+    nanosToDate(record.timeUnixNano) ??
+    nanosToDate(record.observedTimeUnixNano);
   if (timestamp === null) return "api_request event has no event.timestamp or timeUnixNano";
 
   return {
@@ -287,7 +308,10 @@ function decodeBody(body: Uint8Array, contentType: string, messageType: Protobuf
     try {
       value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
     } catch (error) {
-      throw badRequest(`the body is not valid UTF-8 JSON (${error instanceof Error ? error.message.slice(0, 120) : "unreadable"})`, "invalid_otlp");
+      throw badRequest(
+        `the body is not valid UTF-8 JSON (${error instanceof Error ? error.message.slice(0, 120) : "unreadable"})`,
+        "invalid_otlp",
+      );
     }
     if (!isRecord(value)) throw badRequest("an OTLP JSON body must be an object", "invalid_otlp");
     return value;
@@ -296,14 +320,20 @@ function decodeBody(body: Uint8Array, contentType: string, messageType: Protobuf
     try {
       return messageType.toObject(messageType.decode(body), { longs: String, enums: Number, arrays: true });
     } catch (error) {
-      throw badRequest(`the body is not a valid OTLP protobuf message (${error instanceof Error ? error.message.slice(0, 120) : "unreadable"})`, "invalid_otlp");
+      throw badRequest(
+        `the body is not a valid OTLP protobuf message (${error instanceof Error ? error.message.slice(0, 120) : "unreadable"})`,
+        "invalid_otlp",
+      );
     }
   }
   throw new HttpError(415, "unsupported_media_type", "OTLP bodies must be application/json or application/x-protobuf");
 }
 
 /** A resource's attributes, or `problem` (then its records are refused) when they cannot be read. */
-type Visit = (entry: { attributes: Attributes; problem: string | null } & Record<string, unknown>, path: string) => void;
+type Visit = (
+  entry: { attributes: Attributes; problem: string | null } & Record<string, unknown>,
+  path: string,
+) => void;
 
 function forEachResource(value: unknown, path: string, visit: Visit): void {
   list(value).forEach((entry, index) => {
@@ -321,7 +351,11 @@ function forEachResource(value: unknown, path: string, visit: Visit): void {
   });
 }
 
-function forEachScope(value: unknown, path: string, visit: (scope: Record<string, unknown>, path: string) => void): void {
+function forEachScope(
+  value: unknown,
+  path: string,
+  visit: (scope: Record<string, unknown>, path: string) => void,
+): void {
   list(value).forEach((entry, index) => {
     if (isRecord(entry)) visit(entry, `${path}[${index}]`);
   });
@@ -359,7 +393,8 @@ function anyValue(value: unknown, depth: number): unknown {
   if (value.intValue !== undefined && value.intValue !== null) return integer(value.intValue);
   if (value.doubleValue !== undefined && value.doubleValue !== null) return Number(value.doubleValue);
   if (typeof value.boolValue === "boolean") return value.boolValue;
-  if (depth >= MAX_ATTRIBUTE_DEPTH && (isRecord(value.arrayValue) || isRecord(value.kvlistValue))) throw new NestedTooDeep();
+  if (depth >= MAX_ATTRIBUTE_DEPTH && (isRecord(value.arrayValue) || isRecord(value.kvlistValue)))
+    throw new NestedTooDeep();
   if (isRecord(value.arrayValue)) return list(value.arrayValue.values).map((item) => anyValue(item, depth + 1));
   if (isRecord(value.kvlistValue)) return Object.fromEntries(attributeMap(value.kvlistValue.values, depth + 1));
   return null;
@@ -376,7 +411,8 @@ function readRecord(map: () => Mapped): Mapped {
 }
 
 function integer(value: unknown): number | null {
-  const number = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+  const number =
+    typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
   return Number.isFinite(number) ? Math.trunc(number) : null;
 }
 
@@ -404,7 +440,8 @@ function scalarText(value: unknown): string | null {
 /** traceId/spanId: hex in JSON, bytes in protobuf; null when empty. */
 function hexId(value: unknown): string | null {
   if (typeof value === "string") return value === "" ? null : value.toLowerCase();
-  if (value instanceof Uint8Array) return value.length === 0 ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex");
+  if (value instanceof Uint8Array)
+    return value.length === 0 ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex");
   return null;
 }
 

@@ -27,14 +27,33 @@
  *   priced when the price table knows the name, else unpriced).
  * Tool calls: `functionCall` parts of assistant lines; their output: `tool_result` lines.
  */
-import { TITLE_MAX_CHARS, truncate, type ParseOptions, type SessionEvent, type ToolUse, type TraceEvent } from "../normalized-call";
+import {
+  type ParseOptions,
+  type SessionEvent,
+  TITLE_MAX_CHARS,
+  type ToolUse,
+  type TraceEvent,
+  truncate,
+} from "../normalized-call";
 import { agentCall, outputText, toolUse, UNKNOWN_MODEL } from "./agent-call";
 import { toolResultEvent } from "./claude-code";
-import { dateOrNull, isRecord, parseJsonLine, readLineBatches, stringOrNull, tokenCount, type ByteSource } from "./lines";
+import {
+  type ByteSource,
+  dateOrNull,
+  isRecord,
+  parseJsonLine,
+  readLineBatches,
+  stringOrNull,
+  tokenCount,
+} from "./lines";
 
 const USAGE_MARKER = Buffer.from('"usageMetadata"');
 
-export async function* parseQwenCode(source: ByteSource, fileName: string, options: ParseOptions = { withDetails: false }): AsyncGenerator<TraceEvent> {
+export async function* parseQwenCode(
+  source: ByteSource,
+  fileName: string,
+  options: ParseOptions = { withDetails: false },
+): AsyncGenerator<TraceEvent> {
   const sessionsSeen = new Set<string>();
   for await (const batch of readLineBatches(source)) {
     const events: TraceEvent[] = [];
@@ -65,8 +84,17 @@ export async function* parseQwenCode(source: ByteSource, fileName: string, optio
       if (options.withDetails) {
         if (!sessionsSeen.has(sessionId) && entry.type === "user") {
           sessionsSeen.add(sessionId);
-          const text = parts.map((part) => stringOrNull(part.text)).find((value) => value !== null && value.trim() !== "");
-          events.push(sessionEvent(sessionId, entry, stringOrNull(entry.cwd), text ? truncate(text.trim(), TITLE_MAX_CHARS) : null));
+          const text = parts
+            .map((part) => stringOrNull(part.text))
+            .find((value) => value !== null && value.trim() !== "");
+          events.push(
+            sessionEvent(
+              sessionId,
+              entry,
+              stringOrNull(entry.cwd),
+              text ? truncate(text.trim(), TITLE_MAX_CHARS) : null,
+            ),
+          );
         }
         if (entry.type === "tool_result") {
           for (const part of parts) {
@@ -130,7 +158,12 @@ export async function* parseQwenCode(source: ByteSource, fileName: string, optio
   }
 }
 
-function sessionEvent(sessionId: string, entry: Record<string, unknown>, cwd: string | null, title: string | null): SessionEvent {
+function sessionEvent(
+  sessionId: string,
+  entry: Record<string, unknown>,
+  cwd: string | null,
+  title: string | null,
+): SessionEvent {
   return {
     kind: "session",
     sessionId,

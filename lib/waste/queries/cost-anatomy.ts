@@ -3,14 +3,16 @@ import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import type { DateRange } from "@/lib/queries/params";
 import { visibleRunsCondition } from "@/lib/queries/visible-runs";
-import { addAnatomy, costAnatomy, emptyAnatomy, type CostAnatomy } from "../cost-anatomy";
+import { addAnatomy, type CostAnatomy, costAnatomy, emptyAnatomy } from "../cost-anatomy";
 import { loadRunInputs, teamPriceOverrides, type UsualGrowthCache } from "../load-runs";
 
 /** Runs read at a time when summing a range: bounds memory. */
 const RUNS_PER_BATCH = 25;
 
 export async function runCostAnatomy(scope: Scope, runId: string): Promise<CostAnatomy | null> {
-  const [visible] = await db().$queryRaw<{ id: string }[]>`SELECT r.id::text AS id FROM "Run" r WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
+  const [visible] = await db().$queryRaw<
+    { id: string }[]
+  >`SELECT r.id::text AS id FROM "Run" r WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
   if (!visible) return null;
   const [input] = await loadRunInputs(db(), scope.teamId, [runId], await teamPriceOverrides(db(), scope.teamId));
   return input ? costAnatomy(input) : null;
@@ -36,16 +38,28 @@ export async function rangeCostAnatomy(scope: Scope, range: DateRange, topCount 
     FROM "Run" r WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
     ORDER BY r."costUsd" DESC, r.id`;
   const overrides = await teamPriceOverrides(db(), scope.teamId);
-  const top = new Set(runs.filter((run) => run.visible).slice(0, topCount).map((run) => run.id));
+  const top = new Set(
+    runs
+      .filter((run) => run.visible)
+      .slice(0, topCount)
+      .map((run) => run.id),
+  );
   const team = emptyAnatomy();
   const topRuns: RangeAnatomy["topRuns"] = [];
   const usualGrowth: UsualGrowthCache = new Map();
   for (let start = 0; start < runs.length; start += RUNS_PER_BATCH) {
     const batch = runs.slice(start, start + RUNS_PER_BATCH);
-    for (const input of await loadRunInputs(db(), scope.teamId, batch.map((run) => run.id), overrides, usualGrowth)) {
+    for (const input of await loadRunInputs(
+      db(),
+      scope.teamId,
+      batch.map((run) => run.id),
+      overrides,
+      usualGrowth,
+    )) {
       const anatomy = costAnatomy(input);
       addAnatomy(team, anatomy);
-      if (top.has(input.runId)) topRuns.push({ runId: input.runId, run: batch.find((run) => run.id === input.runId)!.run, anatomy });
+      if (top.has(input.runId))
+        topRuns.push({ runId: input.runId, run: batch.find((run) => run.id === input.runId)!.run, anatomy });
     }
   }
   topRuns.sort((a, b) => b.anatomy.costUsd - a.anatomy.costUsd);

@@ -1,8 +1,9 @@
 /** One run's findings, most wasteful first: `GET /api/v1/runs/{id}/findings` and the run page. */
-import { db } from "@/lib/db/client";
+
 import type { Scope } from "@/lib/auth/scope";
-import { visibleRunsCondition } from "@/lib/queries/visible-runs";
+import { db } from "@/lib/db/client";
 import { callOrdinalWindow } from "@/lib/queries/call-ordinal";
+import { visibleRunsCondition } from "@/lib/queries/visible-runs";
 
 export interface RunFinding {
   category: string;

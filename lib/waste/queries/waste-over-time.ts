@@ -16,7 +16,10 @@ export async function wasteOverTime(scope: Scope, range: DateRange): Promise<Was
   const from = new Date(`${range.from}T00:00:00Z`);
   const to = new Date(`${range.to}T00:00:00Z`);
   const bucket = (to.getTime() - from.getTime()) / 86_400_000 < DAILY_UP_TO_DAYS ? "day" : "week";
-  const period = bucket === "day" ? Prisma.sql`to_char(f.day, 'YYYY-MM-DD')` : Prisma.sql`to_char(date_trunc('week', f.day), 'YYYY-MM-DD')`;
+  const period =
+    bucket === "day"
+      ? Prisma.sql`to_char(f.day, 'YYYY-MM-DD')`
+      : Prisma.sql`to_char(date_trunc('week', f.day), 'YYYY-MM-DD')`;
   const rows = await db().$queryRaw<WasteOverTime["rows"]>`
     SELECT ${period} AS period, f.category, sum(f."wastedUsd")::float8 AS "wastedUsd"
     FROM "Finding" f WHERE f."teamId" = ${scope.teamId}::uuid AND f.day BETWEEN ${from}::date AND ${to}::date

@@ -28,8 +28,14 @@ export default async function IngestHistoryPage() {
     take: SHOWN_BATCHES,
   });
   const [users, keys] = await Promise.all([
-    tdb.user.findMany({ where: { id: { in: unique(batches.map((batch) => batch.uploadedById)) } }, select: { id: true, email: true } }),
-    tdb.apiKey.findMany({ where: { id: { in: unique(batches.map((batch) => batch.apiKeyId)) } }, select: { id: true, name: true } }),
+    tdb.user.findMany({
+      where: { id: { in: unique(batches.map((batch) => batch.uploadedById)) } },
+      select: { id: true, email: true },
+    }),
+    tdb.apiKey.findMany({
+      where: { id: { in: unique(batches.map((batch) => batch.apiKeyId)) } },
+      select: { id: true, name: true },
+    }),
   ]);
   const userEmail = new Map(users.map((user) => [user.id, user.email]));
   const keyName = new Map(keys.map((key) => [key.id, key.name]));
@@ -62,14 +68,19 @@ export default async function IngestHistoryPage() {
               <div>
                 <strong className="upload-path">{batch.fileName ?? "(no file name)"}</strong>{" "}
                 <span className="badge">{batch.format}</span>{" "}
-                <span className={batch.status === "FAILED" || batch.status === "INTERRUPTED" ? "badge danger" : "badge"} data-testid="ingest-batch-status">
+                <span
+                  className={batch.status === "FAILED" || batch.status === "INTERRUPTED" ? "badge danger" : "badge"}
+                  data-testid="ingest-batch-status"
+                >
                   {batch.status.toLowerCase()}
                 </span>
                 {batch.status === "INTERRUPTED" ? (
                   <span className="muted" data-testid="ingest-batch-interrupted">
                     {" "}
-                    cut off after {formatUtc(batch.heartbeatAt)} UTC: it stored {batch.calls} {batch.calls === 1 ? "call" : "calls"} in {batch.runs}{" "}
-                    {batch.runs === 1 ? "run" : "runs"} (whole chunks only). Sending the same files again completes it exactly; what is stored counts as duplicates.
+                    cut off after {formatUtc(batch.heartbeatAt)} UTC: it stored {batch.calls}{" "}
+                    {batch.calls === 1 ? "call" : "calls"} in {batch.runs} {batch.runs === 1 ? "run" : "runs"} (whole
+                    chunks only). Sending the same files again completes it exactly; what is stored counts as
+                    duplicates.
                   </span>
                 ) : null}
               </div>
@@ -92,7 +103,11 @@ export default async function IngestHistoryPage() {
                   {batch.errorCount} {batch.errorCount === 1 ? "error" : "errors"}
                 </summary>
                 <IngestErrorList
-                  errors={errors.map((error) => ({ file: error.file ?? batch.fileName, line: error.line, message: error.message }))}
+                  errors={errors.map((error) => ({
+                    file: error.file ?? batch.fileName,
+                    line: error.line,
+                    message: error.message,
+                  }))}
                   hidden={batch.errorCount - errors.length}
                 />
               </details>

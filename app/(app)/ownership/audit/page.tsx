@@ -12,7 +12,10 @@ export default async function AuditLogPage() {
   const entries = await auditLog(scope);
   return (
     <>
-      <PageHead title="Audit log" subtitle="Every change to ownership, members and keys: who, when, before and after." />
+      <PageHead
+        title="Audit log"
+        subtitle="Every change to ownership, members and keys: who, when, before and after."
+      />
       <section className="panel">
         {entries.length === 0 ? (
           <p className="muted">Nothing has been changed yet.</p>

@@ -11,8 +11,15 @@ export async function markRunOutcomeAction(form: FormData): Promise<void> {
   const runId = runIdSchema.parse(form.get("runId"));
   const status = outcomeStatusSchema.parse(form.get("status"));
   // Postgres text cannot hold NUL bytes: dropped from the note rather than failing the request.
-  const note = String(form.get("evidence") ?? "").replaceAll("\u0000", "").trim().slice(0, 2000);
+  const note = String(form.get("evidence") ?? "")
+    .replaceAll("\u0000", "")
+    .trim()
+    .slice(0, 2000);
   if (!(await findDecidableRun(scope, { runId }))) return;
-  await recordOutcomes(scope, { runIds: [runId], status, source: "manual", evidence: note || null }, outcomeActor(scope));
+  await recordOutcomes(
+    scope,
+    { runIds: [runId], status, source: "manual", evidence: note || null },
+    outcomeActor(scope),
+  );
   revalidatePath(`/runs/${runId}`);
 }

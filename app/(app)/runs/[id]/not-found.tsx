@@ -5,7 +5,9 @@ export default function RunNotFound() {
   return (
     <section className="panel empty" data-testid="run-not-found">
       <h2>No such run in this team</h2>
-      <p className="muted">The run may belong to another team (switch teams in the sidebar), or your role may only show your own runs.</p>
+      <p className="muted">
+        The run may belong to another team (switch teams in the sidebar), or your role may only show your own runs.
+      </p>
       <Link href="/runs">All runs</Link>
     </section>
   );

@@ -1,17 +1,17 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { PageHead } from "@/components/page-head";
 import { OutcomeButtons } from "@/components/outcomes/outcome-buttons";
 import { RunAttributionPanel } from "@/components/ownership/run-attribution-panel";
+import { PageHead } from "@/components/page-head";
 import { CallTimeline } from "@/components/runs/call-timeline";
-import { LargestToolOutputs } from "@/components/runs/largest-tool-outputs";
 import { ContextChart } from "@/components/runs/context-chart";
+import { LargestToolOutputs } from "@/components/runs/largest-tool-outputs";
 import { RunFindingsPanel } from "@/components/waste/run-findings-panel";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
-import { runOutcome } from "@/lib/outcomes/run-outcome";
 import { formatDuration, formatInteger, formatTokens, formatUsd } from "@/lib/format";
+import { runOutcome } from "@/lib/outcomes/run-outcome";
 import { projectContextCurve } from "@/lib/queries/project-context-curve";
 import { runDetail, runIdSchema } from "@/lib/queries/run-detail";
 import { contextPoints } from "@/lib/runs/context-points";
@@ -37,31 +37,80 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       </PageHead>
       <section className="panel run-head" data-testid="run-head">
         <dl className="facts">
-          <div><dt>Owner</dt><dd>{run.owner ?? <span className="muted">unallocated</span>}</dd></div>
-          <div><dt>Project</dt><dd>{run.project ?? <span className="muted">unallocated</span>}</dd></div>
-          <div><dt>Task</dt><dd>{run.task ?? <span className="muted">–</span>}</dd></div>
-          <div><dt>Models</dt><dd>{run.models.join(", ")}</dd></div>
-          <div><dt>Branch</dt><dd>{run.gitBranch ?? <span className="muted">–</span>}</dd></div>
-          <div><dt>Started (UTC)</dt><dd>{run.startedAt.slice(0, 19).replace("T", " ")}</dd></div>
-          <div><dt>Ended (UTC)</dt><dd>{run.endedAt.slice(0, 19).replace("T", " ")}</dd></div>
-          <div><dt>Wall time</dt><dd>{formatDuration(wallMs)}</dd></div>
+          <div>
+            <dt>Owner</dt>
+            <dd>{run.owner ?? <span className="muted">unallocated</span>}</dd>
+          </div>
+          <div>
+            <dt>Project</dt>
+            <dd>{run.project ?? <span className="muted">unallocated</span>}</dd>
+          </div>
+          <div>
+            <dt>Task</dt>
+            <dd>{run.task ?? <span className="muted">–</span>}</dd>
+          </div>
+          <div>
+            <dt>Models</dt>
+            <dd>{run.models.join(", ")}</dd>
+          </div>
+          <div>
+            <dt>Branch</dt>
+            <dd>{run.gitBranch ?? <span className="muted">–</span>}</dd>
+          </div>
+          <div>
+            <dt>Started (UTC)</dt>
+            <dd>{run.startedAt.slice(0, 19).replace("T", " ")}</dd>
+          </div>
+          <div>
+            <dt>Ended (UTC)</dt>
+            <dd>{run.endedAt.slice(0, 19).replace("T", " ")}</dd>
+          </div>
+          <div>
+            <dt>Wall time</dt>
+            <dd>{formatDuration(wallMs)}</dd>
+          </div>
         </dl>
         <dl className="tiles">
-          <div><dt>Cost</dt><dd data-testid="run-cost">{formatUsd(run.costUsd)}</dd></div>
-          <div><dt>Calls</dt><dd>{formatInteger(run.calls)}</dd></div>
-          <div><dt>Input (uncached)</dt><dd>{formatTokens(run.inputTokens)}</dd></div>
-          <div><dt>Cache read</dt><dd>{formatTokens(run.cacheReadTokens)}</dd></div>
-          <div><dt>Cache write</dt><dd>{formatTokens(run.cacheWriteTokens)}</dd></div>
-          <div><dt>Output</dt><dd>{formatTokens(run.outputTokens)}</dd></div>
+          <div>
+            <dt>Cost</dt>
+            <dd data-testid="run-cost">{formatUsd(run.costUsd)}</dd>
+          </div>
+          <div>
+            <dt>Calls</dt>
+            <dd>{formatInteger(run.calls)}</dd>
+          </div>
+          <div>
+            <dt>Input (uncached)</dt>
+            <dd>{formatTokens(run.inputTokens)}</dd>
+          </div>
+          <div>
+            <dt>Cache read</dt>
+            <dd>{formatTokens(run.cacheReadTokens)}</dd>
+          </div>
+          <div>
+            <dt>Cache write</dt>
+            <dd>{formatTokens(run.cacheWriteTokens)}</dd>
+          </div>
+          <div>
+            <dt>Output</dt>
+            <dd>{formatTokens(run.outputTokens)}</dd>
+          </div>
         </dl>
-        <OutcomeButtons runId={run.id} outcome={run.outcome} decision={decision} canMark={can(scope.actor, "outcomes:write")} />
+        <OutcomeButtons
+          runId={run.id}
+          outcome={run.outcome}
+          decision={decision}
+          canMark={can(scope.actor, "outcomes:write")}
+        />
       </section>
       <RunAttributionPanel scope={scope} runId={run.id} />
       <section className="panel">
         <h2>Context growth</h2>
         <p className="muted small">
-          Tokens each call read, stacked (uncached input, cache read, cache write), the cost so far (right axis) and, below, what each call wrote. Click a call to see it in the timeline. Dashed: the median and
-          90th percentile of {run.project ? `project ${run.project}` : "runs without a project"} at the same call ({curve[0]?.runs ?? 0} runs).
+          Tokens each call read, stacked (uncached input, cache read, cache write), the cost so far (right axis) and,
+          below, what each call wrote. Click a call to see it in the timeline. Dashed: the median and 90th percentile of{" "}
+          {run.project ? `project ${run.project}` : "runs without a project"} at the same call ({curve[0]?.runs ?? 0}{" "}
+          runs).
         </p>
         <ContextChart points={points} curve={curve} />
       </section>

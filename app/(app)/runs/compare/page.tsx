@@ -4,8 +4,8 @@ import { PageHead } from "@/components/page-head";
 import { CompareContextChart, type ComparedRun } from "@/components/runs/compare-context-chart";
 import { pageScope } from "@/lib/auth/scope";
 import { formatDuration, formatInteger, formatTokens, formatUsd } from "@/lib/format";
-import { runDetail, runIdSchema, type RunDetail } from "@/lib/queries/run-detail";
 import { FIRST_DAY, LAST_DAY } from "@/lib/queries/params";
+import { type RunDetail, runDetail, runIdSchema } from "@/lib/queries/run-detail";
 import { runsList } from "@/lib/queries/runs-list";
 import { contextPoints } from "@/lib/runs/context-points";
 
@@ -14,7 +14,11 @@ export const metadata: Metadata = { title: "Compare runs" };
 const colors = ["#2f6fdb", "#d9822b"] as const;
 
 function compared({ points, color }: { points: ReturnType<typeof contextPoints>; color: string }): ComparedRun {
-  return { color, contextTokens: points.map((p) => p.contextTokens), cumulativeCostUsd: points.map((p) => p.cumulativeCostUsd) };
+  return {
+    color,
+    contextTokens: points.map((p) => p.contextTokens),
+    cumulativeCostUsd: points.map((p) => p.cumulativeCostUsd),
+  };
 }
 
 async function load(scope: Awaited<ReturnType<typeof pageScope>>, id: string | undefined): Promise<RunDetail | null> {
@@ -27,13 +31,16 @@ export default async function CompareRunsPage({ searchParams }: { searchParams: 
   const scope = await pageScope();
   const { a, b } = await searchParams;
   const [runA, runB] = await Promise.all([load(scope, a), load(scope, b)]);
-  const choices = runA && runB ? [] : await runsList(scope, { from: FIRST_DAY, to: LAST_DAY, sort: "startedAt", limit: 200 });
+  const choices =
+    runA && runB ? [] : await runsList(scope, { from: FIRST_DAY, to: LAST_DAY, sort: "startedAt", limit: 200 });
   const pick = (name: "a" | "b", current: RunDetail | null) => (
     <label>
       Run {name.toUpperCase()}
       <select name={name} defaultValue={current?.run.id ?? ""} required>
         <option value="">choose a run</option>
-        {current && !choices.some((run) => run.id === current.run.id) ? <option value={current.run.id}>{current.run.title ?? current.run.externalId}</option> : null}
+        {current && !choices.some((run) => run.id === current.run.id) ? (
+          <option value={current.run.id}>{current.run.title ?? current.run.externalId}</option>
+        ) : null}
         {choices.map((run) => (
           <option key={run.id} value={run.id}>
             {run.startedAt.slice(0, 10)} · {(run.title ?? run.externalId).slice(0, 60)} · {formatUsd(run.costUsd)}
@@ -78,7 +85,10 @@ export default async function CompareRunsPage({ searchParams }: { searchParams: 
   ];
   return (
     <>
-      <PageHead title="Compare runs" subtitle={`${runA.run.title ?? runA.run.externalId} vs ${runB.run.title ?? runB.run.externalId}`} />
+      <PageHead
+        title="Compare runs"
+        subtitle={`${runA.run.title ?? runA.run.externalId} vs ${runB.run.title ?? runB.run.externalId}`}
+      />
       <section className="panel">
         <table data-testid="compare-table">
           <thead>
@@ -87,7 +97,10 @@ export default async function CompareRunsPage({ searchParams }: { searchParams: 
               {runs.map(({ detail, color }, i) => (
                 <th key={detail.run.id}>
                   <span className="swatch" style={{ background: color }} />
-                  {i === 0 ? "A" : "B"}: <Link href={`/runs/${detail.run.id}`}>{(detail.run.title ?? detail.run.externalId).slice(0, 80)}</Link>
+                  {i === 0 ? "A" : "B"}:{" "}
+                  <Link href={`/runs/${detail.run.id}`}>
+                    {(detail.run.title ?? detail.run.externalId).slice(0, 80)}
+                  </Link>
                 </th>
               ))}
             </tr>

@@ -14,11 +14,16 @@ export interface ApiKeyFormState {
 export async function createApiKeyAction(_state: ApiKeyFormState, form: FormData): Promise<ApiKeyFormState> {
   const scope = await pageScope("keys:manage");
   try {
-    const { key } = await createApiKey(scope, { name: String(form.get("name") ?? ""), scope: String(form.get("scope") ?? "") as "all" }, scope.actor.userId);
+    const { key } = await createApiKey(
+      scope,
+      { name: String(form.get("name") ?? ""), scope: String(form.get("scope") ?? "") as "all" },
+      scope.actor.userId,
+    );
     revalidatePath("/settings/api-keys");
     return { error: null, key };
   } catch (error) {
-    if (error instanceof ZodError) return { error: error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), key: null };
+    if (error instanceof ZodError)
+      return { error: error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), key: null };
     throw error;
   }
 }

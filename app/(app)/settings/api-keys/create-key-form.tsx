@@ -1,10 +1,13 @@
 "use client";
 
 import { useActionState } from "react";
-import { createApiKeyAction, type ApiKeyFormState } from "./actions";
+import { type ApiKeyFormState, createApiKeyAction } from "./actions";
 
 export function CreateKeyForm() {
-  const [state, action, pending] = useActionState<ApiKeyFormState, FormData>(createApiKeyAction, { error: null, key: null });
+  const [state, action, pending] = useActionState<ApiKeyFormState, FormData>(createApiKeyAction, {
+    error: null,
+    key: null,
+  });
   return (
     <>
       {state.key ? (

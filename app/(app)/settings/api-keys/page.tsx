@@ -14,7 +14,10 @@ export default async function ApiKeysPage() {
   const keys = await teamDb(scope).apiKey.findMany({ orderBy: { createdAt: "desc" } });
   return (
     <>
-      <PageHead title="API keys" subtitle="For trh push, Claude Code telemetry and the read API. Only a hash of each key is stored." />
+      <PageHead
+        title="API keys"
+        subtitle="For trh push, Claude Code telemetry and the read API. Only a hash of each key is stored."
+      />
       <section className="panel">
         <h2>Create a key</h2>
         <CreateKeyForm />

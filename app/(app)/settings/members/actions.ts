@@ -1,8 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { ZodError } from "zod";
 import { redirect } from "next/navigation";
+import { ZodError } from "zod";
 import {
   addOrInviteMember,
   cancelInvitation,
@@ -26,12 +26,18 @@ export async function addMemberAction(_state: MemberFormState, form: FormData): 
     const password = String(form.get("password") ?? "");
     done = await addOrInviteMember(
       scope,
-      { email: String(form.get("email") ?? ""), password: password === "" ? undefined : password, role: String(form.get("role") ?? "") },
+      {
+        email: String(form.get("email") ?? ""),
+        password: password === "" ? undefined : password,
+        role: String(form.get("role") ?? ""),
+      },
       scope.actor.userId,
     );
   } catch (error) {
-    if (error instanceof ZodError) return { error: error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), done: null };
-    if (error instanceof MemberExistsError || error instanceof PasswordNeededError) return { error: error.message, done: null };
+    if (error instanceof ZodError)
+      return { error: error.issues.map((issue) => `Enter ${issue.message}.`).join(" "), done: null };
+    if (error instanceof MemberExistsError || error instanceof PasswordNeededError)
+      return { error: error.message, done: null };
     throw error;
   }
   revalidatePath("/settings/members");

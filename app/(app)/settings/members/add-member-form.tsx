@@ -4,10 +4,17 @@ import { useActionState } from "react";
 import { addMemberAction, type MemberFormState } from "./actions";
 
 export function AddMemberForm() {
-  const [state, action, pending] = useActionState<MemberFormState, FormData>(addMemberAction, { error: null, done: null });
+  const [state, action, pending] = useActionState<MemberFormState, FormData>(addMemberAction, {
+    error: null,
+    done: null,
+  });
   return (
     <form action={action} className="inline" data-testid="add-member-form">
-      {state.error ? <div className="notice error" style={{ width: "100%" }}>{state.error}</div> : null}
+      {state.error ? (
+        <div className="notice error" style={{ width: "100%" }}>
+          {state.error}
+        </div>
+      ) : null}
       {state.done?.outcome === "created" ? (
         <div className="notice ok" style={{ width: "100%" }} data-testid="member-added">
           Added {state.done.email}. Share the password with them securely.
@@ -15,8 +22,8 @@ export function AddMemberForm() {
       ) : null}
       {state.done?.outcome === "invited" ? (
         <div className="notice ok" style={{ width: "100%" }} data-testid="member-invited">
-          {state.done.email} already has an account: they are invited and join once they accept after signing in. The password
-          entered was not used.
+          {state.done.email} already has an account: they are invited and join once they accept after signing in. The
+          password entered was not used.
         </div>
       ) : null}
       <label>

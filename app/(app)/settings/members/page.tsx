@@ -17,8 +17,8 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
       <section className="panel">
         <h2>Add a member</h2>
         <p className="muted">
-          A new email gets an account with the password you choose. Someone who already has an account is invited instead and
-          joins only when they accept.
+          A new email gets an account with the password you choose. Someone who already has an account is invited
+          instead and joins only when they accept.
         </p>
         <AddMemberForm />
       </section>
@@ -55,7 +55,9 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
         </section>
       ) : null}
       <section className="panel">
-        {error === "last-admin" ? <div className="notice error">A team needs at least one admin: make someone else admin first.</div> : null}
+        {error === "last-admin" ? (
+          <div className="notice error">A team needs at least one admin: make someone else admin first.</div>
+        ) : null}
         <table data-testid="members">
           <thead>
             <tr>

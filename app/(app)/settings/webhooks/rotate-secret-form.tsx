@@ -17,7 +17,11 @@ export function RotateSecretForm({ hasSecret }: { hasSecret: boolean }) {
       ) : null}
       <form action={action}>
         <button type="submit" disabled={pending} className={hasSecret || state.secret ? "danger" : undefined}>
-          {pending ? "Generating…" : hasSecret || state.secret ? "Rotate secret (the old one stops working)" : "Generate secret"}
+          {pending
+            ? "Generating…"
+            : hasSecret || state.secret
+              ? "Rotate secret (the old one stops working)"
+              : "Generate secret"}
         </button>
       </form>
     </>

@@ -10,5 +10,7 @@ export const { GET } = handlers;
 
 export const POST = jsonRoute(async (request) => {
   const body = await readBodyCapped(request, AUTH_MAX_BODY_BYTES);
-  return handlers.POST(new NextRequest(request.url, { method: "POST", headers: request.headers, body: body as BodyInit }));
+  return handlers.POST(
+    new NextRequest(request.url, { method: "POST", headers: request.headers, body: body as BodyInit }),
+  );
 });

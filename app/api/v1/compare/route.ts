@@ -1,6 +1,12 @@
 import { NextResponse } from "next/server";
 import { requestScope } from "@/lib/auth/scope";
-import { compareCohorts, compareCsvHeader, compareCsvRows, compareParams, compareQuerySchema } from "@/lib/compare/compare-cohorts";
+import {
+  compareCohorts,
+  compareCsvHeader,
+  compareCsvRows,
+  compareParams,
+  compareQuerySchema,
+} from "@/lib/compare/compare-cohorts";
 import { toCsv } from "@/lib/export/csv";
 import { badRequest, jsonRoute } from "@/lib/http/errors";
 
@@ -16,6 +22,9 @@ export const GET = jsonRoute(async (request) => {
   const result = await compareCohorts(scope, compareQuerySchema.parse(compareParams(url)));
   if (!wantsCsv) return NextResponse.json(result);
   return new NextResponse(toCsv(compareCsvHeader, compareCsvRows(result)), {
-    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="compare-${result.from}-${result.to}.csv"` },
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="compare-${result.from}-${result.to}.csv"`,
+    },
   });
 });

@@ -28,12 +28,16 @@ export const POST = jsonRoute(async (request) => {
   const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw badRequest(issue?.message ?? acceptedFormatsMessage, issue?.path[0] === "file" ? "invalid_request" : "unsupported_format");
+    throw badRequest(
+      issue?.message ?? acceptedFormatsMessage,
+      issue?.path[0] === "file" ? "invalid_request" : "unsupported_format",
+    );
   }
   if (!request.body) throw badRequest("the request has no body");
   // The running cap (after gunzip) is enforced while streaming; a declared size over it is refused at once.
   refuseDeclaredOversize(request, maxUploadBytes());
-  const run = (onProgress?: (processedBytes: number) => void) => ingestRequestBody(scope, request, parsed.data, onProgress);
+  const run = (onProgress?: (processedBytes: number) => void) =>
+    ingestRequestBody(scope, request, parsed.data, onProgress);
 
   if (!(request.headers.get("accept") ?? "").includes("application/x-ndjson")) {
     try {
@@ -46,7 +50,7 @@ export const POST = jsonRoute(async (request) => {
   const encoder = new TextEncoder();
   const stream = new ReadableStream({
     async start(controller) {
-      const send = (value: unknown) => controller.enqueue(encoder.encode(JSON.stringify(value) + "\n"));
+      const send = (value: unknown) => controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
       let last = 0;
       try {
         const result = await run((processedBytes) => {
@@ -65,10 +69,13 @@ export const POST = jsonRoute(async (request) => {
       controller.close();
     },
   });
-  return new Response(stream, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
+  return new Response(stream, {
+    headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" },
+  });
 });
 
 function asHttpError(error: unknown): unknown {
-  if (error instanceof IngestInputError) return new HttpError(error.status, error.status === 413 ? "too_large" : "unsupported_format", error.message);
+  if (error instanceof IngestInputError)
+    return new HttpError(error.status, error.status === 413 ? "too_large" : "unsupported_format", error.message);
   return error;
 }

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { requestScope } from "@/lib/auth/scope";
 import { can } from "@/lib/auth/permissions";
+import { requestScope } from "@/lib/auth/scope";
 import { forbidden, jsonRoute } from "@/lib/http/errors";
 import { searchParamsObject } from "@/lib/queries/params";
 import { spendByGroup, spendQuerySchema } from "@/lib/queries/spend-by-group";

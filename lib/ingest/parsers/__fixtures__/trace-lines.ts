@@ -1,5 +1,5 @@
 /** Builders for crafted Claude Code and Codex lines used by the parser and analyze tests. */
-import type { TraceEvent, NormalizedCall } from "../../normalized-call";
+import type { NormalizedCall, TraceEvent } from "../../normalized-call";
 
 export interface AssistantLineOptions {
   messageId?: string | null;
@@ -48,7 +48,9 @@ export function assistantLine(options: AssistantLineOptions = {}): string {
         input_tokens: options.input ?? 10,
         cache_creation_input_tokens: cacheWrite5m + cacheWrite1h,
         cache_read_input_tokens: options.cacheRead ?? 0,
-        ...(options.noSplit ? {} : { cache_creation: { ephemeral_5m_input_tokens: cacheWrite5m, ephemeral_1h_input_tokens: cacheWrite1h } }),
+        ...(options.noSplit
+          ? {}
+          : { cache_creation: { ephemeral_5m_input_tokens: cacheWrite5m, ephemeral_1h_input_tokens: cacheWrite1h } }),
         output_tokens: options.output ?? 5,
         ...(options.speed ? { speed: options.speed } : {}),
       },
@@ -59,24 +61,46 @@ export function assistantLine(options: AssistantLineOptions = {}): string {
   });
 }
 
-export function userToolResultLine(toolUseId: string, content: string, options: { sessionId?: string; isError?: boolean } = {}): string {
+export function userToolResultLine(
+  toolUseId: string,
+  content: string,
+  options: { sessionId?: string; isError?: boolean } = {},
+): string {
   return JSON.stringify({
     type: "user",
     sessionId: options.sessionId ?? "session-1",
     cwd: "/home/dev/repo",
-    message: { role: "user", content: [{ type: "tool_result", tool_use_id: toolUseId, content, is_error: options.isError ?? false }] },
+    message: {
+      role: "user",
+      content: [{ type: "tool_result", tool_use_id: toolUseId, content, is_error: options.isError ?? false }],
+    },
     uuid: `uuid-${++uuidCounter}`,
     timestamp: "2026-02-10T10:00:01.000Z",
   });
 }
 
 export function userPromptLine(text: string, sessionId = "session-1"): string {
-  return JSON.stringify({ type: "user", sessionId, cwd: "/home/dev/repo", gitBranch: "main", version: "2.1.39", message: { role: "user", content: text }, uuid: `uuid-${++uuidCounter}`, timestamp: "2026-02-10T09:59:00.000Z" });
+  return JSON.stringify({
+    type: "user",
+    sessionId,
+    cwd: "/home/dev/repo",
+    gitBranch: "main",
+    version: "2.1.39",
+    message: { role: "user", content: text },
+    uuid: `uuid-${++uuidCounter}`,
+    timestamp: "2026-02-10T09:59:00.000Z",
+  });
 }
 
 /** A progress line embedding a copy of a subagent's assistant message, usage included (rule 2). */
 export function agentProgressLine(copiedAssistantLine: string): string {
-  return JSON.stringify({ type: "progress", sessionId: "session-1", data: { type: "agent_progress", message: JSON.parse(copiedAssistantLine) }, uuid: `uuid-${++uuidCounter}`, timestamp: "2026-02-10T10:00:02.000Z" });
+  return JSON.stringify({
+    type: "progress",
+    sessionId: "session-1",
+    data: { type: "agent_progress", message: JSON.parse(copiedAssistantLine) },
+    uuid: `uuid-${++uuidCounter}`,
+    timestamp: "2026-02-10T10:00:02.000Z",
+  });
 }
 
 export interface CodexUsage {
@@ -94,11 +118,18 @@ const usageJson = (usage: CodexUsage) => ({
   total_tokens: usage.input + usage.output,
 });
 
-export const codexLine = (type: string, payload: Record<string, unknown>, timestamp = "2026-02-23T12:00:00.000Z"): string =>
-  JSON.stringify({ timestamp, type, payload });
+export const codexLine = (
+  type: string,
+  payload: Record<string, unknown>,
+  timestamp = "2026-02-23T12:00:00.000Z",
+): string => JSON.stringify({ timestamp, type, payload });
 
 export const codexTokenCount = (total: CodexUsage, last: CodexUsage, timestamp?: string): string =>
-  codexLine("event_msg", { type: "token_count", info: { total_token_usage: usageJson(total), last_token_usage: usageJson(last) } }, timestamp);
+  codexLine(
+    "event_msg",
+    { type: "token_count", info: { total_token_usage: usageJson(total), last_token_usage: usageJson(last) } },
+    timestamp,
+  );
 
 /** A byte source that hands the text over in small pieces, to exercise lines split across chunks. */
 export function* chunked(text: string | Buffer, size = 7): Generator<Buffer> {

@@ -19,9 +19,12 @@ export const POST = jsonRoute(async (request) => {
   refuseDeclaredOversize(request, maxUploadBytes());
   const gzip = (request.headers.get("content-encoding") ?? "").toLowerCase().includes("gzip");
   try {
-    return NextResponse.json(await ingestFiles(scope, { bytes: request.body as unknown as AsyncIterable<Uint8Array>, gzip }));
+    return NextResponse.json(
+      await ingestFiles(scope, { bytes: request.body as unknown as AsyncIterable<Uint8Array>, gzip }),
+    );
   } catch (error) {
-    if (error instanceof IngestInputError) throw new HttpError(error.status, error.status === 413 ? "too_large" : "invalid_request", error.message);
+    if (error instanceof IngestInputError)
+      throw new HttpError(error.status, error.status === 413 ? "too_large" : "invalid_request", error.message);
     throw error;
   }
 });

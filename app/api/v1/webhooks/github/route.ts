@@ -15,7 +15,10 @@ const MAX_BODY_BYTES = 4 * 1024;
 export const PUT = jsonRoute(async (request) => {
   const scope = await requestScope(request, "spend:read-team");
   const actor = scope.actor;
-  const allowed = actor.kind === "apiKey" ? apiScopes.every((apiScope) => actor.scopes.includes(apiScope)) : can(actor, "members:manage");
+  const allowed =
+    actor.kind === "apiKey"
+      ? apiScopes.every((apiScope) => actor.scopes.includes(apiScope))
+      : can(actor, "members:manage");
   if (!allowed) throw forbidden("setting the webhook secret needs an admin, or a key of scope all");
   const { secret } = webhookSecretRequestSchema.parse(await readJsonBody(request, MAX_BODY_BYTES));
   await setGithubWebhookSecret(scope, secret, outcomeActor(scope));

@@ -11,6 +11,10 @@ export const POST = jsonRoute<{ params: Promise<{ teamSlug: string }> }>(async (
   const team = await webhookTeam((await params).teamSlug, signature);
   // The signature covers the raw bytes, so the body is read as bytes (capped), never re-serialized.
   const body = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
-  const result = await handleGithubWebhook(team, { event: request.headers.get("x-github-event"), deliveryId: request.headers.get("x-github-delivery"), signature }, body);
+  const result = await handleGithubWebhook(
+    team,
+    { event: request.headers.get("x-github-event"), deliveryId: request.headers.get("x-github-delivery"), signature },
+    body,
+  );
   return NextResponse.json(result);
 });
