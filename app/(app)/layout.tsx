@@ -6,7 +6,7 @@ import { TeamSwitcher } from "@/components/shell/team-switcher";
 import { listMyInvitations } from "@/lib/admin/members";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
-import { signOutAction } from "./actions";
+import { signOutAction } from "@/lib/auth/session-actions";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const scope = await pageScope();

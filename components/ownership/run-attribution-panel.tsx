@@ -1,6 +1,6 @@
-import { assignRunAction, splitRunAction } from "@/app/(app)/ownership/actions";
 import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
+import { assignRunAction, splitRunAction } from "@/lib/ownership/actions";
 import { type FieldAttribution, runAttribution } from "@/lib/queries/run-attribution";
 import { ActionForm } from "./action-form";
 import { Choice, personOptions, projectOptions, taskOptions } from "./choice";

@@ -13,6 +13,7 @@ import { daysOfRuns, rebuildDailySpend } from "@/lib/rollups/spend";
 import { projectKey, ruleFields, taskKey } from "./attribution";
 import { MAX_PATTERN_CHARS, patternProblem } from "./pattern";
 import { attributeRunsInTransaction, loadAttributionContext } from "./reattribute";
+import { moveInOrder } from "./rule-changes";
 
 type Tx = Prisma.TransactionClient;
 
@@ -171,13 +172,10 @@ export async function moveRule(scope: Scope, id: string, direction: "up" | "down
     scope,
     async (tx) => {
       const rules = await tx.ownershipRule.findMany({ where: { teamId: scope.teamId }, orderBy: { position: "asc" } });
-      const index = rules.findIndex((rule) => rule.id === id);
-      const other = rules[direction === "up" ? index - 1 : index + 1];
-      if (index === -1 || !other) return;
-      const rule = rules[index]!;
-      const order = rules.map((r) => r.id);
-      order.splice(index, 1);
-      order.splice(direction === "up" ? index - 1 : index + 1, 0, id);
+      const order = moveInOrder(rules, id, direction).map((r) => r.id);
+      const from = rules.findIndex((r) => r.id === id);
+      if (from === -1 || order.indexOf(id) === from) return;
+      const rule = rules[from]!;
       for (const [position, ruleId] of order.entries()) {
         await tx.ownershipRule.update({
           where: { teamId_id: { teamId: scope.teamId, id: ruleId } },

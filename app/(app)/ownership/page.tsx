@@ -10,9 +10,6 @@ import { PageHead } from "@/components/page-head";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
 import { formatUsd } from "@/lib/format";
-import { mergeSuggestions } from "@/lib/queries/merge-suggestions";
-import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
-import { type UnallocatedGroup, unallocatedGroups } from "@/lib/queries/unallocated-groups";
 import {
   catalogAction,
   createPersonAction,
@@ -22,7 +19,10 @@ import {
   linkIdentityAction,
   queueAction,
   ruleChangeAction,
-} from "./actions";
+} from "@/lib/ownership/actions";
+import { mergeSuggestions } from "@/lib/queries/merge-suggestions";
+import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
+import { type UnallocatedGroup, unallocatedGroups } from "@/lib/queries/unallocated-groups";
 
 export const metadata: Metadata = { title: "Ownership" };
 

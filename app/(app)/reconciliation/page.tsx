@@ -7,6 +7,12 @@ import { SeatsPanel } from "@/components/billing/seats-panel";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
 import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
+import {
+  addBillingSourceAction,
+  recordSeatAction,
+  removeSeatAction,
+  syncBillingSourceAction,
+} from "@/lib/billing/actions";
 import { canManageBilling, listBillingSources } from "@/lib/billing/billing-sources";
 import { claudeCodeActivity } from "@/lib/billing/claude-code-activity";
 import { daysOf } from "@/lib/billing/provider-pull";
@@ -15,7 +21,6 @@ import { seatValues } from "@/lib/billing/seats";
 import { teamDb } from "@/lib/db/team-db";
 import { formatUsd } from "@/lib/format";
 import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
-import { addBillingSourceAction, recordSeatAction, removeSeatAction, syncBillingSourceAction } from "./actions";
 
 export const metadata: Metadata = { title: "Reconciliation" };
 

@@ -13,12 +13,12 @@ import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
 import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
+import { recomputeFindingsAction } from "@/lib/waste/actions";
 import { rangeCostAnatomy } from "@/lib/waste/queries/cost-anatomy";
 import { topFindings } from "@/lib/waste/queries/top-findings";
 import { wasteByGroup } from "@/lib/waste/queries/waste-by-group";
 import { wasteOverTime } from "@/lib/waste/queries/waste-over-time";
 import { latestRecomputeJob } from "@/lib/waste/recompute-job";
-import { recomputeFindingsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Waste" };
 

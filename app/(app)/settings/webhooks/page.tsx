@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
+import { RotateSecretForm } from "@/components/outcomes/rotate-secret-form";
 import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
 import { requestOrigin } from "@/lib/http/origin";
 import { hasGithubWebhookSecret } from "@/lib/outcomes/webhook-secret";
-import { RotateSecretForm } from "./rotate-secret-form";
 
 export const metadata: Metadata = { title: "GitHub webhook" };
 
