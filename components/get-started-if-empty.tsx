@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { can } from "@/lib/auth/permissions";
+import { may } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { requestOrigin } from "@/lib/http/origin";
 import { teamHasRuns } from "@/lib/queries/team-has-runs";
@@ -8,5 +8,5 @@ import { GetStarted } from "./get-started";
 /** Renders the page's content once the team has data, and the get-started steps until then. */
 export async function GetStartedIfEmpty({ scope, children }: { scope: Scope; children: ReactNode }) {
   if (await teamHasRuns(scope)) return <>{children}</>;
-  return <GetStarted origin={await requestOrigin()} canManageKeys={can(scope.actor, "keys:manage")} />;
+  return <GetStarted origin={await requestOrigin()} canManageKeys={may(scope, "keys:manage")} />;
 }

@@ -1,4 +1,4 @@
-import { can } from "@/lib/auth/permissions";
+import { may } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { assignRunAction, splitRunAction } from "@/lib/ownership/actions";
 import { type FieldAttribution, runAttribution } from "@/lib/queries/run-attribution";
@@ -19,7 +19,7 @@ function Field({ label, value }: { label: string; value: FieldAttribution & { em
 export async function RunAttributionPanel({ scope, runId }: { scope: Scope; runId: string }) {
   const attribution = await runAttribution(scope, runId);
   if (!attribution) return null;
-  const admin = can(scope.actor, "ownership:edit");
+  const admin = may(scope, "ownership:edit");
   return (
     <section className="panel" data-testid="run-attribution">
       <h2>Ownership</h2>

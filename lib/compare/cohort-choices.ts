@@ -1,5 +1,5 @@
 /** What the Compare workflows page offers to pick cohorts from, written as cohort specs. */
-import { can } from "@/lib/auth/permissions";
+import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { filterChoices } from "@/lib/queries/filter-choices";
@@ -36,7 +36,7 @@ export async function cohortChoices(scope: Scope, range: { from: string; to: str
         sources.map((s) => s.source),
       ),
       ...spec("project", choices.projects),
-      ...(can(scope.actor, "spend:read-all") ? spec("owner", choices.owners) : []),
+      ...(maySeeEveryonesSpend(scope) ? spec("owner", choices.owners) : []),
     ],
     topModels: topModels.map((m) => m.model),
   };

@@ -14,11 +14,11 @@
  * - the matched figure, its interval and the verdict: lib/compare/matched-bootstrap.ts and verdict.ts.
  */
 import { z } from "zod";
-import { can } from "@/lib/auth/permissions";
+import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { badRequest, forbidden } from "@/lib/http/errors";
+import { badRequest } from "@/lib/http/errors";
 import { dateRangeSchema } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
 import { type Cohort, type CohortSpec, cohortListSchema } from "./cohort-spec";
@@ -205,10 +205,7 @@ function weeksOf(runs: RunRow[]): CohortWeek[] {
 }
 
 export async function compareCohorts(scope: Scope, query: CompareQuery): Promise<CompareResult> {
-  // Members see team aggregates, not other people's spend.
-  if (query.cohort.some((cohort) => cohort.spec.owner !== undefined) && !can(scope.actor, "spend:read-all")) {
-    throw forbidden("cohorts by owner need the manager or admin role, or a read key");
-  }
+  for (const cohort of query.cohort) assertMayBreakDown(scope, { owner: cohort.spec.owner }, "a cohort by owner");
   const runsByCohort: RunRow[][] = [];
   // One cohort at a time: each reads its runs once, and two cores are shared.
   let left = MAX_COMPARED_RUNS;

@@ -5,6 +5,7 @@
  * its start day (UTC), as for findings.
  */
 import { z } from "zod";
+import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { dateRangeSchema } from "@/lib/queries/params";
@@ -229,6 +230,7 @@ export function summarizeProjects(runs: readonly PackageRun[]): {
 }
 
 export async function contextPackageReport(scope: Scope, query: ContextPackageQuery): Promise<ContextPackageResult> {
+  assertMayBreakDown(scope, query, "the context package by run");
   const runs = await loadPackageRuns(scope, query.from, query.to);
   const { projects, teamMedianPackageTokens } = summarizeProjects(runs);
   const packagePico = sumPicoUsd(runs.map((run) => run.packagePicoUsd));

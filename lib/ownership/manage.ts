@@ -5,7 +5,7 @@
  * rebuilt) in the same transaction.
  */
 import { z } from "zod";
-import { can } from "@/lib/auth/permissions";
+import { may } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -56,7 +56,7 @@ export type RuleInput = z.output<typeof ruleInputSchema>;
 
 /** Runs a change in one transaction, serialized with ingest for the team, then re-attributes history. */
 async function change<T>(scope: Scope, work: (tx: Tx) => Promise<T>, reattribute: string[] | null | false): Promise<T> {
-  if (!can(scope.actor, "ownership:edit")) throw new OwnershipForbiddenError();
+  if (!may(scope, "ownership:edit")) throw new OwnershipForbiddenError();
   return db().$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${scope.teamId}))`;

@@ -6,6 +6,7 @@
  * period, so a redelivered webhook or a re-marked run is counted once.
  */
 import { z } from "zod";
+import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -54,6 +55,7 @@ function costOf(spendUsd: number, acceptedOutcomes: number, unacceptedSpendUsd: 
 }
 
 export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Promise<OutcomeCostResult> {
+  assertMayBreakDown(scope, query, "cost by owner");
   const from = new Date(`${query.from}T00:00:00Z`);
   const toExclusive = new Date(`${query.to}T00:00:00Z`);
   toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);

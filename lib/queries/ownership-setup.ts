@@ -3,14 +3,14 @@
  * and the discovery switches. People's identities and their spend are for those who may read
  * every owner's spend; a member sees only their own person and identities.
  */
-import { can } from "@/lib/auth/permissions";
+import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 export async function ownershipSetup(scope: Scope) {
   const where = { teamId: scope.teamId };
-  const readAll = can(scope.actor, "spend:read-all");
+  const readAll = maySeeEveryonesSpend(scope);
   const ownUserId = scope.actor.kind === "user" ? scope.actor.userId : null;
   const peopleWhere = readAll ? where : { ...where, userId: ownUserId ?? "00000000-0000-0000-0000-000000000000" };
   const [rules, people, personNames, identities, projects, tasks, identityRuns, settings] = await Promise.all([

@@ -1,5 +1,6 @@
 /** A run's owner, project and task with what set each, and its split, for the run page. */
 
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { namesOf, ownershipSetup } from "./ownership-setup";
@@ -18,8 +19,11 @@ const identityWords: Record<string, string> = {
   "api-key": "the API key's creator",
 };
 
+/** Null when the run is not one the scope may see (lib/auth/policy.ts), like the run itself. */
 export async function runAttribution(scope: Scope, runId: string) {
-  const run = await db().run.findFirst({ where: { teamId: scope.teamId, id: runId } });
+  const [visible] = await db().$queryRaw<{ id: string }[]>`
+    SELECT r.id::text AS id FROM "Run" r WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
+  const run = visible ? await db().run.findFirst({ where: { teamId: scope.teamId, id: runId } }) : null;
   if (!run) return null;
   const setup = await ownershipSetup(scope);
   const names = namesOf(setup);

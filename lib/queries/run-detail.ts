@@ -1,11 +1,11 @@
 /** One run with its calls in order and each call's tool calls: `GET /api/v1/runs/{id}`. */
 import { z } from "zod";
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import type { Tokens } from "@/lib/tokens";
 import { callOrdinalWindow } from "./call-ordinal";
 import { type RunSummary, runJoins, runSummaryColumns } from "./runs-list";
-import { visibleRunsCondition } from "./visible-runs";
 
 export const runIdSchema = z.string().uuid("a run id");
 

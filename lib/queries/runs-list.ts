@@ -1,12 +1,12 @@
 /** The runs of a date range, most expensive first: `GET /api/v1/runs` and the Runs page. */
 import { z } from "zod";
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
 import { dateRangeSchema } from "./params";
 import { unallocatedKey } from "./spend-by-group";
-import { visibleRunsCondition } from "./visible-runs";
 
 export const runsQuerySchema = z
   .object({

@@ -3,6 +3,7 @@
  * totals: `GET /api/v1/spend` and the overview tables. Reads the DailySpend rollup only.
  */
 import { z } from "zod";
+import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -81,6 +82,7 @@ export async function spendByGroup(
   scope: Scope,
   query: SpendQuery,
 ): Promise<{ rows: ({ key: string } & Tokens)[]; totals: Tokens }> {
+  assertMayBreakDown(scope, query, "spend by owner");
   const { joins, where } = dailySpendSource(scope, query);
   const key = groupKey[query.groupBy];
   const order = query.groupBy === "day" || query.groupBy === "week" ? Prisma.sql`key` : Prisma.sql`"costUsd" DESC, key`;

@@ -7,7 +7,7 @@ import { Choice, personLabel, personOptions, projectOptions, taskOptions } from 
 import { PatternHelp, PatternNoLongerAllowed, RuleFields } from "@/components/ownership/rule-fields";
 import { SelectAll } from "@/components/ownership/select-all";
 import { PageHead } from "@/components/page-head";
-import { can } from "@/lib/auth/permissions";
+import { may, maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { formatUsd } from "@/lib/format";
 import {
@@ -43,8 +43,8 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 
 export default async function OwnershipPage() {
   const scope = await pageScope();
-  const admin = can(scope.actor, "ownership:edit");
-  const readAll = can(scope.actor, "spend:read-all");
+  const admin = may(scope, "ownership:edit");
+  const readAll = maySeeEveryonesSpend(scope);
   const [setup, queue, suggestions] = await Promise.all([
     ownershipSetup(scope),
     unallocatedGroups(scope),

@@ -6,6 +6,7 @@ import { formatCoverage, ReconciliationTable } from "@/components/billing/reconc
 import { SeatsPanel } from "@/components/billing/seats-panel";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
 import { PageHead } from "@/components/page-head";
+import { may } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import {
   addBillingSourceAction,
@@ -13,7 +14,7 @@ import {
   removeSeatAction,
   syncBillingSourceAction,
 } from "@/lib/billing/actions";
-import { canManageBilling, listBillingSources } from "@/lib/billing/billing-sources";
+import { listBillingSources } from "@/lib/billing/billing-sources";
 import { claudeCodeActivity } from "@/lib/billing/claude-code-activity";
 import { daysOf } from "@/lib/billing/provider-pull";
 import { reconciliation } from "@/lib/billing/reconciliation";
@@ -40,7 +41,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
   const range = asked.from < earliest ? { from: earliest, to: asked.to } : asked;
   const shortened = range === asked ? null : `the page shows at most ${MAX_PAGE_DAYS} days`;
   const said = [correction, shortened].filter((part) => part !== null).join("; ");
-  const canManage = canManageBilling(scope);
+  const canManage = may(scope, "settings:manage");
   const [byDay, byModel, byProvider, sources, seats, activity, people] = await Promise.all([
     reconciliation(scope, { ...range, groupBy: "day" }),
     reconciliation(scope, { ...range, groupBy: "model" }),

@@ -3,7 +3,7 @@ import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { RunsFilterForm } from "@/components/runs/runs-filter-form";
 import { RunsTable } from "@/components/runs/runs-table";
-import { can } from "@/lib/auth/permissions";
+import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { filterChoices } from "@/lib/queries/filter-choices";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
@@ -37,7 +37,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   if (correction) note = ` (${correction})`;
   const parsed = runsQuerySchema.safeParse({ ...raw, ...range });
   const query = parsed.success ? parsed.data : runsQuerySchema.parse(range);
-  const canSeeOwners = can(scope.actor, "spend:read-all");
+  const canSeeOwners = maySeeEveryonesSpend(scope);
   const [runs, choices] = await Promise.all([runsList(scope, query), filterChoices(scope)]);
   const sortHref = (sort: RunsQuery["sort"]) => {
     const params = new URLSearchParams(

@@ -9,7 +9,7 @@ import { TopFindings } from "@/components/waste/top-findings";
 import { WasteOverTimeChart } from "@/components/waste/waste-over-time-chart";
 import { WasteSummary } from "@/components/waste/waste-summary";
 import { WasteTable } from "@/components/waste/waste-table";
-import { can } from "@/lib/auth/permissions";
+import { may, maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
 import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
@@ -35,8 +35,8 @@ export default async function WastePage({
     lastDay ? { from: addDays(lastDay, -29), to: lastDay } : params,
     () => ({ from: addDays(todayUtc(), -29), to: todayUtc() }),
   );
-  const readAll = can(scope.actor, "spend:read-all");
-  const canRecompute = can(scope.actor, "prices:manage");
+  const readAll = maySeeEveryonesSpend(scope);
+  const canRecompute = may(scope, "prices:manage");
   const [byCategory, byProject, byOwner, overTime, top, anatomy, job] = await Promise.all([
     wasteByGroup(scope, { ...range, groupBy: "category" }),
     wasteByGroup(scope, { ...range, groupBy: "project" }),

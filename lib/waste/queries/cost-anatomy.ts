@@ -1,8 +1,9 @@
 /** Cost anatomy of one run, and summed over the runs started in a date range. */
+
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import type { DateRange } from "@/lib/queries/params";
-import { visibleRunsCondition } from "@/lib/queries/visible-runs";
 import { addAnatomy, type CostAnatomy, costAnatomy, emptyAnatomy } from "../cost-anatomy";
 import { loadRunInputs, teamPriceOverrides, type UsualGrowthCache } from "../load-runs";
 

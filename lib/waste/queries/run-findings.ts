@@ -1,9 +1,9 @@
 /** One run's findings, most wasteful first: `GET /api/v1/runs/{id}/findings` and the run page. */
 
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { callOrdinalWindow } from "@/lib/queries/call-ordinal";
-import { visibleRunsCondition } from "@/lib/queries/visible-runs";
 
 export interface RunFinding {
   category: string;

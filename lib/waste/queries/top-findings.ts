@@ -1,10 +1,11 @@
 /** The most expensive findings of a date range, on runs the caller may open. */
+
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { callOrdinalSql } from "@/lib/queries/call-ordinal";
 import type { DateRange } from "@/lib/queries/params";
-import { visibleRunsCondition } from "@/lib/queries/visible-runs";
 
 export interface TopFinding {
   runId: string;

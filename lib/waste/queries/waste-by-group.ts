@@ -13,6 +13,7 @@
  * totals.unacceptedSpendUsd, the outcomes panel's "not accepted" figure for the same range.
  */
 import { z } from "zod";
+import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -45,6 +46,7 @@ const runGroupKey: Record<Exclude<WasteGroup, "category">, Prisma.Sql> = {
 };
 
 export async function wasteByGroup(scope: Scope, query: WasteQuery): Promise<WasteResult> {
+  assertMayBreakDown(scope, query, "waste by owner or run");
   const from = new Date(`${query.from}T00:00:00Z`);
   const to = new Date(`${query.to}T00:00:00Z`);
   const inRange = Prisma.sql`f."teamId" = ${scope.teamId}::uuid AND f.day BETWEEN ${from}::date AND ${to}::date`;

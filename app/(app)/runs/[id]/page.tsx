@@ -8,7 +8,7 @@ import { CallTimeline } from "@/components/runs/call-timeline";
 import { ContextChart } from "@/components/runs/context-chart";
 import { LargestToolOutputs } from "@/components/runs/largest-tool-outputs";
 import { RunFindingsPanel } from "@/components/waste/run-findings-panel";
-import { can } from "@/lib/auth/permissions";
+import { may } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { formatDuration, formatInteger, formatTokens, formatUsd } from "@/lib/format";
 import { runOutcome } from "@/lib/outcomes/run-outcome";
@@ -100,7 +100,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           runId={run.id}
           outcome={run.outcome}
           decision={decision}
-          canMark={can(scope.actor, "outcomes:write")}
+          canMark={may(scope, "outcomes:write")}
         />
       </section>
       <RunAttributionPanel scope={scope} runId={run.id} />

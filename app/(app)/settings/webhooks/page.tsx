@@ -8,7 +8,7 @@ import { hasGithubWebhookSecret } from "@/lib/outcomes/webhook-secret";
 export const metadata: Metadata = { title: "GitHub webhook" };
 
 export default async function WebhooksPage() {
-  const scope = await pageScope("members:manage");
+  const scope = await pageScope("settings:manage");
   const hasSecret = await hasGithubWebhookSecret(scope);
   const url = `${await requestOrigin()}/api/v1/webhooks/github/${encodeURIComponent(scope.teamSlug)}`;
   return (
