@@ -42,7 +42,7 @@ export function mayGroupBy(scope: Pick<Asker, "actor">, dimension: string): bool
 
 /**
  * Members see team aggregates, not other people's spend: grouping by owner or run, or filtering
- * to one owner, needs `spend:read-all`. `what` names the answer refused ("spend by owner").
+ * to one owner, needs `spend:read-all`. `what` names the answer refused, with its verb ("spend by owner needs").
  */
 export function assertMayBreakDown(
   scope: Pick<Asker, "actor">,
@@ -50,8 +50,7 @@ export function assertMayBreakDown(
   what: string,
 ): void {
   const personal = (query.groupBy !== undefined && personalBreakdowns.has(query.groupBy)) || query.owner !== undefined;
-  if (personal && !maySeeEveryonesSpend(scope))
-    throw forbidden(`${what} needs the manager or admin role, or a read key`);
+  if (personal && !maySeeEveryonesSpend(scope)) throw forbidden(`${what} the manager or admin role, or a read key`);
 }
 
 /** The signed-in user behind a scope, or null for keys and the command line. */

@@ -205,7 +205,7 @@ function weeksOf(runs: RunRow[]): CohortWeek[] {
 }
 
 export async function compareCohorts(scope: Scope, query: CompareQuery): Promise<CompareResult> {
-  for (const cohort of query.cohort) assertMayBreakDown(scope, { owner: cohort.spec.owner }, "a cohort by owner");
+  for (const cohort of query.cohort) assertMayBreakDown(scope, { owner: cohort.spec.owner }, "cohorts by owner need");
   const runsByCohort: RunRow[][] = [];
   // One cohort at a time: each reads its runs once, and two cores are shared.
   let left = MAX_COMPARED_RUNS;

@@ -230,7 +230,7 @@ export function summarizeProjects(runs: readonly PackageRun[]): {
 }
 
 export async function contextPackageReport(scope: Scope, query: ContextPackageQuery): Promise<ContextPackageResult> {
-  assertMayBreakDown(scope, query, "the context package by run");
+  assertMayBreakDown(scope, query, "the context package by run needs");
   const runs = await loadPackageRuns(scope, query.from, query.to);
   const { projects, teamMedianPackageTokens } = summarizeProjects(runs);
   const packagePico = sumPicoUsd(runs.map((run) => run.packagePicoUsd));

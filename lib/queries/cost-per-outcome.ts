@@ -55,7 +55,7 @@ function costOf(spendUsd: number, acceptedOutcomes: number, unacceptedSpendUsd: 
 }
 
 export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Promise<OutcomeCostResult> {
-  assertMayBreakDown(scope, query, "cost by owner");
+  assertMayBreakDown(scope, query, "cost by owner needs");
   const from = new Date(`${query.from}T00:00:00Z`);
   const toExclusive = new Date(`${query.to}T00:00:00Z`);
   toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
@@ -85,7 +85,7 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
     { key: string; spendUsd: number; acceptedOutcomes: number; unacceptedSpendUsd: number }[]
   >`
     WITH spend AS (
-      SELECT ${joinKey} AS key, sum(v) AS usd FROM (SELECT ${spendKey} AS k, d."costUsd" AS v ${spend.joins} ${spend.where}) x
+      SELECT ${joinKey} AS key, sum(v) AS usd FROM (SELECT ${spendKey} AS k, d."costUsd" AS v ${spend}) x
       GROUP BY GROUPING SETS ((k), ())
     ), unaccepted AS (
       SELECT ${joinKey} AS key, sum(v) AS usd FROM (
