@@ -3,6 +3,7 @@ import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { filterChoices } from "@/lib/queries/filter-choices";
+import { dayAfter, dayStart } from "@/lib/queries/params";
 import { escapeCohortValue } from "./cohort-spec";
 
 export interface CohortChoices {
@@ -13,9 +14,8 @@ export interface CohortChoices {
 }
 
 export async function cohortChoices(scope: Scope, range: { from: string; to: string }): Promise<CohortChoices> {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const toExclusive = new Date(`${range.to}T00:00:00Z`);
-  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  const from = dayStart(range.from);
+  const toExclusive = dayAfter(range.to);
   const [choices, sources, topModels] = await Promise.all([
     filterChoices(scope),
     db().$queryRaw<

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
-import { dateRangeSchema } from "@/lib/queries/params";
+import { dateRangeSchema, mondayOf } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
 import { picoUsdToNumber, sumPicoUsd, toPicoUsd } from "./exact-usd";
 import { mcpServerOf } from "./instruction-files";
@@ -126,13 +126,6 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-/** Monday of the day's ISO week. */
-export function weekOf(day: string): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
-  return date.toISOString().slice(0, 10);
-}
-
 export function summarizeProjects(runs: readonly PackageRun[]): {
   projects: ProjectPackage[];
   teamMedianPackageTokens: number;
@@ -182,7 +175,7 @@ export function summarizeProjects(runs: readonly PackageRun[]): {
     }
     const weeks = new Map<string, { pico: bigint; callsCarried: number; spendUsd: number }>();
     for (const run of list) {
-      const week = weekOf(run.day);
+      const week = mondayOf(run.day);
       const entry = weeks.get(week) ?? { pico: 0n, callsCarried: 0, spendUsd: 0 };
       weeks.set(week, {
         pico: entry.pico + run.packagePicoUsd,

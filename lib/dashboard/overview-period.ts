@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { stackDimensionSchema } from "@/lib/queries/daily-spend-by-group";
-import { addDays, correctedDayRange, daysBetween, todayUtc } from "@/lib/queries/params";
+import { addDays, correctedDayRange, daysBetween, mondayOf, todayUtc } from "@/lib/queries/params";
 
 export const periodPresets = ["last-7-days", "this-week", "last-week", "last-30-days", "custom"] as const;
 export type PeriodPreset = (typeof periodPresets)[number];
@@ -44,12 +44,6 @@ export interface OverviewPeriod {
   days: number;
   /** Set when the range shown is not the one asked for (the default range was empty, or the URL's was repaired), saying why. */
   fallbackNote: string | null;
-}
-
-/** Monday of the ISO week (Postgres' date_trunc('week') agrees). */
-function mondayOf(day: string): string {
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return addDays(day, -((weekday + 6) % 7));
 }
 
 function presetRange(preset: Exclude<PeriodPreset, "custom">, today: string): { from: string; to: string } {

@@ -10,7 +10,7 @@ import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { dateRangeSchema } from "./params";
+import { dateRangeSchema, dayAfter, dayStart } from "./params";
 import { dailySpendSource, dimensionFilter, spendGroupKey, unallocatedKey } from "./spend-by-group";
 
 export const outcomeCostGroups = ["week", "owner", "project"] as const;
@@ -56,9 +56,8 @@ function costOf(spendUsd: number, acceptedOutcomes: number, unacceptedSpendUsd: 
 
 export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Promise<OutcomeCostResult> {
   assertMayBreakDown(scope, query, "cost by owner needs");
-  const from = new Date(`${query.from}T00:00:00Z`);
-  const toExclusive = new Date(`${query.to}T00:00:00Z`);
-  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  const from = dayStart(query.from);
+  const toExclusive = dayAfter(query.to);
   const spend = dailySpendSource(scope, query);
   const grouped = query.groupBy !== "week";
   // The same grouping over each source: the rollup, the runs' days, the decisions.

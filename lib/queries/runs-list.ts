@@ -5,7 +5,7 @@ import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
-import { dateRangeSchema } from "./params";
+import { dateRangeSchema, dayAfter, dayStart } from "./params";
 import { dimensionFilter } from "./spend-by-group";
 
 export const runsQuerySchema = z
@@ -75,9 +75,8 @@ function runFilters(query: RunsQuery): Prisma.Sql {
 }
 
 export async function runsList(scope: Scope, query: RunsQuery): Promise<RunSummary[]> {
-  const from = new Date(`${query.from}T00:00:00Z`);
-  const toExclusive = new Date(`${query.to}T00:00:00Z`);
-  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  const from = dayStart(query.from);
+  const toExclusive = dayAfter(query.to);
   return db().$queryRaw<RunSummary[]>`
     SELECT ${runSummaryColumns} ${visibleRunsSource(scope)}
       AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} ${runFilters(query)}

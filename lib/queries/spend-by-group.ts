@@ -8,7 +8,7 @@ import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
-import { dateRangeSchema } from "./params";
+import { dateRangeSchema, dayStart } from "./params";
 import { pickTokens, sumTokens } from "./tokens";
 
 export const spendGroups = ["day", "week", "owner", "project", "task", "model", "agent"] as const;
@@ -58,8 +58,8 @@ export function dailySpendSource(
   scope: Scope,
   query: Pick<SpendQuery, "from" | "to" | "owner" | "project"> & { agent?: string },
 ): Prisma.Sql {
-  const from = new Date(`${query.from}T00:00:00Z`);
-  const to = new Date(`${query.to}T00:00:00Z`);
+  const from = dayStart(query.from);
+  const to = dayStart(query.to);
   return Prisma.sql`
     FROM "DailySpend" d
     LEFT JOIN "Person" o ON o."teamId" = d."teamId" AND o.id::text = d."ownerId"

@@ -18,7 +18,7 @@ import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { costPerOutcome } from "@/lib/queries/cost-per-outcome";
-import { dateRangeSchema } from "@/lib/queries/params";
+import { dateRangeSchema, dayStart } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
 
 export const wasteGroups = ["category", "owner", "project", "run"] as const;
@@ -47,8 +47,8 @@ const runGroupKey: Record<Exclude<WasteGroup, "category">, Prisma.Sql> = {
 
 export async function wasteByGroup(scope: Scope, query: WasteQuery): Promise<WasteResult> {
   assertMayBreakDown(scope, query, "waste by owner or run needs");
-  const from = new Date(`${query.from}T00:00:00Z`);
-  const to = new Date(`${query.to}T00:00:00Z`);
+  const from = dayStart(query.from);
+  const to = dayStart(query.to);
   const inRange = Prisma.sql`f.day BETWEEN ${from}::date AND ${to}::date`;
   // Each run's waste counted once: the larger of its whole cost (when rejected or abandoned) and its other findings' sum.
   const perRun = Prisma.sql`
