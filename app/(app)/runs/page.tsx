@@ -6,8 +6,7 @@ import { RunsTable } from "@/components/runs/runs-table";
 import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { filterChoices } from "@/lib/queries/filter-choices";
-import { latestSpendDay } from "@/lib/queries/latest-spend-day";
-import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
+import { pageDayRange } from "@/lib/queries/latest-spend-day";
 import { type RunsQuery, runsList, runsQuerySchema } from "@/lib/queries/runs-list";
 
 export const metadata: Metadata = { title: "Runs" };
@@ -23,18 +22,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const raw = Object.fromEntries(
     Object.entries(await searchParams).filter(([, value]) => value !== "" && typeof value === "string"),
   ) as Record<string, string>;
-  // Like the overview: with no range given and nothing in the last 30 days, the 30 days up to the last data.
-  let note = "";
-  let fallback = { from: addDays(todayUtc(), -29), to: todayUtc() };
-  if (!raw.from && !raw.to) {
-    const latest = await latestSpendDay(scope);
-    if (latest && latest < fallback.from) {
-      fallback = { from: addDays(latest, -29), to: latest };
-      note = " (the last 30 days with data)";
-    }
-  }
-  const { correction, ...range } = correctedDayRange(raw, () => fallback);
-  if (correction) note = ` (${correction})`;
+  const { note, ...range } = await pageDayRange(scope, raw, 30);
   const parsed = runsQuerySchema.safeParse({ ...raw, ...range });
   const query = parsed.success ? parsed.data : runsQuerySchema.parse(range);
   const canSeeOwners = maySeeEveryonesSpend(scope);
@@ -52,7 +40,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     <>
       <PageHead
         title="Runs"
-        subtitle={`${canSeeOwners ? "Agent sessions" : "Your agent sessions"} started ${query.from} to ${query.to} (UTC)${note}, ${sortLabels[query.sort]}`}
+        subtitle={`${canSeeOwners ? "Agent sessions" : "Your agent sessions"} started ${query.from} to ${query.to} (UTC)${note ? ` (${note})` : ""}, ${sortLabels[query.sort]}`}
       />
       <GetStartedIfEmpty scope={scope}>
         <RunsFilterForm query={query} choices={choices} canSeeOwners={canSeeOwners} />

@@ -11,8 +11,7 @@ import { WasteSummary } from "@/components/waste/waste-summary";
 import { WasteTable } from "@/components/waste/waste-table";
 import { may, maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
-import { latestSpendDay } from "@/lib/queries/latest-spend-day";
-import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
+import { pageDayRange } from "@/lib/queries/latest-spend-day";
 import { recomputeFindingsAction } from "@/lib/waste/actions";
 import { rangeCostAnatomy } from "@/lib/waste/queries/cost-anatomy";
 import { topFindings } from "@/lib/waste/queries/top-findings";
@@ -29,12 +28,7 @@ export default async function WastePage({
 }) {
   const scope = await pageScope();
   const params = await searchParams;
-  // Without a range in the URL: the 30 days ending on the last day with spend (data may be old).
-  const lastDay = params.from || params.to ? null : await latestSpendDay(scope);
-  const { correction, ...range } = correctedDayRange(
-    lastDay ? { from: addDays(lastDay, -29), to: lastDay } : params,
-    () => ({ from: addDays(todayUtc(), -29), to: todayUtc() }),
-  );
+  const { note, ...range } = await pageDayRange(scope, params, 30);
   const readAll = maySeeEveryonesSpend(scope);
   const canRecompute = may(scope, "prices:manage");
   const [byCategory, byProject, byOwner, overTime, top, anatomy, job] = await Promise.all([
@@ -51,7 +45,7 @@ export default async function WastePage({
       <PageHead
         title="Waste"
         subtitle={
-          correction ??
+          note ??
           `Spend with evidence that it bought nothing, with the calls that prove it: ${range.from} to ${range.to} (UTC, by run start day)`
         }
       >
