@@ -20,6 +20,7 @@ import {
   attributeRunsInTransaction,
   loadAttributionContext,
 } from "@/lib/ownership/reattribute";
+import { teamPriceOverrides } from "@/lib/pricing/overrides";
 import { type PriceOverride, priceCall } from "@/lib/pricing/price-book";
 import { dayOf } from "@/lib/queries/params";
 import { applySpendDeltas, type SpendDelta } from "@/lib/rollups/spend";
@@ -211,22 +212,12 @@ export class IngestWriter {
     input: Omit<IngestInput, "events">,
     onProgress?: (progress: IngestProgress) => void,
   ): Promise<IngestWriter> {
-    const [batchId, overrides, attribution, sender] = await Promise.all([
+    const [batchId, priceOverrides, attribution, sender] = await Promise.all([
       openBatch(scope, input.format, input.fileName),
-      db().priceOverride.findMany({ where: { teamId: scope.teamId } }),
+      teamPriceOverrides(db(), scope.teamId),
       loadAttributionContext(db(), scope.teamId),
       senderOf(scope),
     ]);
-    const priceOverrides = overrides.map((o) => ({
-      id: o.id,
-      model: o.model,
-      effectiveFrom: o.effectiveFrom,
-      inputPerM: Number(o.inputPerM),
-      outputPerM: Number(o.outputPerM),
-      cacheReadPerM: Number(o.cacheReadPerM),
-      cacheWrite5mPerM: Number(o.cacheWrite5mPerM),
-      cacheWrite1hPerM: Number(o.cacheWrite1hPerM),
-    }));
     return new IngestWriter(
       scope,
       batchId,

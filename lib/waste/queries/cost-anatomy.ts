@@ -3,10 +3,11 @@
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { teamPriceOverrides } from "@/lib/pricing/overrides";
 import type { DateRange } from "@/lib/queries/params";
 import { dayAfter, dayStart } from "@/lib/queries/params";
 import { addAnatomy, type CostAnatomy, costAnatomy, emptyAnatomy } from "../cost-anatomy";
-import { loadRunInputs, teamPriceOverrides, type UsualGrowthCache } from "../load-runs";
+import { loadRunInputs, type UsualGrowthCache } from "../load-runs";
 
 /** Runs read at a time when summing a range: bounds memory. */
 const RUNS_PER_BATCH = 25;
