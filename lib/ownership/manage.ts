@@ -12,6 +12,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { daysOfRuns, rebuildDailySpend } from "@/lib/rollups/spend";
 import { projectKey, ruleFields, taskKey } from "./attribution";
 import { MAX_PATTERN_CHARS, patternProblem } from "./pattern";
+import { provenance } from "./provenance";
 import { attributeRunsInTransaction, loadAttributionContext } from "./reattribute";
 import { moveInOrder } from "./rule-changes";
 
@@ -71,7 +72,7 @@ async function change<T>(scope: Scope, work: (tx: Tx) => Promise<T>, reattribute
 
 const actorOf = (scope: Scope) => (scope.actor.kind === "user" ? scope.actor.userId : scope.actor.kind);
 /** Provenance of an admin's choice, and of an admin's "this identity is nobody". */
-const manualBy = (scope: Scope) => `manual:${actorOf(scope)}`;
+const manualBy = (scope: Scope) => provenance("manual", actorOf(scope));
 const nobodyBy = (scope: Scope) => `none:${actorOf(scope)}`;
 
 function audit(

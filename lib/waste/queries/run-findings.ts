@@ -4,9 +4,10 @@ import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { callOrdinalWindow } from "@/lib/queries/call-ordinal";
+import type { WasteCategory } from "@/lib/waste/types";
 
 export interface RunFinding {
-  category: string;
+  category: WasteCategory;
   wastedUsd: number;
   wastedTokens: number;
   /** Call ids as strings (they are 64-bit). The first is the call to look at first. */

@@ -7,12 +7,13 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { callOrdinalSql } from "@/lib/queries/call-ordinal";
 import type { DateRange } from "@/lib/queries/params";
 import { dayStart } from "@/lib/queries/params";
+import type { WasteCategory } from "@/lib/waste/types";
 
 export interface TopFinding {
   runId: string;
   run: string;
   day: string;
-  category: string;
+  category: WasteCategory;
   wastedUsd: number;
   explanation: string;
   /** The call to look at first. */
