@@ -22,6 +22,7 @@ import { latestSpendDay } from "@/lib/queries/latest-spend-day";
 import { addDays } from "@/lib/queries/params";
 import { runsList } from "@/lib/queries/runs-list";
 import { type SpendGroup, spendByGroup, unallocatedKey } from "@/lib/queries/spend-by-group";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -89,7 +90,7 @@ export default async function OverviewPage({
           `Spend from ${period.from} to ${period.to} (UTC), compared with ${period.previousFrom} to ${period.previousTo}`
         }
       />
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <PeriodPicker
           period={period}
           params={params}

@@ -22,6 +22,8 @@ const identityWords: Record<IdentityKind, string> = {
 };
 
 /** Null when the run is not one the scope may see (lib/auth/policy.ts), like the run itself. */
+export type RunAttribution = NonNullable<Awaited<ReturnType<typeof runAttribution>>>;
+
 export async function runAttribution(scope: Scope, runId: string) {
   const [visible] = await db().$queryRaw<{ id: string }[]>`
     SELECT r.id::text AS id FROM "Run" r WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;

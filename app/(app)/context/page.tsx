@@ -11,6 +11,7 @@ import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
 import { contextPackageReport, type ProjectPackage } from "@/lib/context-package/report";
 import { pageDayRange } from "@/lib/queries/latest-spend-day";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 
 export const metadata: Metadata = { title: "Context" };
 
@@ -44,7 +45,7 @@ export default async function ContextPage({
           </button>
         </form>
       </PageHead>
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <PackageSummary totals={report.totals} />
         {projects.length === 0 ? (
           <p className="muted">No runs started in this period.</p>

@@ -22,6 +22,7 @@ import {
 } from "@/lib/ownership/actions";
 import { mergeSuggestions } from "@/lib/queries/merge-suggestions";
 import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 import { type UnallocatedGroup, unallocatedGroups } from "@/lib/queries/unallocated-groups";
 
 export const metadata: Metadata = { title: "Ownership" };
@@ -78,7 +79,7 @@ export default async function OwnershipPage() {
         <a href="#discovery">Discovery</a>
       </nav>
       {readAll ? (
-        <GetStartedIfEmpty scope={scope}>
+        <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
           <section className="panel" id="unallocated" data-testid="unallocated-queue">
             <h2>
               Unallocated: {formatUsd(queue.totalUsd)} in {plural(queue.totalRuns, "run")}

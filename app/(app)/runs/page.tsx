@@ -8,6 +8,7 @@ import { pageScope } from "@/lib/auth/scope";
 import { filterChoices } from "@/lib/queries/filter-choices";
 import { pageDayRange } from "@/lib/queries/latest-spend-day";
 import { type RunsQuery, runsList, runsQuerySchema } from "@/lib/queries/runs-list";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 
 export const metadata: Metadata = { title: "Runs" };
 
@@ -42,7 +43,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         title="Runs"
         subtitle={`${canSeeOwners ? "Agent sessions" : "Your agent sessions"} started ${query.from} to ${query.to} (UTC)${note ? ` (${note})` : ""}, ${sortLabels[query.sort]}`}
       />
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <RunsFilterForm query={query} choices={choices} canSeeOwners={canSeeOwners} />
         <RunsTable
           runs={runs}

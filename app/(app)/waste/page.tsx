@@ -12,6 +12,7 @@ import { WasteTable } from "@/components/waste/waste-table";
 import { may, maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { pageDayRange } from "@/lib/queries/latest-spend-day";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 import { recomputeFindingsAction } from "@/lib/waste/actions";
 import { rangeCostAnatomy } from "@/lib/waste/queries/cost-anatomy";
 import { topFindings } from "@/lib/waste/queries/top-findings";
@@ -56,7 +57,7 @@ export default async function WastePage({
           </button>
         </form>
       </PageHead>
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <WasteSummary result={byCategory} />
         {canRecompute ? <RecomputeFindings job={job} action={recomputeFindingsAction} /> : null}
         <section className="panel">

@@ -18,6 +18,7 @@ import {
 } from "@/lib/compare/compare-cohorts";
 import { HttpError } from "@/lib/http/errors";
 import { pageDayRange } from "@/lib/queries/latest-spend-day";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 
 export const metadata: Metadata = { title: "Compare workflows" };
 
@@ -66,7 +67,7 @@ export default async function CompareWorkflowsPage({
           `Did a switch of model, agent or project lower the cost per accepted outcome? Runs started ${range.from} to ${range.to} (UTC)`
         }
       />
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <section className="panel">
           <form method="get" action="/workflows" className="inline" data-testid="cohort-form">
             {fields.map((value, i) => (
