@@ -2,6 +2,8 @@
  * Folds priced calls into the report of `trh analyze` (CONTRACT.md: totals, days, models,
  * sessions), after the global de-duplication by call key.
  */
+
+import { dayOf, dayStart } from "@/lib/queries/params";
 import { type PriceOverride, priceCall } from "../pricing/price-book";
 import type { Tokens } from "../tokens";
 import { GrowingColumns, HashIndex, hash64, Interner } from "./compact-ledger";
@@ -46,8 +48,6 @@ function addRow(totals: Tokens, row: CallRow, costUsd: number): void {
 }
 
 const DAY_MS = 86_400_000;
-/** Inclusive UTC day of a day number (days since the epoch), YYYY-MM-DD. */
-const utcDay = (dayNumber: number): string => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
 
 /** Columns of the ledger's rows (compact-ledger.ts). */
 const TIME = 0;
@@ -89,8 +89,8 @@ export class CallLedger {
     range: DateRange = { since: null, until: null },
     private readonly overrides: readonly PriceOverride[] = [],
   ) {
-    this.since = range.since === null ? -Infinity : Date.parse(`${range.since}T00:00:00Z`);
-    this.untilExclusive = range.until === null ? Infinity : Date.parse(`${range.until}T00:00:00Z`) + 86_400_000;
+    this.since = range.since === null ? -Infinity : dayStart(range.since).getTime();
+    this.untilExclusive = range.until === null ? Infinity : dayStart(range.until).getTime() + 86_400_000;
   }
 
   addCall(row: CallRow): void {
@@ -213,7 +213,7 @@ export class CallLedger {
     return {
       totals,
       days: [...dayNumbers]
-        .map(([dayNumber, t]) => [utcDay(dayNumber), t] as const)
+        .map(([dayNumber, t]) => [dayOf(dayNumber * DAY_MS), t] as const)
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([date, t]) => ({ date, ...t })),
       models: [...models].map(([model, t]) => ({ model, ...t })).sort(byCost),
