@@ -9,10 +9,10 @@
 import type { Scope } from "@/lib/auth/scope";
 import { evaluateBudgetsAfterIngest } from "@/lib/budgets/evaluate";
 import { recomputeRunPackages } from "@/lib/context-package/recompute";
+import { type BulkConnection, bulkTransaction } from "@/lib/db/bulk";
 import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
 import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { replayPendingPullRequests } from "@/lib/outcomes/pending-pull-requests";
 import { proposeOutcomesIn } from "@/lib/outcomes/record-outcome";
 import type { AttributionContext } from "@/lib/ownership/attribution";
@@ -172,8 +172,6 @@ export const afterCommit: AfterCommit[] = [
 const pgText = <T extends string | null>(value: T): T =>
   value === null ? value : (value.replace(/\u0000/g, "\uFFFD") as T);
 
-type Tx = Prisma.TransactionClient;
-
 /** Costs go to numeric(24,12) as text, so no binary rounding creeps into exact sums. */
 const money = (value: number) => value.toFixed(12);
 
@@ -322,17 +320,17 @@ export class IngestWriter {
     this.pendingResults = [];
     if (chunk.length === 0 && results.length === 0) return;
     const teamId = this.scope.teamId;
-    await db().$transaction(
-      async (tx) => {
+    await bulkTransaction(
+      async (tx, bulk) => {
         // One writer per team at a time: overlapping uploads then see each other's calls and
         // never both insert, or both count, the same call; nor both miss a /btw copy's original.
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
-        const { kept, replays } = await this.withoutReplays(tx, chunk);
-        const runs = await this.upsertRuns(tx, kept);
+        await bulk.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
+        const { kept, replays } = await this.withoutReplays(bulk, chunk);
+        const runs = await this.upsertRuns(bulk, kept);
         // Attribution first, so this chunk's spend lands on the run's owner, project and task.
         await attributeRunsInTransaction(tx, teamId, [...runs.values()], this.attribution);
-        const outcome = await this.writeCalls(tx, kept, replays, runs);
-        await this.writeToolCalls(tx, outcome.toolUses, results, runs);
+        const outcome = await this.writeCalls(bulk, kept, replays, runs);
+        await this.writeToolCalls(bulk, outcome.toolUses, results, runs);
         const duplicates = outcome.duplicates + merged + replays.length;
         await addChunkTotals(tx, teamId, this.batchId, {
           runs: this.touchedRuns.size,
@@ -356,7 +354,10 @@ export class IngestWriter {
    * beyond it, as in `trh analyze`. The opposite order, the copy stored first, is retracted in
    * writeCalls.
    */
-  private async withoutReplays(tx: Tx, chunk: PricedCall[]): Promise<{ kept: PricedCall[]; replays: PricedCall[] }> {
+  private async withoutReplays(
+    bulk: BulkConnection,
+    chunk: PricedCall[],
+  ): Promise<{ kept: PricedCall[]; replays: PricedCall[] }> {
     const copyIds = new Set<string>();
     const mainIds = new Set<string>();
     for (const { call, source } of chunk) {
@@ -365,7 +366,7 @@ export class IngestWriter {
     }
     if (copyIds.size === 0) return { kept: chunk, replays: [] };
     const unknown = [...copyIds].filter((id) => !mainIds.has(id));
-    for (const id of await storedMainThreadMessageIds(tx, this.scope.teamId, unknown)) mainIds.add(id);
+    for (const id of await storedMainThreadMessageIds(bulk, this.scope.teamId, unknown)) mainIds.add(id);
     const kept: PricedCall[] = [];
     const replays: PricedCall[] = [];
     for (const priced of chunk) {
@@ -423,7 +424,7 @@ export class IngestWriter {
   }
 
   /** The chunk's runs, created or widened; their ids by session id. */
-  private async upsertRuns(tx: Tx, chunk: PricedCall[]): Promise<Map<string, string>> {
+  private async upsertRuns(bulk: BulkConnection, chunk: PricedCall[]): Promise<Map<string, string>> {
     const bySession = new Map<
       string,
       { source: TraceSource; first: Date; last: Date; models: Set<string>; cwd: string | null; branch: string | null }
@@ -465,10 +466,10 @@ export class IngestWriter {
         identityId: null,
       };
     });
-    const identityIds = await this.identitiesFor(tx, rows);
+    const identityIds = await this.identitiesFor(bulk, rows);
     for (const row of rows) row.identityId = identityIds.get(row.externalId) ?? null;
     const stored = await upsertRuns(
-      tx,
+      bulk,
       this.scope.teamId,
       this.scope.actor.kind === "apiKey" ? this.scope.actor.apiKeyId : null,
       rows,
@@ -482,12 +483,12 @@ export class IngestWriter {
   }
 
   /** Who each run's trace says did the work (lib/ingest/identities.ts), stored; ids by session id. */
-  private async identitiesFor(tx: Tx, runs: RunInput[]): Promise<Map<string, string>> {
+  private async identitiesFor(bulk: BulkConnection, runs: RunInput[]): Promise<Map<string, string>> {
     const wanted = new Map<string, { kind: string; value: string }>();
     for (const { externalId, cwd } of runs)
       wanted.set(externalId, traceIdentity(this.sessionEmails.get(externalId), cwd, this.sender));
     const distinct = [...new Map([...wanted.values()].map((id) => [`${id.kind}\u0000${id.value}`, id])).values()];
-    const stored = await upsertIdentities(tx, this.scope.teamId, distinct);
+    const stored = await upsertIdentities(bulk, this.scope.teamId, distinct);
     const idOf = new Map(stored.map((row) => [`${row.kind}\u0000${row.value}`, row.id]));
     return new Map(
       [...wanted.entries()].map(([sessionId, id]) => [sessionId, idOf.get(`${id.kind}\u0000${id.value}`)!]),
@@ -516,7 +517,7 @@ export class IngestWriter {
   }
 
   private async writeCalls(
-    tx: Tx,
+    bulk: BulkConnection,
     chunk: PricedCall[],
     replays: PricedCall[],
     runs: Map<string, string>,
@@ -524,7 +525,7 @@ export class IngestWriter {
     if (chunk.length === 0 && replays.length === 0) return { calls: 0, duplicates: 0, costUsd: 0, toolUses: [] };
     const teamId = this.scope.teamId;
     const existing = await lockStoredCalls(
-      tx,
+      bulk,
       teamId,
       chunk.map((c) => ({ source: c.source, callKey: c.key })),
     );
@@ -579,20 +580,20 @@ export class IngestWriter {
       })),
     );
     await upsertCalls(
-      tx,
+      bulk,
       teamId,
       this.batchId,
       written.map((priced) => callRow(priced, runIdOf(priced.call))),
     );
-    await learnMessageIds(tx, teamId, learned);
+    await learnMessageIds(bulk, teamId, learned);
 
-    const retracted = await this.retractReplays(tx, chunk, replays);
+    const retracted = await this.retractReplays(bulk, chunk, replays);
     for (const old of retracted) {
       deltas.add(old.runId, old.timestamp, old.model, old, -1, Number(old.costUsd), -1);
       costUsd -= Number(old.costUsd);
       this.touchedRuns.add(old.runId);
     }
-    await applySpendDeltas(tx, teamId, deltas.rows());
+    await applySpendDeltas(bulk, teamId, deltas.rows());
     return { calls: written.length, duplicates: duplicates + retracted.length, costUsd, toolUses };
   }
 
@@ -603,7 +604,11 @@ export class IngestWriter {
    * (kept before rule 3 held here, or before message ids were stored). Runs after this chunk's
    * calls and learned message ids are in.
    */
-  private async retractReplays(tx: Tx, chunk: PricedCall[], replays: PricedCall[]): Promise<StoredCall[]> {
+  private async retractReplays(
+    bulk: BulkConnection,
+    chunk: PricedCall[],
+    replays: PricedCall[],
+  ): Promise<StoredCall[]> {
     const mainIds = [
       ...new Set(
         chunk.flatMap(({ call, source }) =>
@@ -612,13 +617,13 @@ export class IngestWriter {
       ),
     ];
     const retracted = await deleteSidechainCopies(
-      tx,
+      bulk,
       this.scope.teamId,
       mainIds,
       replays.map((p) => p.key),
     );
     await moveToolCallsOfRetractedCopies(
-      tx,
+      bulk,
       this.scope.teamId,
       retracted.map((row) => ({ id: row.id, messageId: row.messageId })),
     );
@@ -629,10 +634,15 @@ export class IngestWriter {
    * Tool calls in one statement: the uses the chunk's new calls asked for, joined with the results
    * that came back (usually in the same chunk; a result whose use is stored fills in that row).
    */
-  private async writeToolCalls(tx: Tx, uses: ToolCallInput[], results: ToolResultEvent[], runs: Map<string, string>) {
+  private async writeToolCalls(
+    bulk: BulkConnection,
+    uses: ToolCallInput[],
+    results: ToolResultEvent[],
+    runs: Map<string, string>,
+  ) {
     if (uses.length === 0 && results.length === 0) return;
     const missingSessions = [...new Set(results.map((r) => r.sessionId).filter((id) => !runs.has(id)))];
-    for (const run of await runsOfSessions(tx, this.scope.teamId, missingSessions)) runs.set(run.externalId, run.id);
+    for (const run of await runsOfSessions(bulk, this.scope.teamId, missingSessions)) runs.set(run.externalId, run.id);
     const rows = new Map<string, ToolCallInput>();
     for (const use of uses) rows.set(`${use.runId}\u0000${use.toolUseId}`, use);
     const resultOf = new Map<string, ToolResultEvent>();
@@ -673,12 +683,12 @@ export class IngestWriter {
         seenAt: resultOf.get(key)!.timestamp ?? new Date(),
       })),
     );
-    await upsertToolCalls(tx, this.scope.teamId, [...rows.values()]);
+    await upsertToolCalls(bulk, this.scope.teamId, [...rows.values()]);
     // Commits, pull requests and branches the run's tools produced; a commit or a pull request
     // proposes the run's outcome (lib/outcomes).
-    await insertRunReferences(tx, this.scope.teamId, references);
+    await insertRunReferences(bulk, this.scope.teamId, references);
     await proposeOutcomesIn(
-      tx,
+      bulk,
       this.scope.teamId,
       references
         .filter((r) => r.kind !== "branch")

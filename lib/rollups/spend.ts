@@ -8,7 +8,7 @@
  * of DailySpend from RunDaySpend (rebuildDailySpend). Both go through one SQL shape (addToDailySpend).
  */
 
-import { type RowOf, recordColumns, tableColumns } from "@/lib/db/columns";
+import { type RowOf, recordColumns, type SqlClient, tableColumns } from "@/lib/db/columns";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { RunDaySpendModel } from "@/lib/generated/prisma/models/RunDaySpend";
 
@@ -54,7 +54,7 @@ function addToDailySpend(teamId: string, amounts: Prisma.Sql): Prisma.Sql {
  * Adds deltas to all three levels in the caller's transaction (after the runs' attribution is
  * settled, so the spend lands on their owner, project and task). Rows a retraction empties go.
  */
-export async function applySpendDeltas(tx: Tx, teamId: string, deltas: SpendDelta[]): Promise<void> {
+export async function applySpendDeltas(tx: SqlClient, teamId: string, deltas: SpendDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   const d = spendDeltaColumns.from(deltas, "d");
   await tx.$executeRaw`
