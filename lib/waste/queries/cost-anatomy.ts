@@ -1,4 +1,4 @@
-/** Cost anatomy of one run (from its calls: the drill-down), and summed over the runs started in a date range (from the rollup). */
+/** Cost anatomy of one run, and summed over the runs started in a date range: both from the RunCostAnatomy rollup. */
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { recordColumns } from "@/lib/db/columns";
@@ -6,17 +6,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { DateRange } from "@/lib/queries/params";
 import { visibleRunsCondition } from "@/lib/queries/visible-runs";
 import { anatomyColumns, anatomySums, fromRow } from "@/lib/rollups/cost-anatomy";
-import { type CostAnatomy, costAnatomy, emptyAnatomy } from "../cost-anatomy";
-import { loadRunInputs, teamPriceOverrides } from "../load-runs";
-
-export async function runCostAnatomy(scope: Scope, runId: string): Promise<CostAnatomy | null> {
-  const [visible] = await db().$queryRaw<
-    { id: string }[]
-  >`SELECT r.id::text AS id FROM "Run" r WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
-  if (!visible) return null;
-  const [input] = await loadRunInputs(db(), scope.teamId, [runId], await teamPriceOverrides(db(), scope.teamId));
-  return input ? costAnatomy(input) : null;
-}
+import { type CostAnatomy, emptyAnatomy } from "../cost-anatomy";
 
 export interface RangeAnatomy {
   /** Every run of the team started in the range (team aggregates are open to members). */
@@ -33,6 +23,17 @@ const anatomyRow = anatomyColumns.pick(
 );
 
 const topRunRow = recordColumns({ runId: "uuid", run: "text", ...anatomyRow.columns });
+
+/** One run's stored anatomy; null when the caller may not see the run or it has no calls. */
+export async function runCostAnatomy(scope: Scope, runId: string): Promise<CostAnatomy | null> {
+  const [row] = await anatomyRow.read(
+    db(),
+    Prisma.sql`
+      SELECT ${anatomyRow.select("a")} FROM "Run" r JOIN "RunCostAnatomy" a ON a."teamId" = r."teamId" AND a."runId" = r.id
+      WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`,
+  );
+  return row ? fromRow(row) : null;
+}
 
 /**
  * Sums the stored anatomies (RunCostAnatomy) of the runs started in the range, and reads those of
