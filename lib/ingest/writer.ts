@@ -141,9 +141,9 @@ const storedTotal = (stored: StoredCall) =>
   stored.uncachedInput + stored.cacheRead + stored.cacheWrite5m + stored.cacheWrite1h + stored.output;
 
 /**
- * Work that runs once a batch has committed (COMPLETE), with the runs it touched: the findings
- * recompute, the budgets' evaluation, the context packages, and whatever else must follow an
- * ingest without holding its transactions. Each runs in its own transactions; a failure is the
+ * Work that runs once a batch has committed (COMPLETE), with the runs whose calls or tool results
+ * it wrote: the findings recompute, the budgets' evaluation, the context packages, and whatever
+ * else must follow an ingest without holding its transactions. Each runs in its own transactions; a failure is the
  * batch's failure to report, never a rollback of what was stored.
  */
 export type AfterCommit = (batch: {
@@ -155,7 +155,8 @@ export type AfterCommit = (batch: {
 
 /** The after-commit work of every batch, in order. */
 export const afterCommit: AfterCommit[] = [
-  // Incremental: only the runs this batch touched, once per batch however many files it read.
+  // Incremental: only the runs whose calls or tool results this batch wrote (a file sent again
+  // changes nothing), once per batch however many files it read.
   ({ teamId, runIds }) => recomputeRunFindings(teamId, runIds).then(() => undefined),
   // Budgets can only be crossed by a batch that added cost.
   ({ teamId, costUsd }) => (costUsd > 0 ? evaluateBudgetsAfterIngest(teamId) : Promise.resolve()),
@@ -187,6 +188,8 @@ export class IngestWriter {
   private pendingResults: ToolResultEvent[] = [];
   private readonly sessions = new Map<string, SessionEvent>();
   private readonly touchedRuns = new Set<string>();
+  /** Runs whose calls or tool results this batch wrote: the only ones whose findings can have changed. */
+  private readonly changedRuns = new Set<string>();
   private readonly unpriced = new Set<string>();
   private readonly errors: IngestError[] = [];
   private errorCount = 0;
@@ -396,7 +399,7 @@ export class IngestWriter {
     const committed = {
       teamId: this.scope.teamId,
       batchId: this.batchId,
-      runIds: [...this.touchedRuns],
+      runIds: [...this.changedRuns],
       costUsd: this.costUsd,
     };
     for (const work of afterCommit) await work(committed);
@@ -563,6 +566,8 @@ export class IngestWriter {
       costUsd += priced.costUsd - Number(old.costUsd);
     }
     const written = [...inserts, ...upgrades.map((u) => u.priced)];
+    for (const priced of inserts) this.changedRuns.add(runIdOf(priced.call));
+    for (const { old } of upgrades) this.changedRuns.add(old.runId);
     const toolUses: ToolCallInput[] = written.flatMap((priced) =>
       priced.call.toolUses.map((use) => ({
         runId: runIdOf(priced.call),
@@ -593,6 +598,7 @@ export class IngestWriter {
       deltas.add(old.runId, old.timestamp, old.model, old, -1, Number(old.costUsd), -1);
       costUsd -= Number(old.costUsd);
       this.touchedRuns.add(old.runId);
+      this.changedRuns.add(old.runId);
     }
     await applySpendDeltas(tx, teamId, deltas.rows());
     return { calls: written.length, duplicates: duplicates + retracted.length, costUsd, toolUses };
@@ -641,6 +647,8 @@ export class IngestWriter {
     for (const result of results) {
       const runId = runs.get(result.sessionId);
       if (!runId) continue; // a result whose run has no stored call yet: nothing to attach it to
+      // A result may be the same as the stored one (a file sent again); counted as a change all the same.
+      this.changedRuns.add(runId);
       const key = `${runId}\u0000${result.toolUseId}`;
       const row = rows.get(key) ?? {
         runId,
