@@ -25,7 +25,7 @@ import { runOutcome } from "@/lib/outcomes/run-outcome";
 import { costPerOutcome } from "@/lib/queries/cost-per-outcome";
 import { dailySpendByGroup } from "@/lib/queries/daily-spend-by-group";
 import { filterChoices } from "@/lib/queries/filter-choices";
-import { latestSpendDay } from "@/lib/queries/latest-spend-day";
+import { latestSpendDay, pageDayRange } from "@/lib/queries/latest-spend-day";
 import { mergeSuggestions } from "@/lib/queries/merge-suggestions";
 import { ownershipSetup } from "@/lib/queries/ownership-setup";
 import { addDays } from "@/lib/queries/params";
@@ -34,7 +34,7 @@ import { runAttribution } from "@/lib/queries/run-attribution";
 import { runDetail } from "@/lib/queries/run-detail";
 import { runsList, runsQuerySchema } from "@/lib/queries/runs-list";
 import { type SpendGroup, spendByGroup } from "@/lib/queries/spend-by-group";
-import { teamHasRuns } from "@/lib/queries/team-has-runs";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 import { unallocatedGroups } from "@/lib/queries/unallocated-groups";
 import { rangeCostAnatomy, runCostAnatomy } from "@/lib/waste/queries/cost-anatomy";
 import { runFindings } from "@/lib/waste/queries/run-findings";
@@ -43,10 +43,10 @@ import { wasteByGroup } from "@/lib/waste/queries/waste-by-group";
 import { wasteOverTime } from "@/lib/waste/queries/waste-over-time";
 import { latestRecomputeJob } from "@/lib/waste/recompute-job";
 
-/** A range of `days` ending on the last day with spend: what each page shows without a range in its URL. */
+/** What a page shows without a range in its URL: `days` ending today, or on the last day with spend. */
 async function defaultRange(scope: Scope, days: number) {
-  const lastDay = (await latestSpendDay(scope))!;
-  return { from: addDays(lastDay, -(days - 1)), to: lastDay };
+  const { from, to } = await pageDayRange(scope, {}, days);
+  return { from, to };
 }
 
 /** The page's server work for a range of `days` ending on the last day of data. */
@@ -70,8 +70,10 @@ export function pageWork(scope: Scope, days: number, runId: string): Record<stri
         spendByGroup(scope, { ...current, groupBy: "project" }),
         budgetOverview(scope, true),
         reconciliation(scope, { ...current, groupBy: "provider" }),
-        teamHasRuns(scope),
-        // The outcome panel's two requests (components/outcomes/outcome-cost-panel.tsx).
+      ]);
+      await getStartedSteps(scope);
+      // The outcome panel's two requests as soon as it loads (components/outcomes/outcome-cost-panel.tsx).
+      await Promise.all([
         costPerOutcome(scope, { from: addDays(period.to, -(12 * 7 - 1)), to: period.to, groupBy: "week" }),
         costPerOutcome(scope, { ...current, groupBy: "project" }),
       ]);
@@ -79,6 +81,7 @@ export function pageWork(scope: Scope, days: number, runId: string): Record<stri
     runs: async () => {
       const range = await defaultRange(scope, days);
       await Promise.all([runsList(scope, runsQuerySchema.parse(range)), filterChoices(scope)]);
+      await getStartedSteps(scope);
     },
     waste: async () => {
       const range = await defaultRange(scope, days);
@@ -91,18 +94,20 @@ export function pageWork(scope: Scope, days: number, runId: string): Record<stri
         // The cost anatomy, from the rollup (lib/waste/queries/cost-anatomy.ts).
         rangeCostAnatomy(scope, range),
         latestRecomputeJob(scope.teamId),
-        teamHasRuns(scope),
       ]);
+      await getStartedSteps(scope);
     },
     context: async () => {
       const range = await defaultRange(scope, days);
       await contextPackageReport(scope, { ...range, groupBy: "project" });
+      await getStartedSteps(scope);
     },
     "workflows compare": async () => {
       const range = await defaultRange(scope, days);
       const choices = await cohortChoices(scope, range);
       const cohorts = choices.topModels.map((model) => `model:${escapeCohortValue(model)}`);
       await compareCohorts(scope, compareQuerySchema.parse({ ...range, cohort: cohorts, match: "project" }));
+      await getStartedSteps(scope);
     },
     "billing reconciliation": async () => {
       const range = await defaultRange(scope, days);
@@ -131,6 +136,7 @@ export function pageWork(scope: Scope, days: number, runId: string): Record<stri
     },
     "people and projects (ownership)": async () => {
       await Promise.all([ownershipSetup(scope), unallocatedGroups(scope), mergeSuggestions(scope)]);
+      await getStartedSteps(scope);
     },
     "run drill-down (5,000 calls)": async () => {
       const detail = await runDetail(scope, runId);

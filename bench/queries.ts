@@ -209,7 +209,8 @@ async function perRunRollups(client: pg.Client, teamId: string): Promise<void> {
  */
 async function anatomyFromCalls(scope: Scope, range: { from: string; to: string }): Promise<void> {
   const { db } = await import("@/lib/db/client");
-  const { loadRunInputs, teamPriceOverrides } = await import("@/lib/waste/load-runs");
+  const { loadRunInputs } = await import("@/lib/waste/load-runs");
+  const { teamPriceOverrides } = await import("@/lib/pricing/overrides");
   const { costAnatomy, addAnatomy, emptyAnatomy } = await import("@/lib/waste/cost-anatomy");
   const runs = await db().$queryRaw<{ id: string }[]>`
     SELECT id::text FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND "startedAt" >= ${new Date(`${range.from}T00:00:00Z`)}

@@ -118,7 +118,7 @@ export function TraceUploader() {
     <>
       <section className="panel">
         <section
-          aria-label="Drop trace files or folders"
+          aria-label="Drop trace files here"
           className={dragging ? "dropzone active" : "dropzone"}
           data-testid="upload-dropzone"
           data-ready={ready}

@@ -1,7 +1,5 @@
-import { assignRunAction, splitRunAction } from "@/app/(app)/ownership/actions";
-import { can } from "@/lib/auth/permissions";
-import type { Scope } from "@/lib/auth/scope";
-import { type FieldAttribution, runAttribution } from "@/lib/queries/run-attribution";
+import { assignRunAction, splitRunAction } from "@/lib/ownership/actions";
+import type { FieldAttribution, RunAttribution } from "@/lib/queries/run-attribution";
 import { ActionForm } from "./action-form";
 import { Choice, personOptions, projectOptions, taskOptions } from "./choice";
 
@@ -15,19 +13,16 @@ function Field({ label, value }: { label: string; value: FieldAttribution & { em
   );
 }
 
-/** Who owns a run and what decided it; admins can assign it by hand or split it among owners. */
-export async function RunAttributionPanel({ scope, runId }: { scope: Scope; runId: string }) {
-  const attribution = await runAttribution(scope, runId);
-  if (!attribution) return null;
-  const admin = can(scope.actor, "ownership:edit");
-  const choose = (name: string, options: { id: string; label: string }[]) => (
-    <Choice
-      name={name}
-      options={[{ id: "keep", label: "(keep)" }, ...options]}
-      empty="(rules decide)"
-      defaultValue="keep"
-    />
-  );
+/** Who owns a run and what decided it; admins (`canEdit`) can assign it by hand or split it among owners. */
+export function RunAttributionPanel({
+  runId,
+  attribution,
+  canEdit: admin,
+}: {
+  runId: string;
+  attribution: RunAttribution;
+  canEdit: boolean;
+}) {
   return (
     <section className="panel" data-testid="run-attribution">
       <h2>Ownership</h2>
@@ -42,9 +37,15 @@ export async function RunAttributionPanel({ scope, runId }: { scope: Scope; runI
           <summary>Assign by hand or split</summary>
           <ActionForm action={assignRunAction}>
             <input type="hidden" name="runId" value={runId} />
-            <label>Owner {choose("ownerId", personOptions(attribution.people))}</label>
-            <label>Project {choose("projectId", projectOptions(attribution.projects))}</label>
-            <label>Task {choose("taskId", taskOptions(attribution.tasks))}</label>
+            <label>
+              Owner <KeepOrRulesChoice name="ownerId" options={personOptions(attribution.people)} />
+            </label>
+            <label>
+              Project <KeepOrRulesChoice name="projectId" options={projectOptions(attribution.projects)} />
+            </label>
+            <label>
+              Task <KeepOrRulesChoice name="taskId" options={taskOptions(attribution.tasks)} />
+            </label>
             <button type="submit">Save</button>
           </ActionForm>
           <ActionForm action={splitRunAction}>
@@ -81,5 +82,17 @@ export async function RunAttributionPanel({ scope, runId }: { scope: Scope; runI
         </details>
       ) : null}
     </section>
+  );
+}
+
+/** A hand assignment's choice: keep what is set, let the rules decide, or pick one. */
+function KeepOrRulesChoice({ name, options }: { name: string; options: { id: string; label: string }[] }) {
+  return (
+    <Choice
+      name={name}
+      options={[{ id: "keep", label: "(keep)" }, ...options]}
+      empty="(rules decide)"
+      defaultValue="keep"
+    />
   );
 }

@@ -18,7 +18,7 @@ import { z } from "zod";
 import { findTraceFiles, type TraceFile } from "@/lib/analyze/trace-files";
 import { formatUsd } from "@/lib/format";
 import { fileFrame } from "@/lib/ingest/file-frames";
-import { agentFormats, type TraceFormat } from "@/lib/ingest/parsers";
+import { isAgentFormat, type TraceFormat } from "@/lib/ingest/formats";
 import { CommandError, UsageError } from "./errors";
 
 const WATCH_INTERVAL_MS = 2000;
@@ -86,7 +86,7 @@ interface Part {
 }
 
 /** The other agents' files go whole (see the top of this file). */
-const sentWhole = (format: TraceFormat) => (agentFormats as readonly TraceFormat[]).includes(format);
+const sentWhole = (format: TraceFormat) => isAgentFormat(format);
 
 /**
  * The next piece of what is new in a file (up to MAX_REQUEST_BYTES, ending at a line end), or
@@ -221,7 +221,8 @@ export async function pushCommand(args: string[]): Promise<number> {
   if (!/^https?:\/\//.test(values.url)) throw new UsageError("--url must start with http:// or https://");
 
   const state = loadState();
-  const serverState = (state[values.url] ??= {});
+  state[values.url] ??= {};
+  const serverState = state[values.url]!;
   const totals: Totals = { calls: 0, duplicates: 0, costUsd: 0, errors: [] };
   const round = async () => {
     const { files, missing } = await findTraceFiles(positionals);
@@ -239,12 +240,13 @@ export async function pushCommand(args: string[]): Promise<number> {
       saveState(state);
     };
     for (const file of files) {
-      const fileState = (serverState[file.absolutePath] ??= {
+      serverState[file.absolutePath] ??= {
         sentBytes: 0,
         sentLines: 0,
         contextLines: [],
         sentMtimeMs: 0,
-      });
+      };
+      const fileState = serverState[file.absolutePath]!;
       for (
         let part = await nextPart(file, fileState);
         part !== null;

@@ -17,13 +17,12 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { type FileHeader, fileHeaderSchema, MAX_HEADER_BYTES } from "./file-frames";
+import { type IngestFormat, ingestFormats } from "./formats";
 import {
   acceptedFormatsMessage,
   decodedBytes,
   type FileBody,
-  type IngestFormat,
   IngestInputError,
-  ingestFormats,
   openTraceBody,
   traceEvents,
 } from "./ingest-file";

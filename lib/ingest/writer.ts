@@ -13,6 +13,7 @@ import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
 import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { replayPendingPullRequests } from "@/lib/outcomes/pending-pull-requests";
 import { proposeOutcomesIn } from "@/lib/outcomes/record-outcome";
 import type { AttributionContext } from "@/lib/ownership/attribution";
 import {
@@ -20,7 +21,9 @@ import {
   attributeRunsInTransaction,
   loadAttributionContext,
 } from "@/lib/ownership/reattribute";
+import { teamPriceOverrides } from "@/lib/pricing/overrides";
 import { type PriceOverride, priceCall } from "@/lib/pricing/price-book";
+import { dayOf } from "@/lib/queries/params";
 import { applySpendDeltas, type SpendDelta } from "@/lib/rollups/spend";
 import {
   type CallRow,
@@ -141,27 +144,34 @@ const storedTotal = (stored: StoredCall) =>
   stored.uncachedInput + stored.cacheRead + stored.cacheWrite5m + stored.cacheWrite1h + stored.output;
 
 /**
- * Work that runs once a batch has committed (COMPLETE), with the runs whose calls or tool results
- * it wrote: the findings recompute, the budgets' evaluation, the context packages, and whatever
- * else must follow an ingest without holding its transactions. Each runs in its own transactions; a failure is the
+ * Work that runs once a batch has committed (COMPLETE), with the runs it touched: the findings
+ * recompute, the budgets' evaluation, the context packages, and whatever else must follow an
+ * ingest without holding its transactions. Each runs in its own transactions; a failure is the
  * batch's failure to report, never a rollback of what was stored.
  */
 export type AfterCommit = (batch: {
   teamId: string;
   batchId: string;
+  /** The runs the batch touched. */
   runIds: string[];
+  /** Those whose calls or tool results it wrote: the only ones whose findings can have changed. */
+  changedRunIds: string[];
   costUsd: number;
 }) => Promise<void>;
 
 /** The after-commit work of every batch, in order. */
 export const afterCommit: AfterCommit[] = [
-  // Incremental: only the runs whose calls or tool results this batch wrote (a file sent again
-  // changes nothing), once per batch however many files it read.
-  ({ teamId, runIds }) => recomputeRunFindings(teamId, runIds).then(() => undefined),
+  // Pull request decisions that arrived before these runs did, then the findings (which read
+  // outcomes). Incremental: only the runs whose calls or tool results this batch wrote (a file
+  // sent again changes nothing) and those just decided, once per batch however many files it read.
+  async ({ teamId, runIds, changedRunIds }) => {
+    const decided = await replayPendingPullRequests(teamId, runIds);
+    await recomputeRunFindings(teamId, [...new Set([...changedRunIds, ...decided])]);
+  },
   // Budgets can only be crossed by a batch that added cost.
   ({ teamId, costUsd }) => (costUsd > 0 ? evaluateBudgetsAfterIngest(teamId) : Promise.resolve()),
-  // The context packages of the touched runs, after their findings (recommendations cite them).
-  ({ teamId, runIds }) => recomputeRunPackages(teamId, runIds),
+  // The context packages of the changed runs, after their findings (recommendations cite them).
+  ({ teamId, changedRunIds }) => recomputeRunPackages(teamId, changedRunIds),
 ];
 
 /** Postgres text and jsonb refuse NUL characters, which untrusted traces may contain. */
@@ -170,8 +180,6 @@ const pgText = <T extends string | null>(value: T): T =>
 
 type Tx = Prisma.TransactionClient;
 
-/** Raw queries give timestamps as Date on Postgres, but keep to what the driver hands back. */
-const day = (date: Date | string) => new Date(date).toISOString().slice(0, 10);
 /** Costs go to numeric(24,12) as text, so no binary rounding creeps into exact sums. */
 const money = (value: number) => value.toFixed(12);
 
@@ -215,22 +223,12 @@ export class IngestWriter {
     input: Omit<IngestInput, "events">,
     onProgress?: (progress: IngestProgress) => void,
   ): Promise<IngestWriter> {
-    const [batchId, overrides, attribution, sender] = await Promise.all([
+    const [batchId, priceOverrides, attribution, sender] = await Promise.all([
       openBatch(scope, input.format, input.fileName),
-      db().priceOverride.findMany({ where: { teamId: scope.teamId } }),
+      teamPriceOverrides(db(), scope.teamId),
       loadAttributionContext(db(), scope.teamId),
       senderOf(scope),
     ]);
-    const priceOverrides = overrides.map((o) => ({
-      id: o.id,
-      model: o.model,
-      effectiveFrom: o.effectiveFrom,
-      inputPerM: Number(o.inputPerM),
-      outputPerM: Number(o.outputPerM),
-      cacheReadPerM: Number(o.cacheReadPerM),
-      cacheWrite5mPerM: Number(o.cacheWrite5mPerM),
-      cacheWrite1hPerM: Number(o.cacheWrite1hPerM),
-    }));
     return new IngestWriter(
       scope,
       batchId,
@@ -261,6 +259,11 @@ export class IngestWriter {
         lastYield = performance.now();
       }
     }
+  }
+
+  /** Records refused so far (a grouped request's own count is the difference across its addAll). */
+  get refusedSoFar(): number {
+    return this.errorCount;
   }
 
   /** Renews the batch's lease (batch-status.ts) while a slow stream yields no chunk. */
@@ -399,7 +402,8 @@ export class IngestWriter {
     const committed = {
       teamId: this.scope.teamId,
       batchId: this.batchId,
-      runIds: [...this.changedRuns],
+      runIds: [...this.touchedRuns],
+      changedRunIds: [...this.changedRuns],
       costUsd: this.costUsd,
     };
     for (const work of afterCommit) await work(committed);
@@ -715,10 +719,10 @@ class SpendDeltas {
   >();
 
   add(runId: string, at: Date, model: string, tokens: TokenCounts, sign: 1 | -1, cost: number, calls: number): void {
-    const key = `${runId}\u0000${day(at)}\u0000${model}`;
+    const key = `${runId}\u0000${dayOf(at)}\u0000${model}`;
     let delta = this.byKey.get(key);
     if (!delta) {
-      delta = { runId, day: day(at), model, calls: 0, input: 0, output: 0, cacheWrite: 0, cacheRead: 0, cost: 0 };
+      delta = { runId, day: dayOf(at), model, calls: 0, input: 0, output: 0, cacheWrite: 0, cacheRead: 0, cost: 0 };
       this.byKey.set(key, delta);
     }
     delta.calls += calls;

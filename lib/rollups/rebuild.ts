@@ -86,15 +86,20 @@ export async function rebuildRollups(teamId: string, range?: RebuildRange): Prom
  * with their findings, once. `npm start` calls it after the migrations.
  */
 export async function backfillRunAnatomies(): Promise<{ runs: number }> {
-  const missing = await db().$queryRaw<{ teamId: string; ids: string[] }[]>`
-    SELECT r."teamId"::text AS "teamId", array_agg(r.id::text ORDER BY r."startedAt", r.id) AS ids FROM "Run" r
-    WHERE r.calls > 0 AND NOT EXISTS (SELECT 1 FROM "RunCostAnatomy" a WHERE a."teamId" = r."teamId" AND a."runId" = r.id)
-    GROUP BY r."teamId"`;
+  const teams = await db().team.findMany({ select: { id: true } });
   let runs = 0;
-  for (const { teamId, ids } of missing) {
+  for (const { id: teamId } of teams) {
+    const missing = await runIdColumns.read(
+      db(),
+      Prisma.sql`
+        SELECT r.id::text AS id FROM "Run" r
+        WHERE r."teamId" = ${teamId}::uuid AND r.calls > 0
+          AND NOT EXISTS (SELECT 1 FROM "RunCostAnatomy" a WHERE a."teamId" = r."teamId" AND a."runId" = r.id)
+        ORDER BY r."startedAt", r.id`,
+    );
     // A few hundred runs per transaction: progress is kept if the start is interrupted.
-    for (let start = 0; start < ids.length; start += 200) {
-      const batch = ids.slice(start, start + 200);
+    for (let start = 0; start < missing.length; start += 200) {
+      const batch = missing.slice(start, start + 200).map((run) => run.id);
       await recomputeRunFindings(teamId, batch);
       runs += batch.length;
     }

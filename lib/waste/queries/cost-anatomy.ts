@@ -1,10 +1,10 @@
 /** Cost anatomy of one run, and summed over the runs started in a date range: both from the RunCostAnatomy rollup. */
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { recordColumns } from "@/lib/db/columns";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { DateRange } from "@/lib/queries/params";
-import { visibleRunsCondition } from "@/lib/queries/visible-runs";
+import { type DateRange, dayAfter, dayStart } from "@/lib/queries/params";
 import { anatomyColumns, anatomySums, fromRow } from "@/lib/rollups/cost-anatomy";
 import { type CostAnatomy, emptyAnatomy } from "../cost-anatomy";
 
@@ -40,10 +40,7 @@ export async function runCostAnatomy(scope: Scope, runId: string): Promise<CostA
  * the most expensive runs the caller may open: two index reads, whatever the number of calls.
  */
 export async function rangeCostAnatomy(scope: Scope, range: DateRange, topCount = 5): Promise<RangeAnatomy> {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const toExclusive = new Date(`${range.to}T00:00:00Z`);
-  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
-  const started = Prisma.sql`r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}`;
+  const started = Prisma.sql`r."startedAt" >= ${dayStart(range.from)} AND r."startedAt" < ${dayAfter(range.to)}`;
   const [[team], top] = await Promise.all([
     anatomyRow.read(
       db(),

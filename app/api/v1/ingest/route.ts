@@ -4,7 +4,8 @@ import { requestScope } from "@/lib/auth/scope";
 import { badRequest, HttpError, jsonRoute } from "@/lib/http/errors";
 import { progressLinesResponse } from "@/lib/http/progress-lines";
 import { streamedBody, wantsProgressLines } from "@/lib/http/read-body";
-import { acceptedFormatsMessage, IngestInputError, ingestFormats, maxUploadBytes } from "@/lib/ingest/ingest-file";
+import { ingestFormats } from "@/lib/ingest/formats";
+import { acceptedFormatsMessage, IngestInputError, maxUploadBytes } from "@/lib/ingest/ingest-file";
 import { ingestRequestBody } from "@/lib/ingest/ingest-request";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { type SignInState, signInAction } from "./actions";
+import { type SignInState, signInAction } from "@/lib/auth/sign-in-actions";
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, { error: null });
@@ -15,6 +15,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <label>
         Email
+        {/* biome-ignore lint/a11y/noAutofocus: the sign-in page has one purpose; the email field is where every visitor starts */}
         <input name="email" type="email" autoComplete="username" required autoFocus />
       </label>
       <label>
