@@ -152,20 +152,26 @@ const storedTotal = (stored: StoredCall) =>
 export type AfterCommit = (batch: {
   teamId: string;
   batchId: string;
+  /** The runs the batch touched. */
   runIds: string[];
+  /** Those whose calls or tool results it wrote: the only ones whose findings can have changed. */
+  changedRunIds: string[];
   costUsd: number;
 }) => Promise<void>;
 
 /** The after-commit work of every batch, in order. */
 export const afterCommit: AfterCommit[] = [
-  // Pull request decisions that arrived before these runs did; before the findings, which read outcomes.
-  ({ teamId, runIds }) => replayPendingPullRequests(teamId, runIds).then(() => undefined),
-  // Incremental: only the runs this batch touched, once per batch however many files it read.
-  ({ teamId, runIds }) => recomputeRunFindings(teamId, runIds).then(() => undefined),
+  // Pull request decisions that arrived before these runs did, then the findings (which read
+  // outcomes). Incremental: only the runs whose calls or tool results this batch wrote (a file
+  // sent again changes nothing) and those just decided, once per batch however many files it read.
+  async ({ teamId, runIds, changedRunIds }) => {
+    const decided = await replayPendingPullRequests(teamId, runIds);
+    await recomputeRunFindings(teamId, [...new Set([...changedRunIds, ...decided])]);
+  },
   // Budgets can only be crossed by a batch that added cost.
   ({ teamId, costUsd }) => (costUsd > 0 ? evaluateBudgetsAfterIngest(teamId) : Promise.resolve()),
-  // The context packages of the touched runs, after their findings (recommendations cite them).
-  ({ teamId, runIds }) => recomputeRunPackages(teamId, runIds),
+  // The context packages of the changed runs, after their findings (recommendations cite them).
+  ({ teamId, changedRunIds }) => recomputeRunPackages(teamId, changedRunIds),
 ];
 
 /** Postgres text and jsonb refuse NUL characters, which untrusted traces may contain. */
@@ -188,6 +194,8 @@ export class IngestWriter {
   private pendingResults: ToolResultEvent[] = [];
   private readonly sessions = new Map<string, SessionEvent>();
   private readonly touchedRuns = new Set<string>();
+  /** Runs whose calls or tool results this batch wrote: the only ones whose findings can have changed. */
+  private readonly changedRuns = new Set<string>();
   private readonly unpriced = new Set<string>();
   private readonly errors: IngestError[] = [];
   private errorCount = 0;
@@ -396,6 +404,7 @@ export class IngestWriter {
       teamId: this.scope.teamId,
       batchId: this.batchId,
       runIds: [...this.touchedRuns],
+      changedRunIds: [...this.changedRuns],
       costUsd: this.costUsd,
     };
     for (const work of afterCommit) await work(committed);
@@ -562,6 +571,8 @@ export class IngestWriter {
       costUsd += priced.costUsd - Number(old.costUsd);
     }
     const written = [...inserts, ...upgrades.map((u) => u.priced)];
+    for (const priced of inserts) this.changedRuns.add(runIdOf(priced.call));
+    for (const { old } of upgrades) this.changedRuns.add(old.runId);
     const toolUses: ToolCallInput[] = written.flatMap((priced) =>
       priced.call.toolUses.map((use) => ({
         runId: runIdOf(priced.call),
@@ -592,6 +603,7 @@ export class IngestWriter {
       deltas.add(old.runId, old.timestamp, old.model, old, -1, Number(old.costUsd), -1);
       costUsd -= Number(old.costUsd);
       this.touchedRuns.add(old.runId);
+      this.changedRuns.add(old.runId);
     }
     await applySpendDeltas(bulk, teamId, deltas.rows());
     return { calls: written.length, duplicates: duplicates + retracted.length, costUsd, toolUses };
@@ -649,6 +661,8 @@ export class IngestWriter {
     for (const result of results) {
       const runId = runs.get(result.sessionId);
       if (!runId) continue; // a result whose run has no stored call yet: nothing to attach it to
+      // A result may be the same as the stored one (a file sent again); counted as a change all the same.
+      this.changedRuns.add(runId);
       const key = `${runId}\u0000${result.toolUseId}`;
       const row = rows.get(key) ?? {
         runId,

@@ -9,6 +9,8 @@ import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { teamPriceOverrides } from "@/lib/pricing/overrides";
+import { replaceRunAnatomies } from "@/lib/rollups/cost-anatomy";
+import { costAnatomy } from "./cost-anatomy";
 import { detectRunWaste, keepWorthShowing } from "./detect-run-waste";
 import { loadRunInputs, type UsualGrowthCache } from "./load-runs";
 import { detectNoAcceptedOutcome } from "./no-accepted-outcome";
@@ -18,8 +20,8 @@ import type { WasteFinding } from "./types";
 const RUNS_PER_BATCH = 25;
 
 /**
- * Deletes and rewrites the findings of `runIds` in one transaction, reading and writing
- * RUNS_PER_BATCH runs at a time. A finding's day is its run's start day (UTC), so all of a run's
+ * Deletes and rewrites the findings of `runIds`, and their cost anatomy (RunCostAnatomy, from the
+ * same calls), in one transaction, reading and writing RUNS_PER_BATCH runs at a time. A finding's day is its run's start day (UTC), so all of a run's
  * findings fall in the same date range as the run does in the runs list.
  */
 export async function recomputeRunFindings(teamId: string, runIds: string[]): Promise<{ findings: number }> {
@@ -38,6 +40,12 @@ export async function recomputeRunFindings(teamId: string, runIds: string[]): Pr
         );
         await tx.$executeRaw`DELETE FROM "Finding" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${batch}::uuid[])`;
         await insertFindings(tx, teamId, rows);
+        await replaceRunAnatomies(
+          tx,
+          teamId,
+          batch,
+          inputs.map((input) => ({ runId: input.runId, anatomy: costAnatomy(input) })),
+        );
         findings += rows.length;
       }
     },
