@@ -7,7 +7,8 @@
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { teamPriceOverrides } from "@/lib/waste/load-runs";
+import { loadPriceOverrides } from "@/lib/pricing/overrides";
+import type { PriceOverride } from "@/lib/pricing/price-book";
 import type { WasteCall, WasteToolCall } from "@/lib/waste/types";
 import { measureRunPackage } from "./measure";
 
@@ -19,7 +20,7 @@ export async function recomputeRunPackages(teamId: string, runIds: readonly stri
   await db().$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`context-package:${teamId}`}))`;
-      const overrides = await teamPriceOverrides(tx, teamId);
+      const overrides = await loadPriceOverrides(tx, teamId);
       for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
         const batch = runIds.slice(start, start + RUNS_PER_BATCH);
         await recomputeBatch(tx, teamId, batch, overrides);
@@ -46,7 +47,7 @@ async function recomputeBatch(
   tx: Prisma.TransactionClient,
   teamId: string,
   ids: string[],
-  overrides: Awaited<ReturnType<typeof teamPriceOverrides>>,
+  overrides: readonly PriceOverride[],
 ): Promise<void> {
   const calls = await tx.$queryRaw<(WasteCall & { runId: string })[]>`
     SELECT "runId"::text AS "runId", id, "agentId", timestamp, model, speed, "uncachedInput", "cacheRead", "cacheWrite5m", "cacheWrite1h",

@@ -9,7 +9,8 @@ import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { detectRunWaste, keepWorthShowing } from "./detect-run-waste";
-import { loadRunInputs, teamPriceOverrides, type UsualGrowthCache } from "./load-runs";
+import { loadPriceOverrides } from "@/lib/pricing/overrides";
+import { loadRunInputs, type UsualGrowthCache } from "./load-runs";
 import { detectNoAcceptedOutcome } from "./no-accepted-outcome";
 import type { WasteFinding } from "./types";
 
@@ -27,7 +28,7 @@ export async function recomputeRunFindings(teamId: string, runIds: string[]): Pr
     async (tx) => {
       // Two uploads touching the same run must not interleave their delete and insert.
       await lockTeamFindings(tx, teamId);
-      const overrides = await teamPriceOverrides(tx, teamId);
+      const overrides = await loadPriceOverrides(tx, teamId);
       const usualGrowth: UsualGrowthCache = new Map();
       for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
         const batch = runIds.slice(start, start + RUNS_PER_BATCH);

@@ -6,7 +6,7 @@ import { startRecomputeJob } from "@/lib/waste/recompute-job";
 
 /** Admins recompute the team's findings after prices changed (a changed outcome updates its runs' finding on its own). */
 export async function recomputeFindingsAction(): Promise<void> {
-  const scope = await pageScope("prices:manage");
+  const scope = await pageScope("findings:recompute");
   await startRecomputeJob(scope.teamId);
   revalidatePath("/waste");
 }

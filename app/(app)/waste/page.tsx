@@ -36,7 +36,7 @@ export default async function WastePage({
     () => ({ from: addDays(todayUtc(), -29), to: todayUtc() }),
   );
   const readAll = can(scope.actor, "spend:read-all");
-  const canRecompute = can(scope.actor, "prices:manage");
+  const canRecompute = can(scope.actor, "findings:recompute");
   const [byCategory, byProject, byOwner, overTime, top, anatomy, job] = await Promise.all([
     wasteByGroup(scope, { ...range, groupBy: "category" }),
     wasteByGroup(scope, { ...range, groupBy: "project" }),

@@ -4,7 +4,8 @@ import { db } from "@/lib/db/client";
 import type { DateRange } from "@/lib/queries/params";
 import { visibleRunsCondition } from "@/lib/queries/visible-runs";
 import { addAnatomy, type CostAnatomy, costAnatomy, emptyAnatomy } from "../cost-anatomy";
-import { loadRunInputs, teamPriceOverrides, type UsualGrowthCache } from "../load-runs";
+import { loadPriceOverrides } from "@/lib/pricing/overrides";
+import { loadRunInputs, type UsualGrowthCache } from "../load-runs";
 
 /** Runs read at a time when summing a range: bounds memory. */
 const RUNS_PER_BATCH = 25;
@@ -14,7 +15,7 @@ export async function runCostAnatomy(scope: Scope, runId: string): Promise<CostA
     { id: string }[]
   >`SELECT r.id::text AS id FROM "Run" r WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
   if (!visible) return null;
-  const [input] = await loadRunInputs(db(), scope.teamId, [runId], await teamPriceOverrides(db(), scope.teamId));
+  const [input] = await loadRunInputs(db(), scope.teamId, [runId], await loadPriceOverrides(db(), scope.teamId));
   return input ? costAnatomy(input) : null;
 }
 
@@ -37,7 +38,7 @@ export async function rangeCostAnatomy(scope: Scope, range: DateRange, topCount 
     SELECT r.id::text AS id, coalesce(r.title, r."externalId") AS run, (${visibleRunsCondition(scope)}) AS visible
     FROM "Run" r WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
     ORDER BY r."costUsd" DESC, r.id`;
-  const overrides = await teamPriceOverrides(db(), scope.teamId);
+  const overrides = await loadPriceOverrides(db(), scope.teamId);
   const top = new Set(
     runs
       .filter((run) => run.visible)

@@ -1,0 +1,8 @@
+-- AlterTable
+ALTER TABLE "PriceOverride" ADD COLUMN     "discountPercent" DECIMAL(9,6),
+ADD COLUMN     "effectiveUntil" TIMESTAMPTZ(3),
+ALTER COLUMN "inputPerM" DROP NOT NULL,
+ALTER COLUMN "outputPerM" DROP NOT NULL,
+ALTER COLUMN "cacheReadPerM" DROP NOT NULL,
+ALTER COLUMN "cacheWrite5mPerM" DROP NOT NULL,
+ALTER COLUMN "cacheWrite1hPerM" DROP NOT NULL;
