@@ -61,17 +61,27 @@ export interface PriceChange {
  * period cover. Refused (400) when another period of the same model pattern overlaps, or when a
  * discount names a model without a list price (there is nothing to discount: set its prices).
  */
-export async function setPriceOverride(scope: Scope, body: unknown, id?: string): Promise<PriceChange> {
+export async function setPriceOverride(
+  scope: Scope,
+  body: unknown,
+  id?: string,
+  options: { batchCalls?: number } = {},
+): Promise<PriceChange> {
   assertMayManagePrices(scope);
   if (id !== undefined && !z.uuid().safeParse(id).success) throw notFound("price override");
   const input = priceOverrideInputSchema.parse(body);
   const teamId = scope.teamId;
-  if (input.price.kind === "discount" && !input.model.endsWith("*") && listRates(input.model, startOf(input.from)) === null)
+  if (
+    input.price.kind === "discount" &&
+    !input.model.endsWith("*") &&
+    listRates(input.model, startOf(input.from)) === null
+  )
     throw badRequest(`${input.model} has no list price to discount: set its prices instead`);
   const columns = columnsOf(input);
   const { saved, before } = await db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`prices:${teamId}`}))`;
-    const before = id === undefined ? null : await tx.priceOverride.findUnique({ where: { teamId_id: { teamId, id } } });
+    const before =
+      id === undefined ? null : await tx.priceOverride.findUnique({ where: { teamId_id: { teamId, id } } });
     if (id !== undefined && before === null) throw notFound("price override");
     const overlapping = await tx.priceOverride.findFirst({
       where: {
@@ -83,7 +93,9 @@ export async function setPriceOverride(scope: Scope, body: unknown, id?: string)
       },
     });
     if (overlapping !== null)
-      throw badRequest(`${columns.model} already has a price ${periodText(overlapping)}: change that one, or pick days outside it`);
+      throw badRequest(
+        `${columns.model} already has a price ${periodText(overlapping)}: change that one, or pick days outside it`,
+      );
     const saved =
       before === null
         ? await tx.priceOverride.create({ data: { teamId, ...columns } })
@@ -103,7 +115,7 @@ export async function setPriceOverride(scope: Scope, body: unknown, id?: string)
     return { saved, before };
   });
   const targets = before === null ? [targetOf(saved)] : [targetOf(before), targetOf(saved)];
-  return { override: toRow(saved), ...(await startRepriceJob(teamId, targets)) };
+  return { override: toRow(saved), ...(await startRepriceJob(teamId, targets, options)) };
 }
 
 /** Deletes an override; the calls it priced go back to the list price (or to unpriced). */

@@ -22,7 +22,10 @@ const decimal = (scale: number, max: number, what: string) =>
   z
     .union([z.string(), z.number()])
     .transform((value) => String(value).trim())
-    .refine((value) => new RegExp(`^\\d{1,12}(\\.\\d{1,${scale}})?$`).test(value), `${what}: a number with at most ${scale} decimals`)
+    .refine(
+      (value) => new RegExp(`^\\d{1,12}(\\.\\d{1,${scale}})?$`).test(value),
+      `${what}: a number with at most ${scale} decimals`,
+    )
     .refine((value) => Number(value) <= max, `${what}: at most ${max}`);
 
 /** USD per million tokens. */
@@ -55,7 +58,11 @@ export const priceOverrideInputSchema = z
   })
   .superRefine((input, ctx) => {
     if (input.until != null && input.until < input.from)
-      ctx.addIssue({ code: "custom", path: ["until"], message: `until (${input.until}) is before from (${input.from})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["until"],
+        message: `until (${input.until}) is before from (${input.from})`,
+      });
   });
 
 export type PriceOverrideInput = z.output<typeof priceOverrideInputSchema>;

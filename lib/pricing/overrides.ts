@@ -22,7 +22,8 @@ export const startOf = (day: string) => new Date(`${day}T00:00:00Z`);
 
 function toPriceOverride(row: StoredOverride): PriceOverride {
   const base = { id: row.id, model: row.model, effectiveFrom: row.effectiveFrom, effectiveUntil: row.effectiveUntil };
-  if (row.discountPercent !== null) return { ...base, price: { kind: "discount", percentMillionths: millionths(row.discountPercent) } };
+  if (row.discountPercent !== null)
+    return { ...base, price: { kind: "discount", percentMillionths: millionths(row.discountPercent) } };
   const rate = (value: StoredOverride["inputPerM"]) => (value === null ? 0n : millionths(value));
   const rates: OverrideRates = {
     input: rate(row.inputPerM),
@@ -81,4 +82,3 @@ export async function listPriceOverrides(scope: Scope): Promise<PriceOverrideRow
   });
   return rows.map(toRow);
 }
-

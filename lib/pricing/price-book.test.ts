@@ -179,7 +179,13 @@ describe("team overrides", () => {
       // 0.000001, 3.75, 6.1, 0.3, 15.123456 USD per million tokens
       price: {
         kind: "rates",
-        rates: { input: 1n, cacheWrite5m: 3_750_000n, cacheWrite1h: 6_100_000n, cacheRead: 300_000n, output: 15_123_456n },
+        rates: {
+          input: 1n,
+          cacheWrite5m: 3_750_000n,
+          cacheWrite1h: 6_100_000n,
+          cacheRead: 300_000n,
+          output: 15_123_456n,
+        },
       },
     };
     const count = fc.integer({ min: 0, max: 10_000_000 });

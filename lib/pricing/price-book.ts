@@ -281,7 +281,8 @@ function listPriceOf(call: PricedTokens): CallPrice | null {
 export function priceCall(call: PricedTokens, overrides: readonly PriceOverride[] = []): CallPrice {
   const override = overrides.length > 0 ? matchingOverride(call.model, call.timestamp, overrides) : null;
   const multiplier = call.speed === "fast" ? fastMultiplier(call.model) : 1;
-  const fastRule = call.speed !== "fast" ? "" : multiplier === null ? "+fast:no-multiplier-known" : `+fast:x${multiplier}`;
+  const fastRule =
+    call.speed !== "fast" ? "" : multiplier === null ? "+fast:no-multiplier-known" : `+fast:x${multiplier}`;
   const times = BigInt(multiplier ?? 1);
   if (override?.price.kind === "rates") {
     const units = ratesCost(call, override.price.rates) * times;

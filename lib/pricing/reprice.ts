@@ -53,7 +53,11 @@ const jobFields = {
 } as const;
 
 export async function latestRepriceJob(teamId: string): Promise<RepriceJobStatus | null> {
-  return db().job.findFirst({ where: { teamId, kind: REPRICE_JOB_KIND }, orderBy: { createdAt: "desc" }, select: jobFields });
+  return db().job.findFirst({
+    where: { teamId, kind: REPRICE_JOB_KIND },
+    orderBy: { createdAt: "desc" },
+    select: jobFields,
+  });
 }
 
 /** Money as whole 1e-12 USD (numeric(24,12) as text), so differences and sums are exact. */
@@ -220,7 +224,11 @@ export async function startRepriceJob(
       await db()
         .job.update({
           where,
-          data: { status: "failed", error: String((error as Error)?.message ?? error).slice(0, 500), finishedAt: new Date() },
+          data: {
+            status: "failed",
+            error: String((error as Error)?.message ?? error).slice(0, 500),
+            finishedAt: new Date(),
+          },
         })
         .catch(() => {});
     });

@@ -1,10 +1,10 @@
 /** Cost anatomy of one run, and summed over the runs started in a date range. */
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import type { DateRange } from "@/lib/queries/params";
 import { visibleRunsCondition } from "@/lib/queries/visible-runs";
 import { addAnatomy, type CostAnatomy, costAnatomy, emptyAnatomy } from "../cost-anatomy";
-import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { loadRunInputs, type UsualGrowthCache } from "../load-runs";
 
 /** Runs read at a time when summing a range: bounds memory. */
