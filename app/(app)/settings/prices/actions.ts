@@ -1,0 +1,74 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { ZodError } from "zod";
+import type { PriceFormState } from "@/components/prices/price-action-form";
+import { pageScope } from "@/lib/auth/scope";
+import { formatInteger } from "@/lib/format";
+import { HttpError } from "@/lib/http/errors";
+import { deletePriceOverride, repriceAllHistory, setPriceOverride } from "@/lib/pricing/manage";
+
+const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
+
+/** Validation and refusals become a message on the form; anything else is a real failure. */
+async function attempt(work: () => Promise<string>): Promise<PriceFormState> {
+  try {
+    const message = await work();
+    revalidatePath("/settings/prices");
+    return { error: null, message };
+  } catch (error) {
+    if (error instanceof ZodError)
+      return {
+        error: error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; "),
+        message: null,
+      };
+    if (error instanceof HttpError) return { error: error.message, message: null };
+    throw error;
+  }
+}
+
+const repricing = (calls: number) =>
+  calls === 0 ? "No stored call is affected." : `Re-pricing ${formatInteger(calls)} calls and their totals.`;
+
+/** The form's fields as lib/pricing/override-input.ts's body (the schema checks them). */
+function overrideBody(form: FormData) {
+  const kind = text(form, "kind");
+  return {
+    model: text(form, "model"),
+    from: text(form, "from"),
+    until: text(form, "until") || null,
+    price:
+      kind === "discount"
+        ? { kind, percent: text(form, "percent") }
+        : {
+            kind,
+            input: text(form, "input"),
+            cacheWrite5m: text(form, "cacheWrite5m"),
+            cacheWrite1h: text(form, "cacheWrite1h"),
+            cacheRead: text(form, "cacheRead"),
+            output: text(form, "output"),
+          },
+  };
+}
+
+export async function savePriceAction(_state: PriceFormState, form: FormData): Promise<PriceFormState> {
+  return attempt(async () => {
+    const id = text(form, "overrideId") || undefined;
+    const { override, job } = await setPriceOverride(await pageScope(), overrideBody(form), id);
+    return `Saved the price of ${override?.model}. ${repricing(job.total)}`;
+  });
+}
+
+export async function deletePriceAction(_state: PriceFormState, form: FormData): Promise<PriceFormState> {
+  return attempt(async () => {
+    const { job } = await deletePriceOverride(await pageScope(), text(form, "overrideId"));
+    return `Deleted. ${repricing(job.total)}`;
+  });
+}
+
+export async function repriceAllAction(_state: PriceFormState, _form: FormData): Promise<PriceFormState> {
+  return attempt(async () => {
+    const { job } = await repriceAllHistory(await pageScope());
+    return repricing(job.total);
+  });
+}
