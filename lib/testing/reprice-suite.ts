@@ -7,12 +7,15 @@
  */
 import { expect, it } from "vitest";
 import type { Scope } from "@/lib/auth/scope";
+import { recomputeTeamPackages } from "@/lib/context-package/recompute";
 import { db } from "@/lib/db/client";
 import { HttpError } from "@/lib/http/errors";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { nativeCallKey } from "@/lib/ingest/writer";
 import { deletePriceOverride, setPriceOverride } from "@/lib/pricing/manage";
 import { latestRepriceJob, repriceCalls } from "@/lib/pricing/reprice";
+import { modelPrices } from "@/lib/queries/model-prices";
+import { recomputeTeamFindings } from "@/lib/waste/recompute";
 import { createTestTeam, type TestTeam, userScope } from "./fixtures";
 
 const UNKNOWN = "acme-coder-1";
@@ -218,6 +221,38 @@ async function refusal(work: Promise<unknown>): Promise<HttpError> {
   return error as HttpError;
 }
 
+/** What the Prices page lists as unpriced: the unknown model's calls outside `period`, from the counts alone. */
+function unpricedOutside(calls: GeneratedCall[], period: Book["acme"]) {
+  const outside = calls.filter(
+    (call) =>
+      call.model === UNKNOWN &&
+      (period === null ||
+        dayOf(call.timestamp) < period.from ||
+        (period.until !== null && dayOf(call.timestamp) > period.until)),
+  );
+  const days = outside.map((call) => dayOf(call.timestamp)).sort();
+  const sum = (tokens: (call: GeneratedCall) => number) => outside.reduce((total, call) => total + tokens(call), 0);
+  return {
+    model: UNKNOWN,
+    calls: outside.length,
+    inputTokens: sum((call) => call.input),
+    outputTokens: sum((call) => call.output),
+    cacheWriteTokens: sum((call) => call.cacheWrite5m + call.cacheWrite1h),
+    cacheReadTokens: sum((call) => call.cacheRead),
+    firstDay: days[0],
+    lastDay: days.at(-1),
+  };
+}
+
+/** The amounts derived from call prices after the fact: each run's context package cost and findings. */
+async function derivedAmounts(teamId: string) {
+  const packages = await db().$queryRaw<{ run: string; cost: string }[]>`
+    SELECT "runId"::text AS run, "packageCostUsd"::text AS cost FROM "RunContextPackage" WHERE "teamId" = ${teamId}::uuid ORDER BY 1`;
+  const findings = await db().$queryRaw<{ run: string; category: string; usd: string }[]>`
+    SELECT "runId"::text AS run, category, "wastedUsd"::text AS usd FROM "Finding" WHERE "teamId" = ${teamId}::uuid ORDER BY 1, 2, 3`;
+  return { packages, findings };
+}
+
 /** Registers the re-pricing tests; the caller chose the database. */
 export function repricingTests(): void {
   const calls = generatedCalls();
@@ -231,6 +266,8 @@ export function repricingTests(): void {
     await ingest(userScope(other), calls, "calls.jsonl");
     const listOnly: Book = { acme: null, sonnetDiscountFrom: null, sonnetDiscountPercent: 0n };
     await expectPricedAs(team, calls, listOnly);
+    expect((await modelPrices(admin)).unpriced).toEqual([unpricedOutside(calls, null)]);
+    const derivedBefore = await derivedAmounts(team.teamId);
 
     // A model the table lacks gets exact rates for 2026-03-03..07: only those days' calls change.
     const acme = await setPriceOverride(admin, {
@@ -243,6 +280,13 @@ export function repricingTests(): void {
     const acmeBook: Book = { ...listOnly, acme: { from: "2026-03-03", until: "2026-03-07" } };
     await expectPricedAs(team, calls, acmeBook);
     await expectPricedAs(other, calls, listOnly);
+    expect((await modelPrices(admin)).unpriced).toEqual([unpricedOutside(calls, acmeBook.acme)]);
+    // Context packages and findings of the re-priced runs follow: what a full recompute would give.
+    const derivedAfter = await derivedAmounts(team.teamId);
+    expect(derivedAfter.packages).not.toEqual(derivedBefore.packages);
+    await recomputeTeamFindings(team.teamId);
+    await recomputeTeamPackages(team.teamId);
+    expect(await derivedAmounts(team.teamId)).toEqual(derivedAfter);
     expect(await latestRepriceJob(team.teamId)).toMatchObject({
       id: acme.job.id,
       status: "done",
