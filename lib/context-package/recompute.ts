@@ -1,6 +1,7 @@
 /**
  * Stores each run's context package (RunContextPackage): the ingest writer calls
- * recomputeRunPackages for the runs an upload touched, right after their findings; a price change
+ * recomputeRunPackages for the runs an upload touched, right after their findings; re-pricing
+ * (lib/pricing/reprice.ts) does the same for the runs whose cost changed, and the Waste page's recompute
  * redoes a team with recomputeTeamPackages. Like findings, a package depends on the data alone.
  */
 

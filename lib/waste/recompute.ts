@@ -1,6 +1,7 @@
 /**
  * Stores findings: the ingest writer calls recomputeRunFindings for the runs each upload touched;
- * recomputeTeamFindings redoes a whole team when prices change; a changed outcome only refreshes
+ * recomputeTeamFindings redoes a whole team (the Waste page; a price change redoes only its runs,
+ * lib/pricing/reprice.ts); a changed outcome only refreshes
  * the outcome finding of its runs (refreshOutcomeFindings), so marking a run never moves its other
  * findings. Findings depend on the data alone, never on when they were computed.
  */
