@@ -85,4 +85,8 @@ test("an admin prices an unpriced model in one step; its run and the overview's 
   await add.getByLabel("From (UTC day)").fill(day);
   await add.getByRole("button", { name: "Add price" }).click();
   await expect(add.getByRole("alert")).toContainText(`acme-coder-9 already has a price from ${day}`);
+  // The refused form keeps what was typed.
+  await expect(add.getByLabel("From (UTC day)")).toHaveValue(day);
+  await expect(add.getByLabel("Output ($/M)")).toHaveValue("1");
+  await expect(page.getByTestId("price-overrides").locator("tbody tr")).toHaveCount(1);
 });

@@ -5,6 +5,8 @@ import { type ReactNode, useActionState } from "react";
 export interface PriceFormState {
   error: string | null;
   message: string | null;
+  /** What was sent, when refused: the form shows it again instead of emptying its fields. */
+  values?: Record<string, string>;
 }
 
 export type PriceAction = (state: PriceFormState, form: FormData) => Promise<PriceFormState>;
@@ -17,14 +19,14 @@ export function PriceActionForm({
   className = "inline",
 }: {
   action: PriceAction;
-  children: (pending: boolean) => ReactNode;
+  children: (pending: boolean, sent: Record<string, string> | undefined) => ReactNode;
   testId?: string;
   className?: string;
 }) {
   const [state, formAction, pending] = useActionState(action, { error: null, message: null });
   return (
     <form action={formAction} className={className} data-testid={testId} aria-busy={pending}>
-      {children(pending)}
+      {children(pending, state.values)}
       {state.error ? (
         <div className="notice error form-answer" role="alert">
           {state.error}

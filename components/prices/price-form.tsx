@@ -2,7 +2,6 @@
 
 import { useState } from "react";
 import type { PriceOverrideRow } from "@/lib/pricing/overrides";
-import type { RatesPerM } from "@/lib/pricing/price-book";
 import { type PriceAction, PriceActionForm } from "./price-action-form";
 
 const RATE_FIELDS = [
@@ -26,7 +25,6 @@ export function PriceForm({
   override,
   model,
   from,
-  list,
   testId,
 }: {
   action: PriceAction;
@@ -36,8 +34,6 @@ export function PriceForm({
   model?: string;
   /** The first day to suggest (an unpriced model's first day). */
   from?: string;
-  /** List rates to start from when editing a known model. */
-  list?: RatesPerM | null;
   testId?: string;
 }) {
   const fixedModel = model ?? null;
@@ -46,7 +42,7 @@ export function PriceForm({
   const listId = `models-${testId ?? "price"}`;
   return (
     <PriceActionForm action={action} testId={testId} className="inline price-form">
-      {(pending) => (
+      {(pending, sent) => (
         <>
           {override ? <input type="hidden" name="overrideId" value={override.id} /> : null}
           {fixedModel !== null ? (
@@ -59,7 +55,7 @@ export function PriceForm({
                 required
                 maxLength={512}
                 list={listId}
-                defaultValue={override?.model}
+                defaultValue={sent?.model ?? override?.model}
                 placeholder="claude-sonnet-4-5"
               />
               <datalist id={listId}>
@@ -91,7 +87,9 @@ export function PriceForm({
                 name="percent"
                 required
                 inputMode="decimal"
-                defaultValue={override?.price.kind === "discount" ? override.price.percent : undefined}
+                defaultValue={
+                  sent?.percent ?? (override?.price.kind === "discount" ? override.price.percent : undefined)
+                }
                 placeholder="12.5"
               />
             </label>
@@ -104,7 +102,7 @@ export function PriceForm({
                   required
                   inputMode="decimal"
                   size={9}
-                  defaultValue={rates?.[name] ?? (list ? String(list[name]) : undefined)}
+                  defaultValue={sent?.[name] ?? rates?.[name]}
                   placeholder="0"
                 />
               </label>
@@ -118,7 +116,7 @@ export function PriceForm({
               pattern={DAY_PATTERN}
               placeholder="YYYY-MM-DD"
               size={11}
-              defaultValue={override?.from ?? from}
+              defaultValue={sent?.from ?? override?.from ?? from}
             />
           </label>
           <label>
@@ -128,7 +126,7 @@ export function PriceForm({
               pattern={DAY_PATTERN}
               placeholder="YYYY-MM-DD"
               size={11}
-              defaultValue={override?.until ?? undefined}
+              defaultValue={sent?.until ?? override?.until ?? undefined}
             />
           </label>
           <button type="submit" disabled={pending}>

@@ -22,9 +22,11 @@ export function RepriceStatus({ job }: { job: RepriceJobStatus | null }) {
     <p className="muted" data-testid="reprice-status" data-status={job.status} aria-live="polite">
       {running
         ? `Re-pricing history: ${formatInteger(job.done)} of ${formatInteger(job.total)} calls…`
-        : job.status === "failed"
-          ? `The last re-pricing failed: ${job.error ?? "unknown error"}. Save the price again, or re-price all history.`
-          : `History re-priced ${when(job.finishedAt)}: ${formatInteger(job.done)} calls, with their runs, daily totals and findings.`}
+        : job.status === "interrupted"
+          ? `The last re-pricing stopped after ${formatInteger(job.done)} of ${formatInteger(job.total)} calls (the server stopped). Re-price all history to finish it.`
+          : job.status === "failed"
+            ? `The last re-pricing failed: ${job.error ?? "unknown error"}. Save the price again, or re-price all history.`
+            : `History re-priced ${when(job.finishedAt)}: ${formatInteger(job.done)} calls, with their runs, daily totals and findings.`}
     </p>
   );
 }

@@ -8,13 +8,14 @@
  * A call whose price did not change is not written: running it again changes nothing.
  *
  * It runs as a Job row (kind "reprice") whose done/total (calls) the Prices page shows; it runs
- * in the server process after the request returns, and a stopped job is redone by saving again
- * or "Re-price all history" (idempotent).
+ * in the server process after the request returns, renewing the row's heartbeat as it goes. A job
+ * whose process stopped shows as interrupted; "Re-price all history" finishes it (idempotent).
  */
 import { evaluateBudgetsAfterIngest } from "@/lib/budgets/evaluate";
 import { recomputeRunPackages } from "@/lib/context-package/recompute";
 import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
+import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { applyCostChanges, type CostChange } from "@/lib/rollups/spend";
 import { type CallRange, callsToPrice, type NewCallPrice, setCallPrices } from "@/lib/store/calls";
@@ -34,6 +35,7 @@ const RUNS_PER_RECOMPUTE = 200;
 
 export interface RepriceJobStatus {
   id: string;
+  /** "running", "done", "failed", or "interrupted": running but not heard from for STALE_WORK_AFTER_MS (its process stopped). */
   status: string;
   done: number;
   total: number;
@@ -53,11 +55,15 @@ const jobFields = {
 } as const;
 
 export async function latestRepriceJob(teamId: string): Promise<RepriceJobStatus | null> {
-  return db().job.findFirst({
+  const job = await db().job.findFirst({
     where: { teamId, kind: REPRICE_JOB_KIND },
     orderBy: { createdAt: "desc" },
-    select: jobFields,
+    select: { ...jobFields, heartbeatAt: true },
   });
+  if (job === null) return null;
+  const { heartbeatAt, ...status } = job;
+  const stale = status.status === "running" && Date.now() - heartbeatAt.getTime() > STALE_WORK_AFTER_MS;
+  return stale ? { ...status, status: "interrupted" } : status;
 }
 
 /** Money as whole 1e-12 USD (numeric(24,12) as text), so differences and sums are exact. */
@@ -150,11 +156,12 @@ export async function repriceCalls(
 }
 
 /** What the findings and context packages of re-priced runs, and the budgets, need after the calls. */
-async function afterRepricing(teamId: string, runIds: string[]): Promise<void> {
+async function afterRepricing(teamId: string, runIds: string[], heartbeat: () => void): Promise<void> {
   for (let start = 0; start < runIds.length; start += RUNS_PER_RECOMPUTE) {
     const batch = runIds.slice(start, start + RUNS_PER_RECOMPUTE);
     await recomputeRunFindings(teamId, batch);
     await recomputeRunPackages(teamId, batch);
+    heartbeat();
   }
   if (runIds.length > 0) await evaluateBudgetsAfterIngest(teamId);
 }
@@ -205,16 +212,17 @@ export async function startRepriceJob(
     select: jobFields,
   });
   const where = { teamId_id: { teamId, id: job.id } };
+  const report = (data: { done?: number; total?: number }) => {
+    void db()
+      .job.update({ where, data: { ...data, heartbeatAt: new Date() } })
+      .catch(() => {});
+  };
   const repriced = repriceCalls(teamId, targets, {
     batchCalls: options.batchCalls,
-    onProgress: (done) => {
-      void db()
-        .job.update({ where, data: { done, total: Math.max(total, done) } })
-        .catch(() => {});
-    },
+    onProgress: (done) => report({ done, total: Math.max(total, done) }),
   })
     .then(async ({ calls, runIds }) => {
-      await afterRepricing(teamId, runIds);
+      await afterRepricing(teamId, runIds, () => report({}));
       await db().job.update({
         where,
         data: { status: "done", done: calls, total: calls, finishedAt: new Date() },

@@ -9,6 +9,7 @@ import { expect, it } from "vitest";
 import type { Scope } from "@/lib/auth/scope";
 import { recomputeTeamPackages } from "@/lib/context-package/recompute";
 import { db } from "@/lib/db/client";
+import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
 import { HttpError } from "@/lib/http/errors";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { nativeCallKey } from "@/lib/ingest/writer";
@@ -372,6 +373,12 @@ export function repricingTests(): void {
     expect(progress).toEqual(Array.from({ length: result.batches }, (_, i) => Math.min((i + 1) * 7, calls.length)));
     expect(result.changed).toBe(0);
     await expectPricedAs(team, calls, book);
+    // A job whose process stopped (no heartbeat for the stale-work time) shows as interrupted.
+    await db().job.update({
+      where: { teamId_id: { teamId: team.teamId, id: change.job.id } },
+      data: { status: "running", heartbeatAt: new Date(Date.now() - STALE_WORK_AFTER_MS - 1000) },
+    });
+    expect((await latestRepriceJob(team.teamId))?.status).toBe("interrupted");
   }, 300_000);
 
   it("refuses overlapping periods, discounts on unknown models, members and other teams' ids", async () => {

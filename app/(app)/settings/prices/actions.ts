@@ -10,8 +10,12 @@ import { deletePriceOverride, repriceAllHistory, setPriceOverride } from "@/lib/
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
 
-/** Validation and refusals become a message on the form; anything else is a real failure. */
-async function attempt(work: () => Promise<string>): Promise<PriceFormState> {
+/**
+ * Validation and refusals become a message on the form, which shows what was sent again;
+ * anything else is a real failure.
+ */
+async function attempt(form: FormData, work: () => Promise<string>): Promise<PriceFormState> {
+  const values = Object.fromEntries([...form.entries()].map(([name, value]) => [name, String(value)]));
   try {
     const message = await work();
     revalidatePath("/settings/prices");
@@ -21,8 +25,9 @@ async function attempt(work: () => Promise<string>): Promise<PriceFormState> {
       return {
         error: error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; "),
         message: null,
+        values,
       };
-    if (error instanceof HttpError) return { error: error.message, message: null };
+    if (error instanceof HttpError) return { error: error.message, message: null, values };
     throw error;
   }
 }
@@ -52,7 +57,7 @@ function overrideBody(form: FormData) {
 }
 
 export async function savePriceAction(_state: PriceFormState, form: FormData): Promise<PriceFormState> {
-  return attempt(async () => {
+  return attempt(form, async () => {
     const id = text(form, "overrideId") || undefined;
     const { override, job } = await setPriceOverride(await pageScope(), overrideBody(form), id);
     return `Saved the price of ${override?.model}. ${repricing(job.total)}`;
@@ -60,14 +65,14 @@ export async function savePriceAction(_state: PriceFormState, form: FormData): P
 }
 
 export async function deletePriceAction(_state: PriceFormState, form: FormData): Promise<PriceFormState> {
-  return attempt(async () => {
+  return attempt(form, async () => {
     const { job } = await deletePriceOverride(await pageScope(), text(form, "overrideId"));
     return `Deleted. ${repricing(job.total)}`;
   });
 }
 
-export async function repriceAllAction(_state: PriceFormState, _form: FormData): Promise<PriceFormState> {
-  return attempt(async () => {
+export async function repriceAllAction(_state: PriceFormState, form: FormData): Promise<PriceFormState> {
+  return attempt(form, async () => {
     const { job } = await repriceAllHistory(await pageScope());
     return repricing(job.total);
   });

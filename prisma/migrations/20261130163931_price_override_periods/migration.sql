@@ -1,4 +1,7 @@
 -- AlterTable
+ALTER TABLE "Job" ADD COLUMN     "heartbeatAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;
+
+-- AlterTable
 ALTER TABLE "PriceOverride" ADD COLUMN     "discountPercent" DECIMAL(9,6),
 ADD COLUMN     "effectiveUntil" TIMESTAMPTZ(3),
 ALTER COLUMN "inputPerM" DROP NOT NULL,
