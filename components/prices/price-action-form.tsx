@@ -1,13 +1,7 @@
 "use client";
 
 import { type ReactNode, useActionState } from "react";
-
-export interface PriceFormState {
-  error: string | null;
-  message: string | null;
-  /** What was sent, when refused: the form shows it again instead of emptying its fields. */
-  values?: Record<string, string>;
-}
+import type { PriceFormState } from "@/lib/pricing/actions";
 
 export type PriceAction = (state: PriceFormState, form: FormData) => Promise<PriceFormState>;
 

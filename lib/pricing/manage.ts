@@ -4,20 +4,19 @@
  * re-pricing job that brings history in line (lib/pricing/reprice.ts).
  */
 import { z } from "zod";
-import { can } from "@/lib/auth/permissions";
+import { assertMay } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { badRequest, forbidden, notFound } from "@/lib/http/errors";
-import { addDays } from "@/lib/queries/params";
+import { badRequest, notFound } from "@/lib/http/errors";
+import { dayAfter, dayStart } from "@/lib/queries/params";
 import { type PriceOverrideInput, priceOverrideInputSchema } from "./override-input";
-import { type PriceOverrideRow, type StoredOverride, startOf, toRow } from "./overrides";
+import { type PriceOverrideRow, type StoredOverride, toRow } from "./overrides";
 import { listRates } from "./price-book";
 import { type RepriceJobStatus, type RepriceTarget, startRepriceJob } from "./reprice";
 
-function assertMayManagePrices(scope: Scope): void {
-  if (!can(scope.actor, "prices:manage")) throw forbidden("only admins set prices");
-}
+const assertMayManagePrices = (scope: Scope) =>
+  assertMay(scope, "prices:manage", "setting prices needs the admin role");
 
 const actorUserId = (scope: Scope) => (scope.actor.kind === "user" ? scope.actor.userId : null);
 const actorApiKeyId = (scope: Scope) => (scope.actor.kind === "apiKey" ? scope.actor.apiKeyId : null);
@@ -27,8 +26,8 @@ function columnsOf(input: PriceOverrideInput) {
   const price = input.price;
   return {
     model: input.model,
-    effectiveFrom: startOf(input.from),
-    effectiveUntil: input.until == null ? null : startOf(addDays(input.until, 1)),
+    effectiveFrom: dayStart(input.from),
+    effectiveUntil: input.until == null ? null : dayAfter(input.until),
     discountPercent: price.kind === "discount" ? price.percent : null,
     inputPerM: price.kind === "rates" ? price.input : null,
     cacheWrite5mPerM: price.kind === "rates" ? price.cacheWrite5m : null,
@@ -74,7 +73,7 @@ export async function setPriceOverride(
   if (
     input.price.kind === "discount" &&
     !input.model.endsWith("*") &&
-    listRates(input.model, startOf(input.from)) === null
+    listRates(input.model, dayStart(input.from)) === null
   )
     throw badRequest(`${input.model} has no list price to discount: set its prices instead`);
   const columns = columnsOf(input);

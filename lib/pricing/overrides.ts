@@ -6,7 +6,7 @@
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { addDays } from "@/lib/queries/params";
+import { addDays, dayOf } from "@/lib/queries/params";
 import type { OverrideRates, PriceOverride } from "./price-book";
 
 type Reader = Pick<Prisma.TransactionClient, "priceOverride">;
@@ -16,9 +16,6 @@ export type StoredOverride = Awaited<ReturnType<Reader["priceOverride"]["findMan
 function millionths(value: { toFixed(places: number): string }): bigint {
   return BigInt(value.toFixed(6).replace(".", ""));
 }
-
-const dayOf = (date: Date) => date.toISOString().slice(0, 10);
-export const startOf = (day: string) => new Date(`${day}T00:00:00Z`);
 
 function toPriceOverride(row: StoredOverride): PriceOverride {
   const base = { id: row.id, model: row.model, effectiveFrom: row.effectiveFrom, effectiveUntil: row.effectiveUntil };

@@ -17,6 +17,7 @@ import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
 import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { dayOf } from "@/lib/queries/params";
 import { applyCostChanges, type CostChange } from "@/lib/rollups/spend";
 import { type CallRange, callsToPrice, type NewCallPrice, setCallPrices } from "@/lib/store/calls";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
@@ -124,7 +125,7 @@ export async function repriceCalls(
             )
               continue;
             prices.push({ id: call.id, costUsd, priced: price.priced, priceRule: price.rule, priceTier: price.tier });
-            const day = call.timestamp.toISOString().slice(0, 10);
+            const day = dayOf(call.timestamp);
             const key = `${call.runId}\u0000${day}\u0000${call.model}`;
             const change = changes.get(key) ?? { runId: call.runId, day, model: call.model, costUsd: "0", units: 0n };
             change.units += units(costUsd) - units(call.costUsd);

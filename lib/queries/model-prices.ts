@@ -9,6 +9,7 @@ import { db } from "@/lib/db/client";
 import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { listRates, overrideInEffect, type PriceOverride, priceCall, type RatesPerM } from "@/lib/pricing/price-book";
 import type { Tokens } from "@/lib/tokens";
+import { dayStart } from "./params";
 
 export interface UnpricedModel extends Omit<Tokens, "costUsd"> {
   model: string;
@@ -43,7 +44,7 @@ const pricedOn = (model: string, day: string, overrides: readonly PriceOverride[
   priceCall(
     {
       model,
-      timestamp: new Date(`${day}T00:00:00Z`),
+      timestamp: dayStart(day),
       uncachedInput: 0,
       cacheRead: 0,
       cacheWrite5m: 0,

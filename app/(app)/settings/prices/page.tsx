@@ -4,20 +4,20 @@ import { DeletePriceButton, RepriceAllButton } from "@/components/prices/price-b
 import { PriceForm } from "@/components/prices/price-form";
 import { overridePriceText, periodText, ratesText } from "@/components/prices/price-text";
 import { RepriceStatus } from "@/components/prices/reprice-status";
-import { can } from "@/lib/auth/permissions";
+import { may } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { formatInteger, formatTokens, formatUsd } from "@/lib/format";
+import { deletePriceAction, repriceAllAction, savePriceAction } from "@/lib/pricing/actions";
 import { listPriceOverrides } from "@/lib/pricing/overrides";
 import { latestRepriceJob } from "@/lib/pricing/reprice";
 import { modelPrices } from "@/lib/queries/model-prices";
-import { deletePriceAction, repriceAllAction, savePriceAction } from "./actions";
 
 export const metadata: Metadata = { title: "Prices" };
 
 /** Every member sees the prices; admins set them (the server checks again on every change). */
 export default async function PricesPage() {
   const scope = await pageScope("spend:read-team");
-  const admin = can(scope.actor, "prices:manage");
+  const admin = may(scope, "prices:manage");
   const [overrides, prices, job] = await Promise.all([
     listPriceOverrides(scope),
     modelPrices(scope),

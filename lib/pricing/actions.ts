@@ -2,11 +2,17 @@
 
 import { revalidatePath } from "next/cache";
 import { ZodError } from "zod";
-import type { PriceFormState } from "@/components/prices/price-action-form";
 import { pageScope } from "@/lib/auth/scope";
 import { formatInteger } from "@/lib/format";
 import { HttpError } from "@/lib/http/errors";
-import { deletePriceOverride, repriceAllHistory, setPriceOverride } from "@/lib/pricing/manage";
+import { deletePriceOverride, repriceAllHistory, setPriceOverride } from "./manage";
+
+export interface PriceFormState {
+  error: string | null;
+  message: string | null;
+  /** What was sent, when refused: the form shows it again instead of emptying its fields. */
+  values?: Record<string, string>;
+}
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
 
