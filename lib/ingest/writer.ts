@@ -21,7 +21,7 @@ import {
   attributeRunsInTransaction,
   loadAttributionContext,
 } from "@/lib/ownership/reattribute";
-import { teamPriceOverrides } from "@/lib/pricing/overrides";
+import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { type PriceOverride, priceCall } from "@/lib/pricing/price-book";
 import { dayOf } from "@/lib/queries/params";
 import { applySpendDeltas, type SpendDelta } from "@/lib/rollups/spend";
@@ -127,10 +127,14 @@ export function nativeCallKey(sessionId: string, callKey: string): string {
   return `${[...sessionId].length}:${sessionId}:${callKey}`;
 }
 
-interface PricedCall {
+/** A call with its identity, as parsed; priced when its chunk is written. */
+interface IdentifiedCall {
   call: NormalizedCall;
   source: TraceSource;
   key: string;
+}
+
+interface PricedCall extends IdentifiedCall {
   costUsd: number;
   priced: boolean;
   rule: string;
@@ -189,7 +193,13 @@ const money = (value: number) => value.toFixed(12);
  * is complete.
  */
 export class IngestWriter {
-  private pending: PricedCall[] = [];
+  private pending: IdentifiedCall[] = [];
+  /**
+   * The team's price overrides, read again by every chunk under the team's write lock: a chunk is
+   * priced with the prices in force when it commits, and a re-pricing job (lib/pricing/reprice.ts),
+   * which takes the same lock, sees every call priced before its change.
+   */
+  private overrides: PriceOverride[] = [];
   private inFlight: Promise<void> | null = null;
   private pendingResults: ToolResultEvent[] = [];
   private readonly sessions = new Map<string, SessionEvent>();
@@ -209,7 +219,6 @@ export class IngestWriter {
     readonly batchId: string,
     /** The file being read, named in its line errors; one writer may read many (trh import). */
     private fileName: string | null,
-    private readonly overrides: PriceOverride[],
     private readonly attribution: AttributionContext,
     private readonly sender: Sender,
     private readonly sessionEmails: ReadonlyMap<string, string>,
@@ -221,9 +230,8 @@ export class IngestWriter {
     input: Omit<IngestInput, "events">,
     onProgress?: (progress: IngestProgress) => void,
   ): Promise<IngestWriter> {
-    const [batchId, priceOverrides, attribution, sender] = await Promise.all([
+    const [batchId, attribution, sender] = await Promise.all([
       openBatch(scope, input.format, input.fileName),
-      teamPriceOverrides(db(), scope.teamId),
       loadAttributionContext(db(), scope.teamId),
       senderOf(scope),
     ]);
@@ -231,7 +239,6 @@ export class IngestWriter {
       scope,
       batchId,
       input.fileName,
-      priceOverrides,
       attribution,
       sender,
       input.sessionEmails ?? new Map(),
@@ -285,16 +292,7 @@ export class IngestWriter {
   async add(event: TraceEvent): Promise<void> {
     switch (event.kind) {
       case "call": {
-        const price = priceCall(event.call, this.overrides);
-        if (!price.priced) this.unpriced.add(event.call.model);
-        this.pending.push({
-          call: event.call,
-          ...callIdentity(event.call),
-          costUsd: price.costUsd,
-          priced: price.priced,
-          rule: price.rule,
-          tier: price.tier,
-        });
+        this.pending.push({ call: event.call, ...callIdentity(event.call) });
         if (this.pending.length >= chunkCalls()) await this.flushInBackground();
         return;
       }
@@ -322,17 +320,21 @@ export class IngestWriter {
 
   /** Writes what is pending as one transaction. */
   private async flush(): Promise<void> {
-    const { calls: chunk, merged } = latestCopies(this.pending);
+    const { calls: copies, merged } = latestCopies(this.pending);
     const results = this.pendingResults;
     this.pending = [];
     this.pendingResults = [];
-    if (chunk.length === 0 && results.length === 0) return;
+    if (copies.length === 0 && results.length === 0) return;
     const teamId = this.scope.teamId;
     await bulkTransaction(
       async (tx, bulk) => {
         // One writer per team at a time: overlapping uploads then see each other's calls and
         // never both insert, or both count, the same call; nor both miss a /btw copy's original.
         await bulk.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
+        // Priced under the lock, with the overrides in force now: a price changed during a long
+        // upload reaches its later chunks, and a re-pricing job (which takes the same lock) sees them.
+        this.overrides = await loadPriceOverrides(tx, teamId);
+        const chunk = copies.map((copy) => this.priced(copy));
         const { kept, replays } = await this.withoutReplays(bulk, chunk);
         const runs = await this.upsertRuns(bulk, kept);
         // Attribution first, so this chunk's spend lands on the run's owner, project and task.
@@ -353,6 +355,12 @@ export class IngestWriter {
       { timeout: 120_000, maxWait: 120_000 },
     );
     this.onProgress?.({ calls: this.calls, duplicates: this.duplicates });
+  }
+
+  private priced(copy: IdentifiedCall): PricedCall {
+    const price = priceCall(copy.call, this.overrides);
+    if (!price.priced) this.unpriced.add(copy.call.model);
+    return { ...copy, costUsd: price.costUsd, priced: price.priced, rule: price.rule, tier: price.tier };
   }
 
   /**
@@ -802,8 +810,8 @@ function sessionDetails(session: SessionEvent): SessionDetails {
  * Within one chunk the same call may come twice (two files, a resent line): keep the most complete
  * copy; `merged` counts the others, which are duplicates like any copy already stored.
  */
-function latestCopies(calls: PricedCall[]): { calls: PricedCall[]; merged: number } {
-  const best = new Map<string, PricedCall>();
+function latestCopies(calls: IdentifiedCall[]): { calls: IdentifiedCall[]; merged: number } {
+  const best = new Map<string, IdentifiedCall>();
   for (const priced of calls) {
     const key = `${priced.source}\u0000${priced.key}`;
     const seen = best.get(key);

@@ -16,7 +16,7 @@ import { closeDb, db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { assignRuns, createPerson, createProject, splitRun } from "@/lib/ownership/manage";
-import { teamPriceOverrides } from "@/lib/pricing/overrides";
+import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { costPerOutcome } from "@/lib/queries/cost-per-outcome";
 import { dailySpendByGroup } from "@/lib/queries/daily-spend-by-group";
 import { runsList } from "@/lib/queries/runs-list";
@@ -68,7 +68,7 @@ async function rawPerRun(teamId: string) {
     db(),
     teamId,
     runs.map((run) => run.id),
-    await teamPriceOverrides(db(), teamId),
+    await loadPriceOverrides(db(), teamId),
   );
   const anatomy = emptyAnatomy();
   const wasteByCategory = new Map<string, number>();

@@ -150,3 +150,72 @@ export async function deleteSidechainCopies(
 /** Ids of calls as a record set (the tool-call module moves or deletes what they asked for). */
 export const retractedCallColumns = recordColumns({ id: "bigint", messageId: "text?" });
 export type RetractedCall = RowOf<typeof retractedCallColumns>;
+
+/** A stored call as re-pricing reads it: its tokens, time, model and speed, and the price it has. */
+export const callPriceColumns = tableColumns<CallModel>()({
+  id: "bigint",
+  runId: "uuid",
+  timestamp: "timestamptz",
+  model: "text",
+  speed: "text",
+  uncachedInput: "int",
+  cacheRead: "int",
+  cacheWrite5m: "int",
+  cacheWrite1h: "int",
+  output: "int",
+  costUsd: "numeric",
+  priced: "boolean",
+  priceRule: "text",
+  priceTier: "text?",
+});
+export type CallPriceRow = RowOf<typeof callPriceColumns>;
+
+/** Calls of one model pattern (exact, `prefix*`, or `*`) in a time range. */
+export interface CallRange {
+  model: string;
+  from: Date;
+  /** Exclusive; null: open-ended. */
+  until: Date | null;
+}
+
+function modelCondition(alias: string, pattern: string): Prisma.Sql {
+  const model = Prisma.raw(`${alias}.model`);
+  if (pattern === "*") return Prisma.sql`true`;
+  if (pattern.endsWith("*")) return Prisma.sql`starts_with(${model}, ${pattern.slice(0, -1)})`;
+  return Prisma.sql`${model} = ${pattern}`;
+}
+
+/**
+ * The next `limit` calls of a range after `after` in (timestamp, id) order: a keyset walk on the
+ * (teamId, timestamp) index, so each batch reads only its own calls however long the history.
+ */
+export async function callsToPrice(
+  tx: Tx,
+  teamId: string,
+  range: CallRange,
+  after: { timestamp: Date; id: string } | null,
+  limit: number,
+): Promise<CallPriceRow[]> {
+  return callPriceColumns.read(
+    tx,
+    Prisma.sql`
+    SELECT ${callPriceColumns.select("c")} FROM "Call" c
+    WHERE c."teamId" = ${teamId}::uuid AND c.timestamp >= ${range.from}
+      ${range.until === null ? Prisma.empty : Prisma.sql`AND c.timestamp < ${range.until}`}
+      ${after === null ? Prisma.empty : Prisma.sql`AND (c.timestamp, c.id) > (${after.timestamp}, ${after.id}::bigint)`}
+      AND ${modelCondition("c", range.model)}
+    ORDER BY c.timestamp, c.id LIMIT ${limit}`,
+  );
+}
+
+const newPriceColumns = callPriceColumns.pick("id", "costUsd", "priced", "priceRule", "priceTier");
+export type NewCallPrice = RowOf<typeof newPriceColumns>;
+
+/** Stores new prices of calls (their rollups are the caller's: lib/rollups/spend.ts). */
+export async function setCallPrices(tx: Tx, teamId: string, prices: NewCallPrice[]): Promise<void> {
+  if (prices.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE "Call" c SET "costUsd" = p."costUsd", priced = p.priced, "priceRule" = p."priceRule", "priceTier" = p."priceTier"
+    FROM ${newPriceColumns.from(prices, "p")}
+    WHERE c."teamId" = ${teamId}::uuid AND c.id = p.id`;
+}

@@ -1,6 +1,7 @@
 /**
  * Stores findings: the ingest writer calls recomputeRunFindings for the runs each upload touched;
- * recomputeTeamFindings redoes a whole team when prices change; a changed outcome only refreshes
+ * recomputeTeamFindings redoes a whole team (the Waste page; a price change redoes only its runs,
+ * lib/pricing/reprice.ts); a changed outcome only refreshes
  * the outcome finding of its runs (refreshOutcomeFindings), so marking a run never moves its other
  * findings. Findings depend on the data alone, never on when they were computed.
  */
@@ -8,7 +9,7 @@
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { teamPriceOverrides } from "@/lib/pricing/overrides";
+import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { replaceRunAnatomies } from "@/lib/rollups/cost-anatomy";
 import { costAnatomy } from "./cost-anatomy";
 import { detectRunWaste, keepWorthShowing } from "./detect-run-waste";
@@ -30,7 +31,7 @@ export async function recomputeRunFindings(teamId: string, runIds: string[]): Pr
     async (tx) => {
       // Two uploads touching the same run must not interleave their delete and insert.
       await lockTeamFindings(tx, teamId);
-      const overrides = await teamPriceOverrides(tx, teamId);
+      const overrides = await loadPriceOverrides(tx, teamId);
       const usualGrowth: UsualGrowthCache = new Map();
       for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
         const batch = runIds.slice(start, start + RUNS_PER_BATCH);
