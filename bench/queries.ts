@@ -210,12 +210,12 @@ async function perRunRollups(client: pg.Client, teamId: string): Promise<void> {
 async function anatomyFromCalls(scope: Scope, range: { from: string; to: string }): Promise<void> {
   const { db } = await import("@/lib/db/client");
   const { loadRunInputs } = await import("@/lib/waste/load-runs");
-  const { teamPriceOverrides } = await import("@/lib/pricing/overrides");
+  const { loadPriceOverrides } = await import("@/lib/pricing/overrides");
   const { costAnatomy, addAnatomy, emptyAnatomy } = await import("@/lib/waste/cost-anatomy");
   const runs = await db().$queryRaw<{ id: string }[]>`
     SELECT id::text FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND "startedAt" >= ${new Date(`${range.from}T00:00:00Z`)}
       AND "startedAt" < ${new Date(`${addDays(range.to, 1)}T00:00:00Z`)}`;
-  const overrides = await teamPriceOverrides(db(), scope.teamId);
+  const overrides = await loadPriceOverrides(db(), scope.teamId);
   const team = emptyAnatomy();
   for (let start = 0; start < runs.length; start += 25)
     for (const input of await loadRunInputs(

@@ -190,7 +190,7 @@ function modelCondition(alias: string, pattern: string): Prisma.Sql {
  * (teamId, timestamp) index, so each batch reads only its own calls however long the history.
  */
 export async function callsToPrice(
-  tx: Tx,
+  tx: SqlClient,
   teamId: string,
   range: CallRange,
   after: { timestamp: Date; id: string } | null,
@@ -212,7 +212,7 @@ const newPriceColumns = callPriceColumns.pick("id", "costUsd", "priced", "priceR
 export type NewCallPrice = RowOf<typeof newPriceColumns>;
 
 /** Stores new prices of calls (their rollups are the caller's: lib/rollups/spend.ts). */
-export async function setCallPrices(tx: Tx, teamId: string, prices: NewCallPrice[]): Promise<void> {
+export async function setCallPrices(tx: SqlClient, teamId: string, prices: NewCallPrice[]): Promise<void> {
   if (prices.length === 0) return;
   await tx.$executeRaw`
     UPDATE "Call" c SET "costUsd" = p."costUsd", priced = p.priced, "priceRule" = p."priceRule", "priceTier" = p."priceTier"
