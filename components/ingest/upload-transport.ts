@@ -10,13 +10,6 @@ export interface SelectedFile {
   file: File;
 }
 
-export interface FileError {
-  file: string;
-  /** Null for a failure of the whole file (refused format, network, ...). */
-  line: number | null;
-  message: string;
-}
-
 /** What the server answered for one file. */
 export interface IngestFileResult {
   runs: number;

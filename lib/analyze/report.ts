@@ -1,5 +1,5 @@
 /**
- * Folds priced calls into the report of `trh analyze` (CONTRACT.md: totals, days, models,
+ * Folds priced calls into the report of `trh analyze` (docs/CONTRACT.md: totals, days, models,
  * sessions), after the global de-duplication by call key.
  */
 
@@ -55,7 +55,7 @@ function addRow(totals: Tokens, row: CallRow, costUsd: number): void {
 export class CallLedger {
   private readonly rows = new Map<string, CallRow>();
   private readonly errors: LineError[] = [];
-  /** FORMATS.md rule 3 across files: a /btw sidechain copy and its original may be read apart. */
+  /** docs/FORMATS.md rule 3 across files: a /btw sidechain copy and its original may be read apart. */
   private readonly mainMessageIds = new Set<string>();
 
   private readonly since: number;

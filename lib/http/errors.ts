@@ -1,6 +1,6 @@
 /**
  * Every API error leaves as JSON `{"error": {"code", "message"}}` with a fitting status
- * (CONTRACT.md), never as an HTML page. Route handlers throw HttpError; `jsonRoute` turns it (and
+ * (docs/CONTRACT.md), never as an HTML page. Route handlers throw HttpError; `jsonRoute` turns it (and
  * anything unexpected) into that shape.
  */
 import { NextResponse } from "next/server";
