@@ -2,7 +2,7 @@
  * Cost per accepted outcome: all spend of a period, accepted or not, divided by the outcomes
  * accepted in it, by week, owner or project: `GET /api/v1/outcomes/cost` and the overview's
  * outcomes section. Spend comes from the DailySpend rollup (the same numbers as the spend API);
- * an outcome counts when a run's (or task's) latest decision is ACCEPTED and was made in the
+ * an outcome counts when a run's latest decision is ACCEPTED and was made in the
  * period, so a redelivered webhook or a re-marked run is counted once.
  */
 import { z } from "zod";
