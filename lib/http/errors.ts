@@ -6,21 +6,9 @@
 import { NextResponse } from "next/server";
 import { ZodError } from "zod";
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { HttpError } from "./http-error";
 
-export const unauthorized = (message = "sign in, or send Authorization: Bearer <api key>") =>
-  new HttpError(401, "unauthorized", message);
-export const forbidden = (message = "your role or key does not allow this") => new HttpError(403, "forbidden", message);
-export const notFound = (what = "resource") => new HttpError(404, "not_found", `${what} not found`);
-export const badRequest = (message: string, code = "bad_request") => new HttpError(400, code, message);
+export { badRequest, forbidden, HttpError, notFound, unauthorized } from "./http-error";
 
 export function errorResponse(error: unknown): NextResponse {
   if (error instanceof HttpError) {
