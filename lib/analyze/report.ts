@@ -1,5 +1,5 @@
 /**
- * Folds priced calls into the report of `trh analyze` (CONTRACT.md: totals, days, models,
+ * Folds priced calls into the report of `trh analyze` (docs/CONTRACT.md: totals, days, models,
  * sessions), after the global de-duplication by call key.
  */
 
@@ -79,7 +79,7 @@ export class CallLedger {
   private readonly sessionIds = new Interner();
   private readonly projectNames = new Interner();
   private readonly errors: LineError[] = [];
-  /** FORMATS.md rule 3 across files: a /btw sidechain copy and its original may be read apart. */
+  /** docs/FORMATS.md rule 3 across files: a /btw sidechain copy and its original may be read apart. */
   private readonly mainMessageIds = new HashIndex();
 
   private readonly since: number;

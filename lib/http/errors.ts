@@ -1,25 +1,13 @@
 /**
  * Every API error leaves as JSON `{"error": {"code", "message"}}` with a fitting status
- * (CONTRACT.md), never as an HTML page. Route handlers throw HttpError; `jsonRoute` turns it (and
+ * (docs/CONTRACT.md), never as an HTML page. Route handlers throw HttpError; `jsonRoute` turns it (and
  * anything unexpected) into that shape.
  */
 import { ZodError } from "zod";
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { HttpError } from "./http-error";
 
-export const unauthorized = (message = "sign in, or send Authorization: Bearer <api key>") =>
-  new HttpError(401, "unauthorized", message);
-export const forbidden = (message = "your role or key does not allow this") => new HttpError(403, "forbidden", message);
-export const notFound = (what = "resource") => new HttpError(404, "not_found", `${what} not found`);
-export const badRequest = (message: string, code = "bad_request") => new HttpError(400, code, message);
+export { badRequest, forbidden, HttpError, notFound, unauthorized } from "./http-error";
 
 // Plain Response, not next/server's NextResponse: this module reaches the `trh` CLI (through
 // lib/auth/policy.ts and the ingest writer), whose bundle cannot resolve "next/server" under Node ESM.

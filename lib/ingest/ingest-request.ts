@@ -8,7 +8,7 @@ import { ingestEvents } from "./writer";
 
 export interface IngestResponseBody {
   runs: number;
-  /** Extension to CONTRACT.md: lets a client sending many files count distinct runs. */
+  /** Extension to docs/CONTRACT.md: lets a client sending many files count distinct runs. */
   runIds: string[];
   calls: number;
   duplicates: number;

@@ -101,7 +101,7 @@ export interface IngestProgress {
  * telemetry describe the same API requests (telemetry's request_id is the transcript's requestId),
  * so both are stored under source "claude-code" and keyed by request id when there is one: a team
  * that sends both never counts a request twice, and the copy with the larger (final) counts wins.
- * A transcript message without message.id cannot be matched to anything (FORMATS.md rule 4): each
+ * A transcript message without message.id cannot be matched to anything (docs/FORMATS.md rule 4): each
  * of its lines is its own call, as in `trh analyze`. A native call is its session and its key
  * together (a tool numbering calls per session reuses keys across sessions); Codex keys already
  * carry their session.
@@ -364,7 +364,7 @@ export class IngestWriter {
   }
 
   /**
-   * FORMATS.md Claude Code rule 3 across files, batches and paths: a sidechain call whose message
+   * docs/FORMATS.md Claude Code rule 3 across files, batches and paths: a sidechain call whose message
    * id the team holds as a main-thread call (stored, or in this chunk) is a /btw replay and is
    * dropped. A message id names one API response, so the rule holds within the session and
    * beyond it, as in `trh analyze`. The opposite order, the copy stored first, is retracted in
@@ -618,7 +618,7 @@ export class IngestWriter {
   }
 
   /**
-   * The other order of FORMATS.md rule 3: /btw sidechain copies stored before their main-thread
+   * The other order of docs/FORMATS.md rule 3: /btw sidechain copies stored before their main-thread
    * message arrived leave the run (the caller subtracts them from the run and every rollup), their
    * tool calls moving to the original. Also removes stored copies of replays dropped in this chunk
    * (kept before rule 3 held here, or before message ids were stored). Runs after this chunk's

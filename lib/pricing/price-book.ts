@@ -1,5 +1,5 @@
 /**
- * Prices one model call (FORMATS.md, "Pricing rules").
+ * Prices one model call (docs/FORMATS.md, "Pricing rules").
  *
  * List prices come from @pydantic/genai-prices' bundled table (never fetched at run time; updates
  * arrive with package upgrades and team overrides). The package resolves a model name to its

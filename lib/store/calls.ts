@@ -2,7 +2,7 @@
  * The Call table's SQL for the ingest writer: a call's identity is (team, source, callKey); the
  * writer locks the stored copies of a chunk's calls, inserts new ones, replaces a stored copy by
  * a more complete one, learns message ids stored before they were kept, and retracts /btw
- * sidechain copies (FORMATS.md Claude Code rule 3).
+ * sidechain copies (docs/FORMATS.md Claude Code rule 3).
  */
 
 import type { BulkConnection } from "@/lib/db/bulk";

@@ -203,7 +203,7 @@ describe("GET /api/v1/waste", () => {
 });
 
 describe("GET /api/v1/runs/{id}/findings", () => {
-  it("lists a run's findings in CONTRACT.md's shape, and answers 404 to another team", async () => {
+  it("lists a run's findings in docs/CONTRACT.md's shape, and answers 404 to another team", async () => {
     const [run] = await db().$queryRaw<
       { id: string }[]
     >`SELECT "runId"::text AS id FROM "Finding" WHERE "teamId" = ${team.teamId}::uuid LIMIT 1`;
