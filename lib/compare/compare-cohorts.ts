@@ -16,7 +16,7 @@
 import { z } from "zod";
 import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { badRequest, forbidden } from "@/lib/http/errors";
 import { dateRangeSchema } from "@/lib/queries/params";
@@ -154,7 +154,7 @@ async function cohortRuns(
   const toExclusive = new Date(`${range.to}T00:00:00Z`);
   toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
   // A run's main model: the one it spent most on (then most calls, then by name), from the rollup.
-  const rows = await db().$queryRaw<RunRow[]>`
+  const rows = await readDb().$queryRaw<RunRow[]>`
     SELECT r.id::text AS id, coalesce(p.name, ${unallocatedKey}) AS project, r."costUsd"::float8 AS "costUsd",
       (r."inputTokens" + r."outputTokens" + r."cacheWriteTokens" + r."cacheReadTokens")::float8 AS tokens,
       (r.outcome IS NOT DISTINCT FROM 'ACCEPTED') AS accepted,

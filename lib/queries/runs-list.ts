@@ -1,7 +1,7 @@
 /** The runs of a date range, most expensive first: `GET /api/v1/runs` and the Runs page. */
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
 import { dateRangeSchema } from "./params";
@@ -80,7 +80,7 @@ export async function runsList(scope: Scope, query: RunsQuery): Promise<RunSumma
   const from = new Date(`${query.from}T00:00:00Z`);
   const toExclusive = new Date(`${query.to}T00:00:00Z`);
   toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
-  return db().$queryRaw<RunSummary[]>`
+  return readDb().$queryRaw<RunSummary[]>`
     SELECT ${runSummaryColumns} ${runJoins}
     WHERE ${visibleRunsCondition(scope)} AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} ${runFilters(query)}
     ORDER BY ${orderBy[query.sort]}, r.id

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
 import { dateRangeSchema } from "./params";
@@ -85,10 +85,10 @@ export async function spendByGroup(
   const key = groupKey[query.groupBy];
   const order = query.groupBy === "day" || query.groupBy === "week" ? Prisma.sql`key` : Prisma.sql`"costUsd" DESC, key`;
   const [rows, totals] = await Promise.all([
-    db().$queryRaw<
+    readDb().$queryRaw<
       ({ key: string } & Tokens)[]
     >`SELECT ${key} AS key, ${sumTokens("d")} ${joins} ${where} GROUP BY 1 ORDER BY ${order}`,
-    db().$queryRaw<Tokens[]>`SELECT ${sumTokens("d")} ${joins} ${where}`,
+    readDb().$queryRaw<Tokens[]>`SELECT ${sumTokens("d")} ${joins} ${where}`,
   ]);
   return { rows: rows.map((row) => ({ key: row.key, ...pickTokens(row) })), totals: pickTokens(totals[0]!) };
 }

@@ -1,6 +1,6 @@
 /** Cost anatomy of one run, and summed over the runs started in a date range. */
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import type { DateRange } from "@/lib/queries/params";
 import { visibleRunsCondition } from "@/lib/queries/visible-runs";
 import { addAnatomy, type CostAnatomy, costAnatomy, emptyAnatomy } from "../cost-anatomy";
@@ -10,11 +10,16 @@ import { loadRunInputs, teamPriceOverrides, type UsualGrowthCache } from "../loa
 const RUNS_PER_BATCH = 25;
 
 export async function runCostAnatomy(scope: Scope, runId: string): Promise<CostAnatomy | null> {
-  const [visible] = await db().$queryRaw<
+  const [visible] = await readDb().$queryRaw<
     { id: string }[]
   >`SELECT r.id::text AS id FROM "Run" r WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
   if (!visible) return null;
-  const [input] = await loadRunInputs(db(), scope.teamId, [runId], await teamPriceOverrides(db(), scope.teamId));
+  const [input] = await loadRunInputs(
+    readDb(),
+    scope.teamId,
+    [runId],
+    await teamPriceOverrides(readDb(), scope.teamId),
+  );
   return input ? costAnatomy(input) : null;
 }
 
@@ -33,11 +38,11 @@ export async function rangeCostAnatomy(scope: Scope, range: DateRange, topCount 
   const from = new Date(`${range.from}T00:00:00Z`);
   const toExclusive = new Date(`${range.to}T00:00:00Z`);
   toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
-  const runs = await db().$queryRaw<{ id: string; run: string; visible: boolean }[]>`
+  const runs = await readDb().$queryRaw<{ id: string; run: string; visible: boolean }[]>`
     SELECT r.id::text AS id, coalesce(r.title, r."externalId") AS run, (${visibleRunsCondition(scope)}) AS visible
     FROM "Run" r WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
     ORDER BY r."costUsd" DESC, r.id`;
-  const overrides = await teamPriceOverrides(db(), scope.teamId);
+  const overrides = await teamPriceOverrides(readDb(), scope.teamId);
   const top = new Set(
     runs
       .filter((run) => run.visible)
@@ -50,7 +55,7 @@ export async function rangeCostAnatomy(scope: Scope, range: DateRange, topCount 
   for (let start = 0; start < runs.length; start += RUNS_PER_BATCH) {
     const batch = runs.slice(start, start + RUNS_PER_BATCH);
     for (const input of await loadRunInputs(
-      db(),
+      readDb(),
       scope.teamId,
       batch.map((run) => run.id),
       overrides,

@@ -1,7 +1,7 @@
 /** One run's findings, most wasteful first: `GET /api/v1/runs/{id}/findings` and the run page. */
 
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { callOrdinalWindow } from "@/lib/queries/call-ordinal";
 import { visibleRunsCondition } from "@/lib/queries/visible-runs";
 
@@ -18,10 +18,10 @@ export interface RunFinding {
 
 /** null when the run does not exist in the caller's team or the caller may not see it. */
 export async function runFindings(scope: Scope, runId: string): Promise<RunFinding[] | null> {
-  const [run] = await db().$queryRaw<{ id: string }[]>`
+  const [run] = await readDb().$queryRaw<{ id: string }[]>`
     SELECT r.id::text AS id FROM "Run" r WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
   if (!run) return null;
-  return db().$queryRaw<RunFinding[]>`
+  return readDb().$queryRaw<RunFinding[]>`
     WITH ordered AS (
       SELECT c.id, ${callOrdinalWindow} AS ordinal FROM "Call" c WHERE c."teamId" = ${scope.teamId}::uuid AND c."runId" = ${runId}::uuid)
     SELECT f.category, f."wastedUsd"::float8 AS "wastedUsd", f."wastedTokens"::float8 AS "wastedTokens",

@@ -1,6 +1,6 @@
 /** The most expensive findings of a date range, on runs the caller may open. */
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { callOrdinalSql } from "@/lib/queries/call-ordinal";
 import type { DateRange } from "@/lib/queries/params";
@@ -20,7 +20,7 @@ export interface TopFinding {
 }
 
 export async function topFindings(scope: Scope, range: DateRange, limit = 10): Promise<TopFinding[]> {
-  return db().$queryRaw<TopFinding[]>`
+  return readDb().$queryRaw<TopFinding[]>`
     SELECT f."runId"::text AS "runId", coalesce(r.title, r."externalId") AS run, to_char(f.day, 'YYYY-MM-DD') AS day, f.category,
       f."wastedUsd"::float8 AS "wastedUsd", f.explanation, f."callIds"[1]::text AS "firstCallId",
       ${callOrdinalSql(scope.teamId, Prisma.sql`f."callIds"[1]`)} AS "firstCallOrdinal"
