@@ -25,7 +25,7 @@ export async function topFindings(scope: Scope, range: DateRange, limit = 10): P
       f."wastedUsd"::float8 AS "wastedUsd", f.explanation, f."callIds"[1]::text AS "firstCallId",
       ${callOrdinalSql(scope.teamId, Prisma.sql`f."callIds"[1]`)} AS "firstCallOrdinal"
     FROM "Finding" f JOIN "Run" r ON r."teamId" = f."teamId" AND r.id = f."runId"
-    WHERE ${visibleRunsCondition(scope)} AND f.day BETWEEN ${new Date(`${range.from}T00:00:00Z`)}::date AND ${new Date(`${range.to}T00:00:00Z`)}::date
+    WHERE f."teamId" = ${scope.teamId}::uuid AND ${visibleRunsCondition(scope)} AND f.day BETWEEN ${new Date(`${range.from}T00:00:00Z`)}::date AND ${new Date(`${range.to}T00:00:00Z`)}::date
     ORDER BY f."wastedUsd" DESC, f.id
     LIMIT ${limit}`;
 }
