@@ -21,6 +21,7 @@ import {
   loadAttributionContext,
 } from "@/lib/ownership/reattribute";
 import { type PriceOverride, priceCall } from "@/lib/pricing/price-book";
+import { teamRetentionCutoff } from "@/lib/retention/raw-calls";
 import { applySpendDeltas, type SpendDelta } from "@/lib/rollups/spend";
 import {
   type CallRow,
@@ -192,6 +193,8 @@ export class IngestWriter {
   private errorCount = 0;
   private calls = 0;
   private duplicates = 0;
+  /** Calls from before the team's raw-call retention since the last chunk (retention/raw-calls.ts). */
+  private expired = 0;
   private costUsd = 0;
   private lastHeartbeat = Date.now();
 
@@ -204,6 +207,8 @@ export class IngestWriter {
     private readonly attribution: AttributionContext,
     private readonly sender: Sender,
     private readonly sessionEmails: ReadonlyMap<string, string>,
+    /** The team keeps no raw calls from before this instant; null: it keeps them all. */
+    private readonly retainedFrom: Date | null,
     private readonly onProgress?: (progress: IngestProgress) => void,
   ) {}
 
@@ -212,11 +217,12 @@ export class IngestWriter {
     input: Omit<IngestInput, "events">,
     onProgress?: (progress: IngestProgress) => void,
   ): Promise<IngestWriter> {
-    const [batchId, overrides, attribution, sender] = await Promise.all([
+    const [batchId, overrides, attribution, sender, retainedFrom] = await Promise.all([
       openBatch(scope, input.format, input.fileName),
       db().priceOverride.findMany({ where: { teamId: scope.teamId } }),
       loadAttributionContext(db(), scope.teamId),
       senderOf(scope),
+      teamRetentionCutoff(scope.teamId),
     ]);
     const priceOverrides = overrides.map((o) => ({
       id: o.id,
@@ -236,6 +242,7 @@ export class IngestWriter {
       attribution,
       sender,
       input.sessionEmails ?? new Map(),
+      retainedFrom,
       onProgress,
     );
   }
@@ -281,6 +288,12 @@ export class IngestWriter {
   async add(event: TraceEvent): Promise<void> {
     switch (event.kind) {
       case "call": {
+        // Its day is final and its raw rows are gone or going: nothing can tell it from a call
+        // already counted, so it counts as one.
+        if (this.retainedFrom !== null && event.call.timestamp < this.retainedFrom) {
+          this.expired += 1;
+          return;
+        }
         const price = priceCall(event.call, this.overrides);
         if (!price.priced) this.unpriced.add(event.call.model);
         this.pending.push({
@@ -320,9 +333,11 @@ export class IngestWriter {
   private async flush(): Promise<void> {
     const { calls: chunk, merged } = latestCopies(this.pending);
     const results = this.pendingResults;
+    const expired = this.expired;
     this.pending = [];
     this.pendingResults = [];
-    if (chunk.length === 0 && results.length === 0) return;
+    this.expired = 0;
+    if (chunk.length === 0 && results.length === 0 && expired === 0) return;
     const teamId = this.scope.teamId;
     await db().$transaction(
       async (tx) => {
@@ -335,7 +350,7 @@ export class IngestWriter {
         await attributeRunsInTransaction(tx, teamId, [...runs.values()], this.attribution);
         const outcome = await this.writeCalls(tx, kept, replays, runs);
         await this.writeToolCalls(tx, outcome.toolUses, results, runs);
-        const duplicates = outcome.duplicates + merged + replays.length;
+        const duplicates = outcome.duplicates + merged + replays.length + expired;
         await addChunkTotals(tx, teamId, this.batchId, {
           runs: this.touchedRuns.size,
           calls: outcome.calls,

@@ -40,14 +40,20 @@ export interface RunDetail {
     repository: string | null;
     models: string[];
     projectId: string | null;
+    /**
+     * ISO timestamp: the team's raw-call retention removed this run's calls before it (they are
+     * missing from `calls`; the run's totals and findings still count them). Null: all kept.
+     */
+    callsRemovedBefore: string | null;
   };
-  /** In the order they were made. */
+  /** In the order they were made (those still kept). */
   calls: RunCall[];
 }
 
 export async function runDetail(scope: Scope, runId: string): Promise<RunDetail | null> {
   const [run] = await readDb().$queryRaw<RunDetail["run"][]>`
-    SELECT ${runSummaryColumns}, r.cwd, r."gitBranch", r.repository, r.models, r."projectId"::text AS "projectId" ${runJoins}
+    SELECT ${runSummaryColumns}, r.cwd, r."gitBranch", r.repository, r.models, r."projectId"::text AS "projectId",
+      to_json(r."callsRemovedBefore")#>>'{}' AS "callsRemovedBefore" ${runJoins}
     WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
   if (!run) return null;
   // Tool calls are read for the whole run at once (the (teamId, runId, toolUseId) key) and joined

@@ -29,6 +29,9 @@ export default async function SettingsPage() {
             <li>
               <Link href="/settings/webhooks">GitHub webhook</Link>: merged pull requests mark their runs accepted.
             </li>
+            <li>
+              <Link href="/settings/retention">Data retention</Link>: how long raw calls are kept.
+            </li>
           </ul>
         ) : (
           <p className="muted">Members and API keys are managed by the team&apos;s admins.</p>

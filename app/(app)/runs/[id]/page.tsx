@@ -104,6 +104,13 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         />
       </section>
       <RunAttributionPanel scope={scope} runId={run.id} />
+      {run.callsRemovedBefore === null ? null : (
+        <p className="panel notice" data-testid="calls-removed">
+          This run&apos;s calls before {run.callsRemovedBefore.slice(0, 10)} are no longer kept: the team keeps raw
+          calls for a limited time (Settings). Its totals, spend and findings above still count all{" "}
+          {formatInteger(run.calls)} calls; the chart and the timeline show the {formatInteger(calls.length)} kept.
+        </p>
+      )}
       <section className="panel">
         <h2>Context growth</h2>
         <p className="muted small">
