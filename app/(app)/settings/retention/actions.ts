@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { pageScope } from "@/lib/auth/scope";
-import { retentionDaysSchema, setRawCallRetention } from "@/lib/retention/raw-calls";
+import { applyRawCallRetention, retentionDaysSchema, setRawCallRetention } from "@/lib/retention/raw-calls";
 
 /** Empty: keep raw calls forever; otherwise whole days (retentionDaysSchema). */
 export async function setRetentionAction(form: FormData): Promise<void> {
@@ -16,6 +16,10 @@ export async function setRetentionAction(form: FormData): Promise<void> {
     );
   }
   await setRawCallRetention(scope.teamId, days === null ? null : days.data);
+  // A new limit applies at once, in the background (a large backlog takes a while), then hourly.
+  void applyRawCallRetention(scope.teamId).catch((error: unknown) =>
+    console.error(`raw-call retention: ${(error as Error).message}`),
+  );
   revalidatePath("/settings/retention");
   redirect("/settings/retention?saved=1");
 }
