@@ -182,7 +182,7 @@ export async function acceptInvitation(userId: string, invitationId: string): Pr
   return db().$transaction(async (tx) => {
     const invitation = await tx.invitation.findFirst({ where: { id: invitationId, userId }, include: { user: true } });
     if (!invitation) throw new InvitationNotFoundError("that invitation does not exist or was withdrawn");
-    await tx.invitation.delete({ where: { teamId_id: { teamId: invitation.teamId, id: invitation.id } } });
+    await tx.invitation.delete({ where: { id: invitation.id } });
     await grantMembership(tx, invitation.teamId, invitation.user, invitation.role, userId, "member.join");
     return { teamId: invitation.teamId };
   });
@@ -193,7 +193,7 @@ export async function declineInvitation(userId: string, invitationId: string): P
   await db().$transaction(async (tx) => {
     const invitation = await tx.invitation.findFirst({ where: { id: invitationId, userId } });
     if (!invitation) return;
-    await tx.invitation.delete({ where: { teamId_id: { teamId: invitation.teamId, id: invitation.id } } });
+    await tx.invitation.delete({ where: { id: invitation.id } });
     await tx.auditLog.create({
       data: {
         teamId: invitation.teamId,
