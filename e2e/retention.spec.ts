@@ -30,6 +30,7 @@ test("a retention limit deletes old raw calls; every total stays and the run pag
   await page.goto(`/runs/${run.id}`);
   await expect(page.getByTestId("calls-removed")).toContainText("are no longer kept");
   await expect(page.getByTestId("calls-removed")).toContainText(`still count all ${run.calls} calls`);
+  await expect(page.locator(".chart-empty")).toHaveText("This run's calls are no longer kept.");
   await page.screenshot({ path: "/tmp/shots-retention-run.png", fullPage: true });
 
   expect(await read(`/api/v1/spend?${range}&groupBy=model`)).toEqual(spendBefore);

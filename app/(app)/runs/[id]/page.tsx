@@ -28,6 +28,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const [curve, decision] = await Promise.all([projectContextCurve(scope, run.projectId), runOutcome(scope, run.id)]);
   const points = contextPoints(calls);
   const wallMs = Date.parse(run.endedAt) - Date.parse(run.startedAt);
+  const emptyText = run.callsRemovedBefore === null ? undefined : "This run's calls are no longer kept.";
   return (
     <>
       <PageHead title={run.title ?? run.externalId} subtitle={`${run.source} session ${run.externalId}`}>
@@ -107,8 +108,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       {run.callsRemovedBefore === null ? null : (
         <p className="panel notice" data-testid="calls-removed">
           This run&apos;s calls before {run.callsRemovedBefore.slice(0, 10)} are no longer kept: the team keeps raw
-          calls for a limited time (Settings). Its totals, spend and findings above still count all{" "}
-          {formatInteger(run.calls)} calls; the chart and the timeline show the {formatInteger(calls.length)} kept.
+          calls for a limited time (Settings → Data retention). Its totals, spend and findings still count all{" "}
+          {formatInteger(run.calls)} calls; the chart and the timeline below show the {formatInteger(calls.length)}{" "}
+          still kept.
         </p>
       )}
       <section className="panel">
@@ -119,13 +121,13 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           {run.project ? `project ${run.project}` : "runs without a project"} at the same call ({curve[0]?.runs ?? 0}{" "}
           runs).
         </p>
-        <ContextChart points={points} curve={curve} />
+        <ContextChart points={points} curve={curve} emptyText={emptyText} />
       </section>
       <div className="grid-2">
         <RunFindingsPanel scope={scope} runId={run.id} />
         <LargestToolOutputs calls={calls} />
       </div>
-      <CallTimeline calls={calls} points={points} />
+      <CallTimeline calls={calls} points={points} emptyText={emptyText} />
     </>
   );
 }
