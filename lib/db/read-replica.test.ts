@@ -23,7 +23,7 @@ beforeAll(async () => {
   await closeDb();
   vi.stubEnv("DATABASE_READ_URL", replica.urlFor(primaryUrl));
   team = await createTestTeam("replica");
-}, 180_000);
+}, 600_000);
 
 afterAll(async () => {
   await closeDb();
