@@ -27,10 +27,15 @@ export function retentionCutoff(days: number, now = new Date()): Date {
   return new Date(today - days * DAY_MS);
 }
 
+/** How many days the team keeps raw calls; null: forever. */
+export async function teamRetentionDays(teamId: string): Promise<number | null> {
+  const team = await db().team.findUnique({ where: { id: teamId }, select: { rawCallRetentionDays: true } });
+  return team?.rawCallRetentionDays ?? null;
+}
+
 /** The team's cutoff now, or null when it keeps raw calls forever. */
 export async function teamRetentionCutoff(teamId: string, now = new Date()): Promise<Date | null> {
-  const team = await db().team.findUnique({ where: { id: teamId }, select: { rawCallRetentionDays: true } });
-  const days = team?.rawCallRetentionDays ?? null;
+  const days = await teamRetentionDays(teamId);
   return days === null ? null : retentionCutoff(days, now);
 }
 

@@ -2,21 +2,17 @@ import type { Metadata } from "next";
 import { z } from "zod";
 import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
-import { teamDb } from "@/lib/db/team-db";
-import { setRetentionAction } from "./actions";
+import { setRetentionAction } from "@/lib/retention/actions";
+import { teamRetentionDays } from "@/lib/retention/raw-calls";
 
 export const metadata: Metadata = { title: "Data retention" };
 
 const searchSchema = z.object({ error: z.string().max(200).optional(), saved: z.string().optional() });
 
 export default async function RetentionPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
-  const scope = await pageScope("members:manage");
+  const scope = await pageScope("settings:manage");
   const { error, saved } = searchSchema.catch({}).parse(await searchParams);
-  const team = await teamDb(scope).team.findUnique({
-    where: { id: scope.teamId },
-    select: { rawCallRetentionDays: true },
-  });
-  const days = team?.rawCallRetentionDays ?? null;
+  const days = await teamRetentionDays(scope.teamId);
   return (
     <>
       <PageHead

@@ -3,11 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { pageScope } from "@/lib/auth/scope";
-import { applyRawCallRetention, retentionDaysSchema, setRawCallRetention } from "@/lib/retention/raw-calls";
+import { applyRawCallRetention, retentionDaysSchema, setRawCallRetention } from "./raw-calls";
 
 /** Empty: keep raw calls forever; otherwise whole days (retentionDaysSchema). */
 export async function setRetentionAction(form: FormData): Promise<void> {
-  const scope = await pageScope("members:manage");
+  const scope = await pageScope("settings:manage");
   const raw = String(form.get("days") ?? "").trim();
   const days = raw === "" ? null : retentionDaysSchema.safeParse(raw);
   if (days !== null && !days.success) {
