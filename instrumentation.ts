@@ -3,6 +3,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startBudgetScheduler } = await import("@/lib/budgets/scheduler");
   const { startBillingSyncSchedule } = await import("@/lib/billing/sync-schedule");
+  const { startRetentionSchedule } = await import("@/lib/retention/raw-calls");
   startBudgetScheduler();
   startBillingSyncSchedule();
+  startRetentionSchedule();
 }

@@ -28,6 +28,7 @@ export const e2eTeams = [
   "e2e-agents",
   "e2e-long-run",
   "e2e-prices",
+  "e2e-retention",
 ] as const;
 
 /** A member (not an admin) of e2e-discovery-member, who uploads their own traces. */

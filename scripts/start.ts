@@ -10,7 +10,7 @@ import { buildSync } from "esbuild";
 import { bootstrapFirstAdmin } from "@/lib/admin/members";
 import { authSecret } from "@/lib/auth/secret";
 import { closeDb } from "@/lib/db/client";
-import { databaseKind, dataDir } from "@/lib/db/config";
+import { databaseKind, databaseReadUrl, dataDir } from "@/lib/db/config";
 import { acquireEmbeddedLock, EmbeddedDatabaseBusyError } from "@/lib/db/embedded-lock";
 import { applyMigrations } from "@/lib/db/migrate";
 import { TrustedProxiesError, trustedProxies } from "@/lib/http/forwarded";
@@ -52,6 +52,13 @@ try {
 } catch (error) {
   if (!(error instanceof TrustedProxiesError)) throw error;
   console.error(`Cannot start: ${error.message}`);
+  process.exit(1);
+}
+
+try {
+  databaseReadUrl();
+} catch (error) {
+  console.error(`Cannot start: ${(error as Error).message}`);
   process.exit(1);
 }
 

@@ -30,7 +30,16 @@ function ToolCallLine({ tool }: { tool: RunCall["toolCalls"][number] }) {
  * outputs, other pages) are followed here: the row may not be drawn yet, so the hash scrolls the
  * list to it and marks it. Tool summaries are trace content: rendered as text only.
  */
-export function CallTimeline({ calls, points }: { calls: RunCall[]; points: ContextPoint[] }) {
+/** `emptyText`: what an empty timeline says (a run whose calls retention removed says so). */
+export function CallTimeline({
+  calls,
+  points,
+  emptyText = "This run has no calls.",
+}: {
+  calls: RunCall[];
+  points: ContextPoint[];
+  emptyText?: string;
+}) {
   const sectionRef = useRef<HTMLElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [target, setTarget] = useState<number | null>(null);
@@ -68,7 +77,7 @@ export function CallTimeline({ calls, points }: { calls: RunCall[]; points: Cont
     };
   }, [showHashedCall]);
 
-  if (calls.length === 0) return <p className="panel muted">This run has no calls.</p>;
+  if (calls.length === 0) return <p className="panel muted">{emptyText}</p>;
   const rows = virtualizer.getVirtualItems();
   const before = rows[0]?.start ?? 0;
   const after = virtualizer.getTotalSize() - (rows.at(-1)?.end ?? 0);

@@ -47,7 +47,16 @@ type Row = ContextBucket & Partial<Record<ContextMarker, number>> & { median?: n
  * below zooms into a range of calls, so the chart draws the same few hundred bars whatever the
  * run's length. Clicking a call (or a bar's peak call) scrolls the timeline to it.
  */
-export function ContextChart({ points, curve }: { points: ContextPoint[]; curve?: ContextCurvePoint[] }) {
+/** `emptyText`: what an empty chart says (a run whose calls retention removed says so). */
+export function ContextChart({
+  points,
+  curve,
+  emptyText = "This run has no calls.",
+}: {
+  points: ContextPoint[];
+  curve?: ContextCurvePoint[];
+  emptyText?: string;
+}) {
   const [range, setRange] = useState<[number, number] | null>(null);
   const [, startTransition] = useTransition();
   const overview = useMemo(() => contextBuckets(points), [points]);
@@ -64,7 +73,7 @@ export function ContextChart({ points, curve }: { points: ContextPoint[]; curve?
       return row;
     });
   }, [points, curve, range]);
-  if (points.length === 0) return <p className="chart-empty muted">This run has no calls.</p>;
+  if (points.length === 0) return <p className="chart-empty muted">{emptyText}</p>;
   const perCall = rows.every((row) => row.calls === 1);
   const present = (Object.keys(markerStyle) as ContextMarker[]).filter((marker) =>
     rows.some((row) => row.markers.includes(marker)),

@@ -1,7 +1,7 @@
 /** What the Compare workflows page offers to pick cohorts from, written as cohort specs. */
 import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { filterChoices } from "@/lib/queries/filter-choices";
 import { dayAfter, dayStart } from "@/lib/queries/params";
 import { escapeCohortValue } from "./cohort-spec";
@@ -18,11 +18,11 @@ export async function cohortChoices(scope: Scope, range: { from: string; to: str
   const toExclusive = dayAfter(range.to);
   const [choices, sources, topModels] = await Promise.all([
     filterChoices(scope),
-    db().$queryRaw<
+    readDb().$queryRaw<
       { source: string }[]
     >`SELECT DISTINCT source FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
     // A run's first model by name is enough to rank the suggestions; the comparison uses its main model.
-    db().$queryRaw<{ model: string }[]>`
+    readDb().$queryRaw<{ model: string }[]>`
       SELECT r.models[1] AS model FROM "Run" r
       WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} AND cardinality(r.models) > 0
       GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2`,

@@ -16,7 +16,7 @@
 import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { badRequest } from "@/lib/http/errors";
 import { dateRangeSchema, dayAfter, dayStart } from "@/lib/queries/params";
@@ -153,7 +153,7 @@ async function cohortRuns(
   const from = dayStart(range.from);
   const toExclusive = dayAfter(range.to);
   // A run's main model: the one it spent most on (then most calls, then by name), from the rollup.
-  const rows = await db().$queryRaw<RunRow[]>`
+  const rows = await readDb().$queryRaw<RunRow[]>`
     SELECT r.id::text AS id, coalesce(p.name, ${unallocatedKey}) AS project, r."costUsd"::float8 AS "costUsd",
       (r."inputTokens" + r."outputTokens" + r."cacheWriteTokens" + r."cacheReadTokens")::float8 AS tokens,
       (r.outcome IS NOT DISTINCT FROM 'ACCEPTED') AS accepted,

@@ -16,11 +16,17 @@ import { measureRunPackage } from "./measure";
 /** Runs read and written at a time: bounds memory whatever the number of runs. */
 const RUNS_PER_BATCH = 25;
 
-export async function recomputeRunPackages(teamId: string, runIds: readonly string[]): Promise<void> {
-  if (runIds.length === 0) return;
+/** Runs whose raw calls the retention job removed keep the package measured while they had them all. */
+export async function recomputeRunPackages(teamId: string, allRunIds: readonly string[]): Promise<void> {
+  if (allRunIds.length === 0) return;
   await db().$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`context-package:${teamId}`}))`;
+      const runIds = (
+        await tx.$queryRaw<{ id: string }[]>`
+          SELECT r.id::text FROM "Run" r
+          WHERE r."teamId" = ${teamId}::uuid AND r.id = ANY(${[...allRunIds]}::uuid[]) AND r."callsRemovedBefore" IS NULL`
+      ).map((row) => row.id);
       const overrides = await loadPriceOverrides(tx, teamId);
       for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
         const batch = runIds.slice(start, start + RUNS_PER_BATCH);

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { dateRangeSchema, mondayOf } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
 import { picoUsdToNumber, sumPicoUsd, toPicoUsd } from "./exact-usd";
@@ -93,7 +93,7 @@ export interface ContextPackageResult {
 }
 
 export async function loadPackageRuns(scope: Scope, from: string, to: string): Promise<PackageRun[]> {
-  const rows = await db().$queryRaw<
+  const rows = await readDb().$queryRaw<
     {
       runId: string;
       project: string;

@@ -1,14 +1,17 @@
 /**
- * The one Prisma client of a process, on the database config.ts chooses: @prisma/adapter-pg for a
- * Postgres server, pglite-prisma-adapter for the embedded database. Everything else imports `db()`
- * and never builds its own client. Both are built so that a transaction's raw connection can be
+ * The Prisma clients of a process, on the database config.ts chooses: @prisma/adapter-pg for a
+ * Postgres server, pglite-prisma-adapter for the embedded database. `db()` is the primary: every
+ * write, and every read that must see what was just written (settings pages after a change, ingest
+ * progress, authorization). `readDb()` is where dashboards and read APIs opt in to a read replica
+ * (DATABASE_READ_URL), which may lag the primary by its replay delay; without one it is `db()`.
+ * Nothing else builds its own client. Both are built so that a transaction's raw connection can be
  * reached for COPY (lib/db/transaction-connection.ts, lib/db/bulk.ts).
  */
 import { mkdirSync } from "node:fs";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { databaseUrl, pgliteDir } from "./config";
+import { databaseReadUrl, databaseUrl, pgliteDir } from "./config";
 import { EmbeddedDatabaseBusyError, embeddedLockHolder } from "./embedded-lock";
 import { ConnectionNotingPGlite, ConnectionNotingPool } from "./transaction-connection";
 
@@ -20,7 +23,7 @@ interface OpenDatabase {
   close: () => Promise<void>;
 }
 
-const globalForDb = globalThis as typeof globalThis & { trhDatabase?: OpenDatabase };
+const globalForDb = globalThis as typeof globalThis & { trhDatabase?: OpenDatabase; trhReadDatabase?: OpenDatabase };
 
 export function openDatabase(url: string | undefined = databaseUrl()): OpenDatabase {
   if (url) {
@@ -44,14 +47,23 @@ export function openDatabase(url: string | undefined = databaseUrl()): OpenDatab
   };
 }
 
-/** The process-wide client, opened on first use. */
+/** The primary, opened on first use. */
 export function db(): PrismaClient {
   globalForDb.trhDatabase ??= openDatabase();
   return globalForDb.trhDatabase.client;
 }
 
+/** The read replica when DATABASE_READ_URL is set, otherwise the primary. */
+export function readDb(): PrismaClient {
+  const url = databaseReadUrl();
+  if (url === undefined) return db();
+  globalForDb.trhReadDatabase ??= openDatabase(url);
+  return globalForDb.trhReadDatabase.client;
+}
+
 export async function closeDb(): Promise<void> {
-  const open = globalForDb.trhDatabase;
+  const open = [globalForDb.trhDatabase, globalForDb.trhReadDatabase];
   globalForDb.trhDatabase = undefined;
-  await open?.close();
+  globalForDb.trhReadDatabase = undefined;
+  await Promise.all(open.map((database) => database?.close()));
 }

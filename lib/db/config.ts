@@ -12,6 +12,18 @@ export function databaseUrl(): string | undefined {
   return url ? url : undefined;
 }
 
+/**
+ * A streaming replica of DATABASE_URL for dashboards and read APIs (readDb in client.ts); unset:
+ * they read the primary. The embedded database has no replicas, so it needs DATABASE_URL.
+ */
+export function databaseReadUrl(): string | undefined {
+  const url = process.env.DATABASE_READ_URL?.trim();
+  if (!url) return undefined;
+  if (!databaseUrl())
+    throw new Error("DATABASE_READ_URL is set without DATABASE_URL: a read replica needs its primary");
+  return url;
+}
+
 export function databaseKind(): DatabaseKind {
   return databaseUrl() ? "postgres" : "embedded";
 }

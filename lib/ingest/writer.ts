@@ -24,6 +24,7 @@ import {
 import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { type PriceOverride, priceCall } from "@/lib/pricing/price-book";
 import { dayOf } from "@/lib/queries/params";
+import { teamRetentionCutoff } from "@/lib/retention/raw-calls";
 import { applySpendDeltas, type SpendDelta } from "@/lib/rollups/spend";
 import {
   type CallRow,
@@ -211,6 +212,8 @@ export class IngestWriter {
   private errorCount = 0;
   private calls = 0;
   private duplicates = 0;
+  /** Calls from before the team's raw-call retention since the last chunk (retention/raw-calls.ts). */
+  private expired = 0;
   private costUsd = 0;
   private lastHeartbeat = Date.now();
 
@@ -222,6 +225,8 @@ export class IngestWriter {
     private readonly attribution: AttributionContext,
     private readonly sender: Sender,
     private readonly sessionEmails: ReadonlyMap<string, string>,
+    /** The team keeps no raw calls from before this instant; null: it keeps them all. */
+    private readonly retainedFrom: Date | null,
     private readonly onProgress?: (progress: IngestProgress) => void,
   ) {}
 
@@ -230,10 +235,11 @@ export class IngestWriter {
     input: Omit<IngestInput, "events">,
     onProgress?: (progress: IngestProgress) => void,
   ): Promise<IngestWriter> {
-    const [batchId, attribution, sender] = await Promise.all([
+    const [batchId, attribution, sender, retainedFrom] = await Promise.all([
       openBatch(scope, input.format, input.fileName),
       loadAttributionContext(db(), scope.teamId),
       senderOf(scope),
+      teamRetentionCutoff(scope.teamId),
     ]);
     return new IngestWriter(
       scope,
@@ -242,6 +248,7 @@ export class IngestWriter {
       attribution,
       sender,
       input.sessionEmails ?? new Map(),
+      retainedFrom,
       onProgress,
     );
   }
@@ -292,6 +299,12 @@ export class IngestWriter {
   async add(event: TraceEvent): Promise<void> {
     switch (event.kind) {
       case "call": {
+        // Its day is final and its raw rows are gone or going: nothing can tell it from a call
+        // already counted, so it counts as one.
+        if (this.retainedFrom !== null && event.call.timestamp < this.retainedFrom) {
+          this.expired += 1;
+          return;
+        }
         this.pending.push({ call: event.call, ...callIdentity(event.call) });
         if (this.pending.length >= chunkCalls()) await this.flushInBackground();
         return;
@@ -322,9 +335,11 @@ export class IngestWriter {
   private async flush(): Promise<void> {
     const { calls: copies, merged } = latestCopies(this.pending);
     const results = this.pendingResults;
+    const expired = this.expired;
     this.pending = [];
     this.pendingResults = [];
-    if (copies.length === 0 && results.length === 0) return;
+    this.expired = 0;
+    if (copies.length === 0 && results.length === 0 && expired === 0) return;
     const teamId = this.scope.teamId;
     await bulkTransaction(
       async (tx, bulk) => {
@@ -341,7 +356,7 @@ export class IngestWriter {
         await attributeRunsInTransaction(tx, teamId, [...runs.values()], this.attribution);
         const outcome = await this.writeCalls(bulk, kept, replays, runs);
         await this.writeToolCalls(bulk, outcome.toolUses, results, runs);
-        const duplicates = outcome.duplicates + merged + replays.length;
+        const duplicates = outcome.duplicates + merged + replays.length + expired;
         await addChunkTotals(tx, teamId, this.batchId, {
           runs: this.touchedRuns.size,
           calls: outcome.calls,

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { dateRangeSchema, dayAfter, dayStart } from "./params";
 import { dailySpendSource, dimensionFilter, spendGroupKey, unallocatedKey } from "./spend-by-group";
@@ -80,7 +80,7 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
   // One statement gives the rows and the totals (GROUPING SETS), so the totals are exact sums, never
   // float sums of the rows. Keys are joined as "k:<key>", the total row as "t:".
   const joinKey = Prisma.sql`CASE WHEN grouping(k) = 1 THEN 't:' ELSE 'k:' || k END`;
-  const rowsAndTotal = await db().$queryRaw<
+  const rowsAndTotal = await readDb().$queryRaw<
     { key: string; spendUsd: number; acceptedOutcomes: number; unacceptedSpendUsd: number }[]
   >`
     WITH spend AS (

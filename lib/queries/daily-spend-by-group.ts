@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { dailySpendSource, type SpendQuery, spendGroupKey } from "./spend-by-group";
 
 export const stackDimensions = ["owner", "project", "task", "model", "agent"] as const;
@@ -22,7 +22,7 @@ export async function dailySpendByGroup(
   query: Pick<SpendQuery, "from" | "to" | "owner" | "project" | "agent"> & { stackBy: StackDimension },
 ): Promise<DailySpendPart[]> {
   const source = dailySpendSource(scope, query);
-  return db().$queryRaw<DailySpendPart[]>`
+  return readDb().$queryRaw<DailySpendPart[]>`
     SELECT to_char(d.day, 'YYYY-MM-DD') AS day, ${spendGroupKey(query.stackBy)} AS key, coalesce(sum(d."costUsd"), 0)::float8 AS "costUsd"
     ${source}
     GROUP BY 1, 2 ORDER BY 1, 3 DESC`;

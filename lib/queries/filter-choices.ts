@@ -1,7 +1,7 @@
 /** The owners, projects, models and agents a team's filters offer, named as the spend and runs APIs accept them. */
 import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 /** A person's one display name, and their email where it says more. */
@@ -25,15 +25,17 @@ export async function filterChoices(scope: Scope): Promise<FilterChoices> {
   const readAll = maySeeEveryonesSpend(scope);
   const ownUserId = scope.actor.kind === "user" ? scope.actor.userId : null;
   const [owners, projects, models, agents] = await Promise.all([
-    db().$queryRaw<{ key: string; name: string; email: string | null }[]>`
+    readDb().$queryRaw<{ key: string; name: string; email: string | null }[]>`
       SELECT DISTINCT ON (coalesce(email, "displayName")) coalesce(email, "displayName") AS key, "displayName" AS name, email
       FROM "Person" WHERE "teamId" = ${scope.teamId}::uuid ${readAll ? Prisma.empty : Prisma.sql`AND "userId" = ${ownUserId}::uuid`} ORDER BY coalesce(email, "displayName"), "userId" IS NULL`,
-    db().$queryRaw<{ name: string }[]>`SELECT name FROM "Project" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
+    readDb().$queryRaw<
+      { name: string }[]
+    >`SELECT name FROM "Project" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
     // Models come from the rollup (a few rows per day), not from the calls.
-    db().$queryRaw<
+    readDb().$queryRaw<
       { name: string }[]
     >`SELECT DISTINCT model AS name FROM "DailySpend" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
-    db().$queryRaw<
+    readDb().$queryRaw<
       { name: string }[]
     >`SELECT DISTINCT source AS name FROM "DailySpend" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
   ]);

@@ -1,11 +1,11 @@
 /** The last UTC day with any spend, and a page's range from its URL or, without one, by the latest-data rule. */
 
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { correctedDayRange, type DateRange, latestDataRange } from "./params";
 
 export async function latestSpendDay(scope: Scope): Promise<string | null> {
-  const [row] = await db().$queryRaw<{ day: string | null }[]>`
+  const [row] = await readDb().$queryRaw<{ day: string | null }[]>`
     SELECT to_char(max(day), 'YYYY-MM-DD') AS day FROM "DailySpend" WHERE "teamId" = ${scope.teamId}::uuid AND "costUsd" <> 0`;
   return row?.day ?? null;
 }

@@ -4,7 +4,7 @@
  */
 
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 /** Runs and calls per run the curve reads: bounded so the drill-down stays fast on any history. */
@@ -24,7 +24,7 @@ export interface ContextCurvePoint {
 export async function projectContextCurve(scope: Scope, projectId: string | null): Promise<ContextCurvePoint[]> {
   const project =
     projectId === null ? Prisma.sql`r."projectId" IS NULL` : Prisma.sql`r."projectId" = ${projectId}::uuid`;
-  return db().$queryRaw<ContextCurvePoint[]>`
+  return readDb().$queryRaw<ContextCurvePoint[]>`
     WITH recent AS (
       SELECT r.id FROM "Run" r WHERE r."teamId" = ${scope.teamId}::uuid AND ${project}
       ORDER BY r."startedAt" DESC LIMIT ${CURVE_RUNS}

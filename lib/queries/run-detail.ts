@@ -1,7 +1,7 @@
 /** One run with its calls in order and each call's tool calls: `GET /api/v1/runs/{id}`. */
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import type { Tokens } from "@/lib/tokens";
 import { callOrdinalWindow } from "./call-ordinal";
 import { type RunSummary, runSummaryColumns, visibleRunsSource } from "./runs-list";
@@ -39,20 +39,26 @@ export interface RunDetail {
     repository: string | null;
     models: string[];
     projectId: string | null;
+    /**
+     * ISO timestamp: the team's raw-call retention removed this run's calls before it (they are
+     * missing from `calls`; the run's totals and findings still count them). Null: all kept.
+     */
+    callsRemovedBefore: string | null;
   };
-  /** In the order they were made. */
+  /** In the order they were made (those still kept). */
   calls: RunCall[];
 }
 
 export async function runDetail(scope: Scope, runId: string): Promise<RunDetail | null> {
-  const [run] = await db().$queryRaw<RunDetail["run"][]>`
-    SELECT ${runSummaryColumns}, r.cwd, r."gitBranch", r.repository, r.models, r."projectId"::text AS "projectId" ${visibleRunsSource(scope)}
+  const [run] = await readDb().$queryRaw<RunDetail["run"][]>`
+    SELECT ${runSummaryColumns}, r.cwd, r."gitBranch", r.repository, r.models, r."projectId"::text AS "projectId",
+      to_json(r."callsRemovedBefore")#>>'{}' AS "callsRemovedBefore" ${visibleRunsSource(scope)}
       AND r.id = ${runId}::uuid`;
   if (!run) return null;
   // Tool calls are read for the whole run at once (the (teamId, runId, toolUseId) key) and joined
   // to their calls here: a subquery per call cost a lookup each on runs of thousands of calls.
   const [calls, toolCalls] = await Promise.all([
-    db().$queryRaw<Omit<RunCall, "toolCalls">[]>`
+    readDb().$queryRaw<Omit<RunCall, "toolCalls">[]>`
       SELECT c.id::text AS id, ${callOrdinalWindow} AS ordinal, to_json(c.timestamp)#>>'{}' AS timestamp, c.model, c."agentId",
         c."uncachedInput"::float8 AS "inputTokens", c.output::float8 AS "outputTokens",
         (c."cacheWrite5m" + c."cacheWrite1h")::float8 AS "cacheWriteTokens", c."cacheRead"::float8 AS "cacheReadTokens",
@@ -61,7 +67,7 @@ export async function runDetail(scope: Scope, runId: string): Promise<RunDetail 
       FROM "Call" c
       WHERE c."teamId" = ${scope.teamId}::uuid AND c."runId" = ${runId}::uuid
       ORDER BY c.timestamp, c.id`,
-    db().$queryRaw<(RunCall["toolCalls"][number] & { callId: string })[]>`
+    readDb().$queryRaw<(RunCall["toolCalls"][number] & { callId: string })[]>`
       SELECT tc.id::text AS id, tc."callId"::text AS "callId", tc."toolUseId", tc.name, tc.summary, tc."inputBytes",
         tc."outputBytes", tc."outputTokens", tc."isError"
       FROM "ToolCall" tc

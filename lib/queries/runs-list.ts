@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
 import { dateRangeSchema, dayAfter, dayStart } from "./params";
@@ -77,7 +77,7 @@ function runFilters(query: RunsQuery): Prisma.Sql {
 export async function runsList(scope: Scope, query: RunsQuery): Promise<RunSummary[]> {
   const from = dayStart(query.from);
   const toExclusive = dayAfter(query.to);
-  return db().$queryRaw<RunSummary[]>`
+  return readDb().$queryRaw<RunSummary[]>`
     SELECT ${runSummaryColumns} ${visibleRunsSource(scope)}
       AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} ${runFilters(query)}
     ORDER BY ${orderBy[query.sort]}, r.id

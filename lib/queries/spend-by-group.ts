@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
 import { dateRangeSchema, dayStart } from "./params";
@@ -87,7 +87,7 @@ export async function spendByGroup(
   // Rows and totals in one statement (the empty grouping set is the totals row, there even when
   // no row matches): the overview asks this eleven times at once, and each statement holds a
   // pooled connection.
-  const rows = await db().$queryRaw<({ key: string | null; total: number } & Tokens)[]>`
+  const rows = await readDb().$queryRaw<({ key: string | null; total: number } & Tokens)[]>`
     SELECT s.key, grouping(s.key) AS total, ${sumTokens("s")}
     FROM (SELECT ${groupKey[query.groupBy]} AS key, d.* ${source}) s
     GROUP BY GROUPING SETS ((s.key), ())

@@ -14,18 +14,33 @@ export const wastedOutcomes = ["REJECTED", "ABANDONED"] as const;
 
 export function detectNoAcceptedOutcome(input: RunWasteInput): WasteFinding[] {
   const { outcome, calls } = input;
-  if (!(wastedOutcomes as readonly (string | null)[]).includes(outcome) || calls.length === 0) return [];
-  const wastedUsd = calls.reduce((sum, call) => sum + call.costUsd, 0);
-  const wastedTokens = calls.reduce((sum, call) => sum + call.contextTokens + call.output, 0);
+  if (calls.length === 0) return [];
   const first = calls[0]!.id;
   const last = calls[calls.length - 1]!.id;
+  return wholeCostFinding(outcome, {
+    calls: calls.length,
+    tokens: calls.reduce((sum, call) => sum + call.contextTokens + call.output, 0),
+    costUsd: calls.reduce((sum, call) => sum + call.costUsd, 0),
+    callIds: first === last ? [first] : [first, last],
+  });
+}
+
+/**
+ * The same finding from a run's totals (Run.calls, tokens, costUsd), for a run whose raw calls
+ * the retention job removed (lib/retention/raw-calls.ts): the calls are gone, the cost is not.
+ */
+export function wholeCostFinding(
+  outcome: string | null,
+  whole: { calls: number; tokens: number; costUsd: number; callIds: bigint[] },
+): WasteFinding[] {
+  if (!(wastedOutcomes as readonly (string | null)[]).includes(outcome) || whole.calls === 0) return [];
   return [
     {
       category: "no-accepted-outcome",
-      wastedTokens,
-      wastedUsd,
-      callIds: first === last ? [first] : [first, last],
-      explanation: `This run's whole cost, ${usd(wastedUsd)} over ${plural(calls.length, "call")}, bought nothing that was kept: its outcome was marked ${outcome!.toLowerCase()}.`,
+      wastedTokens: whole.tokens,
+      wastedUsd: whole.costUsd,
+      callIds: whole.callIds,
+      explanation: `This run's whole cost, ${usd(whole.costUsd)} over ${plural(whole.calls, "call")}, bought nothing that was kept: its outcome was marked ${outcome!.toLowerCase()}.`,
     },
   ];
 }

@@ -14,7 +14,7 @@ import { replaceRunAnatomies } from "@/lib/rollups/cost-anatomy";
 import { costAnatomy } from "./cost-anatomy";
 import { detectRunWaste, keepWorthShowing } from "./detect-run-waste";
 import { loadRunInputs, type UsualGrowthCache } from "./load-runs";
-import { detectNoAcceptedOutcome } from "./no-accepted-outcome";
+import { detectNoAcceptedOutcome, wholeCostFinding } from "./no-accepted-outcome";
 import type { WasteFinding } from "./types";
 
 /** Runs read and written at a time: bounds memory whatever the number of runs. */
@@ -22,15 +22,18 @@ const RUNS_PER_BATCH = 25;
 
 /**
  * Deletes and rewrites the findings of `runIds`, and their cost anatomy (RunCostAnatomy, from the
- * same calls), in one transaction, reading and writing RUNS_PER_BATCH runs at a time. A finding's day is its run's start day (UTC), so all of a run's
- * findings fall in the same date range as the run does in the runs list.
+ * same calls), in one transaction, reading and writing RUNS_PER_BATCH runs at a time. A finding's
+ * day is its run's start day (UTC), so all of a run's findings fall in the same date range as the
+ * run does in the runs list. Runs whose raw calls the retention job removed keep the findings and
+ * anatomy computed while they had them all.
  */
-export async function recomputeRunFindings(teamId: string, runIds: string[]): Promise<{ findings: number }> {
+export async function recomputeRunFindings(teamId: string, allRunIds: string[]): Promise<{ findings: number }> {
   let findings = 0;
   await db().$transaction(
     async (tx) => {
       // Two uploads touching the same run must not interleave their delete and insert.
       await lockTeamFindings(tx, teamId);
+      const runIds = await withAllCalls(tx, teamId, allRunIds);
       const overrides = await loadPriceOverrides(tx, teamId);
       const usualGrowth: UsualGrowthCache = new Map();
       for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
@@ -83,16 +86,41 @@ export async function refreshOutcomeFindings(teamId: string, runIds: string[]): 
       await lockTeamFindings(tx, teamId);
       for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
         const batch = runIds.slice(start, start + RUNS_PER_BATCH);
-        const inputs = await loadRunInputs(tx, teamId, batch, []);
-        const rows = inputs.flatMap((input) =>
+        const kept = new Set(await withAllCalls(tx, teamId, batch));
+        const inputs = await loadRunInputs(tx, teamId, [...kept], []);
+        const fromCalls = inputs.flatMap((input) =>
           keepWorthShowing(detectNoAcceptedOutcome(input)).map((finding) => ({ runId: input.runId, ...finding })),
         );
+        const fromTotals = (await removedCallsTotals(tx, teamId, batch)).flatMap((run) =>
+          keepWorthShowing(
+            wholeCostFinding(run.outcome, { calls: run.calls, tokens: run.tokens, costUsd: run.costUsd, callIds: [] }),
+          ).map((finding) => ({ runId: run.id, ...finding })),
+        );
+        const rows = [...fromCalls, ...fromTotals];
         await tx.$executeRaw`DELETE FROM "Finding" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${batch}::uuid[]) AND category = 'no-accepted-outcome'`;
         await insertFindings(tx, teamId, rows);
       }
     },
     { timeout: 600_000, maxWait: 120_000 },
   );
+}
+
+/** The runs of `runIds` that still have every call (the retention job removed none of theirs). */
+async function withAllCalls(tx: Prisma.TransactionClient, teamId: string, runIds: string[]): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT r.id::text FROM "Run" r
+    WHERE r."teamId" = ${teamId}::uuid AND r.id = ANY(${runIds}::uuid[]) AND r."callsRemovedBefore" IS NULL`;
+  return rows.map((row) => row.id);
+}
+
+/** The totals of those runs of `runIds` whose calls the retention job removed (all or some). */
+async function removedCallsTotals(tx: Prisma.TransactionClient, teamId: string, runIds: string[]) {
+  return tx.$queryRaw<{ id: string; outcome: string | null; calls: number; tokens: number; costUsd: number }[]>`
+    SELECT r.id::text, r.outcome::text, r.calls,
+      (r."inputTokens" + r."outputTokens" + r."cacheWriteTokens" + r."cacheReadTokens")::float8 AS tokens,
+      r."costUsd"::float8 AS "costUsd"
+    FROM "Run" r
+    WHERE r."teamId" = ${teamId}::uuid AND r.id = ANY(${runIds}::uuid[]) AND r."callsRemovedBefore" IS NOT NULL`;
 }
 
 /** Two writers touching the same runs' findings must not interleave their delete and insert. */

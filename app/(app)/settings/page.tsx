@@ -33,6 +33,9 @@ export default async function SettingsPage() {
               <Link href="/settings/prices">Prices</Link>: the team&apos;s own prices (a discount, a model the list
               lacks), unpriced models, re-pricing history.
             </li>
+            <li>
+              <Link href="/settings/retention">Data retention</Link>: how long raw calls are kept.
+            </li>
           </ul>
         ) : (
           <>

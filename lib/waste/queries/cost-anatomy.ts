@@ -1,7 +1,7 @@
 /** Cost anatomy of one run, and summed over the runs started in a date range: both from the RunCostAnatomy rollup. */
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { recordColumns } from "@/lib/db/columns";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { type DateRange, dayAfter, dayStart } from "@/lib/queries/params";
@@ -27,7 +27,7 @@ const topRunRow = recordColumns({ runId: "uuid", run: "text", ...anatomyRow.colu
 /** One run's stored anatomy; null when the caller may not see the run or it has no calls. */
 export async function runCostAnatomy(scope: Scope, runId: string): Promise<CostAnatomy | null> {
   const [row] = await anatomyRow.read(
-    db(),
+    readDb(),
     Prisma.sql`
       SELECT ${anatomyRow.select("a")} FROM "Run" r JOIN "RunCostAnatomy" a ON a."teamId" = r."teamId" AND a."runId" = r.id
       WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`,
@@ -43,14 +43,14 @@ export async function rangeCostAnatomy(scope: Scope, range: DateRange, topCount 
   const started = Prisma.sql`r."startedAt" >= ${dayStart(range.from)} AND r."startedAt" < ${dayAfter(range.to)}`;
   const [[team], top] = await Promise.all([
     anatomyRow.read(
-      db(),
+      readDb(),
       Prisma.sql`
         SELECT ${anatomySums} FROM "RunCostAnatomy" a
         JOIN "Run" r ON r."teamId" = a."teamId" AND r.id = a."runId"
         WHERE a."teamId" = ${scope.teamId}::uuid AND ${started}`,
     ),
     topRunRow.read(
-      db(),
+      readDb(),
       Prisma.sql`
         SELECT r.id::text AS "runId", coalesce(r.title, r."externalId") AS run, ${anatomyRow.select("a")}
         FROM "Run" r JOIN "RunCostAnatomy" a ON a."teamId" = r."teamId" AND a."runId" = r.id

@@ -2,7 +2,7 @@
 
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { callOrdinalWindow } from "@/lib/queries/call-ordinal";
 import type { WasteCategory } from "@/lib/waste/types";
 
@@ -19,12 +19,12 @@ export interface RunFinding {
 
 /** null when the run does not exist in the caller's team or the caller may not see it. */
 export async function runFindings(scope: Scope, runId: string): Promise<RunFinding[] | null> {
-  const [run] = await db().$queryRaw<{ id: string }[]>`
+  const [run] = await readDb().$queryRaw<{ id: string }[]>`
     SELECT r.id::text AS id FROM "Run" r WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
   if (!run) return null;
   // The run's calls numbered once, and every cited call looked up in one join (not one scan of
   // the run per finding: a long run has hundreds of findings).
-  return db().$queryRaw<RunFinding[]>`
+  return readDb().$queryRaw<RunFinding[]>`
     WITH ordered AS (
       SELECT c.id, ${callOrdinalWindow} AS ordinal FROM "Call" c WHERE c."teamId" = ${scope.teamId}::uuid AND c."runId" = ${runId}::uuid),
     findings AS (SELECT * FROM "Finding" f WHERE f."teamId" = ${scope.teamId}::uuid AND f."runId" = ${runId}::uuid),

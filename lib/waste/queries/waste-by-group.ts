@@ -15,7 +15,7 @@
 import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { costPerOutcome } from "@/lib/queries/cost-per-outcome";
 import { dateRangeSchema, dayStart } from "@/lib/queries/params";
@@ -59,10 +59,10 @@ export async function wasteByGroup(scope: Scope, query: WasteQuery): Promise<Was
     FROM "Finding" f WHERE f."teamId" = ${scope.teamId}::uuid AND ${inRange} GROUP BY f."runId"`;
   const rowsQuery =
     query.groupBy === "category"
-      ? db().$queryRaw<WasteRow[]>`
+      ? readDb().$queryRaw<WasteRow[]>`
           SELECT f.category AS key, sum(f."wastedUsd")::float8 AS "wastedUsd", count(*)::int AS findings
           FROM "Finding" f WHERE f."teamId" = ${scope.teamId}::uuid AND ${inRange} GROUP BY 1 ORDER BY 2 DESC, 1`
-      : db().$queryRaw<WasteRow[]>`
+      : readDb().$queryRaw<WasteRow[]>`
           SELECT ${runGroupKey[query.groupBy]} AS key, sum(w.wasted)::float8 AS "wastedUsd", sum(w.findings)::int AS findings
           FROM (${perRun}) w
           JOIN "Run" r ON r."teamId" = ${scope.teamId}::uuid AND r.id = w."runId"
@@ -71,7 +71,7 @@ export async function wasteByGroup(scope: Scope, query: WasteQuery): Promise<Was
           GROUP BY 1 ORDER BY 2 DESC, 1`;
   const [rows, [totals], outcomes] = await Promise.all([
     rowsQuery,
-    db().$queryRaw<Omit<WasteResult["totals"], "unacceptedSpendUsd">[]>`
+    readDb().$queryRaw<Omit<WasteResult["totals"], "unacceptedSpendUsd">[]>`
       SELECT coalesce((SELECT sum(w.wasted) FROM (${perRun}) w), 0)::float8 AS "wastedUsd",
         coalesce((SELECT sum(d."costUsd") FROM "DailySpend" d WHERE d."teamId" = ${scope.teamId}::uuid AND d.day BETWEEN ${from}::date AND ${to}::date), 0)::float8 AS "spendUsd"`,
     // The same query as the outcomes panel, so the two pages show the same "not accepted" figure.

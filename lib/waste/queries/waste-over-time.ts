@@ -1,6 +1,6 @@
 /** Wasted dollars per day (or week, for long ranges) and category: the Waste page's chart. */
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { DateRange } from "@/lib/queries/params";
 import { dayStart } from "@/lib/queries/params";
@@ -22,7 +22,7 @@ export async function wasteOverTime(scope: Scope, range: DateRange): Promise<Was
     bucket === "day"
       ? Prisma.sql`to_char(f.day, 'YYYY-MM-DD')`
       : Prisma.sql`to_char(date_trunc('week', f.day), 'YYYY-MM-DD')`;
-  const rows = await db().$queryRaw<WasteOverTime["rows"]>`
+  const rows = await readDb().$queryRaw<WasteOverTime["rows"]>`
     SELECT ${period} AS period, f.category, sum(f."wastedUsd")::float8 AS "wastedUsd"
     FROM "Finding" f WHERE f."teamId" = ${scope.teamId}::uuid AND f.day BETWEEN ${from}::date AND ${to}::date
     GROUP BY 1, 2 ORDER BY 1, 2`;

@@ -37,6 +37,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   ]);
   const points = contextPoints(calls);
   const wallMs = Date.parse(run.endedAt) - Date.parse(run.startedAt);
+  const emptyText = run.callsRemovedBefore === null ? undefined : "This run's calls are no longer kept.";
   return (
     <>
       <PageHead title={run.title ?? run.externalId} subtitle={`${run.source} session ${run.externalId}`}>
@@ -115,6 +116,14 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       {attribution ? (
         <RunAttributionPanel runId={run.id} attribution={attribution} canEdit={may(scope, "ownership:edit")} />
       ) : null}
+      {run.callsRemovedBefore === null ? null : (
+        <p className="panel notice" data-testid="calls-removed">
+          This run&apos;s calls before {run.callsRemovedBefore.slice(0, 10)} are no longer kept: the team keeps raw
+          calls for a limited time (Settings → Data retention). Its totals, spend and findings still count all{" "}
+          {formatInteger(run.calls)} calls; the chart and the timeline below show the {formatInteger(calls.length)}{" "}
+          still kept.
+        </p>
+      )}
       <section className="panel">
         <h2>Context growth</h2>
         <p className="muted small">
@@ -123,13 +132,13 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           {run.project ? `project ${run.project}` : "runs without a project"} at the same call ({curve[0]?.runs ?? 0}{" "}
           runs).
         </p>
-        <ContextChart points={points} curve={curve} />
+        <ContextChart points={points} curve={curve} emptyText={emptyText} />
       </section>
       <div className="grid-2">
         {findings ? <RunFindingsPanel findings={findings} anatomy={anatomy} /> : null}
         <LargestToolOutputs calls={calls} />
       </div>
-      <CallTimeline calls={calls} points={points} />
+      <CallTimeline calls={calls} points={points} emptyText={emptyText} />
     </>
   );
 }
