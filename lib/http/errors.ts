@@ -21,8 +21,6 @@ export const forbidden = (message = "your role or key does not allow this") => n
 export const notFound = (what = "resource") => new HttpError(404, "not_found", `${what} not found`);
 export const badRequest = (message: string, code = "bad_request") => new HttpError(400, code, message);
 
-// Plain Response, not next/server's NextResponse: this module reaches the `trh` CLI (through
-// lib/auth/policy.ts and the ingest writer), whose bundle cannot resolve "next/server" under Node ESM.
 export function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) {
     return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status });
