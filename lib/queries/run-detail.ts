@@ -35,9 +35,7 @@ export interface RunCall extends Tokens {
 
 export interface RunDetail {
   run: RunSummary & {
-    cwd: string | null;
     gitBranch: string | null;
-    repository: string | null;
     models: string[];
     projectId: string | null;
   };
@@ -47,7 +45,7 @@ export interface RunDetail {
 
 export async function runDetail(scope: Scope, runId: string): Promise<RunDetail | null> {
   const [run] = await db().$queryRaw<RunDetail["run"][]>`
-    SELECT ${runSummaryColumns}, r.cwd, r."gitBranch", r.repository, r.models, r."projectId"::text AS "projectId" ${runJoins}
+    SELECT ${runSummaryColumns}, r."gitBranch", r.models, r."projectId"::text AS "projectId" ${runJoins}
     WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
   if (!run) return null;
   // Tool calls are read for the whole run at once (the (teamId, runId, toolUseId) key) and joined

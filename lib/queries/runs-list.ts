@@ -1,4 +1,7 @@
-/** The runs of a date range, most expensive first: `GET /api/v1/runs` and the Runs page. */
+/**
+ * The runs of a date range, most expensive first, filtered and searched: `GET /api/v1/runs` and the
+ * Runs page. A page of at most `limit` runs from `offset`, and how many match in all.
+ */
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
@@ -20,6 +23,15 @@ export const runsQuerySchema = z
     model: z.string().max(200).optional(),
     /** The agent the run came from (its source: claude-code, codex, opencode, ...). */
     agent: z.string().max(64).optional(),
+    /** A task's key or id, or "unallocated". */
+    task: z.string().max(200).optional(),
+    /**
+     * Words the run's title (its first user message), repository, working directory, branch or
+     * session id contain, case-insensitively; all of them must appear.
+     */
+    q: z.string().trim().max(200).optional(),
+    /** Runs to skip, for the pages after the first. */
+    offset: z.coerce.number().int().min(0).max(10_000_000).optional(),
   })
   .and(dateRangeSchema);
 
@@ -30,6 +42,10 @@ export interface RunSummary extends Tokens {
   externalId: string;
   source: string;
   title: string | null;
+  /** The git remote the trace names, else null. */
+  repository: string | null;
+  /** The working directory the trace names, else null. */
+  cwd: string | null;
   startedAt: string;
   endedAt: string;
   owner: string | null;
@@ -47,7 +63,7 @@ const orderBy: Record<RunsQuery["sort"], Prisma.Sql> = {
 
 /** Select list shared with the run detail. */
 export const runSummaryColumns = Prisma.sql`
-  r.id::text AS id, r."externalId", r.source, r.title,
+  r.id::text AS id, r."externalId", r.source, r.title, r.repository, r.cwd,
   to_json(r."startedAt")#>>'{}' AS "startedAt", to_json(r."endedAt")#>>'{}' AS "endedAt",
   coalesce(o.email, o."displayName") AS owner, p.name AS project, t.key AS task,
   r.models[1] AS model, r.outcome::text AS outcome,
@@ -73,16 +89,52 @@ function runFilters(query: RunsQuery): Prisma.Sql {
     filters.push(Prisma.sql`(r."projectId"::text = ${query.project} OR p.name = ${query.project})`);
   if (query.model !== undefined) filters.push(Prisma.sql`${query.model} = ANY(r.models)`);
   if (query.agent !== undefined) filters.push(Prisma.sql`r.source = ${query.agent}`);
+  if (query.task === unallocatedKey) filters.push(Prisma.sql`r."taskId" IS NULL`);
+  else if (query.task !== undefined)
+    filters.push(Prisma.sql`(r."taskId"::text = ${query.task} OR t.key = ${query.task})`);
+  for (const word of searchWords(query.q)) {
+    // strpos, not LIKE or a regex: the user's text is matched literally, in time linear in the
+    // (bounded) text; the team and date range (the (teamId, startedAt) index) bound the rows.
+    filters.push(
+      Prisma.sql`strpos(lower(concat_ws(' ', r.title, r.repository, r.cwd, r."gitBranch", r."externalId")), ${word}) > 0`,
+    );
+  }
   return filters.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(filters, " AND ")}`;
 }
 
-export async function runsList(scope: Scope, query: RunsQuery): Promise<RunSummary[]> {
+/** The search text as lower-case words (at most 8: each is one more condition per row). */
+export function searchWords(q: string | undefined): string[] {
+  if (q === undefined) return [];
+  return [
+    ...new Set(
+      q
+        .toLowerCase()
+        .split(/\s+/)
+        .filter((word) => word !== ""),
+    ),
+  ].slice(0, 8);
+}
+
+function runsWhere(scope: Scope, query: RunsQuery): Prisma.Sql {
   const from = new Date(`${query.from}T00:00:00Z`);
   const toExclusive = new Date(`${query.to}T00:00:00Z`);
   toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  return Prisma.sql`WHERE ${visibleRunsCondition(scope)} AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} ${runFilters(query)}`;
+}
+
+export async function runsList(scope: Scope, query: RunsQuery): Promise<RunSummary[]> {
   return db().$queryRaw<RunSummary[]>`
     SELECT ${runSummaryColumns} ${runJoins}
-    WHERE ${visibleRunsCondition(scope)} AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} ${runFilters(query)}
+    ${runsWhere(scope, query)}
     ORDER BY ${orderBy[query.sort]}, r.id
-    LIMIT ${query.limit}`;
+    LIMIT ${query.limit} OFFSET ${query.offset ?? 0}`;
+}
+
+/** One page of the list and how many runs match in all (for "101-200 of 2,345"). */
+export async function runsPage(scope: Scope, query: RunsQuery): Promise<{ runs: RunSummary[]; total: number }> {
+  const [runs, [count]] = await Promise.all([
+    runsList(scope, query),
+    db().$queryRaw<{ total: number }[]>`SELECT count(*)::float8 AS total ${runJoins} ${runsWhere(scope, query)}`,
+  ]);
+  return { runs, total: count?.total ?? 0 };
 }

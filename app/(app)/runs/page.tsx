@@ -1,14 +1,16 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { RunsFilterForm } from "@/components/runs/runs-filter-form";
 import { RunsTable } from "@/components/runs/runs-table";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
+import { resolveOverviewPeriod } from "@/lib/dashboard/overview-period";
+import { formatInteger } from "@/lib/format";
 import { filterChoices } from "@/lib/queries/filter-choices";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
-import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
-import { type RunsQuery, runsList, runsQuerySchema } from "@/lib/queries/runs-list";
+import { type RunsQuery, runsPage, runsQuerySchema } from "@/lib/queries/runs-list";
 
 export const metadata: Metadata = { title: "Runs" };
 
@@ -18,36 +20,32 @@ const sortLabels: Record<RunsQuery["sort"], string> = {
   calls: "most calls first",
 };
 
+const PAGE_SIZE = 100;
+
 export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const scope = await pageScope();
   const raw = Object.fromEntries(
     Object.entries(await searchParams).filter(([, value]) => value !== "" && typeof value === "string"),
   ) as Record<string, string>;
-  // Like the overview: with no range given and nothing in the last 30 days, the 30 days up to the last data.
-  let note = "";
-  let fallback = { from: addDays(todayUtc(), -29), to: todayUtc() };
-  if (!raw.from && !raw.to) {
-    const latest = await latestSpendDay(scope);
-    if (latest && latest < fallback.from) {
-      fallback = { from: addDays(latest, -29), to: latest };
-      note = " (the last 30 days with data)";
-    }
-  }
-  const { correction, ...range } = correctedDayRange(raw, () => fallback);
-  if (correction) note = ` (${correction})`;
-  const parsed = runsQuerySchema.safeParse({ ...raw, ...range });
-  const query = parsed.success ? parsed.data : runsQuerySchema.parse(range);
+  // The overview's range rule: by default the last 7 days, or the 7 days up to the last data; a
+  // repaired URL range says what was wrong.
+  const period = resolveOverviewPeriod({ from: raw.from, to: raw.to }, await latestSpendDay(scope));
+  const range = { from: period.from, to: period.to };
+  const { page: pageParam, ...filters } = raw;
+  const page = Math.max(1, Math.min(100_000, Number.parseInt(pageParam ?? "1", 10) || 1));
+  const parsed = runsQuerySchema.safeParse({ ...filters, ...range, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+  const query = parsed.success ? parsed.data : runsQuerySchema.parse({ ...range, limit: PAGE_SIZE });
   const canSeeOwners = can(scope.actor, "spend:read-all");
-  const [runs, choices] = await Promise.all([runsList(scope, query), filterChoices(scope)]);
-  const sortHref = (sort: RunsQuery["sort"]) => {
-    const params = new URLSearchParams(
-      Object.entries({ ...raw, ...(raw.from || raw.to ? range : {}), sort }).filter(([, v]) => v !== undefined) as [
-        string,
-        string,
-      ][],
-    );
+  const [{ runs, total }, choices] = await Promise.all([runsPage(scope, query), filterChoices(scope)]);
+  const href = (changes: Record<string, string | undefined>) => {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries({ ...filters, ...range, ...changes }))
+      if (value !== undefined && name !== "limit" && name !== "offset") params.set(name, value);
     return `/runs?${params}`;
   };
+  const first = (query.offset ?? 0) + 1;
+  const last = (query.offset ?? 0) + runs.length;
+  const note = period.fallbackNote ? ` (${period.fallbackNote})` : "";
   return (
     <>
       <PageHead
@@ -58,12 +56,33 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         <RunsFilterForm query={query} choices={choices} canSeeOwners={canSeeOwners} />
         <RunsTable
           runs={runs}
-          title={`${runs.length === query.limit ? `First ${query.limit}` : runs.length} runs`}
+          title={
+            total === 0
+              ? "No runs"
+              : `${formatInteger(first)}–${formatInteger(last)} of ${formatInteger(total)} run${total === 1 ? "" : "s"}`
+          }
+          emptyText={
+            query.q ? `No run started in this period matches “${query.q}”.` : "No runs started in this period."
+          }
           csvName={`runs-${query.from}-${query.to}.csv`}
           sort={query.sort}
-          sortHref={sortHref}
+          sortHref={(sort) => href({ sort, page: undefined })}
           ownerNames={choices.ownerNames}
         />
+        {total > PAGE_SIZE ? (
+          <nav
+            className="panel"
+            style={{ display: "flex", gap: 16, alignItems: "center" }}
+            aria-label="Pages"
+            data-testid="runs-pager"
+          >
+            {page > 1 ? <Link href={href({ page: String(page - 1) })}>← Previous</Link> : null}
+            <span className="muted">
+              Page {formatInteger(page)} of {formatInteger(Math.ceil(total / PAGE_SIZE))}
+            </span>
+            {last < total ? <Link href={href({ page: String(page + 1) })}>Next →</Link> : null}
+          </nav>
+        ) : null}
       </GetStartedIfEmpty>
     </>
   );

@@ -1,0 +1,15 @@
+/**
+ * Where a run worked, short: the repository's name from its git remote (`acme/billing-api`), else
+ * the last two folders of its working directory. The full values are in the cell's title and the CSV.
+ */
+export function runPlace(run: { repository: string | null; cwd: string | null }): string | null {
+  if (run.repository) {
+    const path = run.repository
+      .replace(/\.git$/, "")
+      .replace(/^[a-z+]+:\/\/[^/]+\//i, "")
+      .replace(/^[^@/]+@[^:]+:/, "");
+    return path.split("/").filter(Boolean).slice(-2).join("/") || run.repository;
+  }
+  if (run.cwd) return run.cwd.split(/[\\/]/).filter(Boolean).slice(-2).join("/") || run.cwd;
+  return null;
+}
