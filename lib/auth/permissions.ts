@@ -8,6 +8,7 @@ import type { ApiScope } from "./api-keys";
 export type Permission =
   | "members:manage" // invite, change roles
   | "keys:manage" // create and revoke API keys
+  | "keys:own" // create, see and revoke one's own push keys
   | "prices:manage"
   | "ownership:edit" // people, projects, rules, assignments
   | "spend:read-all" // every run, owner and identity's spend (the ownership page's queue and identities too)
@@ -19,6 +20,7 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
   ADMIN: [
     "members:manage",
     "keys:manage",
+    "keys:own",
     "prices:manage",
     "ownership:edit",
     "spend:read-all",
@@ -26,14 +28,15 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     "ingest",
     "outcomes:write",
   ],
-  MANAGER: ["spend:read-all", "spend:read-team", "ingest", "outcomes:write"],
-  MEMBER: ["spend:read-team", "ingest", "outcomes:write"],
+  MANAGER: ["spend:read-all", "spend:read-team", "ingest", "outcomes:write", "keys:own"],
+  MEMBER: ["spend:read-team", "ingest", "outcomes:write", "keys:own"],
 };
 
 const scopePermissions: Record<ApiScope, readonly Permission[]> = {
   read: ["spend:read-all", "spend:read-team"],
   // Outcomes come from the same machines that send traces (CI, hooks), so ingest keys may post them.
   ingest: ["ingest", "outcomes:write"],
+  push: ["ingest"],
 };
 
 export type Actor =

@@ -92,6 +92,7 @@ describe("runs search", () => {
       new Request(`http://test/api/v1/runs?from=2026-10-01&to=2026-10-31&q=repo-4&limit=10&offset=40`, {
         headers: { authorization: `Bearer ${team.readKey}` },
       }),
+      {},
     );
     expect(response.status).toBe(200);
     const body = (await response.json()) as { runs: { cwd: string }[]; total: number };
