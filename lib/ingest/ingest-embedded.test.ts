@@ -39,12 +39,11 @@ describe("ingest on the embedded database", () => {
   });
 
   it("keeps the good lines of a file with bad ones", async () => {
-    const text =
-      `${[
-        assistantLine({ messageId: "e1", requestId: "e1" }),
-        "\u0000garbage",
-        assistantLine({ messageId: "e2", requestId: "e2" }),
-      ].join("\n")}\n`;
+    const text = `${[
+      assistantLine({ messageId: "e1", requestId: "e1" }),
+      "\u0000garbage",
+      assistantLine({ messageId: "e2", requestId: "e2" }),
+    ].join("\n")}\n`;
     const result = await ingestFile(scope, {
       format: "claude-code",
       fileName: "mixed.jsonl",

@@ -576,6 +576,7 @@ export class IngestWriter {
         outputBytes: null,
         outputTokens: null,
         outputHash: null,
+        outputText: null,
         isError: null,
         resultAt: null,
       })),
@@ -654,6 +655,7 @@ export class IngestWriter {
         outputBytes: null,
         outputTokens: null,
         outputHash: null,
+        outputText: null,
         isError: null,
         resultAt: null,
       };
@@ -662,6 +664,7 @@ export class IngestWriter {
         outputBytes: result.outputBytes,
         outputTokens: result.outputTokensEstimate,
         outputHash: result.outputHash,
+        outputText: result.outputText,
         isError: result.isError,
         resultAt: result.timestamp,
       });

@@ -116,7 +116,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       </section>
       <div className="grid-2">
         <RunFindingsPanel scope={scope} runId={run.id} />
-        <LargestToolOutputs calls={calls} />
+        <LargestToolOutputs runId={run.id} calls={calls} />
       </div>
       <CallTimeline calls={calls} points={points} />
     </>
