@@ -30,6 +30,9 @@ function pagingLines(): string {
   ).join("\n");
 }
 
+/** The runs list's filter form (the sidebar's team switcher has a label too). */
+const filters = (page: Page) => page.getByTestId("runs-filters");
+
 let seeded = false;
 /** Fixture data once per server (the spec's tests share the team). */
 async function seed(page: Page) {
@@ -77,7 +80,7 @@ test("runs list: the overview's range, search, repository column, Codex titles, 
   await page.screenshot({ path: "/tmp/shots-pages-runs-page2.png", fullPage: true });
 
   // Search: the folder, every word; the repository column says where each run worked.
-  await page.getByLabel("Search").fill("src/paging-3 TASK");
+  await filters(page).getByLabel("Search").fill("src/paging-3 TASK");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page).toHaveURL(/q=src%2Fpaging-3\+TASK/);
   const searched = await (await page.request.get(`/api/v1/runs?${wholeFebruary}&q=src/paging-3%20task&limit=1`)).json();
@@ -85,14 +88,14 @@ test("runs list: the overview's range, search, repository column, Codex titles, 
   expect(searched.total).toBe(32);
   await expect(page.getByTestId("run-row")).toHaveCount(searched.total);
   for (const row of await page.getByTestId("run-row").all()) await expect(row).toContainText("src/paging-3");
-  await expect(page.getByLabel("Search")).toHaveValue("src/paging-3 TASK");
-  await page.getByLabel("Search").fill("no run says this");
+  await expect(filters(page).getByLabel("Search")).toHaveValue("src/paging-3 TASK");
+  await filters(page).getByLabel("Search").fill("no run says this");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByText("No run started in this period matches “no run says this”.")).toBeVisible();
 
   // Codex runs by their first user message; the agent filter from the URL is shown selected.
   await page.goto(`/runs?${wholeFebruary}&agent=codex`);
-  await expect(page.getByLabel("Agent")).toHaveValue("codex");
+  await expect(filters(page).getByLabel("Agent")).toHaveValue("codex");
   await expect(page.getByTestId("run-row")).toHaveCount(5);
   for (const row of await page.getByTestId("run-row").all())
     await expect(row.locator(".run-title a")).toHaveText(/^\[REDACTED_MESSAGE len=\d+ sha=[0-9a-f]+\]$/);
@@ -105,13 +108,13 @@ test("runs list: the overview's range, search, repository column, Codex titles, 
   const count = Number(await projectRow.getByRole("link").first().textContent());
   await projectRow.getByRole("link").first().click();
   await expect(page).toHaveURL(/\/runs\?project=[0-9a-f-]{36}/);
-  await expect(page.getByLabel("Project")).toHaveValue(projectName);
+  await expect(filters(page).getByLabel("Project")).toHaveValue(projectName);
   await expect(table.locator("h2")).toHaveText(new RegExp(`of ${count} runs?$`));
   // And a person's, by name too.
   const personRow = (await page.goto("/ownership"), page.getByTestId("person-row").first());
   await personRow.getByRole("link").first().click();
   await expect(page).toHaveURL(/\/runs\?owner=[0-9a-f-]{36}/);
-  await expect(page.getByLabel("Owner")).not.toHaveValue("");
+  await expect(filters(page).getByLabel("Owner")).not.toHaveValue("");
 });
 
 test("drill-down: a bar of spend per day and a row of each overview table open the runs behind them", async ({
@@ -126,8 +129,8 @@ test("drill-down: a bar of spend per day and a row of each overview table open t
   const url = new URL(page.url());
   expect(url.searchParams.get("agent")).toBe("claude-code");
   expect(url.searchParams.get("model")).toBeTruthy();
-  await expect(page.getByLabel("Model")).toHaveValue(url.searchParams.get("model")!);
-  await expect(page.getByLabel("Agent")).toHaveValue("claude-code");
+  await expect(filters(page).getByLabel("Model")).toHaveValue(url.searchParams.get("model")!);
+  await expect(filters(page).getByLabel("Agent")).toHaveValue("claude-code");
   const day = url.searchParams.get("from")!;
   const api = await (
     await page.request.get(
@@ -147,7 +150,7 @@ test("drill-down: a bar of spend per day and a row of each overview table open t
     const link = page.getByTestId(table).locator("tbody tr").first().getByRole("link");
     await link.click();
     await expect(page).toHaveURL(new RegExp(`/runs\\?.*${filter.toLowerCase()}=`));
-    await expect(page.getByLabel(filter)).not.toHaveValue("");
+    await expect(filters(page).getByLabel(filter)).not.toHaveValue("");
     await expect(page.getByTestId("run-row").first()).toBeVisible();
   }
 });
@@ -174,13 +177,14 @@ test("outcomes page: decisions with their source, runs awaiting one, cost per ac
     id: string;
     title: string;
   }[];
+  const rejected = runs.find((run) => run.title !== firstTitle)!;
   const posted = await page.request.post("/api/v1/outcomes", {
     headers: { authorization: `Bearer ${key}` },
-    data: { runId: runs[0]!.id, status: "REJECTED", evidence: "<b>broke the build</b>" },
+    data: { runId: rejected.id, status: "REJECTED", evidence: "<b>broke the build</b>" },
   });
   expect(posted.status()).toBeLessThan(300);
   await page.goto(`/outcomes?from=2026-02-01&to=${today}`);
-  const apiRow = recorded.filter({ hasText: runs[0]!.title });
+  const apiRow = recorded.filter({ hasText: rejected.title });
   await expect(apiRow).toHaveAttribute("data-source", "api");
   await expect(apiRow).toContainText("outcomes API");
   // Trace and API text is shown as text.

@@ -2,24 +2,15 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useId, useState } from "react";
-import { formatUsd } from "@/lib/format";
 import { FIRST_DAY, LAST_DAY } from "@/lib/queries/params";
 import type { RunSummary } from "@/lib/queries/runs-list";
-import { runPlace } from "@/lib/runs/run-place";
+import { pickedRunLabel } from "@/lib/runs/run-place";
 
 const SHOWN = 12;
 
 export interface PickedRun {
   id: string;
   label: string;
-}
-
-/** How a run reads in the picker: its day, title (or session id), where it ran and its cost. */
-export function pickedRunLabel(
-  run: Pick<RunSummary, "startedAt" | "title" | "externalId" | "costUsd" | "repository" | "cwd">,
-) {
-  const place = runPlace(run);
-  return `${run.startedAt.slice(0, 10)} · ${(run.title ?? run.externalId).slice(0, 70)}${place ? ` · ${place}` : ""} · ${formatUsd(run.costUsd)}`;
 }
 
 /**

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { pickedRunLabel, RunPicker } from "@/components/compare/run-picker";
+import { RunPicker } from "@/components/compare/run-picker";
 import { PageHead } from "@/components/page-head";
 import { CompareContextChart, type ComparedRun } from "@/components/runs/compare-context-chart";
 import { pageScope } from "@/lib/auth/scope";
 import { formatDuration, formatInteger, formatTokens, formatUsd } from "@/lib/format";
 import { type RunDetail, runDetail, runIdSchema } from "@/lib/queries/run-detail";
 import { contextPoints } from "@/lib/runs/context-points";
+import { pickedRunLabel } from "@/lib/runs/run-place";
 
 export const metadata: Metadata = { title: "Compare runs" };
 
