@@ -111,7 +111,8 @@ test("runs list: the overview's range, search, repository column, Codex titles, 
   await expect(filters(page).getByLabel("Project")).toHaveValue(projectName);
   await expect(table.locator("h2")).toHaveText(new RegExp(`of ${count} runs?$`));
   // And a person's, by name too.
-  const personRow = (await page.goto("/ownership"), page.getByTestId("person-row").first());
+  await page.goto("/ownership");
+  const personRow = page.getByTestId("person-row").first();
   await personRow.getByRole("link").first().click();
   await expect(page).toHaveURL(/\/runs\?owner=[0-9a-f-]{36}/);
   await expect(filters(page).getByLabel("Owner")).not.toHaveValue("");
