@@ -15,7 +15,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <label>
         Email
-        <input name="email" type="email" autoComplete="username" required defaultValue={state.email ?? ""} />
+        {/* biome-ignore lint/a11y/noAutofocus: the sign-in page has one purpose; the email field is where every visitor starts */}
+        <input name="email" type="email" autoComplete="username" required autoFocus defaultValue={state.email ?? ""} />
       </label>
       <label>
         Password

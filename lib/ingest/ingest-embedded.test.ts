@@ -3,13 +3,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ensureTeam } from "@/lib/admin/members";
 import type { Scope } from "@/lib/auth/scope";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
-import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
+import { withEmbeddedDatabase } from "@/lib/testing/embedded-database";
 import { fuzzIngest } from "@/lib/testing/fuzz-ingest";
 import { expectedFixtureTotals, ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
 import { ingestFile } from "./ingest-file";
 import { assistantLine } from "./parsers/__fixtures__/trace-lines";
 
-useEmbeddedDatabase("embedded-ingest");
+withEmbeddedDatabase("embedded-ingest");
 let scope: Scope;
 
 beforeAll(async () => {

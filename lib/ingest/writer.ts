@@ -13,6 +13,7 @@ import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
 import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { replayPendingPullRequests } from "@/lib/outcomes/pending-pull-requests";
 import { proposeOutcomesIn } from "@/lib/outcomes/record-outcome";
 import type { AttributionContext } from "@/lib/ownership/attribution";
 import {
@@ -155,6 +156,8 @@ export type AfterCommit = (batch: {
 
 /** The after-commit work of every batch, in order. */
 export const afterCommit: AfterCommit[] = [
+  // Pull request decisions that arrived before these runs did; before the findings, which read outcomes.
+  ({ teamId, runIds }) => replayPendingPullRequests(teamId, runIds).then(() => undefined),
   // Incremental: only the runs this batch touched, once per batch however many files it read.
   ({ teamId, runIds }) => recomputeRunFindings(teamId, runIds).then(() => undefined),
   // Budgets can only be crossed by a batch that added cost.
@@ -258,6 +261,11 @@ export class IngestWriter {
         lastYield = performance.now();
       }
     }
+  }
+
+  /** Records refused so far (a grouped request's own count is the difference across its addAll). */
+  get refusedSoFar(): number {
+    return this.errorCount;
   }
 
   /** Renews the batch's lease (batch-status.ts) while a slow stream yields no chunk. */
