@@ -138,7 +138,8 @@ export default async function CompareRunsPage({ searchParams }: { searchParams: 
         title="Compare runs"
         subtitle={`${runA.run.title ?? runA.run.externalId} vs ${runB.run.title ?? runB.run.externalId}`}
       />
-      <details className="panel" data-testid="change-runs">
+      {/* Keyed by the runs: after a change it starts closed again, whatever it was. */}
+      <details key={`${runA.run.id}-${runB.run.id}`} className="panel" data-testid="change-runs">
         <summary>Compare other runs</summary>
         {form}
       </details>
