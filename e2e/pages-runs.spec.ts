@@ -230,7 +230,9 @@ test("compare runs: find runs by typing, the difference column, change or swap r
   await page.getByTestId("run-picker-b").locator(".run-picker-list button").first().click();
   await page.getByRole("button", { name: "Compare" }).click();
   await expect(page).not.toHaveURL(new RegExp(`b=${searchParams.get("a")}`));
-  await expect(page.getByTestId("compare-table")).toContainText("Task 1");
+  // B is now a run of paging-1 whose title has a 5 (its project is paging-1).
+  await expect(page.getByTestId("compare-row-project")).toContainText("paging-1");
+  await expect(page.getByTestId("compare-table").locator("thead")).toContainText(/B: Task \d*5\d*: fix/);
 });
 
 test("tool outputs open their text, escaped, with size and tokens", async ({ page }) => {
