@@ -4,11 +4,12 @@
  * API, or a commit or PR seen in the run's output), and how many decisions each source made.
  * Members see the decisions on their own runs only (visibleRunsCondition).
  */
+
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { DateRange } from "./params";
-import { visibleRunsCondition } from "./visible-runs";
+import { type DateRange, dayAfter, dayStart } from "./params";
 
 export interface RecordedOutcome {
   runId: string;
@@ -34,9 +35,8 @@ export interface RecordedOutcomes {
 const SHOWN = 200;
 
 export async function recordedOutcomes(scope: Scope, range: DateRange): Promise<RecordedOutcomes> {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const toExclusive = new Date(`${range.to}T00:00:00Z`);
-  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  const from = dayStart(range.from);
+  const toExclusive = dayAfter(range.to);
   // The latest decision of each visible run among those made in the range (the (teamId, runId) index).
   const latestIn = (columns: Prisma.Sql) => Prisma.sql`
     SELECT DISTINCT ON (x."runId") ${columns}

@@ -5,9 +5,9 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
-import type { DateRange } from "./params";
-import { type RunSummary, runJoins, runSummaryColumns } from "./runs-list";
-import { visibleRunsCondition } from "./visible-runs";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { type DateRange, dayAfter, dayStart } from "./params";
+import { type RunSummary, runSummaryColumns, visibleRunsSource } from "./runs-list";
 
 const SHOWN = 50;
 
@@ -15,20 +15,16 @@ export async function runsAwaitingDecision(
   scope: Scope,
   range: DateRange,
 ): Promise<{ runs: RunSummary[]; proposed: number; undecided: number }> {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const toExclusive = new Date(`${range.to}T00:00:00Z`);
-  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  const inRange = Prisma.sql`AND r."startedAt" >= ${dayStart(range.from)} AND r."startedAt" < ${dayAfter(range.to)}`;
   const awaiting = db().$queryRaw<RunSummary[]>`
-    SELECT ${runSummaryColumns} ${runJoins}
-    WHERE ${visibleRunsCondition(scope)} AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
+    SELECT ${runSummaryColumns} ${visibleRunsSource(scope)} ${inRange}
       AND (r.outcome IS NULL OR r.outcome = 'PROPOSED')
     ORDER BY r.outcome IS NULL, r."costUsd" DESC, r.id
     LIMIT ${SHOWN}`;
   const counts = db().$queryRaw<{ proposed: number; undecided: number }[]>`
     SELECT count(*) FILTER (WHERE r.outcome = 'PROPOSED')::int AS proposed,
       count(*) FILTER (WHERE r.outcome IS NULL)::int AS undecided
-    FROM "Run" r
-    WHERE ${visibleRunsCondition(scope)} AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}`;
+    ${visibleRunsSource(scope)} ${inRange}`;
   const [runs, [count]] = await Promise.all([awaiting, counts]);
   return { runs, proposed: count?.proposed ?? 0, undecided: count?.undecided ?? 0 };
 }

@@ -3,13 +3,13 @@
  * Runs page. A page of at most `limit` runs from `offset`, and how many match in all.
  */
 import { z } from "zod";
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
-import { dateRangeSchema } from "./params";
-import { unallocatedKey } from "./spend-by-group";
-import { visibleRunsCondition } from "./visible-runs";
+import { dateRangeSchema, dayAfter, dayStart } from "./params";
+import { dimensionFilter } from "./spend-by-group";
 
 export const runsQuerySchema = z
   .object({
@@ -71,35 +71,14 @@ export const runSummaryColumns = Prisma.sql`
   r."cacheWriteTokens"::float8 AS "cacheWriteTokens", r."cacheReadTokens"::float8 AS "cacheReadTokens",
   r."costUsd"::float8 AS "costUsd", r.calls::float8 AS calls`;
 
-export const runJoins = Prisma.sql`
+/** The runs the scope may see (lib/auth/policy.ts) with their owner, project and task: FROM ... WHERE. */
+export function visibleRunsSource(scope: Scope): Prisma.Sql {
+  return Prisma.sql`
   FROM "Run" r
   LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = r."ownerId"
   LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
-  LEFT JOIN "Task" t ON t."teamId" = r."teamId" AND t.id = r."taskId"`;
-
-function runFilters(query: RunsQuery): Prisma.Sql {
-  const filters: Prisma.Sql[] = [];
-  if (query.owner === unallocatedKey) filters.push(Prisma.sql`r."ownerId" IS NULL`);
-  else if (query.owner !== undefined)
-    filters.push(
-      Prisma.sql`(r."ownerId"::text = ${query.owner} OR o.email = ${query.owner} OR o."displayName" = ${query.owner})`,
-    );
-  if (query.project === unallocatedKey) filters.push(Prisma.sql`r."projectId" IS NULL`);
-  else if (query.project !== undefined)
-    filters.push(Prisma.sql`(r."projectId"::text = ${query.project} OR p.name = ${query.project})`);
-  if (query.model !== undefined) filters.push(Prisma.sql`${query.model} = ANY(r.models)`);
-  if (query.agent !== undefined) filters.push(Prisma.sql`r.source = ${query.agent}`);
-  if (query.task === unallocatedKey) filters.push(Prisma.sql`r."taskId" IS NULL`);
-  else if (query.task !== undefined)
-    filters.push(Prisma.sql`(r."taskId"::text = ${query.task} OR t.key = ${query.task})`);
-  for (const word of searchWords(query.q)) {
-    // strpos, not LIKE or a regex: the user's text is matched literally, in time linear in the
-    // (bounded) text; the team and date range (the (teamId, startedAt) index) bound the rows.
-    filters.push(
-      Prisma.sql`strpos(lower(concat_ws(' ', r.title, r.repository, r.cwd, r."gitBranch", r."externalId")), ${word}) > 0`,
-    );
-  }
-  return filters.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(filters, " AND ")}`;
+  LEFT JOIN "Task" t ON t."teamId" = r."teamId" AND t.id = r."taskId"
+  WHERE ${visibleRunsCondition(scope)}`;
 }
 
 /** The search text as lower-case words (at most 8: each is one more condition per row). */
@@ -115,17 +94,30 @@ export function searchWords(q: string | undefined): string[] {
   ].slice(0, 8);
 }
 
-function runsWhere(scope: Scope, query: RunsQuery): Prisma.Sql {
-  const from = new Date(`${query.from}T00:00:00Z`);
-  const toExclusive = new Date(`${query.to}T00:00:00Z`);
-  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
-  return Prisma.sql`WHERE ${visibleRunsCondition(scope)} AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} ${runFilters(query)}`;
+/** The same owner, project and task filters as the spend's (dimensionFilter), on the run's own columns; the search. */
+function runFilters(query: RunsQuery): Prisma.Sql {
+  // strpos, not LIKE or a regex: the user's text is matched literally, in time linear in the
+  // (bounded) text; the team and date range (the (teamId, startedAt) index) bound the rows.
+  const words = searchWords(query.q).map(
+    (word) =>
+      Prisma.sql`AND strpos(lower(concat_ws(' ', r.title, r.repository, r.cwd, r."gitBranch", r."externalId")), ${word}) > 0`,
+  );
+  return Prisma.sql`
+    ${dimensionFilter(Prisma.sql`coalesce(r."ownerId"::text, '')`, [Prisma.sql`o.email`, Prisma.sql`o."displayName"`], query.owner)}
+    ${dimensionFilter(Prisma.sql`coalesce(r."projectId"::text, '')`, [Prisma.sql`p.name`], query.project)}
+    ${dimensionFilter(Prisma.sql`coalesce(r."taskId"::text, '')`, [Prisma.sql`t.key`], query.task)}
+    ${query.model === undefined ? Prisma.empty : Prisma.sql`AND ${query.model} = ANY(r.models)`}
+    ${query.agent === undefined ? Prisma.empty : Prisma.sql`AND r.source = ${query.agent}`}
+    ${words.length === 0 ? Prisma.empty : Prisma.join(words, " ")}`;
+}
+
+function inRange(query: RunsQuery): Prisma.Sql {
+  return Prisma.sql`AND r."startedAt" >= ${dayStart(query.from)} AND r."startedAt" < ${dayAfter(query.to)}`;
 }
 
 export async function runsList(scope: Scope, query: RunsQuery): Promise<RunSummary[]> {
   return db().$queryRaw<RunSummary[]>`
-    SELECT ${runSummaryColumns} ${runJoins}
-    ${runsWhere(scope, query)}
+    SELECT ${runSummaryColumns} ${visibleRunsSource(scope)} ${inRange(query)} ${runFilters(query)}
     ORDER BY ${orderBy[query.sort]}, r.id
     LIMIT ${query.limit} OFFSET ${query.offset ?? 0}`;
 }
@@ -134,7 +126,8 @@ export async function runsList(scope: Scope, query: RunsQuery): Promise<RunSumma
 export async function runsPage(scope: Scope, query: RunsQuery): Promise<{ runs: RunSummary[]; total: number }> {
   const [runs, [count]] = await Promise.all([
     runsList(scope, query),
-    db().$queryRaw<{ total: number }[]>`SELECT count(*)::float8 AS total ${runJoins} ${runsWhere(scope, query)}`,
+    db().$queryRaw<{ total: number }[]>`
+      SELECT count(*)::float8 AS total ${visibleRunsSource(scope)} ${inRange(query)} ${runFilters(query)}`,
   ]);
   return { runs, total: count?.total ?? 0 };
 }

@@ -4,9 +4,9 @@
  * output". Only for a run the caller may see; the text is trace content, shown escaped.
  */
 import { z } from "zod";
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
-import { visibleRunsCondition } from "./visible-runs";
 
 export const toolCallIdSchema = z.string().regex(/^[0-9]{1,18}$/, "a tool call id");
 

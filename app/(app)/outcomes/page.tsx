@@ -6,13 +6,14 @@ import { OutcomeCostPanel } from "@/components/outcomes/outcome-cost-panel";
 import { outcomeSourceLabels } from "@/components/outcomes/outcome-sources";
 import { RecordedOutcomesTable } from "@/components/outcomes/recorded-outcomes-table";
 import { PageHead } from "@/components/page-head";
-import { can } from "@/lib/auth/permissions";
+import { may, maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { resolveOverviewPeriod } from "@/lib/dashboard/overview-period";
 import { filterChoices } from "@/lib/queries/filter-choices";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
 import { recordedOutcomes } from "@/lib/queries/recorded-outcomes";
 import { runsAwaitingDecision } from "@/lib/queries/runs-awaiting-decision";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 
 export const metadata: Metadata = { title: "Outcomes" };
 
@@ -30,7 +31,7 @@ export default async function OutcomesPage({
   // The overview's range rule, so a link from one to the other shows the same days.
   const period = resolveOverviewPeriod({ from: text(raw.from), to: text(raw.to) }, await latestSpendDay(scope));
   const range = { from: period.from, to: period.to };
-  const canSeeOwners = can(scope.actor, "spend:read-all");
+  const canSeeOwners = maySeeEveryonesSpend(scope);
   const [recorded, awaiting, choices] = await Promise.all([
     recordedOutcomes(scope, range),
     runsAwaitingDecision(scope, range),
@@ -50,7 +51,7 @@ export default async function OutcomesPage({
           `${canSeeOwners ? "Decisions" : "Decisions on your runs"} made from ${period.from} to ${period.to} (UTC), and the runs started then that await one`
         }
       />
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <section className="panel">
           <form method="get" action="/outcomes" className="inline" data-testid="outcomes-range">
             <DateRangeFields from={period.from} to={period.to} />
@@ -86,7 +87,7 @@ export default async function OutcomesPage({
           runs={awaiting.runs}
           proposed={awaiting.proposed}
           undecided={awaiting.undecided}
-          canMark={can(scope.actor, "outcomes:write")}
+          canMark={may(scope, "outcomes:write")}
           ownerNames={choices.ownerNames}
         />
       </GetStartedIfEmpty>

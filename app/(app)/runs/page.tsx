@@ -4,13 +4,13 @@ import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { RunsFilterForm } from "@/components/runs/runs-filter-form";
 import { RunsTable } from "@/components/runs/runs-table";
-import { can } from "@/lib/auth/permissions";
+import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
-import { resolveOverviewPeriod } from "@/lib/dashboard/overview-period";
 import { formatInteger } from "@/lib/format";
 import { filterChoices } from "@/lib/queries/filter-choices";
-import { latestSpendDay } from "@/lib/queries/latest-spend-day";
+import { pageDayRange } from "@/lib/queries/latest-spend-day";
 import { type RunsQuery, runsPage, runsQuerySchema } from "@/lib/queries/runs-list";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 
 export const metadata: Metadata = { title: "Runs" };
 
@@ -27,15 +27,14 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const raw = Object.fromEntries(
     Object.entries(await searchParams).filter(([, value]) => value !== "" && typeof value === "string"),
   ) as Record<string, string>;
-  // The overview's range rule: by default the last 7 days, or the 7 days up to the last data; a
-  // repaired URL range says what was wrong.
-  const period = resolveOverviewPeriod({ from: raw.from, to: raw.to }, await latestSpendDay(scope));
-  const range = { from: period.from, to: period.to };
+  // The overview's days by default: the last 7, or the 7 up to the last data; a repaired URL range
+  // says what was wrong.
+  const { note: rangeNote, ...range } = await pageDayRange(scope, raw, 7);
   const { page: pageParam, ...filters } = raw;
   const page = Math.max(1, Math.min(100_000, Number.parseInt(pageParam ?? "1", 10) || 1));
   const parsed = runsQuerySchema.safeParse({ ...filters, ...range, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
   const query = parsed.success ? parsed.data : runsQuerySchema.parse({ ...range, limit: PAGE_SIZE });
-  const canSeeOwners = can(scope.actor, "spend:read-all");
+  const canSeeOwners = maySeeEveryonesSpend(scope);
   const [{ runs, total }, choices] = await Promise.all([runsPage(scope, query), filterChoices(scope)]);
   const href = (changes: Record<string, string | undefined>) => {
     const params = new URLSearchParams();
@@ -45,14 +44,14 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   };
   const first = (query.offset ?? 0) + 1;
   const last = (query.offset ?? 0) + runs.length;
-  const note = period.fallbackNote ? ` (${period.fallbackNote})` : "";
+  const note = rangeNote ? ` (${rangeNote})` : "";
   return (
     <>
       <PageHead
         title="Runs"
         subtitle={`${canSeeOwners ? "Agent sessions" : "Your agent sessions"} started ${query.from} to ${query.to} (UTC)${note}, ${sortLabels[query.sort]}`}
       />
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <RunsFilterForm query={query} choices={choices} canSeeOwners={canSeeOwners} />
         <RunsTable
           runs={runs}

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
+import { CreateKeyForm } from "@/components/admin/create-key-form";
 import { PageHead } from "@/components/page-head";
+import { revokeApiKeyAction } from "@/lib/admin/api-key-actions";
 import { visibleApiKeys } from "@/lib/admin/api-keys";
-import { can } from "@/lib/auth/permissions";
+import { may } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
-import { revokeApiKeyAction } from "./actions";
-import { CreateKeyForm } from "./create-key-form";
 
 export const metadata: Metadata = { title: "API keys" };
 
@@ -12,7 +12,7 @@ const day = (date: Date | null) => (date ? date.toISOString().slice(0, 16).repla
 
 export default async function ApiKeysPage() {
   const scope = await pageScope("keys:own");
-  const admin = can(scope.actor, "keys:manage");
+  const admin = may(scope, "keys:manage");
   const keys = await visibleApiKeys(scope);
   return (
     <>

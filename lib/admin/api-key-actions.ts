@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { ZodError, z } from "zod";
 import { createApiKey, createOwnPushKey, revokeApiKey } from "@/lib/admin/api-keys";
-import { can } from "@/lib/auth/permissions";
+import { may } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 
 export interface ApiKeyFormState {
@@ -17,7 +17,7 @@ export async function createApiKeyAction(_state: ApiKeyFormState, form: FormData
   const scope = await pageScope("keys:own");
   const name = String(form.get("name") ?? "");
   try {
-    const { key } = can(scope.actor, "keys:manage")
+    const { key } = may(scope, "keys:manage")
       ? await createApiKey(scope, { name, scope: String(form.get("scope") ?? "") as "all" }, scope.actor.userId)
       : await createOwnPushKey(scope, name);
     revalidatePath("/settings/api-keys");
@@ -33,7 +33,7 @@ export async function revokeApiKeyAction(form: FormData): Promise<void> {
   const scope = await pageScope("keys:own");
   const id = z.uuid().safeParse(form.get("id"));
   if (!id.success) return;
-  const onlyOwn = can(scope.actor, "keys:manage") ? undefined : scope.actor.userId;
+  const onlyOwn = may(scope, "keys:manage") ? undefined : scope.actor.userId;
   await revokeApiKey(scope, id.data, scope.actor.userId, onlyOwn);
   revalidatePath("/settings/api-keys");
 }

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { CopyButton } from "@/components/copy/copy-button";
-import { rotateWebhookSecretAction, type WebhookSecretState } from "./actions";
+import { rotateWebhookSecretAction, type WebhookSecretState } from "@/lib/outcomes/webhook-secret-actions";
 
 export function RotateSecretForm({ hasSecret }: { hasSecret: boolean }) {
   const [state, action, pending] = useActionState<WebhookSecretState>(rotateWebhookSecretAction, { secret: null });

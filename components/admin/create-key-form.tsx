@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { CopyButton } from "@/components/copy/copy-button";
-import { type ApiKeyFormState, createApiKeyAction } from "./actions";
+import { type ApiKeyFormState, createApiKeyAction } from "@/lib/admin/api-key-actions";
 
 /** `chooseScope`: admins pick the scope; a member's key is a push key (traces to this team only). */
 export function CreateKeyForm({ chooseScope }: { chooseScope: boolean }) {
