@@ -5,9 +5,8 @@
  */
 import { z } from "zod";
 import { type ApiScope, generateApiKey, scopeChoice, scopesFor } from "@/lib/auth/api-keys";
-// permissions, not the policy module: the command line (trh admin create-key) loads this file,
-// and the policy module brings the HTTP error helpers with it.
-import { type Actor, can } from "@/lib/auth/permissions";
+import type { Actor } from "@/lib/auth/permissions";
+import { may } from "@/lib/auth/policy";
 import { teamDb } from "@/lib/db/team-db";
 
 export const newApiKeySchema = z.object({
@@ -44,7 +43,7 @@ export async function createOwnPushKey(
   scope: { teamId: string; actor: Actor },
   name: string,
 ): Promise<{ id: string; key: string; prefix: string }> {
-  if (scope.actor.kind !== "user" || !can(scope.actor, "keys:own")) throw new Error("not allowed to make a push key");
+  if (scope.actor.kind !== "user" || !may(scope, "keys:own")) throw new Error("not allowed to make a push key");
   const parsed = newApiKeySchema.shape.name.parse(name);
   const { key, prefix, hash } = generateApiKey();
   const tdb = teamDb(scope);
@@ -68,7 +67,7 @@ export async function createOwnPushKey(
 /** The keys a caller may see: all of the team's for admins, else the ones they made. */
 export async function visibleApiKeys(scope: { teamId: string; actor: Actor }) {
   const orderBy = { createdAt: "desc" } as const;
-  if (can(scope.actor, "keys:manage")) return teamDb(scope).apiKey.findMany({ orderBy });
+  if (may(scope, "keys:manage")) return teamDb(scope).apiKey.findMany({ orderBy });
   if (scope.actor.kind !== "user") return [];
   return teamDb(scope).apiKey.findMany({ where: { createdById: scope.actor.userId }, orderBy });
 }
