@@ -33,7 +33,7 @@ export function GetStarted({
             </>
           ) : (
             <>
-              Ask an admin for an API key with the <em>ingest</em> scope, then run:
+              Create your own push key under <Link href="/settings/api-keys">Settings → Your push keys</Link>, then run:
             </>
           )}
           <pre>{`npx trh push ~/.claude/projects ~/.codex/sessions --url ${origin} --key trh_... --watch`}</pre>

@@ -29,6 +29,7 @@ export const e2eTeams = [
   "e2e-long-run",
   "e2e-prices",
   "e2e-retention",
+  "e2e-pages-runs",
 ] as const;
 
 /** A member (not an admin) of e2e-discovery-member, who uploads their own traces. */
@@ -37,5 +38,12 @@ export const e2eMember = {
   email: "carla@acme.example.com",
   password: "e2e-member-password",
   name: "Carla Diaz",
+} as const;
+/** A member of e2e-pages-runs, who makes their own push key (e2e/pages-runs.spec.ts). */
+export const e2ePushMember = {
+  team: "e2e-pages-runs",
+  email: "dana@pages.example.com",
+  password: "e2e-dana-password",
+  name: "Dana Ruiz",
 } as const;
 export type E2eTeam = (typeof e2eTeams)[number];

@@ -1,7 +1,7 @@
 /** Before the e2e server starts: the admin, a member of every e2e team, and the member of one (see credentials.ts). */
 import { addMember, ensureTeam } from "@/lib/admin/members";
 import { withDatabase } from "@/lib/cli/database";
-import { e2eAdmin, e2eMember, e2eTeams } from "./credentials";
+import { e2eAdmin, e2eMember, e2ePushMember, e2eTeams } from "./credentials";
 
 await withDatabase(async () => {
   for (const slug of e2eTeams) {
@@ -13,6 +13,13 @@ await withDatabase(async () => {
         password: e2eMember.password,
         role: "MEMBER",
         name: e2eMember.name,
+      });
+    if (slug === e2ePushMember.team)
+      await addMember(team.id, {
+        email: e2ePushMember.email,
+        password: e2ePushMember.password,
+        role: "MEMBER",
+        name: e2ePushMember.name,
       });
   }
 });

@@ -29,7 +29,7 @@ export const metadata: Metadata = { title: "Overview" };
 const breakdowns = [
   { groupBy: "owner", title: "By owner", keyLabel: "Owner", runsFilter: "owner" },
   { groupBy: "project", title: "By project", keyLabel: "Project", runsFilter: "project" },
-  { groupBy: "task", title: "By task", keyLabel: "Task", runsFilter: null },
+  { groupBy: "task", title: "By task", keyLabel: "Task", runsFilter: "task" },
   { groupBy: "model", title: "By model", keyLabel: "Model", runsFilter: "model" },
   { groupBy: "agent", title: "By agent", keyLabel: "Agent", runsFilter: "agent" },
 ] as const satisfies { groupBy: SpendGroup; title: string; keyLabel: string; runsFilter: string | null }[];
@@ -77,8 +77,13 @@ export default async function OverviewPage({
     rows.find((row) => row.key === unallocatedKey)?.costUsd ?? 0;
   const ownerIndex = shown.findIndex((b) => b.groupBy === "owner");
   const days = Array.from({ length: period.days }, (_, i) => addDays(period.from, i));
+  // The runs behind a number: the same range and filters, plus the row's own key.
+  const filterQuery = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) as Record<
+    string,
+    string
+  >;
   const runsHref = (filter: string, key: string) =>
-    `/runs?${new URLSearchParams({ from: period.from, to: period.to, [filter]: key })}`;
+    `/runs?${new URLSearchParams({ ...filterQuery, from: period.from, to: period.to, [filter]: key })}`;
   const share = (part: number) => (total === 0 ? "–" : `${((part / total) * 100).toFixed(1)}%`);
 
   return (
@@ -148,6 +153,7 @@ export default async function OverviewPage({
             days={days}
             parts={parts}
             labels={stackBy === "owner" ? ownerLabels(choices.ownerNames) : undefined}
+            drillDown={{ query: new URLSearchParams(filterQuery).toString(), stackFilter: stackBy }}
           />
         </section>
         <OutcomeCostPanel from={period.from} to={period.to} canSeeOwners={canSeeOwners} />

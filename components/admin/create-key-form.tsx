@@ -1,9 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
+import { CopyButton } from "@/components/copy/copy-button";
 import { type ApiKeyFormState, createApiKeyAction } from "@/lib/admin/api-key-actions";
 
-export function CreateKeyForm() {
+/** `chooseScope`: admins pick the scope; a member's key is a push key (traces to this team only). */
+export function CreateKeyForm({ chooseScope }: { chooseScope: boolean }) {
   const [state, action, pending] = useActionState<ApiKeyFormState, FormData>(createApiKeyAction, {
     error: null,
     key: null,
@@ -16,6 +18,7 @@ export function CreateKeyForm() {
           <div className="secret" data-testid="new-api-key">
             {state.key}
           </div>
+          <CopyButton value={state.key} label="Copy key" />
         </div>
       ) : null}
       {state.error ? <div className="notice error">{state.error}</div> : null}
@@ -24,14 +27,16 @@ export function CreateKeyForm() {
           Name
           <input name="name" required maxLength={100} placeholder="e.g. ana-laptop, ci" />
         </label>
-        <label>
-          Scope
-          <select name="scope" defaultValue="ingest">
-            <option value="ingest">ingest: send traces</option>
-            <option value="read">read: the spend API</option>
-            <option value="all">all: both</option>
-          </select>
-        </label>
+        {chooseScope ? (
+          <label>
+            Scope
+            <select name="scope" defaultValue="ingest">
+              <option value="ingest">ingest: send traces</option>
+              <option value="read">read: the spend API</option>
+              <option value="all">all: both</option>
+            </select>
+          </label>
+        ) : null}
         <button type="submit" disabled={pending}>
           {pending ? "Creating…" : "Create key"}
         </button>

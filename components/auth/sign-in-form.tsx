@@ -16,7 +16,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <label>
         Email
         {/* biome-ignore lint/a11y/noAutofocus: the sign-in page has one purpose; the email field is where every visitor starts */}
-        <input name="email" type="email" autoComplete="username" required autoFocus />
+        <input name="email" type="email" autoComplete="username" required autoFocus defaultValue={state.email ?? ""} />
       </label>
       <label>
         Password

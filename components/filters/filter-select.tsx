@@ -13,12 +13,16 @@ export function FilterSelect({
   /** How to show an option, when not as its value (people: their display name and email). */
   labels?: Record<string, string>;
 }) {
+  // A value from a link that is not among the choices (a model seen only in runs, a task) is still
+  // the filter in force: it is shown, selected, rather than "all".
+  const shown = value && !options.includes(value) ? [value, ...options] : options;
   return (
     <label>
       {label}
-      <select name={name} defaultValue={value ?? ""}>
+      {/* Keyed by the value: after a client-side navigation to another filter the select shows the new one. */}
+      <select key={value ?? ""} name={name} defaultValue={value ?? ""}>
         <option value="">all</option>
-        {options.map((option) => (
+        {shown.map((option) => (
           <option key={option} value={option}>
             {labels?.[option] ?? option}
           </option>

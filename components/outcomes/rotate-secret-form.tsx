@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { CopyButton } from "@/components/copy/copy-button";
 import { rotateWebhookSecretAction, type WebhookSecretState } from "@/lib/outcomes/webhook-secret-actions";
 
 export function RotateSecretForm({ hasSecret }: { hasSecret: boolean }) {
@@ -13,6 +14,7 @@ export function RotateSecretForm({ hasSecret }: { hasSecret: boolean }) {
           <div className="secret" data-testid="webhook-secret">
             {state.secret}
           </div>
+          <CopyButton value={state.secret} label="Copy secret" />
         </div>
       ) : null}
       <form action={action}>

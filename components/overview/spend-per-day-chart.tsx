@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { colorFor } from "@/components/charts/color-for";
 import { formatUsd } from "@/lib/format";
@@ -8,16 +9,37 @@ import type { DailySpendPart } from "@/lib/queries/daily-spend-by-group";
 /** Series beyond this many are summed into "other": a legend of 30 owners reads as noise. */
 const MAX_SERIES = 8;
 
+/**
+ * Where a bar leads: the runs list of that day with the page's filters (`query`, a query string)
+ * and, for a series other than "other", the stacked dimension's filter (`stackFilter`) set to it.
+ */
+export interface SpendDrillDown {
+  query: string;
+  stackFilter: string;
+}
+
+export function runsOfBarHref(drillDown: SpendDrillDown, day: string, key: string): string {
+  const params = new URLSearchParams(drillDown.query);
+  params.set("from", day);
+  params.set("to", day);
+  if (key !== "other") params.set(drillDown.stackFilter, key);
+  return `/runs?${params}`;
+}
+
 /** `labels`: how to name a series in the legend when not by its key (owners: their display name). */
 export function SpendPerDayChart({
   days,
   parts,
   labels,
+  drillDown,
 }: {
   days: string[];
   parts: DailySpendPart[];
   labels?: Record<string, string>;
+  /** With it, clicking a bar opens the runs behind it. */
+  drillDown?: SpendDrillDown;
 }) {
+  const router = useRouter();
   const totals = new Map<string, number>();
   for (const part of parts) totals.set(part.key, (totals.get(part.key) ?? 0) + part.costUsd);
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([key]) => key);
@@ -48,6 +70,14 @@ export function SpendPerDayChart({
               stackId="spend"
               fill={colorFor(key)}
               isAnimationActive={false}
+              cursor={drillDown ? "pointer" : undefined}
+              onClick={
+                drillDown
+                  ? (bar: { payload?: { day?: string } }) => {
+                      if (bar.payload?.day) router.push(runsOfBarHref(drillDown, bar.payload.day, key));
+                    }
+                  : undefined
+              }
             />
           ))}
         </BarChart>

@@ -1,9 +1,13 @@
 import { formatInteger, formatTokens } from "@/lib/format";
 import type { RunCall } from "@/lib/queries/run-detail";
 import { formatBytes } from "./format-bytes";
+import { ToolOutputText } from "./tool-output-text";
 
-/** The tool calls whose output was largest: each is read again by every later call of the run. */
-export function LargestToolOutputs({ calls, limit = 8 }: { calls: RunCall[]; limit?: number }) {
+/**
+ * The tool calls whose output was largest: each is read again by every later call of the run.
+ * Each opens its output text, the evidence behind oversized and repeated output findings.
+ */
+export function LargestToolOutputs({ runId, calls, limit = 8 }: { runId: string; calls: RunCall[]; limit?: number }) {
   const tools = calls
     .flatMap((call) => call.toolCalls.map((tool) => ({ ...tool, callOrdinal: call.ordinal })))
     .filter((tool) => (tool.outputBytes ?? 0) > 0)
@@ -26,9 +30,14 @@ export function LargestToolOutputs({ calls, limit = 8 }: { calls: RunCall[]; lim
           </thead>
           <tbody>
             {tools.map((tool) => (
-              <tr key={tool.id}>
+              <tr key={tool.id} data-testid="large-tool-output">
                 <td>{tool.name}</td>
-                <td className="summary">{tool.summary ?? ""}</td>
+                <td className="summary">
+                  {tool.summary ?? ""}
+                  <div>
+                    <ToolOutputText runId={runId} toolCallId={tool.id} />
+                  </div>
+                </td>
                 <td className="num nowrap">
                   {formatBytes(tool.outputBytes)}
                   {tool.outputTokens !== null ? (

@@ -4,12 +4,15 @@ import { OwnerNameText } from "@/components/owner-name";
 import { formatInteger, formatUsd } from "@/lib/format";
 import type { OwnerName } from "@/lib/queries/filter-choices";
 import type { RunSummary, RunsQuery } from "@/lib/queries/runs-list";
+import { runPlace } from "@/lib/runs/run-place";
 
 const header = [
   "id",
   "externalId",
   "startedAt",
   "title",
+  "repository",
+  "cwd",
   "owner",
   "project",
   "task",
@@ -27,11 +30,14 @@ export function RunsTable({
   sort,
   sortHref,
   ownerNames,
+  emptyText = "No runs started in this period.",
 }: {
   runs: RunSummary[];
   /** Owners by their display name with the email beside (owner keys are emails or names). */
   ownerNames?: Record<string, OwnerName>;
   title: string;
+  /** What an empty list says. */
+  emptyText?: string;
   csvName: string;
   sort?: RunsQuery["sort"];
   sortHref?: (sort: RunsQuery["sort"]) => string;
@@ -60,6 +66,8 @@ export function RunsTable({
             run.externalId,
             run.startedAt,
             run.title,
+            run.repository,
+            run.cwd,
             run.owner,
             run.project,
             run.task,
@@ -71,13 +79,14 @@ export function RunsTable({
         />
       </div>
       {runs.length === 0 ? (
-        <p className="muted">No runs started in this period.</p>
+        <p className="muted">{emptyText}</p>
       ) : (
         <table>
           <thead>
             <tr>
               {sortable("Started (UTC)", "startedAt")}
               <th>Run</th>
+              <th>Repository / folder</th>
               <th>Model</th>
               <th>Owner</th>
               <th>Project</th>
@@ -92,6 +101,9 @@ export function RunsTable({
                 <td className="nowrap">{run.startedAt.slice(0, 16).replace("T", " ")}</td>
                 <td className="run-title">
                   <Link href={`/runs/${run.id}`}>{run.title ?? run.externalId}</Link>
+                </td>
+                <td className="run-place" title={[run.repository, run.cwd].filter(Boolean).join("\n") || undefined}>
+                  {runPlace(run) ?? <span className="muted">–</span>}
                 </td>
                 <td>{run.model}</td>
                 <td>

@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 const items = [
   { href: "/", label: "Overview" },
   { href: "/runs", label: "Runs" },
+  { href: "/outcomes", label: "Outcomes" },
   { href: "/ownership", label: "Ownership" },
   { href: "/waste", label: "Waste" },
   { href: "/budgets", label: "Budgets" },

@@ -1,8 +1,9 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { ZodError } from "zod";
-import { createApiKey, revokeApiKey } from "@/lib/admin/api-keys";
+import { ZodError, z } from "zod";
+import { createApiKey, createOwnPushKey, revokeApiKey } from "@/lib/admin/api-keys";
+import { may } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 
 export interface ApiKeyFormState {
@@ -11,14 +12,14 @@ export interface ApiKeyFormState {
   key: string | null;
 }
 
+/** Admins choose the scope; anyone else gets a push key of their own. */
 export async function createApiKeyAction(_state: ApiKeyFormState, form: FormData): Promise<ApiKeyFormState> {
-  const scope = await pageScope("keys:manage");
+  const scope = await pageScope("keys:own");
+  const name = String(form.get("name") ?? "");
   try {
-    const { key } = await createApiKey(
-      scope,
-      { name: String(form.get("name") ?? ""), scope: String(form.get("scope") ?? "") as "all" },
-      scope.actor.userId,
-    );
+    const { key } = may(scope, "keys:manage")
+      ? await createApiKey(scope, { name, scope: String(form.get("scope") ?? "") as "all" }, scope.actor.userId)
+      : await createOwnPushKey(scope, name);
     revalidatePath("/settings/api-keys");
     return { error: null, key };
   } catch (error) {
@@ -29,7 +30,10 @@ export async function createApiKeyAction(_state: ApiKeyFormState, form: FormData
 }
 
 export async function revokeApiKeyAction(form: FormData): Promise<void> {
-  const scope = await pageScope("keys:manage");
-  await revokeApiKey(scope, String(form.get("id") ?? ""), scope.actor.userId);
+  const scope = await pageScope("keys:own");
+  const id = z.uuid().safeParse(form.get("id"));
+  if (!id.success) return;
+  const onlyOwn = may(scope, "keys:manage") ? undefined : scope.actor.userId;
+  await revokeApiKey(scope, id.data, scope.actor.userId, onlyOwn);
   revalidatePath("/settings/api-keys");
 }

@@ -5,8 +5,13 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 
+/** The scopes a key of scope "all" has. */
 export const apiScopes = ["ingest", "read"] as const;
-export type ApiScope = (typeof apiScopes)[number];
+/**
+ * "push": a key a member made for `trh push`: it sends traces to its team and nothing else (no
+ * outcomes, which a member may set on their own runs only, and no reads).
+ */
+export type ApiScope = (typeof apiScopes)[number] | "push";
 
 /** The CLI's and admin page's --scope values. */
 export const scopeChoice = z.enum(["ingest", "read", "all"]);

@@ -8,6 +8,7 @@ import { type ApiScope, apiScopes } from "./api-keys";
 export type Permission =
   | "members:manage" // invite, change roles
   | "keys:manage" // create and revoke API keys
+  | "keys:own" // create, see and revoke one's own push keys
   | "prices:manage" // set, change and delete the team's price overrides; re-price history
   | "findings:recompute" // recompute every run's findings and context packages
   | "ownership:edit" // people, projects, rules, assignments
@@ -21,6 +22,7 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
   ADMIN: [
     "members:manage",
     "keys:manage",
+    "keys:own",
     "prices:manage",
     "findings:recompute",
     "ownership:edit",
@@ -30,14 +32,15 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     "outcomes:write",
     "settings:manage",
   ],
-  MANAGER: ["spend:read-all", "spend:read-team", "ingest", "outcomes:write"],
-  MEMBER: ["spend:read-team", "ingest", "outcomes:write"],
+  MANAGER: ["spend:read-all", "spend:read-team", "ingest", "outcomes:write", "keys:own"],
+  MEMBER: ["spend:read-team", "ingest", "outcomes:write", "keys:own"],
 };
 
 const scopePermissions: Record<ApiScope, readonly Permission[]> = {
   read: ["spend:read-all", "spend:read-team"],
   // Outcomes come from the same machines that send traces (CI, hooks), so ingest keys may post them.
   ingest: ["ingest", "outcomes:write"],
+  push: ["ingest"],
 };
 
 /** What only a key of every scope (`all`) may do: a key that can both send and read is the team's automation. */

@@ -5,6 +5,8 @@ import { signIn } from "@/lib/auth/auth";
 
 export interface SignInState {
   error: string | null;
+  /** The email tried, kept in the form after a refusal (the password is not). */
+  email?: string;
 }
 
 /** Only same-site paths may be a destination after sign-in. */
@@ -24,7 +26,9 @@ export async function signInAction(_state: SignInState, form: FormData): Promise
   } catch (error) {
     if (error instanceof AuthError) {
       const code = (error as AuthError & { code?: string }).code;
+      const email = form.get("email");
       return {
+        email: typeof email === "string" ? email.slice(0, 320) : "",
         error:
           code === "too_many_attempts"
             ? "Too many failed attempts. Wait 15 minutes and try again."

@@ -70,6 +70,8 @@ export interface ToolResultEvent {
   outputTokensEstimate: number;
   /** First 32 hex characters of the SHA-256 of the output text: spots repeated identical reads. */
   outputHash: string;
+  /** The output text, cut to its first TOOL_OUTPUT_MAX_BYTES (UTF-8): shown as the evidence. */
+  outputText: string;
   isError: boolean;
   /** Commits, pull requests and branches the output shows the run produced. */
   references: WorkReference[];
@@ -116,6 +118,18 @@ export interface ParseOptions {
 
 export const SUMMARY_MAX_CHARS = 500;
 export const TITLE_MAX_CHARS = 200;
+
+/** How much of each tool output is stored (64 KiB of UTF-8); its size and hash are of the whole. */
+export const TOOL_OUTPUT_MAX_BYTES = 64 * 1024;
+
+/** The first `maxBytes` of `text` in UTF-8, cut between characters. */
+export function capUtf8(text: string, maxBytes = TOOL_OUTPUT_MAX_BYTES): string {
+  // A UTF-16 unit is at most 3 bytes: short texts need no measuring.
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text) <= maxBytes) return text;
+  const cut = Buffer.from(text.slice(0, maxBytes)).subarray(0, maxBytes).toString("utf8");
+  // A character cut in two decodes as U+FFFD at the end: drop it.
+  return cut.endsWith("\uFFFD") && !text.startsWith(cut) ? cut.slice(0, -1) : cut;
+}
 
 /** Tokens the model read for this call: the context size. */
 export function contextTokens(call: NormalizedCall): number {

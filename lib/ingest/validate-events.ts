@@ -18,7 +18,16 @@
  * - a session or tool result event whose own ids fail the identity rule is dropped (the calls of
  *   that session are reported).
  */
-import type { CallEvent, NormalizedCall, SessionEvent, ToolResultEvent, ToolUse, TraceEvent } from "./normalized-call";
+import {
+  type CallEvent,
+  capUtf8,
+  type NormalizedCall,
+  type SessionEvent,
+  TOOL_OUTPUT_MAX_BYTES,
+  type ToolResultEvent,
+  type ToolUse,
+  type TraceEvent,
+} from "./normalized-call";
 
 /** No model reads or writes more in one call (the largest context windows are 1-10M tokens). */
 export const MAX_CALL_TOKENS = 10_000_000;
@@ -151,6 +160,8 @@ function cleanToolResult(event: ToolResultEvent, now: number): ToolResultEvent |
   return {
     ...event,
     timestamp: sensibleDate(event.timestamp, now),
+    // Cleaning can lengthen the text (NUL is 1 byte, U+FFFD 3): capped again after.
+    outputText: capUtf8(cleanText(event.outputText, TOOL_OUTPUT_MAX_BYTES)),
     references: event.references.map((reference) => ({
       ...reference,
       value: cleanText(reference.value, MAX_ID_CHARS),

@@ -609,6 +609,7 @@ export class IngestWriter {
         outputBytes: null,
         outputTokens: null,
         outputHash: null,
+        outputText: null,
         isError: null,
         resultAt: null,
       })),
@@ -699,6 +700,7 @@ export class IngestWriter {
         outputBytes: null,
         outputTokens: null,
         outputHash: null,
+        outputText: null,
         isError: null,
         resultAt: null,
       };
@@ -707,6 +709,7 @@ export class IngestWriter {
         outputBytes: result.outputBytes,
         outputTokens: result.outputTokensEstimate,
         outputHash: result.outputHash,
+        outputText: result.outputText,
         isError: result.isError,
         resultAt: result.timestamp,
       });

@@ -22,4 +22,5 @@ export async function markRunOutcomeAction(form: FormData): Promise<void> {
     outcomeActor(scope),
   );
   revalidatePath(`/runs/${runId}`);
+  revalidatePath("/outcomes");
 }

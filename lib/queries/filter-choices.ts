@@ -18,6 +18,9 @@ export interface FilterChoices {
   models: string[];
   /** Run sources with spend (claude-code, codex, opencode, ...). */
   agents: string[];
+  /** Person id -> owner key, and project id -> name: a filter given by id is shown by its choice. */
+  ownerKeyById: Record<string, string>;
+  projectNameById: Record<string, string>;
 }
 
 /** Members, who see only their own runs, get only themselves as an owner. */
@@ -25,12 +28,15 @@ export async function filterChoices(scope: Scope): Promise<FilterChoices> {
   const readAll = maySeeEveryonesSpend(scope);
   const ownUserId = scope.actor.kind === "user" ? scope.actor.userId : null;
   const [owners, projects, models, agents] = await Promise.all([
-    readDb().$queryRaw<{ key: string; name: string; email: string | null }[]>`
-      SELECT DISTINCT ON (coalesce(email, "displayName")) coalesce(email, "displayName") AS key, "displayName" AS name, email
-      FROM "Person" WHERE "teamId" = ${scope.teamId}::uuid ${readAll ? Prisma.empty : Prisma.sql`AND "userId" = ${ownUserId}::uuid`} ORDER BY coalesce(email, "displayName"), "userId" IS NULL`,
+    // One key per email (or name): the member's own person first, then any other with that key.
+    readDb().$queryRaw<{ key: string; name: string; email: string | null; ids: string[] }[]>`
+      SELECT coalesce(email, "displayName") AS key, (array_agg("displayName" ORDER BY "userId" IS NULL, id))[1] AS name,
+        min(email) AS email, array_agg(id::text) AS ids
+      FROM "Person" WHERE "teamId" = ${scope.teamId}::uuid ${readAll ? Prisma.empty : Prisma.sql`AND "userId" = ${ownUserId}::uuid`}
+      GROUP BY 1 ORDER BY 1`,
     readDb().$queryRaw<
-      { name: string }[]
-    >`SELECT name FROM "Project" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
+      { id: string; name: string }[]
+    >`SELECT id::text AS id, name FROM "Project" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY name`,
     // Models come from the rollup (a few rows per day), not from the calls.
     readDb().$queryRaw<
       { name: string }[]
@@ -47,5 +53,7 @@ export async function filterChoices(scope: Scope): Promise<FilterChoices> {
     projects: [...projects.map((p) => p.name), "unallocated"],
     models: models.map((m) => m.name),
     agents: agents.map((a) => a.name),
+    ownerKeyById: Object.fromEntries(owners.flatMap((o) => o.ids.map((id) => [id, o.key]))),
+    projectNameById: Object.fromEntries(projects.map((p) => [p.id, p.name])),
   };
 }

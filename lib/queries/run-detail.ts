@@ -34,9 +34,7 @@ export interface RunCall extends Tokens {
 
 export interface RunDetail {
   run: RunSummary & {
-    cwd: string | null;
     gitBranch: string | null;
-    repository: string | null;
     models: string[];
     projectId: string | null;
     /**
@@ -51,7 +49,7 @@ export interface RunDetail {
 
 export async function runDetail(scope: Scope, runId: string): Promise<RunDetail | null> {
   const [run] = await readDb().$queryRaw<RunDetail["run"][]>`
-    SELECT ${runSummaryColumns}, r.cwd, r."gitBranch", r.repository, r.models, r."projectId"::text AS "projectId",
+    SELECT ${runSummaryColumns}, r."gitBranch", r.models, r."projectId"::text AS "projectId",
       to_json(r."callsRemovedBefore")#>>'{}' AS "callsRemovedBefore" ${visibleRunsSource(scope)}
       AND r.id = ${runId}::uuid`;
   if (!run) return null;

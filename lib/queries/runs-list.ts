@@ -1,4 +1,7 @@
-/** The runs of a date range, most expensive first: `GET /api/v1/runs` and the Runs page. */
+/**
+ * The runs of a date range, most expensive first, filtered and searched: `GET /api/v1/runs` and the
+ * Runs page. A page of at most `limit` runs from `offset`, and how many match in all.
+ */
 import { z } from "zod";
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
@@ -20,6 +23,15 @@ export const runsQuerySchema = z
     model: z.string().max(200).optional(),
     /** The agent the run came from (its source: claude-code, codex, opencode, ...). */
     agent: z.string().max(64).optional(),
+    /** A task's key or id, or "unallocated". */
+    task: z.string().max(200).optional(),
+    /**
+     * Words the run's title (its first user message), repository, working directory, branch or
+     * session id contain, case-insensitively; all of them must appear.
+     */
+    q: z.string().trim().max(200).optional(),
+    /** Runs to skip, for the pages after the first. */
+    offset: z.coerce.number().int().min(0).max(10_000_000).optional(),
   })
   .and(dateRangeSchema);
 
@@ -30,6 +42,10 @@ export interface RunSummary extends Tokens {
   externalId: string;
   source: string;
   title: string | null;
+  /** The git remote the trace names, else null. */
+  repository: string | null;
+  /** The working directory the trace names, else null. */
+  cwd: string | null;
   startedAt: string;
   endedAt: string;
   owner: string | null;
@@ -47,7 +63,7 @@ const orderBy: Record<RunsQuery["sort"], Prisma.Sql> = {
 
 /** Select list shared with the run detail. */
 export const runSummaryColumns = Prisma.sql`
-  r.id::text AS id, r."externalId", r.source, r.title,
+  r.id::text AS id, r."externalId", r.source, r.title, r.repository, r.cwd,
   to_json(r."startedAt")#>>'{}' AS "startedAt", to_json(r."endedAt")#>>'{}' AS "endedAt",
   coalesce(o.email, o."displayName") AS owner, p.name AS project, t.key AS task,
   r.models[1] AS model, r.outcome::text AS outcome,
@@ -65,21 +81,53 @@ export function visibleRunsSource(scope: Scope): Prisma.Sql {
   WHERE ${visibleRunsCondition(scope)}`;
 }
 
-/** The same owner and project filters as the spend's (dimensionFilter), on the run's own columns. */
+/** The search text as lower-case words (at most 8: each is one more condition per row). */
+export function searchWords(q: string | undefined): string[] {
+  if (q === undefined) return [];
+  return [
+    ...new Set(
+      q
+        .toLowerCase()
+        .split(/\s+/)
+        .filter((word) => word !== ""),
+    ),
+  ].slice(0, 8);
+}
+
+/** The same owner, project and task filters as the spend's (dimensionFilter), on the run's own columns; the search. */
 function runFilters(query: RunsQuery): Prisma.Sql {
+  // strpos, not LIKE or a regex: the user's text is matched literally, in time linear in the
+  // (bounded) text; the team and date range (the (teamId, startedAt) index) bound the rows.
+  const words = searchWords(query.q).map(
+    (word) =>
+      Prisma.sql`AND strpos(lower(concat_ws(' ', r.title, r.repository, r.cwd, r."gitBranch", r."externalId")), ${word}) > 0`,
+  );
   return Prisma.sql`
     ${dimensionFilter(Prisma.sql`coalesce(r."ownerId"::text, '')`, [Prisma.sql`o.email`, Prisma.sql`o."displayName"`], query.owner)}
     ${dimensionFilter(Prisma.sql`coalesce(r."projectId"::text, '')`, [Prisma.sql`p.name`], query.project)}
+    ${dimensionFilter(Prisma.sql`coalesce(r."taskId"::text, '')`, [Prisma.sql`t.key`], query.task)}
     ${query.model === undefined ? Prisma.empty : Prisma.sql`AND ${query.model} = ANY(r.models)`}
-    ${query.agent === undefined ? Prisma.empty : Prisma.sql`AND r.source = ${query.agent}`}`;
+    ${query.agent === undefined ? Prisma.empty : Prisma.sql`AND r.source = ${query.agent}`}
+    ${words.length === 0 ? Prisma.empty : Prisma.join(words, " ")}`;
+}
+
+function inRange(query: RunsQuery): Prisma.Sql {
+  return Prisma.sql`AND r."startedAt" >= ${dayStart(query.from)} AND r."startedAt" < ${dayAfter(query.to)}`;
 }
 
 export async function runsList(scope: Scope, query: RunsQuery): Promise<RunSummary[]> {
-  const from = dayStart(query.from);
-  const toExclusive = dayAfter(query.to);
   return readDb().$queryRaw<RunSummary[]>`
-    SELECT ${runSummaryColumns} ${visibleRunsSource(scope)}
-      AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} ${runFilters(query)}
+    SELECT ${runSummaryColumns} ${visibleRunsSource(scope)} ${inRange(query)} ${runFilters(query)}
     ORDER BY ${orderBy[query.sort]}, r.id
-    LIMIT ${query.limit}`;
+    LIMIT ${query.limit} OFFSET ${query.offset ?? 0}`;
+}
+
+/** One page of the list and how many runs match in all (for "101-200 of 2,345"). */
+export async function runsPage(scope: Scope, query: RunsQuery): Promise<{ runs: RunSummary[]; total: number }> {
+  const [runs, [count]] = await Promise.all([
+    runsList(scope, query),
+    readDb().$queryRaw<{ total: number }[]>`
+      SELECT count(*)::float8 AS total ${visibleRunsSource(scope)} ${inRange(query)} ${runFilters(query)}`,
+  ]);
+  return { runs, total: count?.total ?? 0 };
 }

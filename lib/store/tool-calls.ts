@@ -24,6 +24,7 @@ export const toolCallInputColumns = tableInput<ToolCallModel, { callSource: stri
   outputBytes: "int?",
   outputTokens: "int?",
   outputHash: "text?",
+  outputText: "text?",
   isError: "boolean?",
   resultAt: "timestamptz?",
 });
@@ -31,14 +32,15 @@ export type ToolCallInput = RowOf<typeof toolCallInputColumns>;
 
 /**
  * Uses and results, staged with COPY and merged in one statement. A result whose use is stored
- * fills in that row; rows that would not change are not rewritten, so a re-import writes nothing.
+ * fills in that row; rows that would not change are not rewritten, so a re-import writes nothing
+ * (except, once, the output text of a result stored before the text was kept).
  */
 export async function upsertToolCalls(bulk: BulkConnection, teamId: string, rows: ToolCallInput[]): Promise<void> {
   if (rows.length === 0) return;
   await bulk.$executeRaw`
-    INSERT INTO "ToolCall" ("teamId", "runId", "callId", "toolUseId", name, "inputBytes", summary, timestamp, "outputBytes", "outputTokens", "outputHash", "isError", "resultAt")
+    INSERT INTO "ToolCall" ("teamId", "runId", "callId", "toolUseId", name, "inputBytes", summary, timestamp, "outputBytes", "outputTokens", "outputHash", "outputText", "isError", "resultAt")
     SELECT ${teamId}::uuid, u."runId", c.id, u."toolUseId", coalesce(u.name, ''), coalesce(u."inputBytes", 0), u.summary, u.timestamp,
-      u."outputBytes", u."outputTokens", u."outputHash", coalesce(u."isError", false), u."resultAt"
+      u."outputBytes", u."outputTokens", u."outputHash", u."outputText", coalesce(u."isError", false), u."resultAt"
     FROM ${await bulk.stage(toolCallInputColumns, rows, "u")}
     LEFT JOIN "Call" c ON c."teamId" = ${teamId}::uuid AND c.source = u."callSource" AND c."callKey" = u."callKey"
     ON CONFLICT ("teamId", "runId", "toolUseId") DO UPDATE SET
@@ -50,10 +52,12 @@ export async function upsertToolCalls(bulk: BulkConnection, teamId: string, rows
       "outputBytes" = coalesce(excluded."outputBytes", "ToolCall"."outputBytes"),
       "outputTokens" = coalesce(excluded."outputTokens", "ToolCall"."outputTokens"),
       "outputHash" = coalesce(excluded."outputHash", "ToolCall"."outputHash"),
+      "outputText" = coalesce(excluded."outputText", "ToolCall"."outputText"),
       "isError" = CASE WHEN excluded."outputHash" IS NULL THEN "ToolCall"."isError" ELSE excluded."isError" END,
       "resultAt" = coalesce(excluded."resultAt", "ToolCall"."resultAt")
     WHERE (excluded.name <> '' AND (excluded.name, excluded."inputBytes", excluded.summary, excluded."callId") IS DISTINCT FROM ("ToolCall".name, "ToolCall"."inputBytes", "ToolCall".summary, "ToolCall"."callId"))
-      OR (excluded."outputHash" IS NOT NULL AND (excluded."outputHash", excluded."isError", excluded."outputBytes") IS DISTINCT FROM ("ToolCall"."outputHash", "ToolCall"."isError", "ToolCall"."outputBytes"))`;
+      OR (excluded."outputHash" IS NOT NULL AND (excluded."outputHash", excluded."isError", excluded."outputBytes") IS DISTINCT FROM ("ToolCall"."outputHash", "ToolCall"."isError", "ToolCall"."outputBytes"))
+      OR (excluded."outputText" IS NOT NULL AND "ToolCall"."outputText" IS NULL)`;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
 } from "@/lib/ownership/actions";
 import { mergeSuggestions } from "@/lib/queries/merge-suggestions";
 import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
+import { addDays, MAX_PAGE_RANGE_DAYS, todayUtc } from "@/lib/queries/params";
 import { getStartedSteps } from "@/lib/queries/team-has-runs";
 import { type UnallocatedGroup, unallocatedGroups } from "@/lib/queries/unallocated-groups";
 
@@ -33,6 +34,12 @@ const identityKinds: Record<string, string> = {
   uploader: "uploader",
   "api-key": "API key",
 };
+
+/** The runs a count of all time stands for: the runs list with the widest range a page shows. */
+function allRunsHref(filter: "owner" | "project" | "task", id: string): string {
+  const to = todayUtc();
+  return `/runs?${new URLSearchParams({ [filter]: id, from: addDays(to, -(MAX_PAGE_RANGE_DAYS - 1)), to })}`;
+}
 
 /** What a queue group shares, in words: "OS user runner", "directory /srv/x". */
 function signalLabel(group: UnallocatedGroup) {
@@ -234,7 +241,11 @@ export default async function OwnershipPage() {
                     </span>
                   ))}
                 </td>
-                {readAll ? <td className="num">{person.runs}</td> : null}
+                {readAll ? (
+                  <td className="num">
+                    <Link href={allRunsHref("owner", person.id)}>{person.runs}</Link>
+                  </td>
+                ) : null}
                 {readAll ? <td className="num">{formatUsd(person.costUsd)}</td> : null}
                 {admin ? (
                   <td>
@@ -346,7 +357,9 @@ export default async function OwnershipPage() {
                   {project.repositoryPattern ? <PatternNoLongerAllowed pattern={project.repositoryPattern} /> : null}
                   {project.pathPattern ? <PatternNoLongerAllowed pattern={project.pathPattern} /> : null}
                 </td>
-                <td className="num">{project.runs}</td>
+                <td className="num">
+                  <Link href={allRunsHref("project", project.id)}>{project.runs}</Link>
+                </td>
                 <td className="num">{formatUsd(project.costUsd)}</td>
                 {admin ? (
                   <td>
@@ -383,7 +396,9 @@ export default async function OwnershipPage() {
                   {task.key}
                   {task.title ? <span className="provenance"> · {task.title}</span> : null}
                 </td>
-                <td className="num">{task.runs}</td>
+                <td className="num">
+                  <Link href={allRunsHref("task", task.id)}>{task.runs}</Link>
+                </td>
                 <td className="num">{formatUsd(task.costUsd)}</td>
                 {admin ? (
                   <td>

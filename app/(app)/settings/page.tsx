@@ -38,12 +38,16 @@ export default async function SettingsPage() {
             </li>
           </ul>
         ) : (
-          <>
-            <p className="muted">Members and API keys are managed by the team&apos;s admins.</p>
-            <p>
+          <ul>
+            <li>
+              <Link href="/settings/api-keys">Your push keys</Link>: keys of your own for <code>trh push</code> and
+              telemetry, which send traces to this team and nothing else.
+            </li>
+            <li>
               <Link href="/settings/prices">Prices</Link>: what each model costs, and the models without a price.
-            </p>
-          </>
+            </li>
+            <li className="muted">Members, the team&apos;s API keys and the webhook are managed by its admins.</li>
+          </ul>
         )}
       </section>
     </>

@@ -5,6 +5,7 @@
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import {
+  capUtf8,
   type NormalizedCall,
   type ParseOptions,
   type SessionEvent,
@@ -331,6 +332,7 @@ export function toolResultEvent(
     outputBytes,
     outputTokensEstimate: Math.round(outputBytes / 4),
     outputHash: createHash("sha256").update(text).digest("hex").slice(0, 32),
+    outputText: capUtf8(text),
     isError,
     references: referencesInToolOutput(text),
   };

@@ -136,7 +136,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       </section>
       <div className="grid-2">
         {findings ? <RunFindingsPanel findings={findings} anatomy={anatomy} /> : null}
-        <LargestToolOutputs calls={calls} />
+        <LargestToolOutputs runId={run.id} calls={calls} />
       </div>
       <CallTimeline calls={calls} points={points} emptyText={emptyText} />
     </>

@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { RunPicker } from "@/components/compare/run-picker";
 import { PageHead } from "@/components/page-head";
 import { CompareContextChart, type ComparedRun } from "@/components/runs/compare-context-chart";
 import { pageScope } from "@/lib/auth/scope";
 import { formatDuration, formatInteger, formatTokens, formatUsd } from "@/lib/format";
-import { FIRST_DAY, LAST_DAY } from "@/lib/queries/params";
 import { type RunDetail, runDetail, runIdSchema } from "@/lib/queries/run-detail";
-import { runsList } from "@/lib/queries/runs-list";
 import { contextPoints } from "@/lib/runs/context-points";
+import { pickedRunLabel } from "@/lib/runs/run-place";
 
 export const metadata: Metadata = { title: "Compare runs" };
 
@@ -26,40 +26,105 @@ async function load(scope: Awaited<ReturnType<typeof pageScope>>, id: string | u
   return parsed.success ? runDetail(scope, parsed.data) : null;
 }
 
-/** Two runs side by side: their totals and their context curves overlaid. */
+interface Row {
+  label: string;
+  text: (d: RunDetail) => string;
+  /** For rows that are amounts: the number, and how a difference of it reads. */
+  value?: (d: RunDetail) => number | null;
+  difference?: (delta: number) => string;
+}
+
+const signed = (format: (value: number) => string) => (delta: number) =>
+  delta === 0 ? "same" : `${delta > 0 ? "+" : "−"}${format(Math.abs(delta))}`;
+const largestContext = (d: RunDetail) => Math.max(0, ...d.calls.map((c) => c.contextTokens));
+const wallTime = (d: RunDetail) => Date.parse(d.run.endedAt) - Date.parse(d.run.startedAt);
+
+const rows: Row[] = [
+  { label: "Owner", text: (d) => d.run.owner ?? "unallocated" },
+  { label: "Project", text: (d) => d.run.project ?? "unallocated" },
+  { label: "Models", text: (d) => d.run.models.join(", ") },
+  { label: "Started (UTC)", text: (d) => d.run.startedAt.slice(0, 16).replace("T", " ") },
+  { label: "Wall time", text: (d) => formatDuration(wallTime(d)), value: wallTime, difference: signed(formatDuration) },
+  { label: "Outcome", text: (d) => d.run.outcome?.toLowerCase() ?? "–" },
+  { label: "Cost", text: (d) => formatUsd(d.run.costUsd), value: (d) => d.run.costUsd, difference: signed(formatUsd) },
+  {
+    label: "Calls",
+    text: (d) => formatInteger(d.run.calls),
+    value: (d) => d.run.calls,
+    difference: signed(formatInteger),
+  },
+  {
+    label: "Cost per call",
+    text: (d) => (d.run.calls === 0 ? "–" : formatUsd(d.run.costUsd / d.run.calls)),
+    value: (d) => (d.run.calls === 0 ? null : d.run.costUsd / d.run.calls),
+    difference: signed(formatUsd),
+  },
+  {
+    label: "Largest context",
+    text: (d) => formatTokens(largestContext(d)),
+    value: largestContext,
+    difference: signed(formatTokens),
+  },
+  {
+    label: "Uncached input",
+    text: (d) => formatTokens(d.run.inputTokens),
+    value: (d) => d.run.inputTokens,
+    difference: signed(formatTokens),
+  },
+  {
+    label: "Cache read",
+    text: (d) => formatTokens(d.run.cacheReadTokens),
+    value: (d) => d.run.cacheReadTokens,
+    difference: signed(formatTokens),
+  },
+  {
+    label: "Cache write",
+    text: (d) => formatTokens(d.run.cacheWriteTokens),
+    value: (d) => d.run.cacheWriteTokens,
+    difference: signed(formatTokens),
+  },
+  {
+    label: "Output",
+    text: (d) => formatTokens(d.run.outputTokens),
+    value: (d) => d.run.outputTokens,
+    difference: signed(formatTokens),
+  },
+];
+
+/** B against A: the change and, where A is not zero, the ratio. */
+function differenceText(row: Row, a: RunDetail, b: RunDetail): string {
+  if (!row.value || !row.difference) return "";
+  const [x, y] = [row.value(a), row.value(b)];
+  if (x === null || y === null) return "–";
+  const delta = y - x;
+  if (delta === 0) return "same";
+  return x === 0
+    ? row.difference(delta)
+    : `${row.difference(delta)} (${delta > 0 ? "+" : "−"}${Math.abs((delta / x) * 100).toFixed(0)}%)`;
+}
+
+const picked = (detail: RunDetail | null) => (detail ? { id: detail.run.id, label: pickedRunLabel(detail.run) } : null);
+
+/** Two runs side by side: their totals, B's difference from A, and their context curves overlaid. */
 export default async function CompareRunsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   const scope = await pageScope();
   const { a, b } = await searchParams;
   const [runA, runB] = await Promise.all([load(scope, a), load(scope, b)]);
-  const choices =
-    runA && runB ? [] : await runsList(scope, { from: FIRST_DAY, to: LAST_DAY, sort: "startedAt", limit: 200 });
-  const pick = (name: "a" | "b", current: RunDetail | null) => (
-    <label>
-      Run {name.toUpperCase()}
-      <select name={name} defaultValue={current?.run.id ?? ""} required>
-        <option value="">choose a run</option>
-        {current && !choices.some((run) => run.id === current.run.id) ? (
-          <option value={current.run.id}>{current.run.title ?? current.run.externalId}</option>
-        ) : null}
-        {choices.map((run) => (
-          <option key={run.id} value={run.id}>
-            {run.startedAt.slice(0, 10)} · {(run.title ?? run.externalId).slice(0, 60)} · {formatUsd(run.costUsd)}
-          </option>
-        ))}
-      </select>
-    </label>
+  const form = (
+    <form method="get" action="/runs/compare" className="compare-form" data-testid="compare-form">
+      <RunPicker key={`a-${runA?.run.id ?? ""}`} name="a" label="Run A" initial={picked(runA)} />
+      <RunPicker key={`b-${runB?.run.id ?? ""}`} name="b" label="Run B" initial={picked(runB)} />
+      <div className="inline">
+        <button type="submit">Compare</button>
+        {runA && runB ? <Link href={`/runs/compare?a=${runB.run.id}&b=${runA.run.id}`}>Swap A and B</Link> : null}
+      </div>
+    </form>
   );
   if (!runA || !runB) {
     return (
       <>
-        <PageHead title="Compare runs" subtitle="Pick two runs to see their totals and context growth side by side" />
-        <section className="panel">
-          <form method="get" action="/runs/compare" className="inline" data-testid="compare-form">
-            {pick("a", runA)}
-            {pick("b", runB)}
-            <button type="submit">Compare</button>
-          </form>
-        </section>
+        <PageHead title="Compare runs" subtitle="Find two runs to see their totals and context growth side by side" />
+        <section className="panel">{form}</section>
       </>
     );
   }
@@ -67,54 +132,49 @@ export default async function CompareRunsPage({ searchParams }: { searchParams: 
     const points = contextPoints(detail.calls);
     return { detail, points, color: colors[i]! };
   });
-  const rows: [string, (d: RunDetail) => string][] = [
-    ["Owner", (d) => d.run.owner ?? "unallocated"],
-    ["Project", (d) => d.run.project ?? "unallocated"],
-    ["Models", (d) => d.run.models.join(", ")],
-    ["Started (UTC)", (d) => d.run.startedAt.slice(0, 16).replace("T", " ")],
-    ["Wall time", (d) => formatDuration(Date.parse(d.run.endedAt) - Date.parse(d.run.startedAt))],
-    ["Outcome", (d) => d.run.outcome?.toLowerCase() ?? "–"],
-    ["Cost", (d) => formatUsd(d.run.costUsd)],
-    ["Calls", (d) => formatInteger(d.run.calls)],
-    ["Cost per call", (d) => (d.run.calls === 0 ? "–" : formatUsd(d.run.costUsd / d.run.calls))],
-    ["Largest context", (d) => formatTokens(Math.max(0, ...d.calls.map((c) => c.contextTokens)))],
-    ["Uncached input", (d) => formatTokens(d.run.inputTokens)],
-    ["Cache read", (d) => formatTokens(d.run.cacheReadTokens)],
-    ["Cache write", (d) => formatTokens(d.run.cacheWriteTokens)],
-    ["Output", (d) => formatTokens(d.run.outputTokens)],
-  ];
   return (
     <>
       <PageHead
         title="Compare runs"
         subtitle={`${runA.run.title ?? runA.run.externalId} vs ${runB.run.title ?? runB.run.externalId}`}
       />
+      {/* Keyed by the runs: after a change it starts closed again, whatever it was. */}
+      <details key={`${runA.run.id}-${runB.run.id}`} className="panel" data-testid="change-runs">
+        <summary>Compare other runs</summary>
+        {form}
+      </details>
       <section className="panel">
-        <table data-testid="compare-table">
-          <thead>
-            <tr>
-              <th></th>
-              {runs.map(({ detail, color }, i) => (
-                <th key={detail.run.id}>
-                  <span className="swatch" style={{ background: color }} />
-                  {i === 0 ? "A" : "B"}:{" "}
-                  <Link href={`/runs/${detail.run.id}`}>
-                    {(detail.run.title ?? detail.run.externalId).slice(0, 80)}
-                  </Link>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(([label, value]) => (
-              <tr key={label}>
-                <th>{label}</th>
-                <td>{value(runA)}</td>
-                <td>{value(runB)}</td>
+        <div className="table-scroll">
+          <table data-testid="compare-table">
+            <thead>
+              <tr>
+                <th></th>
+                {runs.map(({ detail, color }, i) => (
+                  <th key={detail.run.id}>
+                    <span className="swatch" style={{ background: color }} />
+                    {i === 0 ? "A" : "B"}:{" "}
+                    <Link href={`/runs/${detail.run.id}`}>
+                      {(detail.run.title ?? detail.run.externalId).slice(0, 80)}
+                    </Link>
+                  </th>
+                ))}
+                <th className="num">Difference (B − A)</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.label} data-testid={`compare-row-${row.label.toLowerCase().replaceAll(" ", "-")}`}>
+                  <th>{row.label}</th>
+                  <td>{row.text(runA)}</td>
+                  <td>{row.text(runB)}</td>
+                  <td className="num" data-testid="compare-difference">
+                    {differenceText(row, runA, runB)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
       <section className="panel">
         <h2>Context per call</h2>

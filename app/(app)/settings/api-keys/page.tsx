@@ -2,25 +2,31 @@ import type { Metadata } from "next";
 import { CreateKeyForm } from "@/components/admin/create-key-form";
 import { PageHead } from "@/components/page-head";
 import { revokeApiKeyAction } from "@/lib/admin/api-key-actions";
+import { visibleApiKeys } from "@/lib/admin/api-keys";
+import { may } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
-import { teamDb } from "@/lib/db/team-db";
 
 export const metadata: Metadata = { title: "API keys" };
 
 const day = (date: Date | null) => (date ? date.toISOString().slice(0, 16).replace("T", " ") : "never");
 
 export default async function ApiKeysPage() {
-  const scope = await pageScope("keys:manage");
-  const keys = await teamDb(scope).apiKey.findMany({ orderBy: { createdAt: "desc" } });
+  const scope = await pageScope("keys:own");
+  const admin = may(scope, "keys:manage");
+  const keys = await visibleApiKeys(scope);
   return (
     <>
       <PageHead
-        title="API keys"
-        subtitle="For trh push, Claude Code telemetry and the read API. Only a hash of each key is stored."
+        title={admin ? "API keys" : "Your push keys"}
+        subtitle={
+          admin
+            ? "For trh push, Claude Code telemetry and the read API. Only a hash of each key is stored."
+            : `Keys for trh push and Claude Code telemetry from your machines: they send traces to ${scope.teamName} and can do nothing else. You see and revoke only your own; only a hash of each key is stored.`
+        }
       />
       <section className="panel">
-        <h2>Create a key</h2>
-        <CreateKeyForm />
+        <h2>{admin ? "Create a key" : "Create a push key"}</h2>
+        <CreateKeyForm chooseScope={admin} />
       </section>
       <section className="panel">
         {keys.length === 0 ? (

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { CopyButton } from "@/components/copy/copy-button";
 import { RotateSecretForm } from "@/components/outcomes/rotate-secret-form";
 import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
@@ -22,7 +23,8 @@ export default async function WebhooksPage() {
         <p className="muted small">Payload URL</p>
         <code className="url-box" data-testid="webhook-url">
           {url}
-        </code>
+        </code>{" "}
+        <CopyButton value={url} label="Copy URL" />
         <p>
           Content type <code>application/json</code>, events: <strong>Pull requests</strong>.
         </p>
