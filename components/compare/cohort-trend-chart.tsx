@@ -1,9 +1,9 @@
 "use client";
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { colorAt } from "@/components/charts/palette";
 import type { CohortResult } from "@/lib/compare/compare-cohorts";
 import { formatUsd } from "@/lib/format";
-import { cohortColor } from "./cohort-colors";
 
 function addDays(day: string, days: number): string {
   const date = new Date(`${day}T00:00:00Z`);
@@ -55,7 +55,7 @@ export function CohortTrendChart({
               key={cohort.label}
               dataKey={`c${i}`}
               name={cohort.label}
-              stroke={cohortColor(i)}
+              stroke={colorAt(i)}
               strokeWidth={2}
               dot
               connectNulls={false}
