@@ -6,12 +6,13 @@ import {
   RecommendationList,
 } from "@/components/context-package/context-package-panels";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
+import { RangeNotice } from "@/components/filters/range-notice";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
 import { contextPackageReport, type ProjectPackage } from "@/lib/context-package/report";
+import { pageRange } from "@/lib/dashboard/page-range";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
-import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
 
 export const metadata: Metadata = { title: "Context" };
 
@@ -22,12 +23,7 @@ export default async function ContextPage({
 }) {
   const scope = await pageScope();
   const params = await searchParams;
-  // Without a range in the URL: the 30 days ending on the last day with spend (data may be old).
-  const lastDay = params.from || params.to ? null : await latestSpendDay(scope);
-  const { correction, ...range } = correctedDayRange(
-    lastDay ? { from: addDays(lastDay, -29), to: lastDay } : params,
-    () => ({ from: addDays(todayUtc(), -29), to: todayUtc() }),
-  );
+  const { note, ...range } = pageRange(params, { days: 30, latestDay: await latestSpendDay(scope) });
   const report = await contextPackageReport(scope, { ...range, groupBy: "project" });
   const projects = report.rows as ProjectPackage[];
   const wanted = typeof params.project === "string" ? params.project : null;
@@ -38,10 +34,7 @@ export default async function ContextPage({
     <>
       <PageHead
         title="Context"
-        subtitle={
-          correction ??
-          `What every call carries before the work starts, and what it costs: runs started ${range.from} to ${range.to} (UTC)`
-        }
+        subtitle={`What every call carries before the work starts, and what it costs: runs started ${range.from} to ${range.to} (UTC)`}
       >
         <form className="inline" method="get">
           <DateRangeFields from={range.from} to={range.to} />
@@ -50,6 +43,7 @@ export default async function ContextPage({
           </button>
         </form>
       </PageHead>
+      <RangeNotice note={note} hrefFor={(shown) => `/context?${new URLSearchParams({ ...shown })}`} />
       <GetStartedIfEmpty scope={scope}>
         <PackageSummary totals={report.totals} />
         {projects.length === 0 ? (

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
+import { RangeNotice } from "@/components/filters/range-notice";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { AnatomyBars } from "@/components/waste/anatomy-bar";
@@ -11,8 +12,8 @@ import { WasteSummary } from "@/components/waste/waste-summary";
 import { WasteTable } from "@/components/waste/waste-table";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
+import { pageRange } from "@/lib/dashboard/page-range";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
-import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
 import { rangeCostAnatomy } from "@/lib/waste/queries/cost-anatomy";
 import { topFindings } from "@/lib/waste/queries/top-findings";
 import { wasteByGroup } from "@/lib/waste/queries/waste-by-group";
@@ -29,12 +30,7 @@ export default async function WastePage({
 }) {
   const scope = await pageScope();
   const params = await searchParams;
-  // Without a range in the URL: the 30 days ending on the last day with spend (data may be old).
-  const lastDay = params.from || params.to ? null : await latestSpendDay(scope);
-  const { correction, ...range } = correctedDayRange(
-    lastDay ? { from: addDays(lastDay, -29), to: lastDay } : params,
-    () => ({ from: addDays(todayUtc(), -29), to: todayUtc() }),
-  );
+  const { note, ...range } = pageRange(params, { days: 30, latestDay: await latestSpendDay(scope) });
   const readAll = can(scope.actor, "spend:read-all");
   const canRecompute = can(scope.actor, "prices:manage");
   const [byCategory, byProject, byOwner, overTime, top, anatomy, job] = await Promise.all([
@@ -50,10 +46,7 @@ export default async function WastePage({
     <>
       <PageHead
         title="Waste"
-        subtitle={
-          correction ??
-          `Spend with evidence that it bought nothing, with the calls that prove it: ${range.from} to ${range.to} (UTC, by run start day)`
-        }
+        subtitle={`Spend with evidence that it bought nothing, with the calls that prove it: ${range.from} to ${range.to} (UTC, by run start day)`}
       >
         <form className="inline" method="get">
           <DateRangeFields from={range.from} to={range.to} />
@@ -62,9 +55,15 @@ export default async function WastePage({
           </button>
         </form>
       </PageHead>
+      <RangeNotice note={note} hrefFor={(shown) => `/waste?${new URLSearchParams({ ...shown })}`} />
       <GetStartedIfEmpty scope={scope}>
         <WasteSummary result={byCategory} />
-        {canRecompute ? <RecomputeFindings job={job} action={recomputeFindingsAction} /> : null}
+        {canRecompute ? (
+          <RecomputeFindings
+            job={job ? { ...job, createdAt: job.createdAt.toISOString() } : null}
+            action={recomputeFindingsAction}
+          />
+        ) : null}
         <section className="panel">
           <h2>Wasted dollars by category, per {overTime.bucket}</h2>
           {overTime.rows.length === 0 ? (

@@ -3,6 +3,7 @@ import { CohortTrendChart } from "@/components/compare/cohort-trend-chart";
 import { ComparisonTable } from "@/components/compare/comparison-table";
 import { CsvDownloadButton } from "@/components/export/csv-download-button";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
+import { RangeNotice } from "@/components/filters/range-notice";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
@@ -16,9 +17,9 @@ import {
   compareQuerySchema,
   namedCohorts,
 } from "@/lib/compare/compare-cohorts";
+import { pageRange } from "@/lib/dashboard/page-range";
 import { HttpError } from "@/lib/http/errors";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
-import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
 
 export const metadata: Metadata = { title: "Compare workflows" };
 
@@ -35,11 +36,7 @@ export default async function CompareWorkflowsPage({
 }) {
   const scope = await pageScope();
   const params = await searchParams;
-  const lastDay = params.from || params.to ? null : await latestSpendDay(scope);
-  const { correction, ...range } = correctedDayRange(
-    lastDay ? { from: addDays(lastDay, -(DEFAULT_DAYS - 1)), to: lastDay } : params,
-    () => ({ from: addDays(todayUtc(), -(DEFAULT_DAYS - 1)), to: todayUtc() }),
-  );
+  const { note, ...range } = pageRange(params, { days: DEFAULT_DAYS, latestDay: await latestSpendDay(scope) });
   const choices = await cohortChoices(scope, range);
   const asked = namedCohorts(params.cohort);
   const match = params.match === "none" ? "none" : "project";
@@ -66,15 +63,19 @@ export default async function CompareWorkflowsPage({
     <>
       <PageHead
         title="Compare workflows"
-        subtitle={
-          correction ??
-          `Did a switch of model, agent or project lower the cost per accepted outcome? Runs started ${range.from} to ${range.to} (UTC)`
+        subtitle={`Did a switch of model, agent or project lower the cost per accepted outcome? Runs started ${range.from} to ${range.to} (UTC)`}
+      />
+      <RangeNotice
+        note={note}
+        hrefFor={(shown) =>
+          `/workflows?${new URLSearchParams([...cohorts.map((cohort) => ["cohort", cohort]), ["from", shown.from], ["to", shown.to]])}`
         }
       />
       <GetStartedIfEmpty scope={scope}>
         <section className="panel">
           <form method="get" action="/workflows" className="inline" data-testid="cohort-form">
             {fields.map((value, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the fields are positions (Cohort 1, 2, ...), not items
               <label key={i}>
                 Cohort {i + 1}
                 <input
