@@ -25,7 +25,7 @@ export function detectNoAcceptedOutcome(input: RunWasteInput): WasteFinding[] {
       wastedTokens,
       wastedUsd,
       callIds: first === last ? [first] : [first, last],
-      explanation: `This run's whole cost, ${usd(wastedUsd)} over ${plural(calls.length, "call")}, bought nothing that was kept: its outcome was marked ${outcome!.toLowerCase()}.`,
+      explanation: `Marked ${outcome!.toLowerCase()}: the run's whole cost, ${usd(wastedUsd)} over ${plural(calls.length, "call")}, bought nothing that was kept.`,
     },
   ];
 }
