@@ -102,3 +102,25 @@ test("linking an identity shows the person at once", async ({ page }) => {
   await page.getByText(/Every identity the traces name/).click();
   await expect(page.getByLabel("Person for runner").locator("option:checked")).toHaveText("ana");
 });
+
+test("a range without data says so in the same note on every page, and links to the days that have data", async ({
+  page,
+}) => {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const empty = { from: day(1), to: day(3) };
+  for (const path of ["/", "/waste", "/context", "/workflows"]) {
+    await page.goto(`${path}?${new URLSearchParams(empty)}`);
+    const note = page.getByTestId("range-notice");
+    await expect(note).toContainText(`No data from ${empty.from} to ${empty.to}: the latest is from ${day(-1)}.`);
+    await note.getByTestId("range-notice-suggestion").click();
+    await expect(page.getByTestId("range-notice")).toHaveCount(0);
+    await expect(page.locator(".page-head p")).toContainText(day(-1));
+  }
+  // The date fields take and show days as yyyy-mm-dd, and refuse another shape before sending.
+  await page.goto("/waste");
+  const from = page.getByLabel("From", { exact: true });
+  await expect(from).toHaveAttribute("type", "text");
+  await expect(from).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
+  await from.fill("11/24/2026");
+  expect(await from.evaluate((input: HTMLInputElement) => input.checkValidity())).toBe(false);
+});
