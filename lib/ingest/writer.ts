@@ -260,6 +260,11 @@ export class IngestWriter {
     }
   }
 
+  /** Records refused so far (a grouped request's own count is the difference across its addAll). */
+  get refusedSoFar(): number {
+    return this.errorCount;
+  }
+
   /** Renews the batch's lease (batch-status.ts) while a slow stream yields no chunk. */
   private async heartbeat(): Promise<void> {
     this.lastHeartbeat = Date.now();
