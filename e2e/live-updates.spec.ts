@@ -108,7 +108,7 @@ test("a range without data says so in the same note on every page, and links to 
 }) => {
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
   const empty = { from: day(1), to: day(3) };
-  for (const path of ["/", "/waste", "/context", "/workflows"]) {
+  for (const path of ["/", "/runs", "/waste", "/context", "/workflows"]) {
     await page.goto(`${path}?${new URLSearchParams(empty)}`);
     const note = page.getByTestId("range-notice");
     await expect(note).toContainText(`No data from ${empty.from} to ${empty.to}: the latest is from ${day(-1)}.`);

@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
+import { RangeNotice } from "@/components/filters/range-notice";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { RunsFilterForm } from "@/components/runs/runs-filter-form";
 import { RunsTable } from "@/components/runs/runs-table";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
+import { pageRange } from "@/lib/dashboard/page-range";
 import { filterChoices } from "@/lib/queries/filter-choices";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
-import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
 import { type RunsQuery, runsList, runsQuerySchema } from "@/lib/queries/runs-list";
 
 export const metadata: Metadata = { title: "Runs" };
@@ -23,18 +24,8 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const raw = Object.fromEntries(
     Object.entries(await searchParams).filter(([, value]) => value !== "" && typeof value === "string"),
   ) as Record<string, string>;
-  // Like the overview: with no range given and nothing in the last 30 days, the 30 days up to the last data.
-  let note = "";
-  let fallback = { from: addDays(todayUtc(), -29), to: todayUtc() };
-  if (!raw.from && !raw.to) {
-    const latest = await latestSpendDay(scope);
-    if (latest && latest < fallback.from) {
-      fallback = { from: addDays(latest, -29), to: latest };
-      note = " (the last 30 days with data)";
-    }
-  }
-  const { correction, ...range } = correctedDayRange(raw, () => fallback);
-  if (correction) note = ` (${correction})`;
+  // The one page-range rule (lib/dashboard/page-range.ts): the last 30 days, else the 30 up to the latest data.
+  const { note, ...range } = pageRange(raw, { days: 30, latestDay: await latestSpendDay(scope) });
   const parsed = runsQuerySchema.safeParse({ ...raw, ...range });
   const query = parsed.success ? parsed.data : runsQuerySchema.parse(range);
   const canSeeOwners = can(scope.actor, "spend:read-all");
@@ -52,8 +43,9 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     <>
       <PageHead
         title="Runs"
-        subtitle={`${canSeeOwners ? "Agent sessions" : "Your agent sessions"} started ${query.from} to ${query.to} (UTC)${note}, ${sortLabels[query.sort]}`}
+        subtitle={`${canSeeOwners ? "Agent sessions" : "Your agent sessions"} started ${query.from} to ${query.to} (UTC), ${sortLabels[query.sort]}`}
       />
+      <RangeNotice note={note} hrefFor={(shown) => `/runs?${new URLSearchParams({ ...raw, ...shown })}`} />
       <GetStartedIfEmpty scope={scope}>
         <RunsFilterForm query={query} choices={choices} canSeeOwners={canSeeOwners} />
         <RunsTable
