@@ -136,6 +136,16 @@ async function visit(browser: Browser, storageState: SignedIn, screen: Screen, t
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await page.screenshot({ path: shot(screen.route, size.name), fullPage: true });
     const overflow = await horizontalOverflow(page);
+    const navigation = page.getByRole("navigation", { name: "Main" });
+    if (!screen.signedOut && (await page.getByTestId("signed-in-as").count()) > 0) {
+      // On a phone the navigation is folded behind the Menu button; on a desktop it is always there.
+      if (size.name === "phone") {
+        await expect(navigation).toBeHidden();
+        await page.getByRole("button", { name: "Menu" }).click();
+        if (screen.route === "/") await page.screenshot({ path: shot("/menu", size.name) });
+      }
+      await expect(navigation.getByRole("link", { name: "Waste" })).toBeVisible();
+    }
     if (response && response.status() >= 400 && screen.route !== "/forbidden")
       failures.push(`${size.name}: answered ${response.status()}`);
     if (overflow) failures.push(`${size.name}: ${overflow}`);
