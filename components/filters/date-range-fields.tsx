@@ -1,7 +1,7 @@
 /**
  * A day as the pages write it everywhere (YYYY-MM-DD, UTC), not the browser's date input, which
  * shows the locale's mm/dd/yyyy beside ISO dates. The pattern catches what is not a date shape;
- * the page repairs the rest (a 30 February, a reversed range) and says so (lib/dashboard/page-range.ts).
+ * the page repairs the rest (a 30 February, a reversed range) and says so (lib/queries/page-range.ts).
  */
 const DAY_PATTERN = String.raw`\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])`;
 

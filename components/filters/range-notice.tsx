@@ -1,9 +1,9 @@
 import Link from "next/link";
-import type { DayRange, RangeNote } from "@/lib/dashboard/page-range";
+import type { DayRange, RangeNote } from "@/lib/queries/page-range";
 
 /**
  * What a page says when the range it shows is not the one asked for, or holds no data while
- * older days do (lib/dashboard/page-range.ts): the same words and place on every page.
+ * older days do (lib/queries/page-range.ts): the same words and place on every page.
  * `hrefFor` gives the page's address for another range, filters kept.
  */
 export function RangeNotice({ note, hrefFor }: { note: RangeNote | null; hrefFor: (range: DayRange) => string }) {

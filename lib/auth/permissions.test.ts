@@ -28,4 +28,13 @@ describe("permissions", () => {
     expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["read"] }, "spend:read-all")).toBe(true);
     expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["ingest", "read"] }, "members:manage")).toBe(false);
   });
+
+  it("let admins and keys of every scope change the team's settings, nobody else", () => {
+    expect(can(user("ADMIN"), "settings:manage")).toBe(true);
+    expect(can(user("MANAGER"), "settings:manage")).toBe(false);
+    expect(can(user("MEMBER"), "settings:manage")).toBe(false);
+    expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["ingest", "read"] }, "settings:manage")).toBe(true);
+    expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["read"] }, "settings:manage")).toBe(false);
+    expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["ingest"] }, "settings:manage")).toBe(false);
+  });
 });

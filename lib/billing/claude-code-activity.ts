@@ -5,6 +5,7 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { dayStart } from "@/lib/queries/params";
 import type { DayRange } from "./provider-pull";
 
 export interface PersonActivity {
@@ -23,8 +24,8 @@ export interface PersonActivity {
 }
 
 export async function claudeCodeActivity(scope: Pick<Scope, "teamId">, range: DayRange): Promise<PersonActivity[]> {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const to = new Date(`${range.to}T00:00:00Z`);
+  const from = dayStart(range.from);
+  const to = dayStart(range.to);
   const rows = await db().$queryRaw<
     (Omit<PersonActivity, "estimatedCostUsd" | "days"> & { estimatedCostUsd: string; days: bigint })[]
   >`

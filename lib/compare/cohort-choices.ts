@@ -1,8 +1,9 @@
 /** What the Compare workflows page offers to pick cohorts from, written as cohort specs. */
-import { can } from "@/lib/auth/permissions";
+import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { filterChoices } from "@/lib/queries/filter-choices";
+import { dayAfter, dayStart } from "@/lib/queries/params";
 import { escapeCohortValue } from "./cohort-spec";
 
 export interface CohortChoices {
@@ -13,9 +14,8 @@ export interface CohortChoices {
 }
 
 export async function cohortChoices(scope: Scope, range: { from: string; to: string }): Promise<CohortChoices> {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const toExclusive = new Date(`${range.to}T00:00:00Z`);
-  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  const from = dayStart(range.from);
+  const toExclusive = dayAfter(range.to);
   const [choices, sources, topModels] = await Promise.all([
     filterChoices(scope),
     db().$queryRaw<
@@ -36,7 +36,7 @@ export async function cohortChoices(scope: Scope, range: { from: string; to: str
         sources.map((s) => s.source),
       ),
       ...spec("project", choices.projects),
-      ...(can(scope.actor, "spend:read-all") ? spec("owner", choices.owners) : []),
+      ...(maySeeEveryonesSpend(scope) ? spec("owner", choices.owners) : []),
     ],
     topModels: topModels.map((m) => m.model),
   };

@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 import { stackDimensionSchema } from "@/lib/queries/daily-spend-by-group";
-import { addDays, daysBetween, todayUtc } from "@/lib/queries/params";
-import { type DayRange, emptyRangeNote, pageRange, type RangeNote } from "./page-range";
+import { type DayRange, emptyRangeNote, pageRange, type RangeNote } from "@/lib/queries/page-range";
+import { addDays, daysBetween, mondayOf, todayUtc } from "@/lib/queries/params";
 
 export const periodPresets = ["last-7-days", "this-week", "last-week", "last-30-days", "custom"] as const;
 export type PeriodPreset = (typeof periodPresets)[number];
@@ -51,14 +51,8 @@ export interface OverviewPeriod {
   previousFrom: string;
   previousTo: string;
   days: number;
-  /** Set when the range shown is not the one asked for, or holds no data while older days do, saying why (lib/dashboard/page-range.ts). */
+  /** Set when the range shown is not the one asked for, or holds no data while older days do, saying why (lib/queries/page-range.ts). */
   note: RangeNote | null;
-}
-
-/** Monday of the ISO week (Postgres' date_trunc('week') agrees). */
-function mondayOf(day: string): string {
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return addDays(day, -((weekday + 6) % 7));
 }
 
 function presetRange(preset: Exclude<PeriodPreset, "custom">, today: string): { from: string; to: string } {

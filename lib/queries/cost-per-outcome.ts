@@ -6,10 +6,11 @@
  * period, so a redelivered webhook or a re-marked run is counted once.
  */
 import { z } from "zod";
+import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { dateRangeSchema } from "./params";
+import { dateRangeSchema, dayAfter, dayStart } from "./params";
 import { dailySpendSource, dimensionFilter, spendGroupKey, unallocatedKey } from "./spend-by-group";
 
 export const outcomeCostGroups = ["week", "owner", "project"] as const;
@@ -54,9 +55,9 @@ function costOf(spendUsd: number, acceptedOutcomes: number, unacceptedSpendUsd: 
 }
 
 export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Promise<OutcomeCostResult> {
-  const from = new Date(`${query.from}T00:00:00Z`);
-  const toExclusive = new Date(`${query.to}T00:00:00Z`);
-  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  assertMayBreakDown(scope, query, "cost by owner needs");
+  const from = dayStart(query.from);
+  const toExclusive = dayAfter(query.to);
   const spend = dailySpendSource(scope, query);
   const grouped = query.groupBy !== "week";
   // The same grouping over each source: the rollup, the runs' days, the decisions.
@@ -83,7 +84,7 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
     { key: string; spendUsd: number; acceptedOutcomes: number; unacceptedSpendUsd: number }[]
   >`
     WITH spend AS (
-      SELECT ${joinKey} AS key, sum(v) AS usd FROM (SELECT ${spendKey} AS k, d."costUsd" AS v ${spend.joins} ${spend.where}) x
+      SELECT ${joinKey} AS key, sum(v) AS usd FROM (SELECT ${spendKey} AS k, d."costUsd" AS v ${spend}) x
       GROUP BY GROUPING SETS ((k), ())
     ), unaccepted AS (
       SELECT ${joinKey} AS key, sum(v) AS usd FROM (

@@ -1,10 +1,20 @@
-/** The last UTC day with any spend: where the overview's default range falls back to when the current week is empty. */
+/** The last UTC day with any spend, and a page's range from its URL or, without one, by the latest-data rule. */
 
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { type PageRange, pageRange } from "./page-range";
 
 export async function latestSpendDay(scope: Scope): Promise<string | null> {
   const [row] = await db().$queryRaw<{ day: string | null }[]>`
     SELECT to_char(max(day), 'YYYY-MM-DD') AS day FROM "DailySpend" WHERE "teamId" = ${scope.teamId}::uuid AND "costUsd" <> 0`;
   return row?.day ?? null;
+}
+
+/** A page's date range from its URL by the one page-range rule (lib/queries/page-range.ts), with the note it shows. */
+export async function pageDayRange(
+  scope: Scope,
+  params: { from?: unknown; to?: unknown },
+  days: number,
+): Promise<PageRange> {
+  return pageRange(params, { days, latestDay: await latestSpendDay(scope) });
 }

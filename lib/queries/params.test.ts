@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { errorResponse } from "@/lib/http/errors";
-import { correctedDayRange, dateRangeSchema, dayProblem, todayUtc } from "./params";
+import {
+  correctedDayRange,
+  dateRangeSchema,
+  dayAfter,
+  dayOf,
+  dayProblem,
+  dayStart,
+  mondayOf,
+  todayUtc,
+} from "./params";
 import { spendQuerySchema } from "./spend-by-group";
 
 async function refusal(query: Record<string, string>): Promise<{ status: number; message: string }> {
@@ -77,5 +86,13 @@ describe("ranges of pages: corrected, and said so", () => {
       to: "2099-12-31",
       correction: "a page shows at most 3660 days (10 years): showing 2089-12-24 to 2099-12-31",
     });
+  });
+
+  it("reads days at UTC and weeks from Monday (the page-range rule is lib/queries/page-range.ts)", () => {
+    expect(dayStart("2026-02-10").toISOString()).toBe("2026-02-10T00:00:00.000Z");
+    expect(dayAfter("2026-02-28").toISOString()).toBe("2026-03-01T00:00:00.000Z");
+    expect(dayOf(Date.UTC(2026, 1, 10, 23, 59))).toBe("2026-02-10");
+    expect(mondayOf("2026-11-29")).toBe("2026-11-23");
+    expect(mondayOf("2026-11-30")).toBe("2026-11-30");
   });
 });

@@ -11,8 +11,8 @@ import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
 import { contextPackageReport, type ProjectPackage } from "@/lib/context-package/report";
-import { pageRange } from "@/lib/dashboard/page-range";
-import { latestSpendDay } from "@/lib/queries/latest-spend-day";
+import { pageDayRange } from "@/lib/queries/latest-spend-day";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 
 export const metadata: Metadata = { title: "Context" };
 
@@ -23,7 +23,7 @@ export default async function ContextPage({
 }) {
   const scope = await pageScope();
   const params = await searchParams;
-  const { note, ...range } = pageRange(params, { days: 30, latestDay: await latestSpendDay(scope) });
+  const { note, ...range } = await pageDayRange(scope, params, 30);
   const report = await contextPackageReport(scope, { ...range, groupBy: "project" });
   const projects = report.rows as ProjectPackage[];
   const wanted = typeof params.project === "string" ? params.project : null;
@@ -44,7 +44,7 @@ export default async function ContextPage({
         </form>
       </PageHead>
       <RangeNotice note={note} hrefFor={(shown) => `/context?${new URLSearchParams({ ...shown })}`} />
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <PackageSummary totals={report.totals} />
         {projects.length === 0 ? (
           <p className="muted">No runs started in this period.</p>

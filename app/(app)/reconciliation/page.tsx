@@ -7,17 +7,23 @@ import { SeatsPanel } from "@/components/billing/seats-panel";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
 import { RangeNotice } from "@/components/filters/range-notice";
 import { PageHead } from "@/components/page-head";
+import { may } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
-import { canManageBilling, listBillingSources } from "@/lib/billing/billing-sources";
+import {
+  addBillingSourceAction,
+  recordSeatAction,
+  removeSeatAction,
+  syncBillingSourceAction,
+} from "@/lib/billing/actions";
+import { listBillingSources } from "@/lib/billing/billing-sources";
 import { claudeCodeActivity } from "@/lib/billing/claude-code-activity";
 import { daysOf } from "@/lib/billing/provider-pull";
 import { reconciliation } from "@/lib/billing/reconciliation";
 import { seatValues } from "@/lib/billing/seats";
-import { pageRange, type RangeNote } from "@/lib/dashboard/page-range";
 import { teamDb } from "@/lib/db/team-db";
 import { formatUsd } from "@/lib/format";
+import { pageRange, type RangeNote } from "@/lib/queries/page-range";
 import { addDays } from "@/lib/queries/params";
-import { addBillingSourceAction, recordSeatAction, removeSeatAction, syncBillingSourceAction } from "./actions";
 
 export const metadata: Metadata = { title: "Reconciliation" };
 
@@ -40,7 +46,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
           text: `${repaired ? `${repaired.text} ` : ""}This page shows at most ${MAX_PAGE_DAYS} days: showing ${range.from} to ${range.to}.`,
           suggestion: null,
         };
-  const canManage = canManageBilling(scope);
+  const canManage = may(scope, "settings:manage");
   const [byDay, byModel, byProvider, sources, seats, activity, people] = await Promise.all([
     reconciliation(scope, { ...range, groupBy: "day" }),
     reconciliation(scope, { ...range, groupBy: "model" }),

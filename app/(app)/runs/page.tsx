@@ -4,12 +4,12 @@ import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { RunsFilterForm } from "@/components/runs/runs-filter-form";
 import { RunsTable } from "@/components/runs/runs-table";
-import { can } from "@/lib/auth/permissions";
+import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
-import { pageRange } from "@/lib/dashboard/page-range";
 import { filterChoices } from "@/lib/queries/filter-choices";
-import { latestSpendDay } from "@/lib/queries/latest-spend-day";
+import { pageDayRange } from "@/lib/queries/latest-spend-day";
 import { type RunsQuery, runsList, runsQuerySchema } from "@/lib/queries/runs-list";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 
 export const metadata: Metadata = { title: "Runs" };
 
@@ -24,11 +24,10 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const raw = Object.fromEntries(
     Object.entries(await searchParams).filter(([, value]) => value !== "" && typeof value === "string"),
   ) as Record<string, string>;
-  // The one page-range rule (lib/dashboard/page-range.ts): the last 30 days, else the 30 up to the latest data.
-  const { note, ...range } = pageRange(raw, { days: 30, latestDay: await latestSpendDay(scope) });
+  const { note, ...range } = await pageDayRange(scope, raw, 30);
   const parsed = runsQuerySchema.safeParse({ ...raw, ...range });
   const query = parsed.success ? parsed.data : runsQuerySchema.parse(range);
-  const canSeeOwners = can(scope.actor, "spend:read-all");
+  const canSeeOwners = maySeeEveryonesSpend(scope);
   const [runs, choices] = await Promise.all([runsList(scope, query), filterChoices(scope)]);
   const sortHref = (sort: RunsQuery["sort"]) => {
     const params = new URLSearchParams(
@@ -46,7 +45,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         subtitle={`${canSeeOwners ? "Agent sessions" : "Your agent sessions"} started ${query.from} to ${query.to} (UTC), ${sortLabels[query.sort]}`}
       />
       <RangeNotice note={note} hrefFor={(shown) => `/runs?${new URLSearchParams({ ...raw, ...shown })}`} />
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <RunsFilterForm query={query} choices={choices} canSeeOwners={canSeeOwners} />
         <RunsTable
           runs={runs}

@@ -10,16 +10,16 @@ import { TopFindings } from "@/components/waste/top-findings";
 import { WasteOverTimeChart } from "@/components/waste/waste-over-time-chart";
 import { WasteSummary } from "@/components/waste/waste-summary";
 import { WasteTable } from "@/components/waste/waste-table";
-import { can } from "@/lib/auth/permissions";
+import { may, maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
-import { pageRange } from "@/lib/dashboard/page-range";
-import { latestSpendDay } from "@/lib/queries/latest-spend-day";
+import { pageDayRange } from "@/lib/queries/latest-spend-day";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
+import { recomputeFindingsAction } from "@/lib/waste/actions";
 import { rangeCostAnatomy } from "@/lib/waste/queries/cost-anatomy";
 import { topFindings } from "@/lib/waste/queries/top-findings";
 import { wasteByGroup } from "@/lib/waste/queries/waste-by-group";
 import { wasteOverTime } from "@/lib/waste/queries/waste-over-time";
 import { latestRecomputeJob } from "@/lib/waste/recompute-job";
-import { recomputeFindingsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Waste" };
 
@@ -30,9 +30,9 @@ export default async function WastePage({
 }) {
   const scope = await pageScope();
   const params = await searchParams;
-  const { note, ...range } = pageRange(params, { days: 30, latestDay: await latestSpendDay(scope) });
-  const readAll = can(scope.actor, "spend:read-all");
-  const canRecompute = can(scope.actor, "prices:manage");
+  const { note, ...range } = await pageDayRange(scope, params, 30);
+  const readAll = maySeeEveryonesSpend(scope);
+  const canRecompute = may(scope, "prices:manage");
   const [byCategory, byProject, byOwner, overTime, top, anatomy, job] = await Promise.all([
     wasteByGroup(scope, { ...range, groupBy: "category" }),
     wasteByGroup(scope, { ...range, groupBy: "project" }),
@@ -56,7 +56,7 @@ export default async function WastePage({
         </form>
       </PageHead>
       <RangeNotice note={note} hrefFor={(shown) => `/waste?${new URLSearchParams({ ...shown })}`} />
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <WasteSummary result={byCategory} />
         {canRecompute ? (
           <RecomputeFindings

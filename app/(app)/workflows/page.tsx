@@ -17,9 +17,9 @@ import {
   compareQuerySchema,
   namedCohorts,
 } from "@/lib/compare/compare-cohorts";
-import { pageRange } from "@/lib/dashboard/page-range";
 import { HttpError } from "@/lib/http/errors";
-import { latestSpendDay } from "@/lib/queries/latest-spend-day";
+import { pageDayRange } from "@/lib/queries/latest-spend-day";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 
 export const metadata: Metadata = { title: "Compare workflows" };
 
@@ -36,7 +36,7 @@ export default async function CompareWorkflowsPage({
 }) {
   const scope = await pageScope();
   const params = await searchParams;
-  const { note, ...range } = pageRange(params, { days: DEFAULT_DAYS, latestDay: await latestSpendDay(scope) });
+  const { note, ...range } = await pageDayRange(scope, params, DEFAULT_DAYS);
   const choices = await cohortChoices(scope, range);
   const asked = namedCohorts(params.cohort);
   const match = params.match === "none" ? "none" : "project";
@@ -71,7 +71,7 @@ export default async function CompareWorkflowsPage({
           `/workflows?${new URLSearchParams([...cohorts.map((cohort) => ["cohort", cohort]), ["from", shown.from], ["to", shown.to]])}`
         }
       />
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <section className="panel">
           <form method="get" action="/workflows" className="inline" data-testid="cohort-form">
             {fields.map((value, i) => (
