@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       ([name, a, b]) =>
         `  ${name.padEnd(12)} trh ${a.toLocaleString("en-US").padStart(16)}   ccusage ${b.toLocaleString("en-US").padStart(16)}${a === b ? "" : "   <- differs"}`,
     ),
-    `cost (not compared: trh prices long-context requests whole-request, FORMATS.md): trh $${ours.costUsd!.toFixed(2)}, ccusage $${theirs.totalCost!.toFixed(2)}`,
+    `cost (not compared: trh prices long-context requests whole-request, docs/FORMATS.md): trh $${ours.costUsd!.toFixed(2)}, ccusage $${theirs.totalCost!.toFixed(2)}`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -1,6 +1,6 @@
 /**
  * Writes a realistic Claude Code + Codex corpus for the analyze benchmark (default >= 100 MB in
- * bench/.corpus/, gitignored). Shaped after FORMATS.md and the real samples in fixtures/real:
+ * bench/.corpus/, gitignored). Shaped after docs/FORMATS.md and the real samples in fixtures/real:
  * one line per content block with repeated usage and placeholder output counts, subagent files,
  * progress lines embedding subagent usage, tool results of realistic size, Codex rollouts with
  * re-emitted token_count events. Deterministic: the same seed gives the same bytes.
@@ -334,7 +334,7 @@ function writeCodexSession(sessionsDir: string, startTime: number): number {
       for (const key of Object.keys(totals) as Array<keyof typeof totals>) totals[key] += last[key];
       const info = { total_token_usage: { ...totals }, last_token_usage: last, model_context_window: 258400 };
       line("event_msg", { type: "token_count", info, rate_limits: null });
-      // Codex re-emits the same totals with a new timestamp (FORMATS.md): not new calls.
+      // Codex re-emits the same totals with a new timestamp (docs/FORMATS.md): not new calls.
       if (rand() < 0.8) line("event_msg", { type: "token_count", info, rate_limits: null });
       line("response_item", { type: "function_call_output", call_id: callId, output: prose(between(500, 15_000)) });
     }

@@ -9,7 +9,7 @@ import path from "node:path";
 export const REPO = path.resolve(import.meta.dirname, "..");
 export const CORPUS = path.join(import.meta.dirname, ".corpus");
 export const CCUSAGE_VERSION = "20.0.24";
-// Outside package.json on purpose: only 20.0.24 brings its native Linux build (STACK.md).
+// Outside package.json on purpose: only 20.0.24 brings its native Linux build (20.0.26 does not).
 const CCUSAGE_PREFIX = path.join(REPO, "node_modules", ".cache", "trh-bench");
 export const CCUSAGE_BIN = path.join(CCUSAGE_PREFIX, "node_modules", "ccusage", "src", "cli.js");
 const TIME_BIN = "/usr/bin/time";

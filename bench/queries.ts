@@ -12,8 +12,11 @@
  * API queries (the same functions the routes call) and, beside each, the same question answered
  * from the Call table without rollups; and the drill-down of the 5,000-call run. Prints p50 and p95.
  */
+import { spawn } from "node:child_process";
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
+import type { Scope } from "@/lib/auth/scope";
 import { applyMigrations } from "@/lib/db/migrate";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 5_000_000);
@@ -22,10 +25,12 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 30);
 /** A plain scan of millions of rows takes seconds; fewer repeats keep the whole run in minutes. */
 const SCAN_REPEATS = Number(process.env.BENCH_SCAN_REPEATS ?? 5);
 const LAST_DAY = "2026-11-27";
+const CONCURRENT = 200;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const DAYS = 360;
 
 const serverUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const dbName = "trh_bench_queries";
+const dbName = process.env.BENCH_DATABASE ?? "trh_bench_queries";
 const benchUrl = new URL(serverUrl);
 benchUrl.pathname = `/${dbName}`;
 
@@ -152,6 +157,192 @@ async function generate(client: pg.Client): Promise<{ teamId: string; bigRunId: 
   return { teamId, bigRunId: big.rows[0].id };
 }
 
+/**
+ * What the ingest's after-commit work writes per run, by the same code: findings and cost anatomy
+ * (backfillRunAnatomies, as `npm start` runs it for data stored before the rollup), context
+ * packages. The generated runs have no tool calls (bar the big run), so their detectors find
+ * little; two findings per run of the usual categories are added by SQL so that the Waste page has
+ * a realistic number to read (~40,000). And six budgets for the Budgets page.
+ */
+async function perRunRollups(client: pg.Client, teamId: string): Promise<void> {
+  const { backfillRunAnatomies } = await import("@/lib/rollups/rebuild");
+  const { recomputeTeamPackages } = await import("@/lib/context-package/recompute");
+  const { createBudget } = await import("@/lib/budgets/budgets");
+  const { createBudgetSchema } = await import("@/lib/budgets/budget-input");
+  let started = performance.now();
+  const { runs } = await backfillRunAnatomies();
+  log(`findings and cost anatomy of ${runs} runs in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  started = performance.now();
+  await recomputeTeamPackages(teamId);
+  log(`context packages in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  await client.query(
+    `
+    INSERT INTO "Finding" ("teamId", "runId", category, "wastedTokens", "wastedUsd", "callIds", explanation, day)
+    SELECT r."teamId", r.id, (ARRAY['cache-miss', 'repeated-tool-output', 'oversized-tool-output', 'retry', 'context-growth'])[1 + (k + hashtext(r.id::text) % 5 + 5) % 5],
+      1000 * k + 500, r."costUsd" * 0.03 * k, ARRAY[(SELECT c.id FROM "Call" c WHERE c."teamId" = r."teamId" AND c."runId" = r.id ORDER BY c.timestamp, c.id LIMIT 1)],
+      'bench finding', (r."startedAt" AT TIME ZONE 'UTC')::date
+    FROM "Run" r, generate_series(1, 2) k WHERE r."teamId" = $1`,
+    [teamId],
+  );
+  const cli = { teamId, teamSlug: "bench", teamName: "Bench", actor: { kind: "cli" as const, osUser: "bench" } };
+  const someOf = async (table: string) =>
+    (await client.query(`SELECT id::text FROM "${table}" WHERE "teamId" = $1 ORDER BY id LIMIT 1`, [teamId])).rows[0]
+      .id as string;
+  for (const [name, kind, value, period] of [
+    ["Team monthly", "team", "", "month"],
+    ["Team weekly", "team", "", "week"],
+    ["One owner", "owner", await someOf("Person"), "month"],
+    ["One project", "project", await someOf("Project"), "quarter"],
+    ["One task", "task", await someOf("Task"), "month"],
+    ["Opus", "model", "claude-opus-4-6", "day"],
+  ] as const)
+    await createBudget(
+      cli,
+      createBudgetSchema.parse({ name, scope: { kind, value: value || undefined }, period, amountUsd: 5000 }),
+    );
+  await client.query("ANALYZE");
+}
+
+/**
+ * The Waste page's cost anatomy as it was computed before the rollup: every run started in the
+ * range read with its calls and tool calls, 25 runs at a time, and costAnatomy run over each.
+ */
+async function anatomyFromCalls(scope: Scope, range: { from: string; to: string }): Promise<void> {
+  const { db } = await import("@/lib/db/client");
+  const { loadRunInputs } = await import("@/lib/waste/load-runs");
+  const { loadPriceOverrides } = await import("@/lib/pricing/overrides");
+  const { costAnatomy, addAnatomy, emptyAnatomy } = await import("@/lib/waste/cost-anatomy");
+  const runs = await db().$queryRaw<{ id: string }[]>`
+    SELECT id::text FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND "startedAt" >= ${new Date(`${range.from}T00:00:00Z`)}
+      AND "startedAt" < ${new Date(`${addDays(range.to, 1)}T00:00:00Z`)}`;
+  const overrides = await loadPriceOverrides(db(), scope.teamId);
+  const team = emptyAnatomy();
+  for (let start = 0; start < runs.length; start += 25)
+    for (const input of await loadRunInputs(
+      db(),
+      scope.teamId,
+      runs.slice(start, start + 25).map((run) => run.id),
+      overrides,
+    ))
+      addAnatomy(team, costAnatomy(input));
+}
+
+async function timePages(client: pg.Client, cli: Scope, bigRunId: string) {
+  const { pageWork } = await import("./pages");
+  const { addMember } = await import("@/lib/admin/members");
+  // An admin, as the pages are opened by a signed-in user.
+  let userId = (await client.query(`SELECT id::text FROM "User" WHERE email = 'admin@bench.example.com'`)).rows[0]?.id;
+  if (!userId)
+    ({ userId } = await addMember(cli.teamId, {
+      email: "admin@bench.example.com",
+      password: "correct horse battery",
+      role: "ADMIN",
+    }));
+  const scope: Scope = {
+    ...cli,
+    actor: { kind: "user", userId, email: "admin@bench.example.com", role: "ADMIN" },
+  };
+  const rows: {
+    page: string;
+    range: string;
+    p50: number;
+    p95: number;
+    scanP50: number | null;
+    scanP95: number | null;
+  }[] = [];
+  for (const [range, days] of [
+    ["month", 30],
+    ["quarter", 91],
+  ] as const) {
+    for (const [page, work] of Object.entries(pageWork(scope, days, bigRunId))) {
+      if (page.startsWith("run drill-down") && range !== "month") continue;
+      const fast = await time(REPEATS, work);
+      // Reading every call of a quarter takes minutes here: the month shows the difference.
+      const before =
+        page === "waste" && range === "month"
+          ? await time(SCAN_REPEATS, () =>
+              anatomyFromCalls(scope, { from: addDays(LAST_DAY, -(days - 1)), to: LAST_DAY }),
+            )
+          : null;
+      rows.push({
+        page,
+        range: page.startsWith("run drill-down") || page === "budgets" || page.startsWith("people") ? "-" : range,
+        ...fast,
+        scanP50: before?.p50 ?? null,
+        scanP95: before?.p95 ?? null,
+      });
+      log(`${range} page ${page}: p95 ${fast.p95.toFixed(1)} ms`);
+    }
+  }
+  return rows;
+}
+
+/**
+ * 200 concurrent GET /api/v1/spend with a read key, against the route handler in a server process
+ * of its own, on the bench team (5M calls) and on a small team whose rollup holds one owner's
+ * month: requests per second and each request's latency.
+ */
+async function spendThroughput(client: pg.Client, teamId: string) {
+  const { createApiKey } = await import("@/lib/admin/api-keys");
+  const small = await client.query(
+    `INSERT INTO "Team" (slug, name) VALUES ('bench-small-' || floor(random() * 1e9), 'Bench small') RETURNING id`,
+  );
+  const smallTeamId: string = small.rows[0].id;
+  await client.query(
+    `INSERT INTO "DailySpend" ("teamId", day, "ownerId", "projectId", "taskId", model, source, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
+     SELECT $2, day, '', "projectId", '', model, source, sum(calls), sum("inputTokens"), sum("outputTokens"), sum("cacheWriteTokens"), sum("cacheReadTokens"), sum("costUsd")
+     FROM "DailySpend" WHERE "teamId" = $1 AND day > $3::date - 30 AND "ownerId" = (SELECT min("ownerId") FROM "DailySpend" WHERE "teamId" = $1 AND "ownerId" <> '')
+     GROUP BY day, "projectId", model, source`,
+    [teamId, smallTeamId, LAST_DAY],
+  );
+  const server = spawn(process.execPath, ["node_modules/.bin/tsx", "bench/spend-server.ts"], {
+    env: { ...process.env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<number>((resolve) =>
+    server.stdout!.on("data", (chunk: Buffer) => {
+      const match = /ready (\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    }),
+  );
+  const rows: { data: string; rollupRows: number; perSecond: number; p50: number; p95: number }[] = [];
+  try {
+    for (const [data, team] of [
+      ["small team (one owner's month)", smallTeamId],
+      ["bench team (5M calls)", teamId],
+    ] as const) {
+      const { key } = await createApiKey({ teamId: team }, { name: "bench", scope: "read" });
+      const url = `http://127.0.0.1:${port}/api/v1/spend?groupBy=owner&from=${addDays(LAST_DAY, -29)}&to=${LAST_DAY}`;
+      const one = async () => {
+        const begin = performance.now();
+        const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+        if (response.status !== 200) throw new Error(`spend answered ${response.status}: ${await response.text()}`);
+        await response.arrayBuffer();
+        return performance.now() - begin;
+      };
+      await Promise.all(Array.from({ length: 20 }, one)); // warm-up
+      const latencies: number[] = [];
+      const begin = performance.now();
+      for (let round = 0; round < ROUNDS; round += 1)
+        latencies.push(...(await Promise.all(Array.from({ length: CONCURRENT }, one))));
+      const seconds = (performance.now() - begin) / 1000;
+      latencies.sort((a, b) => a - b);
+      const count = await client.query(`SELECT count(*)::int AS n FROM "DailySpend" WHERE "teamId" = $1`, [team]);
+      rows.push({
+        data,
+        rollupRows: count.rows[0].n,
+        perSecond: latencies.length / seconds,
+        p50: percentile(latencies, 50),
+        p95: percentile(latencies, 95),
+      });
+      log(`${data}: ${(latencies.length / seconds).toFixed(0)} requests/s`);
+    }
+  } finally {
+    server.kill();
+  }
+  return rows;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -195,6 +386,7 @@ async function main() {
   } else {
     ({ teamId, bigRunId } = await generate(client));
     log(`generated in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    await perRunRollups(client, teamId);
   }
 
   // Imported after DATABASE_URL points at the bench database: db() opens on first use.
@@ -292,6 +484,9 @@ async function main() {
     scanP95: drillScan.p95,
   });
 
+  const pages = await timePages(client, scope, bigRunId);
+  const throughput = await spendThroughput(client, teamId);
+
   const ms = (value: number | null) => (value === null ? "-" : value.toFixed(1));
   console.log(
     `\n${CALLS.toLocaleString("en-US")} calls; ${REPEATS} repeats (plain scans: ${SCAN_REPEATS}); times in ms\n`,
@@ -305,6 +500,34 @@ async function main() {
   const overviewSlow = rows.filter((row) => row.range !== "-" && row.p95 >= 100);
   console.log(
     `\ngoal: overview < 100 ms p95: ${overviewSlow.length === 0 ? "met" : `missed by ${overviewSlow.map((r) => `${r.range} ${r.question}`).join(", ")}`}; drill-down < 200 ms p95: ${drill.p95 < 200 ? "met" : "missed"}`,
+  );
+
+  console.log(
+    `\nEach page's server work (bench/pages.ts: its queries as the page runs them), ${REPEATS} repeats; times in ms\n`,
+  );
+  console.log("| page | range | p50 | p95 | before: from calls p50 | before: from calls p95 |");
+  console.log("|---|---|---|---|---|---|");
+  for (const row of pages)
+    console.log(
+      `| ${row.page} | ${row.range} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.scanP50)} | ${ms(row.scanP95)} |`,
+    );
+  const slowPages = pages.filter((row) => row.p95 >= 300);
+  console.log(
+    `\ngoal: every page < 300 ms server time (p95): ${slowPages.length === 0 ? "met" : `missed by ${slowPages.map((r) => `${r.range} ${r.page}`).join(", ")}`}`,
+  );
+  console.log(
+    `\n${CONCURRENT} concurrent GET /api/v1/spend?groupBy=owner (a month), ${ROUNDS} rounds, route handler behind node:http in its own process\n`,
+  );
+  console.log("| data | DailySpend rows | requests/s | p50 ms | p95 ms |");
+  console.log("|---|---|---|---|---|");
+  for (const row of throughput)
+    console.log(
+      `| ${row.data} | ${row.rollupRows.toLocaleString("en-US")} | ${row.perSecond.toFixed(0)} | ${ms(row.p50)} | ${ms(row.p95)} |`,
+    );
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
   );
 
   await client.end();

@@ -29,6 +29,7 @@ export const e2eTeams = [
   "e2e-long-run",
   "e2e-screens",
   "e2e-live",
+  "e2e-prices",
 ] as const;
 
 /** A member (not an admin) of e2e-discovery-member, who uploads their own traces. */

@@ -39,7 +39,7 @@ test("a session never reads or changes another team's runs", async ({ page }) =>
     expect(response.status()).toBe(404);
     expect((await response.json()).error.code).toBe("not_found");
   }
-  // From the app's own origin, as the browser would send it (cookie writes need it, CONTRACT.md).
+  // From the app's own origin, as the browser would send it (cookie writes need it, docs/CONTRACT.md).
   const outcome = await page.request.post("/api/v1/outcomes", {
     headers: { origin: new URL(page.url()).origin },
     data: { runId: runOfA, status: "ACCEPTED" },

@@ -1,4 +1,4 @@
-/** The token fields of CONTRACT.md, everywhere a total is reported (API, CLI, pages). */
+/** The token fields of docs/CONTRACT.md, everywhere a total is reported (API, CLI, pages). */
 export interface Tokens {
   /** Uncached input. */
   inputTokens: number;

@@ -15,6 +15,7 @@ import { acquireEmbeddedLock, EmbeddedDatabaseBusyError } from "@/lib/db/embedde
 import { applyMigrations } from "@/lib/db/migrate";
 import { TrustedProxiesError, trustedProxies } from "@/lib/http/forwarded";
 import { interruptStaleBatches } from "@/lib/ingest/batch-status";
+import { backfillRunAnatomies } from "@/lib/rollups/rebuild";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", ".bin", "next");
@@ -96,6 +97,10 @@ if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`)
 const interrupted = await interruptStaleBatches({ everyRunning: databaseKind() === "embedded" });
 if (interrupted > 0)
   console.log(`Marked ${interrupted} ingest batch(es) cut off earlier as interrupted (see Ingest history).`);
+// Runs stored before their cost anatomy was kept get it once (the Waste page reads only the rollup).
+const backfilled = await backfillRunAnatomies();
+if (backfilled.runs > 0)
+  console.log(`Computed the cost anatomy of ${backfilled.runs} run(s) stored before it was kept.`);
 const first = await bootstrapFirstAdmin();
 await closeDb();
 if (first) {

@@ -1,6 +1,6 @@
 import type { WasteCategory } from "@/lib/waste/types";
 
-/** How each waste category reads on screen; the API keeps CONTRACT.md's exact names. */
+/** How each waste category reads on screen; the API keeps docs/CONTRACT.md's exact names. */
 const labels: Record<WasteCategory, string> = {
   "cache-miss": "Cache miss",
   "repeated-tool-output": "Repeated tool output",

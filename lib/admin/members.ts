@@ -206,7 +206,7 @@ export async function declineInvitation(userId: string, invitationId: string): P
   });
 }
 
-/** First start: when nobody exists yet, the first team and its admin (CONTRACT.md). */
+/** First start: when nobody exists yet, the first team and its admin (docs/CONTRACT.md). */
 export async function bootstrapFirstAdmin(
   env: Record<string, string | undefined> = process.env,
 ): Promise<{ email: string; team: string; generatedPassword: string | null } | null> {

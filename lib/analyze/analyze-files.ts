@@ -126,9 +126,7 @@ async function runInWorkers(
           reject(new Error(reply.error ?? "an analyze worker gave no result"));
           return;
         }
-        reply.summaries.forEach((summary, index) => {
-          record(current![index]!, summary);
-        });
+        for (const [index, summary] of reply.summaries.entries()) record(current[index]!, summary);
         sendNext();
       });
       worker.on("error", reject);

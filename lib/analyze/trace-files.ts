@@ -94,7 +94,7 @@ function agentRoots(
   };
 }
 
-/** Default roots (FORMATS.md): Claude Code projects folders, Codex session folders, then the other agents' folders. */
+/** Default roots (docs/FORMATS.md): Claude Code projects folders, Codex session folders, then the other agents' folders. */
 export function defaultRoots(
   env: Readonly<Record<string, string | undefined>> = process.env,
   home: string = os.homedir(),

@@ -16,6 +16,15 @@ describe("permissions", () => {
     expect(can(user("MANAGER"), "ownership:edit")).toBe(false);
   });
 
+  it("let admins only set prices and recompute findings, each its own right", () => {
+    for (const permission of ["prices:manage", "findings:recompute"] as const) {
+      expect(can(user("ADMIN"), permission)).toBe(true);
+      expect(can(user("MANAGER"), permission)).toBe(false);
+      expect(can(user("MEMBER"), permission)).toBe(false);
+      expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["ingest", "read"] }, permission)).toBe(false);
+    }
+  });
+
   it("let managers read all spend and members only team aggregates", () => {
     expect(can(user("MANAGER"), "spend:read-all")).toBe(true);
     expect(can(user("MEMBER"), "spend:read-all")).toBe(false);

@@ -8,7 +8,8 @@ import { type ApiScope, apiScopes } from "./api-keys";
 export type Permission =
   | "members:manage" // invite, change roles
   | "keys:manage" // create and revoke API keys
-  | "prices:manage"
+  | "prices:manage" // set, change and delete the team's price overrides; re-price history
+  | "findings:recompute" // recompute every run's findings and context packages
   | "ownership:edit" // people, projects, rules, assignments
   | "spend:read-all" // every run, owner and identity's spend (the ownership page's queue and identities too)
   | "spend:read-team" // team aggregates (members see their own runs only, never another person's spend)
@@ -21,6 +22,7 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     "members:manage",
     "keys:manage",
     "prices:manage",
+    "findings:recompute",
     "ownership:edit",
     "spend:read-all",
     "spend:read-team",

@@ -9,7 +9,7 @@
  * - `visibleRunsCondition` / `decidableRunsCondition`: which runs, as SQL on the Run aliased `r`.
  */
 import { Prisma } from "@/lib/generated/prisma/client";
-import { forbidden } from "@/lib/http/errors";
+import { forbidden } from "@/lib/http/http-error";
 import { type Actor, can, type Permission } from "./permissions";
 
 /** Whoever is asking: a Scope, or anything carrying its actor and team. */

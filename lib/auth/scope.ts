@@ -75,6 +75,10 @@ export async function pageScope(permission?: Permission): Promise<UserScope> {
   return scope;
 }
 
+/** How often a key's lastUsedAt is written (Settings shows its day). */
+const LAST_USED_EVERY_MS = 60_000;
+const keyLastNoted = new Map<string, number>();
+
 async function apiKeyScope(key: string): Promise<Scope> {
   const prefix = apiKeyPrefix(key);
   if (!prefix) throw unauthorized("the API key is malformed");
@@ -82,10 +86,14 @@ async function apiKeyScope(key: string): Promise<Scope> {
   const match = candidates.find((candidate) => apiKeyMatches(key, candidate.hash));
   if (!match) throw unauthorized("the API key is not valid");
   if (match.revokedAt) throw unauthorized("the API key has been revoked");
-  // Not awaited on purpose: bookkeeping must not slow the request down.
-  void db()
-    .apiKey.update({ where: { teamId_id: { teamId: match.teamId, id: match.id } }, data: { lastUsedAt: new Date() } })
-    .catch(() => {});
+  // Not awaited on purpose: bookkeeping must not slow the request down. At most once a minute per
+  // key and process: concurrent requests of one key each updating its row queue on that row's lock.
+  if (Date.now() - (keyLastNoted.get(match.id) ?? 0) > LAST_USED_EVERY_MS) {
+    keyLastNoted.set(match.id, Date.now());
+    void db()
+      .apiKey.update({ where: { teamId_id: { teamId: match.teamId, id: match.id } }, data: { lastUsedAt: new Date() } })
+      .catch(() => {});
+  }
   return {
     teamId: match.teamId,
     teamSlug: match.team.slug,

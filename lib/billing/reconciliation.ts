@@ -229,7 +229,7 @@ export async function reconciliation(
   };
 }
 
-/** The contract's shape of `GET /api/v1/reconciliation` (CONTRACT.md): rows {key, billedUsd, tracedUsd, coverage}. */
+/** The contract's shape of `GET /api/v1/reconciliation` (docs/CONTRACT.md): rows {key, billedUsd, tracedUsd, coverage}. */
 export function reconciliationResponse(result: Reconciliation) {
   return {
     rows: result.rows.map(({ key, billedUsd, tracedUsd, coverage }) => ({ key, billedUsd, tracedUsd, coverage })),

@@ -1,5 +1,5 @@
 /**
- * The body every channel is sent (CONTRACT.md "Budgets and alerts": a webhook posts it as JSON) and
+ * The body every channel is sent (docs/CONTRACT.md "Budgets and alerts": a webhook posts it as JSON) and
  * the plain sentence Slack and email make of it.
  */
 import { formatUsd } from "@/lib/format";

@@ -43,7 +43,7 @@ export async function getBudgetState(scope: Scope, id: string, now = new Date())
   return budgetState(db(), scope.teamId, budget, await teamTimeZone(scope.teamId), now);
 }
 
-/** The fields of the API's budget object (CONTRACT.md), nothing else. */
+/** The fields of the API's budget object (docs/CONTRACT.md), nothing else. */
 export function budgetJson(state: BudgetState) {
   const { id, name, scope, period, amountUsd, thresholds, periodStart, periodEnd, spentUsd, forecastUsd, status } =
     state;

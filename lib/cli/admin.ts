@@ -1,4 +1,4 @@
-/** `trh admin create-user` and `trh admin create-key` (CONTRACT.md). */
+/** `trh admin create-user` and `trh admin create-key` (docs/CONTRACT.md). */
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
 import { createApiKey } from "@/lib/admin/api-keys";

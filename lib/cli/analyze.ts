@@ -1,6 +1,6 @@
 /**
  * `trh analyze [PATH...] [--json] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--by day|model|session|project]`
- * (CONTRACT.md): totals of Claude Code and Codex traces on this machine, no database.
+ * (docs/CONTRACT.md): totals of Claude Code and Codex traces on this machine, no database.
  */
 import { parseArgs } from "node:util";
 import { loadAnalyzeEngine } from "../analyze/load-engine";

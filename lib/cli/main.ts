@@ -1,5 +1,5 @@
 /**
- * Entry point of `trh`: picks the sub-command and maps failures to the exit codes of CONTRACT.md
+ * Entry point of `trh`: picks the sub-command and maps failures to the exit codes of docs/CONTRACT.md
  * (0 success, 1 failure with a one-line reason on stderr, 2 usage error).
  */
 import { CommandError, UsageError } from "./errors";

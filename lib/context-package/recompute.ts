@@ -1,13 +1,15 @@
 /**
  * Stores each run's context package (RunContextPackage): the ingest writer calls
- * recomputeRunPackages for the runs an upload touched, right after their findings; a price change
+ * recomputeRunPackages for the runs an upload touched, right after their findings; re-pricing
+ * (lib/pricing/reprice.ts) does the same for the runs whose cost changed, and the Waste page's recompute
  * redoes a team with recomputeTeamPackages. Like findings, a package depends on the data alone.
  */
 
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { teamPriceOverrides } from "@/lib/pricing/overrides";
+import { loadPriceOverrides } from "@/lib/pricing/overrides";
+import type { PriceOverride } from "@/lib/pricing/price-book";
 import type { WasteCall, WasteToolCall } from "@/lib/waste/types";
 import { measureRunPackage } from "./measure";
 
@@ -19,7 +21,7 @@ export async function recomputeRunPackages(teamId: string, runIds: readonly stri
   await db().$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`context-package:${teamId}`}))`;
-      const overrides = await teamPriceOverrides(tx, teamId);
+      const overrides = await loadPriceOverrides(tx, teamId);
       for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
         const batch = runIds.slice(start, start + RUNS_PER_BATCH);
         await recomputeBatch(tx, teamId, batch, overrides);
@@ -46,7 +48,7 @@ async function recomputeBatch(
   tx: Prisma.TransactionClient,
   teamId: string,
   ids: string[],
-  overrides: Awaited<ReturnType<typeof teamPriceOverrides>>,
+  overrides: readonly PriceOverride[],
 ): Promise<void> {
   const calls = await tx.$queryRaw<(WasteCall & { runId: string })[]>`
     SELECT "runId"::text AS "runId", id, "agentId", timestamp, model, speed, "uncachedInput", "cacheRead", "cacheWrite5m", "cacheWrite1h",

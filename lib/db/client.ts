@@ -1,15 +1,16 @@
 /**
  * The one Prisma client of a process, on the database config.ts chooses: @prisma/adapter-pg for a
  * Postgres server, pglite-prisma-adapter for the embedded database. Everything else imports `db()`
- * and never builds its own client.
+ * and never builds its own client. Both are built so that a transaction's raw connection can be
+ * reached for COPY (lib/db/transaction-connection.ts, lib/db/bulk.ts).
  */
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { databaseUrl, pgliteDir } from "./config";
 import { EmbeddedDatabaseBusyError, embeddedLockHolder } from "./embedded-lock";
+import { ConnectionNotingPGlite, ConnectionNotingPool } from "./transaction-connection";
 
 export type Database = PrismaClient;
 
@@ -23,13 +24,15 @@ const globalForDb = globalThis as typeof globalThis & { trhDatabase?: OpenDataba
 
 export function openDatabase(url: string | undefined = databaseUrl()): OpenDatabase {
   if (url) {
-    const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+    // Our own pool, so a transaction's connection can be reached for COPY (transaction-connection.ts).
+    const pool = new ConnectionNotingPool({ connectionString: url, max: 10 });
+    const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     return { client, close: () => client.$disconnect() };
   }
   const holder = embeddedLockHolder();
   if (holder !== null) throw new EmbeddedDatabaseBusyError(holder);
   mkdirSync(pgliteDir(), { recursive: true });
-  const pglite = new PGlite(pgliteDir());
+  const pglite = new ConnectionNotingPGlite(pgliteDir());
   const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     client,

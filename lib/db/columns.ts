@@ -40,13 +40,40 @@ export type Columns = Readonly<Record<string, ColumnType>>;
 /** The row a definition describes: one property per column, typed by its Postgres type. */
 export type RowOf<S> = S extends Shape<infer C> ? { -readonly [K in keyof C]: ValueOf<C[K]> } : never;
 
-type Tx = Pick<Prisma.TransactionClient, "$queryRaw" | "$executeRaw">;
+/**
+ * What runs raw SQL: Prisma's client or transaction, or the raw connection of a bulk transaction
+ * (lib/db/bulk.ts), which the ingest writer's statements take to skip Prisma's per-statement work.
+ */
+export interface SqlClient {
+  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): PromiseLike<T>;
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): PromiseLike<number>;
+}
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const baseOf = (type: ColumnType) => type.replace("?", "") as BaseType;
 /** How a column is read back so that it arrives as its JavaScript type on both drivers. */
 const readCast = (type: BaseType) =>
   type === "uuid" || type === "bigint" || type === "numeric" || type === "date" ? "::text" : "";
+
+/** COPY text format: backslash, tab, newline and carriage return are the characters it escapes. */
+const copyEscapes = /[\\\t\n\r]/g;
+const needsCopyEscape = /[\\\t\n\r]/;
+const copyEscape: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+const copyString = (value: unknown) => {
+  const text = String(value);
+  return needsCopyEscape.test(text) ? text.replace(copyEscapes, (c) => copyEscape[c]!) : text;
+};
+/** One column's value as COPY text (never null: the caller writes `\N`). */
+function copyEncoder(type: BaseType): (value: unknown) => string {
+  if (type === "boolean") return (value) => (value ? "t" : "f");
+  if (type === "int") return (value) => String(value);
+  if (type === "timestamptz")
+    return (value) => {
+      const date = value as Date;
+      return Number.isNaN(date.getTime()) ? "\\N" : date.toISOString();
+    };
+  return copyString;
+}
 
 export class Shape<C extends Columns> {
   constructor(readonly columns: C) {}
@@ -60,10 +87,35 @@ export class Shape<C extends Columns> {
     return Prisma.raw(this.keys.map(quote).join(", "));
   }
 
+  /** `"a" uuid, "b" text, ...`: the columns with their types, as a record set or a table declares them. */
+  definitions(): string {
+    return this.keys.map((key) => `${quote(key)} ${baseOf(this.columns[key]!)}`).join(", ");
+  }
+
   /** `json_to_recordset($1::json) AS alias("a" uuid, ...)`: the rows as a FROM item. */
   from(rows: readonly RowOf<Shape<C>>[], alias: string): Prisma.Sql {
-    const shape = `${alias}(${this.keys.map((key) => `${quote(key)} ${baseOf(this.columns[key]!)}`).join(", ")})`;
-    return Prisma.sql`json_to_recordset(${JSON.stringify(rows)}::json) AS ${Prisma.raw(shape)}`;
+    return Prisma.sql`json_to_recordset(${JSON.stringify(rows)}::json) AS ${Prisma.raw(`${alias}(${this.definitions()})`)}`;
+  }
+
+  /**
+   * The rows in COPY's text format (one line per row, columns in definition order, tab between,
+   * `\N` for null), as lib/db/bulk.ts streams them into a staging table. A date that is not one
+   * goes as null, as JSON.stringify sends it to `from`.
+   */
+  copyText(rows: readonly RowOf<Shape<C>>[]): string {
+    const keys = this.keys;
+    const encoders = keys.map((key) => copyEncoder(baseOf(this.columns[key]!)));
+    const lines: string[] = new Array(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r] as Record<string, unknown>;
+      let line = "";
+      for (let k = 0; k < keys.length; k++) {
+        const value = row[keys[k]!];
+        line += (k === 0 ? "" : "\t") + (value === null || value === undefined ? "\\N" : encoders[k]!(value));
+      }
+      lines[r] = line;
+    }
+    return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
   }
 
   /** `alias."a"::text AS "a", ...`: a SELECT or RETURNING list whose result `read` types. */
@@ -76,7 +128,7 @@ export class Shape<C extends Columns> {
   }
 
   /** Runs a query whose result columns are this shape's (see `select`). */
-  async read(tx: Tx, query: Prisma.Sql): Promise<RowOf<Shape<C>>[]> {
+  async read(tx: SqlClient, query: Prisma.Sql): Promise<RowOf<Shape<C>>[]> {
     const rows = await tx.$queryRaw<Record<string, unknown>[]>(query);
     const dates = this.keys.filter((key) => baseOf(this.columns[key]!) === "timestamptz");
     // Drivers differ in what a timestamptz comes back as; the row type says Date.

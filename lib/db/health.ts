@@ -1,7 +1,7 @@
 import { db } from "./client";
 import { databaseKind } from "./config";
 
-/** `GET /api/health` (CONTRACT.md): ok when the database answers a query. */
+/** `GET /api/health` (docs/CONTRACT.md): ok when the database answers a query. */
 export async function databaseHealth(): Promise<{ status: "ok" | "error"; database: "embedded" | "postgres" }> {
   const database = databaseKind();
   try {

@@ -36,5 +36,3 @@ export function teamDb(scope: { teamId: string }) {
     },
   });
 }
-
-export type TeamDb = ReturnType<typeof teamDb>;

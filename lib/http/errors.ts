@@ -1,37 +1,26 @@
 /**
  * Every API error leaves as JSON `{"error": {"code", "message"}}` with a fitting status
- * (CONTRACT.md), never as an HTML page. Route handlers throw HttpError; `jsonRoute` turns it (and
+ * (docs/CONTRACT.md), never as an HTML page. Route handlers throw HttpError; `jsonRoute` turns it (and
  * anything unexpected) into that shape.
  */
-import { NextResponse } from "next/server";
 import { ZodError } from "zod";
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { HttpError } from "./http-error";
 
-export const unauthorized = (message = "sign in, or send Authorization: Bearer <api key>") =>
-  new HttpError(401, "unauthorized", message);
-export const forbidden = (message = "your role or key does not allow this") => new HttpError(403, "forbidden", message);
-export const notFound = (what = "resource") => new HttpError(404, "not_found", `${what} not found`);
-export const badRequest = (message: string, code = "bad_request") => new HttpError(400, code, message);
+export { badRequest, forbidden, HttpError, notFound, unauthorized } from "./http-error";
 
-export function errorResponse(error: unknown): NextResponse {
+// Plain Response, not next/server's NextResponse: this module reaches the `trh` CLI (through
+// lib/auth/policy.ts and the ingest writer), whose bundle cannot resolve "next/server" under Node ESM.
+export function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) {
-    return NextResponse.json({ error: { code: error.code, message: error.message } }, { status: error.status });
+    return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status });
   }
   if (error instanceof ZodError) {
     const message = error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ");
-    return NextResponse.json({ error: { code: "invalid_request", message } }, { status: 400 });
+    return Response.json({ error: { code: "invalid_request", message } }, { status: 400 });
   }
   console.error(error);
-  return NextResponse.json({ error: { code: "internal", message: "internal server error" } }, { status: 500 });
+  return Response.json({ error: { code: "internal", message: "internal server error" } }, { status: 500 });
 }
 
 type Handler<Context> = (request: Request, context: Context) => Promise<Response>;

@@ -1,7 +1,7 @@
 /**
  * Who the client is, and which scheme and host it used, when a reverse proxy may sit in front of
  * us. X-Forwarded-For / -Proto / -Host are honoured only from peers listed in TRH_TRUSTED_PROXIES
- * (comma-separated IPs or CIDRs; default: none, CONTRACT.md); from anyone else they are dropped
+ * (comma-separated IPs or CIDRs; default: none, docs/CONTRACT.md); from anyone else they are dropped
  * and the socket speaks for itself.
  *
  * Next.js keeps whatever X-Forwarded-For a client sends and gives the app no socket address, so

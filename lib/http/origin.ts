@@ -30,7 +30,7 @@ function originOf(url: string): string | null {
 }
 
 /**
- * The Origin rule for writes authenticated by the session cookie (CONTRACT.md): the request's
+ * The Origin rule for writes authenticated by the session cookie (docs/CONTRACT.md): the request's
  * Origin, or without one its Referer, must be our own origin. A browser always sends one of them on
  * a cross-site POST, so a missing pair is refused as well.
  */

@@ -3,7 +3,7 @@
  * Content-Length, included) is refused with 413 JSON after at most `maxBytes` are held, never
  * buffered whole first. Each route passes the cap that fits it (SECURITY.md lists them).
  */
-import { HttpError } from "./errors";
+import { badRequest, HttpError } from "./errors";
 
 export const bodyTooLarge = (maxBytes: number) =>
   new HttpError(413, "too_large", `the request body is larger than the limit of ${maxBytes} bytes for this route`);
@@ -48,4 +48,28 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   } catch {
     throw new HttpError(400, "bad_request", "the body must be JSON");
   }
+}
+
+/** A body to stream (an ingest's trace files): its bytes as they arrive, and whether they are gzip. */
+export interface StreamedBody {
+  bytes: AsyncIterable<Uint8Array>;
+  gzip: boolean;
+}
+
+/**
+ * The body of a route that streams it (both ingest routes): 400 without one, 413 at once when its
+ * declared size is over `maxBytes`; the running cap after gunzip is the reader's to enforce.
+ */
+export function streamedBody(request: Request, maxBytes: number): StreamedBody {
+  if (!request.body) throw badRequest("the request has no body");
+  refuseDeclaredOversize(request, maxBytes);
+  return {
+    bytes: request.body as unknown as AsyncIterable<Uint8Array>,
+    gzip: (request.headers.get("content-encoding") ?? "").toLowerCase().includes("gzip"),
+  };
+}
+
+/** The client asked for progress lines (Accept: application/x-ndjson), as the upload page does. */
+export function wantsProgressLines(request: Request): boolean {
+  return (request.headers.get("accept") ?? "").includes("application/x-ndjson");
 }

@@ -1,7 +1,7 @@
 /**
  * What identifies a call in the database, on the real Postgres server: native calls by session and
  * key (issue 17), /btw sidechain copies dropped or retracted whatever the order in which they and
- * their original arrive (FORMATS.md Claude Code rule 3, issue 10), messages without id counted per
+ * their original arrive (docs/FORMATS.md Claude Code rule 3, issue 10), messages without id counted per
  * line (rule 4), each checked against `trh analyze` and across every stored layer.
  */
 import { afterAll, describe, expect, it } from "vitest";

@@ -17,10 +17,12 @@ export const fileHeaderSchema = z.object({
   /** One of ingest-file.ts's formats or "auto"; checked by the reader (ingest-files.ts). */
   format: z.string().max(32).default("auto"),
   bytes: z.number().int().nonnegative(),
+  /** The bytes are gzip (a `.gz` file sent as it is), decoded and capped like a gzip body. */
+  gzip: z.boolean().default(false),
 });
 export type FileHeader = z.infer<typeof fileHeaderSchema>;
 
 /** Frames one file of the multi-file body: its header line, then its bytes. */
-export function fileFrame(header: Omit<FileHeader, "bytes">, bytes: Buffer): Buffer {
+export function fileFrame(header: Omit<z.input<typeof fileHeaderSchema>, "bytes">, bytes: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, bytes: bytes.length })}\n`), bytes]);
 }

@@ -1,6 +1,6 @@
 /**
  * Every trace format and source, in one list each; the rest of the code derives its sets from these.
- * - agentFormats: the agents read from whole files or databases (CONTRACT.md, "More agents");
+ * - agentFormats: the agents read from whole files or databases (docs/CONTRACT.md, "More agents");
  * - fileFormats: the formats with a file parser (lib/ingest/parsers), the ones `trh analyze` reads;
  * - ingestFormats: what `POST /api/v1/ingest?format=` accepts, and content detection tells apart;
  * - traceSources: a call's and run's `source`: each format's name, except OTLP/JSON's "otlp".

@@ -72,6 +72,67 @@ describe("many files in one request", () => {
     expect(await db().call.count({ where: { teamId: team.teamId } })).toBe(9);
   });
 
+  it("takes gzip files as they are and OTLP exports among the files; reports each file and progress as NDJSON", async () => {
+    const text = (value: string) => ({ stringValue: value });
+    const otlpExport = {
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: "service.name", value: text("claude-code") }] },
+          scopeLogs: [
+            {
+              logRecords: [
+                {
+                  timeUnixNano: "1767225605000000000",
+                  body: text("claude_code.api_request"),
+                  attributes: Object.entries({
+                    "event.name": "api_request",
+                    "event.timestamp": "2026-01-01T00:00:04.500Z",
+                    "session.id": "files-otlp",
+                    "user.email": "dev@example.com",
+                    model: "claude-opus-4-6",
+                    input_tokens: "12",
+                    output_tokens: "340",
+                    request_id: "req_files_otlp",
+                  }).map(([key, value]) => ({ key, value: text(value) })),
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const body = Buffer.concat([
+      fileFrame({ file: "-home-dev-g/g.jsonl", format: "auto", gzip: true }, gzipSync(lines("files-g", 3))),
+      fileFrame({ file: "export.json", format: "auto" }, Buffer.from(JSON.stringify(otlpExport))),
+      fileFrame({ file: "notes.txt", format: "auto" }, Buffer.from("just some text\n")),
+    ]);
+    const response = await POST(
+      new Request("http://test/api/v1/ingest/files", {
+        method: "POST",
+        body: new Uint8Array(body),
+        headers: {
+          authorization: `Bearer ${team.ingestKey}`,
+          accept: "application/x-ndjson",
+          "content-length": String(body.length),
+        },
+      }),
+      undefined as never,
+    );
+    expect(response.headers.get("content-type")).toContain("application/x-ndjson");
+    const messages = (await response.text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(messages.filter((message) => message.type === "file")).toEqual([
+      { type: "file", index: 0, file: "-home-dev-g/g.jsonl", refused: null },
+      { type: "file", index: 1, file: "export.json", refused: null },
+      { type: "file", index: 2, file: "notes.txt", refused: expect.stringMatching(/no Claude Code/) },
+    ]);
+    expect(messages.some((message) => message.type === "progress")).toBe(true);
+    expect(messages.at(-1)).toMatchObject({ type: "result", files: 3, runs: 2, calls: 4, errorCount: 1 });
+    expect(await db().call.count({ where: { teamId: team.teamId, requestId: "req_files_otlp" } })).toBe(1);
+  });
+
   it("refuses a body cut inside a file, a bad header, and an unknown format", async () => {
     const whole = fileFrame({ file: "cut.jsonl", format: "claude-code" }, Buffer.from(lines("files-cut", 2)));
     const cut = await post(whole.subarray(0, whole.length - 20));

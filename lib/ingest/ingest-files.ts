@@ -8,15 +8,27 @@
  *
  *   {"file":"proj/session.jsonl","format":"claude-code","bytes":1234}\n<1234 bytes>
  *
+ * A header may add `"gzip":true`: that file's bytes are gzip (a `.gz` file as the upload page
+ * sends it), decoded and capped on their own. What the upload page and `trh push` send.
+ *
  * It is read as it arrives: one file's bytes at a time go to its parser, never the whole body.
- * A file that fits no format, or is an OTLP export, is that file's error; the others are stored.
+ * A file that fits no format is that file's error; the others are stored. An OTLP/JSON export
+ * file is stored as a batch of its own (it is read whole), its figures added to the answer.
  */
 import type { Scope } from "@/lib/auth/scope";
 import { type FileHeader, fileHeaderSchema, MAX_HEADER_BYTES } from "./file-frames";
 import { type IngestFormat, ingestFormats } from "./formats";
-import { acceptedFormatsMessage, decodedBytes, fileEvents, IngestInputError } from "./ingest-file";
+import {
+  acceptedFormatsMessage,
+  decodedBytes,
+  type FileBody,
+  IngestInputError,
+  openTraceBody,
+  traceEvents,
+} from "./ingest-file";
+import { ingestOtlpJsonFile } from "./ingest-otlp";
 import { cleanText, MAX_ID_CHARS } from "./validate-events";
-import { type IngestError, IngestWriter } from "./writer";
+import { type IngestError, type IngestResult, IngestWriter } from "./writer";
 
 export interface IngestFilesResult {
   batchId: string;
@@ -116,11 +128,14 @@ class FrameReader {
 /** Ingests every file of a multi-file body as one batch. */
 export async function ingestFiles(
   scope: Scope,
-  body: { bytes: AsyncIterable<Uint8Array>; gzip: boolean; onRawBytes?: (bytes: number) => void },
+  body: FileBody,
+  /** Told of each file once it is read (its calls are written with the batch): its place in the body, and why it was refused. */
+  onFile?: (file: { index: number; file: string; refused: string | null }) => void,
 ): Promise<IngestFilesResult> {
   const reader = new FrameReader(decodedBytes(body));
   const writer = await IngestWriter.open(scope, { format: "files", fileName: null });
   const refused: IngestFilesResult["errors"] = [];
+  const separate: IngestResult[] = [];
   let files = 0;
   try {
     for (let header = await reader.header(); header !== null; header = await reader.header()) {
@@ -132,31 +147,35 @@ export async function ingestFiles(
         const format = header.format as IngestFormat | "auto";
         if (format !== "auto" && !ingestFormats.includes(format))
           throw new IngestInputError(`${fileName}: ${acceptedFormatsMessage}`);
-        const { events } = await fileEvents({ format, fileName, body: { bytes, gzip: false } });
-        await writer.addAll(events, fileName);
+        const opened = await openTraceBody({ format, fileName, body: { bytes, gzip: header.gzip } });
+        // An OTLP export is read whole and carries its sessions' emails: a batch of its own.
+        if (opened.format === "otlp-json") separate.push(await ingestOtlpJsonFile(scope, opened.stream, fileName));
+        else await writer.addAll(traceEvents(opened.format, opened.stream, fileName), fileName);
+        onFile?.({ index: files - 1, file: fileName, refused: null });
       } catch (error) {
         if (!(error instanceof IngestInputError) || error.status === 413) throw error;
         refused.push({ file: fileName, line: 0, message: error.message });
+        onFile?.({ index: files - 1, file: fileName, refused: error.message });
       }
       // What the file's parser left unread (a refused file) is skipped to reach the next header.
       await reader.skipRest(fileName);
     }
-    const result = await writer.finish();
-    const lineErrors = result.errors.map((error: IngestError) => ({
-      file: error.file ?? "",
-      line: error.line,
-      message: error.message,
-    }));
+    const results = [await writer.finish(), ...separate];
+    const sum = (pick: (result: IngestResult) => number) => results.reduce((total, result) => total + pick(result), 0);
+    const runIds = [...new Set(results.flatMap((result) => result.runIds))];
+    const lineErrors = results.flatMap((result) =>
+      result.errors.map((error: IngestError) => ({ file: error.file ?? "", line: error.line, message: error.message })),
+    );
     return {
-      batchId: result.batchId,
+      batchId: results[0]!.batchId,
       files,
-      runs: result.runs,
-      runIds: result.runIds,
-      calls: result.calls,
-      duplicates: result.duplicates,
-      costUsd: result.costUsd,
-      unpricedModels: result.unpricedModels,
-      errorCount: result.errorCount + refused.length,
+      runs: runIds.length,
+      runIds,
+      calls: sum((result) => result.calls),
+      duplicates: sum((result) => result.duplicates),
+      costUsd: sum((result) => result.costUsd),
+      unpricedModels: [...new Set(results.flatMap((result) => result.unpricedModels))].sort(),
+      errorCount: sum((result) => result.errorCount) + refused.length,
       errors: [...refused, ...lineErrors],
     };
   } catch (error) {

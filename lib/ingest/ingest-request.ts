@@ -1,14 +1,14 @@
 /** An HTTP request body as one trace file: what `POST /api/v1/ingest` hands to the writer. */
 import type { Scope } from "@/lib/auth/scope";
 import type { IngestFormat } from "./formats";
-import { openTraceBody, traceEvents } from "./ingest-file";
+import { type FileBody, openTraceBody, traceEvents } from "./ingest-file";
 import { ingestOtlpJsonFile } from "./ingest-otlp";
 import { cleanText, MAX_ID_CHARS } from "./validate-events";
 import { ingestEvents } from "./writer";
 
 export interface IngestResponseBody {
   runs: number;
-  /** Extension to CONTRACT.md: lets a client sending many files count distinct runs. */
+  /** Extension to docs/CONTRACT.md: lets a client sending many files count distinct runs. */
   runIds: string[];
   calls: number;
   duplicates: number;
@@ -21,17 +21,15 @@ export interface IngestResponseBody {
 
 export async function ingestRequestBody(
   scope: Scope,
-  request: Request,
+  body: FileBody,
   query: { format: IngestFormat | "auto"; file?: string },
-  onProgress?: (processedBytes: number) => void,
 ): Promise<IngestResponseBody> {
-  const gzip = (request.headers.get("content-encoding") ?? "").toLowerCase().includes("gzip");
   // The name is the client's: stored and shown, so cleaned like any trace text.
   const fileName = cleanText(query.file ?? "upload.jsonl", MAX_ID_CHARS);
   const { format, stream } = await openTraceBody({
     format: query.format,
     fileName,
-    body: { bytes: request.body as unknown as AsyncIterable<Uint8Array>, gzip, onRawBytes: onProgress },
+    body,
   });
   const result =
     format === "otlp-json"

@@ -1,5 +1,5 @@
 /**
- * The one normalized shape every trace parser emits (FORMATS.md, "One normalized record per
+ * The one normalized shape every trace parser emits (docs/FORMATS.md, "One normalized record per
  * billable model call"). Token fields follow the Anthropic convention whatever the source:
  * `uncachedInput` excludes cache reads and writes, `output` includes reasoning.
  */

@@ -9,10 +9,10 @@
 import type { Scope } from "@/lib/auth/scope";
 import { evaluateBudgetsAfterIngest } from "@/lib/budgets/evaluate";
 import { recomputeRunPackages } from "@/lib/context-package/recompute";
+import { type BulkConnection, bulkTransaction } from "@/lib/db/bulk";
 import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
 import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { replayPendingPullRequests } from "@/lib/outcomes/pending-pull-requests";
 import { proposeOutcomesIn } from "@/lib/outcomes/record-outcome";
 import type { AttributionContext } from "@/lib/ownership/attribution";
@@ -21,7 +21,7 @@ import {
   attributeRunsInTransaction,
   loadAttributionContext,
 } from "@/lib/ownership/reattribute";
-import { teamPriceOverrides } from "@/lib/pricing/overrides";
+import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { type PriceOverride, priceCall } from "@/lib/pricing/price-book";
 import { dayOf } from "@/lib/queries/params";
 import { applySpendDeltas, type SpendDelta } from "@/lib/rollups/spend";
@@ -101,7 +101,7 @@ export interface IngestProgress {
  * telemetry describe the same API requests (telemetry's request_id is the transcript's requestId),
  * so both are stored under source "claude-code" and keyed by request id when there is one: a team
  * that sends both never counts a request twice, and the copy with the larger (final) counts wins.
- * A transcript message without message.id cannot be matched to anything (FORMATS.md rule 4): each
+ * A transcript message without message.id cannot be matched to anything (docs/FORMATS.md rule 4): each
  * of its lines is its own call, as in `trh analyze`. A native call is its session and its key
  * together (a tool numbering calls per session reuses keys across sessions); Codex keys already
  * carry their session.
@@ -127,10 +127,14 @@ export function nativeCallKey(sessionId: string, callKey: string): string {
   return `${[...sessionId].length}:${sessionId}:${callKey}`;
 }
 
-interface PricedCall {
+/** A call with its identity, as parsed; priced when its chunk is written. */
+interface IdentifiedCall {
   call: NormalizedCall;
   source: TraceSource;
   key: string;
+}
+
+interface PricedCall extends IdentifiedCall {
   costUsd: number;
   priced: boolean;
   rule: string;
@@ -152,27 +156,31 @@ const storedTotal = (stored: StoredCall) =>
 export type AfterCommit = (batch: {
   teamId: string;
   batchId: string;
+  /** The runs the batch touched. */
   runIds: string[];
+  /** Those whose calls or tool results it wrote: the only ones whose findings can have changed. */
+  changedRunIds: string[];
   costUsd: number;
 }) => Promise<void>;
 
 /** The after-commit work of every batch, in order. */
 export const afterCommit: AfterCommit[] = [
-  // Pull request decisions that arrived before these runs did; before the findings, which read outcomes.
-  ({ teamId, runIds }) => replayPendingPullRequests(teamId, runIds).then(() => undefined),
-  // Incremental: only the runs this batch touched, once per batch however many files it read.
-  ({ teamId, runIds }) => recomputeRunFindings(teamId, runIds).then(() => undefined),
+  // Pull request decisions that arrived before these runs did, then the findings (which read
+  // outcomes). Incremental: only the runs whose calls or tool results this batch wrote (a file
+  // sent again changes nothing) and those just decided, once per batch however many files it read.
+  async ({ teamId, runIds, changedRunIds }) => {
+    const decided = await replayPendingPullRequests(teamId, runIds);
+    await recomputeRunFindings(teamId, [...new Set([...changedRunIds, ...decided])]);
+  },
   // Budgets can only be crossed by a batch that added cost.
   ({ teamId, costUsd }) => (costUsd > 0 ? evaluateBudgetsAfterIngest(teamId) : Promise.resolve()),
-  // The context packages of the touched runs, after their findings (recommendations cite them).
-  ({ teamId, runIds }) => recomputeRunPackages(teamId, runIds),
+  // The context packages of the changed runs, after their findings (recommendations cite them).
+  ({ teamId, changedRunIds }) => recomputeRunPackages(teamId, changedRunIds),
 ];
 
 /** Postgres text and jsonb refuse NUL characters, which untrusted traces may contain. */
 const pgText = <T extends string | null>(value: T): T =>
   value === null ? value : (value.replace(/\u0000/g, "\uFFFD") as T);
-
-type Tx = Prisma.TransactionClient;
 
 /** Costs go to numeric(24,12) as text, so no binary rounding creeps into exact sums. */
 const money = (value: number) => value.toFixed(12);
@@ -185,11 +193,19 @@ const money = (value: number) => value.toFixed(12);
  * is complete.
  */
 export class IngestWriter {
-  private pending: PricedCall[] = [];
+  private pending: IdentifiedCall[] = [];
+  /**
+   * The team's price overrides, read again by every chunk under the team's write lock: a chunk is
+   * priced with the prices in force when it commits, and a re-pricing job (lib/pricing/reprice.ts),
+   * which takes the same lock, sees every call priced before its change.
+   */
+  private overrides: PriceOverride[] = [];
   private inFlight: Promise<void> | null = null;
   private pendingResults: ToolResultEvent[] = [];
   private readonly sessions = new Map<string, SessionEvent>();
   private readonly touchedRuns = new Set<string>();
+  /** Runs whose calls or tool results this batch wrote: the only ones whose findings can have changed. */
+  private readonly changedRuns = new Set<string>();
   private readonly unpriced = new Set<string>();
   private readonly errors: IngestError[] = [];
   private errorCount = 0;
@@ -203,7 +219,6 @@ export class IngestWriter {
     readonly batchId: string,
     /** The file being read, named in its line errors; one writer may read many (trh import). */
     private fileName: string | null,
-    private readonly overrides: PriceOverride[],
     private readonly attribution: AttributionContext,
     private readonly sender: Sender,
     private readonly sessionEmails: ReadonlyMap<string, string>,
@@ -215,9 +230,8 @@ export class IngestWriter {
     input: Omit<IngestInput, "events">,
     onProgress?: (progress: IngestProgress) => void,
   ): Promise<IngestWriter> {
-    const [batchId, priceOverrides, attribution, sender] = await Promise.all([
+    const [batchId, attribution, sender] = await Promise.all([
       openBatch(scope, input.format, input.fileName),
-      teamPriceOverrides(db(), scope.teamId),
       loadAttributionContext(db(), scope.teamId),
       senderOf(scope),
     ]);
@@ -225,7 +239,6 @@ export class IngestWriter {
       scope,
       batchId,
       input.fileName,
-      priceOverrides,
       attribution,
       sender,
       input.sessionEmails ?? new Map(),
@@ -279,16 +292,7 @@ export class IngestWriter {
   async add(event: TraceEvent): Promise<void> {
     switch (event.kind) {
       case "call": {
-        const price = priceCall(event.call, this.overrides);
-        if (!price.priced) this.unpriced.add(event.call.model);
-        this.pending.push({
-          call: event.call,
-          ...callIdentity(event.call),
-          costUsd: price.costUsd,
-          priced: price.priced,
-          rule: price.rule,
-          tier: price.tier,
-        });
+        this.pending.push({ call: event.call, ...callIdentity(event.call) });
         if (this.pending.length >= chunkCalls()) await this.flushInBackground();
         return;
       }
@@ -316,23 +320,27 @@ export class IngestWriter {
 
   /** Writes what is pending as one transaction. */
   private async flush(): Promise<void> {
-    const { calls: chunk, merged } = latestCopies(this.pending);
+    const { calls: copies, merged } = latestCopies(this.pending);
     const results = this.pendingResults;
     this.pending = [];
     this.pendingResults = [];
-    if (chunk.length === 0 && results.length === 0) return;
+    if (copies.length === 0 && results.length === 0) return;
     const teamId = this.scope.teamId;
-    await db().$transaction(
-      async (tx) => {
+    await bulkTransaction(
+      async (tx, bulk) => {
         // One writer per team at a time: overlapping uploads then see each other's calls and
         // never both insert, or both count, the same call; nor both miss a /btw copy's original.
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
-        const { kept, replays } = await this.withoutReplays(tx, chunk);
-        const runs = await this.upsertRuns(tx, kept);
+        await bulk.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
+        // Priced under the lock, with the overrides in force now: a price changed during a long
+        // upload reaches its later chunks, and a re-pricing job (which takes the same lock) sees them.
+        this.overrides = await loadPriceOverrides(tx, teamId);
+        const chunk = copies.map((copy) => this.priced(copy));
+        const { kept, replays } = await this.withoutReplays(bulk, chunk);
+        const runs = await this.upsertRuns(bulk, kept);
         // Attribution first, so this chunk's spend lands on the run's owner, project and task.
         await attributeRunsInTransaction(tx, teamId, [...runs.values()], this.attribution);
-        const outcome = await this.writeCalls(tx, kept, replays, runs);
-        await this.writeToolCalls(tx, outcome.toolUses, results, runs);
+        const outcome = await this.writeCalls(bulk, kept, replays, runs);
+        await this.writeToolCalls(bulk, outcome.toolUses, results, runs);
         const duplicates = outcome.duplicates + merged + replays.length;
         await addChunkTotals(tx, teamId, this.batchId, {
           runs: this.touchedRuns.size,
@@ -349,14 +357,23 @@ export class IngestWriter {
     this.onProgress?.({ calls: this.calls, duplicates: this.duplicates });
   }
 
+  private priced(copy: IdentifiedCall): PricedCall {
+    const price = priceCall(copy.call, this.overrides);
+    if (!price.priced) this.unpriced.add(copy.call.model);
+    return { ...copy, costUsd: price.costUsd, priced: price.priced, rule: price.rule, tier: price.tier };
+  }
+
   /**
-   * FORMATS.md Claude Code rule 3 across files, batches and paths: a sidechain call whose message
+   * docs/FORMATS.md Claude Code rule 3 across files, batches and paths: a sidechain call whose message
    * id the team holds as a main-thread call (stored, or in this chunk) is a /btw replay and is
    * dropped. A message id names one API response, so the rule holds within the session and
    * beyond it, as in `trh analyze`. The opposite order, the copy stored first, is retracted in
    * writeCalls.
    */
-  private async withoutReplays(tx: Tx, chunk: PricedCall[]): Promise<{ kept: PricedCall[]; replays: PricedCall[] }> {
+  private async withoutReplays(
+    bulk: BulkConnection,
+    chunk: PricedCall[],
+  ): Promise<{ kept: PricedCall[]; replays: PricedCall[] }> {
     const copyIds = new Set<string>();
     const mainIds = new Set<string>();
     for (const { call, source } of chunk) {
@@ -365,7 +382,7 @@ export class IngestWriter {
     }
     if (copyIds.size === 0) return { kept: chunk, replays: [] };
     const unknown = [...copyIds].filter((id) => !mainIds.has(id));
-    for (const id of await storedMainThreadMessageIds(tx, this.scope.teamId, unknown)) mainIds.add(id);
+    for (const id of await storedMainThreadMessageIds(bulk, this.scope.teamId, unknown)) mainIds.add(id);
     const kept: PricedCall[] = [];
     const replays: PricedCall[] = [];
     for (const priced of chunk) {
@@ -395,6 +412,7 @@ export class IngestWriter {
       teamId: this.scope.teamId,
       batchId: this.batchId,
       runIds: [...this.touchedRuns],
+      changedRunIds: [...this.changedRuns],
       costUsd: this.costUsd,
     };
     for (const work of afterCommit) await work(committed);
@@ -423,7 +441,7 @@ export class IngestWriter {
   }
 
   /** The chunk's runs, created or widened; their ids by session id. */
-  private async upsertRuns(tx: Tx, chunk: PricedCall[]): Promise<Map<string, string>> {
+  private async upsertRuns(bulk: BulkConnection, chunk: PricedCall[]): Promise<Map<string, string>> {
     const bySession = new Map<
       string,
       { source: TraceSource; first: Date; last: Date; models: Set<string>; cwd: string | null; branch: string | null }
@@ -465,10 +483,10 @@ export class IngestWriter {
         identityId: null,
       };
     });
-    const identityIds = await this.identitiesFor(tx, rows);
+    const identityIds = await this.identitiesFor(bulk, rows);
     for (const row of rows) row.identityId = identityIds.get(row.externalId) ?? null;
     const stored = await upsertRuns(
-      tx,
+      bulk,
       this.scope.teamId,
       this.scope.actor.kind === "apiKey" ? this.scope.actor.apiKeyId : null,
       rows,
@@ -482,12 +500,12 @@ export class IngestWriter {
   }
 
   /** Who each run's trace says did the work (lib/ingest/identities.ts), stored; ids by session id. */
-  private async identitiesFor(tx: Tx, runs: RunInput[]): Promise<Map<string, string>> {
+  private async identitiesFor(bulk: BulkConnection, runs: RunInput[]): Promise<Map<string, string>> {
     const wanted = new Map<string, { kind: string; value: string }>();
     for (const { externalId, cwd } of runs)
       wanted.set(externalId, traceIdentity(this.sessionEmails.get(externalId), cwd, this.sender));
     const distinct = [...new Map([...wanted.values()].map((id) => [`${id.kind}\u0000${id.value}`, id])).values()];
-    const stored = await upsertIdentities(tx, this.scope.teamId, distinct);
+    const stored = await upsertIdentities(bulk, this.scope.teamId, distinct);
     const idOf = new Map(stored.map((row) => [`${row.kind}\u0000${row.value}`, row.id]));
     return new Map(
       [...wanted.entries()].map(([sessionId, id]) => [sessionId, idOf.get(`${id.kind}\u0000${id.value}`)!]),
@@ -516,7 +534,7 @@ export class IngestWriter {
   }
 
   private async writeCalls(
-    tx: Tx,
+    bulk: BulkConnection,
     chunk: PricedCall[],
     replays: PricedCall[],
     runs: Map<string, string>,
@@ -524,7 +542,7 @@ export class IngestWriter {
     if (chunk.length === 0 && replays.length === 0) return { calls: 0, duplicates: 0, costUsd: 0, toolUses: [] };
     const teamId = this.scope.teamId;
     const existing = await lockStoredCalls(
-      tx,
+      bulk,
       teamId,
       chunk.map((c) => ({ source: c.source, callKey: c.key })),
     );
@@ -561,6 +579,8 @@ export class IngestWriter {
       costUsd += priced.costUsd - Number(old.costUsd);
     }
     const written = [...inserts, ...upgrades.map((u) => u.priced)];
+    for (const priced of inserts) this.changedRuns.add(runIdOf(priced.call));
+    for (const { old } of upgrades) this.changedRuns.add(old.runId);
     const toolUses: ToolCallInput[] = written.flatMap((priced) =>
       priced.call.toolUses.map((use) => ({
         runId: runIdOf(priced.call),
@@ -579,31 +599,36 @@ export class IngestWriter {
       })),
     );
     await upsertCalls(
-      tx,
+      bulk,
       teamId,
       this.batchId,
       written.map((priced) => callRow(priced, runIdOf(priced.call))),
     );
-    await learnMessageIds(tx, teamId, learned);
+    await learnMessageIds(bulk, teamId, learned);
 
-    const retracted = await this.retractReplays(tx, chunk, replays);
+    const retracted = await this.retractReplays(bulk, chunk, replays);
     for (const old of retracted) {
       deltas.add(old.runId, old.timestamp, old.model, old, -1, Number(old.costUsd), -1);
       costUsd -= Number(old.costUsd);
       this.touchedRuns.add(old.runId);
+      this.changedRuns.add(old.runId);
     }
-    await applySpendDeltas(tx, teamId, deltas.rows());
+    await applySpendDeltas(bulk, teamId, deltas.rows());
     return { calls: written.length, duplicates: duplicates + retracted.length, costUsd, toolUses };
   }
 
   /**
-   * The other order of FORMATS.md rule 3: /btw sidechain copies stored before their main-thread
+   * The other order of docs/FORMATS.md rule 3: /btw sidechain copies stored before their main-thread
    * message arrived leave the run (the caller subtracts them from the run and every rollup), their
    * tool calls moving to the original. Also removes stored copies of replays dropped in this chunk
    * (kept before rule 3 held here, or before message ids were stored). Runs after this chunk's
    * calls and learned message ids are in.
    */
-  private async retractReplays(tx: Tx, chunk: PricedCall[], replays: PricedCall[]): Promise<StoredCall[]> {
+  private async retractReplays(
+    bulk: BulkConnection,
+    chunk: PricedCall[],
+    replays: PricedCall[],
+  ): Promise<StoredCall[]> {
     const mainIds = [
       ...new Set(
         chunk.flatMap(({ call, source }) =>
@@ -612,13 +637,13 @@ export class IngestWriter {
       ),
     ];
     const retracted = await deleteSidechainCopies(
-      tx,
+      bulk,
       this.scope.teamId,
       mainIds,
       replays.map((p) => p.key),
     );
     await moveToolCallsOfRetractedCopies(
-      tx,
+      bulk,
       this.scope.teamId,
       retracted.map((row) => ({ id: row.id, messageId: row.messageId })),
     );
@@ -629,16 +654,23 @@ export class IngestWriter {
    * Tool calls in one statement: the uses the chunk's new calls asked for, joined with the results
    * that came back (usually in the same chunk; a result whose use is stored fills in that row).
    */
-  private async writeToolCalls(tx: Tx, uses: ToolCallInput[], results: ToolResultEvent[], runs: Map<string, string>) {
+  private async writeToolCalls(
+    bulk: BulkConnection,
+    uses: ToolCallInput[],
+    results: ToolResultEvent[],
+    runs: Map<string, string>,
+  ) {
     if (uses.length === 0 && results.length === 0) return;
     const missingSessions = [...new Set(results.map((r) => r.sessionId).filter((id) => !runs.has(id)))];
-    for (const run of await runsOfSessions(tx, this.scope.teamId, missingSessions)) runs.set(run.externalId, run.id);
+    for (const run of await runsOfSessions(bulk, this.scope.teamId, missingSessions)) runs.set(run.externalId, run.id);
     const rows = new Map<string, ToolCallInput>();
     for (const use of uses) rows.set(`${use.runId}\u0000${use.toolUseId}`, use);
     const resultOf = new Map<string, ToolResultEvent>();
     for (const result of results) {
       const runId = runs.get(result.sessionId);
       if (!runId) continue; // a result whose run has no stored call yet: nothing to attach it to
+      // A result may be the same as the stored one (a file sent again); counted as a change all the same.
+      this.changedRuns.add(runId);
       const key = `${runId}\u0000${result.toolUseId}`;
       const row = rows.get(key) ?? {
         runId,
@@ -673,12 +705,12 @@ export class IngestWriter {
         seenAt: resultOf.get(key)!.timestamp ?? new Date(),
       })),
     );
-    await upsertToolCalls(tx, this.scope.teamId, [...rows.values()]);
+    await upsertToolCalls(bulk, this.scope.teamId, [...rows.values()]);
     // Commits, pull requests and branches the run's tools produced; a commit or a pull request
     // proposes the run's outcome (lib/outcomes).
-    await insertRunReferences(tx, this.scope.teamId, references);
+    await insertRunReferences(bulk, this.scope.teamId, references);
     await proposeOutcomesIn(
-      tx,
+      bulk,
       this.scope.teamId,
       references
         .filter((r) => r.kind !== "branch")
@@ -778,8 +810,8 @@ function sessionDetails(session: SessionEvent): SessionDetails {
  * Within one chunk the same call may come twice (two files, a resent line): keep the most complete
  * copy; `merged` counts the others, which are duplicates like any copy already stored.
  */
-function latestCopies(calls: PricedCall[]): { calls: PricedCall[]; merged: number } {
-  const best = new Map<string, PricedCall>();
+function latestCopies(calls: IdentifiedCall[]): { calls: IdentifiedCall[]; merged: number } {
+  const best = new Map<string, IdentifiedCall>();
   for (const priced of calls) {
     const key = `${priced.source}\u0000${priced.key}`;
     const seen = best.get(key);

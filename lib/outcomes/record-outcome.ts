@@ -8,7 +8,7 @@ import { z } from "zod";
 import { decidableRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
-import { type RowOf, tableColumns } from "@/lib/db/columns";
+import { type RowOf, type SqlClient, tableColumns } from "@/lib/db/columns";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { OutcomeStatus } from "@/lib/generated/prisma/enums";
 import type { OutcomeModel } from "@/lib/generated/prisma/models/Outcome";
@@ -153,11 +153,7 @@ export type OutcomeProposal = RowOf<typeof proposalColumns>;
  * "tool-call", decided when the reference was seen); a GitHub webhook later accepts or rejects it.
  * Runs with any outcome keep it. The caller's findings recompute covers the proposed runs.
  */
-export async function proposeOutcomesIn(
-  tx: Prisma.TransactionClient,
-  teamId: string,
-  proposals: OutcomeProposal[],
-): Promise<void> {
+export async function proposeOutcomesIn(tx: SqlClient, teamId: string, proposals: OutcomeProposal[]): Promise<void> {
   // One proposal per run: its last reference's evidence.
   const onePerRun = [...new Map(proposals.map((proposal) => [proposal.runId, proposal])).values()];
   if (onePerRun.length === 0) return;

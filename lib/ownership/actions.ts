@@ -213,14 +213,6 @@ export async function createPersonAction(_state: OwnershipFormState, form: FormD
   );
 }
 
-export async function mergePeopleAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
-  const scope = await editor();
-  return attempt(async () => {
-    await mergePeople(scope, text(form, "sourceId"), text(form, "targetId"));
-    return "Merged.";
-  });
-}
-
 export async function createProjectAction(_state: OwnershipFormState, form: FormData): Promise<OwnershipFormState> {
   const scope = await editor();
   return attempt(async () => {

@@ -628,7 +628,6 @@ export async function mergeTasks(scope: Scope, sourceId: string, targetId: strin
         where: { teamId: scope.teamId, setTaskId: sourceId },
         data: { setTaskId: targetId },
       });
-      await tx.outcome.updateMany({ where: { teamId: scope.teamId, taskId: sourceId }, data: { taskId: targetId } });
       await tx.task.delete({ where: { teamId_id: { teamId: scope.teamId, id: sourceId } } });
       await tx.task.update({
         where: { teamId_id: { teamId: scope.teamId, id: targetId } },
@@ -662,7 +661,6 @@ export async function deleteTask(scope: Scope, id: string) {
       await assertNoRuleSets(tx, scope.teamId, { setTaskId: id }, "task");
       const runs = await tx.run.findMany({ where: { teamId: scope.teamId, taskId: id }, select: { id: true } });
       await tx.run.updateMany({ where: { teamId: scope.teamId, taskId: id }, data: { taskId: null, taskSetBy: null } });
-      await tx.outcome.updateMany({ where: { teamId: scope.teamId, taskId: id }, data: { taskId: null } });
       await ignoreKeys(
         tx,
         scope.teamId,

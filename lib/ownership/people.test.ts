@@ -19,6 +19,7 @@ import { unallocatedGroups } from "@/lib/queries/unallocated-groups";
 import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { wholeRange } from "@/lib/testing/ingest-fixtures";
 import { expectRollupsAddUp, ingestMultiMachine } from "@/lib/testing/multi-machine";
+import { reattributeTeam } from "@/lib/testing/reattribute-team";
 import {
   createPerson,
   createRule,
@@ -33,7 +34,6 @@ import {
   renameProject,
   renameTask,
 } from "./manage";
-import { reattributeTeam } from "./reattribute";
 
 let team: TestTeam;
 let admin: Scope;

@@ -269,17 +269,6 @@ export async function attributePullRequestRuns(teamId: string, runIds: string[])
   );
 }
 
-/** Re-applies the current rules and links to all of a team's history. */
-export async function reattributeTeam(teamId: string): Promise<string[]> {
-  return db().$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
-      return attributeRunsInTransaction(tx, teamId, null, await loadAttributionContext(tx, teamId));
-    },
-    { timeout: 300_000, maxWait: 60_000 },
-  );
-}
-
 export interface AttributionMove {
   field: "owner" | "project" | "task";
   fromId: string | null;

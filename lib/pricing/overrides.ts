@@ -1,19 +1,81 @@
-/** A team's price overrides, read the one way every pricer (the writer, the findings, the context package) reads them. */
+/**
+ * A team's price overrides as stored: the one loader every pricing caller uses (the ingest writer,
+ * the re-pricing job, findings, context packages, the cost anatomy), and the rows the Prices page
+ * shows. Changes are lib/pricing/manage.ts's.
+ */
+import type { Scope } from "@/lib/auth/scope";
+import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { PriceOverride } from "./price-book";
+import { addDays, dayOf } from "@/lib/queries/params";
+import type { OverrideRates, PriceOverride } from "./price-book";
 
 type Reader = Pick<Prisma.TransactionClient, "priceOverride">;
+export type StoredOverride = Awaited<ReturnType<Reader["priceOverride"]["findMany"]>>[number];
 
-export async function teamPriceOverrides(reader: Reader, teamId: string): Promise<PriceOverride[]> {
-  const rows = await reader.priceOverride.findMany({ where: { teamId } });
-  return rows.map((row) => ({
+/** "3.75" -> 3_750_000n at scale 6: the decimal's digits as a whole number of millionths. */
+function millionths(value: { toFixed(places: number): string }): bigint {
+  return BigInt(value.toFixed(6).replace(".", ""));
+}
+
+function toPriceOverride(row: StoredOverride): PriceOverride {
+  const base = { id: row.id, model: row.model, effectiveFrom: row.effectiveFrom, effectiveUntil: row.effectiveUntil };
+  if (row.discountPercent !== null)
+    return { ...base, price: { kind: "discount", percentMillionths: millionths(row.discountPercent) } };
+  const rate = (value: StoredOverride["inputPerM"]) => (value === null ? 0n : millionths(value));
+  const rates: OverrideRates = {
+    input: rate(row.inputPerM),
+    cacheWrite5m: rate(row.cacheWrite5mPerM),
+    cacheWrite1h: rate(row.cacheWrite1hPerM),
+    cacheRead: rate(row.cacheReadPerM),
+    output: rate(row.outputPerM),
+  };
+  return { ...base, price: { kind: "rates", rates } };
+}
+
+/** Every override of the team, as the price book takes them. */
+export async function loadPriceOverrides(tx: Reader, teamId: string): Promise<PriceOverride[]> {
+  return (await tx.priceOverride.findMany({ where: { teamId } })).map(toPriceOverride);
+}
+
+/** An override as the Prices page shows it: days (the last one inclusive) and decimals as text. */
+export interface PriceOverrideRow {
+  id: string;
+  model: string;
+  from: string;
+  until: string | null;
+  price:
+    | { kind: "discount"; percent: string }
+    | { kind: "rates"; input: string; cacheWrite5m: string; cacheWrite1h: string; cacheRead: string; output: string };
+  createdAt: Date;
+}
+
+const plain = (value: { toString(): string } | null) => (value === null ? "0" : value.toString());
+
+export function toRow(row: StoredOverride): PriceOverrideRow {
+  return {
     id: row.id,
     model: row.model,
-    effectiveFrom: row.effectiveFrom,
-    inputPerM: Number(row.inputPerM),
-    outputPerM: Number(row.outputPerM),
-    cacheReadPerM: Number(row.cacheReadPerM),
-    cacheWrite5mPerM: Number(row.cacheWrite5mPerM),
-    cacheWrite1hPerM: Number(row.cacheWrite1hPerM),
-  }));
+    from: dayOf(row.effectiveFrom),
+    until: row.effectiveUntil === null ? null : addDays(dayOf(row.effectiveUntil), -1),
+    price:
+      row.discountPercent !== null
+        ? { kind: "discount", percent: row.discountPercent.toString() }
+        : {
+            kind: "rates",
+            input: plain(row.inputPerM),
+            cacheWrite5m: plain(row.cacheWrite5mPerM),
+            cacheWrite1h: plain(row.cacheWrite1hPerM),
+            cacheRead: plain(row.cacheReadPerM),
+            output: plain(row.outputPerM),
+          },
+    createdAt: row.createdAt,
+  };
+}
+
+export async function listPriceOverrides(scope: Scope): Promise<PriceOverrideRow[]> {
+  const rows = await db().priceOverride.findMany({
+    where: { teamId: scope.teamId },
+    orderBy: [{ model: "asc" }, { effectiveFrom: "asc" }],
+  });
+  return rows.map(toRow);
 }

@@ -1,7 +1,7 @@
 import { calcPrice } from "@pydantic/genai-prices";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type PricedTokens, type PriceOverride, priceCall } from "./price-book";
+import { type OverrideRates, type PricedTokens, type PriceOverride, priceCall } from "./price-book";
 
 const call = (overrides: Partial<PricedTokens>): PricedTokens => ({
   model: "claude-opus-4-6",
@@ -124,15 +124,25 @@ describe("list prices (SOURCES.md per-million figures)", () => {
 });
 
 describe("team overrides", () => {
-  const override = (id: string, model: string, effectiveFrom: string, inputPerM: number): PriceOverride => ({
+  const rates = (input: bigint): OverrideRates => ({
+    input,
+    cacheWrite5m: 0n,
+    cacheWrite1h: 0n,
+    cacheRead: 0n,
+    output: 0n,
+  });
+  const override = (
+    id: string,
+    model: string,
+    effectiveFrom: string,
+    inputPerM: number,
+    effectiveUntil: string | null = null,
+  ): PriceOverride => ({
     id,
     model,
     effectiveFrom: new Date(effectiveFrom),
-    inputPerM,
-    outputPerM: 0,
-    cacheReadPerM: 0,
-    cacheWrite5mPerM: 0,
-    cacheWrite1hPerM: 0,
+    effectiveUntil: effectiveUntil === null ? null : new Date(effectiveUntil),
+    price: { kind: "rates", rates: rates(BigInt(inputPerM) * 1_000_000n) },
   });
 
   it("wins over list prices once effective; exact names beat prefixes; newest wins", () => {
@@ -148,5 +158,69 @@ describe("team overrides", () => {
     expect(
       priceCall(call({ uncachedInput: 1e6, timestamp: new Date("2025-12-01T00:00:00Z") }), overrides).rule,
     ).toMatch(/^genai-prices:/);
+  });
+
+  it("ends at effectiveUntil (exclusive): the list price, or unpriced, again from then on", () => {
+    const overrides = [override("feb", "acme-coder-1", "2026-02-01T00:00:00Z", 2, "2026-03-01T00:00:00Z")];
+    const at = (timestamp: string) =>
+      priceCall(call({ model: "acme-coder-1", uncachedInput: 1e6, timestamp: new Date(timestamp) }), overrides);
+    expect(at("2026-01-31T23:59:59.999Z").priced).toBe(false);
+    expect(at("2026-02-01T00:00:00Z").costUsd).toBe(2);
+    expect(at("2026-02-28T23:59:59.999Z").costUsd).toBe(2);
+    expect(at("2026-03-01T00:00:00Z")).toEqual({ costUsd: 0, priced: false, rule: "unpriced", tier: null });
+  });
+
+  it("prices explicit rates exactly to 1e-12 USD, whatever the counts", () => {
+    const exact: PriceOverride = {
+      id: "x",
+      model: "acme-*",
+      effectiveFrom: new Date(0),
+      effectiveUntil: null,
+      // 0.000001, 3.75, 6.1, 0.3, 15.123456 USD per million tokens
+      price: {
+        kind: "rates",
+        rates: {
+          input: 1n,
+          cacheWrite5m: 3_750_000n,
+          cacheWrite1h: 6_100_000n,
+          cacheRead: 300_000n,
+          output: 15_123_456n,
+        },
+      },
+    };
+    const count = fc.integer({ min: 0, max: 10_000_000 });
+    fc.assert(
+      fc.property(count, count, count, count, count, (uncachedInput, cacheWrite5m, cacheWrite1h, cacheRead, output) => {
+        const price = priceCall(
+          call({ model: "acme-coder", uncachedInput, cacheWrite5m, cacheWrite1h, cacheRead, output }),
+          [exact],
+        );
+        const units =
+          BigInt(uncachedInput) * 1n +
+          BigInt(cacheWrite5m) * 3_750_000n +
+          BigInt(cacheWrite1h) * 6_100_000n +
+          BigInt(cacheRead) * 300_000n +
+          BigInt(output) * 15_123_456n;
+        const text = units.toString().padStart(13, "0");
+        expect(price.costUsd.toFixed(12)).toBe(`${text.slice(0, -12)}.${text.slice(-12)}`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("takes a discount off the list price (rounded half up to 1e-12 USD); a discount prices no unknown model", () => {
+    const discount: PriceOverride = {
+      id: "d",
+      model: "claude-sonnet-4-5",
+      effectiveFrom: new Date(0),
+      effectiveUntil: null,
+      price: { kind: "discount", percentMillionths: 12_500_000n },
+    };
+    // Sonnet 4.5 list: $3 input, $15 output per million: 1,000 + 1,000 tokens cost $0.018; 12.5% off: $0.01575.
+    const price = priceCall(call({ model: "claude-sonnet-4-5", uncachedInput: 1000, output: 1000 }), [discount]);
+    expect(price.costUsd.toFixed(12)).toBe("0.015750000000");
+    expect(price.rule).toBe("override:d:genai-prices:anthropic/claude-sonnet-4-5@base");
+    const unknown = { ...discount, model: "acme-coder-1" };
+    expect(priceCall(call({ model: "acme-coder-1", uncachedInput: 1000 }), [unknown]).priced).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Prices one model call (FORMATS.md, "Pricing rules").
+ * Prices one model call (docs/FORMATS.md, "Pricing rules").
  *
  * List prices come from @pydantic/genai-prices' bundled table (never fetched at run time; updates
  * arrive with package upgrades and team overrides). The package resolves a model name to its
@@ -16,17 +16,30 @@ export type PricedTokens = Pick<
   "model" | "timestamp" | "uncachedInput" | "cacheRead" | "cacheWrite5m" | "cacheWrite1h" | "output" | "speed"
 >;
 
-/** A team's own price for a model (from the database later); wins over list prices once effective. */
+/**
+ * Per-token prices of an override in micro-dollars per million tokens, which is 1e-12 USD per token:
+ * whole numbers, so an override's cost is exact to the 1e-12 USD the database stores.
+ */
+export interface OverrideRates {
+  input: bigint;
+  cacheWrite5m: bigint;
+  cacheWrite1h: bigint;
+  cacheRead: bigint;
+  output: bigint;
+}
+
+/**
+ * A team's own price for a model (PriceOverride, loaded by lib/pricing/overrides.ts): explicit
+ * rates, or a discount on the list price in millionths of a percent (12.5% = 12_500_000n).
+ */
 export interface PriceOverride {
   id: string;
-  /** An exact model name, or a prefix ending in `*` (e.g. `claude-opus-4-*`). */
+  /** An exact model name, or a prefix ending in `*` (e.g. `claude-opus-4-*`; `*` alone: every model). */
   model: string;
   effectiveFrom: Date;
-  inputPerM: number;
-  outputPerM: number;
-  cacheReadPerM: number;
-  cacheWrite5mPerM: number;
-  cacheWrite1hPerM: number;
+  /** Exclusive; null: open-ended. */
+  effectiveUntil: Date | null;
+  price: { kind: "rates"; rates: OverrideRates } | { kind: "discount"; percentMillionths: bigint };
 }
 
 export interface CallPrice {
@@ -195,14 +208,20 @@ function listPrice(call: PricedTokens, prices: ModelPrice): { costUsd: number; t
   return { costUsd, tier: tierStart === null ? null : `input>${tierStart}` };
 }
 
+/** Whether an override's model pattern names `model`: the exact name, or a prefix ending in `*`. */
+export function patternMatches(pattern: string, model: string): boolean {
+  return pattern.endsWith("*") ? model.startsWith(pattern.slice(0, -1)) : pattern === model;
+}
+
 function matchingOverride(model: string, timestamp: Date, overrides: readonly PriceOverride[]): PriceOverride | null {
+  const time = timestamp.getTime();
   let best: PriceOverride | null = null;
   let bestExact = false;
   for (const override of overrides) {
-    if (override.effectiveFrom.getTime() > timestamp.getTime()) continue;
+    if (override.effectiveFrom.getTime() > time) continue;
+    if (override.effectiveUntil !== null && override.effectiveUntil.getTime() <= time) continue;
+    if (!patternMatches(override.model, model)) continue;
     const exact = override.model === model;
-    const prefixMatch = override.model.endsWith("*") && model.startsWith(override.model.slice(0, -1));
-    if (!exact && !prefixMatch) continue;
     // An exact name beats a prefix; then the most recent price; then the longest prefix.
     const better =
       best === null ||
@@ -224,30 +243,88 @@ function fastMultiplier(model: string): number | null {
   return FAST_MODE_MULTIPLIERS.find((entry) => lower.startsWith(entry.modelPrefix))?.multiplier ?? null;
 }
 
-/** The cost of one call: a team override when one is effective, else the list price at the call's date. */
+/** Exact cost in 1e-12 USD of a call at explicit rates (tokens x micro-dollars per million). */
+function ratesCost(call: PricedTokens, rates: OverrideRates): bigint {
+  return (
+    BigInt(call.uncachedInput) * rates.input +
+    BigInt(call.cacheRead) * rates.cacheRead +
+    BigInt(call.cacheWrite5m) * rates.cacheWrite5m +
+    BigInt(call.cacheWrite1h) * rates.cacheWrite1h +
+    BigInt(call.output) * rates.output
+  );
+}
+
+const HUNDRED_PERCENT = 100_000_000n;
+
+/** A cost in 1e-12 USD less a discount, rounded half up to 1e-12 USD. */
+function discounted(units: bigint, percentMillionths: bigint): bigint {
+  return (units * (HUNDRED_PERCENT - percentMillionths) + HUNDRED_PERCENT / 2n) / HUNDRED_PERCENT;
+}
+
+/** Dollars as whole 1e-12 USD, as the database stores them (numeric(24,12)). */
+const toUnits = (usd: number) => BigInt(usd.toFixed(12).replace(".", ""));
+/** Exact for any one call's cost: below 2^53 units the division gives the double nearest the 12-place decimal. */
+const fromUnits = (units: bigint) => Number(units) / 1e12;
+
+function listPriceOf(call: PricedTokens): CallPrice | null {
+  const resolved = resolveModel(call.model);
+  if (resolved === null) return null;
+  const period = periodAt(resolved.periods, call.timestamp);
+  const { costUsd, tier } = listPrice(call, period.prices);
+  return { costUsd, priced: true, rule: `${resolved.ruleBase}@${period.label}`, tier };
+}
+
+/**
+ * The cost of one call: a team override when one is in effect at the call's time (explicit rates,
+ * or a discount on the list price), else the list price at the call's date. A discount on a model
+ * the table does not know prices nothing: the call stays unpriced.
+ */
 export function priceCall(call: PricedTokens, overrides: readonly PriceOverride[] = []): CallPrice {
-  let price: CallPrice;
   const override = overrides.length > 0 ? matchingOverride(call.model, call.timestamp, overrides) : null;
-  if (override !== null) {
-    const costUsd =
-      (call.uncachedInput * override.inputPerM +
-        call.cacheRead * override.cacheReadPerM +
-        call.cacheWrite5m * override.cacheWrite5mPerM +
-        call.cacheWrite1h * override.cacheWrite1hPerM +
-        call.output * override.outputPerM) /
-      1e6;
-    price = { costUsd, priced: true, rule: `override:${override.id}`, tier: null };
-  } else {
-    const resolved = resolveModel(call.model);
-    if (resolved === null) return { costUsd: 0, priced: false, rule: "unpriced", tier: null };
-    const period = periodAt(resolved.periods, call.timestamp);
-    const { costUsd, tier } = listPrice(call, period.prices);
-    price = { costUsd, priced: true, rule: `${resolved.ruleBase}@${period.label}`, tier };
+  const multiplier = call.speed === "fast" ? fastMultiplier(call.model) : 1;
+  const fastRule =
+    call.speed !== "fast" ? "" : multiplier === null ? "+fast:no-multiplier-known" : `+fast:x${multiplier}`;
+  const times = BigInt(multiplier ?? 1);
+  if (override?.price.kind === "rates") {
+    const units = ratesCost(call, override.price.rates) * times;
+    return { costUsd: fromUnits(units), priced: true, rule: `override:${override.id}${fastRule}`, tier: null };
   }
-  if (call.speed === "fast") {
-    const multiplier = fastMultiplier(call.model);
-    if (multiplier === null) return { ...price, rule: `${price.rule}+fast:no-multiplier-known` };
-    return { ...price, costUsd: price.costUsd * multiplier, rule: `${price.rule}+fast:x${multiplier}` };
+  const list = listPriceOf(call);
+  if (list === null) return { costUsd: 0, priced: false, rule: "unpriced", tier: null };
+  if (override?.price.kind === "discount") {
+    const units = discounted(toUnits(list.costUsd) * times, override.price.percentMillionths);
+    return { ...list, costUsd: fromUnits(units), rule: `override:${override.id}:${list.rule}${fastRule}` };
   }
-  return price;
+  return { ...list, costUsd: list.costUsd * (multiplier ?? 1), rule: `${list.rule}${fastRule}` };
+}
+
+/** USD per million tokens of each kind, below any long-context tier. */
+export interface RatesPerM {
+  input: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+  output: number;
+}
+
+/** The list price of a model at a time (below long-context tiers), or null when the table does not know it. */
+export function listRates(model: string, at: Date): RatesPerM | null {
+  const resolved = resolveModel(model);
+  if (resolved === null) return null;
+  const prices = periodAt(resolved.periods, at).prices;
+  const rate = (price: PriceValue) => rateFor(price, 0)?.rate;
+  const input = rate(prices.input_mtok) ?? 0;
+  const cacheWrite5m = rate(prices.cache_write_mtok) ?? input;
+  return {
+    input,
+    cacheWrite5m,
+    cacheWrite1h: rate(prices.cache_write_1h_mtok) ?? cacheWrite5m,
+    cacheRead: rate(prices.cache_read_mtok) ?? input,
+    output: rate(prices.output_mtok) ?? 0,
+  };
+}
+
+/** The override in effect for a model at a time, if any. */
+export function overrideInEffect(model: string, at: Date, overrides: readonly PriceOverride[]): PriceOverride | null {
+  return matchingOverride(model, at, overrides);
 }

@@ -2,7 +2,7 @@
  * Cost per accepted outcome: all spend of a period, accepted or not, divided by the outcomes
  * accepted in it, by week, owner or project: `GET /api/v1/outcomes/cost` and the overview's
  * outcomes section. Spend comes from the DailySpend rollup (the same numbers as the spend API);
- * an outcome counts when a run's (or task's) latest decision is ACCEPTED and was made in the
+ * an outcome counts when a run's latest decision is ACCEPTED and was made in the
  * period, so a redelivered webhook or a re-marked run is counted once.
  */
 import { z } from "zod";
@@ -69,13 +69,13 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
   const acceptedKey = grouped
     ? runKey[query.groupBy as Exclude<OutcomeCostGroup, "week">]
     : dayKey(Prisma.sql`(x."decidedAt" AT TIME ZONE 'UTC')::date`);
-  const ownerProjectJoins = (projectId: Prisma.Sql) => Prisma.sql`
+  const ownerProjectJoins = Prisma.sql`
     LEFT JOIN "Person" o ON o."teamId" = ${scope.teamId}::uuid AND o.id = r."ownerId"
-    LEFT JOIN "Project" p ON p."teamId" = ${scope.teamId}::uuid AND p.id = ${projectId}`;
+    LEFT JOIN "Project" p ON p."teamId" = ${scope.teamId}::uuid AND p.id = r."projectId"`;
   // The same owner and project filters as the spend, on the runs behind outcomes and unaccepted spend.
-  const runFilters = (projectId: Prisma.Sql) => Prisma.sql`
+  const runFilters = Prisma.sql`
     ${dimensionFilter(Prisma.sql`coalesce(r."ownerId"::text, '')`, [Prisma.sql`o.email`, Prisma.sql`o."displayName"`], query.owner)}
-    ${dimensionFilter(Prisma.sql`coalesce(${projectId}::text, '')`, [Prisma.sql`p.name`], query.project)}`;
+    ${dimensionFilter(Prisma.sql`coalesce(r."projectId"::text, '')`, [Prisma.sql`p.name`], query.project)}`;
 
   // One statement gives the rows and the totals (GROUPING SETS), so the totals are exact sums, never
   // float sums of the rows. Keys are joined as "k:<key>", the total row as "t:".
@@ -90,23 +90,22 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
       SELECT ${joinKey} AS key, sum(v) AS usd FROM (
         SELECT ${unacceptedKey} AS k, s."costUsd" AS v
         FROM "RunDaySpend" s JOIN "Run" r ON r."teamId" = s."teamId" AND r.id = s."runId"
-        ${ownerProjectJoins(Prisma.sql`r."projectId"`)}
+        ${ownerProjectJoins}
         WHERE s."teamId" = ${scope.teamId}::uuid AND s.day >= ${from}::date AND s.day < ${toExclusive}::date
-          AND r.outcome IS DISTINCT FROM 'ACCEPTED' ${runFilters(Prisma.sql`r."projectId"`)}) x
+          AND r.outcome IS DISTINCT FROM 'ACCEPTED' ${runFilters}) x
       GROUP BY GROUPING SETS ((k), ())
     ), latest AS (
-      SELECT DISTINCT ON (coalesce(x."runId", x."taskId")) x.*
+      SELECT DISTINCT ON (x."runId") x.*
       FROM "Outcome" x WHERE x."teamId" = ${scope.teamId}::uuid
-      ORDER BY coalesce(x."runId", x."taskId"), x."decidedAt" DESC, x.id DESC
+      ORDER BY x."runId", x."decidedAt" DESC, x.id DESC
     ), accepted AS (
       SELECT ${joinKey} AS key, count(*) AS n FROM (
         SELECT ${acceptedKey} AS k
         FROM latest x
         LEFT JOIN "Run" r ON r."teamId" = x."teamId" AND r.id = x."runId"
-        LEFT JOIN "Task" t ON t."teamId" = x."teamId" AND t.id = x."taskId"
-        ${ownerProjectJoins(Prisma.sql`coalesce(r."projectId", t."projectId")`)}
+        ${ownerProjectJoins}
         WHERE x.status = 'ACCEPTED' AND x."decidedAt" >= ${from} AND x."decidedAt" < ${toExclusive}
-          ${runFilters(Prisma.sql`coalesce(r."projectId", t."projectId")`)}) x
+          ${runFilters}) x
       GROUP BY GROUPING SETS ((k), ())
     )
     SELECT substr(coalesce(spend.key, accepted.key, unaccepted.key), 3) AS key,

@@ -82,13 +82,19 @@ export async function spendByGroup(
 ): Promise<{ rows: ({ key: string } & Tokens)[]; totals: Tokens }> {
   assertMayBreakDown(scope, query, "spend by owner needs");
   const source = dailySpendSource(scope, query);
-  const key = groupKey[query.groupBy];
-  const order = query.groupBy === "day" || query.groupBy === "week" ? Prisma.sql`key` : Prisma.sql`"costUsd" DESC, key`;
-  const [rows, totals] = await Promise.all([
-    db().$queryRaw<
-      ({ key: string } & Tokens)[]
-    >`SELECT ${key} AS key, ${sumTokens("d")} ${source} GROUP BY 1 ORDER BY ${order}`,
-    db().$queryRaw<Tokens[]>`SELECT ${sumTokens("d")} ${source}`,
-  ]);
-  return { rows: rows.map((row) => ({ key: row.key, ...pickTokens(row) })), totals: pickTokens(totals[0]!) };
+  const order =
+    query.groupBy === "day" || query.groupBy === "week" ? Prisma.sql`s.key` : Prisma.sql`"costUsd" DESC, s.key`;
+  // Rows and totals in one statement (the empty grouping set is the totals row, there even when
+  // no row matches): the overview asks this eleven times at once, and each statement holds a
+  // pooled connection.
+  const rows = await db().$queryRaw<({ key: string | null; total: number } & Tokens)[]>`
+    SELECT s.key, grouping(s.key) AS total, ${sumTokens("s")}
+    FROM (SELECT ${groupKey[query.groupBy]} AS key, d.* ${source}) s
+    GROUP BY GROUPING SETS ((s.key), ())
+    ORDER BY grouping(s.key), ${order}`;
+  const totals = rows.find((row) => row.total === 1)!;
+  return {
+    rows: rows.filter((row) => row.total === 0).map((row) => ({ key: row.key!, ...pickTokens(row) })),
+    totals: pickTokens(totals),
+  };
 }

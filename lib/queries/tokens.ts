@@ -1,5 +1,5 @@
 /**
- * The token fields of CONTRACT.md, as SQL select lists over our tables and as the JSON shape.
+ * The token fields of docs/CONTRACT.md, as SQL select lists over our tables and as the JSON shape.
  * Sums are exact numerics in the database and cast to double only on the way out.
  */
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -16,15 +16,6 @@ export function sumTokens(alias: string): Prisma.Sql {
     coalesce(sum(${col("costUsd")}), 0)::float8 AS "costUsd",
     coalesce(sum(${col("calls")}), 0)::float8 AS "calls"`;
 }
-
-export const zeroTokens: Tokens = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheWriteTokens: 0,
-  cacheReadTokens: 0,
-  costUsd: 0,
-  calls: 0,
-};
 
 export function pickTokens(row: Tokens): Tokens {
   return {

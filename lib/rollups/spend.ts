@@ -6,9 +6,11 @@
  *   task), model and the agent it came from (the run's source). A run split among owners contributes its exact share to each of them.
  * The ingest writer adds a chunk's deltas (applySpendDeltas); re-attribution rebuilds whole days
  * of DailySpend from RunDaySpend (rebuildDailySpend). Both go through one SQL shape (addToDailySpend).
+ * Re-pricing moves run totals and RunDaySpend by the calls' cost differences and rebuilds the
+ * days they fall on (applyCostChanges).
  */
 
-import { type RowOf, recordColumns, tableColumns } from "@/lib/db/columns";
+import { type RowOf, recordColumns, type SqlClient, tableColumns } from "@/lib/db/columns";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { RunDaySpendModel } from "@/lib/generated/prisma/models/RunDaySpend";
 
@@ -54,7 +56,7 @@ function addToDailySpend(teamId: string, amounts: Prisma.Sql): Prisma.Sql {
  * Adds deltas to all three levels in the caller's transaction (after the runs' attribution is
  * settled, so the spend lands on their owner, project and task). Rows a retraction empties go.
  */
-export async function applySpendDeltas(tx: Tx, teamId: string, deltas: SpendDelta[]): Promise<void> {
+export async function applySpendDeltas(tx: SqlClient, teamId: string, deltas: SpendDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   const d = spendDeltaColumns.from(deltas, "d");
   await tx.$executeRaw`
@@ -94,6 +96,27 @@ export async function rebuildDailySpend(tx: Tx, teamId: string, days: string[]):
       Prisma.sql`(SELECT * FROM "RunDaySpend" WHERE "teamId" = ${teamId}::uuid AND day = ANY(${days}::date[])) d`,
     ),
   );
+}
+
+/** How much the calls of a run on one day and model cost more (or less) after re-pricing. */
+export const costChangeColumns = spendDeltaColumns.pick("runId", "day", "model", "costUsd");
+export type CostChange = RowOf<typeof costChangeColumns>;
+
+/**
+ * After calls were re-priced (their tokens unchanged): adds the cost differences to run totals and
+ * RunDaySpend, then rebuilds the days they fall on from RunDaySpend, in the caller's transaction.
+ */
+export async function applyCostChanges(tx: Tx, teamId: string, changes: CostChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const c = costChangeColumns.from(changes, "c");
+  await tx.$executeRaw`
+    UPDATE "RunDaySpend" s SET "costUsd" = s."costUsd" + c."costUsd" FROM ${c}
+    WHERE s."teamId" = ${teamId}::uuid AND s."runId" = c."runId" AND s.day = c.day AND s.model = c.model`;
+  await tx.$executeRaw`
+    UPDATE "Run" r SET "costUsd" = r."costUsd" + s.cost
+    FROM (SELECT c."runId", sum(c."costUsd") AS cost FROM ${c} GROUP BY c."runId") s
+    WHERE r."teamId" = ${teamId}::uuid AND r.id = s."runId"`;
+  await rebuildDailySpend(tx, teamId, [...new Set(changes.map((change) => change.day))]);
 }
 
 const dayColumns = recordColumns({ day: "date" });

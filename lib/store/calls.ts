@@ -2,14 +2,13 @@
  * The Call table's SQL for the ingest writer: a call's identity is (team, source, callKey); the
  * writer locks the stored copies of a chunk's calls, inserts new ones, replaces a stored copy by
  * a more complete one, learns message ids stored before they were kept, and retracts /btw
- * sidechain copies (FORMATS.md Claude Code rule 3).
+ * sidechain copies (docs/FORMATS.md Claude Code rule 3).
  */
 
-import { type RowOf, recordColumns, tableColumns } from "@/lib/db/columns";
+import type { BulkConnection } from "@/lib/db/bulk";
+import { type RowOf, recordColumns, type SqlClient, tableColumns } from "@/lib/db/columns";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { CallModel } from "@/lib/generated/prisma/models/Call";
-
-type Tx = Prisma.TransactionClient;
 
 /** A call as written: every column but the team and batch, which the statement adds. */
 export const callColumns = tableColumns<CallModel>()({
@@ -61,13 +60,17 @@ const identityColumns = storedCallColumns.pick("source", "callKey");
 export type CallIdentity = RowOf<typeof identityColumns>;
 
 /** The stored copies of these calls, locked until the transaction ends. */
-export async function lockStoredCalls(tx: Tx, teamId: string, identities: CallIdentity[]): Promise<StoredCall[]> {
+export async function lockStoredCalls(
+  bulk: BulkConnection,
+  teamId: string,
+  identities: CallIdentity[],
+): Promise<StoredCall[]> {
   if (identities.length === 0) return [];
   return storedCallColumns.read(
-    tx,
+    bulk,
     Prisma.sql`
     SELECT ${storedCallColumns.select("c")}
-    FROM "Call" c JOIN ${identityColumns.from(identities, "k")} ON c.source = k.source AND c."callKey" = k."callKey"
+    FROM "Call" c JOIN ${await bulk.stage(identityColumns, identities, "k")} ON c.source = k.source AND c."callKey" = k."callKey"
     WHERE c."teamId" = ${teamId}::uuid
     FOR UPDATE OF c`,
   );
@@ -76,7 +79,11 @@ export async function lockStoredCalls(tx: Tx, teamId: string, identities: CallId
 const messageIdColumns = storedCallColumns.pick("messageId");
 
 /** Which of these message ids the team holds as main-thread Claude Code calls. */
-export async function storedMainThreadMessageIds(tx: Tx, teamId: string, messageIds: string[]): Promise<string[]> {
+export async function storedMainThreadMessageIds(
+  tx: SqlClient,
+  teamId: string,
+  messageIds: string[],
+): Promise<string[]> {
   if (messageIds.length === 0) return [];
   const rows = await messageIdColumns.read(
     tx,
@@ -87,12 +94,17 @@ export async function storedMainThreadMessageIds(tx: Tx, teamId: string, message
   return rows.flatMap((row) => (row.messageId === null ? [] : [row.messageId]));
 }
 
-/** Inserts new calls and replaces stored copies (same identity) by these, in one statement. */
-export async function upsertCalls(tx: Tx, teamId: string, batchId: string, rows: CallRow[]): Promise<void> {
+/** Inserts new calls and replaces stored copies (same identity) by these: staged with COPY, merged in one statement. */
+export async function upsertCalls(
+  bulk: BulkConnection,
+  teamId: string,
+  batchId: string,
+  rows: CallRow[],
+): Promise<void> {
   if (rows.length === 0) return;
-  await tx.$executeRaw`
+  await bulk.$executeRaw`
     INSERT INTO "Call" ("teamId", ${callColumns.names()}, "batchId")
-    SELECT ${teamId}::uuid, t.*, ${batchId}::uuid FROM ${callColumns.from(rows, "t")}
+    SELECT ${teamId}::uuid, t.*, ${batchId}::uuid FROM ${await bulk.stage(callColumns, rows, "t")}
     ON CONFLICT ("teamId", source, "callKey") DO UPDATE SET
       timestamp = excluded.timestamp, model = excluded.model, "messageId" = coalesce("Call"."messageId", excluded."messageId"),
       "uncachedInput" = excluded."uncachedInput", "cacheRead" = excluded."cacheRead", "cacheWrite5m" = excluded."cacheWrite5m",
@@ -106,7 +118,7 @@ const learnedColumns = tableColumns<CallModel>()({ id: "bigint", messageId: "tex
 export type LearnedMessageId = RowOf<typeof learnedColumns>;
 
 /** Calls stored before message ids were kept: their ids, so rule 3 can see them. */
-export async function learnMessageIds(tx: Tx, teamId: string, learned: LearnedMessageId[]): Promise<void> {
+export async function learnMessageIds(tx: SqlClient, teamId: string, learned: LearnedMessageId[]): Promise<void> {
   if (learned.length === 0) return;
   await tx.$executeRaw`
     UPDATE "Call" c SET "messageId" = l."messageId", "isSidechain" = l."isSidechain"
@@ -119,7 +131,7 @@ export async function learnMessageIds(tx: Tx, teamId: string, learned: LearnedMe
  * keys (replays dropped in this chunk); returns what it deleted, for the rollups to subtract.
  */
 export async function deleteSidechainCopies(
-  tx: Tx,
+  tx: SqlClient,
   teamId: string,
   mainMessageIds: string[],
   replayKeys: string[],
@@ -138,3 +150,72 @@ export async function deleteSidechainCopies(
 /** Ids of calls as a record set (the tool-call module moves or deletes what they asked for). */
 export const retractedCallColumns = recordColumns({ id: "bigint", messageId: "text?" });
 export type RetractedCall = RowOf<typeof retractedCallColumns>;
+
+/** A stored call as re-pricing reads it: its tokens, time, model and speed, and the price it has. */
+export const callPriceColumns = tableColumns<CallModel>()({
+  id: "bigint",
+  runId: "uuid",
+  timestamp: "timestamptz",
+  model: "text",
+  speed: "text",
+  uncachedInput: "int",
+  cacheRead: "int",
+  cacheWrite5m: "int",
+  cacheWrite1h: "int",
+  output: "int",
+  costUsd: "numeric",
+  priced: "boolean",
+  priceRule: "text",
+  priceTier: "text?",
+});
+export type CallPriceRow = RowOf<typeof callPriceColumns>;
+
+/** Calls of one model pattern (exact, `prefix*`, or `*`) in a time range. */
+export interface CallRange {
+  model: string;
+  from: Date;
+  /** Exclusive; null: open-ended. */
+  until: Date | null;
+}
+
+function modelCondition(alias: string, pattern: string): Prisma.Sql {
+  const model = Prisma.raw(`${alias}.model`);
+  if (pattern === "*") return Prisma.sql`true`;
+  if (pattern.endsWith("*")) return Prisma.sql`starts_with(${model}, ${pattern.slice(0, -1)})`;
+  return Prisma.sql`${model} = ${pattern}`;
+}
+
+/**
+ * The next `limit` calls of a range after `after` in (timestamp, id) order: a keyset walk on the
+ * (teamId, timestamp) index, so each batch reads only its own calls however long the history.
+ */
+export async function callsToPrice(
+  tx: SqlClient,
+  teamId: string,
+  range: CallRange,
+  after: { timestamp: Date; id: string } | null,
+  limit: number,
+): Promise<CallPriceRow[]> {
+  return callPriceColumns.read(
+    tx,
+    Prisma.sql`
+    SELECT ${callPriceColumns.select("c")} FROM "Call" c
+    WHERE c."teamId" = ${teamId}::uuid AND c.timestamp >= ${range.from}
+      ${range.until === null ? Prisma.empty : Prisma.sql`AND c.timestamp < ${range.until}`}
+      ${after === null ? Prisma.empty : Prisma.sql`AND (c.timestamp, c.id) > (${after.timestamp}, ${after.id}::bigint)`}
+      AND ${modelCondition("c", range.model)}
+    ORDER BY c.timestamp, c.id LIMIT ${limit}`,
+  );
+}
+
+const newPriceColumns = callPriceColumns.pick("id", "costUsd", "priced", "priceRule", "priceTier");
+export type NewCallPrice = RowOf<typeof newPriceColumns>;
+
+/** Stores new prices of calls (their rollups are the caller's: lib/rollups/spend.ts). */
+export async function setCallPrices(tx: SqlClient, teamId: string, prices: NewCallPrice[]): Promise<void> {
+  if (prices.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE "Call" c SET "costUsd" = p."costUsd", priced = p.priced, "priceRule" = p."priceRule", "priceTier" = p."priceTier"
+    FROM ${newPriceColumns.from(prices, "p")}
+    WHERE c."teamId" = ${teamId}::uuid AND c.id = p.id`;
+}

@@ -3,7 +3,7 @@
  * one row per (team, kind, value), its lastSeenAt renewed whenever a run names it again.
  */
 
-import { type RowOf, tableColumns } from "@/lib/db/columns";
+import { type RowOf, type SqlClient, tableColumns } from "@/lib/db/columns";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { IdentityModel } from "@/lib/generated/prisma/models/Identity";
 
@@ -13,7 +13,7 @@ export type StoredIdentity = RowOf<typeof storedIdentityColumns>;
 
 /** Stores these identities (or renews them) and returns their ids. */
 export async function upsertIdentities(
-  tx: Prisma.TransactionClient,
+  tx: SqlClient,
   teamId: string,
   identities: RowOf<typeof identityValueColumns>[],
 ): Promise<StoredIdentity[]> {

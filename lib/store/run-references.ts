@@ -3,8 +3,7 @@
  * webhooks find a pull request's runs through them).
  */
 
-import { type RowOf, tableColumns } from "@/lib/db/columns";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { type RowOf, type SqlClient, tableColumns } from "@/lib/db/columns";
 import type { RunReferenceModel } from "@/lib/generated/prisma/models/RunReference";
 
 export const runReferenceColumns = tableColumns<RunReferenceModel>()({
@@ -16,11 +15,7 @@ export const runReferenceColumns = tableColumns<RunReferenceModel>()({
 export type RunReferenceRow = RowOf<typeof runReferenceColumns>;
 
 /** Adds the references not stored yet. */
-export async function insertRunReferences(
-  tx: Prisma.TransactionClient,
-  teamId: string,
-  rows: RunReferenceRow[],
-): Promise<void> {
+export async function insertRunReferences(tx: SqlClient, teamId: string, rows: RunReferenceRow[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.$executeRaw`
     INSERT INTO "RunReference" ("teamId", ${runReferenceColumns.names()})

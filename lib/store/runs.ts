@@ -4,11 +4,9 @@
  * the rollups' (lib/rollups/spend.ts), attribution lib/ownership's.
  */
 
-import { type RowOf, tableColumns } from "@/lib/db/columns";
+import { type RowOf, type SqlClient, tableColumns } from "@/lib/db/columns";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { RunModel } from "@/lib/generated/prisma/models/Run";
-
-type Tx = Prisma.TransactionClient;
 
 /** A run as a chunk of calls describes it; `models` joined by U+001F (split back in SQL). */
 export const runInputColumns = tableColumns<RunModel>()({
@@ -32,7 +30,12 @@ export const runKeyColumns = tableColumns<RunModel>()({ id: "uuid", externalId: 
 export type RunKey = RowOf<typeof runKeyColumns>;
 
 /** Creates or widens the runs of a chunk; `apiKeyId` is the key a new run's first calls came with. */
-export async function upsertRuns(tx: Tx, teamId: string, apiKeyId: string | null, runs: RunInput[]): Promise<RunKey[]> {
+export async function upsertRuns(
+  tx: SqlClient,
+  teamId: string,
+  apiKeyId: string | null,
+  runs: RunInput[],
+): Promise<RunKey[]> {
   if (runs.length === 0) return [];
   return runKeyColumns.read(
     tx,
@@ -58,7 +61,7 @@ export async function upsertRuns(tx: Tx, teamId: string, apiKeyId: string | null
 }
 
 /** The stored runs of these session ids (results whose calls came in an earlier chunk). */
-export async function runsOfSessions(tx: Tx, teamId: string, sessionIds: string[]): Promise<RunKey[]> {
+export async function runsOfSessions(tx: SqlClient, teamId: string, sessionIds: string[]): Promise<RunKey[]> {
   if (sessionIds.length === 0) return [];
   return runKeyColumns.read(
     tx,
@@ -79,11 +82,7 @@ export const sessionDetailColumns = runInputColumns.pick(
 export type SessionDetails = RowOf<typeof sessionDetailColumns>;
 
 /** Session details (title, repository...) for stored runs that lack them, in one statement. */
-export async function fillSessionDetails(
-  tx: Pick<Tx, "$executeRaw">,
-  teamId: string,
-  sessions: SessionDetails[],
-): Promise<void> {
+export async function fillSessionDetails(tx: SqlClient, teamId: string, sessions: SessionDetails[]): Promise<void> {
   if (sessions.length === 0) return;
   await tx.$executeRaw`
     UPDATE "Run" r SET title = coalesce(r.title, s.title), cwd = coalesce(r.cwd, s.cwd), "gitBranch" = coalesce(r."gitBranch", s."gitBranch"),

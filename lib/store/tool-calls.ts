@@ -3,12 +3,10 @@
  * is found by the call's identity (source, key); its result may arrive in the same chunk or later.
  */
 
-import { type RowOf, tableInput } from "@/lib/db/columns";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import type { BulkConnection } from "@/lib/db/bulk";
+import { type RowOf, type SqlClient, tableInput } from "@/lib/db/columns";
 import type { ToolCallModel } from "@/lib/generated/prisma/models/ToolCall";
 import { type RetractedCall, retractedCallColumns } from "./calls";
-
-type Tx = Prisma.TransactionClient;
 
 /**
  * A tool use, its result, or both. `callSource` and `callKey` name the call that asked for it
@@ -32,16 +30,16 @@ export const toolCallInputColumns = tableInput<ToolCallModel, { callSource: stri
 export type ToolCallInput = RowOf<typeof toolCallInputColumns>;
 
 /**
- * Uses and results in one statement. A result whose use is stored fills in that row; rows that
- * would not change are not rewritten, so a re-import writes nothing.
+ * Uses and results, staged with COPY and merged in one statement. A result whose use is stored
+ * fills in that row; rows that would not change are not rewritten, so a re-import writes nothing.
  */
-export async function upsertToolCalls(tx: Tx, teamId: string, rows: ToolCallInput[]): Promise<void> {
+export async function upsertToolCalls(bulk: BulkConnection, teamId: string, rows: ToolCallInput[]): Promise<void> {
   if (rows.length === 0) return;
-  await tx.$executeRaw`
+  await bulk.$executeRaw`
     INSERT INTO "ToolCall" ("teamId", "runId", "callId", "toolUseId", name, "inputBytes", summary, timestamp, "outputBytes", "outputTokens", "outputHash", "isError", "resultAt")
     SELECT ${teamId}::uuid, u."runId", c.id, u."toolUseId", coalesce(u.name, ''), coalesce(u."inputBytes", 0), u.summary, u.timestamp,
       u."outputBytes", u."outputTokens", u."outputHash", coalesce(u."isError", false), u."resultAt"
-    FROM ${toolCallInputColumns.from(rows, "u")}
+    FROM ${await bulk.stage(toolCallInputColumns, rows, "u")}
     LEFT JOIN "Call" c ON c."teamId" = ${teamId}::uuid AND c.source = u."callSource" AND c."callKey" = u."callKey"
     ON CONFLICT ("teamId", "runId", "toolUseId") DO UPDATE SET
       "callId" = coalesce(excluded."callId", "ToolCall"."callId"),
@@ -64,7 +62,7 @@ export async function upsertToolCalls(tx: Tx, teamId: string, rows: ToolCallInpu
  * than its original asked for tools in no run's real history) are deleted.
  */
 export async function moveToolCallsOfRetractedCopies(
-  tx: Tx,
+  tx: SqlClient,
   teamId: string,
   retracted: RetractedCall[],
 ): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * Generated trace corpora for property tests: Claude Code sessions and Codex rollouts exercising
- * every counting rule of FORMATS.md at once, drawn value by value from fast-check (so a failure
+ * every counting rule of docs/FORMATS.md at once, drawn value by value from fast-check (so a failure
  * shrinks and replays). The generator writes what the tools write; it does not know which lines
  * count. Rules covered:
  * - Claude Code 1: a response written once per content block, placeholder output on early lines;

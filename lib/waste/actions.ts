@@ -4,9 +4,9 @@ import { revalidatePath } from "next/cache";
 import { pageScope } from "@/lib/auth/scope";
 import { startRecomputeJob } from "@/lib/waste/recompute-job";
 
-/** Admins recompute the team's findings after prices changed (a changed outcome updates its runs' finding on its own). */
+/** Admins recompute every run's findings and context packages (a price change re-prices its own runs, a changed outcome updates its runs' finding). */
 export async function recomputeFindingsAction(): Promise<void> {
-  const scope = await pageScope("prices:manage");
+  const scope = await pageScope("findings:recompute");
   await startRecomputeJob(scope.teamId);
   revalidatePath("/waste");
 }

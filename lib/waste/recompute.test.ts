@@ -203,7 +203,7 @@ describe("GET /api/v1/waste", () => {
 });
 
 describe("GET /api/v1/runs/{id}/findings", () => {
-  it("lists a run's findings in CONTRACT.md's shape, and answers 404 to another team", async () => {
+  it("lists a run's findings in docs/CONTRACT.md's shape, and answers 404 to another team", async () => {
     const [run] = await db().$queryRaw<
       { id: string }[]
     >`SELECT "runId"::text AS id FROM "Finding" WHERE "teamId" = ${team.teamId}::uuid LIMIT 1`;
@@ -261,5 +261,48 @@ describe("GET /api/v1/runs/{id}/findings", () => {
     expect(foreign.status).toBe(404);
     const malformed = await getRunFindings(call(team.readKey, "/api/v1/runs/nope/findings"), params("nope"));
     expect(malformed.status).toBe(404);
+  });
+});
+
+describe("the recompute after an ingest", () => {
+  it("runs for the runs whose calls changed: not for a file sent again, again once it grows", async () => {
+    const scope = userScope(await createTestTeam("recompute-changed"));
+    const line = (i: number) =>
+      assistantLine({
+        sessionId: "changed",
+        messageId: `m${i}`,
+        requestId: `r${i}`,
+        input: 10,
+        cacheWrite5m: i === 2 ? 10_600 : 0,
+        cacheRead: i === 1 ? 10_000 : 0,
+        output: 20,
+        timestamp: `2026-02-10T10:0${i * 4}:00.000Z`,
+      });
+    const send = (count: number) =>
+      ingestFile(scope, {
+        format: "claude-code",
+        fileName: "changed.jsonl",
+        body: {
+          bytes: (async function* () {
+            yield Buffer.from(`${Array.from({ length: count }, (_, i) => line(i)).join("\n")}\n`);
+          })(),
+          gzip: false,
+        },
+      });
+    // A row's xmin is the transaction that wrote it: a recompute rewrites the run's rows.
+    const written = async () =>
+      (
+        await db().$queryRaw<{ xmin: string; calls: number }[]>`
+          SELECT xmin::text, calls FROM "RunCostAnatomy" WHERE "teamId" = ${scope.teamId}::uuid`
+      )[0];
+    await send(2);
+    const first = await written();
+    expect(first?.calls).toBe(2);
+    await send(2);
+    expect(await written()).toEqual(first);
+    await send(3);
+    const grown = await written();
+    expect(grown?.calls).toBe(3);
+    expect(grown?.xmin).not.toBe(first?.xmin);
   });
 });

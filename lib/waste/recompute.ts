@@ -1,6 +1,7 @@
 /**
  * Stores findings: the ingest writer calls recomputeRunFindings for the runs each upload touched;
- * recomputeTeamFindings redoes a whole team when prices change; a changed outcome only refreshes
+ * recomputeTeamFindings redoes a whole team (the Waste page; a price change redoes only its runs,
+ * lib/pricing/reprice.ts); a changed outcome only refreshes
  * the outcome finding of its runs (refreshOutcomeFindings), so marking a run never moves its other
  * findings. Findings depend on the data alone, never on when they were computed.
  */
@@ -8,7 +9,9 @@
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { teamPriceOverrides } from "@/lib/pricing/overrides";
+import { loadPriceOverrides } from "@/lib/pricing/overrides";
+import { replaceRunAnatomies } from "@/lib/rollups/cost-anatomy";
+import { costAnatomy } from "./cost-anatomy";
 import { detectRunWaste, keepWorthShowing } from "./detect-run-waste";
 import { loadRunInputs, type UsualGrowthCache } from "./load-runs";
 import { detectNoAcceptedOutcome } from "./no-accepted-outcome";
@@ -18,8 +21,8 @@ import type { WasteFinding } from "./types";
 const RUNS_PER_BATCH = 25;
 
 /**
- * Deletes and rewrites the findings of `runIds` in one transaction, reading and writing
- * RUNS_PER_BATCH runs at a time. A finding's day is its run's start day (UTC), so all of a run's
+ * Deletes and rewrites the findings of `runIds`, and their cost anatomy (RunCostAnatomy, from the
+ * same calls), in one transaction, reading and writing RUNS_PER_BATCH runs at a time. A finding's day is its run's start day (UTC), so all of a run's
  * findings fall in the same date range as the run does in the runs list.
  */
 export async function recomputeRunFindings(teamId: string, runIds: string[]): Promise<{ findings: number }> {
@@ -28,7 +31,7 @@ export async function recomputeRunFindings(teamId: string, runIds: string[]): Pr
     async (tx) => {
       // Two uploads touching the same run must not interleave their delete and insert.
       await lockTeamFindings(tx, teamId);
-      const overrides = await teamPriceOverrides(tx, teamId);
+      const overrides = await loadPriceOverrides(tx, teamId);
       const usualGrowth: UsualGrowthCache = new Map();
       for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
         const batch = runIds.slice(start, start + RUNS_PER_BATCH);
@@ -38,6 +41,12 @@ export async function recomputeRunFindings(teamId: string, runIds: string[]): Pr
         );
         await tx.$executeRaw`DELETE FROM "Finding" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${batch}::uuid[])`;
         await insertFindings(tx, teamId, rows);
+        await replaceRunAnatomies(
+          tx,
+          teamId,
+          batch,
+          inputs.map((input) => ({ runId: input.runId, anatomy: costAnatomy(input) })),
+        );
         findings += rows.length;
       }
     },

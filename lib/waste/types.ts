@@ -5,7 +5,7 @@
  */
 import type { PriceOverride } from "@/lib/pricing/price-book";
 
-/** The exact category names of CONTRACT.md's waste endpoints. */
+/** The exact category names of docs/CONTRACT.md's waste endpoints. */
 export const wasteCategories = [
   "cache-miss",
   "repeated-tool-output",

@@ -29,9 +29,18 @@ export default async function SettingsPage() {
             <li>
               <Link href="/settings/webhooks">GitHub webhook</Link>: merged pull requests mark their runs accepted.
             </li>
+            <li>
+              <Link href="/settings/prices">Prices</Link>: the team&apos;s own prices (a discount, a model the list
+              lacks), unpriced models, re-pricing history.
+            </li>
           </ul>
         ) : (
-          <p className="muted">Members and API keys are managed by the team&apos;s admins.</p>
+          <>
+            <p className="muted">Members and API keys are managed by the team&apos;s admins.</p>
+            <p>
+              <Link href="/settings/prices">Prices</Link>: what each model costs, and the models without a price.
+            </p>
+          </>
         )}
       </section>
     </>

@@ -32,7 +32,7 @@ export default async function WastePage({
   const params = await searchParams;
   const { note, ...range } = await pageDayRange(scope, params, 30);
   const readAll = maySeeEveryonesSpend(scope);
-  const canRecompute = may(scope, "prices:manage");
+  const canRecompute = may(scope, "findings:recompute");
   const [byCategory, byProject, byOwner, overTime, top, anatomy, job] = await Promise.all([
     wasteByGroup(scope, { ...range, groupBy: "category" }),
     wasteByGroup(scope, { ...range, groupBy: "project" }),

@@ -1,6 +1,6 @@
 import { errorResponse, notFound } from "@/lib/http/errors";
 
-/** Any API path without a route answers JSON too (CONTRACT.md: never an HTML page). */
+/** Any API path without a route answers JSON too (docs/CONTRACT.md: never an HTML page). */
 function noSuchRoute(request: Request) {
   return errorResponse(notFound(`API route ${new URL(request.url).pathname}`));
 }

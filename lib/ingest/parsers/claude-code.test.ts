@@ -14,7 +14,7 @@ import { claudeFileIdentity, parseClaudeCode } from "./claude-code";
 const parse = (text: string | Buffer, fileName = "session-1.jsonl", withDetails = false) =>
   collect(parseClaudeCode(chunked(text), fileName, { withDetails }));
 
-describe("Claude Code parser: counting rules (FORMATS.md)", () => {
+describe("Claude Code parser: counting rules (docs/FORMATS.md)", () => {
   it("rule 1: streamed copies of one response count once, with the largest total", async () => {
     const lines = [
       assistantLine({

@@ -1,5 +1,5 @@
 /**
- * Claude Code transcripts (FORMATS.md, "Claude Code transcripts"): one JSON object per line;
+ * Claude Code transcripts (docs/FORMATS.md, "Claude Code transcripts"): one JSON object per line;
  * assistant lines carry the usage of one API response, written once per content block.
  */
 import { isUtf8 } from "node:buffer";

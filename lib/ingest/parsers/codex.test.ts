@@ -8,7 +8,7 @@ import { detectFormat } from "./index";
 const FILE = "2026/02/23/rollout-2026-02-23T12-00-00-019c8a70-dda7-7f33-98ea-f30553347322.jsonl";
 const parse = (text: string, withDetails = false) => collect(parseCodex(chunked(text, 11), FILE, { withDetails }));
 
-describe("Codex parser: counting rules (FORMATS.md)", () => {
+describe("Codex parser: counting rules (docs/FORMATS.md)", () => {
   it("skips the null first token_count and re-emitted totals; model comes from turn_context", async () => {
     const first = { input: 1000, cached: 800, output: 100, reasoning: 40 };
     const second = { input: 500, cached: 100, output: 50, reasoning: 0 };

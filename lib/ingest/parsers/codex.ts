@@ -1,5 +1,5 @@
 /**
- * Codex CLI rollouts (FORMATS.md, "Codex CLI rollouts"): `{timestamp, type, payload}` lines.
+ * Codex CLI rollouts (docs/FORMATS.md, "Codex CLI rollouts"): `{timestamp, type, payload}` lines.
  * Usage comes as running session totals in event_msg token_count; a call is a change of total.
  *
  * Resumed and forked sessions, as Codex's own source writes them (openai/codex,

@@ -1,6 +1,6 @@
 /**
  * Splits a byte stream into lines without ever holding more than the current chunk plus one
- * partial line (FORMATS.md rule 6: sessions can exceed 500 MB, single lines many MB).
+ * partial line (docs/FORMATS.md rule 6: sessions can exceed 500 MB, single lines many MB).
  */
 import { isUtf8 } from "node:buffer";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * OpenTelemetry OTLP/HTTP export requests (FORMATS.md, "OpenTelemetry GenAI (OTLP)") to trace
+ * OpenTelemetry OTLP/HTTP export requests (docs/FORMATS.md, "OpenTelemetry GenAI (OTLP)") to trace
  * events: GenAI inference spans from ExportTraceServiceRequest, and Claude Code's
  * `claude_code.api_request` events from ExportLogsServiceRequest. Bodies are JSON or protobuf;
  * protobuf is decoded with the OpenTelemetry project's own generated code, then read by the same

@@ -1,25 +1,12 @@
-/** Cost anatomy of one run, and summed over the runs started in a date range. */
-
+/** Cost anatomy of one run, and summed over the runs started in a date range: both from the RunCostAnatomy rollup. */
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
-import { teamPriceOverrides } from "@/lib/pricing/overrides";
-import type { DateRange } from "@/lib/queries/params";
-import { dayAfter, dayStart } from "@/lib/queries/params";
-import { addAnatomy, type CostAnatomy, costAnatomy, emptyAnatomy } from "../cost-anatomy";
-import { loadRunInputs, type UsualGrowthCache } from "../load-runs";
-
-/** Runs read at a time when summing a range: bounds memory. */
-const RUNS_PER_BATCH = 25;
-
-export async function runCostAnatomy(scope: Scope, runId: string): Promise<CostAnatomy | null> {
-  const [visible] = await db().$queryRaw<
-    { id: string }[]
-  >`SELECT r.id::text AS id FROM "Run" r WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
-  if (!visible) return null;
-  const [input] = await loadRunInputs(db(), scope.teamId, [runId], await teamPriceOverrides(db(), scope.teamId));
-  return input ? costAnatomy(input) : null;
-}
+import { recordColumns } from "@/lib/db/columns";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { type DateRange, dayAfter, dayStart } from "@/lib/queries/params";
+import { anatomyColumns, anatomySums, fromRow } from "@/lib/rollups/cost-anatomy";
+import { type CostAnatomy, emptyAnatomy } from "../cost-anatomy";
 
 export interface RangeAnatomy {
   /** Every run of the team started in the range (team aggregates are open to members). */
@@ -28,42 +15,51 @@ export interface RangeAnatomy {
   topRuns: { runId: string; run: string; anatomy: CostAnatomy }[];
 }
 
+const anatomyRow = anatomyColumns.pick(
+  ...(Object.keys(anatomyColumns.columns).filter((key) => key !== "runId") as Exclude<
+    keyof typeof anatomyColumns.columns,
+    "runId"
+  >[]),
+);
+
+const topRunRow = recordColumns({ runId: "uuid", run: "text", ...anatomyRow.columns });
+
+/** One run's stored anatomy; null when the caller may not see the run or it has no calls. */
+export async function runCostAnatomy(scope: Scope, runId: string): Promise<CostAnatomy | null> {
+  const [row] = await anatomyRow.read(
+    db(),
+    Prisma.sql`
+      SELECT ${anatomyRow.select("a")} FROM "Run" r JOIN "RunCostAnatomy" a ON a."teamId" = r."teamId" AND a."runId" = r.id
+      WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`,
+  );
+  return row ? fromRow(row) : null;
+}
+
 /**
- * Reads the calls of every run in the range, RUNS_PER_BATCH runs at a time. Fine for a team's
- * month; a rollup written at recompute time is the step after this when ranges get large.
+ * Sums the stored anatomies (RunCostAnatomy) of the runs started in the range, and reads those of
+ * the most expensive runs the caller may open: two index reads, whatever the number of calls.
  */
 export async function rangeCostAnatomy(scope: Scope, range: DateRange, topCount = 5): Promise<RangeAnatomy> {
-  const from = dayStart(range.from);
-  const toExclusive = dayAfter(range.to);
-  const runs = await db().$queryRaw<{ id: string; run: string; visible: boolean }[]>`
-    SELECT r.id::text AS id, coalesce(r.title, r."externalId") AS run, (${visibleRunsCondition(scope)}) AS visible
-    FROM "Run" r WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
-    ORDER BY r."costUsd" DESC, r.id`;
-  const overrides = await teamPriceOverrides(db(), scope.teamId);
-  const top = new Set(
-    runs
-      .filter((run) => run.visible)
-      .slice(0, topCount)
-      .map((run) => run.id),
-  );
-  const team = emptyAnatomy();
-  const topRuns: RangeAnatomy["topRuns"] = [];
-  const usualGrowth: UsualGrowthCache = new Map();
-  for (let start = 0; start < runs.length; start += RUNS_PER_BATCH) {
-    const batch = runs.slice(start, start + RUNS_PER_BATCH);
-    for (const input of await loadRunInputs(
+  const started = Prisma.sql`r."startedAt" >= ${dayStart(range.from)} AND r."startedAt" < ${dayAfter(range.to)}`;
+  const [[team], top] = await Promise.all([
+    anatomyRow.read(
       db(),
-      scope.teamId,
-      batch.map((run) => run.id),
-      overrides,
-      usualGrowth,
-    )) {
-      const anatomy = costAnatomy(input);
-      addAnatomy(team, anatomy);
-      if (top.has(input.runId))
-        topRuns.push({ runId: input.runId, run: batch.find((run) => run.id === input.runId)!.run, anatomy });
-    }
-  }
-  topRuns.sort((a, b) => b.anatomy.costUsd - a.anatomy.costUsd);
-  return { team, topRuns };
+      Prisma.sql`
+        SELECT ${anatomySums} FROM "RunCostAnatomy" a
+        JOIN "Run" r ON r."teamId" = a."teamId" AND r.id = a."runId"
+        WHERE a."teamId" = ${scope.teamId}::uuid AND ${started}`,
+    ),
+    topRunRow.read(
+      db(),
+      Prisma.sql`
+        SELECT r.id::text AS "runId", coalesce(r.title, r."externalId") AS run, ${anatomyRow.select("a")}
+        FROM "Run" r JOIN "RunCostAnatomy" a ON a."teamId" = r."teamId" AND a."runId" = r.id
+        WHERE ${visibleRunsCondition(scope)} AND ${started}
+        ORDER BY r."costUsd" DESC, r.id LIMIT ${topCount}`,
+    ),
+  ]);
+  return {
+    team: team ? fromRow(team) : emptyAnatomy(),
+    topRuns: top.map(({ runId, run, ...row }) => ({ runId, run, anatomy: fromRow(row) })),
+  };
 }

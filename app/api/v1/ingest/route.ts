@@ -1,8 +1,9 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { requestScope } from "@/lib/auth/scope";
-import { badRequest, errorResponse, HttpError, jsonRoute } from "@/lib/http/errors";
-import { refuseDeclaredOversize } from "@/lib/http/read-body";
+import { badRequest, HttpError, jsonRoute } from "@/lib/http/errors";
+import { progressLinesResponse } from "@/lib/http/progress-lines";
+import { streamedBody, wantsProgressLines } from "@/lib/http/read-body";
 import { ingestFormats } from "@/lib/ingest/formats";
 import { acceptedFormatsMessage, IngestInputError, maxUploadBytes } from "@/lib/ingest/ingest-file";
 import { ingestRequestBody } from "@/lib/ingest/ingest-request";
@@ -34,45 +35,22 @@ export const POST = jsonRoute(async (request) => {
       issue?.path[0] === "file" ? "invalid_request" : "unsupported_format",
     );
   }
-  if (!request.body) throw badRequest("the request has no body");
   // The running cap (after gunzip) is enforced while streaming; a declared size over it is refused at once.
-  refuseDeclaredOversize(request, maxUploadBytes());
+  const body = streamedBody(request, maxUploadBytes());
   const run = (onProgress?: (processedBytes: number) => void) =>
-    ingestRequestBody(scope, request, parsed.data, onProgress);
-
-  if (!(request.headers.get("accept") ?? "").includes("application/x-ndjson")) {
+    ingestRequestBody(scope, { ...body, onRawBytes: onProgress }, parsed.data);
+  if (!wantsProgressLines(request)) {
     try {
       return NextResponse.json(await run());
     } catch (error) {
       throw asHttpError(error);
     }
   }
-  const totalBytes = Number(request.headers.get("content-length")) || null;
-  const encoder = new TextEncoder();
-  const stream = new ReadableStream({
-    async start(controller) {
-      const send = (value: unknown) => controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
-      let last = 0;
-      try {
-        const result = await run((processedBytes) => {
-          // A line per 1% (or 1 MB when the size is unknown) is plenty for a progress bar.
-          const step = totalBytes ? totalBytes / 100 : 1024 * 1024;
-          if (processedBytes - last >= step) {
-            last = processedBytes;
-            send({ type: "progress", processedBytes, totalBytes });
-          }
-        });
-        send({ type: "result", ...result });
-      } catch (error) {
-        const response = errorResponse(asHttpError(error));
-        send({ type: "error", status: response.status, ...(await response.json()) });
-      }
-      controller.close();
-    },
-  });
-  return new Response(stream, {
-    headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" },
-  });
+  return progressLinesResponse(
+    Number(request.headers.get("content-length")) || null,
+    (lines) => run((processedBytes) => lines.progress(processedBytes)),
+    asHttpError,
+  );
 });
 
 function asHttpError(error: unknown): unknown {

@@ -1,7 +1,8 @@
 import { NextResponse } from "next/server";
 import { requestScope } from "@/lib/auth/scope";
-import { badRequest, HttpError, jsonRoute } from "@/lib/http/errors";
-import { refuseDeclaredOversize } from "@/lib/http/read-body";
+import { HttpError, jsonRoute } from "@/lib/http/errors";
+import { progressLinesResponse } from "@/lib/http/progress-lines";
+import { streamedBody, wantsProgressLines } from "@/lib/http/read-body";
 import { IngestInputError, maxUploadBytes } from "@/lib/ingest/ingest-file";
 import { ingestFiles } from "@/lib/ingest/ingest-files";
 
@@ -11,20 +12,32 @@ export const dynamic = "force-dynamic";
  * `POST /api/v1/ingest/files`: many trace files in one body (lib/ingest/ingest-files.ts has the
  * format), stored as one batch; gzip with Content-Encoding: gzip. Answers
  * `{batchId, files, runs, runIds, calls, duplicates, costUsd, unpricedModels, errorCount,
- * errors: [{file, line, message}]}`. `POST /api/v1/ingest` (one file) stays as it is.
+ * errors: [{file, line, message}]}`; with Accept: application/x-ndjson, progress lines and a
+ * `{"type":"file", index, file, refused}` line per file read first, the summary last (the
+ * upload page). `POST /api/v1/ingest` (one file) reads its body the same way.
  */
 export const POST = jsonRoute(async (request) => {
   const scope = await requestScope(request, "ingest");
-  if (!request.body) throw badRequest("the request has no body");
-  refuseDeclaredOversize(request, maxUploadBytes());
-  const gzip = (request.headers.get("content-encoding") ?? "").toLowerCase().includes("gzip");
-  try {
-    return NextResponse.json(
-      await ingestFiles(scope, { bytes: request.body as unknown as AsyncIterable<Uint8Array>, gzip }),
-    );
-  } catch (error) {
-    if (error instanceof IngestInputError)
-      throw new HttpError(error.status, error.status === 413 ? "too_large" : "invalid_request", error.message);
-    throw error;
+  const body = streamedBody(request, maxUploadBytes());
+  if (!wantsProgressLines(request)) {
+    try {
+      return NextResponse.json(await ingestFiles(scope, body));
+    } catch (error) {
+      throw asHttpError(error);
+    }
   }
+  return progressLinesResponse(
+    Number(request.headers.get("content-length")) || null,
+    (lines) =>
+      ingestFiles(scope, { ...body, onRawBytes: (processedBytes) => lines.progress(processedBytes) }, (file) =>
+        lines.send({ type: "file", ...file }),
+      ),
+    asHttpError,
+  );
 });
+
+function asHttpError(error: unknown): unknown {
+  if (error instanceof IngestInputError)
+    return new HttpError(error.status, error.status === 413 ? "too_large" : "invalid_request", error.message);
+  return error;
+}
