@@ -27,6 +27,8 @@ export const e2eTeams = [
   "e2e-workflows",
   "e2e-agents",
   "e2e-long-run",
+  "e2e-screens",
+  "e2e-live",
   "e2e-prices",
   "e2e-retention",
   "e2e-pages-runs",

@@ -23,7 +23,7 @@ test("overview, runs, drill-down and compare on fixture data; a webhook-accepted
 
   // The overview's default range is empty (the fixtures are from February 2026): it falls back to the last days with data.
   await page.goto("/");
-  await expect(page.locator(".page-head p")).toContainText("showing the last 7 days with data");
+  await expect(page.getByTestId("range-notice")).toContainText("showing the 7 days up to the latest data");
   const from = await page.getByLabel("From").inputValue();
   const to = await page.getByLabel("To").inputValue();
   const spend = await (await page.request.get(`/api/v1/spend?from=${from}&to=${to}&groupBy=day`)).json();

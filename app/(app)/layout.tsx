@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import { Nav } from "@/components/shell/nav";
+import { Sidebar } from "@/components/shell/sidebar";
 import { TeamSwitcher } from "@/components/shell/team-switcher";
 import { listMyInvitations } from "@/lib/admin/members";
 import { maySeeEveryonesSpend } from "@/lib/auth/policy";
@@ -13,11 +14,14 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const invitations = await listMyInvitations(scope.actor.userId);
   return (
     <div className="shell">
-      <aside className="sidebar">
-        <div className="brand">
-          Token Robin Hood
-          <small>{scope.teamName}</small>
-        </div>
+      <Sidebar
+        brand={
+          <div className="brand">
+            Token Robin Hood
+            <small>{scope.teamName}</small>
+          </div>
+        }
+      >
         <Nav readAll={maySeeEveryonesSpend(scope)} />
         <div className="sidebar-foot">
           <TeamSwitcher teams={scope.teams} current={scope.teamId} />
@@ -35,7 +39,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             </button>
           </form>
         </div>
-      </aside>
+      </Sidebar>
       <main className="main">
         <Providers>{children}</Providers>
       </main>

@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import { BudgetSummary } from "@/components/budgets/budget-summary";
+import { RangeNotice } from "@/components/filters/range-notice";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { OutcomeCostPanel } from "@/components/outcomes/outcome-cost-panel";
 import { ChangeBadge } from "@/components/overview/change-badge";
 import { PeriodPicker } from "@/components/overview/period-picker";
 import { SpendDeltaTable } from "@/components/overview/spend-delta-table";
-import { SpendPerDayChart } from "@/components/overview/spend-per-day-chart";
+import { SpendPerDayPanel } from "@/components/overview/spend-per-day-panel";
 import { ownerLabels } from "@/components/owner-name";
 import { PageHead } from "@/components/page-head";
 import { RunsTable } from "@/components/runs/runs-table";
@@ -16,7 +17,7 @@ import { budgetOverview } from "@/lib/budgets/row-badges";
 import { overviewParamsSchema, resolveOverviewPeriod } from "@/lib/dashboard/overview-period";
 import { changeRatio, spendDeltas } from "@/lib/dashboard/spend-deltas";
 import { formatUsd } from "@/lib/format";
-import { dailySpendByGroup } from "@/lib/queries/daily-spend-by-group";
+import { dailySpendByGroup, stackDimensions } from "@/lib/queries/daily-spend-by-group";
 import { filterChoices } from "@/lib/queries/filter-choices";
 import { latestSpendDay } from "@/lib/queries/latest-spend-day";
 import { addDays } from "@/lib/queries/params";
@@ -90,16 +91,18 @@ export default async function OverviewPage({
     <>
       <PageHead
         title="Overview"
-        subtitle={
-          period.fallbackNote ??
-          `Spend from ${period.from} to ${period.to} (UTC), compared with ${period.previousFrom} to ${period.previousTo}`
+        subtitle={`Spend from ${period.from} to ${period.to} (UTC), compared with ${period.previousFrom} to ${period.previousTo}`}
+      />
+      <RangeNotice
+        note={period.note}
+        hrefFor={(range) =>
+          `/?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)), ...(params.stackBy ? { stackBy: params.stackBy } : {}), period: "custom", ...range })}`
         }
       />
       <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <PeriodPicker
           period={period}
           params={params}
-          stackBy={stackBy}
           canSeeOwners={canSeeOwners}
           owners={choices.owners}
           ownerLabels={ownerLabels(choices.ownerNames)}
@@ -147,15 +150,15 @@ export default async function OverviewPage({
             <BudgetSummary counts={budgets.counts} />
           </dl>
         </section>
-        <section className="panel">
-          <h2>Spend per day by {stackBy}</h2>
-          <SpendPerDayChart
-            days={days}
-            parts={parts}
-            labels={stackBy === "owner" ? ownerLabels(choices.ownerNames) : undefined}
-            drillDown={{ query: new URLSearchParams(filterQuery).toString(), stackFilter: stackBy }}
-          />
-        </section>
+        <SpendPerDayPanel
+          filters={current}
+          days={days}
+          dimensions={stackDimensions.filter((dimension) => dimension !== "owner" || canSeeOwners)}
+          initialStackBy={stackBy}
+          initialParts={parts}
+          ownerLabels={ownerLabels(choices.ownerNames)}
+          drillDownQuery={new URLSearchParams(filterQuery).toString()}
+        />
         <OutcomeCostPanel from={period.from} to={period.to} canSeeOwners={canSeeOwners} />
         <div className="grid-2">
           {shown.map((b, i) => (

@@ -1,10 +1,10 @@
 "use client";
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { colorAt } from "@/components/charts/palette";
 import type { CohortResult } from "@/lib/compare/compare-cohorts";
 import { formatUsd } from "@/lib/format";
 import { addDays, mondayOf } from "@/lib/queries/params";
-import { cohortColor } from "./cohort-colors";
 
 /** Each cohort's cost per accepted outcome by the week its runs started (unmatched); a gap where a week accepted nothing. */
 export function CohortTrendChart({
@@ -44,7 +44,7 @@ export function CohortTrendChart({
               key={cohort.label}
               dataKey={`c${i}`}
               name={cohort.label}
-              stroke={cohortColor(i)}
+              stroke={colorAt(i)}
               strokeWidth={2}
               dot
               connectNulls={false}

@@ -1,6 +1,6 @@
+import { colorAt } from "@/components/charts/palette";
 import type { CompareResult } from "@/lib/compare/compare-cohorts";
 import { formatDuration, formatInteger, formatTokens, formatUsd } from "@/lib/format";
-import { cohortColor } from "./cohort-colors";
 
 const percent = (value: number | null) => (value === null ? "–" : `${(value * 100).toFixed(0)}%`);
 const usdOrDash = (value: number | null) => (value === null ? "–" : formatUsd(value));
@@ -51,7 +51,7 @@ export function ComparisonTable({ result }: { result: CompareResult }) {
           <th />
           {cohorts.map((cohort, i) => (
             <th key={cohort.label} className="num">
-              <span style={{ color: cohortColor(i) }}>■</span> {cohort.label}
+              <span style={{ color: colorAt(i) }}>■</span> {cohort.label}
               {result.verdict.winner === cohort.label ? (
                 <span className="badge" data-testid="compare-winner">
                   {" "}

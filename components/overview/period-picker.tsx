@@ -1,14 +1,12 @@
-import Link from "next/link";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
 import { FilterSelect } from "@/components/filters/filter-select";
 import { type OverviewParams, type OverviewPeriod, periodPresets, presetLabels } from "@/lib/dashboard/overview-period";
-import { stackDimensions } from "@/lib/queries/daily-spend-by-group";
+import { KeptStackBy, PeriodPresets } from "./period-presets";
 
-/** The overview's filters, all in the URL: preset links, and a plain GET form for the rest. */
+/** The overview's filters, all in the URL: preset links, and a plain GET form for the rest (stack-by is on the chart). */
 export function PeriodPicker({
   period,
   params,
-  stackBy,
   canSeeOwners,
   owners,
   ownerLabels,
@@ -17,7 +15,6 @@ export function PeriodPicker({
 }: {
   period: OverviewPeriod;
   params: OverviewParams;
-  stackBy: string;
   canSeeOwners: boolean;
   owners: string[];
   ownerLabels?: Record<string, string>;
@@ -26,7 +23,6 @@ export function PeriodPicker({
 }) {
   const kept = Object.fromEntries(
     Object.entries({
-      stackBy: params.stackBy,
       owner: params.owner,
       project: params.project,
       agent: params.agent,
@@ -34,38 +30,21 @@ export function PeriodPicker({
   ) as Record<string, string>;
   return (
     <section className="panel filters" data-testid="period-picker">
-      <nav className="presets" aria-label="Period">
-        {periodPresets
+      <PeriodPresets
+        presets={periodPresets
           .filter((preset) => preset !== "custom")
-          .map((preset) => (
-            <Link
-              key={preset}
-              href={`/?${new URLSearchParams({ ...kept, period: preset })}`}
-              aria-current={period.preset === preset ? "true" : undefined}
-            >
-              {presetLabels[preset]}
-            </Link>
-          ))}
-      </nav>
+          .map((preset) => ({ preset, label: presetLabels[preset] }))}
+        current={period.preset}
+        kept={kept}
+      />
       <form method="get" action="/" className="inline">
         <DateRangeFields from={period.from} to={period.to} />
-        <label>
-          Stack by
-          <select name="stackBy" defaultValue={stackBy}>
-            {stackDimensions
-              .filter((dimension) => dimension !== "owner" || canSeeOwners)
-              .map((dimension) => (
-                <option key={dimension} value={dimension}>
-                  {dimension}
-                </option>
-              ))}
-          </select>
-        </label>
         {canSeeOwners ? (
           <FilterSelect name="owner" label="Owner" options={owners} value={params.owner} labels={ownerLabels} />
         ) : null}
         <FilterSelect name="project" label="Project" options={projects} value={params.project} />
         <FilterSelect name="agent" label="Agent" options={agents} value={params.agent} />
+        <KeptStackBy />
         <input type="hidden" name="period" value="custom" />
         <button type="submit">Apply</button>
       </form>

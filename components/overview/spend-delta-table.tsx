@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { BudgetStatusBadge } from "@/components/budgets/budget-status-badge";
-import { colorFor } from "@/components/charts/color-for";
+import { seriesColors } from "@/components/charts/palette";
 import { CsvDownloadButton } from "@/components/export/csv-download-button";
 import { OwnerNameText } from "@/components/owner-name";
 import type { BudgetBadge } from "@/lib/budgets/row-badges";
@@ -42,6 +42,8 @@ export function SpendDeltaTable({
     row.share * 100,
     row.calls,
   ]);
+  // Over every row, as the chart beside colours the same keys of the same period.
+  const colors = seriesColors(rows.map((row) => row.key));
   return (
     <section className="panel" data-testid={testId}>
       <div className="panel-head">
@@ -64,7 +66,7 @@ export function SpendDeltaTable({
             {rows.slice(0, 12).map((row) => (
               <tr key={row.key}>
                 <td className="key-cell">
-                  <span className="swatch" style={{ background: colorFor(row.key) }} />
+                  <span className="swatch" style={{ background: colors.get(row.key) }} />
                   {runsLink ? (
                     <Link href={runsLink(row.key)}>
                       {ownerNames ? <OwnerNameText owner={row.key} names={ownerNames} /> : row.key}

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { colorFor } from "@/components/charts/color-for";
+import { seriesColors } from "@/components/charts/palette";
 import { formatUsd } from "@/lib/format";
 import type { DailySpendPart } from "@/lib/queries/daily-spend-by-group";
 
@@ -45,6 +45,8 @@ export function SpendPerDayChart({
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([key]) => key);
   const shown = ranked.length > MAX_SERIES ? ranked.slice(0, MAX_SERIES - 1) : ranked;
   const series = ranked.length > shown.length ? [...shown, "other"] : shown;
+  // Over every key, not only those shown: the tables beside colour the same keys alike.
+  const colors = seriesColors([...ranked, "other"]);
   const byDay = new Map(days.map((day) => [day, { day } as Record<string, number | string>]));
   for (const part of parts) {
     const row = byDay.get(part.day);
@@ -68,7 +70,7 @@ export function SpendPerDayChart({
               dataKey={key}
               name={labels?.[key] ?? key}
               stackId="spend"
-              fill={colorFor(key)}
+              fill={colors.get(key)}
               isAnimationActive={false}
               cursor={drillDown ? "pointer" : undefined}
               onClick={

@@ -12,7 +12,7 @@ describe("overview period", () => {
       previousFrom: "2026-11-15",
       previousTo: "2026-11-21",
       days: 7,
-      fallbackNote: null,
+      note: null,
     });
   });
 
@@ -24,15 +24,21 @@ describe("overview period", () => {
       previousFrom: "2026-01-28",
       previousTo: "2026-02-03",
     });
-    expect(period.fallbackNote).toContain("2026-02-04 to 2026-02-10");
+    expect(period.note?.text).toContain("showing the 7 days up to the latest data, 2026-02-04 to 2026-02-10");
+    expect(period.preset).toBe("custom");
   });
 
-  it("keeps an explicitly chosen preset even when it is empty", () => {
-    expect(resolveOverviewPeriod({ period: "last-30-days" }, "2026-02-10", today)).toMatchObject({
-      from: "2026-10-30",
-      to: "2026-11-28",
-      fallbackNote: null,
+  it("keeps an explicitly chosen preset even when it is empty, says so and offers the days with data", () => {
+    const period = resolveOverviewPeriod({ period: "last-30-days" }, "2026-02-10", today);
+    expect(period).toMatchObject({ preset: "last-30-days", from: "2026-10-30", to: "2026-11-28" });
+    expect(period.note).toEqual({
+      text: "No data in the last 30 days (2026-10-30 to 2026-11-28): the latest is from 2026-02-10.",
+      suggestion: { label: "Show the 7 days up to 2026-02-10", range: { from: "2026-02-04", to: "2026-02-10" } },
     });
+    // "This week" on a Monday before anything was sent that day.
+    const monday = resolveOverviewPeriod({ period: "this-week" }, "2026-11-29", "2026-11-30");
+    expect(monday).toMatchObject({ from: "2026-11-30", to: "2026-11-30" });
+    expect(monday.note?.text).toBe("No data this week (2026-11-30 to 2026-11-30): the latest is from 2026-11-29.");
   });
 
   it("knows ISO weeks", () => {
@@ -57,20 +63,20 @@ describe("overview period", () => {
     });
     const reversed = resolveOverviewPeriod({ from: "2026-03-01", to: "2026-01-31" }, today, today);
     expect(reversed).toMatchObject({ from: "2026-01-31", to: "2026-03-01" });
-    expect(reversed.fallbackNote).toBe("from was after to, so they were swapped: showing 2026-01-31 to 2026-03-01");
+    expect(reversed.note?.text).toBe("From was after to, so they were swapped: showing 2026-01-31 to 2026-03-01.");
   });
 
   it("ignores days that are no dates, and cuts absurd ranges, saying so", () => {
     const yearZero = resolveOverviewPeriod({ from: "0000-01-01", to: "2026-01-31" }, today, today);
     expect(yearZero).toMatchObject({ from: "2026-01-02", to: "2026-01-31" });
-    expect(yearZero.fallbackNote).toBe(
-      "from ignored (a date from 1970-01-01 to 2199-12-31): showing 2026-01-02 to 2026-01-31",
+    expect(yearZero.note?.text).toBe(
+      "From ignored (a date from 1970-01-01 to 2199-12-31): showing 2026-01-02 to 2026-01-31.",
     );
-    expect(resolveOverviewPeriod({ from: "2026-02-30" }, today, today).fallbackNote).toContain(
-      "from ignored (2026-02-30 is not a calendar date)",
+    expect(resolveOverviewPeriod({ from: "2026-02-30" }, today, today).note?.text).toContain(
+      "From ignored (2026-02-30 is not a calendar date)",
     );
     const decades = resolveOverviewPeriod({ from: "2000-01-01", to: "2026-01-31" }, today, today);
     expect(decades).toMatchObject({ to: "2026-01-31", days: 3660 });
-    expect(decades.fallbackNote).toContain("a page shows at most 3660 days");
+    expect(decades.note?.text).toContain("A page shows at most 3660 days");
   });
 });

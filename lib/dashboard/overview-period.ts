@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import { stackDimensionSchema } from "@/lib/queries/daily-spend-by-group";
-import { addDays, correctedDayRange, daysBetween, latestDataRange, mondayOf, todayUtc } from "@/lib/queries/params";
+import { type DayRange, emptyRangeNote, pageRange, type RangeNote } from "@/lib/queries/page-range";
+import { addDays, daysBetween, mondayOf, todayUtc } from "@/lib/queries/params";
 
 export const periodPresets = ["last-7-days", "this-week", "last-week", "last-30-days", "custom"] as const;
 export type PeriodPreset = (typeof periodPresets)[number];
@@ -33,6 +34,14 @@ export const overviewParamsSchema = z.object({
   agent: z.string().max(64).optional().catch(undefined),
 });
 
+/** How a note names a preset's range ("No data this week"). */
+const presetPhrases: Record<Exclude<PeriodPreset, "custom">, string> = {
+  "last-7-days": "in the last 7 days",
+  "this-week": "this week",
+  "last-week": "last week",
+  "last-30-days": "in the last 30 days",
+};
+
 export type OverviewParams = z.output<typeof overviewParamsSchema>;
 
 export interface OverviewPeriod {
@@ -42,8 +51,8 @@ export interface OverviewPeriod {
   previousFrom: string;
   previousTo: string;
   days: number;
-  /** Set when the range shown is not the one asked for (the default range was empty, or the URL's was repaired), saying why. */
-  fallbackNote: string | null;
+  /** Set when the range shown is not the one asked for, or holds no data while older days do, saying why (lib/queries/page-range.ts). */
+  note: RangeNote | null;
 }
 
 function presetRange(preset: Exclude<PeriodPreset, "custom">, today: string): { from: string; to: string } {
@@ -67,23 +76,16 @@ export function resolveOverviewPeriod(
   today = todayUtc(),
 ): OverviewPeriod {
   let preset: PeriodPreset = params.period ?? (params.from || params.to ? "custom" : "last-7-days");
-  let range: { from: string; to: string };
-  let fallbackNote: string | null = null;
-  if (preset === "custom") {
-    const corrected = correctedDayRange(params, () => ({ from: addDays(today, -6), to: today }));
-    range = { from: corrected.from, to: corrected.to };
-    fallbackNote = corrected.correction;
+  let range: DayRange;
+  let note: RangeNote | null;
+  if (preset === "custom" || params.period === undefined) {
+    // Dates, or nothing at all: the one page-range rule (the last 7 days, else the 7 up to the latest data).
+    ({ note, ...range } = pageRange(params, { days: 7, latestDay: latestSpendDay, today }));
+    if (note && preset !== "custom") preset = "custom";
   } else {
+    // A preset is shown as chosen, even when empty; the note offers the days that have data.
     range = presetRange(preset, today);
-    // The default preset follows the latest-data rule; a preset the user picked shows what it says.
-    if (params.period === undefined) {
-      const { note, ...latest } = latestDataRange(7, latestSpendDay, today);
-      if (note !== null) {
-        range = latest;
-        preset = "custom";
-        fallbackNote = note;
-      }
-    }
+    note = emptyRangeNote(range, latestSpendDay, 7, presetPhrases[preset]);
   }
   const days = daysBetween(range.from, range.to);
   return {
@@ -92,6 +94,6 @@ export function resolveOverviewPeriod(
     previousFrom: addDays(range.from, -days),
     previousTo: addDays(range.from, -1),
     days,
-    fallbackNote,
+    note,
   };
 }

@@ -5,11 +5,22 @@
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { dateRangeSchema } from "./params";
 import { dailySpendSource, type SpendQuery, spendGroupKey } from "./spend-by-group";
 
 export const stackDimensions = ["owner", "project", "task", "model", "agent"] as const;
 export const stackDimensionSchema = z.enum(stackDimensions);
 export type StackDimension = (typeof stackDimensions)[number];
+
+/** `GET /api/v1/spend/daily`: the overview's stacked bars for a range, its filters and a dimension. */
+export const dailySpendQuerySchema = z
+  .object({
+    stackBy: stackDimensionSchema.default("project"),
+    project: z.string().max(200).optional(),
+    owner: z.string().max(320).optional(),
+    agent: z.string().max(64).optional(),
+  })
+  .and(dateRangeSchema);
 
 export interface DailySpendPart {
   day: string;

@@ -2,7 +2,7 @@
 
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
-import { correctedDayRange, type DateRange, latestDataRange } from "./params";
+import { type PageRange, pageRange } from "./page-range";
 
 export async function latestSpendDay(scope: Scope): Promise<string | null> {
   const [row] = await readDb().$queryRaw<{ day: string | null }[]>`
@@ -10,17 +10,11 @@ export async function latestSpendDay(scope: Scope): Promise<string | null> {
   return row?.day ?? null;
 }
 
-/**
- * A page's date range: the URL's, repaired by correctedDayRange, or, when it names none, the
- * `days` days of lib/queries/params.ts's latestDataRange. `note` says what was changed, or is null.
- */
+/** A page's date range from its URL by the one page-range rule (lib/queries/page-range.ts), with the note it shows. */
 export async function pageDayRange(
   scope: Scope,
   params: { from?: unknown; to?: unknown },
   days: number,
-): Promise<DateRange & { note: string | null }> {
-  const asked = (params.from !== undefined && params.from !== "") || (params.to !== undefined && params.to !== "");
-  const fallback = latestDataRange(days, asked ? null : await latestSpendDay(scope));
-  const { correction, ...range } = correctedDayRange(params, () => fallback);
-  return { ...range, note: correction ?? (asked ? null : fallback.note) };
+): Promise<PageRange> {
+  return pageRange(params, { days, latestDay: await latestSpendDay(scope) });
 }

@@ -7,7 +7,6 @@ import {
   dayOf,
   dayProblem,
   dayStart,
-  latestDataRange,
   mondayOf,
   todayUtc,
 } from "./params";
@@ -89,15 +88,7 @@ describe("ranges of pages: corrected, and said so", () => {
     });
   });
 
-  it("falls back to the latest data only when the default range had no spend, and says so", () => {
-    const today = "2026-11-30";
-    expect(latestDataRange(30, "2026-11-20", today)).toEqual({ from: "2026-11-01", to: today, note: null });
-    expect(latestDataRange(30, null, today)).toEqual({ from: "2026-11-01", to: today, note: null });
-    expect(latestDataRange(7, "2026-02-10", today)).toEqual({
-      from: "2026-02-04",
-      to: "2026-02-10",
-      note: "No spend in the last 7 days: showing the last 7 days with data (2026-02-04 to 2026-02-10)",
-    });
+  it("reads days at UTC and weeks from Monday (the page-range rule is lib/queries/page-range.ts)", () => {
     expect(dayStart("2026-02-10").toISOString()).toBe("2026-02-10T00:00:00.000Z");
     expect(dayAfter("2026-02-28").toISOString()).toBe("2026-03-01T00:00:00.000Z");
     expect(dayOf(Date.UTC(2026, 1, 10, 23, 59))).toBe("2026-02-10");

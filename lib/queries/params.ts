@@ -123,25 +123,6 @@ export function correctedDayRange(params: { from?: unknown; to?: unknown }, fall
   return { ...range, correction };
 }
 
-/**
- * The one "latest data" rule: a page's default range is the `days` days ending today; when nothing
- * was spent in them (traces are often imported long after the work), the `days` days ending on the
- * last day with spend instead, and `note` says so.
- */
-export function latestDataRange(
-  days: number,
-  latestSpendDay: string | null,
-  today = todayUtc(),
-): DateRange & { note: string | null } {
-  const stale = latestSpendDay !== null && latestSpendDay < addDays(today, -(days - 1));
-  const to = stale ? latestSpendDay : today;
-  const from = latest(addDays(to, -(days - 1)), FIRST_DAY);
-  const note = stale
-    ? `No spend in the last ${days} days: showing the last ${days} days with data (${from} to ${to})`
-    : null;
-  return { from, to, note };
-}
-
 export function searchParamsObject(url: string | URL): Record<string, string> {
   return Object.fromEntries(new URL(url).searchParams.entries());
 }

@@ -67,15 +67,15 @@ export function detectCacheMisses(input: RunWasteInput): WasteFinding[] {
           const idle = call.timestamp.getTime() - previous.call.timestamp.getTime();
           let cause: string;
           if (previous.call.model !== call.model)
-            cause = `the model changed from ${previous.call.model} to ${call.model}, and caches are per model`;
+            cause = `the model changed from ${previous.call.model} to ${call.model} (each model has its own cache)`;
           else if (idle > life)
-            cause = `it came ${duration(idle)} after the previous call, longer than the cache's ${life === ONE_HOUR ? "1 hour" : "5 minute"} life`;
-          else if (compaction) cause = "the compaction re-sent the conversation without reading it from the cache";
+            cause = `it came ${duration(idle)} after the previous call, past the cache's ${life === ONE_HOUR ? "1-hour" : "5-minute"} life`;
+          else if (compaction) cause = "the compaction re-sent the conversation instead of reading it from the cache";
           else if (call.cacheRead === 0)
             cause =
-              "the prompt differed from the previous call's from its very start (a changed system prompt or tool list), so nothing was read from the cache";
+              "the prompt changed at its very start (the system prompt or the tool list), so nothing was read from the cache";
           else
-            cause = `the prompt differed from the previous call's after its first ${tokens(call.cacheRead)} (an edited earlier message, an injected reminder or a changed tool list), so the cache matched only up to there`;
+            cause = `the prompt changed after its first ${tokens(call.cacheRead)} (an edited message, a reminder or a new tool list)`;
           const paid = priceTokens(call, split, input.overrides);
           const asRead = priceTokens(call, { cacheRead: rewritten }, input.overrides);
           findings.push({
@@ -83,7 +83,7 @@ export function detectCacheMisses(input: RunWasteInput): WasteFinding[] {
             wastedTokens: rewritten,
             wastedUsd: paid - asRead,
             callIds: [call.id, previous.call.id],
-            explanation: `This call re-sent ${tokens(rewritten)} of context that was already cached because ${cause}; it paid ${usd(paid)} for them instead of ${usd(asRead)} as a cache read.`,
+            explanation: `Re-sent ${tokens(rewritten)} that were already cached, because ${cause}: ${usd(paid)} instead of ${usd(asRead)} as a cache read.`,
           });
         }
       }

@@ -86,7 +86,7 @@ describe("cache-miss", () => {
     expect(finding!.wastedTokens).toBe(10_500);
     expect(finding!.wastedUsd).toBeCloseTo((10_500 * (3.75 - 0.3)) / M, 12);
     expect(finding!.callIds).toEqual([late.id, second.id]);
-    expect(finding!.explanation).toMatch(/8 minutes after the previous call, longer than the cache's 5 minute life/);
+    expect(finding!.explanation).toMatch(/8 minutes after the previous call, past the cache's 5-minute life/);
   });
 
   it("gives 1 hour writes an hour: 30 minutes is no miss, 70 minutes is", () => {
@@ -95,7 +95,7 @@ describe("cache-miss", () => {
     const late = call(70 * 60, { cacheWrite1h: 10_200 });
     const [finding] = detectCacheMisses(run([first, late]));
     expect(finding!.wastedUsd).toBeCloseTo((10_000 * (6 - 0.3)) / M, 12);
-    expect(finding!.explanation).toMatch(/1 hour life/);
+    expect(finding!.explanation).toMatch(/1-hour life/);
   });
 
   it("names a model switch, a compaction and a changed prefix", () => {
@@ -114,11 +114,11 @@ describe("cache-miss", () => {
     const [prefix] = detectCacheMisses(run([call(0, { cacheWrite5m: 10_500 }), changed]));
     expect(prefix!.wastedTokens).toBe(8_500);
     expect(prefix!.wastedUsd).toBeCloseTo((8_500 * 3.45) / M, 12);
-    expect(prefix!.explanation).toMatch(/differed from the previous call's after its first 2,000 tokens/);
+    expect(prefix!.explanation).toMatch(/changed after its first 2,000 tokens/);
 
     const rewrittenWhole = call(30, { cacheWrite5m: 10_600 });
     const [fromStart] = detectCacheMisses(run([call(0, { cacheWrite5m: 10_500 }), rewrittenWhole]));
-    expect(fromStart!.explanation).toMatch(/differed from the previous call's from its very start/);
+    expect(fromStart!.explanation).toMatch(/changed at its very start/);
     expect(fromStart!.explanation).not.toMatch(/first 0 tokens/);
   });
 

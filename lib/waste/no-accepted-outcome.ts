@@ -40,7 +40,7 @@ export function wholeCostFinding(
       wastedTokens: whole.tokens,
       wastedUsd: whole.costUsd,
       callIds: whole.callIds,
-      explanation: `This run's whole cost, ${usd(whole.costUsd)} over ${plural(whole.calls, "call")}, bought nothing that was kept: its outcome was marked ${outcome!.toLowerCase()}.`,
+      explanation: `Marked ${outcome!.toLowerCase()}: the run's whole cost, ${usd(whole.costUsd)} over ${plural(whole.calls, "call")}, bought nothing that was kept.`,
     },
   ];
 }

@@ -30,7 +30,7 @@ export function detectOversizedToolOutput(input: RunWasteInput): WasteFinding[] 
       wastedUsd,
       callIds: [tool.callId!, carried.entering.call.id],
       countedContext: contextPerCall(carried, tool.outputTokens, false),
-      explanation: `${toolLabel(tool.name, tool.summary)} returned about ${tokens(tool.outputTokens)}, which ${plural(carried.later.length, "later call")} carried in their context, costing ${usd(wastedUsd)}; a narrower read or search would have kept it out.`,
+      explanation: `${toolLabel(tool.name, tool.summary)} returned about ${tokens(tool.outputTokens)}, carried by ${plural(carried.later.length, "later call")} for ${usd(wastedUsd)}; a narrower read or search would have kept it out.`,
     });
   }
   return findings;

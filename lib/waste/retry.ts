@@ -35,7 +35,7 @@ export function detectRetries(input: RunWasteInput): { findings: WasteFinding[];
       wastedTokens: call.contextTokens + call.output,
       wastedUsd: call.costUsd,
       callIds: retry ? [call.id, retry.id] : [call.id],
-      explanation: `This call ended in an API error but was billed ${usd(call.costUsd)} for ${tokens(call.contextTokens + call.output)}; ${retry ? "the next call sent the same request again" : "nothing came of it"}.`,
+      explanation: `Ended in an API error but was billed ${usd(call.costUsd)} for ${tokens(call.contextTokens + call.output)}; ${retry ? "the next call sent the same request again" : "nothing came of it"}.`,
     });
   }
 

@@ -6,6 +6,7 @@ import {
   RecommendationList,
 } from "@/components/context-package/context-package-panels";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
+import { RangeNotice } from "@/components/filters/range-notice";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
@@ -33,10 +34,7 @@ export default async function ContextPage({
     <>
       <PageHead
         title="Context"
-        subtitle={
-          note ??
-          `What every call carries before the work starts, and what it costs: runs started ${range.from} to ${range.to} (UTC)`
-        }
+        subtitle={`What every call carries before the work starts, and what it costs: runs started ${range.from} to ${range.to} (UTC)`}
       >
         <form className="inline" method="get">
           <DateRangeFields from={range.from} to={range.to} />
@@ -45,6 +43,7 @@ export default async function ContextPage({
           </button>
         </form>
       </PageHead>
+      <RangeNotice note={note} hrefFor={(shown) => `/context?${new URLSearchParams({ ...shown })}`} />
       <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <PackageSummary totals={report.totals} />
         {projects.length === 0 ? (

@@ -300,7 +300,8 @@ export default async function OwnershipPage() {
                     <td className="num">{formatUsd(identity.costUsd)}</td>
                     <td>
                       {admin ? (
-                        <form action={linkIdentityAction} className="inline">
+                        // Keyed by the person linked: after Link the select shows the new person, not the old default.
+                        <form key={identity.personId ?? ""} action={linkIdentityAction} className="inline">
                           <input type="hidden" name="identityId" value={identity.id} />
                           <Choice
                             name="personId"

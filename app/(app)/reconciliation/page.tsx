@@ -5,6 +5,7 @@ import { ClaudeCodeActivityTable } from "@/components/billing/claude-code-activi
 import { formatCoverage, ReconciliationTable } from "@/components/billing/reconciliation-table";
 import { SeatsPanel } from "@/components/billing/seats-panel";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
+import { RangeNotice } from "@/components/filters/range-notice";
 import { PageHead } from "@/components/page-head";
 import { may } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
@@ -21,7 +22,8 @@ import { reconciliation } from "@/lib/billing/reconciliation";
 import { seatValues } from "@/lib/billing/seats";
 import { teamDb } from "@/lib/db/team-db";
 import { formatUsd } from "@/lib/format";
-import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
+import { pageRange, type RangeNote } from "@/lib/queries/page-range";
+import { addDays } from "@/lib/queries/params";
 
 export const metadata: Metadata = { title: "Reconciliation" };
 
@@ -32,15 +34,18 @@ const MAX_PAGE_DAYS = 366;
 export default async function ReconciliationPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   const scope = await pageScope("spend:read-all");
   const params = await searchParams;
-  const { correction, ...asked } = correctedDayRange(params, () => ({
-    from: addDays(todayUtc(), -29),
-    to: todayUtc(),
-  }));
+  // The bill's days may come before or after the traces': no fallback to the latest traced day.
+  const { note: repaired, ...asked } = pageRange(params, { days: 30, latestDay: null });
   // The chart has a point per day: a range of centuries would be millions of them.
   const earliest = addDays(asked.to, -(MAX_PAGE_DAYS - 1));
   const range = asked.from < earliest ? { from: earliest, to: asked.to } : asked;
-  const shortened = range === asked ? null : `the page shows at most ${MAX_PAGE_DAYS} days`;
-  const said = [correction, shortened].filter((part) => part !== null).join("; ");
+  const note: RangeNote | null =
+    range === asked
+      ? repaired
+      : {
+          text: `${repaired ? `${repaired.text} ` : ""}This page shows at most ${MAX_PAGE_DAYS} days: showing ${range.from} to ${range.to}.`,
+          suggestion: null,
+        };
   const canManage = may(scope, "settings:manage");
   const [byDay, byModel, byProvider, sources, seats, activity, people] = await Promise.all([
     reconciliation(scope, { ...range, groupBy: "day" }),
@@ -65,7 +70,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
     <>
       <PageHead
         title="Reconciliation"
-        subtitle={`The providers' bill against traced spend, ${range.from} to ${range.to} (UTC)${said ? `: ${said}` : ""}`}
+        subtitle={`The providers' bill against traced spend, ${range.from} to ${range.to} (UTC)`}
       >
         <form className="inline" method="get">
           <DateRangeFields from={range.from} to={range.to} />
@@ -74,6 +79,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
           </button>
         </form>
       </PageHead>
+      <RangeNotice note={note} hrefFor={(shown) => `/reconciliation?${new URLSearchParams({ ...shown })}`} />
       <section className="panel">
         <dl className="tiles">
           <div>

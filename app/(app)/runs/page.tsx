@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { RangeNotice } from "@/components/filters/range-notice";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { RunsFilterForm } from "@/components/runs/runs-filter-form";
@@ -29,7 +30,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   ) as Record<string, string>;
   // The overview's days by default: the last 7, or the 7 up to the last data; a repaired URL range
   // says what was wrong.
-  const { note: rangeNote, ...range } = await pageDayRange(scope, raw, 7);
+  const { note, ...range } = await pageDayRange(scope, raw, 7);
   const { page: pageParam, ...filters } = raw;
   const page = Math.max(1, Math.min(100_000, Number.parseInt(pageParam ?? "1", 10) || 1));
   const parsed = runsQuerySchema.safeParse({ ...filters, ...range, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
@@ -44,13 +45,13 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   };
   const first = (query.offset ?? 0) + 1;
   const last = (query.offset ?? 0) + runs.length;
-  const note = rangeNote ? ` (${rangeNote})` : "";
   return (
     <>
       <PageHead
         title="Runs"
-        subtitle={`${canSeeOwners ? "Agent sessions" : "Your agent sessions"} started ${query.from} to ${query.to} (UTC)${note}, ${sortLabels[query.sort]}`}
+        subtitle={`${canSeeOwners ? "Agent sessions" : "Your agent sessions"} started ${query.from} to ${query.to} (UTC), ${sortLabels[query.sort]}`}
       />
+      <RangeNotice note={note} hrefFor={(shown) => `/runs?${new URLSearchParams({ ...raw, ...shown })}`} />
       <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <RunsFilterForm query={query} choices={choices} canSeeOwners={canSeeOwners} />
         <RunsTable

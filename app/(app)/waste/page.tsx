@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
+import { RangeNotice } from "@/components/filters/range-notice";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { AnatomyBars } from "@/components/waste/anatomy-bar";
@@ -45,10 +46,7 @@ export default async function WastePage({
     <>
       <PageHead
         title="Waste"
-        subtitle={
-          note ??
-          `Spend with evidence that it bought nothing, with the calls that prove it: ${range.from} to ${range.to} (UTC, by run start day)`
-        }
+        subtitle={`Spend with evidence that it bought nothing, with the calls that prove it: ${range.from} to ${range.to} (UTC, by run start day)`}
       >
         <form className="inline" method="get">
           <DateRangeFields from={range.from} to={range.to} />
@@ -57,9 +55,15 @@ export default async function WastePage({
           </button>
         </form>
       </PageHead>
+      <RangeNotice note={note} hrefFor={(shown) => `/waste?${new URLSearchParams({ ...shown })}`} />
       <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <WasteSummary result={byCategory} />
-        {canRecompute ? <RecomputeFindings job={job} action={recomputeFindingsAction} /> : null}
+        {canRecompute ? (
+          <RecomputeFindings
+            job={job ? { ...job, createdAt: job.createdAt.toISOString() } : null}
+            action={recomputeFindingsAction}
+          />
+        ) : null}
         <section className="panel">
           <h2>Wasted dollars by category, per {overTime.bucket}</h2>
           {overTime.rows.length === 0 ? (

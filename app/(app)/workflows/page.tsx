@@ -3,6 +3,7 @@ import { CohortTrendChart } from "@/components/compare/cohort-trend-chart";
 import { ComparisonTable } from "@/components/compare/comparison-table";
 import { CsvDownloadButton } from "@/components/export/csv-download-button";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
+import { RangeNotice } from "@/components/filters/range-notice";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
@@ -62,16 +63,19 @@ export default async function CompareWorkflowsPage({
     <>
       <PageHead
         title="Compare workflows"
-        subtitle={
-          note ??
-          `Did a switch of model, agent or project lower the cost per accepted outcome? Runs started ${range.from} to ${range.to} (UTC)`
+        subtitle={`Did a switch of model, agent or project lower the cost per accepted outcome? Runs started ${range.from} to ${range.to} (UTC)`}
+      />
+      <RangeNotice
+        note={note}
+        hrefFor={(shown) =>
+          `/workflows?${new URLSearchParams([...cohorts.map((cohort) => ["cohort", cohort]), ["from", shown.from], ["to", shown.to]])}`
         }
       />
       <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <section className="panel">
           <form method="get" action="/workflows" className="inline" data-testid="cohort-form">
             {fields.map((value, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: the cohort fields are positional (Cohort 1, 2, ...)
+              // biome-ignore lint/suspicious/noArrayIndexKey: the fields are positions (Cohort 1, 2, ...), not items
               <label key={i}>
                 Cohort {i + 1}
                 <input

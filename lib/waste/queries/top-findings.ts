@@ -10,6 +10,7 @@ import { dayStart } from "@/lib/queries/params";
 import type { WasteCategory } from "@/lib/waste/types";
 
 export interface TopFinding {
+  id: string;
   runId: string;
   run: string;
   day: string;
@@ -24,7 +25,7 @@ export interface TopFinding {
 
 export async function topFindings(scope: Scope, range: DateRange, limit = 10): Promise<TopFinding[]> {
   return readDb().$queryRaw<TopFinding[]>`
-    SELECT f."runId"::text AS "runId", coalesce(r.title, r."externalId") AS run, to_char(f.day, 'YYYY-MM-DD') AS day, f.category,
+    SELECT f.id::text AS id, f."runId"::text AS "runId", coalesce(r.title, r."externalId") AS run, to_char(f.day, 'YYYY-MM-DD') AS day, f.category,
       f."wastedUsd"::float8 AS "wastedUsd", f.explanation, f."callIds"[1]::text AS "firstCallId",
       ${callOrdinalSql(scope.teamId, Prisma.sql`f."callIds"[1]`)} AS "firstCallOrdinal"
     FROM "Finding" f JOIN "Run" r ON r."teamId" = f."teamId" AND r.id = f."runId"
