@@ -36,6 +36,7 @@ const screens: Screen[] = [
   { route: "/ownership/audit", url: () => "/ownership/audit" },
   { route: "/waste", url: () => "/waste" },
   { route: "/budgets", url: () => "/budgets" },
+  { route: "/outcomes", url: () => "/outcomes" },
   { route: "/context", url: () => "/context" },
   { route: "/reconciliation", url: () => "/reconciliation" },
   {
@@ -52,6 +53,8 @@ const screens: Screen[] = [
   { route: "/settings/api-keys", url: () => "/settings/api-keys" },
   { route: "/settings/members", url: () => "/settings/members" },
   { route: "/settings/webhooks", url: () => "/settings/webhooks" },
+  { route: "/settings/prices", url: () => "/settings/prices" },
+  { route: "/settings/retention", url: () => "/settings/retention" },
   { route: "/invitations", url: () => "/invitations" },
   { route: "/forbidden", url: () => "/forbidden" },
   { route: "/signin", url: () => "/signin", signedOut: true },

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
+import { RangeNotice } from "@/components/filters/range-notice";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { AwaitingDecisionTable } from "@/components/outcomes/awaiting-decision-table";
 import { OutcomeCostPanel } from "@/components/outcomes/outcome-cost-panel";
@@ -46,11 +47,9 @@ export default async function OutcomesPage({
     <>
       <PageHead
         title="Outcomes"
-        subtitle={
-          period.fallbackNote ??
-          `${canSeeOwners ? "Decisions" : "Decisions on your runs"} made from ${period.from} to ${period.to} (UTC), and the runs started then that await one`
-        }
+        subtitle={`${canSeeOwners ? "Decisions" : "Decisions on your runs"} made from ${period.from} to ${period.to} (UTC), and the runs started then that await one`}
       />
+      <RangeNotice note={period.note} hrefFor={(shown) => `/outcomes?${new URLSearchParams({ ...shown })}`} />
       <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <section className="panel">
           <form method="get" action="/outcomes" className="inline" data-testid="outcomes-range">
