@@ -19,6 +19,7 @@
  *   that session are reported).
  */
 import type { CallEvent, NormalizedCall, SessionEvent, ToolResultEvent, ToolUse, TraceEvent } from "./normalized-call";
+import { cleanTags } from "./run-tags";
 
 /** No model reads or writes more in one call (the largest context windows are 1-10M tokens). */
 export const MAX_CALL_TOKENS = 10_000_000;
@@ -143,6 +144,7 @@ function cleanSession(event: SessionEvent, now: number): SessionEvent | null {
     title: cleanText(event.title),
     cliVersion: cleanText(event.cliVersion, 256),
     startedAt: sensibleDate(event.startedAt, now),
+    tags: cleanTags(event.tags),
   };
 }
 

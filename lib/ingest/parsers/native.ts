@@ -15,8 +15,9 @@
  *   part of cacheWriteTokens written with a 1-hour lifetime), `cacheReadTokens`, `reasoningTokens`
  *   (the part of outputTokens spent on reasoning).
  * - Optional context: `agentId` (a subagent of the session), `cwd`, `gitBranch`, `title` (the
- *   run's first prompt), `speed` ("standard" or "fast"). The run's cwd, branch and title are read
- *   from the first line of its session in the file.
+ *   run's first prompt), `speed` ("standard" or "fast"), `tags` (an object of string values, e.g.
+ *   `{"team": "platform"}`: the run's tags, lib/ingest/run-tags.ts). The run's cwd, branch, title
+ *   and tags are read from the first line of its session in the file.
  * - Unknown keys are ignored. A line that does not fit is reported with its line number and
  *   skipped; the other lines are kept.
  */
@@ -44,6 +45,7 @@ export const nativeCallSchema = z
     gitBranch: optionalText,
     title: optionalText,
     speed: z.enum(["standard", "fast"]).default("standard"),
+    tags: z.record(z.string(), z.string()).nullish(),
   })
   .refine((line) => line.cacheWrite1hTokens <= line.cacheWriteTokens, {
     message: "cacheWrite1hTokens is part of cacheWriteTokens and cannot exceed it",
@@ -128,5 +130,6 @@ function sessionEvent(line: NativeCallLine, startedAt: Date): SessionEvent {
     title: line.title ? truncate(line.title, TITLE_MAX_CHARS) : null,
     cliVersion: null,
     startedAt,
+    tags: line.tags ?? null,
   };
 }
