@@ -75,11 +75,15 @@ export async function activityByOwner(
 ): Promise<Map<string, ActivityTotals>> {
   const from = new Date(`${range.from}T00:00:00Z`);
   const to = new Date(`${range.to}T00:00:00Z`);
+  // DISTINCT: two people under one owner key (the same email) count an activity row once.
   const rows = await db().$queryRaw<({ owner: string } & ActivityTotals)[]>`
-    SELECT coalesce(o.email, o."displayName") AS owner, sum(a."linesAdded")::int AS "linesAdded", sum(a."linesRemoved")::int AS "linesRemoved",
-      sum(a.commits)::int AS commits, sum(a."pullRequests")::int AS "pullRequests"
-    FROM "Person" o JOIN "ClaudeCodeActivity" a ON a."teamId" = o."teamId" AND a.actor IN ${personActivityEmails(scope.teamId, Prisma.sql`o.id`)}
-    WHERE o."teamId" = ${scope.teamId}::uuid AND a.day BETWEEN ${from}::date AND ${to}::date
-    GROUP BY 1`;
+    SELECT owner, sum("linesAdded")::int AS "linesAdded", sum("linesRemoved")::int AS "linesRemoved",
+      sum(commits)::int AS commits, sum("pullRequests")::int AS "pullRequests"
+    FROM (
+      SELECT DISTINCT coalesce(o.email, o."displayName") AS owner, a."sourceId", a.day, a.actor,
+        a."linesAdded", a."linesRemoved", a.commits, a."pullRequests"
+      FROM "Person" o JOIN "ClaudeCodeActivity" a ON a."teamId" = o."teamId" AND a.actor IN ${personActivityEmails(scope.teamId, Prisma.sql`o.id`)}
+      WHERE o."teamId" = ${scope.teamId}::uuid AND a.day BETWEEN ${from}::date AND ${to}::date) x
+    GROUP BY owner`;
   return new Map(rows.map(({ owner, ...totals }) => [owner, totals]));
 }

@@ -65,7 +65,7 @@ export function tagOf(value: string): { key: string; value: string } {
 /** The file and version prefix an `instructions:` value names (version null: any version). */
 export function instructionVersionOf(value: string): { file: string; version: string | null } {
   const at = value.lastIndexOf("@");
-  if (at > 0 && VERSION.test(value.slice(at + 1).toLowerCase()))
+  if (at >= 0 && VERSION.test(value.slice(at + 1).toLowerCase()))
     return { file: value.slice(0, at), version: value.slice(at + 1).toLowerCase() };
   return { file: value, version: null };
 }
