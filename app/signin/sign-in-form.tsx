@@ -15,6 +15,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <label>
         Email
+        {/* biome-ignore lint/a11y/noAutofocus: the sign-in page has one purpose; the email field is where every visitor starts */}
         <input name="email" type="email" autoComplete="username" required autoFocus />
       </label>
       <label>

@@ -39,8 +39,11 @@ export function RecommendationList({ title, recommendations }: { title: string; 
         <p className="muted">Nothing to cut with evidence in this period.</p>
       ) : (
         <ul>
-          {recommendations.map((recommendation, index) => (
-            <li key={`${recommendation.kind}:${recommendation.project}:${index}`} style={{ marginBottom: 8 }}>
+          {recommendations.map((recommendation) => (
+            <li
+              key={`${recommendation.kind}:${recommendation.project}:${recommendation.text}`}
+              style={{ marginBottom: 8 }}
+            >
               {recommendation.text}{" "}
               <span className="muted">
                 Runs:{" "}

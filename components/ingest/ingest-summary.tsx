@@ -57,6 +57,7 @@ export function IngestErrorList({
   return (
     <ul className="ingest-errors" data-testid={testId}>
       {errors.map((error, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: errors are a fixed list from one response, never reordered
         <li key={index}>
           <code>
             {error.file ?? "upload"}

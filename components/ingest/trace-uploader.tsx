@@ -100,7 +100,8 @@ export function TraceUploader() {
   return (
     <>
       <section className="panel">
-        <div
+        <section
+          aria-label="Drop trace files here"
           className={dragging ? "dropzone active" : "dropzone"}
           data-testid="upload-dropzone"
           data-ready={ready}
@@ -153,7 +154,7 @@ export function TraceUploader() {
               event.currentTarget.value = "";
             }}
           />
-        </div>
+        </section>
       </section>
 
       {rows.length > 0 ? <UploadRows rows={rows} skipped={skipped} /> : null}

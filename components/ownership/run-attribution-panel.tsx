@@ -20,14 +20,6 @@ export async function RunAttributionPanel({ scope, runId }: { scope: Scope; runI
   const attribution = await runAttribution(scope, runId);
   if (!attribution) return null;
   const admin = can(scope.actor, "ownership:edit");
-  const choose = (name: string, options: { id: string; label: string }[]) => (
-    <Choice
-      name={name}
-      options={[{ id: "keep", label: "(keep)" }, ...options]}
-      empty="(rules decide)"
-      defaultValue="keep"
-    />
-  );
   return (
     <section className="panel" data-testid="run-attribution">
       <h2>Ownership</h2>
@@ -42,9 +34,15 @@ export async function RunAttributionPanel({ scope, runId }: { scope: Scope; runI
           <summary>Assign by hand or split</summary>
           <ActionForm action={assignRunAction}>
             <input type="hidden" name="runId" value={runId} />
-            <label>Owner {choose("ownerId", personOptions(attribution.people))}</label>
-            <label>Project {choose("projectId", projectOptions(attribution.projects))}</label>
-            <label>Task {choose("taskId", taskOptions(attribution.tasks))}</label>
+            <label>
+              Owner <KeepOrRulesChoice name="ownerId" options={personOptions(attribution.people)} />
+            </label>
+            <label>
+              Project <KeepOrRulesChoice name="projectId" options={projectOptions(attribution.projects)} />
+            </label>
+            <label>
+              Task <KeepOrRulesChoice name="taskId" options={taskOptions(attribution.tasks)} />
+            </label>
             <button type="submit">Save</button>
           </ActionForm>
           <ActionForm action={splitRunAction}>
@@ -81,5 +79,17 @@ export async function RunAttributionPanel({ scope, runId }: { scope: Scope; runI
         </details>
       ) : null}
     </section>
+  );
+}
+
+/** A hand assignment's choice: keep what is set, let the rules decide, or pick one. */
+function KeepOrRulesChoice({ name, options }: { name: string; options: { id: string; label: string }[] }) {
+  return (
+    <Choice
+      name={name}
+      options={[{ id: "keep", label: "(keep)" }, ...options]}
+      empty="(rules decide)"
+      defaultValue="keep"
+    />
   );
 }

@@ -8,9 +8,9 @@ export function SelectAll({ name }: { name: string }) {
       aria-label="Select all groups"
       onChange={(event) => {
         const form = event.currentTarget.form;
-        form
-          ?.querySelectorAll<HTMLInputElement>(`input[type=checkbox][name="${name}"]`)
-          .forEach((box) => (box.checked = event.currentTarget.checked));
+        form?.querySelectorAll<HTMLInputElement>(`input[type=checkbox][name="${name}"]`).forEach((box) => {
+          box.checked = event.currentTarget.checked;
+        });
       }}
     />
   );

@@ -93,6 +93,7 @@ export function CallTimeline({ calls, points }: { calls: RunCall[]; points: Cont
           </thead>
           <tbody>
             {before > 0 ? (
+              // biome-ignore lint/a11y/noAriaHiddenOnFocusable: a spacer row standing for the rows out of view; it holds nothing focusable
               <tr aria-hidden="true" style={{ height: before }}>
                 <td colSpan={10} />
               </tr>
@@ -150,6 +151,7 @@ export function CallTimeline({ calls, points }: { calls: RunCall[]; points: Cont
               );
             })}
             {after > 0 ? (
+              // biome-ignore lint/a11y/noAriaHiddenOnFocusable: a spacer row standing for the rows out of view; it holds nothing focusable
               <tr aria-hidden="true" style={{ height: after }}>
                 <td colSpan={10} />
               </tr>

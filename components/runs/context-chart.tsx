@@ -175,6 +175,7 @@ export function ContextChart({ points, curve }: { points: ContextPoint[]; curve?
               !perCall
                 ? false
                 : (props: { cx?: number; cy?: number; payload?: Row; index?: number }) => (
+                    // biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut; the same call is reachable from the timeline by keyboard
                     <circle
                       key={props.index}
                       cx={props.cx}

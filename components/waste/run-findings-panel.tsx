@@ -20,8 +20,13 @@ export async function RunFindingsPanel({ scope, runId }: { scope: Scope; runId: 
         <p className="muted">No waste found in this run.</p>
       ) : (
         <ol className="findings">
-          {findings.map((finding, index) => (
-            <li key={index} className="finding" data-testid="finding" data-category={finding.category}>
+          {findings.map((finding) => (
+            <li
+              key={`${finding.category}:${finding.callIds.join(",")}`}
+              className="finding"
+              data-testid="finding"
+              data-category={finding.category}
+            >
               <div className="finding-head">
                 <span className="badge">{categoryLabel(finding.category)}</span>
                 <strong>{formatUsd(finding.wastedUsd)}</strong>

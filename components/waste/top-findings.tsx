@@ -20,8 +20,8 @@ export function TopFindings({ findings }: { findings: TopFinding[] }) {
             </tr>
           </thead>
           <tbody>
-            {findings.map((finding, index) => (
-              <tr key={index} data-testid="top-finding">
+            {findings.map((finding) => (
+              <tr key={`${finding.runId}:${finding.category}:${finding.firstCallId}`} data-testid="top-finding">
                 <td className="num">{formatUsd(finding.wastedUsd)}</td>
                 <td>
                   <span className="badge">{categoryLabel(finding.category)}</span>

@@ -126,7 +126,9 @@ async function runInWorkers(
           reject(new Error(reply.error ?? "an analyze worker gave no result"));
           return;
         }
-        reply.summaries.forEach((summary, index) => record(current![index]!, summary));
+        reply.summaries.forEach((summary, index) => {
+          record(current![index]!, summary);
+        });
         sendNext();
       });
       worker.on("error", reject);

@@ -87,8 +87,8 @@ export class CallLedger {
     const projects = new Map<string | null, Tokens>();
     const unpriced = new Set<string>();
     const group = <K>(map: Map<K, Tokens>, key: K): Tokens => {
-      let entry = map.get(key);
-      if (entry === undefined) map.set(key, (entry = emptyTotals()));
+      const entry = map.get(key) ?? emptyTotals();
+      map.set(key, entry);
       return entry;
     };
     for (const row of this.rows.values()) {
@@ -112,9 +112,8 @@ export class CallLedger {
       addRow(group(days, utcDay(row.time)), row, cost);
       addRow(group(models, row.model), row, cost);
       addRow(group(projects, row.project), row, cost);
-      let session = sessions.get(row.sessionId);
-      if (session === undefined)
-        sessions.set(row.sessionId, (session = { project: row.project, totals: emptyTotals() }));
+      const session = sessions.get(row.sessionId) ?? { project: row.project, totals: emptyTotals() };
+      sessions.set(row.sessionId, session);
       session.project ??= row.project;
       addRow(session.totals, row, cost);
     }

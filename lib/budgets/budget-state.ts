@@ -78,8 +78,8 @@ export async function budgetState(
 
   const window: number[] = [];
   if (firstSpend !== null) {
-    for (let day = firstSpend > windowStart ? firstSpend : windowStart; day < today; day = addDays(day, 1))
-      window.push(spendOn(day));
+    const start = [firstSpend, windowStart].sort().at(-1)!; // the later ISO day of the two
+    for (let day = start; day < today; day = addDays(day, 1)) window.push(spendOn(day));
   }
   const daysLeft = restOfToday(now, timeZone) + daysBetween(today, end);
   const forecast = forecastSpend(spentUsd, window, daysLeft);

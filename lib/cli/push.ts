@@ -221,7 +221,8 @@ export async function pushCommand(args: string[]): Promise<number> {
   if (!/^https?:\/\//.test(values.url)) throw new UsageError("--url must start with http:// or https://");
 
   const state = loadState();
-  const serverState = (state[values.url] ??= {});
+  state[values.url] ??= {};
+  const serverState = state[values.url]!;
   const totals: Totals = { calls: 0, duplicates: 0, costUsd: 0, errors: [] };
   const round = async () => {
     const { files, missing } = await findTraceFiles(positionals);
@@ -239,12 +240,13 @@ export async function pushCommand(args: string[]): Promise<number> {
       saveState(state);
     };
     for (const file of files) {
-      const fileState = (serverState[file.absolutePath] ??= {
+      serverState[file.absolutePath] ??= {
         sentBytes: 0,
         sentLines: 0,
         contextLines: [],
         sentMtimeMs: 0,
-      });
+      };
+      const fileState = serverState[file.absolutePath]!;
       for (
         let part = await nextPart(file, fileState);
         part !== null;

@@ -1,7 +1,7 @@
 /** Cohorts by tag, instruction-file version, saved filter and date boundary on the embedded database (lib/testing/cohort-kinds-suite.ts). */
 
 import { cohortKindsSuite } from "@/lib/testing/cohort-kinds-suite";
-import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
+import { withEmbeddedDatabase } from "@/lib/testing/embedded-database";
 
-useEmbeddedDatabase("cohort-kinds");
+withEmbeddedDatabase("cohort-kinds");
 cohortKindsSuite("embedded");

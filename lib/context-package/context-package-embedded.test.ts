@@ -4,10 +4,10 @@ import { ensureTeam } from "@/lib/admin/members";
 import type { Scope } from "@/lib/auth/scope";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { expectedPackage, generatedTeamRuns, runLines } from "@/lib/testing/context-package-traces";
-import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
+import { withEmbeddedDatabase } from "@/lib/testing/embedded-database";
 import { contextPackageReport, type RunRow } from "./report";
 
-useEmbeddedDatabase("embedded-context");
+withEmbeddedDatabase("embedded-context");
 let scope: Scope;
 
 beforeAll(async () => {

@@ -4,11 +4,11 @@
  * (lib/testing/every-path.ts).
  */
 import { describe, it } from "vitest";
-import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
+import { withEmbeddedDatabase } from "@/lib/testing/embedded-database";
 import { checkEveryPathEqualsAnalyze } from "@/lib/testing/every-path";
 import { createTestTeam } from "@/lib/testing/fixtures";
 
-useEmbeddedDatabase("every-path-embedded");
+withEmbeddedDatabase("every-path-embedded");
 
 describe("every way in stores what trh analyze computes (embedded database)", () => {
   it("for generated corpora, any grouping, order and mix of paths", async () => {

@@ -3,13 +3,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ensureTeam } from "@/lib/admin/members";
 import type { Scope } from "@/lib/auth/scope";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
-import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
+import { withEmbeddedDatabase } from "@/lib/testing/embedded-database";
 import { fuzzIngest } from "@/lib/testing/fuzz-ingest";
 import { expectedFixtureTotals, ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
 import { ingestFile } from "./ingest-file";
 import { assistantLine } from "./parsers/__fixtures__/trace-lines";
 
-useEmbeddedDatabase("embedded-ingest");
+withEmbeddedDatabase("embedded-ingest");
 let scope: Scope;
 
 beforeAll(async () => {
@@ -39,12 +39,11 @@ describe("ingest on the embedded database", () => {
   });
 
   it("keeps the good lines of a file with bad ones", async () => {
-    const text =
-      `${[
-        assistantLine({ messageId: "e1", requestId: "e1" }),
-        "\u0000garbage",
-        assistantLine({ messageId: "e2", requestId: "e2" }),
-      ].join("\n")}\n`;
+    const text = `${[
+      assistantLine({ messageId: "e1", requestId: "e1" }),
+      "\u0000garbage",
+      assistantLine({ messageId: "e2", requestId: "e2" }),
+    ].join("\n")}\n`;
     const result = await ingestFile(scope, {
       format: "claude-code",
       fileName: "mixed.jsonl",

@@ -2,10 +2,10 @@
 import { beforeAll, describe, it } from "vitest";
 import { addMember, ensureTeam } from "@/lib/admin/members";
 import type { Scope } from "@/lib/auth/scope";
-import { useEmbeddedDatabase } from "@/lib/testing/embedded-database";
+import { withEmbeddedDatabase } from "@/lib/testing/embedded-database";
 import { expectDiscoveredCorpus, ingestMultiMachine } from "@/lib/testing/multi-machine";
 
-useEmbeddedDatabase("embedded-discovery");
+withEmbeddedDatabase("embedded-discovery");
 let scope: Scope;
 
 beforeAll(async () => {

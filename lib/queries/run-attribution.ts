@@ -39,7 +39,7 @@ export async function runAttribution(scope: Scope, runId: string) {
         select: { kind: true, value: true },
       })
     : null;
-  const describe = (setBy: string | null): string | null => {
+  const describeSetBy = (setBy: string | null): string | null => {
     if (!setBy) return null;
     const [kind, ...rest] = setBy.split(":");
     const value = rest.join(":");
@@ -71,7 +71,7 @@ export async function runAttribution(scope: Scope, runId: string) {
   const field = (id: string | null, setBy: string | null): FieldAttribution => ({
     id,
     name: id ? (names.get(id) ?? null) : null,
-    setBy: describe(setBy),
+    setBy: describeSetBy(setBy),
   });
   const owner = run.ownerId ? setup.people.find((person) => person.id === run.ownerId) : undefined;
   return {

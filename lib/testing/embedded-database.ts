@@ -10,7 +10,7 @@ import { afterAll, beforeAll, vi } from "vitest";
 import { closeDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 
-export function useEmbeddedDatabase(name: string): void {
+export function withEmbeddedDatabase(name: string): void {
   const dataDir = mkdtempSync(path.join(tmpdir(), `trh-${name}-`));
   beforeAll(async () => {
     await closeDb();

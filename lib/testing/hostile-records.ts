@@ -240,38 +240,37 @@ export function hostileCases(prefix: string): HostileCase[] {
       name: "Codex: 3,000,000,000 input tokens",
       format: "auto",
       file: `rollout-2026-02-23T12-00-00-${p("codex")}.jsonl`,
-      body:
-        `${[
-          codexLine("session_meta", { id: p("codex-session"), cwd: "/home/dev/hostile", cli_version: "0.104.0" }),
-          codexLine("turn_context", { model: "gpt-5.2-codex" }),
-          codexLine(
-            "event_msg",
-            {
-              type: "token_count",
-              info: { total_token_usage: codexUsage(100, 10), last_token_usage: codexUsage(100, 10) },
+      body: `${[
+        codexLine("session_meta", { id: p("codex-session"), cwd: "/home/dev/hostile", cli_version: "0.104.0" }),
+        codexLine("turn_context", { model: "gpt-5.2-codex" }),
+        codexLine(
+          "event_msg",
+          {
+            type: "token_count",
+            info: { total_token_usage: codexUsage(100, 10), last_token_usage: codexUsage(100, 10) },
+          },
+          "2026-02-23T12:00:01.000Z",
+        ),
+        codexLine(
+          "event_msg",
+          {
+            type: "token_count",
+            info: {
+              total_token_usage: codexUsage(3_000_000_100, 20),
+              last_token_usage: codexUsage(3_000_000_000, 10),
             },
-            "2026-02-23T12:00:01.000Z",
-          ),
-          codexLine(
-            "event_msg",
-            {
-              type: "token_count",
-              info: {
-                total_token_usage: codexUsage(3_000_000_100, 20),
-                last_token_usage: codexUsage(3_000_000_000, 10),
-              },
-            },
-            "2026-02-23T12:00:02.000Z",
-          ),
-          codexLine(
-            "event_msg",
-            {
-              type: "token_count",
-              info: { total_token_usage: codexUsage(3_000_000_200, 30), last_token_usage: codexUsage(100, 10) },
-            },
-            "2026-02-23T12:00:03.000Z",
-          ),
-        ].join("\n")}\n`,
+          },
+          "2026-02-23T12:00:02.000Z",
+        ),
+        codexLine(
+          "event_msg",
+          {
+            type: "token_count",
+            info: { total_token_usage: codexUsage(3_000_000_200, 30), last_token_usage: codexUsage(100, 10) },
+          },
+          "2026-02-23T12:00:03.000Z",
+        ),
+      ].join("\n")}\n`,
       goodCalls: 2,
       error: { line: 4, message: /beyond any context window/ },
     },
@@ -289,12 +288,11 @@ export function hostileCases(prefix: string): HostileCase[] {
       name: "native: NUL in the session id, NUL in the title",
       format: "native",
       file: `${p("native-nul")}.jsonl`,
-      body:
-        `${[
-          nativeLine(p("m1"), { title: "fix\u0000it" }),
-          nativeLine(p("m2"), { sessionId: "bad\u0000session" }),
-          nativeLine(p("m3")),
-        ].join("\n")}\n`,
+      body: `${[
+        nativeLine(p("m1"), { title: "fix\u0000it" }),
+        nativeLine(p("m2"), { sessionId: "bad\u0000session" }),
+        nativeLine(p("m3")),
+      ].join("\n")}\n`,
       goodCalls: 2,
       error: { line: 2, message: /sessionId contains a NUL character/ },
     },
@@ -302,10 +300,11 @@ export function hostileCases(prefix: string): HostileCase[] {
       name: "native: year 0000",
       format: "native",
       file: `${p("native-year0")}.jsonl`,
-      body:
-        `${[nativeLine(p("y1")), nativeLine(p("y2"), { timestamp: "0000-01-01T00:00:00Z" }), nativeLine(p("y3"))].join(
-          "\n",
-        )}\n`,
+      body: `${[
+        nativeLine(p("y1")),
+        nativeLine(p("y2"), { timestamp: "0000-01-01T00:00:00Z" }),
+        nativeLine(p("y3")),
+      ].join("\n")}\n`,
       goodCalls: 2,
       error: { line: 2, message: /timestamp|before 2020/ },
     },

@@ -77,7 +77,7 @@ export default async function CompareWorkflowsPage({
         <section className="panel">
           <form method="get" action="/workflows" className="inline" data-testid="cohort-form">
             {fields.map((value, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: the fields are positions (cohort 1 to N), not items
+              // biome-ignore lint/suspicious/noArrayIndexKey: the cohort fields are positional (Cohort 1, 2, ...)
               <label key={i}>
                 Cohort {i + 1}
                 <input
