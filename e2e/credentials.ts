@@ -27,6 +27,8 @@ export const e2eTeams = [
   "e2e-workflows",
   "e2e-agents",
   "e2e-long-run",
+  "e2e-cohorts",
+  "e2e-activity",
 ] as const;
 
 /** A member (not an admin) of e2e-discovery-member, who uploads their own traces. */
