@@ -2,10 +2,12 @@
  * Claude Code analytics beside recorded outcomes, in the browser: the admin's Claude Code runs come
  * as telemetry with their email, analytics from the provider stand-in (on the port the e2e server's
  * TRH_ANTHROPIC_API_URL points to) says they committed that day; the overview's outcomes show the
- * run as likely accepted, apart from the accepted count, and the owner row shows the activity.
+ * run as likely accepted, apart from the accepted count, and the owner row shows the activity. A
+ * seat recorded on the Reconciliation page shows on the overview against the value the person used.
  */
 import { expect, test } from "@playwright/test";
 import { type ProviderStandIn, startProviderStandIn } from "../lib/billing/testing/provider-stand-in";
+import { formatUsd } from "../lib/format";
 import { addDays, todayUtc } from "../lib/queries/params";
 import { billingStandInPort } from "./billing-stand-in";
 import { e2eAdmin } from "./credentials";
@@ -111,5 +113,21 @@ test("a run without an outcome on a day its owner committed shows as likely acce
   await outcomes.getByLabel("Group outcomes by").selectOption("owner");
   const row = outcomes.locator("tbody tr").filter({ hasText: e2eAdmin.email });
   await expect(row.getByTestId("owner-activity")).toHaveText("+321 −12 lines, 3 commits, 1 PRs");
+
+  // A $300-a-month seat, prorated over the period's two days, against the two runs' list price ($0.45 each).
+  await page.goto(`/reconciliation?from=${day}&to=${quietDay}`);
+  const seatForm = page.getByTestId("record-seat");
+  await seatForm.getByLabel("Person").selectOption({ index: 1 });
+  await seatForm.getByLabel("Plan").fill("Claude Max");
+  await seatForm.getByLabel("Monthly cost (USD)").fill("300");
+  await seatForm.getByRole("button", { name: "Record seat" }).click();
+  await expect(page.getByTestId("seats")).toContainText("Claude Max");
+  await page.goto(`/?from=${day}&to=${quietDay}`);
+  const seats = page.getByTestId("overview-seats");
+  const daysIn = (d: string) => new Date(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)), 0)).getUTCDate();
+  const paid = 300 / daysIn(day) + 300 / daysIn(quietDay);
+  await expect(seats.getByTestId("overview-seats-paid")).toHaveText(formatUsd(paid));
+  await expect(seats.getByTestId("overview-seats-value")).toHaveText("$0.90");
+  await expect(seats.locator("tbody tr").filter({ hasText: "Claude Max" })).toContainText("no");
   await page.screenshot({ path: test.info().outputPath("activity-signal.png"), fullPage: true });
 });

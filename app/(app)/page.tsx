@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { SeatValueSummary } from "@/components/billing/seat-value-summary";
 import { BudgetSummary } from "@/components/budgets/budget-summary";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { OutcomeCostPanel } from "@/components/outcomes/outcome-cost-panel";
@@ -12,6 +13,7 @@ import { RunsTable } from "@/components/runs/runs-table";
 import { can } from "@/lib/auth/permissions";
 import { pageScope } from "@/lib/auth/scope";
 import { reconciliation } from "@/lib/billing/reconciliation";
+import { seatsByPerson, seatValues } from "@/lib/billing/seats";
 import { budgetOverview } from "@/lib/budgets/row-badges";
 import { overviewParamsSchema, resolveOverviewPeriod } from "@/lib/dashboard/overview-period";
 import { changeRatio, spendDeltas } from "@/lib/dashboard/spend-deltas";
@@ -60,7 +62,7 @@ export default async function OverviewPage({
   const current = { from: period.from, to: period.to, ...filters };
   const previous = { from: period.previousFrom, to: period.previousTo, ...filters };
 
-  const [groups, previousGroups, parts, topRuns, choices, projectSplit, budgets, billed] = await Promise.all([
+  const [groups, previousGroups, parts, topRuns, choices, projectSplit, budgets, billed, seats] = await Promise.all([
     Promise.all(shown.map((b) => spendByGroup(scope, { ...current, groupBy: b.groupBy }))),
     Promise.all(shown.map((b) => spendByGroup(scope, { ...previous, groupBy: b.groupBy }))),
     dailySpendByGroup(scope, { ...current, stackBy }),
@@ -69,6 +71,8 @@ export default async function OverviewPage({
     spendByGroup(scope, { ...current, groupBy: "project" }),
     budgetOverview(scope, canSeeOwners),
     canSeeOwners ? reconciliation(scope, { from: period.from, to: period.to, groupBy: "provider" }) : null,
+    // People's seats are their spend: for those who may see owners'.
+    canSeeOwners ? seatValues(scope, { from: period.from, to: period.to }) : [],
   ]);
   const total = groups[0]!.totals.costUsd;
   const previousTotal = previousGroups[0]!.totals.costUsd;
@@ -150,6 +154,7 @@ export default async function OverviewPage({
           />
         </section>
         <OutcomeCostPanel from={period.from} to={period.to} canSeeOwners={canSeeOwners} />
+        {seats.length > 0 ? <SeatValueSummary people={seatsByPerson(seats)} from={period.from} to={period.to} /> : null}
         <div className="grid-2">
           {shown.map((b, i) => (
             <SpendDeltaTable
