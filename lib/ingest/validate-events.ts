@@ -144,7 +144,7 @@ function cleanSession(event: SessionEvent, now: number): SessionEvent | null {
     title: cleanText(event.title),
     cliVersion: cleanText(event.cliVersion, 256),
     startedAt: sensibleDate(event.startedAt, now),
-    tags: cleanTags(event.tags),
+    ...(event.tags ? { tags: cleanTags(event.tags) } : {}),
   };
 }
 

@@ -134,7 +134,7 @@ export function cohortKindsSuite(prefix: string): void {
     // Native: tags on a session's first line; one with tags that must be dropped, one with too many.
     const tooMany = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${String(i).padStart(2, "0")}`, "v"]));
     await ingestNative(scope, [
-      nativeLine("native-w2", "2026-03-04", { team: "web", tier: "gold" }),
+      nativeLine("native-w2", "2026-03-04", { team: "web", tier: "gold", level: 5 }),
       nativeLine("native-w3", "2026-03-05", { team: "web", "bad\u0001key": "x", long: "v".repeat(300), empty: "" }),
       nativeLine("native-many", "2026-03-06", tooMany),
       nativeLine("native-none", "2026-03-06"),
@@ -159,13 +159,15 @@ export function cohortKindsSuite(prefix: string): void {
       const keys = await db().$queryRaw<{ key: string }[]>`
         SELECT DISTINCT key FROM "RunTag" WHERE "teamId" = ${team.teamId}::uuid ORDER BY 1`;
       const stored = keys.map((row) => row.key);
-      // user.email and session.id identify; a key with a control character, a value over 256 characters and an empty one are dropped.
-      for (const dropped of ["user.email", "session.id", "bad\u0001key", "long", "empty"])
+      // user.email and session.id identify; a key with a control character, a value over 256 characters,
+      // an empty one and one that is not a string are dropped (the line itself is kept).
+      for (const dropped of ["user.email", "session.id", "bad\u0001key", "long", "empty", "level"])
         expect(stored).not.toContain(dropped);
       const many = await db().$queryRaw<{ n: number }[]>`
         SELECT count(*)::int AS n FROM "RunTag" t JOIN "Run" r ON r."teamId" = t."teamId" AND r.id = t."runId"
         WHERE t."teamId" = ${team.teamId}::uuid AND r."externalId" = 'native-many'`;
       expect(many[0]!.n).toBe(MAX_TAGS_PER_RUN);
+      expect(await taggedSessions(team, "tier", "gold")).toEqual(["native-w2"]);
     });
 
     it("compares runs by tag, and a tag sent again with another value moves the run", async () => {

@@ -23,6 +23,7 @@
  */
 import { z } from "zod";
 import { type NormalizedCall, type SessionEvent, TITLE_MAX_CHARS, type TraceEvent, truncate } from "../normalized-call";
+import { cleanTags } from "../run-tags";
 import { type ByteSource, parseJsonLine, readLineBatches } from "./lines";
 
 const tokens = z.number().int().nonnegative();
@@ -45,7 +46,8 @@ export const nativeCallSchema = z
     gitBranch: optionalText,
     title: optionalText,
     speed: z.enum(["standard", "fast"]).default("standard"),
-    tags: z.record(z.string(), z.string()).nullish(),
+    // Values that are not strings are dropped with the other unfit tags (lib/ingest/run-tags.ts), not the line.
+    tags: z.record(z.string(), z.unknown()).nullish(),
   })
   .refine((line) => line.cacheWrite1hTokens <= line.cacheWriteTokens, {
     message: "cacheWrite1hTokens is part of cacheWriteTokens and cannot exceed it",
@@ -130,6 +132,6 @@ function sessionEvent(line: NativeCallLine, startedAt: Date): SessionEvent {
     title: line.title ? truncate(line.title, TITLE_MAX_CHARS) : null,
     cliVersion: null,
     startedAt,
-    tags: line.tags ?? null,
+    ...(line.tags ? { tags: cleanTags(line.tags) } : {}),
   };
 }
