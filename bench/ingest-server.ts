@@ -9,3 +9,5 @@ import { startIngestServer } from "@/lib/testing/ingest-server";
 
 await startIngestServer(Number(process.env.PORT));
 process.stdout.write("ready\n");
+// Exit normally on SIGTERM, so that `--cpu-prof` and other exit hooks run.
+process.on("SIGTERM", () => process.exit(0));

@@ -1,12 +1,9 @@
 import type { ReactNode } from "react";
-import { can } from "@/lib/auth/permissions";
-import type { Scope } from "@/lib/auth/scope";
-import { requestOrigin } from "@/lib/http/origin";
-import { teamHasRuns } from "@/lib/queries/team-has-runs";
+import type { GetStartedSteps } from "@/lib/queries/team-has-runs";
 import { GetStarted } from "./get-started";
 
-/** Renders the page's content once the team has data, and the get-started steps until then. */
-export async function GetStartedIfEmpty({ scope, children }: { scope: Scope; children: ReactNode }) {
-  if (await teamHasRuns(scope)) return <>{children}</>;
-  return <GetStarted origin={await requestOrigin()} canManageKeys={can(scope.actor, "keys:manage")} />;
+/** Renders the page's content once the team has data (`steps` null), and the get-started steps until then. */
+export function GetStartedIfEmpty({ steps, children }: { steps: GetStartedSteps | null; children: ReactNode }) {
+  if (steps === null) return <>{children}</>;
+  return <GetStarted origin={steps.origin} canManageKeys={steps.canManageKeys} />;
 }

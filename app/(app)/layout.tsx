@@ -4,9 +4,9 @@ import { Providers } from "@/components/providers";
 import { Nav } from "@/components/shell/nav";
 import { TeamSwitcher } from "@/components/shell/team-switcher";
 import { listMyInvitations } from "@/lib/admin/members";
-import { can } from "@/lib/auth/permissions";
+import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
-import { signOutAction } from "./actions";
+import { signOutAction } from "@/lib/auth/session-actions";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const scope = await pageScope();
@@ -18,7 +18,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           Token Robin Hood
           <small>{scope.teamName}</small>
         </div>
-        <Nav readAll={can(scope.actor, "spend:read-all")} />
+        <Nav readAll={maySeeEveryonesSpend(scope)} />
         <div className="sidebar-foot">
           <TeamSwitcher teams={scope.teams} current={scope.teamId} />
           {invitations.length > 0 ? (

@@ -10,7 +10,7 @@ import { SpendPerDayChart } from "@/components/overview/spend-per-day-chart";
 import { ownerLabels } from "@/components/owner-name";
 import { PageHead } from "@/components/page-head";
 import { RunsTable } from "@/components/runs/runs-table";
-import { can } from "@/lib/auth/permissions";
+import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { reconciliation } from "@/lib/billing/reconciliation";
 import { seatsByPerson, seatValues } from "@/lib/billing/seats";
@@ -24,6 +24,7 @@ import { latestSpendDay } from "@/lib/queries/latest-spend-day";
 import { addDays } from "@/lib/queries/params";
 import { runsList } from "@/lib/queries/runs-list";
 import { type SpendGroup, spendByGroup, unallocatedKey } from "@/lib/queries/spend-by-group";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -42,7 +43,7 @@ export default async function OverviewPage({
   searchParams: Promise<Record<string, string | string[]>>;
 }) {
   const scope = await pageScope();
-  const canSeeOwners = can(scope.actor, "spend:read-all");
+  const canSeeOwners = maySeeEveryonesSpend(scope);
   const params = overviewParamsSchema.parse(await searchParams);
   // Members see team aggregates only, never one person's spend (as in GET /api/v1/spend).
   if (!canSeeOwners) params.owner = undefined;
@@ -93,7 +94,7 @@ export default async function OverviewPage({
           `Spend from ${period.from} to ${period.to} (UTC), compared with ${period.previousFrom} to ${period.previousTo}`
         }
       />
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <PeriodPicker
           period={period}
           params={params}

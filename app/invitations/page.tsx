@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { signOutAction } from "@/app/(app)/actions";
+import { acceptInvitationAction, declineInvitationAction } from "@/lib/admin/invitation-actions";
 import { listMyInvitations } from "@/lib/admin/members";
 import { sessionUserId } from "@/lib/auth/scope";
-import { acceptInvitationAction, declineInvitationAction } from "./actions";
+import { signOutAction } from "@/lib/auth/session-actions";
 
 export const metadata: Metadata = { title: "Invitations" };
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { type ReactNode, useActionState } from "react";
-import type { BillingFormState } from "@/app/(app)/reconciliation/actions";
+import type { BillingFormState } from "@/lib/billing/actions";
 
 type Action = (state: BillingFormState, form: FormData) => Promise<BillingFormState>;
 

@@ -1,6 +1,6 @@
 "use client";
 
-import type { BillingFormState } from "@/app/(app)/reconciliation/actions";
+import type { BillingFormState } from "@/lib/billing/actions";
 import { BillingForm } from "./billing-form";
 
 type Action = (state: BillingFormState, form: FormData) => Promise<BillingFormState>;

@@ -1,6 +1,6 @@
 "use client";
 
-import type { BillingFormState } from "@/app/(app)/reconciliation/actions";
+import type { BillingFormState } from "@/lib/billing/actions";
 import type { SeatValue } from "@/lib/billing/seats";
 import { formatUsd } from "@/lib/format";
 import { BillingForm } from "./billing-form";

@@ -1,7 +1,7 @@
 "use client";
 
 import { type ReactNode, useActionState } from "react";
-import type { BudgetFormState } from "@/app/(app)/budgets/actions";
+import type { BudgetFormState } from "@/lib/budgets/actions";
 
 type Action = (state: BudgetFormState, form: FormData) => Promise<BudgetFormState>;
 

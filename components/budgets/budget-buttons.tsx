@@ -1,6 +1,6 @@
 "use client";
 
-import { deleteBudgetAction, sendTestAction, setTimeZoneAction } from "@/app/(app)/budgets/actions";
+import { deleteBudgetAction, sendTestAction, setTimeZoneAction } from "@/lib/budgets/actions";
 import { BudgetActionForm } from "./budget-actions";
 
 /** Sends a test message to each of the budget's channels now; the answer says how many arrived. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { saveBudgetAction } from "@/app/(app)/budgets/actions";
+import { saveBudgetAction } from "@/lib/budgets/actions";
 import type { ChannelView } from "@/lib/budgets/budgets";
 import type { ScopeTargets } from "@/lib/budgets/scope-targets";
 import { BudgetActionForm } from "./budget-actions";

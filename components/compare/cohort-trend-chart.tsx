@@ -3,19 +3,8 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { CohortResult } from "@/lib/compare/compare-cohorts";
 import { formatUsd } from "@/lib/format";
+import { addDays, mondayOf } from "@/lib/queries/params";
 import { cohortColor } from "./cohort-colors";
-
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-/** Monday of the UTC week of a day, as the weeks' keys are. */
-function mondayOf(day: string): string {
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return addDays(day, -((weekday + 6) % 7));
-}
 
 /** Each cohort's cost per accepted outcome by the week its runs started (unmatched); a gap where a week accepted nothing. */
 export function CohortTrendChart({

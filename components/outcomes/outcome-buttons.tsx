@@ -1,4 +1,4 @@
-import { markRunOutcomeAction } from "@/app/(app)/runs/[id]/actions";
+import { markRunOutcomeAction } from "@/lib/outcomes/actions";
 import { outcomeStatuses } from "@/lib/outcomes/record-outcome";
 import type { RunOutcome } from "@/lib/outcomes/run-outcome";
 

@@ -6,15 +6,10 @@ import { CsvDownloadButton } from "@/components/export/csv-download-button";
 import type { ActivityTotals } from "@/lib/billing/claude-code-activity";
 import { formatInteger, formatUsd } from "@/lib/format";
 import type { OutcomeCostGroup, OutcomeCostResult } from "@/lib/queries/cost-per-outcome";
+import { addDays, mondayOf } from "@/lib/queries/params";
 import { useOutcomeCost } from "./use-outcome-cost";
 
 const TREND_WEEKS = 12;
-
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
 
 const share = (part: number, whole: number) => (whole === 0 ? "–" : `${((part / whole) * 100).toFixed(0)}%`);
 
@@ -148,12 +143,6 @@ function OutcomeTiles({ totals }: { totals: OutcomeCostResult["totals"] }) {
       </div>
     </dl>
   );
-}
-
-/** Monday of the ISO week of a day, as the API's week keys are. */
-function mondayOf(day: string): string {
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return addDays(day, -((weekday + 6) % 7));
 }
 
 function OutcomeTrendChart({ result, from, to }: { result: OutcomeCostResult; from: string; to: string }) {

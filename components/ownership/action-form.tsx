@@ -1,7 +1,7 @@
 "use client";
 
 import { type FormEvent, type ReactNode, startTransition, useActionState } from "react";
-import type { OwnershipFormState } from "@/app/(app)/ownership/actions";
+import type { OwnershipFormState } from "@/lib/ownership/actions";
 
 type Action = (state: OwnershipFormState, form: FormData) => Promise<OwnershipFormState>;
 

@@ -1,4 +1,4 @@
-import { catalogAction } from "@/app/(app)/ownership/actions";
+import { catalogAction } from "@/lib/ownership/actions";
 import { ActionForm } from "./action-form";
 import { Choice } from "./choice";
 

@@ -1,7 +1,5 @@
-import { assignRunAction, splitRunAction } from "@/app/(app)/ownership/actions";
-import { can } from "@/lib/auth/permissions";
-import type { Scope } from "@/lib/auth/scope";
-import { type FieldAttribution, runAttribution } from "@/lib/queries/run-attribution";
+import { assignRunAction, splitRunAction } from "@/lib/ownership/actions";
+import type { FieldAttribution, RunAttribution } from "@/lib/queries/run-attribution";
 import { ActionForm } from "./action-form";
 import { Choice, personOptions, projectOptions, taskOptions } from "./choice";
 
@@ -15,11 +13,16 @@ function Field({ label, value }: { label: string; value: FieldAttribution & { em
   );
 }
 
-/** Who owns a run and what decided it; admins can assign it by hand or split it among owners. */
-export async function RunAttributionPanel({ scope, runId }: { scope: Scope; runId: string }) {
-  const attribution = await runAttribution(scope, runId);
-  if (!attribution) return null;
-  const admin = can(scope.actor, "ownership:edit");
+/** Who owns a run and what decided it; admins (`canEdit`) can assign it by hand or split it among owners. */
+export function RunAttributionPanel({
+  runId,
+  attribution,
+  canEdit: admin,
+}: {
+  runId: string;
+  attribution: RunAttribution;
+  canEdit: boolean;
+}) {
   return (
     <section className="panel" data-testid="run-attribution">
       <h2>Ownership</h2>

@@ -1,6 +1,6 @@
 "use client";
 
-import { switchTeamAction } from "@/app/(app)/actions";
+import { switchTeamAction } from "@/lib/auth/session-actions";
 
 export function TeamSwitcher({ teams, current }: { teams: { id: string; name: string }[]; current: string }) {
   if (teams.length < 2) return null;

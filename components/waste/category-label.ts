@@ -1,5 +1,7 @@
+import type { WasteCategory } from "@/lib/waste/types";
+
 /** How each waste category reads on screen; the API keeps CONTRACT.md's exact names. */
-const labels: Record<string, string> = {
+const labels: Record<WasteCategory, string> = {
   "cache-miss": "Cache miss",
   "repeated-tool-output": "Repeated tool output",
   "oversized-tool-output": "Oversized tool output",
@@ -9,5 +11,5 @@ const labels: Record<string, string> = {
 };
 
 export function categoryLabel(category: string): string {
-  return labels[category] ?? category;
+  return labels[category as WasteCategory] ?? category;
 }

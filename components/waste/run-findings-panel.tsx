@@ -1,7 +1,6 @@
-import type { Scope } from "@/lib/auth/scope";
 import { formatInteger, formatUsd } from "@/lib/format";
-import { runCostAnatomy } from "@/lib/waste/queries/cost-anatomy";
-import { runFindings } from "@/lib/waste/queries/run-findings";
+import type { CostAnatomy } from "@/lib/waste/cost-anatomy";
+import type { RunFinding } from "@/lib/waste/queries/run-findings";
 import { AnatomyBars } from "./anatomy-bar";
 import { categoryLabel } from "./category-label";
 
@@ -10,9 +9,7 @@ import { categoryLabel } from "./category-label";
  * calls that prove it by their number in the run (the timeline rows are `id="call-<ordinal>"`), and
  * where the run's money went.
  */
-export async function RunFindingsPanel({ scope, runId }: { scope: Scope; runId: string }) {
-  const [findings, anatomy] = await Promise.all([runFindings(scope, runId), runCostAnatomy(scope, runId)]);
-  if (findings === null) return null;
+export function RunFindingsPanel({ findings, anatomy }: { findings: RunFinding[]; anatomy: CostAnatomy | null }) {
   return (
     <section className="panel" data-testid="run-findings">
       <h2>Waste in this run</h2>

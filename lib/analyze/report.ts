@@ -2,6 +2,8 @@
  * Folds priced calls into the report of `trh analyze` (CONTRACT.md: totals, days, models,
  * sessions), after the global de-duplication by call key.
  */
+
+import { dayOf, dayStart } from "@/lib/queries/params";
 import { type PriceOverride, priceCall } from "../pricing/price-book";
 import type { Tokens } from "../tokens";
 import type { CallRow, LineError } from "./summarize-file";
@@ -45,7 +47,6 @@ function addRow(totals: Tokens, row: CallRow, costUsd: number): void {
 }
 
 /** Inclusive UTC day of a call, YYYY-MM-DD. */
-const utcDay = (time: number): string => new Date(time).toISOString().slice(0, 10);
 
 /**
  * Every distinct call once. The same call can sit in several files (resumed sessions replay
@@ -64,8 +65,8 @@ export class CallLedger {
     range: DateRange = { since: null, until: null },
     private readonly overrides: readonly PriceOverride[] = [],
   ) {
-    this.since = range.since === null ? -Infinity : Date.parse(`${range.since}T00:00:00Z`);
-    this.untilExclusive = range.until === null ? Infinity : Date.parse(`${range.until}T00:00:00Z`) + 86_400_000;
+    this.since = range.since === null ? -Infinity : dayStart(range.since).getTime();
+    this.untilExclusive = range.until === null ? Infinity : dayStart(range.until).getTime() + 86_400_000;
   }
 
   addCall(row: CallRow): void {
@@ -109,7 +110,7 @@ export class CallLedger {
       if (!price.priced) unpriced.add(row.model);
       const cost = price.costUsd;
       addRow(totals, row, cost);
-      addRow(group(days, utcDay(row.time)), row, cost);
+      addRow(group(days, dayOf(row.time)), row, cost);
       addRow(group(models, row.model), row, cost);
       addRow(group(projects, row.project), row, cost);
       const session = sessions.get(row.sessionId) ?? { project: row.project, totals: emptyTotals() };

@@ -6,7 +6,8 @@
 import { closeSync, type Dirent, openSync, readdirSync, readSync, type Stats, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { detectFormat, type TraceFormat } from "../ingest/parsers";
+import type { TraceFormat } from "../ingest/formats";
+import { detectFormat } from "../ingest/parsers";
 
 export interface TraceFile {
   absolutePath: string;

@@ -28,4 +28,21 @@ describe("permissions", () => {
     expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["read"] }, "spend:read-all")).toBe(true);
     expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["ingest", "read"] }, "members:manage")).toBe(false);
   });
+
+  it("let admins and keys of every scope change the team's settings, nobody else", () => {
+    expect(can(user("ADMIN"), "settings:manage")).toBe(true);
+    expect(can(user("MANAGER"), "settings:manage")).toBe(false);
+    expect(can(user("MEMBER"), "settings:manage")).toBe(false);
+    expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["ingest", "read"] }, "settings:manage")).toBe(true);
+    expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["read"] }, "settings:manage")).toBe(false);
+    expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["ingest"] }, "settings:manage")).toBe(false);
+  });
+
+  it("let managers, admins and keys of every scope keep the team's saved filters, nobody else", () => {
+    expect(can(user("ADMIN"), "filters:manage")).toBe(true);
+    expect(can(user("MANAGER"), "filters:manage")).toBe(true);
+    expect(can(user("MEMBER"), "filters:manage")).toBe(false);
+    expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["ingest", "read"] }, "filters:manage")).toBe(true);
+    expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["read"] }, "filters:manage")).toBe(false);
+  });
 });

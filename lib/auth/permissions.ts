@@ -1,9 +1,9 @@
 /**
- * What each role and key scope may do, in one table. Every server check asks `can()`; pages only
- * hide what the server would refuse anyway.
+ * What each role and key scope may do, in one table. Every server check asks `can()`, through
+ * lib/auth/policy.ts for a Scope; pages only hide what the server would refuse anyway.
  */
 import type { Role } from "@/lib/generated/prisma/enums";
-import type { ApiScope } from "./api-keys";
+import { type ApiScope, apiScopes } from "./api-keys";
 
 export type Permission =
   | "members:manage" // invite, change roles
@@ -13,7 +13,9 @@ export type Permission =
   | "spend:read-all" // every run, owner and identity's spend (the ownership page's queue and identities too)
   | "spend:read-team" // team aggregates (members see their own runs only, never another person's spend)
   | "ingest"
-  | "outcomes:write"; // mark runs accepted/rejected (members: their own runs only)
+  | "outcomes:write" // mark runs accepted/rejected (members: their own runs only)
+  | "settings:manage" // budgets, billing sources and seats, the GitHub webhook secret
+  | "filters:manage"; // the team's saved filters (Compare workflows)
 
 const rolePermissions: Record<Role, readonly Permission[]> = {
   ADMIN: [
@@ -25,8 +27,10 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     "spend:read-team",
     "ingest",
     "outcomes:write",
+    "settings:manage",
+    "filters:manage",
   ],
-  MANAGER: ["spend:read-all", "spend:read-team", "ingest", "outcomes:write"],
+  MANAGER: ["spend:read-all", "spend:read-team", "ingest", "outcomes:write", "filters:manage"],
   MEMBER: ["spend:read-team", "ingest", "outcomes:write"],
 };
 
@@ -35,6 +39,9 @@ const scopePermissions: Record<ApiScope, readonly Permission[]> = {
   // Outcomes come from the same machines that send traces (CI, hooks), so ingest keys may post them.
   ingest: ["ingest", "outcomes:write"],
 };
+
+/** What only a key of every scope (`all`) may do: a key that can both send and read is the team's automation. */
+const everyScopePermissions: readonly Permission[] = ["settings:manage", "filters:manage"];
 
 export type Actor =
   | { kind: "user"; userId: string; email: string; role: Role }
@@ -45,5 +52,6 @@ export type Actor =
 export function can(actor: Actor, permission: Permission): boolean {
   if (actor.kind === "cli") return true;
   if (actor.kind === "user") return rolePermissions[actor.role].includes(permission);
+  if (everyScopePermissions.includes(permission)) return apiScopes.every((scope) => actor.scopes.includes(scope));
   return actor.scopes.some((scope) => scopePermissions[scope].includes(permission));
 }

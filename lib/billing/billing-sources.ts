@@ -4,12 +4,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { apiScopes } from "@/lib/auth/api-keys";
-import { can } from "@/lib/auth/permissions";
 import type { Scope } from "@/lib/auth/scope";
 import { teamDb } from "@/lib/db/team-db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { forbidden, HttpError } from "@/lib/http/errors";
+import { HttpError } from "@/lib/http/errors";
 import { encryptAdminKey } from "./admin-key-vault";
 import { type BillingProvider, billingProviders } from "./provider-pull";
 
@@ -74,16 +72,4 @@ export async function createBillingSource(
 export async function listBillingSources(scope: Scope): Promise<BillingSourceSummary[]> {
   const rows = await teamDb(scope).billingSource.findMany({ select: summary, orderBy: { createdAt: "asc" } });
   return rows as BillingSourceSummary[];
-}
-
-/** Adding and syncing billing sources: an admin, or a key of scope `all` (CONTRACT.md). */
-export function canManageBilling(scope: Scope): boolean {
-  const actor = scope.actor;
-  return actor.kind === "apiKey"
-    ? apiScopes.every((apiScope) => actor.scopes.includes(apiScope))
-    : can(actor, "members:manage");
-}
-
-export function assertCanManageBilling(scope: Scope): void {
-  if (!canManageBilling(scope)) throw forbidden("billing sources need an admin, or a key of scope all");
 }

@@ -6,6 +6,7 @@
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { dayStart } from "@/lib/queries/params";
 import type { DayRange } from "./provider-pull";
 
 export interface PersonActivity {
@@ -24,8 +25,8 @@ export interface PersonActivity {
 }
 
 export async function claudeCodeActivity(scope: Pick<Scope, "teamId">, range: DayRange): Promise<PersonActivity[]> {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const to = new Date(`${range.to}T00:00:00Z`);
+  const from = dayStart(range.from);
+  const to = dayStart(range.to);
   const rows = await db().$queryRaw<
     (Omit<PersonActivity, "estimatedCostUsd" | "days"> & { estimatedCostUsd: string; days: bigint })[]
   >`
@@ -73,8 +74,8 @@ export async function activityByOwner(
   scope: Pick<Scope, "teamId">,
   range: DayRange,
 ): Promise<Map<string, ActivityTotals>> {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const to = new Date(`${range.to}T00:00:00Z`);
+  const from = dayStart(range.from);
+  const to = dayStart(range.to);
   // DISTINCT: two people under one owner key (the same email) count an activity row once.
   const rows = await db().$queryRaw<({ owner: string } & ActivityTotals)[]>`
     SELECT owner, sum("linesAdded")::int AS "linesAdded", sum("linesRemoved")::int AS "linesRemoved",

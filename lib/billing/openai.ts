@@ -18,7 +18,7 @@
  */
 import { z } from "zod";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { addDays } from "@/lib/queries/params";
+import { addDays, dayOf, dayStart } from "@/lib/queries/params";
 import { getProviderJson, type RetryPolicy } from "./provider-http";
 import { BilledLines, type DayRange, forEachPage, type ProviderPull, providerBaseUrl } from "./provider-pull";
 
@@ -58,8 +58,7 @@ const completionsSchema = z.object({
   next_page: z.string().nullable(),
 });
 
-const unixSeconds = (day: string) => String(Date.parse(`${day}T00:00:00Z`) / 1000);
-const dayOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+const unixSeconds = (day: string) => String(dayStart(day).getTime() / 1000);
 
 /** "gpt-4o-2024-08-06, input" -> model and cost type; anything else is a cost type without a model. */
 export function splitLineItem(lineItem: string | null | undefined): { model: string; costType: string } {
@@ -98,7 +97,12 @@ export async function pullOpenAi(adminKey: string, range: DayRange, retry?: Retr
         for (const result of bucket.results) {
           const { model, costType } = splitLineItem(result.line_item);
           // The float as OpenAI printed it, not its binary expansion.
-          lines.addCost(dayOf(bucket.start_time), model, costType, new Prisma.Decimal(String(result.amount.value)));
+          lines.addCost(
+            dayOf(bucket.start_time * 1000),
+            model,
+            costType,
+            new Prisma.Decimal(String(result.amount.value)),
+          );
         }
       }
     },
@@ -116,7 +120,7 @@ export async function pullOpenAi(adminKey: string, range: DayRange, retry?: Retr
       for (const bucket of page.data) {
         for (const result of bucket.results) {
           const cached = result.input_cached_tokens ?? 0;
-          lines.addTokens(dayOf(bucket.start_time), result.model ?? "", {
+          lines.addTokens(dayOf(bucket.start_time * 1000), result.model ?? "", {
             inputTokens: Math.max(0, result.input_tokens - cached),
             outputTokens: result.output_tokens,
             cacheWriteTokens: 0,

@@ -3,7 +3,7 @@
  * one row per UTC day, model and cost type, summed over whatever finer lines the provider sends.
  */
 import { Prisma } from "@/lib/generated/prisma/client";
-import { addDays } from "@/lib/queries/params";
+import { addDays, dayStart } from "@/lib/queries/params";
 
 export const billingProviders = ["anthropic", "openai"] as const;
 export type BillingProvider = (typeof billingProviders)[number];
@@ -89,10 +89,7 @@ export class BilledLines {
 /** How many days an inclusive range has (0 when it runs backwards), by date arithmetic: comparing
  * day strings past year 9999 ("+010000-01-01") would never end. */
 export function dayCount(range: DayRange): number {
-  return Math.max(
-    0,
-    Math.round((Date.parse(`${range.to}T00:00:00Z`) - Date.parse(`${range.from}T00:00:00Z`)) / 86_400_000) + 1,
-  );
+  return Math.max(0, Math.round((dayStart(range.to).getTime() - dayStart(range.from).getTime()) / 86_400_000) + 1);
 }
 
 /** Every day of an inclusive range; callers bound the range first (dayCount). */

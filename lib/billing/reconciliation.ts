@@ -14,7 +14,7 @@ import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { dateRangeSchema } from "@/lib/queries/params";
+import { dateRangeSchema, dayStart } from "@/lib/queries/params";
 import { matchableModel, providerOfModel } from "./model-match";
 import type { BilledTokens, BillingProvider } from "./provider-pull";
 
@@ -72,8 +72,8 @@ async function cells(
   scope: Pick<Scope, "teamId">,
   range: { from: string; to: string },
 ): Promise<{ cells: Cell[]; providers: BillingProvider[] }> {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const to = new Date(`${range.to}T00:00:00Z`);
+  const from = dayStart(range.from);
+  const to = dayStart(range.to);
   const [sources, billed, traced] = await Promise.all([
     db().billingSource.findMany({
       where: { teamId: scope.teamId },

@@ -12,6 +12,7 @@ import { db } from "@/lib/db/client";
 import { teamDb } from "@/lib/db/team-db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { notFound } from "@/lib/http/errors";
+import { dayStart } from "@/lib/queries/params";
 import { type DayRange, daysOf } from "./provider-pull";
 
 export const seatSchema = z.object({
@@ -62,8 +63,8 @@ export function monthsCovered(range: DayRange): Prisma.Decimal {
 }
 
 export async function seatValues(scope: Pick<Scope, "teamId">, range: DayRange): Promise<SeatValue[]> {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const to = new Date(`${range.to}T00:00:00Z`);
+  const from = dayStart(range.from);
+  const to = dayStart(range.to);
   const rows = await db().$queryRaw<
     { seatId: string; personId: string; person: string; plan: string; monthlyUsd: string; apiValueUsd: string }[]
   >`

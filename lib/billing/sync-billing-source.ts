@@ -9,7 +9,7 @@ import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { HttpError, notFound } from "@/lib/http/errors";
-import { dateRangeSchema } from "@/lib/queries/params";
+import { dateRangeSchema, dayStart } from "@/lib/queries/params";
 import { decryptAdminKey } from "./admin-key-vault";
 import { pullAnthropic } from "./anthropic";
 import { pullOpenAi } from "./openai";
@@ -39,8 +39,6 @@ const pullers: Record<BillingProvider, (key: string, range: DayRange, retry?: Re
   anthropic: pullAnthropic,
   openai: pullOpenAi,
 };
-
-const asDate = (day: string) => new Date(`${day}T00:00:00Z`);
 
 /** Pulls `range` (inclusive UTC days) from the source's provider and replaces that range's rows. */
 export async function syncBillingSource(
@@ -77,7 +75,7 @@ export async function syncBillingSource(
     throw new BillingSyncError(message);
   }
 
-  const dayWindow = { gte: asDate(checked.from), lte: asDate(checked.to) };
+  const dayWindow = { gte: dayStart(checked.from), lte: dayStart(checked.to) };
   await db().$transaction(async (tx) => {
     // Two syncs of one source (the hourly one and a manual one) replace their rows one after the other.
     await tx.$queryRaw`SELECT id FROM "BillingSource" WHERE "teamId" = ${scope.teamId}::uuid AND id = ${sourceId}::uuid FOR UPDATE`;
@@ -87,7 +85,7 @@ export async function syncBillingSource(
       data: pulled.billed.map((line) => ({
         teamId: scope.teamId,
         sourceId,
-        day: asDate(line.day),
+        day: dayStart(line.day),
         model: line.model,
         costType: line.costType,
         billedUsd: line.billedUsd,
@@ -98,7 +96,7 @@ export async function syncBillingSource(
       })),
     });
     await tx.claudeCodeActivity.createMany({
-      data: pulled.activity.map((line) => ({ teamId: scope.teamId, sourceId, ...line, day: asDate(line.day) })),
+      data: pulled.activity.map((line) => ({ teamId: scope.teamId, sourceId, ...line, day: dayStart(line.day) })),
     });
     await tx.billingSource.update({
       where,

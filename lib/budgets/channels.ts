@@ -10,6 +10,7 @@
  */
 import { createHmac } from "node:crypto";
 import nodemailer from "nodemailer";
+import { postGuarded } from "@/lib/http/outbound-post";
 import { type AlertPayload, alertSentence } from "./alert-payload";
 
 export const SIGNATURE_HEADER = "X-TRH-Signature-256";
@@ -48,22 +49,13 @@ export async function sendToChannel(channel: ChannelTarget, payload: AlertPayloa
 }
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<void> {
-  let response: Response;
+  let status: number;
   try {
-    response = await fetch(url, {
-      method: "POST",
-      body,
-      headers,
-      redirect: "manual",
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-    });
+    status = await postGuarded(url, body, headers, SEND_TIMEOUT_MS);
   } catch (error) {
-    throw new Error(
-      `POST failed: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`,
-    );
+    throw new Error(`POST failed: ${(error as Error).message}`);
   }
-  await response.body?.cancel().catch(() => {});
-  if (!response.ok) throw new Error(`the receiver answered ${response.status}`);
+  if (status < 200 || status > 299) throw new Error(`the receiver answered ${status}`);
 }
 
 /** Slack's mrkdwn treats &, < and > as control characters; names from traces must not make links. */

@@ -3,7 +3,7 @@
  * week, month, quarter) of the zone; "today" is the zone's date now. The zone's calendar comes from
  * Intl (the IANA database Node ships), the date arithmetic on plain YYYY-MM-DD dates needs no zone.
  */
-import { addDays } from "@/lib/queries/params";
+import { addDays, dayStart } from "@/lib/queries/params";
 
 export const budgetPeriods = ["day", "week", "month", "quarter"] as const;
 export type BudgetPeriod = (typeof budgetPeriods)[number];
@@ -56,7 +56,7 @@ export function restOfToday(now: Date, zone: string): number {
 
 /** Whole days from `from` to `to` (positive when `to` is later). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return Math.round((dayStart(to).getTime() - dayStart(from).getTime()) / 86_400_000);
 }
 
 export interface PeriodDates {
@@ -75,7 +75,7 @@ export function periodContaining(period: BudgetPeriod, date: string): PeriodDate
       return { start: date, end: date };
     case "week": {
       // getUTCDay: 0 is Sunday; weeks start on Monday.
-      const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
+      const weekday = (dayStart(date).getUTCDay() + 6) % 7;
       const start = addDays(date, -weekday);
       return { start, end: addDays(start, 6) };
     }

@@ -3,7 +3,7 @@
  * per file how far it got, and a Codex file sent in pieces keeps its session and model. The route
  * handler runs behind a small node:http server, which stands in for Next.js's own.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -156,5 +156,53 @@ describe("trh push", () => {
       "019c7a10-5e2b-7c41-9a7e-2f0c1d3b4a51": 4,
       "019c7f3b-8d14-7a02-b6c9-41e5a7d2c083": 1,
     });
+  });
+
+  it("with --watch keeps sending as a file grows, one report per round that sent something, and stops on SIGTERM", async () => {
+    const watched = path.join(dir, "watched");
+    mkdirSync(path.join(watched, "-home-dev-watch"), { recursive: true });
+    const growing = path.join(watched, "-home-dev-watch", "watch-session.jsonl");
+    const watchLine = (i: number) =>
+      assistantLine({
+        messageId: `watch_m${i}`,
+        requestId: `watch_r${i}`,
+        input: 7,
+        output: 3,
+        sessionId: "watch-session",
+      });
+    writeFileSync(growing, `${[watchLine(1), watchLine(2)].join("\n")}\n`);
+    const child = spawn(
+      process.execPath,
+      ["bin/trh.mjs", "push", watched, "--url", url, "--key", team.ingestKey, "--json", "--watch"],
+      { env: { ...process.env, TRH_PUSH_STATE: path.join(dir, "watch-state.json") } },
+    );
+    const reports: { files: number; calls: number }[] = [];
+    let pending = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      pending += chunk.toString();
+      for (let end = pending.indexOf("\n"); end >= 0; end = pending.indexOf("\n")) {
+        reports.push(JSON.parse(pending.slice(0, end)));
+        pending = pending.slice(end + 1);
+      }
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    // Generous bounds: a round is every 2 s; these only catch a watcher that never sends.
+    const until = async (condition: () => boolean) => {
+      const deadline = Date.now() + 30_000;
+      while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(condition()).toBe(true);
+    };
+    try {
+      await until(() => reports.length === 1);
+      expect(reports[0]).toMatchObject({ files: 1, calls: 2 });
+      appendFileSync(growing, `${[watchLine(3), watchLine(4), watchLine(5)].join("\n")}\n`);
+      await until(() => reports.length === 2);
+      expect(reports[1]).toMatchObject({ files: 1, calls: 3, duplicates: 0 });
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+    const calls = await db().call.count({ where: { teamId: team.teamId, messageId: { startsWith: "watch_m" } } });
+    expect(calls).toBe(5);
   });
 });

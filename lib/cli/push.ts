@@ -18,7 +18,7 @@ import { z } from "zod";
 import { findTraceFiles, type TraceFile } from "@/lib/analyze/trace-files";
 import { formatUsd } from "@/lib/format";
 import { fileFrame } from "@/lib/ingest/file-frames";
-import { agentFormats, type TraceFormat } from "@/lib/ingest/parsers";
+import { isAgentFormat, type TraceFormat } from "@/lib/ingest/formats";
 import { CommandError, UsageError } from "./errors";
 
 const WATCH_INTERVAL_MS = 2000;
@@ -86,7 +86,7 @@ interface Part {
 }
 
 /** The other agents' files go whole (see the top of this file). */
-const sentWhole = (format: TraceFormat) => (agentFormats as readonly TraceFormat[]).includes(format);
+const sentWhole = (format: TraceFormat) => isAgentFormat(format);
 
 /**
  * The next piece of what is new in a file (up to MAX_REQUEST_BYTES, ending at a line end), or

@@ -1,8 +1,9 @@
 /** What the Compare workflows page offers to pick cohorts from, written as cohort specs. */
-import { can } from "@/lib/auth/permissions";
+import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { filterChoices } from "@/lib/queries/filter-choices";
+import { dayAfter, dayStart } from "@/lib/queries/params";
 import { escapeCohortValue } from "./cohort-spec";
 import { listSavedFilters } from "./saved-filters";
 
@@ -25,9 +26,8 @@ export interface CohortChoices {
 }
 
 export async function cohortChoices(scope: Scope, range: { from: string; to: string }): Promise<CohortChoices> {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const toExclusive = new Date(`${range.to}T00:00:00Z`);
-  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  const from = dayStart(range.from);
+  const toExclusive = dayAfter(range.to);
   const [filters, sources, topModels, tags, versions, saved] = await Promise.all([
     filterChoices(scope),
     db().$queryRaw<
@@ -65,7 +65,7 @@ export async function cohortChoices(scope: Scope, range: { from: string; to: str
         sources.map((s) => s.source),
       ),
       ...plain("project", filters.projects),
-      ...(can(scope.actor, "spend:read-all") ? plain("owner", filters.owners) : []),
+      ...(maySeeEveryonesSpend(scope) ? plain("owner", filters.owners) : []),
       ...tags.map((tag) => ({
         spec: `tag:${escapeCohortValue(`${tag.key}=${tag.value}`)}`,
         note: `${tag.runs} runs tagged`,

@@ -14,12 +14,12 @@
  * - the matched figure, its interval and the verdict: lib/compare/matched-bootstrap.ts and verdict.ts.
  */
 import { z } from "zod";
-import { can } from "@/lib/auth/permissions";
+import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { badRequest, forbidden } from "@/lib/http/errors";
-import { dateRangeSchema } from "@/lib/queries/params";
+import { badRequest } from "@/lib/http/errors";
+import { dateRangeSchema, dayAfter, dayStart } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
 import { type Cohort, type CohortSpec, cohortListSchema, instructionVersionOf, tagOf } from "./cohort-spec";
 import {
@@ -164,8 +164,8 @@ function cohortCondition(spec: CohortSpec): Prisma.Sql {
       WHERE t."teamId" = r."teamId" AND t."runId" = r.id AND t.key = ${tag.key} AND t.value = ${tag.value})`);
   }
   if (spec.instructions !== undefined) conditions.push(instructionCondition(spec.instructions));
-  if (spec.after !== undefined) conditions.push(Prisma.sql`r."startedAt" >= ${new Date(`${spec.after}T00:00:00Z`)}`);
-  if (spec.before !== undefined) conditions.push(Prisma.sql`r."startedAt" < ${new Date(`${spec.before}T00:00:00Z`)}`);
+  if (spec.after !== undefined) conditions.push(Prisma.sql`r."startedAt" >= ${dayStart(spec.after)}`);
+  if (spec.before !== undefined) conditions.push(Prisma.sql`r."startedAt" < ${dayStart(spec.before)}`);
   return conditions.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(conditions, " AND ")}`;
 }
 
@@ -175,9 +175,8 @@ async function cohortRuns(
   cohort: Cohort,
   limit: number,
 ): Promise<RunRow[]> {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const toExclusive = new Date(`${range.to}T00:00:00Z`);
-  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  const from = dayStart(range.from);
+  const toExclusive = dayAfter(range.to);
   // A run's main model: the one it spent most on (then most calls, then by name), from the rollup.
   const rows = await db().$queryRaw<RunRow[]>`
     SELECT r.id::text AS id, coalesce(p.name, ${unallocatedKey}) AS project, r."costUsd"::float8 AS "costUsd",
@@ -230,11 +229,9 @@ function weeksOf(runs: RunRow[]): CohortWeek[] {
 }
 
 export async function compareCohorts(scope: Scope, asked: CompareQuery): Promise<CompareResult> {
+  // A saved filter's clauses first, so its owner clause is checked like any other.
   const query = { ...asked, cohort: await expandSavedFilters(scope, asked.cohort) };
-  // Members see team aggregates, not other people's spend (a saved filter's owner clause included).
-  if (query.cohort.some((cohort) => cohort.spec.owner !== undefined) && !can(scope.actor, "spend:read-all")) {
-    throw forbidden("cohorts by owner need the manager or admin role, or a read key");
-  }
+  for (const cohort of query.cohort) assertMayBreakDown(scope, { owner: cohort.spec.owner }, "cohorts by owner need");
   const runsByCohort: RunRow[][] = [];
   // One cohort at a time: each reads its runs once, and two cores are shared.
   let left = MAX_COMPARED_RUNS;

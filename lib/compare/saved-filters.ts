@@ -5,8 +5,7 @@
  * its spec. A saved spec names no other filter, so expanding one never loops.
  */
 import { z } from "zod";
-import { apiScopes } from "@/lib/auth/api-keys";
-import { can } from "@/lib/auth/permissions";
+import { may } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { teamDb } from "@/lib/db/team-db";
 import { badRequest, forbidden, notFound } from "@/lib/http/errors";
@@ -47,9 +46,7 @@ export const savedFilterSchema = z.object({
 });
 
 export function mayManageSavedFilters(scope: Scope): boolean {
-  const actor = scope.actor;
-  if (actor.kind === "apiKey") return apiScopes.every((apiScope) => actor.scopes.includes(apiScope));
-  return can(actor, "spend:read-all");
+  return may(scope, "filters:manage");
 }
 
 export async function listSavedFilters(scope: Pick<Scope, "teamId">): Promise<SavedFilter[]> {

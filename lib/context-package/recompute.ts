@@ -7,7 +7,7 @@
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { teamPriceOverrides } from "@/lib/waste/load-runs";
+import { teamPriceOverrides } from "@/lib/pricing/overrides";
 import type { WasteCall, WasteToolCall } from "@/lib/waste/types";
 import { measureRunPackage } from "./measure";
 

@@ -5,9 +5,10 @@
  * its start day (UTC), as for findings.
  */
 import { z } from "zod";
+import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
-import { dateRangeSchema } from "@/lib/queries/params";
+import { dateRangeSchema, mondayOf } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
 import { picoUsdToNumber, sumPicoUsd, toPicoUsd } from "./exact-usd";
 import { mcpServerOf } from "./instruction-files";
@@ -125,13 +126,6 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-/** Monday of the day's ISO week. */
-export function weekOf(day: string): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
-  return date.toISOString().slice(0, 10);
-}
-
 export function summarizeProjects(runs: readonly PackageRun[]): {
   projects: ProjectPackage[];
   teamMedianPackageTokens: number;
@@ -181,7 +175,7 @@ export function summarizeProjects(runs: readonly PackageRun[]): {
     }
     const weeks = new Map<string, { pico: bigint; callsCarried: number; spendUsd: number }>();
     for (const run of list) {
-      const week = weekOf(run.day);
+      const week = mondayOf(run.day);
       const entry = weeks.get(week) ?? { pico: 0n, callsCarried: 0, spendUsd: 0 };
       weeks.set(week, {
         pico: entry.pico + run.packagePicoUsd,
@@ -229,6 +223,7 @@ export function summarizeProjects(runs: readonly PackageRun[]): {
 }
 
 export async function contextPackageReport(scope: Scope, query: ContextPackageQuery): Promise<ContextPackageResult> {
+  assertMayBreakDown(scope, query, "the context package by run needs");
   const runs = await loadPackageRuns(scope, query.from, query.to);
   const { projects, teamMedianPackageTokens } = summarizeProjects(runs);
   const packagePico = sumPicoUsd(runs.map((run) => run.packagePicoUsd));

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { stackDimensionSchema } from "@/lib/queries/daily-spend-by-group";
-import { addDays, correctedDayRange, daysBetween, todayUtc } from "@/lib/queries/params";
+import { addDays, correctedDayRange, daysBetween, latestDataRange, mondayOf, todayUtc } from "@/lib/queries/params";
 
 export const periodPresets = ["last-7-days", "this-week", "last-week", "last-30-days", "custom"] as const;
 export type PeriodPreset = (typeof periodPresets)[number];
@@ -46,12 +46,6 @@ export interface OverviewPeriod {
   fallbackNote: string | null;
 }
 
-/** Monday of the ISO week (Postgres' date_trunc('week') agrees). */
-function mondayOf(day: string): string {
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return addDays(day, -((weekday + 6) % 7));
-}
-
 function presetRange(preset: Exclude<PeriodPreset, "custom">, today: string): { from: string; to: string } {
   switch (preset) {
     case "last-7-days":
@@ -81,11 +75,14 @@ export function resolveOverviewPeriod(
     fallbackNote = corrected.correction;
   } else {
     range = presetRange(preset, today);
-    const isDefault = params.period === undefined;
-    if (isDefault && latestSpendDay !== null && latestSpendDay < range.from) {
-      range = { from: addDays(latestSpendDay, -6), to: latestSpendDay };
-      preset = "custom";
-      fallbackNote = `No spend in the last 7 days: showing the last 7 days with data (${range.from} to ${range.to})`;
+    // The default preset follows the latest-data rule; a preset the user picked shows what it says.
+    if (params.period === undefined) {
+      const { note, ...latest } = latestDataRange(7, latestSpendDay, today);
+      if (note !== null) {
+        range = latest;
+        preset = "custom";
+        fallbackNote = note;
+      }
     }
   }
   const days = daysBetween(range.from, range.to);

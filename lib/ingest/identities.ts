@@ -9,8 +9,12 @@
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 
+/** Identity.kind: the telemetry's email, the OS user, the uploader's email, the API key's id. */
+export const identityKinds = ["email", "os-user", "uploader", "api-key"] as const;
+export type IdentityKind = (typeof identityKinds)[number];
+
 export interface TraceIdentity {
-  kind: "email" | "os-user" | "uploader" | "api-key";
+  kind: IdentityKind;
   value: string;
 }
 

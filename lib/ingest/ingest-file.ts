@@ -8,14 +8,11 @@
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { Scope } from "@/lib/auth/scope";
+import { type IngestFormat, ingestFormats } from "./formats";
 import type { TraceEvent } from "./normalized-call";
-import { agentFormats, type DetectedFormat, detectFormat, parseTraceStream } from "./parsers";
+import { detectFormat, parseTraceStream } from "./parsers";
 import { parseNativeStream } from "./parsers/native";
 import { type IngestProgress, type IngestResult, ingestEvents } from "./writer";
-
-/** Formats of `POST /api/v1/ingest?format=` (CONTRACT.md); "auto" detects from the content (parsers/index.ts). */
-export const ingestFormats = ["claude-code", "codex", "otlp-json", "native", ...agentFormats] as const;
-export type IngestFormat = (typeof ingestFormats)[number];
 
 export class IngestInputError extends Error {
   constructor(
@@ -92,7 +89,7 @@ const DETECT_LINES = 50;
  */
 async function peekFormat(
   bytes: AsyncIterable<Buffer>,
-): Promise<{ format: DetectedFormat | null; empty: boolean; stream: AsyncIterable<Buffer> }> {
+): Promise<{ format: IngestFormat | null; empty: boolean; stream: AsyncIterable<Buffer> }> {
   const iterator = bytes[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let size = 0;

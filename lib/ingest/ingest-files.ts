@@ -13,14 +13,8 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { type FileHeader, fileHeaderSchema, MAX_HEADER_BYTES } from "./file-frames";
-import {
-  acceptedFormatsMessage,
-  decodedBytes,
-  fileEvents,
-  type IngestFormat,
-  IngestInputError,
-  ingestFormats,
-} from "./ingest-file";
+import { type IngestFormat, ingestFormats } from "./formats";
+import { acceptedFormatsMessage, decodedBytes, fileEvents, IngestInputError } from "./ingest-file";
 import { cleanText, MAX_ID_CHARS } from "./validate-events";
 import { type IngestError, IngestWriter } from "./writer";
 

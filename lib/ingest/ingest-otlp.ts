@@ -4,6 +4,7 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { refuseDeclaredOversize } from "@/lib/http/read-body";
+import { type GroupedRequest, type GroupedResult, ingestGrouped } from "./group-commit";
 import { decodedBytes, IngestInputError } from "./ingest-file";
 import { type OtlpParseResult, parseOtlpLogs, parseOtlpTraces } from "./parsers/otlp";
 import { idProblem } from "./validate-events";
@@ -37,13 +38,8 @@ function jsonSignal(body: Uint8Array): OtlpSignal {
   throw new IngestInputError("an otlp-json body must be an OTLP export request with resourceSpans or resourceLogs");
 }
 
-async function ingestOtlpBody(
-  scope: Scope,
-  body: Uint8Array,
-  kind: OtlpSignal,
-  contentType: string,
-  fileName: string | null,
-): Promise<IngestResult> {
+/** An export request's events and the emails its sessions were sent with. */
+function otlpInput(body: Uint8Array, kind: OtlpSignal, contentType: string): GroupedRequest {
   const parsed: OtlpParseResult =
     kind === "logs" ? parseOtlpLogs(body, contentType) : parseOtlpTraces(body, contentType);
   const sessionEmails = new Map<string, string>();
@@ -52,15 +48,18 @@ async function ingestOtlpBody(
     if (identity.email && identity.email.length <= MAX_EMAIL_CHARS && idProblem(identity.email) === null)
       sessionEmails.set(sessionId, identity.email);
   }
-  return ingestEvents(scope, { format: `otlp-${kind}`, fileName, events: parsed.events, sessionEmails });
+  return { format: `otlp-${kind}`, events: parsed.events, sessionEmails };
 }
 
-/** An OTLP receiver request (`/api/otlp/v1/traces|logs`), JSON or protobuf by its content type. */
-export async function ingestOtlpRequest(scope: Scope, request: Request, signal: OtlpSignal): Promise<IngestResult> {
+/**
+ * An OTLP receiver request (`/api/otlp/v1/traces|logs`), JSON or protobuf by its content type,
+ * written together with the same sender's requests that queue up meanwhile (group-commit.ts).
+ */
+export async function ingestOtlpRequest(scope: Scope, request: Request, signal: OtlpSignal): Promise<GroupedResult> {
   refuseDeclaredOversize(request, OTLP_MAX_BYTES);
   const gzip = (request.headers.get("content-encoding") ?? "").toLowerCase().includes("gzip");
   const body = await readWhole(decodedBytes({ bytes: request.body as unknown as AsyncIterable<Uint8Array>, gzip }));
-  return ingestOtlpBody(scope, body, signal, request.headers.get("content-type") ?? "application/json", null);
+  return ingestGrouped(scope, otlpInput(body, signal, request.headers.get("content-type") ?? "application/json"));
 }
 
 /** An OTLP/JSON export request sent as a file to `POST /api/v1/ingest` (decoded bytes); traces or logs by its content. */
@@ -70,5 +69,5 @@ export async function ingestOtlpJsonFile(
   fileName: string,
 ): Promise<IngestResult> {
   const body = await readWhole(bytes);
-  return ingestOtlpBody(scope, body, jsonSignal(body), "application/json", fileName);
+  return ingestEvents(scope, { ...otlpInput(body, jsonSignal(body), "application/json"), fileName });
 }

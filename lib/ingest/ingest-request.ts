@@ -1,6 +1,7 @@
 /** An HTTP request body as one trace file: what `POST /api/v1/ingest` hands to the writer. */
 import type { Scope } from "@/lib/auth/scope";
-import { type IngestFormat, openTraceBody, traceEvents } from "./ingest-file";
+import type { IngestFormat } from "./formats";
+import { openTraceBody, traceEvents } from "./ingest-file";
 import { ingestOtlpJsonFile } from "./ingest-otlp";
 import { cleanText, MAX_ID_CHARS } from "./validate-events";
 import { ingestEvents } from "./writer";

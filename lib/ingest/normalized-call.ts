@@ -4,19 +4,10 @@
  * `uncachedInput` excludes cache reads and writes, `output` includes reasoning.
  */
 
+import type { TraceSource } from "./formats";
 import type { WorkReference } from "./references";
 
-/** Where a call came from; the five agents' names are their format names (CONTRACT.md, "More agents"). */
-export type TraceSource =
-  | "claude-code"
-  | "codex"
-  | "otlp"
-  | "native"
-  | "opencode"
-  | "gemini-cli"
-  | "copilot-cli"
-  | "amp"
-  | "qwen-code";
+export type { TraceSource };
 
 /** A tool call the model asked for; only short summaries are kept, never the whole input. */
 export interface ToolUse {

@@ -13,6 +13,7 @@ import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
 import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { replayPendingPullRequests } from "@/lib/outcomes/pending-pull-requests";
 import { proposeOutcomesIn } from "@/lib/outcomes/record-outcome";
 import type { AttributionContext } from "@/lib/ownership/attribution";
 import {
@@ -20,7 +21,9 @@ import {
   attributeRunsInTransaction,
   loadAttributionContext,
 } from "@/lib/ownership/reattribute";
+import { teamPriceOverrides } from "@/lib/pricing/overrides";
 import { type PriceOverride, priceCall } from "@/lib/pricing/price-book";
+import { dayOf } from "@/lib/queries/params";
 import { applySpendDeltas, type SpendDelta } from "@/lib/rollups/spend";
 import {
   type CallRow,
@@ -157,6 +160,8 @@ export type AfterCommit = (batch: {
 
 /** The after-commit work of every batch, in order. */
 export const afterCommit: AfterCommit[] = [
+  // Pull request decisions that arrived before these runs did; before the findings, which read outcomes.
+  ({ teamId, runIds }) => replayPendingPullRequests(teamId, runIds).then(() => undefined),
   // Incremental: only the runs this batch touched, once per batch however many files it read.
   ({ teamId, runIds }) => recomputeRunFindings(teamId, runIds).then(() => undefined),
   // Budgets can only be crossed by a batch that added cost.
@@ -171,8 +176,6 @@ const pgText = <T extends string | null>(value: T): T =>
 
 type Tx = Prisma.TransactionClient;
 
-/** Raw queries give timestamps as Date on Postgres, but keep to what the driver hands back. */
-const day = (date: Date | string) => new Date(date).toISOString().slice(0, 10);
 /** Costs go to numeric(24,12) as text, so no binary rounding creeps into exact sums. */
 const money = (value: number) => value.toFixed(12);
 
@@ -214,22 +217,12 @@ export class IngestWriter {
     input: Omit<IngestInput, "events">,
     onProgress?: (progress: IngestProgress) => void,
   ): Promise<IngestWriter> {
-    const [batchId, overrides, attribution, sender] = await Promise.all([
+    const [batchId, priceOverrides, attribution, sender] = await Promise.all([
       openBatch(scope, input.format, input.fileName),
-      db().priceOverride.findMany({ where: { teamId: scope.teamId } }),
+      teamPriceOverrides(db(), scope.teamId),
       loadAttributionContext(db(), scope.teamId),
       senderOf(scope),
     ]);
-    const priceOverrides = overrides.map((o) => ({
-      id: o.id,
-      model: o.model,
-      effectiveFrom: o.effectiveFrom,
-      inputPerM: Number(o.inputPerM),
-      outputPerM: Number(o.outputPerM),
-      cacheReadPerM: Number(o.cacheReadPerM),
-      cacheWrite5mPerM: Number(o.cacheWrite5mPerM),
-      cacheWrite1hPerM: Number(o.cacheWrite1hPerM),
-    }));
     return new IngestWriter(
       scope,
       batchId,
@@ -260,6 +253,11 @@ export class IngestWriter {
         lastYield = performance.now();
       }
     }
+  }
+
+  /** Records refused so far (a grouped request's own count is the difference across its addAll). */
+  get refusedSoFar(): number {
+    return this.errorCount;
   }
 
   /** Renews the batch's lease (batch-status.ts) while a slow stream yields no chunk. */
@@ -713,10 +711,10 @@ class SpendDeltas {
   >();
 
   add(runId: string, at: Date, model: string, tokens: TokenCounts, sign: 1 | -1, cost: number, calls: number): void {
-    const key = `${runId}\u0000${day(at)}\u0000${model}`;
+    const key = `${runId}\u0000${dayOf(at)}\u0000${model}`;
     let delta = this.byKey.get(key);
     if (!delta) {
-      delta = { runId, day: day(at), model, calls: 0, input: 0, output: 0, cacheWrite: 0, cacheRead: 0, cost: 0 };
+      delta = { runId, day: dayOf(at), model, calls: 0, input: 0, output: 0, cacheWrite: 0, cacheRead: 0, cost: 0 };
       this.byKey.set(key, delta);
     }
     delta.calls += calls;

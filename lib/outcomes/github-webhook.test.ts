@@ -353,3 +353,57 @@ describe("PUT /api/v1/webhooks/github", () => {
     expect((await deliver(team, closedPullRequest(), "another")).status).toBe(401);
   });
 });
+
+describe("a pull request decided before its runs arrive", () => {
+  let team: TestTeam;
+  let secret: string;
+
+  beforeAll(async () => {
+    team = await createTestTeam("webhook-early");
+    secret = await rotateGithubWebhookSecret(userScope(team), team.adminUserId);
+  });
+
+  const pendingRows = (t: TestTeam) => teamDb(userScope(t)).pendingPullRequest.findMany();
+
+  it("waits for the runs: a merge delivered first lands on the runs when their traces come", async () => {
+    // Another team's run of the same repository and branch must not take this team's decision.
+    const otherTeam = await createTestTeam("webhook-early-other");
+    const merged = await (await deliver(team, mergedPullRequest(), secret, "early-merge")).json();
+    expect(merged).toMatchObject({ handled: true, applied: true, status: "ACCEPTED", matchedRuns: [] });
+    expect(await pendingRows(team)).toHaveLength(1);
+
+    await ingest(otherTeam, "codex", codexSession("elsewhere", "git@github.com:Codertocat/Hello-World.git", "changes"));
+    await ingest(team, "codex", codexSession("unrelated", "https://github.com/acme/other.git", "changes"));
+    expect(await pendingRows(team)).toHaveLength(1);
+    await ingest(team, "codex", codexSession("late", "git@github.com:Codertocat/Hello-World.git", "changes"));
+
+    const runs = await runIdsBySession(team);
+    expect(await outcomeOf(team, runs.late!)).toBe("ACCEPTED");
+    expect(await outcomeOf(team, runs.unrelated!)).toBeNull();
+    expect((await runIdsBySession(otherTeam)).elsewhere).toBeDefined();
+    expect(await outcomeOf(otherTeam, (await runIdsBySession(otherTeam)).elsewhere!)).toBeNull();
+    const [row] = (await outcomeRows(team)).filter((outcome) => outcome.runId === runs.late);
+    expect(row).toMatchObject({
+      source: "github",
+      pullRequest: "Codertocat/Hello-World#2",
+      deliveryId: "early-merge",
+      matchedBy: "branch",
+      repositoryMatch: "remote",
+    });
+    // Matched once: it no longer waits, and a re-import of the same traces changes nothing.
+    expect(await pendingRows(team)).toEqual([]);
+    await ingest(team, "codex", codexSession("late", "git@github.com:Codertocat/Hello-World.git", "changes"));
+    expect((await outcomeRows(team)).filter((outcome) => outcome.runId === runs.late)).toHaveLength(1);
+  });
+
+  it("keeps only the pull request's latest word: a reopen replaces a waiting close", async () => {
+    const scoped = await createTestTeam("webhook-early-reopen");
+    const scopedSecret = await rotateGithubWebhookSecret(userScope(scoped), scoped.adminUserId);
+    await deliver(scoped, closedPullRequest(), scopedSecret, "early-close");
+    await deliver(scoped, reopenedPullRequest(), scopedSecret, "early-reopen");
+    const waiting = await pendingRows(scoped);
+    expect(waiting.map((row) => [row.deliveryId, row.status])).toEqual([["early-reopen", "PROPOSED"]]);
+    await ingest(scoped, "codex", codexSession("late", "git@github.com:Codertocat/Hello-World.git", "changes"));
+    expect(await outcomeOf(scoped, (await runIdsBySession(scoped)).late!)).toBe("PROPOSED");
+  });
+});

@@ -6,7 +6,8 @@
  * The body is trusted only after its X-Hub-Signature-256 (HMAC-SHA256 of the raw bytes with the
  * team's secret) matches; anything else is refused before a single row is written for it. Each
  * delivery (X-GitHub-Delivery) is applied once: a replay changes nothing. A run whose latest
- * decision a person made is left alone (personSources in record-outcome.ts).
+ * decision a person made is left alone (personSources in record-outcome.ts). A decision that
+ * matches no run yet waits for the runs' traces (pending-pull-requests.ts).
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
@@ -14,8 +15,8 @@ import { db } from "@/lib/db/client";
 import type { OutcomeStatus } from "@/lib/generated/prisma/enums";
 import { badRequest, unauthorized } from "@/lib/http/errors";
 import { refreshOutcomeFindings } from "@/lib/waste/recompute";
+import { keepPending, recordPullRequestDecision } from "./pending-pull-requests";
 import { type MatchedRun, type PullRequestRef, runsOfPullRequest } from "./pull-request-runs";
-import { recordOutcomesIn } from "./record-outcome";
 
 /** GitHub caps webhook payloads at 25 MB; a body past that is not GitHub's. */
 export const MAX_WEBHOOK_BODY_BYTES = 25 * 1024 * 1024;
@@ -136,29 +137,21 @@ export async function handleGithubWebhook(
     head: pr.head.repo ? { fullName: pr.head.repo.full_name, htmlUrl: pr.head.repo.html_url } : null,
   };
   const matchedRuns = await runsOfPullRequest({ teamId: team.id }, reference);
-  const scope = { teamId: team.id };
+  const decision = { deliveryId: deliveryId.data, pullRequest, status, reference };
   const decided = await db().$transaction(async (tx) => {
     // The delivery is remembered in the same transaction as its decisions: applied once, or not at all.
     const [fresh] = await tx.$queryRaw<{ deliveryId: string }[]>`
       INSERT INTO "GithubDelivery" ("teamId", "deliveryId") VALUES (${team.id}::uuid, ${deliveryId.data})
       ON CONFLICT DO NOTHING RETURNING "deliveryId"`;
     if (!fresh) return null;
-    return recordOutcomesIn(
-      tx,
-      scope,
-      {
-        runIds: matchedRuns.map((run) => run.runId),
-        status,
-        source: "github",
-        evidence: pr.html_url,
-        github: {
-          pullRequest,
-          deliveryId: deliveryId.data,
-          matches: new Map(matchedRuns.map((run) => [run.runId, run])),
-        },
-      },
-      { userId: null, apiKeyId: null },
-    );
+    // This delivery is the pull request's latest word: an earlier one still waiting for runs is void.
+    await tx.$executeRaw`
+      DELETE FROM "PendingPullRequest" WHERE "teamId" = ${team.id}::uuid AND "pullRequest" = ${pullRequest}`;
+    if (matchedRuns.length === 0) {
+      await keepPending(tx, team.id, decision);
+      return [];
+    }
+    return recordPullRequestDecision(tx, team.id, decision, matchedRuns);
   });
   const decidedRuns = decided?.map((outcome) => outcome.runId) ?? [];
   await refreshOutcomeFindings(team.id, decidedRuns);

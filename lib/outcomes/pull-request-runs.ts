@@ -101,8 +101,12 @@ export interface MatchedRun extends PullRequestMatch {
   runId: string;
 }
 
-/** The team's runs that did the pull request's work, with how each was matched. */
-export async function runsOfPullRequest(scope: { teamId: string }, pr: PullRequestRef): Promise<MatchedRun[]> {
+/** The team's runs (or only `amongRunIds`) that did the pull request's work, with how each was matched. */
+export async function runsOfPullRequest(
+  scope: { teamId: string },
+  pr: PullRequestRef,
+  amongRunIds: string[] | null = null,
+): Promise<MatchedRun[]> {
   const head = pr.head ?? pr.base;
   const sameRepository = head.fullName.toLowerCase() === pr.base.fullName.toLowerCase();
   const shas = [pr.headSha, pr.mergeCommitSha]
@@ -124,7 +128,7 @@ export async function runsOfPullRequest(scope: { teamId: string }, pr: PullReque
         CASE WHEN r.repository IS NOT NULL THEN 'remote' WHEN p."repositoryPattern" IS NOT NULL THEN 'project' ELSE 'folder' END AS "repositoryMatch",
         (${inBase}) AS "inBase", (${inHead}) AS "inHead"
       FROM "Run" r LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
-      WHERE r."teamId" = ${scope.teamId}::uuid
+      WHERE r."teamId" = ${scope.teamId}::uuid AND (${amongRunIds}::uuid[] IS NULL OR r.id = ANY(${amongRunIds}::uuid[]))
     ), selected AS (
       SELECT c.id, c."startedAt", c."repositoryMatch", CASE
         WHEN ${references("pr-url", Prisma.sql`ref.value = ${pr.htmlUrl}`)} THEN 'pr-url'

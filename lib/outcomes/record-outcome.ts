@@ -5,7 +5,7 @@
  * page, `POST /api/v1/outcomes`, the GitHub webhook) ends here.
  */
 import { z } from "zod";
-import { can } from "@/lib/auth/permissions";
+import { decidableRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { type RowOf, tableColumns } from "@/lib/db/columns";
@@ -51,17 +51,6 @@ export interface RecordedOutcome {
   pullRequest: string | null;
   matchedBy: PullRequestMatch["matchedBy"] | null;
   repositoryMatch: PullRequestMatch["repositoryMatch"] | null;
-}
-
-/**
- * Runs the caller may decide about, as a condition on Run aliased r: managers, admins, ingest
- * keys (CI, hooks) and the webhook (a team-wide scope) reach the whole team; members their own runs.
- */
-export function decidableRunsCondition(scope: Scope): Prisma.Sql {
-  if (scope.actor.kind !== "user" || can(scope.actor, "spend:read-all"))
-    return Prisma.sql`r."teamId" = ${scope.teamId}::uuid`;
-  return Prisma.sql`r."teamId" = ${scope.teamId}::uuid AND r."ownerId" IN (
-    SELECT id FROM "Person" WHERE "teamId" = ${scope.teamId}::uuid AND "userId" = ${scope.actor.userId}::uuid)`;
 }
 
 /** The ids of runs named by id or by session id that the caller may decide about. */

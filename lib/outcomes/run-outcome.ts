@@ -3,9 +3,10 @@
  * `outcome`) and the run page. For GitHub decisions it names the pull request and how the run was
  * matched, weakest repository evidence said so plainly.
  */
+
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
-import { visibleRunsCondition } from "@/lib/queries/visible-runs";
 import type { PullRequestMatch, RecordedOutcome } from "./record-outcome";
 
 export interface RunOutcome extends Omit<RecordedOutcome, "source"> {

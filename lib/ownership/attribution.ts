@@ -12,6 +12,7 @@
  */
 import { discoverRepository, discoverTask } from "./discovery";
 import { storedPatternMatcher } from "./pattern";
+import { isManual, provenance } from "./provenance";
 
 export const ruleFields = ["repository", "cwd", "branch", "identity", "model", "apiKey", "source"] as const;
 export type RuleField = (typeof ruleFields)[number];
@@ -71,10 +72,7 @@ export interface AttributionContext {
 
 export interface FieldDecision {
   id: string | null;
-  /**
-   * "manual:<userId>", "rule:<id>", "project-pattern:<id>", or discovery's "identity:<id>",
-   * "repository:<name>", "directory:<name>", "ticket:<KEY>", "branch:<name>", "pr:<key>"; null.
-   */
+  /** What decided it (lib/ownership/provenance.ts); null when nothing did. */
   setBy: string | null;
   /** A project or task discovery named that does not exist yet: the caller creates it. */
   discoveredKey?: string;
@@ -115,13 +113,11 @@ export function ruleMatches(rule: OwnershipRuleInput, facts: RunFacts): boolean 
   return factValues(facts, rule.matchField).some((value) => matches(value));
 }
 
-const isManual = (setBy: string | null) => setBy?.startsWith("manual:") ?? false;
-
 /** Links an admin or an account made always count; discovery's only while owner discovery is on. */
 function linkedPerson(facts: RunFacts, discovery: DiscoverySettings): FieldDecision | null {
   if (!facts.identityId || !facts.identityPersonId) return null;
   if (facts.identityPersonSetBy === "discovery" && !discovery.owners) return null;
-  return { id: facts.identityPersonId, setBy: `identity:${facts.identityId}` };
+  return { id: facts.identityPersonId, setBy: provenance("identity", facts.identityId) };
 }
 
 function discoveredProject(facts: RunFacts, context: AttributionContext): FieldDecision | null {
@@ -131,7 +127,7 @@ function discoveredProject(facts: RunFacts, context: AttributionContext): FieldD
   const key = projectKey(found.name);
   if (context.discovery.ignoredKeys.has(`project:${key}`)) return null;
   const id = context.projectsByKey.get(key) ?? null;
-  return { id, setBy: `${found.from}:${found.name}`, ...(id ? {} : { discoveredKey: found.name }) };
+  return { id, setBy: provenance(found.from, found.name), ...(id ? {} : { discoveredKey: found.name }) };
 }
 
 function discoveredTask(facts: RunFacts, context: AttributionContext): FieldDecision | null {
@@ -141,7 +137,7 @@ function discoveredTask(facts: RunFacts, context: AttributionContext): FieldDeci
   const key = taskKey(found.key);
   if (context.discovery.ignoredKeys.has(`task:${key}`)) return null;
   const id = context.tasksByKey.get(key) ?? null;
-  return { id, setBy: `${found.from}:${found.key}`, ...(id ? {} : { discoveredKey: found.key }) };
+  return { id, setBy: provenance(found.from, found.key), ...(id ? {} : { discoveredKey: found.key }) };
 }
 
 const unallocated: FieldDecision = { id: null, setBy: null };
@@ -150,7 +146,7 @@ export function attributeRun(facts: RunFacts, context: AttributionContext): Attr
   const rules = [...context.rules].sort((a, b) => a.position - b.position).filter((rule) => ruleMatches(rule, facts));
   const fromRules = (pick: (rule: OwnershipRuleInput) => string | null): FieldDecision | null => {
     const rule = rules.find((candidate) => pick(candidate) !== null);
-    return rule ? { id: pick(rule), setBy: `rule:${rule.id}` } : null;
+    return rule ? { id: pick(rule), setBy: provenance("rule", rule.id) } : null;
   };
 
   const owner: FieldDecision = isManual(facts.ownerSetBy)
@@ -167,7 +163,7 @@ export function attributeRun(facts: RunFacts, context: AttributionContext): Attr
   const project: FieldDecision = isManual(facts.projectSetBy)
     ? { id: facts.projectId, setBy: facts.projectSetBy }
     : (fromRules((rule) => rule.setProjectId) ??
-      (patternProject ? { id: patternProject.id, setBy: `project-pattern:${patternProject.id}` } : null) ??
+      (patternProject ? { id: patternProject.id, setBy: provenance("project-pattern", patternProject.id) } : null) ??
       discoveredProject(facts, context) ??
       unallocated);
 

@@ -5,14 +5,16 @@
  * rebuilt) in the same transaction.
  */
 import { z } from "zod";
-import { can } from "@/lib/auth/permissions";
+import { may } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { daysOfRuns, rebuildDailySpend } from "@/lib/rollups/spend";
 import { projectKey, ruleFields, taskKey } from "./attribution";
 import { MAX_PATTERN_CHARS, patternProblem } from "./pattern";
+import { provenance } from "./provenance";
 import { attributeRunsInTransaction, loadAttributionContext } from "./reattribute";
+import { moveInOrder } from "./rule-changes";
 
 type Tx = Prisma.TransactionClient;
 
@@ -55,7 +57,7 @@ export type RuleInput = z.output<typeof ruleInputSchema>;
 
 /** Runs a change in one transaction, serialized with ingest for the team, then re-attributes history. */
 async function change<T>(scope: Scope, work: (tx: Tx) => Promise<T>, reattribute: string[] | null | false): Promise<T> {
-  if (!can(scope.actor, "ownership:edit")) throw new OwnershipForbiddenError();
+  if (!may(scope, "ownership:edit")) throw new OwnershipForbiddenError();
   return db().$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${scope.teamId}))`;
@@ -70,7 +72,7 @@ async function change<T>(scope: Scope, work: (tx: Tx) => Promise<T>, reattribute
 
 const actorOf = (scope: Scope) => (scope.actor.kind === "user" ? scope.actor.userId : scope.actor.kind);
 /** Provenance of an admin's choice, and of an admin's "this identity is nobody". */
-const manualBy = (scope: Scope) => `manual:${actorOf(scope)}`;
+const manualBy = (scope: Scope) => provenance("manual", actorOf(scope));
 const nobodyBy = (scope: Scope) => `none:${actorOf(scope)}`;
 
 function audit(
@@ -171,13 +173,10 @@ export async function moveRule(scope: Scope, id: string, direction: "up" | "down
     scope,
     async (tx) => {
       const rules = await tx.ownershipRule.findMany({ where: { teamId: scope.teamId }, orderBy: { position: "asc" } });
-      const index = rules.findIndex((rule) => rule.id === id);
-      const other = rules[direction === "up" ? index - 1 : index + 1];
-      if (index === -1 || !other) return;
-      const rule = rules[index]!;
-      const order = rules.map((r) => r.id);
-      order.splice(index, 1);
-      order.splice(direction === "up" ? index - 1 : index + 1, 0, id);
+      const order = moveInOrder(rules, id, direction).map((r) => r.id);
+      const from = rules.findIndex((r) => r.id === id);
+      if (from === -1 || order.indexOf(id) === from) return;
+      const rule = rules[from]!;
       for (const [position, ruleId] of order.entries()) {
         await tx.ownershipRule.update({
           where: { teamId_id: { teamId: scope.teamId, id: ruleId } },

@@ -8,6 +8,7 @@
  * calcPrice in price-book.test.ts), so pricing a million calls stays fast.
  */
 import { calcPrice, type ModelInfo, type ModelPrice, type TieredPrices } from "@pydantic/genai-prices";
+import { dayStart } from "@/lib/queries/params";
 import type { NormalizedCall } from "../ingest/normalized-call";
 
 export type PricedTokens = Pick<
@@ -111,7 +112,7 @@ function pricePeriods(model: ModelInfo): PricePeriod[] {
     if (constraint === undefined) return { startsAt: null, label: "base", prices: conditional.prices, timeOfDay: null };
     if (constraint.type === "start_date") {
       return {
-        startsAt: Date.parse(`${constraint.start_date}T00:00:00Z`),
+        startsAt: dayStart(constraint.start_date).getTime(),
         label: constraint.start_date,
         prices: conditional.prices,
         timeOfDay: null,

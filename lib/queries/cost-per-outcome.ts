@@ -11,11 +11,12 @@
  * activity)" (likelyAcceptedRuns). Owner rows also carry the owner's activity in the period.
  */
 import { z } from "zod";
+import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { type ActivityTotals, activityByOwner, personActivityEmails } from "@/lib/billing/claude-code-activity";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { dateRangeSchema } from "./params";
+import { dateRangeSchema, dayAfter, dayStart } from "./params";
 import { dailySpendSource, dimensionFilter, spendGroupKey, unallocatedKey } from "./spend-by-group";
 
 export const outcomeCostGroups = ["week", "owner", "project"] as const;
@@ -69,9 +70,9 @@ function costOf(
 }
 
 export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Promise<OutcomeCostResult> {
-  const from = new Date(`${query.from}T00:00:00Z`);
-  const toExclusive = new Date(`${query.to}T00:00:00Z`);
-  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  assertMayBreakDown(scope, query, "cost by owner needs");
+  const from = dayStart(query.from);
+  const toExclusive = dayAfter(query.to);
   const spend = dailySpendSource(scope, query);
   const grouped = query.groupBy !== "week";
   // The same grouping over each source: the rollup, the runs' days, the decisions.
@@ -107,7 +108,7 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
     }[]
   >`
     WITH spend AS (
-      SELECT ${joinKey} AS key, sum(v) AS usd FROM (SELECT ${spendKey} AS k, d."costUsd" AS v ${spend.joins} ${spend.where}) x
+      SELECT ${joinKey} AS key, sum(v) AS usd FROM (SELECT ${spendKey} AS k, d."costUsd" AS v ${spend}) x
       GROUP BY GROUPING SETS ((k), ())
     ), unaccepted AS (
       SELECT ${joinKey} AS key, sum(v) AS usd FROM (

@@ -21,9 +21,9 @@ export async function dailySpendByGroup(
   scope: Scope,
   query: Pick<SpendQuery, "from" | "to" | "owner" | "project" | "agent"> & { stackBy: StackDimension },
 ): Promise<DailySpendPart[]> {
-  const { joins, where } = dailySpendSource(scope, query);
+  const source = dailySpendSource(scope, query);
   return db().$queryRaw<DailySpendPart[]>`
     SELECT to_char(d.day, 'YYYY-MM-DD') AS day, ${spendGroupKey(query.stackBy)} AS key, coalesce(sum(d."costUsd"), 0)::float8 AS "costUsd"
-    ${joins} ${where}
+    ${source}
     GROUP BY 1, 2 ORDER BY 1, 3 DESC`;
 }

@@ -1,5 +1,5 @@
 /** The owners, projects, models and agents a team's filters offer, named as the spend and runs APIs accept them. */
-import { can } from "@/lib/auth/permissions";
+import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -22,7 +22,7 @@ export interface FilterChoices {
 
 /** Members, who see only their own runs, get only themselves as an owner. */
 export async function filterChoices(scope: Scope): Promise<FilterChoices> {
-  const readAll = can(scope.actor, "spend:read-all");
+  const readAll = maySeeEveryonesSpend(scope);
   const ownUserId = scope.actor.kind === "user" ? scope.actor.userId : null;
   const [owners, projects, models, agents] = await Promise.all([
     db().$queryRaw<{ key: string; name: string; email: string | null }[]>`

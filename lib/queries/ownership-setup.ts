@@ -3,23 +3,24 @@
  * and the discovery switches. People's identities and their spend are for those who may read
  * every owner's spend; a member sees only their own person and identities.
  */
-import { can } from "@/lib/auth/permissions";
+import { maySeeEveryonesSpend, ownUserId } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 export async function ownershipSetup(scope: Scope) {
   const where = { teamId: scope.teamId };
-  const readAll = can(scope.actor, "spend:read-all");
-  const ownUserId = scope.actor.kind === "user" ? scope.actor.userId : null;
-  const peopleWhere = readAll ? where : { ...where, userId: ownUserId ?? "00000000-0000-0000-0000-000000000000" };
+  const readAll = maySeeEveryonesSpend(scope);
+  const peopleWhere = readAll
+    ? where
+    : { teamId: scope.teamId, userId: ownUserId(scope) ?? "00000000-0000-0000-0000-000000000000" };
   const [rules, people, personNames, identities, projects, tasks, identityRuns, settings] = await Promise.all([
     db().ownershipRule.findMany({ where, orderBy: { position: "asc" } }),
     db().person.findMany({ where: peopleWhere, orderBy: { displayName: "asc" } }),
     // Names alone (for the rules' "sets owner Ana"): not spend, so everyone may read them.
     db().person.findMany({ where, select: { id: true, displayName: true } }),
     db().identity.findMany({
-      where: readAll ? where : { ...where, person: peopleWhere },
+      where: readAll ? where : { teamId: scope.teamId, person: peopleWhere },
       orderBy: [{ kind: "asc" }, { value: "asc" }],
     }),
     db().project.findMany({ where, orderBy: { name: "asc" } }),

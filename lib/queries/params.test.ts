@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { errorResponse } from "@/lib/http/errors";
-import { correctedDayRange, dateRangeSchema, dayProblem, todayUtc } from "./params";
+import {
+  correctedDayRange,
+  dateRangeSchema,
+  dayAfter,
+  dayOf,
+  dayProblem,
+  dayStart,
+  latestDataRange,
+  mondayOf,
+  todayUtc,
+} from "./params";
 import { spendQuerySchema } from "./spend-by-group";
 
 async function refusal(query: Record<string, string>): Promise<{ status: number; message: string }> {
@@ -77,5 +87,21 @@ describe("ranges of pages: corrected, and said so", () => {
       to: "2099-12-31",
       correction: "a page shows at most 3660 days (10 years): showing 2089-12-24 to 2099-12-31",
     });
+  });
+
+  it("falls back to the latest data only when the default range had no spend, and says so", () => {
+    const today = "2026-11-30";
+    expect(latestDataRange(30, "2026-11-20", today)).toEqual({ from: "2026-11-01", to: today, note: null });
+    expect(latestDataRange(30, null, today)).toEqual({ from: "2026-11-01", to: today, note: null });
+    expect(latestDataRange(7, "2026-02-10", today)).toEqual({
+      from: "2026-02-04",
+      to: "2026-02-10",
+      note: "No spend in the last 7 days: showing the last 7 days with data (2026-02-04 to 2026-02-10)",
+    });
+    expect(dayStart("2026-02-10").toISOString()).toBe("2026-02-10T00:00:00.000Z");
+    expect(dayAfter("2026-02-28").toISOString()).toBe("2026-03-01T00:00:00.000Z");
+    expect(dayOf(Date.UTC(2026, 1, 10, 23, 59))).toBe("2026-02-10");
+    expect(mondayOf("2026-11-29")).toBe("2026-11-23");
+    expect(mondayOf("2026-11-30")).toBe("2026-11-30");
   });
 });

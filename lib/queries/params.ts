@@ -23,7 +23,7 @@ const DAY_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 /** Why `value` is not a day a query may name, or null when it is one. */
 export function dayProblem(value: string): string | null {
   if (!DAY_SHAPE.test(value)) return "a date as YYYY-MM-DD";
-  const date = new Date(`${value}T00:00:00Z`);
+  const date = dayStart(value);
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value)
     return `${value} is not a calendar date`;
   if (value < FIRST_DAY || value > LAST_DAY) return `a date from ${FIRST_DAY} to ${LAST_DAY}`;
@@ -35,19 +35,39 @@ export const isoDaySchema = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
+/** The instant a UTC day (YYYY-MM-DD) starts. */
+export function dayStart(day: string): Date {
+  return new Date(`${day}T00:00:00Z`);
+}
+
+/** The instant after a UTC day: the exclusive end of a range that ends on `day`. */
+export function dayAfter(day: string): Date {
+  return dayStart(addDays(day, 1));
+}
+
+/** The UTC day (YYYY-MM-DD) of an instant. */
+export function dayOf(instant: Date | number | string): string {
+  return new Date(instant).toISOString().slice(0, 10);
+}
+
 export function todayUtc(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
+  return dayOf(now);
 }
 
 export function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
+  const date = dayStart(day);
   date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
+  return dayOf(date);
+}
+
+/** Monday of the day's ISO week (UTC), as Postgres' date_trunc('week') gives it. */
+export function mondayOf(day: string): string {
+  return addDays(day, -((dayStart(day).getUTCDay() + 6) % 7));
 }
 
 /** Days from `from` to `to`, both included. */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+  return Math.round((dayStart(to).getTime() - dayStart(from).getTime()) / 86_400_000) + 1;
 }
 
 const latest = (a: string, b: string) => (a > b ? a : b);
@@ -101,6 +121,25 @@ export function correctedDayRange(params: { from?: unknown; to?: unknown }, fall
   }
   const correction = problems.length === 0 ? null : `${problems.join("; ")}: showing ${range.from} to ${range.to}`;
   return { ...range, correction };
+}
+
+/**
+ * The one "latest data" rule: a page's default range is the `days` days ending today; when nothing
+ * was spent in them (traces are often imported long after the work), the `days` days ending on the
+ * last day with spend instead, and `note` says so.
+ */
+export function latestDataRange(
+  days: number,
+  latestSpendDay: string | null,
+  today = todayUtc(),
+): DateRange & { note: string | null } {
+  const stale = latestSpendDay !== null && latestSpendDay < addDays(today, -(days - 1));
+  const to = stale ? latestSpendDay : today;
+  const from = latest(addDays(to, -(days - 1)), FIRST_DAY);
+  const note = stale
+    ? `No spend in the last ${days} days: showing the last ${days} days with data (${from} to ${to})`
+    : null;
+  return { from, to, note };
 }
 
 export function searchParamsObject(url: string | URL): Record<string, string> {

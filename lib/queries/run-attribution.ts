@@ -1,7 +1,10 @@
 /** A run's owner, project and task with what set each, and its split, for the run page. */
 
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import type { IdentityKind } from "@/lib/ingest/identities";
+import { parseProvenance } from "@/lib/ownership/provenance";
 import { namesOf, ownershipSetup } from "./ownership-setup";
 
 export interface FieldAttribution {
@@ -11,22 +14,28 @@ export interface FieldAttribution {
   setBy: string | null;
 }
 
-const identityWords: Record<string, string> = {
+const identityWords: Record<IdentityKind, string> = {
   email: "telemetry email",
   "os-user": "OS user",
   uploader: "the uploader",
   "api-key": "the API key's creator",
 };
 
+/** Null when the run is not one the scope may see (lib/auth/policy.ts), like the run itself. */
+export type RunAttribution = NonNullable<Awaited<ReturnType<typeof runAttribution>>>;
+
 export async function runAttribution(scope: Scope, runId: string) {
-  const run = await db().run.findFirst({ where: { teamId: scope.teamId, id: runId } });
+  const [visible] = await db().$queryRaw<{ id: string }[]>`
+    SELECT r.id::text AS id FROM "Run" r WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
+  const run = visible ? await db().run.findFirst({ where: { teamId: scope.teamId, id: runId } }) : null;
   if (!run) return null;
   const setup = await ownershipSetup(scope);
   const names = namesOf(setup);
   const shares = await db().runOwnerShare.findMany({ where: { teamId: scope.teamId, runId } });
-  const manualUsers = [run.ownerSetBy, run.projectSetBy, run.taskSetBy].flatMap((s) =>
-    s?.startsWith("manual:") ? [s.slice(7)] : [],
-  );
+  const manualUsers = [run.ownerSetBy, run.projectSetBy, run.taskSetBy].flatMap((setBy) => {
+    const parsed = setBy === null ? null : parseProvenance(setBy);
+    return parsed?.kind === "manual" ? [parsed.value] : [];
+  });
   const users = new Map(
     (await db().user.findMany({ where: { id: { in: manualUsers } }, select: { id: true, email: true } })).map((u) => [
       u.id,
@@ -41,8 +50,9 @@ export async function runAttribution(scope: Scope, runId: string) {
     : null;
   const describeSetBy = (setBy: string | null): string | null => {
     if (!setBy) return null;
-    const [kind, ...rest] = setBy.split(":");
-    const value = rest.join(":");
+    const parsed = parseProvenance(setBy);
+    if (!parsed) return setBy;
+    const { kind, value } = parsed;
     switch (kind) {
       case "manual":
         return `set by hand by ${users.get(value) ?? "a former member"}`;
@@ -50,7 +60,7 @@ export async function runAttribution(scope: Scope, runId: string) {
         return `from rule “${names.get(value) ?? "deleted rule"}”`;
       case "identity":
         return identity
-          ? `from ${identityWords[identity.kind] ?? identity.kind}${identity.kind === "api-key" ? "" : ` ${identity.value}`}`
+          ? `from ${identityWords[identity.kind as IdentityKind] ?? identity.kind}${identity.kind === "api-key" ? "" : ` ${identity.value}`}`
           : "from the trace's identity";
       case "project-pattern":
         return "from the project's repository or path pattern";
@@ -64,8 +74,6 @@ export async function runAttribution(scope: Scope, runId: string) {
         return `from branch ${value}`;
       case "pr":
         return `from pull request ${value}`;
-      default:
-        return setBy;
     }
   };
   const field = (id: string | null, setBy: string | null): FieldAttribution => ({

@@ -4,8 +4,7 @@ import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import type { Tokens } from "@/lib/tokens";
 import { callOrdinalWindow } from "./call-ordinal";
-import { type RunSummary, runJoins, runSummaryColumns } from "./runs-list";
-import { visibleRunsCondition } from "./visible-runs";
+import { type RunSummary, runSummaryColumns, visibleRunsSource } from "./runs-list";
 
 export const runIdSchema = z.string().uuid("a run id");
 
@@ -47,8 +46,8 @@ export interface RunDetail {
 
 export async function runDetail(scope: Scope, runId: string): Promise<RunDetail | null> {
   const [run] = await db().$queryRaw<RunDetail["run"][]>`
-    SELECT ${runSummaryColumns}, r.cwd, r."gitBranch", r.repository, r.models, r."projectId"::text AS "projectId" ${runJoins}
-    WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
+    SELECT ${runSummaryColumns}, r.cwd, r."gitBranch", r.repository, r.models, r."projectId"::text AS "projectId" ${visibleRunsSource(scope)}
+      AND r.id = ${runId}::uuid`;
   if (!run) return null;
   // Tool calls are read for the whole run at once (the (teamId, runId, toolUseId) key) and joined
   // to their calls here: a subquery per call cost a lookup each on runs of thousands of calls.

@@ -1,12 +1,12 @@
 /** The runs of a date range, most expensive first: `GET /api/v1/runs` and the Runs page. */
 import { z } from "zod";
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
-import { dateRangeSchema } from "./params";
-import { unallocatedKey } from "./spend-by-group";
-import { visibleRunsCondition } from "./visible-runs";
+import { dateRangeSchema, dayAfter, dayStart } from "./params";
+import { dimensionFilter } from "./spend-by-group";
 
 export const runsQuerySchema = z
   .object({
@@ -55,34 +55,31 @@ export const runSummaryColumns = Prisma.sql`
   r."cacheWriteTokens"::float8 AS "cacheWriteTokens", r."cacheReadTokens"::float8 AS "cacheReadTokens",
   r."costUsd"::float8 AS "costUsd", r.calls::float8 AS calls`;
 
-export const runJoins = Prisma.sql`
+/** The runs the scope may see (lib/auth/policy.ts) with their owner, project and task: FROM ... WHERE. */
+export function visibleRunsSource(scope: Scope): Prisma.Sql {
+  return Prisma.sql`
   FROM "Run" r
   LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = r."ownerId"
   LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
-  LEFT JOIN "Task" t ON t."teamId" = r."teamId" AND t.id = r."taskId"`;
+  LEFT JOIN "Task" t ON t."teamId" = r."teamId" AND t.id = r."taskId"
+  WHERE ${visibleRunsCondition(scope)}`;
+}
 
+/** The same owner and project filters as the spend's (dimensionFilter), on the run's own columns. */
 function runFilters(query: RunsQuery): Prisma.Sql {
-  const filters: Prisma.Sql[] = [];
-  if (query.owner === unallocatedKey) filters.push(Prisma.sql`r."ownerId" IS NULL`);
-  else if (query.owner !== undefined)
-    filters.push(
-      Prisma.sql`(r."ownerId"::text = ${query.owner} OR o.email = ${query.owner} OR o."displayName" = ${query.owner})`,
-    );
-  if (query.project === unallocatedKey) filters.push(Prisma.sql`r."projectId" IS NULL`);
-  else if (query.project !== undefined)
-    filters.push(Prisma.sql`(r."projectId"::text = ${query.project} OR p.name = ${query.project})`);
-  if (query.model !== undefined) filters.push(Prisma.sql`${query.model} = ANY(r.models)`);
-  if (query.agent !== undefined) filters.push(Prisma.sql`r.source = ${query.agent}`);
-  return filters.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(filters, " AND ")}`;
+  return Prisma.sql`
+    ${dimensionFilter(Prisma.sql`coalesce(r."ownerId"::text, '')`, [Prisma.sql`o.email`, Prisma.sql`o."displayName"`], query.owner)}
+    ${dimensionFilter(Prisma.sql`coalesce(r."projectId"::text, '')`, [Prisma.sql`p.name`], query.project)}
+    ${query.model === undefined ? Prisma.empty : Prisma.sql`AND ${query.model} = ANY(r.models)`}
+    ${query.agent === undefined ? Prisma.empty : Prisma.sql`AND r.source = ${query.agent}`}`;
 }
 
 export async function runsList(scope: Scope, query: RunsQuery): Promise<RunSummary[]> {
-  const from = new Date(`${query.from}T00:00:00Z`);
-  const toExclusive = new Date(`${query.to}T00:00:00Z`);
-  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  const from = dayStart(query.from);
+  const toExclusive = dayAfter(query.to);
   return db().$queryRaw<RunSummary[]>`
-    SELECT ${runSummaryColumns} ${runJoins}
-    WHERE ${visibleRunsCondition(scope)} AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} ${runFilters(query)}
+    SELECT ${runSummaryColumns} ${visibleRunsSource(scope)}
+      AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} ${runFilters(query)}
     ORDER BY ${orderBy[query.sort]}, r.id
     LIMIT ${query.limit}`;
 }

@@ -3,11 +3,12 @@
  * totals: `GET /api/v1/spend` and the overview tables. Reads the DailySpend rollup only.
  */
 import { z } from "zod";
+import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
-import { dateRangeSchema } from "./params";
+import { dateRangeSchema, dayStart } from "./params";
 import { pickTokens, sumTokens } from "./tokens";
 
 export const spendGroups = ["day", "week", "owner", "project", "task", "model", "agent"] as const;
@@ -56,20 +57,18 @@ export function dimensionFilter(column: Prisma.Sql, names: Prisma.Sql[], value: 
 export function dailySpendSource(
   scope: Scope,
   query: Pick<SpendQuery, "from" | "to" | "owner" | "project"> & { agent?: string },
-): { joins: Prisma.Sql; where: Prisma.Sql } {
-  const from = new Date(`${query.from}T00:00:00Z`);
-  const to = new Date(`${query.to}T00:00:00Z`);
-  const where = Prisma.sql`
+): Prisma.Sql {
+  const from = dayStart(query.from);
+  const to = dayStart(query.to);
+  return Prisma.sql`
+    FROM "DailySpend" d
+    LEFT JOIN "Person" o ON o."teamId" = d."teamId" AND o.id::text = d."ownerId"
+    LEFT JOIN "Project" p ON p."teamId" = d."teamId" AND p.id::text = d."projectId"
+    LEFT JOIN "Task" t ON t."teamId" = d."teamId" AND t.id::text = d."taskId"
     WHERE d."teamId" = ${scope.teamId}::uuid AND d.day BETWEEN ${from}::date AND ${to}::date
     ${dimensionFilter(Prisma.sql`d."ownerId"`, [Prisma.sql`o.email`, Prisma.sql`o."displayName"`], query.owner)}
     ${dimensionFilter(Prisma.sql`d."projectId"`, [Prisma.sql`p.name`], query.project)}
     ${query.agent === undefined ? Prisma.empty : Prisma.sql`AND d.source = ${query.agent}`}`;
-  const joins = Prisma.sql`
-    FROM "DailySpend" d
-    LEFT JOIN "Person" o ON o."teamId" = d."teamId" AND o.id::text = d."ownerId"
-    LEFT JOIN "Project" p ON p."teamId" = d."teamId" AND p.id::text = d."projectId"
-    LEFT JOIN "Task" t ON t."teamId" = d."teamId" AND t.id::text = d."taskId"`;
-  return { joins, where };
 }
 
 /** The SQL naming a DailySpend row's group, over dailySpendSource's aliases. */
@@ -81,14 +80,15 @@ export async function spendByGroup(
   scope: Scope,
   query: SpendQuery,
 ): Promise<{ rows: ({ key: string } & Tokens)[]; totals: Tokens }> {
-  const { joins, where } = dailySpendSource(scope, query);
+  assertMayBreakDown(scope, query, "spend by owner needs");
+  const source = dailySpendSource(scope, query);
   const key = groupKey[query.groupBy];
   const order = query.groupBy === "day" || query.groupBy === "week" ? Prisma.sql`key` : Prisma.sql`"costUsd" DESC, key`;
   const [rows, totals] = await Promise.all([
     db().$queryRaw<
       ({ key: string } & Tokens)[]
-    >`SELECT ${key} AS key, ${sumTokens("d")} ${joins} ${where} GROUP BY 1 ORDER BY ${order}`,
-    db().$queryRaw<Tokens[]>`SELECT ${sumTokens("d")} ${joins} ${where}`,
+    >`SELECT ${key} AS key, ${sumTokens("d")} ${source} GROUP BY 1 ORDER BY ${order}`,
+    db().$queryRaw<Tokens[]>`SELECT ${sumTokens("d")} ${source}`,
   ]);
   return { rows: rows.map((row) => ({ key: row.key, ...pickTokens(row) })), totals: pickTokens(totals[0]!) };
 }

@@ -5,7 +5,7 @@
  * they lack, so an admin can assign many groups at once or turn them into rules. Only for those
  * who may read every owner's spend: the groups are other people's runs.
  */
-import { can } from "@/lib/auth/permissions";
+import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -41,7 +41,7 @@ export async function unallocatedGroups(
   scope: Scope,
   limit = 200,
 ): Promise<{ groups: UnallocatedGroup[]; totalRuns: number; totalUsd: number }> {
-  if (!can(scope.actor, "spend:read-all")) return { groups: [], totalRuns: 0, totalUsd: 0 };
+  if (!maySeeEveryonesSpend(scope)) return { groups: [], totalRuns: 0, totalUsd: 0 };
   const [groups, [totals]] = await Promise.all([
     db().$queryRaw<UnallocatedGroup[]>`
       SELECT f.field, g.value, g.detail, count(*)::int AS runs, sum(r."costUsd")::float8 AS "costUsd",

@@ -5,7 +5,7 @@
  * reasoning. The OpenCode database is opencode.db.sql loaded by `sqlite3 opencode.db < opencode.db.sql`.
  */
 import path from "node:path";
-import type { AgentFormat } from "@/lib/ingest/parsers";
+import type { AgentFormat } from "@/lib/ingest/formats";
 
 export const agentFixturesRoot = path.resolve("fixtures/agents");
 

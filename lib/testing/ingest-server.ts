@@ -1,13 +1,22 @@
 /**
- * The two ingest route handlers `trh push` calls (many files per request, or one) behind a plain
- * node:http server, standing in for Next.js's own: for tests of push and for bench:import, without
- * building the app.
+ * The ingest route handlers (the two `trh push` calls, many files per request or one, and the
+ * OTLP receiver's) behind a plain node:http server, standing in for Next.js's own: for tests of
+ * push and for bench:import and bench:otlp, without building the app.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { POST as otlpLogs } from "@/app/api/otlp/v1/logs/route";
+import { POST as otlpTraces } from "@/app/api/otlp/v1/traces/route";
 import { POST as ingestMany } from "@/app/api/v1/ingest/files/route";
 import { POST as ingestOne } from "@/app/api/v1/ingest/route";
+
+const routes: Record<string, (request: Request, context: never) => Promise<Response>> = {
+  "/api/v1/ingest": ingestOne,
+  "/api/v1/ingest/files": ingestMany,
+  "/api/otlp/v1/logs": otlpLogs,
+  "/api/otlp/v1/traces": otlpTraces,
+};
 
 /** Listens on 127.0.0.1 (`port` 0: any free port) and answers when it is ready. */
 export async function startIngestServer(port = 0): Promise<{ url: string; server: Server }> {
@@ -18,7 +27,11 @@ export async function startIngestServer(port = 0): Promise<{ url: string; server
       body: Readable.toWeb(incoming) as ReadableStream,
       duplex: "half",
     } as RequestInit);
-    const route = new URL(request.url).pathname === "/api/v1/ingest/files" ? ingestMany : ingestOne;
+    const route = routes[new URL(request.url).pathname];
+    if (!route) {
+      outgoing.writeHead(404).end();
+      return;
+    }
     void route(request, undefined as never).then(async (response) => {
       outgoing.writeHead(response.status, Object.fromEntries(response.headers));
       outgoing.end(Buffer.from(await response.arrayBuffer()));

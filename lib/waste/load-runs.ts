@@ -15,17 +15,6 @@ export type UsualGrowthCache = Map<string, number | null>;
 
 type Reader = Pick<Prisma.TransactionClient, "$queryRaw">;
 
-export async function teamPriceOverrides(tx: Reader, teamId: string): Promise<PriceOverride[]> {
-  const rows = await tx.$queryRaw<
-    (Omit<PriceOverride, "inputPerM" | "outputPerM" | "cacheReadPerM" | "cacheWrite5mPerM" | "cacheWrite1hPerM"> &
-      Record<string, number>)[]
-  >`
-    SELECT id::text, model, "effectiveFrom", "inputPerM"::float8 AS "inputPerM", "outputPerM"::float8 AS "outputPerM",
-      "cacheReadPerM"::float8 AS "cacheReadPerM", "cacheWrite5mPerM"::float8 AS "cacheWrite5mPerM", "cacheWrite1hPerM"::float8 AS "cacheWrite1hPerM"
-    FROM "PriceOverride" WHERE "teamId" = ${teamId}::uuid`;
-  return rows as unknown as PriceOverride[];
-}
-
 export async function loadRunInputs(
   tx: Reader,
   teamId: string,

@@ -11,10 +11,14 @@ import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
 import { recomputeTeamFindings } from "./recompute";
 
 export const RECOMPUTE_JOB_KIND = "recompute-findings";
+/** Job.status: a recompute is running (with its progress), done, or failed (with its error). */
+export const jobStatuses = ["running", "done", "failed"] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+const isJobStatus = (status: string): status is JobStatus => (jobStatuses as readonly string[]).includes(status);
 
 export interface RecomputeJobStatus {
   id: string;
-  status: string;
+  status: JobStatus;
   done: number;
   total: number;
   error: string | null;
@@ -22,18 +26,22 @@ export interface RecomputeJobStatus {
 }
 
 export async function latestRecomputeJob(teamId: string): Promise<RecomputeJobStatus | null> {
-  return db().job.findFirst({
+  const job = await db().job.findFirst({
     where: { teamId, kind: RECOMPUTE_JOB_KIND },
     orderBy: { createdAt: "desc" },
     select: { id: true, status: true, done: true, total: true, error: true, createdAt: true },
   });
+  // A status this code never writes reads as what it would mean: the job did not finish.
+  return job && { ...job, status: isJobStatus(job.status) ? job.status : "failed" };
 }
 
 /** Starts a recompute unless one is already running; returns the job that is running. */
 export async function startRecomputeJob(teamId: string): Promise<RecomputeJobStatus> {
   const latest = await latestRecomputeJob(teamId);
   if (latest?.status === "running" && Date.now() - latest.createdAt.getTime() < STALE_WORK_AFTER_MS) return latest;
-  const job = await db().job.create({ data: { teamId, kind: RECOMPUTE_JOB_KIND, status: "running" } });
+  const job = await db().job.create({
+    data: { teamId, kind: RECOMPUTE_JOB_KIND, status: "running" satisfies JobStatus },
+  });
   const where = { teamId_id: { teamId, id: job.id } };
   void recomputeTeamFindings(teamId, ({ done, total }) => {
     void db()
@@ -46,19 +54,22 @@ export async function startRecomputeJob(teamId: string): Promise<RecomputeJobSta
       return runs;
     })
     .then((runs) =>
-      db().job.update({ where, data: { status: "done", done: runs, total: runs, finishedAt: new Date() } }),
+      db().job.update({
+        where,
+        data: { status: "done" satisfies JobStatus, done: runs, total: runs, finishedAt: new Date() },
+      }),
     )
     .catch((error: unknown) =>
       db()
         .job.update({
           where,
           data: {
-            status: "failed",
+            status: "failed" satisfies JobStatus,
             error: String((error as Error)?.message ?? error).slice(0, 500),
             finishedAt: new Date(),
           },
         })
         .catch(() => {}),
     );
-  return { id: job.id, status: job.status, done: 0, total: 0, error: null, createdAt: job.createdAt };
+  return { id: job.id, status: "running", done: 0, total: 0, error: null, createdAt: job.createdAt };
 }

@@ -8,8 +8,9 @@
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { teamPriceOverrides } from "@/lib/pricing/overrides";
 import { detectRunWaste, keepWorthShowing } from "./detect-run-waste";
-import { loadRunInputs, teamPriceOverrides, type UsualGrowthCache } from "./load-runs";
+import { loadRunInputs, type UsualGrowthCache } from "./load-runs";
 import { detectNoAcceptedOutcome } from "./no-accepted-outcome";
 import type { WasteFinding } from "./types";
 

@@ -3,8 +3,8 @@ import { TimeZoneForm } from "@/components/budgets/budget-buttons";
 import { BudgetCard } from "@/components/budgets/budget-card";
 import { BudgetForm } from "@/components/budgets/budget-form";
 import { PageHead } from "@/components/page-head";
+import { may, maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
-import { mayManageBudgets, maySeeOwnerBudgets } from "@/lib/budgets/access";
 import { budgetChannels, listBudgetStates, teamTimeZone } from "@/lib/budgets/budgets";
 import { deliveryLog } from "@/lib/budgets/deliver";
 import { scopeLabel, scopeTargets } from "@/lib/budgets/scope-targets";
@@ -17,9 +17,9 @@ const LOG_ENTRIES = 20;
 /** Every budget's burn-down, past periods and alerts; admins create, edit, test and delete. */
 export default async function BudgetsPage() {
   const scope = await pageScope();
-  const canManage = mayManageBudgets(scope);
+  const canManage = may(scope, "settings:manage");
   const [states, targets, timeZone] = await Promise.all([
-    listBudgetStates(scope, { withOwners: maySeeOwnerBudgets(scope), pastPeriods: PAST_PERIODS }),
+    listBudgetStates(scope, { withOwners: maySeeEveryonesSpend(scope), pastPeriods: PAST_PERIODS }),
     scopeTargets(scope),
     teamTimeZone(scope.teamId),
   ]);

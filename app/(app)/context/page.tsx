@@ -10,8 +10,8 @@ import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
 import { contextPackageReport, type ProjectPackage } from "@/lib/context-package/report";
-import { latestSpendDay } from "@/lib/queries/latest-spend-day";
-import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
+import { pageDayRange } from "@/lib/queries/latest-spend-day";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 
 export const metadata: Metadata = { title: "Context" };
 
@@ -22,12 +22,7 @@ export default async function ContextPage({
 }) {
   const scope = await pageScope();
   const params = await searchParams;
-  // Without a range in the URL: the 30 days ending on the last day with spend (data may be old).
-  const lastDay = params.from || params.to ? null : await latestSpendDay(scope);
-  const { correction, ...range } = correctedDayRange(
-    lastDay ? { from: addDays(lastDay, -29), to: lastDay } : params,
-    () => ({ from: addDays(todayUtc(), -29), to: todayUtc() }),
-  );
+  const { note, ...range } = await pageDayRange(scope, params, 30);
   const report = await contextPackageReport(scope, { ...range, groupBy: "project" });
   const projects = report.rows as ProjectPackage[];
   const wanted = typeof params.project === "string" ? params.project : null;
@@ -39,7 +34,7 @@ export default async function ContextPage({
       <PageHead
         title="Context"
         subtitle={
-          correction ??
+          note ??
           `What every call carries before the work starts, and what it costs: runs started ${range.from} to ${range.to} (UTC)`
         }
       >
@@ -50,7 +45,7 @@ export default async function ContextPage({
           </button>
         </form>
       </PageHead>
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <PackageSummary totals={report.totals} />
         {projects.length === 0 ? (
           <p className="muted">No runs started in this period.</p>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { GetStarted } from "@/components/get-started";
 import { TraceUploader } from "@/components/ingest/trace-uploader";
 import { PageHead } from "@/components/page-head";
-import { can } from "@/lib/auth/permissions";
+import { may } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { requestOrigin } from "@/lib/http/origin";
 
@@ -19,7 +19,7 @@ export default async function IngestPage() {
       <TraceUploader />
       <GetStarted
         origin={await requestOrigin()}
-        canManageKeys={can(scope.actor, "keys:manage")}
+        canManageKeys={may(scope, "keys:manage")}
         title="Every way to bring traces in"
       />
     </>

@@ -7,12 +7,9 @@ import { Choice, personLabel, personOptions, projectOptions, taskOptions } from 
 import { PatternHelp, PatternNoLongerAllowed, RuleFields } from "@/components/ownership/rule-fields";
 import { SelectAll } from "@/components/ownership/select-all";
 import { PageHead } from "@/components/page-head";
-import { can } from "@/lib/auth/permissions";
+import { may, maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { formatUsd } from "@/lib/format";
-import { mergeSuggestions } from "@/lib/queries/merge-suggestions";
-import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
-import { type UnallocatedGroup, unallocatedGroups } from "@/lib/queries/unallocated-groups";
 import {
   catalogAction,
   createPersonAction,
@@ -22,7 +19,11 @@ import {
   linkIdentityAction,
   queueAction,
   ruleChangeAction,
-} from "./actions";
+} from "@/lib/ownership/actions";
+import { mergeSuggestions } from "@/lib/queries/merge-suggestions";
+import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
+import { type UnallocatedGroup, unallocatedGroups } from "@/lib/queries/unallocated-groups";
 
 export const metadata: Metadata = { title: "Ownership" };
 
@@ -43,8 +44,8 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 
 export default async function OwnershipPage() {
   const scope = await pageScope();
-  const admin = can(scope.actor, "ownership:edit");
-  const readAll = can(scope.actor, "spend:read-all");
+  const admin = may(scope, "ownership:edit");
+  const readAll = maySeeEveryonesSpend(scope);
   const [setup, queue, suggestions] = await Promise.all([
     ownershipSetup(scope),
     unallocatedGroups(scope),
@@ -78,7 +79,7 @@ export default async function OwnershipPage() {
         <a href="#discovery">Discovery</a>
       </nav>
       {readAll ? (
-        <GetStartedIfEmpty scope={scope}>
+        <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
           <section className="panel" id="unallocated" data-testid="unallocated-queue">
             <h2>
               Unallocated: {formatUsd(queue.totalUsd)} in {plural(queue.totalRuns, "run")}

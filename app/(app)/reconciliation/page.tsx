@@ -6,8 +6,15 @@ import { formatCoverage, ReconciliationTable } from "@/components/billing/reconc
 import { SeatsPanel } from "@/components/billing/seats-panel";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
 import { PageHead } from "@/components/page-head";
+import { may } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
-import { canManageBilling, listBillingSources } from "@/lib/billing/billing-sources";
+import {
+  addBillingSourceAction,
+  recordSeatAction,
+  removeSeatAction,
+  syncBillingSourceAction,
+} from "@/lib/billing/actions";
+import { listBillingSources } from "@/lib/billing/billing-sources";
 import { claudeCodeActivity } from "@/lib/billing/claude-code-activity";
 import { daysOf } from "@/lib/billing/provider-pull";
 import { reconciliation } from "@/lib/billing/reconciliation";
@@ -15,7 +22,6 @@ import { seatValues } from "@/lib/billing/seats";
 import { teamDb } from "@/lib/db/team-db";
 import { formatUsd } from "@/lib/format";
 import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
-import { addBillingSourceAction, recordSeatAction, removeSeatAction, syncBillingSourceAction } from "./actions";
 
 export const metadata: Metadata = { title: "Reconciliation" };
 
@@ -35,7 +41,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
   const range = asked.from < earliest ? { from: earliest, to: asked.to } : asked;
   const shortened = range === asked ? null : `the page shows at most ${MAX_PAGE_DAYS} days`;
   const said = [correction, shortened].filter((part) => part !== null).join("; ");
-  const canManage = canManageBilling(scope);
+  const canManage = may(scope, "settings:manage");
   const [byDay, byModel, byProvider, sources, seats, activity, people] = await Promise.all([
     reconciliation(scope, { ...range, groupBy: "day" }),
     reconciliation(scope, { ...range, groupBy: "model" }),

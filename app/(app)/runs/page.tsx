@@ -3,12 +3,12 @@ import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
 import { PageHead } from "@/components/page-head";
 import { RunsFilterForm } from "@/components/runs/runs-filter-form";
 import { RunsTable } from "@/components/runs/runs-table";
-import { can } from "@/lib/auth/permissions";
+import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { filterChoices } from "@/lib/queries/filter-choices";
-import { latestSpendDay } from "@/lib/queries/latest-spend-day";
-import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
+import { pageDayRange } from "@/lib/queries/latest-spend-day";
 import { type RunsQuery, runsList, runsQuerySchema } from "@/lib/queries/runs-list";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 
 export const metadata: Metadata = { title: "Runs" };
 
@@ -23,21 +23,10 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const raw = Object.fromEntries(
     Object.entries(await searchParams).filter(([, value]) => value !== "" && typeof value === "string"),
   ) as Record<string, string>;
-  // Like the overview: with no range given and nothing in the last 30 days, the 30 days up to the last data.
-  let note = "";
-  let fallback = { from: addDays(todayUtc(), -29), to: todayUtc() };
-  if (!raw.from && !raw.to) {
-    const latest = await latestSpendDay(scope);
-    if (latest && latest < fallback.from) {
-      fallback = { from: addDays(latest, -29), to: latest };
-      note = " (the last 30 days with data)";
-    }
-  }
-  const { correction, ...range } = correctedDayRange(raw, () => fallback);
-  if (correction) note = ` (${correction})`;
+  const { note, ...range } = await pageDayRange(scope, raw, 30);
   const parsed = runsQuerySchema.safeParse({ ...raw, ...range });
   const query = parsed.success ? parsed.data : runsQuerySchema.parse(range);
-  const canSeeOwners = can(scope.actor, "spend:read-all");
+  const canSeeOwners = maySeeEveryonesSpend(scope);
   const [runs, choices] = await Promise.all([runsList(scope, query), filterChoices(scope)]);
   const sortHref = (sort: RunsQuery["sort"]) => {
     const params = new URLSearchParams(
@@ -52,9 +41,9 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     <>
       <PageHead
         title="Runs"
-        subtitle={`${canSeeOwners ? "Agent sessions" : "Your agent sessions"} started ${query.from} to ${query.to} (UTC)${note}, ${sortLabels[query.sort]}`}
+        subtitle={`${canSeeOwners ? "Agent sessions" : "Your agent sessions"} started ${query.from} to ${query.to} (UTC)${note ? ` (${note})` : ""}, ${sortLabels[query.sort]}`}
       />
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <RunsFilterForm query={query} choices={choices} canSeeOwners={canSeeOwners} />
         <RunsTable
           runs={runs}

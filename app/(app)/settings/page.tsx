@@ -1,14 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHead } from "@/components/page-head";
-import { can } from "@/lib/auth/permissions";
+import { may } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const scope = await pageScope();
-  const admin = can(scope.actor, "members:manage");
+  const admin = may(scope, "members:manage");
   return (
     <>
       <PageHead title="Settings" subtitle={`Team ${scope.teamName} (${scope.teamSlug})`} />

@@ -9,16 +9,16 @@ import { TopFindings } from "@/components/waste/top-findings";
 import { WasteOverTimeChart } from "@/components/waste/waste-over-time-chart";
 import { WasteSummary } from "@/components/waste/waste-summary";
 import { WasteTable } from "@/components/waste/waste-table";
-import { can } from "@/lib/auth/permissions";
+import { may, maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
-import { latestSpendDay } from "@/lib/queries/latest-spend-day";
-import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
+import { pageDayRange } from "@/lib/queries/latest-spend-day";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
+import { recomputeFindingsAction } from "@/lib/waste/actions";
 import { rangeCostAnatomy } from "@/lib/waste/queries/cost-anatomy";
 import { topFindings } from "@/lib/waste/queries/top-findings";
 import { wasteByGroup } from "@/lib/waste/queries/waste-by-group";
 import { wasteOverTime } from "@/lib/waste/queries/waste-over-time";
 import { latestRecomputeJob } from "@/lib/waste/recompute-job";
-import { recomputeFindingsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Waste" };
 
@@ -29,14 +29,9 @@ export default async function WastePage({
 }) {
   const scope = await pageScope();
   const params = await searchParams;
-  // Without a range in the URL: the 30 days ending on the last day with spend (data may be old).
-  const lastDay = params.from || params.to ? null : await latestSpendDay(scope);
-  const { correction, ...range } = correctedDayRange(
-    lastDay ? { from: addDays(lastDay, -29), to: lastDay } : params,
-    () => ({ from: addDays(todayUtc(), -29), to: todayUtc() }),
-  );
-  const readAll = can(scope.actor, "spend:read-all");
-  const canRecompute = can(scope.actor, "prices:manage");
+  const { note, ...range } = await pageDayRange(scope, params, 30);
+  const readAll = maySeeEveryonesSpend(scope);
+  const canRecompute = may(scope, "prices:manage");
   const [byCategory, byProject, byOwner, overTime, top, anatomy, job] = await Promise.all([
     wasteByGroup(scope, { ...range, groupBy: "category" }),
     wasteByGroup(scope, { ...range, groupBy: "project" }),
@@ -51,7 +46,7 @@ export default async function WastePage({
       <PageHead
         title="Waste"
         subtitle={
-          correction ??
+          note ??
           `Spend with evidence that it bought nothing, with the calls that prove it: ${range.from} to ${range.to} (UTC, by run start day)`
         }
       >
@@ -62,7 +57,7 @@ export default async function WastePage({
           </button>
         </form>
       </PageHead>
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <WasteSummary result={byCategory} />
         {canRecompute ? <RecomputeFindings job={job} action={recomputeFindingsAction} /> : null}
         <section className="panel">

@@ -19,8 +19,8 @@ import {
 } from "@/lib/compare/compare-cohorts";
 import { listSavedFilters, mayManageSavedFilters } from "@/lib/compare/saved-filters";
 import { HttpError } from "@/lib/http/errors";
-import { latestSpendDay } from "@/lib/queries/latest-spend-day";
-import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
+import { pageDayRange } from "@/lib/queries/latest-spend-day";
+import { getStartedSteps } from "@/lib/queries/team-has-runs";
 
 export const metadata: Metadata = { title: "Compare workflows" };
 
@@ -37,11 +37,7 @@ export default async function CompareWorkflowsPage({
 }) {
   const scope = await pageScope();
   const params = await searchParams;
-  const lastDay = params.from || params.to ? null : await latestSpendDay(scope);
-  const { correction, ...range } = correctedDayRange(
-    lastDay ? { from: addDays(lastDay, -(DEFAULT_DAYS - 1)), to: lastDay } : params,
-    () => ({ from: addDays(todayUtc(), -(DEFAULT_DAYS - 1)), to: todayUtc() }),
-  );
+  const { note, ...range } = await pageDayRange(scope, params, DEFAULT_DAYS);
   const [choices, savedFilters] = await Promise.all([cohortChoices(scope, range), listSavedFilters(scope)]);
   const asked = namedCohorts(params.cohort);
   const match = params.match === "none" ? "none" : "project";
@@ -69,11 +65,11 @@ export default async function CompareWorkflowsPage({
       <PageHead
         title="Compare workflows"
         subtitle={
-          correction ??
+          note ??
           `Did a switch of model, agent or project lower the cost per accepted outcome? Runs started ${range.from} to ${range.to} (UTC)`
         }
       />
-      <GetStartedIfEmpty scope={scope}>
+      <GetStartedIfEmpty steps={await getStartedSteps(scope)}>
         <section className="panel">
           <form method="get" action="/workflows" className="inline" data-testid="cohort-form">
             {fields.map((value, i) => (

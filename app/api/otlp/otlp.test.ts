@@ -154,4 +154,42 @@ describe("OTLP receiver", () => {
     const refused = await post(postTraces, team.readKey, JSON.stringify(bad), "application/json");
     expect(refused.status).toBe(403);
   });
+
+  it("writes concurrent requests of one sender together, answering each with its own refused records", async () => {
+    const scope = userScope(team);
+    const before = (await spendByGroup(scope, { ...wholeRange, groupBy: "day" })).totals;
+    const batchesBefore = await db().ingestBatch.count({ where: { teamId: team.teamId } });
+    // Twelve exporters' bodies at once; every third also carries a record without a session id.
+    const bodies = Array.from({ length: 12 }, (_, index) => {
+      const body = apiRequestLogs(`req_grouped_${index}`, {
+        input: 10 + index,
+        output: 5,
+        cacheRead: 0,
+        cacheCreation: 0,
+      });
+      const records = body.resourceLogs[0]!.scopeLogs[0]!.logRecords;
+      if (index % 3 === 0)
+        records.push({
+          ...records[0]!,
+          attributes: records[0]!.attributes.filter((attribute) => attribute.key !== "session.id"),
+        });
+      return JSON.stringify(body);
+    });
+    const responses = await Promise.all(bodies.map((body) => post(postLogs, team.ingestKey, body, "application/json")));
+    const answers = await Promise.all(responses.map((response) => response.json()));
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    answers.forEach((answer, index) => {
+      if (index % 3 === 0) expect(answer.partialSuccess).toMatchObject({ rejectedLogRecords: "1" });
+      else expect(answer).toEqual({});
+    });
+    const after = (await spendByGroup(scope, { ...wholeRange, groupBy: "day" })).totals;
+    expect(after.calls - before.calls).toBe(12);
+    expect(after.inputTokens - before.inputTokens).toBe(
+      Array.from({ length: 12 }, (_, i) => 10 + i).reduce((a, b) => a + b),
+    );
+    // The first request is written at once; the eleven that arrive meanwhile wait and go together.
+    const batches = (await db().ingestBatch.count({ where: { teamId: team.teamId } })) - batchesBefore;
+    expect(batches).toBeGreaterThanOrEqual(1);
+    expect(batches).toBeLessThan(12);
+  });
 });

@@ -4,14 +4,7 @@
  * whole-file format (one JSON document, a SQLite database) into memory with a bound, and the
  * summaries of a tool call's input.
  */
-import {
-  type CallEvent,
-  type NormalizedCall,
-  SUMMARY_MAX_CHARS,
-  type ToolUse,
-  type TraceSource,
-  truncate,
-} from "../normalized-call";
+import { type CallEvent, type NormalizedCall, SUMMARY_MAX_CHARS, type ToolUse, truncate } from "../normalized-call";
 import { type ByteSource, isRecord, MAX_JSON_DEPTH, nestedDeeperThan, stringOrNull } from "./lines";
 
 /** Model when a record names none and nothing before it did: reported as unpriced, never guessed. */
@@ -112,5 +105,3 @@ export function dateFromMillis(value: unknown): Date | null {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
 }
-
-export type AgentSource = Extract<TraceSource, "opencode" | "gemini-cli" | "copilot-cli" | "amp" | "qwen-code">;

@@ -3,8 +3,9 @@
  * records shaped exactly like theirs.
  */
 import { describe, expect, it } from "vitest";
+import type { TraceFormat } from "../formats";
 import type { NormalizedCall, TraceEvent } from "../normalized-call";
-import { detectFormat, parseTraceStream, type TraceFormat } from "./index";
+import { detectFormat, parseTraceStream } from "./index";
 
 async function parse(format: TraceFormat, text: string, fileName: string): Promise<TraceEvent[]> {
   const events: TraceEvent[] = [];

@@ -1,4 +1,5 @@
 /** Entry point to the trace parsers: format detection and one call for every format. */
+import type { IngestFormat, TraceFormat } from "../formats";
 import type { ParseOptions, TraceEvent } from "../normalized-call";
 import { parseAmp } from "./amp";
 import { parseClaudeCode } from "./claude-code";
@@ -10,14 +11,6 @@ import { parseOpencode, SQLITE_HEADER } from "./opencode";
 import { parseQwenCode } from "./qwen-code";
 
 export { type ByteSource, readFileChunks } from "./lines";
-
-/** The agents' formats besides Claude Code and Codex (CONTRACT.md, "More agents"), named as their runs' source. */
-export const agentFormats = ["opencode", "gemini-cli", "copilot-cli", "amp", "qwen-code"] as const;
-export type AgentFormat = (typeof agentFormats)[number];
-/** The formats with a file parser here: the ones `trh analyze` reads from disk. */
-export type TraceFormat = "claude-code" | "codex" | AgentFormat;
-/** Every format `POST /api/v1/ingest` accepts, as content detection tells them apart. */
-export type DetectedFormat = TraceFormat | "native" | "otlp-json";
 
 const CODEX_LINE_TYPE = /"type"\s*:\s*"(session_meta|turn_context|response_item|event_msg|compacted)"/;
 const CLAUDE_ENVELOPE_KEY = /"(sessionId|parentUuid|isSidechain|leafUuid|requestId)"\s*:/;
@@ -50,7 +43,7 @@ const OPENCODE_JSON = /"sessionID"\s*:|"projectID"\s*:/;
  * Gemini CLI's metadata and Qwen Code's lines name a sessionId too, and a pretty-printed Gemini
  * CLI session names it on the line before its projectHash.
  */
-export function detectFormat(firstLines: string[]): DetectedFormat | null {
+export function detectFormat(firstLines: string[]): IngestFormat | null {
   if ((firstLines[0] ?? "").startsWith(SQLITE_HEADER)) return "opencode";
   if (OTLP_JSON_START.test(firstLines.slice(0, 5).join("\n"))) return "otlp-json";
   for (const line of firstLines) {

@@ -1,10 +1,13 @@
 /** Cost anatomy of one run, and summed over the runs started in a date range. */
+
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { teamPriceOverrides } from "@/lib/pricing/overrides";
 import type { DateRange } from "@/lib/queries/params";
-import { visibleRunsCondition } from "@/lib/queries/visible-runs";
+import { dayAfter, dayStart } from "@/lib/queries/params";
 import { addAnatomy, type CostAnatomy, costAnatomy, emptyAnatomy } from "../cost-anatomy";
-import { loadRunInputs, teamPriceOverrides, type UsualGrowthCache } from "../load-runs";
+import { loadRunInputs, type UsualGrowthCache } from "../load-runs";
 
 /** Runs read at a time when summing a range: bounds memory. */
 const RUNS_PER_BATCH = 25;
@@ -30,9 +33,8 @@ export interface RangeAnatomy {
  * month; a rollup written at recompute time is the step after this when ranges get large.
  */
 export async function rangeCostAnatomy(scope: Scope, range: DateRange, topCount = 5): Promise<RangeAnatomy> {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const toExclusive = new Date(`${range.to}T00:00:00Z`);
-  toExclusive.setUTCDate(toExclusive.getUTCDate() + 1);
+  const from = dayStart(range.from);
+  const toExclusive = dayAfter(range.to);
   const runs = await db().$queryRaw<{ id: string; run: string; visible: boolean }[]>`
     SELECT r.id::text AS id, coalesce(r.title, r."externalId") AS run, (${visibleRunsCondition(scope)}) AS visible
     FROM "Run" r WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}

@@ -1,12 +1,13 @@
 /** One run's findings, most wasteful first: `GET /api/v1/runs/{id}/findings` and the run page. */
 
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { callOrdinalWindow } from "@/lib/queries/call-ordinal";
-import { visibleRunsCondition } from "@/lib/queries/visible-runs";
+import type { WasteCategory } from "@/lib/waste/types";
 
 export interface RunFinding {
-  category: string;
+  category: WasteCategory;
   wastedUsd: number;
   wastedTokens: number;
   /** Call ids as strings (they are 64-bit). The first is the call to look at first. */

@@ -1,16 +1,19 @@
 /** The most expensive findings of a date range, on runs the caller may open. */
+
+import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { callOrdinalSql } from "@/lib/queries/call-ordinal";
 import type { DateRange } from "@/lib/queries/params";
-import { visibleRunsCondition } from "@/lib/queries/visible-runs";
+import { dayStart } from "@/lib/queries/params";
+import type { WasteCategory } from "@/lib/waste/types";
 
 export interface TopFinding {
   runId: string;
   run: string;
   day: string;
-  category: string;
+  category: WasteCategory;
   wastedUsd: number;
   explanation: string;
   /** The call to look at first. */
@@ -25,7 +28,7 @@ export async function topFindings(scope: Scope, range: DateRange, limit = 10): P
       f."wastedUsd"::float8 AS "wastedUsd", f.explanation, f."callIds"[1]::text AS "firstCallId",
       ${callOrdinalSql(scope.teamId, Prisma.sql`f."callIds"[1]`)} AS "firstCallOrdinal"
     FROM "Finding" f JOIN "Run" r ON r."teamId" = f."teamId" AND r.id = f."runId"
-    WHERE ${visibleRunsCondition(scope)} AND f.day BETWEEN ${new Date(`${range.from}T00:00:00Z`)}::date AND ${new Date(`${range.to}T00:00:00Z`)}::date
+    WHERE ${visibleRunsCondition(scope)} AND f.day BETWEEN ${dayStart(range.from)}::date AND ${dayStart(range.to)}::date
     ORDER BY f."wastedUsd" DESC, f.id
     LIMIT ${limit}`;
 }

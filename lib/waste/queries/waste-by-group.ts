@@ -13,11 +13,12 @@
  * totals.unacceptedSpendUsd, the outcomes panel's "not accepted" figure for the same range.
  */
 import { z } from "zod";
+import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { costPerOutcome } from "@/lib/queries/cost-per-outcome";
-import { dateRangeSchema } from "@/lib/queries/params";
+import { dateRangeSchema, dayStart } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
 
 export const wasteGroups = ["category", "owner", "project", "run"] as const;
@@ -45,21 +46,22 @@ const runGroupKey: Record<Exclude<WasteGroup, "category">, Prisma.Sql> = {
 };
 
 export async function wasteByGroup(scope: Scope, query: WasteQuery): Promise<WasteResult> {
-  const from = new Date(`${query.from}T00:00:00Z`);
-  const to = new Date(`${query.to}T00:00:00Z`);
-  const inRange = Prisma.sql`f."teamId" = ${scope.teamId}::uuid AND f.day BETWEEN ${from}::date AND ${to}::date`;
+  assertMayBreakDown(scope, query, "waste by owner or run needs");
+  const from = dayStart(query.from);
+  const to = dayStart(query.to);
+  const inRange = Prisma.sql`f.day BETWEEN ${from}::date AND ${to}::date`;
   // Each run's waste counted once: the larger of its whole cost (when rejected or abandoned) and its other findings' sum.
   const perRun = Prisma.sql`
     SELECT f."runId",
       greatest(coalesce(sum(f."wastedUsd") FILTER (WHERE f.category = 'no-accepted-outcome'), 0),
                coalesce(sum(f."wastedUsd") FILTER (WHERE f.category <> 'no-accepted-outcome'), 0)) AS wasted,
       count(*) AS findings
-    FROM "Finding" f WHERE ${inRange} GROUP BY f."runId"`;
+    FROM "Finding" f WHERE f."teamId" = ${scope.teamId}::uuid AND ${inRange} GROUP BY f."runId"`;
   const rowsQuery =
     query.groupBy === "category"
       ? db().$queryRaw<WasteRow[]>`
           SELECT f.category AS key, sum(f."wastedUsd")::float8 AS "wastedUsd", count(*)::int AS findings
-          FROM "Finding" f WHERE ${inRange} GROUP BY 1 ORDER BY 2 DESC, 1`
+          FROM "Finding" f WHERE f."teamId" = ${scope.teamId}::uuid AND ${inRange} GROUP BY 1 ORDER BY 2 DESC, 1`
       : db().$queryRaw<WasteRow[]>`
           SELECT ${runGroupKey[query.groupBy]} AS key, sum(w.wasted)::float8 AS "wastedUsd", sum(w.findings)::int AS findings
           FROM (${perRun}) w

@@ -3,18 +3,20 @@ import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { DateRange } from "@/lib/queries/params";
+import { dayStart } from "@/lib/queries/params";
+import type { WasteCategory } from "@/lib/waste/types";
 
 /** Ranges longer than this are shown by week so the bars stay readable. */
 const DAILY_UP_TO_DAYS = 45;
 
 export interface WasteOverTime {
   bucket: "day" | "week";
-  rows: { period: string; category: string; wastedUsd: number }[];
+  rows: { period: string; category: WasteCategory; wastedUsd: number }[];
 }
 
 export async function wasteOverTime(scope: Scope, range: DateRange): Promise<WasteOverTime> {
-  const from = new Date(`${range.from}T00:00:00Z`);
-  const to = new Date(`${range.to}T00:00:00Z`);
+  const from = dayStart(range.from);
+  const to = dayStart(range.to);
   const bucket = (to.getTime() - from.getTime()) / 86_400_000 < DAILY_UP_TO_DAYS ? "day" : "week";
   const period =
     bucket === "day"

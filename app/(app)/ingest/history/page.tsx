@@ -3,7 +3,7 @@ import Link from "next/link";
 import { z } from "zod";
 import { IngestErrorList, IngestTotalsList } from "@/components/ingest/ingest-summary";
 import { PageHead } from "@/components/page-head";
-import { can } from "@/lib/auth/permissions";
+import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { teamDb } from "@/lib/db/team-db";
 import { interruptStaleBatches } from "@/lib/ingest/batch-status";
@@ -19,7 +19,7 @@ export default async function IngestHistoryPage() {
   const scope = await pageScope();
   const tdb = teamDb(scope);
   // Members see the batches they uploaded; who may read all spend sees every batch.
-  const onlyOwn = !can(scope.actor, "spend:read-all");
+  const onlyOwn = !maySeeEveryonesSpend(scope);
   // Batches whose writer stopped answering are shown as what they are: interrupted.
   await interruptStaleBatches({ teamId: scope.teamId });
   const batches = await tdb.ingestBatch.findMany({

@@ -8,13 +8,16 @@ import { CallTimeline } from "@/components/runs/call-timeline";
 import { ContextChart } from "@/components/runs/context-chart";
 import { LargestToolOutputs } from "@/components/runs/largest-tool-outputs";
 import { RunFindingsPanel } from "@/components/waste/run-findings-panel";
-import { can } from "@/lib/auth/permissions";
+import { may } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { formatDuration, formatInteger, formatTokens, formatUsd } from "@/lib/format";
 import { runOutcome } from "@/lib/outcomes/run-outcome";
 import { projectContextCurve } from "@/lib/queries/project-context-curve";
+import { runAttribution } from "@/lib/queries/run-attribution";
 import { runDetail, runIdSchema } from "@/lib/queries/run-detail";
 import { contextPoints } from "@/lib/runs/context-points";
+import { runCostAnatomy } from "@/lib/waste/queries/cost-anatomy";
+import { runFindings } from "@/lib/waste/queries/run-findings";
 
 export const metadata: Metadata = { title: "Run" };
 
@@ -25,7 +28,13 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const detail = parsed.success ? await runDetail(scope, parsed.data) : null;
   if (!detail) notFound();
   const { run, calls } = detail;
-  const [curve, decision] = await Promise.all([projectContextCurve(scope, run.projectId), runOutcome(scope, run.id)]);
+  const [curve, decision, attribution, findings, anatomy] = await Promise.all([
+    projectContextCurve(scope, run.projectId),
+    runOutcome(scope, run.id),
+    runAttribution(scope, run.id),
+    runFindings(scope, run.id),
+    runCostAnatomy(scope, run.id),
+  ]);
   const points = contextPoints(calls);
   const wallMs = Date.parse(run.endedAt) - Date.parse(run.startedAt);
   return (
@@ -100,10 +109,12 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           runId={run.id}
           outcome={run.outcome}
           decision={decision}
-          canMark={can(scope.actor, "outcomes:write")}
+          canMark={may(scope, "outcomes:write")}
         />
       </section>
-      <RunAttributionPanel scope={scope} runId={run.id} />
+      {attribution ? (
+        <RunAttributionPanel runId={run.id} attribution={attribution} canEdit={may(scope, "ownership:edit")} />
+      ) : null}
       <section className="panel">
         <h2>Context growth</h2>
         <p className="muted small">
@@ -115,7 +126,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         <ContextChart points={points} curve={curve} />
       </section>
       <div className="grid-2">
-        <RunFindingsPanel scope={scope} runId={run.id} />
+        {findings ? <RunFindingsPanel findings={findings} anatomy={anatomy} /> : null}
         <LargestToolOutputs calls={calls} />
       </div>
       <CallTimeline calls={calls} points={points} />

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
+import { CreateKeyForm } from "@/components/admin/create-key-form";
 import { PageHead } from "@/components/page-head";
+import { revokeApiKeyAction } from "@/lib/admin/api-key-actions";
 import { pageScope } from "@/lib/auth/scope";
 import { teamDb } from "@/lib/db/team-db";
-import { revokeApiKeyAction } from "./actions";
-import { CreateKeyForm } from "./create-key-form";
 
 export const metadata: Metadata = { title: "API keys" };
 

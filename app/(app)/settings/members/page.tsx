@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
+import { AddMemberForm } from "@/components/admin/add-member-form";
 import { PageHead } from "@/components/page-head";
+import { cancelInvitationAction, changeRoleAction } from "@/lib/admin/member-actions";
 import { listMembers, listTeamInvitations } from "@/lib/admin/members";
 import { pageScope } from "@/lib/auth/scope";
-import { cancelInvitationAction, changeRoleAction } from "./actions";
-import { AddMemberForm } from "./add-member-form";
 
 export const metadata: Metadata = { title: "Members" };
 

@@ -1,14 +1,14 @@
 import type { Metadata } from "next";
+import { RotateSecretForm } from "@/components/outcomes/rotate-secret-form";
 import { PageHead } from "@/components/page-head";
 import { pageScope } from "@/lib/auth/scope";
 import { requestOrigin } from "@/lib/http/origin";
 import { hasGithubWebhookSecret } from "@/lib/outcomes/webhook-secret";
-import { RotateSecretForm } from "./rotate-secret-form";
 
 export const metadata: Metadata = { title: "GitHub webhook" };
 
 export default async function WebhooksPage() {
-  const scope = await pageScope("members:manage");
+  const scope = await pageScope("settings:manage");
   const hasSecret = await hasGithubWebhookSecret(scope);
   const url = `${await requestOrigin()}/api/v1/webhooks/github/${encodeURIComponent(scope.teamSlug)}`;
   return (

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { requestScope } from "@/lib/auth/scope";
 import { badRequest, errorResponse, HttpError, jsonRoute } from "@/lib/http/errors";
 import { refuseDeclaredOversize } from "@/lib/http/read-body";
-import { acceptedFormatsMessage, IngestInputError, ingestFormats, maxUploadBytes } from "@/lib/ingest/ingest-file";
+import { ingestFormats } from "@/lib/ingest/formats";
+import { acceptedFormatsMessage, IngestInputError, maxUploadBytes } from "@/lib/ingest/ingest-file";
 import { ingestRequestBody } from "@/lib/ingest/ingest-request";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { type ApiKeyFormState, createApiKeyAction } from "./actions";
+import { type ApiKeyFormState, createApiKeyAction } from "@/lib/admin/api-key-actions";
 
 export function CreateKeyForm() {
   const [state, action, pending] = useActionState<ApiKeyFormState, FormData>(createApiKeyAction, {

@@ -2,8 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { ZodError } from "zod";
+import { assertMay } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
-import { assertMayManageBudgets } from "@/lib/budgets/access";
 import { createBudgetSchema, updateBudgetSchema } from "@/lib/budgets/budget-input";
 import { createBudget, deleteBudget, setTeamTimeZone, updateBudget } from "@/lib/budgets/budgets";
 import { sendTestMessage } from "@/lib/budgets/send-test";
@@ -18,7 +18,7 @@ const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim
 
 async function admin() {
   const scope = await pageScope();
-  assertMayManageBudgets(scope);
+  assertMay(scope, "settings:manage", "changing budgets needs an admin, or a key of scope all");
   return scope;
 }
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { addMemberAction, type MemberFormState } from "./actions";
+import { addMemberAction, type MemberFormState } from "@/lib/admin/member-actions";
 
 export function AddMemberForm() {
   const [state, action, pending] = useActionState<MemberFormState, FormData>(addMemberAction, {

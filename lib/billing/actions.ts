@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { ZodError } from "zod";
 import { pageScope } from "@/lib/auth/scope";
-import { assertCanManageBilling, createBillingSource } from "@/lib/billing/billing-sources";
+import { createBillingSource } from "@/lib/billing/billing-sources";
 import { recordSeat, removeSeat } from "@/lib/billing/seats";
 import { syncBillingSource } from "@/lib/billing/sync-billing-source";
 import { formatUsd } from "@/lib/format";
@@ -25,8 +25,7 @@ function failure(error: unknown): BillingFormState {
 const text = (form: FormData, name: string) => String(form.get(name) ?? "");
 
 export async function addBillingSourceAction(_: BillingFormState, form: FormData): Promise<BillingFormState> {
-  const scope = await pageScope("members:manage");
-  assertCanManageBilling(scope);
+  const scope = await pageScope("settings:manage");
   try {
     const source = await createBillingSource(scope, {
       provider: text(form, "provider"),
@@ -41,7 +40,7 @@ export async function addBillingSourceAction(_: BillingFormState, form: FormData
 }
 
 export async function syncBillingSourceAction(_: BillingFormState, form: FormData): Promise<BillingFormState> {
-  const scope = await pageScope("members:manage");
+  const scope = await pageScope("settings:manage");
   try {
     const result = await syncBillingSource(scope, text(form, "sourceId"), {
       from: text(form, "from") || undefined,
@@ -57,7 +56,7 @@ export async function syncBillingSourceAction(_: BillingFormState, form: FormDat
 }
 
 export async function recordSeatAction(_: BillingFormState, form: FormData): Promise<BillingFormState> {
-  const scope = await pageScope("members:manage");
+  const scope = await pageScope("settings:manage");
   try {
     await recordSeat(scope, {
       personId: text(form, "personId"),
@@ -72,7 +71,7 @@ export async function recordSeatAction(_: BillingFormState, form: FormData): Pro
 }
 
 export async function removeSeatAction(form: FormData): Promise<void> {
-  const scope = await pageScope("members:manage");
+  const scope = await pageScope("settings:manage");
   await removeSeat(scope, text(form, "seatId"));
   revalidatePath("/reconciliation");
 }

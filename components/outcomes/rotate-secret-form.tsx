@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { rotateWebhookSecretAction, type WebhookSecretState } from "./actions";
+import { rotateWebhookSecretAction, type WebhookSecretState } from "@/lib/outcomes/webhook-secret-actions";
 
 export function RotateSecretForm({ hasSecret }: { hasSecret: boolean }) {
   const [state, action, pending] = useActionState<WebhookSecretState>(rotateWebhookSecretAction, { secret: null });

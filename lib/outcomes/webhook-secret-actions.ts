@@ -10,7 +10,7 @@ export interface WebhookSecretState {
 }
 
 export async function rotateWebhookSecretAction(): Promise<WebhookSecretState> {
-  const scope = await pageScope("members:manage");
+  const scope = await pageScope("settings:manage");
   const secret = await rotateGithubWebhookSecret(scope, scope.actor.userId);
   revalidatePath("/settings/webhooks");
   return { secret };

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { type SignInState, signInAction } from "./actions";
+import { type SignInState, signInAction } from "@/lib/auth/sign-in-actions";
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, { error: null });

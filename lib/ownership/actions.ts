@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { ZodError } from "zod";
 import { pageScope } from "@/lib/auth/scope";
 import { formatUsd } from "@/lib/format";
-import { type OwnershipRuleInput, type RuleField, ruleFields } from "@/lib/ownership/attribution";
+import { type RuleField, ruleFields } from "@/lib/ownership/attribution";
 import {
   assignRuns,
   createPerson,
@@ -22,7 +22,6 @@ import {
   moveRule,
   OwnershipError,
   OwnershipForbiddenError,
-  type RuleInput,
   renamePerson,
   renameProject,
   renameTask,
@@ -32,6 +31,7 @@ import {
   updateRule,
 } from "@/lib/ownership/manage";
 import { type AttributionMove, previewRules } from "@/lib/ownership/reattribute";
+import { proposeRules, type RuleChange, ruleChanges } from "@/lib/ownership/rule-changes";
 import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
 import { unallocatedRunsOf } from "@/lib/queries/unallocated-groups";
 
@@ -73,37 +73,6 @@ function ruleFromForm(form: FormData) {
     setOwnerId: text(form, "setOwnerId"),
     setProjectId: text(form, "setProjectId"),
     setTaskId: text(form, "setTaskId"),
-  };
-}
-
-const ruleChanges = ["create", "update", "move-up", "move-down", "delete"] as const;
-type RuleChange = (typeof ruleChanges)[number];
-
-/** The rules as they would be after the change, in order, for the preview. */
-function proposeRules(
-  change: RuleChange,
-  id: string,
-  input: RuleInput | null,
-): (rules: OwnershipRuleInput[]) => OwnershipRuleInput[] {
-  return (rules) => {
-    const ordered = [...rules].sort((a, b) => a.position - b.position);
-    const index = ordered.findIndex((rule) => rule.id === id);
-    switch (change) {
-      case "create":
-        return [...ordered, { ...input!, id: "new", position: Number.MAX_SAFE_INTEGER, enabled: true }];
-      case "update":
-        return ordered.map((rule) => (rule.id === id ? { ...rule, ...input! } : rule));
-      case "delete":
-        return ordered.filter((rule) => rule.id !== id);
-      case "move-up":
-      case "move-down": {
-        const target = change === "move-up" ? index - 1 : index + 1;
-        if (index === -1 || target < 0 || target >= ordered.length) return ordered;
-        const moved = [...ordered];
-        [moved[index], moved[target]] = [moved[target]!, moved[index]!];
-        return moved.map((rule, position) => ({ ...rule, position }));
-      }
-    }
   };
 }
 
