@@ -3,7 +3,6 @@
  * (CONTRACT.md), never as an HTML page. Route handlers throw HttpError; `jsonRoute` turns it (and
  * anything unexpected) into that shape.
  */
-import { NextResponse } from "next/server";
 import { ZodError } from "zod";
 
 export class HttpError extends Error {
@@ -22,16 +21,16 @@ export const forbidden = (message = "your role or key does not allow this") => n
 export const notFound = (what = "resource") => new HttpError(404, "not_found", `${what} not found`);
 export const badRequest = (message: string, code = "bad_request") => new HttpError(400, code, message);
 
-export function errorResponse(error: unknown): NextResponse {
+export function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) {
-    return NextResponse.json({ error: { code: error.code, message: error.message } }, { status: error.status });
+    return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status });
   }
   if (error instanceof ZodError) {
     const message = error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ");
-    return NextResponse.json({ error: { code: "invalid_request", message } }, { status: 400 });
+    return Response.json({ error: { code: "invalid_request", message } }, { status: 400 });
   }
   console.error(error);
-  return NextResponse.json({ error: { code: "internal", message: "internal server error" } }, { status: 500 });
+  return Response.json({ error: { code: "internal", message: "internal server error" } }, { status: 500 });
 }
 
 type Handler<Context> = (request: Request, context: Context) => Promise<Response>;
