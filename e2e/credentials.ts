@@ -32,6 +32,8 @@ export const e2eTeams = [
   "e2e-prices",
   "e2e-retention",
   "e2e-pages-runs",
+  "e2e-cohorts",
+  "e2e-activity",
 ] as const;
 
 /** A member (not an admin) of e2e-discovery-member, who uploads their own traces. */

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { SeatValueSummary } from "@/components/billing/seat-value-summary";
 import { BudgetSummary } from "@/components/budgets/budget-summary";
 import { RangeNotice } from "@/components/filters/range-notice";
 import { GetStartedIfEmpty } from "@/components/get-started-if-empty";
@@ -13,6 +14,7 @@ import { RunsTable } from "@/components/runs/runs-table";
 import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
 import { reconciliation } from "@/lib/billing/reconciliation";
+import { seatsByPerson, seatValues } from "@/lib/billing/seats";
 import { budgetOverview } from "@/lib/budgets/row-badges";
 import { overviewParamsSchema, resolveOverviewPeriod } from "@/lib/dashboard/overview-period";
 import { changeRatio, spendDeltas } from "@/lib/dashboard/spend-deltas";
@@ -62,7 +64,7 @@ export default async function OverviewPage({
   const current = { from: period.from, to: period.to, ...filters };
   const previous = { from: period.previousFrom, to: period.previousTo, ...filters };
 
-  const [groups, previousGroups, parts, topRuns, choices, projectSplit, budgets, billed] = await Promise.all([
+  const [groups, previousGroups, parts, topRuns, choices, projectSplit, budgets, billed, seats] = await Promise.all([
     Promise.all(shown.map((b) => spendByGroup(scope, { ...current, groupBy: b.groupBy }))),
     Promise.all(shown.map((b) => spendByGroup(scope, { ...previous, groupBy: b.groupBy }))),
     dailySpendByGroup(scope, { ...current, stackBy }),
@@ -71,6 +73,8 @@ export default async function OverviewPage({
     spendByGroup(scope, { ...current, groupBy: "project" }),
     budgetOverview(scope, canSeeOwners),
     canSeeOwners ? reconciliation(scope, { from: period.from, to: period.to, groupBy: "provider" }) : null,
+    // People's seats are their spend: for those who may see owners'.
+    canSeeOwners ? seatValues(scope, { from: period.from, to: period.to }) : [],
   ]);
   const total = groups[0]!.totals.costUsd;
   const previousTotal = previousGroups[0]!.totals.costUsd;
@@ -160,6 +164,7 @@ export default async function OverviewPage({
           drillDownQuery={new URLSearchParams(filterQuery).toString()}
         />
         <OutcomeCostPanel from={period.from} to={period.to} canSeeOwners={canSeeOwners} />
+        {seats.length > 0 ? <SeatValueSummary people={seatsByPerson(seats)} from={period.from} to={period.to} /> : null}
         <div className="grid-2">
           {shown.map((b, i) => (
             <SpendDeltaTable

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { CsvDownloadButton } from "@/components/export/csv-download-button";
+import type { ActivityTotals } from "@/lib/billing/claude-code-activity";
 import { formatInteger, formatUsd } from "@/lib/format";
 import type { OutcomeCostGroup, OutcomeCostResult } from "@/lib/queries/cost-per-outcome";
 import { addDays, mondayOf } from "@/lib/queries/params";
@@ -78,13 +79,21 @@ export function OutcomeCostPanel({ from, to, canSeeOwners }: { from: string; to:
         {period.data ? (
           <CsvDownloadButton
             filename={`cost-per-outcome-by-${groupBy}-${from}-${to}.csv`}
-            header={[groupBy, "spendUsd", "acceptedOutcomes", "costPerAcceptedUsd", "unacceptedSpendUsd"]}
+            header={[
+              groupBy,
+              "spendUsd",
+              "acceptedOutcomes",
+              "costPerAcceptedUsd",
+              "unacceptedSpendUsd",
+              "likelyAcceptedRuns",
+            ]}
             rows={period.data.rows.map((row) => [
               row.key,
               row.spendUsd,
               row.acceptedOutcomes,
               row.costPerAcceptedUsd,
               row.unacceptedSpendUsd,
+              row.likelyAcceptedRuns,
             ])}
           />
         ) : null}
@@ -121,6 +130,15 @@ function OutcomeTiles({ totals }: { totals: OutcomeCostResult["totals"] }) {
         >
           {formatUsd(totals.unacceptedSpendUsd)}{" "}
           <small className="muted">{share(totals.unacceptedSpendUsd, totals.spendUsd)} of spend, not waste</small>
+        </dd>
+      </div>
+      <div>
+        <dt>Likely accepted (Claude Code activity)</dt>
+        <dd
+          data-testid="likely-accepted"
+          title="Claude Code runs with no recorded outcome whose owner committed or opened a pull request with Claude Code that day (Claude Code analytics): a weak signal, never counted as accepted above"
+        >
+          {formatInteger(totals.likelyAcceptedRuns)} <small className="muted">runs, a signal only: not counted</small>
         </dd>
       </div>
     </dl>
@@ -191,6 +209,11 @@ function OutcomeTrendChart({ result, from, to }: { result: OutcomeCostResult; fr
   );
 }
 
+function activityText(activity: ActivityTotals): string {
+  const lines = `+${formatInteger(activity.linesAdded)} −${formatInteger(activity.linesRemoved)} lines`;
+  return `${lines}, ${formatInteger(activity.commits)} commits, ${formatInteger(activity.pullRequests)} PRs`;
+}
+
 function OutcomeTable({
   result,
   keyLabel,
@@ -201,6 +224,7 @@ function OutcomeTable({
   onPick: (key: string) => void;
 }) {
   if (result.rows.length === 0) return <p className="muted">No spend in this period.</p>;
+  const showActivity = result.rows.some((row) => row.activity !== undefined);
   return (
     <table>
       <thead>
@@ -210,6 +234,13 @@ function OutcomeTable({
           <th className="num">Accepted</th>
           <th className="num">Cost per accepted</th>
           <th className="num">Not accepted</th>
+          <th
+            className="num"
+            title="No recorded outcome; Claude Code activity that day suggests accepted (not counted)"
+          >
+            Likely accepted
+          </th>
+          {showActivity ? <th>Claude Code activity</th> : null}
         </tr>
       </thead>
       <tbody>
@@ -234,6 +265,14 @@ function OutcomeTable({
               {formatUsd(row.unacceptedSpendUsd)}{" "}
               <small className="muted">{share(row.unacceptedSpendUsd, row.spendUsd)}</small>
             </td>
+            <td className="num">
+              {row.likelyAcceptedRuns > 0 ? formatInteger(row.likelyAcceptedRuns) : <span className="muted">–</span>}
+            </td>
+            {showActivity ? (
+              <td className="small" data-testid="owner-activity">
+                {row.activity ? activityText(row.activity) : <span className="muted">–</span>}
+              </td>
+            ) : null}
           </tr>
         ))}
       </tbody>

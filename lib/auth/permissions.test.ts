@@ -46,4 +46,12 @@ describe("permissions", () => {
     expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["read"] }, "settings:manage")).toBe(false);
     expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["ingest"] }, "settings:manage")).toBe(false);
   });
+
+  it("let managers, admins and keys of every scope keep the team's saved filters, nobody else", () => {
+    expect(can(user("ADMIN"), "filters:manage")).toBe(true);
+    expect(can(user("MANAGER"), "filters:manage")).toBe(true);
+    expect(can(user("MEMBER"), "filters:manage")).toBe(false);
+    expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["ingest", "read"] }, "filters:manage")).toBe(true);
+    expect(can({ kind: "apiKey", apiKeyId: "k", scopes: ["read"] }, "filters:manage")).toBe(false);
+  });
 });

@@ -16,7 +16,8 @@ export type Permission =
   | "spend:read-team" // team aggregates (members see their own runs only, never another person's spend)
   | "ingest"
   | "outcomes:write" // mark runs accepted/rejected (members: their own runs only)
-  | "settings:manage"; // budgets, billing sources and seats, the GitHub webhook secret
+  | "settings:manage" // budgets, billing sources and seats, the GitHub webhook secret
+  | "filters:manage"; // the team's saved filters (Compare workflows)
 
 const rolePermissions: Record<Role, readonly Permission[]> = {
   ADMIN: [
@@ -31,8 +32,9 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     "ingest",
     "outcomes:write",
     "settings:manage",
+    "filters:manage",
   ],
-  MANAGER: ["spend:read-all", "spend:read-team", "ingest", "outcomes:write", "keys:own"],
+  MANAGER: ["spend:read-all", "spend:read-team", "ingest", "outcomes:write", "keys:own", "filters:manage"],
   MEMBER: ["spend:read-team", "ingest", "outcomes:write", "keys:own"],
 };
 
@@ -44,7 +46,7 @@ const scopePermissions: Record<ApiScope, readonly Permission[]> = {
 };
 
 /** What only a key of every scope (`all`) may do: a key that can both send and read is the team's automation. */
-const everyScopePermissions: readonly Permission[] = ["settings:manage"];
+const everyScopePermissions: readonly Permission[] = ["settings:manage", "filters:manage"];
 
 export type Actor =
   | { kind: "user"; userId: string; email: string; role: Role }

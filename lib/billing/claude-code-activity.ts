@@ -5,6 +5,7 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { dayStart } from "@/lib/queries/params";
 import type { DayRange } from "./provider-pull";
 
@@ -46,4 +47,44 @@ export async function claudeCodeActivity(scope: Pick<Scope, "teamId">, range: Da
     ORDER BY activity."linesAdded" DESC, activity.actor`;
   // max() over 'api' | 'subscription' is 'subscription' whenever one day was.
   return rows.map((row) => ({ ...row, days: Number(row.days), estimatedCostUsd: Number(row.estimatedCostUsd) }));
+}
+
+/**
+ * The emails (lowercased, as actors are stored) Claude Code analytics may name a person by: the
+ * person's own and every email identity linked to them. `personId` is a SQL expression.
+ */
+export function personActivityEmails(teamId: string, personId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(
+    SELECT lower(pe.email) FROM "Person" pe WHERE pe."teamId" = ${teamId}::uuid AND pe.id = ${personId} AND pe.email IS NOT NULL
+    UNION SELECT lower(ie.value) FROM "Identity" ie WHERE ie."teamId" = ${teamId}::uuid AND ie.kind = 'email' AND ie."personId" = ${personId})`;
+}
+
+export interface ActivityTotals {
+  linesAdded: number;
+  linesRemoved: number;
+  commits: number;
+  pullRequests: number;
+}
+
+/**
+ * Each person's Claude Code activity over a range, keyed as owners are in the spend and outcome
+ * queries (their email, else their name): what a person's row shows beside their spend.
+ */
+export async function activityByOwner(
+  scope: Pick<Scope, "teamId">,
+  range: DayRange,
+): Promise<Map<string, ActivityTotals>> {
+  const from = dayStart(range.from);
+  const to = dayStart(range.to);
+  // DISTINCT: two people under one owner key (the same email) count an activity row once.
+  const rows = await db().$queryRaw<({ owner: string } & ActivityTotals)[]>`
+    SELECT owner, sum("linesAdded")::int AS "linesAdded", sum("linesRemoved")::int AS "linesRemoved",
+      sum(commits)::int AS commits, sum("pullRequests")::int AS "pullRequests"
+    FROM (
+      SELECT DISTINCT coalesce(o.email, o."displayName") AS owner, a."sourceId", a.day, a.actor,
+        a."linesAdded", a."linesRemoved", a.commits, a."pullRequests"
+      FROM "Person" o JOIN "ClaudeCodeActivity" a ON a."teamId" = o."teamId" AND a.actor IN ${personActivityEmails(scope.teamId, Prisma.sql`o.id`)}
+      WHERE o."teamId" = ${scope.teamId}::uuid AND a.day BETWEEN ${from}::date AND ${to}::date) x
+    GROUP BY owner`;
+  return new Map(rows.map(({ owner, ...totals }) => [owner, totals]));
 }

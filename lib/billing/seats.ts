@@ -85,3 +85,30 @@ export async function seatValues(scope: Pick<Scope, "teamId">, range: DayRange):
     apiValueUsd: Number(row.apiValueUsd),
   }));
 }
+
+export interface PersonSeats {
+  personId: string;
+  person: string;
+  plans: string[];
+  paidUsd: number;
+  /** The person's value once, however many seats they have. */
+  apiValueUsd: number;
+}
+
+/** Seats per person (what the overview shows): plans together, paid summed, value once. */
+export function seatsByPerson(seats: SeatValue[]): PersonSeats[] {
+  const people = new Map<string, PersonSeats>();
+  for (const seat of seats) {
+    const person = people.get(seat.personId) ?? {
+      personId: seat.personId,
+      person: seat.person,
+      plans: [],
+      paidUsd: 0,
+      apiValueUsd: seat.apiValueUsd,
+    };
+    person.plans.push(seat.plan);
+    person.paidUsd += seat.paidUsd;
+    people.set(seat.personId, person);
+  }
+  return [...people.values()];
+}

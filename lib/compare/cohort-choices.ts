@@ -5,10 +5,22 @@ import { readDb } from "@/lib/db/client";
 import { filterChoices } from "@/lib/queries/filter-choices";
 import { dayAfter, dayStart } from "@/lib/queries/params";
 import { escapeCohortValue } from "./cohort-spec";
+import { listSavedFilters } from "./saved-filters";
+
+/** Tags and instruction-file versions offered, most runs first. */
+const MAX_OFFERED = 50;
+/** Hex characters of a version in the specs offered: enough to tell a team's versions apart. */
+const VERSION_CHARS = 8;
+
+export interface CohortChoice {
+  /** A spec such as "model:claude-opus-4-6", "tag:team=platform", "filter:reviewed". */
+  spec: string;
+  /** What the spec stands for, when its text does not say (a version's first day, a filter's clauses). */
+  note: string | null;
+}
 
 export interface CohortChoices {
-  /** Specs such as "model:claude-opus-4-6", "source:codex", "project:web". */
-  specs: string[];
+  choices: CohortChoice[];
   /** The models with the most runs started in the range, most first: the page's default pair. */
   topModels: string[];
 }
@@ -16,7 +28,7 @@ export interface CohortChoices {
 export async function cohortChoices(scope: Scope, range: { from: string; to: string }): Promise<CohortChoices> {
   const from = dayStart(range.from);
   const toExclusive = dayAfter(range.to);
-  const [choices, sources, topModels] = await Promise.all([
+  const [filters, sources, topModels, tags, versions, saved] = await Promise.all([
     filterChoices(scope),
     readDb().$queryRaw<
       { source: string }[]
@@ -26,17 +38,43 @@ export async function cohortChoices(scope: Scope, range: { from: string; to: str
       SELECT r.models[1] AS model FROM "Run" r
       WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} AND cardinality(r.models) > 0
       GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2`,
+    db().$queryRaw<{ key: string; value: string; runs: number }[]>`
+      SELECT t.key, t.value, count(*)::int AS runs FROM "RunTag" t
+      JOIN "Run" r ON r."teamId" = t."teamId" AND r.id = t."runId"
+      WHERE t."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
+      GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT ${MAX_OFFERED}`,
+    // Each instruction file's versions read in the range: its name and the start of the hash of what the read returned.
+    db().$queryRaw<{ file: string; version: string; runs: number; first: string }[]>`
+      SELECT reverse(split_part(reverse(f.used->>'path'), '/', 1)) AS file, left(x."outputHash", ${VERSION_CHARS}::int) AS version,
+        count(DISTINCT c."runId")::int AS runs, to_char(min(c.day), 'YYYY-MM-DD') AS first
+      FROM "RunContextPackage" c
+        CROSS JOIN LATERAL jsonb_array_elements(c."instructionFiles") f(used)
+        CROSS JOIN LATERAL jsonb_array_elements_text(f.used->'toolCallIds') tc(id)
+        JOIN "ToolCall" x ON x."teamId" = c."teamId" AND x.id = tc.id::bigint
+      WHERE c."teamId" = ${scope.teamId}::uuid AND c.day >= ${from}::date AND c.day < ${toExclusive}::date AND x."outputHash" IS NOT NULL
+      GROUP BY 1, 2 ORDER BY 1, 4, 2 LIMIT ${MAX_OFFERED}`,
+    listSavedFilters(scope),
   ]);
-  const spec = (key: string, values: string[]) => values.map((value) => `${key}:${escapeCohortValue(value)}`);
+  const plain = (key: string, values: string[]) =>
+    values.map((value) => ({ spec: `${key}:${escapeCohortValue(value)}`, note: null }));
   return {
-    specs: [
-      ...spec("model", choices.models),
-      ...spec(
+    choices: [
+      ...plain("model", filters.models),
+      ...plain(
         "source",
         sources.map((s) => s.source),
       ),
-      ...spec("project", choices.projects),
-      ...(maySeeEveryonesSpend(scope) ? spec("owner", choices.owners) : []),
+      ...plain("project", filters.projects),
+      ...(maySeeEveryonesSpend(scope) ? plain("owner", filters.owners) : []),
+      ...tags.map((tag) => ({
+        spec: `tag:${escapeCohortValue(`${tag.key}=${tag.value}`)}`,
+        note: `${tag.runs} runs tagged`,
+      })),
+      ...versions.map((version) => ({
+        spec: `instructions:${escapeCohortValue(`${version.file}@${version.version}`)}`,
+        note: `${version.file} version first read ${version.first}, ${version.runs} runs`,
+      })),
+      ...saved.map((filter) => ({ spec: `filter:${escapeCohortValue(filter.name)}`, note: filter.spec })),
     ],
     topModels: topModels.map((m) => m.model),
   };

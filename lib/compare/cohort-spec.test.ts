@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cohortLabel, cohortListSchema, escapeCohortValue, parseCohort } from "./cohort-spec";
+import {
+  cohortLabel,
+  cohortListSchema,
+  escapeCohortValue,
+  instructionVersionOf,
+  parseCohort,
+  tagOf,
+} from "./cohort-spec";
 
 describe("cohort specs", () => {
   it("reads every key, combinations, the agent alias and escaped commas", () => {
@@ -15,12 +22,23 @@ describe("cohort specs", () => {
     expect(parseCohort("owner:ana@example.com,before:2026-11-10")).toMatchObject({
       spec: { owner: "ana@example.com", before: "2026-11-10" },
     });
+    expect(parseCohort("after:2026-11-10,filter:web,instructions:CLAUDE.md@3F2A9C1B,tag:team=a=b")).toEqual({
+      label: "tag:team=a=b,instructions:CLAUDE.md@3F2A9C1B,filter:web,after:2026-11-10",
+      spec: { tag: "team=a=b", instructions: "CLAUDE.md@3F2A9C1B", filter: "web", after: "2026-11-10" },
+    });
+    expect(tagOf("team=a=b")).toEqual({ key: "team", value: "a=b" });
+    expect(instructionVersionOf("CLAUDE.md@3F2A9C1B")).toEqual({ file: "CLAUDE.md", version: "3f2a9c1b" });
+    // Not hex, or too short to be a version: part of the name, any version.
+    expect(instructionVersionOf("docs/me@home.md")).toEqual({ file: "docs/me@home.md", version: null });
+    expect(instructionVersionOf("CLAUDE.md@abc")).toEqual({ file: "CLAUDE.md@abc", version: null });
   });
 
   it("refuses what it cannot read, saying why", () => {
     expect(parseCohort("")).toMatch(/at least one clause/);
     expect(parseCohort("model")).toMatch(/is not key:value/);
-    expect(parseCohort("tag:team=web")).toMatch(/tags .* are not stored/);
+    expect(parseCohort("tag:team")).toMatch(/tag needs key=value/);
+    expect(parseCohort("tag:=web")).toMatch(/tag needs key=value/);
+    expect(parseCohort("instructions:@3f2a9c1b")).toMatch(/instructions needs a file/);
     expect(parseCohort("model:a,model:b")).toMatch(/model is given twice/);
     expect(parseCohort("model:")).toMatch(/model needs a value/);
     expect(parseCohort("after:11/10/2026")).toMatch(/after needs a date as YYYY-MM-DD/);

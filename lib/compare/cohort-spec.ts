@@ -6,19 +6,35 @@
  *   source:codex                   the agent that wrote the trace (Run.source); `agent:` is the same
  *   project:web                    a project's name or id; `project:unallocated` for runs without one
  *   owner:ana@example.com          a person's email, name or id; `owner:unallocated` (managers, admins, read keys)
+ *   tag:team=platform              the run's trace carries that tag (an OpenTelemetry resource attribute or a
+ *                                  native record's tags, lib/ingest/run-tags.ts); the first = splits key and value
+ *   instructions:CLAUDE.md@3f2a9c1b   the run read that version of an instruction file (its context package:
+ *                                  the file by name or path end, the version by the first hex characters of the
+ *                                  SHA-256 of what the read returned); `instructions:CLAUDE.md` any version of it
+ *   filter:reviewed-web            the team's saved filter of that name (lib/compare/saved-filters.ts), its
+ *                                  clauses added to the cohort's own
  *   after:2026-11-10               started on or after that UTC day
  *   before:2026-11-10              started before that UTC day (so before: and after: of one day split the runs in two)
  *   model:claude-opus-4-6,after:2026-11-10   both
  *
  * A value runs to the next comma; a comma or backslash inside a value is written `\,` or `\\`.
  * Each key at most once per cohort. Values are untrusted: bounded in length, free of control
- * characters, and only ever bound as SQL parameters. Tags (OpenTelemetry resource attributes) are
- * not stored, so `tag:` is refused with that reason rather than matching nothing.
+ * characters, and only ever bound as SQL parameters.
  */
 import { z } from "zod";
 import { dayProblem } from "@/lib/queries/params";
 
-export const cohortKeys = ["model", "source", "project", "owner", "after", "before"] as const;
+export const cohortKeys = [
+  "model",
+  "source",
+  "project",
+  "owner",
+  "tag",
+  "instructions",
+  "filter",
+  "after",
+  "before",
+] as const;
 export type CohortKey = (typeof cohortKeys)[number];
 
 /** Other spellings accepted for a key. */
@@ -37,6 +53,39 @@ export interface Cohort {
 }
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
+/** A version: 8 to 64 hex characters of a SHA-256 (ToolCall.outputHash keeps 32). */
+const VERSION = /^[0-9a-f]{8,64}$/;
+
+/** The tag a `tag:` value names: key before the first `=`, value after it. */
+export function tagOf(value: string): { key: string; value: string } {
+  const equals = value.indexOf("=");
+  return { key: value.slice(0, equals), value: value.slice(equals + 1) };
+}
+
+/** The file and version prefix an `instructions:` value names (version null: any version). */
+export function instructionVersionOf(value: string): { file: string; version: string | null } {
+  const at = value.lastIndexOf("@");
+  if (at >= 0 && VERSION.test(value.slice(at + 1).toLowerCase()))
+    return { file: value.slice(0, at), version: value.slice(at + 1).toLowerCase() };
+  return { file: value, version: null };
+}
+
+/** Why a value does not fit its key, or null. */
+function valueProblem(key: CohortKey, value: string): string | null {
+  if (key === "after" || key === "before") {
+    const problem = dayProblem(value);
+    return problem ? `${key} needs ${problem}` : null;
+  }
+  if (key === "tag") {
+    const { key: tagKey, value: tagValue } = tagOf(value);
+    return tagKey === "" || tagValue === "" || !value.includes("=")
+      ? "tag needs key=value, e.g. tag:team=platform"
+      : null;
+  }
+  if (key === "instructions" && instructionVersionOf(value).file.trim() === "")
+    return "instructions needs a file, e.g. instructions:CLAUDE.md@3f2a9c1b";
+  return null;
+}
 
 /** Escapes a value for a spec (`,` and `\`). */
 export function escapeCohortValue(value: string): string {
@@ -83,17 +132,13 @@ export function parseCohort(text: string): Cohort | string {
     if (colon <= 0) return `"${clause.slice(0, 40)}" is not key:value (keys: ${cohortKeys.join(", ")})`;
     const rawKey = clause.slice(0, colon).trim().toLowerCase();
     const value = clause.slice(colon + 1).trim();
-    if (rawKey === "tag")
-      return "tags (OpenTelemetry resource attributes) are not stored, so runs cannot be grouped by them";
     const key = keyAliases[rawKey] ?? (cohortKeys as readonly string[]).find((k) => k === rawKey);
     if (!key) return `unknown cohort key "${rawKey.slice(0, 40)}" (keys: ${cohortKeys.join(", ")}, agent)`;
     if (spec[key as CohortKey] !== undefined) return `${key} is given twice in one cohort`;
     if (value === "") return `${key} needs a value`;
     if (value.length > MAX_VALUE_CHARS) return `the value of ${key} is at most ${MAX_VALUE_CHARS} characters`;
-    if (key === "after" || key === "before") {
-      const problem = dayProblem(value);
-      if (problem) return `${key} needs ${problem}`;
-    }
+    const problem = valueProblem(key as CohortKey, value);
+    if (problem) return problem;
     spec[key as CohortKey] = value;
   }
   if (spec.after !== undefined && spec.before !== undefined && spec.after >= spec.before)

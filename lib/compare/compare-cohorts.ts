@@ -21,7 +21,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { badRequest } from "@/lib/http/errors";
 import { dateRangeSchema, dayAfter, dayStart } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
-import { type Cohort, type CohortSpec, cohortListSchema } from "./cohort-spec";
+import { type Cohort, type CohortSpec, cohortListSchema, instructionVersionOf, tagOf } from "./cohort-spec";
 import {
   BOOTSTRAP_SEED,
   CONFIDENCE,
@@ -31,6 +31,7 @@ import {
   RESAMPLES,
   type Stratum,
 } from "./matched-bootstrap";
+import { expandSavedFilters } from "./saved-filters";
 import { MIN_ACCEPTED, MIN_RUNS, MORE_RUNS_RULE, type Verdict, verdict } from "./verdict";
 
 /**
@@ -126,6 +127,24 @@ interface RunRow {
   wastedUsd: number;
 }
 
+/**
+ * The run read that instruction file (by its name, or the end of its path after a "/", in any
+ * case) in that version: some read of it returned output whose SHA-256 starts with the version
+ * (ToolCall.outputHash). The reads are the context package's (lib/context-package/measure.ts).
+ */
+function instructionCondition(value: string): Prisma.Sql {
+  const { file, version } = instructionVersionOf(value);
+  const name = file.toLowerCase();
+  return Prisma.sql`EXISTS (
+    SELECT 1 FROM "RunContextPackage" c
+      CROSS JOIN LATERAL jsonb_array_elements(c."instructionFiles") f(used)
+      CROSS JOIN LATERAL jsonb_array_elements_text(f.used->'toolCallIds') tc(id)
+      JOIN "ToolCall" x ON x."teamId" = c."teamId" AND x.id = tc.id::bigint
+    WHERE c."teamId" = r."teamId" AND c."runId" = r.id
+      AND (lower(f.used->>'path') = ${name} OR right(lower(f.used->>'path'), ${name.length + 1}::int) = ${`/${name}`})
+      ${version === null ? Prisma.empty : Prisma.sql`AND starts_with(x."outputHash", ${version})`})`;
+}
+
 /** A SQL condition for a cohort's spec, on Run r, Person o, Project p and main model m.model. */
 function cohortCondition(spec: CohortSpec): Prisma.Sql {
   const conditions: Prisma.Sql[] = [];
@@ -139,6 +158,12 @@ function cohortCondition(spec: CohortSpec): Prisma.Sql {
     conditions.push(
       Prisma.sql`(r."ownerId"::text = ${spec.owner} OR o.email = ${spec.owner} OR o."displayName" = ${spec.owner})`,
     );
+  if (spec.tag !== undefined) {
+    const tag = tagOf(spec.tag);
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "RunTag" t
+      WHERE t."teamId" = r."teamId" AND t."runId" = r.id AND t.key = ${tag.key} AND t.value = ${tag.value})`);
+  }
+  if (spec.instructions !== undefined) conditions.push(instructionCondition(spec.instructions));
   if (spec.after !== undefined) conditions.push(Prisma.sql`r."startedAt" >= ${dayStart(spec.after)}`);
   if (spec.before !== undefined) conditions.push(Prisma.sql`r."startedAt" < ${dayStart(spec.before)}`);
   return conditions.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(conditions, " AND ")}`;
@@ -203,7 +228,9 @@ function weeksOf(runs: RunRow[]): CohortWeek[] {
     .map((week) => ({ ...week, costPerAcceptedUsd: per(week.spendUsd, week.acceptedOutcomes) }));
 }
 
-export async function compareCohorts(scope: Scope, query: CompareQuery): Promise<CompareResult> {
+export async function compareCohorts(scope: Scope, asked: CompareQuery): Promise<CompareResult> {
+  // A saved filter's clauses first, so its owner clause is checked like any other.
+  const query = { ...asked, cohort: await expandSavedFilters(scope, asked.cohort) };
   for (const cohort of query.cohort) assertMayBreakDown(scope, { owner: cohort.spec.owner }, "cohorts by owner need");
   const runsByCohort: RunRow[][] = [];
   // One cohort at a time: each reads its runs once, and two cores are shared.

@@ -89,6 +89,8 @@ export interface SessionEvent {
   title: string | null;
   cliVersion: string | null;
   startedAt: Date | null;
+  /** Tags the trace gives the run (lib/ingest/run-tags.ts); absent when it gives none. */
+  tags?: Record<string, string> | null;
 }
 
 /** A line that could not be read; the parser skips it and keeps going. */

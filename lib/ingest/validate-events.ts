@@ -28,6 +28,7 @@ import {
   type ToolUse,
   type TraceEvent,
 } from "./normalized-call";
+import { cleanTags } from "./run-tags";
 
 /** No model reads or writes more in one call (the largest context windows are 1-10M tokens). */
 export const MAX_CALL_TOKENS = 10_000_000;
@@ -152,6 +153,7 @@ function cleanSession(event: SessionEvent, now: number): SessionEvent | null {
     title: cleanText(event.title),
     cliVersion: cleanText(event.cliVersion, 256),
     startedAt: sensibleDate(event.startedAt, now),
+    ...(event.tags ? { tags: cleanTags(event.tags) } : {}),
   };
 }
 

@@ -39,6 +39,7 @@ import {
 import { upsertIdentities } from "@/lib/store/identities";
 import { addChunkTotals, completeBatch, failBatch, openBatch, renewLease } from "@/lib/store/ingest-batches";
 import { insertRunReferences, type RunReferenceRow } from "@/lib/store/run-references";
+import { type RunTagInput, upsertRunTags } from "@/lib/store/run-tags";
 import { fillSessionDetails, type RunInput, runsOfSessions, type SessionDetails, upsertRuns } from "@/lib/store/runs";
 import { moveToolCallsOfRetractedCopies, type ToolCallInput, upsertToolCalls } from "@/lib/store/tool-calls";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
@@ -52,6 +53,7 @@ import {
   type TraceSource,
   totalTokens,
 } from "./normalized-call";
+import { cleanTags } from "./run-tags";
 import { validEvents } from "./validate-events";
 
 /**
@@ -312,13 +314,16 @@ export class IngestWriter {
       case "toolResult":
         this.pendingResults.push(event);
         return;
-      case "session":
-        // Later events fill in what earlier ones lacked (Codex session_meta, the first prompt).
+      case "session": {
+        // Later events fill in what earlier ones lacked (Codex session_meta, the first prompt); tags add up.
+        const known = this.sessions.get(event.sessionId);
         this.sessions.set(event.sessionId, {
-          ...this.sessions.get(event.sessionId),
+          ...known,
           ...withoutNulls({ ...event, title: pgText(event.title) }),
+          tags: cleanTags({ ...known?.tags, ...event.tags }),
         } as SessionEvent);
         return;
+      }
       case "error":
         this.errorCount += 1;
         if (this.errors.length < STORED_ERRORS)
@@ -417,6 +422,7 @@ export class IngestWriter {
     await this.inFlight;
     await this.flush();
     await fillSessionDetails(db(), this.scope.teamId, [...this.sessions.values()].map(sessionDetails));
+    await upsertRunTags(db(), this.scope.teamId, [...this.sessions.values()].flatMap(sessionTags));
     await attributePullRequestRuns(this.scope.teamId, [...this.touchedRuns]);
     await completeBatch(this.scope.teamId, this.batchId, {
       runs: this.touchedRuns.size,
@@ -810,6 +816,10 @@ function callRow(p: PricedCall, runId: string): CallRow {
     requestId: p.call.requestId,
     stopReason: p.call.stopReason,
   };
+}
+
+function sessionTags(session: SessionEvent): RunTagInput[] {
+  return Object.entries(session.tags ?? {}).map(([key, value]) => ({ externalId: session.sessionId, key, value }));
 }
 
 function sessionDetails(session: SessionEvent): SessionDetails {

@@ -4,10 +4,16 @@
  * outcomes section. Spend comes from the DailySpend rollup (the same numbers as the spend API);
  * an outcome counts when a run's latest decision is ACCEPTED and was made in the
  * period, so a redelivered webhook or a re-marked run is counted once.
+ *
+ * Claude Code analytics (lib/billing) is a weak signal beside them, never counted as accepted: a
+ * Claude Code run started in the period with no recorded outcome, whose owner's Claude Code
+ * commits or pull requests are above zero on a day the run spent, is "likely accepted (Claude Code
+ * activity)" (likelyAcceptedRuns). Owner rows also carry the owner's activity in the period.
  */
 import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
+import { type ActivityTotals, activityByOwner, personActivityEmails } from "@/lib/billing/claude-code-activity";
 import { readDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { dateRangeSchema, dayAfter, dayStart } from "./params";
@@ -32,10 +38,13 @@ export interface OutcomeCost {
   costPerAcceptedUsd: number | null;
   /** Spend of runs whose outcome is not (or not yet) accepted. */
   unacceptedSpendUsd: number;
+  /** Runs with no recorded outcome that Claude Code activity suggests were accepted: a signal, not in the figures above. */
+  likelyAcceptedRuns: number;
 }
 
 export interface OutcomeCostResult {
-  rows: ({ key: string } & OutcomeCost)[];
+  /** `activity`: the owner's Claude Code analytics in the period, on owner rows of a known person (else null). */
+  rows: ({ key: string; activity?: ActivityTotals | null } & OutcomeCost)[];
   totals: OutcomeCost;
 }
 
@@ -45,12 +54,18 @@ const runKey: Record<Exclude<OutcomeCostGroup, "week">, Prisma.Sql> = {
   project: Prisma.sql`coalesce(p.name, ${unallocatedKey})`,
 };
 
-function costOf(spendUsd: number, acceptedOutcomes: number, unacceptedSpendUsd: number): OutcomeCost {
+function costOf(
+  spendUsd: number,
+  acceptedOutcomes: number,
+  unacceptedSpendUsd: number,
+  likelyAcceptedRuns: number,
+): OutcomeCost {
   return {
     spendUsd,
     acceptedOutcomes,
     costPerAcceptedUsd: acceptedOutcomes > 0 ? spendUsd / acceptedOutcomes : null,
     unacceptedSpendUsd,
+    likelyAcceptedRuns,
   };
 }
 
@@ -66,6 +81,9 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
   const unacceptedKey = grouped
     ? runKey[query.groupBy as Exclude<OutcomeCostGroup, "week">]
     : dayKey(Prisma.sql`s.day`);
+  const likelyKey = grouped
+    ? runKey[query.groupBy as Exclude<OutcomeCostGroup, "week">]
+    : dayKey(Prisma.sql`(r."startedAt" AT TIME ZONE 'UTC')::date`);
   const acceptedKey = grouped
     ? runKey[query.groupBy as Exclude<OutcomeCostGroup, "week">]
     : dayKey(Prisma.sql`(x."decidedAt" AT TIME ZONE 'UTC')::date`);
@@ -81,7 +99,13 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
   // float sums of the rows. Keys are joined as "k:<key>", the total row as "t:".
   const joinKey = Prisma.sql`CASE WHEN grouping(k) = 1 THEN 't:' ELSE 'k:' || k END`;
   const rowsAndTotal = await readDb().$queryRaw<
-    { key: string; spendUsd: number; acceptedOutcomes: number; unacceptedSpendUsd: number }[]
+    {
+      key: string;
+      spendUsd: number;
+      acceptedOutcomes: number;
+      unacceptedSpendUsd: number;
+      likelyAcceptedRuns: number;
+    }[]
   >`
     WITH spend AS (
       SELECT ${joinKey} AS key, sum(v) AS usd FROM (SELECT ${spendKey} AS k, d."costUsd" AS v ${spend}) x
@@ -107,17 +131,40 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
         WHERE x.status = 'ACCEPTED' AND x."decidedAt" >= ${from} AND x."decidedAt" < ${toExclusive}
           ${runFilters}) x
       GROUP BY GROUPING SETS ((k), ())
+    ), likely AS (
+      SELECT ${joinKey} AS key, count(*) AS n FROM (
+        SELECT ${likelyKey} AS k
+        FROM "Run" r ${ownerProjectJoins(Prisma.sql`r."projectId"`)}
+        WHERE r."teamId" = ${scope.teamId}::uuid AND r.outcome IS NULL AND r.source = 'claude-code'
+          AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
+          AND EXISTS (
+            SELECT 1 FROM "RunDaySpend" s JOIN "ClaudeCodeActivity" a ON a."teamId" = s."teamId" AND a.day = s.day
+            WHERE s."teamId" = r."teamId" AND s."runId" = r.id AND (a.commits > 0 OR a."pullRequests" > 0)
+              AND a.actor IN ${personActivityEmails(scope.teamId, Prisma.sql`r."ownerId"`)})
+          ${runFilters(Prisma.sql`r."projectId"`)}) x
+      GROUP BY GROUPING SETS ((k), ())
     )
-    SELECT substr(coalesce(spend.key, accepted.key, unaccepted.key), 3) AS key,
+    SELECT substr(coalesce(spend.key, accepted.key, unaccepted.key, likely.key), 3) AS key,
       coalesce(spend.usd, 0)::float8 AS "spendUsd", coalesce(accepted.n, 0)::int AS "acceptedOutcomes",
-      coalesce(unaccepted.usd, 0)::float8 AS "unacceptedSpendUsd"
+      coalesce(unaccepted.usd, 0)::float8 AS "unacceptedSpendUsd", coalesce(likely.n, 0)::int AS "likelyAcceptedRuns"
     FROM spend FULL JOIN accepted ON accepted.key = spend.key
       FULL JOIN unaccepted ON unaccepted.key = coalesce(spend.key, accepted.key)
+      FULL JOIN likely ON likely.key = coalesce(spend.key, accepted.key, unaccepted.key)
     ORDER BY ${grouped ? Prisma.sql`2 DESC, 1` : Prisma.sql`1`}`;
   const rows = rowsAndTotal.filter((row) => row.key !== "");
   const total = rowsAndTotal.find((row) => row.key === "");
+  const activity = query.groupBy === "owner" ? await activityByOwner(scope, query) : null;
   return {
-    rows: rows.map((row) => ({ key: row.key, ...costOf(row.spendUsd, row.acceptedOutcomes, row.unacceptedSpendUsd) })),
-    totals: costOf(total?.spendUsd ?? 0, total?.acceptedOutcomes ?? 0, total?.unacceptedSpendUsd ?? 0),
+    rows: rows.map((row) => ({
+      key: row.key,
+      ...costOf(row.spendUsd, row.acceptedOutcomes, row.unacceptedSpendUsd, row.likelyAcceptedRuns),
+      ...(activity ? { activity: activity.get(row.key) ?? null } : {}),
+    })),
+    totals: costOf(
+      total?.spendUsd ?? 0,
+      total?.acceptedOutcomes ?? 0,
+      total?.unacceptedSpendUsd ?? 0,
+      total?.likelyAcceptedRuns ?? 0,
+    ),
   };
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { CohortTrendChart } from "@/components/compare/cohort-trend-chart";
 import { ComparisonTable } from "@/components/compare/comparison-table";
+import { SavedFiltersPanel } from "@/components/compare/saved-filters-panel";
 import { CsvDownloadButton } from "@/components/export/csv-download-button";
 import { DateRangeFields } from "@/components/filters/date-range-fields";
 import { RangeNotice } from "@/components/filters/range-notice";
@@ -17,6 +18,7 @@ import {
   compareQuerySchema,
   namedCohorts,
 } from "@/lib/compare/compare-cohorts";
+import { listSavedFilters, mayManageSavedFilters } from "@/lib/compare/saved-filters";
 import { HttpError } from "@/lib/http/errors";
 import { pageDayRange } from "@/lib/queries/latest-spend-day";
 import { getStartedSteps } from "@/lib/queries/team-has-runs";
@@ -37,7 +39,7 @@ export default async function CompareWorkflowsPage({
   const scope = await pageScope();
   const params = await searchParams;
   const { note, ...range } = await pageDayRange(scope, params, DEFAULT_DAYS);
-  const choices = await cohortChoices(scope, range);
+  const [choices, savedFilters] = await Promise.all([cohortChoices(scope, range), listSavedFilters(scope)]);
   const asked = namedCohorts(params.cohort);
   const match = params.match === "none" ? "none" : "project";
   const cohorts = asked.length > 0 ? asked : choices.topModels.map((model) => `model:${escapeCohortValue(model)}`);
@@ -89,8 +91,8 @@ export default async function CompareWorkflowsPage({
               </label>
             ))}
             <datalist id="cohort-choices">
-              {choices.specs.map((spec) => (
-                <option key={spec} value={spec} />
+              {choices.choices.map((choice) => (
+                <option key={choice.spec} value={choice.spec} label={choice.note ?? undefined} />
               ))}
             </datalist>
             <DateRangeFields from={range.from} to={range.to} />
@@ -105,9 +107,11 @@ export default async function CompareWorkflowsPage({
           </form>
           <p className="muted small">
             A cohort is one or more of <code>model:</code> (the run&apos;s main model), <code>source:</code> (the
-            agent), <code>project:</code>, <code>owner:</code>, <code>after:YYYY-MM-DD</code>,{" "}
-            <code>before:YYYY-MM-DD</code>, joined by commas (<code>model:claude-opus-4-6,after:2026-11-10</code>). Tags
-            from telemetry are not stored, so they cannot define a cohort.
+            agent), <code>project:</code>, <code>owner:</code>, <code>tag:key=value</code> (a telemetry resource
+            attribute or native tag), <code>instructions:CLAUDE.md@version</code> (a version of an instruction file the
+            run read; without <code>@version</code> any), <code>filter:name</code> (a saved filter),{" "}
+            <code>after:YYYY-MM-DD</code>, <code>before:YYYY-MM-DD</code>, joined by commas (
+            <code>model:claude-opus-4-6,after:2026-11-10</code>).
           </p>
         </section>
         {problem ? (
@@ -176,6 +180,7 @@ export default async function CompareWorkflowsPage({
             </section>
           </>
         ) : null}
+        <SavedFiltersPanel filters={savedFilters} canManage={mayManageSavedFilters(scope)} />
       </GetStartedIfEmpty>
     </>
   );

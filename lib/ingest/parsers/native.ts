@@ -15,13 +15,15 @@
  *   part of cacheWriteTokens written with a 1-hour lifetime), `cacheReadTokens`, `reasoningTokens`
  *   (the part of outputTokens spent on reasoning).
  * - Optional context: `agentId` (a subagent of the session), `cwd`, `gitBranch`, `title` (the
- *   run's first prompt), `speed` ("standard" or "fast"). The run's cwd, branch and title are read
- *   from the first line of its session in the file.
+ *   run's first prompt), `speed` ("standard" or "fast"), `tags` (an object of string values, e.g.
+ *   `{"team": "platform"}`: the run's tags, lib/ingest/run-tags.ts). The run's cwd, branch, title
+ *   and tags are read from the first line of its session in the file.
  * - Unknown keys are ignored. A line that does not fit is reported with its line number and
  *   skipped; the other lines are kept.
  */
 import { z } from "zod";
 import { type NormalizedCall, type SessionEvent, TITLE_MAX_CHARS, type TraceEvent, truncate } from "../normalized-call";
+import { cleanTags } from "../run-tags";
 import { type ByteSource, parseJsonLine, readLineBatches } from "./lines";
 
 const tokens = z.number().int().nonnegative();
@@ -44,6 +46,8 @@ export const nativeCallSchema = z
     gitBranch: optionalText,
     title: optionalText,
     speed: z.enum(["standard", "fast"]).default("standard"),
+    // Values that are not strings are dropped with the other unfit tags (lib/ingest/run-tags.ts), not the line.
+    tags: z.record(z.string(), z.unknown()).nullish(),
   })
   .refine((line) => line.cacheWrite1hTokens <= line.cacheWriteTokens, {
     message: "cacheWrite1hTokens is part of cacheWriteTokens and cannot exceed it",
@@ -128,5 +132,6 @@ function sessionEvent(line: NativeCallLine, startedAt: Date): SessionEvent {
     title: line.title ? truncate(line.title, TITLE_MAX_CHARS) : null,
     cliVersion: null,
     startedAt,
+    ...(line.tags ? { tags: cleanTags(line.tags) } : {}),
   };
 }

@@ -13,6 +13,7 @@
 import otlpRoot from "@opentelemetry/otlp-transformer/build/src/generated/root.js";
 import { badRequest, HttpError } from "@/lib/http/errors";
 import type { NormalizedCall, SessionEvent, TraceEvent } from "../normalized-call";
+import { isResourceTag } from "../run-tags";
 import { isRecord } from "./lines";
 
 /** Who was behind a session, as the telemetry says. */
@@ -129,7 +130,7 @@ class Collector {
       return;
     }
     const { call, attributes } = mapped;
-    this.noteSession(call);
+    this.noteSession(call, resourceAttributes);
     this.noteIdentity(call.sessionId, resourceAttributes, attributes);
     this.events.push({ kind: "call", line: position, call });
   }
@@ -138,10 +139,12 @@ class Collector {
     return { events: this.events, identities: this.identities };
   }
 
-  private noteSession(call: NormalizedCall): void {
+  /** A session event per session, its tags every resource attribute of its records' resources (lib/ingest/run-tags.ts). */
+  private noteSession(call: NormalizedCall, resourceAttributes: Attributes): void {
     const known = this.sessions.get(call.sessionId);
     if (known) {
       if (known.startedAt === null || call.timestamp < known.startedAt) known.startedAt = call.timestamp;
+      known.tags = { ...known.tags, ...resourceTags(resourceAttributes) };
       return;
     }
     const session: SessionEvent = {
@@ -155,6 +158,7 @@ class Collector {
       title: null,
       cliVersion: call.version,
       startedAt: call.timestamp,
+      tags: resourceTags(resourceAttributes),
     };
     this.sessions.set(call.sessionId, session);
     this.events.push(session);
@@ -174,6 +178,15 @@ class Collector {
     if (email) identity.email = email;
     this.identities.set(sessionId, identity);
   }
+}
+
+function resourceTags(attributes: Attributes): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [key, value] of attributes) {
+    const text = scalarText(value);
+    if (text !== null && isResourceTag(key)) tags[key] = text;
+  }
+  return tags;
 }
 
 /** A GenAI inference span as a call; null for other spans (agents, tools, HTTP, ...). */
