@@ -38,13 +38,13 @@ export async function cohortChoices(scope: Scope, range: { from: string; to: str
       SELECT r.models[1] AS model FROM "Run" r
       WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} AND cardinality(r.models) > 0
       GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2`,
-    db().$queryRaw<{ key: string; value: string; runs: number }[]>`
+    readDb().$queryRaw<{ key: string; value: string; runs: number }[]>`
       SELECT t.key, t.value, count(*)::int AS runs FROM "RunTag" t
       JOIN "Run" r ON r."teamId" = t."teamId" AND r.id = t."runId"
       WHERE t."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
       GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT ${MAX_OFFERED}`,
     // Each instruction file's versions read in the range: its name and the start of the hash of what the read returned.
-    db().$queryRaw<{ file: string; version: string; runs: number; first: string }[]>`
+    readDb().$queryRaw<{ file: string; version: string; runs: number; first: string }[]>`
       SELECT reverse(split_part(reverse(f.used->>'path'), '/', 1)) AS file, left(x."outputHash", ${VERSION_CHARS}::int) AS version,
         count(DISTINCT c."runId")::int AS runs, to_char(min(c.day), 'YYYY-MM-DD') AS first
       FROM "RunContextPackage" c

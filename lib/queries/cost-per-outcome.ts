@@ -134,14 +134,14 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
     ), likely AS (
       SELECT ${joinKey} AS key, count(*) AS n FROM (
         SELECT ${likelyKey} AS k
-        FROM "Run" r ${ownerProjectJoins(Prisma.sql`r."projectId"`)}
+        FROM "Run" r ${ownerProjectJoins}
         WHERE r."teamId" = ${scope.teamId}::uuid AND r.outcome IS NULL AND r.source = 'claude-code'
           AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
           AND EXISTS (
             SELECT 1 FROM "RunDaySpend" s JOIN "ClaudeCodeActivity" a ON a."teamId" = s."teamId" AND a.day = s.day
             WHERE s."teamId" = r."teamId" AND s."runId" = r.id AND (a.commits > 0 OR a."pullRequests" > 0)
               AND a.actor IN ${personActivityEmails(scope.teamId, Prisma.sql`r."ownerId"`)})
-          ${runFilters(Prisma.sql`r."projectId"`)}) x
+          ${runFilters}) x
       GROUP BY GROUPING SETS ((k), ())
     )
     SELECT substr(coalesce(spend.key, accepted.key, unaccepted.key, likely.key), 3) AS key,
