@@ -3,6 +3,7 @@
  * rollup, filters and keys as spendByGroup, so each day's bars add up to its `groupBy=day` row.
  */
 import { z } from "zod";
+import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
 import { dateRangeSchema } from "./params";
@@ -32,6 +33,7 @@ export async function dailySpendByGroup(
   scope: Scope,
   query: Pick<SpendQuery, "from" | "to" | "owner" | "project" | "agent"> & { stackBy: StackDimension },
 ): Promise<DailySpendPart[]> {
+  assertMayBreakDown(scope, { groupBy: query.stackBy, owner: query.owner }, "spend by owner needs");
   const source = dailySpendSource(scope, query);
   return readDb().$queryRaw<DailySpendPart[]>`
     SELECT to_char(d.day, 'YYYY-MM-DD') AS day, ${spendGroupKey(query.stackBy)} AS key, coalesce(sum(d."costUsd"), 0)::float8 AS "costUsd"
