@@ -4,7 +4,7 @@ ADD COLUMN     "source" TEXT NOT NULL DEFAULT '',
 ADD CONSTRAINT "DailySpend_pkey" PRIMARY KEY ("teamId", "day", "ownerId", "projectId", "taskId", "model", "source");
 
 -- Rows stored before: rebuilt from RunDaySpend with their runs' source, as
--- lib/rollups/spend.ts (rebuildDailySpend) writes them.
+-- lib/ownership/daily-spend.ts (addToDailySpend) writes them.
 DELETE FROM "DailySpend";
 INSERT INTO "DailySpend" ("teamId", day, "ownerId", "projectId", "taskId", model, source, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
 SELECT d."teamId", d.day, coalesce(s."personId"::text, r."ownerId"::text, ''), coalesce(r."projectId"::text, ''), coalesce(r."taskId"::text, ''), d.model, r.source,
