@@ -17,7 +17,12 @@ interface Slot {
   connection: RawConnection | null;
 }
 
-const opening = new AsyncLocalStorage<Slot>();
+// One per process, like the client itself (client.ts keeps it on globalThis): Next.js may load this
+// module once per bundle (instrumentation, each route), and the pool noting a connection must look
+// in the same storage as the bulk transaction that asks for it.
+const globalForSlots = globalThis as typeof globalThis & { trhTransactionSlots?: AsyncLocalStorage<Slot> };
+globalForSlots.trhTransactionSlots ??= new AsyncLocalStorage<Slot>();
+const opening = globalForSlots.trhTransactionSlots;
 
 /**
  * A pg Pool that notes the first client taken with the promise form of `connect()` in a slot's
