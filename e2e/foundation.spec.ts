@@ -49,8 +49,10 @@ test("admin sees the shell, creates a member; the member is refused admin pages 
   await signIn(page, memberEmail, "member-password-1");
   await page.goto("/settings/members");
   await expect(page.getByTestId("forbidden")).toBeVisible();
+  // A member's key page is their own push keys: the admin's "laptop" key is not theirs to see.
   await page.goto("/settings/api-keys");
-  await expect(page.getByTestId("forbidden")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Your push keys" })).toBeVisible();
+  await expect(page.getByText("laptop")).toHaveCount(0);
   const apiResponse = await page.request.get("/api/v1/spend?groupBy=owner");
   expect(apiResponse.status()).toBe(403);
   expect((await apiResponse.json()).error.code).toBe("forbidden");
