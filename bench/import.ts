@@ -10,16 +10,22 @@
  *
  * usage: tsx bench/import.ts [--runs N] [--server postgres://...] [--databases postgres,embedded] [--skip-upload]
  */
-import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import pg from "pg";
 import { findTraceFiles } from "@/lib/analyze/trace-files";
 import { generateCorpus } from "./corpus";
-import { CCUSAGE_BIN, CCUSAGE_VERSION, CORPUS, ensureCcusage, type Measurement, measure, REPO } from "./measure";
+import { CCUSAGE_BIN, CCUSAGE_VERSION, CORPUS, ensureCcusage, type Measurement, measure } from "./measure";
+import {
+  type BenchDatabase,
+  benchDatabase,
+  type DatabaseKind,
+  onServer,
+  trh,
+  withIngestServer,
+} from "./server-under-test";
 
 const { values } = parseArgs({
   options: {
@@ -31,104 +37,22 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const database = "trh_bench_import";
-const databaseUrl = Object.assign(new URL(values.server!), { pathname: `/${database}` }).toString();
-
-async function onServer(sql: string, url = values.server!): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-const trh = (...args: string[]) => [path.join(REPO, "bin", "trh.mjs"), ...args];
-const env = { ...process.env, DATABASE_URL: databaseUrl };
-
-async function freshDatabase(): Promise<void> {
-  await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await onServer(`CREATE DATABASE ${database}`);
-  const created = spawnSync(
-    process.execPath,
-    trh(
-      "admin",
-      "create-user",
-      "--email",
-      "bench@example.com",
-      "--password",
-      "bench-password",
-      "--team",
-      "bench",
-      "--role",
-      "admin",
-    ),
-    { env, encoding: "utf8" },
-  );
-  if (created.status !== 0) throw new Error(created.stderr);
-}
 
 if (!existsSync(path.join(CORPUS, "claude", "projects"))) generateCorpus(CORPUS, 120);
 ensureCcusage();
 const claudeRoot = path.join(CORPUS, "claude");
 
-type Kind = "postgres" | "embedded";
+type Kind = DatabaseKind;
 const dataDir = path.join(CORPUS, ".embedded-data");
-const envOf = (kind: Kind): NodeJS.ProcessEnv =>
-  kind === "postgres" ? { ...env, TRH_DATA_DIR: dataDir } : { ...process.env, DATABASE_URL: "", TRH_DATA_DIR: dataDir };
-
-async function freshFor(kind: Kind): Promise<void> {
-  if (kind === "postgres") return freshDatabase();
-  rmSync(dataDir, { recursive: true, force: true });
-  const created = spawnSync(
-    process.execPath,
-    trh(
-      "admin",
-      "create-user",
-      "--email",
-      "bench@example.com",
-      "--password",
-      "bench-password",
-      "--team",
-      "bench",
-      "--role",
-      "admin",
-    ),
-    { env: envOf(kind), encoding: "utf8" },
-  );
-  if (created.status !== 0) throw new Error(created.stderr);
-}
-
-/** The ingest routes behind a server (bench/ingest-server.ts); its peak RSS is read before it stops. */
-async function withServer<T>(
-  kind: Kind,
-  work: (url: string, key: string) => Promise<T>,
-): Promise<{ result: T; serverPeakRssMb: number }> {
-  const keyRun = spawnSync(
-    process.execPath,
-    trh("admin", "create-key", "--team", "bench", "--name", `bench-${Date.now()}`, "--scope", "ingest"),
-    { env: envOf(kind), encoding: "utf8" },
-  );
-  const key = /trh_[A-Za-z0-9_-]+/.exec(keyRun.stdout)?.[0];
-  if (!key) throw new Error(`no key: ${keyRun.stdout} ${keyRun.stderr}`);
-  const port = 3209;
-  const server = spawn(process.execPath, ["--import", "tsx", path.join(REPO, "bench", "ingest-server.ts")], {
-    env: { ...envOf(kind), PORT: String(port) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
-    server.on("exit", (code) => reject(new Error(`the ingest server exited with ${code}`)));
-  });
-  try {
-    const result = await work(`http://127.0.0.1:${port}`, key);
-    const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))?.[1] ?? 0);
-    return { result, serverPeakRssMb: peakKb / 1024 };
-  } finally {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => server.on("close", resolve));
-  }
-}
+const databases: Record<Kind, BenchDatabase> = {
+  postgres: benchDatabase("postgres", database, values.server!, dataDir),
+  embedded: benchDatabase("embedded", database, values.server!, dataDir),
+};
+const databaseUrl = databases.postgres.url!;
+const envOf = (kind: Kind) => databases[kind].env;
+const freshFor = (kind: Kind) => databases[kind].fresh();
+const withServer = <T>(kind: Kind, work: (url: string, key: string) => Promise<T>) =>
+  withIngestServer(databases[kind], 3209, (url, key) => work(url, key));
 
 /** What the Ingest page does today: one request per file (format detected, gzip). */
 async function uploadFileByFile(url: string, key: string): Promise<void> {
@@ -229,7 +153,7 @@ for (let run = 0; run < runs; run++) {
   await onServer("TRUNCATE copy_ceiling", databaseUrl);
   copies.push(await measure("psql", [databaseUrl, "-q", "-c", `\\copy copy_ceiling FROM '${csv}' CSV`]));
 }
-await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+await onServer(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`, values.server!);
 
 /** Best of the runs (the machine is shared: the least disturbed run), peak RSS the largest. */
 const summary = (series: { wallSeconds: number; peakRssMb: number }[]) => ({
