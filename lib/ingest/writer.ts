@@ -691,8 +691,6 @@ export class IngestWriter {
     for (const result of results) {
       const runId = runs.get(result.sessionId);
       if (!runId) continue; // a result whose run has no stored call yet: nothing to attach it to
-      // A result may be the same as the stored one (a file sent again); counted as a change all the same.
-      this.changedRuns.add(runId);
       const key = `${runId}\u0000${result.toolUseId}`;
       const row = rows.get(key) ?? {
         runId,
@@ -729,7 +727,8 @@ export class IngestWriter {
         seenAt: resultOf.get(key)!.timestamp ?? new Date(),
       })),
     );
-    await upsertToolCalls(bulk, this.scope.teamId, [...rows.values()]);
+    // A result the same as the stored one (a file sent again) writes nothing and changes no finding.
+    for (const runId of await upsertToolCalls(bulk, this.scope.teamId, [...rows.values()])) this.changedRuns.add(runId);
     // Commits, pull requests and branches the run's tools produced; a commit or a pull request
     // proposes the run's outcome (lib/outcomes).
     await insertRunReferences(bulk, this.scope.teamId, references);

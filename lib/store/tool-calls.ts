@@ -33,11 +33,16 @@ export type ToolCallInput = RowOf<typeof toolCallInputColumns>;
 /**
  * Uses and results, staged with COPY and merged in one statement. A result whose use is stored
  * fills in that row; rows that would not change are not rewritten, so a re-import writes nothing
- * (except, once, the output text of a result stored before the text was kept).
+ * (except, once, the output text of a result stored before the text was kept). Returns the runs
+ * whose tool calls it wrote: those whose findings may have changed.
  */
-export async function upsertToolCalls(bulk: BulkConnection, teamId: string, rows: ToolCallInput[]): Promise<void> {
-  if (rows.length === 0) return;
-  await bulk.$executeRaw`
+export async function upsertToolCalls(
+  bulk: BulkConnection,
+  teamId: string,
+  rows: ToolCallInput[],
+): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const written = await bulk.$queryRaw<{ runId: string }[]>`
     INSERT INTO "ToolCall" ("teamId", "runId", "callId", "toolUseId", name, "inputBytes", summary, timestamp, "outputBytes", "outputTokens", "outputHash", "outputText", "isError", "resultAt")
     SELECT ${teamId}::uuid, u."runId", c.id, u."toolUseId", coalesce(u.name, ''), coalesce(u."inputBytes", 0), u.summary, u.timestamp,
       u."outputBytes", u."outputTokens", u."outputHash", u."outputText", coalesce(u."isError", false), u."resultAt"
@@ -57,7 +62,9 @@ export async function upsertToolCalls(bulk: BulkConnection, teamId: string, rows
       "resultAt" = coalesce(excluded."resultAt", "ToolCall"."resultAt")
     WHERE (excluded.name <> '' AND (excluded.name, excluded."inputBytes", excluded.summary, excluded."callId") IS DISTINCT FROM ("ToolCall".name, "ToolCall"."inputBytes", "ToolCall".summary, "ToolCall"."callId"))
       OR (excluded."outputHash" IS NOT NULL AND (excluded."outputHash", excluded."isError", excluded."outputBytes") IS DISTINCT FROM ("ToolCall"."outputHash", "ToolCall"."isError", "ToolCall"."outputBytes"))
-      OR (excluded."outputText" IS NOT NULL AND "ToolCall"."outputText" IS NULL)`;
+      OR (excluded."outputText" IS NOT NULL AND "ToolCall"."outputText" IS NULL)
+    RETURNING "runId"::text AS "runId"`;
+  return [...new Set(written.map((row) => row.runId))];
 }
 
 /**
