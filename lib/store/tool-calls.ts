@@ -36,11 +36,7 @@ export type ToolCallInput = RowOf<typeof toolCallInputColumns>;
  * (except, once, the output text of a result stored before the text was kept). Returns the runs
  * whose tool calls it wrote: those whose findings may have changed.
  */
-export async function upsertToolCalls(
-  bulk: BulkConnection,
-  teamId: string,
-  rows: ToolCallInput[],
-): Promise<string[]> {
+export async function upsertToolCalls(bulk: BulkConnection, teamId: string, rows: ToolCallInput[]): Promise<string[]> {
   if (rows.length === 0) return [];
   const written = await bulk.$queryRaw<{ runId: string }[]>`
     INSERT INTO "ToolCall" ("teamId", "runId", "callId", "toolUseId", name, "inputBytes", summary, timestamp, "outputBytes", "outputTokens", "outputHash", "outputText", "isError", "resultAt")
