@@ -21,6 +21,7 @@ import { CCUSAGE_BIN, CCUSAGE_VERSION, CORPUS, ensureCcusage, type Measurement, 
 import {
   type BenchDatabase,
   benchDatabase,
+  cpuSeconds,
   type DatabaseKind,
   onServer,
   trh,
@@ -51,8 +52,8 @@ const databases: Record<Kind, BenchDatabase> = {
 const databaseUrl = databases.postgres.url!;
 const envOf = (kind: Kind) => databases[kind].env;
 const freshFor = (kind: Kind) => databases[kind].fresh();
-const withServer = <T>(kind: Kind, work: (url: string, key: string) => Promise<T>) =>
-  withIngestServer(databases[kind], 3209, (url, key) => work(url, key));
+const withServer = <T>(kind: Kind, work: (url: string, key: string, pid: number) => Promise<T>) =>
+  withIngestServer(databases[kind], 3209, work);
 
 /** What the Ingest page does today: one request per file (format detected, gzip). */
 async function uploadFileByFile(url: string, key: string): Promise<void> {
@@ -81,9 +82,9 @@ const figures: Record<Kind, PathFigures> = {
 };
 const kinds = (values.databases ?? "postgres,embedded").split(",") as Kind[];
 /** Each figure as it is taken, so a long run shows where it is. */
-const note = (what: string, m: { wallSeconds: number; peakRssMb: number }) =>
+const note = (what: string, m: { wallSeconds: number; peakRssMb: number; cpuSeconds?: number | null }) =>
   process.stderr.write(
-    `${what}: ${m.wallSeconds.toFixed(2)} s, ${m.peakRssMb.toFixed(0)} MB (load ${os.loadavg()[0]!.toFixed(1)})\n`,
+    `${what}: ${m.wallSeconds.toFixed(2)} s${m.cpuSeconds == null ? "" : ` (CPU ${m.cpuSeconds.toFixed(2)} s)`}, ${m.peakRssMb.toFixed(0)} MB (load ${os.loadavg()[0]!.toFixed(1)})\n`,
   );
 for (let run = 0; run < runs; run++) {
   for (const kind of kinds) {
@@ -99,14 +100,19 @@ for (let run = 0; run < runs; run++) {
     await freshFor(kind);
     const pushState = path.join(CORPUS, ".push-state.json");
     rmSync(pushState, { force: true });
-    const pushed = await withServer(kind, (url, key) =>
-      measure(process.execPath, trh("push", CORPUS, "--url", url, "--key", key, "--json"), {
+    const pushed = await withServer(kind, async (url, key, pid) => {
+      const measured = await measure(process.execPath, trh("push", CORPUS, "--url", url, "--key", key, "--json"), {
         ...process.env,
         TRH_PUSH_STATE: pushState,
-      }),
-    );
+      });
+      // The server's CPU when push has its last answer; its queued findings pass may still be running.
+      return { ...measured, serverCpuSeconds: cpuSeconds(pid) };
+    });
     figures[kind].push.push({ ...pushed.result, serverPeakRssMb: pushed.serverPeakRssMb });
-    note(`[${kind}] push (server ${pushed.serverPeakRssMb.toFixed(0)} MB)`, pushed.result);
+    note(
+      `[${kind}] push (server ${pushed.serverPeakRssMb.toFixed(0)} MB, server CPU ${pushed.result.serverCpuSeconds.toFixed(2)} s)`,
+      pushed.result,
+    );
     if (!values["skip-upload"]) {
       await freshFor(kind);
       const uploaded = await withServer(kind, async (url, key) => {
