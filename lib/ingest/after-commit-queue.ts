@@ -13,6 +13,7 @@
  * bundle of the Next.js server shares it). A process stopped between a commit and its pass leaves
  * those runs' findings as they were until the next ingest of the run or "Recompute findings".
  */
+import { trackBackground } from "@/lib/db/background";
 import type { CommittedBatch } from "./writer";
 
 interface TeamQueue {
@@ -41,7 +42,10 @@ export function queueAfterCommit(
   }
   queue.waiting = queue.waiting === null ? batch : merged(queue.waiting, batch);
   queue.failures.push(onFailure);
-  if (queue.running === null) queue.running = drain(batch.teamId, queue, work);
+  if (queue.running === null) {
+    queue.running = drain(batch.teamId, queue, work);
+    trackBackground(queue.running);
+  }
 }
 
 /** Resolves once the team's queued after-commit work is done (at once when none is queued). */
