@@ -8,9 +8,15 @@
  *   team aggregates only), checked by the query functions themselves so no route can forget it;
  * - `visibleRunsCondition` / `decidableRunsCondition`: which runs, as SQL on the Run aliased `r`.
  */
+
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { forbidden } from "@/lib/http/http-error";
 import { type Actor, can, type Permission } from "./permissions";
+
+const Person = table("Person");
+const p = table("Person", "p");
+const sRunOwnerShare = table("RunOwnerShare", "s");
 
 /** Whoever is asking: a Scope, or anything carrying its actor and team. */
 interface Asker {
@@ -61,7 +67,7 @@ export function ownUserId(scope: Pick<Asker, "actor">): string | null {
 /** Runs of the team owned by the scope's person (aliased `r`). */
 function ownedRuns(scope: Asker, userId: string | null): Prisma.Sql {
   return Prisma.sql`r."ownerId" IN (
-    SELECT id FROM "Person" WHERE "teamId" = ${scope.teamId}::uuid AND "userId" = ${userId}::uuid)`;
+    SELECT ${Person.id} FROM ${Person.$} WHERE ${Person.teamId} = ${scope.teamId}::uuid AND ${Person.userId} = ${userId}::uuid)`;
 }
 
 /**
@@ -73,8 +79,8 @@ export function visibleRunsCondition(scope: Asker): Prisma.Sql {
   if (maySeeEveryonesSpend(scope)) return team;
   const userId = ownUserId(scope);
   return Prisma.sql`${team} AND (${ownedRuns(scope, userId)}
-    OR EXISTS (SELECT 1 FROM "RunOwnerShare" s JOIN "Person" p ON p."teamId" = s."teamId" AND p.id = s."personId"
-      WHERE s."teamId" = r."teamId" AND s."runId" = r.id AND p."userId" = ${userId}::uuid))`;
+    OR EXISTS (SELECT 1 FROM ${sRunOwnerShare.$} JOIN ${p.$} ON ${p.teamId} = ${sRunOwnerShare.teamId} AND ${p.id} = ${sRunOwnerShare.personId}
+      WHERE ${sRunOwnerShare.teamId} = r."teamId" AND ${sRunOwnerShare.runId} = r.id AND ${p.userId} = ${userId}::uuid))`;
 }
 
 /**

@@ -16,6 +16,7 @@ import { recomputeRunPackages } from "@/lib/context-package/recompute";
 import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
 import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { dayOf } from "@/lib/queries/params";
 import { applyCostChanges, type CostChange } from "@/lib/rollups/spend";
@@ -23,6 +24,8 @@ import { type CallRange, callsToPrice, type NewCallPrice, setCallPrices } from "
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 import { loadPriceOverrides } from "./overrides";
 import { priceCall } from "./price-book";
+
+const sRunDaySpend = table("RunDaySpend", "s");
 
 /** A model pattern and period whose calls must be priced again. */
 export type RepriceTarget = CallRange;
@@ -175,12 +178,12 @@ async function callsCovered(teamId: string, targets: readonly RepriceTarget[]): 
       target.model === "*"
         ? Prisma.sql`true`
         : target.model.endsWith("*")
-          ? Prisma.sql`starts_with(s.model, ${target.model.slice(0, -1)})`
-          : Prisma.sql`s.model = ${target.model}`;
+          ? Prisma.sql`starts_with(${sRunDaySpend.model}, ${target.model.slice(0, -1)})`
+          : Prisma.sql`${sRunDaySpend.model} = ${target.model}`;
     const [row] = await db().$queryRaw<{ calls: number }[]>`
-      SELECT coalesce(sum(s.calls), 0)::int AS calls FROM "RunDaySpend" s
-      WHERE s."teamId" = ${teamId}::uuid AND s.day >= ${target.from}::date
-        ${target.until === null ? Prisma.empty : Prisma.sql`AND s.day < ${target.until}::date`} AND ${model}`;
+      SELECT coalesce(sum(${sRunDaySpend.calls}), 0)::int AS calls FROM ${sRunDaySpend.$}
+      WHERE ${sRunDaySpend.teamId} = ${teamId}::uuid AND ${sRunDaySpend.day} >= ${target.from}::date
+        ${target.until === null ? Prisma.empty : Prisma.sql`AND ${sRunDaySpend.day} < ${target.until}::date`} AND ${model}`;
     total += row?.calls ?? 0;
   }
   return total;

@@ -8,9 +8,16 @@
 import { recomputeRunPackages } from "@/lib/context-package/recompute";
 import { db } from "@/lib/db/client";
 import { recordColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 import { rebuildDailySpend } from "./spend";
+
+const Run = table("Run");
+const RunDaySpendTable = table("RunDaySpend");
+const aRunCostAnatomy = table("RunCostAnatomy", "a");
+const c = table("Call", "c");
+const r = table("Run", "r");
 
 const runIdColumns = recordColumns({ id: "uuid" });
 const dayColumns = recordColumns({ day: "date" });
@@ -31,7 +38,7 @@ export interface RebuildRange {
 export async function rebuildRollups(teamId: string, range?: RebuildRange): Promise<{ runs: number; days: number }> {
   const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000);
   const inRange = range
-    ? Prisma.sql`AND c.timestamp >= ${new Date(`${range.from}T00:00:00Z`)} AND c.timestamp < ${dayAfter(range.to)}`
+    ? Prisma.sql`AND ${c.timestamp} >= ${new Date(`${range.from}T00:00:00Z`)} AND ${c.timestamp} < ${dayAfter(range.to)}`
     : Prisma.empty;
   const rangeDays = range ? Prisma.sql`AND day BETWEEN ${range.from}::date AND ${range.to}::date` : Prisma.empty;
   const { runIds, days } = await db().$transaction(
@@ -41,36 +48,36 @@ export async function rebuildRollups(teamId: string, range?: RebuildRange): Prom
       const runs = await runIdColumns.read(
         tx,
         Prisma.sql`
-          SELECT r.id::text AS id FROM "Run" r
-          WHERE r."teamId" = ${teamId}::uuid AND r.id IN (SELECT DISTINCT c."runId" FROM "Call" c WHERE c."teamId" = ${teamId}::uuid ${inRange})
-          ORDER BY r.id`,
+          SELECT ${r.id}::text AS id FROM ${r.$}
+          WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} IN (SELECT DISTINCT ${c.runId} FROM ${c.$} WHERE ${c.teamId} = ${teamId}::uuid ${inRange})
+          ORDER BY ${r.id}`,
       );
       const runIds = runs.map((run) => run.id);
       // Days that had spend (to clear) and days that have calls (to write): a re-priced day may be either.
       const days = await dayColumns.read(
         tx,
         Prisma.sql`
-          SELECT DISTINCT day::text AS day FROM "RunDaySpend" WHERE "teamId" = ${teamId}::uuid ${rangeDays}
-          UNION SELECT DISTINCT (c.timestamp AT TIME ZONE 'UTC')::date::text FROM "Call" c WHERE c."teamId" = ${teamId}::uuid ${inRange}`,
+          SELECT DISTINCT ${RunDaySpendTable.day}::text AS day FROM ${RunDaySpendTable.$} WHERE ${RunDaySpendTable.teamId} = ${teamId}::uuid ${rangeDays}
+          UNION SELECT DISTINCT (${c.timestamp} AT TIME ZONE 'UTC')::date::text FROM ${c.$} WHERE ${c.teamId} = ${teamId}::uuid ${inRange}`,
       );
       const dayList = days.map((row) => row.day);
-      await tx.$executeRaw`DELETE FROM "RunDaySpend" WHERE "teamId" = ${teamId}::uuid AND day = ANY(${dayList}::date[])`;
+      await tx.$executeRaw`DELETE FROM ${RunDaySpendTable.$} WHERE ${RunDaySpendTable.teamId} = ${teamId}::uuid AND ${RunDaySpendTable.day} = ANY(${dayList}::date[])`;
       await tx.$executeRaw`
-        INSERT INTO "RunDaySpend" ("teamId", "runId", day, model, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
-        SELECT c."teamId", c."runId", (c.timestamp AT TIME ZONE 'UTC')::date, c.model, count(*), sum(c."uncachedInput"), sum(c.output),
-          sum(c."cacheWrite5m" + c."cacheWrite1h"), sum(c."cacheRead"), sum(c."costUsd")
-        FROM "Call" c WHERE c."teamId" = ${teamId}::uuid ${inRange}
+        INSERT INTO ${RunDaySpendTable.$} (${RunDaySpendTable.teamId}, ${RunDaySpendTable.runId}, ${RunDaySpendTable.day}, ${RunDaySpendTable.model}, ${RunDaySpendTable.calls}, ${RunDaySpendTable.inputTokens}, ${RunDaySpendTable.outputTokens}, ${RunDaySpendTable.cacheWriteTokens}, ${RunDaySpendTable.cacheReadTokens}, ${RunDaySpendTable.costUsd})
+        SELECT ${c.teamId}, ${c.runId}, (${c.timestamp} AT TIME ZONE 'UTC')::date, ${c.model}, count(*), sum(${c.uncachedInput}), sum(${c.output}),
+          sum(${c.cacheWrite5m} + ${c.cacheWrite1h}), sum(${c.cacheRead}), sum(${c.costUsd})
+        FROM ${c.$} WHERE ${c.teamId} = ${teamId}::uuid ${inRange}
         GROUP BY 1, 2, 3, 4`;
       // A run's totals cover all its days, those outside the range included.
       await tx.$executeRaw`
-        UPDATE "Run" r SET calls = coalesce(s.calls, 0), "inputTokens" = coalesce(s.input, 0), "outputTokens" = coalesce(s.output, 0),
-          "cacheWriteTokens" = coalesce(s.cache_write, 0), "cacheReadTokens" = coalesce(s.cache_read, 0), "costUsd" = coalesce(s.cost, 0)
+        UPDATE ${r.$} SET ${Run.calls} = coalesce(s.calls, 0), ${Run.inputTokens} = coalesce(s.input, 0), ${Run.outputTokens} = coalesce(s.output, 0),
+          ${Run.cacheWriteTokens} = coalesce(s.cache_write, 0), ${Run.cacheReadTokens} = coalesce(s.cache_read, 0), ${Run.costUsd} = coalesce(s.cost, 0)
         FROM (SELECT id FROM unnest(${runIds}::uuid[]) id) touched
-        LEFT JOIN (SELECT "runId", sum(calls) AS calls, sum("inputTokens") AS input, sum("outputTokens") AS output,
-                     sum("cacheWriteTokens") AS cache_write, sum("cacheReadTokens") AS cache_read, sum("costUsd") AS cost
-                   FROM "RunDaySpend" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${runIds}::uuid[]) GROUP BY "runId") s
+        LEFT JOIN (SELECT ${RunDaySpendTable.runId}, sum(${Run.calls}) AS calls, sum(${Run.inputTokens}) AS input, sum(${Run.outputTokens}) AS output,
+                     sum(${Run.cacheWriteTokens}) AS cache_write, sum(${Run.cacheReadTokens}) AS cache_read, sum(${Run.costUsd}) AS cost
+                   FROM ${RunDaySpendTable.$} WHERE ${Run.teamId} = ${teamId}::uuid AND ${RunDaySpendTable.runId} = ANY(${runIds}::uuid[]) GROUP BY ${RunDaySpendTable.runId}) s
           ON s."runId" = touched.id
-        WHERE r."teamId" = ${teamId}::uuid AND r.id = touched.id`;
+        WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = touched.id`;
       await rebuildDailySpend(tx, teamId, dayList);
       return { runIds, days: dayList };
     },
@@ -92,10 +99,10 @@ export async function backfillRunAnatomies(): Promise<{ runs: number }> {
     const missing = await runIdColumns.read(
       db(),
       Prisma.sql`
-        SELECT r.id::text AS id FROM "Run" r
-        WHERE r."teamId" = ${teamId}::uuid AND r.calls > 0
-          AND NOT EXISTS (SELECT 1 FROM "RunCostAnatomy" a WHERE a."teamId" = r."teamId" AND a."runId" = r.id)
-        ORDER BY r."startedAt", r.id`,
+        SELECT ${r.id}::text AS id FROM ${r.$}
+        WHERE ${r.teamId} = ${teamId}::uuid AND ${r.calls} > 0
+          AND NOT EXISTS (SELECT 1 FROM ${aRunCostAnatomy.$} WHERE ${aRunCostAnatomy.teamId} = ${r.teamId} AND ${aRunCostAnatomy.runId} = ${r.id})
+        ORDER BY ${r.startedAt}, ${r.id}`,
     );
     // A few hundred runs per transaction: progress is kept if the start is interrupted.
     for (let start = 0; start < missing.length; start += 200) {

@@ -11,8 +11,22 @@
  */
 
 import { type RowOf, recordColumns, type SqlClient, tableColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { RunDaySpendModel } from "@/lib/generated/prisma/models/RunDaySpend";
+
+const DailySpendTable = table("DailySpend");
+/** The row an INSERT ... ON CONFLICT DO UPDATE finds in place. */
+const storedDailySpend = table("DailySpend", "stored");
+const storedRunDaySpend = table("RunDaySpend", "stored");
+const RunDaySpendTable = table("RunDaySpend");
+const RunTable = table("Run");
+const dailySpendExcluded = table("DailySpend", "excluded");
+const r = table("Run", "r");
+const runDaySpendExcluded = table("RunDaySpend", "excluded");
+const sDailySpend = table("DailySpend", "s");
+const sRunDaySpend = table("RunDaySpend", "s");
+const sRunOwnerShare = table("RunOwnerShare", "s");
 
 type Tx = Prisma.TransactionClient;
 
@@ -36,20 +50,20 @@ export type SpendDelta = RowOf<typeof spendDeltaColumns>;
  */
 function addToDailySpend(teamId: string, amounts: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`
-    INSERT INTO "DailySpend" ("teamId", day, "ownerId", "projectId", "taskId", model, source, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
-    SELECT ${teamId}::uuid, d.day, coalesce(s."personId"::text, r."ownerId"::text, ''), coalesce(r."projectId"::text, ''), coalesce(r."taskId"::text, ''), d.model, r.source,
+    INSERT INTO ${storedDailySpend.$} (${DailySpendTable.teamId}, ${DailySpendTable.day}, ${DailySpendTable.ownerId}, ${DailySpendTable.projectId}, ${DailySpendTable.taskId}, ${DailySpendTable.model}, ${DailySpendTable.source}, ${DailySpendTable.calls}, ${DailySpendTable.inputTokens}, ${DailySpendTable.outputTokens}, ${DailySpendTable.cacheWriteTokens}, ${DailySpendTable.cacheReadTokens}, ${DailySpendTable.costUsd})
+    SELECT ${teamId}::uuid, d.day, coalesce(${sRunOwnerShare.personId}::text, ${r.ownerId}::text, ''), coalesce(${r.projectId}::text, ''), coalesce(${r.taskId}::text, ''), d.model, ${r.source},
       sum(d.calls * f.share), sum(d."inputTokens" * f.share), sum(d."outputTokens" * f.share), sum(d."cacheWriteTokens" * f.share),
       sum(d."cacheReadTokens" * f.share), sum(d."costUsd" * f.share)
     FROM ${amounts}
-    JOIN "Run" r ON r."teamId" = ${teamId}::uuid AND r.id = d."runId"
-    LEFT JOIN "RunOwnerShare" s ON s."teamId" = r."teamId" AND s."runId" = r.id
-    CROSS JOIN LATERAL (SELECT coalesce(s.percent / 100, 1)::numeric AS share) f
+    JOIN ${r.$} ON ${r.teamId} = ${teamId}::uuid AND ${r.id} = d."runId"
+    LEFT JOIN ${sRunOwnerShare.$} ON ${sRunOwnerShare.teamId} = ${r.teamId} AND ${sRunOwnerShare.runId} = ${r.id}
+    CROSS JOIN LATERAL (SELECT coalesce(${sRunOwnerShare.percent} / 100, 1)::numeric AS share) f
     GROUP BY 1, 2, 3, 4, 5, 6, 7
-    ON CONFLICT ("teamId", day, "ownerId", "projectId", "taskId", model, source) DO UPDATE SET
-      calls = "DailySpend".calls + excluded.calls, "inputTokens" = "DailySpend"."inputTokens" + excluded."inputTokens",
-      "outputTokens" = "DailySpend"."outputTokens" + excluded."outputTokens",
-      "cacheWriteTokens" = "DailySpend"."cacheWriteTokens" + excluded."cacheWriteTokens",
-      "cacheReadTokens" = "DailySpend"."cacheReadTokens" + excluded."cacheReadTokens", "costUsd" = "DailySpend"."costUsd" + excluded."costUsd"`;
+    ON CONFLICT (${DailySpendTable.teamId}, ${DailySpendTable.day}, ${DailySpendTable.ownerId}, ${DailySpendTable.projectId}, ${DailySpendTable.taskId}, ${DailySpendTable.model}, ${DailySpendTable.source}) DO UPDATE SET
+      ${DailySpendTable.calls} = ${storedDailySpend.calls} + ${dailySpendExcluded.calls}, ${DailySpendTable.inputTokens} = ${storedDailySpend.inputTokens} + ${dailySpendExcluded.inputTokens},
+      ${DailySpendTable.outputTokens} = ${storedDailySpend.outputTokens} + ${dailySpendExcluded.outputTokens},
+      ${DailySpendTable.cacheWriteTokens} = ${storedDailySpend.cacheWriteTokens} + ${dailySpendExcluded.cacheWriteTokens},
+      ${DailySpendTable.cacheReadTokens} = ${storedDailySpend.cacheReadTokens} + ${dailySpendExcluded.cacheReadTokens}, ${DailySpendTable.costUsd} = ${storedDailySpend.costUsd} + ${dailySpendExcluded.costUsd}`;
 }
 
 /**
@@ -60,40 +74,40 @@ export async function applySpendDeltas(tx: SqlClient, teamId: string, deltas: Sp
   if (deltas.length === 0) return;
   const d = spendDeltaColumns.from(deltas, "d");
   await tx.$executeRaw`
-    INSERT INTO "RunDaySpend" ("teamId", ${spendDeltaColumns.names()})
+    INSERT INTO ${storedRunDaySpend.$} (${RunDaySpendTable.teamId}, ${spendDeltaColumns.names()})
     SELECT ${teamId}::uuid, d.* FROM ${d}
-    ON CONFLICT ("teamId", "runId", day, model) DO UPDATE SET
-      calls = "RunDaySpend".calls + excluded.calls, "inputTokens" = "RunDaySpend"."inputTokens" + excluded."inputTokens",
-      "outputTokens" = "RunDaySpend"."outputTokens" + excluded."outputTokens",
-      "cacheWriteTokens" = "RunDaySpend"."cacheWriteTokens" + excluded."cacheWriteTokens",
-      "cacheReadTokens" = "RunDaySpend"."cacheReadTokens" + excluded."cacheReadTokens", "costUsd" = "RunDaySpend"."costUsd" + excluded."costUsd"`;
+    ON CONFLICT (${RunDaySpendTable.teamId}, ${RunDaySpendTable.runId}, ${RunDaySpendTable.day}, ${RunDaySpendTable.model}) DO UPDATE SET
+      ${RunDaySpendTable.calls} = ${storedRunDaySpend.calls} + ${runDaySpendExcluded.calls}, ${RunDaySpendTable.inputTokens} = ${storedRunDaySpend.inputTokens} + ${runDaySpendExcluded.inputTokens},
+      ${RunDaySpendTable.outputTokens} = ${storedRunDaySpend.outputTokens} + ${runDaySpendExcluded.outputTokens},
+      ${RunDaySpendTable.cacheWriteTokens} = ${storedRunDaySpend.cacheWriteTokens} + ${runDaySpendExcluded.cacheWriteTokens},
+      ${RunDaySpendTable.cacheReadTokens} = ${storedRunDaySpend.cacheReadTokens} + ${runDaySpendExcluded.cacheReadTokens}, ${RunDaySpendTable.costUsd} = ${storedRunDaySpend.costUsd} + ${runDaySpendExcluded.costUsd}`;
   await tx.$executeRaw`
-    UPDATE "Run" r SET calls = r.calls + s.calls, "inputTokens" = r."inputTokens" + s.input, "outputTokens" = r."outputTokens" + s.output,
-      "cacheWriteTokens" = r."cacheWriteTokens" + s.cache_write, "cacheReadTokens" = r."cacheReadTokens" + s.cache_read, "costUsd" = r."costUsd" + s.cost
+    UPDATE ${r.$} SET ${RunTable.calls} = ${r.calls} + s.calls, ${RunTable.inputTokens} = ${r.inputTokens} + s.input, ${RunTable.outputTokens} = ${r.outputTokens} + s.output,
+      ${RunTable.cacheWriteTokens} = ${r.cacheWriteTokens} + s.cache_write, ${RunTable.cacheReadTokens} = ${r.cacheReadTokens} + s.cache_read, ${RunTable.costUsd} = ${r.costUsd} + s.cost
     FROM (SELECT d."runId", sum(d.calls) AS calls, sum(d."inputTokens") AS input, sum(d."outputTokens") AS output,
             sum(d."cacheWriteTokens") AS cache_write, sum(d."cacheReadTokens") AS cache_read, sum(d."costUsd") AS cost
           FROM ${d} GROUP BY d."runId") s
-    WHERE r."teamId" = ${teamId}::uuid AND r.id = s."runId"`;
+    WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = s."runId"`;
   await tx.$executeRaw(addToDailySpend(teamId, d));
   if (deltas.some((delta) => delta.calls < 0)) {
     // Retracted replays can empty a rollup row; an empty row would still name its day and model.
     await tx.$executeRaw`
-      DELETE FROM "RunDaySpend" s USING ${d}
-      WHERE s."teamId" = ${teamId}::uuid AND s."runId" = d."runId" AND s.day = d.day AND s.model = d.model AND s.calls = 0 AND s."costUsd" = 0`;
+      DELETE FROM ${sRunDaySpend.$} USING ${d}
+      WHERE ${sRunDaySpend.teamId} = ${teamId}::uuid AND ${sRunDaySpend.runId} = d."runId" AND ${sRunDaySpend.day} = d.day AND ${sRunDaySpend.model} = d.model AND ${sRunDaySpend.calls} = 0 AND ${sRunDaySpend.costUsd} = 0`;
     await tx.$executeRaw`
-      DELETE FROM "DailySpend" s USING ${d}
-      WHERE s."teamId" = ${teamId}::uuid AND s.day = d.day AND s.model = d.model AND s.calls = 0 AND s."costUsd" = 0`;
+      DELETE FROM ${sDailySpend.$} USING ${d}
+      WHERE ${sDailySpend.teamId} = ${teamId}::uuid AND ${sDailySpend.day} = d.day AND ${sDailySpend.model} = d.model AND ${sDailySpend.calls} = 0 AND ${sDailySpend.costUsd} = 0`;
   }
 }
 
 /** Recomputes DailySpend for whole days from RunDaySpend and the runs' current attribution. */
 export async function rebuildDailySpend(tx: Tx, teamId: string, days: string[]): Promise<void> {
   if (days.length === 0) return;
-  await tx.$executeRaw`DELETE FROM "DailySpend" WHERE "teamId" = ${teamId}::uuid AND day = ANY(${days}::date[])`;
+  await tx.$executeRaw`DELETE FROM ${DailySpendTable.$} WHERE ${DailySpendTable.teamId} = ${teamId}::uuid AND ${DailySpendTable.day} = ANY(${days}::date[])`;
   await tx.$executeRaw(
     addToDailySpend(
       teamId,
-      Prisma.sql`(SELECT * FROM "RunDaySpend" WHERE "teamId" = ${teamId}::uuid AND day = ANY(${days}::date[])) d`,
+      Prisma.sql`(SELECT * FROM ${RunDaySpendTable.$} WHERE ${RunDaySpendTable.teamId} = ${teamId}::uuid AND ${RunDaySpendTable.day} = ANY(${days}::date[])) d`,
     ),
   );
 }
@@ -110,12 +124,12 @@ export async function applyCostChanges(tx: Tx, teamId: string, changes: CostChan
   if (changes.length === 0) return;
   const c = costChangeColumns.from(changes, "c");
   await tx.$executeRaw`
-    UPDATE "RunDaySpend" s SET "costUsd" = s."costUsd" + c."costUsd" FROM ${c}
-    WHERE s."teamId" = ${teamId}::uuid AND s."runId" = c."runId" AND s.day = c.day AND s.model = c.model`;
+    UPDATE ${sRunDaySpend.$} SET ${RunDaySpendTable.costUsd} = ${sRunDaySpend.costUsd} + c."costUsd" FROM ${c}
+    WHERE ${sRunDaySpend.teamId} = ${teamId}::uuid AND ${sRunDaySpend.runId} = c."runId" AND ${sRunDaySpend.day} = c.day AND ${sRunDaySpend.model} = c.model`;
   await tx.$executeRaw`
-    UPDATE "Run" r SET "costUsd" = r."costUsd" + s.cost
+    UPDATE ${r.$} SET ${RunTable.costUsd} = ${r.costUsd} + s.cost
     FROM (SELECT c."runId", sum(c."costUsd") AS cost FROM ${c} GROUP BY c."runId") s
-    WHERE r."teamId" = ${teamId}::uuid AND r.id = s."runId"`;
+    WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = s."runId"`;
   await rebuildDailySpend(tx, teamId, [...new Set(changes.map((change) => change.day))]);
 }
 
@@ -127,7 +141,7 @@ export async function daysOfRuns(tx: Tx, teamId: string, runIds: string[]): Prom
   const rows = await dayColumns.read(
     tx,
     Prisma.sql`
-    SELECT DISTINCT ${dayColumns.select("s")} FROM "RunDaySpend" s WHERE s."teamId" = ${teamId}::uuid AND s."runId" = ANY(${runIds}::uuid[])`,
+    SELECT DISTINCT ${dayColumns.select("s")} FROM ${sRunDaySpend.$} WHERE ${sRunDaySpend.teamId} = ${teamId}::uuid AND ${sRunDaySpend.runId} = ANY(${runIds}::uuid[])`,
   );
   return rows.map((row) => row.day);
 }
