@@ -9,7 +9,6 @@ import { escapeCohortValue } from "./cohort-spec";
 import { listSavedFilters } from "./saved-filters";
 
 const Run = table("Run");
-const ToolCall = table("ToolCall");
 const c = table("RunContextPackage", "c");
 const r = table("Run", "r");
 const t = table("RunTag", "t");
@@ -57,7 +56,7 @@ export async function cohortChoices(scope: Scope, range: { from: string; to: str
         count(DISTINCT ${c.runId})::int AS runs, to_char(min(${c.day}), 'YYYY-MM-DD') AS first
       FROM ${c.$}
         CROSS JOIN LATERAL jsonb_array_elements(${c.instructionFiles}) f(used)
-        CROSS JOIN LATERAL jsonb_array_elements_text(f.used->'toolCallIds') tc(${ToolCall.id})
+        CROSS JOIN LATERAL jsonb_array_elements_text(f.used->'toolCallIds') tc(id)
         JOIN ${x.$} ON ${x.teamId} = ${c.teamId} AND ${x.id} = tc.id::bigint
       WHERE ${c.teamId} = ${scope.teamId}::uuid AND ${c.day} >= ${from}::date AND ${c.day} < ${toExclusive}::date AND ${x.outputHash} IS NOT NULL
       GROUP BY 1, 2 ORDER BY 1, 4, 2 LIMIT ${MAX_OFFERED}`,

@@ -35,7 +35,6 @@ import {
 import { expandSavedFilters } from "./saved-filters";
 import { MIN_ACCEPTED, MIN_RUNS, MORE_RUNS_RULE, type Verdict, verdict } from "./verdict";
 
-const ToolCallTable = table("ToolCall");
 const c = table("RunContextPackage", "c");
 const f = table("Finding", "f");
 const oPerson = table("Person", "o");
@@ -149,7 +148,7 @@ function instructionCondition(value: string): Prisma.Sql {
   return Prisma.sql`EXISTS (
     SELECT 1 FROM ${c.$}
       CROSS JOIN LATERAL jsonb_array_elements(${c.instructionFiles}) f(used)
-      CROSS JOIN LATERAL jsonb_array_elements_text(f.used->'toolCallIds') tc(${ToolCallTable.id})
+      CROSS JOIN LATERAL jsonb_array_elements_text(f.used->'toolCallIds') tc(id)
       JOIN ${x.$} ON ${x.teamId} = ${c.teamId} AND ${x.id} = tc.id::bigint
     WHERE ${c.teamId} = ${rRun.teamId} AND ${c.runId} = ${rRun.id}
       AND (lower(f.used->>'path') = ${name} OR right(lower(f.used->>'path'), ${name.length + 1}::int) = ${`/${name}`})

@@ -169,7 +169,7 @@ export async function proposeOutcomesIn(tx: SqlClient, teamId: string, proposals
       UPDATE ${RunTable.$} SET ${RunTable.outcome} = 'PROPOSED'
       WHERE ${RunTable.teamId} = ${teamId}::uuid AND ${RunTable.id} = ANY(${onePerRun.map((p) => p.runId)}::uuid[]) AND ${RunTable.outcome} IS NULL
       RETURNING ${RunTable.id})
-    INSERT INTO ${OutcomeTable.$} (${RunTable.teamId}, ${proposalColumns.names()}, ${OutcomeTable.status}, ${RunTable.source})
+    INSERT INTO ${OutcomeTable.$} (${OutcomeTable.teamId}, ${proposalColumns.names()}, ${OutcomeTable.status}, ${OutcomeTable.source})
     SELECT ${teamId}::uuid, e.*, 'PROPOSED', ${"tool-call" satisfies OutcomeSource}
     FROM proposed p JOIN ${proposalColumns.from(onePerRun, "e")} ON e."runId" = p.id`;
 }

@@ -339,7 +339,7 @@ export async function mergePeople(scope: Scope, sourceId: string, targetId: stri
         throw new OwnershipError("a team member cannot be merged away; merge the other person into them");
       const affected = await tx.$queryRaw<{ id: string }[]>`
         SELECT ${RunTable.id}::text FROM ${RunTable.$} WHERE ${RunTable.teamId} = ${scope.teamId}::uuid AND ${RunTable.ownerId} = ${sourceId}::uuid
-        UNION SELECT ${RunOwnerShare.runId}::text FROM ${RunOwnerShare.$} WHERE ${RunTable.teamId} = ${scope.teamId}::uuid AND ${RunOwnerShare.personId} = ${sourceId}::uuid`;
+        UNION SELECT ${RunOwnerShare.runId}::text FROM ${RunOwnerShare.$} WHERE ${RunOwnerShare.teamId} = ${scope.teamId}::uuid AND ${RunOwnerShare.personId} = ${sourceId}::uuid`;
       const identities = await tx.identity.findMany({
         where: { teamId: scope.teamId, personId: sourceId },
         select: { kind: true, value: true },
@@ -434,7 +434,7 @@ export async function deletePerson(scope: Scope, id: string) {
       await assertNoRuleSets(tx, scope.teamId, { setOwnerId: id }, "person");
       const affected = await tx.$queryRaw<{ id: string }[]>`
         SELECT ${RunTable.id}::text FROM ${RunTable.$} WHERE ${RunTable.teamId} = ${scope.teamId}::uuid AND ${RunTable.ownerId} = ${id}::uuid
-        UNION SELECT ${RunOwnerShare.runId}::text FROM ${RunOwnerShare.$} WHERE ${RunTable.teamId} = ${scope.teamId}::uuid AND ${RunOwnerShare.personId} = ${id}::uuid`;
+        UNION SELECT ${RunOwnerShare.runId}::text FROM ${RunOwnerShare.$} WHERE ${RunOwnerShare.teamId} = ${scope.teamId}::uuid AND ${RunOwnerShare.personId} = ${id}::uuid`;
       const runIds = affected.map((run) => run.id);
       await tx.identity.updateMany({
         where: { teamId: scope.teamId, personId: id },

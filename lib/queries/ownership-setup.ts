@@ -39,7 +39,7 @@ export async function ownershipSetup(scope: Scope) {
   // Runs and spend per owner (only for those who may read every owner's), project and task.
   const usageRows = await db().$queryRaw<{ dimension: string; id: string; runs: number; costUsd: number }[]>`
     SELECT d.dimension, d.id, count(*)::int AS runs, sum(${rRun.costUsd})::float8 AS "costUsd"
-    FROM ${rRun.$} CROSS JOIN LATERAL (VALUES ('owner', ${rRun.ownerId}::text), ('project', ${rRun.projectId}::text), ('task', ${rRun.taskId}::text)) AS d(dimension, ${Run.id})
+    FROM ${rRun.$} CROSS JOIN LATERAL (VALUES ('owner', ${rRun.ownerId}::text), ('project', ${rRun.projectId}::text), ('task', ${rRun.taskId}::text)) AS d(dimension, id)
     WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND d.id IS NOT NULL ${readAll ? Prisma.empty : Prisma.sql`AND d.dimension <> 'owner'`}
     GROUP BY 1, 2`;
   const usageOf = new Map(

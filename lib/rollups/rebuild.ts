@@ -1,7 +1,7 @@
 /**
- * Rebuilding every rollup from the calls themselves, for when the calls' stored amounts changed
- * other than through the ingest writer's deltas (re-pricing history under a price override) or
- * when a rollup was added after the data (the start-up backfill). Dashboards never read Call;
+ * Rebuilding every rollup from the calls themselves, for when a rollup was added after the data or
+ * must be repaired (the backfill); re-pricing history goes through the same rebuildRunDays
+ * (lib/rollups/spend.ts) for the (run, day)s whose calls it re-priced. Dashboards never read Call;
  * these are the only readers of calls over a date range, and they write what dashboards read.
  */
 
@@ -11,16 +11,14 @@ import { recordColumns } from "@/lib/db/columns";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
-import { rebuildDailySpend } from "./spend";
+import { rebuildRunDays, runDayColumns } from "./spend";
 
-const Run = table("Run");
-const RunDaySpendTable = table("RunDaySpend");
 const aRunCostAnatomy = table("RunCostAnatomy", "a");
 const c = table("Call", "c");
 const r = table("Run", "r");
+const s = table("RunDaySpend", "s");
 
 const runIdColumns = recordColumns({ id: "uuid" });
-const dayColumns = recordColumns({ day: "date" });
 
 /** A UTC date range, both ends included (YYYY-MM-DD); omitted: the team's whole history. */
 export interface RebuildRange {
@@ -29,9 +27,9 @@ export interface RebuildRange {
 }
 
 /**
- * Rebuilds, for the calls whose UTC day falls in `range` (all when omitted): RunDaySpend of
- * those days from Call, the totals of the runs concerned, DailySpend of those days, then the
- * runs' findings, cost anatomies and context packages. The spend levels change in one
+ * Rebuilds, for the UTC days in `range` (all when omitted), every (run, day) that has calls or
+ * spend (rebuildRunDays: RunDaySpend from Call, the runs' totals, DailySpend of those days), then
+ * the runs' findings, cost anatomies and context packages. The spend levels change in one
  * transaction under the team's write lock (an ingest chunk or attribution change waits); the
  * per-run rollups follow, as they do after an ingest. Returns the runs and days rebuilt.
  */
@@ -40,52 +38,27 @@ export async function rebuildRollups(teamId: string, range?: RebuildRange): Prom
   const inRange = range
     ? Prisma.sql`AND ${c.timestamp} >= ${new Date(`${range.from}T00:00:00Z`)} AND ${c.timestamp} < ${dayAfter(range.to)}`
     : Prisma.empty;
-  const rangeDays = range ? Prisma.sql`AND day BETWEEN ${range.from}::date AND ${range.to}::date` : Prisma.empty;
-  const { runIds, days } = await db().$transaction(
+  const rangeDays = range ? Prisma.sql`AND ${s.day} BETWEEN ${range.from}::date AND ${range.to}::date` : Prisma.empty;
+  const runDays = await db().$transaction(
     async (tx) => {
       // The writer's and re-attribution's team lock: no chunk or attribution change interleaves.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
-      const runs = await runIdColumns.read(
+      // (run, day)s that had spend (to clear) and that have calls (to write): a changed day may be either.
+      const runDays = await runDayColumns.read(
         tx,
         Prisma.sql`
-          SELECT ${r.id}::text AS id FROM ${r.$}
-          WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} IN (SELECT DISTINCT ${c.runId} FROM ${c.$} WHERE ${c.teamId} = ${teamId}::uuid ${inRange})
-          ORDER BY ${r.id}`,
+          SELECT ${s.runId}::text AS "runId", ${s.day}::text AS day FROM ${s.$} WHERE ${s.teamId} = ${teamId}::uuid ${rangeDays}
+          UNION SELECT ${c.runId}::text, (${c.timestamp} AT TIME ZONE 'UTC')::date::text FROM ${c.$} WHERE ${c.teamId} = ${teamId}::uuid ${inRange}`,
       );
-      const runIds = runs.map((run) => run.id);
-      // Days that had spend (to clear) and days that have calls (to write): a re-priced day may be either.
-      const days = await dayColumns.read(
-        tx,
-        Prisma.sql`
-          SELECT DISTINCT ${RunDaySpendTable.day}::text AS day FROM ${RunDaySpendTable.$} WHERE ${RunDaySpendTable.teamId} = ${teamId}::uuid ${rangeDays}
-          UNION SELECT DISTINCT (${c.timestamp} AT TIME ZONE 'UTC')::date::text FROM ${c.$} WHERE ${c.teamId} = ${teamId}::uuid ${inRange}`,
-      );
-      const dayList = days.map((row) => row.day);
-      await tx.$executeRaw`DELETE FROM ${RunDaySpendTable.$} WHERE ${RunDaySpendTable.teamId} = ${teamId}::uuid AND ${RunDaySpendTable.day} = ANY(${dayList}::date[])`;
-      await tx.$executeRaw`
-        INSERT INTO ${RunDaySpendTable.$} (${RunDaySpendTable.teamId}, ${RunDaySpendTable.runId}, ${RunDaySpendTable.day}, ${RunDaySpendTable.model}, ${RunDaySpendTable.calls}, ${RunDaySpendTable.inputTokens}, ${RunDaySpendTable.outputTokens}, ${RunDaySpendTable.cacheWriteTokens}, ${RunDaySpendTable.cacheReadTokens}, ${RunDaySpendTable.costUsd})
-        SELECT ${c.teamId}, ${c.runId}, (${c.timestamp} AT TIME ZONE 'UTC')::date, ${c.model}, count(*), sum(${c.uncachedInput}), sum(${c.output}),
-          sum(${c.cacheWrite5m} + ${c.cacheWrite1h}), sum(${c.cacheRead}), sum(${c.costUsd})
-        FROM ${c.$} WHERE ${c.teamId} = ${teamId}::uuid ${inRange}
-        GROUP BY 1, 2, 3, 4`;
-      // A run's totals cover all its days, those outside the range included.
-      await tx.$executeRaw`
-        UPDATE ${r.$} SET ${Run.calls} = coalesce(s.calls, 0), ${Run.inputTokens} = coalesce(s.input, 0), ${Run.outputTokens} = coalesce(s.output, 0),
-          ${Run.cacheWriteTokens} = coalesce(s.cache_write, 0), ${Run.cacheReadTokens} = coalesce(s.cache_read, 0), ${Run.costUsd} = coalesce(s.cost, 0)
-        FROM (SELECT id FROM unnest(${runIds}::uuid[]) id) touched
-        LEFT JOIN (SELECT ${RunDaySpendTable.runId}, sum(${Run.calls}) AS calls, sum(${Run.inputTokens}) AS input, sum(${Run.outputTokens}) AS output,
-                     sum(${Run.cacheWriteTokens}) AS cache_write, sum(${Run.cacheReadTokens}) AS cache_read, sum(${Run.costUsd}) AS cost
-                   FROM ${RunDaySpendTable.$} WHERE ${Run.teamId} = ${teamId}::uuid AND ${RunDaySpendTable.runId} = ANY(${runIds}::uuid[]) GROUP BY ${RunDaySpendTable.runId}) s
-          ON s."runId" = touched.id
-        WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = touched.id`;
-      await rebuildDailySpend(tx, teamId, dayList);
-      return { runIds, days: dayList };
+      await rebuildRunDays(tx, teamId, runDays);
+      return runDays;
     },
     { timeout: 600_000, maxWait: 120_000 },
   );
+  const runIds = [...new Set(runDays.map((runDay) => runDay.runId))].sort();
   await recomputeRunFindings(teamId, runIds);
   await recomputeRunPackages(teamId, runIds);
-  return { runs: runIds.length, days: days.length };
+  return { runs: runIds.length, days: new Set(runDays.map((runDay) => runDay.day)).size };
 }
 
 /**

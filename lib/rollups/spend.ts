@@ -6,8 +6,8 @@
  *   task), model and the agent it came from (the run's source). A run split among owners contributes its exact share to each of them.
  * The ingest writer adds a chunk's deltas (applySpendDeltas); re-attribution rebuilds whole days
  * of DailySpend from RunDaySpend (rebuildDailySpend). Both go through one SQL shape (addToDailySpend).
- * Re-pricing moves run totals and RunDaySpend by the calls' cost differences and rebuilds the
- * days they fall on (applyCostChanges).
+ * When stored calls change otherwise (re-pricing, the rollup backfill), the (run, day)s they fall
+ * on are summed again from Call (rebuildRunDays), the one way for both.
  */
 
 import { type RowOf, recordColumns, type SqlClient, tableColumns } from "@/lib/db/columns";
@@ -22,6 +22,7 @@ const storedRunDaySpend = table("RunDaySpend", "stored");
 const RunDaySpendTable = table("RunDaySpend");
 const RunTable = table("Run");
 const dailySpendExcluded = table("DailySpend", "excluded");
+const c = table("Call", "c");
 const r = table("Run", "r");
 const runDaySpendExcluded = table("RunDaySpend", "excluded");
 const sDailySpend = table("DailySpend", "s");
@@ -112,25 +113,49 @@ export async function rebuildDailySpend(tx: Tx, teamId: string, days: string[]):
   );
 }
 
-/** How much the calls of a run on one day and model cost more (or less) after re-pricing. */
-export const costChangeColumns = spendDeltaColumns.pick("runId", "day", "model", "costUsd");
-export type CostChange = RowOf<typeof costChangeColumns>;
+/** A run's calls on one UTC day: what rebuildRunDays sums again. */
+export const runDayColumns = spendDeltaColumns.pick("runId", "day");
+export type RunDay = RowOf<typeof runDayColumns>;
 
 /**
- * After calls were re-priced (their tokens unchanged): adds the cost differences to run totals and
- * RunDaySpend, then rebuilds the days they fall on from RunDaySpend, in the caller's transaction.
+ * The one way the rollups follow calls whose stored amounts changed other than by the writer's
+ * deltas (re-pricing, the rollup backfill): RunDaySpend of each (run, UTC day) is summed again from
+ * its calls, the runs' totals from their RunDaySpend, and DailySpend of those days from
+ * RunDaySpend, in the caller's transaction (which holds the team's write lock). Exact by
+ * construction: sums of the stored amounts, no arithmetic on differences. Days whose raw calls
+ * retention removed (before the run's callsRemovedBefore) are final and kept as they are.
  */
-export async function applyCostChanges(tx: Tx, teamId: string, changes: CostChange[]): Promise<void> {
-  if (changes.length === 0) return;
-  const c = costChangeColumns.from(changes, "c");
+export async function rebuildRunDays(tx: Tx, teamId: string, runDays: RunDay[]): Promise<void> {
+  if (runDays.length === 0) return;
+  const p = runDayColumns.from(runDays, "p");
+  const kept = Prisma.sql`(${r.callsRemovedBefore} IS NULL OR p.day >= (${r.callsRemovedBefore} AT TIME ZONE 'UTC')::date)`;
   await tx.$executeRaw`
-    UPDATE ${sRunDaySpend.$} SET ${RunDaySpendTable.costUsd} = ${sRunDaySpend.costUsd} + c."costUsd" FROM ${c}
-    WHERE ${sRunDaySpend.teamId} = ${teamId}::uuid AND ${sRunDaySpend.runId} = c."runId" AND ${sRunDaySpend.day} = c.day AND ${sRunDaySpend.model} = c.model`;
+    DELETE FROM ${sRunDaySpend.$} USING ${p}, ${r.$}
+    WHERE ${sRunDaySpend.teamId} = ${teamId}::uuid AND ${sRunDaySpend.runId} = p."runId" AND ${sRunDaySpend.day} = p.day
+      AND ${r.teamId} = ${teamId}::uuid AND ${r.id} = p."runId" AND ${kept}`;
   await tx.$executeRaw`
-    UPDATE ${r.$} SET ${RunTable.costUsd} = ${r.costUsd} + s.cost
-    FROM (SELECT c."runId", sum(c."costUsd") AS cost FROM ${c} GROUP BY c."runId") s
-    WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = s."runId"`;
-  await rebuildDailySpend(tx, teamId, [...new Set(changes.map((change) => change.day))]);
+    INSERT INTO ${RunDaySpendTable.$} (${RunDaySpendTable.teamId}, ${spendDeltaColumns.names()})
+    SELECT ${teamId}::uuid, ${c.runId}, p.day, ${c.model}, count(*), sum(${c.uncachedInput}), sum(${c.output}),
+      sum(${c.cacheWrite5m} + ${c.cacheWrite1h}), sum(${c.cacheRead}), sum(${c.costUsd})
+    FROM ${p}
+    JOIN ${r.$} ON ${r.teamId} = ${teamId}::uuid AND ${r.id} = p."runId" AND ${kept}
+    JOIN ${c.$} ON ${c.teamId} = ${teamId}::uuid AND ${c.runId} = p."runId"
+      AND ${c.timestamp} >= (p.day::timestamp AT TIME ZONE 'UTC') AND ${c.timestamp} < ((p.day + 1)::timestamp AT TIME ZONE 'UTC')
+    GROUP BY ${c.runId}, p.day, ${c.model}`;
+  // A run's totals cover all its days, those not rebuilt included.
+  const runIds = [...new Set(runDays.map((runDay) => runDay.runId))];
+  await tx.$executeRaw`
+    UPDATE ${r.$} SET ${RunTable.calls} = coalesce(totals.calls, 0), ${RunTable.inputTokens} = coalesce(totals.input, 0),
+      ${RunTable.outputTokens} = coalesce(totals.output, 0), ${RunTable.cacheWriteTokens} = coalesce(totals.cache_write, 0),
+      ${RunTable.cacheReadTokens} = coalesce(totals.cache_read, 0), ${RunTable.costUsd} = coalesce(totals.cost, 0)
+    FROM (SELECT id FROM unnest(${runIds}::uuid[]) id) touched
+    LEFT JOIN (SELECT ${sRunDaySpend.runId}, sum(${sRunDaySpend.calls}) AS calls, sum(${sRunDaySpend.inputTokens}) AS input,
+                 sum(${sRunDaySpend.outputTokens}) AS output, sum(${sRunDaySpend.cacheWriteTokens}) AS cache_write,
+                 sum(${sRunDaySpend.cacheReadTokens}) AS cache_read, sum(${sRunDaySpend.costUsd}) AS cost
+               FROM ${sRunDaySpend.$} WHERE ${sRunDaySpend.teamId} = ${teamId}::uuid AND ${sRunDaySpend.runId} = ANY(${runIds}::uuid[])
+               GROUP BY ${sRunDaySpend.runId}) totals ON totals."runId" = touched.id
+    WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = touched.id`;
+  await rebuildDailySpend(tx, teamId, [...new Set(runDays.map((runDay) => runDay.day))]);
 }
 
 const dayColumns = recordColumns({ day: "date" });

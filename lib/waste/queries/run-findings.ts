@@ -7,7 +7,6 @@ import { table } from "@/lib/db/tables";
 import { callOrdinalWindow } from "@/lib/queries/call-ordinal";
 import type { WasteCategory } from "@/lib/waste/types";
 
-const CallTable = table("Call");
 const c = table("Call", "c");
 const f = table("Finding", "f");
 const r = table("Run", "r");
@@ -36,7 +35,7 @@ export async function runFindings(scope: Scope, runId: string): Promise<RunFindi
     findings AS (SELECT * FROM ${f.$} WHERE ${f.teamId} = ${scope.teamId}::uuid AND ${f.runId} = ${runId}::uuid),
     ordinals AS (
       SELECT ${f.id}, array_agg(o.ordinal ORDER BY cited.position) AS ordinals
-      FROM findings f CROSS JOIN LATERAL unnest(${f.callIds}) WITH ORDINALITY AS cited(${CallTable.id}, position)
+      FROM findings f CROSS JOIN LATERAL unnest(${f.callIds}) WITH ORDINALITY AS cited(id, position)
       JOIN ordered o ON o.id = cited.id GROUP BY ${f.id})
     SELECT ${f.category}, ${f.wastedUsd}::float8 AS "wastedUsd", ${f.wastedTokens}::float8 AS "wastedTokens",
       ${f.callIds}::text[] AS "callIds", coalesce(n.ordinals, '{}') AS "callOrdinals", ${f.explanation}
