@@ -9,6 +9,7 @@
  *   in JavaScript, a third of `trh import`'s time),
  * - a typed SELECT / RETURNING list and its result (`def.select("c")`, `def.read(tx, sql)`).
  * The same shape, in the same order, is what `t.*` expands to: no column list is written twice.
+ * Table and column names written in the statements themselves come from lib/db/tables.ts.
  *
  * Why not Prisma TypedSQL: it needs a live database at generate time (`prisma generate --sql`
  * connects to introspect each .sql file), which the offline wasm schema engine set-up here cannot

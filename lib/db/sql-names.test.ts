@@ -1,7 +1,8 @@
 /**
  * Raw SQL names tables and columns through lib/db/tables.ts, typed from schema.prisma, so a schema
- * rename that breaks a query fails the type check: no SQL template of lib/ or app/ spells a
- * table or a column of the schema as literal text (lib/testing/sql-source.ts says what counts).
+ * rename that breaks a query fails the type check: no SQL template of lib/ or app/ (tests and their
+ * helpers too) spells a table or a column of the schema as literal text (lib/testing/sql-source.ts
+ * says what counts).
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -39,8 +40,8 @@ describe("typed table and column names in SQL", () => {
     expect(spelled(typed)).toEqual([]);
   });
 
-  it("finds no table or column of schema.prisma spelled as text in the SQL of lib/ and app/", () => {
-    const files = sourceFiles(["lib", "app", "components"]);
+  it("finds no table or column of schema.prisma spelled as text in the SQL of lib/ and app/, tests included", () => {
+    const files = sourceFiles(["lib", "app", "components"], { tests: true });
     expect(files.flatMap((file) => sqlTemplates(readFileSync(file, "utf8"))).length).toBeGreaterThan(100);
     const literal = files.flatMap((file) =>
       literalNames(readFileSync(file, "utf8"), tables).map((name) => `${file}:${name.line} ${name.text}`),

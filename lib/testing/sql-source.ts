@@ -8,15 +8,15 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-/** The .ts/.tsx files under `roots`, without tests, test helpers and the generated client. */
-export function sourceFiles(roots: string[]): string[] {
+/** The .ts/.tsx files under `roots`, without the generated client, and without tests and test helpers unless asked. */
+export function sourceFiles(roots: string[], options: { tests?: boolean } = {}): string[] {
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) {
-        if (name !== "generated" && name !== "testing") walk(path);
-      } else if (/\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name)) files.push(path);
+        if (name !== "generated" && (options.tests || name !== "testing")) walk(path);
+      } else if (/\.tsx?$/.test(name) && (options.tests || !/\.test\.tsx?$/.test(name))) files.push(path);
     }
   };
   for (const root of roots) walk(root);
