@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { literalNames, schemaTables, sourceFiles, sqlTemplates } from "@/lib/testing/sql-source";
+import { literalNames, schemaTables, sourceFiles, sqlTemplates, treeAliases } from "@/lib/testing/sql-source";
 
 const tables = schemaTables(readFileSync("prisma/schema.prisma", "utf8"));
 const spelled = (text: string) => literalNames(text, tables).map((name) => name.text);
@@ -30,6 +30,9 @@ describe("typed table and column names in SQL", () => {
         `Prisma.sql\`INSERT INTO "Finding" AS f ("teamId") VALUES (\${t}) ON CONFLICT ("teamId") DO UPDATE SET "teamId" = excluded."teamId"\``,
       ),
     ).toEqual(['"Finding" AS f', '"teamId"', '"teamId"', '"teamId"', 'excluded."teamId"']);
+    // A fragment whose statement is in another file: its alias is the tree's.
+    const fragment = `Prisma.sql\`AND r.outcome IS NULL AND t.key = 'x'\``;
+    expect(literalNames(fragment, tables, new Map([["r", "Run"]])).map((name) => name.text)).toEqual(["r.outcome"]);
     // Names through table(): nothing spelled.
     const typed = [
       'const c = table("Call", "c");',
@@ -43,8 +46,10 @@ describe("typed table and column names in SQL", () => {
   it("finds no table or column of schema.prisma spelled as text in the SQL of lib/ and app/, tests included", () => {
     const files = sourceFiles(["lib", "app", "components"], { tests: true });
     expect(files.flatMap((file) => sqlTemplates(readFileSync(file, "utf8"))).length).toBeGreaterThan(100);
+    // A fragment may be written apart from the statement that names its tables: its aliases are the tree's.
+    const shared = treeAliases(files);
     const literal = files.flatMap((file) =>
-      literalNames(readFileSync(file, "utf8"), tables).map((name) => `${file}:${name.line} ${name.text}`),
+      literalNames(readFileSync(file, "utf8"), tables, shared).map((name) => `${file}:${name.line} ${name.text}`),
     );
     expect(literal).toEqual([]);
   });

@@ -7,6 +7,8 @@ import type { Tokens } from "@/lib/tokens";
 import { callOrdinalWindow } from "./call-ordinal";
 import { type RunSummary, runSummaryColumns, visibleRunsSource } from "./runs-list";
 
+const r = table("Run", "r");
+
 const c = table("Call", "c");
 const tc = table("ToolCall", "tc");
 
@@ -53,9 +55,9 @@ export interface RunDetail {
 
 export async function runDetail(scope: Scope, runId: string): Promise<RunDetail | null> {
   const [run] = await readDb().$queryRaw<RunDetail["run"][]>`
-    SELECT ${runSummaryColumns}, r."gitBranch", r.models, r."projectId"::text AS "projectId",
-      to_json(r."callsRemovedBefore")#>>'{}' AS "callsRemovedBefore" ${visibleRunsSource(scope)}
-      AND r.id = ${runId}::uuid`;
+    SELECT ${runSummaryColumns}, ${r.gitBranch}, ${r.models}, ${r.projectId}::text AS "projectId",
+      to_json(${r.callsRemovedBefore})#>>'{}' AS "callsRemovedBefore" ${visibleRunsSource(scope)}
+      AND ${r.id} = ${runId}::uuid`;
   if (!run) return null;
   // Tool calls are read for the whole run at once (the (teamId, runId, toolUseId) key) and joined
   // to their calls here: a subquery per call cost a lookup each on runs of thousands of calls.

@@ -139,7 +139,12 @@ export interface LiteralName {
  * of a table the statement names. Not names: what a statement defines itself (a result column
  * after AS, a CTE, a subquery's or a function's alias and column list) and the columns of those.
  */
-export function literalNames(text: string, tables: Map<string, Set<string>>): LiteralName[] {
+export function literalNames(
+  text: string,
+  tables: Map<string, Set<string>>,
+  /** Aliases of tables across the tree (treeAliases), for fragments whose statement is in another file. */
+  shared: ReadonlyMap<string, string> = new Map(),
+): LiteralName[] {
   const templates = sqlTemplates(text);
   const declarations = tableDeclarations(text);
   const top = (t: SqlTemplate) => {
@@ -158,6 +163,11 @@ export function literalNames(text: string, tables: Map<string, Set<string>>): Li
   const note = (alias: string, model: string) =>
     fileAliases.set(alias, fileAliases.has(alias) && fileAliases.get(alias) !== model ? null : model);
   for (const { model, alias } of declarations.values()) if (alias) note(alias, model);
+  const declaredAliases = new Set(fileAliases.keys());
+  for (const [alias, model] of shared) if (!fileAliases.has(alias)) fileAliases.set(alias, model);
+  for (const m of text.matchAll(/"([a-z_]\w*)\([a-z_]\w* [a-z]/g)) fileAliases.set(m[1]!, null);
+  // Record sets the file builds (`shape.from(rows, "t")`, `bulk.stage(shape, rows, "t")`, `jsonRows(rows, "t(...)")`).
+  for (const m of text.matchAll(/\b(?:from|stage|jsonRows)\([^()]*?,\s*"([a-z_]\w*)/g)) fileAliases.set(m[1]!, null);
 
   const statements = new Map<SqlTemplate, ReturnType<typeof statementOf>>();
   const statementOf = (t: SqlTemplate) => {
@@ -195,6 +205,12 @@ export function literalNames(text: string, tables: Map<string, Set<string>>): Li
     for (const r of refs) if (r.model === target) aliases.set("excluded", target);
     return { refs, aliases, target };
   };
+  // A relation another statement of the file defines (a subquery `m`) is not the tree's table of that alias.
+  for (const t of templates.filter((x) => !x.parent)) {
+    statements.set(t, statementOf(t));
+    for (const [alias, model] of statements.get(t)!.aliases)
+      if (model === null && !declaredAliases.has(alias)) fileAliases.set(alias, null);
+  }
   const found: LiteralName[] = [];
   for (const t of templates) {
     const root = top(t);
@@ -252,6 +268,16 @@ export function literalNames(text: string, tables: Map<string, Set<string>>): Li
     }
   }
   return found;
+}
+
+/** Aliases every table() declaration of `files` that names one table gives it (`r`: Run). */
+export function treeAliases(files: string[]): Map<string, string> {
+  const seen = new Map<string, string | null>();
+  for (const file of files)
+    for (const { model, alias } of tableDeclarations(readFileSync(file, "utf8")).values())
+      if (alias && alias !== "excluded" && alias !== "stored")
+        seen.set(alias, seen.has(alias) && seen.get(alias) !== model ? null : model);
+  return new Map([...seen].flatMap(([alias, model]) => (model ? [[alias, model] as [string, string]] : [])));
 }
 
 /** Reads a file for the checks. */
