@@ -64,7 +64,7 @@ export async function modelPrices(scope: Scope, now = new Date()): Promise<Model
       SELECT ${RunDaySpendTable.model}, to_char(${RunDaySpendTable.day}, 'YYYY-MM-DD') AS day, sum(${RunDaySpendTable.calls})::float8 AS calls, sum(${RunDaySpendTable.inputTokens})::float8 AS "inputTokens",
         sum(${RunDaySpendTable.outputTokens})::float8 AS "outputTokens", sum(${RunDaySpendTable.cacheWriteTokens})::float8 AS "cacheWriteTokens",
         sum(${RunDaySpendTable.cacheReadTokens})::float8 AS "cacheReadTokens", sum(${RunDaySpendTable.costUsd})::float8 AS "costUsd"
-      FROM ${RunDaySpendTable.$} WHERE ${RunDaySpendTable.teamId} = ${scope.teamId}::uuid GROUP BY ${RunDaySpendTable.model}, ${RunDaySpendTable.day} ORDER BY ${RunDaySpendTable.model}, ${RunDaySpendTable.day}`,
+      FROM ${RunDaySpendTable.$} WHERE ${RunDaySpendTable.teamId} = ${scope.teamId}::uuid GROUP BY ${RunDaySpendTable.model}, ${RunDaySpendTable.day} ORDER BY ${RunDaySpendTable.model}, day`,
     loadPriceOverrides(db(), scope.teamId),
   ]);
   const unpriced = new Map<string, UnpricedModel>();

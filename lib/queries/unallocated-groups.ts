@@ -55,7 +55,7 @@ export async function unallocatedGroups(
         count(*) FILTER (WHERE ${lacksOwner})::int AS "withoutOwner", count(*) FILTER (WHERE ${rRun.projectId} IS NULL)::int AS "withoutProject"
       FROM ${rRun.$} LEFT JOIN ${iIdentity.$} ON ${iIdentity.teamId} = ${rRun.teamId} AND ${iIdentity.id} = ${rRun.identityId} ${signal}
       WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND ${unallocatedRun}
-      GROUP BY 1, 2, 3 ORDER BY ${RunTable.costUsd} DESC, ${IdentityTable.value} LIMIT ${limit}`,
+      GROUP BY 1, 2, 3 ORDER BY "costUsd" DESC, ${IdentityTable.value} LIMIT ${limit}`,
     db().$queryRaw<{ runs: number; usd: number }[]>`
       SELECT count(*)::int AS runs, coalesce(sum(${RunTable.costUsd}), 0)::float8 AS usd FROM ${rRun.$}
       WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND ${unallocatedRun}`,

@@ -203,7 +203,9 @@ export function literalNames(
     }
     const target = /(?:INSERT\s+INTO|UPDATE)\s+"([A-Z]\w*)"/i.exec(sql)?.[1];
     for (const r of refs) if (r.model === target) aliases.set("excluded", target);
-    return { refs, aliases, target };
+    // Result columns it names (`... AS "costUsd"`): ORDER BY reads those before any table's column.
+    const outputs = new Set([...sql.matchAll(/\bAS\s+"?([a-z_]\w*)"?/gi)].map((m) => m[1]!));
+    return { refs, aliases, target, outputs };
   };
   // A relation another statement of the file defines (a subquery `m`) is not the tree's table of that alias.
   for (const t of templates.filter((x) => !x.parent)) {
@@ -215,7 +217,19 @@ export function literalNames(
   for (const t of templates) {
     const root = top(t);
     if (!statements.has(root)) statements.set(root, statementOf(root));
-    const { refs, aliases, target } = statements.get(root)!;
+    const { refs, aliases, target, outputs } = statements.get(root)!;
+    // In a query's own ORDER BY (not a window's or an aggregate's, which read the input columns).
+    const inOrderBy = (at: number) => {
+      const head = text.slice(root.start, at);
+      const order = [...head.matchAll(/\bORDER\s+BY\b/gi)].at(-1);
+      if (!order) return false;
+      const after = head.slice(order.index);
+      if (/\b(?:SELECT|FROM|WHERE|GROUP\s+BY|HAVING|LIMIT)\b/i.test(after)) return false;
+      const depth = (part: string) => (part.match(/\(/g)?.length ?? 0) - (part.match(/\)/g)?.length ?? 0);
+      if (depth(after) < 0) return false;
+      const select = [...head.slice(0, order.index).matchAll(/\bSELECT\b/gi)].at(-1);
+      return depth(head.slice(select?.index ?? 0, order.index)) <= 0;
+    };
     const modelOf = (alias: string) => (aliases.has(alias) ? aliases.get(alias) : fileAliases.get(alias)) ?? undefined;
     const owner = (column: string) => {
       const candidates = [...new Set(refs.map((r) => r.model))].filter((m) => tables.get(m)!.has(column));
@@ -253,6 +267,7 @@ export function literalNames(
         } else {
           const column = m[12] ?? m[13]!;
           if (isDeclared(start) || /(?:\bAS\s+|::\s*)$/i.test(before)) continue;
+          if (outputs.has(column) && inOrderBy(start)) continue;
           if (m[13]) {
             if (keywords.has(column.toUpperCase()) || aliases.has(column)) continue;
             if (

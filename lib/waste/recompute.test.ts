@@ -42,7 +42,7 @@ const findingsOf = (teamId: string) =>
   >`
     SELECT ${Finding.runId}::text AS "runId", ${Finding.category}, ${Finding.wastedUsd}::float8 AS "wastedUsd", ${Finding.wastedTokens}::float8 AS "wastedTokens", ${Finding.callIds}::text[] AS "callIds",
       ${Finding.explanation}, to_char(${Finding.day}, 'YYYY-MM-DD') AS day
-    FROM ${Finding.$} WHERE ${Finding.teamId} = ${teamId}::uuid ORDER BY ${Finding.runId}, ${Finding.category}, ${Finding.wastedUsd} DESC`;
+    FROM ${Finding.$} WHERE ${Finding.teamId} = ${teamId}::uuid ORDER BY "runId", ${Finding.category}, "wastedUsd" DESC`;
 
 beforeAll(async () => {
   [team, other] = await Promise.all([createTestTeam("waste"), createTestTeam("waste-other")]);

@@ -27,7 +27,7 @@ beforeAll(async () => {
   team = await createTestTeam("waste-outcomes");
   await ingestFixtureFolder(userScope(team), "spotter/test/fixtures/transcripts");
   runs = await db().$queryRaw<{ id: string; costUsd: number }[]>`
-    SELECT ${Run.id}::text AS id, ${Run.costUsd}::float8 AS "costUsd" FROM ${Run.$} WHERE ${Run.teamId} = ${team.teamId}::uuid ORDER BY ${Run.startedAt}, ${Run.id}`;
+    SELECT ${Run.id}::text AS id, ${Run.costUsd}::float8 AS "costUsd" FROM ${Run.$} WHERE ${Run.teamId} = ${team.teamId}::uuid ORDER BY ${Run.startedAt}, id`;
 });
 
 afterAll(closeDb);
@@ -43,7 +43,7 @@ async function wasteApi(): Promise<{ totals: { wastedUsd: number; spendUsd: numb
 async function findingRows() {
   return db().$queryRaw<{ runId: string; category: string; wastedUsd: string; callIds: string; explanation: string }[]>`
     SELECT ${Finding.runId}::text AS "runId", ${Finding.category}, ${Finding.wastedUsd}::text AS "wastedUsd", ${Finding.callIds}::text AS "callIds", ${Finding.explanation}
-    FROM ${Finding.$} WHERE ${Finding.teamId} = ${team.teamId}::uuid ORDER BY ${Finding.runId}, ${Finding.category}, ${Finding.wastedUsd}, ${Finding.explanation}`;
+    FROM ${Finding.$} WHERE ${Finding.teamId} = ${team.teamId}::uuid ORDER BY "runId", ${Finding.category}, "wastedUsd", ${Finding.explanation}`;
 }
 
 describe("waste and outcomes", () => {
