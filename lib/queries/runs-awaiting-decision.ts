@@ -5,6 +5,7 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { recordColumns } from "@/lib/db/columns";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { type DateRange, dayAfter, dayStart } from "./params";
@@ -13,6 +14,7 @@ import { type RunSummary, runSummaryColumns, visibleRunsSource } from "./runs-li
 const r = table("Run", "r");
 
 const SHOWN = 50;
+const countColumns = recordColumns({ proposed: "int", undecided: "int" });
 
 export async function runsAwaitingDecision(
   scope: Scope,
@@ -24,10 +26,13 @@ export async function runsAwaitingDecision(
       AND (${r.outcome} IS NULL OR ${r.outcome} = 'PROPOSED')
     ORDER BY ${r.outcome} IS NULL, ${r.costUsd} DESC, ${r.id}
     LIMIT ${SHOWN}`;
-  const counts = db().$queryRaw<{ proposed: number; undecided: number }[]>`
+  const counts = countColumns.read(
+    db(),
+    Prisma.sql`
     SELECT count(*) FILTER (WHERE ${r.outcome} = 'PROPOSED')::int AS proposed,
       count(*) FILTER (WHERE ${r.outcome} IS NULL)::int AS undecided
-    ${visibleRunsSource(scope)} ${inRange}`;
+    ${visibleRunsSource(scope)} ${inRange}`,
+  );
   const [runs, [count]] = await Promise.all([awaiting, counts]);
   return { runs, proposed: count?.proposed ?? 0, undecided: count?.undecided ?? 0 };
 }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { recordColumns } from "@/lib/db/columns";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
@@ -128,12 +129,16 @@ export async function runsList(scope: Scope, query: RunsQuery): Promise<RunSumma
     LIMIT ${query.limit} OFFSET ${query.offset ?? 0}`;
 }
 
+const totalColumns = recordColumns({ total: "float8" });
+
 /** One page of the list and how many runs match in all (for "101-200 of 2,345"). */
 export async function runsPage(scope: Scope, query: RunsQuery): Promise<{ runs: RunSummary[]; total: number }> {
   const [runs, [count]] = await Promise.all([
     runsList(scope, query),
-    readDb().$queryRaw<{ total: number }[]>`
-      SELECT count(*)::float8 AS total ${visibleRunsSource(scope)} ${inRange(query)} ${runFilters(query)}`,
+    totalColumns.read(
+      readDb(),
+      Prisma.sql`SELECT count(*)::float8 AS total ${visibleRunsSource(scope)} ${inRange(query)} ${runFilters(query)}`,
+    ),
   ]);
   return { runs, total: count?.total ?? 0 };
 }

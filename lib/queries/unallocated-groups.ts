@@ -8,11 +8,11 @@
 import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { recordColumns } from "@/lib/db/columns";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 const IdentityTable = table("Identity");
-const RunTable = table("Run");
 const iIdentity = table("Identity", "i");
 const rRun = table("Run", "r");
 const sRunOwnerShare = table("RunOwnerShare", "s");
@@ -44,6 +44,8 @@ const signal = Prisma.sql`
   CROSS JOIN LATERAL (SELECT CASE f.field WHEN 'identity' THEN ${iIdentity.value} WHEN 'repository' THEN ${rRun.repository} WHEN 'cwd' THEN ${rRun.cwd} ELSE ${rRun.source} END AS value,
     CASE WHEN f.field = 'identity' THEN ${iIdentity.kind} END AS detail) g`;
 
+const totalColumns = recordColumns({ runs: "int", usd: "float8" });
+
 export async function unallocatedGroups(
   scope: Scope,
   limit = 200,
@@ -56,9 +58,12 @@ export async function unallocatedGroups(
       FROM ${rRun.$} LEFT JOIN ${iIdentity.$} ON ${iIdentity.teamId} = ${rRun.teamId} AND ${iIdentity.id} = ${rRun.identityId} ${signal}
       WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND ${unallocatedRun}
       GROUP BY 1, 2, 3 ORDER BY "costUsd" DESC, ${IdentityTable.value} LIMIT ${limit}`,
-    db().$queryRaw<{ runs: number; usd: number }[]>`
-      SELECT count(*)::int AS runs, coalesce(sum(${RunTable.costUsd}), 0)::float8 AS usd FROM ${rRun.$}
-      WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND ${unallocatedRun}`,
+    totalColumns.read(
+      db(),
+      Prisma.sql`
+        SELECT count(*)::int AS runs, coalesce(sum(${rRun.costUsd}), 0)::float8 AS usd FROM ${rRun.$}
+        WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND ${unallocatedRun}`,
+    ),
   ]);
   return { groups, totalRuns: totals!.runs, totalUsd: totals!.usd };
 }
