@@ -8,10 +8,15 @@
 import { type BulkConnection, bulkTransaction } from "@/lib/db/bulk";
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
+import { table } from "@/lib/db/tables";
 import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import type { PriceOverride } from "@/lib/pricing/price-book";
 import { loadRunCalls } from "@/lib/waste/load-runs";
 import { measureRunPackage } from "./measure";
+
+const RunContextPackageTable = table("RunContextPackage");
+const RunTable = table("Run");
+const r = table("Run", "r");
 
 /** Runs read and written at a time: bounds memory whatever the number of runs. */
 const RUNS_PER_BATCH = 25;
@@ -28,8 +33,8 @@ export async function recomputeRunPackages(teamId: string, allRunIds: readonly s
       await bulk.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`context-package:${teamId}`}))`;
       const runIds = (
         await bulk.$queryRaw<{ id: string }[]>`
-          SELECT r.id::text FROM "Run" r
-          WHERE r."teamId" = ${teamId}::uuid AND r.id = ANY(${[...allRunIds]}::uuid[]) AND r."callsRemovedBefore" IS NULL`
+          SELECT ${r.id}::text FROM ${r.$}
+          WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = ANY(${[...allRunIds]}::uuid[]) AND ${r.callsRemovedBefore} IS NULL`
       ).map((row) => row.id);
       const overrides = await loadPriceOverrides(tx, teamId);
       for (let start = 0; start < runIds.length; start += RUNS_PER_BATCH) {
@@ -44,7 +49,7 @@ export async function recomputeRunPackages(teamId: string, allRunIds: readonly s
 export async function recomputeTeamPackages(teamId: string): Promise<{ runs: number }> {
   const runs = await db().$queryRaw<
     { id: string }[]
-  >`SELECT id::text FROM "Run" WHERE "teamId" = ${teamId}::uuid ORDER BY "startedAt", id`;
+  >`SELECT ${RunTable.id}::text FROM ${RunTable.$} WHERE ${RunTable.teamId} = ${teamId}::uuid ORDER BY ${RunTable.startedAt}, ${RunTable.id}`;
   for (let start = 0; start < runs.length; start += RUNS_PER_BATCH * 8) {
     await recomputeRunPackages(
       teamId,
@@ -73,11 +78,11 @@ async function recomputeBatch(
       files: measured.instructionFiles,
     };
   });
-  await tx.$executeRaw`DELETE FROM "RunContextPackage" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${ids}::uuid[])`;
+  await tx.$executeRaw`DELETE FROM ${RunContextPackageTable.$} WHERE ${RunContextPackageTable.teamId} = ${teamId}::uuid AND ${RunContextPackageTable.runId} = ANY(${ids}::uuid[])`;
   // The run's start day comes from Run itself; a run deleted meanwhile gets no row.
   await tx.$executeRaw`
-    INSERT INTO "RunContextPackage" ("teamId", "runId", day, "firstCallId", "packageTokens", "callsCarried", "packageCostUsd", tools, "instructionFiles")
-    SELECT ${teamId}::uuid, p.run, (r."startedAt" AT TIME ZONE 'UTC')::date, p.first, p.tokens, p.carried, p.usd, p.tools, p.files
+    INSERT INTO ${RunContextPackageTable.$} (${RunContextPackageTable.teamId}, ${RunContextPackageTable.runId}, ${RunContextPackageTable.day}, ${RunContextPackageTable.firstCallId}, ${RunContextPackageTable.packageTokens}, ${RunContextPackageTable.callsCarried}, ${RunContextPackageTable.packageCostUsd}, ${RunContextPackageTable.tools}, ${RunContextPackageTable.instructionFiles})
+    SELECT ${teamId}::uuid, p.run, (${r.startedAt} AT TIME ZONE 'UTC')::date, p.first, p.tokens, p.carried, p.usd, p.tools, p.files
     FROM ${jsonRows(rows, "p(run uuid, first bigint, tokens int, carried int, usd numeric, tools jsonb, files jsonb)")}
-    JOIN "Run" r ON r."teamId" = ${teamId}::uuid AND r.id = p.run`;
+    JOIN ${r.$} ON ${r.teamId} = ${teamId}::uuid AND ${r.id} = p.run`;
 }

@@ -11,11 +11,17 @@ import { POST as postFiles } from "@/app/api/v1/ingest/files/route";
 import { GET as getWaste } from "@/app/api/v1/waste/route";
 import { findTraceFiles } from "@/lib/analyze/trace-files";
 import { closeDb, db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { fixturesRoot, wholeRange } from "@/lib/testing/ingest-fixtures";
 import { afterCommitSettled } from "./after-commit-queue";
 import { fileFrame } from "./file-frames";
 import { ingestFiles } from "./ingest-files";
+
+const RunContextPackage = table("RunContextPackage");
+const RunCostAnatomy = table("RunCostAnatomy");
+const f = table("Finding", "f");
+const r = table("Run", "r");
 
 let queued: TestTeam;
 let awaited: TestTeam;
@@ -36,13 +42,13 @@ afterAll(closeDb);
 /** What the after-commit work stored for a team, by run (its session id) so two teams compare. */
 const stored = async (teamId: string) => ({
   findings: await db().$queryRaw<unknown[]>`
-    SELECT r."externalId", f.category, f."wastedUsd"::text, f."wastedTokens"::text, f.explanation
-    FROM "Finding" f JOIN "Run" r ON r.id = f."runId"
-    WHERE f."teamId" = ${teamId}::uuid ORDER BY 1, 2, 3, 5`,
+    SELECT ${r.externalId}, ${f.category}, ${f.wastedUsd}::text, ${f.wastedTokens}::text, ${f.explanation}
+    FROM ${f.$} JOIN ${r.$} ON ${r.id} = ${f.runId}
+    WHERE ${f.teamId} = ${teamId}::uuid ORDER BY 1, 2, 3, 5`,
   anatomies: await db().$queryRaw<{ runs: number }[]>`
-    SELECT count(*)::int AS runs FROM "RunCostAnatomy" WHERE "teamId" = ${teamId}::uuid`,
+    SELECT count(*)::int AS runs FROM ${RunCostAnatomy.$} WHERE ${RunCostAnatomy.teamId} = ${teamId}::uuid`,
   packages: await db().$queryRaw<{ runs: number }[]>`
-    SELECT count(*)::int AS runs FROM "RunContextPackage" WHERE "teamId" = ${teamId}::uuid`,
+    SELECT count(*)::int AS runs FROM ${RunContextPackage.$} WHERE ${RunContextPackage.teamId} = ${teamId}::uuid`,
 });
 
 const waste = async (team: TestTeam) => {
