@@ -59,7 +59,7 @@ export type StoredCall = RowOf<typeof storedCallColumns>;
 const identityColumns = storedCallColumns.pick("source", "callKey");
 export type CallIdentity = RowOf<typeof identityColumns>;
 
-/** The stored copies of these calls, locked until the transaction ends. */
+/** The stored copies of these calls, locked until the transaction ends (found through CallKey). */
 export async function lockStoredCalls(
   bulk: BulkConnection,
   teamId: string,
@@ -70,9 +70,10 @@ export async function lockStoredCalls(
     bulk,
     Prisma.sql`
     SELECT ${storedCallColumns.select("c")}
-    FROM "Call" c JOIN ${await bulk.stage(identityColumns, identities, "k")} ON c.source = k.source AND c."callKey" = k."callKey"
-    WHERE c."teamId" = ${teamId}::uuid
-    FOR UPDATE OF c`,
+    FROM ${await bulk.stage(identityColumns, identities, "s")}
+    JOIN "CallKey" k ON k."teamId" = ${teamId}::uuid AND k.source = s.source AND k."callKey" = s."callKey"
+    JOIN "Call" c ON c."teamId" = ${teamId}::uuid AND c.id = k."callId" AND c.timestamp = k.timestamp
+    FOR UPDATE OF k, c`,
   );
 }
 
@@ -94,7 +95,13 @@ export async function storedMainThreadMessageIds(
   return rows.flatMap((row) => (row.messageId === null ? [] : [row.messageId]));
 }
 
-/** Inserts new calls and replaces stored copies (same identity) by these: staged with COPY, merged in one statement. */
+/**
+ * Inserts new calls and replaces stored copies (same identity) by these, staged with COPY. A
+ * replaced copy is updated where it is stored, and moves to its new month's partition when its
+ * time changes (an UPDATE moves a row between partitions; INSERT ... ON CONFLICT cannot, and has
+ * no unique key across partitions to conflict on); its key follows. A new call gets its id with
+ * its key, so a call is inserted only when its identity was not stored.
+ */
 export async function upsertCalls(
   bulk: BulkConnection,
   teamId: string,
@@ -102,16 +109,32 @@ export async function upsertCalls(
   rows: CallRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const staged = await bulk.stage(callColumns, rows, "t");
   await bulk.$executeRaw`
-    INSERT INTO "Call" ("teamId", ${callColumns.names()}, "batchId")
-    SELECT ${teamId}::uuid, t.*, ${batchId}::uuid FROM ${await bulk.stage(callColumns, rows, "t")}
-    ON CONFLICT ("teamId", source, "callKey") DO UPDATE SET
-      timestamp = excluded.timestamp, model = excluded.model, "messageId" = coalesce("Call"."messageId", excluded."messageId"),
-      "uncachedInput" = excluded."uncachedInput", "cacheRead" = excluded."cacheRead", "cacheWrite5m" = excluded."cacheWrite5m",
-      "cacheWrite1h" = excluded."cacheWrite1h", output = excluded.output, reasoning = excluded.reasoning,
-      "contextTokens" = excluded."contextTokens", "costUsd" = excluded."costUsd", priced = excluded.priced,
-      "priceRule" = excluded."priceRule", "priceTier" = excluded."priceTier", "stopReason" = excluded."stopReason",
-      speed = excluded.speed, "batchId" = excluded."batchId"`;
+    WITH replaced AS (
+      UPDATE "Call" c SET
+        timestamp = t.timestamp, model = t.model, "messageId" = coalesce(c."messageId", t."messageId"),
+        "uncachedInput" = t."uncachedInput", "cacheRead" = t."cacheRead", "cacheWrite5m" = t."cacheWrite5m",
+        "cacheWrite1h" = t."cacheWrite1h", output = t.output, reasoning = t.reasoning,
+        "contextTokens" = t."contextTokens", "costUsd" = t."costUsd", priced = t.priced,
+        "priceRule" = t."priceRule", "priceTier" = t."priceTier", "stopReason" = t."stopReason",
+        speed = t.speed, "batchId" = ${batchId}::uuid
+      FROM ${staged} JOIN "CallKey" k ON k."teamId" = ${teamId}::uuid AND k.source = t.source AND k."callKey" = t."callKey"
+      WHERE c."teamId" = ${teamId}::uuid AND c.id = k."callId" AND c.timestamp = k.timestamp
+      RETURNING c.source, c."callKey", c.timestamp
+    )
+    UPDATE "CallKey" k SET timestamp = r.timestamp FROM replaced r
+    WHERE k."teamId" = ${teamId}::uuid AND k.source = r.source AND k."callKey" = r."callKey" AND k.timestamp <> r.timestamp`;
+  await bulk.$executeRaw`
+    WITH keys AS (
+      INSERT INTO "CallKey" ("teamId", source, "callKey", "callId", timestamp)
+      SELECT ${teamId}::uuid, t.source, t."callKey", nextval(pg_get_serial_sequence('"Call"', 'id')), t.timestamp FROM ${staged}
+      ON CONFLICT ("teamId", source, "callKey") DO NOTHING
+      RETURNING source, "callKey", "callId"
+    )
+    INSERT INTO "Call" ("teamId", id, ${callColumns.names()}, "batchId")
+    SELECT ${teamId}::uuid, k."callId", t.*, ${batchId}::uuid
+    FROM ${staged} JOIN keys k ON k.source = t.source AND k."callKey" = t."callKey"`;
 }
 
 const learnedColumns = tableColumns<CallModel>()({ id: "bigint", messageId: "text", isSidechain: "boolean" });
@@ -140,10 +163,21 @@ export async function deleteSidechainCopies(
   return storedCallColumns.read(
     tx,
     Prisma.sql`
-    DELETE FROM "Call" c
-    WHERE c."teamId" = ${teamId}::uuid AND c.source = 'claude-code' AND c."isSidechain"
-      AND (c."messageId" = ANY(${mainMessageIds}::text[]) OR c."callKey" = ANY(${replayKeys}::text[]))
-    RETURNING ${storedCallColumns.select("c")}`,
+    WITH doomed AS (
+      SELECT c.id, c.timestamp FROM "Call" c
+      WHERE c."teamId" = ${teamId}::uuid AND c."messageId" = ANY(${mainMessageIds}::text[])
+      UNION
+      SELECT k."callId", k.timestamp FROM "CallKey" k
+      WHERE k."teamId" = ${teamId}::uuid AND k.source = 'claude-code' AND k."callKey" = ANY(${replayKeys}::text[])
+    ), gone AS (
+      DELETE FROM "Call" c USING doomed d
+      WHERE c."teamId" = ${teamId}::uuid AND c.id = d.id AND c.timestamp = d.timestamp AND c.source = 'claude-code' AND c."isSidechain"
+      RETURNING c.*
+    ), keys AS (
+      DELETE FROM "CallKey" k USING gone g
+      WHERE k."teamId" = ${teamId}::uuid AND k.source = g.source AND k."callKey" = g."callKey"
+    )
+    SELECT ${storedCallColumns.select("g")} FROM gone g`,
   );
 }
 

@@ -5,6 +5,7 @@
 
 import type { BulkConnection } from "@/lib/db/bulk";
 import { type RowOf, type SqlClient, tableInput } from "@/lib/db/columns";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { ToolCallModel } from "@/lib/generated/prisma/models/ToolCall";
 import { type RetractedCall, retractedCallColumns } from "./calls";
 
@@ -31,33 +32,55 @@ export const toolCallInputColumns = tableInput<ToolCallModel, { callSource: stri
 export type ToolCallInput = RowOf<typeof toolCallInputColumns>;
 
 /**
- * Uses and results, staged with COPY and merged in one statement. A result whose use is stored
- * fills in that row; rows that would not change are not rewritten, so a re-import writes nothing
- * (except, once, the output text of a result stored before the text was kept).
+ * Uses and results, staged with COPY and merged in two statements: stored rows (found through
+ * ToolCallKey) are updated where they are stored, moving to another month's partition when a use
+ * arrives after its result and takes over its time; new ones get their id with their key. A result
+ * whose use is stored fills in that row; rows that would not change are not rewritten, so a
+ * re-import writes nothing (except, once, the output text of a result stored before the text was kept).
  */
 export async function upsertToolCalls(bulk: BulkConnection, teamId: string, rows: ToolCallInput[]): Promise<void> {
   if (rows.length === 0) return;
-  await bulk.$executeRaw`
-    INSERT INTO "ToolCall" ("teamId", "runId", "callId", "toolUseId", name, "inputBytes", summary, timestamp, "outputBytes", "outputTokens", "outputHash", "outputText", "isError", "resultAt")
-    SELECT ${teamId}::uuid, u."runId", c.id, u."toolUseId", coalesce(u.name, ''), coalesce(u."inputBytes", 0), u.summary, u.timestamp,
-      u."outputBytes", u."outputTokens", u."outputHash", u."outputText", coalesce(u."isError", false), u."resultAt"
+  // Each row as it would be inserted: no name means no use here (the stored use stays).
+  const incoming = Prisma.sql`
+    SELECT u."runId", k."callId", u."toolUseId", coalesce(u.name, '') AS name, coalesce(u."inputBytes", 0) AS "inputBytes",
+      u.summary, u.timestamp, u."outputBytes", u."outputTokens", u."outputHash", u."outputText",
+      coalesce(u."isError", false) AS "isError", u."resultAt"
     FROM ${await bulk.stage(toolCallInputColumns, rows, "u")}
-    LEFT JOIN "Call" c ON c."teamId" = ${teamId}::uuid AND c.source = u."callSource" AND c."callKey" = u."callKey"
-    ON CONFLICT ("teamId", "runId", "toolUseId") DO UPDATE SET
-      "callId" = coalesce(excluded."callId", "ToolCall"."callId"),
-      name = CASE WHEN excluded.name = '' THEN "ToolCall".name ELSE excluded.name END,
-      "inputBytes" = CASE WHEN excluded.name = '' THEN "ToolCall"."inputBytes" ELSE excluded."inputBytes" END,
-      summary = CASE WHEN excluded.name = '' THEN "ToolCall".summary ELSE excluded.summary END,
-      timestamp = CASE WHEN excluded.name = '' THEN "ToolCall".timestamp ELSE excluded.timestamp END,
-      "outputBytes" = coalesce(excluded."outputBytes", "ToolCall"."outputBytes"),
-      "outputTokens" = coalesce(excluded."outputTokens", "ToolCall"."outputTokens"),
-      "outputHash" = coalesce(excluded."outputHash", "ToolCall"."outputHash"),
-      "outputText" = coalesce(excluded."outputText", "ToolCall"."outputText"),
-      "isError" = CASE WHEN excluded."outputHash" IS NULL THEN "ToolCall"."isError" ELSE excluded."isError" END,
-      "resultAt" = coalesce(excluded."resultAt", "ToolCall"."resultAt")
-    WHERE (excluded.name <> '' AND (excluded.name, excluded."inputBytes", excluded.summary, excluded."callId") IS DISTINCT FROM ("ToolCall".name, "ToolCall"."inputBytes", "ToolCall".summary, "ToolCall"."callId"))
-      OR (excluded."outputHash" IS NOT NULL AND (excluded."outputHash", excluded."isError", excluded."outputBytes") IS DISTINCT FROM ("ToolCall"."outputHash", "ToolCall"."isError", "ToolCall"."outputBytes"))
-      OR (excluded."outputText" IS NOT NULL AND "ToolCall"."outputText" IS NULL)`;
+    LEFT JOIN "CallKey" k ON k."teamId" = ${teamId}::uuid AND k.source = u."callSource" AND k."callKey" = u."callKey"`;
+  await bulk.$executeRaw`
+    WITH x AS (${incoming}), changed AS (
+      UPDATE "ToolCall" t SET
+        "callId" = coalesce(x."callId", t."callId"),
+        name = CASE WHEN x.name = '' THEN t.name ELSE x.name END,
+        "inputBytes" = CASE WHEN x.name = '' THEN t."inputBytes" ELSE x."inputBytes" END,
+        summary = CASE WHEN x.name = '' THEN t.summary ELSE x.summary END,
+        timestamp = CASE WHEN x.name = '' THEN t.timestamp ELSE x.timestamp END,
+        "outputBytes" = coalesce(x."outputBytes", t."outputBytes"),
+        "outputTokens" = coalesce(x."outputTokens", t."outputTokens"),
+        "outputHash" = coalesce(x."outputHash", t."outputHash"),
+        "outputText" = coalesce(x."outputText", t."outputText"),
+        "isError" = CASE WHEN x."outputHash" IS NULL THEN t."isError" ELSE x."isError" END,
+        "resultAt" = coalesce(x."resultAt", t."resultAt")
+      FROM x JOIN "ToolCallKey" k ON k."teamId" = ${teamId}::uuid AND k."runId" = x."runId" AND k."toolUseId" = x."toolUseId"
+      WHERE t."teamId" = ${teamId}::uuid AND t.id = k."toolCallId" AND t.timestamp = k.timestamp
+        AND ((x.name <> '' AND (x.name, x."inputBytes", x.summary, x."callId") IS DISTINCT FROM (t.name, t."inputBytes", t.summary, t."callId"))
+          OR (x."outputHash" IS NOT NULL AND (x."outputHash", x."isError", x."outputBytes") IS DISTINCT FROM (t."outputHash", t."isError", t."outputBytes"))
+          OR (x."outputText" IS NOT NULL AND t."outputText" IS NULL))
+      RETURNING t."runId", t."toolUseId", t.timestamp
+    )
+    UPDATE "ToolCallKey" k SET timestamp = c.timestamp FROM changed c
+    WHERE k."teamId" = ${teamId}::uuid AND k."runId" = c."runId" AND k."toolUseId" = c."toolUseId" AND k.timestamp <> c.timestamp`;
+  await bulk.$executeRaw`
+    WITH x AS (${incoming}), keys AS (
+      INSERT INTO "ToolCallKey" ("teamId", "runId", "toolUseId", "toolCallId", timestamp)
+      SELECT ${teamId}::uuid, x."runId", x."toolUseId", nextval(pg_get_serial_sequence('"ToolCall"', 'id')), x.timestamp FROM x
+      ON CONFLICT ("teamId", "runId", "toolUseId") DO NOTHING
+      RETURNING "runId", "toolUseId", "toolCallId"
+    )
+    INSERT INTO "ToolCall" ("teamId", id, "runId", "callId", "toolUseId", name, "inputBytes", summary, timestamp, "outputBytes", "outputTokens", "outputHash", "outputText", "isError", "resultAt")
+    SELECT ${teamId}::uuid, k."toolCallId", x."runId", x."callId", x."toolUseId", x.name, x."inputBytes", x.summary, x.timestamp,
+      x."outputBytes", x."outputTokens", x."outputHash", x."outputText", x."isError", x."resultAt"
+    FROM x JOIN keys k ON k."runId" = x."runId" AND k."toolUseId" = x."toolUseId"`;
 }
 
 /**
@@ -77,5 +100,9 @@ export async function moveToolCallsOfRetractedCopies(
     JOIN "Call" m ON m."teamId" = ${teamId}::uuid AND m.source = 'claude-code' AND m."messageId" = g."messageId" AND NOT m."isSidechain"
     WHERE t."teamId" = ${teamId}::uuid AND t."callId" = g.id AND t."runId" = m."runId"`;
   await tx.$executeRaw`
-    DELETE FROM "ToolCall" WHERE "teamId" = ${teamId}::uuid AND "callId" = ANY(${retracted.map((row) => row.id)}::bigint[])`;
+    WITH gone AS (
+      DELETE FROM "ToolCall" t WHERE t."teamId" = ${teamId}::uuid AND t."callId" = ANY(${retracted.map((row) => row.id)}::bigint[])
+      RETURNING t."runId", t."toolUseId"
+    )
+    DELETE FROM "ToolCallKey" k USING gone g WHERE k."teamId" = ${teamId}::uuid AND k."runId" = g."runId" AND k."toolUseId" = g."toolUseId"`;
 }
