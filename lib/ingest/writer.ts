@@ -313,6 +313,8 @@ export class IngestWriter {
         return;
       }
       case "toolResult":
+        // Past the limit its use is gone or not stored: nothing to attach it to.
+        if (this.retainedFrom !== null && event.timestamp !== null && event.timestamp < this.retainedFrom) return;
         this.pendingResults.push(event);
         return;
       case "session": {
