@@ -1,6 +1,8 @@
 /**
  * Raw-call retention: a team that keeps raw calls N days (Team.rawCallRetentionDays) loses its Call
- * and ToolCall rows from before the UTC day N days ago, in bounded batches, while everything the
+ * and ToolCall rows from before the UTC day N days ago, with their keys (CallKey, ToolCallKey): a
+ * month no team keeps any more by dropping its partitions (lib/db/partitions.ts), the rest in
+ * bounded batches; the same hourly job makes the months ahead. Everything the
  * pages count stays: run totals, the RunDaySpend and DailySpend rollups, findings and outcomes are
  * not touched, and a run that lost calls says so (Run.callsRemovedBefore). Calls older than the
  * limit that arrive later are not stored (the writer counts them as duplicates): their days are
