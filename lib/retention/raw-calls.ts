@@ -193,7 +193,7 @@ async function deleteMonthKeys(
 export async function applyRetentionForAllTeams(
   now = new Date(),
 ): Promise<{ teams: number; calls: number; droppedMonths: string[] }> {
-  await db().$transaction((tx) => ensureMonthPartitions(tx, monthsAhead(now)));
+  await db().$transaction((tx) => ensureMonthPartitions(tx, monthsAhead(now)), { timeout: 120_000, maxWait: 120_000 });
   const droppedMonths = await dropExpiredPartitions(now);
   const teams = await db().team.findMany({ where: { rawCallRetentionDays: { not: null } }, select: { id: true } });
   let calls = 0;
