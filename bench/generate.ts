@@ -56,7 +56,9 @@ export async function dropCallIndexes(client: pg.Client): Promise<string[]> {
 }
 
 export async function restoreIndexes(client: pg.Client, definitions: string[]): Promise<void> {
-  for (const definition of definitions) await client.query(definition);
+  // pg_indexes defines a partitioned table's index ON ONLY the parent: built that way, no
+  // partition would get it.
+  for (const definition of definitions) await client.query(definition.replace(" ON ONLY ", " ON "));
   if (definitions.length > 0) log("call indexes rebuilt");
 }
 
