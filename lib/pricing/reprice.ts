@@ -124,7 +124,14 @@ export async function repriceCalls(
               price.tier === call.priceTier
             )
               continue;
-            prices.push({ id: call.id, costUsd, priced: price.priced, priceRule: price.rule, priceTier: price.tier });
+            prices.push({
+              id: call.id,
+              timestamp: call.timestamp,
+              costUsd,
+              priced: price.priced,
+              priceRule: price.rule,
+              priceTier: price.tier,
+            });
             const day = dayOf(call.timestamp);
             const key = `${call.runId}\u0000${day}\u0000${call.model}`;
             const change = changes.get(key) ?? { runId: call.runId, day, model: call.model, costUsd: "0", units: 0n };

@@ -242,7 +242,8 @@ export async function callsToPrice(
   );
 }
 
-const newPriceColumns = callPriceColumns.pick("id", "costUsd", "priced", "priceRule", "priceTier");
+/** With the call's time: the update then reads one month's partition for each call. */
+const newPriceColumns = callPriceColumns.pick("id", "timestamp", "costUsd", "priced", "priceRule", "priceTier");
 export type NewCallPrice = RowOf<typeof newPriceColumns>;
 
 /** Stores new prices of calls (their rollups are the caller's: lib/rollups/spend.ts). */
@@ -251,5 +252,5 @@ export async function setCallPrices(tx: SqlClient, teamId: string, prices: NewCa
   await tx.$executeRaw`
     UPDATE "Call" c SET "costUsd" = p."costUsd", priced = p.priced, "priceRule" = p."priceRule", "priceTier" = p."priceTier"
     FROM ${newPriceColumns.from(prices, "p")}
-    WHERE c."teamId" = ${teamId}::uuid AND c.id = p.id`;
+    WHERE c."teamId" = ${teamId}::uuid AND c.id = p.id AND c.timestamp = p.timestamp`;
 }
