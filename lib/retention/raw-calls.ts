@@ -20,7 +20,17 @@ import {
   partitionedMonths,
   partitionName,
 } from "@/lib/db/partitions";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
+
+const RunTable = table("Run");
+const c = table("Call", "c");
+const dCallKey = table("CallKey", "d");
+const dToolCallKey = table("ToolCallKey", "d");
+const kCallKey = table("CallKey", "k");
+const kToolCallKey = table("ToolCallKey", "k");
+const r = table("Run", "r");
+const t = table("ToolCall", "t");
 
 /** Calls deleted per transaction: bounds lock time and WAL per step whatever the backlog. */
 const CALLS_PER_BATCH = 5_000;
@@ -84,9 +94,9 @@ export async function applyRawCallRetention(
       async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
         const doomed = await tx.$queryRaw<{ id: bigint; runId: string; timestamp: Date }[]>`
-          SELECT c.id, c."runId"::text AS "runId", c.timestamp FROM "Call" c
-          WHERE c."teamId" = ${teamId}::uuid AND c.timestamp < ${cutoff}
-          ORDER BY c.timestamp LIMIT ${callsPerBatch}`;
+          SELECT ${c.id}, ${c.runId}::text AS "runId", ${c.timestamp} FROM ${c.$}
+          WHERE ${c.teamId} = ${teamId}::uuid AND ${c.timestamp} < ${cutoff}
+          ORDER BY ${c.timestamp} LIMIT ${callsPerBatch}`;
         if (doomed.length === 0) return { calls: 0, toolCalls: 0 };
         const runIds = [...new Set(doomed.map((call) => call.runId))];
         const ids = doomed.map((call) => call.id.toString());
@@ -95,23 +105,23 @@ export async function applyRawCallRetention(
         // go with their rows (CallKey, ToolCallKey: the identities across partitions).
         const tools = await tx.$executeRaw`
           WITH gone AS (
-            DELETE FROM "ToolCall" t
-            WHERE t."teamId" = ${teamId}::uuid AND t."runId" = ANY(${runIds}::uuid[]) AND t.timestamp < ${cutoff}
-            RETURNING t."runId", t."toolUseId"
+            DELETE FROM ${t.$}
+            WHERE ${t.teamId} = ${teamId}::uuid AND ${t.runId} = ANY(${runIds}::uuid[]) AND ${t.timestamp} < ${cutoff}
+            RETURNING ${t.runId}, ${t.toolUseId}
           )
-          DELETE FROM "ToolCallKey" k USING gone g
-          WHERE k."teamId" = ${teamId}::uuid AND k."runId" = g."runId" AND k."toolUseId" = g."toolUseId"`;
+          DELETE FROM ${kToolCallKey.$} USING gone g
+          WHERE ${kToolCallKey.teamId} = ${teamId}::uuid AND ${kToolCallKey.runId} = g."runId" AND ${kToolCallKey.toolUseId} = g."toolUseId"`;
         const deleted = await tx.$executeRaw`
           WITH gone AS (
-            DELETE FROM "Call" c USING unnest(${ids}::bigint[], ${times.map((time) => time.toISOString())}::timestamptz[]) AS d(id, timestamp)
-            WHERE c."teamId" = ${teamId}::uuid AND c.id = d.id AND c.timestamp = d.timestamp
-            RETURNING c.source, c."callKey"
+            DELETE FROM ${c.$} USING unnest(${ids}::bigint[], ${times.map((time) => time.toISOString())}::timestamptz[]) AS d(id, timestamp)
+            WHERE ${c.teamId} = ${teamId}::uuid AND ${c.id} = d.id AND ${c.timestamp} = d.timestamp
+            RETURNING ${c.source}, ${c.callKey}
           )
-          DELETE FROM "CallKey" k USING gone g
-          WHERE k."teamId" = ${teamId}::uuid AND k.source = g.source AND k."callKey" = g."callKey"`;
+          DELETE FROM ${kCallKey.$} USING gone g
+          WHERE ${kCallKey.teamId} = ${teamId}::uuid AND ${kCallKey.source} = g.source AND ${kCallKey.callKey} = g."callKey"`;
         await tx.$executeRaw`
-          UPDATE "Run" r SET "callsRemovedBefore" = greatest(coalesce(r."callsRemovedBefore", ${cutoff}), ${cutoff})
-          WHERE r."teamId" = ${teamId}::uuid AND r.id = ANY(${runIds}::uuid[])`;
+          UPDATE ${r.$} SET ${RunTable.callsRemovedBefore} = greatest(coalesce(${r.callsRemovedBefore}, ${cutoff}), ${cutoff})
+          WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = ANY(${runIds}::uuid[])`;
         return { calls: deleted, toolCalls: tools };
       },
       { timeout: 120_000, maxWait: 120_000 },
@@ -147,9 +157,9 @@ export async function dropExpiredPartitions(now = new Date(), keysPerBatch = KEY
     const until = monthStart(month, 1);
     for (const { teamId, cutoff } of cutoffs) {
       await db().$executeRaw`
-        UPDATE "Run" r SET "callsRemovedBefore" = greatest(coalesce(r."callsRemovedBefore", ${cutoff}), ${cutoff})
-        WHERE r."teamId" = ${teamId}::uuid AND r.id IN (
-          SELECT c."runId" FROM "Call" c WHERE c."teamId" = ${teamId}::uuid AND c.timestamp >= ${from} AND c.timestamp < ${until})`;
+        UPDATE ${r.$} SET ${RunTable.callsRemovedBefore} = greatest(coalesce(${r.callsRemovedBefore}, ${cutoff}), ${cutoff})
+        WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} IN (
+          SELECT ${c.runId} FROM ${c.$} WHERE ${c.teamId} = ${teamId}::uuid AND ${c.timestamp} >= ${from} AND ${c.timestamp} < ${until})`;
       while ((await deleteMonthKeys(db(), teamId, from, until, keysPerBatch)) === keysPerBatch);
     }
     await db().$transaction(
@@ -176,13 +186,13 @@ async function deleteMonthKeys(
 ): Promise<number> {
   const bound = limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`;
   const calls = await client.$executeRaw`
-    DELETE FROM "CallKey" k WHERE k."teamId" = ${teamId}::uuid AND (k.source, k."callKey") IN (
-      SELECT d.source, d."callKey" FROM "CallKey" d
-      WHERE d."teamId" = ${teamId}::uuid AND d.timestamp >= ${from} AND d.timestamp < ${until} ${bound})`;
+    DELETE FROM ${kCallKey.$} WHERE ${kCallKey.teamId} = ${teamId}::uuid AND (${kCallKey.source}, ${kCallKey.callKey}) IN (
+      SELECT ${dCallKey.source}, ${dCallKey.callKey} FROM ${dCallKey.$}
+      WHERE ${dCallKey.teamId} = ${teamId}::uuid AND ${dCallKey.timestamp} >= ${from} AND ${dCallKey.timestamp} < ${until} ${bound})`;
   const tools = await client.$executeRaw`
-    DELETE FROM "ToolCallKey" k WHERE k."teamId" = ${teamId}::uuid AND (k."runId", k."toolUseId") IN (
-      SELECT d."runId", d."toolUseId" FROM "ToolCallKey" d
-      WHERE d."teamId" = ${teamId}::uuid AND d.timestamp >= ${from} AND d.timestamp < ${until} ${bound})`;
+    DELETE FROM ${kToolCallKey.$} WHERE ${kToolCallKey.teamId} = ${teamId}::uuid AND (${kToolCallKey.runId}, ${kToolCallKey.toolUseId}) IN (
+      SELECT ${dToolCallKey.runId}, ${dToolCallKey.toolUseId} FROM ${dToolCallKey.$}
+      WHERE ${dToolCallKey.teamId} = ${teamId}::uuid AND ${dToolCallKey.timestamp} >= ${from} AND ${dToolCallKey.timestamp} < ${until} ${bound})`;
   return Math.max(calls, tools);
 }
 

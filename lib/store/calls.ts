@@ -7,8 +7,15 @@
 
 import type { BulkConnection } from "@/lib/db/bulk";
 import { type RowOf, recordColumns, type SqlClient, tableColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { CallModel } from "@/lib/generated/prisma/models/Call";
+
+const CallKeyTable = table("CallKey");
+const k = table("CallKey", "k");
+
+const CallTable = table("Call");
+const c = table("Call", "c");
 
 /** A call as written: every column but the team and batch, which the statement adds. */
 export const callColumns = tableColumns<CallModel>()({
@@ -71,8 +78,8 @@ export async function lockStoredCalls(
     Prisma.sql`
     SELECT ${storedCallColumns.select("c")}
     FROM ${await bulk.stage(identityColumns, identities, "s")}
-    JOIN "CallKey" k ON k."teamId" = ${teamId}::uuid AND k.source = s.source AND k."callKey" = s."callKey"
-    JOIN "Call" c ON c."teamId" = ${teamId}::uuid AND c.id = k."callId" AND c.timestamp = k.timestamp
+    JOIN ${k.$} ON ${k.teamId} = ${teamId}::uuid AND ${k.source} = s.source AND ${k.callKey} = s."callKey"
+    JOIN ${c.$} ON ${c.teamId} = ${teamId}::uuid AND ${c.id} = ${k.callId} AND ${c.timestamp} = ${k.timestamp}
     FOR UPDATE OF k, c`,
   );
 }
@@ -89,8 +96,8 @@ export async function storedMainThreadMessageIds(
   const rows = await messageIdColumns.read(
     tx,
     Prisma.sql`
-    SELECT DISTINCT ${messageIdColumns.select("c")} FROM "Call" c
-    WHERE c."teamId" = ${teamId}::uuid AND c.source = 'claude-code' AND NOT c."isSidechain" AND c."messageId" = ANY(${messageIds}::text[])`,
+    SELECT DISTINCT ${messageIdColumns.select("c")} FROM ${c.$}
+    WHERE ${c.teamId} = ${teamId}::uuid AND ${c.source} = 'claude-code' AND NOT ${c.isSidechain} AND ${c.messageId} = ANY(${messageIds}::text[])`,
   );
   return rows.flatMap((row) => (row.messageId === null ? [] : [row.messageId]));
 }
@@ -112,29 +119,29 @@ export async function upsertCalls(
   const staged = await bulk.stage(callColumns, rows, "t");
   await bulk.$executeRaw`
     WITH replaced AS (
-      UPDATE "Call" c SET
-        timestamp = t.timestamp, model = t.model, "messageId" = coalesce(c."messageId", t."messageId"),
-        "uncachedInput" = t."uncachedInput", "cacheRead" = t."cacheRead", "cacheWrite5m" = t."cacheWrite5m",
-        "cacheWrite1h" = t."cacheWrite1h", output = t.output, reasoning = t.reasoning,
-        "contextTokens" = t."contextTokens", "costUsd" = t."costUsd", priced = t.priced,
-        "priceRule" = t."priceRule", "priceTier" = t."priceTier", "stopReason" = t."stopReason",
-        speed = t.speed, "batchId" = ${batchId}::uuid
-      FROM ${staged} JOIN "CallKey" k ON k."teamId" = ${teamId}::uuid AND k.source = t.source AND k."callKey" = t."callKey"
-      WHERE c."teamId" = ${teamId}::uuid AND c.id = k."callId" AND c.timestamp = k.timestamp
-      RETURNING c.source, c."callKey", c.timestamp
+      UPDATE ${c.$} SET
+        ${CallTable.timestamp} = t.timestamp, ${CallTable.model} = t.model, ${CallTable.messageId} = coalesce(${c.messageId}, t."messageId"),
+        ${CallTable.uncachedInput} = t."uncachedInput", ${CallTable.cacheRead} = t."cacheRead", ${CallTable.cacheWrite5m} = t."cacheWrite5m",
+        ${CallTable.cacheWrite1h} = t."cacheWrite1h", ${CallTable.output} = t.output, ${CallTable.reasoning} = t.reasoning,
+        ${CallTable.contextTokens} = t."contextTokens", ${CallTable.costUsd} = t."costUsd", ${CallTable.priced} = t.priced,
+        ${CallTable.priceRule} = t."priceRule", ${CallTable.priceTier} = t."priceTier", ${CallTable.stopReason} = t."stopReason",
+        ${CallTable.speed} = t.speed, ${CallTable.batchId} = ${batchId}::uuid
+      FROM ${staged} JOIN ${k.$} ON ${k.teamId} = ${teamId}::uuid AND ${k.source} = t.source AND ${k.callKey} = t."callKey"
+      WHERE ${c.teamId} = ${teamId}::uuid AND ${c.id} = ${k.callId} AND ${c.timestamp} = ${k.timestamp}
+      RETURNING ${c.source}, ${c.callKey}, ${c.timestamp}
     )
-    UPDATE "CallKey" k SET timestamp = r.timestamp FROM replaced r
-    WHERE k."teamId" = ${teamId}::uuid AND k.source = r.source AND k."callKey" = r."callKey" AND k.timestamp <> r.timestamp`;
+    UPDATE ${k.$} SET ${CallTable.timestamp} = r.timestamp FROM replaced r
+    WHERE ${k.teamId} = ${teamId}::uuid AND ${k.source} = r.source AND ${k.callKey} = r."callKey" AND ${k.timestamp} <> r.timestamp`;
   await bulk.$executeRaw`
     WITH keys AS (
-      INSERT INTO "CallKey" ("teamId", source, "callKey", "callId", timestamp)
+      INSERT INTO ${CallKeyTable.$} (${CallKeyTable.teamId}, ${CallKeyTable.source}, ${CallKeyTable.callKey}, ${CallKeyTable.callId}, ${CallKeyTable.timestamp})
       SELECT ${teamId}::uuid, t.source, t."callKey", nextval(pg_get_serial_sequence('"Call"', 'id')), t.timestamp FROM ${staged}
-      ON CONFLICT ("teamId", source, "callKey") DO NOTHING
-      RETURNING source, "callKey", "callId"
+      ON CONFLICT (${CallKeyTable.teamId}, ${CallKeyTable.source}, ${CallKeyTable.callKey}) DO NOTHING
+      RETURNING ${CallKeyTable.source}, ${CallKeyTable.callKey}, ${CallKeyTable.callId}
     )
-    INSERT INTO "Call" ("teamId", id, ${callColumns.names()}, "batchId")
-    SELECT ${teamId}::uuid, k."callId", t.*, ${batchId}::uuid
-    FROM ${staged} JOIN keys k ON k.source = t.source AND k."callKey" = t."callKey"`;
+    INSERT INTO ${CallTable.$} (${CallTable.teamId}, ${CallTable.id}, ${callColumns.names()}, ${CallTable.batchId})
+    SELECT ${teamId}::uuid, added."callId", t.*, ${batchId}::uuid
+    FROM ${staged} JOIN keys added ON added.source = t.source AND added."callKey" = t."callKey"`;
 }
 
 const learnedColumns = tableColumns<CallModel>()({ id: "bigint", messageId: "text", isSidechain: "boolean" });
@@ -144,9 +151,9 @@ export type LearnedMessageId = RowOf<typeof learnedColumns>;
 export async function learnMessageIds(tx: SqlClient, teamId: string, learned: LearnedMessageId[]): Promise<void> {
   if (learned.length === 0) return;
   await tx.$executeRaw`
-    UPDATE "Call" c SET "messageId" = l."messageId", "isSidechain" = l."isSidechain"
+    UPDATE ${c.$} SET ${CallTable.messageId} = l."messageId", ${CallTable.isSidechain} = l."isSidechain"
     FROM ${learnedColumns.from(learned, "l")}
-    WHERE c."teamId" = ${teamId}::uuid AND c.id = l.id`;
+    WHERE ${c.teamId} = ${teamId}::uuid AND ${c.id} = l.id`;
 }
 
 /**
@@ -164,18 +171,18 @@ export async function deleteSidechainCopies(
     tx,
     Prisma.sql`
     WITH doomed AS (
-      SELECT c.id, c.timestamp FROM "Call" c
-      WHERE c."teamId" = ${teamId}::uuid AND c."messageId" = ANY(${mainMessageIds}::text[])
+      SELECT ${c.id}, ${c.timestamp} FROM ${c.$}
+      WHERE ${c.teamId} = ${teamId}::uuid AND ${c.messageId} = ANY(${mainMessageIds}::text[])
       UNION
-      SELECT k."callId", k.timestamp FROM "CallKey" k
-      WHERE k."teamId" = ${teamId}::uuid AND k.source = 'claude-code' AND k."callKey" = ANY(${replayKeys}::text[])
+      SELECT ${k.callId}, ${k.timestamp} FROM ${k.$}
+      WHERE ${k.teamId} = ${teamId}::uuid AND ${k.source} = 'claude-code' AND ${k.callKey} = ANY(${replayKeys}::text[])
     ), gone AS (
-      DELETE FROM "Call" c USING doomed d
-      WHERE c."teamId" = ${teamId}::uuid AND c.id = d.id AND c.timestamp = d.timestamp AND c.source = 'claude-code' AND c."isSidechain"
+      DELETE FROM ${c.$} USING doomed d
+      WHERE ${c.teamId} = ${teamId}::uuid AND ${c.id} = d.id AND ${c.timestamp} = d.timestamp AND ${c.source} = 'claude-code' AND ${c.isSidechain}
       RETURNING c.*
     ), keys AS (
-      DELETE FROM "CallKey" k USING gone g
-      WHERE k."teamId" = ${teamId}::uuid AND k.source = g.source AND k."callKey" = g."callKey"
+      DELETE FROM ${k.$} USING gone g
+      WHERE ${k.teamId} = ${teamId}::uuid AND ${k.source} = g.source AND ${k.callKey} = g."callKey"
     )
     SELECT ${storedCallColumns.select("g")} FROM gone g`,
   );
@@ -212,8 +219,7 @@ export interface CallRange {
   until: Date | null;
 }
 
-function modelCondition(alias: string, pattern: string): Prisma.Sql {
-  const model = Prisma.raw(`${alias}.model`);
+function modelCondition(model: Prisma.Sql, pattern: string): Prisma.Sql {
   if (pattern === "*") return Prisma.sql`true`;
   if (pattern.endsWith("*")) return Prisma.sql`starts_with(${model}, ${pattern.slice(0, -1)})`;
   return Prisma.sql`${model} = ${pattern}`;
@@ -233,12 +239,12 @@ export async function callsToPrice(
   return callPriceColumns.read(
     tx,
     Prisma.sql`
-    SELECT ${callPriceColumns.select("c")} FROM "Call" c
-    WHERE c."teamId" = ${teamId}::uuid AND c.timestamp >= ${range.from}
-      ${range.until === null ? Prisma.empty : Prisma.sql`AND c.timestamp < ${range.until}`}
-      ${after === null ? Prisma.empty : Prisma.sql`AND (c.timestamp, c.id) > (${after.timestamp}, ${after.id}::bigint)`}
-      AND ${modelCondition("c", range.model)}
-    ORDER BY c.timestamp, c.id LIMIT ${limit}`,
+    SELECT ${callPriceColumns.select("c")} FROM ${c.$}
+    WHERE ${c.teamId} = ${teamId}::uuid AND ${c.timestamp} >= ${range.from}
+      ${range.until === null ? Prisma.empty : Prisma.sql`AND ${c.timestamp} < ${range.until}`}
+      ${after === null ? Prisma.empty : Prisma.sql`AND (${c.timestamp}, ${c.id}) > (${after.timestamp}, ${after.id}::bigint)`}
+      AND ${modelCondition(c.model, range.model)}
+    ORDER BY ${c.timestamp}, ${c.id} LIMIT ${limit}`,
   );
 }
 
@@ -250,7 +256,7 @@ export type NewCallPrice = RowOf<typeof newPriceColumns>;
 export async function setCallPrices(tx: SqlClient, teamId: string, prices: NewCallPrice[]): Promise<void> {
   if (prices.length === 0) return;
   await tx.$executeRaw`
-    UPDATE "Call" c SET "costUsd" = p."costUsd", priced = p.priced, "priceRule" = p."priceRule", "priceTier" = p."priceTier"
+    UPDATE ${c.$} SET ${CallTable.costUsd} = p."costUsd", ${CallTable.priced} = p.priced, ${CallTable.priceRule} = p."priceRule", ${CallTable.priceTier} = p."priceTier"
     FROM ${newPriceColumns.from(prices, "p")}
-    WHERE c."teamId" = ${teamId}::uuid AND c.id = p.id AND c.timestamp = p.timestamp`;
+    WHERE ${c.teamId} = ${teamId}::uuid AND ${c.id} = p.id AND ${c.timestamp} = p.timestamp`;
 }

@@ -5,9 +5,17 @@
 
 import type { BulkConnection } from "@/lib/db/bulk";
 import { type RowOf, type SqlClient, tableInput } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { ToolCallModel } from "@/lib/generated/prisma/models/ToolCall";
 import { type RetractedCall, retractedCallColumns } from "./calls";
+
+const ToolCallKeyTable = table("ToolCallKey");
+const ToolCallTable = table("ToolCall");
+const kCallKey = table("CallKey", "k");
+const kToolCallKey = table("ToolCallKey", "k");
+const m = table("Call", "m");
+const t = table("ToolCall", "t");
 
 /**
  * A tool use, its result, or both. `callSource` and `callKey` name the call that asked for it
@@ -42,42 +50,42 @@ export async function upsertToolCalls(bulk: BulkConnection, teamId: string, rows
   if (rows.length === 0) return;
   // Each row as it would be inserted: no name means no use here (the stored use stays).
   const incoming = Prisma.sql`
-    SELECT u."runId", k."callId", u."toolUseId", coalesce(u.name, '') AS name, coalesce(u."inputBytes", 0) AS "inputBytes",
+    SELECT u."runId", ${kCallKey.callId}, u."toolUseId", coalesce(u.name, '') AS name, coalesce(u."inputBytes", 0) AS "inputBytes",
       u.summary, u.timestamp, u."outputBytes", u."outputTokens", u."outputHash", u."outputText",
       coalesce(u."isError", false) AS "isError", u."resultAt"
     FROM ${await bulk.stage(toolCallInputColumns, rows, "u")}
-    LEFT JOIN "CallKey" k ON k."teamId" = ${teamId}::uuid AND k.source = u."callSource" AND k."callKey" = u."callKey"`;
+    LEFT JOIN ${kCallKey.$} ON ${kCallKey.teamId} = ${teamId}::uuid AND ${kCallKey.source} = u."callSource" AND ${kCallKey.callKey} = u."callKey"`;
   await bulk.$executeRaw`
     WITH x AS (${incoming}), changed AS (
-      UPDATE "ToolCall" t SET
-        "callId" = coalesce(x."callId", t."callId"),
-        name = CASE WHEN x.name = '' THEN t.name ELSE x.name END,
-        "inputBytes" = CASE WHEN x.name = '' THEN t."inputBytes" ELSE x."inputBytes" END,
-        summary = CASE WHEN x.name = '' THEN t.summary ELSE x.summary END,
-        timestamp = CASE WHEN x.name = '' THEN t.timestamp ELSE x.timestamp END,
-        "outputBytes" = coalesce(x."outputBytes", t."outputBytes"),
-        "outputTokens" = coalesce(x."outputTokens", t."outputTokens"),
-        "outputHash" = coalesce(x."outputHash", t."outputHash"),
-        "outputText" = coalesce(x."outputText", t."outputText"),
-        "isError" = CASE WHEN x."outputHash" IS NULL THEN t."isError" ELSE x."isError" END,
-        "resultAt" = coalesce(x."resultAt", t."resultAt")
-      FROM x JOIN "ToolCallKey" k ON k."teamId" = ${teamId}::uuid AND k."runId" = x."runId" AND k."toolUseId" = x."toolUseId"
-      WHERE t."teamId" = ${teamId}::uuid AND t.id = k."toolCallId" AND t.timestamp = k.timestamp
-        AND ((x.name <> '' AND (x.name, x."inputBytes", x.summary, x."callId") IS DISTINCT FROM (t.name, t."inputBytes", t.summary, t."callId"))
-          OR (x."outputHash" IS NOT NULL AND (x."outputHash", x."isError", x."outputBytes") IS DISTINCT FROM (t."outputHash", t."isError", t."outputBytes"))
-          OR (x."outputText" IS NOT NULL AND t."outputText" IS NULL))
-      RETURNING t."runId", t."toolUseId", t.timestamp
+      UPDATE ${t.$} SET
+        ${ToolCallTable.callId} = coalesce(x."callId", ${t.callId}),
+        ${ToolCallTable.name} = CASE WHEN x.name = '' THEN ${t.name} ELSE x.name END,
+        ${ToolCallTable.inputBytes} = CASE WHEN x.name = '' THEN ${t.inputBytes} ELSE x."inputBytes" END,
+        ${ToolCallTable.summary} = CASE WHEN x.name = '' THEN ${t.summary} ELSE x.summary END,
+        ${ToolCallTable.timestamp} = CASE WHEN x.name = '' THEN ${t.timestamp} ELSE x.timestamp END,
+        ${ToolCallTable.outputBytes} = coalesce(x."outputBytes", ${t.outputBytes}),
+        ${ToolCallTable.outputTokens} = coalesce(x."outputTokens", ${t.outputTokens}),
+        ${ToolCallTable.outputHash} = coalesce(x."outputHash", ${t.outputHash}),
+        ${ToolCallTable.outputText} = coalesce(x."outputText", ${t.outputText}),
+        ${ToolCallTable.isError} = CASE WHEN x."outputHash" IS NULL THEN ${t.isError} ELSE x."isError" END,
+        ${ToolCallTable.resultAt} = coalesce(x."resultAt", ${t.resultAt})
+      FROM x JOIN ${kToolCallKey.$} ON ${kToolCallKey.teamId} = ${teamId}::uuid AND ${kToolCallKey.runId} = x."runId" AND ${kToolCallKey.toolUseId} = x."toolUseId"
+      WHERE ${t.teamId} = ${teamId}::uuid AND ${t.id} = ${kToolCallKey.toolCallId} AND ${t.timestamp} = ${kToolCallKey.timestamp}
+        AND ((x.name <> '' AND (x.name, x."inputBytes", x.summary, x."callId") IS DISTINCT FROM (${t.name}, ${t.inputBytes}, ${t.summary}, ${t.callId}))
+          OR (x."outputHash" IS NOT NULL AND (x."outputHash", x."isError", x."outputBytes") IS DISTINCT FROM (${t.outputHash}, ${t.isError}, ${t.outputBytes}))
+          OR (x."outputText" IS NOT NULL AND ${t.outputText} IS NULL))
+      RETURNING ${t.runId}, ${t.toolUseId}, ${t.timestamp}
     )
-    UPDATE "ToolCallKey" k SET timestamp = c.timestamp FROM changed c
-    WHERE k."teamId" = ${teamId}::uuid AND k."runId" = c."runId" AND k."toolUseId" = c."toolUseId" AND k.timestamp <> c.timestamp`;
+    UPDATE ${kToolCallKey.$} SET ${ToolCallTable.timestamp} = c.timestamp FROM changed c
+    WHERE ${kToolCallKey.teamId} = ${teamId}::uuid AND ${kToolCallKey.runId} = c."runId" AND ${kToolCallKey.toolUseId} = c."toolUseId" AND ${kToolCallKey.timestamp} <> c.timestamp`;
   await bulk.$executeRaw`
     WITH x AS (${incoming}), keys AS (
-      INSERT INTO "ToolCallKey" ("teamId", "runId", "toolUseId", "toolCallId", timestamp)
+      INSERT INTO ${ToolCallKeyTable.$} (${ToolCallKeyTable.teamId}, ${ToolCallKeyTable.runId}, ${ToolCallKeyTable.toolUseId}, ${ToolCallKeyTable.toolCallId}, ${ToolCallKeyTable.timestamp})
       SELECT ${teamId}::uuid, x."runId", x."toolUseId", nextval(pg_get_serial_sequence('"ToolCall"', 'id')), x.timestamp FROM x
-      ON CONFLICT ("teamId", "runId", "toolUseId") DO NOTHING
-      RETURNING "runId", "toolUseId", "toolCallId"
+      ON CONFLICT (${ToolCallKeyTable.teamId}, ${ToolCallKeyTable.runId}, ${ToolCallKeyTable.toolUseId}) DO NOTHING
+      RETURNING ${ToolCallKeyTable.runId}, ${ToolCallKeyTable.toolUseId}, ${ToolCallKeyTable.toolCallId}
     )
-    INSERT INTO "ToolCall" ("teamId", id, "runId", "callId", "toolUseId", name, "inputBytes", summary, timestamp, "outputBytes", "outputTokens", "outputHash", "outputText", "isError", "resultAt")
+    INSERT INTO ${ToolCallTable.$} (${ToolCallKeyTable.teamId}, ${ToolCallTable.id}, ${ToolCallKeyTable.runId}, ${ToolCallTable.callId}, ${ToolCallKeyTable.toolUseId}, ${ToolCallTable.name}, ${ToolCallTable.inputBytes}, ${ToolCallTable.summary}, ${ToolCallKeyTable.timestamp}, ${ToolCallTable.outputBytes}, ${ToolCallTable.outputTokens}, ${ToolCallTable.outputHash}, ${ToolCallTable.outputText}, ${ToolCallTable.isError}, ${ToolCallTable.resultAt})
     SELECT ${teamId}::uuid, k."toolCallId", x."runId", x."callId", x."toolUseId", x.name, x."inputBytes", x.summary, x.timestamp,
       x."outputBytes", x."outputTokens", x."outputHash", x."outputText", x."isError", x."resultAt"
     FROM x JOIN keys k ON k."runId" = x."runId" AND k."toolUseId" = x."toolUseId"`;
@@ -95,14 +103,14 @@ export async function moveToolCallsOfRetractedCopies(
 ): Promise<void> {
   if (retracted.length === 0) return;
   await tx.$executeRaw`
-    UPDATE "ToolCall" t SET "callId" = m.id
+    UPDATE ${t.$} SET ${ToolCallTable.callId} = ${m.id}
     FROM ${retractedCallColumns.from(retracted, "g")}
-    JOIN "Call" m ON m."teamId" = ${teamId}::uuid AND m.source = 'claude-code' AND m."messageId" = g."messageId" AND NOT m."isSidechain"
-    WHERE t."teamId" = ${teamId}::uuid AND t."callId" = g.id AND t."runId" = m."runId"`;
+    JOIN ${m.$} ON ${m.teamId} = ${teamId}::uuid AND ${m.source} = 'claude-code' AND ${m.messageId} = g."messageId" AND NOT ${m.isSidechain}
+    WHERE ${t.teamId} = ${teamId}::uuid AND ${t.callId} = g.id AND ${t.runId} = ${m.runId}`;
   await tx.$executeRaw`
     WITH gone AS (
-      DELETE FROM "ToolCall" t WHERE t."teamId" = ${teamId}::uuid AND t."callId" = ANY(${retracted.map((row) => row.id)}::bigint[])
-      RETURNING t."runId", t."toolUseId"
+      DELETE FROM ${t.$} WHERE ${t.teamId} = ${teamId}::uuid AND ${t.callId} = ANY(${retracted.map((row) => row.id)}::bigint[])
+      RETURNING ${t.runId}, ${t.toolUseId}
     )
-    DELETE FROM "ToolCallKey" k USING gone g WHERE k."teamId" = ${teamId}::uuid AND k."runId" = g."runId" AND k."toolUseId" = g."toolUseId"`;
+    DELETE FROM ${kToolCallKey.$} USING gone g WHERE ${kToolCallKey.teamId} = ${teamId}::uuid AND ${kToolCallKey.runId} = g."runId" AND ${kToolCallKey.toolUseId} = g."toolUseId"`;
 }

@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { monthOf, monthStart, PARTITIONS_AHEAD, partitionedMonths } from "@/lib/db/partitions";
+import { table } from "@/lib/db/tables";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { assistantLine, userToolResultLine } from "@/lib/ingest/parsers/__fixtures__/trace-lines";
 import {
@@ -20,6 +21,12 @@ import { createTestTeam, userScope } from "./fixtures";
 import { ingestFixtureFolder } from "./ingest-fixtures";
 import { pageNumbers } from "./retention-check";
 
+const CallTable = table("Call");
+const c = table("Call", "c");
+const kCallKey = table("CallKey", "k");
+const kToolCallKey = table("ToolCallKey", "k");
+const t = table("ToolCall", "t");
+
 const bytesOf = (text: string) => ({
   bytes: (async function* () {
     yield Buffer.from(text);
@@ -31,16 +38,16 @@ const bytesOf = (text: string) => ({
 async function misplaced(): Promise<Record<string, number>> {
   const [row] = await db().$queryRaw<Record<string, number>[]>`
     SELECT
-      (SELECT count(*)::int FROM "Call" c
-        WHERE c.tableoid::regclass::text <> '"Call_p' || to_char(c.timestamp AT TIME ZONE 'UTC', 'YYYYMM') || '"') AS "callsElsewhere",
-      (SELECT count(*)::int FROM "ToolCall" t
-        WHERE t.tableoid::regclass::text <> '"ToolCall_p' || to_char(t.timestamp AT TIME ZONE 'UTC', 'YYYYMM') || '"') AS "toolCallsElsewhere",
-      (SELECT count(*)::int FROM "Call" c FULL JOIN "CallKey" k
-        ON k."teamId" = c."teamId" AND k."callId" = c.id AND k.timestamp = c.timestamp AND k.source = c.source AND k."callKey" = c."callKey"
-        WHERE c.id IS NULL OR k."callId" IS NULL) AS "callsWithoutKey",
-      (SELECT count(*)::int FROM "ToolCall" t FULL JOIN "ToolCallKey" k
-        ON k."teamId" = t."teamId" AND k."toolCallId" = t.id AND k.timestamp = t.timestamp AND k."runId" = t."runId" AND k."toolUseId" = t."toolUseId"
-        WHERE t.id IS NULL OR k."toolCallId" IS NULL) AS "toolCallsWithoutKey"`;
+      (SELECT count(*)::int FROM ${c.$}
+        WHERE c.tableoid::regclass::text <> '"Call_p' || to_char(${c.timestamp} AT TIME ZONE 'UTC', 'YYYYMM') || '"') AS "callsElsewhere",
+      (SELECT count(*)::int FROM ${t.$}
+        WHERE t.tableoid::regclass::text <> '"ToolCall_p' || to_char(${t.timestamp} AT TIME ZONE 'UTC', 'YYYYMM') || '"') AS "toolCallsElsewhere",
+      (SELECT count(*)::int FROM ${c.$} FULL JOIN ${kCallKey.$}
+        ON ${kToolCallKey.teamId} = ${c.teamId} AND k."callId" = ${c.id} AND ${kToolCallKey.timestamp} = ${c.timestamp} AND k.source = ${c.source} AND k."callKey" = ${c.callKey}
+        WHERE ${c.id} IS NULL OR k."callId" IS NULL) AS "callsWithoutKey",
+      (SELECT count(*)::int FROM ${t.$} FULL JOIN ${kToolCallKey.$}
+        ON ${kToolCallKey.teamId} = ${t.teamId} AND ${kToolCallKey.toolCallId} = ${t.id} AND ${kToolCallKey.timestamp} = ${t.timestamp} AND ${kToolCallKey.runId} = ${t.runId} AND ${kToolCallKey.toolUseId} = ${t.toolUseId}
+        WHERE ${t.id} IS NULL OR ${kToolCallKey.toolCallId} IS NULL) AS "toolCallsWithoutKey"`;
   return row!;
 }
 const nothingMisplaced = { callsElsewhere: 0, toolCallsElsewhere: 0, callsWithoutKey: 0, toolCallsWithoutKey: 0 };
@@ -84,8 +91,8 @@ export function describePartitions() {
       expect((await send([early, result])).calls).toBe(1);
       const stored = () =>
         db().$queryRaw<{ place: string; output: number }[]>`
-          SELECT c.tableoid::regclass::text AS place, c.output FROM "Call" c WHERE c."teamId" = ${scope.teamId}::uuid
-          UNION ALL SELECT t.tableoid::regclass::text, t."outputBytes" FROM "ToolCall" t WHERE t."teamId" = ${scope.teamId}::uuid
+          SELECT c.tableoid::regclass::text AS place, ${c.output} FROM ${c.$} WHERE ${c.teamId} = ${scope.teamId}::uuid
+          UNION ALL SELECT t.tableoid::regclass::text, ${t.outputBytes} FROM ${t.$} WHERE ${t.teamId} = ${scope.teamId}::uuid
           ORDER BY 1, 2`;
       expect(await stored()).toEqual([
         { place: '"Call_p202601"', output: 2 },
@@ -116,7 +123,7 @@ export function describePartitions() {
       const before = { kept: await pageNumbers(kept), trimmed: await pageNumbers(trimmed) };
 
       // "Now" is a day after the last stored call: a 1-day limit leaves at most the last days' calls.
-      const [last] = await db().$queryRaw<{ at: Date }[]>`SELECT max(timestamp) AS at FROM "Call"`;
+      const [last] = await db().$queryRaw<{ at: Date }[]>`SELECT max(${CallTable.timestamp}) AS at FROM ${CallTable.$}`;
       const now = new Date(new Date(last!.at).getTime() + 86_400_000);
       const months = await partitionedMonths(db());
       const expired = months.filter((month) => monthStart(month, 1) <= retentionCutoff(1, now));

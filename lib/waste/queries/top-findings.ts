@@ -3,11 +3,15 @@
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { callOrdinalSql } from "@/lib/queries/call-ordinal";
 import type { DateRange } from "@/lib/queries/params";
 import { dayStart } from "@/lib/queries/params";
 import type { WasteCategory } from "@/lib/waste/types";
+
+const f = table("Finding", "f");
+const r = table("Run", "r");
 
 export interface TopFinding {
   id: string;
@@ -25,11 +29,11 @@ export interface TopFinding {
 
 export async function topFindings(scope: Scope, range: DateRange, limit = 10): Promise<TopFinding[]> {
   return readDb().$queryRaw<TopFinding[]>`
-    SELECT f.id::text AS id, f."runId"::text AS "runId", coalesce(r.title, r."externalId") AS run, to_char(f.day, 'YYYY-MM-DD') AS day, f.category,
-      f."wastedUsd"::float8 AS "wastedUsd", f.explanation, f."callIds"[1]::text AS "firstCallId",
-      ${callOrdinalSql(scope.teamId, Prisma.sql`f."callIds"[1]`)} AS "firstCallOrdinal"
-    FROM "Finding" f JOIN "Run" r ON r."teamId" = f."teamId" AND r.id = f."runId"
-    WHERE f."teamId" = ${scope.teamId}::uuid AND ${visibleRunsCondition(scope)} AND f.day BETWEEN ${dayStart(range.from)}::date AND ${dayStart(range.to)}::date
-    ORDER BY f."wastedUsd" DESC, f.id
+    SELECT ${f.id}::text AS id, ${f.runId}::text AS "runId", coalesce(${r.title}, ${r.externalId}) AS run, to_char(${f.day}, 'YYYY-MM-DD') AS day, ${f.category},
+      ${f.wastedUsd}::float8 AS "wastedUsd", ${f.explanation}, ${f.callIds}[1]::text AS "firstCallId",
+      ${callOrdinalSql(scope.teamId, Prisma.sql`${f.callIds}[1]`)} AS "firstCallOrdinal"
+    FROM ${f.$} JOIN ${r.$} ON ${r.teamId} = ${f.teamId} AND ${r.id} = ${f.runId}
+    WHERE ${f.teamId} = ${scope.teamId}::uuid AND ${visibleRunsCondition(scope)} AND ${f.day} BETWEEN ${dayStart(range.from)}::date AND ${dayStart(range.to)}::date
+    ORDER BY ${f.wastedUsd} DESC, ${f.id}
     LIMIT ${limit}`;
 }

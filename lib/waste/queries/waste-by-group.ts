@@ -16,10 +16,17 @@ import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { costPerOutcome } from "@/lib/queries/cost-per-outcome";
 import { dateRangeSchema, dayStart } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
+
+const d = table("DailySpend", "d");
+const f = table("Finding", "f");
+const o = table("Person", "o");
+const p = table("Project", "p");
+const r = table("Run", "r");
 
 export const wasteGroups = ["category", "owner", "project", "run"] as const;
 export type WasteGroup = (typeof wasteGroups)[number];
@@ -40,40 +47,40 @@ export interface WasteResult {
 }
 
 const runGroupKey: Record<Exclude<WasteGroup, "category">, Prisma.Sql> = {
-  owner: Prisma.sql`coalesce(o.email, o."displayName", ${unallocatedKey})`,
-  project: Prisma.sql`coalesce(p.name, ${unallocatedKey})`,
-  run: Prisma.sql`r.id::text`,
+  owner: Prisma.sql`coalesce(${o.email}, ${o.displayName}, ${unallocatedKey})`,
+  project: Prisma.sql`coalesce(${p.name}, ${unallocatedKey})`,
+  run: Prisma.sql`${r.id}::text`,
 };
 
 export async function wasteByGroup(scope: Scope, query: WasteQuery): Promise<WasteResult> {
   assertMayBreakDown(scope, query, "waste by owner or run needs");
   const from = dayStart(query.from);
   const to = dayStart(query.to);
-  const inRange = Prisma.sql`f.day BETWEEN ${from}::date AND ${to}::date`;
+  const inRange = Prisma.sql`${f.day} BETWEEN ${from}::date AND ${to}::date`;
   // Each run's waste counted once: the larger of its whole cost (when rejected or abandoned) and its other findings' sum.
   const perRun = Prisma.sql`
-    SELECT f."runId",
-      greatest(coalesce(sum(f."wastedUsd") FILTER (WHERE f.category = 'no-accepted-outcome'), 0),
-               coalesce(sum(f."wastedUsd") FILTER (WHERE f.category <> 'no-accepted-outcome'), 0)) AS wasted,
+    SELECT ${f.runId},
+      greatest(coalesce(sum(${f.wastedUsd}) FILTER (WHERE ${f.category} = 'no-accepted-outcome'), 0),
+               coalesce(sum(${f.wastedUsd}) FILTER (WHERE ${f.category} <> 'no-accepted-outcome'), 0)) AS wasted,
       count(*) AS findings
-    FROM "Finding" f WHERE f."teamId" = ${scope.teamId}::uuid AND ${inRange} GROUP BY f."runId"`;
+    FROM ${f.$} WHERE ${f.teamId} = ${scope.teamId}::uuid AND ${inRange} GROUP BY ${f.runId}`;
   const rowsQuery =
     query.groupBy === "category"
       ? readDb().$queryRaw<WasteRow[]>`
-          SELECT f.category AS key, sum(f."wastedUsd")::float8 AS "wastedUsd", count(*)::int AS findings
-          FROM "Finding" f WHERE f."teamId" = ${scope.teamId}::uuid AND ${inRange} GROUP BY 1 ORDER BY 2 DESC, 1`
+          SELECT ${f.category} AS key, sum(${f.wastedUsd})::float8 AS "wastedUsd", count(*)::int AS findings
+          FROM ${f.$} WHERE ${f.teamId} = ${scope.teamId}::uuid AND ${inRange} GROUP BY 1 ORDER BY 2 DESC, 1`
       : readDb().$queryRaw<WasteRow[]>`
           SELECT ${runGroupKey[query.groupBy]} AS key, sum(w.wasted)::float8 AS "wastedUsd", sum(w.findings)::int AS findings
           FROM (${perRun}) w
-          JOIN "Run" r ON r."teamId" = ${scope.teamId}::uuid AND r.id = w."runId"
-          LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = r."ownerId"
-          LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
+          JOIN ${r.$} ON ${r.teamId} = ${scope.teamId}::uuid AND ${r.id} = w."runId"
+          LEFT JOIN ${o.$} ON ${o.teamId} = ${r.teamId} AND ${o.id} = ${r.ownerId}
+          LEFT JOIN ${p.$} ON ${p.teamId} = ${r.teamId} AND ${p.id} = ${r.projectId}
           GROUP BY 1 ORDER BY 2 DESC, 1`;
   const [rows, [totals], outcomes] = await Promise.all([
     rowsQuery,
     readDb().$queryRaw<Omit<WasteResult["totals"], "unacceptedSpendUsd">[]>`
       SELECT coalesce((SELECT sum(w.wasted) FROM (${perRun}) w), 0)::float8 AS "wastedUsd",
-        coalesce((SELECT sum(d."costUsd") FROM "DailySpend" d WHERE d."teamId" = ${scope.teamId}::uuid AND d.day BETWEEN ${from}::date AND ${to}::date), 0)::float8 AS "spendUsd"`,
+        coalesce((SELECT sum(${d.costUsd}) FROM ${d.$} WHERE ${d.teamId} = ${scope.teamId}::uuid AND ${d.day} BETWEEN ${from}::date AND ${to}::date), 0)::float8 AS "spendUsd"`,
     // The same query as the outcomes panel, so the two pages show the same "not accepted" figure.
     costPerOutcome(scope, { from: query.from, to: query.to, groupBy: "week" }),
   ]);

@@ -1,10 +1,13 @@
 /** Wasted dollars per day (or week, for long ranges) and category: the Waste page's chart. */
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { DateRange } from "@/lib/queries/params";
 import { dayStart } from "@/lib/queries/params";
 import type { WasteCategory } from "@/lib/waste/types";
+
+const f = table("Finding", "f");
 
 /** Ranges longer than this are shown by week so the bars stay readable. */
 const DAILY_UP_TO_DAYS = 45;
@@ -20,11 +23,11 @@ export async function wasteOverTime(scope: Scope, range: DateRange): Promise<Was
   const bucket = (to.getTime() - from.getTime()) / 86_400_000 < DAILY_UP_TO_DAYS ? "day" : "week";
   const period =
     bucket === "day"
-      ? Prisma.sql`to_char(f.day, 'YYYY-MM-DD')`
-      : Prisma.sql`to_char(date_trunc('week', f.day), 'YYYY-MM-DD')`;
+      ? Prisma.sql`to_char(${f.day}, 'YYYY-MM-DD')`
+      : Prisma.sql`to_char(date_trunc('week', ${f.day}), 'YYYY-MM-DD')`;
   const rows = await readDb().$queryRaw<WasteOverTime["rows"]>`
-    SELECT ${period} AS period, f.category, sum(f."wastedUsd")::float8 AS "wastedUsd"
-    FROM "Finding" f WHERE f."teamId" = ${scope.teamId}::uuid AND f.day BETWEEN ${from}::date AND ${to}::date
+    SELECT ${period} AS period, ${f.category}, sum(${f.wastedUsd})::float8 AS "wastedUsd"
+    FROM ${f.$} WHERE ${f.teamId} = ${scope.teamId}::uuid AND ${f.day} BETWEEN ${from}::date AND ${to}::date
     GROUP BY 1, 2 ORDER BY 1, 2`;
   return { bucket, rows };
 }
