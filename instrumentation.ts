@@ -7,4 +7,9 @@ export async function register() {
   startBudgetScheduler();
   startBillingSyncSchedule();
   startRetentionSchedule();
+  // Findings left unfinished by a stop between a batch's commit and its queued pass.
+  const { resumeInterruptedAfterCommit } = await import("@/lib/ingest/after-commit-queue");
+  void resumeInterruptedAfterCommit().catch((error: unknown) =>
+    console.error(`resuming after-commit work: ${(error as Error).message}`),
+  );
 }

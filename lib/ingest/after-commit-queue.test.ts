@@ -10,11 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as postFiles } from "@/app/api/v1/ingest/files/route";
 import { GET as getWaste } from "@/app/api/v1/waste/route";
 import { findTraceFiles } from "@/lib/analyze/trace-files";
+import { backgroundSettled } from "@/lib/db/background";
 import { closeDb, db } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { fixturesRoot, wholeRange } from "@/lib/testing/ingest-fixtures";
-import { afterCommitSettled, queueAfterCommit } from "./after-commit-queue";
+import { latestRecomputeJob } from "@/lib/waste/recompute-job";
+import { afterCommitSettled, queueAfterCommit, resumeInterruptedAfterCommit } from "./after-commit-queue";
 import { fileFrame } from "./file-frames";
 import { ingestFiles } from "./ingest-files";
 
@@ -160,5 +162,41 @@ describe("waiting for a team's queue", () => {
     await tick();
     expect(afterD.settled).toBe(true);
     await afterCommitSettled(teamId);
+  });
+});
+
+describe("a stop between a batch's commit and its queued pass", () => {
+  it("leaves a mark on the batch that the next start turns into the same findings", async () => {
+    const team = await createTestTeam("interrupted");
+    const response = await postFiles(
+      new Request("http://test/api/v1/ingest/files", {
+        method: "POST",
+        body: new Uint8Array(body),
+        headers: { authorization: `Bearer ${team.ingestKey}` },
+      }),
+      undefined as never,
+    );
+    expect(response.status).toBe(200);
+    await afterCommitSettled(team.teamId);
+    const pending = () => db().ingestBatch.count({ where: { teamId: team.teamId, afterCommitPending: true } });
+    // The pass ended: nothing is marked.
+    expect(await pending()).toBe(0);
+    const complete = await stored(team.teamId);
+    expect(complete.findings.length).toBeGreaterThan(0);
+
+    // What a process stopped after the commit leaves: the mark, and none of the pass's work.
+    await db().ingestBatch.updateMany({ where: { teamId: team.teamId }, data: { afterCommitPending: true } });
+    await db().finding.deleteMany({ where: { teamId: team.teamId } });
+    await db().runContextPackage.deleteMany({ where: { teamId: team.teamId } });
+    expect((await stored(team.teamId)).findings).toEqual([]);
+
+    const resumed = await resumeInterruptedAfterCommit();
+    expect(resumed).toContain(team.teamId);
+    await backgroundSettled();
+    expect(await latestRecomputeJob(team.teamId)).toMatchObject({ status: "done" });
+    expect(await stored(team.teamId)).toEqual(complete);
+    expect(await pending()).toBe(0);
+    // Nothing is left to resume.
+    expect(await resumeInterruptedAfterCommit()).not.toContain(team.teamId);
   });
 });

@@ -12,17 +12,22 @@
  * telemetry keeps its queue busy without end, and a page must still answer.
  *
  * The queue lives in the process's memory (on globalThis, as the database client does, so every
- * bundle of the Next.js server shares it). A process stopped between a commit and its pass leaves
- * those runs' findings as they were until the next ingest of the run or "Recompute findings".
+ * bundle of the Next.js server shares it). What makes it durable is a mark on each batch row
+ * (IngestBatch.afterCommitPending), set as the batch commits and cleared when its pass is done: a
+ * process stopped in between leaves the mark, and the next start recomputes that team's findings
+ * and context packages as a job (resumeInterruptedAfterCommit, from instrumentation.ts).
  */
 import { trackBackground } from "@/lib/db/background";
+import { clearAfterCommitPending, teamsWithInterruptedAfterCommit } from "@/lib/store/ingest-batches";
+import { startRecomputeJob } from "@/lib/waste/recompute-job";
 import type { CommittedBatch } from "./writer";
 
 interface TeamQueue {
   /** The pass in progress; it never rejects. */
   running: Promise<void> | null;
-  /** Batches committed since the pass started, merged. */
+  /** Batches committed since the pass started, merged, and their ids. */
   waiting: CommittedBatch | null;
+  waitingBatchIds: string[];
   /** How each waiting batch reports a failure of its pass. */
   failures: ((error: unknown) => Promise<void>)[];
   /** The pass in progress, and the one that will take the waiting batches. */
@@ -55,10 +60,11 @@ export function queueAfterCommit(
 ): void {
   let queue = queues.get(batch.teamId);
   if (!queue) {
-    queue = { running: null, waiting: null, failures: [], currentPass: null, waitingPass: null };
+    queue = { running: null, waiting: null, waitingBatchIds: [], failures: [], currentPass: null, waitingPass: null };
     queues.set(batch.teamId, queue);
   }
   queue.waiting = queue.waiting === null ? batch : merged(queue.waiting, batch);
+  queue.waitingBatchIds.push(batch.batchId);
   queue.failures.push(onFailure);
   queue.waitingPass ??= newPass();
   if (queue.running === null) {
@@ -81,13 +87,16 @@ export async function afterCommitSettled(teamId: string): Promise<void> {
 async function drain(teamId: string, queue: TeamQueue, work: (batch: CommittedBatch) => Promise<void>): Promise<void> {
   for (let batch = queue.waiting; batch !== null; batch = queue.waiting) {
     const failures = queue.failures;
+    const batchIds = queue.waitingBatchIds;
     const pass = queue.waitingPass;
     queue.waiting = null;
+    queue.waitingBatchIds = [];
     queue.failures = [];
     queue.currentPass = pass;
     queue.waitingPass = null;
     try {
       await work(batch);
+      await clearAfterCommitPending(teamId, batchIds);
     } catch (error) {
       // Nobody awaits the pass: say so in the server's log, and on each batch (as a failed batch).
       console.error(`after-commit work of team ${teamId} failed:`, error);
@@ -108,4 +117,19 @@ function merged(a: CommittedBatch, b: CommittedBatch): CommittedBatch {
     changedRunIds: [...new Set([...a.changedRunIds, ...b.changedRunIds])],
     costUsd: a.costUsd + b.costUsd,
   };
+}
+
+/**
+ * At a server's start: the teams whose queued after-commit work a stopped process never finished
+ * get their findings and context packages recomputed (the "Recompute findings" job, with its
+ * progress on the Waste page); their batches' marks are cleared when it is done, so a stop during
+ * the recompute leaves them for the start after. With several app servers, one that starts may
+ * redo a pass another is still running: recomputing is idempotent per run, so that costs time only.
+ */
+export async function resumeInterruptedAfterCommit(startedAt: Date = new Date()): Promise<string[]> {
+  const interrupted = await teamsWithInterruptedAfterCommit(startedAt);
+  for (const { teamId, batchIds } of interrupted) {
+    await startRecomputeJob(teamId, () => clearAfterCommitPending(teamId, batchIds));
+  }
+  return interrupted.map(({ teamId }) => teamId);
 }

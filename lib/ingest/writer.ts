@@ -452,6 +452,7 @@ export class IngestWriter {
       runs: this.touchedRuns.size,
       errors: this.errors,
       errorCount: this.errorCount,
+      afterCommitPending: this.afterCommitMode === "queue",
     });
     const committed: CommittedBatch = {
       teamId: this.scope.teamId,

@@ -63,12 +63,13 @@ export async function addChunkTotals(
 export async function completeBatch(
   teamId: string,
   batchId: string,
-  outcome: { runs: number; errors: BatchError[]; errorCount: number },
+  outcome: { runs: number; errors: BatchError[]; errorCount: number; afterCommitPending: boolean },
 ): Promise<void> {
   await db().ingestBatch.update({
     where: { teamId_id: { teamId, id: batchId } },
     data: {
       status: "COMPLETE",
+      afterCommitPending: outcome.afterCommitPending,
       finishedAt: new Date(),
       errors: asJson(outcome.errors),
       errorCount: outcome.errorCount,
@@ -88,4 +89,29 @@ export async function failBatch(
     where: { teamId_id: { teamId, id: batchId } },
     data: { status: "FAILED", finishedAt: new Date(), errors: asJson(errors), errorCount },
   });
+}
+
+/** The queued after-commit work of these batches is done (see IngestBatch.afterCommitPending). */
+export async function clearAfterCommitPending(teamId: string, batchIds: readonly string[]): Promise<void> {
+  await db().ingestBatch.updateMany({
+    where: { teamId, id: { in: [...batchIds] }, afterCommitPending: true },
+    data: { afterCommitPending: false },
+  });
+}
+
+/**
+ * The teams with batches whose queued after-commit work never ran to its end: committed before
+ * `before` (this process's start) and still marked. Read team by team, as every query is.
+ */
+export async function teamsWithInterruptedAfterCommit(before: Date): Promise<{ teamId: string; batchIds: string[] }[]> {
+  const teams = await db().team.findMany({ select: { id: true } });
+  const found: { teamId: string; batchIds: string[] }[] = [];
+  for (const { id: teamId } of teams) {
+    const batches = await db().ingestBatch.findMany({
+      where: { teamId, afterCommitPending: true, finishedAt: { lt: before } },
+      select: { id: true },
+    });
+    if (batches.length > 0) found.push({ teamId, batchIds: batches.map((batch) => batch.id) });
+  }
+  return found;
 }

@@ -6,6 +6,7 @@
  */
 
 import { recomputeTeamPackages } from "@/lib/context-package/recompute";
+import { trackBackground } from "@/lib/db/background";
 import { db } from "@/lib/db/client";
 import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
 import { recomputeTeamFindings } from "./recompute";
@@ -35,15 +36,21 @@ export async function latestRecomputeJob(teamId: string): Promise<RecomputeJobSt
   return job && { ...job, status: isJobStatus(job.status) ? job.status : "failed" };
 }
 
-/** Starts a recompute unless one is already running; returns the job that is running. */
-export async function startRecomputeJob(teamId: string): Promise<RecomputeJobStatus> {
+/**
+ * Starts a recompute unless one is already running; returns the job that is running. `onDone` runs
+ * once a recompute this call started has finished well.
+ */
+export async function startRecomputeJob(
+  teamId: string,
+  onDone: () => Promise<void> = async () => {},
+): Promise<RecomputeJobStatus> {
   const latest = await latestRecomputeJob(teamId);
   if (latest?.status === "running" && Date.now() - latest.createdAt.getTime() < STALE_WORK_AFTER_MS) return latest;
   const job = await db().job.create({
     data: { teamId, kind: RECOMPUTE_JOB_KIND, status: "running" satisfies JobStatus },
   });
   const where = { teamId_id: { teamId, id: job.id } };
-  void recomputeTeamFindings(teamId, ({ done, total }) => {
+  const work = recomputeTeamFindings(teamId, ({ done, total }) => {
     void db()
       .job.update({ where, data: { done, total } })
       .catch(() => {});
@@ -59,6 +66,7 @@ export async function startRecomputeJob(teamId: string): Promise<RecomputeJobSta
         data: { status: "done" satisfies JobStatus, done: runs, total: runs, finishedAt: new Date() },
       }),
     )
+    .then(onDone)
     .catch((error: unknown) =>
       db()
         .job.update({
@@ -70,6 +78,9 @@ export async function startRecomputeJob(teamId: string): Promise<RecomputeJobSta
           },
         })
         .catch(() => {}),
-    );
+    )
+    .then(() => {});
+  // The request that started it has answered: closeDb waits for it (lib/db/background.ts).
+  trackBackground(work);
   return { id: job.id, status: "running", done: 0, total: 0, error: null, createdAt: job.createdAt };
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "IngestBatch" ADD COLUMN     "afterCommitPending" BOOLEAN NOT NULL DEFAULT false;
