@@ -5,7 +5,7 @@
  *
  * A cohort's runs are those started in the range that meet its spec (lib/compare/cohort-spec.ts).
  * Everything is read from Run rows (their totals and outcome), the per-run/day/model rollup for a
- * run's main model, and Finding for waste: never Call. Per cohort:
+ * run's main model, and RunWaste for waste: never Call. Per cohort:
  * - cost per accepted outcome = all spend of its runs, accepted or not / its runs accepted (the
  *   definition of lib/queries/cost-per-outcome.ts, here by run: a run's whole cost and its latest decision);
  * - tokens per accepted outcome = all tokens of its runs (uncached input, output, cache writes and reads) / accepted;
@@ -184,17 +184,14 @@ async function cohortRuns(
       (r.outcome IS NOT DISTINCT FROM 'ACCEPTED') AS accepted,
       extract(epoch FROM r."endedAt" - r."startedAt")::float8 AS "wallSeconds",
       to_char(date_trunc('week', r."startedAt" AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
-      coalesce(w.wasted, 0)::float8 AS "wastedUsd"
+      coalesce(w."wastedUsd", 0)::float8 AS "wastedUsd"
     FROM "Run" r
     LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = r."ownerId"
     LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
     LEFT JOIN LATERAL (
       SELECT s.model FROM "RunDaySpend" s WHERE s."teamId" = r."teamId" AND s."runId" = r.id
       GROUP BY s.model ORDER BY sum(s."costUsd") DESC, sum(s.calls) DESC, s.model LIMIT 1) m ON true
-    LEFT JOIN LATERAL (
-      SELECT greatest(coalesce(sum(f."wastedUsd") FILTER (WHERE f.category = 'no-accepted-outcome'), 0),
-                      coalesce(sum(f."wastedUsd") FILTER (WHERE f.category <> 'no-accepted-outcome'), 0)) AS wasted
-      FROM "Finding" f WHERE f."teamId" = r."teamId" AND f."runId" = r.id) w ON true
+    LEFT JOIN "RunWaste" w ON w."teamId" = r."teamId" AND w."runId" = r.id
     WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
       ${cohortCondition(cohort.spec)}
     ORDER BY r."startedAt", r.id

@@ -1,4 +1,4 @@
-/** Wasted dollars per day (or week, for long ranges) and category: the Waste page's chart. */
+/** Wasted dollars per day (or week, for long ranges) and category: the Waste page's chart, from the WasteDay rollup. */
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -20,11 +20,11 @@ export async function wasteOverTime(scope: Scope, range: DateRange): Promise<Was
   const bucket = (to.getTime() - from.getTime()) / 86_400_000 < DAILY_UP_TO_DAYS ? "day" : "week";
   const period =
     bucket === "day"
-      ? Prisma.sql`to_char(f.day, 'YYYY-MM-DD')`
-      : Prisma.sql`to_char(date_trunc('week', f.day), 'YYYY-MM-DD')`;
+      ? Prisma.sql`to_char(w.day, 'YYYY-MM-DD')`
+      : Prisma.sql`to_char(date_trunc('week', w.day), 'YYYY-MM-DD')`;
   const rows = await readDb().$queryRaw<WasteOverTime["rows"]>`
-    SELECT ${period} AS period, f.category, sum(f."wastedUsd")::float8 AS "wastedUsd"
-    FROM "Finding" f WHERE f."teamId" = ${scope.teamId}::uuid AND f.day BETWEEN ${from}::date AND ${to}::date
+    SELECT ${period} AS period, w.category, sum(w."wastedUsd")::float8 AS "wastedUsd"
+    FROM "WasteDay" w WHERE w."teamId" = ${scope.teamId}::uuid AND w.day BETWEEN ${from}::date AND ${to}::date
     GROUP BY 1, 2 ORDER BY 1, 2`;
   return { bucket, rows };
 }
