@@ -169,38 +169,49 @@ function cohortCondition(spec: CohortSpec): Prisma.Sql {
   return conditions.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(conditions, " AND ")}`;
 }
 
+/**
+ * The runs of every cohort, read in one statement: each run started in the range once, with its
+ * main model looked up once, and a flag per cohort; a run of several cohorts is in each of their
+ * lists. More than `limit` runs in all the lists together is refused.
+ */
 async function cohortRuns(
   scope: Scope,
   range: { from: string; to: string },
-  cohort: Cohort,
+  cohorts: Cohort[],
   limit: number,
-): Promise<RunRow[]> {
+): Promise<RunRow[][]> {
   const from = dayStart(range.from);
   const toExclusive = dayAfter(range.to);
+  const member = cohorts.map((cohort) => Prisma.sql`(true ${cohortCondition(cohort.spec)})`);
   // A run's main model: the one it spent most on (then most calls, then by name), from the rollup.
-  const rows = await readDb().$queryRaw<RunRow[]>`
-    SELECT r.id::text AS id, coalesce(p.name, ${unallocatedKey}) AS project, r."costUsd"::float8 AS "costUsd",
-      (r."inputTokens" + r."outputTokens" + r."cacheWriteTokens" + r."cacheReadTokens")::float8 AS tokens,
-      (r.outcome IS NOT DISTINCT FROM 'ACCEPTED') AS accepted,
-      extract(epoch FROM r."endedAt" - r."startedAt")::float8 AS "wallSeconds",
-      to_char(date_trunc('week', r."startedAt" AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
-      coalesce(w."wastedUsd", 0)::float8 AS "wastedUsd"
-    FROM "Run" r
-    LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = r."ownerId"
-    LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
-    LEFT JOIN LATERAL (
-      SELECT s.model FROM "RunDaySpend" s WHERE s."teamId" = r."teamId" AND s."runId" = r.id
-      GROUP BY s.model ORDER BY sum(s."costUsd") DESC, sum(s.calls) DESC, s.model LIMIT 1) m ON true
-    LEFT JOIN "RunWaste" w ON w."teamId" = r."teamId" AND w."runId" = r.id
-    WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
-      ${cohortCondition(cohort.spec)}
-    ORDER BY r."startedAt", r.id
+  const rows = await readDb().$queryRaw<(RunRow & { cohorts: boolean[]; startedAt: Date })[]>`
+    SELECT * FROM (
+      SELECT r.id::text AS id, coalesce(p.name, ${unallocatedKey}) AS project, r."costUsd"::float8 AS "costUsd",
+        (r."inputTokens" + r."outputTokens" + r."cacheWriteTokens" + r."cacheReadTokens")::float8 AS tokens,
+        (r.outcome IS NOT DISTINCT FROM 'ACCEPTED') AS accepted,
+        extract(epoch FROM r."endedAt" - r."startedAt")::float8 AS "wallSeconds",
+        to_char(date_trunc('week', r."startedAt" AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
+        coalesce(w."wastedUsd", 0)::float8 AS "wastedUsd",
+        ARRAY[${Prisma.join(member)}] AS cohorts, r."startedAt"
+      FROM "Run" r
+      LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = r."ownerId"
+      LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
+      LEFT JOIN LATERAL (
+        SELECT s.model FROM "RunDaySpend" s WHERE s."teamId" = r."teamId" AND s."runId" = r.id
+        GROUP BY s.model ORDER BY sum(s."costUsd") DESC, sum(s.calls) DESC, s.model LIMIT 1) m ON true
+      LEFT JOIN "RunWaste" w ON w."teamId" = r."teamId" AND w."runId" = r.id
+      WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}) runs
+    WHERE true = ANY(runs.cohorts)
+    ORDER BY runs."startedAt", runs.id
     LIMIT ${limit + 1}`;
-  if (rows.length > limit)
+  const lists = cohorts.map((_, i) =>
+    rows.filter((row) => row.cohorts[i]).map(({ cohorts: _flags, startedAt: _started, ...run }): RunRow => run),
+  );
+  if (lists.reduce((sum, list) => sum + list.length, 0) > limit)
     throw badRequest(
       `these cohorts have more than ${MAX_COMPARED_RUNS} runs together in ${range.from} to ${range.to}: narrow the range or the cohorts`,
     );
-  return rows;
+  return lists;
 }
 
 const per = (part: number, whole: number) => (whole > 0 ? part / whole : null);
@@ -229,14 +240,7 @@ export async function compareCohorts(scope: Scope, asked: CompareQuery): Promise
   // A saved filter's clauses first, so its owner clause is checked like any other.
   const query = { ...asked, cohort: await expandSavedFilters(scope, asked.cohort) };
   for (const cohort of query.cohort) assertMayBreakDown(scope, { owner: cohort.spec.owner }, "cohorts by owner need");
-  const runsByCohort: RunRow[][] = [];
-  // One cohort at a time: each reads its runs once, and two cores are shared.
-  let left = MAX_COMPARED_RUNS;
-  for (const cohort of query.cohort) {
-    const runs = await cohortRuns(scope, query, cohort, left);
-    runsByCohort.push(runs);
-    left -= runs.length;
-  }
+  const runsByCohort = await cohortRuns(scope, query, query.cohort, MAX_COMPARED_RUNS);
   const comparison = matchedComparison(
     runsByCohort.map((runs) =>
       runs.map((run) => ({ stratum: run.project, costUsd: run.costUsd, accepted: run.accepted })),
