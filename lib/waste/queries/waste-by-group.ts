@@ -51,24 +51,24 @@ export async function wasteByGroup(scope: Scope, query: WasteQuery): Promise<Was
   const to = dayStart(query.to);
   // From the waste rollups (lib/rollups/waste.ts): a run's waste is stored counted once (the larger
   // of its whole cost when rejected or abandoned and its other findings' sum), categories per day.
-  const inRange = Prisma.sql`w."teamId" = ${scope.teamId}::uuid AND w.day BETWEEN ${from}::date AND ${to}::date`;
+  const inRange = Prisma.sql`w.day BETWEEN ${from}::date AND ${to}::date`;
   const rowsQuery =
     query.groupBy === "category"
       ? readDb().$queryRaw<WasteRow[]>`
           SELECT w.category AS key, sum(w."wastedUsd")::float8 AS "wastedUsd", sum(w.findings)::int AS findings
-          FROM "WasteDay" w WHERE ${inRange} GROUP BY 1 ORDER BY 2 DESC, 1`
+          FROM "WasteDay" w WHERE w."teamId" = ${scope.teamId}::uuid AND ${inRange} GROUP BY 1 ORDER BY 2 DESC, 1`
       : readDb().$queryRaw<WasteRow[]>`
           SELECT ${runGroupKey[query.groupBy]} AS key, sum(w."wastedUsd")::float8 AS "wastedUsd", sum(w.findings)::int AS findings
           FROM "RunWaste" w
           JOIN "Run" r ON r."teamId" = w."teamId" AND r.id = w."runId"
           LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = r."ownerId"
           LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
-          WHERE ${inRange}
+          WHERE w."teamId" = ${scope.teamId}::uuid AND ${inRange}
           GROUP BY 1 ORDER BY 2 DESC, 1`;
   const [rows, [totals], outcomes] = await Promise.all([
     rowsQuery,
     readDb().$queryRaw<Omit<WasteResult["totals"], "unacceptedSpendUsd">[]>`
-      SELECT coalesce((SELECT sum(w."wastedUsd") FROM "RunWaste" w WHERE ${inRange}), 0)::float8 AS "wastedUsd",
+      SELECT coalesce((SELECT sum(w."wastedUsd") FROM "RunWaste" w WHERE w."teamId" = ${scope.teamId}::uuid AND ${inRange}), 0)::float8 AS "wastedUsd",
         coalesce((SELECT sum(d."costUsd") FROM "DailySpend" d WHERE d."teamId" = ${scope.teamId}::uuid AND d.day BETWEEN ${from}::date AND ${to}::date), 0)::float8 AS "spendUsd"`,
     // The same query as the outcomes panel, so the two pages show the same "not accepted" figure.
     costPerOutcome(scope, { from: query.from, to: query.to, groupBy: "week" }),
