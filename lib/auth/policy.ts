@@ -8,9 +8,17 @@
  *   team aggregates only), checked by the query functions themselves so no route can forget it;
  * - `visibleRunsCondition` / `decidableRunsCondition`: which runs, as SQL on the Run aliased `r`.
  */
+
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { forbidden } from "@/lib/http/http-error";
 import { type Actor, can, type Permission } from "./permissions";
+
+const rRun = table("Run", "r");
+
+const Person = table("Person");
+const p = table("Person", "p");
+const sRunOwnerShare = table("RunOwnerShare", "s");
 
 /** Whoever is asking: a Scope, or anything carrying its actor and team. */
 interface Asker {
@@ -60,8 +68,8 @@ export function ownUserId(scope: Pick<Asker, "actor">): string | null {
 
 /** Runs of the team owned by the scope's person (aliased `r`). */
 function ownedRuns(scope: Asker, userId: string | null): Prisma.Sql {
-  return Prisma.sql`r."ownerId" IN (
-    SELECT id FROM "Person" WHERE "teamId" = ${scope.teamId}::uuid AND "userId" = ${userId}::uuid)`;
+  return Prisma.sql`${rRun.ownerId} IN (
+    SELECT ${Person.id} FROM ${Person.$} WHERE ${Person.teamId} = ${scope.teamId}::uuid AND ${Person.userId} = ${userId}::uuid)`;
 }
 
 /**
@@ -69,12 +77,12 @@ function ownedRuns(scope: Asker, userId: string | null): Prisma.Sql {
  * and read keys see all of the team's; members the runs they own or share in.
  */
 export function visibleRunsCondition(scope: Asker): Prisma.Sql {
-  const team = Prisma.sql`r."teamId" = ${scope.teamId}::uuid`;
+  const team = Prisma.sql`${rRun.teamId} = ${scope.teamId}::uuid`;
   if (maySeeEveryonesSpend(scope)) return team;
   const userId = ownUserId(scope);
   return Prisma.sql`${team} AND (${ownedRuns(scope, userId)}
-    OR EXISTS (SELECT 1 FROM "RunOwnerShare" s JOIN "Person" p ON p."teamId" = s."teamId" AND p.id = s."personId"
-      WHERE s."teamId" = r."teamId" AND s."runId" = r.id AND p."userId" = ${userId}::uuid))`;
+    OR EXISTS (SELECT 1 FROM ${sRunOwnerShare.$} JOIN ${p.$} ON ${p.teamId} = ${sRunOwnerShare.teamId} AND ${p.id} = ${sRunOwnerShare.personId}
+      WHERE ${sRunOwnerShare.teamId} = ${rRun.teamId} AND ${sRunOwnerShare.runId} = ${rRun.id} AND ${p.userId} = ${userId}::uuid))`;
 }
 
 /**
@@ -83,7 +91,7 @@ export function visibleRunsCondition(scope: Asker): Prisma.Sql {
  * members the runs they own (a share in someone else's run is not theirs to decide).
  */
 export function decidableRunsCondition(scope: Asker): Prisma.Sql {
-  const team = Prisma.sql`r."teamId" = ${scope.teamId}::uuid`;
+  const team = Prisma.sql`${rRun.teamId} = ${scope.teamId}::uuid`;
   if (scope.actor.kind !== "user" || maySeeEveryonesSpend(scope)) return team;
   return Prisma.sql`${team} AND ${ownedRuns(scope, scope.actor.userId)}`;
 }

@@ -5,9 +5,18 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { dayStart } from "@/lib/queries/params";
 import type { DayRange } from "./provider-pull";
+
+const ClaudeCodeActivity = table("ClaudeCodeActivity");
+const aClaudeCodeActivity = table("ClaudeCodeActivity", "a");
+const i = table("Identity", "i");
+const ie = table("Identity", "ie");
+const o = table("Person", "o");
+const p = table("Person", "p");
+const pe = table("Person", "pe");
 
 export interface PersonActivity {
   actor: string;
@@ -31,18 +40,18 @@ export async function claudeCodeActivity(scope: Pick<Scope, "teamId">, range: Da
     (Omit<PersonActivity, "estimatedCostUsd" | "days"> & { estimatedCostUsd: string; days: bigint })[]
   >`
     WITH activity AS (
-      SELECT a.actor, max(a."customerType") AS "customerType", count(DISTINCT a.day) AS days,
-        sum(a.sessions)::int AS sessions, sum(a."linesAdded")::int AS "linesAdded", sum(a."linesRemoved")::int AS "linesRemoved",
-        sum(a.commits)::int AS commits, sum(a."pullRequests")::int AS "pullRequests", sum(a."estimatedCostUsd")::text AS "estimatedCostUsd"
-      FROM "ClaudeCodeActivity" a
-      WHERE a."teamId" = ${scope.teamId}::uuid AND a.day BETWEEN ${from}::date AND ${to}::date
-      GROUP BY a.actor
+      SELECT ${aClaudeCodeActivity.actor}, max(${aClaudeCodeActivity.customerType}) AS "customerType", count(DISTINCT ${aClaudeCodeActivity.day}) AS days,
+        sum(${aClaudeCodeActivity.sessions})::int AS sessions, sum(${aClaudeCodeActivity.linesAdded})::int AS "linesAdded", sum(${aClaudeCodeActivity.linesRemoved})::int AS "linesRemoved",
+        sum(${aClaudeCodeActivity.commits})::int AS commits, sum(${aClaudeCodeActivity.pullRequests})::int AS "pullRequests", sum(${aClaudeCodeActivity.estimatedCostUsd})::text AS "estimatedCostUsd"
+      FROM ${aClaudeCodeActivity.$}
+      WHERE ${aClaudeCodeActivity.teamId} = ${scope.teamId}::uuid AND ${aClaudeCodeActivity.day} BETWEEN ${from}::date AND ${to}::date
+      GROUP BY ${aClaudeCodeActivity.actor}
     )
     SELECT activity.*,
-      (SELECT p."displayName" FROM "Person" p
-       WHERE p."teamId" = ${scope.teamId}::uuid AND (lower(p.email) = activity.actor OR p.id IN (
-         SELECT i."personId" FROM "Identity" i WHERE i."teamId" = ${scope.teamId}::uuid AND i.kind = 'email' AND lower(i.value) = activity.actor))
-       ORDER BY p."createdAt" LIMIT 1) AS person
+      (SELECT ${p.displayName} FROM ${p.$}
+       WHERE ${p.teamId} = ${scope.teamId}::uuid AND (lower(${p.email}) = activity.actor OR ${p.id} IN (
+         SELECT ${i.personId} FROM ${i.$} WHERE ${i.teamId} = ${scope.teamId}::uuid AND ${i.kind} = 'email' AND lower(${i.value}) = activity.actor))
+       ORDER BY ${p.createdAt} LIMIT 1) AS person
     FROM activity
     ORDER BY activity."linesAdded" DESC, activity.actor`;
   // max() over 'api' | 'subscription' is 'subscription' whenever one day was.
@@ -55,8 +64,8 @@ export async function claudeCodeActivity(scope: Pick<Scope, "teamId">, range: Da
  */
 export function personActivityEmails(teamId: string, personId: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(
-    SELECT lower(pe.email) FROM "Person" pe WHERE pe."teamId" = ${teamId}::uuid AND pe.id = ${personId} AND pe.email IS NOT NULL
-    UNION SELECT lower(ie.value) FROM "Identity" ie WHERE ie."teamId" = ${teamId}::uuid AND ie.kind = 'email' AND ie."personId" = ${personId})`;
+    SELECT lower(${pe.email}) FROM ${pe.$} WHERE ${pe.teamId} = ${teamId}::uuid AND ${pe.id} = ${personId} AND ${pe.email} IS NOT NULL
+    UNION SELECT lower(${ie.value}) FROM ${ie.$} WHERE ${ie.teamId} = ${teamId}::uuid AND ${ie.kind} = 'email' AND ${ie.personId} = ${personId})`;
 }
 
 export interface ActivityTotals {
@@ -78,13 +87,13 @@ export async function activityByOwner(
   const to = dayStart(range.to);
   // DISTINCT: two people under one owner key (the same email) count an activity row once.
   const rows = await db().$queryRaw<({ owner: string } & ActivityTotals)[]>`
-    SELECT owner, sum("linesAdded")::int AS "linesAdded", sum("linesRemoved")::int AS "linesRemoved",
-      sum(commits)::int AS commits, sum("pullRequests")::int AS "pullRequests"
+    SELECT owner, sum(${ClaudeCodeActivity.linesAdded})::int AS "linesAdded", sum(${ClaudeCodeActivity.linesRemoved})::int AS "linesRemoved",
+      sum(${ClaudeCodeActivity.commits})::int AS commits, sum(${ClaudeCodeActivity.pullRequests})::int AS "pullRequests"
     FROM (
-      SELECT DISTINCT coalesce(o.email, o."displayName") AS owner, a."sourceId", a.day, a.actor,
-        a."linesAdded", a."linesRemoved", a.commits, a."pullRequests"
-      FROM "Person" o JOIN "ClaudeCodeActivity" a ON a."teamId" = o."teamId" AND a.actor IN ${personActivityEmails(scope.teamId, Prisma.sql`o.id`)}
-      WHERE o."teamId" = ${scope.teamId}::uuid AND a.day BETWEEN ${from}::date AND ${to}::date) x
+      SELECT DISTINCT coalesce(${o.email}, ${o.displayName}) AS owner, ${aClaudeCodeActivity.sourceId}, ${aClaudeCodeActivity.day}, ${aClaudeCodeActivity.actor},
+        ${aClaudeCodeActivity.linesAdded}, ${aClaudeCodeActivity.linesRemoved}, ${aClaudeCodeActivity.commits}, ${aClaudeCodeActivity.pullRequests}
+      FROM ${o.$} JOIN ${aClaudeCodeActivity.$} ON ${aClaudeCodeActivity.teamId} = ${o.teamId} AND ${aClaudeCodeActivity.actor} IN ${personActivityEmails(scope.teamId, o.id)}
+      WHERE ${o.teamId} = ${scope.teamId}::uuid AND ${aClaudeCodeActivity.day} BETWEEN ${from}::date AND ${to}::date) x
     GROUP BY owner`;
   return new Map(rows.map(({ owner, ...totals }) => [owner, totals]));
 }

@@ -13,10 +13,15 @@
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { dateRangeSchema, dayStart } from "@/lib/queries/params";
 import { matchableModel, providerOfModel } from "./model-match";
 import type { BilledTokens, BillingProvider } from "./provider-pull";
+
+const bBilledDay = table("BilledDay", "b");
+const d = table("DailySpend", "d");
+const sBillingSource = table("BillingSource", "s");
 
 export const reconciliationGroups = ["day", "model", "provider"] as const;
 export type ReconciliationGroup = (typeof reconciliationGroups)[number];
@@ -92,11 +97,11 @@ async function cells(
         cacheRead: string | null;
       }[]
     >`
-      SELECT to_char(b.day, 'YYYY-MM-DD') AS day, s.provider, b.model, sum(b."billedUsd")::text AS billed,
-        sum(b."inputTokens")::text AS input, sum(b."outputTokens")::text AS output,
-        sum(b."cacheWriteTokens")::text AS "cacheWrite", sum(b."cacheReadTokens")::text AS "cacheRead"
-      FROM "BilledDay" b JOIN "BillingSource" s ON s."teamId" = b."teamId" AND s.id = b."sourceId"
-      WHERE b."teamId" = ${scope.teamId}::uuid AND b.day BETWEEN ${from}::date AND ${to}::date
+      SELECT to_char(${bBilledDay.day}, 'YYYY-MM-DD') AS day, ${sBillingSource.provider}, ${bBilledDay.model}, sum(${bBilledDay.billedUsd})::text AS billed,
+        sum(${bBilledDay.inputTokens})::text AS input, sum(${bBilledDay.outputTokens})::text AS output,
+        sum(${bBilledDay.cacheWriteTokens})::text AS "cacheWrite", sum(${bBilledDay.cacheReadTokens})::text AS "cacheRead"
+      FROM ${bBilledDay.$} JOIN ${sBillingSource.$} ON ${sBillingSource.teamId} = ${bBilledDay.teamId} AND ${sBillingSource.id} = ${bBilledDay.sourceId}
+      WHERE ${bBilledDay.teamId} = ${scope.teamId}::uuid AND ${bBilledDay.day} BETWEEN ${from}::date AND ${to}::date
       GROUP BY 1, 2, 3`,
     db().$queryRaw<
       {
@@ -109,11 +114,11 @@ async function cells(
         cacheRead: string;
       }[]
     >`
-      SELECT to_char(d.day, 'YYYY-MM-DD') AS day, d.model, sum(d."costUsd")::text AS traced,
-        sum(d."inputTokens")::text AS input, sum(d."outputTokens")::text AS output,
-        sum(d."cacheWriteTokens")::text AS "cacheWrite", sum(d."cacheReadTokens")::text AS "cacheRead"
-      FROM "DailySpend" d
-      WHERE d."teamId" = ${scope.teamId}::uuid AND d.day BETWEEN ${from}::date AND ${to}::date
+      SELECT to_char(${d.day}, 'YYYY-MM-DD') AS day, ${d.model}, sum(${d.costUsd})::text AS traced,
+        sum(${d.inputTokens})::text AS input, sum(${d.outputTokens})::text AS output,
+        sum(${d.cacheWriteTokens})::text AS "cacheWrite", sum(${d.cacheReadTokens})::text AS "cacheRead"
+      FROM ${d.$}
+      WHERE ${d.teamId} = ${scope.teamId}::uuid AND ${d.day} BETWEEN ${from}::date AND ${to}::date
       GROUP BY 1, 2`,
   ]);
   const providers = sources.map((source) => source.provider as BillingProvider).sort();

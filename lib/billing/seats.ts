@@ -9,11 +9,16 @@
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { teamDb } from "@/lib/db/team-db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { notFound } from "@/lib/http/errors";
 import { dayStart } from "@/lib/queries/params";
 import { type DayRange, daysOf } from "./provider-pull";
+
+const d = table("DailySpend", "d");
+const p = table("Person", "p");
+const sSeat = table("Seat", "s");
 
 export const seatSchema = z.object({
   personId: z.uuid(),
@@ -68,12 +73,12 @@ export async function seatValues(scope: Pick<Scope, "teamId">, range: DayRange):
   const rows = await db().$queryRaw<
     { seatId: string; personId: string; person: string; plan: string; monthlyUsd: string; apiValueUsd: string }[]
   >`
-    SELECT s.id AS "seatId", s."personId", coalesce(p.email, p."displayName") AS person, s.plan, s."monthlyUsd"::text AS "monthlyUsd",
-      coalesce((SELECT sum(d."costUsd") FROM "DailySpend" d
-                WHERE d."teamId" = s."teamId" AND d."ownerId" = s."personId"::text AND d.day BETWEEN ${from}::date AND ${to}::date), 0)::text AS "apiValueUsd"
-    FROM "Seat" s JOIN "Person" p ON p."teamId" = s."teamId" AND p.id = s."personId"
-    WHERE s."teamId" = ${scope.teamId}::uuid
-    ORDER BY person, s.plan`;
+    SELECT ${sSeat.id} AS "seatId", ${sSeat.personId}, coalesce(${p.email}, ${p.displayName}) AS person, ${sSeat.plan}, ${sSeat.monthlyUsd}::text AS "monthlyUsd",
+      coalesce((SELECT sum(${d.costUsd}) FROM ${d.$}
+                WHERE ${d.teamId} = ${sSeat.teamId} AND ${d.ownerId} = ${sSeat.personId}::text AND ${d.day} BETWEEN ${from}::date AND ${to}::date), 0)::text AS "apiValueUsd"
+    FROM ${sSeat.$} JOIN ${p.$} ON ${p.teamId} = ${sSeat.teamId} AND ${p.id} = ${sSeat.personId}
+    WHERE ${sSeat.teamId} = ${scope.teamId}::uuid
+    ORDER BY person, ${sSeat.plan}`;
   const months = monthsCovered(range);
   return rows.map((row) => ({
     seatId: row.seatId,

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { HttpError, notFound } from "@/lib/http/errors";
 import { dateRangeSchema, dayStart } from "@/lib/queries/params";
@@ -15,6 +16,8 @@ import { pullAnthropic } from "./anthropic";
 import { pullOpenAi } from "./openai";
 import type { RetryPolicy } from "./provider-http";
 import { type BillingProvider, type DayRange, dayCount, type ProviderPull } from "./provider-pull";
+
+const BillingSource = table("BillingSource");
 
 /** A manual sync pulls at most this many days (the Claude Code report is one request per day). */
 export const MAX_SYNC_DAYS = 366;
@@ -78,7 +81,7 @@ export async function syncBillingSource(
   const dayWindow = { gte: dayStart(checked.from), lte: dayStart(checked.to) };
   await db().$transaction(async (tx) => {
     // Two syncs of one source (the hourly one and a manual one) replace their rows one after the other.
-    await tx.$queryRaw`SELECT id FROM "BillingSource" WHERE "teamId" = ${scope.teamId}::uuid AND id = ${sourceId}::uuid FOR UPDATE`;
+    await tx.$queryRaw`SELECT ${BillingSource.id} FROM ${BillingSource.$} WHERE ${BillingSource.teamId} = ${scope.teamId}::uuid AND ${BillingSource.id} = ${sourceId}::uuid FOR UPDATE`;
     await tx.billedDay.deleteMany({ where: { teamId: scope.teamId, sourceId, day: dayWindow } });
     await tx.claudeCodeActivity.deleteMany({ where: { teamId: scope.teamId, sourceId, day: dayWindow } });
     await tx.billedDay.createMany({

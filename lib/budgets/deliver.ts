@@ -5,9 +5,14 @@
  * "failed". A process that dies mid-send leaves its lease to expire, and the row is sent again.
  */
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { AlertPayload } from "./alert-payload";
 import { sendToChannel } from "./channels";
+
+const BudgetDelivery = table("BudgetDelivery");
+const c = table("BudgetChannel", "c");
+const d = table("BudgetDelivery", "d");
 
 /** Wait after the 1st, 2nd, ... failed attempt; past the last, the delivery has failed. */
 export const RETRY_DELAYS_MS = [30_000, 2 * 60_000, 8 * 60_000, 32 * 60_000, 2 * 3600_000] as const;
@@ -48,14 +53,14 @@ export async function deliverDueAlerts({
     const leaseUntil = new Date(now.getTime() + LEASE_MS);
     const claimed = await database.$queryRaw<Claimed[]>`
       WITH due AS (
-        SELECT "teamId", id FROM "BudgetDelivery"
-        WHERE status = 'pending' AND "nextAttemptAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
-          AND (${teamId ?? null}::uuid IS NULL OR "teamId" = ${teamId ?? null}::uuid)
-        ORDER BY "nextAttemptAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-      UPDATE "BudgetDelivery" d SET "leaseUntil" = ${leaseUntil}, attempts = d.attempts + 1
-      FROM due, "BudgetChannel" c
-      WHERE d."teamId" = due."teamId" AND d.id = due.id AND c."teamId" = d."teamId" AND c.id = d."channelId"
-      RETURNING d."teamId"::text AS "teamId", d.id::text AS id, d.payload, d.attempts, c.kind, c.url, c.secret, c."to"`;
+        SELECT ${BudgetDelivery.teamId}, ${BudgetDelivery.id} FROM ${BudgetDelivery.$}
+        WHERE ${BudgetDelivery.status} = 'pending' AND ${BudgetDelivery.nextAttemptAt} <= ${now} AND (${BudgetDelivery.leaseUntil} IS NULL OR ${BudgetDelivery.leaseUntil} < ${now})
+          AND (${teamId ?? null}::uuid IS NULL OR ${BudgetDelivery.teamId} = ${teamId ?? null}::uuid)
+        ORDER BY ${BudgetDelivery.nextAttemptAt} LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+      UPDATE ${d.$} SET ${BudgetDelivery.leaseUntil} = ${leaseUntil}, ${BudgetDelivery.attempts} = ${d.attempts} + 1
+      FROM due, ${c.$}
+      WHERE ${d.teamId} = due."teamId" AND ${d.id} = due.id AND ${c.teamId} = ${d.teamId} AND ${c.id} = ${d.channelId}
+      RETURNING ${d.teamId}::text AS "teamId", ${d.id}::text AS id, ${d.payload}, ${d.attempts}, ${c.kind}, ${c.url}, ${c.secret}, ${c.to}`;
     if (claimed.length === 0) break;
     await Promise.all(
       claimed.map(async (row) => {

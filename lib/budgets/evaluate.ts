@@ -6,6 +6,7 @@
  * insert wins and only the winner queues deliveries.
  */
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import type { BudgetChannel, Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { addDays, todayUtc } from "@/lib/queries/params";
 import { type AlertEvent, type AlertPayload, alertPayload } from "./alert-payload";
@@ -13,6 +14,8 @@ import { type BudgetState, budgetState } from "./budget-state";
 import { deliverDueAlerts } from "./deliver";
 import { crossedThresholds, isSpike, SPIKE_BASELINE_DAYS, SPIKE_FACTOR } from "./forecast";
 import { subjectDailySpend } from "./spend";
+
+const BudgetAlertTable = table("BudgetAlert");
 
 interface Options {
   now?: Date;
@@ -77,10 +80,10 @@ async function claimAlert(
 ): Promise<boolean> {
   return database.$transaction(async (tx) => {
     const inserted = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO "BudgetAlert" ("teamId", "budgetId", "periodStart", "thresholdPercent", event, subject, payload)
+      INSERT INTO ${BudgetAlertTable.$} (${BudgetAlertTable.teamId}, ${BudgetAlertTable.budgetId}, ${BudgetAlertTable.periodStart}, ${BudgetAlertTable.thresholdPercent}, ${BudgetAlertTable.event}, ${BudgetAlertTable.subject}, ${BudgetAlertTable.payload})
       VALUES (${teamId}::uuid, ${budgetId}::uuid, ${alert.periodStart}::date, ${alert.threshold}, ${alert.event}, ${alert.subject}, ${JSON.stringify(alert.payload)}::jsonb)
-      ON CONFLICT ("teamId", "budgetId", "periodStart", "thresholdPercent", event, subject) DO NOTHING
-      RETURNING id::text AS id`;
+      ON CONFLICT (${BudgetAlertTable.teamId}, ${BudgetAlertTable.budgetId}, ${BudgetAlertTable.periodStart}, ${BudgetAlertTable.thresholdPercent}, ${BudgetAlertTable.event}, ${BudgetAlertTable.subject}) DO NOTHING
+      RETURNING ${BudgetAlertTable.id}::text AS id`;
     const alertId = inserted[0]?.id;
     if (!alertId) return false;
     if (channels.length > 0) {

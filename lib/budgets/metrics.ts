@@ -8,19 +8,24 @@
 import { Gauge, Registry } from "prom-client";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { addDays, todayUtc } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
 import { listBudgetStates } from "./budgets";
+
+const d = table("DailySpend", "d");
+const o = table("Person", "o");
+const p = table("Project", "p");
 
 export const METRIC_DAYS = 7;
 export const METRIC_TOP_KEYS = 20;
 export const OTHER_KEY = "other";
 
 const dimensions = {
-  owner: Prisma.sql`coalesce(o.email, o."displayName", ${unallocatedKey})`,
-  project: Prisma.sql`coalesce(p.name, ${unallocatedKey})`,
-  model: Prisma.sql`d.model`,
+  owner: Prisma.sql`coalesce(${o.email}, ${o.displayName}, ${unallocatedKey})`,
+  project: Prisma.sql`coalesce(${p.name}, ${unallocatedKey})`,
+  model: d.model,
 } as const;
 type Dimension = keyof typeof dimensions;
 
@@ -110,12 +115,12 @@ export async function teamMetrics(scope: Scope, now = new Date()): Promise<{ con
 
 async function dailyRows(teamId: string, dimension: Dimension, from: string, to: string): Promise<Row[]> {
   return db().$queryRaw<Row[]>`
-    SELECT to_char(d.day, 'YYYY-MM-DD') AS day, ${dimensions[dimension]} AS key, sum(d."costUsd")::float8 AS "costUsd", sum(d.calls)::float8 AS calls,
-      sum(d."inputTokens")::float8 AS input, sum(d."outputTokens")::float8 AS output, sum(d."cacheWriteTokens")::float8 AS "cacheWrite", sum(d."cacheReadTokens")::float8 AS "cacheRead"
-    FROM "DailySpend" d
-    LEFT JOIN "Person" o ON o."teamId" = d."teamId" AND o.id::text = d."ownerId"
-    LEFT JOIN "Project" p ON p."teamId" = d."teamId" AND p.id::text = d."projectId"
-    WHERE d."teamId" = ${teamId}::uuid AND d.day BETWEEN ${from}::date AND ${to}::date
+    SELECT to_char(${d.day}, 'YYYY-MM-DD') AS day, ${dimensions[dimension]} AS key, sum(${d.costUsd})::float8 AS "costUsd", sum(${d.calls})::float8 AS calls,
+      sum(${d.inputTokens})::float8 AS input, sum(${d.outputTokens})::float8 AS output, sum(${d.cacheWriteTokens})::float8 AS "cacheWrite", sum(${d.cacheReadTokens})::float8 AS "cacheRead"
+    FROM ${d.$}
+    LEFT JOIN ${o.$} ON ${o.teamId} = ${d.teamId} AND ${o.id}::text = ${d.ownerId}
+    LEFT JOIN ${p.$} ON ${p.teamId} = ${d.teamId} AND ${p.id}::text = ${d.projectId}
+    WHERE ${d.teamId} = ${teamId}::uuid AND ${d.day} BETWEEN ${from}::date AND ${to}::date
     GROUP BY 1, 2`;
 }
 

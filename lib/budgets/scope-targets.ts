@@ -1,7 +1,13 @@
 /** What a budget can be set on, by id (owners, projects, tasks) or name (models), and how each reads. */
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import type { BudgetScopeRef } from "./spend";
+
+const DailySpend = table("DailySpend");
+const Person = table("Person");
+const ProjectTable = table("Project");
+const TaskTable = table("Task");
 
 export interface ScopeTargets {
   owners: { id: string; name: string }[];
@@ -14,17 +20,17 @@ export async function scopeTargets(scope: Scope): Promise<ScopeTargets> {
   const [owners, projects, tasks, models] = await Promise.all([
     db().$queryRaw<
       { id: string; name: string }[]
-    >`SELECT id::text, coalesce(email, "displayName") AS name FROM "Person" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 2`,
+    >`SELECT ${Person.id}::text, coalesce(${Person.email}, ${Person.displayName}) AS name FROM ${Person.$} WHERE ${Person.teamId} = ${scope.teamId}::uuid ORDER BY 2`,
     db().$queryRaw<
       { id: string; name: string }[]
-    >`SELECT id::text, name FROM "Project" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 2`,
+    >`SELECT ${ProjectTable.id}::text, ${ProjectTable.name} FROM ${ProjectTable.$} WHERE ${ProjectTable.teamId} = ${scope.teamId}::uuid ORDER BY 2`,
     db().$queryRaw<
       { id: string; name: string }[]
-    >`SELECT id::text, key AS name FROM "Task" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 2`,
+    >`SELECT ${TaskTable.id}::text, ${TaskTable.key} AS name FROM ${TaskTable.$} WHERE ${TaskTable.teamId} = ${scope.teamId}::uuid ORDER BY 2`,
     // From the rollup (a few rows per day), not from the calls.
     db().$queryRaw<
       { name: string }[]
-    >`SELECT DISTINCT model AS name FROM "DailySpend" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
+    >`SELECT DISTINCT ${DailySpend.model} AS name FROM ${DailySpend.$} WHERE ${DailySpend.teamId} = ${scope.teamId}::uuid ORDER BY 1`,
   ]);
   return { owners, projects, tasks, models: models.map((m) => m.name) };
 }

@@ -3,8 +3,14 @@
  * first day it spent anything, and owners' or projects' spend per day for spike detection.
  * DailySpend keeps UTC days; a period in another time zone counts the days whose dates fall in it.
  */
+
+import { table } from "@/lib/db/tables";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+
+const d = table("DailySpend", "d");
+const o = table("Person", "o");
+const p = table("Project", "p");
 
 export const budgetScopeKinds = ["team", "owner", "project", "task", "model"] as const;
 export type BudgetScopeKind = (typeof budgetScopeKinds)[number];
@@ -20,13 +26,13 @@ function scopeFilter(scope: BudgetScopeRef): Prisma.Sql {
     case "team":
       return Prisma.empty;
     case "owner":
-      return Prisma.sql`AND d."ownerId" = ${value}`;
+      return Prisma.sql`AND ${d.ownerId} = ${value}`;
     case "project":
-      return Prisma.sql`AND d."projectId" = ${value}`;
+      return Prisma.sql`AND ${d.projectId} = ${value}`;
     case "task":
-      return Prisma.sql`AND d."taskId" = ${value}`;
+      return Prisma.sql`AND ${d.taskId} = ${value}`;
     case "model":
-      return Prisma.sql`AND d.model = ${value}`;
+      return Prisma.sql`AND ${d.model} = ${value}`;
   }
 }
 
@@ -39,9 +45,9 @@ export async function scopeDailySpend(
   to: string,
 ): Promise<Map<string, number>> {
   const rows = await database.$queryRaw<{ day: string; costUsd: number }[]>`
-    SELECT to_char(d.day, 'YYYY-MM-DD') AS day, sum(d."costUsd")::float8 AS "costUsd"
-    FROM "DailySpend" d
-    WHERE d."teamId" = ${teamId}::uuid AND d.day BETWEEN ${from}::date AND ${to}::date ${scopeFilter(scope)}
+    SELECT to_char(${d.day}, 'YYYY-MM-DD') AS day, sum(${d.costUsd})::float8 AS "costUsd"
+    FROM ${d.$}
+    WHERE ${d.teamId} = ${teamId}::uuid AND ${d.day} BETWEEN ${from}::date AND ${to}::date ${scopeFilter(scope)}
     GROUP BY 1`;
   return new Map(rows.map((row) => [row.day, row.costUsd]));
 }
@@ -53,8 +59,8 @@ export async function scopeFirstSpendDay(
   scope: BudgetScopeRef,
 ): Promise<string | null> {
   const [row] = await database.$queryRaw<{ day: string | null }[]>`
-    SELECT to_char(min(d.day), 'YYYY-MM-DD') AS day FROM "DailySpend" d
-    WHERE d."teamId" = ${teamId}::uuid AND d."costUsd" > 0 ${scopeFilter(scope)}`;
+    SELECT to_char(min(${d.day}), 'YYYY-MM-DD') AS day FROM ${d.$}
+    WHERE ${d.teamId} = ${teamId}::uuid AND ${d.costUsd} > 0 ${scopeFilter(scope)}`;
   return row?.day ?? null;
 }
 
@@ -77,17 +83,17 @@ export async function subjectDailySpend(
   from: string,
   to: string,
 ): Promise<SubjectDaySpend[]> {
-  const column = dimension === "owner" ? Prisma.sql`d."ownerId"` : Prisma.sql`d."projectId"`;
+  const column = dimension === "owner" ? d.ownerId : d.projectId;
   const name =
     dimension === "owner"
-      ? Prisma.sql`coalesce(o."displayName", o.email, ${column})`
-      : Prisma.sql`coalesce(p.name, ${column})`;
+      ? Prisma.sql`coalesce(${o.displayName}, ${o.email}, ${column})`
+      : Prisma.sql`coalesce(${p.name}, ${column})`;
   return database.$queryRaw<SubjectDaySpend[]>`
-    SELECT ${column} AS id, ${name} AS name, to_char(d.day, 'YYYY-MM-DD') AS day, sum(d."costUsd")::float8 AS "costUsd"
-    FROM "DailySpend" d
-    LEFT JOIN "Person" o ON o."teamId" = d."teamId" AND o.id::text = d."ownerId"
-    LEFT JOIN "Project" p ON p."teamId" = d."teamId" AND p.id::text = d."projectId"
-    WHERE d."teamId" = ${teamId}::uuid AND d.day BETWEEN ${from}::date AND ${to}::date AND ${column} <> ''
+    SELECT ${column} AS id, ${name} AS name, to_char(${d.day}, 'YYYY-MM-DD') AS day, sum(${d.costUsd})::float8 AS "costUsd"
+    FROM ${d.$}
+    LEFT JOIN ${o.$} ON ${o.teamId} = ${d.teamId} AND ${o.id}::text = ${d.ownerId}
+    LEFT JOIN ${p.$} ON ${p.teamId} = ${d.teamId} AND ${p.id}::text = ${d.projectId}
+    WHERE ${d.teamId} = ${teamId}::uuid AND ${d.day} BETWEEN ${from}::date AND ${to}::date AND ${column} <> ''
       ${only === null ? Prisma.empty : Prisma.sql`AND ${column} = ${only}`}
     GROUP BY 1, 2, 3`;
 }

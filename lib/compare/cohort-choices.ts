@@ -2,10 +2,17 @@
 import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { filterChoices } from "@/lib/queries/filter-choices";
 import { dayAfter, dayStart } from "@/lib/queries/params";
 import { escapeCohortValue } from "./cohort-spec";
 import { listSavedFilters } from "./saved-filters";
+
+const Run = table("Run");
+const c = table("RunContextPackage", "c");
+const r = table("Run", "r");
+const t = table("RunTag", "t");
+const x = table("ToolCall", "x");
 
 /** Tags and instruction-file versions offered, most runs first. */
 const MAX_OFFERED = 50;
@@ -32,26 +39,26 @@ export async function cohortChoices(scope: Scope, range: { from: string; to: str
     filterChoices(scope),
     readDb().$queryRaw<
       { source: string }[]
-    >`SELECT DISTINCT source FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
+    >`SELECT DISTINCT ${Run.source} FROM ${Run.$} WHERE ${Run.teamId} = ${scope.teamId}::uuid ORDER BY 1`,
     // A run's first model by name is enough to rank the suggestions; the comparison uses its main model.
     readDb().$queryRaw<{ model: string }[]>`
-      SELECT r.models[1] AS model FROM "Run" r
-      WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive} AND cardinality(r.models) > 0
+      SELECT ${r.models}[1] AS model FROM ${r.$}
+      WHERE ${r.teamId} = ${scope.teamId}::uuid AND ${r.startedAt} >= ${from} AND ${r.startedAt} < ${toExclusive} AND cardinality(${r.models}) > 0
       GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2`,
     readDb().$queryRaw<{ key: string; value: string; runs: number }[]>`
-      SELECT t.key, t.value, count(*)::int AS runs FROM "RunTag" t
-      JOIN "Run" r ON r."teamId" = t."teamId" AND r.id = t."runId"
-      WHERE t."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
+      SELECT ${t.key}, ${t.value}, count(*)::int AS runs FROM ${t.$}
+      JOIN ${r.$} ON ${r.teamId} = ${t.teamId} AND ${r.id} = ${t.runId}
+      WHERE ${t.teamId} = ${scope.teamId}::uuid AND ${r.startedAt} >= ${from} AND ${r.startedAt} < ${toExclusive}
       GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT ${MAX_OFFERED}`,
     // Each instruction file's versions read in the range: its name and the start of the hash of what the read returned.
     readDb().$queryRaw<{ file: string; version: string; runs: number; first: string }[]>`
-      SELECT reverse(split_part(reverse(f.used->>'path'), '/', 1)) AS file, left(x."outputHash", ${VERSION_CHARS}::int) AS version,
-        count(DISTINCT c."runId")::int AS runs, to_char(min(c.day), 'YYYY-MM-DD') AS first
-      FROM "RunContextPackage" c
-        CROSS JOIN LATERAL jsonb_array_elements(c."instructionFiles") f(used)
+      SELECT reverse(split_part(reverse(f.used->>'path'), '/', 1)) AS file, left(${x.outputHash}, ${VERSION_CHARS}::int) AS version,
+        count(DISTINCT ${c.runId})::int AS runs, to_char(min(${c.day}), 'YYYY-MM-DD') AS first
+      FROM ${c.$}
+        CROSS JOIN LATERAL jsonb_array_elements(${c.instructionFiles}) f(used)
         CROSS JOIN LATERAL jsonb_array_elements_text(f.used->'toolCallIds') tc(id)
-        JOIN "ToolCall" x ON x."teamId" = c."teamId" AND x.id = tc.id::bigint
-      WHERE c."teamId" = ${scope.teamId}::uuid AND c.day >= ${from}::date AND c.day < ${toExclusive}::date AND x."outputHash" IS NOT NULL
+        JOIN ${x.$} ON ${x.teamId} = ${c.teamId} AND ${x.id} = tc.id::bigint
+      WHERE ${c.teamId} = ${scope.teamId}::uuid AND ${c.day} >= ${from}::date AND ${c.day} < ${toExclusive}::date AND ${x.outputHash} IS NOT NULL
       GROUP BY 1, 2 ORDER BY 1, 4, 2 LIMIT ${MAX_OFFERED}`,
     listSavedFilters(scope),
   ]);

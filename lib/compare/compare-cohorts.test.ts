@@ -12,12 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getCompare } from "@/app/api/v1/compare/route";
 import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { recordOutcomes } from "@/lib/outcomes/record-outcome";
 import { createProject } from "@/lib/ownership/manage";
 import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { type CompareResult, compareCohorts, compareQuerySchema } from "./compare-cohorts";
 import { MIN_RUNS } from "./verdict";
+
+const RunTable = table("Run");
 
 const CHEAP = "claude-sonnet-4-5";
 const DEAR = "claude-opus-4-6";
@@ -98,8 +101,8 @@ const compare = (scope: Scope, cohort: string[], match: "project" | "none" = "pr
 /** Spend and accepted runs of a cohort, summed here from the Run rows, independently of the comparison. */
 async function storedTotals(team: TestTeam, model: string) {
   const rows = await db().$queryRaw<{ spend: number; accepted: number; runs: number }[]>`
-    SELECT sum("costUsd")::float8 AS spend, count(*) FILTER (WHERE outcome = 'ACCEPTED')::int AS accepted, count(*)::int AS runs
-    FROM "Run" WHERE "teamId" = ${team.teamId}::uuid AND ${model} = ANY(models)`;
+    SELECT sum(${RunTable.costUsd})::float8 AS spend, count(*) FILTER (WHERE ${RunTable.outcome} = 'ACCEPTED')::int AS accepted, count(*)::int AS runs
+    FROM ${RunTable.$} WHERE ${RunTable.teamId} = ${team.teamId}::uuid AND ${model} = ANY(${RunTable.models})`;
   return rows[0]!;
 }
 

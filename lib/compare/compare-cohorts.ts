@@ -33,6 +33,16 @@ import {
 } from "./matched-bootstrap";
 import { expandSavedFilters } from "./saved-filters";
 import { MIN_ACCEPTED, MIN_RUNS, MORE_RUNS_RULE, type Verdict, verdict } from "./verdict";
+import { table } from "@/lib/db/tables";
+
+const c = table("RunContextPackage", "c");
+const oPerson = table("Person", "o");
+const pProject = table("Project", "p");
+const rRun = table("Run", "r");
+const sRunDaySpend = table("RunDaySpend", "s");
+const t = table("RunTag", "t");
+const w = table("RunWaste", "w");
+const x = table("ToolCall", "x");
 
 /**
  * Runs one comparison may read, all cohorts together: the bootstrap draws every run RESAMPLES
@@ -136,36 +146,36 @@ function instructionCondition(value: string): Prisma.Sql {
   const { file, version } = instructionVersionOf(value);
   const name = file.toLowerCase();
   return Prisma.sql`EXISTS (
-    SELECT 1 FROM "RunContextPackage" c
-      CROSS JOIN LATERAL jsonb_array_elements(c."instructionFiles") f(used)
+    SELECT 1 FROM ${c.$}
+      CROSS JOIN LATERAL jsonb_array_elements(${c.instructionFiles}) f(used)
       CROSS JOIN LATERAL jsonb_array_elements_text(f.used->'toolCallIds') tc(id)
-      JOIN "ToolCall" x ON x."teamId" = c."teamId" AND x.id = tc.id::bigint
-    WHERE c."teamId" = r."teamId" AND c."runId" = r.id
+      JOIN ${x.$} ON ${x.teamId} = ${c.teamId} AND ${x.id} = tc.id::bigint
+    WHERE ${c.teamId} = ${rRun.teamId} AND ${c.runId} = ${rRun.id}
       AND (lower(f.used->>'path') = ${name} OR right(lower(f.used->>'path'), ${name.length + 1}::int) = ${`/${name}`})
-      ${version === null ? Prisma.empty : Prisma.sql`AND starts_with(x."outputHash", ${version})`})`;
+      ${version === null ? Prisma.empty : Prisma.sql`AND starts_with(${x.outputHash}, ${version})`})`;
 }
 
 /** A SQL condition for a cohort's spec, on Run r, Person o, Project p and main model m.model. */
 function cohortCondition(spec: CohortSpec): Prisma.Sql {
   const conditions: Prisma.Sql[] = [];
-  if (spec.model !== undefined) conditions.push(Prisma.sql`coalesce(m.model, r.models[1]) = ${spec.model}`);
-  if (spec.source !== undefined) conditions.push(Prisma.sql`r.source = ${spec.source}`);
-  if (spec.project === unallocatedKey) conditions.push(Prisma.sql`r."projectId" IS NULL`);
+  if (spec.model !== undefined) conditions.push(Prisma.sql`coalesce(m.model, ${rRun.models}[1]) = ${spec.model}`);
+  if (spec.source !== undefined) conditions.push(Prisma.sql`${rRun.source} = ${spec.source}`);
+  if (spec.project === unallocatedKey) conditions.push(Prisma.sql`${rRun.projectId} IS NULL`);
   else if (spec.project !== undefined)
-    conditions.push(Prisma.sql`(r."projectId"::text = ${spec.project} OR p.name = ${spec.project})`);
-  if (spec.owner === unallocatedKey) conditions.push(Prisma.sql`r."ownerId" IS NULL`);
+    conditions.push(Prisma.sql`(${rRun.projectId}::text = ${spec.project} OR ${pProject.name} = ${spec.project})`);
+  if (spec.owner === unallocatedKey) conditions.push(Prisma.sql`${rRun.ownerId} IS NULL`);
   else if (spec.owner !== undefined)
     conditions.push(
-      Prisma.sql`(r."ownerId"::text = ${spec.owner} OR o.email = ${spec.owner} OR o."displayName" = ${spec.owner})`,
+      Prisma.sql`(${rRun.ownerId}::text = ${spec.owner} OR ${oPerson.email} = ${spec.owner} OR ${oPerson.displayName} = ${spec.owner})`,
     );
   if (spec.tag !== undefined) {
     const tag = tagOf(spec.tag);
-    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "RunTag" t
-      WHERE t."teamId" = r."teamId" AND t."runId" = r.id AND t.key = ${tag.key} AND t.value = ${tag.value})`);
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM ${t.$}
+      WHERE ${t.teamId} = ${rRun.teamId} AND ${t.runId} = ${rRun.id} AND ${t.key} = ${tag.key} AND ${t.value} = ${tag.value})`);
   }
   if (spec.instructions !== undefined) conditions.push(instructionCondition(spec.instructions));
-  if (spec.after !== undefined) conditions.push(Prisma.sql`r."startedAt" >= ${dayStart(spec.after)}`);
-  if (spec.before !== undefined) conditions.push(Prisma.sql`r."startedAt" < ${dayStart(spec.before)}`);
+  if (spec.after !== undefined) conditions.push(Prisma.sql`${rRun.startedAt} >= ${dayStart(spec.after)}`);
+  if (spec.before !== undefined) conditions.push(Prisma.sql`${rRun.startedAt} < ${dayStart(spec.before)}`);
   return conditions.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(conditions, " AND ")}`;
 }
 
@@ -186,21 +196,21 @@ async function cohortRuns(
   // A run's main model: the one it spent most on (then most calls, then by name), from the rollup.
   const rows = await readDb().$queryRaw<(RunRow & { cohorts: boolean[]; startedAt: Date })[]>`
     SELECT * FROM (
-      SELECT r.id::text AS id, coalesce(p.name, ${unallocatedKey}) AS project, r."costUsd"::float8 AS "costUsd",
-        (r."inputTokens" + r."outputTokens" + r."cacheWriteTokens" + r."cacheReadTokens")::float8 AS tokens,
-        (r.outcome IS NOT DISTINCT FROM 'ACCEPTED') AS accepted,
-        extract(epoch FROM r."endedAt" - r."startedAt")::float8 AS "wallSeconds",
-        to_char(date_trunc('week', r."startedAt" AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
-        coalesce(w."wastedUsd", 0)::float8 AS "wastedUsd",
-        ARRAY[${Prisma.join(member)}] AS cohorts, r."startedAt"
-      FROM "Run" r
-      LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = r."ownerId"
-      LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
+      SELECT ${rRun.id}::text AS id, coalesce(${pProject.name}, ${unallocatedKey}) AS project, ${rRun.costUsd}::float8 AS "costUsd",
+        (${rRun.inputTokens} + ${rRun.outputTokens} + ${rRun.cacheWriteTokens} + ${rRun.cacheReadTokens})::float8 AS tokens,
+        (${rRun.outcome} IS NOT DISTINCT FROM 'ACCEPTED') AS accepted,
+        extract(epoch FROM ${rRun.endedAt} - ${rRun.startedAt})::float8 AS "wallSeconds",
+        to_char(date_trunc('week', ${rRun.startedAt} AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
+        coalesce(${w.wastedUsd}, 0)::float8 AS "wastedUsd",
+        ARRAY[${Prisma.join(member)}] AS cohorts, ${rRun.startedAt}
+      FROM ${rRun.$}
+      LEFT JOIN ${oPerson.$} ON ${oPerson.teamId} = ${rRun.teamId} AND ${oPerson.id} = ${rRun.ownerId}
+      LEFT JOIN ${pProject.$} ON ${pProject.teamId} = ${rRun.teamId} AND ${pProject.id} = ${rRun.projectId}
       LEFT JOIN LATERAL (
-        SELECT s.model FROM "RunDaySpend" s WHERE s."teamId" = r."teamId" AND s."runId" = r.id
-        GROUP BY s.model ORDER BY sum(s."costUsd") DESC, sum(s.calls) DESC, s.model LIMIT 1) m ON true
-      LEFT JOIN "RunWaste" w ON w."teamId" = r."teamId" AND w."runId" = r.id
-      WHERE r."teamId" = ${scope.teamId}::uuid AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}) runs
+        SELECT ${sRunDaySpend.model} FROM ${sRunDaySpend.$} WHERE ${sRunDaySpend.teamId} = ${rRun.teamId} AND ${sRunDaySpend.runId} = ${rRun.id}
+        GROUP BY ${sRunDaySpend.model} ORDER BY sum(${sRunDaySpend.costUsd}) DESC, sum(${sRunDaySpend.calls}) DESC, ${sRunDaySpend.model} LIMIT 1) m ON true
+      LEFT JOIN ${w.$} ON ${w.teamId} = ${rRun.teamId} AND ${w.runId} = ${rRun.id}
+      WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND ${rRun.startedAt} >= ${from} AND ${rRun.startedAt} < ${toExclusive}) runs
     WHERE true = ANY(runs.cohorts)
     ORDER BY runs."startedAt", runs.id
     LIMIT ${limit + 1}`;

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getContextPackage } from "@/app/api/v1/context-package/route";
 import { closeDb, db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import {
   expectedPackage,
@@ -21,6 +22,10 @@ import { instructionFileRead, mcpServerOf } from "./instruction-files";
 import { packageCallCost } from "./measure";
 import { recomputeTeamPackages } from "./recompute";
 import type { ContextPackageResult, ProjectPackage, RunRow } from "./report";
+
+const Call = table("Call");
+const Run = table("Run");
+const RunContextPackage = table("RunContextPackage");
 
 let team: TestTeam;
 let other: TestTeam;
@@ -128,8 +133,8 @@ describe("the package measured at ingest", () => {
         files: { path: string; tokens: number; reads: number; readsAfterCompaction: number; carriedUsd: number }[];
       }[]
     >`
-      SELECT "runId"::text AS "runId", "packageTokens", "callsCarried", "packageCostUsd"::text AS usd, tools, "instructionFiles" AS files
-      FROM "RunContextPackage" WHERE "teamId" = ${team.teamId}::uuid`;
+      SELECT ${RunContextPackage.runId}::text AS "runId", ${RunContextPackage.packageTokens}, ${RunContextPackage.callsCarried}, ${RunContextPackage.packageCostUsd}::text AS usd, ${RunContextPackage.tools}, ${RunContextPackage.instructionFiles} AS files
+      FROM ${RunContextPackage.$} WHERE ${RunContextPackage.teamId} = ${team.teamId}::uuid`;
     expect(stored).toHaveLength(generatedTeamRuns.length);
     for (const run of generatedTeamRuns) {
       const row = stored.find((r) => r.runId === runIdOf.get(run.session))!;
@@ -154,7 +159,7 @@ describe("the package measured at ingest", () => {
     const read = () =>
       db().$queryRaw<
         unknown[]
-      >`SELECT "runId", "packageTokens", "callsCarried", "packageCostUsd"::text, tools, "instructionFiles", day FROM "RunContextPackage" WHERE "teamId" = ${team.teamId}::uuid ORDER BY "runId"`;
+      >`SELECT ${RunContextPackage.runId}, ${RunContextPackage.packageTokens}, ${RunContextPackage.callsCarried}, ${RunContextPackage.packageCostUsd}::text, ${RunContextPackage.tools}, ${RunContextPackage.instructionFiles}, ${RunContextPackage.day} FROM ${RunContextPackage.$} WHERE ${RunContextPackage.teamId} = ${team.teamId}::uuid ORDER BY ${RunContextPackage.runId}`;
     const before = await read();
     await recomputeTeamPackages(team.teamId);
     expect(await read()).toEqual(before);
@@ -192,7 +197,7 @@ describe("GET /api/v1/context-package", () => {
     expect(alpha.sizeOverTime.map((point) => point.packageTokens)).toEqual([20_010, 20_010, 30_010, 30_010]);
     const [spend] = await db().$queryRaw<
       { usd: number }[]
-    >`SELECT sum("costUsd")::float8 AS usd FROM "Run" WHERE "teamId" = ${team.teamId}::uuid`;
+    >`SELECT sum(${Run.costUsd})::float8 AS usd FROM ${Run.$} WHERE ${Run.teamId} = ${team.teamId}::uuid`;
     expect(body.totals.spendUsd).toBeCloseTo(spend!.usd, 9);
     expect(body.totals.shareOfSpend).toBeCloseTo(body.totals.packageCostUsd / spend!.usd, 12);
   });
@@ -208,7 +213,7 @@ describe("GET /api/v1/context-package", () => {
       "package-grew:alpha",
     ]);
     const stored = await db().$queryRaw<{ runId: string; usd: string; files: { carriedUsd: number }[] }[]>`
-      SELECT "runId"::text AS "runId", "packageCostUsd"::text AS usd, "instructionFiles" AS files FROM "RunContextPackage" WHERE "teamId" = ${team.teamId}::uuid`;
+      SELECT ${RunContextPackage.runId}::text AS "runId", ${RunContextPackage.packageCostUsd}::text AS usd, ${RunContextPackage.instructionFiles} AS files FROM ${RunContextPackage.$} WHERE ${RunContextPackage.teamId} = ${team.teamId}::uuid`;
     for (const recommendation of body.recommendations) {
       expect(recommendation.runIds.length).toBeGreaterThan(0);
       expect(recommendation.text).toContain(formatted(recommendation.usd));
@@ -226,8 +231,8 @@ describe("GET /api/v1/context-package", () => {
       const calls = await db().$queryRaw<
         { runId: string; uncachedInput: number; cacheRead: number; cacheWrite5m: number; cacheWrite1h: number }[]
       >`
-        SELECT "runId"::text AS "runId", "uncachedInput", "cacheRead", "cacheWrite5m", "cacheWrite1h" FROM "Call"
-        WHERE "teamId" = ${team.teamId}::uuid AND "runId" = ANY(${recommendation.runIds}::uuid[]) AND "agentId" IS NULL ORDER BY timestamp`;
+        SELECT ${Call.runId}::text AS "runId", ${Call.uncachedInput}, ${Call.cacheRead}, ${Call.cacheWrite5m}, ${Call.cacheWrite1h} FROM ${Call.$}
+        WHERE ${Call.teamId} = ${team.teamId}::uuid AND ${Call.runId} = ANY(${recommendation.runIds}::uuid[]) AND ${Call.agentId} IS NULL ORDER BY ${Call.timestamp}`;
       expect(calls).toHaveLength(recommendation.calls);
       let fromCalls = 0;
       for (const runId of recommendation.runIds) {

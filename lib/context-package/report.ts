@@ -8,12 +8,17 @@ import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { dateRangeSchema, mondayOf } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
 import { picoUsdToNumber, sumPicoUsd, toPicoUsd } from "./exact-usd";
 import { mcpServerOf } from "./instruction-files";
 import type { InstructionFileUse } from "./measure";
 import { type Recommendation, recommend } from "./recommendations";
+
+const c = table("RunContextPackage", "c");
+const p = table("Project", "p");
+const r = table("Run", "r");
 
 export const contextPackageGroups = ["project", "run"] as const;
 export const contextPackageQuerySchema = z
@@ -108,14 +113,14 @@ export async function loadPackageRuns(scope: Scope, from: string, to: string): P
       instructionFiles: InstructionFileUse[];
     }[]
   >`
-    SELECT c."runId"::text AS "runId", coalesce(p.name, r.repository, r.cwd, ${unallocatedKey}) AS project, r."startedAt", to_char(c.day, 'YYYY-MM-DD') AS day,
-      c."packageTokens", c."callsCarried", c."packageCostUsd"::text AS "packageCostUsd", r."costUsd"::float8 AS "spendUsd", r.calls AS "runCalls",
-      c.tools, c."instructionFiles"
-    FROM "RunContextPackage" c
-    JOIN "Run" r ON r."teamId" = c."teamId" AND r.id = c."runId"
-    LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
-    WHERE c."teamId" = ${scope.teamId}::uuid AND c.day BETWEEN ${from}::date AND ${to}::date AND c."firstCallId" IS NOT NULL
-    ORDER BY r."startedAt", c."runId"`;
+    SELECT ${c.runId}::text AS "runId", coalesce(${p.name}, ${r.repository}, ${r.cwd}, ${unallocatedKey}) AS project, ${r.startedAt}, to_char(${c.day}, 'YYYY-MM-DD') AS day,
+      ${c.packageTokens}, ${c.callsCarried}, ${c.packageCostUsd}::text AS "packageCostUsd", ${r.costUsd}::float8 AS "spendUsd", ${r.calls} AS "runCalls",
+      ${c.tools}, ${c.instructionFiles}
+    FROM ${c.$}
+    JOIN ${r.$} ON ${r.teamId} = ${c.teamId} AND ${r.id} = ${c.runId}
+    LEFT JOIN ${p.$} ON ${p.teamId} = ${r.teamId} AND ${p.id} = ${r.projectId}
+    WHERE ${c.teamId} = ${scope.teamId}::uuid AND ${c.day} BETWEEN ${from}::date AND ${to}::date AND ${c.firstCallId} IS NOT NULL
+    ORDER BY ${r.startedAt}, ${c.runId}`;
   return rows.map(({ packageCostUsd, ...row }) => ({ ...row, packagePicoUsd: toPicoUsd(packageCostUsd) }));
 }
 

@@ -9,21 +9,23 @@
  *   in JavaScript, a third of `trh import`'s time),
  * - a typed SELECT / RETURNING list and its result (`def.select("c")`, `def.read(tx, sql)`).
  * The same shape, in the same order, is what `t.*` expands to: no column list is written twice.
+ * Table and column names written in the statements themselves come from lib/db/tables.ts.
  *
  * Why not Prisma TypedSQL: it needs a live database at generate time (`prisma generate --sql`
  * connects to introspect each .sql file), which the offline wasm schema engine set-up here cannot
  * give, and its statements cannot take a variable-length record set or a dynamic WHERE.
  *
  * JavaScript types per Postgres type: uuid, text, bigint, numeric and date travel as strings
- * (exact: no float rounding of money or of bigint ids), int as number, boolean as boolean,
+ * (exact: no float rounding of money or of bigint ids), int and float8 (a figure shown, cast on the
+ * way out) as number, boolean as boolean,
  * timestamptz as Date. A type ending in "?" is nullable, allowed only where the model's field is.
  */
 import { Prisma } from "@/lib/generated/prisma/client";
 
-type BaseType = "uuid" | "text" | "int" | "bigint" | "numeric" | "boolean" | "timestamptz" | "date";
+type BaseType = "uuid" | "text" | "int" | "float8" | "bigint" | "numeric" | "boolean" | "timestamptz" | "date";
 export type ColumnType = BaseType | `${BaseType}?`;
 
-type JsOf<T extends BaseType> = T extends "int"
+type JsOf<T extends BaseType> = T extends "int" | "float8"
   ? number
   : T extends "boolean"
     ? boolean
@@ -66,7 +68,7 @@ const copyString = (value: unknown) => {
 /** One column's value as COPY text (never null: the caller writes `\N`). */
 function copyEncoder(type: BaseType): (value: unknown) => string {
   if (type === "boolean") return (value) => (value ? "t" : "f");
-  if (type === "int") return (value) => String(value);
+  if (type === "int" || type === "float8") return (value) => String(value);
   if (type === "timestamptz")
     return (value) => {
       const date = value as Date;

@@ -13,6 +13,7 @@ import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 import { noFilters, openSchemaEngine, readMigrationList } from "@/lib/db/schema-engine";
+import { table } from "@/lib/db/tables";
 import { priceCall } from "@/lib/pricing/price-book";
 import { analyzeTotals } from "@/lib/testing/analyze-totals";
 import { storedTotals } from "@/lib/testing/stored-totals";
@@ -21,6 +22,8 @@ import type { NormalizedCall, TraceEvent } from "./normalized-call";
 import { parseTraceStream } from "./parsers";
 import { assistantLine } from "./parsers/__fixtures__/trace-lines";
 import { parseNativeStream } from "./parsers/native";
+
+const CallTable = table("Call");
 
 const MIGRATION = "20261130123106_call_identity_per_session";
 const serverUrl = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -256,10 +259,10 @@ describe("the call_identity_per_session migration", () => {
     const after = await Promise.all(teams.map((team) => storedTotals(team.id)));
     expect(after).toEqual(before);
     const nativeKeys = await db().$queryRaw<{ teamId: string; callKey: string }[]>`
-      SELECT "teamId"::text, "callKey" FROM "Call" WHERE source = 'native' ORDER BY "teamId", "callKey"`;
+      SELECT ${CallTable.teamId}::text, ${CallTable.callKey} FROM ${CallTable.$} WHERE ${CallTable.source} = 'native' ORDER BY ${CallTable.teamId}, ${CallTable.callKey}`;
     const lineKeys = await db().$queryRaw<
       { callKey: string }[]
-    >`SELECT "callKey" FROM "Call" WHERE "callKey" LIKE 'line:%' ORDER BY 1`;
+    >`SELECT ${CallTable.callKey} FROM ${CallTable.$} WHERE ${CallTable.callKey} LIKE 'line:%' ORDER BY 1`;
     expect(lineKeys.map((row) => row.callKey)).toEqual([
       `line:${session}:up-line-1`,
       `line:${session}:up-line-1`,
@@ -302,8 +305,8 @@ describe("the call_identity_per_session migration", () => {
       const bySource = await db().$queryRaw<
         { source: string; calls: number; input: number; read: number; output: number; cost: number }[]
       >`
-        SELECT source, count(*)::int AS calls, sum("uncachedInput")::int AS input, sum("cacheRead")::int AS read, sum(output)::int AS output, sum("costUsd")::float8 AS cost
-        FROM "Call" WHERE "teamId" = ${team.id}::uuid GROUP BY source ORDER BY source`;
+        SELECT ${CallTable.source}, count(*)::int AS calls, sum(${CallTable.uncachedInput})::int AS input, sum(${CallTable.cacheRead})::int AS read, sum(${CallTable.output})::int AS output, sum(${CallTable.costUsd})::float8 AS cost
+        FROM ${CallTable.$} WHERE ${CallTable.teamId} = ${team.id}::uuid GROUP BY ${CallTable.source} ORDER BY ${CallTable.source}`;
       const [claude, native] = bySource;
       expect(native).toMatchObject({ source: "native", calls: 8, input: 4 * 100 + 1000 + 1001 + 1002 + 1003 });
       const runB = await db().run.findFirstOrThrow({ where: { teamId: team.id, externalId: "run-b" } });

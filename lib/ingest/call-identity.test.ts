@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { createPerson, splitRun } from "@/lib/ownership/manage";
 import { analyzeTotals } from "@/lib/testing/analyze-totals";
 import { createTestTeam, userScope } from "@/lib/testing/fixtures";
@@ -14,6 +15,9 @@ import { storedTotals } from "@/lib/testing/stored-totals";
 import type { Tokens } from "@/lib/tokens";
 import { ingestFile } from "./ingest-file";
 import { assistantLine, userToolResultLine } from "./parsers/__fixtures__/trace-lines";
+
+const DailySpend = table("DailySpend");
+const RunDaySpend = table("RunDaySpend");
 
 afterAll(closeDb);
 
@@ -188,7 +192,7 @@ describe("a /btw sidechain copy counts once its original is known, in whatever o
 
     // Each owner holds exactly their share of the run.
     const shares = await db().$queryRaw<{ ownerId: string; calls: string; cost: string }[]>`
-      SELECT "ownerId", sum(calls)::text AS calls, sum("costUsd")::text AS cost FROM "DailySpend" WHERE "teamId" = ${scope.teamId}::uuid GROUP BY 1 ORDER BY 1`;
+      SELECT ${DailySpend.ownerId}, sum(${DailySpend.calls})::text AS calls, sum(${DailySpend.costUsd})::text AS cost FROM ${DailySpend.$} WHERE ${DailySpend.teamId} = ${scope.teamId}::uuid GROUP BY 1 ORDER BY 1`;
     const runRow = await db().run.findFirstOrThrow({ where: { teamId: scope.teamId } });
     for (const share of shares) {
       const percent = share.ownerId === people[2]!.id ? 0.333334 : 0.333333;
@@ -198,8 +202,8 @@ describe("a /btw sidechain copy counts once its original is known, in whatever o
 
     // The copy's day held nothing else: no empty rollup row is left naming it.
     const empty = await db().$queryRaw<{ rows: number }[]>`
-      SELECT ((SELECT count(*) FROM "RunDaySpend" WHERE "teamId" = ${scope.teamId}::uuid AND (calls = 0 OR day = '2026-03-05'))
-        + (SELECT count(*) FROM "DailySpend" WHERE "teamId" = ${scope.teamId}::uuid AND (calls = 0 OR day = '2026-03-05')))::int AS rows`;
+      SELECT ((SELECT count(*) FROM ${RunDaySpend.$} WHERE ${RunDaySpend.teamId} = ${scope.teamId}::uuid AND (${RunDaySpend.calls} = 0 OR ${RunDaySpend.day} = '2026-03-05'))
+        + (SELECT count(*) FROM ${DailySpend.$} WHERE ${RunDaySpend.teamId} = ${scope.teamId}::uuid AND (${RunDaySpend.calls} = 0 OR ${RunDaySpend.day} = '2026-03-05')))::int AS rows`;
     expect(empty[0]!.rows).toBe(0);
 
     // The tool call the copy carried belongs to the original now, result and all.

@@ -13,12 +13,19 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
 import { createTestTeam, userScope } from "@/lib/testing/fixtures";
 import { fuzzIngest } from "@/lib/testing/fuzz-ingest";
 import { expectedFixtureTotals, ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
 import { IngestInputError, ingestFile } from "./ingest-file";
 import { assistantLine, userToolResultLine } from "./parsers/__fixtures__/trace-lines";
+
+const Call = table("Call");
+const DailySpendTable = table("DailySpend");
+const IngestBatch = table("IngestBatch");
+const Run = table("Run");
+const RunDaySpendTable = table("RunDaySpend");
 
 afterAll(closeDb);
 
@@ -62,10 +69,10 @@ describe("fixture totals through the writer and the spend query", () => {
     const scope = await freshScope();
     await ingestFixtureFolder(scope, "spotter/test/fixtures/transcripts");
     const [sums] = await db().$queryRaw<{ runs: number; runDays: number; daily: number; calls: number }[]>`
-      SELECT (SELECT sum("costUsd")::float8 FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid) AS runs,
-             (SELECT sum("costUsd")::float8 FROM "RunDaySpend" WHERE "teamId" = ${scope.teamId}::uuid) AS "runDays",
-             (SELECT sum("costUsd")::float8 FROM "DailySpend" WHERE "teamId" = ${scope.teamId}::uuid) AS daily,
-             (SELECT sum("costUsd")::float8 FROM "Call" WHERE "teamId" = ${scope.teamId}::uuid) AS calls`;
+      SELECT (SELECT sum(${Run.costUsd})::float8 FROM ${Run.$} WHERE ${Run.teamId} = ${scope.teamId}::uuid) AS runs,
+             (SELECT sum(${Run.costUsd})::float8 FROM ${RunDaySpendTable.$} WHERE ${Run.teamId} = ${scope.teamId}::uuid) AS "runDays",
+             (SELECT sum(${Run.costUsd})::float8 FROM ${DailySpendTable.$} WHERE ${Run.teamId} = ${scope.teamId}::uuid) AS daily,
+             (SELECT sum(${Run.costUsd})::float8 FROM ${Call.$} WHERE ${Run.teamId} = ${scope.teamId}::uuid) AS calls`;
     expect(sums!.runs).toBe(sums!.calls);
     expect(sums!.runDays).toBe(sums!.calls);
     expect(sums!.daily).toBe(sums!.calls);
@@ -253,7 +260,7 @@ describe("concurrency and crashes", () => {
           timer = setInterval(async () => {
             const [row] = await db().$queryRaw<
               { n: number }[]
-            >`SELECT count(*)::int AS n FROM "Call" WHERE "teamId" = ${team.teamId}::uuid`;
+            >`SELECT count(*)::int AS n FROM ${Call.$} WHERE ${Call.teamId} = ${team.teamId}::uuid`;
             if (row!.n > 0) child.kill("SIGKILL");
           }, 20);
         }
@@ -264,8 +271,8 @@ describe("concurrency and crashes", () => {
       });
     await cli(true);
     const [partial] = await db().$queryRaw<{ n: number; batches: number }[]>`
-      SELECT (SELECT count(*)::int FROM "Call" WHERE "teamId" = ${team.teamId}::uuid) AS n,
-             (SELECT count(*)::int FROM "IngestBatch" WHERE "teamId" = ${team.teamId}::uuid AND status = 'RUNNING') AS batches`;
+      SELECT (SELECT count(*)::int FROM ${Call.$} WHERE ${Call.teamId} = ${team.teamId}::uuid) AS n,
+             (SELECT count(*)::int FROM ${IngestBatch.$} WHERE ${Call.teamId} = ${team.teamId}::uuid AND ${IngestBatch.status} = 'RUNNING') AS batches`;
     expect(partial!.n % 2000 === 0 || partial!.n === calls).toBe(true); // whole chunks only
     expect(await cli(false)).toBe(0);
     const scope = userScope(team);

@@ -12,11 +12,15 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import type { OutcomeStatus } from "@/lib/generated/prisma/enums";
 import { badRequest, unauthorized } from "@/lib/http/errors";
 import { refreshOutcomeFindings } from "@/lib/waste/recompute";
 import { keepPending, recordPullRequestDecision } from "./pending-pull-requests";
 import { type MatchedRun, type PullRequestRef, runsOfPullRequest } from "./pull-request-runs";
+
+const GithubDelivery = table("GithubDelivery");
+const PendingPullRequest = table("PendingPullRequest");
 
 /** GitHub caps webhook payloads at 25 MB; a body past that is not GitHub's. */
 export const MAX_WEBHOOK_BODY_BYTES = 25 * 1024 * 1024;
@@ -141,12 +145,12 @@ export async function handleGithubWebhook(
   const decided = await db().$transaction(async (tx) => {
     // The delivery is remembered in the same transaction as its decisions: applied once, or not at all.
     const [fresh] = await tx.$queryRaw<{ deliveryId: string }[]>`
-      INSERT INTO "GithubDelivery" ("teamId", "deliveryId") VALUES (${team.id}::uuid, ${deliveryId.data})
-      ON CONFLICT DO NOTHING RETURNING "deliveryId"`;
+      INSERT INTO ${GithubDelivery.$} (${GithubDelivery.teamId}, ${GithubDelivery.deliveryId}) VALUES (${team.id}::uuid, ${deliveryId.data})
+      ON CONFLICT DO NOTHING RETURNING ${GithubDelivery.deliveryId}`;
     if (!fresh) return null;
     // This delivery is the pull request's latest word: an earlier one still waiting for runs is void.
     await tx.$executeRaw`
-      DELETE FROM "PendingPullRequest" WHERE "teamId" = ${team.id}::uuid AND "pullRequest" = ${pullRequest}`;
+      DELETE FROM ${PendingPullRequest.$} WHERE ${PendingPullRequest.teamId} = ${team.id}::uuid AND ${PendingPullRequest.pullRequest} = ${pullRequest}`;
     if (matchedRuns.length === 0) {
       await keepPending(tx, team.id, decision);
       return [];

@@ -10,9 +10,12 @@
  */
 import { z } from "zod";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import type { OutcomeStatus, Prisma } from "@/lib/generated/prisma/client";
 import { type MatchedRun, type PullRequestRef, runsOfPullRequest } from "./pull-request-runs";
 import { type RecordedOutcome, recordOutcomesIn } from "./record-outcome";
+
+const PendingPullRequest = table("PendingPullRequest");
 
 /** How long a decision waits for its runs: past a sprint, late traces are not this PR's news. */
 export const PENDING_DAYS = 14;
@@ -88,8 +91,8 @@ export async function keepPending(
 export async function replayPendingPullRequests(teamId: string, runIds: string[]): Promise<string[]> {
   if (runIds.length === 0) return [];
   await db().$executeRaw`
-    DELETE FROM "PendingPullRequest"
-    WHERE "teamId" = ${teamId}::uuid AND "receivedAt" < now() - make_interval(days => ${PENDING_DAYS})`;
+    DELETE FROM ${PendingPullRequest.$}
+    WHERE ${PendingPullRequest.teamId} = ${teamId}::uuid AND ${PendingPullRequest.receivedAt} < now() - make_interval(days => ${PENDING_DAYS})`;
   const pending = await db().pendingPullRequest.findMany({
     where: { teamId },
     orderBy: { receivedAt: "asc" },
@@ -103,7 +106,7 @@ export async function replayPendingPullRequests(teamId: string, runIds: string[]
     const recorded = await db().$transaction(async (tx) => {
       // Taken by whichever batch deletes it first: two batches never record the same decision twice.
       const taken = await tx.$executeRaw`
-        DELETE FROM "PendingPullRequest" WHERE "teamId" = ${teamId}::uuid AND "deliveryId" = ${row.deliveryId}`;
+        DELETE FROM ${PendingPullRequest.$} WHERE ${PendingPullRequest.teamId} = ${teamId}::uuid AND ${PendingPullRequest.deliveryId} = ${row.deliveryId}`;
       if (taken === 0) return [];
       const decision = { deliveryId: row.deliveryId, pullRequest: row.pullRequest, status: row.status, reference };
       return recordPullRequestDecision(tx, teamId, decision, matched);

@@ -17,9 +17,15 @@
  * project patterns, which ownership's matcher runs on the PR's repository names.
  */
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { storedPatternMatcher } from "@/lib/ownership/pattern";
 import type { PullRequestMatch } from "./record-outcome";
+
+const RunTable = table("Run");
+const pProject = table("Project", "p");
+const rRun = table("Run", "r");
+const ref = table("RunReference", "ref");
 
 /** A repository as the payload names it. */
 export interface GithubRepository {
@@ -90,10 +96,10 @@ function ofRepository(repository: GithubRepository, projectIds: string[]): Prism
   const endings = remoteEndings(repository);
   const folder = repository.fullName.split("/").pop()!.toLowerCase();
   return Prisma.sql`CASE
-    WHEN r.repository IS NOT NULL THEN EXISTS (
-      SELECT 1 FROM unnest(${endings}::text[]) AS e(ending) WHERE right(lower(rtrim(r.repository, '/')), length(e.ending)) = e.ending)
-    WHEN p."repositoryPattern" IS NOT NULL THEN r."projectId" = ANY(${projectIds}::uuid[])
-    ELSE r.cwd IS NOT NULL AND position(${`/${folder}/`} IN '/' || lower(replace(r.cwd, '\\', '/')) || '/') > 0
+    WHEN ${rRun.repository} IS NOT NULL THEN EXISTS (
+      SELECT 1 FROM unnest(${endings}::text[]) AS e(ending) WHERE right(lower(rtrim(${rRun.repository}, '/')), length(e.ending)) = e.ending)
+    WHEN ${pProject.repositoryPattern} IS NOT NULL THEN ${rRun.projectId} = ANY(${projectIds}::uuid[])
+    ELSE ${rRun.cwd} IS NOT NULL AND position(${`/${folder}/`} IN '/' || lower(replace(${rRun.cwd}, '\\', '/')) || '/') > 0
   END`;
 }
 
@@ -121,25 +127,25 @@ export async function runsOfPullRequest(
   const inBase = ofRepository(pr.base, baseProjects);
   const inHead = sameRepository ? inBase : ofRepository(head, headProjects!);
   const references = (kind: string, condition: Prisma.Sql) => Prisma.sql`EXISTS (
-    SELECT 1 FROM "RunReference" ref WHERE ref."teamId" = c."teamId" AND ref."runId" = c.id AND ref.kind = ${kind} AND ${condition})`;
+    SELECT 1 FROM ${ref.$} WHERE ${ref.teamId} = c."teamId" AND ${ref.runId} = c.id AND ${ref.kind} = ${kind} AND ${condition})`;
   return db().$queryRaw<MatchedRun[]>`
     WITH candidates AS (
-      SELECT r."teamId", r.id, r."gitBranch", r."startedAt",
-        CASE WHEN r.repository IS NOT NULL THEN 'remote' WHEN p."repositoryPattern" IS NOT NULL THEN 'project' ELSE 'folder' END AS "repositoryMatch",
+      SELECT ${rRun.teamId}, ${rRun.id}, ${rRun.gitBranch}, ${rRun.startedAt},
+        CASE WHEN ${rRun.repository} IS NOT NULL THEN 'remote' WHEN ${pProject.repositoryPattern} IS NOT NULL THEN 'project' ELSE 'folder' END AS "repositoryMatch",
         (${inBase}) AS "inBase", (${inHead}) AS "inHead"
-      FROM "Run" r LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
-      WHERE r."teamId" = ${scope.teamId}::uuid AND (${amongRunIds}::uuid[] IS NULL OR r.id = ANY(${amongRunIds}::uuid[]))
+      FROM ${rRun.$} LEFT JOIN ${pProject.$} ON ${pProject.teamId} = ${rRun.teamId} AND ${pProject.id} = ${rRun.projectId}
+      WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND (${amongRunIds}::uuid[] IS NULL OR ${rRun.id} = ANY(${amongRunIds}::uuid[]))
     ), selected AS (
       SELECT c.id, c."startedAt", c."repositoryMatch", CASE
-        WHEN ${references("pr-url", Prisma.sql`ref.value = ${pr.htmlUrl}`)} THEN 'pr-url'
+        WHEN ${references("pr-url", Prisma.sql`${ref.value} = ${pr.htmlUrl}`)} THEN 'pr-url'
         WHEN ${references(
           "commit",
-          Prisma.sql`length(ref.value) >= ${MIN_SHA_PREFIX} AND EXISTS (
-          SELECT 1 FROM unnest(${shas}::text[]) AS sha(value) WHERE starts_with(sha.value, lower(ref.value)) OR starts_with(lower(ref.value), sha.value))`,
+          Prisma.sql`length(${ref.value}) >= ${MIN_SHA_PREFIX} AND EXISTS (
+          SELECT 1 FROM unnest(${shas}::text[]) AS sha(value) WHERE starts_with(sha.value, lower(${ref.value})) OR starts_with(lower(${ref.value}), sha.value))`,
         )} THEN 'commit'
-        WHEN c."inHead" AND (c."gitBranch" = ${branch} OR ${references("branch", Prisma.sql`ref.value = ${branch}`)}) THEN 'branch'
+        WHEN c."inHead" AND (c."gitBranch" = ${branch} OR ${references("branch", Prisma.sql`${ref.value} = ${branch}`)}) THEN 'branch'
       END AS "matchedBy"
       FROM candidates c WHERE c."inBase" OR c."inHead"
     )
-    SELECT id::text AS "runId", "matchedBy", "repositoryMatch" FROM selected WHERE "matchedBy" IS NOT NULL ORDER BY "startedAt", id`;
+    SELECT ${RunTable.id}::text AS "runId", "matchedBy", "repositoryMatch" FROM selected WHERE "matchedBy" IS NOT NULL ORDER BY ${RunTable.startedAt}, ${RunTable.id}`;
 }

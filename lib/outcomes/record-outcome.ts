@@ -9,10 +9,16 @@ import { decidableRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { type RowOf, type SqlClient, tableColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { OutcomeStatus } from "@/lib/generated/prisma/enums";
 import type { OutcomeModel } from "@/lib/generated/prisma/models/Outcome";
 import { refreshOutcomeFindings } from "@/lib/waste/recompute";
+
+const OutcomeTable = table("Outcome");
+const RunTable = table("Run");
+const r = table("Run", "r");
+const x = table("Outcome", "x");
 
 export const outcomeStatuses = [
   "ACCEPTED",
@@ -58,9 +64,10 @@ export async function findDecidableRun(
   scope: Scope,
   by: { runId: string } | { externalId: string },
 ): Promise<string | null> {
-  const match = "runId" in by ? Prisma.sql`r.id = ${by.runId}::uuid` : Prisma.sql`r."externalId" = ${by.externalId}`;
+  const match =
+    "runId" in by ? Prisma.sql`${r.id} = ${by.runId}::uuid` : Prisma.sql`${r.externalId} = ${by.externalId}`;
   const rows = await db().$queryRaw<{ id: string }[]>`
-    SELECT r.id::text AS id FROM "Run" r WHERE ${decidableRunsCondition(scope)} AND ${match} ORDER BY r."startedAt" DESC LIMIT 1`;
+    SELECT ${r.id}::text AS id FROM ${r.$} WHERE ${decidableRunsCondition(scope)} AND ${match} ORDER BY ${r.startedAt} DESC LIMIT 1`;
   return rows[0]?.id ?? null;
 }
 
@@ -104,11 +111,11 @@ export async function recordOutcomesIn(
   const { userId: actorUserId, apiKeyId: actorApiKeyId } = actor;
   const evidence = input.evidence?.slice(0, 2000) ?? null;
   const locked = await tx.$queryRaw<{ id: string; outcome: OutcomeStatus | null; decidedByPerson: boolean }[]>`
-    SELECT r.id::text AS id, r.outcome, coalesce((
-      SELECT x.source = ANY(${[...personSources]}::text[]) FROM "Outcome" x
-      WHERE x."teamId" = r."teamId" AND x."runId" = r.id ORDER BY x."decidedAt" DESC, x.id DESC LIMIT 1), false) AS "decidedByPerson"
-    FROM "Run" r WHERE r."teamId" = ${scope.teamId}::uuid AND r.id = ANY(${input.runIds}::uuid[])
-    ORDER BY r.id FOR UPDATE`;
+    SELECT ${r.id}::text AS id, ${r.outcome}, coalesce((
+      SELECT ${x.source} = ANY(${[...personSources]}::text[]) FROM ${x.$}
+      WHERE ${x.teamId} = ${r.teamId} AND ${x.runId} = ${r.id} ORDER BY ${x.decidedAt} DESC, ${x.id} DESC LIMIT 1), false) AS "decidedByPerson"
+    FROM ${r.$} WHERE ${r.teamId} = ${scope.teamId}::uuid AND ${r.id} = ANY(${input.runIds}::uuid[])
+    ORDER BY ${r.id} FOR UPDATE`;
   const before = input.github ? locked.filter((run) => !run.decidedByPerson) : locked;
   if (before.length === 0) return [];
   const rows = before.map((run) => {
@@ -116,15 +123,15 @@ export async function recordOutcomesIn(
     return { runId: run.id, matchedBy: match?.matchedBy ?? null, repositoryMatch: match?.repositoryMatch ?? null };
   });
   const recorded = await tx.$queryRaw<RecordedOutcome[]>`
-    INSERT INTO "Outcome" ("teamId", "runId", status, source, evidence, "createdById", "pullRequest", "matchedBy", "repositoryMatch", "deliveryId")
+    INSERT INTO ${OutcomeTable.$} (${OutcomeTable.teamId}, ${OutcomeTable.runId}, ${OutcomeTable.status}, ${OutcomeTable.source}, ${OutcomeTable.evidence}, ${OutcomeTable.createdById}, ${OutcomeTable.pullRequest}, ${OutcomeTable.matchedBy}, ${OutcomeTable.repositoryMatch}, ${OutcomeTable.deliveryId})
     SELECT ${scope.teamId}::uuid, m."runId", ${input.status}::"OutcomeStatus", ${input.source}, ${evidence}, ${actorUserId}::uuid,
       ${input.github?.pullRequest ?? null}, m."matchedBy", m."repositoryMatch", ${input.github?.deliveryId ?? null}
     FROM ${decisionColumns.from(rows, "m")}
-    RETURNING id::text AS id, "runId"::text AS "runId", status, source, evidence, to_json("decidedAt")#>>'{}' AS "decidedAt",
-      "pullRequest", "matchedBy", "repositoryMatch"`;
+    RETURNING ${OutcomeTable.id}::text AS id, ${OutcomeTable.runId}::text AS "runId", ${OutcomeTable.status}, ${OutcomeTable.source}, ${OutcomeTable.evidence}, to_json(${OutcomeTable.decidedAt})#>>'{}' AS "decidedAt",
+      ${OutcomeTable.pullRequest}, ${OutcomeTable.matchedBy}, ${OutcomeTable.repositoryMatch}`;
   await tx.$executeRaw`
-    UPDATE "Run" SET outcome = ${input.status}::"OutcomeStatus", "updatedAt" = now()
-    WHERE "teamId" = ${scope.teamId}::uuid AND id = ANY(${before.map((run) => run.id)}::uuid[])`;
+    UPDATE ${RunTable.$} SET ${RunTable.outcome} = ${input.status}::"OutcomeStatus", ${RunTable.updatedAt} = now()
+    WHERE ${RunTable.teamId} = ${scope.teamId}::uuid AND ${RunTable.id} = ANY(${before.map((run) => run.id)}::uuid[])`;
   // People and keys answer for their changes; the webhook's evidence (the PR) is its own record.
   if (input.source !== "github") {
     await tx.auditLog.createMany({
@@ -159,10 +166,10 @@ export async function proposeOutcomesIn(tx: SqlClient, teamId: string, proposals
   if (onePerRun.length === 0) return;
   await tx.$executeRaw`
     WITH proposed AS (
-      UPDATE "Run" SET outcome = 'PROPOSED'
-      WHERE "teamId" = ${teamId}::uuid AND id = ANY(${onePerRun.map((p) => p.runId)}::uuid[]) AND outcome IS NULL
-      RETURNING id)
-    INSERT INTO "Outcome" ("teamId", ${proposalColumns.names()}, status, source)
+      UPDATE ${RunTable.$} SET ${RunTable.outcome} = 'PROPOSED'
+      WHERE ${RunTable.teamId} = ${teamId}::uuid AND ${RunTable.id} = ANY(${onePerRun.map((p) => p.runId)}::uuid[]) AND ${RunTable.outcome} IS NULL
+      RETURNING ${RunTable.id})
+    INSERT INTO ${OutcomeTable.$} (${OutcomeTable.teamId}, ${proposalColumns.names()}, ${OutcomeTable.status}, ${OutcomeTable.source})
     SELECT ${teamId}::uuid, e.*, 'PROPOSED', ${"tool-call" satisfies OutcomeSource}
     FROM proposed p JOIN ${proposalColumns.from(onePerRun, "e")} ON e."runId" = p.id`;
 }

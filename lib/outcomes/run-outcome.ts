@@ -7,7 +7,11 @@
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import type { PullRequestMatch, RecordedOutcome } from "./record-outcome";
+
+const r = table("Run", "r");
+const x = table("Outcome", "x");
 
 export interface RunOutcome extends Omit<RecordedOutcome, "source"> {
   /** "manual" | "api" | "github" | "tool-call" (a commit or PR seen in the run's output) */
@@ -49,10 +53,10 @@ export function explainOutcome(outcome: Omit<RunOutcome, "explanation">): string
 /** The run's latest decision; null when the run has none or the caller may not see the run. */
 export async function runOutcome(scope: Scope, runId: string): Promise<RunOutcome | null> {
   const [latest] = await db().$queryRaw<Omit<RunOutcome, "explanation">[]>`
-    SELECT x.id::text AS id, x."runId"::text AS "runId", x.status, x.source, x.evidence, to_json(x."decidedAt")#>>'{}' AS "decidedAt",
-      x."pullRequest", x."matchedBy", x."repositoryMatch"
-    FROM "Outcome" x JOIN "Run" r ON r."teamId" = x."teamId" AND r.id = x."runId"
-    WHERE ${visibleRunsCondition(scope)} AND x."teamId" = ${scope.teamId}::uuid AND x."runId" = ${runId}::uuid
-    ORDER BY x."decidedAt" DESC, x.id DESC LIMIT 1`;
+    SELECT ${x.id}::text AS id, ${x.runId}::text AS "runId", ${x.status}, ${x.source}, ${x.evidence}, to_json(${x.decidedAt})#>>'{}' AS "decidedAt",
+      ${x.pullRequest}, ${x.matchedBy}, ${x.repositoryMatch}
+    FROM ${x.$} JOIN ${r.$} ON ${r.teamId} = ${x.teamId} AND ${r.id} = ${x.runId}
+    WHERE ${visibleRunsCondition(scope)} AND ${x.teamId} = ${scope.teamId}::uuid AND ${x.runId} = ${runId}::uuid
+    ORDER BY ${x.decidedAt} DESC, ${x.id} DESC LIMIT 1`;
   return latest ? { ...latest, explanation: explainOutcome(latest) } : null;
 }

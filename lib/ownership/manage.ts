@@ -8,6 +8,7 @@ import { z } from "zod";
 import { may } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { daysOfRuns, rebuildDailySpend } from "@/lib/rollups/spend";
 import { projectKey, ruleFields, taskKey } from "./attribution";
@@ -15,6 +16,12 @@ import { MAX_PATTERN_CHARS, patternProblem } from "./pattern";
 import { provenance } from "./provenance";
 import { attributeRunsInTransaction, loadAttributionContext } from "./reattribute";
 import { moveInOrder } from "./rule-changes";
+
+const RunOwnerShare = table("RunOwnerShare");
+/** The row an INSERT ... ON CONFLICT DO UPDATE finds in place. */
+const storedRunOwnerShare = table("RunOwnerShare", "stored");
+const RunTable = table("Run");
+const runOwnerShareExcluded = table("RunOwnerShare", "excluded");
 
 type Tx = Prisma.TransactionClient;
 
@@ -331,8 +338,8 @@ export async function mergePeople(scope: Scope, sourceId: string, targetId: stri
       if (source.userId)
         throw new OwnershipError("a team member cannot be merged away; merge the other person into them");
       const affected = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id::text FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND "ownerId" = ${sourceId}::uuid
-        UNION SELECT "runId"::text FROM "RunOwnerShare" WHERE "teamId" = ${scope.teamId}::uuid AND "personId" = ${sourceId}::uuid`;
+        SELECT ${RunTable.id}::text FROM ${RunTable.$} WHERE ${RunTable.teamId} = ${scope.teamId}::uuid AND ${RunTable.ownerId} = ${sourceId}::uuid
+        UNION SELECT ${RunOwnerShare.runId}::text FROM ${RunOwnerShare.$} WHERE ${RunOwnerShare.teamId} = ${scope.teamId}::uuid AND ${RunOwnerShare.personId} = ${sourceId}::uuid`;
       const identities = await tx.identity.findMany({
         where: { teamId: scope.teamId, personId: sourceId },
         select: { kind: true, value: true },
@@ -347,9 +354,9 @@ export async function mergePeople(scope: Scope, sourceId: string, targetId: stri
         data: { setOwnerId: targetId },
       });
       await tx.$executeRaw`
-        INSERT INTO "RunOwnerShare" ("teamId", "runId", "personId", percent)
-        SELECT "teamId", "runId", ${targetId}::uuid, percent FROM "RunOwnerShare" WHERE "teamId" = ${scope.teamId}::uuid AND "personId" = ${sourceId}::uuid
-        ON CONFLICT ("teamId", "runId", "personId") DO UPDATE SET percent = "RunOwnerShare".percent + excluded.percent`;
+        INSERT INTO ${storedRunOwnerShare.$} (${RunOwnerShare.teamId}, ${RunOwnerShare.runId}, ${RunOwnerShare.personId}, ${RunOwnerShare.percent})
+        SELECT ${RunOwnerShare.teamId}, ${RunOwnerShare.runId}, ${targetId}::uuid, ${RunOwnerShare.percent} FROM ${RunOwnerShare.$} WHERE ${RunOwnerShare.teamId} = ${scope.teamId}::uuid AND ${RunOwnerShare.personId} = ${sourceId}::uuid
+        ON CONFLICT (${RunOwnerShare.teamId}, ${RunOwnerShare.runId}, ${RunOwnerShare.personId}) DO UPDATE SET ${RunOwnerShare.percent} = ${storedRunOwnerShare.percent} + ${runOwnerShareExcluded.percent}`;
       await tx.runOwnerShare.deleteMany({ where: { teamId: scope.teamId, personId: sourceId } });
       if (!target.email && source.email)
         await tx.person.update({
@@ -426,8 +433,8 @@ export async function deletePerson(scope: Scope, id: string) {
       if (person.userId) throw new OwnershipError("a team member is always a person; remove the member instead");
       await assertNoRuleSets(tx, scope.teamId, { setOwnerId: id }, "person");
       const affected = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id::text FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND "ownerId" = ${id}::uuid
-        UNION SELECT "runId"::text FROM "RunOwnerShare" WHERE "teamId" = ${scope.teamId}::uuid AND "personId" = ${id}::uuid`;
+        SELECT ${RunTable.id}::text FROM ${RunTable.$} WHERE ${RunTable.teamId} = ${scope.teamId}::uuid AND ${RunTable.ownerId} = ${id}::uuid
+        UNION SELECT ${RunOwnerShare.runId}::text FROM ${RunOwnerShare.$} WHERE ${RunOwnerShare.teamId} = ${scope.teamId}::uuid AND ${RunOwnerShare.personId} = ${id}::uuid`;
       const runIds = affected.map((run) => run.id);
       await tx.identity.updateMany({
         where: { teamId: scope.teamId, personId: id },

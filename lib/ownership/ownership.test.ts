@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { ingestFixtureFolder } from "@/lib/testing/ingest-fixtures";
 import {
@@ -21,6 +22,9 @@ import {
   updateDiscoverySettings,
 } from "./manage";
 import { previewRules } from "./reattribute";
+
+const CallTable = table("Call");
+const DailySpendTable = table("DailySpend");
 
 let team: TestTeam;
 let scope: Scope;
@@ -64,8 +68,8 @@ async function expectRollupsConsistent() {
     expect(fromRollup).toEqual(fromCalls);
   }
   const [totals] = await db().$queryRaw<{ calls: string; rollup: string }[]>`
-    SELECT (SELECT sum("costUsd")::text FROM "Call" WHERE "teamId" = ${team.teamId}::uuid) AS calls,
-           (SELECT sum("costUsd")::text FROM "DailySpend" WHERE "teamId" = ${team.teamId}::uuid) AS rollup`;
+    SELECT (SELECT sum(${CallTable.costUsd})::text FROM ${CallTable.$} WHERE ${CallTable.teamId} = ${team.teamId}::uuid) AS calls,
+           (SELECT sum(${CallTable.costUsd})::text FROM ${DailySpendTable.$} WHERE ${CallTable.teamId} = ${team.teamId}::uuid) AS rollup`;
   expect(Number(totals!.rollup)).toBe(Number(totals!.calls));
   expect(totals!.rollup.replace(/\.?0+$/, "")).toBe(totals!.calls.replace(/\.?0+$/, ""));
 }

@@ -6,6 +6,7 @@
  */
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { daysOfRuns, rebuildDailySpend } from "@/lib/rollups/spend";
 import {
@@ -20,6 +21,16 @@ import {
   taskKey,
 } from "./attribution";
 import { displayNameFromIdentity, isServiceUser } from "./discovery";
+
+const Person = table("Person");
+const Run = table("Run");
+const RunReference = table("RunReference");
+const i = table("Identity", "i");
+const k = table("ApiKey", "k");
+const pPerson = table("Person", "p");
+const pRunReference = table("RunReference", "p");
+const r = table("Run", "r");
+const u = table("User", "u");
 
 type Tx = Prisma.TransactionClient;
 
@@ -71,14 +82,14 @@ async function runFacts(
   runIds: string[] | null,
 ): Promise<RunFactsRow[]> {
   return tx.$queryRaw<RunFactsRow[]>`
-    SELECT r.id::text, r.repository, r.cwd, r."gitBranch" AS branch, i.value AS identity, r."identityId"::text AS "identityId",
-      i."personId"::text AS "identityPersonId", i."personSetBy" AS "identityPersonSetBy",
-      r.models, r."apiKeyId"::text AS "apiKeyId", r.source, r.title,
-      (SELECT min(value) FROM "RunReference" p WHERE p."teamId" = r."teamId" AND p."runId" = r.id AND p.kind = 'pr-url') AS "pullRequest",
-      r."ownerId"::text AS "ownerId", r."ownerSetBy", r."projectId"::text AS "projectId", r."projectSetBy",
-      r."taskId"::text AS "taskId", r."taskSetBy", r."costUsd"::float8 AS "costUsd"
-    FROM "Run" r LEFT JOIN "Identity" i ON i."teamId" = r."teamId" AND i.id = r."identityId"
-    WHERE r."teamId" = ${teamId}::uuid ${runIds ? Prisma.sql`AND r.id = ANY(${runIds}::uuid[])` : Prisma.empty}`;
+    SELECT ${r.id}::text, ${r.repository}, ${r.cwd}, ${r.gitBranch} AS branch, ${i.value} AS identity, ${r.identityId}::text AS "identityId",
+      ${i.personId}::text AS "identityPersonId", ${i.personSetBy} AS "identityPersonSetBy",
+      ${r.models}, ${r.apiKeyId}::text AS "apiKeyId", ${r.source}, ${r.title},
+      (SELECT min(${RunReference.value}) FROM ${pRunReference.$} WHERE ${pRunReference.teamId} = ${r.teamId} AND ${pRunReference.runId} = ${r.id} AND ${pRunReference.kind} = 'pr-url') AS "pullRequest",
+      ${r.ownerId}::text AS "ownerId", ${r.ownerSetBy}, ${r.projectId}::text AS "projectId", ${r.projectSetBy},
+      ${r.taskId}::text AS "taskId", ${r.taskSetBy}, ${r.costUsd}::float8 AS "costUsd"
+    FROM ${r.$} LEFT JOIN ${i.$} ON ${i.teamId} = ${r.teamId} AND ${i.id} = ${r.identityId}
+    WHERE ${r.teamId} = ${teamId}::uuid ${runIds ? Prisma.sql`AND ${r.id} = ANY(${runIds}::uuid[])` : Prisma.empty}`;
 }
 
 /**
@@ -156,19 +167,19 @@ async function discoverPeople(tx: Tx, teamId: string, runIds: string[] | null, d
       emailPersonIsMember: boolean | null;
     }[]
   >`
-    SELECT i.id::text, i.kind, i.value,
-      (SELECT p.id::text FROM "Person" p JOIN "User" u ON u.id = p."userId"
-        WHERE p."teamId" = i."teamId" AND i.kind = 'uploader' AND u.email = i.value
+    SELECT ${i.id}::text, ${i.kind}, ${i.value},
+      (SELECT ${pPerson.id}::text FROM ${pPerson.$} JOIN ${u.$} ON ${u.id} = ${pPerson.userId}
+        WHERE ${pPerson.teamId} = ${i.teamId} AND ${i.kind} = 'uploader' AND ${u.email} = ${i.value}
         UNION ALL
-        SELECT p.id::text FROM "ApiKey" k JOIN "Person" p ON p."teamId" = k."teamId" AND p."userId" = k."createdById"
-        WHERE k."teamId" = i."teamId" AND i.kind = 'api-key' AND k.id::text = i.value
+        SELECT ${pPerson.id}::text FROM ${k.$} JOIN ${pPerson.$} ON ${pPerson.teamId} = ${k.teamId} AND ${pPerson.userId} = ${k.createdById}
+        WHERE ${k.teamId} = ${i.teamId} AND ${i.kind} = 'api-key' AND ${k.id}::text = ${i.value}
         LIMIT 1) AS "accountPersonId",
       e.id::text AS "emailPersonId", e."userId" IS NOT NULL AS "emailPersonIsMember"
-    FROM "Identity" i
-    LEFT JOIN LATERAL (SELECT id, "userId" FROM "Person" p WHERE p."teamId" = i."teamId" AND i.kind IN ('email', 'uploader') AND lower(p.email) = i.value
-      ORDER BY p."userId" IS NULL, p."createdAt" LIMIT 1) e ON true
-    WHERE i."teamId" = ${teamId}::uuid AND i."personId" IS NULL AND i."personSetBy" IS NULL
-      AND i.id IN (SELECT "identityId" FROM "Run" r WHERE r."teamId" = ${teamId}::uuid ${runIds ? Prisma.sql`AND r.id = ANY(${runIds}::uuid[])` : Prisma.empty})`;
+    FROM ${i.$}
+    LEFT JOIN LATERAL (SELECT ${Person.id}, ${Person.userId} FROM ${pPerson.$} WHERE ${pPerson.teamId} = ${i.teamId} AND ${i.kind} IN ('email', 'uploader') AND lower(${pPerson.email}) = ${i.value}
+      ORDER BY ${pPerson.userId} IS NULL, ${pPerson.createdAt} LIMIT 1) e ON true
+    WHERE ${i.teamId} = ${teamId}::uuid AND ${i.personId} IS NULL AND ${i.personSetBy} IS NULL
+      AND ${i.id} IN (SELECT ${Run.identityId} FROM ${r.$} WHERE ${r.teamId} = ${teamId}::uuid ${runIds ? Prisma.sql`AND ${r.id} = ANY(${runIds}::uuid[])` : Prisma.empty})`;
   for (const identity of undecided) {
     let link: { personId: string; setBy: string } | null = null;
     if (identity.accountPersonId) link = { personId: identity.accountPersonId, setBy: "account" };
@@ -232,10 +243,10 @@ export async function attributeRunsInTransaction(
     task_by: decision.task.setBy,
   }));
   await tx.$executeRaw`
-    UPDATE "Run" r SET "ownerId" = c.owner, "ownerSetBy" = c.owner_by, "projectId" = c.project, "projectSetBy" = c.project_by,
-      "taskId" = c.task, "taskSetBy" = c.task_by, "updatedAt" = now()
+    UPDATE ${r.$} SET ${Run.ownerId} = c.owner, ${Run.ownerSetBy} = c.owner_by, ${Run.projectId} = c.project, ${Run.projectSetBy} = c.project_by,
+      ${Run.taskId} = c.task, ${Run.taskSetBy} = c.task_by, ${Run.updatedAt} = now()
     FROM ${jsonRows(updates, "c(id uuid, owner uuid, owner_by text, project uuid, project_by text, task uuid, task_by text)")}
-    WHERE r."teamId" = ${teamId}::uuid AND r.id = c.id`;
+    WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = c.id`;
   const runIdsChanged = changed.map((c) => c.run.id);
   await rebuildDailySpend(tx, teamId, await daysOfRuns(tx, teamId, runIdsChanged));
   return runIdsChanged;
@@ -249,8 +260,8 @@ export async function attributeRunsInTransaction(
 export async function attributePullRequestRuns(teamId: string, runIds: string[]): Promise<void> {
   if (runIds.length === 0) return;
   const candidates = (tx: Tx | ReturnType<typeof db>) => tx.$queryRaw<{ id: string }[]>`
-    SELECT r.id::text FROM "Run" r WHERE r."teamId" = ${teamId}::uuid AND r.id = ANY(${runIds}::uuid[]) AND r."taskId" IS NULL
-      AND EXISTS (SELECT 1 FROM "RunReference" p WHERE p."teamId" = r."teamId" AND p."runId" = r.id AND p.kind = 'pr-url')`;
+    SELECT ${r.id}::text FROM ${r.$} WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = ANY(${runIds}::uuid[]) AND ${r.taskId} IS NULL
+      AND EXISTS (SELECT 1 FROM ${pRunReference.$} WHERE ${pRunReference.teamId} = ${r.teamId} AND ${pRunReference.runId} = ${r.id} AND ${pRunReference.kind} = 'pr-url')`;
   // Almost no batch has one: look before taking the team's lock.
   if ((await candidates(db())).length === 0) return;
   await db().$transaction(

@@ -2,8 +2,9 @@
  * Re-pricing history after a price changed: every stored call of the changed model pattern and
  * period is priced again with the team's current overrides (the same priceCall the ingest writer
  * uses), in batches of at most `batchCalls` calls, each batch one transaction under the team's
- * write lock: its calls, their runs' totals, RunDaySpend and the rollups of the days they fall on
- * (lib/rollups/spend.ts applyCostChanges) move together, so no page ever sees half a batch. The
+ * write lock: its calls, and the rollups of the (run, day)s they fall on summed again from the calls
+ * (lib/rollups/spend.ts rebuildRunDays, the rollup backfill's way too), change together, so no
+ * page ever sees half a batch. The
  * findings and context packages of the runs whose cost changed follow, and budgets are evaluated.
  * A call whose price did not change is not written: running it again changes nothing.
  *
@@ -16,13 +17,16 @@ import { recomputeRunPackages } from "@/lib/context-package/recompute";
 import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
 import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { dayOf } from "@/lib/queries/params";
-import { applyCostChanges, type CostChange } from "@/lib/rollups/spend";
+import { type RunDay, rebuildRunDays } from "@/lib/rollups/spend";
 import { type CallRange, callsToPrice, type NewCallPrice, setCallPrices } from "@/lib/store/calls";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 import { loadPriceOverrides } from "./overrides";
 import { priceCall } from "./price-book";
+
+const sRunDaySpend = table("RunDaySpend", "s");
 
 /** A model pattern and period whose calls must be priced again. */
 export type RepriceTarget = CallRange;
@@ -67,17 +71,12 @@ export async function latestRepriceJob(teamId: string): Promise<RepriceJobStatus
   return stale ? { ...status, status: "interrupted" } : status;
 }
 
-/** Money as whole 1e-12 USD (numeric(24,12) as text), so differences and sums are exact. */
+/** Money as whole 1e-12 USD (numeric(24,12) as text), so a price compares exactly. */
 const units = (money: string) => {
   const [whole, fraction = ""] = money.split(".");
   const negative = whole!.startsWith("-");
   const value = BigInt(`${whole!.replace("-", "")}${fraction.padEnd(12, "0").slice(0, 12)}`);
   return negative ? -value : value;
-};
-const money = (value: bigint) => {
-  const negative = value < 0n;
-  const digits = (negative ? -value : value).toString().padStart(13, "0");
-  return `${negative ? "-" : ""}${digits.slice(0, -12)}.${digits.slice(-12)}`;
 };
 
 export interface RepriceResult {
@@ -113,7 +112,7 @@ export async function repriceCalls(
           const overrides = await loadPriceOverrides(tx, teamId);
           const calls = await callsToPrice(tx, teamId, target, after, batchCalls);
           const prices: NewCallPrice[] = [];
-          const changes = new Map<string, CostChange & { units: bigint }>();
+          const runDays = new Map<string, RunDay>();
           for (const call of calls) {
             const price = priceCall({ ...call, speed: call.speed === "fast" ? "fast" : "standard" }, overrides);
             const costUsd = price.costUsd.toFixed(12);
@@ -126,18 +125,12 @@ export async function repriceCalls(
               continue;
             prices.push({ id: call.id, costUsd, priced: price.priced, priceRule: price.rule, priceTier: price.tier });
             const day = dayOf(call.timestamp);
-            const key = `${call.runId}\u0000${day}\u0000${call.model}`;
-            const change = changes.get(key) ?? { runId: call.runId, day, model: call.model, costUsd: "0", units: 0n };
-            change.units += units(costUsd) - units(call.costUsd);
-            changes.set(key, change);
+            runDays.set(`${call.runId}\u0000${day}`, { runId: call.runId, day });
             runs.add(call.runId);
           }
           await setCallPrices(tx, teamId, prices);
-          await applyCostChanges(
-            tx,
-            teamId,
-            [...changes.values()].map(({ units: delta, ...change }) => ({ ...change, costUsd: money(delta) })),
-          );
+          // The rollups of the (run, day)s whose calls changed, summed again from the calls.
+          await rebuildRunDays(tx, teamId, [...runDays.values()]);
           const last = calls.at(-1);
           if (last) after = { timestamp: last.timestamp, id: last.id };
           result.changed += prices.length;
@@ -175,12 +168,12 @@ async function callsCovered(teamId: string, targets: readonly RepriceTarget[]): 
       target.model === "*"
         ? Prisma.sql`true`
         : target.model.endsWith("*")
-          ? Prisma.sql`starts_with(s.model, ${target.model.slice(0, -1)})`
-          : Prisma.sql`s.model = ${target.model}`;
+          ? Prisma.sql`starts_with(${sRunDaySpend.model}, ${target.model.slice(0, -1)})`
+          : Prisma.sql`${sRunDaySpend.model} = ${target.model}`;
     const [row] = await db().$queryRaw<{ calls: number }[]>`
-      SELECT coalesce(sum(s.calls), 0)::int AS calls FROM "RunDaySpend" s
-      WHERE s."teamId" = ${teamId}::uuid AND s.day >= ${target.from}::date
-        ${target.until === null ? Prisma.empty : Prisma.sql`AND s.day < ${target.until}::date`} AND ${model}`;
+      SELECT coalesce(sum(${sRunDaySpend.calls}), 0)::int AS calls FROM ${sRunDaySpend.$}
+      WHERE ${sRunDaySpend.teamId} = ${teamId}::uuid AND ${sRunDaySpend.day} >= ${target.from}::date
+        ${target.until === null ? Prisma.empty : Prisma.sql`AND ${sRunDaySpend.day} < ${target.until}::date`} AND ${model}`;
     total += row?.calls ?? 0;
   }
   return total;

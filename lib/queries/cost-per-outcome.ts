@@ -15,9 +15,17 @@ import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { type ActivityTotals, activityByOwner, personActivityEmails } from "@/lib/billing/claude-code-activity";
 import { readDb } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { dateRangeSchema, dayAfter, dayStart } from "./params";
 import { dailySpendSource, dimensionFilter, spendGroupKey, unallocatedKey } from "./spend-by-group";
+
+const aClaudeCodeActivity = table("ClaudeCodeActivity", "a");
+const oPerson = table("Person", "o");
+const pProject = table("Project", "p");
+const rRun = table("Run", "r");
+const sRunDaySpend = table("RunDaySpend", "s");
+const x = table("Outcome", "x");
 
 export const outcomeCostGroups = ["week", "owner", "project"] as const;
 export type OutcomeCostGroup = (typeof outcomeCostGroups)[number];
@@ -50,8 +58,8 @@ export interface OutcomeCostResult {
 
 /** Group keys over a Run aliased r with its owner o and project p (outcomes and unaccepted spend). */
 const runKey: Record<Exclude<OutcomeCostGroup, "week">, Prisma.Sql> = {
-  owner: Prisma.sql`coalesce(o.email, o."displayName", ${unallocatedKey})`,
-  project: Prisma.sql`coalesce(p.name, ${unallocatedKey})`,
+  owner: Prisma.sql`coalesce(${oPerson.email}, ${oPerson.displayName}, ${unallocatedKey})`,
+  project: Prisma.sql`coalesce(${pProject.name}, ${unallocatedKey})`,
 };
 
 function costOf(
@@ -78,22 +86,20 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
   // The same grouping over each source: the rollup, the runs' days, the decisions.
   const spendKey = spendGroupKey(query.groupBy);
   const dayKey = (day: Prisma.Sql) => Prisma.sql`to_char(date_trunc('week', ${day}), 'YYYY-MM-DD')`;
-  const unacceptedKey = grouped
-    ? runKey[query.groupBy as Exclude<OutcomeCostGroup, "week">]
-    : dayKey(Prisma.sql`s.day`);
+  const unacceptedKey = grouped ? runKey[query.groupBy as Exclude<OutcomeCostGroup, "week">] : dayKey(sRunDaySpend.day);
   const likelyKey = grouped
     ? runKey[query.groupBy as Exclude<OutcomeCostGroup, "week">]
-    : dayKey(Prisma.sql`(r."startedAt" AT TIME ZONE 'UTC')::date`);
+    : dayKey(Prisma.sql`(${rRun.startedAt} AT TIME ZONE 'UTC')::date`);
   const acceptedKey = grouped
     ? runKey[query.groupBy as Exclude<OutcomeCostGroup, "week">]
-    : dayKey(Prisma.sql`(x."decidedAt" AT TIME ZONE 'UTC')::date`);
+    : dayKey(Prisma.sql`(${x.decidedAt} AT TIME ZONE 'UTC')::date`);
   const ownerProjectJoins = Prisma.sql`
-    LEFT JOIN "Person" o ON o."teamId" = ${scope.teamId}::uuid AND o.id = r."ownerId"
-    LEFT JOIN "Project" p ON p."teamId" = ${scope.teamId}::uuid AND p.id = r."projectId"`;
+    LEFT JOIN ${oPerson.$} ON ${oPerson.teamId} = ${scope.teamId}::uuid AND ${oPerson.id} = ${rRun.ownerId}
+    LEFT JOIN ${pProject.$} ON ${pProject.teamId} = ${scope.teamId}::uuid AND ${pProject.id} = ${rRun.projectId}`;
   // The same owner and project filters as the spend, on the runs behind outcomes and unaccepted spend.
   const runFilters = Prisma.sql`
-    ${dimensionFilter(Prisma.sql`coalesce(r."ownerId"::text, '')`, [Prisma.sql`o.email`, Prisma.sql`o."displayName"`], query.owner)}
-    ${dimensionFilter(Prisma.sql`coalesce(r."projectId"::text, '')`, [Prisma.sql`p.name`], query.project)}`;
+    ${dimensionFilter(Prisma.sql`coalesce(${rRun.ownerId}::text, '')`, [oPerson.email, oPerson.displayName], query.owner)}
+    ${dimensionFilter(Prisma.sql`coalesce(${rRun.projectId}::text, '')`, [pProject.name], query.project)}`;
 
   // One statement gives the rows and the totals (GROUPING SETS), so the totals are exact sums, never
   // float sums of the rows. Keys are joined as "k:<key>", the total row as "t:".
@@ -112,35 +118,35 @@ export async function costPerOutcome(scope: Scope, query: OutcomeCostQuery): Pro
       GROUP BY GROUPING SETS ((k), ())
     ), unaccepted AS (
       SELECT ${joinKey} AS key, sum(v) AS usd FROM (
-        SELECT ${unacceptedKey} AS k, s."costUsd" AS v
-        FROM "RunDaySpend" s JOIN "Run" r ON r."teamId" = s."teamId" AND r.id = s."runId"
+        SELECT ${unacceptedKey} AS k, ${sRunDaySpend.costUsd} AS v
+        FROM ${sRunDaySpend.$} JOIN ${rRun.$} ON ${rRun.teamId} = ${sRunDaySpend.teamId} AND ${rRun.id} = ${sRunDaySpend.runId}
         ${ownerProjectJoins}
-        WHERE s."teamId" = ${scope.teamId}::uuid AND s.day >= ${from}::date AND s.day < ${toExclusive}::date
-          AND r.outcome IS DISTINCT FROM 'ACCEPTED' ${runFilters}) x
+        WHERE ${sRunDaySpend.teamId} = ${scope.teamId}::uuid AND ${sRunDaySpend.day} >= ${from}::date AND ${sRunDaySpend.day} < ${toExclusive}::date
+          AND ${rRun.outcome} IS DISTINCT FROM 'ACCEPTED' ${runFilters}) x
       GROUP BY GROUPING SETS ((k), ())
     ), latest AS (
-      SELECT DISTINCT ON (x."runId") x.*
-      FROM "Outcome" x WHERE x."teamId" = ${scope.teamId}::uuid
-      ORDER BY x."runId", x."decidedAt" DESC, x.id DESC
+      SELECT DISTINCT ON (${x.runId}) x.*
+      FROM ${x.$} WHERE ${x.teamId} = ${scope.teamId}::uuid
+      ORDER BY ${x.runId}, ${x.decidedAt} DESC, ${x.id} DESC
     ), accepted AS (
       SELECT ${joinKey} AS key, count(*) AS n FROM (
         SELECT ${acceptedKey} AS k
         FROM latest x
-        LEFT JOIN "Run" r ON r."teamId" = x."teamId" AND r.id = x."runId"
+        LEFT JOIN ${rRun.$} ON ${rRun.teamId} = ${x.teamId} AND ${rRun.id} = ${x.runId}
         ${ownerProjectJoins}
-        WHERE x.status = 'ACCEPTED' AND x."decidedAt" >= ${from} AND x."decidedAt" < ${toExclusive}
+        WHERE ${x.status} = 'ACCEPTED' AND ${x.decidedAt} >= ${from} AND ${x.decidedAt} < ${toExclusive}
           ${runFilters}) x
       GROUP BY GROUPING SETS ((k), ())
     ), likely AS (
       SELECT ${joinKey} AS key, count(*) AS n FROM (
         SELECT ${likelyKey} AS k
-        FROM "Run" r ${ownerProjectJoins}
-        WHERE r."teamId" = ${scope.teamId}::uuid AND r.outcome IS NULL AND r.source = 'claude-code'
-          AND r."startedAt" >= ${from} AND r."startedAt" < ${toExclusive}
+        FROM ${rRun.$} ${ownerProjectJoins}
+        WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND ${rRun.outcome} IS NULL AND ${rRun.source} = 'claude-code'
+          AND ${rRun.startedAt} >= ${from} AND ${rRun.startedAt} < ${toExclusive}
           AND EXISTS (
-            SELECT 1 FROM "RunDaySpend" s JOIN "ClaudeCodeActivity" a ON a."teamId" = s."teamId" AND a.day = s.day
-            WHERE s."teamId" = r."teamId" AND s."runId" = r.id AND (a.commits > 0 OR a."pullRequests" > 0)
-              AND a.actor IN ${personActivityEmails(scope.teamId, Prisma.sql`r."ownerId"`)})
+            SELECT 1 FROM ${sRunDaySpend.$} JOIN ${aClaudeCodeActivity.$} ON ${aClaudeCodeActivity.teamId} = ${sRunDaySpend.teamId} AND ${aClaudeCodeActivity.day} = ${sRunDaySpend.day}
+            WHERE ${sRunDaySpend.teamId} = ${rRun.teamId} AND ${sRunDaySpend.runId} = ${rRun.id} AND (${aClaudeCodeActivity.commits} > 0 OR ${aClaudeCodeActivity.pullRequests} > 0)
+              AND ${aClaudeCodeActivity.actor} IN ${personActivityEmails(scope.teamId, rRun.ownerId)})
           ${runFilters}) x
       GROUP BY GROUPING SETS ((k), ())
     )

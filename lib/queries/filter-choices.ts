@@ -2,7 +2,12 @@
 import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
+
+const DailySpend = table("DailySpend");
+const PersonTable = table("Person");
+const Project = table("Project");
 
 /** A person's one display name, and their email where it says more. */
 export interface OwnerName {
@@ -30,20 +35,20 @@ export async function filterChoices(scope: Scope): Promise<FilterChoices> {
   const [owners, projects, models, agents] = await Promise.all([
     // One key per email (or name): the member's own person first, then any other with that key.
     readDb().$queryRaw<{ key: string; name: string; email: string | null; ids: string[] }[]>`
-      SELECT coalesce(email, "displayName") AS key, (array_agg("displayName" ORDER BY "userId" IS NULL, id))[1] AS name,
-        min(email) AS email, array_agg(id::text) AS ids
-      FROM "Person" WHERE "teamId" = ${scope.teamId}::uuid ${readAll ? Prisma.empty : Prisma.sql`AND "userId" = ${ownUserId}::uuid`}
+      SELECT coalesce(${PersonTable.email}, ${PersonTable.displayName}) AS key, (array_agg(${PersonTable.displayName} ORDER BY ${PersonTable.userId} IS NULL, ${PersonTable.id}))[1] AS name,
+        min(${PersonTable.email}) AS email, array_agg(${PersonTable.id}::text) AS ids
+      FROM ${PersonTable.$} WHERE ${PersonTable.teamId} = ${scope.teamId}::uuid ${readAll ? Prisma.empty : Prisma.sql`AND ${PersonTable.userId} = ${ownUserId}::uuid`}
       GROUP BY 1 ORDER BY 1`,
     readDb().$queryRaw<
       { id: string; name: string }[]
-    >`SELECT id::text AS id, name FROM "Project" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY name`,
+    >`SELECT ${Project.id}::text AS id, ${Project.name} FROM ${Project.$} WHERE ${Project.teamId} = ${scope.teamId}::uuid ORDER BY ${Project.name}`,
     // Models come from the rollup (a few rows per day), not from the calls.
     readDb().$queryRaw<
       { name: string }[]
-    >`SELECT DISTINCT model AS name FROM "DailySpend" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
+    >`SELECT DISTINCT ${DailySpend.model} AS name FROM ${DailySpend.$} WHERE ${DailySpend.teamId} = ${scope.teamId}::uuid ORDER BY 1`,
     readDb().$queryRaw<
       { name: string }[]
-    >`SELECT DISTINCT source AS name FROM "DailySpend" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY 1`,
+    >`SELECT DISTINCT ${DailySpend.source} AS name FROM ${DailySpend.$} WHERE ${DailySpend.teamId} = ${scope.teamId}::uuid ORDER BY 1`,
   ]);
   return {
     owners: [...owners.sort((a, b) => a.name.localeCompare(b.name)).map((o) => o.key), "unallocated"],

@@ -2,11 +2,14 @@
 
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { type PageRange, pageRange } from "./page-range";
+
+const DailySpend = table("DailySpend");
 
 export async function latestSpendDay(scope: Scope): Promise<string | null> {
   const [row] = await readDb().$queryRaw<{ day: string | null }[]>`
-    SELECT to_char(max(day), 'YYYY-MM-DD') AS day FROM "DailySpend" WHERE "teamId" = ${scope.teamId}::uuid AND "costUsd" <> 0`;
+    SELECT to_char(max(${DailySpend.day}), 'YYYY-MM-DD') AS day FROM ${DailySpend.$} WHERE ${DailySpend.teamId} = ${scope.teamId}::uuid AND ${DailySpend.costUsd} <> 0`;
   return row?.day ?? null;
 }
 

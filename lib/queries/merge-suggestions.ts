@@ -7,6 +7,10 @@
 
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
+
+const i = table("Identity", "i");
+const p = table("Person", "p");
 
 export interface MergeSuggestion {
   sourceId: string;
@@ -20,11 +24,11 @@ export interface MergeSuggestion {
 export async function mergeSuggestions(scope: Scope, limit = 50): Promise<MergeSuggestion[]> {
   return db().$queryRaw<MergeSuggestion[]>`
     WITH p AS (
-      SELECT p.id, p."displayName", p.email, p."userId",
-        (CASE WHEN p."userId" IS NOT NULL THEN 2 WHEN p.email IS NOT NULL THEN 1 ELSE 0 END) AS strength, p."createdAt",
-        nullif(lower(split_part(coalesce(p.email, ''), '@', 1)), '') AS local,
-        coalesce((SELECT array_agg(lower(i.value)) FROM "Identity" i WHERE i."teamId" = p."teamId" AND i."personId" = p.id AND i.kind = 'os-user'), '{}') AS os_users
-      FROM "Person" p WHERE p."teamId" = ${scope.teamId}::uuid
+      SELECT ${p.id}, ${p.displayName}, ${p.email}, ${p.userId},
+        (CASE WHEN ${p.userId} IS NOT NULL THEN 2 WHEN ${p.email} IS NOT NULL THEN 1 ELSE 0 END) AS strength, ${p.createdAt},
+        nullif(lower(split_part(coalesce(${p.email}, ''), '@', 1)), '') AS local,
+        coalesce((SELECT array_agg(lower(${i.value})) FROM ${i.$} WHERE ${i.teamId} = ${p.teamId} AND ${i.personId} = ${p.id} AND ${i.kind} = 'os-user'), '{}') AS os_users
+      FROM ${p.$} WHERE ${p.teamId} = ${scope.teamId}::uuid
     )
     SELECT a.id::text AS "sourceId", a."displayName" AS "sourceName", b.id::text AS "targetId", b."displayName" AS "targetName", b.email AS "targetEmail",
       CASE WHEN b.local = ANY(a.os_users) THEN 'OS user ' || b.local || ' and the email ' || b.email

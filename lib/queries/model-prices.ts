@@ -6,10 +6,13 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { listRates, overrideInEffect, type PriceOverride, priceCall, type RatesPerM } from "@/lib/pricing/price-book";
 import type { Tokens } from "@/lib/tokens";
 import { dayStart } from "./params";
+
+const RunDaySpendTable = table("RunDaySpend");
 
 export interface UnpricedModel extends Omit<Tokens, "costUsd"> {
   model: string;
@@ -58,10 +61,10 @@ const pricedOn = (model: string, day: string, overrides: readonly PriceOverride[
 export async function modelPrices(scope: Scope, now = new Date()): Promise<ModelPrices> {
   const [rows, overrides] = await Promise.all([
     db().$queryRaw<DayRow[]>`
-      SELECT model, to_char(day, 'YYYY-MM-DD') AS day, sum(calls)::float8 AS calls, sum("inputTokens")::float8 AS "inputTokens",
-        sum("outputTokens")::float8 AS "outputTokens", sum("cacheWriteTokens")::float8 AS "cacheWriteTokens",
-        sum("cacheReadTokens")::float8 AS "cacheReadTokens", sum("costUsd")::float8 AS "costUsd"
-      FROM "RunDaySpend" WHERE "teamId" = ${scope.teamId}::uuid GROUP BY model, day ORDER BY model, day`,
+      SELECT ${RunDaySpendTable.model}, to_char(${RunDaySpendTable.day}, 'YYYY-MM-DD') AS day, sum(${RunDaySpendTable.calls})::float8 AS calls, sum(${RunDaySpendTable.inputTokens})::float8 AS "inputTokens",
+        sum(${RunDaySpendTable.outputTokens})::float8 AS "outputTokens", sum(${RunDaySpendTable.cacheWriteTokens})::float8 AS "cacheWriteTokens",
+        sum(${RunDaySpendTable.cacheReadTokens})::float8 AS "cacheReadTokens", sum(${RunDaySpendTable.costUsd})::float8 AS "costUsd"
+      FROM ${RunDaySpendTable.$} WHERE ${RunDaySpendTable.teamId} = ${scope.teamId}::uuid GROUP BY ${RunDaySpendTable.model}, ${RunDaySpendTable.day} ORDER BY ${RunDaySpendTable.model}, day`,
     loadPriceOverrides(db(), scope.teamId),
   ]);
   const unpriced = new Map<string, UnpricedModel>();

@@ -6,7 +6,14 @@
 import { maySeeEveryonesSpend, ownUserId } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { recordColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
+
+const Run = table("Run");
+const rRun = table("Run", "r");
+
+const usageColumns = recordColumns({ dimension: "text", id: "text", runs: "int", costUsd: "float8" });
 
 export async function ownershipSetup(scope: Scope) {
   const where = { teamId: scope.teamId };
@@ -27,17 +34,20 @@ export async function ownershipSetup(scope: Scope) {
     db().task.findMany({ where, orderBy: { key: "asc" }, take: 500 }),
     readAll
       ? db().$queryRaw<{ identityId: string; runs: number; costUsd: number }[]>`
-          SELECT "identityId"::text AS "identityId", count(*)::int AS runs, sum("costUsd")::float8 AS "costUsd"
-          FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid AND "identityId" IS NOT NULL GROUP BY 1`
+          SELECT ${Run.identityId}::text AS "identityId", count(*)::int AS runs, sum(${Run.costUsd})::float8 AS "costUsd"
+          FROM ${Run.$} WHERE ${Run.teamId} = ${scope.teamId}::uuid AND ${Run.identityId} IS NOT NULL GROUP BY 1`
       : Promise.resolve([]),
     db().ownershipSettings.findUnique({ where }),
   ]);
   // Runs and spend per owner (only for those who may read every owner's), project and task.
-  const usageRows = await db().$queryRaw<{ dimension: string; id: string; runs: number; costUsd: number }[]>`
-    SELECT d.dimension, d.id, count(*)::int AS runs, sum(r."costUsd")::float8 AS "costUsd"
-    FROM "Run" r CROSS JOIN LATERAL (VALUES ('owner', r."ownerId"::text), ('project', r."projectId"::text), ('task', r."taskId"::text)) AS d(dimension, id)
-    WHERE r."teamId" = ${scope.teamId}::uuid AND d.id IS NOT NULL ${readAll ? Prisma.empty : Prisma.sql`AND d.dimension <> 'owner'`}
-    GROUP BY 1, 2`;
+  const usageRows = await usageColumns.read(
+    db(),
+    Prisma.sql`
+    SELECT d.dimension, d.id, count(*)::int AS runs, sum(${rRun.costUsd})::float8 AS "costUsd"
+    FROM ${rRun.$} CROSS JOIN LATERAL (VALUES ('owner', ${rRun.ownerId}::text), ('project', ${rRun.projectId}::text), ('task', ${rRun.taskId}::text)) AS d(dimension, id)
+    WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND d.id IS NOT NULL ${readAll ? Prisma.empty : Prisma.sql`AND d.dimension <> 'owner'`}
+    GROUP BY 1, 2`,
+  );
   const usageOf = new Map(
     usageRows.map((row) => [`${row.dimension}:${row.id}`, { runs: row.runs, costUsd: row.costUsd }]),
   );

@@ -8,8 +8,13 @@
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { type DateRange, dayAfter, dayStart } from "./params";
+
+const r = table("Run", "r");
+const u = table("User", "u");
+const x = table("Outcome", "x");
 
 export interface RecordedOutcome {
   runId: string;
@@ -39,21 +44,21 @@ export async function recordedOutcomes(scope: Scope, range: DateRange): Promise<
   const toExclusive = dayAfter(range.to);
   // The latest decision of each visible run among those made in the range (the (teamId, runId) index).
   const latestIn = (columns: Prisma.Sql) => Prisma.sql`
-    SELECT DISTINCT ON (x."runId") ${columns}
-    FROM "Outcome" x JOIN "Run" r ON r."teamId" = x."teamId" AND r.id = x."runId"
-    LEFT JOIN "User" u ON u.id = x."createdById"
-    WHERE x."teamId" = ${scope.teamId}::uuid AND x."decidedAt" >= ${from} AND x."decidedAt" < ${toExclusive}
+    SELECT DISTINCT ON (${x.runId}) ${columns}
+    FROM ${x.$} JOIN ${r.$} ON ${r.teamId} = ${x.teamId} AND ${r.id} = ${x.runId}
+    LEFT JOIN ${u.$} ON ${u.id} = ${x.createdById}
+    WHERE ${x.teamId} = ${scope.teamId}::uuid AND ${x.decidedAt} >= ${from} AND ${x.decidedAt} < ${toExclusive}
       AND ${visibleRunsCondition(scope)}
-    ORDER BY x."runId", x."decidedAt" DESC, x.id DESC`;
+    ORDER BY ${x.runId}, ${x.decidedAt} DESC, ${x.id} DESC`;
   const [outcomes, bySource] = await Promise.all([
     db().$queryRaw<RecordedOutcome[]>`
-      SELECT * FROM (${latestIn(Prisma.sql`x."runId"::text AS "runId", coalesce(r.title, r."externalId") AS "runTitle",
-        x.status::text AS status, x.source, x.evidence, x."pullRequest",
-        to_json(x."decidedAt")#>>'{}' AS "decidedAt", u.email AS "decidedBy", r."costUsd"::float8 AS "costUsd"`)}) latest
+      SELECT * FROM (${latestIn(Prisma.sql`${x.runId}::text AS "runId", coalesce(${r.title}, ${r.externalId}) AS "runTitle",
+        ${x.status}::text AS status, ${x.source}, ${x.evidence}, ${x.pullRequest},
+        to_json(${x.decidedAt})#>>'{}' AS "decidedAt", ${u.email} AS "decidedBy", ${r.costUsd}::float8 AS "costUsd"`)}) latest
       ORDER BY "decidedAt" DESC, "runId" LIMIT ${SHOWN}`,
     db().$queryRaw<{ source: string; status: string; count: number }[]>`
       SELECT source, status, count(*)::int AS count
-      FROM (${latestIn(Prisma.sql`x.source, x.status::text AS status`)}) latest
+      FROM (${latestIn(Prisma.sql`${x.source}, ${x.status}::text AS status`)}) latest
       GROUP BY 1, 2 ORDER BY 1, 2`,
   ]);
   return { outcomes, bySource };

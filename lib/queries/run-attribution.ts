@@ -3,9 +3,12 @@
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import type { IdentityKind } from "@/lib/ingest/identities";
 import { parseProvenance } from "@/lib/ownership/provenance";
 import { namesOf, ownershipSetup } from "./ownership-setup";
+
+const r = table("Run", "r");
 
 export interface FieldAttribution {
   id: string | null;
@@ -26,7 +29,7 @@ export type RunAttribution = NonNullable<Awaited<ReturnType<typeof runAttributio
 
 export async function runAttribution(scope: Scope, runId: string) {
   const [visible] = await db().$queryRaw<{ id: string }[]>`
-    SELECT r.id::text AS id FROM "Run" r WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`;
+    SELECT ${r.id}::text AS id FROM ${r.$} WHERE ${visibleRunsCondition(scope)} AND ${r.id} = ${runId}::uuid`;
   const run = visible ? await db().run.findFirst({ where: { teamId: scope.teamId, id: runId } }) : null;
   if (!run) return null;
   const setup = await ownershipSetup(scope);

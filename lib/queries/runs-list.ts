@@ -6,10 +6,17 @@ import { z } from "zod";
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { recordColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
 import { dateRangeSchema, dayAfter, dayStart } from "./params";
 import { dimensionFilter } from "./spend-by-group";
+
+const o = table("Person", "o");
+const p = table("Project", "p");
+const r = table("Run", "r");
+const t = table("Task", "t");
 
 export const runsQuerySchema = z
   .object({
@@ -56,28 +63,28 @@ export interface RunSummary extends Tokens {
 }
 
 const orderBy: Record<RunsQuery["sort"], Prisma.Sql> = {
-  cost: Prisma.sql`r."costUsd" DESC`,
-  startedAt: Prisma.sql`r."startedAt" DESC`,
-  calls: Prisma.sql`r.calls DESC`,
+  cost: Prisma.sql`${r.costUsd} DESC`,
+  startedAt: Prisma.sql`${r.startedAt} DESC`,
+  calls: Prisma.sql`${r.calls} DESC`,
 };
 
 /** Select list shared with the run detail. */
 export const runSummaryColumns = Prisma.sql`
-  r.id::text AS id, r."externalId", r.source, r.title, r.repository, r.cwd,
-  to_json(r."startedAt")#>>'{}' AS "startedAt", to_json(r."endedAt")#>>'{}' AS "endedAt",
-  coalesce(o.email, o."displayName") AS owner, p.name AS project, t.key AS task,
-  r.models[1] AS model, r.outcome::text AS outcome,
-  r."inputTokens"::float8 AS "inputTokens", r."outputTokens"::float8 AS "outputTokens",
-  r."cacheWriteTokens"::float8 AS "cacheWriteTokens", r."cacheReadTokens"::float8 AS "cacheReadTokens",
-  r."costUsd"::float8 AS "costUsd", r.calls::float8 AS calls`;
+  ${r.id}::text AS id, ${r.externalId}, ${r.source}, ${r.title}, ${r.repository}, ${r.cwd},
+  to_json(${r.startedAt})#>>'{}' AS "startedAt", to_json(${r.endedAt})#>>'{}' AS "endedAt",
+  coalesce(${o.email}, ${o.displayName}) AS owner, ${p.name} AS project, ${t.key} AS task,
+  ${r.models}[1] AS model, ${r.outcome}::text AS outcome,
+  ${r.inputTokens}::float8 AS "inputTokens", ${r.outputTokens}::float8 AS "outputTokens",
+  ${r.cacheWriteTokens}::float8 AS "cacheWriteTokens", ${r.cacheReadTokens}::float8 AS "cacheReadTokens",
+  ${r.costUsd}::float8 AS "costUsd", ${r.calls}::float8 AS calls`;
 
 /** The runs the scope may see (lib/auth/policy.ts) with their owner, project and task: FROM ... WHERE. */
 export function visibleRunsSource(scope: Scope): Prisma.Sql {
   return Prisma.sql`
-  FROM "Run" r
-  LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = r."ownerId"
-  LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
-  LEFT JOIN "Task" t ON t."teamId" = r."teamId" AND t.id = r."taskId"
+  FROM ${r.$}
+  LEFT JOIN ${o.$} ON ${o.teamId} = ${r.teamId} AND ${o.id} = ${r.ownerId}
+  LEFT JOIN ${p.$} ON ${p.teamId} = ${r.teamId} AND ${p.id} = ${r.projectId}
+  LEFT JOIN ${t.$} ON ${t.teamId} = ${r.teamId} AND ${t.id} = ${r.taskId}
   WHERE ${visibleRunsCondition(scope)}`;
 }
 
@@ -100,34 +107,38 @@ function runFilters(query: RunsQuery): Prisma.Sql {
   // (bounded) text; the team and date range (the (teamId, startedAt) index) bound the rows.
   const words = searchWords(query.q).map(
     (word) =>
-      Prisma.sql`AND strpos(lower(concat_ws(' ', r.title, r.repository, r.cwd, r."gitBranch", r."externalId")), ${word}) > 0`,
+      Prisma.sql`AND strpos(lower(concat_ws(' ', ${r.title}, ${r.repository}, ${r.cwd}, ${r.gitBranch}, ${r.externalId})), ${word}) > 0`,
   );
   return Prisma.sql`
-    ${dimensionFilter(Prisma.sql`coalesce(r."ownerId"::text, '')`, [Prisma.sql`o.email`, Prisma.sql`o."displayName"`], query.owner)}
-    ${dimensionFilter(Prisma.sql`coalesce(r."projectId"::text, '')`, [Prisma.sql`p.name`], query.project)}
-    ${dimensionFilter(Prisma.sql`coalesce(r."taskId"::text, '')`, [Prisma.sql`t.key`], query.task)}
-    ${query.model === undefined ? Prisma.empty : Prisma.sql`AND ${query.model} = ANY(r.models)`}
-    ${query.agent === undefined ? Prisma.empty : Prisma.sql`AND r.source = ${query.agent}`}
+    ${dimensionFilter(Prisma.sql`coalesce(${r.ownerId}::text, '')`, [o.email, o.displayName], query.owner)}
+    ${dimensionFilter(Prisma.sql`coalesce(${r.projectId}::text, '')`, [p.name], query.project)}
+    ${dimensionFilter(Prisma.sql`coalesce(${r.taskId}::text, '')`, [t.key], query.task)}
+    ${query.model === undefined ? Prisma.empty : Prisma.sql`AND ${query.model} = ANY(${r.models})`}
+    ${query.agent === undefined ? Prisma.empty : Prisma.sql`AND ${r.source} = ${query.agent}`}
     ${words.length === 0 ? Prisma.empty : Prisma.join(words, " ")}`;
 }
 
 function inRange(query: RunsQuery): Prisma.Sql {
-  return Prisma.sql`AND r."startedAt" >= ${dayStart(query.from)} AND r."startedAt" < ${dayAfter(query.to)}`;
+  return Prisma.sql`AND ${r.startedAt} >= ${dayStart(query.from)} AND ${r.startedAt} < ${dayAfter(query.to)}`;
 }
 
 export async function runsList(scope: Scope, query: RunsQuery): Promise<RunSummary[]> {
   return readDb().$queryRaw<RunSummary[]>`
     SELECT ${runSummaryColumns} ${visibleRunsSource(scope)} ${inRange(query)} ${runFilters(query)}
-    ORDER BY ${orderBy[query.sort]}, r.id
+    ORDER BY ${orderBy[query.sort]}, ${r.id}
     LIMIT ${query.limit} OFFSET ${query.offset ?? 0}`;
 }
+
+const totalColumns = recordColumns({ total: "float8" });
 
 /** One page of the list and how many runs match in all (for "101-200 of 2,345"). */
 export async function runsPage(scope: Scope, query: RunsQuery): Promise<{ runs: RunSummary[]; total: number }> {
   const [runs, [count]] = await Promise.all([
     runsList(scope, query),
-    readDb().$queryRaw<{ total: number }[]>`
-      SELECT count(*)::float8 AS total ${visibleRunsSource(scope)} ${inRange(query)} ${runFilters(query)}`,
+    totalColumns.read(
+      readDb(),
+      Prisma.sql`SELECT count(*)::float8 AS total ${visibleRunsSource(scope)} ${inRange(query)} ${runFilters(query)}`,
+    ),
   ]);
   return { runs, total: count?.total ?? 0 };
 }

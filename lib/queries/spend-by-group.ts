@@ -6,10 +6,16 @@ import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
 import { dateRangeSchema, dayStart } from "./params";
 import { pickTokens, sumTokens } from "./tokens";
+
+const d = table("DailySpend", "d");
+const o = table("Person", "o");
+const p = table("Project", "p");
+const t = table("Task", "t");
 
 export const spendGroups = ["day", "week", "owner", "project", "task", "model", "agent"] as const;
 export type SpendGroup = (typeof spendGroups)[number];
@@ -30,13 +36,13 @@ export type SpendQuery = z.output<typeof spendQuerySchema>;
 export const unallocatedKey = "unallocated";
 
 const groupKey: Record<SpendGroup, Prisma.Sql> = {
-  day: Prisma.sql`to_char(d.day, 'YYYY-MM-DD')`,
-  week: Prisma.sql`to_char(date_trunc('week', d.day), 'YYYY-MM-DD')`,
-  owner: Prisma.sql`coalesce(o.email, o."displayName", ${unallocatedKey})`,
-  project: Prisma.sql`coalesce(p.name, ${unallocatedKey})`,
-  task: Prisma.sql`coalesce(t.key, ${unallocatedKey})`,
-  model: Prisma.sql`d.model`,
-  agent: Prisma.sql`d.source`,
+  day: Prisma.sql`to_char(${d.day}, 'YYYY-MM-DD')`,
+  week: Prisma.sql`to_char(date_trunc('week', ${d.day}), 'YYYY-MM-DD')`,
+  owner: Prisma.sql`coalesce(${o.email}, ${o.displayName}, ${unallocatedKey})`,
+  project: Prisma.sql`coalesce(${p.name}, ${unallocatedKey})`,
+  task: Prisma.sql`coalesce(${t.key}, ${unallocatedKey})`,
+  model: d.model,
+  agent: d.source,
 };
 
 /** Owners and projects may be named by id, email/name, or "unallocated". */
@@ -61,14 +67,14 @@ export function dailySpendSource(
   const from = dayStart(query.from);
   const to = dayStart(query.to);
   return Prisma.sql`
-    FROM "DailySpend" d
-    LEFT JOIN "Person" o ON o."teamId" = d."teamId" AND o.id::text = d."ownerId"
-    LEFT JOIN "Project" p ON p."teamId" = d."teamId" AND p.id::text = d."projectId"
-    LEFT JOIN "Task" t ON t."teamId" = d."teamId" AND t.id::text = d."taskId"
-    WHERE d."teamId" = ${scope.teamId}::uuid AND d.day BETWEEN ${from}::date AND ${to}::date
-    ${dimensionFilter(Prisma.sql`d."ownerId"`, [Prisma.sql`o.email`, Prisma.sql`o."displayName"`], query.owner)}
-    ${dimensionFilter(Prisma.sql`d."projectId"`, [Prisma.sql`p.name`], query.project)}
-    ${query.agent === undefined ? Prisma.empty : Prisma.sql`AND d.source = ${query.agent}`}`;
+    FROM ${d.$}
+    LEFT JOIN ${o.$} ON ${o.teamId} = ${d.teamId} AND ${o.id}::text = ${d.ownerId}
+    LEFT JOIN ${p.$} ON ${p.teamId} = ${d.teamId} AND ${p.id}::text = ${d.projectId}
+    LEFT JOIN ${t.$} ON ${t.teamId} = ${d.teamId} AND ${t.id}::text = ${d.taskId}
+    WHERE ${d.teamId} = ${scope.teamId}::uuid AND ${d.day} BETWEEN ${from}::date AND ${to}::date
+    ${dimensionFilter(d.ownerId, [o.email, o.displayName], query.owner)}
+    ${dimensionFilter(d.projectId, [p.name], query.project)}
+    ${query.agent === undefined ? Prisma.empty : Prisma.sql`AND ${d.source} = ${query.agent}`}`;
 }
 
 /** The SQL naming a DailySpend row's group, over dailySpendSource's aliases. */

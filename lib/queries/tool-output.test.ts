@@ -7,12 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getToolCall } from "@/app/api/v1/runs/[id]/tool-calls/[toolCallId]/route";
 import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { teamDb } from "@/lib/db/team-db";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { capUtf8, TOOL_OUTPUT_MAX_BYTES } from "@/lib/ingest/normalized-call";
 import { assistantLine, userToolResultLine } from "@/lib/ingest/parsers/__fixtures__/trace-lines";
 import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { toolOutput } from "./tool-output";
+
+const ToolCall = table("ToolCall");
 
 let team: TestTeam;
 let scope: Scope;
@@ -100,7 +103,8 @@ describe("stored tool output", () => {
   });
 
   it("is added by a re-import to a result stored before text was kept", async () => {
-    await db().$executeRaw`UPDATE "ToolCall" SET "outputText" = NULL WHERE "teamId" = ${team.teamId}::uuid`;
+    await db()
+      .$executeRaw`UPDATE ${ToolCall.$} SET ${ToolCall.outputText} = NULL WHERE ${ToolCall.teamId} = ${team.teamId}::uuid`;
     await ingestTranscript();
     expect((await toolCall("toolu_small")).outputText).toBe(small);
     expect(Buffer.byteLength((await toolCall("toolu_big")).outputText!)).toBeGreaterThan(60_000);

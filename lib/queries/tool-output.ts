@@ -7,6 +7,10 @@ import { z } from "zod";
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
+
+const r = table("Run", "r");
+const t = table("ToolCall", "t");
 
 export const toolCallIdSchema = z.string().regex(/^[0-9]{1,18}$/, "a tool call id");
 
@@ -26,10 +30,10 @@ export interface ToolOutput {
 
 export async function toolOutput(scope: Scope, runId: string, toolCallId: string): Promise<ToolOutput | null> {
   const [row] = await db().$queryRaw<(Omit<ToolOutput, "truncated"> & { storedBytes: number | null })[]>`
-    SELECT t.id::text AS id, t.name, t.summary, t."outputBytes", t."outputTokens", t."isError", t."outputText",
-      octet_length(t."outputText") AS "storedBytes"
-    FROM "ToolCall" t JOIN "Run" r ON r."teamId" = t."teamId" AND r.id = t."runId"
-    WHERE t."teamId" = ${scope.teamId}::uuid AND t.id = ${toolCallId}::bigint AND t."runId" = ${runId}::uuid
+    SELECT ${t.id}::text AS id, ${t.name}, ${t.summary}, ${t.outputBytes}, ${t.outputTokens}, ${t.isError}, ${t.outputText},
+      octet_length(${t.outputText}) AS "storedBytes"
+    FROM ${t.$} JOIN ${r.$} ON ${r.teamId} = ${t.teamId} AND ${r.id} = ${t.runId}
+    WHERE ${t.teamId} = ${scope.teamId}::uuid AND ${t.id} = ${toolCallId}::bigint AND ${t.runId} = ${runId}::uuid
       AND ${visibleRunsCondition(scope)}`;
   if (!row) return null;
   const { storedBytes, ...output } = row;

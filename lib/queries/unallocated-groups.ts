@@ -8,7 +8,14 @@
 import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { recordColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
+
+const IdentityTable = table("Identity");
+const iIdentity = table("Identity", "i");
+const rRun = table("Run", "r");
+const sRunOwnerShare = table("RunOwnerShare", "s");
 
 export interface UnallocatedGroup {
   /** The rule field the group shares: "identity", "repository", "cwd" or "source". */
@@ -23,19 +30,21 @@ export interface UnallocatedGroup {
   withoutProject: number;
 }
 
-const unsplit = Prisma.sql`NOT EXISTS (SELECT 1 FROM "RunOwnerShare" s WHERE s."teamId" = r."teamId" AND s."runId" = r.id)`;
-const lacksOwner = Prisma.sql`(r."ownerId" IS NULL AND ${unsplit})`;
-const unallocatedRun = Prisma.sql`(${lacksOwner} OR r."projectId" IS NULL)`;
+const unsplit = Prisma.sql`NOT EXISTS (SELECT 1 FROM ${sRunOwnerShare.$} WHERE ${sRunOwnerShare.teamId} = ${rRun.teamId} AND ${sRunOwnerShare.runId} = ${rRun.id})`;
+const lacksOwner = Prisma.sql`(${rRun.ownerId} IS NULL AND ${unsplit})`;
+const unallocatedRun = Prisma.sql`(${lacksOwner} OR ${rRun.projectId} IS NULL)`;
 
 /** Each unallocated run's group, as SQL over Run `r` and its Identity `i`. */
 const signal = Prisma.sql`
   CROSS JOIN LATERAL (SELECT CASE
-      WHEN ${lacksOwner} AND i.kind IN ('email', 'os-user', 'uploader') THEN 'identity'
-      WHEN r.repository IS NOT NULL THEN 'repository'
-      WHEN r.cwd IS NOT NULL THEN 'cwd'
+      WHEN ${lacksOwner} AND ${iIdentity.kind} IN ('email', 'os-user', 'uploader') THEN 'identity'
+      WHEN ${rRun.repository} IS NOT NULL THEN 'repository'
+      WHEN ${rRun.cwd} IS NOT NULL THEN 'cwd'
       ELSE 'source' END AS field) f
-  CROSS JOIN LATERAL (SELECT CASE f.field WHEN 'identity' THEN i.value WHEN 'repository' THEN r.repository WHEN 'cwd' THEN r.cwd ELSE r.source END AS value,
-    CASE WHEN f.field = 'identity' THEN i.kind END AS detail) g`;
+  CROSS JOIN LATERAL (SELECT CASE f.field WHEN 'identity' THEN ${iIdentity.value} WHEN 'repository' THEN ${rRun.repository} WHEN 'cwd' THEN ${rRun.cwd} ELSE ${rRun.source} END AS value,
+    CASE WHEN f.field = 'identity' THEN ${iIdentity.kind} END AS detail) g`;
+
+const totalColumns = recordColumns({ runs: "int", usd: "float8" });
 
 export async function unallocatedGroups(
   scope: Scope,
@@ -44,14 +53,17 @@ export async function unallocatedGroups(
   if (!maySeeEveryonesSpend(scope)) return { groups: [], totalRuns: 0, totalUsd: 0 };
   const [groups, [totals]] = await Promise.all([
     db().$queryRaw<UnallocatedGroup[]>`
-      SELECT f.field, g.value, g.detail, count(*)::int AS runs, sum(r."costUsd")::float8 AS "costUsd",
-        count(*) FILTER (WHERE ${lacksOwner})::int AS "withoutOwner", count(*) FILTER (WHERE r."projectId" IS NULL)::int AS "withoutProject"
-      FROM "Run" r LEFT JOIN "Identity" i ON i."teamId" = r."teamId" AND i.id = r."identityId" ${signal}
-      WHERE r."teamId" = ${scope.teamId}::uuid AND ${unallocatedRun}
-      GROUP BY 1, 2, 3 ORDER BY "costUsd" DESC, value LIMIT ${limit}`,
-    db().$queryRaw<{ runs: number; usd: number }[]>`
-      SELECT count(*)::int AS runs, coalesce(sum("costUsd"), 0)::float8 AS usd FROM "Run" r
-      WHERE r."teamId" = ${scope.teamId}::uuid AND ${unallocatedRun}`,
+      SELECT f.field, g.value, g.detail, count(*)::int AS runs, sum(${rRun.costUsd})::float8 AS "costUsd",
+        count(*) FILTER (WHERE ${lacksOwner})::int AS "withoutOwner", count(*) FILTER (WHERE ${rRun.projectId} IS NULL)::int AS "withoutProject"
+      FROM ${rRun.$} LEFT JOIN ${iIdentity.$} ON ${iIdentity.teamId} = ${rRun.teamId} AND ${iIdentity.id} = ${rRun.identityId} ${signal}
+      WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND ${unallocatedRun}
+      GROUP BY 1, 2, 3 ORDER BY "costUsd" DESC, ${IdentityTable.value} LIMIT ${limit}`,
+    totalColumns.read(
+      db(),
+      Prisma.sql`
+        SELECT count(*)::int AS runs, coalesce(sum(${rRun.costUsd}), 0)::float8 AS usd FROM ${rRun.$}
+        WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND ${unallocatedRun}`,
+    ),
   ]);
   return { groups, totalRuns: totals!.runs, totalUsd: totals!.usd };
 }
@@ -60,8 +72,8 @@ export async function unallocatedGroups(
 export async function unallocatedRunsOf(scope: Scope, groups: { field: string; value: string }[]): Promise<string[]> {
   if (groups.length === 0) return [];
   const rows = await db().$queryRaw<{ id: string }[]>`
-    SELECT r.id::text FROM "Run" r LEFT JOIN "Identity" i ON i."teamId" = r."teamId" AND i.id = r."identityId" ${signal}
-    WHERE r."teamId" = ${scope.teamId}::uuid AND ${unallocatedRun}
+    SELECT ${rRun.id}::text FROM ${rRun.$} LEFT JOIN ${iIdentity.$} ON ${iIdentity.teamId} = ${rRun.teamId} AND ${iIdentity.id} = ${rRun.identityId} ${signal}
+    WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND ${unallocatedRun}
       AND (f.field || chr(31) || g.value) = ANY(${groups.map((group) => `${group.field}\u001f${group.value}`)}::text[])`;
   return rows.map((row) => row.id);
 }

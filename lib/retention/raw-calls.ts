@@ -8,6 +8,12 @@
  */
 import { z } from "zod";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
+
+const RunTable = table("Run");
+const c = table("Call", "c");
+const r = table("Run", "r");
+const t = table("ToolCall", "t");
 
 /** Calls deleted per transaction: bounds lock time and WAL per step whatever the backlog. */
 const CALLS_PER_BATCH = 5_000;
@@ -65,21 +71,21 @@ export async function applyRawCallRetention(
       async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
         const doomed = await tx.$queryRaw<{ id: bigint; runId: string }[]>`
-          SELECT c.id, c."runId"::text AS "runId" FROM "Call" c
-          WHERE c."teamId" = ${teamId}::uuid AND c.timestamp < ${cutoff}
-          ORDER BY c.timestamp LIMIT ${callsPerBatch}`;
+          SELECT ${c.id}, ${c.runId}::text AS "runId" FROM ${c.$}
+          WHERE ${c.teamId} = ${teamId}::uuid AND ${c.timestamp} < ${cutoff}
+          ORDER BY ${c.timestamp} LIMIT ${callsPerBatch}`;
         if (doomed.length === 0) return { calls: 0, toolCalls: 0 };
         const runIds = [...new Set(doomed.map((call) => call.runId))];
         const ids = doomed.map((call) => call.id.toString());
         // A tool call carries its call's timestamp: the same cutoff, found through its run.
         const tools = await tx.$executeRaw`
-          DELETE FROM "ToolCall" t
-          WHERE t."teamId" = ${teamId}::uuid AND t."runId" = ANY(${runIds}::uuid[]) AND t.timestamp < ${cutoff}`;
+          DELETE FROM ${t.$}
+          WHERE ${t.teamId} = ${teamId}::uuid AND ${t.runId} = ANY(${runIds}::uuid[]) AND ${t.timestamp} < ${cutoff}`;
         const deleted = await tx.$executeRaw`
-          DELETE FROM "Call" c WHERE c."teamId" = ${teamId}::uuid AND c.id = ANY(${ids}::bigint[])`;
+          DELETE FROM ${c.$} WHERE ${c.teamId} = ${teamId}::uuid AND ${c.id} = ANY(${ids}::bigint[])`;
         await tx.$executeRaw`
-          UPDATE "Run" r SET "callsRemovedBefore" = greatest(coalesce(r."callsRemovedBefore", ${cutoff}), ${cutoff})
-          WHERE r."teamId" = ${teamId}::uuid AND r.id = ANY(${runIds}::uuid[])`;
+          UPDATE ${r.$} SET ${RunTable.callsRemovedBefore} = greatest(coalesce(${r.callsRemovedBefore}, ${cutoff}), ${cutoff})
+          WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = ANY(${runIds}::uuid[])`;
         return { calls: deleted, toolCalls: tools };
       },
       { timeout: 120_000, maxWait: 120_000 },

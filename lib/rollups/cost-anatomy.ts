@@ -8,9 +8,13 @@
  */
 
 import { type RowOf, tableColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { RunCostAnatomyModel } from "@/lib/generated/prisma/models/RunCostAnatomy";
 import { type CostAnatomy, emptyAnatomy, phases } from "@/lib/waste/cost-anatomy";
+
+const RunCostAnatomyTable = table("RunCostAnatomy");
+const r = table("Run", "r");
 
 type Tx = Pick<Prisma.TransactionClient, "$queryRaw" | "$executeRaw">;
 
@@ -96,14 +100,14 @@ export async function replaceRunAnatomies(
   anatomies: { runId: string; anatomy: CostAnatomy }[],
 ): Promise<void> {
   if (runIds.length === 0) return;
-  await tx.$executeRaw`DELETE FROM "RunCostAnatomy" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${[...runIds]}::uuid[])`;
+  await tx.$executeRaw`DELETE FROM ${RunCostAnatomyTable.$} WHERE ${RunCostAnatomyTable.teamId} = ${teamId}::uuid AND ${RunCostAnatomyTable.runId} = ANY(${[...runIds]}::uuid[])`;
   const rows = anatomies.filter(({ anatomy }) => anatomy.calls > 0).map(({ runId, anatomy }) => toRow(runId, anatomy));
   if (rows.length === 0) return;
   // Joined to Run so that a run deleted meanwhile gets no row.
   await tx.$executeRaw`
-    INSERT INTO "RunCostAnatomy" ("teamId", ${anatomyColumns.names()})
+    INSERT INTO ${RunCostAnatomyTable.$} (${RunCostAnatomyTable.teamId}, ${anatomyColumns.names()})
     SELECT ${teamId}::uuid, a.* FROM ${anatomyColumns.from(rows, "a")}
-    WHERE EXISTS (SELECT 1 FROM "Run" r WHERE r."teamId" = ${teamId}::uuid AND r.id = a."runId")`;
+    WHERE EXISTS (SELECT 1 FROM ${r.$} WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = a."runId")`;
 }
 
 /** `sum(a."discoveryUsd") AS "discoveryUsd", ...`: the team's bar as one row of the same shape. */

@@ -16,6 +16,9 @@ import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
 import { createTestTeam, userScope } from "@/lib/testing/fixtures";
 import { ingestFixtureFolder } from "@/lib/testing/ingest-fixtures";
+import { table } from "@/lib/db/tables";
+
+const Run = table("Run");
 
 const ownerUrl = process.env.DATABASE_URL!;
 const role = `trh_pages_${randomBytes(4).toString("hex")}`;
@@ -39,7 +42,7 @@ describe("every dashboard page reads no raw calls", () => {
     await ingestFixtureFolder(scope, "spotter/test/fixtures/transcripts");
     // The run with the most calls: the drill-down's control.
     const [largest] = await db().$queryRaw<{ id: string }[]>`
-      SELECT id::text FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY calls DESC, id LIMIT 1`;
+      SELECT ${Run.id}::text FROM ${Run.$} WHERE ${Run.teamId} = ${scope.teamId}::uuid ORDER BY ${Run.calls} DESC, ${Run.id} LIMIT 1`;
     runId = largest!.id;
     await closeDb();
     await asOwner(`

@@ -1,19 +1,24 @@
 /**
- * Rebuilding every rollup from the calls themselves, for when the calls' stored amounts changed
- * other than through the ingest writer's deltas (re-pricing history under a price override) or
- * when a rollup was added after the data (the start-up backfill). Dashboards never read Call;
+ * Rebuilding every rollup from the calls themselves, for when a rollup was added after the data or
+ * must be repaired (the backfill); re-pricing history goes through the same rebuildRunDays
+ * (lib/rollups/spend.ts) for the (run, day)s whose calls it re-priced. Dashboards never read Call;
  * these are the only readers of calls over a date range, and they write what dashboards read.
  */
 
 import { recomputeRunPackages } from "@/lib/context-package/recompute";
 import { db } from "@/lib/db/client";
 import { recordColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
-import { rebuildDailySpend } from "./spend";
+import { rebuildRunDays, runDayColumns } from "./spend";
+
+const aRunCostAnatomy = table("RunCostAnatomy", "a");
+const c = table("Call", "c");
+const r = table("Run", "r");
+const s = table("RunDaySpend", "s");
 
 const runIdColumns = recordColumns({ id: "uuid" });
-const dayColumns = recordColumns({ day: "date" });
 
 /** A UTC date range, both ends included (YYYY-MM-DD); omitted: the team's whole history. */
 export interface RebuildRange {
@@ -22,63 +27,38 @@ export interface RebuildRange {
 }
 
 /**
- * Rebuilds, for the calls whose UTC day falls in `range` (all when omitted): RunDaySpend of
- * those days from Call, the totals of the runs concerned, DailySpend of those days, then the
- * runs' findings, cost anatomies and context packages. The spend levels change in one
+ * Rebuilds, for the UTC days in `range` (all when omitted), every (run, day) that has calls or
+ * spend (rebuildRunDays: RunDaySpend from Call, the runs' totals, DailySpend of those days), then
+ * the runs' findings, cost anatomies and context packages. The spend levels change in one
  * transaction under the team's write lock (an ingest chunk or attribution change waits); the
  * per-run rollups follow, as they do after an ingest. Returns the runs and days rebuilt.
  */
 export async function rebuildRollups(teamId: string, range?: RebuildRange): Promise<{ runs: number; days: number }> {
   const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000);
   const inRange = range
-    ? Prisma.sql`AND c.timestamp >= ${new Date(`${range.from}T00:00:00Z`)} AND c.timestamp < ${dayAfter(range.to)}`
+    ? Prisma.sql`AND ${c.timestamp} >= ${new Date(`${range.from}T00:00:00Z`)} AND ${c.timestamp} < ${dayAfter(range.to)}`
     : Prisma.empty;
-  const rangeDays = range ? Prisma.sql`AND day BETWEEN ${range.from}::date AND ${range.to}::date` : Prisma.empty;
-  const { runIds, days } = await db().$transaction(
+  const rangeDays = range ? Prisma.sql`AND ${s.day} BETWEEN ${range.from}::date AND ${range.to}::date` : Prisma.empty;
+  const runDays = await db().$transaction(
     async (tx) => {
       // The writer's and re-attribution's team lock: no chunk or attribution change interleaves.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
-      const runs = await runIdColumns.read(
+      // (run, day)s that had spend (to clear) and that have calls (to write): a changed day may be either.
+      const runDays = await runDayColumns.read(
         tx,
         Prisma.sql`
-          SELECT r.id::text AS id FROM "Run" r
-          WHERE r."teamId" = ${teamId}::uuid AND r.id IN (SELECT DISTINCT c."runId" FROM "Call" c WHERE c."teamId" = ${teamId}::uuid ${inRange})
-          ORDER BY r.id`,
+          SELECT ${s.runId}::text AS "runId", ${s.day}::text AS day FROM ${s.$} WHERE ${s.teamId} = ${teamId}::uuid ${rangeDays}
+          UNION SELECT ${c.runId}::text, (${c.timestamp} AT TIME ZONE 'UTC')::date::text FROM ${c.$} WHERE ${c.teamId} = ${teamId}::uuid ${inRange}`,
       );
-      const runIds = runs.map((run) => run.id);
-      // Days that had spend (to clear) and days that have calls (to write): a re-priced day may be either.
-      const days = await dayColumns.read(
-        tx,
-        Prisma.sql`
-          SELECT DISTINCT day::text AS day FROM "RunDaySpend" WHERE "teamId" = ${teamId}::uuid ${rangeDays}
-          UNION SELECT DISTINCT (c.timestamp AT TIME ZONE 'UTC')::date::text FROM "Call" c WHERE c."teamId" = ${teamId}::uuid ${inRange}`,
-      );
-      const dayList = days.map((row) => row.day);
-      await tx.$executeRaw`DELETE FROM "RunDaySpend" WHERE "teamId" = ${teamId}::uuid AND day = ANY(${dayList}::date[])`;
-      await tx.$executeRaw`
-        INSERT INTO "RunDaySpend" ("teamId", "runId", day, model, calls, "inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens", "costUsd")
-        SELECT c."teamId", c."runId", (c.timestamp AT TIME ZONE 'UTC')::date, c.model, count(*), sum(c."uncachedInput"), sum(c.output),
-          sum(c."cacheWrite5m" + c."cacheWrite1h"), sum(c."cacheRead"), sum(c."costUsd")
-        FROM "Call" c WHERE c."teamId" = ${teamId}::uuid ${inRange}
-        GROUP BY 1, 2, 3, 4`;
-      // A run's totals cover all its days, those outside the range included.
-      await tx.$executeRaw`
-        UPDATE "Run" r SET calls = coalesce(s.calls, 0), "inputTokens" = coalesce(s.input, 0), "outputTokens" = coalesce(s.output, 0),
-          "cacheWriteTokens" = coalesce(s.cache_write, 0), "cacheReadTokens" = coalesce(s.cache_read, 0), "costUsd" = coalesce(s.cost, 0)
-        FROM (SELECT id FROM unnest(${runIds}::uuid[]) id) touched
-        LEFT JOIN (SELECT "runId", sum(calls) AS calls, sum("inputTokens") AS input, sum("outputTokens") AS output,
-                     sum("cacheWriteTokens") AS cache_write, sum("cacheReadTokens") AS cache_read, sum("costUsd") AS cost
-                   FROM "RunDaySpend" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${runIds}::uuid[]) GROUP BY "runId") s
-          ON s."runId" = touched.id
-        WHERE r."teamId" = ${teamId}::uuid AND r.id = touched.id`;
-      await rebuildDailySpend(tx, teamId, dayList);
-      return { runIds, days: dayList };
+      await rebuildRunDays(tx, teamId, runDays);
+      return runDays;
     },
     { timeout: 600_000, maxWait: 120_000 },
   );
+  const runIds = [...new Set(runDays.map((runDay) => runDay.runId))].sort();
   await recomputeRunFindings(teamId, runIds);
   await recomputeRunPackages(teamId, runIds);
-  return { runs: runIds.length, days: days.length };
+  return { runs: runIds.length, days: new Set(runDays.map((runDay) => runDay.day)).size };
 }
 
 /**
@@ -92,10 +72,10 @@ export async function backfillRunAnatomies(): Promise<{ runs: number }> {
     const missing = await runIdColumns.read(
       db(),
       Prisma.sql`
-        SELECT r.id::text AS id FROM "Run" r
-        WHERE r."teamId" = ${teamId}::uuid AND r.calls > 0
-          AND NOT EXISTS (SELECT 1 FROM "RunCostAnatomy" a WHERE a."teamId" = r."teamId" AND a."runId" = r.id)
-        ORDER BY r."startedAt", r.id`,
+        SELECT ${r.id}::text AS id FROM ${r.$}
+        WHERE ${r.teamId} = ${teamId}::uuid AND ${r.calls} > 0
+          AND NOT EXISTS (SELECT 1 FROM ${aRunCostAnatomy.$} WHERE ${aRunCostAnatomy.teamId} = ${r.teamId} AND ${aRunCostAnatomy.runId} = ${r.id})
+        ORDER BY ${r.startedAt}, ${r.id}`,
     );
     // A few hundred runs per transaction: progress is kept if the start is interrupted.
     for (let start = 0; start < missing.length; start += 200) {

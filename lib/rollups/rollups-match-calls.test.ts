@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findTraceFiles } from "@/lib/analyze/trace-files";
 import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { outcomeActor, recordOutcomes } from "@/lib/outcomes/record-outcome";
@@ -35,6 +36,15 @@ import { wasteByGroup } from "@/lib/waste/queries/waste-by-group";
 import { wasteOverTime } from "@/lib/waste/queries/waste-over-time";
 import { rebuildRollups } from "./rebuild";
 
+const CallTable = table("Call");
+const RunTable = table("Run");
+const c = table("Call", "c");
+const o = table("Person", "o");
+const p = table("Project", "p");
+const r = table("Run", "r");
+const sRunOwnerShare = table("RunOwnerShare", "s");
+const t = table("Task", "t");
+
 afterAll(closeDb);
 
 const COST = 1e-9;
@@ -42,31 +52,31 @@ const COST = 1e-9;
 /** Spend per group straight from Call, a split run's calls shared among its owners. */
 async function rawSpend(teamId: string, groupBy: SpendGroup): Promise<Map<string, number>> {
   const key: Record<SpendGroup, Prisma.Sql> = {
-    day: Prisma.sql`to_char((c.timestamp AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')`,
-    week: Prisma.sql`to_char(date_trunc('week', (c.timestamp AT TIME ZONE 'UTC')::date), 'YYYY-MM-DD')`,
-    owner: Prisma.sql`coalesce(o.email, o."displayName", 'unallocated')`,
-    project: Prisma.sql`coalesce(p.name, 'unallocated')`,
-    task: Prisma.sql`coalesce(t.key, 'unallocated')`,
-    model: Prisma.sql`c.model`,
-    agent: Prisma.sql`r.source`,
+    day: Prisma.sql`to_char((${c.timestamp} AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')`,
+    week: Prisma.sql`to_char(date_trunc('week', (${c.timestamp} AT TIME ZONE 'UTC')::date), 'YYYY-MM-DD')`,
+    owner: Prisma.sql`coalesce(${o.email}, ${o.displayName}, 'unallocated')`,
+    project: Prisma.sql`coalesce(${p.name}, 'unallocated')`,
+    task: Prisma.sql`coalesce(${t.key}, 'unallocated')`,
+    model: c.model,
+    agent: r.source,
   };
   const rows = await db().$queryRaw<{ key: string; cost: number }[]>`
-    SELECT ${key[groupBy]} AS key, sum(c."costUsd" * coalesce(s.percent / 100, 1))::float8 AS cost
-    FROM "Call" c JOIN "Run" r ON r."teamId" = c."teamId" AND r.id = c."runId"
-    LEFT JOIN "RunOwnerShare" s ON s."teamId" = r."teamId" AND s."runId" = r.id
-    LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = coalesce(s."personId", r."ownerId")
-    LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
-    LEFT JOIN "Task" t ON t."teamId" = r."teamId" AND t.id = r."taskId"
-    WHERE c."teamId" = ${teamId}::uuid GROUP BY 1`;
+    SELECT ${key[groupBy]} AS key, sum(${c.costUsd} * coalesce(${sRunOwnerShare.percent} / 100, 1))::float8 AS cost
+    FROM ${c.$} JOIN ${r.$} ON ${r.teamId} = ${c.teamId} AND ${r.id} = ${c.runId}
+    LEFT JOIN ${sRunOwnerShare.$} ON ${sRunOwnerShare.teamId} = ${r.teamId} AND ${sRunOwnerShare.runId} = ${r.id}
+    LEFT JOIN ${o.$} ON ${o.teamId} = ${r.teamId} AND ${o.id} = coalesce(${sRunOwnerShare.personId}, ${r.ownerId})
+    LEFT JOIN ${p.$} ON ${p.teamId} = ${r.teamId} AND ${p.id} = ${r.projectId}
+    LEFT JOIN ${t.$} ON ${t.teamId} = ${r.teamId} AND ${t.id} = ${r.taskId}
+    WHERE ${c.teamId} = ${teamId}::uuid GROUP BY 1`;
   return new Map(rows.map((row) => [row.key, row.cost]));
 }
 
 /** Each run's cost, calls and tool calls read from Call and ToolCall, run through the detectors and the anatomy. */
 async function rawPerRun(teamId: string) {
   const runs = await db().$queryRaw<{ id: string; cost: number | null; calls: number }[]>`
-    SELECT r.id::text AS id, (SELECT sum(c."costUsd") FROM "Call" c WHERE c."teamId" = r."teamId" AND c."runId" = r.id)::float8 AS cost,
-      (SELECT count(*) FROM "Call" c WHERE c."teamId" = r."teamId" AND c."runId" = r.id)::int AS calls
-    FROM "Run" r WHERE r."teamId" = ${teamId}::uuid`;
+    SELECT ${r.id}::text AS id, (SELECT sum(${c.costUsd}) FROM ${c.$} WHERE ${c.teamId} = ${r.teamId} AND ${c.runId} = ${r.id})::float8 AS cost,
+      (SELECT count(*) FROM ${c.$} WHERE ${c.teamId} = ${r.teamId} AND ${c.runId} = ${r.id})::int AS calls
+    FROM ${r.$} WHERE ${r.teamId} = ${teamId}::uuid`;
   const inputs = await loadRunInputs(
     db(),
     teamId,
@@ -150,8 +160,8 @@ async function expectPagesMatchCalls(scope: Scope) {
   const ownerOf = new Map(
     (
       await db().$queryRaw<{ id: string; owner: string }[]>`
-        SELECT r.id::text AS id, coalesce(o.email, o."displayName", 'unallocated') AS owner
-        FROM "Run" r LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = r."ownerId" WHERE r."teamId" = ${teamId}::uuid`
+        SELECT ${r.id}::text AS id, coalesce(${o.email}, ${o.displayName}, 'unallocated') AS owner
+        FROM ${r.$} LEFT JOIN ${o.$} ON ${o.teamId} = ${r.teamId} AND ${o.id} = ${r.ownerId} WHERE ${r.teamId} = ${teamId}::uuid`
     ).map((row) => [row.id, row.owner]),
   );
   const rawByOwner = new Map<string, number>();
@@ -172,7 +182,7 @@ async function expectPagesMatchCalls(scope: Scope) {
 /** Re-attribution: a new owner and project assigned by hand to half the runs, and one run split. */
 async function reattribute(scope: Scope) {
   const runs = await db().$queryRaw<{ id: string }[]>`
-    SELECT id::text FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY "startedAt", id`;
+    SELECT ${RunTable.id}::text FROM ${RunTable.$} WHERE ${RunTable.teamId} = ${scope.teamId}::uuid ORDER BY ${RunTable.startedAt}, ${RunTable.id}`;
   const ada = await createPerson(scope, { displayName: "Ada", email: `ada@${scope.teamSlug}.example.com` });
   const bob = await createPerson(scope, { displayName: "Bob", email: `bob@${scope.teamSlug}.example.com` });
   const project = await createProject(scope, { name: "moved-here" });
@@ -187,17 +197,17 @@ async function reattribute(scope: Scope) {
 /** What re-pricing does to history: the calls of the first day cost twice as much. */
 async function repriceFirstDay(teamId: string): Promise<string> {
   const [first] = await db().$queryRaw<{ day: string }[]>`
-    SELECT to_char(min((timestamp AT TIME ZONE 'UTC')::date), 'YYYY-MM-DD') AS day FROM "Call" WHERE "teamId" = ${teamId}::uuid`;
+    SELECT to_char(min((${CallTable.timestamp} AT TIME ZONE 'UTC')::date), 'YYYY-MM-DD') AS day FROM ${CallTable.$} WHERE ${CallTable.teamId} = ${teamId}::uuid`;
   await db().$executeRaw`
-    UPDATE "Call" SET "costUsd" = "costUsd" * 2
-    WHERE "teamId" = ${teamId}::uuid AND (timestamp AT TIME ZONE 'UTC')::date = ${first!.day}::date`;
+    UPDATE ${CallTable.$} SET ${CallTable.costUsd} = ${CallTable.costUsd} * 2
+    WHERE ${CallTable.teamId} = ${teamId}::uuid AND (${CallTable.timestamp} AT TIME ZONE 'UTC')::date = ${first!.day}::date`;
   return first!.day;
 }
 
 /** Outcomes decided: the first run rejected, the second abandoned, the third accepted (its findings move). */
 async function decideOutcomes(scope: Scope) {
   const runs = await db().$queryRaw<{ id: string }[]>`
-    SELECT id::text FROM "Run" WHERE "teamId" = ${scope.teamId}::uuid ORDER BY "startedAt", id LIMIT 3`;
+    SELECT ${RunTable.id}::text FROM ${RunTable.$} WHERE ${RunTable.teamId} = ${scope.teamId}::uuid ORDER BY ${RunTable.startedAt}, ${RunTable.id} LIMIT 3`;
   const statuses = ["REJECTED", "ABANDONED", "ACCEPTED"] as const;
   for (const [i, run] of runs.entries())
     await recordOutcomes(scope, { runIds: [run.id], status: statuses[i]!, source: "manual" }, outcomeActor(scope));

@@ -10,6 +10,13 @@
  */
 
 import { Prisma } from "@/lib/generated/prisma/client";
+import { table } from "@/lib/db/tables";
+
+const runWaste = table("RunWaste");
+const wasteDay = table("WasteDay");
+const f = table("Finding", "f");
+const w = table("WasteDay", "w");
+const excluded = table("WasteDay", "excluded");
 
 type Tx = Pick<Prisma.TransactionClient, "$executeRaw">;
 
@@ -30,13 +37,13 @@ export async function replacingFindings(
   await addToWasteDays(tx, teamId, runs, -1);
   await write();
   await addToWasteDays(tx, teamId, runs, 1);
-  await tx.$executeRaw`DELETE FROM "WasteDay" WHERE "teamId" = ${teamId}::uuid AND findings = 0`;
-  await tx.$executeRaw`DELETE FROM "RunWaste" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${runs}::uuid[])`;
+  await tx.$executeRaw`DELETE FROM ${wasteDay.$} WHERE ${wasteDay.teamId} = ${teamId}::uuid AND ${wasteDay.findings} = 0`;
+  await tx.$executeRaw`DELETE FROM ${runWaste.$} WHERE ${runWaste.teamId} = ${teamId}::uuid AND ${runWaste.runId} = ANY(${runs}::uuid[])`;
   await tx.$executeRaw`
-    INSERT INTO "RunWaste" ("teamId", "runId", day, "wastedUsd", findings)
-    SELECT f."teamId", f."runId", max(f.day), ${runWasteSql}, count(*)::int
-    FROM "Finding" f WHERE f."teamId" = ${teamId}::uuid AND f."runId" = ANY(${runs}::uuid[])
-    GROUP BY f."teamId", f."runId"`;
+    INSERT INTO ${runWaste.$} (${runWaste.teamId}, ${runWaste.runId}, ${runWaste.day}, ${runWaste.wastedUsd}, ${runWaste.findings})
+    SELECT ${f.teamId}, ${f.runId}, max(${f.day}), ${runWasteSql}, count(*)::int
+    FROM ${f.$} WHERE ${f.teamId} = ${teamId}::uuid AND ${f.runId} = ANY(${runs}::uuid[])
+    GROUP BY ${f.teamId}, ${f.runId}`;
 }
 
 /**
@@ -44,15 +51,15 @@ export async function replacingFindings(
  * rejected or abandoned (the no-accepted-outcome finding) and the sum of its other findings.
  */
 const runWasteSql = Prisma.sql`greatest(
-  coalesce(sum(f."wastedUsd") FILTER (WHERE f.category = 'no-accepted-outcome'), 0),
-  coalesce(sum(f."wastedUsd") FILTER (WHERE f.category <> 'no-accepted-outcome'), 0))`;
+  coalesce(sum(${f.wastedUsd}) FILTER (WHERE ${f.category} = 'no-accepted-outcome'), 0),
+  coalesce(sum(${f.wastedUsd}) FILTER (WHERE ${f.category} <> 'no-accepted-outcome'), 0))`;
 
 async function addToWasteDays(tx: Tx, teamId: string, runIds: string[], sign: 1 | -1): Promise<void> {
   await tx.$executeRaw`
-    INSERT INTO "WasteDay" AS w ("teamId", day, category, "wastedUsd", findings)
-    SELECT f."teamId", f.day, f.category, ${sign}::int * sum(f."wastedUsd"), ${sign}::int * count(*)::int
-    FROM "Finding" f WHERE f."teamId" = ${teamId}::uuid AND f."runId" = ANY(${runIds}::uuid[])
-    GROUP BY f."teamId", f.day, f.category
-    ON CONFLICT ("teamId", day, category) DO UPDATE
-      SET "wastedUsd" = w."wastedUsd" + excluded."wastedUsd", findings = w.findings + excluded.findings`;
+    INSERT INTO ${w.$} (${wasteDay.teamId}, ${wasteDay.day}, ${wasteDay.category}, ${wasteDay.wastedUsd}, ${wasteDay.findings})
+    SELECT ${f.teamId}, ${f.day}, ${f.category}, ${sign}::int * sum(${f.wastedUsd}), ${sign}::int * count(*)::int
+    FROM ${f.$} WHERE ${f.teamId} = ${teamId}::uuid AND ${f.runId} = ANY(${runIds}::uuid[])
+    GROUP BY ${f.teamId}, ${f.day}, ${f.category}
+    ON CONFLICT (${wasteDay.teamId}, ${wasteDay.day}, ${wasteDay.category}) DO UPDATE
+      SET ${wasteDay.wastedUsd} = ${w.wastedUsd} + ${excluded.wastedUsd}, ${wasteDay.findings} = ${w.findings} + ${excluded.findings}`;
 }

@@ -7,8 +7,15 @@
 
 import type { BulkConnection } from "@/lib/db/bulk";
 import { type RowOf, recordColumns, type SqlClient, tableColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { CallModel } from "@/lib/generated/prisma/models/Call";
+
+const CallTable = table("Call");
+/** The row an INSERT ... ON CONFLICT DO UPDATE finds in place. */
+const storedCall = table("Call", "stored");
+const c = table("Call", "c");
+const callExcluded = table("Call", "excluded");
 
 /** A call as written: every column but the team and batch, which the statement adds. */
 export const callColumns = tableColumns<CallModel>()({
@@ -70,8 +77,8 @@ export async function lockStoredCalls(
     bulk,
     Prisma.sql`
     SELECT ${storedCallColumns.select("c")}
-    FROM "Call" c JOIN ${await bulk.stage(identityColumns, identities, "k")} ON c.source = k.source AND c."callKey" = k."callKey"
-    WHERE c."teamId" = ${teamId}::uuid
+    FROM ${c.$} JOIN ${await bulk.stage(identityColumns, identities, "k")} ON ${c.source} = k.source AND ${c.callKey} = k."callKey"
+    WHERE ${c.teamId} = ${teamId}::uuid
     FOR UPDATE OF c`,
   );
 }
@@ -88,8 +95,8 @@ export async function storedMainThreadMessageIds(
   const rows = await messageIdColumns.read(
     tx,
     Prisma.sql`
-    SELECT DISTINCT ${messageIdColumns.select("c")} FROM "Call" c
-    WHERE c."teamId" = ${teamId}::uuid AND c.source = 'claude-code' AND NOT c."isSidechain" AND c."messageId" = ANY(${messageIds}::text[])`,
+    SELECT DISTINCT ${messageIdColumns.select("c")} FROM ${c.$}
+    WHERE ${c.teamId} = ${teamId}::uuid AND ${c.source} = 'claude-code' AND NOT ${c.isSidechain} AND ${c.messageId} = ANY(${messageIds}::text[])`,
   );
   return rows.flatMap((row) => (row.messageId === null ? [] : [row.messageId]));
 }
@@ -103,15 +110,15 @@ export async function upsertCalls(
 ): Promise<void> {
   if (rows.length === 0) return;
   await bulk.$executeRaw`
-    INSERT INTO "Call" ("teamId", ${callColumns.names()}, "batchId")
+    INSERT INTO ${storedCall.$} (${CallTable.teamId}, ${callColumns.names()}, ${CallTable.batchId})
     SELECT ${teamId}::uuid, t.*, ${batchId}::uuid FROM ${await bulk.stage(callColumns, rows, "t")}
-    ON CONFLICT ("teamId", source, "callKey") DO UPDATE SET
-      timestamp = excluded.timestamp, model = excluded.model, "messageId" = coalesce("Call"."messageId", excluded."messageId"),
-      "uncachedInput" = excluded."uncachedInput", "cacheRead" = excluded."cacheRead", "cacheWrite5m" = excluded."cacheWrite5m",
-      "cacheWrite1h" = excluded."cacheWrite1h", output = excluded.output, reasoning = excluded.reasoning,
-      "contextTokens" = excluded."contextTokens", "costUsd" = excluded."costUsd", priced = excluded.priced,
-      "priceRule" = excluded."priceRule", "priceTier" = excluded."priceTier", "stopReason" = excluded."stopReason",
-      speed = excluded.speed, "batchId" = excluded."batchId"`;
+    ON CONFLICT (${CallTable.teamId}, ${CallTable.source}, ${CallTable.callKey}) DO UPDATE SET
+      ${CallTable.timestamp} = ${callExcluded.timestamp}, ${CallTable.model} = ${callExcluded.model}, ${CallTable.messageId} = coalesce(${storedCall.messageId}, ${callExcluded.messageId}),
+      ${CallTable.uncachedInput} = ${callExcluded.uncachedInput}, ${CallTable.cacheRead} = ${callExcluded.cacheRead}, ${CallTable.cacheWrite5m} = ${callExcluded.cacheWrite5m},
+      ${CallTable.cacheWrite1h} = ${callExcluded.cacheWrite1h}, ${CallTable.output} = ${callExcluded.output}, ${CallTable.reasoning} = ${callExcluded.reasoning},
+      ${CallTable.contextTokens} = ${callExcluded.contextTokens}, ${CallTable.costUsd} = ${callExcluded.costUsd}, ${CallTable.priced} = ${callExcluded.priced},
+      ${CallTable.priceRule} = ${callExcluded.priceRule}, ${CallTable.priceTier} = ${callExcluded.priceTier}, ${CallTable.stopReason} = ${callExcluded.stopReason},
+      ${CallTable.speed} = ${callExcluded.speed}, ${CallTable.batchId} = ${callExcluded.batchId}`;
 }
 
 const learnedColumns = tableColumns<CallModel>()({ id: "bigint", messageId: "text", isSidechain: "boolean" });
@@ -121,9 +128,9 @@ export type LearnedMessageId = RowOf<typeof learnedColumns>;
 export async function learnMessageIds(tx: SqlClient, teamId: string, learned: LearnedMessageId[]): Promise<void> {
   if (learned.length === 0) return;
   await tx.$executeRaw`
-    UPDATE "Call" c SET "messageId" = l."messageId", "isSidechain" = l."isSidechain"
+    UPDATE ${c.$} SET ${CallTable.messageId} = l."messageId", ${CallTable.isSidechain} = l."isSidechain"
     FROM ${learnedColumns.from(learned, "l")}
-    WHERE c."teamId" = ${teamId}::uuid AND c.id = l.id`;
+    WHERE ${c.teamId} = ${teamId}::uuid AND ${c.id} = l.id`;
 }
 
 /**
@@ -140,9 +147,9 @@ export async function deleteSidechainCopies(
   return storedCallColumns.read(
     tx,
     Prisma.sql`
-    DELETE FROM "Call" c
-    WHERE c."teamId" = ${teamId}::uuid AND c.source = 'claude-code' AND c."isSidechain"
-      AND (c."messageId" = ANY(${mainMessageIds}::text[]) OR c."callKey" = ANY(${replayKeys}::text[]))
+    DELETE FROM ${c.$}
+    WHERE ${c.teamId} = ${teamId}::uuid AND ${c.source} = 'claude-code' AND ${c.isSidechain}
+      AND (${c.messageId} = ANY(${mainMessageIds}::text[]) OR ${c.callKey} = ANY(${replayKeys}::text[]))
     RETURNING ${storedCallColumns.select("c")}`,
   );
 }
@@ -178,8 +185,7 @@ export interface CallRange {
   until: Date | null;
 }
 
-function modelCondition(alias: string, pattern: string): Prisma.Sql {
-  const model = Prisma.raw(`${alias}.model`);
+function modelCondition(model: Prisma.Sql, pattern: string): Prisma.Sql {
   if (pattern === "*") return Prisma.sql`true`;
   if (pattern.endsWith("*")) return Prisma.sql`starts_with(${model}, ${pattern.slice(0, -1)})`;
   return Prisma.sql`${model} = ${pattern}`;
@@ -199,12 +205,12 @@ export async function callsToPrice(
   return callPriceColumns.read(
     tx,
     Prisma.sql`
-    SELECT ${callPriceColumns.select("c")} FROM "Call" c
-    WHERE c."teamId" = ${teamId}::uuid AND c.timestamp >= ${range.from}
-      ${range.until === null ? Prisma.empty : Prisma.sql`AND c.timestamp < ${range.until}`}
-      ${after === null ? Prisma.empty : Prisma.sql`AND (c.timestamp, c.id) > (${after.timestamp}, ${after.id}::bigint)`}
-      AND ${modelCondition("c", range.model)}
-    ORDER BY c.timestamp, c.id LIMIT ${limit}`,
+    SELECT ${callPriceColumns.select("c")} FROM ${c.$}
+    WHERE ${c.teamId} = ${teamId}::uuid AND ${c.timestamp} >= ${range.from}
+      ${range.until === null ? Prisma.empty : Prisma.sql`AND ${c.timestamp} < ${range.until}`}
+      ${after === null ? Prisma.empty : Prisma.sql`AND (${c.timestamp}, ${c.id}) > (${after.timestamp}, ${after.id}::bigint)`}
+      AND ${modelCondition(c.model, range.model)}
+    ORDER BY ${c.timestamp}, ${c.id} LIMIT ${limit}`,
   );
 }
 
@@ -215,7 +221,7 @@ export type NewCallPrice = RowOf<typeof newPriceColumns>;
 export async function setCallPrices(tx: SqlClient, teamId: string, prices: NewCallPrice[]): Promise<void> {
   if (prices.length === 0) return;
   await tx.$executeRaw`
-    UPDATE "Call" c SET "costUsd" = p."costUsd", priced = p.priced, "priceRule" = p."priceRule", "priceTier" = p."priceTier"
+    UPDATE ${c.$} SET ${CallTable.costUsd} = p."costUsd", ${CallTable.priced} = p.priced, ${CallTable.priceRule} = p."priceRule", ${CallTable.priceTier} = p."priceTier"
     FROM ${newPriceColumns.from(prices, "p")}
-    WHERE c."teamId" = ${teamId}::uuid AND c.id = p.id`;
+    WHERE ${c.teamId} = ${teamId}::uuid AND ${c.id} = p.id`;
 }

@@ -4,8 +4,12 @@
  */
 
 import { type RowOf, type SqlClient, tableColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { IdentityModel } from "@/lib/generated/prisma/models/Identity";
+
+const IdentityTable = table("Identity");
+const i = table("Identity", "i");
 
 const identityValueColumns = tableColumns<IdentityModel>()({ kind: "text", value: "text" });
 const storedIdentityColumns = tableColumns<IdentityModel>()({ id: "uuid", kind: "text", value: "text" });
@@ -21,9 +25,9 @@ export async function upsertIdentities(
   return storedIdentityColumns.read(
     tx,
     Prisma.sql`
-    INSERT INTO "Identity" AS i ("teamId", ${identityValueColumns.names()})
+    INSERT INTO ${i.$} (${IdentityTable.teamId}, ${identityValueColumns.names()})
     SELECT ${teamId}::uuid, t.* FROM ${identityValueColumns.from(identities, "t")}
-    ON CONFLICT ("teamId", kind, value) DO UPDATE SET "lastSeenAt" = now()
+    ON CONFLICT (${IdentityTable.teamId}, ${IdentityTable.kind}, ${IdentityTable.value}) DO UPDATE SET ${IdentityTable.lastSeenAt} = now()
     RETURNING ${storedIdentityColumns.select("i")}`,
   );
 }

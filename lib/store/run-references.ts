@@ -4,7 +4,10 @@
  */
 
 import { type RowOf, type SqlClient, tableColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import type { RunReferenceModel } from "@/lib/generated/prisma/models/RunReference";
+
+const RunReferenceTable = table("RunReference");
 
 export const runReferenceColumns = tableColumns<RunReferenceModel>()({
   runId: "uuid",
@@ -18,7 +21,7 @@ export type RunReferenceRow = RowOf<typeof runReferenceColumns>;
 export async function insertRunReferences(tx: SqlClient, teamId: string, rows: RunReferenceRow[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.$executeRaw`
-    INSERT INTO "RunReference" ("teamId", ${runReferenceColumns.names()})
+    INSERT INTO ${RunReferenceTable.$} (${RunReferenceTable.teamId}, ${runReferenceColumns.names()})
     SELECT ${teamId}::uuid, r.* FROM ${runReferenceColumns.from(rows, "r")}
     ON CONFLICT DO NOTHING`;
 }

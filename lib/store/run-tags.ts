@@ -3,8 +3,13 @@
  * session id (like the session details). A tag sent again with another value replaces it.
  */
 import { type RowOf, tableInput } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { RunTagModel } from "@/lib/generated/prisma/models/RunTag";
+
+const RunTagTable = table("RunTag");
+const r = table("Run", "r");
+const runTagExcluded = table("RunTag", "excluded");
 
 type Tx = Pick<Prisma.TransactionClient, "$executeRaw">;
 
@@ -21,9 +26,9 @@ export async function upsertRunTags(tx: Tx, teamId: string, tags: RunTagInput[])
   if (last.size === 0) return;
   // DISTINCT ON: two runs of different sources may share a session id, never a (run, key) twice.
   await tx.$executeRaw`
-    INSERT INTO "RunTag" ("teamId", "runId", key, value)
-    SELECT DISTINCT ON (r.id, t.key) ${teamId}::uuid, r.id, t.key, t.value
+    INSERT INTO ${RunTagTable.$} (${RunTagTable.teamId}, ${RunTagTable.runId}, ${RunTagTable.key}, ${RunTagTable.value})
+    SELECT DISTINCT ON (${r.id}, t.key) ${teamId}::uuid, ${r.id}, t.key, t.value
     FROM ${runTagInputColumns.from([...last.values()], "t")}
-    JOIN "Run" r ON r."teamId" = ${teamId}::uuid AND r."externalId" = t."externalId"
-    ON CONFLICT ("teamId", "runId", key) DO UPDATE SET value = excluded.value`;
+    JOIN ${r.$} ON ${r.teamId} = ${teamId}::uuid AND ${r.externalId} = t."externalId"
+    ON CONFLICT (${RunTagTable.teamId}, ${RunTagTable.runId}, ${RunTagTable.key}) DO UPDATE SET ${RunTagTable.value} = ${runTagExcluded.value}`;
 }

@@ -5,8 +5,13 @@
  */
 
 import { type RowOf, type SqlClient, tableColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { RunModel } from "@/lib/generated/prisma/models/Run";
+
+const RunTable = table("Run");
+const r = table("Run", "r");
+const runExcluded = table("Run", "excluded");
 
 /** A run as a chunk of calls describes it; `models` joined by U+001F (split back in SQL). */
 export const runInputColumns = tableColumns<RunModel>()({
@@ -40,22 +45,22 @@ export async function upsertRuns(
   return runKeyColumns.read(
     tx,
     Prisma.sql`
-    INSERT INTO "Run" AS r ("teamId", ${runInputColumns.names()}, "apiKeyId")
+    INSERT INTO ${r.$} (${RunTable.teamId}, ${runInputColumns.names()}, ${RunTable.apiKeyId})
     SELECT ${teamId}::uuid, s.source, s."externalId", s."startedAt", s."endedAt", string_to_array(s.models, chr(31)), s.cwd, s."gitBranch", s.title,
       s.repository, s."commitSha", s."cliVersion", s."identityId", ${apiKeyId}::uuid
     FROM ${runInputColumns.from(runs, "s")}
-    ON CONFLICT ("teamId", source, "externalId") DO UPDATE SET
-      "startedAt" = least(r."startedAt", excluded."startedAt"),
-      "endedAt" = greatest(r."endedAt", excluded."endedAt"),
-      models = ARRAY(SELECT DISTINCT m FROM unnest(r.models || excluded.models) AS m ORDER BY m),
-      cwd = coalesce(r.cwd, excluded.cwd),
-      "gitBranch" = coalesce(r."gitBranch", excluded."gitBranch"),
-      title = coalesce(r.title, excluded.title),
-      repository = coalesce(r.repository, excluded.repository),
-      "commitSha" = coalesce(r."commitSha", excluded."commitSha"),
-      "cliVersion" = coalesce(r."cliVersion", excluded."cliVersion"),
-      "identityId" = coalesce(r."identityId", excluded."identityId"),
-      "updatedAt" = now()
+    ON CONFLICT (${RunTable.teamId}, ${RunTable.source}, ${RunTable.externalId}) DO UPDATE SET
+      ${RunTable.startedAt} = least(${r.startedAt}, ${runExcluded.startedAt}),
+      ${RunTable.endedAt} = greatest(${r.endedAt}, ${runExcluded.endedAt}),
+      ${RunTable.models} = ARRAY(SELECT DISTINCT m FROM unnest(${r.models} || ${runExcluded.models}) AS m ORDER BY m),
+      ${RunTable.cwd} = coalesce(${r.cwd}, ${runExcluded.cwd}),
+      ${RunTable.gitBranch} = coalesce(${r.gitBranch}, ${runExcluded.gitBranch}),
+      ${RunTable.title} = coalesce(${r.title}, ${runExcluded.title}),
+      ${RunTable.repository} = coalesce(${r.repository}, ${runExcluded.repository}),
+      ${RunTable.commitSha} = coalesce(${r.commitSha}, ${runExcluded.commitSha}),
+      ${RunTable.cliVersion} = coalesce(${r.cliVersion}, ${runExcluded.cliVersion}),
+      ${RunTable.identityId} = coalesce(${r.identityId}, ${runExcluded.identityId}),
+      ${RunTable.updatedAt} = now()
     RETURNING ${runKeyColumns.select("r")}`,
   );
 }
@@ -66,7 +71,7 @@ export async function runsOfSessions(tx: SqlClient, teamId: string, sessionIds: 
   return runKeyColumns.read(
     tx,
     Prisma.sql`
-    SELECT ${runKeyColumns.select("r")} FROM "Run" r WHERE r."teamId" = ${teamId}::uuid AND r."externalId" = ANY(${sessionIds}::text[])`,
+    SELECT ${runKeyColumns.select("r")} FROM ${r.$} WHERE ${r.teamId} = ${teamId}::uuid AND ${r.externalId} = ANY(${sessionIds}::text[])`,
   );
 }
 
@@ -85,9 +90,9 @@ export type SessionDetails = RowOf<typeof sessionDetailColumns>;
 export async function fillSessionDetails(tx: SqlClient, teamId: string, sessions: SessionDetails[]): Promise<void> {
   if (sessions.length === 0) return;
   await tx.$executeRaw`
-    UPDATE "Run" r SET title = coalesce(r.title, s.title), cwd = coalesce(r.cwd, s.cwd), "gitBranch" = coalesce(r."gitBranch", s."gitBranch"),
-      repository = coalesce(r.repository, s.repository), "commitSha" = coalesce(r."commitSha", s."commitSha"), "cliVersion" = coalesce(r."cliVersion", s."cliVersion")
+    UPDATE ${r.$} SET ${RunTable.title} = coalesce(${r.title}, s.title), ${RunTable.cwd} = coalesce(${r.cwd}, s.cwd), ${RunTable.gitBranch} = coalesce(${r.gitBranch}, s."gitBranch"),
+      ${RunTable.repository} = coalesce(${r.repository}, s.repository), ${RunTable.commitSha} = coalesce(${r.commitSha}, s."commitSha"), ${RunTable.cliVersion} = coalesce(${r.cliVersion}, s."cliVersion")
     FROM ${sessionDetailColumns.from(sessions, "s")}
-    WHERE r."teamId" = ${teamId}::uuid AND r."externalId" = s."externalId"
-      AND (r.title IS NULL OR r.cwd IS NULL OR r."gitBranch" IS NULL OR r.repository IS NULL OR r."commitSha" IS NULL OR r."cliVersion" IS NULL)`;
+    WHERE ${r.teamId} = ${teamId}::uuid AND ${r.externalId} = s."externalId"
+      AND (${r.title} IS NULL OR ${r.cwd} IS NULL OR ${r.gitBranch} IS NULL OR ${r.repository} IS NULL OR ${r.commitSha} IS NULL OR ${r.cliVersion} IS NULL)`;
 }

@@ -5,8 +5,17 @@
 
 import type { BulkConnection } from "@/lib/db/bulk";
 import { type RowOf, type SqlClient, tableInput } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import type { ToolCallModel } from "@/lib/generated/prisma/models/ToolCall";
 import { type RetractedCall, retractedCallColumns } from "./calls";
+
+const ToolCallTable = table("ToolCall");
+/** The row an INSERT ... ON CONFLICT DO UPDATE finds in place. */
+const storedToolCall = table("ToolCall", "stored");
+const c = table("Call", "c");
+const m = table("Call", "m");
+const t = table("ToolCall", "t");
+const toolCallExcluded = table("ToolCall", "excluded");
 
 /**
  * A tool use, its result, or both. `callSource` and `callKey` name the call that asked for it
@@ -38,26 +47,26 @@ export type ToolCallInput = RowOf<typeof toolCallInputColumns>;
 export async function upsertToolCalls(bulk: BulkConnection, teamId: string, rows: ToolCallInput[]): Promise<void> {
   if (rows.length === 0) return;
   await bulk.$executeRaw`
-    INSERT INTO "ToolCall" ("teamId", "runId", "callId", "toolUseId", name, "inputBytes", summary, timestamp, "outputBytes", "outputTokens", "outputHash", "outputText", "isError", "resultAt")
-    SELECT ${teamId}::uuid, u."runId", c.id, u."toolUseId", coalesce(u.name, ''), coalesce(u."inputBytes", 0), u.summary, u.timestamp,
+    INSERT INTO ${storedToolCall.$} (${ToolCallTable.teamId}, ${ToolCallTable.runId}, ${ToolCallTable.callId}, ${ToolCallTable.toolUseId}, ${ToolCallTable.name}, ${ToolCallTable.inputBytes}, ${ToolCallTable.summary}, ${ToolCallTable.timestamp}, ${ToolCallTable.outputBytes}, ${ToolCallTable.outputTokens}, ${ToolCallTable.outputHash}, ${ToolCallTable.outputText}, ${ToolCallTable.isError}, ${ToolCallTable.resultAt})
+    SELECT ${teamId}::uuid, u."runId", ${c.id}, u."toolUseId", coalesce(u.name, ''), coalesce(u."inputBytes", 0), u.summary, u.timestamp,
       u."outputBytes", u."outputTokens", u."outputHash", u."outputText", coalesce(u."isError", false), u."resultAt"
     FROM ${await bulk.stage(toolCallInputColumns, rows, "u")}
-    LEFT JOIN "Call" c ON c."teamId" = ${teamId}::uuid AND c.source = u."callSource" AND c."callKey" = u."callKey"
-    ON CONFLICT ("teamId", "runId", "toolUseId") DO UPDATE SET
-      "callId" = coalesce(excluded."callId", "ToolCall"."callId"),
-      name = CASE WHEN excluded.name = '' THEN "ToolCall".name ELSE excluded.name END,
-      "inputBytes" = CASE WHEN excluded.name = '' THEN "ToolCall"."inputBytes" ELSE excluded."inputBytes" END,
-      summary = CASE WHEN excluded.name = '' THEN "ToolCall".summary ELSE excluded.summary END,
-      timestamp = CASE WHEN excluded.name = '' THEN "ToolCall".timestamp ELSE excluded.timestamp END,
-      "outputBytes" = coalesce(excluded."outputBytes", "ToolCall"."outputBytes"),
-      "outputTokens" = coalesce(excluded."outputTokens", "ToolCall"."outputTokens"),
-      "outputHash" = coalesce(excluded."outputHash", "ToolCall"."outputHash"),
-      "outputText" = coalesce(excluded."outputText", "ToolCall"."outputText"),
-      "isError" = CASE WHEN excluded."outputHash" IS NULL THEN "ToolCall"."isError" ELSE excluded."isError" END,
-      "resultAt" = coalesce(excluded."resultAt", "ToolCall"."resultAt")
-    WHERE (excluded.name <> '' AND (excluded.name, excluded."inputBytes", excluded.summary, excluded."callId") IS DISTINCT FROM ("ToolCall".name, "ToolCall"."inputBytes", "ToolCall".summary, "ToolCall"."callId"))
-      OR (excluded."outputHash" IS NOT NULL AND (excluded."outputHash", excluded."isError", excluded."outputBytes") IS DISTINCT FROM ("ToolCall"."outputHash", "ToolCall"."isError", "ToolCall"."outputBytes"))
-      OR (excluded."outputText" IS NOT NULL AND "ToolCall"."outputText" IS NULL)`;
+    LEFT JOIN ${c.$} ON ${c.teamId} = ${teamId}::uuid AND ${c.source} = u."callSource" AND ${c.callKey} = u."callKey"
+    ON CONFLICT (${ToolCallTable.teamId}, ${ToolCallTable.runId}, ${ToolCallTable.toolUseId}) DO UPDATE SET
+      ${ToolCallTable.callId} = coalesce(${toolCallExcluded.callId}, ${storedToolCall.callId}),
+      ${ToolCallTable.name} = CASE WHEN ${toolCallExcluded.name} = '' THEN ${storedToolCall.name} ELSE ${toolCallExcluded.name} END,
+      ${ToolCallTable.inputBytes} = CASE WHEN ${toolCallExcluded.name} = '' THEN ${storedToolCall.inputBytes} ELSE ${toolCallExcluded.inputBytes} END,
+      ${ToolCallTable.summary} = CASE WHEN ${toolCallExcluded.name} = '' THEN ${storedToolCall.summary} ELSE ${toolCallExcluded.summary} END,
+      ${ToolCallTable.timestamp} = CASE WHEN ${toolCallExcluded.name} = '' THEN ${storedToolCall.timestamp} ELSE ${toolCallExcluded.timestamp} END,
+      ${ToolCallTable.outputBytes} = coalesce(${toolCallExcluded.outputBytes}, ${storedToolCall.outputBytes}),
+      ${ToolCallTable.outputTokens} = coalesce(${toolCallExcluded.outputTokens}, ${storedToolCall.outputTokens}),
+      ${ToolCallTable.outputHash} = coalesce(${toolCallExcluded.outputHash}, ${storedToolCall.outputHash}),
+      ${ToolCallTable.outputText} = coalesce(${toolCallExcluded.outputText}, ${storedToolCall.outputText}),
+      ${ToolCallTable.isError} = CASE WHEN ${toolCallExcluded.outputHash} IS NULL THEN ${storedToolCall.isError} ELSE ${toolCallExcluded.isError} END,
+      ${ToolCallTable.resultAt} = coalesce(${toolCallExcluded.resultAt}, ${storedToolCall.resultAt})
+    WHERE (${toolCallExcluded.name} <> '' AND (${toolCallExcluded.name}, ${toolCallExcluded.inputBytes}, ${toolCallExcluded.summary}, ${toolCallExcluded.callId}) IS DISTINCT FROM (${storedToolCall.name}, ${storedToolCall.inputBytes}, ${storedToolCall.summary}, ${storedToolCall.callId}))
+      OR (${toolCallExcluded.outputHash} IS NOT NULL AND (${toolCallExcluded.outputHash}, ${toolCallExcluded.isError}, ${toolCallExcluded.outputBytes}) IS DISTINCT FROM (${storedToolCall.outputHash}, ${storedToolCall.isError}, ${storedToolCall.outputBytes}))
+      OR (${toolCallExcluded.outputText} IS NOT NULL AND ${storedToolCall.outputText} IS NULL)`;
 }
 
 /**
@@ -72,10 +81,10 @@ export async function moveToolCallsOfRetractedCopies(
 ): Promise<void> {
   if (retracted.length === 0) return;
   await tx.$executeRaw`
-    UPDATE "ToolCall" t SET "callId" = m.id
+    UPDATE ${t.$} SET ${ToolCallTable.callId} = ${m.id}
     FROM ${retractedCallColumns.from(retracted, "g")}
-    JOIN "Call" m ON m."teamId" = ${teamId}::uuid AND m.source = 'claude-code' AND m."messageId" = g."messageId" AND NOT m."isSidechain"
-    WHERE t."teamId" = ${teamId}::uuid AND t."callId" = g.id AND t."runId" = m."runId"`;
+    JOIN ${m.$} ON ${m.teamId} = ${teamId}::uuid AND ${m.source} = 'claude-code' AND ${m.messageId} = g."messageId" AND NOT ${m.isSidechain}
+    WHERE ${t.teamId} = ${teamId}::uuid AND ${t.callId} = g.id AND ${t.runId} = ${m.runId}`;
   await tx.$executeRaw`
-    DELETE FROM "ToolCall" WHERE "teamId" = ${teamId}::uuid AND "callId" = ANY(${retracted.map((row) => row.id)}::bigint[])`;
+    DELETE FROM ${ToolCallTable.$} WHERE ${ToolCallTable.teamId} = ${teamId}::uuid AND ${ToolCallTable.callId} = ANY(${retracted.map((row) => row.id)}::bigint[])`;
 }

@@ -11,6 +11,7 @@ import { createBillingSource } from "@/lib/billing/billing-sources";
 import { syncBillingSource } from "@/lib/billing/sync-billing-source";
 import { type ProviderStandIn, startProviderStandIn } from "@/lib/billing/testing/provider-stand-in";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { ingestOtlpRequest } from "@/lib/ingest/ingest-otlp";
 import { recordOutcomes } from "@/lib/outcomes/record-outcome";
@@ -18,6 +19,8 @@ import { assignRuns, createPerson } from "@/lib/ownership/manage";
 import { costPerOutcome } from "@/lib/queries/cost-per-outcome";
 import { todayUtc } from "@/lib/queries/params";
 import { createTestTeam, type TestTeam, userScope } from "./fixtures";
+
+const Run = table("Run");
 
 const adminKey = "sk-ant-admin01-activity-0123456789";
 /** The days analytics is synced for. */
@@ -165,7 +168,7 @@ export function activitySignalSuite(prefix: string): void {
     it("marks Claude Code runs without an outcome on a day their owner committed or opened a PR, apart from accepted", async () => {
       const result = await costPerOutcome(scope, { ...range, groupBy: "week" });
       const spend = await db().$queryRaw<{ usd: number }[]>`
-        SELECT sum("costUsd")::float8 AS usd FROM "Run" WHERE "teamId" = ${team.teamId}::uuid`;
+        SELECT sum(${Run.costUsd})::float8 AS usd FROM ${Run.$} WHERE ${Run.teamId} = ${team.teamId}::uuid`;
       // ana-committed (commits that day), ana-pr (a pull request that day), bob-work (his linked email):
       // not ana-quiet (nothing that day), ana-accepted and ana-rejected (recorded), ana-other-agent (not Claude Code), cy (no activity).
       expect(result.totals.likelyAcceptedRuns).toBe(3);

@@ -12,6 +12,7 @@
  */
 import { readFileSync } from "node:fs";
 import type pg from "pg";
+import { tableDeclarations, tableNameSql } from "./sql-source";
 
 /**
  * One copy on every node: the teams and users, and the small tables looked up by something other
@@ -266,6 +267,22 @@ function namesOf(sources: { file: string; text: string }[]): { lookup: Lookup; l
   };
 }
 
+/** Each file's table() declarations (lib/db/tables.ts); a fragment from another file reads its own. */
+const declarations = new Map<string, ReturnType<typeof tableDeclarations>>();
+const tables = (file: string) => {
+  if (!declarations.has(file)) declarations.set(file, tableDeclarations(readFileSync(file, "utf8")));
+  return declarations.get(file)!;
+};
+/** The SQL a table name interpolation stands for, in `file` or else in the one file that declares it. */
+function tableName(file: string, expression: string): string | undefined {
+  const local = tableNameSql(tables(file), expression);
+  if (local !== undefined) return local;
+  const found = new Set(
+    [...declarations.values()].map((d) => tableNameSql(d, expression)).filter((x) => x !== undefined),
+  );
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
 /**
  * A template's SQL with what it interpolates written out: the SQL fragments a name stands for (a
  * few levels deep), and templates written inline in an expression (every branch of a condition).
@@ -274,9 +291,11 @@ function expand(template: Template, file: string, lookup: Lookup, depth = 0): st
   return template.parts
     .map((part) => {
       if ("text" in part) return part.text;
+      const name = tableName(file, part.expression);
+      if (name !== undefined) return name;
       const inline = part.templates.map((inner) => expand(inner, file, lookup, depth + 1));
-      const name = /^\s*([A-Za-z_$][\w$]*)/.exec(part.expression)?.[1];
-      const fragment = name === undefined || depth > 4 ? undefined : lookup(file, name);
+      const head = /^\s*([A-Za-z_$][\w$]*)/.exec(part.expression)?.[1];
+      const fragment = head === undefined || depth > 4 ? undefined : lookup(file, head);
       const named =
         fragment === undefined ? [] : sqlTemplates(fragment).map((inner) => expand(inner, file, lookup, depth + 1));
       if (inline.length === 0 && named.length === 0) return ` \${${part.expression}} `;
@@ -337,6 +356,7 @@ function namesTeamId(text: string, local: (name: string) => string | undefined, 
 /** Every raw SQL statement and Prisma model call in the files, checked as statementProblems says. */
 export function queryProblems(files: string[], distributed: ReadonlySet<string>): QueryProblem[] {
   const sources = files.map((file) => ({ file, text: readFileSync(file, "utf8") }));
+  for (const { file } of sources) tables(file);
   const { lookup, local } = namesOf(sources);
   const problems: QueryProblem[] = [];
   for (const { file, text } of sources) {

@@ -16,11 +16,17 @@ import { cohortChoices } from "@/lib/compare/cohort-choices";
 import { type CompareResult, compareCohorts, compareQuerySchema } from "@/lib/compare/compare-cohorts";
 import { saveFilter } from "@/lib/compare/saved-filters";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { ingestOtlpRequest } from "@/lib/ingest/ingest-otlp";
 import { MAX_TAGS_PER_RUN } from "@/lib/ingest/run-tags";
 import { generatedTeamRuns, runLines } from "./context-package-traces";
 import { createTestTeam, type TestTeam, userScope } from "./fixtures";
+
+const Run = table("Run");
+const RunTagTable = table("RunTag");
+const r = table("Run", "r");
+const t = table("RunTag", "t");
 
 const range = { from: "2026-01-01", to: "2026-12-31" };
 
@@ -84,8 +90,8 @@ const compare = (scope: Scope, cohort: string[], match: "project" | "none" = "no
 /** The session ids of a cohort's runs, read independently of the comparison from RunTag. */
 async function taggedSessions(team: TestTeam, key: string, value: string): Promise<string[]> {
   const rows = await db().$queryRaw<{ externalId: string }[]>`
-    SELECT r."externalId" FROM "RunTag" t JOIN "Run" r ON r."teamId" = t."teamId" AND r.id = t."runId"
-    WHERE t."teamId" = ${team.teamId}::uuid AND t.key = ${key} AND t.value = ${value} ORDER BY 1`;
+    SELECT ${r.externalId} FROM ${t.$} JOIN ${r.$} ON ${r.teamId} = ${t.teamId} AND ${r.id} = ${t.runId}
+    WHERE ${t.teamId} = ${team.teamId}::uuid AND ${t.key} = ${key} AND ${t.value} = ${value} ORDER BY 1`;
   return rows.map((row) => row.externalId);
 }
 
@@ -157,15 +163,15 @@ export function cohortKindsSuite(prefix: string): void {
       expect(await taggedSessions(team, "cost_center", "eng-42")).toEqual(["otel-p1", "otel-p2", "otel-p3"]);
       expect(await taggedSessions(team, "service.name", "claude-code")).toHaveLength(4);
       const keys = await db().$queryRaw<{ key: string }[]>`
-        SELECT DISTINCT key FROM "RunTag" WHERE "teamId" = ${team.teamId}::uuid ORDER BY 1`;
+        SELECT DISTINCT ${RunTagTable.key} FROM ${RunTagTable.$} WHERE ${RunTagTable.teamId} = ${team.teamId}::uuid ORDER BY 1`;
       const stored = keys.map((row) => row.key);
       // user.email and session.id identify; a key with a control character, a value over 256 characters,
       // an empty one and one that is not a string are dropped (the line itself is kept).
       for (const dropped of ["user.email", "session.id", "bad\u0001key", "long", "empty", "level"])
         expect(stored).not.toContain(dropped);
       const many = await db().$queryRaw<{ n: number }[]>`
-        SELECT count(*)::int AS n FROM "RunTag" t JOIN "Run" r ON r."teamId" = t."teamId" AND r.id = t."runId"
-        WHERE t."teamId" = ${team.teamId}::uuid AND r."externalId" = 'native-many'`;
+        SELECT count(*)::int AS n FROM ${t.$} JOIN ${r.$} ON ${r.teamId} = ${t.teamId} AND ${r.id} = ${t.runId}
+        WHERE ${t.teamId} = ${team.teamId}::uuid AND ${r.externalId} = 'native-many'`;
       expect(many[0]!.n).toBe(MAX_TAGS_PER_RUN);
       expect(await taggedSessions(team, "tier", "gold")).toEqual(["native-w2"]);
     });
@@ -176,7 +182,7 @@ export function cohortKindsSuite(prefix: string): void {
       expect(before.cohorts.map((c) => c.label)).toEqual(["tag:team=platform", "tag:team=web"]);
       // Spend adds up to the tagged runs' own cost.
       const spend = await db().$queryRaw<{ usd: number }[]>`
-        SELECT sum("costUsd")::float8 AS usd FROM "Run" WHERE "teamId" = ${team.teamId}::uuid AND "externalId" LIKE 'otel-p%'`;
+        SELECT sum(${Run.costUsd})::float8 AS usd FROM ${Run.$} WHERE ${Run.teamId} = ${team.teamId}::uuid AND ${Run.externalId} LIKE 'otel-p%'`;
       expect(before.cohorts[0]!.spendUsd).toBeCloseTo(spend[0]!.usd, 12);
       await ingestNative(scope, [nativeLine("native-w3", "2026-03-05", { team: "platform" })]);
       expect(runsOf(await compare(scope, ["tag:team=platform", "tag:team=web"]))).toEqual([4, 2]);

@@ -18,12 +18,16 @@ import { findTraceFiles } from "@/lib/analyze/trace-files";
 import { importCommand } from "@/lib/cli/import";
 import { pushCommand } from "@/lib/cli/push";
 import { closeDb, db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import type { Tokens } from "@/lib/tokens";
 import { type TraceCorpus, writeTraceFiles } from "./analyze-totals";
 import type { TestTeam } from "./fixtures";
 import { startIngestServer } from "./ingest-server";
 import { storedTotals } from "./stored-totals";
 import { drawFrom, generateCorpus } from "./trace-corpus";
+
+const Run = table("Run");
+const RunDaySpendTable = table("RunDaySpend");
 
 type Path = "import" | "api" | "push";
 
@@ -218,18 +222,18 @@ export async function checkEveryPathEqualsAnalyze(newTeam: () => Promise<TestTea
           expectSameTotals([asLayer("all", totals)], [asLayer("all", report.totals)], `${layer} totals`);
 
         const sessions = await db().$queryRaw<GroupRow[]>`
-          SELECT "externalId" AS key, calls::text, "inputTokens"::text AS "inputTokens", "outputTokens"::text AS "outputTokens",
-            "cacheWriteTokens"::text AS "cacheWriteTokens", "cacheReadTokens"::text AS "cacheReadTokens", "costUsd"::text AS "costUsd"
-          FROM "Run" WHERE "teamId" = ${team.teamId}::uuid`;
+          SELECT ${Run.externalId} AS key, ${Run.calls}::text, ${Run.inputTokens}::text AS "inputTokens", ${Run.outputTokens}::text AS "outputTokens",
+            ${Run.cacheWriteTokens}::text AS "cacheWriteTokens", ${Run.cacheReadTokens}::text AS "cacheReadTokens", ${Run.costUsd}::text AS "costUsd"
+          FROM ${Run.$} WHERE ${Run.teamId} = ${team.teamId}::uuid`;
         expectSameTotals(
           fromRows(sessions),
           report.sessions.map((s) => asLayer(s.sessionId, s)),
           "sessions",
         );
         const days = await db().$queryRaw<GroupRow[]>`
-          SELECT to_char(day, 'YYYY-MM-DD') AS key, sum(calls)::text AS calls, sum("inputTokens")::text AS "inputTokens", sum("outputTokens")::text AS "outputTokens",
-            sum("cacheWriteTokens")::text AS "cacheWriteTokens", sum("cacheReadTokens")::text AS "cacheReadTokens", sum("costUsd")::text AS "costUsd"
-          FROM "RunDaySpend" WHERE "teamId" = ${team.teamId}::uuid GROUP BY 1`;
+          SELECT to_char(${RunDaySpendTable.day}, 'YYYY-MM-DD') AS key, sum(${RunDaySpendTable.calls})::text AS calls, sum(${RunDaySpendTable.inputTokens})::text AS "inputTokens", sum(${RunDaySpendTable.outputTokens})::text AS "outputTokens",
+            sum(${RunDaySpendTable.cacheWriteTokens})::text AS "cacheWriteTokens", sum(${RunDaySpendTable.cacheReadTokens})::text AS "cacheReadTokens", sum(${RunDaySpendTable.costUsd})::text AS "costUsd"
+          FROM ${RunDaySpendTable.$} WHERE ${RunDaySpendTable.teamId} = ${team.teamId}::uuid GROUP BY 1`;
         expectSameTotals(
           fromRows(days),
           report.days.map((d) => asLayer(d.date, d)),

@@ -8,9 +8,15 @@ import { expect } from "vitest";
 import { findTraceFiles } from "@/lib/analyze/trace-files";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { spendByGroup, unallocatedKey } from "@/lib/queries/spend-by-group";
 import { wholeRange } from "./ingest-fixtures";
+
+const Call = table("Call");
+const DailySpend = table("DailySpend");
+const r = table("Run", "r");
+const sRunDaySpend = table("RunDaySpend", "s");
 
 export const multiMachineRoot = path.resolve("fixtures/multi-machine");
 
@@ -32,10 +38,10 @@ export async function ingestMultiMachine(scope: Scope, machine?: string): Promis
 /** Sums of rows as exact decimal text, against the team total from the raw calls. */
 export async function expectRollupsAddUp(teamId: string): Promise<void> {
   const rows = await db().$queryRaw<{ dimension: string; total: string; calls: string }[]>`
-    SELECT x.dimension, x.total::text, (SELECT sum("costUsd") FROM "Call" WHERE "teamId" = ${teamId}::uuid)::text AS calls FROM (
-      SELECT 'owner' AS dimension, sum(s) AS total FROM (SELECT sum("costUsd") AS s FROM "DailySpend" WHERE "teamId" = ${teamId}::uuid GROUP BY "ownerId") a
-      UNION ALL SELECT 'project', sum(s) FROM (SELECT sum("costUsd") AS s FROM "DailySpend" WHERE "teamId" = ${teamId}::uuid GROUP BY "projectId") b
-      UNION ALL SELECT 'task', sum(s) FROM (SELECT sum("costUsd") AS s FROM "DailySpend" WHERE "teamId" = ${teamId}::uuid GROUP BY "taskId") c) x`;
+    SELECT x.dimension, x.total::text, (SELECT sum(${Call.costUsd}) FROM ${Call.$} WHERE ${Call.teamId} = ${teamId}::uuid)::text AS calls FROM (
+      SELECT 'owner' AS dimension, sum(s) AS total FROM (SELECT sum(${Call.costUsd}) AS s FROM ${DailySpend.$} WHERE ${Call.teamId} = ${teamId}::uuid GROUP BY ${DailySpend.ownerId}) a
+      UNION ALL SELECT 'project', sum(s) FROM (SELECT sum(${Call.costUsd}) AS s FROM ${DailySpend.$} WHERE ${Call.teamId} = ${teamId}::uuid GROUP BY ${DailySpend.projectId}) b
+      UNION ALL SELECT 'task', sum(s) FROM (SELECT sum(${Call.costUsd}) AS s FROM ${DailySpend.$} WHERE ${Call.teamId} = ${teamId}::uuid GROUP BY ${DailySpend.taskId}) c) x`;
   const exact = (value: string) => value.replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
   for (const row of rows)
     expect({ dimension: row.dimension, total: exact(row.total) }).toEqual({
@@ -45,8 +51,8 @@ export async function expectRollupsAddUp(teamId: string): Promise<void> {
   // And the same through the API's query, per run attribution: each run's cost lands in exactly one row.
   const perRun = await db().$queryRaw<{ mismatches: bigint }[]>`
     SELECT count(*) AS mismatches FROM (
-      SELECT r.id FROM "Run" r LEFT JOIN "RunDaySpend" s ON s."teamId" = r."teamId" AND s."runId" = r.id
-      WHERE r."teamId" = ${teamId}::uuid GROUP BY r.id, r."costUsd" HAVING coalesce(sum(s."costUsd"), 0) <> r."costUsd") m`;
+      SELECT ${r.id} FROM ${r.$} LEFT JOIN ${sRunDaySpend.$} ON ${sRunDaySpend.teamId} = ${r.teamId} AND ${sRunDaySpend.runId} = ${r.id}
+      WHERE ${r.teamId} = ${teamId}::uuid GROUP BY ${r.id}, ${r.costUsd} HAVING coalesce(sum(${sRunDaySpend.costUsd}), 0) <> ${r.costUsd}) m`;
   expect(Number(perRun[0]!.mismatches)).toBe(0);
 }
 

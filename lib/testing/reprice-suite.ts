@@ -10,6 +10,7 @@ import type { Scope } from "@/lib/auth/scope";
 import { recomputeTeamPackages } from "@/lib/context-package/recompute";
 import { db } from "@/lib/db/client";
 import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
+import { table } from "@/lib/db/tables";
 import { HttpError } from "@/lib/http/errors";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { nativeCallKey } from "@/lib/ingest/writer";
@@ -18,6 +19,14 @@ import { latestRepriceJob, repriceCalls } from "@/lib/pricing/reprice";
 import { modelPrices } from "@/lib/queries/model-prices";
 import { recomputeTeamFindings } from "@/lib/waste/recompute";
 import { createTestTeam, type TestTeam, userScope } from "./fixtures";
+
+const DailySpendTable = table("DailySpend");
+const Finding = table("Finding");
+const Run = table("Run");
+const RunContextPackage = table("RunContextPackage");
+const cCall = table("Call", "c");
+const r = table("Run", "r");
+const sRunDaySpend = table("RunDaySpend", "s");
 
 const UNKNOWN = "acme-coder-1";
 const KNOWN = "claude-sonnet-4-5";
@@ -171,16 +180,16 @@ function sumBy<T>(items: T[], key: (item: T) => string, value: (item: T) => bigi
 /** Every stored layer of the team, as exact amounts keyed the way the expectation is. */
 async function storedLayers(teamId: string) {
   const calls = await db().$queryRaw<{ session: string; key: string; cost: string }[]>`
-    SELECT r."externalId" AS session, c."callKey" AS key, c."costUsd"::text AS cost
-    FROM "Call" c JOIN "Run" r ON r."teamId" = c."teamId" AND r.id = c."runId" WHERE c."teamId" = ${teamId}::uuid`;
+    SELECT ${r.externalId} AS session, ${cCall.callKey} AS key, ${cCall.costUsd}::text AS cost
+    FROM ${cCall.$} JOIN ${r.$} ON ${r.teamId} = ${cCall.teamId} AND ${r.id} = ${cCall.runId} WHERE ${cCall.teamId} = ${teamId}::uuid`;
   const runs = await db().$queryRaw<{ session: string; cost: string }[]>`
-    SELECT "externalId" AS session, "costUsd"::text AS cost FROM "Run" WHERE "teamId" = ${teamId}::uuid`;
+    SELECT ${Run.externalId} AS session, ${Run.costUsd}::text AS cost FROM ${Run.$} WHERE ${Run.teamId} = ${teamId}::uuid`;
   const runDays = await db().$queryRaw<{ key: string; cost: string }[]>`
-    SELECT r."externalId" || '/' || to_char(s.day, 'YYYY-MM-DD') || '/' || s.model AS key, s."costUsd"::text AS cost
-    FROM "RunDaySpend" s JOIN "Run" r ON r."teamId" = s."teamId" AND r.id = s."runId" WHERE s."teamId" = ${teamId}::uuid`;
+    SELECT ${r.externalId} || '/' || to_char(${sRunDaySpend.day}, 'YYYY-MM-DD') || '/' || ${sRunDaySpend.model} AS key, ${sRunDaySpend.costUsd}::text AS cost
+    FROM ${sRunDaySpend.$} JOIN ${r.$} ON ${r.teamId} = ${sRunDaySpend.teamId} AND ${r.id} = ${sRunDaySpend.runId} WHERE ${sRunDaySpend.teamId} = ${teamId}::uuid`;
   const daily = await db().$queryRaw<{ key: string; cost: string }[]>`
-    SELECT to_char(day, 'YYYY-MM-DD') || '/' || model AS key, sum("costUsd")::text AS cost
-    FROM "DailySpend" WHERE "teamId" = ${teamId}::uuid GROUP BY day, model`;
+    SELECT to_char(${DailySpendTable.day}, 'YYYY-MM-DD') || '/' || ${DailySpendTable.model} AS key, sum(${DailySpendTable.costUsd})::text AS cost
+    FROM ${DailySpendTable.$} WHERE ${DailySpendTable.teamId} = ${teamId}::uuid GROUP BY ${DailySpendTable.day}, ${DailySpendTable.model}`;
   const asMap = (rows: { key: string; cost: string }[]) => new Map(rows.map((row) => [row.key, units(row.cost)]));
   return {
     calls: asMap(calls.map((row) => ({ key: `${row.session}/${row.key}`, cost: row.cost }))),
@@ -248,9 +257,9 @@ function unpricedOutside(calls: GeneratedCall[], period: Book["acme"]) {
 /** The amounts derived from call prices after the fact: each run's context package cost and findings. */
 async function derivedAmounts(teamId: string) {
   const packages = await db().$queryRaw<{ run: string; cost: string }[]>`
-    SELECT "runId"::text AS run, "packageCostUsd"::text AS cost FROM "RunContextPackage" WHERE "teamId" = ${teamId}::uuid ORDER BY 1`;
+    SELECT ${RunContextPackage.runId}::text AS run, ${RunContextPackage.packageCostUsd}::text AS cost FROM ${RunContextPackage.$} WHERE ${RunContextPackage.teamId} = ${teamId}::uuid ORDER BY 1`;
   const findings = await db().$queryRaw<{ run: string; category: string; usd: string }[]>`
-    SELECT "runId"::text AS run, category, "wastedUsd"::text AS usd FROM "Finding" WHERE "teamId" = ${teamId}::uuid ORDER BY 1, 2, 3`;
+    SELECT ${Finding.runId}::text AS run, ${Finding.category}, ${Finding.wastedUsd}::text AS usd FROM ${Finding.$} WHERE ${Finding.teamId} = ${teamId}::uuid ORDER BY 1, 2, 3`;
   return { packages, findings };
 }
 

@@ -4,7 +4,13 @@
  * `trh analyze`; any write path that loses a delta shows here as layers that disagree.
  */
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import type { Tokens } from "@/lib/tokens";
+
+const Call = table("Call");
+const DailySpend = table("DailySpend");
+const Run = table("Run");
+const RunDaySpend = table("RunDaySpend");
 
 export interface StoredTotals {
   call: Tokens;
@@ -26,20 +32,20 @@ const layer = (row: Row | undefined): Tokens => ({
 
 export async function storedTotals(teamId: string): Promise<StoredTotals> {
   const [call] = await db().$queryRaw<Row[]>`
-    SELECT count(*)::text AS calls, sum("uncachedInput")::text AS "inputTokens", sum(output)::text AS "outputTokens",
-      sum("cacheWrite5m" + "cacheWrite1h")::text AS "cacheWriteTokens", sum("cacheRead")::text AS "cacheReadTokens", sum("costUsd")::text AS "costUsd"
-    FROM "Call" WHERE "teamId" = ${teamId}::uuid`;
+    SELECT count(*)::text AS calls, sum(${Call.uncachedInput})::text AS "inputTokens", sum(${Call.output})::text AS "outputTokens",
+      sum(${Call.cacheWrite5m} + ${Call.cacheWrite1h})::text AS "cacheWriteTokens", sum(${Call.cacheRead})::text AS "cacheReadTokens", sum(${Call.costUsd})::text AS "costUsd"
+    FROM ${Call.$} WHERE ${Call.teamId} = ${teamId}::uuid`;
   const [run] = await db().$queryRaw<Row[]>`
-    SELECT sum(calls)::text AS calls, sum("inputTokens")::text AS "inputTokens", sum("outputTokens")::text AS "outputTokens",
-      sum("cacheWriteTokens")::text AS "cacheWriteTokens", sum("cacheReadTokens")::text AS "cacheReadTokens", sum("costUsd")::text AS "costUsd"
-    FROM "Run" WHERE "teamId" = ${teamId}::uuid`;
+    SELECT sum(${Run.calls})::text AS calls, sum(${Run.inputTokens})::text AS "inputTokens", sum(${Run.outputTokens})::text AS "outputTokens",
+      sum(${Run.cacheWriteTokens})::text AS "cacheWriteTokens", sum(${Run.cacheReadTokens})::text AS "cacheReadTokens", sum(${Run.costUsd})::text AS "costUsd"
+    FROM ${Run.$} WHERE ${Run.teamId} = ${teamId}::uuid`;
   const [runDay] = await db().$queryRaw<Row[]>`
-    SELECT sum(calls)::text AS calls, sum("inputTokens")::text AS "inputTokens", sum("outputTokens")::text AS "outputTokens",
-      sum("cacheWriteTokens")::text AS "cacheWriteTokens", sum("cacheReadTokens")::text AS "cacheReadTokens", sum("costUsd")::text AS "costUsd"
-    FROM "RunDaySpend" WHERE "teamId" = ${teamId}::uuid`;
+    SELECT sum(${RunDaySpend.calls})::text AS calls, sum(${RunDaySpend.inputTokens})::text AS "inputTokens", sum(${RunDaySpend.outputTokens})::text AS "outputTokens",
+      sum(${RunDaySpend.cacheWriteTokens})::text AS "cacheWriteTokens", sum(${RunDaySpend.cacheReadTokens})::text AS "cacheReadTokens", sum(${RunDaySpend.costUsd})::text AS "costUsd"
+    FROM ${RunDaySpend.$} WHERE ${RunDaySpend.teamId} = ${teamId}::uuid`;
   const [daily] = await db().$queryRaw<Row[]>`
-    SELECT sum(calls)::text AS calls, sum("inputTokens")::text AS "inputTokens", sum("outputTokens")::text AS "outputTokens",
-      sum("cacheWriteTokens")::text AS "cacheWriteTokens", sum("cacheReadTokens")::text AS "cacheReadTokens", sum("costUsd")::text AS "costUsd"
-    FROM "DailySpend" WHERE "teamId" = ${teamId}::uuid`;
+    SELECT sum(${DailySpend.calls})::text AS calls, sum(${DailySpend.inputTokens})::text AS "inputTokens", sum(${DailySpend.outputTokens})::text AS "outputTokens",
+      sum(${DailySpend.cacheWriteTokens})::text AS "cacheWriteTokens", sum(${DailySpend.cacheReadTokens})::text AS "cacheReadTokens", sum(${DailySpend.costUsd})::text AS "costUsd"
+    FROM ${DailySpend.$} WHERE ${DailySpend.teamId} = ${teamId}::uuid`;
   return { call: layer(call), run: layer(run), runDay: layer(runDay), daily: layer(daily) };
 }

@@ -1,8 +1,14 @@
 /** Reads what the detectors need for a batch of runs, inside the caller's transaction. */
+
+import { table } from "@/lib/db/tables";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { PriceOverride } from "@/lib/pricing/price-book";
 import { MIN_CALLS_FOR_GROWTH } from "./context-growth";
 import type { RunWasteInput, WasteCall, WasteToolCall } from "./types";
+
+const Call = table("Call");
+const Run = table("Run");
+const ToolCall = table("ToolCall");
 
 /** A project needs this many runs with a slope before it has a "usual" curve. */
 export const MIN_RUNS_FOR_USUAL_CURVE = 4;
@@ -27,17 +33,17 @@ export async function loadRunInputs(
   const runs = await tx.$queryRaw<
     { id: string; startedAt: Date; endedAt: Date; outcome: string | null; costUsd: number; projectKey: string | null }[]
   >`
-    SELECT id::text, "startedAt", "endedAt", outcome::text, "costUsd"::float8 AS "costUsd", coalesce("projectId"::text, repository, cwd) AS "projectKey"
-    FROM "Run" WHERE "teamId" = ${teamId}::uuid AND id = ANY(${ids}::uuid[])`;
+    SELECT ${Run.id}::text, ${Run.startedAt}, ${Run.endedAt}, ${Run.outcome}::text, ${Run.costUsd}::float8 AS "costUsd", coalesce(${Run.projectId}::text, ${Run.repository}, ${Run.cwd}) AS "projectKey"
+    FROM ${Run.$} WHERE ${Run.teamId} = ${teamId}::uuid AND ${Run.id} = ANY(${ids}::uuid[])`;
   const calls = await tx.$queryRaw<(WasteCall & { runId: string })[]>`
-    SELECT "runId"::text AS "runId", id, "agentId", timestamp, model, speed, "uncachedInput", "cacheRead", "cacheWrite5m", "cacheWrite1h",
-      output, "contextTokens", "costUsd"::float8 AS "costUsd", "isApiError"
-    FROM "Call" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${ids}::uuid[])
-    ORDER BY timestamp, id`;
+    SELECT ${Call.runId}::text AS "runId", ${Call.id}, ${Call.agentId}, ${Call.timestamp}, ${Call.model}, ${Call.speed}, ${Call.uncachedInput}, ${Call.cacheRead}, ${Call.cacheWrite5m}, ${Call.cacheWrite1h},
+      ${Call.output}, ${Call.contextTokens}, ${Call.costUsd}::float8 AS "costUsd", ${Call.isApiError}
+    FROM ${Call.$} WHERE ${Call.teamId} = ${teamId}::uuid AND ${Call.runId} = ANY(${ids}::uuid[])
+    ORDER BY ${Call.timestamp}, ${Call.id}`;
   const toolCalls = await tx.$queryRaw<(WasteToolCall & { runId: string })[]>`
-    SELECT "runId"::text AS "runId", id, "callId", name, summary, "outputTokens", "outputHash", "isError", timestamp, "resultAt"
-    FROM "ToolCall" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${ids}::uuid[])
-    ORDER BY id`;
+    SELECT ${ToolCall.runId}::text AS "runId", ${ToolCall.id}, ${ToolCall.callId}, ${ToolCall.name}, ${ToolCall.summary}, ${ToolCall.outputTokens}, ${ToolCall.outputHash}, ${ToolCall.isError}, ${ToolCall.timestamp}, ${ToolCall.resultAt}
+    FROM ${ToolCall.$} WHERE ${ToolCall.teamId} = ${teamId}::uuid AND ${ToolCall.runId} = ANY(${ids}::uuid[])
+    ORDER BY ${ToolCall.id}`;
   const usual = await usualGrowthByProject(
     tx,
     teamId,
@@ -80,16 +86,16 @@ async function usualGrowthByProject(
     // read through the (teamId, runId, timestamp) index.
     const rows = await tx.$queryRaw<{ key: string; usual: number }[]>`
       WITH keyed AS (
-        SELECT id, key, row_number() OVER (PARTITION BY key ORDER BY "startedAt" DESC) AS recent
-        FROM (SELECT id, "startedAt", coalesce("projectId"::text, repository, cwd) AS key FROM "Run" WHERE "teamId" = ${teamId}::uuid) r
+        SELECT ${Run.id}, key, row_number() OVER (PARTITION BY key ORDER BY ${Run.startedAt} DESC) AS recent
+        FROM (SELECT ${Run.id}, ${Run.startedAt}, coalesce(${Run.projectId}::text, ${Run.repository}, ${Run.cwd}) AS key FROM ${Run.$} WHERE ${Run.teamId} = ${teamId}::uuid) r
         WHERE key = ANY(${missing}::text[])),
       slopes AS (
         SELECT k.key, regr_slope(c."contextTokens", c.n) AS slope
         FROM keyed k CROSS JOIN LATERAL (
           SELECT first."contextTokens", (row_number() OVER (ORDER BY first.timestamp, first.id) - 1) AS n
-          FROM (SELECT "contextTokens", timestamp, id FROM "Call"
-                WHERE "teamId" = ${teamId}::uuid AND "runId" = k.id AND "agentId" IS NULL AND NOT "isApiError"
-                ORDER BY timestamp, id LIMIT ${USUAL_CURVE_CALLS}) first) c
+          FROM (SELECT ${Call.contextTokens}, ${Call.timestamp}, ${Run.id} FROM ${Call.$}
+                WHERE ${Run.teamId} = ${teamId}::uuid AND ${Call.runId} = k.id AND ${Call.agentId} IS NULL AND NOT ${Call.isApiError}
+                ORDER BY ${Call.timestamp}, ${Run.id} LIMIT ${USUAL_CURVE_CALLS}) first) c
         WHERE k.recent <= ${USUAL_CURVE_RUNS}
         GROUP BY k.key, k.id HAVING count(*) >= ${MIN_CALLS_FOR_GROWTH})
       SELECT key, percentile_cont(0.5) WITHIN GROUP (ORDER BY slope)::float8 AS usual FROM slopes

@@ -7,12 +7,20 @@ import { GET as getRunFindings } from "@/app/api/v1/runs/[id]/findings/route";
 import { GET as getRun } from "@/app/api/v1/runs/[id]/route";
 import { GET as getWaste } from "@/app/api/v1/waste/route";
 import { closeDb, db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { assistantLine } from "@/lib/ingest/parsers/__fixtures__/trace-lines";
 import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
 import { recomputeRunFindings, recomputeTeamFindings } from "./recompute";
 import { latestRecomputeJob, startRecomputeJob } from "./recompute-job";
+
+const DailySpend = table("DailySpend");
+const Finding = table("Finding");
+const Run = table("Run");
+const RunCostAnatomy = table("RunCostAnatomy");
+const fFinding = table("Finding", "f");
+const r = table("Run", "r");
 
 let team: TestTeam;
 let other: TestTeam;
@@ -32,9 +40,9 @@ const findingsOf = (teamId: string) =>
       day: string;
     }[]
   >`
-    SELECT "runId"::text AS "runId", category, "wastedUsd"::float8 AS "wastedUsd", "wastedTokens"::float8 AS "wastedTokens", "callIds"::text[] AS "callIds",
-      explanation, to_char(day, 'YYYY-MM-DD') AS day
-    FROM "Finding" WHERE "teamId" = ${teamId}::uuid ORDER BY "runId", category, "wastedUsd" DESC`;
+    SELECT ${Finding.runId}::text AS "runId", ${Finding.category}, ${Finding.wastedUsd}::float8 AS "wastedUsd", ${Finding.wastedTokens}::float8 AS "wastedTokens", ${Finding.callIds}::text[] AS "callIds",
+      ${Finding.explanation}, to_char(${Finding.day}, 'YYYY-MM-DD') AS day
+    FROM ${Finding.$} WHERE ${Finding.teamId} = ${teamId}::uuid ORDER BY "runId", ${Finding.category}, "wastedUsd" DESC`;
 
 beforeAll(async () => {
   [team, other] = await Promise.all([createTestTeam("waste"), createTestTeam("waste-other")]);
@@ -50,7 +58,7 @@ describe("findings on the real fixtures", () => {
     expect(atIngest.length).toBeGreaterThan(0);
     const [spend] = await db().$queryRaw<
       { cost: number }[]
-    >`SELECT sum("costUsd")::float8 AS cost FROM "Run" WHERE "teamId" = ${team.teamId}::uuid`;
+    >`SELECT sum(${Run.costUsd})::float8 AS cost FROM ${Run.$} WHERE ${Run.teamId} = ${team.teamId}::uuid`;
     for (const finding of atIngest) {
       expect(finding.wastedUsd).toBeGreaterThan(0);
       expect(finding.wastedUsd).toBeLessThan(spend!.cost);
@@ -72,14 +80,14 @@ describe("findings on the real fixtures", () => {
     }
     const [runs] = await db().$queryRaw<
       { n: number }[]
-    >`SELECT count(*)::int AS n FROM "Run" WHERE "teamId" = ${team.teamId}::uuid`;
+    >`SELECT count(*)::int AS n FROM ${Run.$} WHERE ${Run.teamId} = ${team.teamId}::uuid`;
     expect(latest).toMatchObject({ id: job.id, status: "done", done: runs!.n, total: runs!.n });
   });
 
   it("finds the day as the run's start day (UTC)", async () => {
     const [mismatch] = await db().$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM "Finding" f JOIN "Run" r ON r."teamId" = f."teamId" AND r.id = f."runId"
-      WHERE f."teamId" = ${team.teamId}::uuid AND f.day <> (r."startedAt" AT TIME ZONE 'UTC')::date`;
+      SELECT count(*)::int AS n FROM ${fFinding.$} JOIN ${r.$} ON ${r.teamId} = ${fFinding.teamId} AND ${r.id} = ${fFinding.runId}
+      WHERE ${fFinding.teamId} = ${team.teamId}::uuid AND ${fFinding.day} <> (${r.startedAt} AT TIME ZONE 'UTC')::date`;
     expect(mismatch!.n).toBe(0);
   });
 });
@@ -149,7 +157,7 @@ describe("GET /api/v1/waste", () => {
     expect(Object.keys(body.rows[0]).sort()).toEqual(["findings", "key", "wastedUsd"]);
     const [spend] = await db().$queryRaw<
       { cost: number }[]
-    >`SELECT sum("costUsd")::float8 AS cost FROM "DailySpend" WHERE "teamId" = ${team.teamId}::uuid`;
+    >`SELECT sum(${DailySpend.costUsd})::float8 AS cost FROM ${DailySpend.$} WHERE ${DailySpend.teamId} = ${team.teamId}::uuid`;
     expect(body.totals.spendUsd).toBeCloseTo(spend!.cost, 9);
     // No run here has an outcome, so nothing overlaps: the categories add up to the total.
     expect(body.totals.wastedUsd).toBeCloseTo(
@@ -172,20 +180,20 @@ describe("GET /api/v1/waste", () => {
 
   it("counts a rejected run's whole cost once in the totals", async () => {
     const [run] = await db().$queryRaw<{ id: string; cost: number; found: number }[]>`
-      SELECT r.id::text AS id, r."costUsd"::float8 AS cost, sum(f."wastedUsd")::float8 AS found FROM "Run" r
-      JOIN "Finding" f ON f."teamId" = r."teamId" AND f."runId" = r.id WHERE r."teamId" = ${team.teamId}::uuid
-      GROUP BY r.id, r."costUsd" ORDER BY count(*) DESC LIMIT 1`;
+      SELECT ${r.id}::text AS id, ${r.costUsd}::float8 AS cost, sum(${fFinding.wastedUsd})::float8 AS found FROM ${r.$}
+      JOIN ${fFinding.$} ON ${fFinding.teamId} = ${r.teamId} AND ${fFinding.runId} = ${r.id} WHERE ${r.teamId} = ${team.teamId}::uuid
+      GROUP BY ${r.id}, ${r.costUsd} ORDER BY count(*) DESC LIMIT 1`;
     const url = `/api/v1/waste?from=${wholeRange.from}&to=${wholeRange.to}`;
     const before = await (await getWaste(call(team.readKey, url), params(""))).json();
     await db()
-      .$executeRaw`UPDATE "Run" SET outcome = 'REJECTED' WHERE "teamId" = ${team.teamId}::uuid AND id = ${run!.id}::uuid`;
+      .$executeRaw`UPDATE ${Run.$} SET ${Run.outcome} = 'REJECTED' WHERE ${Run.teamId} = ${team.teamId}::uuid AND ${Run.id} = ${run!.id}::uuid`;
     await recomputeRunFindings(team.teamId, [run!.id]);
     const after = await (await getWaste(call(team.readKey, url), params(""))).json();
     expect(after.totals.wastedUsd).toBeCloseTo(before.totals.wastedUsd - run!.found + run!.cost, 9);
     const rejected = after.rows.find((row: { key: string }) => row.key === "no-accepted-outcome");
     expect(rejected.wastedUsd).toBeCloseTo(run!.cost, 9);
     await db()
-      .$executeRaw`UPDATE "Run" SET outcome = NULL WHERE "teamId" = ${team.teamId}::uuid AND id = ${run!.id}::uuid`;
+      .$executeRaw`UPDATE ${Run.$} SET ${Run.outcome} = NULL WHERE ${Run.teamId} = ${team.teamId}::uuid AND ${Run.id} = ${run!.id}::uuid`;
     await recomputeRunFindings(team.teamId, [run!.id]);
   });
 
@@ -206,7 +214,7 @@ describe("GET /api/v1/runs/{id}/findings", () => {
   it("lists a run's findings in docs/CONTRACT.md's shape, and answers 404 to another team", async () => {
     const [run] = await db().$queryRaw<
       { id: string }[]
-    >`SELECT "runId"::text AS id FROM "Finding" WHERE "teamId" = ${team.teamId}::uuid LIMIT 1`;
+    >`SELECT ${Finding.runId}::text AS id FROM ${Finding.$} WHERE ${Finding.teamId} = ${team.teamId}::uuid LIMIT 1`;
     const response = await getRunFindings(call(team.readKey, `/api/v1/runs/${run!.id}/findings`), params(run!.id));
     expect(response.status).toBe(200);
     const body = await response.json();
@@ -231,7 +239,7 @@ describe("GET /api/v1/runs/{id}/findings", () => {
   it("cites each call by its number in the run: the timeline's row with that number is the cited call", async () => {
     const runs = await db().$queryRaw<
       { id: string }[]
-    >`SELECT DISTINCT "runId"::text AS id FROM "Finding" WHERE "teamId" = ${team.teamId}::uuid`;
+    >`SELECT DISTINCT ${Finding.runId}::text AS id FROM ${Finding.$} WHERE ${Finding.teamId} = ${team.teamId}::uuid`;
     let checked = 0;
     for (const { id } of runs) {
       const { findings } = await (
@@ -256,7 +264,7 @@ describe("GET /api/v1/runs/{id}/findings", () => {
   it("answers 404 for the findings of another team's run or a malformed id", async () => {
     const [run] = await db().$queryRaw<
       { id: string }[]
-    >`SELECT "runId"::text AS id FROM "Finding" WHERE "teamId" = ${team.teamId}::uuid LIMIT 1`;
+    >`SELECT ${Finding.runId}::text AS id FROM ${Finding.$} WHERE ${Finding.teamId} = ${team.teamId}::uuid LIMIT 1`;
     const foreign = await getRunFindings(call(other.readKey, `/api/v1/runs/${run!.id}/findings`), params(run!.id));
     expect(foreign.status).toBe(404);
     const malformed = await getRunFindings(call(team.readKey, "/api/v1/runs/nope/findings"), params("nope"));
@@ -293,7 +301,7 @@ describe("the recompute after an ingest", () => {
     const written = async () =>
       (
         await db().$queryRaw<{ xmin: string; calls: number }[]>`
-          SELECT xmin::text, calls FROM "RunCostAnatomy" WHERE "teamId" = ${scope.teamId}::uuid`
+          SELECT xmin::text, ${RunCostAnatomy.calls} FROM ${RunCostAnatomy.$} WHERE ${RunCostAnatomy.teamId} = ${scope.teamId}::uuid`
       )[0];
     await send(2);
     const first = await written();

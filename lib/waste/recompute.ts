@@ -17,6 +17,11 @@ import { detectRunWaste, keepWorthShowing } from "./detect-run-waste";
 import { loadRunInputs, type UsualGrowthCache } from "./load-runs";
 import { detectNoAcceptedOutcome, wholeCostFinding } from "./no-accepted-outcome";
 import type { WasteFinding } from "./types";
+import { table } from "@/lib/db/tables";
+
+const Finding = table("Finding");
+const Run = table("Run");
+const r = table("Run", "r");
 
 /** Runs read and written at a time: bounds memory whatever the number of runs. */
 const RUNS_PER_BATCH = 25;
@@ -44,7 +49,7 @@ export async function recomputeRunFindings(teamId: string, allRunIds: string[]):
           detectRunWaste(input).map((finding) => ({ runId: input.runId, ...finding })),
         );
         await replacingFindings(tx, teamId, batch, async () => {
-          await tx.$executeRaw`DELETE FROM "Finding" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${batch}::uuid[])`;
+          await tx.$executeRaw`DELETE FROM ${Finding.$} WHERE ${Finding.teamId} = ${teamId}::uuid AND ${Finding.runId} = ANY(${batch}::uuid[])`;
           await insertFindings(tx, teamId, rows);
         });
         await replaceRunAnatomies(
@@ -68,7 +73,7 @@ export async function recomputeTeamFindings(
 ): Promise<{ runs: number; findings: number }> {
   const runs = await db().$queryRaw<
     { id: string }[]
-  >`SELECT id::text FROM "Run" WHERE "teamId" = ${teamId}::uuid ORDER BY "startedAt", id`;
+  >`SELECT ${Run.id}::text FROM ${Run.$} WHERE ${Run.teamId} = ${teamId}::uuid ORDER BY ${Run.startedAt}, ${Run.id}`;
   let findings = 0;
   for (let start = 0; start < runs.length; start += RUNS_PER_BATCH * 8) {
     const batch = runs.slice(start, start + RUNS_PER_BATCH * 8).map((run) => run.id);
@@ -101,7 +106,7 @@ export async function refreshOutcomeFindings(teamId: string, runIds: string[]): 
         );
         const rows = [...fromCalls, ...fromTotals];
         await replacingFindings(tx, teamId, batch, async () => {
-          await tx.$executeRaw`DELETE FROM "Finding" WHERE "teamId" = ${teamId}::uuid AND "runId" = ANY(${batch}::uuid[]) AND category = 'no-accepted-outcome'`;
+          await tx.$executeRaw`DELETE FROM ${Finding.$} WHERE ${Finding.teamId} = ${teamId}::uuid AND ${Finding.runId} = ANY(${batch}::uuid[]) AND ${Finding.category} = 'no-accepted-outcome'`;
           await insertFindings(tx, teamId, rows);
         });
       }
@@ -113,19 +118,19 @@ export async function refreshOutcomeFindings(teamId: string, runIds: string[]): 
 /** The runs of `runIds` that still have every call (the retention job removed none of theirs). */
 async function withAllCalls(tx: Prisma.TransactionClient, teamId: string, runIds: string[]): Promise<string[]> {
   const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT r.id::text FROM "Run" r
-    WHERE r."teamId" = ${teamId}::uuid AND r.id = ANY(${runIds}::uuid[]) AND r."callsRemovedBefore" IS NULL`;
+    SELECT ${r.id}::text FROM ${r.$}
+    WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = ANY(${runIds}::uuid[]) AND ${r.callsRemovedBefore} IS NULL`;
   return rows.map((row) => row.id);
 }
 
 /** The totals of those runs of `runIds` whose calls the retention job removed (all or some). */
 async function removedCallsTotals(tx: Prisma.TransactionClient, teamId: string, runIds: string[]) {
   return tx.$queryRaw<{ id: string; outcome: string | null; calls: number; tokens: number; costUsd: number }[]>`
-    SELECT r.id::text, r.outcome::text, r.calls,
-      (r."inputTokens" + r."outputTokens" + r."cacheWriteTokens" + r."cacheReadTokens")::float8 AS tokens,
-      r."costUsd"::float8 AS "costUsd"
-    FROM "Run" r
-    WHERE r."teamId" = ${teamId}::uuid AND r.id = ANY(${runIds}::uuid[]) AND r."callsRemovedBefore" IS NOT NULL`;
+    SELECT ${r.id}::text, ${r.outcome}::text, ${r.calls},
+      (${r.inputTokens} + ${r.outputTokens} + ${r.cacheWriteTokens} + ${r.cacheReadTokens})::float8 AS tokens,
+      ${r.costUsd}::float8 AS "costUsd"
+    FROM ${r.$}
+    WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = ANY(${runIds}::uuid[]) AND ${r.callsRemovedBefore} IS NOT NULL`;
 }
 
 /** Two writers touching the same runs' findings must not interleave their delete and insert. */
@@ -141,9 +146,9 @@ async function insertFindings(
 ): Promise<void> {
   if (rows.length === 0) return;
   await tx.$executeRaw`
-    INSERT INTO "Finding" ("teamId", "runId", category, "wastedTokens", "wastedUsd", "callIds", explanation, day)
+    INSERT INTO ${Finding.$} (${Finding.teamId}, ${Finding.runId}, ${Finding.category}, ${Finding.wastedTokens}, ${Finding.wastedUsd}, ${Finding.callIds}, ${Finding.explanation}, ${Finding.day})
     SELECT ${teamId}::uuid, f.run, f.category, f.tokens, f.usd, string_to_array(f.calls, ',')::bigint[], f.explanation,
-      (r."startedAt" AT TIME ZONE 'UTC')::date
+      (${r.startedAt} AT TIME ZONE 'UTC')::date
     FROM ${jsonRows(
       rows.map((r) => ({
         run: r.runId,
@@ -155,5 +160,5 @@ async function insertFindings(
       })),
       "f(run uuid, category text, tokens bigint, usd numeric, calls text, explanation text)",
     )}
-    JOIN "Run" r ON r."teamId" = ${teamId}::uuid AND r.id = f.run`;
+    JOIN ${r.$} ON ${r.teamId} = ${teamId}::uuid AND ${r.id} = f.run`;
 }

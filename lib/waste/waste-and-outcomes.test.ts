@@ -10,11 +10,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as getOutcomeCost } from "@/app/api/v1/outcomes/cost/route";
 import { GET as getWaste } from "@/app/api/v1/waste/route";
 import { closeDb, db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { type OutcomeSource, recordOutcomes } from "@/lib/outcomes/record-outcome";
 import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
 import { wasteByGroup } from "./queries/waste-by-group";
 import { recomputeTeamFindings } from "./recompute";
+
+const Finding = table("Finding");
+const Run = table("Run");
 
 let team: TestTeam;
 let runs: { id: string; costUsd: number }[];
@@ -23,7 +27,7 @@ beforeAll(async () => {
   team = await createTestTeam("waste-outcomes");
   await ingestFixtureFolder(userScope(team), "spotter/test/fixtures/transcripts");
   runs = await db().$queryRaw<{ id: string; costUsd: number }[]>`
-    SELECT id::text AS id, "costUsd"::float8 AS "costUsd" FROM "Run" WHERE "teamId" = ${team.teamId}::uuid ORDER BY "startedAt", id`;
+    SELECT ${Run.id}::text AS id, ${Run.costUsd}::float8 AS "costUsd" FROM ${Run.$} WHERE ${Run.teamId} = ${team.teamId}::uuid ORDER BY ${Run.startedAt}, id`;
 });
 
 afterAll(closeDb);
@@ -38,8 +42,8 @@ async function wasteApi(): Promise<{ totals: { wastedUsd: number; spendUsd: numb
 
 async function findingRows() {
   return db().$queryRaw<{ runId: string; category: string; wastedUsd: string; callIds: string; explanation: string }[]>`
-    SELECT "runId"::text AS "runId", category, "wastedUsd"::text AS "wastedUsd", "callIds"::text AS "callIds", explanation
-    FROM "Finding" WHERE "teamId" = ${team.teamId}::uuid ORDER BY "runId", category, "wastedUsd", explanation`;
+    SELECT ${Finding.runId}::text AS "runId", ${Finding.category}, ${Finding.wastedUsd}::text AS "wastedUsd", ${Finding.callIds}::text AS "callIds", ${Finding.explanation}
+    FROM ${Finding.$} WHERE ${Finding.teamId} = ${team.teamId}::uuid ORDER BY "runId", ${Finding.category}, "wastedUsd", ${Finding.explanation}`;
 }
 
 describe("waste and outcomes", () => {
@@ -87,7 +91,7 @@ describe("waste and outcomes", () => {
 
             // The whole-cost finding is exactly on the runs marked rejected or abandoned.
             const outcomes = await db().$queryRaw<{ id: string; outcome: string | null }[]>`
-              SELECT id::text AS id, outcome::text AS outcome FROM "Run" WHERE "teamId" = ${team.teamId}::uuid`;
+              SELECT ${Run.id}::text AS id, ${Run.outcome}::text AS outcome FROM ${Run.$} WHERE ${Run.teamId} = ${team.teamId}::uuid`;
             const wasted = new Set(
               outcomes.filter((run) => run.outcome === "REJECTED" || run.outcome === "ABANDONED").map((run) => run.id),
             );

@@ -3,10 +3,14 @@ import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
 import { recordColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { type DateRange, dayAfter, dayStart } from "@/lib/queries/params";
 import { anatomyColumns, anatomySums, fromRow } from "@/lib/rollups/cost-anatomy";
 import { type CostAnatomy, emptyAnatomy } from "../cost-anatomy";
+
+const aRunCostAnatomy = table("RunCostAnatomy", "a");
+const r = table("Run", "r");
 
 export interface RangeAnatomy {
   /** Every run of the team started in the range (team aggregates are open to members). */
@@ -29,8 +33,8 @@ export async function runCostAnatomy(scope: Scope, runId: string): Promise<CostA
   const [row] = await anatomyRow.read(
     readDb(),
     Prisma.sql`
-      SELECT ${anatomyRow.select("a")} FROM "Run" r JOIN "RunCostAnatomy" a ON a."teamId" = r."teamId" AND a."runId" = r.id
-      WHERE ${visibleRunsCondition(scope)} AND r.id = ${runId}::uuid`,
+      SELECT ${anatomyRow.select("a")} FROM ${r.$} JOIN ${aRunCostAnatomy.$} ON ${aRunCostAnatomy.teamId} = ${r.teamId} AND ${aRunCostAnatomy.runId} = ${r.id}
+      WHERE ${visibleRunsCondition(scope)} AND ${r.id} = ${runId}::uuid`,
   );
   return row ? fromRow(row) : null;
 }
@@ -40,22 +44,22 @@ export async function runCostAnatomy(scope: Scope, runId: string): Promise<CostA
  * the most expensive runs the caller may open: two index reads, whatever the number of calls.
  */
 export async function rangeCostAnatomy(scope: Scope, range: DateRange, topCount = 5): Promise<RangeAnatomy> {
-  const started = Prisma.sql`r."startedAt" >= ${dayStart(range.from)} AND r."startedAt" < ${dayAfter(range.to)}`;
+  const started = Prisma.sql`${r.startedAt} >= ${dayStart(range.from)} AND ${r.startedAt} < ${dayAfter(range.to)}`;
   const [[team], top] = await Promise.all([
     anatomyRow.read(
       readDb(),
       Prisma.sql`
-        SELECT ${anatomySums} FROM "RunCostAnatomy" a
-        JOIN "Run" r ON r."teamId" = a."teamId" AND r.id = a."runId"
-        WHERE a."teamId" = ${scope.teamId}::uuid AND ${started}`,
+        SELECT ${anatomySums} FROM ${aRunCostAnatomy.$}
+        JOIN ${r.$} ON ${r.teamId} = ${aRunCostAnatomy.teamId} AND ${r.id} = ${aRunCostAnatomy.runId}
+        WHERE ${aRunCostAnatomy.teamId} = ${scope.teamId}::uuid AND ${started}`,
     ),
     topRunRow.read(
       readDb(),
       Prisma.sql`
-        SELECT r.id::text AS "runId", coalesce(r.title, r."externalId") AS run, ${anatomyRow.select("a")}
-        FROM "Run" r JOIN "RunCostAnatomy" a ON a."teamId" = r."teamId" AND a."runId" = r.id
+        SELECT ${r.id}::text AS "runId", coalesce(${r.title}, ${r.externalId}) AS run, ${anatomyRow.select("a")}
+        FROM ${r.$} JOIN ${aRunCostAnatomy.$} ON ${aRunCostAnatomy.teamId} = ${r.teamId} AND ${aRunCostAnatomy.runId} = ${r.id}
         WHERE ${visibleRunsCondition(scope)} AND ${started}
-        ORDER BY r."costUsd" DESC, r.id LIMIT ${topCount}`,
+        ORDER BY ${r.costUsd} DESC, ${r.id} LIMIT ${topCount}`,
     ),
   ]);
   return {

@@ -20,6 +20,14 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { costPerOutcome } from "@/lib/queries/cost-per-outcome";
 import { dateRangeSchema, dayStart } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
+import { table } from "@/lib/db/tables";
+
+const d = table("DailySpend", "d");
+const o = table("Person", "o");
+const p = table("Project", "p");
+const r = table("Run", "r");
+const wRunWaste = table("RunWaste", "w");
+const wWasteDay = table("WasteDay", "w");
 
 export const wasteGroups = ["category", "owner", "project", "run"] as const;
 export type WasteGroup = (typeof wasteGroups)[number];
@@ -40,9 +48,9 @@ export interface WasteResult {
 }
 
 const runGroupKey: Record<Exclude<WasteGroup, "category">, Prisma.Sql> = {
-  owner: Prisma.sql`coalesce(o.email, o."displayName", ${unallocatedKey})`,
-  project: Prisma.sql`coalesce(p.name, ${unallocatedKey})`,
-  run: Prisma.sql`r.id::text`,
+  owner: Prisma.sql`coalesce(${o.email}, ${o.displayName}, ${unallocatedKey})`,
+  project: Prisma.sql`coalesce(${p.name}, ${unallocatedKey})`,
+  run: Prisma.sql`${r.id}::text`,
 };
 
 export async function wasteByGroup(scope: Scope, query: WasteQuery): Promise<WasteResult> {
@@ -51,25 +59,25 @@ export async function wasteByGroup(scope: Scope, query: WasteQuery): Promise<Was
   const to = dayStart(query.to);
   // From the waste rollups (lib/rollups/waste.ts): a run's waste is stored counted once (the larger
   // of its whole cost when rejected or abandoned and its other findings' sum), categories per day.
-  const inRange = Prisma.sql`w.day BETWEEN ${from}::date AND ${to}::date`;
+  const inRange = Prisma.sql`${wRunWaste.day} BETWEEN ${from}::date AND ${to}::date`;
   const rowsQuery =
     query.groupBy === "category"
       ? readDb().$queryRaw<WasteRow[]>`
-          SELECT w.category AS key, sum(w."wastedUsd")::float8 AS "wastedUsd", sum(w.findings)::int AS findings
-          FROM "WasteDay" w WHERE w."teamId" = ${scope.teamId}::uuid AND ${inRange} GROUP BY 1 ORDER BY 2 DESC, 1`
+          SELECT ${wWasteDay.category} AS key, sum(${wWasteDay.wastedUsd})::float8 AS "wastedUsd", sum(${wWasteDay.findings})::int AS findings
+          FROM ${wWasteDay.$} WHERE ${wWasteDay.teamId} = ${scope.teamId}::uuid AND ${inRange} GROUP BY 1 ORDER BY 2 DESC, 1`
       : readDb().$queryRaw<WasteRow[]>`
-          SELECT ${runGroupKey[query.groupBy]} AS key, sum(w."wastedUsd")::float8 AS "wastedUsd", sum(w.findings)::int AS findings
-          FROM "RunWaste" w
-          JOIN "Run" r ON r."teamId" = w."teamId" AND r.id = w."runId"
-          LEFT JOIN "Person" o ON o."teamId" = r."teamId" AND o.id = r."ownerId"
-          LEFT JOIN "Project" p ON p."teamId" = r."teamId" AND p.id = r."projectId"
-          WHERE w."teamId" = ${scope.teamId}::uuid AND ${inRange}
+          SELECT ${runGroupKey[query.groupBy]} AS key, sum(${wRunWaste.wastedUsd})::float8 AS "wastedUsd", sum(${wRunWaste.findings})::int AS findings
+          FROM ${wRunWaste.$}
+          JOIN ${r.$} ON ${r.teamId} = ${wRunWaste.teamId} AND ${r.id} = ${wRunWaste.runId}
+          LEFT JOIN ${o.$} ON ${o.teamId} = ${r.teamId} AND ${o.id} = ${r.ownerId}
+          LEFT JOIN ${p.$} ON ${p.teamId} = ${r.teamId} AND ${p.id} = ${r.projectId}
+          WHERE ${wRunWaste.teamId} = ${scope.teamId}::uuid AND ${inRange}
           GROUP BY 1 ORDER BY 2 DESC, 1`;
   const [rows, [totals], outcomes] = await Promise.all([
     rowsQuery,
     readDb().$queryRaw<Omit<WasteResult["totals"], "unacceptedSpendUsd">[]>`
-      SELECT coalesce((SELECT sum(w."wastedUsd") FROM "RunWaste" w WHERE w."teamId" = ${scope.teamId}::uuid AND ${inRange}), 0)::float8 AS "wastedUsd",
-        coalesce((SELECT sum(d."costUsd") FROM "DailySpend" d WHERE d."teamId" = ${scope.teamId}::uuid AND d.day BETWEEN ${from}::date AND ${to}::date), 0)::float8 AS "spendUsd"`,
+      SELECT coalesce((SELECT sum(${wRunWaste.wastedUsd}) FROM ${wRunWaste.$} WHERE ${wRunWaste.teamId} = ${scope.teamId}::uuid AND ${inRange}), 0)::float8 AS "wastedUsd",
+        coalesce((SELECT sum(${d.costUsd}) FROM ${d.$} WHERE ${d.teamId} = ${scope.teamId}::uuid AND ${d.day} BETWEEN ${from}::date AND ${to}::date), 0)::float8 AS "spendUsd"`,
     // The same query as the outcomes panel, so the two pages show the same "not accepted" figure.
     costPerOutcome(scope, { from: query.from, to: query.to, groupBy: "week" }),
   ]);
