@@ -17,6 +17,7 @@ import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { badRequest } from "@/lib/http/errors";
 import { dateRangeSchema, dayAfter, dayStart } from "@/lib/queries/params";
@@ -33,7 +34,6 @@ import {
 } from "./matched-bootstrap";
 import { expandSavedFilters } from "./saved-filters";
 import { MIN_ACCEPTED, MIN_RUNS, MORE_RUNS_RULE, type Verdict, verdict } from "./verdict";
-import { table } from "@/lib/db/tables";
 
 const c = table("RunContextPackage", "c");
 const oPerson = table("Person", "o");

@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageWork } from "@/bench/pages";
 import type { Scope } from "@/lib/auth/scope";
 import { closeDb, db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { createTestTeam, userScope } from "@/lib/testing/fixtures";
 import { ingestFixtureFolder } from "@/lib/testing/ingest-fixtures";
-import { table } from "@/lib/db/tables";
 
 const Run = table("Run");
 

@@ -9,8 +9,8 @@
  * range (a quarter of a 5M-call team holds over 100,000 findings).
  */
 
-import { Prisma } from "@/lib/generated/prisma/client";
 import { table } from "@/lib/db/tables";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 const runWaste = table("RunWaste");
 const wasteDay = table("WasteDay");

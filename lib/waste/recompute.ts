@@ -8,6 +8,7 @@
 
 import { db } from "@/lib/db/client";
 import { jsonRows } from "@/lib/db/json-rows";
+import { table } from "@/lib/db/tables";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { replaceRunAnatomies } from "@/lib/rollups/cost-anatomy";
@@ -17,7 +18,6 @@ import { detectRunWaste, keepWorthShowing } from "./detect-run-waste";
 import { loadRunInputs, type UsualGrowthCache } from "./load-runs";
 import { detectNoAcceptedOutcome, wholeCostFinding } from "./no-accepted-outcome";
 import type { WasteFinding } from "./types";
-import { table } from "@/lib/db/tables";
 
 const Finding = table("Finding");
 const Run = table("Run");

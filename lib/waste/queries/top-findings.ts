@@ -3,12 +3,12 @@
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { callOrdinalSql } from "@/lib/queries/call-ordinal";
 import type { DateRange } from "@/lib/queries/params";
 import { dayStart } from "@/lib/queries/params";
 import type { WasteCategory } from "@/lib/waste/types";
-import { table } from "@/lib/db/tables";
 
 const f = table("Finding", "f");
 const r = table("Run", "r");

@@ -16,11 +16,11 @@ import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { costPerOutcome } from "@/lib/queries/cost-per-outcome";
 import { dateRangeSchema, dayStart } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
-import { table } from "@/lib/db/tables";
 
 const d = table("DailySpend", "d");
 const o = table("Person", "o");

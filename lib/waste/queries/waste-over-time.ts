@@ -1,11 +1,11 @@
 /** Wasted dollars per day (or week, for long ranges) and category: the Waste page's chart, from the WasteDay rollup. */
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { DateRange } from "@/lib/queries/params";
 import { dayStart } from "@/lib/queries/params";
 import type { WasteCategory } from "@/lib/waste/types";
-import { table } from "@/lib/db/tables";
 
 const w = table("WasteDay", "w");
 
