@@ -2,7 +2,9 @@
  * `npm run db:migration -- <name>`: writes prisma/migrations/<timestamp>_<name>/migration.sql with
  * the SQL that takes the existing migrations to prisma/schema.prisma. Prisma's `migrate dev` needs
  * a native engine we cannot download; the wasm engine's diff, run against a throwaway in-memory
- * PGlite, gives the same SQL.
+ * PGlite, gives the same SQL. Call and ToolCall are partitioned by month in hand-written migration
+ * SQL (Prisma does not model partitions): the engine reads a partitioned table as a table and ignores
+ * its partitions, so the diff stays empty (lib/db/partitions-migration-diff.test.ts checks it).
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";

@@ -12,6 +12,7 @@ import { recomputeRunPackages } from "@/lib/context-package/recompute";
 import { type BulkConnection, bulkTransaction } from "@/lib/db/bulk";
 import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
+import { ensureMonthPartitions } from "@/lib/db/partitions";
 import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
 import { replayPendingPullRequests } from "@/lib/outcomes/pending-pull-requests";
 import { proposeOutcomesIn } from "@/lib/outcomes/record-outcome";
@@ -312,6 +313,8 @@ export class IngestWriter {
         return;
       }
       case "toolResult":
+        // Past the limit its use is gone or not stored: nothing to attach it to.
+        if (this.retainedFrom !== null && event.timestamp !== null && event.timestamp < this.retainedFrom) return;
         this.pendingResults.push(event);
         return;
       case "session": {
@@ -351,6 +354,12 @@ export class IngestWriter {
         // One writer per team at a time: overlapping uploads then see each other's calls and
         // never both insert, or both count, the same call; nor both miss a /btw copy's original.
         await bulk.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
+        // Every month this chunk can write a call or tool call in has its partitions before the
+        // first row is written (a result without a time is stored at the current time).
+        await ensureMonthPartitions(bulk, [
+          ...copies.map((copy) => copy.call.timestamp),
+          ...results.map((result) => result.timestamp ?? new Date()),
+        ]);
         // Priced under the lock, with the overrides in force now: a price changed during a long
         // upload reaches its later chunks, and a re-pricing job (which takes the same lock) sees them.
         this.overrides = await loadPriceOverrides(tx, teamId);

@@ -123,7 +123,14 @@ export async function repriceCalls(
               price.tier === call.priceTier
             )
               continue;
-            prices.push({ id: call.id, costUsd, priced: price.priced, priceRule: price.rule, priceTier: price.tier });
+            prices.push({
+              id: call.id,
+              timestamp: call.timestamp,
+              costUsd,
+              priced: price.priced,
+              priceRule: price.rule,
+              priceTier: price.tier,
+            });
             const day = dayOf(call.timestamp);
             runDays.set(`${call.runId}\u0000${day}`, { runId: call.runId, day });
             runs.add(call.runId);

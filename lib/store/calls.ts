@@ -11,11 +11,11 @@ import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { CallModel } from "@/lib/generated/prisma/models/Call";
 
+const CallKeyTable = table("CallKey");
+const k = table("CallKey", "k");
+
 const CallTable = table("Call");
-/** The row an INSERT ... ON CONFLICT DO UPDATE finds in place. */
-const storedCall = table("Call", "stored");
 const c = table("Call", "c");
-const callExcluded = table("Call", "excluded");
 
 /** A call as written: every column but the team and batch, which the statement adds. */
 export const callColumns = tableColumns<CallModel>()({
@@ -66,7 +66,7 @@ export type StoredCall = RowOf<typeof storedCallColumns>;
 const identityColumns = storedCallColumns.pick("source", "callKey");
 export type CallIdentity = RowOf<typeof identityColumns>;
 
-/** The stored copies of these calls, locked until the transaction ends. */
+/** The stored copies of these calls, locked until the transaction ends (found through CallKey). */
 export async function lockStoredCalls(
   bulk: BulkConnection,
   teamId: string,
@@ -77,9 +77,10 @@ export async function lockStoredCalls(
     bulk,
     Prisma.sql`
     SELECT ${storedCallColumns.select("c")}
-    FROM ${c.$} JOIN ${await bulk.stage(identityColumns, identities, "k")} ON ${c.source} = k.source AND ${c.callKey} = k."callKey"
-    WHERE ${c.teamId} = ${teamId}::uuid
-    FOR UPDATE OF c`,
+    FROM ${await bulk.stage(identityColumns, identities, "s")}
+    JOIN ${k.$} ON ${k.teamId} = ${teamId}::uuid AND ${k.source} = s.source AND ${k.callKey} = s."callKey"
+    JOIN ${c.$} ON ${c.teamId} = ${teamId}::uuid AND ${c.id} = ${k.callId} AND ${c.timestamp} = ${k.timestamp}
+    FOR UPDATE OF k, c`,
   );
 }
 
@@ -101,7 +102,13 @@ export async function storedMainThreadMessageIds(
   return rows.flatMap((row) => (row.messageId === null ? [] : [row.messageId]));
 }
 
-/** Inserts new calls and replaces stored copies (same identity) by these: staged with COPY, merged in one statement. */
+/**
+ * Inserts new calls and replaces stored copies (same identity) by these, staged with COPY. A
+ * replaced copy is updated where it is stored, and moves to its new month's partition when its
+ * time changes (an UPDATE moves a row between partitions; INSERT ... ON CONFLICT cannot, and has
+ * no unique key across partitions to conflict on); its key follows. A new call gets its id with
+ * its key, so a call is inserted only when its identity was not stored.
+ */
 export async function upsertCalls(
   bulk: BulkConnection,
   teamId: string,
@@ -109,16 +116,32 @@ export async function upsertCalls(
   rows: CallRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const staged = await bulk.stage(callColumns, rows, "t");
   await bulk.$executeRaw`
-    INSERT INTO ${storedCall.$} (${CallTable.teamId}, ${callColumns.names()}, ${CallTable.batchId})
-    SELECT ${teamId}::uuid, t.*, ${batchId}::uuid FROM ${await bulk.stage(callColumns, rows, "t")}
-    ON CONFLICT (${CallTable.teamId}, ${CallTable.source}, ${CallTable.callKey}) DO UPDATE SET
-      ${CallTable.timestamp} = ${callExcluded.timestamp}, ${CallTable.model} = ${callExcluded.model}, ${CallTable.messageId} = coalesce(${storedCall.messageId}, ${callExcluded.messageId}),
-      ${CallTable.uncachedInput} = ${callExcluded.uncachedInput}, ${CallTable.cacheRead} = ${callExcluded.cacheRead}, ${CallTable.cacheWrite5m} = ${callExcluded.cacheWrite5m},
-      ${CallTable.cacheWrite1h} = ${callExcluded.cacheWrite1h}, ${CallTable.output} = ${callExcluded.output}, ${CallTable.reasoning} = ${callExcluded.reasoning},
-      ${CallTable.contextTokens} = ${callExcluded.contextTokens}, ${CallTable.costUsd} = ${callExcluded.costUsd}, ${CallTable.priced} = ${callExcluded.priced},
-      ${CallTable.priceRule} = ${callExcluded.priceRule}, ${CallTable.priceTier} = ${callExcluded.priceTier}, ${CallTable.stopReason} = ${callExcluded.stopReason},
-      ${CallTable.speed} = ${callExcluded.speed}, ${CallTable.batchId} = ${callExcluded.batchId}`;
+    WITH replaced AS (
+      UPDATE ${c.$} SET
+        ${CallTable.timestamp} = t.timestamp, ${CallTable.model} = t.model, ${CallTable.messageId} = coalesce(${c.messageId}, t."messageId"),
+        ${CallTable.uncachedInput} = t."uncachedInput", ${CallTable.cacheRead} = t."cacheRead", ${CallTable.cacheWrite5m} = t."cacheWrite5m",
+        ${CallTable.cacheWrite1h} = t."cacheWrite1h", ${CallTable.output} = t.output, ${CallTable.reasoning} = t.reasoning,
+        ${CallTable.contextTokens} = t."contextTokens", ${CallTable.costUsd} = t."costUsd", ${CallTable.priced} = t.priced,
+        ${CallTable.priceRule} = t."priceRule", ${CallTable.priceTier} = t."priceTier", ${CallTable.stopReason} = t."stopReason",
+        ${CallTable.speed} = t.speed, ${CallTable.batchId} = ${batchId}::uuid
+      FROM ${staged} JOIN ${k.$} ON ${k.teamId} = ${teamId}::uuid AND ${k.source} = t.source AND ${k.callKey} = t."callKey"
+      WHERE ${c.teamId} = ${teamId}::uuid AND ${c.id} = ${k.callId} AND ${c.timestamp} = ${k.timestamp}
+      RETURNING ${c.source}, ${c.callKey}, ${c.timestamp}
+    )
+    UPDATE ${k.$} SET ${CallTable.timestamp} = r.timestamp FROM replaced r
+    WHERE ${k.teamId} = ${teamId}::uuid AND ${k.source} = r.source AND ${k.callKey} = r."callKey" AND ${k.timestamp} <> r.timestamp`;
+  await bulk.$executeRaw`
+    WITH keys AS (
+      INSERT INTO ${CallKeyTable.$} (${CallKeyTable.teamId}, ${CallKeyTable.source}, ${CallKeyTable.callKey}, ${CallKeyTable.callId}, ${CallKeyTable.timestamp})
+      SELECT ${teamId}::uuid, t.source, t."callKey", nextval(pg_get_serial_sequence('"Call"', 'id')), t.timestamp FROM ${staged}
+      ON CONFLICT (${CallKeyTable.teamId}, ${CallKeyTable.source}, ${CallKeyTable.callKey}) DO NOTHING
+      RETURNING ${CallKeyTable.source}, ${CallKeyTable.callKey}, ${CallKeyTable.callId}
+    )
+    INSERT INTO ${CallTable.$} (${CallTable.teamId}, ${CallTable.id}, ${callColumns.names()}, ${CallTable.batchId})
+    SELECT ${teamId}::uuid, added."callId", t.*, ${batchId}::uuid
+    FROM ${staged} JOIN keys added ON added.source = t.source AND added."callKey" = t."callKey"`;
 }
 
 const learnedColumns = tableColumns<CallModel>()({ id: "bigint", messageId: "text", isSidechain: "boolean" });
@@ -147,10 +170,21 @@ export async function deleteSidechainCopies(
   return storedCallColumns.read(
     tx,
     Prisma.sql`
-    DELETE FROM ${c.$}
-    WHERE ${c.teamId} = ${teamId}::uuid AND ${c.source} = 'claude-code' AND ${c.isSidechain}
-      AND (${c.messageId} = ANY(${mainMessageIds}::text[]) OR ${c.callKey} = ANY(${replayKeys}::text[]))
-    RETURNING ${storedCallColumns.select("c")}`,
+    WITH doomed AS (
+      SELECT ${c.id}, ${c.timestamp} FROM ${c.$}
+      WHERE ${c.teamId} = ${teamId}::uuid AND ${c.messageId} = ANY(${mainMessageIds}::text[])
+      UNION
+      SELECT ${k.callId}, ${k.timestamp} FROM ${k.$}
+      WHERE ${k.teamId} = ${teamId}::uuid AND ${k.source} = 'claude-code' AND ${k.callKey} = ANY(${replayKeys}::text[])
+    ), gone AS (
+      DELETE FROM ${c.$} USING doomed d
+      WHERE ${c.teamId} = ${teamId}::uuid AND ${c.id} = d.id AND ${c.timestamp} = d.timestamp AND ${c.source} = 'claude-code' AND ${c.isSidechain}
+      RETURNING c.*
+    ), keys AS (
+      DELETE FROM ${k.$} USING gone g
+      WHERE ${k.teamId} = ${teamId}::uuid AND ${k.source} = g.source AND ${k.callKey} = g."callKey"
+    )
+    SELECT ${storedCallColumns.select("g")} FROM gone g`,
   );
 }
 
@@ -214,7 +248,8 @@ export async function callsToPrice(
   );
 }
 
-const newPriceColumns = callPriceColumns.pick("id", "costUsd", "priced", "priceRule", "priceTier");
+/** With the call's time: the update then reads one month's partition for each call. */
+const newPriceColumns = callPriceColumns.pick("id", "timestamp", "costUsd", "priced", "priceRule", "priceTier");
 export type NewCallPrice = RowOf<typeof newPriceColumns>;
 
 /** Stores new prices of calls (their rollups are the caller's: lib/rollups/spend.ts). */
@@ -223,5 +258,5 @@ export async function setCallPrices(tx: SqlClient, teamId: string, prices: NewCa
   await tx.$executeRaw`
     UPDATE ${c.$} SET ${CallTable.costUsd} = p."costUsd", ${CallTable.priced} = p.priced, ${CallTable.priceRule} = p."priceRule", ${CallTable.priceTier} = p."priceTier"
     FROM ${newPriceColumns.from(prices, "p")}
-    WHERE ${c.teamId} = ${teamId}::uuid AND ${c.id} = p.id`;
+    WHERE ${c.teamId} = ${teamId}::uuid AND ${c.id} = p.id AND ${c.timestamp} = p.timestamp`;
 }

@@ -28,7 +28,7 @@ import { ingestFixtureFolder, wholeRange } from "./ingest-fixtures";
 const folders = ["spotter/test/fixtures/transcripts", "sniffly"];
 
 /** Every number the pages show for the team's whole range (links to calls left out: they may go). */
-async function pageNumbers(scope: Scope) {
+export async function pageNumbers(scope: Scope) {
   const runs = await runsList(scope, { ...wholeRange, sort: "cost", limit: 1000 });
   const perRun = await Promise.all(
     runs.map(async (run) => {

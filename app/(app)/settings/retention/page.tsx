@@ -24,10 +24,11 @@ export default async function RetentionPage({ searchParams }: { searchParams: Pr
           {days === null ? "Raw calls are kept forever." : `Raw calls are kept ${days} days (by their UTC day).`}
         </p>
         <p className="muted small">
-          Older calls are deleted as soon as a limit is saved, then every hour, in small batches. Every total on every
-          page stays the same: spend, runs and their totals, waste and outcomes are counted from rollups kept
-          separately. A run that lost calls says so on its page, where its timeline shows only the calls still kept.
-          Calls older than the limit sent later are not stored and count as duplicates.
+          Older calls are deleted as soon as a limit is saved, then every hour: a whole month that no team keeps any
+          more is dropped at once, the rest goes in small batches. Every total on every page stays the same: spend, runs
+          and their totals, waste and outcomes are counted from rollups kept separately. A run that lost calls says so
+          on its page, where its timeline shows only the calls still kept. Calls older than the limit sent later are not
+          stored and count as duplicates.
         </p>
         <form action={setRetentionAction} className="inline">
           <label>
