@@ -17,6 +17,8 @@ const TIME_BIN = "/usr/bin/time";
 export interface Measurement {
   wallSeconds: number;
   peakRssMb: number;
+  /** User + system CPU seconds (GNU time; null without it): what a loaded machine disturbs less than the wall. */
+  cpuSeconds?: number | null;
   stdout: string;
 }
 
@@ -28,7 +30,7 @@ export async function measure(
 ): Promise<Measurement> {
   const useTime = existsSync(TIME_BIN);
   const rssFile = path.join(CORPUS, `.rss-${process.pid}`);
-  const [file, argv] = useTime ? [TIME_BIN, ["-f", "%M", "-o", rssFile, command, ...args]] : [command, args];
+  const [file, argv] = useTime ? [TIME_BIN, ["-f", "%M %U %S", "-o", rssFile, command, ...args]] : [command, args];
   const started = performance.now();
   const child = spawn(file, argv, { env, stdio: ["ignore", "pipe", "inherit"] });
   const chunks: Buffer[] = [];
@@ -49,11 +51,14 @@ export async function measure(
   if (poll !== null) clearInterval(poll);
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}`);
   let peakKb = polledPeakKb;
+  let cpuSeconds: number | null = null;
   if (useTime) {
-    peakKb = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop());
+    const [rss, user, system] = readFileSync(rssFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+    peakKb = rss!;
+    cpuSeconds = user! + system!;
     rmSync(rssFile, { force: true });
   }
-  return { wallSeconds, peakRssMb: peakKb / 1024, stdout: Buffer.concat(chunks).toString("utf8") };
+  return { wallSeconds, peakRssMb: peakKb / 1024, cpuSeconds, stdout: Buffer.concat(chunks).toString("utf8") };
 }
 
 export function ensureCcusage(): void {

@@ -9,6 +9,7 @@ import { db } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { forbidden, unauthorized } from "@/lib/http/errors";
 import { isSameOriginRequest } from "@/lib/http/origin";
+import { afterCommitSettled } from "@/lib/ingest/after-commit-queue";
 import { type ApiScope, apiKeyMatches, apiKeyPrefix } from "./api-keys";
 import { auth } from "./auth";
 import { type Actor, can, type Permission } from "./permissions";
@@ -72,6 +73,8 @@ export async function pageScope(permission?: Permission): Promise<UserScope> {
   const scope = await sessionScope();
   if (!scope) redirect((await sessionUserId()) ? "/invitations" : "/signin");
   if (permission && !can(scope.actor, permission)) redirect("/forbidden");
+  // Read-your-writes: the findings of an upload that just answered are still being computed.
+  await afterCommitSettled(scope.teamId);
   return scope;
 }
 
@@ -126,5 +129,8 @@ export async function requestScope(request: Request, permission: Permission): Pr
   }
   if (!scope) throw unauthorized();
   if (!can(scope.actor, permission)) throw forbidden();
+  // Every call but an ingest sees the findings of the team's ingests that already answered (their
+  // after-commit work is queued, lib/ingest/after-commit-queue.ts); an ingest never waits for it.
+  if (permission !== "ingest") await afterCommitSettled(scope.teamId);
   return scope;
 }

@@ -6,6 +6,7 @@
 import { execFile, spawn } from "node:child_process";
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
+import { type AddressInfo, connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -63,6 +64,45 @@ const line = (i: number) =>
 
 describe("trh push", () => {
   const file = () => path.join(traces, "-home-dev-repo", "push-session.jsonl");
+
+  it("sends a request again when its connection is cut before any answer (a server's keep-alive closing)", async () => {
+    const cutTeam = await createTestTeam("push-cut");
+    const upstream = new URL(url);
+    let connections = 0;
+    // In front of the real ingest server: the first two connections are cut as the request
+    // arrives, one reset and one closed, as a server closing an idle kept-alive connection does.
+    const proxy = createServer((client) => {
+      connections += 1;
+      client.on("error", () => {});
+      if (connections === 1) client.once("data", () => client.resetAndDestroy());
+      else if (connections === 2) client.once("data", () => client.destroy());
+      else {
+        const server = connect(Number(upstream.port), upstream.hostname);
+        server.on("error", () => client.destroy());
+        client.pipe(server).pipe(client);
+      }
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    try {
+      const cutDir = path.join(dir, "cut", "-home-dev-cut");
+      mkdirSync(cutDir, { recursive: true });
+      writeFileSync(
+        path.join(cutDir, "cut-session.jsonl"),
+        `${[1, 2, 3].map((i) => assistantLine({ messageId: `cut_m${i}`, requestId: `cut_r${i}`, input: 100, output: 10, sessionId: "cut-session" })).join("\n")}\n`,
+      );
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const { stdout } = await run(
+        process.execPath,
+        ["bin/trh.mjs", "push", path.join(dir, "cut"), "--url", proxyUrl, "--key", cutTeam.ingestKey, "--json"],
+        { env: { ...process.env, TRH_PUSH_STATE: path.join(dir, "cut-state.json") } },
+      );
+      expect(JSON.parse(stdout)).toMatchObject({ files: 1, calls: 3, duplicates: 0, errors: [] });
+      expect(connections).toBe(3);
+      expect(await db().call.count({ where: { teamId: cutTeam.teamId } })).toBe(3);
+    } finally {
+      proxy.close();
+    }
+  });
 
   it("sends a file once, then only its new complete lines", async () => {
     writeFileSync(file(), `${[line(1), line(2), line(3)].join("\n")}\n`);

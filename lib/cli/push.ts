@@ -140,11 +140,7 @@ async function sendParts(parts: Part[], url: string, key: string, totals: Totals
       fileFrame({ file: part.file.fileName, format: part.file.format }, Buffer.concat([part.prefix, part.complete])),
     ),
   );
-  const response = await fetch(`${url.replace(/\/$/, "")}/api/v1/ingest/files`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-encoding": "gzip", "content-type": "application/octet-stream" },
-    body: gzipSync(body),
-  });
+  const response = await postFiles(`${url.replace(/\/$/, "")}/api/v1/ingest/files`, key, gzipSync(body));
   const json = (await response.json().catch(() => null)) as { error?: { message: string } } | null;
   if (!response.ok)
     throw new CommandError(
@@ -171,6 +167,37 @@ async function sendParts(parts: Part[], url: string, key: string, totals: Totals
     if (file.format === "codex") state.contextLines = codexContext(state.contextLines, complete);
     state.sentBytes += complete.length;
     state.sentLines += countLines(complete);
+  }
+}
+
+/** Tries of a request whose connection was cut before any answer. */
+const SEND_ATTEMPTS = 3;
+/** How a connection cut under a request shows in Node's fetch (undici): the error's cause's code. */
+const CUT_CONNECTION = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+
+/**
+ * Posts one body, again on a new connection when the one it went out on was cut before any answer:
+ * a server closes a kept-alive connection after a few idle seconds (Node's and Next.js's 5 s), and a
+ * request written into it as it closes fails ("fetch failed", EPIPE or "other side closed") while
+ * this client gzipped its next 32 MB. Ingestion is idempotent, so sending the files again is safe
+ * even if the server had read them. Any answer, an error status included, is final.
+ */
+async function postFiles(url: string, key: string, gzipped: ReturnType<typeof gzipSync>): Promise<Response> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fetch(url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${key}`,
+          "content-encoding": "gzip",
+          "content-type": "application/octet-stream",
+        },
+        body: gzipped,
+      });
+    } catch (error) {
+      const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+      if (attempt >= SEND_ATTEMPTS || code === undefined || !CUT_CONNECTION.has(code)) throw error;
+    }
   }
 }
 

@@ -11,6 +11,7 @@ import { mkdirSync } from "node:fs";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { backgroundSettled } from "./background";
 import { databaseReadUrl, databaseUrl, pgliteDir } from "./config";
 import { EmbeddedDatabaseBusyError, embeddedLockHolder } from "./embedded-lock";
 import { ConnectionNotingPGlite, ConnectionNotingPool } from "./transaction-connection";
@@ -73,6 +74,7 @@ export function readDb(): PrismaClient {
 }
 
 export async function closeDb(): Promise<void> {
+  await backgroundSettled();
   const open = [globalForDb.trhDatabase, globalForDb.trhReadDatabase];
   globalForDb.trhDatabase = undefined;
   globalForDb.trhReadDatabase = undefined;

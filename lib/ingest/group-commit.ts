@@ -109,7 +109,8 @@ async function writeGroup(scope: Scope, group: Waiting[]): Promise<GroupedResult
     for (const [session, email] of request.sessionEmails) sessionEmails.set(session, email);
   const formats = new Set(group.map(({ request }) => request.format));
   const format = formats.size === 1 ? [...formats][0]! : "otlp";
-  const writer = await IngestWriter.open(scope, { format, fileName: null, sessionEmails });
+  // A server path (the OTLP receiver): the findings are queued, not awaited (after-commit-queue.ts).
+  const writer = await IngestWriter.open(scope, { format, fileName: null, sessionEmails, afterCommit: "queue" });
   // Each request's records are numbered from 1 in their own request; its errors are told apart by
   // the name they are read under, which is also what the batch history shows for them.
   const label = (index: number) => (group.length === 1 ? null : `request ${index + 1} of ${group.length}`);

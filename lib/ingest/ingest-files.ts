@@ -131,9 +131,11 @@ export async function ingestFiles(
   body: FileBody,
   /** Told of each file once it is read (its calls are written with the batch): its place in the body, and why it was refused. */
   onFile?: (file: { index: number; file: string; refused: string | null }) => void,
+  /** IngestInput's: the route queues the after-commit work, library callers await it. */
+  afterCommit: "await" | "queue" = "await",
 ): Promise<IngestFilesResult> {
   const reader = new FrameReader(decodedBytes(body));
-  const writer = await IngestWriter.open(scope, { format: "files", fileName: null });
+  const writer = await IngestWriter.open(scope, { format: "files", fileName: null, afterCommit });
   const refused: IngestFilesResult["errors"] = [];
   const separate: IngestResult[] = [];
   let files = 0;
@@ -149,7 +151,8 @@ export async function ingestFiles(
           throw new IngestInputError(`${fileName}: ${acceptedFormatsMessage}`);
         const opened = await openTraceBody({ format, fileName, body: { bytes, gzip: header.gzip } });
         // An OTLP export is read whole and carries its sessions' emails: a batch of its own.
-        if (opened.format === "otlp-json") separate.push(await ingestOtlpJsonFile(scope, opened.stream, fileName));
+        if (opened.format === "otlp-json")
+          separate.push(await ingestOtlpJsonFile(scope, opened.stream, fileName, afterCommit));
         else await writer.addAll(traceEvents(opened.format, opened.stream, fileName), fileName);
         onFile?.({ index: files - 1, file: fileName, refused: null });
       } catch (error) {

@@ -67,7 +67,8 @@ export async function ingestOtlpJsonFile(
   scope: Scope,
   bytes: AsyncIterable<Buffer>,
   fileName: string,
+  afterCommit: "await" | "queue" = "await",
 ): Promise<IngestResult> {
   const body = await readWhole(bytes);
-  return ingestEvents(scope, { ...otlpInput(body, jsonSignal(body), "application/json"), fileName });
+  return ingestEvents(scope, { ...otlpInput(body, jsonSignal(body), "application/json"), fileName, afterCommit });
 }

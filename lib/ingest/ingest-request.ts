@@ -23,6 +23,8 @@ export async function ingestRequestBody(
   scope: Scope,
   body: FileBody,
   query: { format: IngestFormat | "auto"; file?: string },
+  /** IngestInput's: the route queues the after-commit work, library callers await it. */
+  afterCommit: "await" | "queue" = "await",
 ): Promise<IngestResponseBody> {
   // The name is the client's: stored and shown, so cleaned like any trace text.
   const fileName = cleanText(query.file ?? "upload.jsonl", MAX_ID_CHARS);
@@ -33,8 +35,8 @@ export async function ingestRequestBody(
   });
   const result =
     format === "otlp-json"
-      ? await ingestOtlpJsonFile(scope, stream, fileName)
-      : await ingestEvents(scope, { format, fileName, events: traceEvents(format, stream, fileName) });
+      ? await ingestOtlpJsonFile(scope, stream, fileName, afterCommit)
+      : await ingestEvents(scope, { format, fileName, events: traceEvents(format, stream, fileName), afterCommit });
   return {
     runs: result.runs,
     runIds: result.runIds,

@@ -44,6 +44,7 @@ import { type RunTagInput, upsertRunTags } from "@/lib/store/run-tags";
 import { fillSessionDetails, type RunInput, runsOfSessions, type SessionDetails, upsertRuns } from "@/lib/store/runs";
 import { moveToolCallsOfRetractedCopies, type ToolCallInput, upsertToolCalls } from "@/lib/store/tool-calls";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
+import { queueAfterCommit } from "./after-commit-queue";
 import { type Sender, senderOf, traceIdentity } from "./identities";
 import {
   contextTokens,
@@ -90,6 +91,12 @@ export interface IngestResult {
 export interface IngestInput {
   format: string;
   fileName: string | null;
+  /**
+   * "await" (the default): finish() returns once the after-commit work is done, what `trh import`
+   * and the tests need. "queue": finish() returns once the batch has committed, the work queued per
+   * team (after-commit-queue.ts): what the server's ingest requests do.
+   */
+  afterCommit?: "await" | "queue";
   events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>;
   /** Identities the transport knows (telemetry user.email) per session id. */
   sessionEmails?: ReadonlyMap<string, string>;
@@ -157,7 +164,9 @@ const storedTotal = (stored: StoredCall) =>
  * ingest without holding its transactions. Each runs in its own transactions; a failure is the
  * batch's failure to report, never a rollback of what was stored.
  */
-export type AfterCommit = (batch: {
+export type AfterCommit = (batch: CommittedBatch) => Promise<void>;
+
+export interface CommittedBatch {
   teamId: string;
   batchId: string;
   /** The runs the batch touched. */
@@ -165,7 +174,7 @@ export type AfterCommit = (batch: {
   /** Those whose calls or tool results it wrote: the only ones whose findings can have changed. */
   changedRunIds: string[];
   costUsd: number;
-}) => Promise<void>;
+}
 
 /** The after-commit work of every batch, in order. */
 export const afterCommit: AfterCommit[] = [
@@ -181,6 +190,10 @@ export const afterCommit: AfterCommit[] = [
   // The context packages of the changed runs, after their findings (recommendations cite them).
   ({ teamId, changedRunIds }) => recomputeRunPackages(teamId, changedRunIds),
 ];
+
+async function runAfterCommit(batch: CommittedBatch): Promise<void> {
+  for (const work of afterCommit) await work(batch);
+}
 
 /** Postgres text and jsonb refuse NUL characters, which untrusted traces may contain. */
 const pgText = <T extends string | null>(value: T): T =>
@@ -231,6 +244,7 @@ export class IngestWriter {
     /** The team keeps no raw calls from before this instant; null: it keeps them all. */
     private readonly retainedFrom: Date | null,
     private readonly onProgress?: (progress: IngestProgress) => void,
+    private readonly afterCommitMode: "await" | "queue" = "await",
   ) {}
 
   static async open(
@@ -253,6 +267,7 @@ export class IngestWriter {
       input.sessionEmails ?? new Map(),
       retainedFrom,
       onProgress,
+      input.afterCommit,
     );
   }
 
@@ -438,14 +453,15 @@ export class IngestWriter {
       errors: this.errors,
       errorCount: this.errorCount,
     });
-    const committed = {
+    const committed: CommittedBatch = {
       teamId: this.scope.teamId,
       batchId: this.batchId,
       runIds: [...this.touchedRuns],
       changedRunIds: [...this.changedRuns],
       costUsd: this.costUsd,
     };
-    for (const work of afterCommit) await work(committed);
+    if (this.afterCommitMode === "queue") queueAfterCommit(committed, runAfterCommit, (error) => this.fail(error));
+    else await runAfterCommit(committed);
     return {
       batchId: this.batchId,
       runs: this.touchedRuns.size,
@@ -700,8 +716,6 @@ export class IngestWriter {
     for (const result of results) {
       const runId = runs.get(result.sessionId);
       if (!runId) continue; // a result whose run has no stored call yet: nothing to attach it to
-      // A result may be the same as the stored one (a file sent again); counted as a change all the same.
-      this.changedRuns.add(runId);
       const key = `${runId}\u0000${result.toolUseId}`;
       const row = rows.get(key) ?? {
         runId,
@@ -738,7 +752,8 @@ export class IngestWriter {
         seenAt: resultOf.get(key)!.timestamp ?? new Date(),
       })),
     );
-    await upsertToolCalls(bulk, this.scope.teamId, [...rows.values()]);
+    // A result the same as the stored one (a file sent again) writes nothing and changes no finding.
+    for (const runId of await upsertToolCalls(bulk, this.scope.teamId, [...rows.values()])) this.changedRuns.add(runId);
     // Commits, pull requests and branches the run's tools produced; a commit or a pull request
     // proposes the run's outcome (lib/outcomes).
     await insertRunReferences(bulk, this.scope.teamId, references);

@@ -7,7 +7,7 @@
  * The Waste page sums these rows over the runs started in a range and never reads Call.
  */
 
-import { type RowOf, tableColumns } from "@/lib/db/columns";
+import { type RowOf, type SqlClient, tableColumns } from "@/lib/db/columns";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { RunCostAnatomyModel } from "@/lib/generated/prisma/models/RunCostAnatomy";
@@ -16,7 +16,7 @@ import { type CostAnatomy, emptyAnatomy, phases } from "@/lib/waste/cost-anatomy
 const RunCostAnatomyTable = table("RunCostAnatomy");
 const r = table("Run", "r");
 
-type Tx = Pick<Prisma.TransactionClient, "$queryRaw" | "$executeRaw">;
+type Tx = SqlClient;
 
 export const anatomyColumns = tableColumns<RunCostAnatomyModel>()({
   runId: "uuid",

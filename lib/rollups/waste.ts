@@ -9,6 +9,7 @@
  * range (a quarter of a 5M-call team holds over 100,000 findings).
  */
 
+import type { SqlClient } from "@/lib/db/columns";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 
@@ -18,7 +19,7 @@ const f = table("Finding", "f");
 const w = table("WasteDay", "w");
 const excluded = table("WasteDay", "excluded");
 
-type Tx = Pick<Prisma.TransactionClient, "$executeRaw">;
+type Tx = Pick<SqlClient, "$executeRaw">;
 
 /**
  * Runs `write`, which replaces findings of `runIds` (and only of those runs), with the rollups

@@ -45,9 +45,10 @@ export type ToolCallInput = RowOf<typeof toolCallInputColumns>;
  * arrives after its result and takes over its time; new ones get their id with their key. A result
  * whose use is stored fills in that row; rows that would not change are not rewritten, so a
  * re-import writes nothing (except, once, the output text of a result stored before the text was kept).
+ * Returns the runs whose tool calls it wrote: those whose findings may have changed.
  */
-export async function upsertToolCalls(bulk: BulkConnection, teamId: string, rows: ToolCallInput[]): Promise<void> {
-  if (rows.length === 0) return;
+export async function upsertToolCalls(bulk: BulkConnection, teamId: string, rows: ToolCallInput[]): Promise<string[]> {
+  if (rows.length === 0) return [];
   // Each row as it would be inserted: no name means no use here (the stored use stays).
   const incoming = Prisma.sql`
     SELECT u."runId", ${kCallKey.callId}, u."toolUseId", coalesce(u.name, '') AS name, coalesce(u."inputBytes", 0) AS "inputBytes",
@@ -55,7 +56,7 @@ export async function upsertToolCalls(bulk: BulkConnection, teamId: string, rows
       coalesce(u."isError", false) AS "isError", u."resultAt"
     FROM ${await bulk.stage(toolCallInputColumns, rows, "u")}
     LEFT JOIN ${kCallKey.$} ON ${kCallKey.teamId} = ${teamId}::uuid AND ${kCallKey.source} = u."callSource" AND ${kCallKey.callKey} = u."callKey"`;
-  await bulk.$executeRaw`
+  const updated = await bulk.$queryRaw<{ runId: string }[]>`
     WITH x AS (${incoming}), changed AS (
       UPDATE ${t.$} SET
         ${ToolCallTable.callId} = coalesce(x."callId", ${t.callId}),
@@ -75,10 +76,12 @@ export async function upsertToolCalls(bulk: BulkConnection, teamId: string, rows
           OR (x."outputHash" IS NOT NULL AND (x."outputHash", x."isError", x."outputBytes") IS DISTINCT FROM (${t.outputHash}, ${t.isError}, ${t.outputBytes}))
           OR (x."outputText" IS NOT NULL AND ${t.outputText} IS NULL))
       RETURNING ${t.runId}, ${t.toolUseId}, ${t.timestamp}
+    ), moved AS (
+      UPDATE ${kToolCallKey.$} SET ${ToolCallTable.timestamp} = c.timestamp FROM changed c
+      WHERE ${kToolCallKey.teamId} = ${teamId}::uuid AND ${kToolCallKey.runId} = c."runId" AND ${kToolCallKey.toolUseId} = c."toolUseId" AND ${kToolCallKey.timestamp} <> c.timestamp
     )
-    UPDATE ${kToolCallKey.$} SET ${ToolCallTable.timestamp} = c.timestamp FROM changed c
-    WHERE ${kToolCallKey.teamId} = ${teamId}::uuid AND ${kToolCallKey.runId} = c."runId" AND ${kToolCallKey.toolUseId} = c."toolUseId" AND ${kToolCallKey.timestamp} <> c.timestamp`;
-  await bulk.$executeRaw`
+    SELECT DISTINCT c."runId"::text AS "runId" FROM changed c`;
+  const inserted = await bulk.$queryRaw<{ runId: string }[]>`
     WITH x AS (${incoming}), keys AS (
       INSERT INTO ${ToolCallKeyTable.$} (${ToolCallKeyTable.teamId}, ${ToolCallKeyTable.runId}, ${ToolCallKeyTable.toolUseId}, ${ToolCallKeyTable.toolCallId}, ${ToolCallKeyTable.timestamp})
       SELECT ${teamId}::uuid, x."runId", x."toolUseId", nextval(pg_get_serial_sequence('"ToolCall"', 'id')), x.timestamp FROM x
@@ -88,7 +91,9 @@ export async function upsertToolCalls(bulk: BulkConnection, teamId: string, rows
     INSERT INTO ${ToolCallTable.$} (${ToolCallKeyTable.teamId}, ${ToolCallTable.id}, ${ToolCallKeyTable.runId}, ${ToolCallTable.callId}, ${ToolCallKeyTable.toolUseId}, ${ToolCallTable.name}, ${ToolCallTable.inputBytes}, ${ToolCallTable.summary}, ${ToolCallKeyTable.timestamp}, ${ToolCallTable.outputBytes}, ${ToolCallTable.outputTokens}, ${ToolCallTable.outputHash}, ${ToolCallTable.outputText}, ${ToolCallTable.isError}, ${ToolCallTable.resultAt})
     SELECT ${teamId}::uuid, k."toolCallId", x."runId", x."callId", x."toolUseId", x.name, x."inputBytes", x.summary, x.timestamp,
       x."outputBytes", x."outputTokens", x."outputHash", x."outputText", x."isError", x."resultAt"
-    FROM x JOIN keys k ON k."runId" = x."runId" AND k."toolUseId" = x."toolUseId"`;
+    FROM x JOIN keys k ON k."runId" = x."runId" AND k."toolUseId" = x."toolUseId"
+    RETURNING ${ToolCallTable.runId}::text AS "runId"`;
+  return [...new Set([...updated, ...inserted].map((row) => row.runId))];
 }
 
 /**

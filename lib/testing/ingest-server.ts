@@ -37,9 +37,8 @@ export async function startIngestServer(port = 0): Promise<{ url: string; server
       outgoing.end(Buffer.from(await response.arrayBuffer()));
     });
   });
-  // Node's 5 s keep-alive closes a connection while `trh push` gzips its next 32 MB on a loaded
-  // machine, and the request written into the closing socket fails (EPIPE, "fetch failed").
-  server.keepAliveTimeout = 120_000;
+  // Node's 5 s keep-alive, as Next.js's: `trh push` sends a request again when the connection it
+  // went out on was closed under it (lib/cli/push.ts).
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }

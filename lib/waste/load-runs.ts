@@ -1,7 +1,12 @@
-/** Reads what the detectors need for a batch of runs, inside the caller's transaction. */
+/**
+ * Reads what the detectors need for a batch of runs, inside the caller's transaction: Prisma's, or
+ * the raw connection of a bulk transaction (lib/db/bulk.ts; the recomputes after an ingest, which
+ * would otherwise pay Prisma's compile of every raw statement, ~8 per 25 runs). Ids come back as
+ * text and dates are made Dates, so both drivers give the same rows.
+ */
 
+import type { SqlClient } from "@/lib/db/columns";
 import { table } from "@/lib/db/tables";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import type { PriceOverride } from "@/lib/pricing/price-book";
 import { MIN_CALLS_FOR_GROWTH } from "./context-growth";
 import type { RunWasteInput, WasteCall, WasteToolCall } from "./types";
@@ -19,7 +24,7 @@ const USUAL_CURVE_CALLS = 200;
 /** Each project's usual growth, read once per recompute and shared by its batches. */
 export type UsualGrowthCache = Map<string, number | null>;
 
-type Reader = Pick<Prisma.TransactionClient, "$queryRaw">;
+type Reader = Pick<SqlClient, "$queryRaw">;
 
 export async function loadRunInputs(
   tx: Reader,
@@ -30,20 +35,21 @@ export async function loadRunInputs(
 ): Promise<RunWasteInput[]> {
   if (runIds.length === 0) return [];
   const ids = [...runIds];
-  const runs = await tx.$queryRaw<
-    { id: string; startedAt: Date; endedAt: Date; outcome: string | null; costUsd: number; projectKey: string | null }[]
-  >`
+  const runs = (
+    await tx.$queryRaw<
+      {
+        id: string;
+        startedAt: Date;
+        endedAt: Date;
+        outcome: string | null;
+        costUsd: number;
+        projectKey: string | null;
+      }[]
+    >`
     SELECT ${Run.id}::text, ${Run.startedAt}, ${Run.endedAt}, ${Run.outcome}::text, ${Run.costUsd}::float8 AS "costUsd", coalesce(${Run.projectId}::text, ${Run.repository}, ${Run.cwd}) AS "projectKey"
-    FROM ${Run.$} WHERE ${Run.teamId} = ${teamId}::uuid AND ${Run.id} = ANY(${ids}::uuid[])`;
-  const calls = await tx.$queryRaw<(WasteCall & { runId: string })[]>`
-    SELECT ${Call.runId}::text AS "runId", ${Call.id}, ${Call.agentId}, ${Call.timestamp}, ${Call.model}, ${Call.speed}, ${Call.uncachedInput}, ${Call.cacheRead}, ${Call.cacheWrite5m}, ${Call.cacheWrite1h},
-      ${Call.output}, ${Call.contextTokens}, ${Call.costUsd}::float8 AS "costUsd", ${Call.isApiError}
-    FROM ${Call.$} WHERE ${Call.teamId} = ${teamId}::uuid AND ${Call.runId} = ANY(${ids}::uuid[])
-    ORDER BY ${Call.timestamp}, ${Call.id}`;
-  const toolCalls = await tx.$queryRaw<(WasteToolCall & { runId: string })[]>`
-    SELECT ${ToolCall.runId}::text AS "runId", ${ToolCall.id}, ${ToolCall.callId}, ${ToolCall.name}, ${ToolCall.summary}, ${ToolCall.outputTokens}, ${ToolCall.outputHash}, ${ToolCall.isError}, ${ToolCall.timestamp}, ${ToolCall.resultAt}
-    FROM ${ToolCall.$} WHERE ${ToolCall.teamId} = ${teamId}::uuid AND ${ToolCall.runId} = ANY(${ids}::uuid[])
-    ORDER BY ${ToolCall.id}`;
+    FROM ${Run.$} WHERE ${Run.teamId} = ${teamId}::uuid AND ${Run.id} = ANY(${ids}::uuid[])`
+  ).map((run) => ({ ...run, startedAt: asDate(run.startedAt), endedAt: asDate(run.endedAt) }));
+  const { calls, toolCalls } = await loadRunCalls(tx, teamId, ids);
   const usual = await usualGrowthByProject(
     tx,
     teamId,
@@ -51,19 +57,14 @@ export async function loadRunInputs(
     usualGrowth,
   );
 
-  const callsOf = groupBy(calls, (call) => call.runId);
-  const toolsOf = groupBy(toolCalls, (tool) => tool.runId);
   return runs.map((run) => ({
     runId: run.id,
     startedAt: run.startedAt,
     endedAt: run.endedAt,
     outcome: run.outcome,
     costUsd: run.costUsd,
-    calls: (callsOf.get(run.id) ?? []).map(({ runId: _run, ...call }) => ({
-      ...call,
-      speed: call.speed === "fast" ? "fast" : "standard",
-    })),
-    toolCalls: (toolsOf.get(run.id) ?? []).map(({ runId: _run, ...tool }) => tool),
+    calls: calls.get(run.id) ?? [],
+    toolCalls: toolCalls.get(run.id) ?? [],
     overrides,
     usualContextGrowthPerCall: run.projectKey === null ? null : (usual.get(run.projectKey) ?? null),
   }));
@@ -106,12 +107,63 @@ async function usualGrowthByProject(
   return cache;
 }
 
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+/**
+ * The calls (by timestamp, then id) and tool calls (by id) of a batch of runs, by run id: what the
+ * detectors, the cost anatomy and the context package (lib/context-package/recompute.ts) read.
+ */
+export async function loadRunCalls(
+  tx: Reader,
+  teamId: string,
+  runIds: readonly string[],
+): Promise<{ calls: Map<string, WasteCall[]>; toolCalls: Map<string, WasteToolCall[]> }> {
+  const ids = [...runIds];
+  const calls = await tx.$queryRaw<(Omit<WasteCall, "id"> & { id: string; runId: string })[]>`
+    SELECT ${Call.runId}::text AS "runId", ${Call.id}::text AS id, ${Call.agentId}, ${Call.timestamp}, ${Call.model}, ${Call.speed}, ${Call.uncachedInput}, ${Call.cacheRead}, ${Call.cacheWrite5m}, ${Call.cacheWrite1h},
+      ${Call.output}, ${Call.contextTokens}, ${Call.costUsd}::float8 AS "costUsd", ${Call.isApiError}
+    FROM ${Call.$} WHERE ${Call.teamId} = ${teamId}::uuid AND ${Call.runId} = ANY(${ids}::uuid[])
+    ORDER BY ${Call.timestamp}, ${Call.id}`;
+  const toolCalls = await tx.$queryRaw<
+    (Omit<WasteToolCall, "id" | "callId"> & { id: string; callId: string | null; runId: string })[]
+  >`
+    SELECT ${ToolCall.runId}::text AS "runId", ${ToolCall.id}::text AS id, ${ToolCall.callId}::text AS "callId", ${ToolCall.name}, ${ToolCall.summary}, ${ToolCall.outputTokens}, ${ToolCall.outputHash}, ${ToolCall.isError}, ${ToolCall.timestamp}, ${ToolCall.resultAt}
+    FROM ${ToolCall.$} WHERE ${ToolCall.teamId} = ${teamId}::uuid AND ${ToolCall.runId} = ANY(${ids}::uuid[])
+    ORDER BY ${ToolCall.id}`;
+  return {
+    calls: groupBy(
+      calls.map(({ runId, ...call }) => ({
+        runId,
+        row: {
+          ...call,
+          id: BigInt(call.id),
+          timestamp: asDate(call.timestamp),
+          speed: call.speed === "fast" ? ("fast" as const) : ("standard" as const),
+        },
+      })),
+    ),
+    toolCalls: groupBy(
+      toolCalls.map(({ runId, ...tool }) => ({
+        runId,
+        row: {
+          ...tool,
+          id: BigInt(tool.id),
+          callId: tool.callId === null ? null : BigInt(tool.callId),
+          timestamp: asDate(tool.timestamp),
+          resultAt: tool.resultAt === null ? null : asDate(tool.resultAt),
+        },
+      })),
+    ),
+  };
+}
+
+/** Drivers differ in what a timestamptz comes back as. */
+const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
+
+function groupBy<T>(items: { runId: string; row: T }[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(key(item));
-    if (group) group.push(item);
-    else groups.set(key(item), [item]);
+  for (const { runId, row } of items) {
+    const group = groups.get(runId);
+    if (group) group.push(row);
+    else groups.set(runId, [row]);
   }
   return groups;
 }

@@ -38,7 +38,8 @@ export const POST = jsonRoute(async (request) => {
   // The running cap (after gunzip) is enforced while streaming; a declared size over it is refused at once.
   const body = streamedBody(request, maxUploadBytes());
   const run = (onProgress?: (processedBytes: number) => void) =>
-    ingestRequestBody(scope, { ...body, onRawBytes: onProgress }, parsed.data);
+    // The findings are queued, not awaited: the answer comes once the batch has committed.
+    ingestRequestBody(scope, { ...body, onRawBytes: onProgress }, parsed.data, "queue");
   if (!wantsProgressLines(request)) {
     try {
       return NextResponse.json(await run());

@@ -14,14 +14,15 @@ export const dynamic = "force-dynamic";
  * `{batchId, files, runs, runIds, calls, duplicates, costUsd, unpricedModels, errorCount,
  * errors: [{file, line, message}]}`; with Accept: application/x-ndjson, progress lines and a
  * `{"type":"file", index, file, refused}` line per file read first, the summary last (the
- * upload page). `POST /api/v1/ingest` (one file) reads its body the same way.
+ * upload page). `POST /api/v1/ingest` (one file) reads its body the same way. The answer comes
+ * once the batch has committed; its findings are queued (lib/ingest/after-commit-queue.ts).
  */
 export const POST = jsonRoute(async (request) => {
   const scope = await requestScope(request, "ingest");
   const body = streamedBody(request, maxUploadBytes());
   if (!wantsProgressLines(request)) {
     try {
-      return NextResponse.json(await ingestFiles(scope, body));
+      return NextResponse.json(await ingestFiles(scope, body, undefined, "queue"));
     } catch (error) {
       throw asHttpError(error);
     }
@@ -29,8 +30,11 @@ export const POST = jsonRoute(async (request) => {
   return progressLinesResponse(
     Number(request.headers.get("content-length")) || null,
     (lines) =>
-      ingestFiles(scope, { ...body, onRawBytes: (processedBytes) => lines.progress(processedBytes) }, (file) =>
-        lines.send({ type: "file", ...file }),
+      ingestFiles(
+        scope,
+        { ...body, onRawBytes: (processedBytes) => lines.progress(processedBytes) },
+        (file) => lines.send({ type: "file", ...file }),
+        "queue",
       ),
     asHttpError,
   );
