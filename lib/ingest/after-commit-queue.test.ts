@@ -14,7 +14,7 @@ import { closeDb, db } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { fixturesRoot, wholeRange } from "@/lib/testing/ingest-fixtures";
-import { afterCommitSettled } from "./after-commit-queue";
+import { afterCommitSettled, queueAfterCommit } from "./after-commit-queue";
 import { fileFrame } from "./file-frames";
 import { ingestFiles } from "./ingest-files";
 
@@ -101,5 +101,64 @@ describe("the findings of a server ingest", () => {
     for (const answer of answers) expect((await answer.json()).calls).toBe(0);
     await afterCommitSettled(queued.teamId);
     expect(await stored(queued.teamId)).toEqual(before);
+  });
+});
+
+describe("waiting for a team's queue", () => {
+  const batch = (teamId: string, runId: string) => ({
+    teamId,
+    batchId: runId,
+    runIds: [runId],
+    changedRunIds: [runId],
+    costUsd: 0,
+  });
+  /** A pass that ends when the test says so, and records the runs it was given. */
+  const gatedWork = () => {
+    const passes: { runIds: string[]; end: () => void }[] = [];
+    const work = (committed: { runIds: string[] }) =>
+      new Promise<void>((resolve) => passes.push({ runIds: committed.runIds, end: resolve }));
+    return { passes, work };
+  };
+  const state = (promise: Promise<void>) => {
+    const seen = { settled: false };
+    void promise.then(() => {
+      seen.settled = true;
+    });
+    return seen;
+  };
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+  it("ends with the passes of the batches committed before it, not with later ones", async () => {
+    const teamId = "00000000-0000-4000-8000-0000000000a1";
+    const { passes, work } = gatedWork();
+    const noFailure = async () => {};
+    queueAfterCommit(batch(teamId, "a"), work, noFailure);
+    const beforeB = state(afterCommitSettled(teamId));
+    queueAfterCommit(batch(teamId, "b"), work, noFailure);
+    queueAfterCommit(batch(teamId, "c"), work, noFailure);
+    const beforeD = state(afterCommitSettled(teamId));
+    await tick();
+    expect(passes.map((pass) => pass.runIds)).toEqual([["a"]]);
+
+    passes[0]!.end();
+    await tick();
+    // b and c waited as one pass; the wait that began before them is over while that pass runs.
+    expect(passes.map((pass) => pass.runIds)).toEqual([["a"], ["b", "c"]]);
+    expect(beforeB.settled).toBe(true);
+    expect(beforeD.settled).toBe(false);
+
+    // A team that keeps committing (telemetry) never holds a wait past its own batches' pass.
+    queueAfterCommit(batch(teamId, "d"), work, noFailure);
+    passes[1]!.end();
+    await tick();
+    expect(beforeD.settled).toBe(true);
+    expect(passes.map((pass) => pass.runIds)).toEqual([["a"], ["b", "c"], ["d"]]);
+    const afterD = state(afterCommitSettled(teamId));
+    await tick();
+    expect(afterD.settled).toBe(false);
+    passes[2]!.end();
+    await tick();
+    expect(afterD.settled).toBe(true);
+    await afterCommitSettled(teamId);
   });
 });

@@ -7,7 +7,9 @@
  * One pass runs at a time per team; batches committed while it runs wait as one: their runs are
  * merged, so a push of many requests recomputes each run once per pass, not once per request.
  * Pages and read APIs wait for their team's queue first (lib/auth/scope.ts), so what a user opens
- * after an upload shows that upload's findings, as when the request itself waited for them.
+ * after an upload shows that upload's findings, as when the request itself waited for them. They
+ * wait for the passes of the batches committed before them, never for later ones: a team streaming
+ * telemetry keeps its queue busy without end, and a page must still answer.
  *
  * The queue lives in the process's memory (on globalThis, as the database client does, so every
  * bundle of the Next.js server shares it). A process stopped between a commit and its pass leaves
@@ -23,6 +25,22 @@ interface TeamQueue {
   waiting: CommittedBatch | null;
   /** How each waiting batch reports a failure of its pass. */
   failures: ((error: unknown) => Promise<void>)[];
+  /** The pass in progress, and the one that will take the waiting batches. */
+  currentPass: Pass | null;
+  waitingPass: Pass | null;
+}
+
+interface Pass {
+  done: Promise<void>;
+  end: () => void;
+}
+
+function newPass(): Pass {
+  let end = () => {};
+  const done = new Promise<void>((resolve) => {
+    end = resolve;
+  });
+  return { done, end };
 }
 
 const globalQueues = globalThis as unknown as { trhAfterCommitQueues?: Map<string, TeamQueue> };
@@ -37,33 +55,45 @@ export function queueAfterCommit(
 ): void {
   let queue = queues.get(batch.teamId);
   if (!queue) {
-    queue = { running: null, waiting: null, failures: [] };
+    queue = { running: null, waiting: null, failures: [], currentPass: null, waitingPass: null };
     queues.set(batch.teamId, queue);
   }
   queue.waiting = queue.waiting === null ? batch : merged(queue.waiting, batch);
   queue.failures.push(onFailure);
+  queue.waitingPass ??= newPass();
   if (queue.running === null) {
     queue.running = drain(batch.teamId, queue, work);
     trackBackground(queue.running);
   }
 }
 
-/** Resolves once the team's queued after-commit work is done (at once when none is queued). */
+/**
+ * Resolves once the after-commit work of every batch the team committed before this call is done
+ * (at once when none is queued); batches committed later are not waited for.
+ */
 export async function afterCommitSettled(teamId: string): Promise<void> {
-  for (let queue = queues.get(teamId); queue?.running; queue = queues.get(teamId)) await queue.running;
+  const queue = queues.get(teamId);
+  if (!queue) return;
+  // The waiting batches' pass starts after the running one ends: waiting for it covers both.
+  await (queue.waitingPass ?? queue.currentPass)?.done;
 }
 
 async function drain(teamId: string, queue: TeamQueue, work: (batch: CommittedBatch) => Promise<void>): Promise<void> {
   for (let batch = queue.waiting; batch !== null; batch = queue.waiting) {
     const failures = queue.failures;
+    const pass = queue.waitingPass;
     queue.waiting = null;
     queue.failures = [];
+    queue.currentPass = pass;
+    queue.waitingPass = null;
     try {
       await work(batch);
     } catch (error) {
       // Nobody awaits the pass: say so in the server's log, and on each batch (as a failed batch).
       console.error(`after-commit work of team ${teamId} failed:`, error);
       await Promise.all(failures.map((fail) => fail(error).catch(() => {})));
+    } finally {
+      pass?.end();
     }
   }
   queue.running = null;
