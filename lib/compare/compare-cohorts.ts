@@ -5,7 +5,7 @@
  *
  * A cohort's runs are those started in the range that meet its spec (lib/compare/cohort-spec.ts).
  * Everything is read from Run rows (their totals and outcome), the per-run/day/model rollup for a
- * run's main model, and Finding for waste: never Call. Per cohort:
+ * run's main model, and RunWaste for waste: never Call. Per cohort:
  * - cost per accepted outcome = all spend of its runs, accepted or not / its runs accepted (the
  *   definition of lib/queries/cost-per-outcome.ts, here by run: a run's whole cost and its latest decision);
  * - tokens per accepted outcome = all tokens of its runs (uncached input, output, cache writes and reads) / accepted;
@@ -36,12 +36,12 @@ import { expandSavedFilters } from "./saved-filters";
 import { MIN_ACCEPTED, MIN_RUNS, MORE_RUNS_RULE, type Verdict, verdict } from "./verdict";
 
 const c = table("RunContextPackage", "c");
-const f = table("Finding", "f");
 const oPerson = table("Person", "o");
 const pProject = table("Project", "p");
 const rRun = table("Run", "r");
 const sRunDaySpend = table("RunDaySpend", "s");
 const t = table("RunTag", "t");
+const w = table("RunWaste", "w");
 const x = table("ToolCall", "x");
 
 /**
@@ -179,41 +179,49 @@ function cohortCondition(spec: CohortSpec): Prisma.Sql {
   return conditions.length === 0 ? Prisma.empty : Prisma.sql`AND ${Prisma.join(conditions, " AND ")}`;
 }
 
+/**
+ * The runs of every cohort, read in one statement: each run started in the range once, with its
+ * main model looked up once, and a flag per cohort; a run of several cohorts is in each of their
+ * lists. More than `limit` runs in all the lists together is refused.
+ */
 async function cohortRuns(
   scope: Scope,
   range: { from: string; to: string },
-  cohort: Cohort,
+  cohorts: Cohort[],
   limit: number,
-): Promise<RunRow[]> {
+): Promise<RunRow[][]> {
   const from = dayStart(range.from);
   const toExclusive = dayAfter(range.to);
+  const member = cohorts.map((cohort) => Prisma.sql`(true ${cohortCondition(cohort.spec)})`);
   // A run's main model: the one it spent most on (then most calls, then by name), from the rollup.
-  const rows = await readDb().$queryRaw<RunRow[]>`
-    SELECT ${rRun.id}::text AS id, coalesce(${pProject.name}, ${unallocatedKey}) AS project, ${rRun.costUsd}::float8 AS "costUsd",
-      (${rRun.inputTokens} + ${rRun.outputTokens} + ${rRun.cacheWriteTokens} + ${rRun.cacheReadTokens})::float8 AS tokens,
-      (${rRun.outcome} IS NOT DISTINCT FROM 'ACCEPTED') AS accepted,
-      extract(epoch FROM ${rRun.endedAt} - ${rRun.startedAt})::float8 AS "wallSeconds",
-      to_char(date_trunc('week', ${rRun.startedAt} AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
-      coalesce(w.wasted, 0)::float8 AS "wastedUsd"
-    FROM ${rRun.$}
-    LEFT JOIN ${oPerson.$} ON ${oPerson.teamId} = ${rRun.teamId} AND ${oPerson.id} = ${rRun.ownerId}
-    LEFT JOIN ${pProject.$} ON ${pProject.teamId} = ${rRun.teamId} AND ${pProject.id} = ${rRun.projectId}
-    LEFT JOIN LATERAL (
-      SELECT ${sRunDaySpend.model} FROM ${sRunDaySpend.$} WHERE ${sRunDaySpend.teamId} = ${rRun.teamId} AND ${sRunDaySpend.runId} = ${rRun.id}
-      GROUP BY ${sRunDaySpend.model} ORDER BY sum(${sRunDaySpend.costUsd}) DESC, sum(${sRunDaySpend.calls}) DESC, ${sRunDaySpend.model} LIMIT 1) m ON true
-    LEFT JOIN LATERAL (
-      SELECT greatest(coalesce(sum(${f.wastedUsd}) FILTER (WHERE ${f.category} = 'no-accepted-outcome'), 0),
-                      coalesce(sum(${f.wastedUsd}) FILTER (WHERE ${f.category} <> 'no-accepted-outcome'), 0)) AS wasted
-      FROM ${f.$} WHERE ${f.teamId} = ${rRun.teamId} AND ${f.runId} = ${rRun.id}) w ON true
-    WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND ${rRun.startedAt} >= ${from} AND ${rRun.startedAt} < ${toExclusive}
-      ${cohortCondition(cohort.spec)}
-    ORDER BY ${rRun.startedAt}, ${rRun.id}
+  const rows = await readDb().$queryRaw<(RunRow & { cohorts: boolean[]; startedAt: Date })[]>`
+    SELECT * FROM (
+      SELECT ${rRun.id}::text AS id, coalesce(${pProject.name}, ${unallocatedKey}) AS project, ${rRun.costUsd}::float8 AS "costUsd",
+        (${rRun.inputTokens} + ${rRun.outputTokens} + ${rRun.cacheWriteTokens} + ${rRun.cacheReadTokens})::float8 AS tokens,
+        (${rRun.outcome} IS NOT DISTINCT FROM 'ACCEPTED') AS accepted,
+        extract(epoch FROM ${rRun.endedAt} - ${rRun.startedAt})::float8 AS "wallSeconds",
+        to_char(date_trunc('week', ${rRun.startedAt} AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
+        coalesce(${w.wastedUsd}, 0)::float8 AS "wastedUsd",
+        ARRAY[${Prisma.join(member)}] AS cohorts, ${rRun.startedAt}
+      FROM ${rRun.$}
+      LEFT JOIN ${oPerson.$} ON ${oPerson.teamId} = ${rRun.teamId} AND ${oPerson.id} = ${rRun.ownerId}
+      LEFT JOIN ${pProject.$} ON ${pProject.teamId} = ${rRun.teamId} AND ${pProject.id} = ${rRun.projectId}
+      LEFT JOIN LATERAL (
+        SELECT ${sRunDaySpend.model} FROM ${sRunDaySpend.$} WHERE ${sRunDaySpend.teamId} = ${rRun.teamId} AND ${sRunDaySpend.runId} = ${rRun.id}
+        GROUP BY ${sRunDaySpend.model} ORDER BY sum(${sRunDaySpend.costUsd}) DESC, sum(${sRunDaySpend.calls}) DESC, ${sRunDaySpend.model} LIMIT 1) m ON true
+      LEFT JOIN ${w.$} ON ${w.teamId} = ${rRun.teamId} AND ${w.runId} = ${rRun.id}
+      WHERE ${rRun.teamId} = ${scope.teamId}::uuid AND ${rRun.startedAt} >= ${from} AND ${rRun.startedAt} < ${toExclusive}) runs
+    WHERE true = ANY(runs.cohorts)
+    ORDER BY runs."startedAt", runs.id
     LIMIT ${limit + 1}`;
-  if (rows.length > limit)
+  const lists = cohorts.map((_, i) =>
+    rows.filter((row) => row.cohorts[i]).map(({ cohorts: _flags, startedAt: _started, ...run }): RunRow => run),
+  );
+  if (lists.reduce((sum, list) => sum + list.length, 0) > limit)
     throw badRequest(
       `these cohorts have more than ${MAX_COMPARED_RUNS} runs together in ${range.from} to ${range.to}: narrow the range or the cohorts`,
     );
-  return rows;
+  return lists;
 }
 
 const per = (part: number, whole: number) => (whole > 0 ? part / whole : null);
@@ -242,14 +250,7 @@ export async function compareCohorts(scope: Scope, asked: CompareQuery): Promise
   // A saved filter's clauses first, so its owner clause is checked like any other.
   const query = { ...asked, cohort: await expandSavedFilters(scope, asked.cohort) };
   for (const cohort of query.cohort) assertMayBreakDown(scope, { owner: cohort.spec.owner }, "cohorts by owner need");
-  const runsByCohort: RunRow[][] = [];
-  // One cohort at a time: each reads its runs once, and two cores are shared.
-  let left = MAX_COMPARED_RUNS;
-  for (const cohort of query.cohort) {
-    const runs = await cohortRuns(scope, query, cohort, left);
-    runsByCohort.push(runs);
-    left -= runs.length;
-  }
+  const runsByCohort = await cohortRuns(scope, query, query.cohort, MAX_COMPARED_RUNS);
   const comparison = matchedComparison(
     runsByCohort.map((runs) =>
       runs.map((run) => ({ stratum: run.project, costUsd: run.costUsd, accepted: run.accepted })),

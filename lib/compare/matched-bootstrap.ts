@@ -18,7 +18,6 @@
  * and 97.5th percentiles of RESAMPLES resamples bound the 95% interval. The generator is
  * xoroshiro128+ (pure-rand) with a fixed seed, so the same runs always give the same interval.
  */
-import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 
 export const RESAMPLES = 2000;
@@ -157,21 +156,30 @@ export function matchedComparison(
     });
     const point = ratio(weightedCost, weightedAcceptance);
     const draws = new Float64Array(resamples);
+    // uniformInt(rng, 0, n - 1) by hand (the same draws: pure-rand's rejection sampling over 32-bit
+    // outputs), its bound computed once per project instead of once per draw: the page's hot loop.
+    const limits = samples.map(({ cost }) =>
+      cost.length > 2 ? Math.trunc(4294967296 / cost.length) * cost.length : 4294967296,
+    );
     for (let b = 0; b < resamples; b++) {
       let cost = 0;
       let acceptance = 0;
-      samples.forEach((sample, s) => {
+      for (let s = 0; s < samples.length; s++) {
+        const sample = samples[s]!;
         const n = sample.cost.length;
+        const limit = limits[s]!;
         let sumCost = 0;
         let sumAccepted = 0;
         for (let i = 0; i < n; i++) {
-          const pick = uniformInt(rng, 0, n - 1);
+          let draw = rng.next() + 2147483648;
+          while (draw >= limit) draw = rng.next() + 2147483648;
+          const pick = draw % n;
           sumCost += sample.cost[pick]!;
           sumAccepted += sample.accepted[pick]!;
         }
         cost += (strata[s]!.weight * sumCost) / n;
         acceptance += (strata[s]!.weight * sumAccepted) / n;
-      });
+      }
       draws[b] = ratio(cost, acceptance);
     }
     draws.sort();

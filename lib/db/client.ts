@@ -29,7 +29,18 @@ const globalForDb = globalThis as typeof globalThis & { trhDatabase?: OpenDataba
 export function openDatabase(url: string | undefined = databaseUrl()): OpenDatabase {
   if (url) {
     // Our own pool, so a transaction's connection can be reached for COPY (transaction-connection.ts).
-    const pool = new ConnectionNotingPool({ connectionString: url, max: 10 });
+    // No JIT: every statement here is meant to take milliseconds (pages read rollups, the writer
+    // merges one chunk), but the planner's row guesses for JSON expansions pass jit_above_cost, and
+    // compiling then took 100-250 ms of a 5 ms query (the Compare workflows page's instruction-file
+    // versions). Set on each new connection, not as a startup option, which poolers such as
+    // PgBouncer refuse.
+    const pool = new ConnectionNotingPool({
+      connectionString: url,
+      max: 10,
+      onConnect: async (connection) => {
+        await connection.query("SET jit = off");
+      },
+    });
     const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     return { client, close: () => client.$disconnect() };
   }

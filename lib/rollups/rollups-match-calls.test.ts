@@ -1,9 +1,10 @@
 /**
  * Every page's numbers come from rollups (DailySpend, RunDaySpend, Run totals, Finding,
- * RunCostAnatomy); here each is set against the same number computed from the raw calls (Call,
+ * RunCostAnatomy, RunWaste, WasteDay); here each is set against the same number computed from the raw calls (Call,
  * ToolCall and the runs' attribution) on a generated corpus and a real one: after ingest, after
- * re-attribution (manual assignment and a split), and after the calls' costs change under the
- * rollups and rebuildRollups repairs them.
+ * re-attribution (manual assignment and a split), after outcomes are decided (the waste rollups
+ * follow the no-accepted-outcome findings), and after the calls' costs change under the rollups and
+ * rebuildRollups repairs them.
  */
 import { createReadStream, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +17,7 @@ import { closeDb, db } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ingestFile } from "@/lib/ingest/ingest-file";
+import { outcomeActor, recordOutcomes } from "@/lib/outcomes/record-outcome";
 import { assignRuns, createPerson, createProject, splitRun } from "@/lib/ownership/manage";
 import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { costPerOutcome } from "@/lib/queries/cost-per-outcome";
@@ -31,6 +33,7 @@ import { detectRunWaste } from "@/lib/waste/detect-run-waste";
 import { loadRunInputs } from "@/lib/waste/load-runs";
 import { rangeCostAnatomy } from "@/lib/waste/queries/cost-anatomy";
 import { wasteByGroup } from "@/lib/waste/queries/waste-by-group";
+import { wasteOverTime } from "@/lib/waste/queries/waste-over-time";
 import { rebuildRollups } from "./rebuild";
 
 const CallTable = table("Call");
@@ -82,12 +85,20 @@ async function rawPerRun(teamId: string) {
   );
   const anatomy = emptyAnatomy();
   const wasteByCategory = new Map<string, number>();
+  // Each run's waste counted once: the larger of its no-accepted-outcome finding and the sum of the others.
+  const wasteByRun = new Map<string, number>();
   for (const input of inputs) {
     addAnatomy(anatomy, costAnatomy(input));
-    for (const finding of detectRunWaste(input))
+    let outcome = 0;
+    let others = 0;
+    for (const finding of detectRunWaste(input)) {
       wasteByCategory.set(finding.category, (wasteByCategory.get(finding.category) ?? 0) + finding.wastedUsd);
+      if (finding.category === "no-accepted-outcome") outcome += finding.wastedUsd;
+      else others += finding.wastedUsd;
+    }
+    if (outcome > 0 || others > 0) wasteByRun.set(input.runId, Math.max(outcome, others));
   }
-  return { runs, anatomy, wasteByCategory };
+  return { runs, anatomy, wasteByCategory, wasteByRun };
 }
 
 function expectAnatomyClose(actual: CostAnatomy, expected: CostAnatomy) {
@@ -139,6 +150,33 @@ async function expectPagesMatchCalls(scope: Scope) {
     Object.fromEntries([...perRun.wasteByCategory].map(([key, usd]) => [key, expect.closeTo(usd, 8)])),
   );
   expect(Math.abs(waste.totals.spendUsd - rawTotal)).toBeLessThan(COST);
+  // The waste rollups (RunWaste, WasteDay) against the detectors run over the raw calls.
+  const byRun = await wasteByGroup(scope, { ...wholeRange, groupBy: "run" });
+  expect(Object.fromEntries(byRun.rows.map((row) => [row.key, row.wastedUsd]))).toEqual(
+    Object.fromEntries([...perRun.wasteByRun].map(([key, usd]) => [key, expect.closeTo(usd, 8)])),
+  );
+  const rawWasted = [...perRun.wasteByRun.values()].reduce((sum, usd) => sum + usd, 0);
+  expect(waste.totals.wastedUsd).toBeCloseTo(rawWasted, 8);
+  const ownerOf = new Map(
+    (
+      await db().$queryRaw<{ id: string; owner: string }[]>`
+        SELECT ${r.id}::text AS id, coalesce(${o.email}, ${o.displayName}, 'unallocated') AS owner
+        FROM ${r.$} LEFT JOIN ${o.$} ON ${o.teamId} = ${r.teamId} AND ${o.id} = ${r.ownerId} WHERE ${r.teamId} = ${teamId}::uuid`
+    ).map((row) => [row.id, row.owner]),
+  );
+  const rawByOwner = new Map<string, number>();
+  for (const [runId, usd] of perRun.wasteByRun)
+    rawByOwner.set(ownerOf.get(runId)!, (rawByOwner.get(ownerOf.get(runId)!) ?? 0) + usd);
+  const byOwner = await wasteByGroup(scope, { ...wholeRange, groupBy: "owner" });
+  expect(Object.fromEntries(byOwner.rows.map((row) => [row.key, row.wastedUsd]))).toEqual(
+    Object.fromEntries([...rawByOwner].map(([key, usd]) => [key, expect.closeTo(usd, 8)])),
+  );
+  const overTime = new Map<string, number>();
+  for (const row of (await wasteOverTime(scope, wholeRange)).rows)
+    overTime.set(row.category, (overTime.get(row.category) ?? 0) + row.wastedUsd);
+  expect(Object.fromEntries(overTime)).toEqual(
+    Object.fromEntries([...perRun.wasteByCategory].map(([key, usd]) => [key, expect.closeTo(usd, 8)])),
+  );
 }
 
 /** Re-attribution: a new owner and project assigned by hand to half the runs, and one run split. */
@@ -166,9 +204,20 @@ async function repriceFirstDay(teamId: string): Promise<string> {
   return first!.day;
 }
 
+/** Outcomes decided: the first run rejected, the second abandoned, the third accepted (its findings move). */
+async function decideOutcomes(scope: Scope) {
+  const runs = await db().$queryRaw<{ id: string }[]>`
+    SELECT ${RunTable.id}::text FROM ${RunTable.$} WHERE ${RunTable.teamId} = ${scope.teamId}::uuid ORDER BY ${RunTable.startedAt}, ${RunTable.id} LIMIT 3`;
+  const statuses = ["REJECTED", "ABANDONED", "ACCEPTED"] as const;
+  for (const [i, run] of runs.entries())
+    await recordOutcomes(scope, { runIds: [run.id], status: statuses[i]!, source: "manual" }, outcomeActor(scope));
+}
+
 async function checkAllStages(scope: Scope) {
   await expectPagesMatchCalls(scope);
   await reattribute(scope);
+  await expectPagesMatchCalls(scope);
+  await decideOutcomes(scope);
   await expectPagesMatchCalls(scope);
   const day = await repriceFirstDay(scope.teamId);
   const rebuilt = await rebuildRollups(scope.teamId, { from: day, to: day });
@@ -200,11 +249,11 @@ describe("every page's number from rollups equals the number from the raw calls"
     await ingestFixtureFolder(real, "spotter/test/fixtures/transcripts");
   }, 120_000);
 
-  it("on a generated corpus: after ingest, after re-attribution, after re-pricing and rebuildRollups", async () => {
+  it("on a generated corpus: after ingest, after re-attribution, after outcomes, after re-pricing and rebuildRollups", async () => {
     await checkAllStages(generated);
   }, 120_000);
 
-  it("on real Claude Code transcripts (tool calls, findings): the same three stages", async () => {
+  it("on real Claude Code transcripts (tool calls, findings): the same four stages", async () => {
     const { rows } = await wasteByGroup(real, { ...wholeRange, groupBy: "category" });
     expect(rows.length).toBeGreaterThan(0);
     await checkAllStages(real);

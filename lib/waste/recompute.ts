@@ -13,6 +13,7 @@ import { jsonRows } from "@/lib/db/json-rows";
 import { table } from "@/lib/db/tables";
 import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { replaceRunAnatomies } from "@/lib/rollups/cost-anatomy";
+import { replacingFindings } from "@/lib/rollups/waste";
 import { costAnatomy } from "./cost-anatomy";
 import { detectRunWaste, keepWorthShowing } from "./detect-run-waste";
 import { loadRunInputs, type UsualGrowthCache } from "./load-runs";
@@ -27,8 +28,8 @@ const r = table("Run", "r");
 const RUNS_PER_BATCH = 25;
 
 /**
- * Deletes and rewrites the findings of `runIds`, and their cost anatomy (RunCostAnatomy, from the
- * same calls), in one transaction, reading and writing RUNS_PER_BATCH runs at a time. A finding's
+ * Deletes and rewrites the findings of `runIds`, with the waste rollups (lib/rollups/waste.ts), and
+ * their cost anatomy (RunCostAnatomy, from the same calls), in one transaction, reading and writing RUNS_PER_BATCH runs at a time. A finding's
  * day is its run's start day (UTC), so all of a run's findings fall in the same date range as the
  * run does in the runs list. Runs whose raw calls the retention job removed keep the findings and
  * anatomy computed while they had them all. Statements go on the bulk transaction's raw connection
@@ -49,8 +50,10 @@ export async function recomputeRunFindings(teamId: string, allRunIds: string[]):
         const rows = inputs.flatMap((input) =>
           detectRunWaste(input).map((finding) => ({ runId: input.runId, ...finding })),
         );
-        await bulk.$executeRaw`DELETE FROM ${Finding.$} WHERE ${Finding.teamId} = ${teamId}::uuid AND ${Finding.runId} = ANY(${batch}::uuid[])`;
-        await insertFindings(bulk, teamId, rows);
+        await replacingFindings(bulk, teamId, batch, async () => {
+          await bulk.$executeRaw`DELETE FROM ${Finding.$} WHERE ${Finding.teamId} = ${teamId}::uuid AND ${Finding.runId} = ANY(${batch}::uuid[])`;
+          await insertFindings(bulk, teamId, rows);
+        });
         await replaceRunAnatomies(
           bulk,
           teamId,
@@ -104,8 +107,10 @@ export async function refreshOutcomeFindings(teamId: string, runIds: string[]): 
           ).map((finding) => ({ runId: run.id, ...finding })),
         );
         const rows = [...fromCalls, ...fromTotals];
-        await tx.$executeRaw`DELETE FROM ${Finding.$} WHERE ${Finding.teamId} = ${teamId}::uuid AND ${Finding.runId} = ANY(${batch}::uuid[]) AND ${Finding.category} = 'no-accepted-outcome'`;
-        await insertFindings(tx, teamId, rows);
+        await replacingFindings(tx, teamId, batch, async () => {
+          await tx.$executeRaw`DELETE FROM ${Finding.$} WHERE ${Finding.teamId} = ${teamId}::uuid AND ${Finding.runId} = ANY(${batch}::uuid[]) AND ${Finding.category} = 'no-accepted-outcome'`;
+          await insertFindings(tx, teamId, rows);
+        });
       }
     },
     { timeout: 600_000, maxWait: 120_000 },

@@ -28,12 +28,19 @@ export interface TopFinding {
 }
 
 export async function topFindings(scope: Scope, range: DateRange, limit = 10): Promise<TopFinding[]> {
+  // The range's top findings are among each day's top `limit`: those are read day by day from the
+  // (teamId, day, wastedUsd DESC, id) index, not every finding of the range sorted.
   return readDb().$queryRaw<TopFinding[]>`
-    SELECT ${f.id}::text AS id, ${f.runId}::text AS "runId", coalesce(${r.title}, ${r.externalId}) AS run, to_char(${f.day}, 'YYYY-MM-DD') AS day, ${f.category},
+    SELECT ${f.id}::text AS id, ${f.runId}::text AS "runId", f.run, to_char(${f.day}, 'YYYY-MM-DD') AS day, ${f.category},
       ${f.wastedUsd}::float8 AS "wastedUsd", ${f.explanation}, ${f.callIds}[1]::text AS "firstCallId",
       ${callOrdinalSql(scope.teamId, Prisma.sql`${f.callIds}[1]`)} AS "firstCallOrdinal"
-    FROM ${f.$} JOIN ${r.$} ON ${r.teamId} = ${f.teamId} AND ${r.id} = ${f.runId}
-    WHERE ${f.teamId} = ${scope.teamId}::uuid AND ${visibleRunsCondition(scope)} AND ${f.day} BETWEEN ${dayStart(range.from)}::date AND ${dayStart(range.to)}::date
+    FROM generate_series(${dayStart(range.from)}::date, ${dayStart(range.to)}::date, interval '1 day') d(day)
+    CROSS JOIN LATERAL (
+      SELECT f.*, coalesce(${r.title}, ${r.externalId}) AS run
+      FROM ${f.$} JOIN ${r.$} ON ${r.teamId} = ${f.teamId} AND ${r.id} = ${f.runId}
+      WHERE ${f.teamId} = ${scope.teamId}::uuid AND ${visibleRunsCondition(scope)} AND ${f.day} = d.day::date
+      ORDER BY ${f.wastedUsd} DESC, ${f.id}
+      LIMIT ${limit}) f
     ORDER BY ${f.wastedUsd} DESC, ${f.id}
     LIMIT ${limit}`;
 }

@@ -23,10 +23,11 @@ import { dateRangeSchema, dayStart } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
 
 const d = table("DailySpend", "d");
-const f = table("Finding", "f");
 const o = table("Person", "o");
 const p = table("Project", "p");
 const r = table("Run", "r");
+const wRunWaste = table("RunWaste", "w");
+const wWasteDay = table("WasteDay", "w");
 
 export const wasteGroups = ["category", "owner", "project", "run"] as const;
 export type WasteGroup = (typeof wasteGroups)[number];
@@ -56,30 +57,26 @@ export async function wasteByGroup(scope: Scope, query: WasteQuery): Promise<Was
   assertMayBreakDown(scope, query, "waste by owner or run needs");
   const from = dayStart(query.from);
   const to = dayStart(query.to);
-  const inRange = Prisma.sql`${f.day} BETWEEN ${from}::date AND ${to}::date`;
-  // Each run's waste counted once: the larger of its whole cost (when rejected or abandoned) and its other findings' sum.
-  const perRun = Prisma.sql`
-    SELECT ${f.runId},
-      greatest(coalesce(sum(${f.wastedUsd}) FILTER (WHERE ${f.category} = 'no-accepted-outcome'), 0),
-               coalesce(sum(${f.wastedUsd}) FILTER (WHERE ${f.category} <> 'no-accepted-outcome'), 0)) AS wasted,
-      count(*) AS findings
-    FROM ${f.$} WHERE ${f.teamId} = ${scope.teamId}::uuid AND ${inRange} GROUP BY ${f.runId}`;
+  // From the waste rollups (lib/rollups/waste.ts): a run's waste is stored counted once (the larger
+  // of its whole cost when rejected or abandoned and its other findings' sum), categories per day.
+  const inRange = Prisma.sql`${wRunWaste.day} BETWEEN ${from}::date AND ${to}::date`;
   const rowsQuery =
     query.groupBy === "category"
       ? readDb().$queryRaw<WasteRow[]>`
-          SELECT ${f.category} AS key, sum(${f.wastedUsd})::float8 AS "wastedUsd", count(*)::int AS findings
-          FROM ${f.$} WHERE ${f.teamId} = ${scope.teamId}::uuid AND ${inRange} GROUP BY 1 ORDER BY 2 DESC, 1`
+          SELECT ${wWasteDay.category} AS key, sum(${wWasteDay.wastedUsd})::float8 AS "wastedUsd", sum(${wWasteDay.findings})::int AS findings
+          FROM ${wWasteDay.$} WHERE ${wWasteDay.teamId} = ${scope.teamId}::uuid AND ${inRange} GROUP BY 1 ORDER BY 2 DESC, 1`
       : readDb().$queryRaw<WasteRow[]>`
-          SELECT ${runGroupKey[query.groupBy]} AS key, sum(w.wasted)::float8 AS "wastedUsd", sum(w.findings)::int AS findings
-          FROM (${perRun}) w
-          JOIN ${r.$} ON ${r.teamId} = ${scope.teamId}::uuid AND ${r.id} = w."runId"
+          SELECT ${runGroupKey[query.groupBy]} AS key, sum(${wRunWaste.wastedUsd})::float8 AS "wastedUsd", sum(${wRunWaste.findings})::int AS findings
+          FROM ${wRunWaste.$}
+          JOIN ${r.$} ON ${r.teamId} = ${wRunWaste.teamId} AND ${r.id} = ${wRunWaste.runId}
           LEFT JOIN ${o.$} ON ${o.teamId} = ${r.teamId} AND ${o.id} = ${r.ownerId}
           LEFT JOIN ${p.$} ON ${p.teamId} = ${r.teamId} AND ${p.id} = ${r.projectId}
+          WHERE ${wRunWaste.teamId} = ${scope.teamId}::uuid AND ${inRange}
           GROUP BY 1 ORDER BY 2 DESC, 1`;
   const [rows, [totals], outcomes] = await Promise.all([
     rowsQuery,
     readDb().$queryRaw<Omit<WasteResult["totals"], "unacceptedSpendUsd">[]>`
-      SELECT coalesce((SELECT sum(w.wasted) FROM (${perRun}) w), 0)::float8 AS "wastedUsd",
+      SELECT coalesce((SELECT sum(${wRunWaste.wastedUsd}) FROM ${wRunWaste.$} WHERE ${wRunWaste.teamId} = ${scope.teamId}::uuid AND ${inRange}), 0)::float8 AS "wastedUsd",
         coalesce((SELECT sum(${d.costUsd}) FROM ${d.$} WHERE ${d.teamId} = ${scope.teamId}::uuid AND ${d.day} BETWEEN ${from}::date AND ${to}::date), 0)::float8 AS "spendUsd"`,
     // The same query as the outcomes panel, so the two pages show the same "not accepted" figure.
     costPerOutcome(scope, { from: query.from, to: query.to, groupBy: "week" }),

@@ -1,4 +1,4 @@
-/** Wasted dollars per day (or week, for long ranges) and category: the Waste page's chart. */
+/** Wasted dollars per day (or week, for long ranges) and category: the Waste page's chart, from the WasteDay rollup. */
 import type { Scope } from "@/lib/auth/scope";
 import { readDb } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
@@ -7,7 +7,7 @@ import type { DateRange } from "@/lib/queries/params";
 import { dayStart } from "@/lib/queries/params";
 import type { WasteCategory } from "@/lib/waste/types";
 
-const f = table("Finding", "f");
+const w = table("WasteDay", "w");
 
 /** Ranges longer than this are shown by week so the bars stay readable. */
 const DAILY_UP_TO_DAYS = 45;
@@ -23,11 +23,11 @@ export async function wasteOverTime(scope: Scope, range: DateRange): Promise<Was
   const bucket = (to.getTime() - from.getTime()) / 86_400_000 < DAILY_UP_TO_DAYS ? "day" : "week";
   const period =
     bucket === "day"
-      ? Prisma.sql`to_char(${f.day}, 'YYYY-MM-DD')`
-      : Prisma.sql`to_char(date_trunc('week', ${f.day}), 'YYYY-MM-DD')`;
+      ? Prisma.sql`to_char(${w.day}, 'YYYY-MM-DD')`
+      : Prisma.sql`to_char(date_trunc('week', ${w.day}), 'YYYY-MM-DD')`;
   const rows = await readDb().$queryRaw<WasteOverTime["rows"]>`
-    SELECT ${period} AS period, ${f.category}, sum(${f.wastedUsd})::float8 AS "wastedUsd"
-    FROM ${f.$} WHERE ${f.teamId} = ${scope.teamId}::uuid AND ${f.day} BETWEEN ${from}::date AND ${to}::date
+    SELECT ${period} AS period, ${w.category}, sum(${w.wastedUsd})::float8 AS "wastedUsd"
+    FROM ${w.$} WHERE ${w.teamId} = ${scope.teamId}::uuid AND ${w.day} BETWEEN ${from}::date AND ${to}::date
     GROUP BY 1, 2 ORDER BY 1, 2`;
   return { bucket, rows };
 }
