@@ -4,6 +4,7 @@
  * same findings, cost anatomy and context packages as an ingest that awaited them, and the
  * queue, once settled, leaves exactly what the awaited path stores.
  */
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -109,7 +110,7 @@ describe("the findings of a server ingest", () => {
 describe("waiting for a team's queue", () => {
   const batch = (teamId: string, runId: string) => ({
     teamId,
-    batchId: runId,
+    batchId: randomUUID(),
     runIds: [runId],
     changedRunIds: [runId],
     costUsd: 0,
@@ -133,7 +134,10 @@ describe("waiting for a team's queue", () => {
   it("ends with the passes of the batches committed before it, not with later ones", async () => {
     const teamId = "00000000-0000-4000-8000-0000000000a1";
     const { passes, work } = gatedWork();
-    const noFailure = async () => {};
+    const failures: unknown[] = [];
+    const noFailure = async (error: unknown) => {
+      failures.push(error);
+    };
     queueAfterCommit(batch(teamId, "a"), work, noFailure);
     const beforeB = state(afterCommitSettled(teamId));
     queueAfterCommit(batch(teamId, "b"), work, noFailure);
@@ -162,6 +166,7 @@ describe("waiting for a team's queue", () => {
     await tick();
     expect(afterD.settled).toBe(true);
     await afterCommitSettled(teamId);
+    expect(failures).toEqual([]);
   });
 });
 
