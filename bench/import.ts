@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { requestGroups } from "@/components/ingest/upload-transport";
 import { findTraceFiles } from "@/lib/analyze/trace-files";
 import { fileFrame } from "@/lib/ingest/file-frames";
+import { onServer } from "@/lib/testing/postgres-server";
 import { generateCorpus } from "./corpus";
 import { CCUSAGE_BIN, CCUSAGE_VERSION, CORPUS, ensureCcusage, type Measurement, measure } from "./measure";
 import {
@@ -24,7 +25,6 @@ import {
   benchDatabase,
   cpuSeconds,
   type DatabaseKind,
-  onServer,
   trh,
   withIngestServer,
 } from "./server-under-test";

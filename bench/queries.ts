@@ -18,6 +18,7 @@ import { performance } from "node:perf_hooks";
 import pg from "pg";
 import type { Scope } from "@/lib/auth/scope";
 import { applyMigrations } from "@/lib/db/migrate";
+import { databaseUrlOn, onServer } from "@/lib/testing/postgres-server";
 import { BIG_RUN_CALLS, generateTeam, LAST_DAY, log, percentile, perRunRollups, time } from "./generate";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 5_000_000);
@@ -31,18 +32,9 @@ const PAGES = process.env.BENCH_PAGES?.split(",");
 
 const serverUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const dbName = process.env.BENCH_DATABASE ?? "trh_bench_queries";
-const benchUrl = new URL(serverUrl);
-benchUrl.pathname = `/${dbName}`;
+const benchUrl = databaseUrlOn(serverUrl, dbName);
 
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => onServer(sql, serverUrl);
 
 /**
  * The Waste page's cost anatomy as it was computed before the rollup: every run started in the
@@ -200,10 +192,10 @@ async function main() {
   if (!reuse) {
     await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin(`CREATE DATABASE ${dbName}`);
-    await applyMigrations(benchUrl.toString());
+    await applyMigrations(benchUrl);
   }
-  process.env.DATABASE_URL = benchUrl.toString();
-  const client = new pg.Client({ connectionString: benchUrl.toString() });
+  process.env.DATABASE_URL = benchUrl;
+  const client = new pg.Client({ connectionString: benchUrl });
   await client.connect();
   const started = performance.now();
   let teamId: string;

@@ -26,6 +26,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import type { Scope } from "@/lib/auth/scope";
 import { applyMigrations } from "@/lib/db/migrate";
+import { databaseUrlOn, onServer } from "@/lib/testing/postgres-server";
 import { generateCorpus } from "./corpus";
 import { dropCallIndexes, generateTeam, log, perRunRollups, restoreIndexes, time } from "./generate";
 
@@ -44,17 +45,9 @@ const repeats = Number(values.repeats);
 
 const serverUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const dbName = "trh_bench_scale";
-const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${dbName}` }).toString();
+const benchUrl = databaseUrlOn(serverUrl, dbName);
 
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => onServer(sql, serverUrl);
 
 const load = () =>
   loadavg()

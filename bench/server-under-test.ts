@@ -6,22 +6,12 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
+import { onServer } from "@/lib/testing/postgres-server";
 import { REPO } from "./measure";
 
 export type DatabaseKind = "postgres" | "embedded";
 
 export const trh = (...args: string[]) => [path.join(REPO, "bin", "trh.mjs"), ...args];
-
-export async function onServer(sql: string, url: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 export interface BenchDatabase {
   kind: DatabaseKind;

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { databaseUrlOn, onServer, postgresServerUrl } from "@/lib/testing/postgres-server";
 import { e2eAdmin } from "./credentials";
 
 const env: NodeJS.ProcessEnv = {
@@ -20,23 +20,13 @@ env.TRH_DATA_DIR = mkdtempSync(path.join(tmpdir(), "trh-e2e-"));
 // e2e/abuse-auth.spec.ts plays a reverse proxy from this loopback address (and an attacker from
 // 127.0.0.3); every other spec connects from 127.0.0.1 or ::1, whose forwarded headers are ignored.
 env.TRH_TRUSTED_PROXIES = "127.0.0.2";
-const server = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const database = process.env.E2E_DATABASE === "embedded" ? null : `trh_e2e_${Date.now()}`;
-
-async function onServer(sql: string) {
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(sql);
-  await admin.end();
-}
 
 if (database === null) {
   env.DATABASE_URL = "";
 } else {
   await onServer(`CREATE DATABASE ${database}`);
-  const url = new URL(server);
-  url.pathname = `/${database}`;
-  env.DATABASE_URL = url.toString();
+  env.DATABASE_URL = databaseUrlOn(postgresServerUrl, database);
 }
 
 /** Leaves nothing behind: the test database and the data directory go with the server. */

@@ -16,6 +16,7 @@ import { noFilters, openSchemaEngine, readMigrationList } from "@/lib/db/schema-
 import { table } from "@/lib/db/tables";
 import { priceCall } from "@/lib/pricing/price-book";
 import { analyzeTotals } from "@/lib/testing/analyze-totals";
+import { databaseUrlOn, onServer, postgresServerUrl } from "@/lib/testing/postgres-server";
 import { storedTotals } from "@/lib/testing/stored-totals";
 import { ingestFile } from "./ingest-file";
 import type { NormalizedCall, TraceEvent } from "./normalized-call";
@@ -26,16 +27,8 @@ import { parseNativeStream } from "./parsers/native";
 const CallTable = table("Call");
 
 const MIGRATION = "20261130123106_call_identity_per_session";
-const serverUrl = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const databaseName = `trh_upgrade_${Date.now()}_${randomBytes(3).toString("hex")}`;
-const url = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
-
-async function onServer(sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(sql);
-  await admin.end();
-}
+const url = databaseUrlOn(postgresServerUrl, databaseName);
 
 /** The migrations folder up to, not including, this one: the schema the old writer wrote to. */
 async function migrateToPrevious(): Promise<void> {

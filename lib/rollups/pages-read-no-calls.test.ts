@@ -9,7 +9,6 @@
  * must fail the same way: that shows the role is what the pages ran as.
  */
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageWork } from "@/bench/pages";
 import type { Scope } from "@/lib/auth/scope";
@@ -17,21 +16,14 @@ import { closeDb, db } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { createTestTeam, userScope } from "@/lib/testing/fixtures";
 import { ingestFixtureFolder } from "@/lib/testing/ingest-fixtures";
+import { onServer } from "@/lib/testing/postgres-server";
 
 const Run = table("Run");
 
 const ownerUrl = process.env.DATABASE_URL!;
 const role = `trh_pages_${randomBytes(4).toString("hex")}`;
 
-async function asOwner(sql: string) {
-  const client = new pg.Client({ connectionString: ownerUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const asOwner = (sql: string) => onServer(sql, ownerUrl);
 
 describe("every dashboard page reads no raw calls", () => {
   let scope: Scope;

@@ -5,29 +5,17 @@
  * file, before the file's own beforeAll hooks.
  */
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, vi } from "vitest";
 import { closeDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
-
-const serverUrl = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-async function onServer(sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
+import { databaseUrlOn, onServer, postgresServerUrl } from "./postgres-server";
 
 export function withFreshPostgresDatabase(name: string): void {
   const database = `trh_${name}_${Date.now()}_${randomBytes(3).toString("hex")}`;
   beforeAll(async () => {
     await onServer(`CREATE DATABASE ${database}`);
     await closeDb();
-    vi.stubEnv("DATABASE_URL", Object.assign(new URL(serverUrl), { pathname: `/${database}` }).toString());
+    vi.stubEnv("DATABASE_URL", databaseUrlOn(postgresServerUrl, database));
     await applyMigrations();
   });
   afterAll(async () => {

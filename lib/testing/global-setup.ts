@@ -4,25 +4,15 @@
  * dropped afterwards. Tests of the embedded database set their own TRH_DATA_DIR.
  */
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { applyMigrations } from "@/lib/db/migrate";
-
-const serverUrl = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+import { databaseUrlOn, onServer, postgresServerUrl } from "./postgres-server";
 
 export default async function setup() {
   const name = `trh_test_${Date.now()}_${randomBytes(3).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  process.env.DATABASE_URL = url.toString();
+  await onServer(`CREATE DATABASE ${name}`);
+  process.env.DATABASE_URL = databaseUrlOn(postgresServerUrl, name);
   await applyMigrations(process.env.DATABASE_URL);
   return async () => {
-    const cleanup = new pg.Client({ connectionString: serverUrl });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleanup.end();
+    await onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   };
 }

@@ -11,7 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import pg from "pg";
+import { onServer } from "./postgres-server";
 
 const run = promisify(execFile);
 
@@ -49,16 +49,10 @@ async function freePort(): Promise<number> {
 }
 
 /** The one row a statement answers, on a connection of its own. */
-async function queryRow<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const [row] = (await client.query<T>(sql)).rows;
-    if (row === undefined) throw new Error(`no row from ${sql}`);
-    return row;
-  } finally {
-    await client.end();
-  }
+async function queryRow<T>(url: string, sql: string): Promise<T> {
+  const [row] = (await onServer(sql, url)).rows as T[];
+  if (row === undefined) throw new Error(`no row from ${sql}`);
+  return row;
 }
 
 export async function startStreamingReplica(serverUrl: string): Promise<StreamingReplica> {
