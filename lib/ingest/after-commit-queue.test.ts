@@ -54,6 +54,17 @@ const stored = async (teamId: string) => ({
     SELECT count(*)::int AS runs FROM ${RunContextPackage.$} WHERE ${RunContextPackage.teamId} = ${teamId}::uuid`,
 });
 
+/** The fixtures' body sent to the server's upload route with the team's ingest key (its findings queued). */
+const postBody = (team: TestTeam) =>
+  postFiles(
+    new Request("http://test/api/v1/ingest/files", {
+      method: "POST",
+      body: new Uint8Array(body),
+      headers: { authorization: `Bearer ${team.ingestKey}` },
+    }),
+    undefined as never,
+  );
+
 const waste = async (team: TestTeam) => {
   const url = `http://test/api/v1/waste?from=${wholeRange.from}&to=${wholeRange.to}&groupBy=category`;
   const response = await getWaste(
@@ -67,14 +78,7 @@ const waste = async (team: TestTeam) => {
 describe("the findings of a server ingest", () => {
   it("are queued, seen by the next read, and the same as when the ingest awaits them", async () => {
     await ingestFiles(userScope(awaited), { bytes: [body], gzip: false });
-    const response = await postFiles(
-      new Request("http://test/api/v1/ingest/files", {
-        method: "POST",
-        body: new Uint8Array(body),
-        headers: { authorization: `Bearer ${queued.ingestKey}` },
-      }),
-      undefined as never,
-    );
+    const response = await postBody(queued);
     expect(response.status).toBe(200);
     expect((await response.json()).calls).toBeGreaterThan(0);
     // The read API waits for the team's queued work (lib/auth/scope.ts): no pause needed here.
@@ -90,15 +94,7 @@ describe("the findings of a server ingest", () => {
   });
 
   it("leave the stored findings as they were when the same body comes again, three requests at once", async () => {
-    const send = () =>
-      postFiles(
-        new Request("http://test/api/v1/ingest/files", {
-          method: "POST",
-          body: new Uint8Array(body),
-          headers: { authorization: `Bearer ${queued.ingestKey}` },
-        }),
-        undefined as never,
-      );
+    const send = () => postBody(queued);
     const before = await stored(queued.teamId);
     const answers = await Promise.all([send(), send(), send()]);
     for (const answer of answers) expect((await answer.json()).calls).toBe(0);
@@ -173,14 +169,7 @@ describe("waiting for a team's queue", () => {
 describe("a stop between a batch's commit and its queued pass", () => {
   it("leaves a mark on the batch that the next start turns into the same findings", async () => {
     const team = await createTestTeam("interrupted");
-    const response = await postFiles(
-      new Request("http://test/api/v1/ingest/files", {
-        method: "POST",
-        body: new Uint8Array(body),
-        headers: { authorization: `Bearer ${team.ingestKey}` },
-      }),
-      undefined as never,
-    );
+    const response = await postBody(team);
     expect(response.status).toBe(200);
     await afterCommitSettled(team.teamId);
     const pending = () => db().ingestBatch.count({ where: { teamId: team.teamId, afterCommitPending: true } });
