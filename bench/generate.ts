@@ -175,23 +175,20 @@ export async function generateTeam(
 }
 
 /**
- * What the ingest's after-commit work writes per run, by the same code: findings and cost anatomy
- * (backfillRunAnatomies, as `npm start` runs it for data stored before the rollup), context
- * packages. The generated runs have no tool calls (bar the big run), so their detectors find
+ * What the ingest's after-commit work writes per run, by the same code: findings, cost anatomy and
+ * context packages (backfillRunAnatomies, as `npm start` runs it for data stored before the rollup). The generated runs have no tool calls (bar the big run), so their detectors find
  * little; two findings per run of the usual categories are added by SQL so that the Waste page has
  * a realistic number to read (~40,000). And six budgets for the Budgets page.
  */
 export async function perRunRollups(client: pg.Client, teamId: string, slug: string): Promise<void> {
   const { backfillRunAnatomies } = await import("@/lib/rollups/rebuild");
-  const { recomputeTeamPackages } = await import("@/lib/context-package/recompute");
   const { createBudget } = await import("@/lib/budgets/budgets");
   const { createBudgetSchema } = await import("@/lib/budgets/budget-input");
-  let started = performance.now();
+  const started = performance.now();
   const { runs } = await backfillRunAnatomies();
-  log(`findings and cost anatomy of ${runs} runs in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  started = performance.now();
-  await recomputeTeamPackages(teamId);
-  log(`context packages in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  log(
+    `findings, cost anatomy and context packages of ${runs} runs in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
   await client.query(
     `
     INSERT INTO "Finding" ("teamId", "runId", category, "wastedTokens", "wastedUsd", "callIds", explanation, day)

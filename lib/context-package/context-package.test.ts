@@ -17,10 +17,10 @@ import {
   SONNET_PRICE,
 } from "@/lib/testing/context-package-traces";
 import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
+import { recomputeTeamFindings } from "@/lib/waste/recompute";
 import { picoUsdToNumber, sumPicoUsd, toPicoUsd } from "./exact-usd";
 import { instructionFileRead, mcpServerOf } from "./instruction-files";
 import { packageCallCost } from "./measure";
-import { recomputeTeamPackages } from "./recompute";
 import type { ContextPackageResult, ProjectPackage, RunRow } from "./report";
 
 const Call = table("Call");
@@ -161,7 +161,7 @@ describe("the package measured at ingest", () => {
         unknown[]
       >`SELECT ${RunContextPackage.runId}, ${RunContextPackage.packageTokens}, ${RunContextPackage.callsCarried}, ${RunContextPackage.packageCostUsd}::text, ${RunContextPackage.tools}, ${RunContextPackage.instructionFiles}, ${RunContextPackage.day} FROM ${RunContextPackage.$} WHERE ${RunContextPackage.teamId} = ${team.teamId}::uuid ORDER BY ${RunContextPackage.runId}`;
     const before = await read();
-    await recomputeTeamPackages(team.teamId);
+    await recomputeTeamFindings(team.teamId);
     expect(await read()).toEqual(before);
   });
 });

@@ -8,7 +8,6 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { evaluateBudgetsAfterIngest } from "@/lib/budgets/evaluate";
-import { recomputeRunPackages } from "@/lib/context-package/recompute";
 import { type BulkConnection, bulkTransaction } from "@/lib/db/bulk";
 import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
@@ -179,16 +178,15 @@ export interface CommittedBatch {
 /** The after-commit work of every batch, in order. */
 export const afterCommit: AfterCommit[] = [
   // Pull request decisions that arrived before these runs did, then the findings (which read
-  // outcomes). Incremental: only the runs whose calls or tool results this batch wrote (a file
-  // sent again changes nothing) and those just decided, once per batch however many files it read.
+  // outcomes), cost anatomies and context packages, from one read of each run's calls.
+  // Incremental: only the runs whose calls or tool results this batch wrote (a file sent again
+  // changes nothing) and those just decided, once per batch however many files it read.
   async ({ teamId, runIds, changedRunIds }) => {
     const decided = await replayPendingPullRequests(teamId, runIds);
     await recomputeRunFindings(teamId, [...new Set([...changedRunIds, ...decided])]);
   },
   // Budgets can only be crossed by a batch that added cost.
   ({ teamId, costUsd }) => (costUsd > 0 ? evaluateBudgetsAfterIngest(teamId) : Promise.resolve()),
-  // The context packages of the changed runs, after their findings (recommendations cite them).
-  ({ teamId, changedRunIds }) => recomputeRunPackages(teamId, changedRunIds),
 ];
 
 async function runAfterCommit(batch: CommittedBatch): Promise<void> {

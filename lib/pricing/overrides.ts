@@ -5,23 +5,45 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { type RowOf, type SqlClient, tableColumns } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { PriceOverrideModel } from "@/lib/generated/prisma/models/PriceOverride";
 import { addDays, dayOf } from "@/lib/queries/params";
 import type { OverrideRates, PriceOverride } from "./price-book";
 
 type Reader = Pick<Prisma.TransactionClient, "priceOverride">;
 export type StoredOverride = Awaited<ReturnType<Reader["priceOverride"]["findMany"]>>[number];
 
-/** "3.75" -> 3_750_000n at scale 6: the decimal's digits as a whole number of millionths. */
-function millionths(value: { toFixed(places: number): string }): bigint {
-  return BigInt(value.toFixed(6).replace(".", ""));
+const o = table("PriceOverride", "o");
+
+/** What pricing reads of an override; the rates as their exact decimal text (scale 6). */
+const pricingColumns = tableColumns<PriceOverrideModel>()({
+  id: "uuid",
+  model: "text",
+  effectiveFrom: "timestamptz",
+  effectiveUntil: "timestamptz?",
+  discountPercent: "numeric?",
+  inputPerM: "numeric?",
+  cacheWrite5mPerM: "numeric?",
+  cacheWrite1hPerM: "numeric?",
+  cacheReadPerM: "numeric?",
+  outputPerM: "numeric?",
+});
+type PricingRow = RowOf<typeof pricingColumns>;
+
+/** "3.750000" -> 3_750_000n: the decimal's digits as a whole number of millionths (the columns' scale is 6). */
+function millionths(decimal: string): bigint {
+  const [whole, fraction = ""] = decimal.split(".");
+  if (fraction.length > 6) throw new Error(`price override ${decimal}: more than 6 decimals`);
+  return BigInt(`${whole}${fraction.padEnd(6, "0")}`);
 }
 
-function toPriceOverride(row: StoredOverride): PriceOverride {
+function toPriceOverride(row: PricingRow): PriceOverride {
   const base = { id: row.id, model: row.model, effectiveFrom: row.effectiveFrom, effectiveUntil: row.effectiveUntil };
   if (row.discountPercent !== null)
     return { ...base, price: { kind: "discount", percentMillionths: millionths(row.discountPercent) } };
-  const rate = (value: StoredOverride["inputPerM"]) => (value === null ? 0n : millionths(value));
+  const rate = (value: string | null) => (value === null ? 0n : millionths(value));
   const rates: OverrideRates = {
     input: rate(row.inputPerM),
     cacheWrite5m: rate(row.cacheWrite5mPerM),
@@ -32,9 +54,17 @@ function toPriceOverride(row: StoredOverride): PriceOverride {
   return { ...base, price: { kind: "rates", rates } };
 }
 
-/** Every override of the team, as the price book takes them. */
-export async function loadPriceOverrides(tx: Reader, teamId: string): Promise<PriceOverride[]> {
-  return (await tx.priceOverride.findMany({ where: { teamId } })).map(toPriceOverride);
+/**
+ * Every override of the team, as the price book takes them. Raw SQL, so the ingest writer and the
+ * after-commit recompute read them on their bulk connection (lib/db/bulk.ts) without Prisma's
+ * per-statement compile.
+ */
+export async function loadPriceOverrides(tx: SqlClient, teamId: string): Promise<PriceOverride[]> {
+  const rows = await pricingColumns.read(
+    tx,
+    Prisma.sql`SELECT ${pricingColumns.select("o")} FROM ${o.$} WHERE ${o.teamId} = ${teamId}::uuid`,
+  );
+  return rows.map(toPriceOverride);
 }
 
 /** An override as the Prices page shows it: days (the last one inclusive) and decimals as text. */

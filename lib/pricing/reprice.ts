@@ -13,7 +13,6 @@
  * whose process stopped shows as interrupted; "Re-price all history" finishes it (idempotent).
  */
 import { evaluateBudgetsAfterIngest } from "@/lib/budgets/evaluate";
-import { recomputeRunPackages } from "@/lib/context-package/recompute";
 import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
 import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
@@ -161,7 +160,6 @@ async function afterRepricing(teamId: string, runIds: string[], heartbeat: () =>
   for (let start = 0; start < runIds.length; start += RUNS_PER_RECOMPUTE) {
     const batch = runIds.slice(start, start + RUNS_PER_RECOMPUTE);
     await recomputeRunFindings(teamId, batch);
-    await recomputeRunPackages(teamId, batch);
     heartbeat();
   }
   if (runIds.length > 0) await evaluateBudgetsAfterIngest(teamId);

@@ -5,7 +5,6 @@
  * these are the only readers of calls over a date range, and they write what dashboards read.
  */
 
-import { recomputeRunPackages } from "@/lib/context-package/recompute";
 import { db } from "@/lib/db/client";
 import { recordColumns } from "@/lib/db/columns";
 import { table } from "@/lib/db/tables";
@@ -57,13 +56,12 @@ export async function rebuildRollups(teamId: string, range?: RebuildRange): Prom
   );
   const runIds = [...new Set(runDays.map((runDay) => runDay.runId))].sort();
   await recomputeRunFindings(teamId, runIds);
-  await recomputeRunPackages(teamId, runIds);
   return { runs: runIds.length, days: new Set(runDays.map((runDay) => runDay.day)).size };
 }
 
 /**
  * Runs whose calls were stored before their cost anatomy was kept (RunCostAnatomy): computes it,
- * with their findings, once. `npm start` calls it after the migrations.
+ * with their findings and context packages, once. `npm start` calls it after the migrations.
  */
 export async function backfillRunAnatomies(): Promise<{ runs: number }> {
   const teams = await db().team.findMany({ select: { id: true } });

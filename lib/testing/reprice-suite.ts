@@ -7,7 +7,6 @@
  */
 import { expect, it } from "vitest";
 import type { Scope } from "@/lib/auth/scope";
-import { recomputeTeamPackages } from "@/lib/context-package/recompute";
 import { db } from "@/lib/db/client";
 import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
 import { table } from "@/lib/db/tables";
@@ -295,7 +294,6 @@ export function repricingTests(): void {
     const derivedAfter = await derivedAmounts(team.teamId);
     expect(derivedAfter.packages).not.toEqual(derivedBefore.packages);
     await recomputeTeamFindings(team.teamId);
-    await recomputeTeamPackages(team.teamId);
     expect(await derivedAmounts(team.teamId)).toEqual(derivedAfter);
     expect(await latestRepriceJob(team.teamId)).toMatchObject({
       id: acme.job.id,

@@ -5,7 +5,6 @@
  * (recompute is idempotent per run).
  */
 
-import { recomputeTeamPackages } from "@/lib/context-package/recompute";
 import { trackBackground } from "@/lib/db/background";
 import { db } from "@/lib/db/client";
 import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
@@ -55,12 +54,7 @@ export async function startRecomputeJob(
       .job.update({ where, data: { done, total } })
       .catch(() => {});
   })
-    // The context packages are priced with the same prices: redo them with the findings.
-    .then(async ({ runs }) => {
-      await recomputeTeamPackages(teamId);
-      return runs;
-    })
-    .then((runs) =>
+    .then(({ runs }) =>
       db().job.update({
         where,
         data: { status: "done" satisfies JobStatus, done: runs, total: runs, finishedAt: new Date() },
