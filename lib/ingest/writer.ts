@@ -363,10 +363,8 @@ export class IngestWriter {
     if (copies.length === 0 && results.length === 0 && expired === 0) return;
     const teamId = this.scope.teamId;
     await bulkTransaction(
-      async (tx, bulk) => {
-        // One writer per team at a time: overlapping uploads then see each other's calls and
-        // never both insert, or both count, the same call; nor both miss a /btw copy's original.
-        await bulk.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
+      async (_tx, bulk) => {
+        await lockTeamWrites(bulk, teamId);
         // Every month this chunk can write a call or tool call in has its partitions before the
         // first row is written (a result without a time is stored at the current time).
         await ensureMonthPartitions(bulk, [
@@ -375,16 +373,16 @@ export class IngestWriter {
         ]);
         // Priced under the lock, with the overrides in force now: a price changed during a long
         // upload reaches its later chunks, and a re-pricing job (which takes the same lock) sees them.
-        this.overrides = await loadPriceOverrides(tx, teamId);
+        this.overrides = await loadPriceOverrides(bulk, teamId);
         const chunk = copies.map((copy) => this.priced(copy));
         const { kept, replays } = await this.withoutReplays(bulk, chunk);
         const runs = await this.upsertRuns(bulk, kept);
         // Attribution first, so this chunk's spend lands on the run's owner, project and task.
-        await attributeRunsInTransaction(tx, teamId, [...runs.values()], this.attribution);
+        await attributeRunsInTransaction(bulk, teamId, [...runs.values()], this.attribution);
         const outcome = await this.writeCalls(bulk, kept, replays, runs);
         await this.writeToolCalls(bulk, outcome.toolUses, results, runs);
         const duplicates = outcome.duplicates + merged + replays.length + expired;
-        await addChunkTotals(tx, teamId, this.batchId, {
+        await addChunkTotals(bulk, teamId, this.batchId, {
           runs: this.touchedRuns.size,
           calls: outcome.calls,
           duplicates,
@@ -437,21 +435,31 @@ export class IngestWriter {
   }
 
   /**
-   * Flushes the rest, applies session details to runs that got no call here, names the task of
-   * runs that opened a pull request (attributePullRequestRuns), closes the batch, then runs the after-commit work (afterCommit) for the runs it touched.
+   * Flushes the rest, then in one transaction under the team's lock applies session details to
+   * runs that got no call here, stores the sessions' tags, names the task of runs that opened a
+   * pull request (attributePullRequestRuns) and closes the batch; then runs the after-commit work
+   * (afterCommit) for the runs it touched.
    */
   async finish(): Promise<IngestResult> {
     await this.inFlight;
     await this.flush();
-    await fillSessionDetails(db(), this.scope.teamId, [...this.sessions.values()].map(sessionDetails));
-    await upsertRunTags(db(), this.scope.teamId, [...this.sessions.values()].flatMap(sessionTags));
-    await attributePullRequestRuns(this.scope.teamId, [...this.touchedRuns]);
-    await completeBatch(this.scope.teamId, this.batchId, {
-      runs: this.touchedRuns.size,
-      errors: this.errors,
-      errorCount: this.errorCount,
-      afterCommitPending: this.afterCommitMode === "queue",
-    });
+    const teamId = this.scope.teamId;
+    const sessions = [...this.sessions.values()];
+    await bulkTransaction(
+      async (_tx, bulk) => {
+        await lockTeamWrites(bulk, teamId);
+        await fillSessionDetails(bulk, teamId, sessions.map(sessionDetails));
+        await upsertRunTags(bulk, teamId, sessions.flatMap(sessionTags));
+        await attributePullRequestRuns(bulk, teamId, [...this.touchedRuns], this.attribution);
+        await completeBatch(bulk, teamId, this.batchId, {
+          runs: this.touchedRuns.size,
+          errors: this.errors,
+          errorCount: this.errorCount,
+          afterCommitPending: this.afterCommitMode === "queue",
+        });
+      },
+      { timeout: 120_000, maxWait: 120_000 },
+    );
     const committed: CommittedBatch = {
       teamId: this.scope.teamId,
       batchId: this.batchId,
@@ -764,6 +772,15 @@ export class IngestWriter {
         .map((r) => ({ runId: r.runId, evidence: r.value, decidedAt: r.seenAt })),
     );
   }
+}
+
+/**
+ * One writer per team at a time: overlapping uploads then see each other's calls and never both
+ * insert, or both count, the same call; nor both miss a /btw copy's original. Re-pricing and
+ * re-attribution take the same lock.
+ */
+async function lockTeamWrites(bulk: BulkConnection, teamId: string): Promise<void> {
+  await bulk.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
 }
 
 /** Deltas per (run, day, model), the rows lib/rollups/spend.ts adds to run totals and both rollups. */

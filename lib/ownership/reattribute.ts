@@ -5,6 +5,7 @@
  * always add up to the team total.
  */
 import { db } from "@/lib/db/client";
+import type { SqlClient } from "@/lib/db/columns";
 import { jsonRows } from "@/lib/db/json-rows";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -22,7 +23,9 @@ import {
 } from "./attribution";
 import { displayNameFromIdentity, isServiceUser } from "./discovery";
 
+const Identity = table("Identity");
 const Person = table("Person");
+const Project = table("Project");
 const Run = table("Run");
 const RunReference = table("RunReference");
 const i = table("Identity", "i");
@@ -30,6 +33,7 @@ const k = table("ApiKey", "k");
 const pPerson = table("Person", "p");
 const pRunReference = table("RunReference", "p");
 const r = table("Run", "r");
+const Task = table("Task");
 const u = table("User", "u");
 
 type Tx = Prisma.TransactionClient;
@@ -76,11 +80,7 @@ interface RunFactsRow extends RunFacts {
   costUsd: number;
 }
 
-async function runFacts(
-  tx: Tx | ReturnType<typeof db>,
-  teamId: string,
-  runIds: string[] | null,
-): Promise<RunFactsRow[]> {
+async function runFacts(tx: SqlClient, teamId: string, runIds: string[] | null): Promise<RunFactsRow[]> {
   return tx.$queryRaw<RunFactsRow[]>`
     SELECT ${r.id}::text, ${r.repository}, ${r.cwd}, ${r.gitBranch} AS branch, ${i.value} AS identity, ${r.identityId}::text AS "identityId",
       ${i.personId}::text AS "identityPersonId", ${i.personSetBy} AS "identityPersonSetBy",
@@ -97,7 +97,7 @@ async function runFacts(
  * remembers them in `context` (one ingest writes many chunks with one context).
  */
 async function resolveDiscovered(
-  tx: Tx,
+  tx: SqlClient,
   teamId: string,
   decisions: Attribution[],
   context: AttributionContext,
@@ -111,36 +111,36 @@ async function resolveDiscovered(
   }
   for (const [key, name] of projectNames) {
     if (context.projectsByKey.has(key)) continue;
-    // Another writer may have made it since this context was loaded (the team lock serializes us).
-    const known = await tx.project.findFirst({ where: { teamId, discoveryKeys: { has: key } }, select: { id: true } });
-    const named = known
-      ? null
-      : await tx.project.findFirst({
-          where: { teamId, name: { equals: name, mode: "insensitive" } },
-          select: { id: true },
-        });
-    const id =
-      known?.id ??
-      (named
-        ? (
-            await tx.project.update({
-              where: { teamId_id: { teamId, id: named.id } },
-              data: { discoveryKeys: { push: key } },
-              select: { id: true },
-            })
-          ).id
-        : (await tx.project.create({ data: { teamId, name, discoveryKeys: [key] }, select: { id: true } })).id);
-    context.projectsByKey.set(key, id);
+    // Another writer may have made it since this context was loaded (the team lock serializes us);
+    // else a project of that name (any case) takes the key; else a new project.
+    const [known] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT ${Project.id}::text FROM ${Project.$} WHERE ${Project.teamId} = ${teamId}::uuid AND ${key}::text = ANY(${Project.discoveryKeys}) LIMIT 1`;
+    const [named] = known
+      ? []
+      : await tx.$queryRaw<{ id: string }[]>`
+          UPDATE ${Project.$} SET ${Project.discoveryKeys} = array_append(${Project.discoveryKeys}, ${key}::text)
+          WHERE ${Project.teamId} = ${teamId}::uuid AND ${Project.id} = (
+            SELECT ${Project.id} FROM ${Project.$} WHERE ${Project.teamId} = ${teamId}::uuid AND lower(${Project.name}) = lower(${name}::text) LIMIT 1)
+          RETURNING ${Project.id}::text`;
+    const [created] =
+      known || named
+        ? []
+        : await tx.$queryRaw<{ id: string }[]>`
+            INSERT INTO ${Project.$} (${Project.teamId}, ${Project.name}, ${Project.discoveryKeys})
+            VALUES (${teamId}::uuid, ${name}::text, ARRAY[${key}::text]) RETURNING ${Project.id}::text`;
+    context.projectsByKey.set(key, (known ?? named ?? created)!.id);
   }
   for (const key of taskKeys) {
     if (context.tasksByKey.has(key)) continue;
-    const existing = await tx.task.findFirst({
-      where: { teamId, OR: [{ key }, { discoveryKeys: { has: key } }] },
-      select: { id: true },
-    });
-    const id =
-      existing?.id ?? (await tx.task.create({ data: { teamId, key, discoveryKeys: [key] }, select: { id: true } })).id;
-    context.tasksByKey.set(key, id);
+    const [existing] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT ${Task.id}::text FROM ${Task.$}
+      WHERE ${Task.teamId} = ${teamId}::uuid AND (${Task.key} = ${key}::text OR ${key}::text = ANY(${Task.discoveryKeys})) LIMIT 1`;
+    const [created] = existing
+      ? []
+      : await tx.$queryRaw<{ id: string }[]>`
+          INSERT INTO ${Task.$} (${Task.teamId}, ${Task.key}, ${Task.discoveryKeys})
+          VALUES (${teamId}::uuid, ${key}::text, ARRAY[${key}::text]) RETURNING ${Task.id}::text`;
+    context.tasksByKey.set(key, (existing ?? created)!.id);
   }
   for (const decision of decisions) {
     if (decision.project.discoveredKey)
@@ -156,7 +156,12 @@ async function resolveDiscovered(
  * not a service account, or an email nobody has, becomes a new person ("discovery") while owner
  * discovery is on.
  */
-async function discoverPeople(tx: Tx, teamId: string, runIds: string[] | null, discoverOwners: boolean): Promise<void> {
+async function discoverPeople(
+  tx: SqlClient,
+  teamId: string,
+  runIds: string[] | null,
+  discoverOwners: boolean,
+): Promise<void> {
   const undecided = await tx.$queryRaw<
     {
       id: string;
@@ -189,21 +194,17 @@ async function discoverPeople(tx: Tx, teamId: string, runIds: string[] | null, d
       discoverOwners &&
       (identity.kind === "email" || (identity.kind === "os-user" && !isServiceUser(identity.value)))
     ) {
-      const person = await tx.person.create({
-        data: {
-          teamId,
-          displayName: displayNameFromIdentity(identity.kind, identity.value),
-          email: identity.kind === "email" ? identity.value : null,
-        },
-        select: { id: true },
-      });
-      link = { personId: person.id, setBy: "discovery" };
+      const [person] = await tx.$queryRaw<{ id: string }[]>`
+        INSERT INTO ${Person.$} (${Person.teamId}, ${Person.displayName}, ${Person.email})
+        VALUES (${teamId}::uuid, ${displayNameFromIdentity(identity.kind, identity.value)}::text,
+          ${identity.kind === "email" ? identity.value : null}::text)
+        RETURNING ${Person.id}::text`;
+      link = { personId: person!.id, setBy: "discovery" };
     }
     if (link)
-      await tx.identity.update({
-        where: { teamId_id: { teamId, id: identity.id } },
-        data: { personId: link.personId, personSetBy: link.setBy },
-      });
+      await tx.$executeRaw`
+        UPDATE ${Identity.$} SET ${Identity.personId} = ${link.personId}::uuid, ${Identity.personSetBy} = ${link.setBy}::text
+        WHERE ${Identity.teamId} = ${teamId}::uuid AND ${Identity.id} = ${identity.id}::uuid`;
   }
 }
 
@@ -216,11 +217,13 @@ const unchanged = (facts: RunFacts, a: Attribution) =>
   facts.taskSetBy === a.task.setBy;
 
 /**
- * Re-attributes the given runs (all of the team's when null) inside a transaction. Returns the
- * ids of the runs whose owner, project or task changed; their days' DailySpend is rebuilt.
+ * Re-attributes the given runs (all of the team's when null) inside a transaction: Prisma's, or
+ * the ingest writer's bulk connection (lib/db/bulk.ts), every statement raw so a chunk pays no
+ * Prisma compile. Returns the ids of the runs whose owner, project or task changed; their days'
+ * DailySpend is rebuilt.
  */
 export async function attributeRunsInTransaction(
-  tx: Tx,
+  tx: SqlClient,
   teamId: string,
   runIds: string[] | null,
   context: AttributionContext,
@@ -255,29 +258,26 @@ export async function attributeRunsInTransaction(
 /**
  * The runs of a batch that have no task yet but opened a pull request: the request's URL is seen
  * in tool output, written after each chunk's attribution, so discovery names their task once the
- * batch is complete (their days' rollups follow).
+ * batch is complete (their days' rollups follow). In the ingest writer's last transaction, which
+ * holds the team's lock, with the batch's attribution context.
  */
-export async function attributePullRequestRuns(teamId: string, runIds: string[]): Promise<void> {
+export async function attributePullRequestRuns(
+  tx: SqlClient,
+  teamId: string,
+  runIds: string[],
+  context: AttributionContext,
+): Promise<void> {
   if (runIds.length === 0) return;
-  const candidates = (tx: Tx | ReturnType<typeof db>) => tx.$queryRaw<{ id: string }[]>`
+  const rows = await tx.$queryRaw<{ id: string }[]>`
     SELECT ${r.id}::text FROM ${r.$} WHERE ${r.teamId} = ${teamId}::uuid AND ${r.id} = ANY(${runIds}::uuid[]) AND ${r.taskId} IS NULL
       AND EXISTS (SELECT 1 FROM ${pRunReference.$} WHERE ${pRunReference.teamId} = ${r.teamId} AND ${pRunReference.runId} = ${r.id} AND ${pRunReference.kind} = 'pr-url')`;
-  // Almost no batch has one: look before taking the team's lock.
-  if ((await candidates(db())).length === 0) return;
-  await db().$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
-      const rows = await candidates(tx);
-      if (rows.length > 0)
-        await attributeRunsInTransaction(
-          tx,
-          teamId,
-          rows.map((row) => row.id),
-          await loadAttributionContext(tx, teamId),
-        );
-    },
-    { timeout: 120_000, maxWait: 120_000 },
-  );
+  if (rows.length > 0)
+    await attributeRunsInTransaction(
+      tx,
+      teamId,
+      rows.map((row) => row.id),
+      context,
+    );
 }
 
 export interface AttributionMove {

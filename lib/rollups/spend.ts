@@ -29,8 +29,6 @@ const sDailySpend = table("DailySpend", "s");
 const sRunDaySpend = table("RunDaySpend", "s");
 const sRunOwnerShare = table("RunOwnerShare", "s");
 
-type Tx = Prisma.TransactionClient;
-
 /** What a chunk adds to a run on one day for one model; negative for replaced or retracted copies. */
 export const spendDeltaColumns = tableColumns<RunDaySpendModel>()({
   runId: "uuid",
@@ -102,7 +100,7 @@ export async function applySpendDeltas(tx: SqlClient, teamId: string, deltas: Sp
 }
 
 /** Recomputes DailySpend for whole days from RunDaySpend and the runs' current attribution. */
-export async function rebuildDailySpend(tx: Tx, teamId: string, days: string[]): Promise<void> {
+export async function rebuildDailySpend(tx: SqlClient, teamId: string, days: string[]): Promise<void> {
   if (days.length === 0) return;
   await tx.$executeRaw`DELETE FROM ${DailySpendTable.$} WHERE ${DailySpendTable.teamId} = ${teamId}::uuid AND ${DailySpendTable.day} = ANY(${days}::date[])`;
   await tx.$executeRaw(
@@ -125,7 +123,7 @@ export type RunDay = RowOf<typeof runDayColumns>;
  * construction: sums of the stored amounts, no arithmetic on differences. Days whose raw calls
  * retention removed (before the run's callsRemovedBefore) are final and kept as they are.
  */
-export async function rebuildRunDays(tx: Tx, teamId: string, runDays: RunDay[]): Promise<void> {
+export async function rebuildRunDays(tx: SqlClient, teamId: string, runDays: RunDay[]): Promise<void> {
   if (runDays.length === 0) return;
   const p = runDayColumns.from(runDays, "p");
   const kept = Prisma.sql`(${r.callsRemovedBefore} IS NULL OR p.day >= (${r.callsRemovedBefore} AT TIME ZONE 'UTC')::date)`;
@@ -161,7 +159,7 @@ export async function rebuildRunDays(tx: Tx, teamId: string, runDays: RunDay[]):
 const dayColumns = recordColumns({ day: "date" });
 
 /** The UTC days on which the given runs have spend. */
-export async function daysOfRuns(tx: Tx, teamId: string, runIds: string[]): Promise<string[]> {
+export async function daysOfRuns(tx: SqlClient, teamId: string, runIds: string[]): Promise<string[]> {
   if (runIds.length === 0) return [];
   const rows = await dayColumns.read(
     tx,

@@ -4,9 +4,10 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
-import { Prisma } from "@/lib/generated/prisma/client";
+import type { SqlClient } from "@/lib/db/columns";
+import { table } from "@/lib/db/tables";
 
-type Tx = Prisma.TransactionClient;
+const IngestBatch = table("IngestBatch");
 
 export interface BatchError {
   file?: string;
@@ -40,42 +41,37 @@ export async function renewLease(teamId: string, batchId: string): Promise<void>
   });
 }
 
-/** Adds a committed chunk's totals, in its transaction, and renews the lease with it. */
+/**
+ * Adds a committed chunk's totals, in its transaction (on the bulk connection: no Prisma compile
+ * per chunk), and renews the lease with it.
+ */
 export async function addChunkTotals(
-  tx: Tx,
+  tx: SqlClient,
   teamId: string,
   batchId: string,
   totals: { runs: number; calls: number; duplicates: number; costUsd: string },
 ): Promise<void> {
-  await tx.ingestBatch.update({
-    where: { teamId_id: { teamId, id: batchId } },
-    data: {
-      runs: totals.runs,
-      calls: { increment: totals.calls },
-      duplicates: { increment: totals.duplicates },
-      costUsd: { increment: new Prisma.Decimal(totals.costUsd) },
-      heartbeatAt: new Date(),
-      status: "RUNNING",
-    },
-  });
+  const updated = await tx.$executeRaw`
+    UPDATE ${IngestBatch.$} SET ${IngestBatch.runs} = ${totals.runs}::int, ${IngestBatch.calls} = ${IngestBatch.calls} + ${totals.calls}::int,
+      ${IngestBatch.duplicates} = ${IngestBatch.duplicates} + ${totals.duplicates}::int,
+      ${IngestBatch.costUsd} = ${IngestBatch.costUsd} + ${totals.costUsd}::numeric, ${IngestBatch.heartbeatAt} = now(), ${IngestBatch.status} = 'RUNNING'
+    WHERE ${IngestBatch.teamId} = ${teamId}::uuid AND ${IngestBatch.id} = ${batchId}::uuid`;
+  if (updated !== 1) throw new Error(`ingest batch ${batchId} is gone`);
 }
 
+/** Closes the batch, in the writer's last transaction (on the bulk connection). */
 export async function completeBatch(
+  tx: SqlClient,
   teamId: string,
   batchId: string,
   outcome: { runs: number; errors: BatchError[]; errorCount: number; afterCommitPending: boolean },
 ): Promise<void> {
-  await db().ingestBatch.update({
-    where: { teamId_id: { teamId, id: batchId } },
-    data: {
-      status: "COMPLETE",
-      afterCommitPending: outcome.afterCommitPending,
-      finishedAt: new Date(),
-      errors: asJson(outcome.errors),
-      errorCount: outcome.errorCount,
-      runs: outcome.runs,
-    },
-  });
+  const updated = await tx.$executeRaw`
+    UPDATE ${IngestBatch.$} SET ${IngestBatch.status} = 'COMPLETE', ${IngestBatch.afterCommitPending} = ${outcome.afterCommitPending}::boolean,
+      ${IngestBatch.finishedAt} = now(), ${IngestBatch.errors} = ${JSON.stringify(asJson(outcome.errors))}::jsonb,
+      ${IngestBatch.errorCount} = ${outcome.errorCount}::int, ${IngestBatch.runs} = ${outcome.runs}::int
+    WHERE ${IngestBatch.teamId} = ${teamId}::uuid AND ${IngestBatch.id} = ${batchId}::uuid`;
+  if (updated !== 1) throw new Error(`ingest batch ${batchId} is gone`);
 }
 
 /** Marks the batch failed (the chunks already written stay: they are complete and idempotent). */

@@ -2,16 +2,13 @@
  * The RunTag table's SQL for the ingest writer: the tags of the runs a batch read, found by their
  * session id (like the session details). A tag sent again with another value replaces it.
  */
-import { type RowOf, tableInput } from "@/lib/db/columns";
+import { type RowOf, type SqlClient, tableInput } from "@/lib/db/columns";
 import { table } from "@/lib/db/tables";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import type { RunTagModel } from "@/lib/generated/prisma/models/RunTag";
 
 const RunTagTable = table("RunTag");
 const r = table("Run", "r");
 const runTagExcluded = table("RunTag", "excluded");
-
-type Tx = Pick<Prisma.TransactionClient, "$executeRaw">;
 
 export const runTagInputColumns = tableInput<RunTagModel, { externalId: string }>()({
   externalId: "text",
@@ -21,7 +18,7 @@ export const runTagInputColumns = tableInput<RunTagModel, { externalId: string }
 export type RunTagInput = RowOf<typeof runTagInputColumns>;
 
 /** Stores the tags of stored runs in one statement; of a (session, key) given twice, the last value wins. */
-export async function upsertRunTags(tx: Tx, teamId: string, tags: RunTagInput[]): Promise<void> {
+export async function upsertRunTags(tx: SqlClient, teamId: string, tags: RunTagInput[]): Promise<void> {
   const last = new Map(tags.map((tag) => [`${tag.externalId}\u0000${tag.key}`, tag]));
   if (last.size === 0) return;
   // DISTINCT ON: two runs of different sources may share a session id, never a (run, key) twice.
