@@ -15,7 +15,7 @@
 
 import { priceTokens } from "./pricing";
 import { COMMAND_TOOLS, detectRetries } from "./retry";
-import { carriedOutput, runThreads } from "./threads";
+import { carriedSpan, runThreads } from "./threads";
 import type { RunWasteInput, WasteToolCall } from "./types";
 
 export const phases = ["discovery", "implementation", "verification", "handoff", "other"] as const;
@@ -102,13 +102,29 @@ export function costAnatomy(input: RunWasteInput): CostAnatomy {
   for (const tool of input.toolCalls)
     if (tool.callId !== null) toolsByCall.set(tool.callId, [...(toolsByCall.get(tool.callId) ?? []), tool]);
   const { retryToolIds } = detectRetries(input);
-  // Tool output tokens in each call's context.
-  const toolContext = new Map<bigint, number>();
+  // Tool output tokens in each call's context: each output counts at every call of its span
+  // (carriedSpan), summed with one difference array per thread rather than call by call, which
+  // grew with tools times calls on a long run.
+  const spanDeltas = new Map<string, number[]>();
   for (const tool of input.toolCalls) {
-    const carried = tool.outputTokens ? carriedOutput(threads, tool) : null;
-    if (!carried) continue;
-    for (const entry of [carried.entering, ...carried.later])
-      toolContext.set(entry.call.id, (toolContext.get(entry.call.id) ?? 0) + tool.outputTokens!);
+    const span = tool.outputTokens ? carriedSpan(threads, tool) : null;
+    if (!span) continue;
+    let deltas = spanDeltas.get(span.thread);
+    if (!deltas) {
+      deltas = new Array<number>(threads.threads.get(span.thread)!.length + 1).fill(0);
+      spanDeltas.set(span.thread, deltas);
+    }
+    deltas[span.entering]! += tool.outputTokens!;
+    deltas[span.end]! -= tool.outputTokens!;
+  }
+  const toolContext = new Map<bigint, number>();
+  for (const [key, deltas] of spanDeltas) {
+    const thread = threads.threads.get(key)!;
+    let inContext = 0;
+    for (let i = 0; i < thread.length; i++) {
+      inContext += deltas[i]!;
+      if (inContext !== 0) toolContext.set(thread[i]!.call.id, inContext);
+    }
   }
 
   const phaseOf = new Map<bigint, Phase>();

@@ -79,20 +79,35 @@ export interface CarriedOutput {
   thread: string;
 }
 
-/** Where a tool's output entered the context and which calls carried it; null when it never did. */
-export function carriedOutput(threads: RunThreads, tool: WasteToolCall): CarriedOutput | null {
+/**
+ * Where a tool's output sat in its thread: from the call that first read it (`entering`, its
+ * position in the thread) to `end`, the position after the last call of the same segment that
+ * carried it; null when it never entered a context. Positions only, so a caller summing over every
+ * tool allocates nothing per carrying call.
+ */
+export function carriedSpan(
+  threads: RunThreads,
+  tool: WasteToolCall,
+): { thread: string; entering: number; end: number } | null {
   if (tool.callId === null) return null;
   const requester = threads.byCallId.get(tool.callId);
   if (!requester) return null;
   const thread = threads.threads.get(requester.thread)!;
   const resultTime = (tool.resultAt ?? tool.timestamp).getTime();
-  const enteringIndex = thread.findIndex(
-    (entry) => entry.index > requester.index && entry.call.timestamp.getTime() >= resultTime,
-  );
-  if (enteringIndex === -1) return null;
-  const entering = thread[enteringIndex]!;
-  const later: ThreadCall[] = [];
-  for (let i = enteringIndex + 1; i < thread.length && thread[i]!.segment === entering.segment; i++)
-    later.push(thread[i]!);
-  return { entering, later, thread: requester.thread };
+  // A thread's calls are in order, each at its own position (ThreadCall.index).
+  let entering = requester.index + 1;
+  while (entering < thread.length && thread[entering]!.call.timestamp.getTime() < resultTime) entering++;
+  if (entering === thread.length) return null;
+  const segment = thread[entering]!.segment;
+  let end = entering + 1;
+  while (end < thread.length && thread[end]!.segment === segment) end++;
+  return { thread: requester.thread, entering, end };
+}
+
+/** Where a tool's output entered the context and which calls carried it; null when it never did. */
+export function carriedOutput(threads: RunThreads, tool: WasteToolCall): CarriedOutput | null {
+  const span = carriedSpan(threads, tool);
+  if (!span) return null;
+  const thread = threads.threads.get(span.thread)!;
+  return { entering: thread[span.entering]!, later: thread.slice(span.entering + 1, span.end), thread: span.thread };
 }
