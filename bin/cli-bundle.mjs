@@ -1,4 +1,4 @@
-// How `trh` loads its TypeScript: the CLI (lib/cli/main.ts and the analyze worker) is compiled
+// How `trh` loads its TypeScript: the CLI (lib/cli/main.ts, the analyze and import workers) is compiled
 // once with esbuild into node_modules/.cache/trh/cli-<hash of the sources>/ and run as plain
 // JavaScript. That saves ~0.25 s and ~45 MB per command over compiling through tsx on every
 // start, which matters for `trh analyze` on a laptop. Packages stay external (imported from
@@ -11,7 +11,11 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const entryPoints = { main: "lib/cli/main.ts", "summarize-worker": "lib/analyze/summarize-worker-body.ts" };
+const entryPoints = {
+  main: "lib/cli/main.ts",
+  "summarize-worker": "lib/analyze/summarize-worker-body.ts",
+  "parse-worker": "lib/ingest/parse-worker-body.ts",
+};
 
 function sourceFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -9,6 +9,11 @@ import { loadCli } from "./cli-bundle.mjs";
 // command that opens the database, and 0.8 s and 90 MB of a 15,000-call `trh import`
 // (bench/README.md). Set before anything compiles WebAssembly.
 setFlagsFromString("--liftoff-only");
+// V8 lets a heap grow up to 4x what survived its last full collection before the next one: an
+// import's live set is ~60 MB, its heap reached 150-200 MB and the process ~340-390 MB. At most 2x
+// brought `trh import` to ~290-300 MB for ~0.1 s more CPU (bench/README.md). A growth factor, not a
+// cap: a larger live set still gets the heap it needs.
+setFlagsFromString("--heap-growing-percent=100");
 
 const main = await loadCli();
 const code = await main(process.argv.slice(2));

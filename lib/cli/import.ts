@@ -7,8 +7,8 @@ import { parseArgs } from "node:util";
 import { findTraceFiles } from "@/lib/analyze/trace-files";
 import type { Scope } from "@/lib/auth/scope";
 import { formatUsd } from "@/lib/format";
-import { fileEvents, IngestInputError } from "@/lib/ingest/ingest-file";
-import { readFileChunks } from "@/lib/ingest/parsers";
+import { ParsedFiles } from "@/lib/ingest/parsed-files";
+import { IngestInputError } from "@/lib/ingest/trace-body";
 import { IngestWriter } from "@/lib/ingest/writer";
 import { withDatabase } from "./database";
 import { CommandError, UsageError } from "./errors";
@@ -51,29 +51,28 @@ export async function importCommand(args: string[]): Promise<number> {
     const progress = new ProgressLine(files.reduce((sum, file) => sum + file.size, 0));
     let doneBytes = 0;
     let result;
+    const parsed = new ParsedFiles(files);
     try {
       for (const file of files) {
         try {
-          const { events } = await fileEvents({
-            format: file.format,
-            fileName: file.fileName,
-            body: {
-              bytes: readFileChunks(file.absolutePath),
-              gzip: file.absolutePath.endsWith(".gz"),
-              onRawBytes: (bytes) => progress.update(doneBytes + bytes),
-            },
-          });
-          await writer.addAll(events, file.absolutePath);
+          await writer.addAll(
+            parsed.events((bytes) => progress.update(doneBytes + bytes)),
+            file.absolutePath,
+          );
         } catch (error) {
           if (!(error instanceof IngestInputError)) throw error;
           skipped.push({ file: file.absolutePath, line: 0, message: error.message });
         }
         doneBytes += file.size;
       }
+      // Its heap is freed before the after-commit work, the import's other memory peak.
+      await parsed.close();
       result = await writer.finish();
     } catch (error) {
       await writer.fail(error);
       throw error;
+    } finally {
+      await parsed.close();
     }
     progress.done();
     const { calls, duplicates, costUsd } = result;

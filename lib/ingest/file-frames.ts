@@ -14,7 +14,7 @@ export const fileHeaderSchema = z.object({
     .min(1)
     .max(1000, "file: a path of at most 1000 characters")
     .refine((path) => !/[\u0000-\u001f\u007f]/.test(path), "file: a path without control characters (such as NUL)"),
-  /** One of ingest-file.ts's formats or "auto"; checked by the reader (ingest-files.ts). */
+  /** One of trace-body.ts's formats or "auto"; checked by the reader (ingest-files.ts). */
   format: z.string().max(32).default("auto"),
   bytes: z.number().int().nonnegative(),
   /** The bytes are gzip (a `.gz` file sent as it is), decoded and capped like a gzip body. */

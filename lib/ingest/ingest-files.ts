@@ -18,6 +18,7 @@
 import type { Scope } from "@/lib/auth/scope";
 import { type FileHeader, fileHeaderSchema, MAX_HEADER_BYTES } from "./file-frames";
 import { type IngestFormat, ingestFormats } from "./formats";
+import { ingestOtlpJsonFile } from "./ingest-otlp";
 import {
   acceptedFormatsMessage,
   decodedBytes,
@@ -25,8 +26,7 @@ import {
   IngestInputError,
   openTraceBody,
   traceEvents,
-} from "./ingest-file";
-import { ingestOtlpJsonFile } from "./ingest-otlp";
+} from "./trace-body";
 import { cleanText, MAX_ID_CHARS } from "./validate-events";
 import { type IngestError, type IngestResult, IngestWriter } from "./writer";
 

@@ -5,8 +5,8 @@
 import type { Scope } from "@/lib/auth/scope";
 import { refuseDeclaredOversize } from "@/lib/http/read-body";
 import { type GroupedRequest, type GroupedResult, ingestGrouped } from "./group-commit";
-import { decodedBytes, IngestInputError } from "./ingest-file";
 import { type OtlpParseResult, parseOtlpLogs, parseOtlpTraces } from "./parsers/otlp";
+import { decodedBytes, IngestInputError } from "./trace-body";
 import { idProblem } from "./validate-events";
 import { type IngestResult, ingestEvents } from "./writer";
 

@@ -1,8 +1,8 @@
 /** An HTTP request body as one trace file: what `POST /api/v1/ingest` hands to the writer. */
 import type { Scope } from "@/lib/auth/scope";
 import type { IngestFormat } from "./formats";
-import { type FileBody, openTraceBody, traceEvents } from "./ingest-file";
 import { ingestOtlpJsonFile } from "./ingest-otlp";
+import { type FileBody, openTraceBody, traceEvents } from "./trace-body";
 import { cleanText, MAX_ID_CHARS } from "./validate-events";
 import { ingestEvents } from "./writer";
 

@@ -18,8 +18,9 @@ import { spendByGroup } from "@/lib/queries/spend-by-group";
 import { createTestTeam, userScope } from "@/lib/testing/fixtures";
 import { fuzzIngest } from "@/lib/testing/fuzz-ingest";
 import { expectedFixtureTotals, ingestFixtureFolder, wholeRange } from "@/lib/testing/ingest-fixtures";
-import { IngestInputError, ingestFile } from "./ingest-file";
+import { ingestFile } from "./ingest-file";
 import { assistantLine, userToolResultLine } from "./parsers/__fixtures__/trace-lines";
+import { IngestInputError } from "./trace-body";
 
 const Call = table("Call");
 const DailySpendTable = table("DailySpend");

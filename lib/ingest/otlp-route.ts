@@ -4,8 +4,8 @@
  */
 import { requestScope } from "@/lib/auth/scope";
 import { HttpError, jsonRoute } from "@/lib/http/errors";
-import { IngestInputError } from "./ingest-file";
 import { ingestOtlpRequest, type OtlpSignal } from "./ingest-otlp";
+import { IngestInputError } from "./trace-body";
 
 export function otlpRoute(signal: OtlpSignal) {
   return jsonRoute(async (request) => {

@@ -5,8 +5,8 @@ import { badRequest, HttpError, jsonRoute } from "@/lib/http/errors";
 import { progressLinesResponse } from "@/lib/http/progress-lines";
 import { streamedBody, wantsProgressLines } from "@/lib/http/read-body";
 import { ingestFormats } from "@/lib/ingest/formats";
-import { acceptedFormatsMessage, IngestInputError, maxUploadBytes } from "@/lib/ingest/ingest-file";
 import { ingestRequestBody } from "@/lib/ingest/ingest-request";
+import { acceptedFormatsMessage, IngestInputError, maxUploadBytes } from "@/lib/ingest/trace-body";
 
 export const dynamic = "force-dynamic";
 

@@ -3,8 +3,8 @@ import { requestScope } from "@/lib/auth/scope";
 import { HttpError, jsonRoute } from "@/lib/http/errors";
 import { progressLinesResponse } from "@/lib/http/progress-lines";
 import { streamedBody, wantsProgressLines } from "@/lib/http/read-body";
-import { IngestInputError, maxUploadBytes } from "@/lib/ingest/ingest-file";
 import { ingestFiles } from "@/lib/ingest/ingest-files";
+import { IngestInputError, maxUploadBytes } from "@/lib/ingest/trace-body";
 
 export const dynamic = "force-dynamic";
 
