@@ -6,6 +6,7 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { forbidden, unauthorized } from "@/lib/http/errors";
 import { isSameOriginRequest } from "@/lib/http/origin";
@@ -82,10 +83,29 @@ export async function pageScope(permission?: Permission): Promise<UserScope> {
 const LAST_USED_EVERY_MS = 60_000;
 const keyLastNoted = new Map<string, number>();
 
+const k = table("ApiKey", "k");
+const t = table("Team", "t");
+
+interface KeyCandidate {
+  id: string;
+  teamId: string;
+  hash: string;
+  scopes: string[];
+  revokedAt: Date | null;
+  teamSlug: string;
+  teamName: string;
+}
+
 async function apiKeyScope(key: string): Promise<Scope> {
   const prefix = apiKeyPrefix(key);
   if (!prefix) throw unauthorized("the API key is malformed");
-  const candidates = await db().apiKey.findMany({ where: { prefix }, include: { team: true } });
+  // One statement, not Prisma's two for a relation: every API request and every OTLP body pays it
+  // (bench:otlp: 0.12 ms of CPU a lookup instead of 0.35, a statement less each).
+  const candidates = await db().$queryRaw<KeyCandidate[]>`
+    SELECT ${k.id}::text AS id, ${k.teamId}::text AS "teamId", ${k.hash}, ${k.scopes}, ${k.revokedAt},
+      ${t.slug} AS "teamSlug", ${t.name} AS "teamName"
+    FROM ${k.$} JOIN ${t.$} ON ${t.id} = ${k.teamId}
+    WHERE ${k.prefix} = ${prefix}`;
   const match = candidates.find((candidate) => apiKeyMatches(key, candidate.hash));
   if (!match) throw unauthorized("the API key is not valid");
   if (match.revokedAt) throw unauthorized("the API key has been revoked");
@@ -99,8 +119,8 @@ async function apiKeyScope(key: string): Promise<Scope> {
   }
   return {
     teamId: match.teamId,
-    teamSlug: match.team.slug,
-    teamName: match.team.name,
+    teamSlug: match.teamSlug,
+    teamName: match.teamName,
     actor: { kind: "apiKey", apiKeyId: match.id, scopes: match.scopes as ApiScope[] },
   };
 }

@@ -17,7 +17,12 @@ import { table } from "@/lib/db/tables";
 import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { fixturesRoot, wholeRange } from "@/lib/testing/ingest-fixtures";
 import { latestRecomputeJob } from "@/lib/waste/recompute-job";
-import { afterCommitSettled, queueAfterCommit, resumeInterruptedAfterCommit } from "./after-commit-queue";
+import {
+  afterCommitSettled,
+  PASS_INTERVAL_MS,
+  queueAfterCommit,
+  resumeInterruptedAfterCommit,
+} from "./after-commit-queue";
 import { fileFrame } from "./file-frames";
 import { ingestFiles } from "./ingest-files";
 
@@ -126,6 +131,7 @@ describe("waiting for a team's queue", () => {
     return seen;
   };
   const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
+  const nextPassMayStart = () => new Promise((resolve) => setTimeout(resolve, PASS_INTERVAL_MS + 20));
 
   it("ends with the passes of the batches committed before it, not with later ones", async () => {
     const teamId = "00000000-0000-4000-8000-0000000000a1";
@@ -144,9 +150,12 @@ describe("waiting for a team's queue", () => {
 
     passes[0]!.end();
     await tick();
-    // b and c waited as one pass; the wait that began before them is over while that pass runs.
-    expect(passes.map((pass) => pass.runIds)).toEqual([["a"], ["b", "c"]]);
+    // The wait that began before b is over; b and c wait for the next pass, which may not start yet.
     expect(beforeB.settled).toBe(true);
+    expect(passes.map((pass) => pass.runIds)).toEqual([["a"]]);
+    await nextPassMayStart();
+    // b and c waited as one pass; the wait that began before them is over when it ends.
+    expect(passes.map((pass) => pass.runIds)).toEqual([["a"], ["b", "c"]]);
     expect(beforeD.settled).toBe(false);
 
     // A team that keeps committing (telemetry) never holds a wait past its own batches' pass.
@@ -154,6 +163,7 @@ describe("waiting for a team's queue", () => {
     passes[1]!.end();
     await tick();
     expect(beforeD.settled).toBe(true);
+    await nextPassMayStart();
     expect(passes.map((pass) => pass.runIds)).toEqual([["a"], ["b", "c"], ["d"]]);
     const afterD = state(afterCommitSettled(teamId));
     await tick();
@@ -163,6 +173,41 @@ describe("waiting for a team's queue", () => {
     expect(afterD.settled).toBe(true);
     await afterCommitSettled(teamId);
     expect(failures).toEqual([]);
+  });
+
+  it("starts a team's passes at most every PASS_INTERVAL_MS, and a lone batch's at once", async () => {
+    const teamId = "00000000-0000-4000-8000-0000000000a2";
+    const { passes, work } = gatedWork();
+    const noFailure = async () => {};
+    const started: number[] = [];
+    const timedWork = (committed: { runIds: string[] }) => {
+      started.push(Date.now());
+      return work(committed);
+    };
+    const begun = Date.now();
+    queueAfterCommit(batch(teamId, "a"), timedWork, noFailure);
+    await tick();
+    passes[0]!.end();
+    // Batches that commit one after another, each after the last pass ended, as streamed telemetry's do.
+    for (const runId of ["b", "c", "d"]) {
+      await tick();
+      queueAfterCommit(batch(teamId, runId), timedWork, noFailure);
+    }
+    await nextPassMayStart();
+    expect(passes.map((pass) => pass.runIds)).toEqual([["a"], ["b", "c", "d"]]);
+    expect(started[0]! - begun).toBeLessThan(PASS_INTERVAL_MS / 2);
+    expect(started[1]! - started[0]!).toBeGreaterThanOrEqual(PASS_INTERVAL_MS - 1);
+    passes[1]!.end();
+    await afterCommitSettled(teamId);
+    await backgroundSettled();
+    // The queue is gone once the pause after the last pass is over: the next batch's pass starts at once.
+    const alone = Date.now();
+    queueAfterCommit(batch(teamId, "e"), timedWork, noFailure);
+    await tick();
+    expect(passes.map((pass) => pass.runIds).at(-1)).toEqual(["e"]);
+    expect(started[2]! - alone).toBeLessThan(PASS_INTERVAL_MS / 2);
+    passes[2]!.end();
+    await afterCommitSettled(teamId);
   });
 });
 
