@@ -27,17 +27,20 @@ export interface AnalyzeOptions {
 
 /**
  * Worker threads beside this one, which reads too. Measured on 2 cores (bench/README.md): a
- * worker is ready ~25 ms after it is started; below a few MB of input this thread is done before
- * a worker would have read its first file. A worker costs 30-40 MB (its heap, its young
- * generation, the summaries on their way), so past WORKER_MAX_BYTES, where the ledger has grown
- * too, one thread keeps memory under the 150 MB goal (400 MB of traces: 111 MB in one thread,
- * 146-154 MB with a worker).
+ * worker is ready ~25 ms after it is started, but its code starts cold and it takes CPU the other
+ * core may be busy with: on 7 and 17 MB of traces one thread was faster (load average 6). A
+ * worker costs 30-40 MB (its heap, its young generation, the summaries on their way), so past
+ * WORKER_MAX_BYTES, where the ledger has grown too, one thread keeps memory under the 150 MB goal
+ * (400 MB of traces: 111 MB in one thread, 146-154 MB with a worker).
  */
-const WORKER_MIN_BYTES = 8 * 1024 * 1024;
+const WORKER_MIN_BYTES = 32 * 1024 * 1024;
 const WORKER_MAX_BYTES = 256 * 1024 * 1024;
 const MAX_THREADS = 4;
 
-/** One reading thread per core (at most 4): this one plus the workers returned, for inputs large enough to repay starting them and small enough to keep memory low. */
+/**
+ * One reading thread per core (at most 4): this one plus the workers returned, for inputs large
+ * enough to repay starting them and small enough to keep memory low.
+ */
 export function defaultThreadCount(files: readonly TraceFile[]): number {
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
   if (totalBytes < WORKER_MIN_BYTES || totalBytes > WORKER_MAX_BYTES || files.length < 2) return 0;
