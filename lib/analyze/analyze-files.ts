@@ -1,8 +1,10 @@
 /**
- * Runs the per-file work over many files, in this thread or, for large inputs, in worker threads
- * (parsing is CPU-bound; ccusage 20 keeps two cores busy). Workers hold one batch of files' calls
- * at a time; the ledger keeps one small row per distinct call, so memory follows the number of
- * calls, never the bytes read.
+ * Runs the per-file work over many files: in this thread and, for large inputs, in worker threads
+ * beside it (parsing is CPU-bound; ccusage 20 keeps two cores busy). Every thread claims the next
+ * file from one shared counter, so none waits for another's batch; summaries are folded into the
+ * ledger in the order of the queue whichever thread read them, so the report is the same with any
+ * number of threads. The ledger keeps one small row per distinct call, so memory follows the
+ * number of calls, never the bytes read.
  */
 import os from "node:os";
 import { Worker } from "node:worker_threads";
@@ -10,127 +12,124 @@ import type { PriceOverride } from "../pricing/price-book";
 import { type AnalyzeReport, CallLedger, type DateRange } from "./report";
 import { type FileSummary, MAX_ERRORS_PER_FILE, summarizeFile } from "./summarize-file";
 import type { TraceFile } from "./trace-files";
+import { claimFile, type WorkerReply, type WorkerTask } from "./work-queue";
 
 export interface AnalyzeOptions {
   range?: DateRange;
   overrides?: readonly PriceOverride[];
   /** Called after each file with the bytes read so far and in all. */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
-  /** Worker threads; 0 reads in this thread. Default: defaultThreadCount(files). */
+  /** Worker threads reading beside this thread; 0: this thread alone. Default: defaultThreadCount(files). */
   threads?: number;
   /** Worker script: the precompiled one of load-engine.ts, else the TypeScript one through tsx. */
   workerUrl?: URL;
 }
 
 /**
- * Measured on 2 cores with the CLI bundle (bench/README.md): on 104 MB two workers take 0.75 s and
- * 127 MB against 0.9-1.0 s and 100 MB in one thread; on 400 MB, 1.4 s and 180-200 MB against
- * 1.7 s and 148 MB. Workers cost a heap each, and the de-duplication ledger grows with the calls,
- * so past WORKER_MAX_BYTES one thread keeps memory under the 150 MB goal instead.
+ * Worker threads beside this one, which reads too. Measured on 2 cores (bench/README.md): a
+ * worker is ready ~25 ms after it is started, but its code starts cold and it takes CPU the other
+ * core may be busy with: on 7 and 17 MB of traces one thread was faster (load average 6). A
+ * worker costs 30-40 MB (its heap, its young generation, the summaries on their way), so past
+ * WORKER_MAX_BYTES, where the ledger has grown too, one thread keeps memory under the 150 MB goal
+ * (400 MB of traces: 111 MB in one thread, 146-154 MB with a worker).
  */
 const WORKER_MIN_BYTES = 32 * 1024 * 1024;
 const WORKER_MAX_BYTES = 256 * 1024 * 1024;
 const MAX_THREADS = 4;
 
-/** One thread per core (at most 4) for inputs large enough to repay starting them and small enough to keep memory low. */
+/**
+ * One reading thread per core (at most 4): this one plus the workers returned, for inputs large
+ * enough to repay starting them and small enough to keep memory low.
+ */
 export function defaultThreadCount(files: readonly TraceFile[]): number {
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
   if (totalBytes < WORKER_MIN_BYTES || totalBytes > WORKER_MAX_BYTES || files.length < 2) return 0;
-  return Math.min(os.availableParallelism(), MAX_THREADS, files.length);
+  return Math.min(os.availableParallelism(), MAX_THREADS, files.length) - 1;
 }
 
-export async function analyzeFiles(files: readonly TraceFile[], options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
-  const ledger = new CallLedger(options.range, options.overrides);
-  const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
-  let doneBytes = 0;
-  const record = (file: TraceFile, summary: FileSummary): void => {
-    for (const call of summary.calls) ledger.addCall(call);
-    for (const error of summary.errors) ledger.addError(error);
-    if (summary.moreErrors > 0) {
-      ledger.addError({
-        file: file.absolutePath,
-        line: 0,
-        message: `${summary.moreErrors} more bad lines after the first ${MAX_ERRORS_PER_FILE}`,
-      });
-    }
-    doneBytes += file.size;
-    options.onProgress?.(doneBytes, totalBytes);
-  };
-  // Largest first, so no thread is left with one big file at the end.
-  const queue = [...files].sort((a, b) => b.size - a.size);
-  const threads = options.threads ?? defaultThreadCount(queue);
-  if (threads === 0) {
-    for (const file of queue) record(file, await summarizeFile(file));
-  } else {
-    await runInWorkers(queue, threads, options.workerUrl ?? new URL("./summarize-worker.mjs", import.meta.url), record);
-  }
-  return ledger.report();
-}
-
-/** Files go to workers in batches of about this size: one message per file costs more than small files take to read. */
-const BATCH_BYTES = 4 * 1024 * 1024;
-const BATCH_FILES = 256;
 /**
  * Parsing makes many short-lived objects; with the default young generation a worker took about
  * 30% longer than the main thread on the same files (more garbage collection).
  */
 const WORKER_YOUNG_GENERATION_MB = 32;
 
-function batches(queue: readonly TraceFile[]): TraceFile[][] {
-  const result: TraceFile[][] = [];
-  let current: TraceFile[] = [];
-  let bytes = 0;
-  for (const file of queue) {
-    current.push(file);
-    bytes += file.size;
-    if (bytes >= BATCH_BYTES || current.length >= BATCH_FILES) {
-      result.push(current);
-      current = [];
-      bytes = 0;
+/** Between files this thread lets the workers' summaries in, at least every this many bytes. */
+const YIELD_BYTES = 4 * 1024 * 1024;
+
+export async function analyzeFiles(files: readonly TraceFile[], options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
+  const ledger = new CallLedger(options.range, options.overrides);
+  const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
+  // Largest first, so no thread is left with one big file at the end.
+  const queue = [...files].sort((a, b) => b.size - a.size);
+  const summaries: Array<FileSummary | undefined> = new Array(queue.length);
+  let folded = 0;
+  let doneBytes = 0;
+  /** Folds the summaries that are next in queue order; the rest wait for the files before them. */
+  const fold = (): void => {
+    for (let summary = summaries[folded]; summary !== undefined; summary = summaries[folded]) {
+      const file = queue[folded]!;
+      summaries[folded] = undefined;
+      folded += 1;
+      for (const call of summary.calls) ledger.addCall(call);
+      for (const error of summary.errors) ledger.addError(error);
+      if (summary.moreErrors > 0) {
+        ledger.addError({
+          file: file.absolutePath,
+          line: 0,
+          message: `${summary.moreErrors} more bad lines after the first ${MAX_ERRORS_PER_FILE}`,
+        });
+      }
+      doneBytes += file.size;
+      options.onProgress?.(doneBytes, totalBytes);
     }
+  };
+  const accept = (index: number, summary: FileSummary): void => {
+    summaries[index] = summary;
+    fold();
+  };
+
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const threads = options.threads ?? defaultThreadCount(queue);
+  const workers = Array.from({ length: Math.min(threads, queue.length) }, () =>
+    runWorker(options.workerUrl ?? new URL("./summarize-worker.mjs", import.meta.url), { files: queue, next }, accept),
+  );
+  try {
+    let bytesSinceYield = 0;
+    for (let index = claimFile(next); index < queue.length; index = claimFile(next)) {
+      const file = queue[index]!;
+      accept(index, await summarizeFile(file));
+      bytesSinceYield += file.size;
+      if (workers.length > 0 && bytesSinceYield >= YIELD_BYTES) {
+        bytesSinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await Promise.all(workers.map((worker) => worker.finished));
+  } finally {
+    for (const worker of workers) void worker.stop();
   }
-  if (current.length > 0) result.push(current);
-  return result;
+  return ledger.report();
 }
 
-interface WorkerReply {
-  summaries?: FileSummary[];
-  error?: string;
-}
-
-async function runInWorkers(
-  queue: TraceFile[],
-  threads: number,
+function runWorker(
   workerUrl: URL,
-  record: (file: TraceFile, summary: FileSummary) => void,
-): Promise<void> {
-  const pending = batches(queue);
-  let next = 0;
-  const runWorker = (): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      const worker = new Worker(workerUrl, {
-        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-      });
-      let current: TraceFile[] | undefined;
-      const sendNext = (): void => {
-        current = pending[next++];
-        if (current === undefined) {
-          void worker.terminate().then(() => resolve());
-        } else {
-          worker.postMessage(current);
-        }
-      };
-      worker.on("message", (reply: WorkerReply) => {
-        if (reply.error !== undefined || reply.summaries === undefined || current === undefined) {
-          void worker.terminate();
-          reject(new Error(reply.error ?? "an analyze worker gave no result"));
-          return;
-        }
-        for (const [index, summary] of reply.summaries.entries()) record(current[index]!, summary);
-        sendNext();
-      });
-      worker.on("error", reject);
-      worker.once("online", sendNext);
+  task: WorkerTask,
+  accept: (index: number, summary: FileSummary) => void,
+): { finished: Promise<void>; stop: () => Promise<number> } {
+  const worker = new Worker(workerUrl, {
+    workerData: task,
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
+  const finished = new Promise<void>((resolve, reject) => {
+    worker.on("message", (reply: WorkerReply) => {
+      if ("index" in reply) accept(reply.index, reply.summary);
+      else if ("done" in reply) resolve();
+      else reject(new Error(reply.error));
     });
-  await Promise.all(Array.from({ length: threads }, runWorker));
+    worker.on("error", reject);
+    worker.on("exit", (code) => reject(new Error(`an analyze worker stopped (exit code ${code}) before it finished`)));
+  });
+  // Awaited only once this thread has read its share: a failure before then must not count as unhandled.
+  finished.catch(() => {});
+  return { finished, stop: () => worker.terminate() };
 }

@@ -92,12 +92,11 @@ describe("real traces (fixtures/real/SOURCES.md expected totals)", () => {
     }
   });
 
-  it("gives the same report from worker threads", async () => {
+  it("gives the same report, to the last row and cent, from worker threads", async () => {
+    // Summaries are folded in queue order whichever thread read them (analyze-files.ts).
     const inProcess = await analyzePaths([REAL], 0);
-    const threaded = await analyzePaths([REAL], 2);
-    expect(threaded.totals.calls).toBe(inProcess.totals.calls);
-    expect(tokensOf(threaded)).toEqual(tokensOf(inProcess));
-    expect(threaded.totals.costUsd).toBeCloseTo(inProcess.totals.costUsd, 9);
+    expect(await analyzePaths([REAL], 1)).toEqual(inProcess);
+    expect(await analyzePaths([REAL], 3)).toEqual(inProcess);
   });
 });
 
@@ -250,9 +249,7 @@ describe("trh analyze command (child process)", () => {
       [path.join(REPO, "bin/trh.mjs"), "analyze", path.join(REPO, "fixtures/real"), "--json", "--threads", "2"],
       { cwd: os.tmpdir() },
     );
-    const threaded = JSON.parse((await fromElsewhere).stdout) as AnalyzeReport;
-    expect(tokensOf(threaded)).toEqual(tokensOf(single));
-    expect(threaded.totals.costUsd).toBeCloseTo(single.totals.costUsd, 9);
+    expect(JSON.parse((await fromElsewhere).stdout)).toEqual(single);
   }, 60_000);
 
   it("filters by UTC day and prints a table with a TOTAL line", async () => {

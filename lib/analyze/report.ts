@@ -3,7 +3,7 @@
  * sessions), after the global de-duplication by call key.
  */
 
-import { dayOf, dayStart } from "@/lib/queries/params";
+import { dayOf, dayStart } from "@/lib/days";
 import { type PriceOverride, priceCall } from "../pricing/price-book";
 import type { Tokens } from "../tokens";
 import { GrowingColumns, HashIndex, hash64, Interner } from "./compact-ledger";

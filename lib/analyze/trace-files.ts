@@ -134,8 +134,13 @@ function formatFitsName(format: TraceFormat, fileName: string): boolean {
 /** The extensions of trace files: JSONL logs, single-document JSON (Amp, Gemini CLI before 0.39, OpenCode 1.1), OpenCode's SQLite database. */
 const TRACE_EXTENSION = /\.(jsonl|json|db)$/;
 
-/** Synchronous on purpose: thousands of small stats cost far less without a thread-pool hop each. */
-function* walkTraceFiles(dir: string): Generator<string> {
+/**
+ * The trace files under `dir`, with their paths below it. Synchronous on purpose: thousands of
+ * small stats cost far less without a thread-pool hop each. Paths are built by appending
+ * readdir's names (which hold no separator) to the folder's: path.join and path.relative on
+ * every file cost more than the walk itself.
+ */
+function* walkTraceFiles(dir: string, relativeDir = ""): Generator<{ absolutePath: string; fileName: string }> {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -143,10 +148,14 @@ function* walkTraceFiles(dir: string): Generator<string> {
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // What path.join(dir, name) gives, for a name without separators.
+  const normalized = path.normalize(dir);
+  const prefix = normalized === "." ? "" : normalized.endsWith(path.sep) ? normalized : normalized + path.sep;
   for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* walkTraceFiles(full);
-    else if (entry.isFile() && TRACE_EXTENSION.test(entry.name)) yield full;
+    const absolutePath = prefix + entry.name;
+    const fileName = relativeDir === "" ? entry.name : relativeDir + path.sep + entry.name;
+    if (entry.isDirectory()) yield* walkTraceFiles(absolutePath, fileName);
+    else if (entry.isFile() && TRACE_EXTENSION.test(entry.name)) yield { absolutePath, fileName };
   }
 }
 
@@ -219,8 +228,7 @@ export async function findTraceFiles(
   };
 
   for (const root of roots) {
-    for (const absolutePath of walkTraceFiles(root.dir)) {
-      const fileName = path.relative(root.dir, absolutePath);
+    for (const { absolutePath, fileName } of walkTraceFiles(root.dir)) {
       if (root.accept !== undefined && !root.accept(fileName)) continue;
       if (root.dedupeGroup !== null) {
         const key = `${root.dedupeGroup}:${fileName}`;

@@ -5,8 +5,8 @@
 import { parseArgs } from "node:util";
 import { loadAnalyzeEngine } from "../analyze/load-engine";
 import type { AnalyzeReport } from "../analyze/report";
+import { dayProblem } from "../days";
 import { formatInteger, formatUsd } from "../format";
-import { dayProblem } from "../queries/params";
 import type { Tokens } from "../tokens";
 import { CommandError, UsageError } from "./errors";
 import { ProgressLine } from "./progress-line";

@@ -8,7 +8,7 @@
  * calcPrice in price-book.test.ts), so pricing a million calls stays fast.
  */
 import { calcPrice, type ModelInfo, type ModelPrice, type TieredPrices } from "@pydantic/genai-prices";
-import { dayStart } from "@/lib/queries/params";
+import { dayStart } from "@/lib/days";
 import type { NormalizedCall } from "../ingest/normalized-call";
 
 export type PricedTokens = Pick<

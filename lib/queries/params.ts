@@ -1,15 +1,26 @@
 /**
  * Query-string parameters shared by the read API and the pages, validated with zod; above all the
- * one place that reads days (YYYY-MM-DD, UTC) and date ranges. The API refuses a bad day or a
- * reversed range with 400 and a message naming the parameter; a page shows a corrected range and
- * says why (`correctedDayRange`), so a shared link still opens. Days outside FIRST_DAY..LAST_DAY,
+ * one place that reads date ranges (the days themselves: lib/days.ts, re-exported here). The API
+ * refuses a bad day or a reversed range with 400 and a message naming the parameter; a page shows
+ * a corrected range and says why (`correctedDayRange`), so a shared link still opens. Days outside FIRST_DAY..LAST_DAY,
  * such as year 0000, are refused: the database cannot store some of them, and no trace has them.
  */
 import { z } from "zod";
+import { addDays, dayProblem, daysBetween, FIRST_DAY, todayUtc } from "@/lib/days";
 
-/** The earliest and latest day a query may name: wide enough for "all time" (2000-01-01 to 2100-12-31). */
-export const FIRST_DAY = "1970-01-01";
-export const LAST_DAY = "2199-12-31";
+export {
+  addDays,
+  dayAfter,
+  dayOf,
+  dayProblem,
+  dayStart,
+  daysBetween,
+  FIRST_DAY,
+  LAST_DAY,
+  mondayOf,
+  todayUtc,
+} from "@/lib/days";
+
 /**
  * The longest range a page shows (ten years): pages draw every day of it. The API takes any range
  * within the bounds: it answers only the days that have data, so a wide range costs nothing more.
@@ -18,57 +29,10 @@ export const MAX_PAGE_RANGE_DAYS = 3660;
 /** Days of the default range, ending today or at `to`. */
 const DEFAULT_RANGE_DAYS = 30;
 
-const DAY_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Why `value` is not a day a query may name, or null when it is one. */
-export function dayProblem(value: string): string | null {
-  if (!DAY_SHAPE.test(value)) return "a date as YYYY-MM-DD";
-  const date = dayStart(value);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value)
-    return `${value} is not a calendar date`;
-  if (value < FIRST_DAY || value > LAST_DAY) return `a date from ${FIRST_DAY} to ${LAST_DAY}`;
-  return null;
-}
-
 export const isoDaySchema = z.string().superRefine((value, ctx) => {
   const problem = dayProblem(value);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
-
-/** The instant a UTC day (YYYY-MM-DD) starts. */
-export function dayStart(day: string): Date {
-  return new Date(`${day}T00:00:00Z`);
-}
-
-/** The instant after a UTC day: the exclusive end of a range that ends on `day`. */
-export function dayAfter(day: string): Date {
-  return dayStart(addDays(day, 1));
-}
-
-/** The UTC day (YYYY-MM-DD) of an instant. */
-export function dayOf(instant: Date | number | string): string {
-  return new Date(instant).toISOString().slice(0, 10);
-}
-
-export function todayUtc(now = new Date()): string {
-  return dayOf(now);
-}
-
-export function addDays(day: string, days: number): string {
-  const date = dayStart(day);
-  date.setUTCDate(date.getUTCDate() + days);
-  return dayOf(date);
-}
-
-/** Monday of the day's ISO week (UTC), as Postgres' date_trunc('week') gives it. */
-export function mondayOf(day: string): string {
-  return addDays(day, -((dayStart(day).getUTCDay() + 6) % 7));
-}
-
-/** Days from `from` to `to`, both included. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((dayStart(to).getTime() - dayStart(from).getTime()) / 86_400_000) + 1;
-}
 
 const latest = (a: string, b: string) => (a > b ? a : b);
 

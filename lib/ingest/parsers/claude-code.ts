@@ -96,10 +96,10 @@ export async function* parseClaudeCode(
     startedAt: Date | null;
   } | null = null;
 
-  for await (const batch of readLineBatches(source)) {
+  // Without details only lines with usage count: the others are passed over unread.
+  for await (const batch of readLineBatches(source, options.withDetails ? undefined : USAGE_MARKER)) {
     const events: TraceEvent[] = [];
     for (const line of batch) {
-      if (!options.withDetails && !line.unterminated && line.bytes.indexOf(USAGE_MARKER) === -1) continue;
       const parsed = (!options.withDetails && parseWithoutContent(line.bytes)) || parseJsonLine(line.bytes);
       if ("error" in parsed) {
         events.push({ kind: "error", line: line.number, message: parsed.error });

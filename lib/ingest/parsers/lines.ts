@@ -21,9 +21,11 @@ export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Arra
 /**
  * Yields the complete lines of each chunk as one batch, so per-line work stays synchronous.
  * Lines are views into the chunk, valid until the next batch is requested: the source may reuse
- * its buffer (the unfinished end of a chunk is copied).
+ * its buffer (the unfinished end of a chunk is copied). With `only`, lines that do not contain
+ * those bytes are counted but not returned (the file's last line, unterminated, always is):
+ * one search through the chunk finds the next line worth reading, instead of one per line.
  */
-export async function* readLineBatches(source: ByteSource): AsyncGenerator<RawLine[]> {
+export async function* readLineBatches(source: ByteSource, only?: Buffer): AsyncGenerator<RawLine[]> {
   let partial: Buffer[] = [];
   let lineNumber = 0;
   for await (const piece of source) {
@@ -36,15 +38,30 @@ export async function* readLineBatches(source: ByteSource): AsyncGenerator<RawLi
     const batch: RawLine[] = [];
     let start = 0;
     let end = chunk.indexOf(NEWLINE, start);
+    // Where `only` next occurs in this chunk (a line ending before it does not contain it: the bytes hold no newline).
+    let wanted = -1;
     while (end !== -1) {
+      lineNumber += 1;
+      if (only !== undefined && partial.length === 0) {
+        if (wanted < start) {
+          wanted = chunk.indexOf(only, start);
+          if (wanted === -1) wanted = chunk.length;
+        }
+        if (wanted > end) {
+          start = end + 1;
+          end = chunk.indexOf(NEWLINE, start);
+          continue;
+        }
+      }
       let bytes = chunk.subarray(start, end);
+      let wantedLine = true;
       if (partial.length > 0) {
         partial.push(bytes);
         bytes = Buffer.concat(partial);
         partial = [];
+        wantedLine = only === undefined || bytes.indexOf(only) !== -1;
       }
-      lineNumber += 1;
-      pushLine(batch, lineNumber, bytes, false);
+      if (wantedLine) pushLine(batch, lineNumber, bytes, false);
       start = end + 1;
       end = chunk.indexOf(NEWLINE, start);
     }

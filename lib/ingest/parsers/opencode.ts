@@ -36,7 +36,7 @@
  * Not stored by OpenCode: the `small_model` calls that write titles and summaries (billed, never
  * recorded as messages).
  */
-import initSqlJs, { type Database, type SqlJsStatic } from "sql.js";
+import type { Database, SqlJsStatic } from "sql.js";
 import { type ParseOptions, TITLE_MAX_CHARS, type ToolUse, type TraceEvent, truncate } from "../normalized-call";
 import {
   agentCall,
@@ -204,7 +204,8 @@ async function* parseDatabase(bytes: Buffer, options: ParseOptions): AsyncGenera
   // database (bytes 18 and 19, the read and write versions), it reads the main file's pages.
   const copy = Buffer.from(bytes);
   if (copy.length > 19 && (copy[18] === 2 || copy[19] === 2)) copy[18] = copy[19] = 1;
-  sqlJs ??= initSqlJs();
+  // Loaded on the first database only: SQLite in WebAssembly costs every other command ~10 ms to load.
+  sqlJs ??= import("sql.js").then((module) => module.default());
   let db: Database;
   try {
     db = new (await sqlJs).Database(copy);
