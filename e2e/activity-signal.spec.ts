@@ -7,8 +7,8 @@
  */
 import { expect, test } from "@playwright/test";
 import { type ProviderStandIn, startProviderStandIn } from "../lib/billing/testing/provider-stand-in";
+import { addDays, todayUtc } from "../lib/days";
 import { formatUsd } from "../lib/format";
-import { addDays, todayUtc } from "../lib/queries/params";
 import { billingStandInPort } from "./billing-stand-in";
 import { e2eAdmin } from "./credentials";
 import { createKeyOnPage, signInToTeam } from "./helpers";

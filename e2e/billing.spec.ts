@@ -6,7 +6,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { type ProviderStandIn, startProviderStandIn } from "../lib/billing/testing/provider-stand-in";
-import { addDays, todayUtc } from "../lib/queries/params";
+import { addDays, todayUtc } from "../lib/days";
 import { billingStandInPort } from "./billing-stand-in";
 import { createKeyOnPage, signInToTeam } from "./helpers";
 

@@ -4,7 +4,7 @@
  * cohort, giving the same runs as the tag it stands for; then deleted.
  */
 import { expect, test } from "@playwright/test";
-import { addDays, todayUtc } from "../lib/queries/params";
+import { addDays, todayUtc } from "../lib/days";
 import { createKeyOnPage, signInToTeam } from "./helpers";
 
 const RUNS_PER_TEAM = 12;

@@ -3,8 +3,8 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { colorAt } from "@/components/charts/palette";
 import type { CohortResult } from "@/lib/compare/compare-cohorts";
+import { addDays, mondayOf } from "@/lib/days";
 import { formatUsd } from "@/lib/format";
-import { addDays, mondayOf } from "@/lib/queries/params";
 
 /** Each cohort's cost per accepted outcome by the week its runs started (unmatched); a gap where a week accepted nothing. */
 export function CohortTrendChart({

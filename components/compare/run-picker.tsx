@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useId, useState } from "react";
-import { FIRST_DAY, LAST_DAY } from "@/lib/queries/params";
+import { FIRST_DAY, LAST_DAY } from "@/lib/days";
 import type { RunSummary } from "@/lib/queries/runs-list";
 import { pickedRunLabel } from "@/lib/runs/run-place";
 

@@ -4,9 +4,9 @@ import { useState } from "react";
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { CsvDownloadButton } from "@/components/export/csv-download-button";
 import type { ActivityTotals } from "@/lib/billing/claude-code-activity";
+import { addDays, mondayOf } from "@/lib/days";
 import { formatInteger, formatUsd } from "@/lib/format";
 import type { OutcomeCostGroup, OutcomeCostResult } from "@/lib/queries/cost-per-outcome";
-import { addDays, mondayOf } from "@/lib/queries/params";
 import { useOutcomeCost } from "./use-outcome-cost";
 
 const TREND_WEEKS = 12;

@@ -24,8 +24,8 @@
  *   estimated_cost {currency, amount} in cents.
  */
 import { z } from "zod";
+import { addDays } from "@/lib/days";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { addDays } from "@/lib/queries/params";
 import { getProviderJson, type RetryPolicy } from "./provider-http";
 import {
   type ActivityLine,

@@ -4,10 +4,10 @@
  * Unmatched actors are shown as they are (an API key actor never matches a person).
  */
 import type { Scope } from "@/lib/auth/scope";
+import { dayStart } from "@/lib/days";
 import { db } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { dayStart } from "@/lib/queries/params";
 import type { DayRange } from "./provider-pull";
 
 const ClaudeCodeActivity = table("ClaudeCodeActivity");

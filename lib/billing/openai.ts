@@ -17,8 +17,8 @@
  *   INCLUDES input_cached_tokens, and output_tokens. Uncached input = input - cached.
  */
 import { z } from "zod";
+import { addDays, dayOf, dayStart } from "@/lib/days";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { addDays, dayOf, dayStart } from "@/lib/queries/params";
 import { getProviderJson, type RetryPolicy } from "./provider-http";
 import { BilledLines, type DayRange, forEachPage, type ProviderPull, providerBaseUrl } from "./provider-pull";
 

@@ -2,8 +2,9 @@
  * What a sync pulls from a provider for a range of days, in our units: dollars (Decimal, exact),
  * one row per UTC day, model and cost type, summed over whatever finer lines the provider sends.
  */
+
+import { addDays, dayStart } from "@/lib/days";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { addDays, dayStart } from "@/lib/queries/params";
 
 export const billingProviders = ["anthropic", "openai"] as const;
 export type BillingProvider = (typeof billingProviders)[number];

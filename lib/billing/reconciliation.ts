@@ -12,10 +12,11 @@
  */
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
+import { dayStart } from "@/lib/days";
 import { db } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { dateRangeSchema, dayStart } from "@/lib/queries/params";
+import { dateRangeSchema } from "@/lib/queries/params";
 import { matchableModel, providerOfModel } from "./model-match";
 import type { BilledTokens, BillingProvider } from "./provider-pull";
 

@@ -8,12 +8,12 @@
  */
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
+import { dayStart } from "@/lib/days";
 import { db } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { teamDb } from "@/lib/db/team-db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { notFound } from "@/lib/http/errors";
-import { dayStart } from "@/lib/queries/params";
 import { type DayRange, daysOf } from "./provider-pull";
 
 const d = table("DailySpend", "d");

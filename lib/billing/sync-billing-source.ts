@@ -6,11 +6,12 @@
  */
 import { z } from "zod";
 import type { Scope } from "@/lib/auth/scope";
+import { dayStart } from "@/lib/days";
 import { db } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { HttpError, notFound } from "@/lib/http/errors";
-import { dateRangeSchema, dayStart } from "@/lib/queries/params";
+import { dateRangeSchema } from "@/lib/queries/params";
 import { decryptAdminKey } from "./admin-key-vault";
 import { pullAnthropic } from "./anthropic";
 import { pullOpenAi } from "./openai";

@@ -4,8 +4,9 @@
  * off) each team's sources pull the last few days again, because providers fill in a day for a
  * while after it ends. One source failing is recorded on that source and does not stop the others.
  */
+
+import { addDays, todayUtc } from "@/lib/days";
 import { db } from "@/lib/db/client";
-import { addDays, todayUtc } from "@/lib/queries/params";
 import { syncBillingSource } from "./sync-billing-source";
 
 /** Days pulled on each periodic sync, today included. */

@@ -2,8 +2,9 @@
  * A budget's current period, spend, forecast and status at a moment, from the DailySpend rollup:
  * what the API lists, the page draws and the evaluator alerts on.
  */
+
+import { addDays } from "@/lib/days";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { addDays } from "@/lib/queries/params";
 import { type BudgetStatus, budgetStatus, FORECAST_WINDOW_DAYS, type Forecast, forecastSpend } from "./forecast";
 import { type BudgetPeriod, daysBetween, periodContaining, previousPeriods, restOfToday, zonedToday } from "./periods";
 import { type BudgetScopeKind, scopeDailySpend, scopeFirstSpendDay } from "./spend";

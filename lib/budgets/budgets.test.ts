@@ -13,10 +13,10 @@ import { POST as createRoute, GET as listRoute } from "@/app/api/v1/budgets/rout
 import { GET as metricsRoute } from "@/app/api/v1/metrics/route";
 import { createApiKey } from "@/lib/admin/api-keys";
 import { maySeeEveryonesSpend } from "@/lib/auth/policy";
+import { addDays } from "@/lib/days";
 import { closeDb, db, openDatabase } from "@/lib/db/client";
 import { ingestFile } from "@/lib/ingest/ingest-file";
 import { createPerson, createProject, createRule } from "@/lib/ownership/manage";
-import { addDays } from "@/lib/queries/params";
 import { eventually, startHttpReceiver, startSmtpReceiver } from "@/lib/testing/alert-receivers";
 import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import type { AlertPayload } from "./alert-payload";

@@ -5,10 +5,11 @@
  * evaluators run at once (after each ingest, on the schedule, in several server processes), one
  * insert wins and only the winner queues deliveries.
  */
+
+import { addDays, todayUtc } from "@/lib/days";
 import { db } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import type { BudgetChannel, Prisma, PrismaClient } from "@/lib/generated/prisma/client";
-import { addDays, todayUtc } from "@/lib/queries/params";
 import { type AlertEvent, type AlertPayload, alertPayload } from "./alert-payload";
 import { type BudgetState, budgetState } from "./budget-state";
 import { deliverDueAlerts } from "./deliver";

@@ -7,10 +7,10 @@
  */
 import { Gauge, Registry } from "prom-client";
 import type { Scope } from "@/lib/auth/scope";
+import { addDays, todayUtc } from "@/lib/days";
 import { db } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { addDays, todayUtc } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
 import { listBudgetStates } from "./budgets";
 

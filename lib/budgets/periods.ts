@@ -3,7 +3,7 @@
  * week, month, quarter) of the zone; "today" is the zone's date now. The zone's calendar comes from
  * Intl (the IANA database Node ships), the date arithmetic on plain YYYY-MM-DD dates needs no zone.
  */
-import { addDays, dayStart } from "@/lib/queries/params";
+import { addDays, dayStart } from "@/lib/days";
 
 export const budgetPeriods = ["day", "week", "month", "quarter"] as const;
 export type BudgetPeriod = (typeof budgetPeriods)[number];

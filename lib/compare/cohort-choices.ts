@@ -1,10 +1,10 @@
 /** What the Compare workflows page offers to pick cohorts from, written as cohort specs. */
 import { maySeeEveryonesSpend } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
+import { dayAfter, dayStart } from "@/lib/days";
 import { readDb } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { filterChoices } from "@/lib/queries/filter-choices";
-import { dayAfter, dayStart } from "@/lib/queries/params";
 import { escapeCohortValue } from "./cohort-spec";
 import { listSavedFilters } from "./saved-filters";
 

@@ -22,7 +22,7 @@
  * characters, and only ever bound as SQL parameters.
  */
 import { z } from "zod";
-import { dayProblem } from "@/lib/queries/params";
+import { dayProblem } from "@/lib/days";
 
 export const cohortKeys = [
   "model",

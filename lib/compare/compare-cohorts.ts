@@ -16,11 +16,12 @@
 import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
+import { dayAfter, dayStart } from "@/lib/days";
 import { readDb } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { badRequest } from "@/lib/http/errors";
-import { dateRangeSchema, dayAfter, dayStart } from "@/lib/queries/params";
+import { dateRangeSchema } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
 import { type Cohort, type CohortSpec, cohortListSchema, instructionVersionOf, tagOf } from "./cohort-spec";
 import {

@@ -5,9 +5,9 @@
  * 7 days up to the last day that has some (traces are often imported long after the fact).
  */
 import { z } from "zod";
+import { addDays, daysBetween, mondayOf, todayUtc } from "@/lib/days";
 import { stackDimensionSchema } from "@/lib/queries/daily-spend-by-group";
 import { type DayRange, emptyRangeNote, pageRange, type RangeNote } from "@/lib/queries/page-range";
-import { addDays, daysBetween, mondayOf, todayUtc } from "@/lib/queries/params";
 
 export const periodPresets = ["last-7-days", "this-week", "last-week", "last-30-days", "custom"] as const;
 export type PeriodPreset = (typeof periodPresets)[number];

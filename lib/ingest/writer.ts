@@ -8,6 +8,7 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { evaluateBudgetsAfterIngest } from "@/lib/budgets/evaluate";
+import { dayOf } from "@/lib/days";
 import { type BulkConnection, bulkTransaction } from "@/lib/db/bulk";
 import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
@@ -23,7 +24,6 @@ import {
 } from "@/lib/ownership/reattribute";
 import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { type PriceOverride, priceCall } from "@/lib/pricing/price-book";
-import { dayOf } from "@/lib/queries/params";
 import { teamRetentionCutoff } from "@/lib/retention/raw-calls";
 import { applySpendDeltas, type SpendDelta } from "@/lib/rollups/spend";
 import {

@@ -6,10 +6,10 @@
 import { z } from "zod";
 import { assertMay } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
+import { dayAfter, dayStart } from "@/lib/days";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { badRequest, notFound } from "@/lib/http/errors";
-import { dayAfter, dayStart } from "@/lib/queries/params";
 import { type PriceOverrideInput, priceOverrideInputSchema } from "./override-input";
 import { type PriceOverrideRow, type StoredOverride, toRow } from "./overrides";
 import { listRates } from "./price-book";

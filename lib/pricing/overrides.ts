@@ -4,12 +4,12 @@
  * shows. Changes are lib/pricing/manage.ts's.
  */
 import type { Scope } from "@/lib/auth/scope";
+import { addDays, dayOf } from "@/lib/days";
 import { db } from "@/lib/db/client";
 import { type RowOf, type SqlClient, tableColumns } from "@/lib/db/columns";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { PriceOverrideModel } from "@/lib/generated/prisma/models/PriceOverride";
-import { addDays, dayOf } from "@/lib/queries/params";
 import type { OverrideRates, PriceOverride } from "./price-book";
 
 type Reader = Pick<Prisma.TransactionClient, "priceOverride">;

@@ -13,12 +13,12 @@
  * whose process stopped shows as interrupted; "Re-price all history" finishes it (idempotent).
  */
 import { evaluateBudgetsAfterIngest } from "@/lib/budgets/evaluate";
+import { dayOf } from "@/lib/days";
 import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
 import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { dayOf } from "@/lib/queries/params";
 import { type RunDay, rebuildRunDays } from "@/lib/rollups/spend";
 import { type CallRange, callsToPrice, type NewCallPrice, setCallPrices } from "@/lib/store/calls";
 import { recomputeRunFindings } from "@/lib/waste/recompute";

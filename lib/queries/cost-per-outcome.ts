@@ -14,10 +14,11 @@ import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { type ActivityTotals, activityByOwner, personActivityEmails } from "@/lib/billing/claude-code-activity";
+import { dayAfter, dayStart } from "@/lib/days";
 import { readDb } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { dateRangeSchema, dayAfter, dayStart } from "./params";
+import { dateRangeSchema } from "./params";
 import { dailySpendSource, dimensionFilter, spendGroupKey, unallocatedKey } from "./spend-by-group";
 
 const aClaudeCodeActivity = table("ClaudeCodeActivity", "a");

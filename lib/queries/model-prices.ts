@@ -5,12 +5,12 @@
  * same for every call of a day, and the day's totals are exactly its calls'.
  */
 import type { Scope } from "@/lib/auth/scope";
+import { dayStart } from "@/lib/days";
 import { db } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { listRates, overrideInEffect, type PriceOverride, priceCall, type RatesPerM } from "@/lib/pricing/price-book";
 import type { Tokens } from "@/lib/tokens";
-import { dayStart } from "./params";
 
 const RunDaySpendTable = table("RunDaySpend");
 

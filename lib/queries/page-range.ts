@@ -9,7 +9,9 @@
  * - a range asked for (a preset such as "This week" on a Monday, or dates) that starts after the
  *   latest day with data is shown as asked, with a note naming that day and a range that has it.
  */
-import { addDays, correctedDayRange, todayUtc } from "@/lib/queries/params";
+
+import { addDays, todayUtc } from "@/lib/days";
+import { correctedDayRange } from "@/lib/queries/params";
 
 export interface DayRange {
   from: string;

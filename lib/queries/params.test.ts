@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { dayAfter, dayOf, dayProblem, dayStart, mondayOf, todayUtc } from "@/lib/days";
 import { errorResponse } from "@/lib/http/errors";
-import {
-  correctedDayRange,
-  dateRangeSchema,
-  dayAfter,
-  dayOf,
-  dayProblem,
-  dayStart,
-  mondayOf,
-  todayUtc,
-} from "./params";
+import { correctedDayRange, dateRangeSchema } from "./params";
 import { spendQuerySchema } from "./spend-by-group";
 
 async function refusal(query: Record<string, string>): Promise<{ status: number; message: string }> {

@@ -1,25 +1,12 @@
 /**
  * Query-string parameters shared by the read API and the pages, validated with zod; above all the
- * one place that reads date ranges (the days themselves: lib/days.ts, re-exported here). The API
+ * one place that reads date ranges (the days themselves: lib/days.ts). The API
  * refuses a bad day or a reversed range with 400 and a message naming the parameter; a page shows
  * a corrected range and says why (`correctedDayRange`), so a shared link still opens. Days outside FIRST_DAY..LAST_DAY,
  * such as year 0000, are refused: the database cannot store some of them, and no trace has them.
  */
 import { z } from "zod";
 import { addDays, dayProblem, daysBetween, FIRST_DAY, todayUtc } from "@/lib/days";
-
-export {
-  addDays,
-  dayAfter,
-  dayOf,
-  dayProblem,
-  dayStart,
-  daysBetween,
-  FIRST_DAY,
-  LAST_DAY,
-  mondayOf,
-  todayUtc,
-} from "@/lib/days";
 
 /**
  * The longest range a page shows (ten years): pages draw every day of it. The API takes any range

@@ -7,10 +7,11 @@
 
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
+import { dayAfter, dayStart } from "@/lib/days";
 import { db } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { type DateRange, dayAfter, dayStart } from "./params";
+import type { DateRange } from "./params";
 
 const r = table("Run", "r");
 const u = table("User", "u");

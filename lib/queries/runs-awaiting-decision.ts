@@ -4,11 +4,12 @@
  * each most expensive first; and how many there are in all. Members see their own runs only.
  */
 import type { Scope } from "@/lib/auth/scope";
+import { dayAfter, dayStart } from "@/lib/days";
 import { db } from "@/lib/db/client";
 import { recordColumns } from "@/lib/db/columns";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { type DateRange, dayAfter, dayStart } from "./params";
+import type { DateRange } from "./params";
 import { type RunSummary, runSummaryColumns, visibleRunsSource } from "./runs-list";
 
 const r = table("Run", "r");

@@ -5,12 +5,13 @@
 import { z } from "zod";
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
+import { dayAfter, dayStart } from "@/lib/days";
 import { readDb } from "@/lib/db/client";
 import { recordColumns } from "@/lib/db/columns";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
-import { dateRangeSchema, dayAfter, dayStart } from "./params";
+import { dateRangeSchema } from "./params";
 import { dimensionFilter } from "./spend-by-group";
 
 const o = table("Person", "o");

@@ -5,11 +5,12 @@
 import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
+import { dayStart } from "@/lib/days";
 import { readDb } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tokens } from "@/lib/tokens";
-import { dateRangeSchema, dayStart } from "./params";
+import { dateRangeSchema } from "./params";
 import { pickTokens, sumTokens } from "./tokens";
 
 const d = table("DailySpend", "d");

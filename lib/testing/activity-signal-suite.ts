@@ -10,6 +10,7 @@ import type { Scope } from "@/lib/auth/scope";
 import { createBillingSource } from "@/lib/billing/billing-sources";
 import { syncBillingSource } from "@/lib/billing/sync-billing-source";
 import { type ProviderStandIn, startProviderStandIn } from "@/lib/billing/testing/provider-stand-in";
+import { todayUtc } from "@/lib/days";
 import { db } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { ingestFile } from "@/lib/ingest/ingest-file";
@@ -17,7 +18,6 @@ import { ingestOtlpRequest } from "@/lib/ingest/ingest-otlp";
 import { recordOutcomes } from "@/lib/outcomes/record-outcome";
 import { assignRuns, createPerson } from "@/lib/ownership/manage";
 import { costPerOutcome } from "@/lib/queries/cost-per-outcome";
-import { todayUtc } from "@/lib/queries/params";
 import { createTestTeam, type TestTeam, userScope } from "./fixtures";
 
 const Run = table("Run");

@@ -9,6 +9,7 @@ import { SelectAll } from "@/components/ownership/select-all";
 import { PageHead } from "@/components/page-head";
 import { may, maySeeEveryonesSpend } from "@/lib/auth/policy";
 import { pageScope } from "@/lib/auth/scope";
+import { addDays, todayUtc } from "@/lib/days";
 import { formatUsd } from "@/lib/format";
 import {
   catalogAction,
@@ -22,7 +23,7 @@ import {
 } from "@/lib/ownership/actions";
 import { mergeSuggestions } from "@/lib/queries/merge-suggestions";
 import { namesOf, ownershipSetup } from "@/lib/queries/ownership-setup";
-import { addDays, MAX_PAGE_RANGE_DAYS, todayUtc } from "@/lib/queries/params";
+import { MAX_PAGE_RANGE_DAYS } from "@/lib/queries/params";
 import { getStartedSteps } from "@/lib/queries/team-has-runs";
 import { type UnallocatedGroup, unallocatedGroups } from "@/lib/queries/unallocated-groups";
 

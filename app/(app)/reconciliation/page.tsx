@@ -20,10 +20,10 @@ import { claudeCodeActivity } from "@/lib/billing/claude-code-activity";
 import { daysOf } from "@/lib/billing/provider-pull";
 import { reconciliation } from "@/lib/billing/reconciliation";
 import { seatValues } from "@/lib/billing/seats";
+import { addDays } from "@/lib/days";
 import { teamDb } from "@/lib/db/team-db";
 import { formatUsd } from "@/lib/format";
 import { pageRange, type RangeNote } from "@/lib/queries/page-range";
-import { addDays } from "@/lib/queries/params";
 
 export const metadata: Metadata = { title: "Reconciliation" };
 

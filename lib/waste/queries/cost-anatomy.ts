@@ -1,11 +1,12 @@
 /** Cost anatomy of one run, and summed over the runs started in a date range: both from the RunCostAnatomy rollup. */
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
+import { dayAfter, dayStart } from "@/lib/days";
 import { readDb } from "@/lib/db/client";
 import { recordColumns } from "@/lib/db/columns";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { type DateRange, dayAfter, dayStart } from "@/lib/queries/params";
+import type { DateRange } from "@/lib/queries/params";
 import { anatomyColumns, anatomySums, fromRow } from "@/lib/rollups/cost-anatomy";
 import { type CostAnatomy, emptyAnatomy } from "../cost-anatomy";
 

@@ -2,12 +2,12 @@
 
 import { visibleRunsCondition } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
+import { dayStart } from "@/lib/days";
 import { readDb } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { callOrdinalSql } from "@/lib/queries/call-ordinal";
 import type { DateRange } from "@/lib/queries/params";
-import { dayStart } from "@/lib/queries/params";
 import type { WasteCategory } from "@/lib/waste/types";
 
 const f = table("Finding", "f");

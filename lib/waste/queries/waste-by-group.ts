@@ -15,11 +15,12 @@
 import { z } from "zod";
 import { assertMayBreakDown } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
+import { dayStart } from "@/lib/days";
 import { readDb } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { costPerOutcome } from "@/lib/queries/cost-per-outcome";
-import { dateRangeSchema, dayStart } from "@/lib/queries/params";
+import { dateRangeSchema } from "@/lib/queries/params";
 import { unallocatedKey } from "@/lib/queries/spend-by-group";
 
 const d = table("DailySpend", "d");

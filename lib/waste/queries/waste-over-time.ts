@@ -1,10 +1,10 @@
 /** Wasted dollars per day (or week, for long ranges) and category: the Waste page's chart, from the WasteDay rollup. */
 import type { Scope } from "@/lib/auth/scope";
+import { dayStart } from "@/lib/days";
 import { readDb } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { DateRange } from "@/lib/queries/params";
-import { dayStart } from "@/lib/queries/params";
 import type { WasteCategory } from "@/lib/waste/types";
 
 const w = table("WasteDay", "w");
