@@ -14,6 +14,7 @@ import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
 import { ensureMonthPartitions } from "@/lib/db/partitions";
 import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
+import { lockTeamWrites } from "@/lib/db/team-lock";
 import { replayPendingPullRequests } from "@/lib/outcomes/pending-pull-requests";
 import { proposeOutcomesIn } from "@/lib/outcomes/record-outcome";
 import type { AttributionContext } from "@/lib/ownership/attribution";
@@ -772,15 +773,6 @@ export class IngestWriter {
         .map((r) => ({ runId: r.runId, evidence: r.value, decidedAt: r.seenAt })),
     );
   }
-}
-
-/**
- * One writer per team at a time: overlapping uploads then see each other's calls and never both
- * insert, or both count, the same call; nor both miss a /btw copy's original. Re-pricing and
- * re-attribution take the same lock.
- */
-async function lockTeamWrites(bulk: BulkConnection, teamId: string): Promise<void> {
-  await bulk.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
 }
 
 /** Deltas per (run, day, model), the rows lib/rollups/spend.ts adds to run totals and both rollups. */

@@ -9,6 +9,7 @@ import { may } from "@/lib/auth/policy";
 import type { Scope } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { table } from "@/lib/db/tables";
+import { lockTeamWrites } from "@/lib/db/team-lock";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { daysOfRuns, rebuildDailySpend } from "@/lib/rollups/spend";
 import { projectKey, ruleFields, taskKey } from "./attribution";
@@ -67,7 +68,7 @@ async function change<T>(scope: Scope, work: (tx: Tx) => Promise<T>, reattribute
   if (!may(scope, "ownership:edit")) throw new OwnershipForbiddenError();
   return db().$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${scope.teamId}))`;
+      await lockTeamWrites(tx, scope.teamId);
       const result = await work(tx);
       if (reattribute !== false)
         await attributeRunsInTransaction(tx, scope.teamId, reattribute, await loadAttributionContext(tx, scope.teamId));

@@ -3,6 +3,7 @@
  * Joining links the person discovery already made for their email (telemetry, an earlier upload),
  * so history seen before the invitation is theirs at once.
  */
+import { lockTeamWrites } from "@/lib/db/team-lock";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { attributeRunsInTransaction, loadAttributionContext } from "./reattribute";
 
@@ -18,7 +19,7 @@ export async function linkAccountPerson(
   teamId: string,
   user: { id: string; email: string; name?: string | null },
 ): Promise<string> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
+  await lockTeamWrites(tx, teamId);
   const email = user.email.toLowerCase();
   const own = await tx.person.findUnique({
     where: { teamId_userId: { teamId, userId: user.id } },

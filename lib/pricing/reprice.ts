@@ -18,6 +18,7 @@ import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
 import { STALE_WORK_AFTER_MS } from "@/lib/db/stale-work";
 import { table } from "@/lib/db/tables";
+import { lockTeamWrites } from "@/lib/db/team-lock";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { type RunDay, rebuildRunDays } from "@/lib/rollups/spend";
 import { type CallRange, callsToPrice, type NewCallPrice, setCallPrices } from "@/lib/store/calls";
@@ -107,7 +108,7 @@ export async function repriceCalls(
       const read: number = await db().$transaction(
         async (tx) => {
           // The ingest writer's lock: a chunk being written and a batch being re-priced never interleave.
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
+          await lockTeamWrites(tx, teamId);
           const overrides = await loadPriceOverrides(tx, teamId);
           const calls = await callsToPrice(tx, teamId, target, after, batchCalls);
           const prices: NewCallPrice[] = [];

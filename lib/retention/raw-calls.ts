@@ -21,6 +21,7 @@ import {
   partitionName,
 } from "@/lib/db/partitions";
 import { table } from "@/lib/db/tables";
+import { lockTeamWrites } from "@/lib/db/team-lock";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 const RunTable = table("Run");
@@ -92,7 +93,7 @@ export async function applyRawCallRetention(
   for (;;) {
     const batch = await db().$transaction(
       async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
+        await lockTeamWrites(tx, teamId);
         const doomed = await tx.$queryRaw<{ id: bigint; runId: string; timestamp: Date }[]>`
           SELECT ${c.id}, ${c.runId}::text AS "runId", ${c.timestamp} FROM ${c.$}
           WHERE ${c.teamId} = ${teamId}::uuid AND ${c.timestamp} < ${cutoff}

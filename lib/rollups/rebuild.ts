@@ -8,6 +8,7 @@
 import { db } from "@/lib/db/client";
 import { recordColumns } from "@/lib/db/columns";
 import { table } from "@/lib/db/tables";
+import { lockTeamWrites } from "@/lib/db/team-lock";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 import { rebuildRunDays, runDayColumns } from "./spend";
@@ -41,7 +42,7 @@ export async function rebuildRollups(teamId: string, range?: RebuildRange): Prom
   const runDays = await db().$transaction(
     async (tx) => {
       // The writer's and re-attribution's team lock: no chunk or attribution change interleaves.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${teamId}))`;
+      await lockTeamWrites(tx, teamId);
       // (run, day)s that had spend (to clear) and that have calls (to write): a changed day may be either.
       const runDays = await runDayColumns.read(
         tx,
