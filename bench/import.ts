@@ -38,7 +38,8 @@ const { values } = parseArgs({
   },
 });
 const runs = Number(values.runs);
-const database = "trh_bench_import";
+/** BENCH_DATABASE: another name, so two checkouts can run the bench at once on one server. */
+const database = process.env.BENCH_DATABASE ?? "trh_bench_import";
 
 if (!existsSync(path.join(CORPUS, "claude", "projects"))) generateCorpus(CORPUS, 120);
 ensureCcusage();

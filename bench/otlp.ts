@@ -146,7 +146,7 @@ async function storedTotals(
 
 async function runOnce(kind: DatabaseKind, run: number): Promise<RunFigures> {
   const dataDir = path.join(CORPUS, ".otlp-data");
-  const database = benchDatabase(kind, "trh_bench_otlp", values.server!, dataDir);
+  const database = benchDatabase(kind, process.env.BENCH_DATABASE ?? "trh_bench_otlp", values.server!, dataDir);
   await database.fresh();
   const sent: Sent = { calls: 0, input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
   const perExporter = Math.ceil(bodyCount / exporters);
