@@ -21,6 +21,11 @@ export interface AnalyzeOptions {
   onProgress?: (doneBytes: number, totalBytes: number) => void;
   /** Worker threads reading beside this thread; 0: this thread alone. Default: defaultThreadCount(files). */
   threads?: number;
+  /**
+   * Workers started ahead (startWorkers), so that they start up while the caller looks for files:
+   * up to `threads` of them read, the caller stops them all. Default: `threads` workers started here.
+   */
+  workers?: readonly ReadingWorker[];
   /** Worker script: the precompiled one of load-engine.ts, else the TypeScript one through tsx. */
   workerUrl?: URL;
 }
@@ -37,14 +42,19 @@ const WORKER_MIN_BYTES = 32 * 1024 * 1024;
 const WORKER_MAX_BYTES = 256 * 1024 * 1024;
 const MAX_THREADS = 4;
 
+/** Workers beside this thread when every core reads: one reading thread per core, at most 4 in all. */
+export function maxWorkerCount(): number {
+  return Math.min(os.availableParallelism(), MAX_THREADS) - 1;
+}
+
 /**
- * One reading thread per core (at most 4): this one plus the workers returned, for inputs large
- * enough to repay starting them and small enough to keep memory low.
+ * The workers for these files: one per core beside this thread, for inputs large enough to repay
+ * starting them and small enough to keep memory low.
  */
 export function defaultThreadCount(files: readonly TraceFile[]): number {
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
   if (totalBytes < WORKER_MIN_BYTES || totalBytes > WORKER_MAX_BYTES || files.length < 2) return 0;
-  return Math.min(os.availableParallelism(), MAX_THREADS, files.length) - 1;
+  return Math.min(maxWorkerCount(), files.length - 1);
 }
 
 /**
@@ -89,47 +99,74 @@ export async function analyzeFiles(files: readonly TraceFile[], options: Analyze
   };
 
   const next = new Int32Array(new SharedArrayBuffer(4));
-  const threads = options.threads ?? defaultThreadCount(queue);
-  const workers = Array.from({ length: Math.min(threads, queue.length) }, () =>
-    runWorker(options.workerUrl ?? new URL("./summarize-worker.mjs", import.meta.url), { files: queue, next }, accept),
-  );
+  const threads = Math.min(options.threads ?? defaultThreadCount(queue), queue.length);
+  const ownWorkers =
+    options.workers === undefined
+      ? startWorkers(threads, options.workerUrl ?? new URL("./summarize-worker.mjs", import.meta.url))
+      : [];
+  const sharesRead = (options.workers ?? ownWorkers)
+    .slice(0, threads)
+    .map((worker) => worker.read({ files: queue, next }, accept));
+  // Only the report prices calls, and the price table is ~830 KB of JavaScript (@pydantic/genai-prices):
+  // compiling and running it cost ~0.1 s of CPU before discovery. Loaded once the workers have the
+  // queue, the workers read more of the files meanwhile.
+  let pricing: typeof import("../pricing/price-book");
   try {
+    pricing = await import("../pricing/price-book");
     let bytesSinceYield = 0;
     for (let index = claimFile(next); index < queue.length; index = claimFile(next)) {
       const file = queue[index]!;
       accept(index, await summarizeFile(file));
       bytesSinceYield += file.size;
-      if (workers.length > 0 && bytesSinceYield >= YIELD_BYTES) {
+      if (sharesRead.length > 0 && bytesSinceYield >= YIELD_BYTES) {
         bytesSinceYield = 0;
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    await Promise.all(workers.map((worker) => worker.finished));
+    await Promise.all(sharesRead);
   } finally {
-    for (const worker of workers) void worker.stop();
+    for (const worker of ownWorkers) void worker.stop();
   }
-  return ledger.report();
+  return ledger.report(pricing);
 }
 
-function runWorker(
-  workerUrl: URL,
-  task: WorkerTask,
-  accept: (index: number, summary: FileSummary) => void,
-): { finished: Promise<void>; stop: () => Promise<number> } {
-  const worker = new Worker(workerUrl, {
-    workerData: task,
-    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-  });
+/** A worker thread that reads its share of one queue of files once it is given the queue. */
+export interface ReadingWorker {
+  /** Sends the queue; settles when the worker has read its share (every summary passed to `accept`). */
+  read(task: WorkerTask, accept: (index: number, summary: FileSummary) => void): Promise<void>;
+  stop(): Promise<number>;
+}
+
+/**
+ * Starts `count` workers that wait for their queue: a worker's start (a thread, its modules) costs
+ * ~25 ms on a quiet machine and 0.1-0.3 s on a loaded one, time it can spend while the caller is
+ * still looking for the files.
+ */
+export function startWorkers(count: number, workerUrl: URL): ReadingWorker[] {
+  return Array.from({ length: count }, () => startWorker(workerUrl));
+}
+
+function startWorker(workerUrl: URL): ReadingWorker {
+  const worker = new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+  let acceptSummary: ((index: number, summary: FileSummary) => void) | null = null;
   const finished = new Promise<void>((resolve, reject) => {
     worker.on("message", (reply: WorkerReply) => {
-      if ("index" in reply) accept(reply.index, reply.summary);
+      if ("index" in reply) acceptSummary?.(reply.index, reply.summary);
       else if ("done" in reply) resolve();
       else reject(new Error(reply.error));
     });
     worker.on("error", reject);
     worker.on("exit", (code) => reject(new Error(`an analyze worker stopped (exit code ${code}) before it finished`)));
   });
-  // Awaited only once this thread has read its share: a failure before then must not count as unhandled.
+  // Awaited only once its reader has read its own share, or never (a worker stopped unused):
+  // a failure before then must not count as unhandled.
   finished.catch(() => {});
-  return { finished, stop: () => worker.terminate() };
+  return {
+    read(task, accept) {
+      acceptSummary = accept;
+      worker.postMessage(task);
+      return finished;
+    },
+    stop: () => worker.terminate(),
+  };
 }

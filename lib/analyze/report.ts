@@ -4,7 +4,7 @@
  */
 
 import { dayOf, dayStart } from "@/lib/days";
-import { type PriceOverride, priceCall } from "../pricing/price-book";
+import type { PriceOverride, priceCall } from "../pricing/price-book";
 import type { Tokens } from "../tokens";
 import { GrowingColumns, HashIndex, hash64, Interner } from "./compact-ledger";
 import type { CallRow, LineError } from "./summarize-file";
@@ -163,7 +163,11 @@ export class CallLedger {
     this.errors.push(error);
   }
 
-  report(): AnalyzeReport {
+  /**
+   * Prices every row and folds it into the report. The pricing module is passed in, not imported:
+   * analyze-files.ts loads it (with the price table) while the files are read.
+   */
+  report(pricing: { priceCall: typeof priceCall }): AnalyzeReport {
     const totals = emptyTotals();
     // By day number: formatting a date per call cost more than the rest of the report.
     const dayNumbers = new Map<number, Tokens>();
@@ -182,7 +186,7 @@ export class CallLedger {
     for (let index = 0; index < this.count; index++) {
       const row = this.row(index);
       if (row === null) continue; // a /btw copy of a main-thread call
-      const price = priceCall(
+      const price = pricing.priceCall(
         {
           model: row.model,
           timestamp: new Date(row.time),

@@ -6,7 +6,7 @@
 import type { FileSummary } from "./summarize-file";
 import type { TraceFile } from "./trace-files";
 
-/** What a worker is given: the queue, and the counter every thread claims files from. */
+/** What a worker is sent: the queue, and the counter every thread claims files from. */
 export interface WorkerTask {
   files: readonly TraceFile[];
   next: Int32Array;

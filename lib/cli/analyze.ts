@@ -3,7 +3,8 @@
  * (docs/CONTRACT.md): totals of Claude Code and Codex traces on this machine, no database.
  */
 import { parseArgs } from "node:util";
-import { loadAnalyzeEngine } from "../analyze/load-engine";
+import type { ReadingWorker } from "../analyze/analyze-files";
+import { type AnalyzeEngine, loadAnalyzeEngine } from "../analyze/load-engine";
 import type { AnalyzeReport } from "../analyze/report";
 import { dayProblem } from "../days";
 import { formatInteger, formatUsd } from "../format";
@@ -100,9 +101,12 @@ function renderTable(report: AnalyzeReport, by: Grouping): string {
   );
 }
 
-export async function analyzeCommand(args: string[]): Promise<number> {
-  const options = readArguments(args);
-  const engine = loadAnalyzeEngine();
+/** The report of the traces under the given paths (the default folders when none), unreadable files among its errors. */
+async function analyzePaths(
+  engine: AnalyzeEngine,
+  options: ReturnType<typeof readArguments>,
+  workers: readonly ReadingWorker[],
+): Promise<{ report: AnalyzeReport; fileCount: number }> {
   const { files, unreadable, missing } = await engine.findTraceFiles(options.paths);
   if (missing.length > 0) throw new CommandError(`no such file or directory: ${missing.join(", ")}`);
 
@@ -113,17 +117,33 @@ export async function analyzeCommand(args: string[]): Promise<number> {
       range: { since: options.since, until: options.until },
       onProgress: (doneBytes) => progress.update(doneBytes),
       threads: options.threads ?? engine.defaultThreadCount(files),
-      workerUrl: engine.workerUrl,
+      workers,
     });
   } finally {
     progress.done();
   }
   for (const file of unreadable) report.errors.push({ file: file.file, line: 0, message: file.message });
+  return { report, fileCount: files.length };
+}
+
+export async function analyzeCommand(args: string[]): Promise<number> {
+  const options = readArguments(args);
+  const engine = loadAnalyzeEngine();
+  // Workers start up while this thread looks for the files; those the files turn out not to need
+  // (defaultThreadCount) are stopped unused.
+  const workers = engine.startWorkers(options.threads ?? engine.maxWorkerCount(), engine.workerUrl);
+  let analyzed: { report: AnalyzeReport; fileCount: number };
+  try {
+    analyzed = await analyzePaths(engine, options, workers);
+  } finally {
+    for (const worker of workers) void worker.stop();
+  }
+  const { report, fileCount } = analyzed;
 
   if (options.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    if (files.length === 0) process.stderr.write("trh analyze: no Claude Code or Codex traces found\n");
+    if (fileCount === 0) process.stderr.write("trh analyze: no Claude Code or Codex traces found\n");
     process.stdout.write(`${renderTable(report, options.by)}\n`);
   }
   if (report.unpricedModels.length > 0) {
