@@ -67,7 +67,8 @@ const WORKER_YOUNG_GENERATION_MB = 32;
 const YIELD_BYTES = 4 * 1024 * 1024;
 
 export async function analyzeFiles(files: readonly TraceFile[], options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
-  const ledger = new CallLedger(options.range, options.overrides);
+  /** Made once the pricing module is loaded: summaries that arrive before then wait in `summaries`. */
+  let ledger: CallLedger | null = null;
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
   // Largest first, so no thread is left with one big file at the end.
   const queue = [...files].sort((a, b) => b.size - a.size);
@@ -76,6 +77,7 @@ export async function analyzeFiles(files: readonly TraceFile[], options: Analyze
   let doneBytes = 0;
   /** Folds the summaries that are next in queue order; the rest wait for the files before them. */
   const fold = (): void => {
+    if (ledger === null) return;
     for (let summary = summaries[folded]; summary !== undefined; summary = summaries[folded]) {
       const file = queue[folded]!;
       summaries[folded] = undefined;
@@ -107,12 +109,11 @@ export async function analyzeFiles(files: readonly TraceFile[], options: Analyze
   const sharesRead = (options.workers ?? ownWorkers)
     .slice(0, threads)
     .map((worker) => worker.read({ files: queue, next }, accept));
-  // Only the report prices calls, and the price table is ~830 KB of JavaScript (@pydantic/genai-prices):
-  // compiling and running it cost ~0.1 s of CPU before discovery. Loaded once the workers have the
-  // queue, the workers read more of the files meanwhile.
-  let pricing: typeof import("../pricing/price-book");
+  // The price table is ~830 KB of JavaScript (@pydantic/genai-prices): compiling and running it cost
+  // ~0.1 s of CPU before discovery. Loaded once the workers have the queue, they read on meanwhile.
   try {
-    pricing = await import("../pricing/price-book");
+    ledger = new CallLedger(await import("../pricing/price-book"), options.range, options.overrides);
+    fold();
     let bytesSinceYield = 0;
     for (let index = claimFile(next); index < queue.length; index = claimFile(next)) {
       const file = queue[index]!;
@@ -127,7 +128,7 @@ export async function analyzeFiles(files: readonly TraceFile[], options: Analyze
   } finally {
     for (const worker of ownWorkers) void worker.stop();
   }
-  return ledger.report(pricing);
+  return ledger.report();
 }
 
 /** A worker thread that reads its share of one queue of files once it is given the queue. */

@@ -56,6 +56,7 @@ const CACHE_READ = 2;
 const CACHE_WRITE_5M = 3;
 const CACHE_WRITE_1H = 4;
 const OUTPUT = 5;
+const COST = 6;
 const MODEL = 0;
 const SESSION = 1;
 const PROJECT = 2;
@@ -64,16 +65,23 @@ const SIDECHAIN_HIGH = 4;
 const SIDECHAIN_LOW = 5;
 const FAST = 1;
 const SIDECHAIN_COPY = 2;
+const UNPRICED = 4;
+
+/** The pricing module (lib/pricing/price-book.ts), which analyze-files.ts loads while workers read. */
+export interface Pricing {
+  priceCall: typeof priceCall;
+}
 
 /**
  * Every distinct call once. The same call can sit in several files (resumed sessions replay
  * history, Codex archives mirror sessions, a file read twice): keep the copy with the most tokens.
  * Rows are kept in columns of numbers, keys and message ids as hashes (compact-ledger.ts): about
- * 150 bytes a call instead of 300-450 for an object with its strings.
+ * 150 bytes a call instead of 300-450 for an object with its strings. A row is priced when it is
+ * stored, as summaries are folded while the workers read, not in the report after them.
  */
 export class CallLedger {
   private readonly keys = new HashIndex();
-  private readonly columns = new GrowingColumns(6, 6);
+  private readonly columns = new GrowingColumns(7, 6);
   private count = 0;
   private readonly models = new Interner();
   private readonly sessionIds = new Interner();
@@ -86,6 +94,7 @@ export class CallLedger {
   private readonly untilExclusive: number;
 
   constructor(
+    private readonly pricing: Pricing,
     range: DateRange = { since: null, until: null },
     private readonly overrides: readonly PriceOverride[] = [],
   ) {
@@ -116,8 +125,23 @@ export class CallLedger {
     int[MODEL]![index] = this.models.number(row.model);
     int[SESSION]![index] = this.sessionIds.number(row.sessionId);
     int[PROJECT]![index] = this.projectNames.number(row.project);
+    const price = this.pricing.priceCall(
+      {
+        model: row.model,
+        timestamp: new Date(row.time),
+        uncachedInput: row.uncachedInput,
+        cacheRead: row.cacheRead,
+        cacheWrite5m: row.cacheWrite5m,
+        cacheWrite1h: row.cacheWrite1h,
+        output: row.output,
+        speed: row.fast ? "fast" : "standard",
+      },
+      this.overrides,
+    );
+    float[COST]![index] = price.costUsd;
     const sidechain = row.sidechainMessageId === null ? null : hash64(row.sidechainMessageId);
-    int[FLAGS]![index] = (row.fast ? FAST : 0) | (sidechain === null ? 0 : SIDECHAIN_COPY);
+    int[FLAGS]![index] =
+      (row.fast ? FAST : 0) | (sidechain === null ? 0 : SIDECHAIN_COPY) | (price.priced ? 0 : UNPRICED);
     int[SIDECHAIN_HIGH]![index] = sidechain === null ? 0 : sidechain.high | 0;
     int[SIDECHAIN_LOW]![index] = sidechain === null ? 0 : sidechain.low | 0;
   }
@@ -133,8 +157,8 @@ export class CallLedger {
     );
   }
 
-  /** The row at `index` as the report folds it. */
-  private row(index: number): CallRow | null {
+  /** The row at `index` as the report folds it, with its cost. */
+  private row(index: number): { row: CallRow; costUsd: number; priced: boolean } | null {
     const { float, int } = this.columns;
     const flags = int[FLAGS]![index]!;
     if (
@@ -142,7 +166,7 @@ export class CallLedger {
       this.mainMessageIds.get(int[SIDECHAIN_HIGH]![index]! >>> 0, int[SIDECHAIN_LOW]![index]! >>> 0) !== undefined
     )
       return null;
-    return {
+    const row: CallRow = {
       callKey: "",
       sidechainMessageId: null,
       mainMessageId: null,
@@ -157,17 +181,14 @@ export class CallLedger {
       output: float[OUTPUT]![index]!,
       fast: (flags & FAST) !== 0,
     };
+    return { row, costUsd: float[COST]![index]!, priced: (flags & UNPRICED) === 0 };
   }
 
   addError(error: LineError): void {
     this.errors.push(error);
   }
 
-  /**
-   * Prices every row and folds it into the report. The pricing module is passed in, not imported:
-   * analyze-files.ts loads it (with the price table) while the files are read.
-   */
-  report(pricing: { priceCall: typeof priceCall }): AnalyzeReport {
+  report(): AnalyzeReport {
     const totals = emptyTotals();
     // By day number: formatting a date per call cost more than the rest of the report.
     const dayNumbers = new Map<number, Tokens>();
@@ -184,23 +205,10 @@ export class CallLedger {
       return entry;
     };
     for (let index = 0; index < this.count; index++) {
-      const row = this.row(index);
-      if (row === null) continue; // a /btw copy of a main-thread call
-      const price = pricing.priceCall(
-        {
-          model: row.model,
-          timestamp: new Date(row.time),
-          uncachedInput: row.uncachedInput,
-          cacheRead: row.cacheRead,
-          cacheWrite5m: row.cacheWrite5m,
-          cacheWrite1h: row.cacheWrite1h,
-          output: row.output,
-          speed: row.fast ? "fast" : "standard",
-        },
-        this.overrides,
-      );
-      if (!price.priced) unpriced.add(row.model);
-      const cost = price.costUsd;
+      const priced = this.row(index);
+      if (priced === null) continue; // a /btw copy of a main-thread call
+      const { row, costUsd: cost } = priced;
+      if (!priced.priced) unpriced.add(row.model);
       addRow(totals, row, cost);
       addRow(group(dayNumbers, Math.floor(row.time / DAY_MS)), row, cost);
       addRow(group(models, row.model), row, cost);
