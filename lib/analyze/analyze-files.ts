@@ -11,7 +11,7 @@ import { Worker } from "node:worker_threads";
 import type { PriceOverride } from "../pricing/price-book";
 import { type AnalyzeReport, CallLedger, type DateRange } from "./report";
 import { type FileSummary, MAX_ERRORS_PER_FILE, summarizeFile } from "./summarize-file";
-import type { TraceFile } from "./trace-files";
+import type { FoundFile } from "./trace-files";
 import { claimFile, type WorkerReply, type WorkerTask } from "./work-queue";
 
 export interface AnalyzeOptions {
@@ -51,7 +51,7 @@ export function maxWorkerCount(): number {
  * The workers for these files: one per core beside this thread, for inputs large enough to repay
  * starting them and small enough to keep memory low.
  */
-export function defaultThreadCount(files: readonly TraceFile[]): number {
+export function defaultThreadCount(files: readonly FoundFile[]): number {
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
   if (totalBytes < WORKER_MIN_BYTES || totalBytes > WORKER_MAX_BYTES || files.length < 2) return 0;
   return Math.min(maxWorkerCount(), files.length - 1);
@@ -66,7 +66,7 @@ const WORKER_YOUNG_GENERATION_MB = 32;
 /** Between files this thread lets the workers' summaries in, at least every this many bytes. */
 const YIELD_BYTES = 4 * 1024 * 1024;
 
-export async function analyzeFiles(files: readonly TraceFile[], options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
+export async function analyzeFiles(files: readonly FoundFile[], options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
   /** Made once the pricing module is loaded: summaries that arrive before then wait in `summaries`. */
   let ledger: CallLedger | null = null;
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);

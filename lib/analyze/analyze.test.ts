@@ -8,13 +8,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { assistantLine, codexLine, codexTokenCount } from "../ingest/parsers/__fixtures__/trace-lines";
 import { analyzeFiles } from "./analyze-files";
 import type { AnalyzeReport } from "./report";
-import { defaultRoots, findTraceFiles } from "./trace-files";
+import { defaultRoots, listTraceFiles } from "./trace-files";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 const REAL = path.join(REPO, "fixtures/real");
 
+/** As `trh analyze` does: files listed, their formats told by the threads that read them. */
 async function analyzePaths(paths: string[], threads = 0): Promise<AnalyzeReport> {
-  const { files, missing } = await findTraceFiles(paths);
+  const { files, missing } = await listTraceFiles(paths);
   expect(missing).toEqual([]);
   return analyzeFiles(files, { threads });
 }
@@ -101,6 +102,23 @@ describe("real traces (fixtures/real/SOURCES.md expected totals)", () => {
 });
 
 describe("file discovery", () => {
+  it("warns of a JSONL file no agent wrote and passes over an agent's settings, with any number of threads", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "trh-analyze-foreign-"));
+    try {
+      writeFileSync(path.join(dir, "session.jsonl"), `${assistantLine({ output: 7 })}\n`);
+      writeFileSync(path.join(dir, "notes.jsonl"), '{"note":"not a trace"}\n');
+      writeFileSync(path.join(dir, "settings.json"), '{"theme":"dark"}\n');
+      const report = await analyzePaths([dir], 0);
+      expect(report.totals).toMatchObject({ calls: 1, outputTokens: 7 });
+      expect(report.errors).toEqual([
+        { file: path.join(dir, "notes.jsonl"), line: 0, message: "not a trace of a known agent" },
+      ]);
+      expect(await analyzePaths([dir], 2)).toEqual(report);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("uses every CLAUDE_CONFIG_DIR and CODEX_HOME root", () => {
     // The other agents' folders follow these (lib/ingest/agents.test.ts).
     const roots = defaultRoots({ CLAUDE_CONFIG_DIR: "/a, /b", CODEX_HOME: "/c" }, "/home/me").map((root) => root.dir);

@@ -4,7 +4,7 @@
  */
 import { parseTraceStream, readFileChunks } from "../ingest/parsers";
 import { validEvents } from "../ingest/validate-events";
-import type { TraceFile } from "./trace-files";
+import { type FoundFile, foreignFileProblem, formatOfHead } from "./trace-files";
 
 /** One call, small enough to keep a few hundred thousand and to pass between threads. */
 export interface CallRow {
@@ -53,11 +53,42 @@ function projectName(cwd: string | null, projectFolder: string | null): string |
   return projectFolder;
 }
 
-export async function summarizeFile(file: TraceFile): Promise<FileSummary> {
+/** The chunks of a file, its first one already read. */
+function* startingWith(first: Buffer, rest: Generator<Buffer>): Generator<Buffer> {
+  yield first;
+  yield* rest;
+}
+
+/**
+ * One file's calls and bad lines. Its format is told by its first chunk, here rather than when
+ * the file is found: the threads that read the files share that work, and each file is opened
+ * once. A file that cannot be opened or is no agent's trace is reported as a line-0 error.
+ */
+export async function summarizeFile(file: FoundFile): Promise<FileSummary> {
   const summary: FileSummary = { calls: [], errors: [], moreErrors: 0 };
+  const chunks = readFileChunks(file.absolutePath);
+  let head: IteratorResult<Buffer, void>;
+  try {
+    head = chunks.next();
+  } catch (error) {
+    summary.errors.push({
+      file: file.absolutePath,
+      line: 0,
+      message: error instanceof Error ? error.message : String(error),
+    });
+    return summary;
+  }
+  if (head.done) return summary;
+  const format = formatOfHead(head.value, file.absolutePath);
+  if (format === null) {
+    chunks.return(undefined);
+    const problem = foreignFileProblem(file.absolutePath);
+    if (problem !== null) summary.errors.push({ file: problem.file, line: 0, message: problem.message });
+    return summary;
+  }
   // The same validation as the writer's, so analyze and import refuse the same records.
   for await (const event of validEvents(
-    parseTraceStream(file.format, readFileChunks(file.absolutePath), file.fileName, { withDetails: false }),
+    parseTraceStream(format, startingWith(head.value, chunks), file.fileName, { withDetails: false }),
   )) {
     if (event.kind === "error") {
       if (summary.errors.length < MAX_ERRORS_PER_FILE)

@@ -9,13 +9,17 @@ import path from "node:path";
 import type { TraceFormat } from "../ingest/formats";
 import { detectFormat } from "../ingest/parsers";
 
-export interface TraceFile {
+/** A file where an agent keeps its traces, before its first bytes have told its format. */
+export interface FoundFile {
   absolutePath: string;
   /** Path relative to the folder it was found under: the parsers read run ids from it. */
   fileName: string;
   /** The Claude Code projects folder the file sits in (`-home-me-repo`), when it is under one. */
   projectFolder: string | null;
   size: number;
+}
+
+export interface TraceFile extends FoundFile {
   format: TraceFormat;
 }
 
@@ -162,21 +166,39 @@ function* walkTraceFiles(dir: string, relativeDir = ""): Generator<{ absolutePat
 /** Enough for the first lines of any format; a longer first line is matched on its prefix. */
 const DETECT_BYTES = 8 * 1024;
 
+/** The format the first bytes of a file tell (at least its first DETECT_BYTES, or all of it); null for a foreign file. */
+export function formatOfHead(head: Buffer, absolutePath: string): TraceFormat | null {
+  const format = detectFormat(head.subarray(0, DETECT_BYTES).toString("utf8").split("\n").slice(0, 50));
+  // native and OTLP files are sent through the ingest API; every other format is read from disk.
+  return format === null || format === "native" || format === "otlp-json" || !formatFitsName(format, absolutePath)
+    ? null
+    : format;
+}
+
 /** Reads the start of a file to tell its format; null for an empty or foreign file. */
 export function detectFileFormat(absolutePath: string): TraceFormat | null {
   const fd = openSync(absolutePath, "r");
   try {
     const buffer = Buffer.alloc(DETECT_BYTES);
-    const bytesRead = readSync(fd, buffer, 0, DETECT_BYTES, 0);
-    const format = detectFormat(buffer.subarray(0, bytesRead).toString("utf8").split("\n").slice(0, 50));
-    // native and OTLP files are sent through the ingest API; every other format is read from disk.
-    return format === null || format === "native" || format === "otlp-json" || !formatFitsName(format, absolutePath)
-      ? null
-      : format;
+    return formatOfHead(buffer.subarray(0, readSync(fd, buffer, 0, DETECT_BYTES, 0)), absolutePath);
   } finally {
     closeSync(fd);
   }
 }
+
+/**
+ * Why a file found is not read, when its format is none the parsers know: worth a warning for a
+ * JSONL log; a JSON file or database that is no trace is an agent's settings or state beside its
+ * logs, passed over.
+ */
+export function foreignFileProblem(absolutePath: string): UnreadableFile | null {
+  return absolutePath.endsWith(".jsonl") ? { file: absolutePath, message: "not a trace of a known agent" } : null;
+}
+
+const problemOf = (absolutePath: string, error: unknown): UnreadableFile => ({
+  file: absolutePath,
+  message: error instanceof Error ? error.message : String(error),
+});
 
 function statOrNull(absolutePath: string): Stats | null {
   try {
@@ -187,14 +209,16 @@ function statOrNull(absolutePath: string): Stats | null {
 }
 
 /**
- * Lists the trace files under the given paths (files or folders), or under the default roots
- * when none are given. A path that does not exist is an error; default roots may be missing.
+ * Lists the files that may hold traces under the given paths (files or folders), or under the
+ * default roots when none are given, without opening them: `trh analyze` tells each file's format
+ * from the first bytes it reads of it (summarize-file.ts). A path that does not exist is an
+ * error; default roots may be missing.
  */
-export async function findTraceFiles(
+export async function listTraceFiles(
   paths: string[],
   env: Readonly<Record<string, string | undefined>> = process.env,
-): Promise<{ files: TraceFile[]; unreadable: UnreadableFile[]; missing: string[] }> {
-  const files: TraceFile[] = [];
+): Promise<{ files: FoundFile[]; unreadable: UnreadableFile[]; missing: string[] }> {
+  const files: FoundFile[] = [];
   const unreadable: UnreadableFile[] = [];
   const missing: string[] = [];
   const seenPaths = new Set<string>();
@@ -216,14 +240,9 @@ export async function findTraceFiles(
     seenPaths.add(absolutePath);
     try {
       const info = statSync(absolutePath);
-      if (info.size === 0) return;
-      const format = detectFileFormat(absolutePath);
-      // A JSON file or database that is no trace is an agent's settings or state beside its logs: passed over.
-      if (format === null && absolutePath.endsWith(".jsonl"))
-        unreadable.push({ file: absolutePath, message: "not a trace of a known agent" });
-      else if (format !== null) files.push({ absolutePath, fileName, projectFolder, size: info.size, format });
+      if (info.size > 0) files.push({ absolutePath, fileName, projectFolder, size: info.size });
     } catch (error) {
-      unreadable.push({ file: absolutePath, message: error instanceof Error ? error.message : String(error) });
+      unreadable.push(problemOf(absolutePath, error));
     }
   };
 
@@ -243,4 +262,27 @@ export async function findTraceFiles(
   for (const absolutePath of singleFiles)
     add(absolutePath, absolutePath.split(path.sep).slice(-3).join(path.sep), null);
   return { files, unreadable, missing };
+}
+
+/** The trace files under the given paths, as listTraceFiles lists them, each with its format. */
+export async function findTraceFiles(
+  paths: string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<{ files: TraceFile[]; unreadable: UnreadableFile[]; missing: string[] }> {
+  const listed = await listTraceFiles(paths, env);
+  const files: TraceFile[] = [];
+  const unreadable = [...listed.unreadable];
+  for (const file of listed.files) {
+    try {
+      const format = detectFileFormat(file.absolutePath);
+      if (format !== null) files.push({ ...file, format });
+      else {
+        const problem = foreignFileProblem(file.absolutePath);
+        if (problem !== null) unreadable.push(problem);
+      }
+    } catch (error) {
+      unreadable.push(problemOf(file.absolutePath, error));
+    }
+  }
+  return { files, unreadable, missing: listed.missing };
 }

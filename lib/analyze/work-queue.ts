@@ -4,11 +4,11 @@
  * load the ledger and the price table.
  */
 import type { FileSummary } from "./summarize-file";
-import type { TraceFile } from "./trace-files";
+import type { FoundFile } from "./trace-files";
 
 /** What a worker is sent: the queue, and the counter every thread claims files from. */
 export interface WorkerTask {
-  files: readonly TraceFile[];
+  files: readonly FoundFile[];
   next: Int32Array;
 }
 

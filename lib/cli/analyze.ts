@@ -107,7 +107,7 @@ async function analyzePaths(
   options: ReturnType<typeof readArguments>,
   workers: readonly ReadingWorker[],
 ): Promise<{ report: AnalyzeReport; fileCount: number }> {
-  const { files, unreadable, missing } = await engine.findTraceFiles(options.paths);
+  const { files, unreadable, missing } = await engine.listTraceFiles(options.paths);
   if (missing.length > 0) throw new CommandError(`no such file or directory: ${missing.join(", ")}`);
 
   const progress = new ProgressLine(files.reduce((sum, file) => sum + file.size, 0));
