@@ -9,7 +9,7 @@ import { spendByGroup } from "@/lib/queries/spend-by-group";
 import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { wholeRange } from "@/lib/testing/ingest-fixtures";
 import { exporterLogBody } from "@/lib/testing/otlp-bodies";
-import { type GroupedResult, ingestGrouped } from "./group-commit";
+import { announceArrival, type GroupedResult, ingestGrouped } from "./group-commit";
 import { parseOtlpLogs } from "./parsers/otlp";
 
 let team: TestTeam;
@@ -44,5 +44,21 @@ describe("group commit", () => {
     expect([...sizes.values()].filter((size) => size === exporters).length).toBeGreaterThanOrEqual(rounds - 2);
     expect(sizes.size).toBeLessThanOrEqual(rounds + 1);
     expect(await db().ingestBatch.count({ where: { teamId: team.teamId } })).toBe(sizes.size);
+  });
+
+  it("takes a request the receiver announced, still having its key looked up, into the group of one queued meanwhile", async () => {
+    const scope = userScope(team);
+    const request = (exporter: number) => {
+      const { events } = parseOtlpLogs(Buffer.from(exporterLogBody(exporter, 99)), "application/json");
+      return { format: "otlp-logs", events, sessionEmails: new Map<string, string>() };
+    };
+    // As the receiver does: announced on arrival, queued once its key is known and its body parsed.
+    const arrival = announceArrival();
+    const alone = ingestGrouped(scope, request(20));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const announced = ingestGrouped(scope, request(21), arrival);
+    const [first, second] = await Promise.all([alone, announced]);
+    expect(first.groupSize).toBe(2);
+    expect(second.batchId).toBe(first.batchId);
   });
 });
