@@ -8,6 +8,7 @@
  * reached for COPY (lib/db/transaction-connection.ts, lib/db/bulk.ts).
  */
 import { mkdirSync } from "node:fs";
+import type { ExecProtocolOptions } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "@/lib/generated/prisma/client";
@@ -17,6 +18,20 @@ import { EmbeddedDatabaseBusyError, embeddedLockHolder } from "./embedded-lock";
 import { ConnectionNotingPGlite, ConnectionNotingPool } from "./transaction-connection";
 
 export type Database = PrismaClient;
+
+/**
+ * PGlite runs each statement on this thread and its promise resolves at once, so a chain of
+ * statements (a group commit's write, an after-commit pass) ran as one run of microtasks: no
+ * socket was read or written until it ended, not even the answers of requests already done
+ * (bench:otlp: one body a batch, none of the other exporters' requests read during a write).
+ * Each statement first lets the event loop turn once, as a database server's round trip does.
+ */
+class TurnTakingPGlite extends ConnectionNotingPGlite {
+  override async execProtocolRaw(message: Uint8Array, options?: ExecProtocolOptions): Promise<Uint8Array> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return super.execProtocolRaw(message, options);
+  }
+}
 
 interface OpenDatabase {
   client: PrismaClient;
@@ -47,7 +62,7 @@ export function openDatabase(url: string | undefined = databaseUrl()): OpenDatab
   const holder = embeddedLockHolder();
   if (holder !== null) throw new EmbeddedDatabaseBusyError(holder);
   mkdirSync(pgliteDir(), { recursive: true });
-  const pglite = new ConnectionNotingPGlite(pgliteDir());
+  const pglite = new TurnTakingPGlite(pgliteDir());
   const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     client,

@@ -8,28 +8,9 @@ import { closeDb, db } from "@/lib/db/client";
 import { spendByGroup } from "@/lib/queries/spend-by-group";
 import { createTestTeam, type TestTeam, userScope } from "@/lib/testing/fixtures";
 import { wholeRange } from "@/lib/testing/ingest-fixtures";
-import { type GroupedResult, ingestGrouped } from "./group-commit";
+import { exporterLogBody } from "@/lib/testing/otlp-bodies";
+import { announceArrival, type GroupedResult, ingestGrouped } from "./group-commit";
 import { parseOtlpLogs } from "./parsers/otlp";
-
-const text = (value: string) => ({ stringValue: value });
-
-/** Exporter `exporter`'s body of round `round`: one api_request event of its own session. */
-function body(exporter: number, round: number): Uint8Array {
-  const attributes = {
-    "event.name": text("api_request"),
-    "session.id": text(`group-commit-${exporter}`),
-    model: text("claude-sonnet-4-5"),
-    request_id: text(`req_group_${exporter}_${round}`),
-    input_tokens: { intValue: "100" },
-    output_tokens: { intValue: "10" },
-  };
-  const record = {
-    timeUnixNano: `${BigInt(Date.UTC(2026, 1, 10, 9, exporter, round)) * 1_000_000n}`,
-    body: text("claude_code.api_request"),
-    attributes: Object.entries(attributes).map(([key, value]) => ({ key, value })),
-  };
-  return Buffer.from(JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [record] }] }] }));
-}
 
 let team: TestTeam;
 beforeAll(async () => {
@@ -46,7 +27,7 @@ describe("group commit", () => {
     await Promise.all(
       Array.from({ length: exporters }, async (_, exporter) => {
         for (let round = 0; round < rounds; round++) {
-          const { events } = parseOtlpLogs(body(exporter, round), "application/json");
+          const { events } = parseOtlpLogs(Buffer.from(exporterLogBody(exporter, round)), "application/json");
           results.push(
             await ingestGrouped(scope, { format: "otlp-logs", events, sessionEmails: new Map<string, string>() }),
           );
@@ -63,5 +44,21 @@ describe("group commit", () => {
     expect([...sizes.values()].filter((size) => size === exporters).length).toBeGreaterThanOrEqual(rounds - 2);
     expect(sizes.size).toBeLessThanOrEqual(rounds + 1);
     expect(await db().ingestBatch.count({ where: { teamId: team.teamId } })).toBe(sizes.size);
+  });
+
+  it("takes a request the receiver announced, still having its key looked up, into the group of one queued meanwhile", async () => {
+    const scope = userScope(team);
+    const request = (exporter: number) => {
+      const { events } = parseOtlpLogs(Buffer.from(exporterLogBody(exporter, 99)), "application/json");
+      return { format: "otlp-logs", events, sessionEmails: new Map<string, string>() };
+    };
+    // As the receiver does: announced on arrival, queued once its key is known and its body parsed.
+    const arrival = announceArrival();
+    const alone = ingestGrouped(scope, request(20));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const announced = ingestGrouped(scope, request(21), arrival);
+    const [first, second] = await Promise.all([alone, announced]);
+    expect(first.groupSize).toBe(2);
+    expect(second.batchId).toBe(first.batchId);
   });
 });

@@ -7,7 +7,9 @@
  * their uploads are attributed from what the traces say first.
  */
 import type { Scope } from "@/lib/auth/scope";
-import { db } from "@/lib/db/client";
+import { table } from "@/lib/db/tables";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { Role } from "@/lib/generated/prisma/enums";
 
 /** Identity.kind: the telemetry's email, the OS user, the uploader's email, the API key's id. */
 export const identityKinds = ["email", "os-user", "uploader", "api-key"] as const;
@@ -30,26 +32,26 @@ export function identityFromCwd(cwd: string | null): TraceIdentity | null {
   return match?.[1] ? { kind: "os-user", value: match[1] } : null;
 }
 
-export async function senderOf(scope: Scope): Promise<Sender> {
+const key = table("ApiKey", "key");
+const creator = table("Membership", "creator");
+
+/** The role in the team of who created API key `apiKeyId` (null: nobody still in it, or no key), as a subquery. */
+export function keyCreatorRoleSql(teamId: string, apiKeyId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT ${creator.role}::text FROM ${key.$}
+    JOIN ${creator.$} ON ${creator.teamId} = ${key.teamId} AND ${creator.userId} = ${key.createdById}
+    WHERE ${key.teamId} = ${teamId}::uuid AND ${key.id} = ${apiKeyId}::uuid)`;
+}
+
+/** Who sends the data; for an API key, `keyCreatorRole` is keyCreatorRoleSql's answer. */
+export function senderOf(scope: Scope, keyCreatorRole: Role | null): Sender {
   switch (scope.actor.kind) {
     case "user":
       return {
         identity: { kind: "uploader", value: scope.actor.email.toLowerCase() },
         personal: scope.actor.role === "MEMBER",
       };
-    case "apiKey": {
-      const key = await db().apiKey.findFirst({
-        where: { teamId: scope.teamId, id: scope.actor.apiKeyId },
-        select: { createdById: true },
-      });
-      const creator = key?.createdById
-        ? await db().membership.findFirst({
-            where: { teamId: scope.teamId, userId: key.createdById },
-            select: { role: true },
-          })
-        : null;
-      return { identity: { kind: "api-key", value: scope.actor.apiKeyId }, personal: creator?.role === "MEMBER" };
-    }
+    case "apiKey":
+      return { identity: { kind: "api-key", value: scope.actor.apiKeyId }, personal: keyCreatorRole === "MEMBER" };
     case "cli":
       return { identity: { kind: "os-user", value: scope.actor.osUser }, personal: false };
   }

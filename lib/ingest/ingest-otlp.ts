@@ -4,7 +4,7 @@
  */
 import type { Scope } from "@/lib/auth/scope";
 import { refuseDeclaredOversize } from "@/lib/http/read-body";
-import { type GroupedRequest, type GroupedResult, ingestGrouped } from "./group-commit";
+import { type Arrival, type GroupedRequest, type GroupedResult, ingestGrouped } from "./group-commit";
 import { type OtlpParseResult, parseOtlpLogs, parseOtlpTraces } from "./parsers/otlp";
 import { decodedBytes, IngestInputError } from "./trace-body";
 import { idProblem } from "./validate-events";
@@ -53,13 +53,23 @@ function otlpInput(body: Uint8Array, kind: OtlpSignal, contentType: string): Gro
 
 /**
  * An OTLP receiver request (`/api/otlp/v1/traces|logs`), JSON or protobuf by its content type,
- * written together with the same sender's requests that queue up meanwhile (group-commit.ts).
+ * written together with the same sender's requests that queue up meanwhile (group-commit.ts);
+ * `arrival`: the receiver announced it as it arrived.
  */
-export async function ingestOtlpRequest(scope: Scope, request: Request, signal: OtlpSignal): Promise<GroupedResult> {
+export async function ingestOtlpRequest(
+  scope: Scope,
+  request: Request,
+  signal: OtlpSignal,
+  arrival?: Arrival,
+): Promise<GroupedResult> {
   refuseDeclaredOversize(request, OTLP_MAX_BYTES);
   const gzip = (request.headers.get("content-encoding") ?? "").toLowerCase().includes("gzip");
   const body = await readWhole(decodedBytes({ bytes: request.body as unknown as AsyncIterable<Uint8Array>, gzip }));
-  return ingestGrouped(scope, otlpInput(body, signal, request.headers.get("content-type") ?? "application/json"));
+  return ingestGrouped(
+    scope,
+    otlpInput(body, signal, request.headers.get("content-type") ?? "application/json"),
+    arrival,
+  );
 }
 
 /** An OTLP/JSON export request sent as a file to `POST /api/v1/ingest` (decoded bytes); traces or logs by its content. */

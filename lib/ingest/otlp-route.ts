@@ -4,19 +4,25 @@
  */
 import { requestScope } from "@/lib/auth/scope";
 import { HttpError, jsonRoute } from "@/lib/http/errors";
+import { announceArrival } from "./group-commit";
 import { ingestOtlpRequest, type OtlpSignal } from "./ingest-otlp";
 import { IngestInputError } from "./trace-body";
 
 export function otlpRoute(signal: OtlpSignal) {
   return jsonRoute(async (request) => {
-    const scope = await requestScope(request, "ingest");
+    // Announced before its key is looked up: a group being formed waits for it (group-commit.ts).
+    const arrival = announceArrival();
     let result;
     try {
-      result = await ingestOtlpRequest(scope, request, signal);
+      const scope = await requestScope(request, "ingest");
+      arrival.identify();
+      result = await ingestOtlpRequest(scope, request, signal, arrival);
     } catch (error) {
       if (error instanceof IngestInputError)
         throw new HttpError(error.status, error.status === 413 ? "too_large" : "invalid_otlp", error.message);
       throw error;
+    } finally {
+      arrival.end();
     }
     const protobuf = (request.headers.get("content-type") ?? "").includes("protobuf");
     if (protobuf) {

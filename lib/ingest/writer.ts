@@ -14,18 +14,23 @@ import { db } from "@/lib/db/client";
 import { databaseKind } from "@/lib/db/config";
 import { ensureMonthPartitions } from "@/lib/db/partitions";
 import { HEARTBEAT_EVERY_MS } from "@/lib/db/stale-work";
+import { table } from "@/lib/db/tables";
 import { lockTeamWrites } from "@/lib/db/team-lock";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { Role } from "@/lib/generated/prisma/enums";
 import { replayPendingPullRequests } from "@/lib/outcomes/pending-pull-requests";
 import { proposeOutcomesIn } from "@/lib/outcomes/record-outcome";
 import type { AttributionContext } from "@/lib/ownership/attribution";
 import {
+  type AttributionContextJson,
   attributePullRequestRuns,
   attributeRunsInTransaction,
-  loadAttributionContext,
+  attributionContextOf,
+  attributionContextSql,
 } from "@/lib/ownership/reattribute";
 import { loadPriceOverrides } from "@/lib/pricing/overrides";
 import { type PriceOverride, priceCall } from "@/lib/pricing/price-book";
-import { teamRetentionCutoff } from "@/lib/retention/raw-calls";
+import { retentionCutoff } from "@/lib/retention/raw-calls";
 import { applySpendDeltas, type SpendDelta } from "@/lib/rollups/spend";
 import {
   type CallRow,
@@ -45,7 +50,7 @@ import { fillSessionDetails, type RunInput, runsOfSessions, type SessionDetails,
 import { moveToolCallsOfRetractedCopies, type ToolCallInput, upsertToolCalls } from "@/lib/store/tool-calls";
 import { recomputeRunFindings } from "@/lib/waste/recompute";
 import { queueAfterCommit } from "./after-commit-queue";
-import { type Sender, senderOf, traceIdentity } from "./identities";
+import { keyCreatorRoleSql, type Sender, senderOf, traceIdentity } from "./identities";
 import {
   contextTokens,
   type NormalizedCall,
@@ -194,6 +199,27 @@ async function runAfterCommit(batch: CommittedBatch): Promise<void> {
   for (const work of afterCommit) await work(batch);
 }
 
+const team = table("Team", "team");
+
+/**
+ * What a batch reads of the team's settings as it opens, in one statement (seven before, each
+ * paying Prisma's compile and, on the embedded database, a turn on its one connection): the
+ * attribution context, how long raw calls are kept, and for an API key the role of who made it.
+ * Read fresh for every batch, so a change of any of them on any server process reaches the next.
+ */
+async function writerSettings(
+  scope: Scope,
+): Promise<{ attribution: AttributionContextJson; retentionDays: number | null; keyCreatorRole: Role | null }> {
+  const keyCreatorRole =
+    scope.actor.kind === "apiKey" ? keyCreatorRoleSql(scope.teamId, scope.actor.apiKeyId) : Prisma.sql`NULL::text`;
+  const [row] = await db().$queryRaw<
+    { attribution: AttributionContextJson; retentionDays: number | null; keyCreatorRole: Role | null }[]
+  >`SELECT ${attributionContextSql(scope.teamId)} AS attribution,
+      (SELECT ${team.rawCallRetentionDays} FROM ${team.$} WHERE ${team.id} = ${scope.teamId}::uuid) AS "retentionDays",
+      ${keyCreatorRole} AS "keyCreatorRole"`;
+  return row!;
+}
+
 /** Postgres text and jsonb refuse NUL characters, which untrusted traces may contain. */
 const pgText = <T extends string | null>(value: T): T =>
   value === null ? value : (value.replace(/\u0000/g, "\uFFFD") as T);
@@ -251,20 +277,18 @@ export class IngestWriter {
     input: Omit<IngestInput, "events">,
     onProgress?: (progress: IngestProgress) => void,
   ): Promise<IngestWriter> {
-    const [batchId, attribution, sender, retainedFrom] = await Promise.all([
+    const [batchId, settings] = await Promise.all([
       openBatch(scope, input.format, input.fileName),
-      loadAttributionContext(db(), scope.teamId),
-      senderOf(scope),
-      teamRetentionCutoff(scope.teamId),
+      writerSettings(scope),
     ]);
     return new IngestWriter(
       scope,
       batchId,
       input.fileName,
-      attribution,
-      sender,
+      attributionContextOf(settings.attribution),
+      senderOf(scope, settings.keyCreatorRole),
       input.sessionEmails ?? new Map(),
-      retainedFrom,
+      settings.retentionDays === null ? null : retentionCutoff(settings.retentionDays),
       onProgress,
       input.afterCommit,
     );

@@ -38,20 +38,56 @@ const u = table("User", "u");
 
 type Tx = Prisma.TransactionClient;
 
-export async function loadAttributionContext(
-  tx: Tx | ReturnType<typeof db>,
-  teamId: string,
-): Promise<AttributionContext> {
-  const [rules, projects, tasks, settings] = await Promise.all([
-    tx.ownershipRule.findMany({ where: { teamId }, orderBy: { position: "asc" } }),
-    tx.project.findMany({
-      where: { teamId },
-      select: { id: true, name: true, repositoryPattern: true, pathPattern: true, discoveryKeys: true },
-      orderBy: { createdAt: "asc" },
-    }),
-    tx.task.findMany({ where: { teamId }, select: { id: true, key: true, discoveryKeys: true } }),
-    tx.ownershipSettings.findUnique({ where: { teamId } }),
-  ]);
+/** The context's rows as attributionContextSql returns them (jsonb: strings, numbers, arrays). */
+export interface AttributionContextJson {
+  rules: (Omit<OwnershipRuleInput, "matchField"> & { matchField: string })[];
+  projects: {
+    id: string;
+    name: string;
+    repositoryPattern: string | null;
+    pathPattern: string | null;
+    discoveryKeys: string[];
+  }[];
+  tasks: { id: string; key: string; discoveryKeys: string[] }[];
+  settings: {
+    discoverOwners: boolean;
+    discoverProjects: boolean;
+    discoverTasks: boolean;
+    ignoredKeys: string[];
+  } | null;
+}
+
+const rule = table("OwnershipRule", "rule");
+const project = table("Project", "project");
+const task = table("Task", "task");
+const settings = table("OwnershipSettings", "settings");
+
+/**
+ * The team's rules (in order), projects, tasks and discovery settings as one jsonb value, for one
+ * statement to read (loadAttributionContext, and the writer's with its other settings: writer.ts).
+ */
+export function attributionContextSql(teamId: string): Prisma.Sql {
+  return Prisma.sql`jsonb_build_object(
+    'rules', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', ${rule.id}, 'position', ${rule.position},
+        'matchField', ${rule.matchField}, 'pattern', ${rule.pattern}, 'setOwnerId', ${rule.setOwnerId},
+        'setProjectId', ${rule.setProjectId}, 'setTaskId', ${rule.setTaskId}, 'enabled', ${rule.enabled})
+        ORDER BY ${rule.position}), '[]'::jsonb)
+      FROM ${rule.$} WHERE ${rule.teamId} = ${teamId}::uuid),
+    'projects', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', ${project.id}, 'name', ${project.name},
+        'repositoryPattern', ${project.repositoryPattern}, 'pathPattern', ${project.pathPattern},
+        'discoveryKeys', ${project.discoveryKeys}) ORDER BY ${project.createdAt}), '[]'::jsonb)
+      FROM ${project.$} WHERE ${project.teamId} = ${teamId}::uuid),
+    'tasks', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', ${task.id}, 'key', ${task.key},
+        'discoveryKeys', ${task.discoveryKeys})), '[]'::jsonb)
+      FROM ${task.$} WHERE ${task.teamId} = ${teamId}::uuid),
+    'settings', (SELECT jsonb_build_object('discoverOwners', ${settings.discoverOwners},
+        'discoverProjects', ${settings.discoverProjects}, 'discoverTasks', ${settings.discoverTasks},
+        'ignoredKeys', ${settings.ignoredKeys})
+      FROM ${settings.$} WHERE ${settings.teamId} = ${teamId}::uuid))`;
+}
+
+/** The context from attributionContextSql's value. */
+export function attributionContextOf({ rules, projects, tasks, settings }: AttributionContextJson): AttributionContext {
   return {
     rules: rules.map((rule) => ({
       ...rule,
@@ -73,6 +109,16 @@ export async function loadAttributionContext(
       tasks.flatMap((task) => [task.key, ...task.discoveryKeys].map((key) => [taskKey(key), task.id] as const)),
     ),
   };
+}
+
+/** The team's attribution context, in one statement. */
+export async function loadAttributionContext(
+  tx: Tx | ReturnType<typeof db>,
+  teamId: string,
+): Promise<AttributionContext> {
+  const [row] = await tx.$queryRaw<{ context: AttributionContextJson }[]>`
+    SELECT ${attributionContextSql(teamId)} AS context`;
+  return attributionContextOf(row!.context);
 }
 
 interface RunFactsRow extends RunFacts {
