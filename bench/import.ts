@@ -8,7 +8,12 @@
  * files per request) and the upload as the Ingest page sends it (many files per request), against the
  * ingest routes behind bench/ingest-server.ts, with the server's peak RSS. Best of N runs.
  *
- * usage: tsx bench/import.ts [--runs N] [--server postgres://...] [--databases postgres,embedded] [--skip-upload]
+ * With --megabytes N (other than 120) the corpus is bench/.corpus-N, generated the first time: the
+ * push's server RSS is sampled every second against the bytes pushed so far, to show whether it
+ * levels off or grows with what was pushed (issue #21: a year of ~/.claude is often 1 GB).
+ *
+ * usage: tsx bench/import.ts [--runs N] [--server postgres://...] [--databases postgres,embedded]
+ *        [--megabytes N] [--skip-reimport] [--skip-upload]
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -25,6 +30,7 @@ import {
   benchDatabase,
   cpuSeconds,
   type DatabaseKind,
+  rssMb,
   trh,
   withIngestServer,
 } from "./server-under-test";
@@ -34,6 +40,8 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     server: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
     databases: { type: "string", default: "postgres,embedded" },
+    megabytes: { type: "string", default: "120" },
+    "skip-reimport": { type: "boolean", default: false },
     "skip-upload": { type: "boolean", default: false },
   },
 });
@@ -41,12 +49,17 @@ const runs = Number(values.runs);
 /** BENCH_DATABASE: another name, so two checkouts can run the bench at once on one server. */
 const database = process.env.BENCH_DATABASE ?? "trh_bench_import";
 
-if (!existsSync(path.join(CORPUS, "claude", "projects"))) generateCorpus(CORPUS, 120);
+const megabytes = Number(values.megabytes);
+/** bench/.corpus is bench:analyze's 120 MB corpus; another size has a folder of its own beside it. */
+const corpus = megabytes === 120 ? CORPUS : `${CORPUS}-${megabytes}`;
+if (!existsSync(path.join(corpus, "claude", "projects"))) generateCorpus(corpus, megabytes);
 ensureCcusage();
-const claudeRoot = path.join(CORPUS, "claude");
+const claudeRoot = path.join(corpus, "claude");
+/** What push sends in all: the trace files' bytes. */
+const corpusBytes = (await findTraceFiles([corpus])).files.reduce((total, file) => total + file.size, 0);
 
 type Kind = DatabaseKind;
-const dataDir = path.join(CORPUS, ".embedded-data");
+const dataDir = path.join(corpus, ".embedded-data");
 const databases: Record<Kind, BenchDatabase> = {
   postgres: benchDatabase("postgres", database, values.server!, dataDir),
   embedded: benchDatabase("embedded", database, values.server!, dataDir),
@@ -63,7 +76,7 @@ const withServer = <T>(kind: Kind, work: (url: string, key: string, pid: number)
  * its header line, `format: "auto"`.
  */
 async function uploadAsIngestPage(url: string, key: string): Promise<void> {
-  const { files } = await findTraceFiles([CORPUS]);
+  const { files } = await findTraceFiles([corpus]);
   const groups = requestGroups(files.map((trace) => ({ trace, file: { size: trace.size } })));
   for (const group of groups) {
     const body = Buffer.concat(
@@ -79,10 +92,56 @@ async function uploadAsIngestPage(url: string, key: string): Promise<void> {
   }
 }
 
+/** The server's resident set when push had sent `pushedBytes` of the corpus (its state file's offsets). */
+interface RssSample {
+  pushedBytes: number;
+  rssMb: number;
+}
+
+/** Bytes `trh push` has had answered so far: the sum of the offsets in its state file, saved after each request. */
+function pushedBytes(pushState: string): number {
+  try {
+    const state = JSON.parse(readFileSync(pushState, "utf8")) as Record<string, Record<string, { sentBytes: number }>>;
+    return Object.values(state)
+      .flatMap((files) => Object.values(files))
+      .reduce((total, file) => total + file.sentBytes, 0);
+  } catch {
+    // Not written yet, or caught while push rewrites it: the next sample reads it.
+    return -1;
+  }
+}
+
+/** The server's RSS every second while `work` runs, against the bytes pushed so far. */
+async function sampleServerRss<T>(pid: number, pushState: string, work: Promise<T>): Promise<[T, RssSample[]]> {
+  const samples: RssSample[] = [];
+  let pushed = 0;
+  const sample = () => {
+    pushed = Math.max(pushed, pushedBytes(pushState));
+    samples.push({ pushedBytes: pushed, rssMb: rssMb(pid, "VmRSS") });
+  };
+  const timer = setInterval(sample, 1000);
+  try {
+    return [await work, samples];
+  } finally {
+    clearInterval(timer);
+    sample();
+  }
+}
+
+/** The RSS curve at fractions of the corpus pushed: the first sample at or past each fraction. */
+function rssCurve(samples: RssSample[], corpusBytes: number): string {
+  return [0.1, 0.25, 0.5, 0.75, 1]
+    .map((fraction) => {
+      const at = samples.find((s) => s.pushedBytes >= fraction * corpusBytes) ?? samples.at(-1)!;
+      return `${(at.pushedBytes / 1e6).toFixed(0)} MB pushed: ${at.rssMb.toFixed(0)} MB`;
+    })
+    .join(", ");
+}
+
 interface PathFigures {
   import: Measurement[];
   reimport: Measurement[];
-  push: (Measurement & { serverPeakRssMb: number })[];
+  push: (Measurement & { serverPeakRssMb: number; serverRss: RssSample[] })[];
   upload: { wallSeconds: number; peakRssMb: number }[];
 }
 const figures: Record<Kind, PathFigures> = {
@@ -99,29 +158,36 @@ for (let run = 0; run < runs; run++) {
   for (const kind of kinds) {
     await freshFor(kind);
     figures[kind].import.push(
-      await measure(process.execPath, trh("import", CORPUS, "--team", "bench", "--json"), envOf(kind)),
+      await measure(process.execPath, trh("import", corpus, "--team", "bench", "--json"), envOf(kind)),
     );
     note(`[${kind}] import`, figures[kind].import.at(-1)!);
-    figures[kind].reimport.push(
-      await measure(process.execPath, trh("import", CORPUS, "--team", "bench", "--json"), envOf(kind)),
-    );
-    note(`[${kind}] import again`, figures[kind].reimport.at(-1)!);
+    if (!values["skip-reimport"]) {
+      figures[kind].reimport.push(
+        await measure(process.execPath, trh("import", corpus, "--team", "bench", "--json"), envOf(kind)),
+      );
+      note(`[${kind}] import again`, figures[kind].reimport.at(-1)!);
+    }
     await freshFor(kind);
-    const pushState = path.join(CORPUS, ".push-state.json");
+    const pushState = path.join(corpus, ".push-state.json");
     rmSync(pushState, { force: true });
     const pushed = await withServer(kind, async (url, key, pid) => {
-      const measured = await measure(process.execPath, trh("push", CORPUS, "--url", url, "--key", key, "--json"), {
-        ...process.env,
-        TRH_PUSH_STATE: pushState,
-      });
+      const [measured, serverRss] = await sampleServerRss(
+        pid,
+        pushState,
+        measure(process.execPath, trh("push", corpus, "--url", url, "--key", key, "--json"), {
+          ...process.env,
+          TRH_PUSH_STATE: pushState,
+        }),
+      );
       // The server's CPU when push has its last answer; its queued findings pass may still be running.
-      return { ...measured, serverCpuSeconds: cpuSeconds(pid) };
+      return { ...measured, serverRss, serverCpuSeconds: cpuSeconds(pid) };
     });
     figures[kind].push.push({ ...pushed.result, serverPeakRssMb: pushed.serverPeakRssMb });
     note(
       `[${kind}] push (server ${pushed.serverPeakRssMb.toFixed(0)} MB, server CPU ${pushed.result.serverCpuSeconds.toFixed(2)} s)`,
       pushed.result,
     );
+    process.stderr.write(`[${kind}] push, server RSS at ${rssCurve(pushed.result.serverRss, corpusBytes)}\n`);
     if (!values["skip-upload"]) {
       await freshFor(kind);
       const uploaded = await withServer(kind, async (url, key) => {
@@ -160,7 +226,7 @@ if (kinds.includes("postgres")) {
   rows = Number(counts.rows);
 
   // The ceiling: COPY of the same number of narrow rows (an id, a timestamp, a model, four counts).
-  const csv = path.join(CORPUS, "copy-rows.csv");
+  const csv = path.join(corpus, "copy-rows.csv");
   const line = (i: number) => `${i},2026-02-01T10:00:00Z,claude-sonnet-4-5,${i % 97},${i % 13},${i % 1000},${i % 7}\n`;
   writeFileSync(csv, Array.from({ length: rows }, (_, i) => line(i)).join(""));
   await onServer(
@@ -187,7 +253,7 @@ const row = (name: string, series: { wallSeconds: number; peakRssMb: number }[],
 const importSeconds = summary(firstImports).wallSeconds;
 const ccusageSeconds = summary(ccusage).wallSeconds;
 const lines: string[] = [
-  `corpus: ${CORPUS}; ${imported.calls.toLocaleString("en-US")} calls in ${imported.runs} runs; ${rows === null ? "rows written counted on Postgres only" : `${rows.toLocaleString("en-US")} rows written`}; best of ${runs}, peak RSS max; load average ${os
+  `corpus: ${corpus} (${(corpusBytes / 1e6).toFixed(0)} MB); ${imported.calls.toLocaleString("en-US")} calls in ${imported.runs} runs; ${rows === null ? "rows written counted on Postgres only" : `${rows.toLocaleString("en-US")} rows written`}; best of ${runs}, peak RSS max; load average ${os
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(" ")}`,
@@ -206,6 +272,7 @@ for (const kind of kinds) {
   );
   if (f.push.length)
     lines.push(
+      `[${kind}] push, server RSS at ${rssCurve(f.push.at(-1)!.serverRss, corpusBytes)} (last run)`,
       `[${kind}] push / import: ${(summary(f.push).wallSeconds / summary(f.import).wallSeconds).toFixed(2)}x (goal: at most 1.5x)`,
     );
   if (f.upload.length)
