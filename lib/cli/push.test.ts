@@ -245,4 +245,29 @@ describe("trh push", () => {
     const calls = await db().call.count({ where: { teamId: team.teamId, messageId: { startsWith: "watch_m" } } });
     expect(calls).toBe(5);
   });
+
+  it("stops with the server's answer when a request is refused, and remembers nothing of what was refused", async () => {
+    // The request's failure comes from the one left in flight at the end of the round (lib/cli/push.ts).
+    const refusedFolder = path.join(dir, "refused");
+    mkdirSync(path.join(refusedFolder, "-home-dev-refused"), { recursive: true });
+    const refusedLine = assistantLine({
+      messageId: "refused_m1",
+      requestId: "refused_r1",
+      input: 5,
+      output: 1,
+      sessionId: "refused-session",
+    });
+    writeFileSync(path.join(refusedFolder, "-home-dev-refused", "refused-session.jsonl"), `${refusedLine}\n`);
+    const pushWith = (key: string) =>
+      run(process.execPath, ["bin/trh.mjs", "push", refusedFolder, "--url", url, "--key", key, "--json"], {
+        env: { ...process.env, TRH_PUSH_STATE: path.join(dir, "refused-state.json") },
+      });
+    const refused = (await pushWith("trh_not_a_key").catch((error: unknown) => error)) as {
+      code?: number;
+      stderr?: string;
+    };
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/the server answered 401/);
+    expect(JSON.parse((await pushWith(team.ingestKey)).stdout)).toMatchObject({ files: 1, calls: 1 });
+  });
 });
