@@ -8,12 +8,12 @@
  * reached for COPY (lib/db/transaction-connection.ts, lib/db/bulk.ts).
  */
 import { mkdirSync } from "node:fs";
-import type { ExecProtocolOptions } from "@electric-sql/pglite";
+import { type ExecProtocolOptions, PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { backgroundSettled } from "./background";
-import { databaseReadUrl, databaseUrl, pgliteDir } from "./config";
+import { databaseReadUrl, databaseUrl, EMBEDDED_SETTINGS, pgliteDir } from "./config";
 import { EmbeddedDatabaseBusyError, embeddedLockHolder } from "./embedded-lock";
 import { ConnectionNotingPGlite, ConnectionNotingPool } from "./transaction-connection";
 
@@ -62,7 +62,9 @@ export function openDatabase(url: string | undefined = databaseUrl()): OpenDatab
   const holder = embeddedLockHolder();
   if (holder !== null) throw new EmbeddedDatabaseBusyError(holder);
   mkdirSync(pgliteDir(), { recursive: true });
-  const pglite = new TurnTakingPGlite(pgliteDir());
+  const pglite = new TurnTakingPGlite(pgliteDir(), {
+    startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS],
+  });
   const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     client,

@@ -33,6 +33,15 @@ export function dataDir(): string {
   return path.resolve(/*turbopackIgnore: true*/ process.env.TRH_DATA_DIR?.trim() || ".data");
 }
 
+/**
+ * Postgres settings the embedded database starts with, after PGlite's own start parameters.
+ * shared_buffers: PGlite keeps Postgres' 128 MB, which lives in the process's WebAssembly memory,
+ * where a page once touched stays resident: a `trh import` of the bench corpus filled it (peak RSS
+ * ~470 MB); 32 MB brought that to ~370 MB for the same CPU (bench/README.md, issue 21). Pages
+ * beyond it are read back through the OS's page cache.
+ */
+export const EMBEDDED_SETTINGS = ["-c", "shared_buffers=32MB"];
+
 export function pgliteDir(): string {
   return path.join(dataDir(), "pglite");
 }

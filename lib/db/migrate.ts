@@ -9,7 +9,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { databaseUrl, pgliteDir } from "./config";
+import { databaseUrl, EMBEDDED_SETTINGS, pgliteDir } from "./config";
 import { noFilters, openSchemaEngine, readMigrationList } from "./schema-engine";
 
 /** adapter-pg given a connection string lets the engine's shadow database replace the main one; pass the parts instead. */
@@ -45,7 +45,9 @@ export async function applyMigrations(url: string | undefined = databaseUrl()): 
   // We own the pool and the PGlite instance so both are closed when we are done: the engine does
   // not close them, and an idle pool would keep the process alive.
   const pool = url ? new pg.Pool(pgConfigFromUrl(url)) : undefined;
-  const pglite = url ? undefined : new PGlite(pgliteDir());
+  const pglite = url
+    ? undefined
+    : new PGlite(pgliteDir(), { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
   const factory = pool ? new PrismaPg(pool) : new PrismaPGlite(pglite!);
   try {
     // Starting the engine costs a second or two; most starts have nothing to apply.

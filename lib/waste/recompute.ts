@@ -30,9 +30,10 @@ const r = table("Run", "r");
  * Runs read and written at a time: runs until their calls reach CALLS_PER_GROUP (one read of their
  * calls and tool calls, a handful of statements for the group), at most RUNS_PER_GROUP. Bounds
  * memory whatever the number or size of the runs; an import's hundreds of small runs take a few
- * groups, not one per 25 runs.
+ * groups, not one per 25 runs. 20,000 calls made this read the peak of `trh import` (its heap
+ * grew to ~150 MB); 5,000 lowered that peak by ~15-20 MB for a few more statements (bench/README.md).
  */
-const CALLS_PER_GROUP = 20_000;
+const CALLS_PER_GROUP = 5_000;
 const RUNS_PER_GROUP = 1000;
 /** Runs per transaction of a whole team's recompute, so progress is kept if it stops half way. */
 const TEAM_RUNS_PER_TRANSACTION = 1000;
