@@ -10,6 +10,8 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 // A smaller upload limit than the 2 GiB default, so e2e/abuse-input.spec.ts can send past it;
 // set here, the server and the specs both see it.
 process.env.TRH_MAX_UPLOAD_BYTES ??= String(64 * 1024 * 1024);
+// The specs sign in and create users often: bcrypt at its smallest cost (lib/auth/password.ts).
+process.env.TRH_BCRYPT_COST ??= "4";
 
 export default defineConfig({
   testDir: "e2e",

@@ -76,7 +76,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const address = clientAddress(request.headers);
         if ((await signInRetryAfter(email, address)) > 0) throw new TooManyAttempts();
         const user = await db().user.findUnique({ where: { email } });
-        const ok = await verifyPassword(password, user?.passwordHash ?? unknownUserHash);
+        const ok = await verifyPassword(password, user?.passwordHash ?? (await unknownUserHash()));
         if (!user || !ok) {
           await recordFailedSignIn(email, address);
           return null;
