@@ -13,8 +13,35 @@ process.env.TRH_MAX_UPLOAD_BYTES ??= String(64 * 1024 * 1024);
 // The specs sign in and create users often: bcrypt at its smallest cost (lib/auth/password.ts).
 process.env.TRH_BCRYPT_COST ??= "4";
 
+/**
+ * On the embedded database (E2E_DATABASE=embedded) the specs where the database changes what
+ * happens: sign-in and the first admin, uploads and ingest on its one connection, the after-commit
+ * work and live updates, tenancy, every page's queries (screens.spec.ts, at one width), a long
+ * run, budgets after ingest. What no database changes (HTTP and auth refusals, page layout and
+ * navigation) runs once, on Postgres; the embedded database's own suites in vitest
+ * (*-embedded.test.ts) cover re-pricing, retention, context packages, cohorts, the activity signal
+ * and discovery. Both runs together took ~40 minutes of CI on a slow two-core machine.
+ */
+const postgresOnly = [
+  "abuse-auth",
+  "abuse-billing",
+  "abuse-budgets",
+  "abuse-records",
+  "abuse-webhook",
+  "activity-signal",
+  "billing",
+  "cohort-kinds",
+  "context-package",
+  "ownership",
+  "pages-runs",
+  "prices",
+  "retention",
+  "workflows",
+].map((name) => `**/${name}.spec.ts`);
+
 export default defineConfig({
   testDir: "e2e",
+  testIgnore: process.env.E2E_DATABASE === "embedded" ? postgresOnly : [],
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
